@@ -1,0 +1,38 @@
+"""Running a command against a stream: load, fold, decide, append with the expected version."""
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from typing import Any
+
+import asyncpg
+
+from .db import unavailable_as_503
+from .decider import Decider
+from .envelope import Envelope
+from .errors import VersionConflict
+from .eventstore import EventStore
+
+
+@asynccontextmanager
+async def transaction(pool: asyncpg.Pool):
+    """A connection in a transaction; a database that is down becomes a 503."""
+    async with unavailable_as_503(pool) as conn, conn.transaction():
+        yield conn
+
+
+async def execute(conn: asyncpg.Connection, store: EventStore, decider: Decider, stream_id: str, command: Any,
+                  *, expected_version: int | None = None, correlation_id: str | None = None) -> list[Envelope]:
+    """Decide `command` on the current state of `stream_id` and append the result (caller holds the
+    transaction). `expected_version` is the version the caller last saw; a mismatch is a conflict
+    even before deciding, so a stale form never overwrites a newer change."""
+    stream = await store.load(conn, stream_id)
+    if expected_version is not None and expected_version != stream.version:
+        raise VersionConflict(stream_id, expected_version, stream.version)
+    events = decider.decide(command, decider.fold(stream.events))
+    return await store.append(conn, stream_id, stream.version, events, correlation_id=correlation_id)
+
+
+def accepted(envelopes: list[Envelope], entity_id: str) -> dict:
+    """The body every command answers with: the id, the stream version and the read position."""
+    last = envelopes[-1]
+    return {"id": entity_id, "version": last.stream_version, "position": last.position}

@@ -1,0 +1,109 @@
+"""Errors every service raises and how they reach a person: a stable code, the field, a sentence.
+
+Messages are what people read on screen, so they are in 简体中文; codes and field names are API
+names in English. The HTTP mapping lives in `chassis.http`, the GraphQL one in the gateway.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str
+    message: str
+    rule: str = "invalid"
+
+
+class AppError(Exception):
+    code = "ERROR"
+    status = 400
+
+    def __init__(self, message: str, **details):
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+    def body(self) -> dict:
+        return {"code": self.code, "message": self.message, **self.details}
+
+
+class ValidationFailed(AppError):
+    """Bad input; names every offending field at once so a form can mark them all."""
+
+    code = "VALIDATION"
+    status = 422
+
+    def __init__(self, errors: list[FieldError]):
+        self.errors = errors
+        summary = "；".join(f"{e.field}：{e.message}" for e in errors)
+        super().__init__(f"输入有误：{summary}")
+
+    def body(self) -> dict:
+        return {"code": self.code, "message": self.message,
+                "errors": [{"field": e.field, "rule": e.rule, "message": e.message} for e in self.errors]}
+
+
+class RuleViolated(AppError):
+    """A valid request that the current state forbids (e.g. approving a closed application)."""
+
+    code = "RULE_VIOLATED"
+    status = 409
+
+    def __init__(self, message: str, rule: str, **details):
+        super().__init__(message, rule=rule, **details)
+
+
+class Duplicate(AppError):
+    code = "DUPLICATE"
+    status = 409
+
+
+class NotFound(AppError):
+    code = "NOT_FOUND"
+    status = 404
+
+
+class VersionConflict(AppError):
+    """Optimistic concurrency: someone else changed the stream; the caller reloads and retries."""
+
+    code = "CONFLICT"
+    status = 409
+
+    def __init__(self, stream_id: str, expected: int, current: int):
+        super().__init__(f"记录已被他人修改（当前版本 {current}，请求基于版本 {expected}），请刷新后重试。",
+                         current_version=current)
+        self.current = current
+
+
+class Unauthenticated(AppError):
+    code = "UNAUTHENTICATED"
+    status = 401
+
+
+class Forbidden(AppError):
+    code = "FORBIDDEN"
+    status = 403
+
+
+class Unavailable(AppError):
+    code = "UNAVAILABLE"
+    status = 503
+
+    def __init__(self, message: str = "服务暂时不可用（数据库无法连接），请稍后重试。", retry_after: int = 5):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+@dataclass
+class Collector:
+    """Gathers field errors from a validation pass and raises them together."""
+
+    errors: list[FieldError] = field(default_factory=list)
+
+    def add(self, field_name: str, message: str, rule: str = "invalid") -> None:
+        self.errors.append(FieldError(field_name, message, rule))
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise ValidationFailed(self.errors)

@@ -1,0 +1,99 @@
+"""What every HTTP service shares: error bodies, the caller's identity, health, trace context.
+
+Error body (all services): {"code": "...", "message": "<中文>", "errors": [{"field", "rule", "message"}]}.
+A database that is down answers 503 with Retry-After; an unexpected error answers 500 without a
+traceback (the trace id is logged and returned so ops can find it).
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from opentelemetry import trace
+
+from .auth import Principal, TokenVerifier
+from .db import UNAVAILABLE_ERRORS
+from .errors import AppError, FieldError, Unavailable, ValidationFailed
+
+log = logging.getLogger(__name__)
+
+_PYDANTIC_MESSAGES = {
+    "missing": ("required", "必填项，不能为空"),
+    "extra_forbidden": ("unknown_field", "不是可接受的字段"),
+    "string_type": ("type", "应为文本"),
+    "int_type": ("type", "应为整数"),
+    "int_parsing": ("type", "应为整数"),
+    "float_parsing": ("type", "应为数字"),
+    "bool_type": ("type", "应为 true 或 false"),
+    "list_type": ("type", "应为列表"),
+    "dict_type": ("type", "应为对象"),
+    "model_type": ("type", "应为对象"),
+    "date_from_datetime_parsing": ("format", "日期格式应为 YYYY-MM-DD"),
+    "date_parsing": ("format", "日期格式应为 YYYY-MM-DD"),
+    "date_type": ("format", "日期格式应为 YYYY-MM-DD"),
+    "datetime_parsing": ("format", "时间格式应为 ISO 8601"),
+    "uuid_parsing": ("format", "应为 UUID"),
+    "string_too_long": ("too_long", "过长"),
+    "string_too_short": ("too_short", "过短"),
+    "json_invalid": ("json", "请求体不是有效的 JSON"),
+}
+
+
+def field_errors(exc: RequestValidationError) -> list[FieldError]:
+    out = []
+    for err in exc.errors():
+        loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "header")]
+        name = ".".join(loc) or "body"
+        kind = err.get("type", "")
+        if kind == "enum" or kind == "literal_error":
+            allowed = err.get("ctx", {}).get("expected", "")
+            rule, msg = "enum", f"取值无效，应为 {allowed} 之一"
+        elif kind in ("too_long", "too_short"):
+            rule, msg = kind, "项数不符合要求"
+        elif kind.startswith("value_error"):
+            rule, msg = "invalid", str(err.get("ctx", {}).get("error", err.get("msg")))
+        else:
+            rule, msg = _PYDANTIC_MESSAGES.get(kind, ("invalid", "取值无效"))
+        out.append(FieldError(name, msg, rule))
+    return out
+
+
+def _trace_id() -> str | None:
+    ctx = trace.get_current_span().get_span_context()
+    return format(ctx.trace_id, "032x") if ctx.is_valid else None
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(AppError)
+    async def app_error(_: Request, exc: AppError):
+        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, Unavailable) else None
+        return JSONResponse(exc.body(), status_code=exc.status, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(_: Request, exc: RequestValidationError):
+        failed = ValidationFailed(field_errors(exc))
+        return JSONResponse(failed.body(), status_code=422)
+
+    async def database_down(_: Request, exc: Exception):
+        failed = Unavailable()
+        return JSONResponse(failed.body(), status_code=503, headers={"Retry-After": str(failed.retry_after)})
+
+    for kind in UNAVAILABLE_ERRORS:
+        app.add_exception_handler(kind, database_down)
+
+    @app.exception_handler(Exception)
+    async def unexpected(_: Request, exc: Exception):
+        trace_id = _trace_id()
+        log.exception("unexpected error", extra={"trace_id": trace_id})
+        return JSONResponse({"code": "INTERNAL", "message": "服务器内部错误，已记录，请联系运维人员。",
+                             "trace_id": trace_id}, status_code=500)
+
+
+def principal_dependency(verifier: Callable[[], TokenVerifier]) -> Callable[[Request], Awaitable[Principal]]:
+    async def current_principal(request: Request) -> Principal:
+        return verifier().verify(request.headers.get("authorization"))
+
+    return current_principal

@@ -1,0 +1,54 @@
+"""Kafka clients configured the one way every process uses them, and topic declarations."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import TopicAlreadyExistsError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TopicSpec:
+    """Internal event topics keep every event forever: read models and partner topics are rebuilt
+    by re-reading them (and the event stores can republish them: `xinqing republish`)."""
+
+    name: str
+    partitions: int = 6
+    config: dict[str, str] = field(default_factory=lambda: {"retention.ms": "-1", "min.insync.replicas": "1"})
+
+
+def producer(bootstrap: str, client_id: str) -> AIOKafkaProducer:
+    # Idempotent producer: the broker drops the retries of one producer session, keeping per-partition
+    # order. Duplicates across sessions (a relay that died before deleting its outbox rows) are dropped
+    # by the consumers' per-stream version check.
+    return AIOKafkaProducer(bootstrap_servers=bootstrap, client_id=client_id, acks="all",
+                            enable_idempotence=True, linger_ms=5, request_timeout_ms=10000,
+                            max_batch_size=256 * 1024)
+
+
+def consumer(bootstrap: str, group_id: str | None, *topics: str, client_id: str) -> AIOKafkaConsumer:
+    return AIOKafkaConsumer(*topics, bootstrap_servers=bootstrap, group_id=group_id, client_id=client_id,
+                            enable_auto_commit=False, auto_offset_reset="earliest",
+                            isolation_level="read_committed", max_poll_records=1000,
+                            fetch_max_wait_ms=100)
+
+
+async def ensure_topics(bootstrap: str, specs: list[TopicSpec]) -> None:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10000)
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        missing = [s for s in specs if s.name not in existing]
+        if missing:
+            try:
+                await admin.create_topics([NewTopic(s.name, s.partitions, 1, topic_configs=s.config)
+                                           for s in missing])
+            except TopicAlreadyExistsError:
+                pass  # another replica won the race
+            log.info("created topics", extra={"topics": [s.name for s in missing]})
+    finally:
+        await admin.close()

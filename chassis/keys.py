@@ -1,0 +1,63 @@
+"""Key material: from settings in production, generated once into the data directory in development.
+
+Development keys live in `<data_dir>/keys/` (git-ignored): the master key that wraps per-person
+data keys, the blind-index key, and the EC key pair that signs development tokens.
+"""
+from __future__ import annotations
+
+import base64
+import os
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+
+from .settings import Settings
+
+FILES = ("master.key", "blind-index.key", "jwt-private.pem", "jwt-public.pem")
+
+
+def ensure_dev_keys(keys_dir: Path) -> None:
+    keys_dir.mkdir(parents=True, exist_ok=True)
+    for name in ("master.key", "blind-index.key"):
+        path = keys_dir / name
+        if not path.exists():
+            path.write_text(base64.b64encode(os.urandom(32)).decode())
+            path.chmod(0o600)
+    private = keys_dir / "jwt-private.pem"
+    if not private.exists():
+        key = ec.generate_private_key(ec.SECP256R1())
+        private.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                              serialization.NoEncryption()))
+        private.chmod(0o600)
+        (keys_dir / "jwt-public.pem").write_bytes(key.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
+
+
+def _secret(settings: Settings, value: str | None, filename: str, setting: str) -> bytes:
+    if value:
+        raw = base64.b64decode(value)
+    else:
+        path = settings.keys_dir / filename
+        if settings.environment == "production" or not path.exists():
+            raise RuntimeError(f"{setting} is not set (and no development key at {path}); run `xinqing keys`.")
+        raw = base64.b64decode(path.read_text())
+    if len(raw) != 32:
+        raise RuntimeError(f"{setting} must be 32 bytes, base64-encoded")
+    return raw
+
+
+def master_key(settings: Settings) -> bytes:
+    return _secret(settings, settings.master_key, "master.key", "XQ_MASTER_KEY")
+
+
+def blind_index_key(settings: Settings) -> bytes:
+    return _secret(settings, settings.blind_index_key, "blind-index.key", "XQ_BLIND_INDEX_KEY")
+
+
+def jwt_public_key(settings: Settings) -> bytes:
+    return (settings.jwt_public_key_file or settings.keys_dir / "jwt-public.pem").read_bytes()
+
+
+def jwt_private_key(settings: Settings) -> bytes:
+    return (settings.jwt_private_key_file or settings.keys_dir / "jwt-private.pem").read_bytes()

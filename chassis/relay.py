@@ -1,0 +1,145 @@
+"""The outbox relay: drains the outbox table to Kafka, oldest first.
+
+One relay per service is active at a time (a PostgreSQL advisory lock elects it), so the outbox is
+drained in id order. Per stream that is version order: a stream's next event can only be appended
+after its previous one committed. Rows are deleted only after Kafka acknowledged them; if Kafka,
+the relay or the process dies in between, the rows are sent again (consumers drop the repeats).
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import zlib
+
+import asyncpg
+from opentelemetry import trace
+
+from .envelope import Envelope
+from .eventstore import OUTBOX_CHANNEL
+from .kafka import TopicSpec, ensure_topics
+from .kafka import producer as make_producer
+from .db import init_connection
+from .tracing import context_from_traceparent, current_traceparent
+
+log = logging.getLogger(__name__)
+tracer = trace.get_tracer("xinqing.relay")
+
+
+class OutboxRelay:
+    def __init__(self, dsn: str, bootstrap: str, service: str, topics: list[TopicSpec], *, batch_size: int = 500,
+                 poll_interval: float = 1.0, retry_delay: float = 1.0):
+        self.dsn = dsn
+        self.bootstrap = bootstrap
+        self.service = service
+        self.topics = topics
+        self.kafka_ok = False
+        self.batch_size = batch_size
+        self.poll_interval = poll_interval
+        self.retry_delay = retry_delay
+        self.lock_key = zlib.crc32(f"xq:relay:{service}".encode())
+        self.published = 0
+        self.backlog = 0
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task | None = None
+        self.paused = False  # tests pause publishing to observe the backlog
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name=f"relay-{self.service}")
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await self._lead()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # database gone: elect again when it is back
+                log.warning("relay interrupted, retrying", extra={"error": repr(exc)[:200]})
+                await asyncio.sleep(self.retry_delay)
+
+    async def _lead(self) -> None:
+        conn: asyncpg.Connection = await asyncpg.connect(self.dsn, timeout=5)
+        await init_connection(conn)
+        try:
+            while not await conn.fetchval("SELECT pg_try_advisory_lock($1)", self.lock_key):
+                await asyncio.sleep(self.poll_interval)  # another replica leads
+            await conn.add_listener(OUTBOX_CHANNEL, lambda *_: self._wake.set())
+            producer = make_producer(self.bootstrap, f"relay-{self.service}")
+            try:
+                await self._start_producer(producer)
+                while True:
+                    sent = 0 if self.paused else await self._drain_once(conn, producer)
+                    if sent < self.batch_size:
+                        self._wake.clear()
+                        try:
+                            await asyncio.wait_for(self._wake.wait(), self.poll_interval)
+                        except TimeoutError:
+                            pass
+            finally:
+                await producer.stop()
+        finally:
+            await conn.close()
+
+    async def _start_producer(self, producer) -> None:
+        while True:
+            try:
+                await ensure_topics(self.bootstrap, self.topics)
+                await producer.start()
+                self.kafka_ok = True
+                return
+            except Exception as exc:
+                self.kafka_ok = False
+                log.warning("Kafka unreachable; the outbox keeps the events", extra={"error": repr(exc)[:200]})
+                await asyncio.sleep(self.retry_delay)
+
+    async def _drain_once(self, conn: asyncpg.Connection, producer) -> int:
+        rows = await conn.fetch(
+            """SELECT o.id, o.topic, e.global_position, e.event_id, e.stream_id, e.version, e.event_type,
+                      e.data, e.metadata, e.recorded_at
+                 FROM outbox o JOIN events e USING (global_position)
+                ORDER BY o.id LIMIT $1""", self.batch_size)
+        self.backlog = await conn.fetchval("SELECT count(*) FROM outbox") if rows else 0
+        if not rows:
+            return 0
+        try:
+            futures = []
+            for r in rows:
+                env = _envelope(r)
+                parent = context_from_traceparent(env.traceparent)
+                with tracer.start_as_current_span(f"publish {r['topic']}", context=parent,
+                                                  kind=trace.SpanKind.PRODUCER,
+                                                  attributes={"messaging.system": "kafka",
+                                                              "messaging.destination.name": r["topic"],
+                                                              "xq.event_type": env.type}):
+                    env = env.with_traceparent(current_traceparent())
+                    futures.append(await producer.send(r["topic"], env.kafka_value(),
+                                                       key=env.subject.encode(), headers=env.kafka_headers()))
+            await asyncio.gather(*futures)
+        except Exception as exc:
+            # Start over with a fresh producer session from the oldest unsent row: per-stream order
+            # holds because everything after the failure is sent again, in order.
+            self.kafka_ok = False
+            raise PublishFailed(f"{len(rows)} events pending") from exc
+        await conn.execute("DELETE FROM outbox WHERE id = ANY($1::bigint[])", [r["id"] for r in rows])
+        self.published += len(rows)
+        return len(rows)
+
+
+class PublishFailed(Exception):
+    pass
+
+
+def _envelope(r) -> Envelope:
+    meta = r["metadata"]
+    return Envelope(id=r["event_id"], type=r["event_type"], source=meta.get("source", ""),
+                    subject=r["stream_id"], stream_version=r["version"], time=r["recorded_at"],
+                    data=r["data"], traceparent=meta.get("traceparent"),
+                    correlation_id=meta.get("correlationid"), causation_id=meta.get("causationid"),
+                    global_position=r["global_position"])

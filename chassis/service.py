@@ -1,0 +1,116 @@
+"""Wiring every service shares: pool, migrations, relay, projections, token verifier, health.
+
+A service's `app.py` declares what is its own (name, migrations, topics, projections, routes) and
+calls `build_service_app`; the start-up and shutdown order lives here once.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import asyncpg
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+
+from . import db
+from .auth import TokenVerifier
+from .http import install_error_handlers
+from .kafka import TopicSpec
+from .keys import jwt_public_key
+from .logs import setup_logging
+from .projection import Projection, ProjectionRunner
+from .relay import OutboxRelay
+from .settings import Settings
+from .tracing import setup_tracing
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    name: str
+    settings: Settings
+    pool: asyncpg.Pool
+    verifier: TokenVerifier
+    relay: OutboxRelay | None = None
+    projections: dict[str, ProjectionRunner] = field(default_factory=dict)
+    extras: dict = field(default_factory=dict)
+
+
+def runtime(request: Request) -> Runtime:
+    return request.app.state.runtime
+
+
+def build_service_app(
+    *,
+    name: str,
+    title: str,
+    settings: Settings,
+    migrations: Path,
+    topics: list[TopicSpec],
+    projections: Callable[[Runtime], list[Projection]] = lambda rt: [],
+    on_startup: Callable[[Runtime], object] | None = None,
+    publishes: bool = True,
+) -> FastAPI:
+    setup_logging(name, settings.log_level)
+    setup_tracing(name, settings.otlp_endpoint)
+    dsn = settings.database_url(settings.database(name))
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        await db.wait_for_database(dsn, create=settings.environment != "production")
+        pool = await db.create_pool(dsn, max_size=settings.pg_pool_max, command_timeout=settings.pg_command_timeout)
+        await db.migrate(pool, migrations)
+        rt = Runtime(name, settings, pool, TokenVerifier(settings, None if settings.jwt_jwks_url
+                                                         else jwt_public_key(settings)))
+        if publishes:
+            rt.relay = OutboxRelay(dsn, settings.kafka_bootstrap, name, topics)
+            rt.relay.start()
+        for projection in projections(rt):
+            runner = ProjectionRunner(pool, settings.kafka_bootstrap, projection, group=settings.group(projection.name),
+                                      client_id=f"{name}-{projection.name}")
+            rt.projections[projection.name] = runner
+            runner.start()
+        if on_startup:
+            result = on_startup(rt)
+            if hasattr(result, "__await__"):
+                await result
+        app.state.runtime = rt
+        log.info("started", extra={"service": name})
+        try:
+            yield
+        finally:
+            for runner in rt.projections.values():
+                await runner.stop()
+            if rt.relay:
+                await rt.relay.stop()
+            await pool.close()
+
+    app = FastAPI(title=title, lifespan=lifespan, version="1.0")
+    install_error_handlers(app)
+    FastAPIInstrumentor.instrument_app(app, excluded_urls="health/.*")
+
+    @app.get("/health/live", tags=["health"])
+    async def live() -> dict:
+        return {"status": "ok"}
+
+    @app.get("/health/ready", tags=["health"])
+    async def ready(request: Request):
+        rt: Runtime = request.app.state.runtime
+        checks = {}
+        try:
+            async with rt.pool.acquire(timeout=2) as conn:
+                await conn.fetchval("SELECT 1")
+            checks["database"] = "ok"
+        except Exception as exc:
+            checks["database"] = f"unavailable: {type(exc).__name__}"
+        if rt.relay:
+            checks["kafka"] = "ok" if rt.relay.kafka_ok else "unavailable (events wait in the outbox)"
+        ok = all(v == "ok" for v in checks.values())
+        return JSONResponse({"status": "ok" if ok else "degraded", "checks": checks}, status_code=200 if ok else 503)
+
+    return app

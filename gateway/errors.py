@@ -1,0 +1,62 @@
+"""Typed, stable GraphQL errors: every error carries `extensions.code`.
+
+UNAUTHENTICATED · FORBIDDEN · VALIDATION (with the fields) · CONFLICT (with the current version) ·
+DUPLICATE · RULE_VIOLATED · NOT_FOUND · UNAVAILABLE · INTERNAL (masked, with the trace id).
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+from graphql import GraphQLError
+from opentelemetry import trace
+from strawberry.extensions import SchemaExtension
+
+from chassis.errors import AppError
+
+log = logging.getLogger(__name__)
+
+
+class ServiceError(Exception):
+    """An error answered by a service, carried to the GraphQL client as-is."""
+
+    def __init__(self, body: dict):
+        super().__init__(body.get("message", "服务返回错误"))
+        self.body = body
+
+
+def _extensions(exc: BaseException | None) -> dict | None:
+    if isinstance(exc, AppError):
+        return exc.body()
+    if isinstance(exc, ServiceError):
+        return exc.body
+    return None
+
+
+class ErrorCodes(SchemaExtension):
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        if result is None or not getattr(result, "errors", None):
+            return
+        result.errors = [self._coded(e) for e in result.errors]
+
+    @staticmethod
+    def _coded(error: GraphQLError) -> GraphQLError:
+        original = error.original_error
+        body = _extensions(original)
+        if body is not None:
+            extensions = {k: v for k, v in body.items() if k != "message"}
+            if body.get("errors"):
+                extensions["field"] = body["errors"][0]["field"]
+            message = body.get("message", str(original))
+        elif original is None or isinstance(original, GraphQLError):  # the document or variables: syntax,
+            # unknown field, wrong type, unknown enum value
+            extensions, message = {"code": "VALIDATION"}, f"请求不符合 GraphQL 模式：{error.message}"
+        else:
+            ctx = trace.get_current_span().get_span_context()
+            trace_id = format(ctx.trace_id, "032x") if ctx.is_valid else None
+            log.error("unexpected resolver error", exc_info=original, extra={"trace_id": trace_id})
+            extensions, message = {"code": "INTERNAL", "trace_id": trace_id}, "服务器内部错误，已记录，请联系运维人员。"
+        return GraphQLError(message, nodes=error.nodes, source=error.source, positions=error.positions,
+                            path=error.path, original_error=None, extensions=extensions)

@@ -1,0 +1,1 @@
+"""Youth registry: the only service that holds personal information (encrypted per person)."""

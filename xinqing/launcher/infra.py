@@ -1,0 +1,70 @@
+"""PostgreSQL + Kafka for a run: started here, or found running.
+
+One interface for `xinqing up` and the test session: `LocalInfra` starts both from the machine's
+binaries and the Maven jars; `tests/conftest.py` uses testcontainers instead when a Docker engine
+answers, and nothing at all when the settings point at servers already running.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from chassis.settings import Settings
+
+from .kafka import KafkaBroker
+from .ports import require_free
+from .postgres import PostgresServer
+from .processes import LineSink, ManagedProcess
+
+
+@dataclass
+class LocalInfra:
+    settings: Settings
+    data_dir: Path
+    durable: bool = True
+    processes: list[ManagedProcess] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.postgres = PostgresServer(self.settings, self.data_dir / "pg", durable=self.durable)
+        self.kafka = KafkaBroker(self.settings, self.data_dir / "kafka")
+
+    def check_ports(self) -> None:
+        s = self.settings
+        require_free(s.pg_host, s.pg_port, "PostgreSQL", "XQ_PG_PORT")
+        require_free(self.kafka.host, self.kafka.port, "Kafka", "XQ_KAFKA_BOOTSTRAP")
+        require_free(self.kafka.host, s.kafka_controller_port, "Kafka controller", "XQ_KAFKA_CONTROLLER_PORT")
+
+    def start(self, sink: LineSink) -> None:
+        self.check_ports()
+        self.postgres.prepare()
+        self.kafka.prepare()  # resolves jars first: a missing Java or network fails before anything runs
+        pg = self.postgres.process()
+        pg.start(sink)
+        self.processes.append(pg)
+        kafka = self.kafka.process()
+        kafka.start(sink)
+        self.processes.append(kafka)
+        self.postgres.wait_ready(pg)
+        self.kafka.wait_ready(kafka)
+
+    def stop(self) -> None:
+        for proc in reversed(self.processes):
+            proc.stop()
+        self.processes.clear()
+
+    @property
+    def pg_process(self) -> ManagedProcess:
+        return next(p for p in self.processes if p.name == "postgres")
+
+    @property
+    def kafka_process(self) -> ManagedProcess:
+        return next(p for p in self.processes if p.name == "kafka")
+
+    def restart(self, name: str, sink: LineSink) -> None:
+        """Start a stopped or killed PostgreSQL or Kafka again (fault-injection tests)."""
+        old = next(p for p in self.processes if p.name == name)
+        server = self.postgres if name == "postgres" else self.kafka
+        new = server.process()
+        new.start(sink)
+        self.processes[self.processes.index(old)] = new
+        server.wait_ready(new)
