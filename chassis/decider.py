@@ -35,7 +35,7 @@ class Decider(Generic[C, S, E]):
 
 
 def event_type(cls: type) -> str:
-    return getattr(cls, "TYPE")
+    return cls.TYPE
 
 
 def event_types(*classes: type) -> dict[str, Any]:

@@ -29,6 +29,7 @@ class Projection(Protocol):
     name: str  # the key of its positions; with the namespace, its consumer group
     topics: Sequence[str]
     tables: Sequence[str]  # emptied on rebuild
+    stream_prefixes: Sequence[str]  # streams it reads (read-your-writes waits on these)
 
     async def apply(self, conn: asyncpg.Connection, event: Envelope) -> None: ...
 
@@ -154,13 +155,16 @@ class ProjectionRunner:
                        ON CONFLICT (projection, topic, partition) DO UPDATE
                        SET next_offset = EXCLUDED.next_offset, event_time = EXCLUDED.event_time, updated_at = now()""",
                     name, tp.topic, tp.partition, records[-1].offset + 1, newest)
-        # Informational (lag monitoring); where to resume is the database checkpoint above.
+        async with self._progress:
+            self._progress.notify_all()
+        await self._commit_offsets(batches)
+
+    async def _commit_offsets(self, batches: dict) -> None:
+        """Informational (lag monitoring); where to resume is the database checkpoint."""
         try:
             await self.consumer.commit({tp: records[-1].offset + 1 for tp, records in batches.items()})
         except Exception as exc:
             log.info("offset commit failed (harmless: the database checkpoint rules)", extra={"error": repr(exc)})
-        async with self._progress:
-            self._progress.notify_all()
 
     async def wait_for(self, position: str, timeout: float) -> bool:
         """Read-your-writes: wait until this projection has applied `position` (or give up)."""

@@ -14,11 +14,11 @@ import zlib
 import asyncpg
 from opentelemetry import trace
 
+from .db import init_connection
 from .envelope import Envelope
 from .eventstore import OUTBOX_CHANNEL
 from .kafka import TopicSpec, ensure_topics
 from .kafka import producer as make_producer
-from .db import init_connection
 from .tracing import context_from_traceparent, current_traceparent
 
 log = logging.getLogger(__name__)

@@ -89,6 +89,7 @@ def build_service_app(
             if rt.relay:
                 await rt.relay.stop()
             await pool.close()
+            log.info("stopped cleanly", extra={"service": name})
 
     app = FastAPI(title=title, lifespan=lifespan, version="1.0")
     install_error_handlers(app)

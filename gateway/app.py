@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import strawberry
 from fastapi import FastAPI, Request
 from strawberry.fastapi import GraphQLRouter
 
@@ -12,10 +11,7 @@ from chassis.settings import Settings, get_settings
 
 from . import views
 from .clients import ServiceClient
-from .errors import ErrorCodes
-from .schema import Context, Mutation, Query
-
-schema = strawberry.Schema(query=Query, mutation=Mutation, extensions=[ErrorCodes])
+from .schema import Context, schema
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -26,7 +22,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = build_service_app(name="gateway", title="xinqing gateway", settings=settings,
                             migrations=Path(__file__).parent / "migrations", topics=[],
-                            projections=lambda rt: [views.YouthProjection(settings)], on_startup=wire, publishes=False)
+                            projections=lambda rt: views.projections(settings), on_startup=wire, publishes=False)
 
     async def context(request: Request) -> Context:
         return Context(request.app.state.runtime)

@@ -10,6 +10,7 @@ each other's data.
 """
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import subprocess
@@ -43,12 +44,14 @@ class Infra:
     def can_inject_faults(self) -> bool:
         return self.local is not None
 
-    def kill(self, name: str) -> None:
+    async def kill(self, name: str) -> None:
+        """SIGKILL PostgreSQL or Kafka: no shutdown hook runs."""
         proc = self.local.pg_process if name == "postgres" else self.local.kafka_process
-        proc.kill()
+        await asyncio.to_thread(proc.kill)
 
-    def start(self, name: str) -> None:
-        self.local.restart(name, self.sink)
+    async def start(self, name: str) -> None:
+        """Start it again and wait until it answers (in a thread: the test's event loop keeps running)."""
+        await asyncio.to_thread(self.local.restart, name, self.sink)
 
     def stop(self) -> None:
         if self.local:

@@ -26,6 +26,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         rt.extras["store"] = EventStore("/xinqing/registry", domain.codec, settings.topic(TOPIC), sealer=vault)
 
     app = build_service_app(name="registry", title="xinqing registry", settings=settings,
-                            migrations=Path(__file__).parent / "migrations", topics=[TopicSpec(settings.topic(TOPIC), settings.kafka_partitions)], on_startup=wire)
+                            migrations=Path(__file__).parent / "migrations",
+                            topics=[TopicSpec(settings.topic(TOPIC), settings.kafka_partitions)], on_startup=wire)
     app.include_router(api.router)
     return app

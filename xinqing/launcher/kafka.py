@@ -36,7 +36,8 @@ def require_java() -> str:
 def resolve_jars(settings: Settings) -> Path:
     if settings.kafka_libs:
         if not any(Path(settings.kafka_libs).glob("kafka_2.13-*.jar")):
-            raise LaunchError(f"XQ_KAFKA_LIBS={settings.kafka_libs} holds no kafka_2.13 jar: point it at the Kafka libs directory.")
+            raise LaunchError(f"XQ_KAFKA_LIBS={settings.kafka_libs} holds no kafka_2.13 jar: "
+                              "point it at the Kafka libs directory.")
         return Path(settings.kafka_libs)
     libs = settings.cache_dir / f"kafka-{settings.kafka_version}" / "libs"
     if (libs / ".complete").exists():
@@ -53,8 +54,9 @@ def resolve_jars(settings: Settings) -> Path:
         capture_output=True, text=True,
     )
     if done.returncode != 0:
-        reason = "no network to Maven Central?" if re.search(r"resolve|transfer|Unknown host|connect", done.stdout + done.stderr, re.I) \
-            else (done.stdout + done.stderr).strip().splitlines()[-1:]
+        output = done.stdout + done.stderr
+        offline = re.search(r"resolve|transfer|Unknown host|connect", output, re.IGNORECASE)
+        reason = "no network to Maven Central?" if offline else " ".join(output.strip().splitlines()[-1:])
         raise LaunchError(f"Could not fetch the Kafka {settings.kafka_version} jars with Maven ({reason}): "
                           "check the network or set XQ_KAFKA_LIBS to a directory that holds them.")
     (libs / ".complete").touch()

@@ -1,4 +1,4 @@
-"""The gateway's read models: projections from Kafka topics, and the queries the schema runs on them."""
+"""Youth read model: registered youth (public attributes only) and counts for the dashboard."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -14,6 +14,7 @@ REGISTRY_TOPIC = "xq.registry.youth"
 class YouthProjection:
     name = "gateway.youth"
     tables = ("youth", "youth_counts")
+    stream_prefixes = ("youth-",)
 
     def __init__(self, settings: Settings):
         self.topics = (settings.topic(REGISTRY_TOPIC),)

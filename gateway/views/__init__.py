@@ -1,0 +1,15 @@
+"""The gateway's read models, one module per domain: projections from Kafka and their queries.
+
+Only pseudonymous ids and public attributes are stored here; personal fields are fetched from the
+registry on demand and never kept.
+"""
+from __future__ import annotations
+
+from chassis.settings import Settings
+
+from .youth import YouthProjection
+
+
+def projections(settings: Settings) -> list:
+    """Every projection the gateway runs (each is its own consumer group)."""
+    return [YouthProjection(settings)]

@@ -1,0 +1,154 @@
+"""The stack as a newcomer runs it: real processes on loopback, real HTTP, a real Kafka client."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+from chassis.settings import Settings
+from xinqing.launcher.kafka import resolve_jars
+from xinqing.launcher.ports import free_port
+from xinqing.launcher.processes import ManagedProcess, wait_until
+from xinqing.launcher.stack import APPS, app_process
+
+pytestmark = pytest.mark.e2e
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def env_of(settings: Settings) -> dict[str, str]:
+    out = {}
+    for name in Settings.model_fields:
+        value = getattr(settings, name)
+        if value is not None:
+            out[f"XQ_{name.upper()}"] = str(value)
+    return out
+
+
+@pytest.fixture(scope="module")
+def stack(settings, infra):
+    s = settings.model_copy(update={"gateway_port": free_port(), "registry_port": free_port()})
+    log = open(ROOT / ".test-logs" / "e2e-stack.log", "a", buffering=1)
+    procs: list[ManagedProcess] = []
+    try:
+        for app in APPS:
+            proc = app_process(app, s)
+            proc.env.update(env_of(s))
+            proc.start(lambda name, line: log.write(f"{name} | {line}\n"))
+            procs.append(proc)
+            url = f"http://{s.host}:{getattr(s, app.port_setting)}/health/live"
+            wait_until(lambda url=url: _ok(url), 60, app.name, proc)
+        yield s, procs
+    finally:
+        for proc in reversed(procs):
+            proc.stop()
+
+
+def _ok(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=1).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def gql(s: Settings, query: str, variables: dict | None = None, token: str | None = None) -> dict:
+    headers = {"authorization": f"Bearer {token}"} if token else {}
+    r = httpx.post(f"http://{s.host}:{s.gateway_port}/graphql", json={"query": query, "variables": variables or {}},
+                   headers=headers, timeout=30)
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def read_with_kafka_client(s: Settings, topic: str) -> str:
+    """kcat when installed (CI installs it), else Kafka's own console consumer from the same jars."""
+    if shutil.which("kcat") and os.environ.get("XQ_TEST_KAFKA_CLIENT") != "java":
+        cmd = ["kcat", "-C", "-b", s.kafka_bootstrap, "-t", topic, "-o", "beginning", "-e", "-q",
+               "-f", "%k %h %s\n"]
+    else:
+        cmd = ["java", "-cp", f"{resolve_jars(s)}/*", "org.apache.kafka.tools.consumer.ConsoleConsumer",
+               "--bootstrap-server", s.kafka_bootstrap, "--topic", topic, "--from-beginning",
+               "--timeout-ms", "10000", "--property", "print.key=true", "--property", "print.headers=true"]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=60).stdout
+
+
+def test_a_newcomer_registers_a_youth_and_sees_it_counted_and_published(stack, token):
+    s, _ = stack
+    result = gql(s, """mutation { registerYouth(input: {name: "王小明", gender: MALE, birthDate: "2001-03-04",
+        mobile: "+8613800138000", district: "110105", youthType: NEW_BUSINESS, subtype: DELIVERY_RIDER,
+        consents: [REGISTRATION]}) { id position } }""", token=token("registry_operator"))
+    assert "errors" not in result, result
+    registered = result["data"]["registerYouth"]
+    dash = gql(s, "query($p: String) { dashboard(minPosition: $p) { youth { total byDistrict { district count } } } }",
+               {"p": registered["position"]}, token=token("department_viewer"))
+    assert dash["data"]["dashboard"]["youth"]["total"] == 1
+    assert dash["data"]["dashboard"]["youth"]["byDistrict"] == [{"district": "110105", "count": 1}]
+
+    out = read_with_kafka_client(s, s.topic("xq.registry.youth"))
+    assert f"youth-{registered['id']}" in out
+    assert "xq.registry.youth.registered.v1" in out
+    assert "王小明" not in out and "13800138000" not in out
+
+
+def test_without_a_token_nothing_is_stored(stack):
+    s, _ = stack
+    result = gql(s, """mutation { registerYouth(input: {name: "张三", gender: MALE, birthDate: "2001-03-04",
+        mobile: "13800138001", district: "110105", youthType: NEW_BUSINESS, subtype: COURIER,
+        consents: [REGISTRATION]}) { id } }""")
+    assert result["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+def test_health_endpoints_answer(stack):
+    s, _ = stack
+    ready = httpx.get(f"http://{s.host}:{s.registry_port}/health/ready", timeout=5).json()
+    assert ready["checks"]["database"] == "ok"
+
+
+def test_services_stop_cleanly_on_sigterm(settings, infra):
+    s = settings.model_copy(update={"registry_port": free_port()})
+    proc = app_process(APPS[0], s)
+    proc.env.update(env_of(s))
+    proc.start(lambda *_: None)
+    wait_until(lambda: _ok(f"http://{s.host}:{s.registry_port}/health/live"), 60, "registry", proc)
+    code = proc.stop()
+    assert code in (0, -15)  # uvicorn re-raises the signal after its graceful shutdown
+    assert any("stopped cleanly" in line for line in proc.recent), proc.tail()
+
+
+def test_launcher_names_a_taken_port_in_one_sentence(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {**os.environ, "XQ_GATEWAY_PORT": str(port), "XQ_DATA_DIR": str(tmp_path)}
+        done = subprocess.run([sys.executable, "-m", "xinqing.cli", "up"], capture_output=True, text=True,
+                              env=env, timeout=60, cwd=ROOT)
+    output = done.stdout + done.stderr
+    assert done.returncode == 1
+    assert f"Port {port}" in output and "XQ_GATEWAY_PORT" in output
+    assert "Traceback" not in output
+
+
+def test_launcher_names_missing_postgres_binaries(tmp_path, monkeypatch):
+    from xinqing.launcher import postgres
+    from xinqing.launcher.errors import LaunchError
+
+    monkeypatch.setattr(postgres.shutil, "which", lambda _: None)
+    monkeypatch.setattr(postgres, "Path", lambda p: tmp_path / "nothing" if p == "/usr/lib/postgresql" else Path(p))
+    with pytest.raises(LaunchError, match="XQ_PG_BIN_DIR"):
+        postgres.find_bin_dir(Settings(pg_bin_dir=tmp_path / "missing"))
+
+
+def test_launcher_names_missing_jars_and_maven(tmp_path, monkeypatch):
+    from xinqing.launcher import kafka
+    from xinqing.launcher.errors import LaunchError
+
+    with pytest.raises(LaunchError, match="XQ_KAFKA_LIBS"):
+        kafka.resolve_jars(Settings(kafka_libs=tmp_path))
+    monkeypatch.setattr(kafka.shutil, "which", lambda _: None)
+    with pytest.raises(LaunchError, match="apt-get install maven"):
+        kafka.resolve_jars(Settings(cache_dir=tmp_path, kafka_version="9.9.9"))

@@ -1,0 +1,86 @@
+"""Chassis pieces without IO: envelope, tokens, HTTP error translation."""
+from __future__ import annotations
+
+import time
+import uuid
+from datetime import UTC, datetime
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+
+from chassis.auth import TokenVerifier, issue_token
+from chassis.envelope import Envelope, from_kafka
+from chassis.errors import Forbidden, Unauthenticated
+from chassis.settings import Settings
+
+
+def keypair():
+    key = ec.generate_private_key(ec.SECP256R1())
+    private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption())
+    public = key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return private, public
+
+
+SETTINGS = Settings()
+PRIVATE, PUBLIC = keypair()
+VERIFIER = TokenVerifier(SETTINGS, PUBLIC)
+
+
+def test_envelope_round_trips_through_kafka_binary_mode():
+    env = Envelope(id=uuid.uuid4(), type="xq.registry.youth.registered.v1", source="/xinqing/registry",
+                   subject="youth-1", stream_version=3, time=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
+                   data={"district": "110105"},
+                   traceparent="00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", correlation_id="c1")
+    headers = env.kafka_headers()
+    names = dict(headers)
+    assert names["ce_specversion"] == b"1.0" and names["ce_type"] == env.type.encode()
+    assert names["traceparent"] == env.traceparent.encode()
+    back = from_kafka(b"youth-1", env.kafka_value(), headers)
+    assert back == env
+    assert back.position == "youth-1@3"
+
+
+def test_a_valid_token_gives_roles_and_district():
+    token = issue_token(PRIVATE, SETTINGS, roles=["station_staff"], district="110108", subject="u1")
+    who = VERIFIER.verify(f"Bearer {token}")
+    assert who.subject == "u1" and who.roles == {"station_staff"} and who.district == "110108"
+    who.require("station_staff")
+    with pytest.raises(Forbidden):
+        who.require("admin")
+    with pytest.raises(Forbidden):
+        who.require_district("110105")
+
+
+def claims(**over):
+    now = int(time.time())
+    return {"iss": SETTINGS.jwt_issuer, "aud": SETTINGS.jwt_audience, "sub": "x", "iat": now, "exp": now + 60,
+            "roles": ["admin"], **over}
+
+
+@pytest.mark.parametrize("name, token", [
+    ("missing", None),
+    ("not bearer", "Basic abc"),
+    ("expired", jwt.encode(claims(exp=int(time.time()) - 10), PRIVATE, algorithm="ES256")),
+    ("wrong audience", jwt.encode(claims(aud="someone-else"), PRIVATE, algorithm="ES256")),
+    ("wrong issuer", jwt.encode(claims(iss="evil"), PRIVATE, algorithm="ES256")),
+    ("wrongly signed", jwt.encode(claims(), keypair()[0], algorithm="ES256")),
+    ("alg none", jwt.encode(claims(), None, algorithm="none")),
+    ("hmac with the public key", jwt.api_jws.PyJWS().encode(
+        jwt.utils.force_bytes(__import__("json").dumps(claims())), b"x" * 32, algorithm="HS256")),
+    ("garbage", "Bearer not.a.token"),
+])
+def test_bad_tokens_are_refused(name, token):
+    header = token if token is None or token.startswith(("Basic", "Bearer")) else f"Bearer {token}"
+    with pytest.raises(Unauthenticated):
+        VERIFIER.verify(header)
+
+
+def test_unknown_roles_are_ignored_and_unknown_districts_refused():
+    token = jwt.encode(claims(roles=["admin", "superuser"]), PRIVATE, algorithm="ES256")
+    assert VERIFIER.verify(f"Bearer {token}").roles == {"admin"}
+    bad = jwt.encode(claims(district="999999"), PRIVATE, algorithm="ES256")
+    with pytest.raises(Unauthenticated):
+        VERIFIER.verify(f"Bearer {bad}")

@@ -1,0 +1,147 @@
+"""`xinqing up`: the whole stack in the foreground, with prefixed logs; Ctrl-C stops it cleanly.
+
+Order: PostgreSQL and Kafka, then the services, then the gateway; each waits for the previous to be
+healthy. Stopping goes the other way. The data directory is kept, so the next run continues.
+"""
+from __future__ import annotations
+
+import asyncio
+import signal
+import sys
+import threading
+from dataclasses import dataclass
+
+import httpx
+import orjson
+from rich.console import Console
+from rich.markup import escape
+
+from chassis.keys import ensure_dev_keys
+from chassis.settings import Settings
+
+from .infra import LocalInfra
+from .ports import require_free
+from .postgres import ensure_databases
+from .processes import ManagedProcess, wait_until
+
+
+@dataclass(frozen=True)
+class App:
+    name: str
+    factory: str  # uvicorn --factory target
+    port_setting: str
+
+
+# The order they start in; the gateway last, since it forwards to the others.
+APPS = [
+    App("registry", "services.registry.app:create_app", "registry_port"),
+    App("gateway", "gateway.app:create_app", "gateway_port"),
+]
+
+COLOURS = {"postgres": "blue", "kafka": "magenta", "registry": "green", "gateway": "cyan",
+           "branches": "yellow", "stations": "bright_red", "xinqing": "bold"}
+
+
+class PrefixedLog:
+    """Prints each child's lines with its name; JSON log lines are shown as `LEVEL message k=v`."""
+
+    def __init__(self, console: Console):
+        self.console = console
+        self.lock = threading.Lock()
+
+    def __call__(self, name: str, line: str) -> None:
+        if line.startswith("{"):
+            try:
+                rec = orjson.loads(line)
+                extras = " ".join(f"{k}={v}" for k, v in rec.items()
+                                  if k not in ("time", "level", "name", "message", "service", "taskName"))
+                line = f"{rec.get('level', '')} {rec.get('message', '')} {extras}".strip()
+            except orjson.JSONDecodeError:
+                pass
+        colour = COLOURS.get(name, "white")
+        with self.lock:
+            self.console.print(f"[{colour}]{name:>9} |[/] {escape(line)}", highlight=False, soft_wrap=True)
+
+
+def app_process(app: App, settings: Settings) -> ManagedProcess:
+    port = getattr(settings, app.port_setting)
+    return ManagedProcess(app.name, [sys.executable, "-m", "uvicorn", app.factory, "--factory", "--host", settings.host,
+                                     "--port", str(port), "--no-access-log", "--log-level", "warning"],
+                          env={"XQ_DATA_DIR": str(settings.data_dir)})
+
+
+def _healthy(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=1).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+class Stack:
+    def __init__(self, settings: Settings, console: Console, *, start_infra: bool = True):
+        self.settings = settings
+        self.console = console
+        self.log = PrefixedLog(console)
+        self.infra = LocalInfra(settings, settings.data_dir) if start_infra else None
+        self.apps: list[ManagedProcess] = []
+        self.stopping = threading.Event()
+
+    def say(self, message: str) -> None:
+        self.log("xinqing", message)
+
+    def start(self) -> None:
+        s = self.settings
+        for app in APPS:
+            require_free(s.host, getattr(s, app.port_setting), app.name, f"XQ_{app.port_setting.upper()}")
+        ensure_dev_keys(s.keys_dir)
+        if self.infra:
+            self.say(f"starting PostgreSQL on {s.pg_host}:{s.pg_port} and Kafka on {s.kafka_bootstrap} "
+                     f"(data in {s.data_dir})")
+            self.infra.start(self.log)
+        asyncio.run(ensure_databases(s, [s.database(app.name) for app in APPS]))
+        for app in APPS:
+            proc = app_process(app, s)
+            proc.start(self.log)
+            self.apps.append(proc)
+            url = f"http://{s.host}:{getattr(s, app.port_setting)}/health/live"
+            wait_until(lambda url=url: _healthy(url), 90, app.name, proc)
+
+    def stop(self) -> None:
+        self.say("stopping…")
+        for proc in reversed(self.apps):
+            proc.stop()
+        if self.infra:
+            self.infra.stop()
+        self.say("stopped; data kept in " + str(self.settings.data_dir))
+
+    def children(self) -> list[ManagedProcess]:
+        return [*(self.infra.processes if self.infra else []), *self.apps]
+
+    def run_forever(self) -> int:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda *_: self.stopping.set())
+        while not self.stopping.wait(0.5):
+            dead = [p for p in self.children() if not p.running]
+            if dead:
+                self.say(f"{dead[0].name} exited unexpectedly (code {dead[0].popen.returncode}); stopping the stack")
+                return 1
+        return 0
+
+
+def banner(settings: Settings, token: str) -> str:
+    s = settings
+    return "\n".join([
+        "",
+        "新青 xinqing is running:",
+        f"  GraphQL (GraphiQL)  http://{s.host}:{s.gateway_port}/graphql",
+        f"  registry API        http://{s.host}:{s.registry_port}/docs",
+        f"  Kafka               {s.kafka_bootstrap}",
+        f"  PostgreSQL          postgresql://{s.pg_user}@{s.pg_host}:{s.pg_port}/{s.database('registry')}",
+        "",
+        "Development token (admin, 12 h) — send as `Authorization: Bearer <token>`:",
+        f"  {token}",
+        "",
+        "Ctrl-C stops everything (the data is kept; `xinqing reset` deletes it).",
+        "",
+    ])
+

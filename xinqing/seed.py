@@ -1,0 +1,87 @@
+"""Synthetic demo data, written through the real write paths (the services' HTTP APIs).
+
+Names and the like come from Faker's zh_CN provider; proportions roughly follow the seed document
+(riders and couriers are the largest group). Mobiles use the 199 0000 xxxx block, which makes
+synthetic people easy to recognise.
+"""
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Callable
+from datetime import date, timedelta
+
+import asyncpg
+import httpx
+from faker import Faker
+
+from chassis.auth import issue_token
+from chassis.keys import jwt_private_key
+from chassis.reference import DISTRICTS, SUBTYPES
+from chassis.settings import Settings
+
+# Share of each subtype in the demo population (sums to 1).
+SUBTYPE_WEIGHTS = {
+    "DELIVERY_RIDER": 0.30, "COURIER": 0.18, "RIDE_HAILING_DRIVER": 0.12, "OTHER_PLATFORM_WORKER": 0.05,
+    "STREAMER": 0.07, "ONLINE_WRITER": 0.04, "CONTENT_CREATOR": 0.07, "ESPORTS": 0.03,
+    "DESIGNER": 0.06, "MUSICIAN": 0.03, "ARTIST": 0.03, "PHOTOGRAPHER": 0.02,
+}
+# Busier districts get more people.
+DISTRICT_WEIGHTS = {code: (3 if code in ("110105", "110108", "110106", "110112", "110114", "110115") else 1)
+                    for code in DISTRICTS}
+
+
+def person(fake: Faker, rng: random.Random, n: int, today: date) -> dict:
+    subtype = rng.choices(list(SUBTYPE_WEIGHTS), weights=list(SUBTYPE_WEIGHTS.values()))[0]
+    age_days = rng.randint(16 * 366, 35 * 365)
+    return {
+        "name": fake.name(),
+        "gender": rng.choice(["MALE", "MALE", "FEMALE"]) if SUBTYPES[subtype][0] == "NEW_BUSINESS"
+        else rng.choice(["MALE", "FEMALE"]),
+        "birthDate": (today - timedelta(days=age_days)).isoformat(),
+        "mobile": f"1990000{n:04d}",
+        "district": rng.choices(list(DISTRICT_WEIGHTS), weights=list(DISTRICT_WEIGHTS.values()))[0],
+        "youthType": SUBTYPES[subtype][0],
+        "subtype": subtype,
+        "consents": ["REGISTRATION"] + (["SERVICE_RECORDS"] if rng.random() < 0.6 else []),
+    }
+
+
+async def _seed(settings: Settings, say: Callable[[str], None], count: int = 300) -> int:
+    token = issue_token(jwt_private_key(settings), settings, roles=["admin"], subject="seed")
+    fake, rng, today = Faker("zh_CN"), random.Random(2021), date.today()
+    fake.seed_instance(2021)
+    created = 0
+    async with httpx.AsyncClient(base_url=settings.service_url("registry"), timeout=30,
+                                 headers={"authorization": f"Bearer {token}"}) as client:
+        sem = asyncio.Semaphore(8)
+
+        async def one(n: int) -> None:
+            nonlocal created
+            async with sem:
+                r = await client.post("/youth", json=person(fake, rng, n, today))
+            if r.status_code == 201:
+                created += 1
+            elif r.status_code != 409:  # 409: already there from an earlier, interrupted run
+                raise RuntimeError(f"seeding failed: HTTP {r.status_code} {r.text[:200]}")
+
+        await asyncio.gather(*(one(n) for n in range(count)))
+    say(f"demo data: {created} youth registered")
+    return created
+
+
+def seed_demo(settings: Settings, say: Callable[[str], None]) -> int:
+    return asyncio.run(_seed(settings, say))
+
+
+def seed_demo_if_empty(settings: Settings, say: Callable[[str], None]) -> None:
+    async def empty() -> bool:
+        conn = await asyncpg.connect(settings.database_url(settings.database("registry")))
+        try:
+            return await conn.fetchval("SELECT count(*) FROM events") == 0
+        finally:
+            await conn.close()
+
+    if asyncio.run(empty()):
+        say("empty stack: loading demo data")
+        seed_demo(settings, say)
