@@ -7,14 +7,14 @@ traceback (the trace id is logged and returned so ops can find it).
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from opentelemetry import trace
+from pydantic import BaseModel, ConfigDict
+from pydantic.alias_generators import to_camel
 
-from .auth import Principal, TokenVerifier
 from .db import UNAVAILABLE_ERRORS
 from .errors import AppError, FieldError, Unavailable, ValidationFailed
 
@@ -61,6 +61,20 @@ def field_errors(exc: RequestValidationError) -> list[FieldError]:
     return out
 
 
+class ApiModel(BaseModel):
+    """Request bodies: camelCase like the GraphQL schema, unknown fields refused, bounded strings."""
+
+    model_config = ConfigDict(extra="forbid", alias_generator=to_camel, populate_by_name=True, str_max_length=200)
+
+
+class Accepted(BaseModel):
+    """What every command answers (see chassis.commands.accepted)."""
+
+    id: str
+    version: int
+    position: str
+
+
 def _trace_id() -> str | None:
     ctx = trace.get_current_span().get_span_context()
     return format(ctx.trace_id, "032x") if ctx.is_valid else None
@@ -91,9 +105,3 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse({"code": "INTERNAL", "message": "服务器内部错误，已记录，请联系运维人员。",
                              "trace_id": trace_id}, status_code=500)
 
-
-def principal_dependency(verifier: Callable[[], TokenVerifier]) -> Callable[[Request], Awaitable[Principal]]:
-    async def current_principal(request: Request) -> Principal:
-        return verifier().verify(request.headers.get("authorization"))
-
-    return current_principal

@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
 from . import db
-from .auth import TokenVerifier
+from .auth import Principal, TokenVerifier
 from .http import install_error_handlers
 from .kafka import TopicSpec
 from .keys import jwt_public_key
@@ -43,6 +43,11 @@ class Runtime:
 
 def runtime(request: Request) -> Runtime:
     return request.app.state.runtime
+
+
+async def caller(request: Request) -> Principal:
+    """FastAPI dependency: the verified caller (401 without a valid bearer token)."""
+    return runtime(request).verifier.verify(request.headers.get("authorization"))
 
 
 def build_service_app(

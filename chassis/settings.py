@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     branches_port: int = Field(8002, description="branches service")
     stations_port: int = Field(8003, description="stations service")
     registry_url: str | None = Field(None, description="registry base URL (default from host and port)")
+    branches_url: str | None = Field(None, description="branches base URL (default from host and port)")
+    stations_url: str | None = Field(None, description="stations base URL (default from host and port)")
 
     # Security
     jwt_issuer: str = Field("xinqing-dev", description="expected token issuer")
@@ -81,8 +83,9 @@ class Settings(BaseSettings):
         return f"postgresql://{auth}@{self.pg_host}:{self.pg_port}/{database}"
 
     def service_url(self, service: str) -> str:
-        if service == "registry" and self.registry_url:
-            return self.registry_url.rstrip("/")
+        explicit = getattr(self, f"{service}_url", None)
+        if explicit:
+            return explicit.rstrip("/")
         return f"http://{self.host}:{getattr(self, f'{service}_port')}"
 
     @property

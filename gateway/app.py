@@ -13,12 +13,16 @@ from . import views
 from .clients import ServiceClient
 from .schema import Context, schema
 
+# The services mutations are forwarded to (each reachable at settings.service_url(name)).
+SERVICES = ["registry"]
+
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
 
     async def wire(rt: Runtime) -> None:
-        rt.extras["registry"] = ServiceClient("registry", settings.service_url("registry"))
+        for service in SERVICES:
+            rt.extras[service] = ServiceClient(service, settings.service_url(service))
 
     app = build_service_app(name="gateway", title="xinqing gateway", settings=settings,
                             migrations=Path(__file__).parent / "migrations", topics=[],

@@ -6,13 +6,13 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel, ConfigDict, Field
-from pydantic.alias_generators import to_camel
+from pydantic import BaseModel, Field
 
 from chassis.auth import Principal
 from chassis.commands import accepted, execute, transaction
 from chassis.errors import Duplicate, NotFound
-from chassis.service import Runtime, runtime
+from chassis.http import Accepted, ApiModel
+from chassis.service import Runtime, caller, runtime
 
 from . import domain
 from .domain import Gender
@@ -20,15 +20,6 @@ from .domain import Gender
 BEIJING = ZoneInfo("Asia/Shanghai")
 router = APIRouter(prefix="/youth", tags=["youth"])
 OPERATORS = ("admin", "registry_operator")
-
-
-async def principal(request: Request) -> Principal:
-    return runtime(request).verifier.verify(request.headers.get("authorization"))
-
-
-class ApiModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", alias_generator=to_camel, populate_by_name=True,
-                              str_max_length=200)
 
 
 class RegisterYouthRequest(ApiModel):
@@ -41,12 +32,6 @@ class RegisterYouthRequest(ApiModel):
     subtype: str
     consents: list[str] = Field(default_factory=list, max_length=20,
                                 description="purposes consented to; REGISTRATION is required")
-
-
-class Accepted(BaseModel):
-    id: str
-    version: int
-    position: str = Field(description="read-your-writes token: <stream>@<version>")
 
 
 class YouthProfile(BaseModel):
@@ -69,7 +54,7 @@ def today() -> date:
 
 
 @router.post("", status_code=201, response_model=Accepted, summary="登记青年 (RegisterYouth)")
-async def register_youth(body: RegisterYouthRequest, request: Request, who: Principal = Depends(principal)):
+async def register_youth(body: RegisterYouthRequest, request: Request, who: Principal = Depends(caller)):
     who.require(*OPERATORS)
     who.require_district(body.district)
     rt: Runtime = runtime(request)
@@ -93,7 +78,7 @@ async def register_youth(body: RegisterYouthRequest, request: Request, who: Prin
 
 
 @router.get("/{youth_id}", response_model=YouthProfile, summary="查看青年档案（含个人信息）")
-async def get_youth(youth_id: uuid.UUID, request: Request, who: Principal = Depends(principal)):
+async def get_youth(youth_id: uuid.UUID, request: Request, who: Principal = Depends(caller)):
     who.require(*OPERATORS)
     rt: Runtime = runtime(request)
     async with transaction(rt.pool) as conn:
