@@ -24,6 +24,7 @@ from .keys import jwt_public_key
 from .logs import setup_logging
 from .projection import Projection, ProjectionRunner
 from .relay import OutboxRelay
+from .scheduler import Job, Scheduler
 from .settings import Settings
 from .tracing import setup_tracing
 
@@ -38,6 +39,7 @@ class Runtime:
     verifier: TokenVerifier
     relay: OutboxRelay | None = None
     projections: dict[str, ProjectionRunner] = field(default_factory=dict)
+    scheduler: Scheduler | None = None
     extras: dict = field(default_factory=dict)
 
 
@@ -60,6 +62,7 @@ def build_service_app(
     projections: Callable[[Runtime], list[Projection]] = lambda rt: [],
     on_startup: Callable[[Runtime], object] | None = None,
     publishes: bool = True,
+    jobs: Callable[[Runtime], list[Job]] = lambda rt: [],
 ) -> FastAPI:
     setup_logging(name, settings.log_level)
     setup_tracing(name, settings.otlp_endpoint)
@@ -84,11 +87,14 @@ def build_service_app(
             result = on_startup(rt)
             if hasattr(result, "__await__"):
                 await result
+        rt.scheduler = Scheduler(pool, name, jobs(rt))  # periodic jobs, one leader each (chassis.scheduler)
+        rt.scheduler.start()
         app.state.runtime = rt
         log.info("started", extra={"service": name})
         try:
             yield
         finally:
+            await rt.scheduler.stop()
             for runner in rt.projections.values():
                 await runner.stop()
             if rt.relay:

@@ -1,0 +1,71 @@
+"""Periodic jobs with a single leader: "run this every N seconds" on one replica at a time.
+
+Each tick, a replica tries a PostgreSQL advisory lock named after the service and the job; the one
+that gets it runs the job, the others skip that tick. Jobs must be idempotent and act through
+deciders (emit events), so a tick that dies half-way is simply finished by the next one.
+Services pass them to `build_service_app(jobs=...)`; tests call the job function directly (with
+`today`), not the scheduler.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import zlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+import asyncpg
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    every_seconds: float
+    run: Callable[[], Awaitable[object]]
+
+
+class Scheduler:
+    def __init__(self, pool: asyncpg.Pool, service: str, jobs: list[Job]):
+        self.pool = pool
+        self.service = service
+        self.jobs = jobs
+        self._tasks: list[asyncio.Task] = []
+
+    def lock_key(self, job: Job) -> int:
+        return zlib.crc32(f"xq:job:{self.service}:{job.name}".encode())
+
+    def start(self) -> None:
+        self._tasks = [asyncio.create_task(self._loop(job), name=f"job-{job.name}") for job in self.jobs]
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            try:
+                await task
+            except asyncio.CancelledError:
+                pass
+        self._tasks = []
+
+    async def run_once(self, job: Job) -> bool:
+        """Run `job` if this replica wins the lock; False when another replica holds it."""
+        async with self.pool.acquire() as conn:
+            if not await conn.fetchval("SELECT pg_try_advisory_lock($1)", self.lock_key(job)):
+                return False
+            try:
+                await job.run()
+            finally:
+                await conn.execute("SELECT pg_advisory_unlock($1)", self.lock_key(job))
+        return True
+
+    async def _loop(self, job: Job) -> None:
+        while True:
+            await asyncio.sleep(job.every_seconds)
+            try:
+                await self.run_once(job)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # the next tick tries again
+                log.warning("scheduled job failed", extra={"job": job.name, "error": repr(exc)[:300]})

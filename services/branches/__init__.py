@@ -1,0 +1,1 @@
+"""League organisation: branches, membership, organisations contacted, meetings, the 22 measures."""

@@ -1,0 +1,10 @@
+"""Branches HTTP API (FastAPI), one module per aggregate. Field names are camelCase, as in GraphQL."""
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from . import branches, measures, meetings, memberships, organisations
+
+router = APIRouter()
+for module in (branches, organisations, memberships, meetings, measures):
+    router.include_router(module.router)

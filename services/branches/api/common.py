@@ -1,0 +1,41 @@
+"""What the branches routes share: the clock, the stores, roles and scope checks."""
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from fastapi import Request
+
+from chassis.auth import Principal
+from chassis.errors import NotFound
+from chassis.service import Runtime, runtime
+
+from ..handling import Stores
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+SECRETARIES = ("admin", "branch_secretary")   # run branches, members, meetings, organisations
+MEASURE_OFFICE = ("admin",)                   # the joint meeting office keeps the 22 measures
+
+
+def now(rt: Runtime) -> datetime:
+    """The service's clock (tests replace `extras["clock"]` to reach expiry without waiting)."""
+    return rt.extras.get("clock", lambda: datetime.now(UTC))()
+
+
+def today(rt: Runtime) -> date:
+    return now(rt).astimezone(BEIJING).date()
+
+
+def stores(rt: Runtime) -> Stores:
+    return rt.extras["stores"]
+
+
+def rt_of(request: Request) -> Runtime:
+    return runtime(request)
+
+
+def require_branch_scope(who: Principal, state) -> None:
+    """The branch exists (404 otherwise) and lies in the caller's district."""
+    if not state.exists:
+        raise NotFound("未找到该团支部。")
+    who.require_district(state.district)

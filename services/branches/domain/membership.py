@@ -1,0 +1,407 @@
+"""Membership decider: one stream per person (`membership-<youth_id>`), so "one branch at a time"
+holds on a single stream and two concurrent approvals conflict on its version.
+
+    NONE ──apply──▶ APPLIED ──approve──▶ MEMBER ──leave / retire / registry end──▶ NONE
+      │               └──reject / withdrawn──▶ NONE        │
+      └──join with invitation code──────────────▶ MEMBER   └─transfer requested─▶ (pending) ─approve─▶ MEMBER
+                                                                                 ─reject / expire─▶ MEMBER
+League age is 14–28 (the registry's age is 16–35: kept apart). The facts a command needs about the
+person and the branch are looked up by the caller (the service's own view of registry events, the
+branch stream) and passed in, so the rules stay pure.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from enum import StrEnum
+from typing import ClassVar
+
+from chassis.codec import EventCodec
+from chassis.decider import Decider
+from chassis.errors import RuleViolated
+
+from .rules import add_months
+
+TRANSFER_MONTHS = 3
+
+
+class Status(StrEnum):
+    NONE = "NONE"
+    APPLIED = "APPLIED"
+    MEMBER = "MEMBER"
+
+
+class LeaveReason(StrEnum):
+    MOVED = "MOVED"            # 迁出（离京、不再从业等）
+    OVER_AGE = "OVER_AGE"      # 超龄离团
+    EXPELLED = "EXPELLED"      # 开除团籍
+    BY_REQUEST = "BY_REQUEST"  # 本人申请
+
+
+class RegistryEnd(StrEnum):
+    ERASED = "ERASED"            # 登记信息已删除（个人信息保护法第 47 条）
+    DEACTIVATED = "DEACTIVATED"  # 撤回登记同意
+    MERGED = "MERGED"            # 重复登记已合并
+
+
+class RejectReason(StrEnum):
+    NOT_ELIGIBLE = "NOT_ELIGIBLE"
+    WRONG_BRANCH = "WRONG_BRANCH"
+    INCOMPLETE = "INCOMPLETE"
+    OTHER = "OTHER"
+
+
+class Side(StrEnum):
+    FROM = "FROM"  # the current branch starts the transfer
+    TO = "TO"      # the receiving branch starts it
+
+
+def stream_id(youth_id: str) -> str:
+    return f"membership-{youth_id}"
+
+
+# ---- facts the caller looks up -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class YouthFacts:
+    active: bool
+    district: str | None = None
+    subtype: str | None = None
+    league_age_from: date | None = None
+    league_age_until: date | None = None
+
+
+@dataclass(frozen=True)
+class BranchFacts:
+    branch_id: str
+    active: bool
+    district: str | None = None
+    kind: str | None = None
+
+
+# ---- commands ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Apply:
+    youth_id: str
+    branch: BranchFacts
+    youth: YouthFacts
+    today: date
+
+
+@dataclass(frozen=True)
+class Approve:
+    branch_id: str
+    today: date
+
+
+@dataclass(frozen=True)
+class Reject:
+    branch_id: str
+    reason: RejectReason
+    today: date
+
+
+@dataclass(frozen=True)
+class JoinWithInvitation:
+    youth_id: str
+    branch: BranchFacts
+    youth: YouthFacts
+    code: str
+    today: date
+
+
+@dataclass(frozen=True)
+class RequestTransfer:
+    transfer_id: str
+    to_branch: BranchFacts
+    initiated_by: Side
+    youth: YouthFacts
+    today: date
+
+
+@dataclass(frozen=True)
+class ApproveTransfer:
+    transfer_id: str
+    to_branch_active: bool
+    today: date
+
+
+@dataclass(frozen=True)
+class RejectTransfer:
+    transfer_id: str
+    today: date
+
+
+@dataclass(frozen=True)
+class ExpireTransfer:
+    today: date
+
+
+@dataclass(frozen=True)
+class Leave:
+    reason: LeaveReason
+    today: date
+
+
+@dataclass(frozen=True)
+class RetireOverAge:
+    league_age_until: date
+    today: date
+
+
+@dataclass(frozen=True)
+class EndForRegistry:
+    reason: RegistryEnd
+    today: date
+
+
+# ---- events ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class MembershipApplied:
+    TYPE: ClassVar[str] = "xq.branches.membership.applied.v1"
+    youth_id: str
+    branch_id: str
+    district: str
+    applied_on: date
+
+
+@dataclass(frozen=True)
+class MembershipApproved:
+    TYPE: ClassVar[str] = "xq.branches.membership.approved.v1"
+    youth_id: str
+    branch_id: str
+    district: str
+    joined_on: date
+
+
+@dataclass(frozen=True)
+class MembershipRejected:
+    TYPE: ClassVar[str] = "xq.branches.membership.rejected.v1"
+    youth_id: str
+    branch_id: str
+    district: str
+    reason: str
+    rejected_on: date
+
+
+@dataclass(frozen=True)
+class JoinedWithInvitation:
+    TYPE: ClassVar[str] = "xq.branches.membership.joined-with-invitation.v1"
+    youth_id: str
+    branch_id: str
+    district: str
+    code: str
+    joined_on: date
+
+
+@dataclass(frozen=True)
+class ApplicationWithdrawn:
+    TYPE: ClassVar[str] = "xq.branches.membership.application-withdrawn.v1"
+    youth_id: str
+    branch_id: str
+    district: str
+    reason: str
+    withdrawn_on: date
+
+
+@dataclass(frozen=True)
+class TransferRequested:
+    TYPE: ClassVar[str] = "xq.branches.membership.transfer-requested.v1"
+    youth_id: str
+    transfer_id: str
+    from_branch_id: str
+    from_district: str
+    to_branch_id: str
+    to_district: str
+    initiated_by: str
+    requested_on: date
+    expires_on: date  # unanswered after this day, it expires
+
+
+@dataclass(frozen=True)
+class TransferApproved:
+    TYPE: ClassVar[str] = "xq.branches.membership.transfer-approved.v1"
+    youth_id: str
+    transfer_id: str
+    from_branch_id: str
+    to_branch_id: str
+    to_district: str
+    approved_on: date
+
+
+@dataclass(frozen=True)
+class TransferRejected:
+    TYPE: ClassVar[str] = "xq.branches.membership.transfer-rejected.v1"
+    youth_id: str
+    transfer_id: str
+    rejected_on: date
+
+
+@dataclass(frozen=True)
+class TransferExpired:
+    TYPE: ClassVar[str] = "xq.branches.membership.transfer-expired.v1"
+    youth_id: str
+    transfer_id: str
+    expired_on: date
+
+
+@dataclass(frozen=True)
+class MembershipEnded:
+    TYPE: ClassVar[str] = "xq.branches.membership.ended.v1"
+    youth_id: str
+    branch_id: str
+    district: str
+    reason: str  # a LeaveReason or a RegistryEnd
+    ended_on: date
+
+
+# ---- state -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Transfer:
+    transfer_id: str
+    to_branch_id: str
+    to_district: str
+    expires_on: date
+
+
+@dataclass(frozen=True)
+class MembershipState:
+    status: Status = Status.NONE
+    youth_id: str | None = None
+    branch_id: str | None = None
+    district: str | None = None
+    transfer: Transfer | None = None
+
+
+def check_league_age(youth: YouthFacts, today: date) -> None:
+    if not youth.active:
+        raise RuleViolated("该青年的登记已停用或删除，不能办理入团或转接。", rule="youth_inactive")
+    if youth.league_age_from is None or youth.league_age_until is None:
+        raise RuleViolated("缺少该青年的团员年龄信息（14–28 周岁），请稍后重试或联系登记部门。",
+                           rule="league_age_unknown")
+    if today < youth.league_age_from:
+        raise RuleViolated("未满 14 周岁，尚不能加入团组织。", rule="under_league_age")
+    if today > youth.league_age_until:
+        raise RuleViolated("已超过团员年龄（28 周岁），不能加入团组织。", rule="over_league_age")
+
+
+def _require_joinable(state: MembershipState, branch: BranchFacts) -> None:
+    if state.status == Status.MEMBER:
+        raise RuleViolated("该青年已是另一团支部的团员；一人同一时间只能属于一个团支部，请办理组织关系转接。",
+                           rule="already_member", branch_id=state.branch_id)
+    if state.status == Status.APPLIED:
+        raise RuleViolated("该青年已有一份待审批的入团申请。", rule="application_pending", branch_id=state.branch_id)
+    if not branch.active:
+        raise RuleViolated("该团支部不存在或已撤销。", rule="branch_inactive")
+
+
+def _require_member(state: MembershipState) -> None:
+    if state.status != Status.MEMBER:
+        raise RuleViolated("该青年目前不是团员。", rule="not_member")
+
+
+def _require_transfer(state: MembershipState, transfer_id: str | None = None) -> Transfer:
+    _require_member(state)
+    if state.transfer is None or (transfer_id is not None and state.transfer.transfer_id != transfer_id):
+        raise RuleViolated("没有待处理的组织关系转接。", rule="no_pending_transfer")
+    return state.transfer
+
+
+def decide(command, state: MembershipState) -> list:
+    if isinstance(command, Apply):
+        _require_joinable(state, command.branch)
+        check_league_age(command.youth, command.today)
+        return [MembershipApplied(youth_id=command.youth_id, branch_id=command.branch.branch_id,
+                                  district=command.branch.district, applied_on=command.today)]
+    if isinstance(command, JoinWithInvitation):
+        _require_joinable(state, command.branch)
+        check_league_age(command.youth, command.today)
+        return [JoinedWithInvitation(youth_id=command.youth_id, branch_id=command.branch.branch_id,
+                                     district=command.branch.district, code=command.code, joined_on=command.today)]
+    if isinstance(command, (Approve, Reject)):
+        if state.status != Status.APPLIED or state.branch_id != command.branch_id:
+            raise RuleViolated("没有向该团支部提出的待审批入团申请（可能已被审批）。", rule="no_pending_application")
+        if isinstance(command, Approve):
+            return [MembershipApproved(youth_id=state.youth_id, branch_id=state.branch_id, district=state.district,
+                                       joined_on=command.today)]
+        return [MembershipRejected(youth_id=state.youth_id, branch_id=state.branch_id, district=state.district,
+                                   reason=str(command.reason), rejected_on=command.today)]
+    if isinstance(command, RequestTransfer):
+        _require_member(state)
+        if state.transfer is not None:
+            raise RuleViolated("已有一项待处理的组织关系转接。", rule="transfer_pending")
+        to = command.to_branch
+        if not to.active:
+            raise RuleViolated("接收团支部不存在或已撤销。", rule="branch_inactive")
+        if to.branch_id == state.branch_id:
+            raise RuleViolated("接收团支部与当前团支部相同。", rule="same_branch")
+        check_league_age(command.youth, command.today)
+        return [TransferRequested(youth_id=state.youth_id, transfer_id=command.transfer_id,
+                                  from_branch_id=state.branch_id, from_district=state.district,
+                                  to_branch_id=to.branch_id, to_district=to.district,
+                                  initiated_by=str(command.initiated_by), requested_on=command.today,
+                                  expires_on=add_months(command.today, TRANSFER_MONTHS))]
+    if isinstance(command, ApproveTransfer):
+        t = _require_transfer(state, command.transfer_id)
+        if command.today > t.expires_on:
+            raise RuleViolated("该转接申请已超过 3 个月未处理，已失效；请重新发起。", rule="transfer_expired")
+        if not command.to_branch_active:
+            raise RuleViolated("接收团支部已撤销。", rule="branch_inactive")
+        return [TransferApproved(youth_id=state.youth_id, transfer_id=t.transfer_id, from_branch_id=state.branch_id,
+                                 to_branch_id=t.to_branch_id, to_district=t.to_district, approved_on=command.today)]
+    if isinstance(command, RejectTransfer):
+        t = _require_transfer(state, command.transfer_id)
+        return [TransferRejected(youth_id=state.youth_id, transfer_id=t.transfer_id, rejected_on=command.today)]
+    if isinstance(command, ExpireTransfer):
+        t = _require_transfer(state)
+        if command.today <= t.expires_on:
+            raise RuleViolated(f"该转接申请在 {t.expires_on.isoformat()} 之后才失效。", rule="transfer_not_expired")
+        return [TransferExpired(youth_id=state.youth_id, transfer_id=t.transfer_id, expired_on=command.today)]
+    if isinstance(command, Leave):
+        _require_member(state)
+        return [MembershipEnded(youth_id=state.youth_id, branch_id=state.branch_id, district=state.district,
+                                reason=str(command.reason), ended_on=command.today)]
+    if isinstance(command, RetireOverAge):
+        _require_member(state)
+        if command.today <= command.league_age_until:
+            raise RuleViolated("尚未超过团员年龄。", rule="not_over_age")
+        return [MembershipEnded(youth_id=state.youth_id, branch_id=state.branch_id, district=state.district,
+                                reason=str(LeaveReason.OVER_AGE), ended_on=command.today)]
+    if isinstance(command, EndForRegistry):
+        # A reaction to the registry: nothing to end is not an error (the person may never have joined).
+        if state.status == Status.MEMBER:
+            return [MembershipEnded(youth_id=state.youth_id, branch_id=state.branch_id, district=state.district,
+                                    reason=str(command.reason), ended_on=command.today)]
+        if state.status == Status.APPLIED:
+            return [ApplicationWithdrawn(youth_id=state.youth_id, branch_id=state.branch_id, district=state.district,
+                                         reason=str(command.reason), withdrawn_on=command.today)]
+        return []
+    raise TypeError(f"unknown command {type(command).__name__}")
+
+
+def evolve(state: MembershipState, event) -> MembershipState:
+    if isinstance(event, MembershipApplied):
+        return MembershipState(Status.APPLIED, event.youth_id, event.branch_id, event.district)
+    if isinstance(event, MembershipApproved):
+        return replace(state, status=Status.MEMBER)
+    if isinstance(event, JoinedWithInvitation):
+        return MembershipState(Status.MEMBER, event.youth_id, event.branch_id, event.district)
+    if isinstance(event, (MembershipRejected, ApplicationWithdrawn, MembershipEnded)):
+        return MembershipState(Status.NONE, state.youth_id)
+    if isinstance(event, TransferRequested):
+        return replace(state, transfer=Transfer(event.transfer_id, event.to_branch_id, event.to_district,
+                                                event.expires_on))
+    if isinstance(event, TransferApproved):
+        return replace(state, branch_id=event.to_branch_id, district=event.to_district, transfer=None)
+    if isinstance(event, (TransferRejected, TransferExpired)):
+        return replace(state, transfer=None)
+    return state
+
+
+membership = Decider(initial=MembershipState, decide=decide, evolve=evolve)
+codec = EventCodec(MembershipApplied, MembershipApproved, MembershipRejected, JoinedWithInvitation,
+                   ApplicationWithdrawn, TransferRequested, TransferApproved, TransferRejected, TransferExpired,
+                   MembershipEnded)

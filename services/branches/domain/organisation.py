@@ -1,0 +1,130 @@
+"""Organisations contacted (parks, internet companies, courier companies, platforms, social
+organisations): the pipeline CONTACTED → WORKING (a working relationship) → BRANCH_FOUNDED."""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from enum import StrEnum
+from typing import ClassVar
+
+from chassis.codec import EventCodec
+from chassis.decider import Decider
+from chassis.errors import Collector, RuleViolated
+
+from .rules import check_district, check_name
+
+
+class OrganisationKind(StrEnum):
+    PARK = "PARK"                        # 文创园区
+    INTERNET_COMPANY = "INTERNET_COMPANY"  # 互联网企业
+    COURIER_COMPANY = "COURIER_COMPANY"  # 快递企业
+    PLATFORM = "PLATFORM"                # 平台企业（外卖、网约车等）
+    SOCIAL_ORG = "SOCIAL_ORG"            # 青年社会组织
+
+
+class Stage(StrEnum):
+    CONTACTED = "CONTACTED"
+    WORKING = "WORKING"
+    BRANCH_FOUNDED = "BRANCH_FOUNDED"
+
+
+def stream_id(organisation_id: str) -> str:
+    return f"organisation-{organisation_id}"
+
+
+@dataclass(frozen=True)
+class RecordContact:
+    organisation_id: str
+    name: str
+    kind: str
+    district: str
+    today: date
+
+
+@dataclass(frozen=True)
+class EstablishRelationship:
+    today: date
+
+
+@dataclass(frozen=True)
+class LinkBranch:
+    branch_id: str
+    today: date
+
+
+@dataclass(frozen=True)
+class OrganisationContacted:
+    TYPE: ClassVar[str] = "xq.branches.organisation.contacted.v1"
+    organisation_id: str
+    name: str
+    kind: str
+    district: str
+    contacted_on: date
+
+
+@dataclass(frozen=True)
+class RelationshipEstablished:
+    TYPE: ClassVar[str] = "xq.branches.organisation.relationship-established.v1"
+    organisation_id: str
+    established_on: date
+
+
+@dataclass(frozen=True)
+class BranchLinked:
+    TYPE: ClassVar[str] = "xq.branches.organisation.branch-founded.v1"
+    organisation_id: str
+    branch_id: str
+    founded_on: date
+
+
+@dataclass(frozen=True)
+class OrganisationState:
+    exists: bool = False
+    organisation_id: str | None = None
+    district: str | None = None
+    stage: Stage | None = None
+    branch_id: str | None = None
+
+
+def validate_contact(c: RecordContact) -> None:
+    errors = Collector()
+    check_name(errors, "name", c.name)
+    if c.kind not in OrganisationKind.__members__:
+        errors.add("kind", f"组织类型无效：应为 {'、'.join(OrganisationKind)} 之一", "enum")
+    check_district(errors, "district", c.district)
+    errors.raise_if_any()
+
+
+def decide(command, state: OrganisationState) -> list:
+    if isinstance(command, RecordContact):
+        if state.exists:
+            raise RuleViolated("该组织已登记联系。", rule="already_recorded")
+        validate_contact(command)
+        return [OrganisationContacted(organisation_id=command.organisation_id, name=command.name.strip(),
+                                      kind=command.kind, district=command.district, contacted_on=command.today)]
+    if not state.exists:
+        raise RuleViolated("未找到该组织。", rule="organisation_not_found")
+    if isinstance(command, EstablishRelationship):
+        if state.stage != Stage.CONTACTED:
+            raise RuleViolated("已与该组织建立工作关系。", rule="relationship_exists")
+        return [RelationshipEstablished(organisation_id=state.organisation_id, established_on=command.today)]
+    if isinstance(command, LinkBranch):
+        if state.branch_id is not None:
+            raise RuleViolated("该组织已建立团支部。", rule="branch_exists", branch_id=state.branch_id)
+        return [BranchLinked(organisation_id=state.organisation_id, branch_id=command.branch_id,
+                             founded_on=command.today)]
+    raise TypeError(f"unknown command {type(command).__name__}")
+
+
+def evolve(state: OrganisationState, event) -> OrganisationState:
+    if isinstance(event, OrganisationContacted):
+        return OrganisationState(True, event.organisation_id, event.district, Stage.CONTACTED)
+    if isinstance(event, RelationshipEstablished):
+        return replace(state, stage=Stage.WORKING)
+    if isinstance(event, BranchLinked):
+        return replace(state, stage=Stage.BRANCH_FOUNDED, branch_id=event.branch_id)
+    return state
+
+
+organisation = Decider(initial=OrganisationState, decide=decide, evolve=evolve)
+codec = EventCodec(OrganisationContacted, RelationshipEstablished, BranchLinked)
