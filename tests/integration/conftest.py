@@ -5,6 +5,7 @@ import pytest
 
 from gateway.app import create_app as create_gateway
 from gateway.clients import ServiceClient
+from services.branches.app import create_app as create_branches
 from services.registry.app import create_app as create_registry
 from tests.support import running
 
@@ -18,10 +19,19 @@ async def registry(settings):
 
 
 @pytest.fixture(scope="module")
-async def gateway(settings, registry):
-    """The gateway, forwarding mutations to the in-process registry over ASGI."""
+async def gateway(settings, registry, branches):
+    """The gateway, forwarding mutations to the in-process services over ASGI."""
     async with running(create_gateway(settings)) as client:
         rt = client.app.state.runtime
         rt.extras["registry"] = ServiceClient("registry", "http://registry",
                                               transport=httpx.ASGITransport(app=registry.app))
+        rt.extras["branches"] = ServiceClient("branches", "http://branches",
+                                              transport=httpx.ASGITransport(app=branches.app))
+        yield client
+
+
+@pytest.fixture(scope="module")
+async def branches(settings):
+    """The branches service in-process (its own database, topics and view of registry events)."""
+    async with running(create_branches(settings)) as client:
         yield client

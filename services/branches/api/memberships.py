@@ -151,10 +151,11 @@ async def request_transfer(youth_id: uuid.UUID, body: TransferRequest, request: 
         current = await _current(conn, rt, str(youth_id))
         # Either side may start it: the caller acts for the side it names.
         who.require_district(to.district if body.initiated_by == Side.TO else (current.district or to.district))
+        transfer_id = str(uuid.uuid4())
         envelopes, _ = await run_membership(conn, stores(rt), str(youth_id), membership.RequestTransfer(
-            transfer_id=str(uuid.uuid4()), to_branch=to, initiated_by=body.initiated_by, youth=person,
+            transfer_id=transfer_id, to_branch=to, initiated_by=body.initiated_by, youth=person,
             today=today(rt)))
-    return accepted(envelopes, str(youth_id))
+    return accepted(envelopes, transfer_id)  # the id the receiving branch answers with
 
 
 @router.post("/{youth_id}/transfer/approve", response_model=Accepted, summary="接收团支部同意转接")
