@@ -14,7 +14,7 @@ from .clients import ServiceClient
 from .schema import Context, schema
 
 # The services mutations are forwarded to (each reachable at settings.service_url(name)).
-SERVICES = ["registry"]
+SERVICES = ["registry", "branches"]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

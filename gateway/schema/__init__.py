@@ -9,10 +9,10 @@ import strawberry
 from strawberry.tools import merge_types
 
 from ..errors import ErrorCodes
-from . import youth
+from . import branches, youth
 from .common import DASHBOARD_ROLES, Context, DashboardBase
 
-DOMAINS = [youth]
+DOMAINS = [youth, branches]
 
 Dashboard = merge_types("Dashboard", tuple(m.DashboardPart for m in DOMAINS) + (DashboardBase,))
 

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from chassis.settings import Settings
 
+from .branches import BranchesProjection
 from .youth import YouthProjection
 
 
 def projections(settings: Settings) -> list:
     """Every projection the gateway runs (each is its own consumer group)."""
-    return [YouthProjection(settings)]
+    return [YouthProjection(settings), BranchesProjection(settings)]

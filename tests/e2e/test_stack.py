@@ -32,7 +32,8 @@ def env_of(settings: Settings) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def stack(settings, infra):
-    s = settings.model_copy(update={"gateway_port": free_port(), "registry_port": free_port()})
+    s = settings.model_copy(update={"gateway_port": free_port(), "registry_port": free_port(),
+                                      "branches_port": free_port()})
     log = open(ROOT / ".test-logs" / "e2e-stack.log", "a", buffering=1)
     procs: list[ManagedProcess] = []
     try:
@@ -109,7 +110,8 @@ def test_health_endpoints_answer(stack):
 
 
 def test_services_stop_cleanly_on_sigterm(settings, infra):
-    s = settings.model_copy(update={"registry_port": free_port()})
+    s = settings.model_copy(update={"registry_port": free_port(),
+                                      "branches_port": free_port()})
     proc = app_process(APPS[0], s)
     proc.env.update(env_of(s))
     proc.start(lambda *_: None)

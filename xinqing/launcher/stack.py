@@ -35,6 +35,7 @@ class App:
 # The order they start in; the gateway last, since it forwards to the others.
 APPS = [
     App("registry", "services.registry.app:create_app", "registry_port"),
+    App("branches", "services.branches.app:create_app", "branches_port"),
     App("gateway", "gateway.app:create_app", "gateway_port"),
 ]
 
@@ -135,6 +136,7 @@ def banner(settings: Settings, token: str) -> str:
         "新青 xinqing is running:",
         f"  GraphQL (GraphiQL)  http://{s.host}:{s.gateway_port}/graphql",
         f"  registry API        http://{s.host}:{s.registry_port}/docs",
+        f"  branches API        http://{s.host}:{s.branches_port}/docs",
         f"  Kafka               {s.kafka_bootstrap}",
         f"  PostgreSQL          postgresql://{s.pg_user}@{s.pg_host}:{s.pg_port}/{s.database('registry')}",
         "",
