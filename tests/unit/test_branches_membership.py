@@ -82,6 +82,8 @@ def test_rejection_closes_the_application_and_the_youth_may_apply_again():
     ([], Apply("y1", B1, YOUNG, date(2027, 1, 1)), "over_league_age"),
     ([], Approve("b1", TODAY), "no_pending_application"),
     (APPLIED, Approve("b2", TODAY), "no_pending_application"),
+    (APPLIED, Approve("b1", date(2027, 1, 1), YOUNG), "over_league_age"),
+    (APPLIED, Approve("b1", TODAY, YouthFacts(active=False)), "youth_inactive"),
     ([], Reject("b1", RejectReason.OTHER, TODAY), "no_pending_application"),
     (MEMBER, JoinWithInvitation("y1", B2, YOUNG, "ABC234", TODAY), "already_member"),
     ([], Leave(LeaveReason.MOVED, TODAY), "not_member"),

@@ -78,8 +78,11 @@ async def apply(youth_id: uuid.UUID, body: BranchRef, request: Request, who: Pri
 
 @router.post("/{youth_id}/approve", response_model=Accepted, summary="批准入团申请")
 async def approve(youth_id: uuid.UUID, body: BranchRef, request: Request, who: Principal = Depends(caller)):
+    rt = rt_of(request)
+    person = await youth_facts(rt.pool, str(youth_id), wait=rt.settings.consistency_wait_seconds)
     return await _decide_application(request, who, str(youth_id), str(body.branch_id),
-                                     lambda rt: membership.Approve(branch_id=str(body.branch_id), today=today(rt)))
+                                     lambda rt: membership.Approve(branch_id=str(body.branch_id), today=today(rt),
+                                                                   youth=person))
 
 
 @router.post("/{youth_id}/reject", response_model=Accepted, summary="不批准入团申请")

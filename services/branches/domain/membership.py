@@ -93,6 +93,7 @@ class Apply:
 class Approve:
     branch_id: str
     today: date
+    youth: YouthFacts | None = None  # when given, still within league age and active on the day of approval
 
 
 @dataclass(frozen=True)
@@ -325,6 +326,8 @@ def decide(command, state: MembershipState) -> list:
         if state.status != Status.APPLIED or state.branch_id != command.branch_id:
             raise RuleViolated("没有向该团支部提出的待审批入团申请（可能已被审批）。", rule="no_pending_application")
         if isinstance(command, Approve):
+            if command.youth is not None:
+                check_league_age(command.youth, command.today)
             return [MembershipApproved(youth_id=state.youth_id, branch_id=state.branch_id, district=state.district,
                                        joined_on=command.today)]
         return [MembershipRejected(youth_id=state.youth_id, branch_id=state.branch_id, district=state.district,
