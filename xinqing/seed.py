@@ -71,7 +71,11 @@ async def _seed(settings: Settings, say: Callable[[str], None], count: int = 300
 
 
 def seed_demo(settings: Settings, say: Callable[[str], None]) -> int:
-    return asyncio.run(_seed(settings, say))
+    created = asyncio.run(_seed(settings, say))
+    from .seed_branches import seed_branches  # league organisation, joining the people just registered
+
+    seed_branches(settings, say, created)
+    return created
 
 
 def seed_demo_if_empty(settings: Settings, say: Callable[[str], None]) -> None:
