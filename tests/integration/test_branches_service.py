@@ -230,3 +230,18 @@ async def test_the_22_measures_are_defined_once_and_published(branches, db, sett
     assert await db.fetchval("SELECT count(*) FROM events WHERE event_type = 'xq.branches.measure.defined.v1'") == 22
     published = await read_topic(settings.kafka_bootstrap, settings.topic("xq.branches.measure"), expect=22)
     assert len({e.subject for e in published if e.type == "xq.branches.measure.defined.v1"}) == 22
+
+
+async def test_deactivation_ends_the_membership_and_a_bad_path_id_names_its_field(branches, feed, db, token):
+    branch = await found(branches, token)
+    youth = await member(branches, token, feed, branch)
+    await feed.deactivate(youth)
+
+    async def ended():
+        return await db.fetchval("SELECT status FROM roster WHERE youth_id = $1", youth) == "NONE"
+    await eventually(ended)
+    assert (await events_of(db, f"membership-{youth}"))[-1][1]["reason"] == "DEACTIVATED"
+    bad = await post(branches, "/memberships/not-a-uuid/apply", {"branchId": branch}, token("admin"), 422)
+    assert bad.json()["errors"][0]["field"] == "youthId"
+    unknown = await post(branches, "/measures/X1/progress", {"percent": 10}, token("admin"), 422)
+    assert unknown.json()["errors"][0]["field"] == "measureId"

@@ -16,7 +16,7 @@ from chassis.service import caller
 from .. import roster
 from ..domain import branch, organisation
 from ..handling import branch_state, own_branch, run
-from .common import SECRETARIES, now, require_branch_scope, rt_of, stores, today
+from .common import SECRETARIES, BranchId, now, require_branch_scope, rt_of, stores, today
 
 router = APIRouter(prefix="/branches", tags=["branches"])
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud in a WeChat group
@@ -76,15 +76,15 @@ async def found_branch(body: FoundBranchRequest, request: Request, who: Principa
     return accepted(envelopes, branch_id)
 
 
-@router.post("/{branch_id}/rename", response_model=Accepted, summary="团支部更名")
-async def rename_branch(branch_id: uuid.UUID, body: RenameBranchRequest, request: Request,
+@router.post("/{branchId}/rename", response_model=Accepted, summary="团支部更名")
+async def rename_branch(branch_id: BranchId, body: RenameBranchRequest, request: Request,
                         who: Principal = Depends(caller)):
     return await _act(request, who, str(branch_id), branch.RenameBranch(name=body.name),
                       expected_version=body.expected_version)
 
 
-@router.post("/{branch_id}/secretary", response_model=Accepted, summary="任命团支部书记")
-async def assign_secretary(branch_id: uuid.UUID, body: AssignSecretaryRequest, request: Request,
+@router.post("/{branchId}/secretary", response_model=Accepted, summary="任命团支部书记")
+async def assign_secretary(branch_id: BranchId, body: AssignSecretaryRequest, request: Request,
                            who: Principal = Depends(caller)):
     who.require(*SECRETARIES)
     rt = rt_of(request)
@@ -94,8 +94,8 @@ async def assign_secretary(branch_id: uuid.UUID, body: AssignSecretaryRequest, r
                       branch.AssignSecretary(secretary_id=str(body.secretary_id), is_member=is_member))
 
 
-@router.post("/{branch_id}/dissolve", response_model=Accepted, summary="撤销团支部（须先转出或退出全部团员）")
-async def dissolve_branch(branch_id: uuid.UUID, request: Request, who: Principal = Depends(caller)):
+@router.post("/{branchId}/dissolve", response_model=Accepted, summary="撤销团支部（须先转出或退出全部团员）")
+async def dissolve_branch(branch_id: BranchId, request: Request, who: Principal = Depends(caller)):
     who.require(*SECRETARIES)
     rt = rt_of(request)
     async with transaction(rt.pool) as conn:
@@ -107,9 +107,9 @@ async def dissolve_branch(branch_id: uuid.UUID, request: Request, who: Principal
     return accepted(envelopes, str(branch_id))
 
 
-@router.post("/{branch_id}/invitations", status_code=201, response_model=InvitationIssuedResponse,
+@router.post("/{branchId}/invitations", status_code=201, response_model=InvitationIssuedResponse,
              summary="发放入团邀请码（流动团支部，微信群方式）")
-async def issue_invitation(branch_id: uuid.UUID, body: IssueInvitationRequest, request: Request,
+async def issue_invitation(branch_id: BranchId, body: IssueInvitationRequest, request: Request,
                            who: Principal = Depends(caller)):
     who.require(*SECRETARIES)
     rt = rt_of(request)

@@ -1,10 +1,12 @@
 """What the branches routes share: the clock, the stores, roles and scope checks."""
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, date, datetime
+from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from fastapi import Request
+from fastapi import Path, Request
 
 from chassis.auth import Principal
 from chassis.errors import NotFound
@@ -15,6 +17,14 @@ from ..handling import Stores
 BEIJING = ZoneInfo("Asia/Shanghai")
 SECRETARIES = ("admin", "branch_secretary")   # run branches, members, meetings, organisations
 MEASURE_OFFICE = ("admin",)                   # the joint meeting office keeps the 22 measures
+
+# Path parameters are camelCase like the bodies, so a bad one is reported under the name the caller used.
+YouthId = Annotated[uuid.UUID, Path(alias="youthId", description="青年编号")]
+BranchId = Annotated[uuid.UUID, Path(alias="branchId")]
+OrganisationId = Annotated[uuid.UUID, Path(alias="organisationId")]
+MeetingId = Annotated[uuid.UUID, Path(alias="meetingId")]
+MilestoneId = Annotated[uuid.UUID, Path(alias="milestoneId")]
+MeasureId = Annotated[str, Path(alias="measureId", pattern=r"^M\d{2}$", description="M01–M22")]
 
 
 def now(rt: Runtime) -> datetime:

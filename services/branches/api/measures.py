@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Request
 from pydantic import Field
 
 from chassis.auth import Principal
@@ -14,10 +14,9 @@ from chassis.service import caller
 
 from ..domain import measure
 from ..handling import run
-from .common import MEASURE_OFFICE, rt_of, stores, today
+from .common import MEASURE_OFFICE, MeasureId, MilestoneId, rt_of, stores, today
 
 router = APIRouter(prefix="/measures", tags=["measures"])
-MEASURE_ID = r"^M\d{2}$"
 
 
 class AddMilestoneRequest(ApiModel):
@@ -38,8 +37,8 @@ async def _act(request: Request, who: Principal, measure_id: str, command, entit
     return accepted(envelopes, entity_id or measure_id)
 
 
-@router.post("/{measure_id}/milestones", status_code=201, response_model=Accepted, summary="新增工作节点")
-async def add_milestone(body: AddMilestoneRequest, request: Request, measure_id: str = Path(pattern=MEASURE_ID),
+@router.post("/{measureId}/milestones", status_code=201, response_model=Accepted, summary="新增工作节点")
+async def add_milestone(body: AddMilestoneRequest, request: Request, measure_id: MeasureId,
                         who: Principal = Depends(caller)):
     milestone_id = str(uuid.uuid4())
     return await _act(request, who, measure_id,
@@ -47,8 +46,8 @@ async def add_milestone(body: AddMilestoneRequest, request: Request, measure_id:
                       entity_id=milestone_id)
 
 
-@router.post("/{measure_id}/milestones/{milestone_id}/complete", response_model=Accepted, summary="完成工作节点")
-async def complete_milestone(milestone_id: uuid.UUID, request: Request, measure_id: str = Path(pattern=MEASURE_ID),
+@router.post("/{measureId}/milestones/{milestoneId}/complete", response_model=Accepted, summary="完成工作节点")
+async def complete_milestone(milestone_id: MilestoneId, request: Request, measure_id: MeasureId,
                              who: Principal = Depends(caller)):
     rt = rt_of(request)
     return await _act(request, who, measure_id,
@@ -56,8 +55,8 @@ async def complete_milestone(milestone_id: uuid.UUID, request: Request, measure_
                       entity_id=str(milestone_id))
 
 
-@router.post("/{measure_id}/progress", response_model=Accepted, summary="报告推进进度")
-async def report_progress(body: ReportProgressRequest, request: Request, measure_id: str = Path(pattern=MEASURE_ID),
+@router.post("/{measureId}/progress", response_model=Accepted, summary="报告推进进度")
+async def report_progress(body: ReportProgressRequest, request: Request, measure_id: MeasureId,
                           who: Principal = Depends(caller)):
     rt = rt_of(request)
     return await _act(request, who, measure_id,

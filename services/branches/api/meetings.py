@@ -16,7 +16,7 @@ from chassis.service import caller
 from .. import roster
 from ..domain import meeting
 from ..handling import branch_facts, run
-from .common import SECRETARIES, rt_of, stores, today
+from .common import SECRETARIES, MeetingId, rt_of, stores, today
 
 router = APIRouter(prefix="/meetings", tags=["meetings"])
 
@@ -52,8 +52,8 @@ async def record_meeting(body: RecordMeetingRequest, request: Request, who: Prin
     return accepted(envelopes, meeting_id)
 
 
-@router.post("/{meeting_id}/attendance", response_model=Accepted, summary="补记参会人员")
-async def record_attendance(meeting_id: uuid.UUID, body: AttendanceRequest, request: Request,
+@router.post("/{meetingId}/attendance", response_model=Accepted, summary="补记参会人员")
+async def record_attendance(meeting_id: MeetingId, body: AttendanceRequest, request: Request,
                             who: Principal = Depends(caller)):
     who.require(*SECRETARIES)
     rt = rt_of(request)

@@ -18,7 +18,7 @@ from ..domain import branch, membership
 from ..domain.membership import LeaveReason, RejectReason, Side
 from ..handling import branch_facts, run, run_membership, share_branch
 from ..views import youth_facts
-from .common import SECRETARIES, now, rt_of, stores, today
+from .common import SECRETARIES, YouthId, now, rt_of, stores, today
 
 router = APIRouter(prefix="/memberships", tags=["memberships"])
 REDEEM_ATTEMPTS = 5  # riders racing for the same code conflict on the branch stream: try again
@@ -63,8 +63,8 @@ async def _current(conn, rt, youth_id: str) -> membership.MembershipState:
     return membership.membership.fold(stream.events)
 
 
-@router.post("/{youth_id}/apply", status_code=201, response_model=Accepted, summary="入团申请")
-async def apply(youth_id: uuid.UUID, body: BranchRef, request: Request, who: Principal = Depends(caller)):
+@router.post("/{youthId}/apply", status_code=201, response_model=Accepted, summary="入团申请")
+async def apply(youth_id: YouthId, body: BranchRef, request: Request, who: Principal = Depends(caller)):
     who.require(*SECRETARIES)
     rt = rt_of(request)
     person = await youth_facts(rt.pool, str(youth_id), wait=rt.settings.consistency_wait_seconds)
@@ -76,8 +76,8 @@ async def apply(youth_id: uuid.UUID, body: BranchRef, request: Request, who: Pri
     return accepted(envelopes, str(youth_id))
 
 
-@router.post("/{youth_id}/approve", response_model=Accepted, summary="批准入团申请")
-async def approve(youth_id: uuid.UUID, body: BranchRef, request: Request, who: Principal = Depends(caller)):
+@router.post("/{youthId}/approve", response_model=Accepted, summary="批准入团申请")
+async def approve(youth_id: YouthId, body: BranchRef, request: Request, who: Principal = Depends(caller)):
     rt = rt_of(request)
     person = await youth_facts(rt.pool, str(youth_id), wait=rt.settings.consistency_wait_seconds)
     return await _decide_application(request, who, str(youth_id), str(body.branch_id),
@@ -85,8 +85,8 @@ async def approve(youth_id: uuid.UUID, body: BranchRef, request: Request, who: P
                                                                    youth=person))
 
 
-@router.post("/{youth_id}/reject", response_model=Accepted, summary="不批准入团申请")
-async def reject(youth_id: uuid.UUID, body: RejectRequest, request: Request, who: Principal = Depends(caller)):
+@router.post("/{youthId}/reject", response_model=Accepted, summary="不批准入团申请")
+async def reject(youth_id: YouthId, body: RejectRequest, request: Request, who: Principal = Depends(caller)):
     return await _decide_application(request, who, str(youth_id), str(body.branch_id),
                                      lambda rt: membership.Reject(branch_id=str(body.branch_id), reason=body.reason,
                                                                   today=today(rt)))
@@ -102,8 +102,8 @@ async def _decide_application(request: Request, who: Principal, youth_id: str, b
     return accepted(envelopes, youth_id)
 
 
-@router.post("/{youth_id}/join", status_code=201, response_model=Accepted, summary="凭邀请码加入流动团支部")
-async def join_with_invitation(youth_id: uuid.UUID, body: JoinRequest, request: Request,
+@router.post("/{youthId}/join", status_code=201, response_model=Accepted, summary="凭邀请码加入流动团支部")
+async def join_with_invitation(youth_id: YouthId, body: JoinRequest, request: Request,
                                who: Principal = Depends(caller)):
     who.require(*SECRETARIES)
     rt = rt_of(request)
@@ -140,8 +140,8 @@ class _CodeRace(Exception):
         self.conflict = conflict
 
 
-@router.post("/{youth_id}/transfer", status_code=201, response_model=Accepted, summary="发起组织关系转接")
-async def request_transfer(youth_id: uuid.UUID, body: TransferRequest, request: Request,
+@router.post("/{youthId}/transfer", status_code=201, response_model=Accepted, summary="发起组织关系转接")
+async def request_transfer(youth_id: YouthId, body: TransferRequest, request: Request,
                            who: Principal = Depends(caller)):
     who.require(*SECRETARIES)
     rt = rt_of(request)
@@ -161,14 +161,14 @@ async def request_transfer(youth_id: uuid.UUID, body: TransferRequest, request: 
     return accepted(envelopes, transfer_id)  # the id the receiving branch answers with
 
 
-@router.post("/{youth_id}/transfer/approve", response_model=Accepted, summary="接收团支部同意转接")
-async def approve_transfer(youth_id: uuid.UUID, body: TransferRef, request: Request,
+@router.post("/{youthId}/transfer/approve", response_model=Accepted, summary="接收团支部同意转接")
+async def approve_transfer(youth_id: YouthId, body: TransferRef, request: Request,
                            who: Principal = Depends(caller)):
     return await _answer_transfer(request, who, str(youth_id), str(body.transfer_id), approve=True)
 
 
-@router.post("/{youth_id}/transfer/reject", response_model=Accepted, summary="接收团支部拒绝转接")
-async def reject_transfer(youth_id: uuid.UUID, body: TransferRef, request: Request,
+@router.post("/{youthId}/transfer/reject", response_model=Accepted, summary="接收团支部拒绝转接")
+async def reject_transfer(youth_id: YouthId, body: TransferRef, request: Request,
                           who: Principal = Depends(caller)):
     return await _answer_transfer(request, who, str(youth_id), str(body.transfer_id), approve=False)
 
@@ -189,8 +189,8 @@ async def _answer_transfer(request: Request, who: Principal, youth_id: str, tran
     return accepted(envelopes, youth_id)
 
 
-@router.post("/{youth_id}/leave", response_model=Accepted, summary="退出团支部（迁出、超龄、开除、本人申请）")
-async def leave(youth_id: uuid.UUID, body: LeaveRequest, request: Request, who: Principal = Depends(caller)):
+@router.post("/{youthId}/leave", response_model=Accepted, summary="退出团支部（迁出、超龄、开除、本人申请）")
+async def leave(youth_id: YouthId, body: LeaveRequest, request: Request, who: Principal = Depends(caller)):
     who.require(*SECRETARIES)
     rt = rt_of(request)
     async with transaction(rt.pool) as conn:

@@ -15,7 +15,7 @@ from chassis.service import caller
 
 from ..domain import organisation
 from ..handling import run
-from .common import SECRETARIES, rt_of, stores, today
+from .common import SECRETARIES, OrganisationId, rt_of, stores, today
 
 router = APIRouter(prefix="/organisations", tags=["organisations"])
 
@@ -41,8 +41,8 @@ async def record_contact(body: RecordContactRequest, request: Request, who: Prin
     return accepted(envelopes, org_id)
 
 
-@router.post("/{organisation_id}/relationship", response_model=Accepted, summary="与组织建立工作关系")
-async def establish_relationship(organisation_id: uuid.UUID, request: Request, who: Principal = Depends(caller)):
+@router.post("/{organisationId}/relationship", response_model=Accepted, summary="与组织建立工作关系")
+async def establish_relationship(organisation_id: OrganisationId, request: Request, who: Principal = Depends(caller)):
     who.require(*SECRETARIES)
     rt = rt_of(request)
     sid = organisation.stream_id(str(organisation_id))
