@@ -61,6 +61,21 @@ def check_quarter(quarter: str | None) -> str:
     return quarter
 
 
+def cursor(key: list | None, size: int, *, dated: bool = False) -> list | None:
+    """A decoded cursor must have this list's shape (a forged one is bad input, not a server error)."""
+    if key is None:
+        return None
+    ok = len(key) == size and all(isinstance(k, str) for k in key)
+    if ok and dated:
+        try:
+            date.fromisoformat(key[0])
+        except ValueError:
+            ok = False
+    if not ok:
+        raise ValidationFailed([FieldError("after", "分页游标无效：请使用上一页返回的 endCursor", "cursor")])
+    return key
+
+
 def share(part: int, whole: int) -> float:
     return round(part / whole, 4) if whole else 0.0
 
@@ -310,7 +325,8 @@ class Query:
         limit, key = page_args(first, after)
         ctx, district = await _scope(info, LIST_ROLES, district, min_position)
         async with ctx.runtime.pool.acquire() as conn:
-            rows = await views.branch_page(conn, district=district, kind=kind.value if kind else None, after=key,
+            rows = await views.branch_page(conn, district=district, kind=kind.value if kind else None,
+                                           after=cursor(key, 3),
                                            limit=limit + 1)
         return connection(rows, limit, key=lambda r: (r["district"], r["name"], r["branch_id"]), node=lambda r: Branch(
             id=r["branch_id"], name=r["name"], kind=BranchKind[r["kind"]], district=r["district"], status=r["status"],
@@ -326,7 +342,8 @@ class Query:
             district = await views.branch_district(conn, str(branch_id))
             if district is not None:
                 ctx.principal.require_district(district)
-            rows = await views.member_page(conn, branch_id=str(branch_id), after=key, limit=limit + 1)
+            rows = await views.member_page(conn, branch_id=str(branch_id), after=cursor(key, 2, dated=True),
+                                           limit=limit + 1)
         return connection(rows, limit, key=lambda r: (r["joined_on"].isoformat(), r["youth_id"]), node=lambda r: Member(
             youth_id=r["youth_id"], branch_id=r["branch_id"], district=r["district"], joined_on=r["joined_on"],
             via=r["via"]))
@@ -339,7 +356,7 @@ class Query:
         ctx, district = await _scope(info, LIST_ROLES, district, min_position)
         async with ctx.runtime.pool.acquire() as conn:
             rows = await views.transfer_page(conn, district=district, status=status.value if status else None,
-                                             after=key, limit=limit + 1)
+                                             after=cursor(key, 2, dated=True), limit=limit + 1)
         return connection(rows, limit, key=lambda r: (r["requested_on"].isoformat(), r["transfer_id"]),
                           node=lambda r: Transfer(
                               id=r["transfer_id"], youth_id=r["youth_id"], from_branch_id=r["from_branch_id"],
@@ -355,7 +372,8 @@ class Query:
         limit, key = page_args(first, after)
         ctx, district = await _scope(info, LIST_ROLES, district, min_position)
         async with ctx.runtime.pool.acquire() as conn:
-            rows = await views.organisation_page(conn, district=district, without_branch=without_branch, after=key,
+            rows = await views.organisation_page(conn, district=district, without_branch=without_branch,
+                                                 after=cursor(key, 3),
                                                  limit=limit + 1)
         return connection(rows, limit, key=lambda r: (r["district"], r["name"], r["organisation_id"]),
                           node=lambda r: Organisation(
@@ -371,7 +389,7 @@ class Query:
         quarter = check_quarter(quarter)
         ctx, district = await _scope(info, LIST_ROLES, district, min_position)
         async with ctx.runtime.pool.acquire() as conn:
-            rows = await views.compliance_page(conn, district, quarter, key, limit + 1)
+            rows = await views.compliance_page(conn, district, quarter, cursor(key, 1), limit + 1)
         return connection(rows, limit, key=lambda r: (r["branch_id"],), node=to_compliance)
 
     @strawberry.field(description="22 条措施及其进展")
@@ -380,7 +398,7 @@ class Query:
         limit, key = page_args(first, after)
         ctx, _ = await _scope(info, DASHBOARD_ROLES, None, min_position)
         async with ctx.runtime.pool.acquire() as conn:
-            rows = await views.measure_rows(conn, area.value if area else None, key, limit + 1)
+            rows = await views.measure_rows(conn, area.value if area else None, cursor(key, 1), limit + 1)
         return connection(rows, limit, key=lambda r: (r["measure_id"],), node=to_measure)
 
 

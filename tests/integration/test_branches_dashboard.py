@@ -228,6 +228,9 @@ async def test_lists_are_paginated_and_viewers_read_aggregates_only(gateway, sce
     assert viewer["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     too_many = await gql(gateway, "{ branches(first: 1000) { nodes { id } } }", token=token("admin"))
     assert too_many["errors"][0]["extensions"]["field"] == "first"
+    forged = await gql(gateway, "{ transfers(after: \"WzFd\") { nodes { id } } }", token=token("admin"))  # [1]
+    assert forged["errors"][0]["extensions"] == {"code": "VALIDATION", "errors": forged["errors"][0]["extensions"]
+                                                 ["errors"], "field": "after"}
 
 
 async def test_refusals_reach_graphql_with_their_code_and_rule(gateway, scenario, token):
