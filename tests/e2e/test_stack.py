@@ -95,6 +95,17 @@ def test_a_newcomer_registers_a_youth_and_sees_it_counted_and_published(stack, t
     assert "王小明" not in out and "13800138000" not in out
 
 
+def test_a_branch_founded_through_the_gateway_reaches_the_dashboard(stack, token):
+    s, _ = stack
+    result = gql(s, """mutation { foundBranch(input: {name: "朝阳骑手流动团支部", kind: MOBILE, district: "110105"})
+        { id position } }""", token=token("branch_secretary", "110105"))
+    assert "errors" not in result, result
+    dash = gql(s, "query($p: String) { dashboard(minPosition: $p) { branches { total byKind { kind count } } } }",
+               {"p": result["data"]["foundBranch"]["position"]}, token=token("department_viewer"))
+    branches = dash["data"]["dashboard"]["branches"]
+    assert branches["total"] == 1 and branches["byKind"] == [{"kind": "MOBILE", "count": 1}]
+
+
 def test_without_a_token_nothing_is_stored(stack):
     s, _ = stack
     result = gql(s, """mutation { registerYouth(input: {name: "张三", gender: MALE, birthDate: "2001-03-04",
@@ -110,8 +121,7 @@ def test_health_endpoints_answer(stack):
 
 
 def test_services_stop_cleanly_on_sigterm(settings, infra):
-    s = settings.model_copy(update={"registry_port": free_port(),
-                                      "branches_port": free_port()})
+    s = settings.model_copy(update={"registry_port": free_port()})
     proc = app_process(APPS[0], s)
     proc.env.update(env_of(s))
     proc.start(lambda *_: None)
