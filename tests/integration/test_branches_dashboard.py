@@ -153,10 +153,12 @@ async def scenario(gateway, branches, settings, token):
     runtime.extras.pop("clock")
     await s.settle()
 
-    async def youth_arrived():
-        answer = await gql(gateway, "{ dashboard { youth { total } } }", token=token("admin"))
-        return answer["data"]["dashboard"]["youth"]["total"] == 7
-    await eventually(youth_arrived)
+    async def all_arrived():  # the registry's events and the measures defined at start-up: other streams
+        answer = await gql(gateway, "{ dashboard { youth { total } branches { measures { total } } } }",
+                           token=token("admin"))
+        dash = answer["data"]["dashboard"]
+        return dash["youth"]["total"] == 7 and dash["branches"]["measures"]["total"] == 22
+    await eventually(all_arrived)
     return s
 
 
