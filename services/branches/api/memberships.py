@@ -117,7 +117,7 @@ async def join_with_invitation(youth_id: YouthId, body: JoinRequest, request: Re
                     raise RuleViolated("邀请码无效，请核对后重试。", rule="invitation_unknown")
                 await share_branch(conn, branch_id)
                 facts = await _facts_in_scope(conn, rt, who, branch_id)
-                # The membership first: a person who cannot join does not use up a code.
+                # One transaction for both streams: a refused join uses no code, a refused code undoes the join.
                 envelopes, _ = await run_membership(conn, stores(rt), str(youth_id), membership.JoinWithInvitation(
                     youth_id=str(youth_id), branch=facts, youth=person, code=code, today=today(rt)))
                 try:
