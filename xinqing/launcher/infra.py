@@ -11,6 +11,7 @@ from pathlib import Path
 
 from chassis.settings import Settings
 
+from . import partner_access
 from .kafka import KafkaBroker
 from .ports import require_free
 from .postgres import PostgresServer
@@ -26,7 +27,11 @@ class LocalInfra:
 
     def __post_init__(self) -> None:
         self.postgres = PostgresServer(self.settings, self.data_dir / "pg", durable=self.durable)
-        self.kafka = KafkaBroker(self.settings, self.data_dir / "kafka")
+        secured = {}
+        if self.settings.kafka_sasl_port:  # the agencies' SASL/SCRAM listener (docs/PARTNERS.md)
+            secured = {"sasl_port": self.settings.kafka_sasl_port,
+                       "scram_users": partner_access.dev_credentials(self.settings.keys_dir)}
+        self.kafka = KafkaBroker(self.settings, self.data_dir / "kafka", **secured)
 
     def check_ports(self) -> None:
         s = self.settings
@@ -46,6 +51,8 @@ class LocalInfra:
         self.processes.append(kafka)
         self.postgres.wait_ready(pg)
         self.kafka.wait_ready(kafka)
+        if self.settings.kafka_sasl_port:
+            partner_access.grant_acls(self.settings, self.kafka.java, self.kafka.libs)
 
     def stop(self) -> None:
         for proc in reversed(self.processes):
