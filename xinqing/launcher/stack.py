@@ -35,6 +35,7 @@ class App:
 # The order they start in; the gateway last, since it forwards to the others.
 APPS = [
     App("registry", "services.registry.app:create_app", "registry_port"),
+    App("partners", "services.partners.app:create_app", "partners_port"),  # reads the registry's topic
     App("gateway", "gateway.app:create_app", "gateway_port"),
 ]
 
