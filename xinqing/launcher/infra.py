@@ -38,6 +38,8 @@ class LocalInfra:
         require_free(s.pg_host, s.pg_port, "PostgreSQL", "XQ_PG_PORT")
         require_free(self.kafka.host, self.kafka.port, "Kafka", "XQ_KAFKA_BOOTSTRAP")
         require_free(self.kafka.host, s.kafka_controller_port, "Kafka controller", "XQ_KAFKA_CONTROLLER_PORT")
+        if s.kafka_sasl_port:
+            require_free(self.kafka.host, s.kafka_sasl_port, "Kafka agencies' listener", "XQ_KAFKA_SASL_PORT")
 
     def start(self, sink: LineSink) -> None:
         self.check_ports()
