@@ -278,3 +278,45 @@ async def test_erasure_also_redacts_what_the_publisher_recorded(partners, psetti
     assert [(r["event_type"], r["data"]) for r in rows] == [
         (d.REGISTERED, {"subject_id": b}), (d.ERASED, {"subject_id": b, "erased_on": "2026-11-28"})]
     assert person["erased"] and person["profile"] == {} and person["consents"] == []
+
+
+async def test_partner_topics_are_compacted_by_subject(psettings, partners):
+    from aiokafka.admin import AIOKafkaAdminClient
+    from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
+
+    configs: dict = {}
+
+    async def described() -> bool:  # the relay declares the topics as it starts
+        nonlocal configs
+        admin = AIOKafkaAdminClient(bootstrap_servers=psettings.kafka_bootstrap)
+        await admin.start()
+        try:
+            answer = await admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, topic(psettings, "hrss"))])
+        finally:
+            await admin.close()
+        error, _, _, _, entries = answer[0].resources[0]
+        configs = {c[0]: c[1] for c in entries}
+        return error == 0
+    await eventually(described, 30, interval=0.5)
+    assert configs["cleanup.policy"] == "compact" and configs["retention.ms"] == "-1"
+
+
+async def test_a_second_publisher_replica_publishes_nothing_twice(broker, psettings, registry_pool, story):
+    """Last in this module (it adds a message). A fresh publisher process joins the same group and starts from
+    the database checkpoint: the registry's old events produce nothing new, a new one exactly its messages."""
+    async with running(create_partners(psettings)) as second:
+        env = await append(registry_pool, psettings, story["A"],
+                           rc.ConsentGiven(story["A"], "SHARE_WITH_AGENCY:HRSS", "v2", "APP", "2026-11-29"))
+        runner = second.app.state.runtime.projections["partners.publisher"]
+        assert await runner.wait_for(env[-1].position, 60)
+        hrss = await read_agency(broker, psettings, "hrss", 6)
+        await asyncio.sleep(2)  # anything duplicated would arrive now
+        hrss = await read_agency(broker, psettings, "hrss", 6)
+    assert len(hrss) == 6
+    assert len({e.get_id() for e, _ in hrss}) == 6
+    pseudonyms = d.Pseudonymiser(__import__("chassis.keys", fromlist=["partner_key"]).partner_key(psettings))
+    a = pseudonyms.subject("HRSS", story["A"])
+    assert by_subject(hrss)[a] == [d.REGISTERED, d.PROFILE_UPDATED, d.CONSENT_WITHDRAWN, d.REGISTERED]
+    latest = [e for e, _ in hrss if e.get_subject() == a][-1]
+    assert latest.get_data()["district"] == "110101"  # re-shared with the current profile
+    assert [int(e.get_extension("streamversion")) for e, _ in hrss if e.get_subject() == a] == [1, 2, 3, 4]
