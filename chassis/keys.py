@@ -14,12 +14,12 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from .settings import Settings
 
-FILES = ("master.key", "blind-index.key", "jwt-private.pem", "jwt-public.pem")
+FILES = ("master.key", "blind-index.key", "partner.key", "jwt-private.pem", "jwt-public.pem")
 
 
 def ensure_dev_keys(keys_dir: Path) -> None:
     keys_dir.mkdir(parents=True, exist_ok=True)
-    for name in ("master.key", "blind-index.key"):
+    for name in ("master.key", "blind-index.key", "partner.key"):
         path = keys_dir / name
         if not path.exists():
             path.write_text(base64.b64encode(os.urandom(32)).decode())
@@ -53,6 +53,11 @@ def master_key(settings: Settings) -> bytes:
 
 def blind_index_key(settings: Settings) -> bytes:
     return _secret(settings, settings.blind_index_key, "blind-index.key", "XQ_BLIND_INDEX_KEY")
+
+
+def partner_key(settings: Settings) -> bytes:
+    """The secret agencies' pseudonym keys are derived from (services/partners/domain.py)."""
+    return _secret(settings, settings.partner_key, "partner.key", "XQ_PARTNER_KEY")
 
 
 def jwt_public_key(settings: Settings) -> bytes:

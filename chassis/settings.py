@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     kafka_heap: str = Field("512m", description="heap of the local broker")
     kafka_partitions: int = Field(6, description="partitions of each internal topic")
     kafka_libs: Path | None = Field(None, description="directory with Kafka jars (skips Maven)")
+    kafka_sasl_port: int | None = Field(None, description="local broker: also open the agencies' SASL/SCRAM listener "
+                                                          "on this port, with ACLs (docs/PARTNERS.md)")
 
     # HTTP
     host: str = Field("127.0.0.1", description="interface every HTTP server listens on")
@@ -48,6 +50,7 @@ class Settings(BaseSettings):
     registry_port: int = Field(8001, description="registry service")
     branches_port: int = Field(8002, description="branches service")
     stations_port: int = Field(8003, description="stations service")
+    partners_port: int = Field(8004, description="partner publisher (health and metrics only)")
     registry_url: str | None = Field(None, description="registry base URL (default from host and port)")
     branches_url: str | None = Field(None, description="branches base URL (default from host and port)")
     stations_url: str | None = Field(None, description="stations base URL (default from host and port)")
@@ -61,6 +64,7 @@ class Settings(BaseSettings):
     master_key: str | None = Field(None, description="base64 256-bit master key that wraps per-person keys")
     master_key_id: str = Field("k1", description="id of the current master key (for rotation)")
     blind_index_key: str | None = Field(None, description="base64 key of the blind index (keyed hashes)")
+    partner_key: str | None = Field(None, description="base64 secret from which each agency's pseudonym key is derived")
 
     # Telemetry
     otlp_endpoint: str | None = Field(None, description="OTLP/HTTP endpoint, e.g. http://127.0.0.1:4318")

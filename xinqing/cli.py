@@ -100,7 +100,7 @@ def show_settings() -> None:
     table = Table("variable", "value", "meaning")
     for name, field in Settings.model_fields.items():
         value = getattr(settings, name)
-        if name in ("master_key", "blind_index_key", "pg_password") and value:
+        if name in ("master_key", "blind_index_key", "partner_key", "pg_password") and value:
             value = "***"
         table.add_row(f"XQ_{name.upper()}", str(value), field.description or "")
     console.print(table)

@@ -32,8 +32,7 @@ def env_of(settings: Settings) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def stack(settings, infra):
-    s = settings.model_copy(update={"gateway_port": free_port(), "registry_port": free_port(),
-                                      "branches_port": free_port()})
+    s = settings.model_copy(update={app.port_setting: free_port() for app in APPS})  # every app, on free ports
     log = open(ROOT / ".test-logs" / "e2e-stack.log", "a", buffering=1)
     procs: list[ManagedProcess] = []
     try:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from chassis.settings import Settings
 
+from . import partner_access
 from .kafka import KafkaBroker
 from .ports import require_free
 from .postgres import PostgresServer
@@ -26,13 +27,19 @@ class LocalInfra:
 
     def __post_init__(self) -> None:
         self.postgres = PostgresServer(self.settings, self.data_dir / "pg", durable=self.durable)
-        self.kafka = KafkaBroker(self.settings, self.data_dir / "kafka")
+        secured = {}
+        if self.settings.kafka_sasl_port:  # the agencies' SASL/SCRAM listener (docs/PARTNERS.md)
+            secured = {"sasl_port": self.settings.kafka_sasl_port,
+                       "scram_users": partner_access.dev_credentials(self.settings.keys_dir)}
+        self.kafka = KafkaBroker(self.settings, self.data_dir / "kafka", **secured)
 
     def check_ports(self) -> None:
         s = self.settings
         require_free(s.pg_host, s.pg_port, "PostgreSQL", "XQ_PG_PORT")
         require_free(self.kafka.host, self.kafka.port, "Kafka", "XQ_KAFKA_BOOTSTRAP")
         require_free(self.kafka.host, s.kafka_controller_port, "Kafka controller", "XQ_KAFKA_CONTROLLER_PORT")
+        if s.kafka_sasl_port:
+            require_free(self.kafka.host, s.kafka_sasl_port, "Kafka agencies' listener", "XQ_KAFKA_SASL_PORT")
 
     def start(self, sink: LineSink) -> None:
         self.check_ports()
@@ -46,6 +53,8 @@ class LocalInfra:
         self.processes.append(kafka)
         self.postgres.wait_ready(pg)
         self.kafka.wait_ready(kafka)
+        if self.settings.kafka_sasl_port:
+            partner_access.grant_acls(self.settings, self.kafka.java, self.kafka.libs)
 
     def stop(self) -> None:
         for proc in reversed(self.processes):

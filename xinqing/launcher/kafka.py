@@ -71,12 +71,16 @@ def new_cluster_id() -> str:
 
 
 class KafkaBroker:
-    def __init__(self, settings: Settings, data_dir: Path, *, extra_properties: dict[str, str] | None = None):
+    def __init__(self, settings: Settings, data_dir: Path, *, extra_properties: dict[str, str] | None = None,
+                 sasl_port: int | None = None, scram_users: dict[str, str] | None = None):
         self.settings = settings
         self.data_dir = data_dir
         self.extra = extra_properties or {}
         host, _, port = settings.kafka_bootstrap.partition(":")
         self.host, self.port = host, int(port)
+        # The agencies' listener (SASL/SCRAM-SHA-512 + ACLs); its users are created at format time.
+        self.sasl_port = sasl_port
+        self.scram_users = scram_users or {}
 
     def properties(self) -> dict[str, str]:
         h, p, c = self.host, self.port, self.settings.kafka_controller_port
@@ -100,7 +104,26 @@ class KafkaBroker:
             "transaction.state.log.min.isr": "1",
             "group.initial.rebalance.delay.ms": "0",
             "auto.create.topics.enable": "false",  # topics are declared by their owners (chassis.topics)
+            **(self.secured_properties() if self.sasl_port else {}),
             **self.extra,
+        }
+
+    def secured_properties(self) -> dict[str, str]:
+        """A PARTNERS listener where each agency logs in with SCRAM-SHA-512 and ACLs decide what it reads.
+        The internal PLAINTEXT and CONTROLLER listeners stay on loopback and are trusted: their principal
+        (ANONYMOUS) is a super user, so the services need no ACLs here (production: a principal per service)."""
+        h, p, c, s = self.host, self.port, self.settings.kafka_controller_port, self.sasl_port
+        return {
+            "listeners": f"PLAINTEXT://{h}:{p},CONTROLLER://{h}:{c},PARTNERS://{h}:{s}",
+            "advertised.listeners": f"PLAINTEXT://{h}:{p},PARTNERS://{h}:{s}",
+            "listener.security.protocol.map": "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,PARTNERS:SASL_PLAINTEXT",
+            "sasl.enabled.mechanisms": "SCRAM-SHA-512",
+            "listener.name.partners.sasl.enabled.mechanisms": "SCRAM-SHA-512",
+            "listener.name.partners.scram-sha-512.sasl.jaas.config":
+                "org.apache.kafka.common.security.scram.ScramLoginModule required;",
+            "authorizer.class.name": "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+            "allow.everyone.if.no.acl.found": "false",
+            "super.users": "User:ANONYMOUS",
         }
 
     def prepare(self) -> None:
@@ -112,7 +135,9 @@ class KafkaBroker:
         if not (self.data_dir / "log" / "meta.properties").exists():
             done = subprocess.run(
                 [self.java, "-cp", f"{self.libs}/*", "kafka.tools.StorageTool", "format",
-                 "-t", new_cluster_id(), "-c", str(self.config)],
+                 "-t", new_cluster_id(), "-c", str(self.config),
+                 *(a for user, password in self.scram_users.items()
+                   for a in ("--add-scram", f"SCRAM-SHA-512=[name={user},password={password}]"))],
                 capture_output=True, text=True, env={"KAFKA_LOG4J_OPTS": ""},
             )
             if done.returncode != 0:

@@ -1,0 +1,99 @@
+"""The partner publisher: a projection of the registry's events whose effect is partner messages.
+
+For each internal event, in one PostgreSQL transaction (the ProjectionRunner's): claim the event
+(stream version), update the person's consent view, and append the partner messages it calls for to
+this service's own event store, which writes their outbox rows. The chassis relay then publishes the
+outbox to `partner.<agency>.youth`. So a registry event yields its partner messages exactly once in
+the outbox (a redelivery fails its claim), and the relay delivers them at least once in order, a
+repeat keeping its `ce_id` and `ce_streamversion` (agencies deduplicate on them).
+"""
+from __future__ import annotations
+
+from datetime import UTC
+from typing import Any
+
+import asyncpg
+from opentelemetry import context as otel_context
+
+from chassis.envelope import Envelope
+from chassis.eventstore import EventStore
+
+from .domain import ERASED, Agreement, PartnerMessage, Person, Pseudonymiser, react
+
+SOURCE = "/xinqing/partners"
+REGISTRY_TOPIC = "xq.registry.youth"
+
+
+class PassThroughCodec:
+    """The event store's codec for partner messages, which are already minimised dicts."""
+
+    def encode(self, message: PartnerMessage) -> tuple[str, dict[str, Any], None]:
+        return message.type, message.data, None
+
+
+def partner_stores(agreements: list[Agreement], topic) -> dict[str, EventStore]:
+    return {a.agency: EventStore(SOURCE, PassThroughCodec(), topic(a.topic())) for a in agreements}
+
+
+async def load_person(conn: asyncpg.Connection, youth_id: str) -> Person:
+    row = await conn.fetchrow("SELECT * FROM partner_people WHERE youth_id = $1", youth_id)
+    if row is None:
+        return Person(youth_id=youth_id)
+    return Person(youth_id=youth_id, registered=row["registered"], active=row["active"], erased=row["erased"],
+                  consents=frozenset(row["consents"]), profile=row["profile"],
+                  shared_with=frozenset(row["shared_with"]))
+
+
+async def save_person(conn: asyncpg.Connection, p: Person) -> None:
+    await conn.execute(
+        """INSERT INTO partner_people (youth_id, registered, active, erased, consents, profile, shared_with)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)
+           ON CONFLICT (youth_id) DO UPDATE SET registered = $2, active = $3, erased = $4, consents = $5,
+               profile = $6, shared_with = $7, updated_at = now()""",
+        p.youth_id, p.registered, p.active, p.erased, sorted(p.consents), dict(p.profile), sorted(p.shared_with))
+
+
+class PartnerPublisher:
+    name = "partners.publisher"
+    tables = ("partner_people",)
+    stream_prefixes = ("youth-",)
+
+    def __init__(self, agreements: list[Agreement], pseudonyms: Pseudonymiser, topic):
+        self.agreements = agreements
+        self.pseudonyms = pseudonyms
+        self.topics = (topic(REGISTRY_TOPIC),)
+        self.stores = partner_stores(agreements, topic)
+
+    async def apply(self, conn: asyncpg.Connection, event: Envelope) -> None:
+        youth_id = event.data.get("youth_id")
+        if not youth_id or not event.type.startswith("xq.registry.youth."):
+            return
+        person = await load_person(conn, youth_id)
+        after, messages = react(self.agreements, self.pseudonyms, person, event.type, event.data,
+                                on=event.time.astimezone(UTC).date())
+        await save_person(conn, after)
+        # A fresh, empty trace context: the internal event's trace id (and its event id as causation)
+        # would be the same in every agency's copy, a key to join them on. Partner messages carry neither.
+        token = otel_context.attach(otel_context.Context())
+        try:
+            for message in messages:
+                await self.append(conn, message)
+        finally:
+            otel_context.detach(token)
+        if any(m.type == ERASED for m in messages) or (after.erased and not person.erased):
+            await self.redact(conn, [self.pseudonyms.subject(a.agency, youth_id) for a in self.agreements])
+
+    async def append(self, conn: asyncpg.Connection, message: PartnerMessage) -> None:
+        version = await conn.fetchval("SELECT coalesce(max(version), 0) FROM events WHERE stream_id = $1",
+                                      message.subject)
+        await self.stores[message.agency].append(conn, message.subject, version, [message])
+
+    @staticmethod
+    async def redact(conn: asyncpg.Connection, subjects: list[str]) -> None:
+        """Erasure reaches this database too: what was disclosed about the person keeps its shape (who got
+        what type when) but loses its attributes. Messages still waiting in the outbox go out redacted."""
+        await conn.execute(
+            """UPDATE events SET data = jsonb_strip_nulls(jsonb_build_object(
+                   'subject_id', data->'subject_id', 'changed', data->'changed',
+                   'withdrawn_on', data->'withdrawn_on', 'erased_on', data->'erased_on'))
+               WHERE stream_id = ANY($1::text[])""", subjects)

@@ -1,0 +1,84 @@
+"""Registry-shaped events per the agreed contract (HELPER-BRIEF), appended with the chassis EventStore.
+
+The registry implements consent-given/withdrawn/erased on its own branch; these stand-ins let the
+partner tests run without it. `name`, `mobile` and `id_number` are deliberately *public* fields here: a
+registry that leaked them into its payload must still not leak them to an agency (minimisation).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from chassis.codec import EventCodec
+from chassis.eventstore import EventStore
+from chassis.settings import Settings
+
+TOPIC = "xq.registry.youth"
+P = "xq.registry.youth."
+
+
+@dataclass(frozen=True)
+class Registered:
+    TYPE: ClassVar[str] = P + "registered.v1"
+    youth_id: str
+    district: str
+    youth_type: str
+    subtype: str
+    is_minor: bool
+    age_band: str
+    registered_on: str
+    consents: list[str]
+    league_age_from: str
+    league_age_until: str
+    name: str | None = None  # leaked on purpose (see the module docstring)
+    mobile: str | None = None
+    id_number: str | None = None
+
+
+@dataclass(frozen=True)
+class ProfileUpdated:
+    TYPE: ClassVar[str] = P + "profile-updated.v1"
+    youth_id: str
+    changed: list[str]
+    district: str | None = None
+    subtype: str | None = None
+    mobile: str | None = None  # leaked on purpose
+
+
+@dataclass(frozen=True)
+class ConsentGiven:
+    TYPE: ClassVar[str] = P + "consent-given.v1"
+    youth_id: str
+    purpose: str
+    notice_version: str
+    channel: str
+    given_on: str
+
+
+@dataclass(frozen=True)
+class ConsentWithdrawn:
+    TYPE: ClassVar[str] = P + "consent-withdrawn.v1"
+    youth_id: str
+    purpose: str
+    withdrawn_on: str
+
+
+@dataclass(frozen=True)
+class Deactivated:
+    TYPE: ClassVar[str] = P + "deactivated.v1"
+    youth_id: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Erased:
+    TYPE: ClassVar[str] = P + "erased.v1"
+    youth_id: str
+    erased_on: str
+
+
+codec = EventCodec(Registered, ProfileUpdated, ConsentGiven, ConsentWithdrawn, Deactivated, Erased)
+
+
+def store(settings: Settings) -> EventStore:
+    return EventStore("/xinqing/registry", codec, settings.topic(TOPIC))

@@ -1,0 +1,129 @@
+"""Agreements, schemas and the AsyncAPI document: checked without servers."""
+from __future__ import annotations
+
+import copy
+import itertools
+import json
+from datetime import date
+
+import pytest
+import yaml
+
+from services.partners import agreements as files
+from services.partners import contracts
+from services.partners import domain as d
+
+AGREEMENTS = files.load()
+
+
+def test_every_agency_has_a_valid_agreement():
+    assert sorted(a.agency for a in AGREEMENTS) == sorted(d.AGENCIES)
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"agency": "POLICE"}, "unknown agency 'POLICE'"),
+    ({"consent_purpose": "REGISTRATION"}, "consent_purpose must be 'SHARE_WITH_AGENCY:HRSS'"),
+    ({"events": {"xq.partner.youth.deleted.v1": {"fields": ["district"]}}}, "unknown event type"),
+    ({"events": {d.REGISTERED: {"fields": ["district", "mobile"]}}}, "field(s) ['mobile'] may not be shared"),
+    ({"events": {d.REGISTERED: {"fields": ["youth_id"]}}}, "field(s) ['youth_id'] may not be shared"),
+    ({"events": {d.ERASED: {"fields": ["subject_id"]}}}, "always sent"),
+    ({"fields": ["district"]}, "unknown key(s) ['fields']"),
+])
+def test_an_invalid_agreement_refuses_to_start_naming_the_problem(tmp_path, change, message):
+    doc = yaml.safe_load((files.AGREEMENTS_DIR / "hrss.yaml").read_text())
+    (tmp_path / "hrss.yaml").write_text(yaml.safe_dump({**doc, **change}, allow_unicode=True))
+    with pytest.raises(files.AgreementError, match="hrss.yaml") as refused:
+        files.load(tmp_path)
+    assert message in str(refused.value)
+
+
+def test_the_publisher_app_refuses_to_start_with_an_invalid_agreement(tmp_path):
+    from services.partners.app import create_app
+
+    (tmp_path / "women.yaml").write_text("agency: WOMEN\nname: 妇联\npurpose: x\nconsent_purpose: "
+                                         "SHARE_WITH_AGENCY:WOMEN\nevents: {xq.registry.youth.registered.v1: "
+                                         "{fields: [district]}}\n")
+    with pytest.raises(files.AgreementError, match="women.yaml: unknown event type"):
+        create_app(agreements_dir=tmp_path)
+
+
+def test_every_message_the_rules_can_produce_validates_against_its_schema():
+    """All agreements × a life with every internal event type: each message is valid and in its agreement."""
+    keys = d.Pseudonymiser(b"s" * 32)
+    youth = "9d2f0c1e-1111-4222-8333-444455556666"
+    consents = [d.consent_purpose(a) for a in d.AGENCIES]
+    life = [
+        (d.R_REGISTERED, {"youth_id": youth, "district": "110105", "youth_type": "NEW_BUSINESS", "subtype": "COURIER",
+                          "is_minor": True, "age_band": "16-17", "registered_on": "2026-11-01",
+                          "consents": ["REGISTRATION", *consents[:3]]}),
+        (d.R_CONSENT_GIVEN, {"youth_id": youth, "purpose": consents[3]}),
+        (d.R_PROFILE_UPDATED, {"youth_id": youth, "changed": ["district", "subtype", "youth_type", "employer_kind"],
+                               "district": "110108", "subtype": "DELIVERY_RIDER", "youth_type": "NEW_GROUP",
+                               "employer_kind": "PLATFORM"}),
+        (d.R_CONSENT_WITHDRAWN, {"youth_id": youth, "purpose": consents[0], "withdrawn_on": "2026-11-20"}),
+        (d.R_CONSENT_GIVEN, {"youth_id": youth, "purpose": consents[4]}),
+        (d.R_ERASED, {"youth_id": youth, "erased_on": "2026-11-28"}),
+    ]
+    person, produced = d.Person(youth), []
+    for event_type, data in life:
+        person, out = d.react(AGREEMENTS, keys, person, event_type, data, date(2026, 11, 29))
+        produced += out
+    assert {m.type for m in produced} == set(d.PARTNER_TYPES)
+    by_agency = {a.agency: a for a in AGREEMENTS}
+    for m in produced:
+        assert contracts.problems(m.type, m.data) == [], (m.type, m.data)
+        assert m.type in d.ENDINGS or m.type in by_agency[m.agency].events
+        granted = by_agency[m.agency].events.get(m.type, frozenset())
+        assert set(m.data) - {"subject_id", "changed", "withdrawn_on", "erased_on"} <= granted
+
+
+def test_schemas_are_closed_and_refuse_personal_fields():
+    for t in d.PARTNER_TYPES:
+        assert contracts.schema(t)["additionalProperties"] is False
+        assert contracts.problems(t, {"subject_id": "hrss-" + "0" * 40, "name": "王小明"})
+
+
+def test_current_schemas_are_backward_compatible_with_the_published_ones():
+    published = sorted(p.stem for p in contracts.PUBLISHED.glob("*.json"))
+    assert published == sorted(d.PARTNER_TYPES)
+    for t in published:
+        assert contracts.incompatibilities(contracts.schema(t, contracts.PUBLISHED), contracts.schema(t)) == [], t
+
+
+@pytest.mark.parametrize("edit, problem", [
+    (lambda s: s["properties"].pop("district"), "district: field removed"),
+    (lambda s: s["properties"]["is_minor"].update(type="string"), "is_minor.: type narrowed"),
+    (lambda s: s["properties"]["youth_type"].update(maxLength=10), "youth_type.: maxLength tightened"),
+    (lambda s: s["properties"]["youth_type"].update(enum=["NEW_BUSINESS"]), "youth_type.: enum narrowed"),
+    (lambda s: s["required"].append("district"), "newly required ['district']"),
+])
+def test_the_compatibility_check_catches_narrowing(edit, problem):
+    published = contracts.schema(d.REGISTERED, contracts.PUBLISHED)
+    current = copy.deepcopy(published)
+    edit(current)
+    assert any(problem in p for p in contracts.incompatibilities(published, current)), problem
+
+
+def test_widening_is_compatible():
+    published = contracts.schema(d.PROFILE_UPDATED, contracts.PUBLISHED)
+    current = copy.deepcopy(published)
+    current["properties"]["league_branch"] = {"type": "string"}
+    current["properties"]["changed"]["items"]["enum"].append("league_branch")
+    current["properties"]["is_minor"]["type"] = ["boolean", "null"]
+    assert contracts.incompatibilities(published, current) == []
+
+
+def test_the_asyncapi_document_is_generated_from_the_agreements_and_schemas():
+    assert contracts.ASYNCAPI.read_text(encoding="utf-8") == contracts.render(AGREEMENTS), \
+        "regenerate: python -m services.partners.contracts > deploy/contracts/asyncapi.yaml"
+    doc = yaml.safe_load(contracts.ASYNCAPI.read_text(encoding="utf-8"))
+    for a in AGREEMENTS:
+        channel = next(c for c in doc["channels"].values() if c["address"] == a.topic())
+        names = {doc["components"]["messages"][ref["$ref"].rsplit("/", 1)[1]]["name"]
+                 for ref in channel["messages"].values()}
+        assert names == {*a.events, *d.ENDINGS}
+
+
+def test_schema_files_are_plain_json():
+    for path in itertools.chain(contracts.SCHEMAS.glob("*.json"), contracts.PUBLISHED.glob("*.json")):
+        json.loads(path.read_text())
