@@ -3,11 +3,12 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: up test test-unit test-integration lint reset token help
+.PHONY: up test test-unit test-integration lint reset token help web
 
 help:
 	@echo "make up     run the whole stack (PostgreSQL, Kafka, services, gateway) with demo data"
 	@echo "make test   run every test against a real PostgreSQL and Kafka started by the test session"
+	@echo "make web    build the dashboard page (gateway/web/dist)"
 	@echo "make lint   ruff"
 	@echo "make reset  delete the local data directory"
 
@@ -17,10 +18,20 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-up: $(BIN)/.installed
+# The dashboard page (gateway/web → gateway/web/dist, served by the gateway at /): npm ci from the
+# committed lock file, then a build that needs no network.
+WEB := gateway/web
+$(WEB)/node_modules/.installed: $(WEB)/package-lock.json
+	cd $(WEB) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+web: $(WEB)/node_modules/.installed
+	cd $(WEB) && npm run --silent build
+
+up: $(BIN)/.installed web
 	$(BIN)/xinqing up
 
-test: $(BIN)/.installed
+test: $(BIN)/.installed web
 	$(BIN)/pytest
 
 test-unit: $(BIN)/.installed

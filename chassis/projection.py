@@ -94,6 +94,7 @@ class ProjectionRunner:
         self.consumer = None
         self.applied = 0
         self.skipped = 0
+        self.batches = 0  # batches applied since start: a change counter that live views watch
         self._progress = asyncio.Condition()
         self._task: asyncio.Task | None = None
 
@@ -155,6 +156,7 @@ class ProjectionRunner:
                        ON CONFLICT (projection, topic, partition) DO UPDATE
                        SET next_offset = EXCLUDED.next_offset, event_time = EXCLUDED.event_time, updated_at = now()""",
                     name, tp.topic, tp.partition, records[-1].offset + 1, newest)
+        self.batches += 1
         async with self._progress:
             self._progress.notify_all()
         await self._commit_offsets(batches)
@@ -181,6 +183,13 @@ class ProjectionRunner:
                     await asyncio.wait_for(self._progress.wait(), min(remaining, 0.25))
             except TimeoutError:
                 pass
+
+    async def changed_since(self, seen: int) -> int:
+        """Live views ("projection applied" hook): wait until a batch after the `seen`-th has been applied,
+        return the new count. Cancel the waiting task to stop."""
+        async with self._progress:
+            await self._progress.wait_for(lambda: self.batches > seen)
+        return self.batches
 
     async def rebuild(self) -> None:
         """Empty the read model and replay every event from the start of the topics."""

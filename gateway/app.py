@@ -3,18 +3,38 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
+from fastapi.responses import PlainTextResponse
+from starlette.requests import HTTPConnection
+from starlette.staticfiles import StaticFiles
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.fastapi import GraphQLRouter
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
+from chassis.errors import AppError
 from chassis.service import Runtime, build_service_app
 from chassis.settings import Settings, get_settings
 
 from . import views
 from .clients import ServiceClient
-from .schema import Context, schema
+from .limits import BodySizeLimit
+from .schema import Context, build_schema
 
 # The services mutations are forwarded to (each reachable at settings.service_url(name)).
 SERVICES = ["registry", "branches"]
+
+# The dashboard page, built by `make web` (gateway/web → gateway/web/dist).
+WEB_DIST = Path(__file__).parent / "web" / "dist"
+
+
+class GatewayRouter(GraphQLRouter):
+    async def on_ws_connect(self, context: Context):
+        """graphql-transport-ws: the token comes in connection_init; without a valid one the socket closes
+        (4403) before any subscription starts."""
+        try:
+            context.principal  # noqa: B018 — verifies the token
+        except AppError as exc:
+            raise ConnectionRejectionError({"code": exc.code, "message": exc.message}) from None
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -28,8 +48,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                             migrations=Path(__file__).parent / "migrations", topics=[],
                             projections=lambda rt: views.projections(settings), on_startup=wire, publishes=False)
 
-    async def context(request: Request) -> Context:
-        return Context(request.app.state.runtime)
+    async def context(connection: HTTPConnection) -> Context:
+        return Context(connection.app.state.runtime)
 
-    app.include_router(GraphQLRouter(schema, context_getter=context, graphql_ide="graphiql"), prefix="/graphql")
+    router = GatewayRouter(build_schema(settings), context_getter=context,
+                           graphql_ide="graphiql" if settings.graphql_introspection else None,
+                           subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL])
+    app.include_router(router, prefix="/graphql")
+    app.add_middleware(BodySizeLimit, max_bytes=settings.graphql_max_body_bytes)
+    if WEB_DIST.is_dir():
+        app.mount("/", StaticFiles(directory=WEB_DIST, html=True), name="dashboard")
+    else:
+        @app.get("/", include_in_schema=False)
+        async def not_built() -> PlainTextResponse:
+            return PlainTextResponse("看板页面尚未构建：请运行 make web（或 make up）。", status_code=503)
     return app

@@ -6,6 +6,7 @@ DUPLICATE · RULE_VIOLATED · NOT_FOUND · UNAVAILABLE · INTERNAL (masked, with
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 
 from graphql import GraphQLError
@@ -33,6 +34,24 @@ def _extensions(exc: BaseException | None) -> dict | None:
     return None
 
 
+# strawberry's limiters answer in English without a code; these patterns give them the stable code, the
+# broken rule and a sentence in Chinese. (The cost rule and the body-size limit set their own.)
+LIMIT_MESSAGES = [
+    (re.compile(r"exceeds maximum operation depth of (\d+)"), "depth", "查询嵌套过深（上限 {0} 层）。"),
+    (re.compile(r"aliases found\. Allowed: (\d+)"), "aliases", "查询中的别名过多（上限 {0} 个）。"),
+    (re.compile(r"more than (\d+) tokens"), "tokens", "查询过长（上限 {0} 个词法单元）。"),
+    (re.compile(r"introspection is not allowed", re.I), "introspection", "本环境已关闭模式自省（introspection）。"),
+]
+
+
+def _limit(error: GraphQLError) -> tuple[dict, str] | None:
+    for pattern, rule, message in LIMIT_MESSAGES:
+        found = pattern.search(error.message)
+        if found:
+            return {"code": "VALIDATION", "rule": rule}, message.format(*found.groups())
+    return None
+
+
 class ErrorCodes(SchemaExtension):
     def on_operation(self) -> Iterator[None]:
         yield
@@ -45,7 +64,12 @@ class ErrorCodes(SchemaExtension):
     def _coded(error: GraphQLError) -> GraphQLError:
         original = error.original_error
         body = _extensions(original)
-        if body is not None:
+        limit = _limit(error) if original is None or isinstance(original, GraphQLError) else None
+        if error.extensions and "code" in error.extensions:  # already typed (e.g. the cost rule)
+            return error
+        if limit is not None:
+            extensions, message = limit
+        elif body is not None:
             extensions = {k: v for k, v in body.items() if k != "message"}
             if body.get("errors"):
                 extensions["field"] = body["errors"][0]["field"]

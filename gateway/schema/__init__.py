@@ -1,35 +1,103 @@
 """The GraphQL schema, assembled from one module per domain (youth, and later branches, stations).
 
-Each domain module contributes a Query part, a Mutation part and a Dashboard part; they are merged
-here so that domains grow side by side without editing each other's files.
+Each domain module contributes a Dashboard part, a Mutation part and optional Query / Subscription
+parts; they are merged here so that domains grow side by side without editing each other's files.
+`build_schema(settings)` adds the protections that depend on settings (limits, introspection).
 """
 from __future__ import annotations
 
+from collections.abc import AsyncGenerator
+
 import strawberry
 from strawberry.tools import merge_types
+from graphql import GraphQLNamedType, GraphQLObjectType, get_named_type
+
+from chassis.reference import DISTRICTS
+from chassis.settings import Settings
 
 from ..errors import ErrorCodes
-from . import branches, youth
-from .common import DASHBOARD_ROLES, Context, DashboardBase
+from ..live import projection_changes
+from . import branches, youth, youth_trends
+from .common import Context, DashboardBase, DashboardScope, DistrictArg, FromArg, ToArg, dashboard_scope
 
-DOMAINS = [youth, branches]
+DOMAINS = [youth, youth_trends, branches]
 
-Dashboard = merge_types("Dashboard", tuple(m.DashboardPart for m in DOMAINS) + (DashboardBase,))
+def field_paths(type_: GraphQLNamedType, prefix: str = "", depth: int = 4) -> list[str]:
+    """Every field path under an object type ("youth", "youth.total", "youth.byType.count", …)."""
+    type_ = get_named_type(type_)
+    if not isinstance(type_, GraphQLObjectType) or depth == 0:
+        return []
+    paths = []
+    for name, field in type_.fields.items():
+        paths.append(prefix + name)
+        paths += field_paths(field.type, f"{prefix}{name}.", depth - 1)
+    return paths
+
+
+@strawberry.type
+class DashboardMeta:
+    @strawberry.field(description="本看板可提供的字段路径（如 youth.total）；页面的每个区块声明所需字段，"
+                                  "缺少时隐藏该区块——尚未部署的领域不显示，也不会使查询出错")
+    def available(self, info: strawberry.Info) -> list[str]:
+        return field_paths(info.schema._schema.get_type("Dashboard"))
+
+
+Dashboard = merge_types("Dashboard", tuple(m.DashboardPart for m in DOMAINS) + (DashboardBase, DashboardMeta))
+
+
+def dashboard_for(scope: DashboardScope) -> Dashboard:
+    return Dashboard(district=scope.district, date_from=scope.date_from, date_to=scope.date_to)
+
+
+@strawberry.type(description="区县")
+class District:
+    code: str
+    name: str
 
 
 @strawberry.type
 class RootQuery:
-    @strawberry.field(description="联席会议看板；区级令牌只看到本区。minPosition：等待读模型追上该位置")
-    async def dashboard(self, info: strawberry.Info, min_position: str | None = None) -> Dashboard:
+    @strawberry.field(description="北京 16 区（GB/T 2260），看板筛选用")
+    def districts(self) -> list[District]:
+        return [District(code=code, name=name) for code, name in DISTRICTS.items()]
+
+    @strawberry.field(description="联席会议看板；区级令牌只看到本区，全市令牌可选一个区。"
+                                  "minPosition：等待读模型追上该位置（读己之写）")
+    async def dashboard(self, info: strawberry.Info, min_position: str | None = None, district: DistrictArg = None,
+                        date_from: FromArg = None, to: ToArg = None) -> Dashboard:
         ctx: Context = info.context
-        ctx.principal.require(*DASHBOARD_ROLES)
+        scope = dashboard_scope(ctx.principal, district, date_from, to)
         await ctx.await_position(min_position)
-        return Dashboard(district=ctx.principal.district)
+        return dashboard_for(scope)
+
+
+@strawberry.type
+class RootSubscription:
+    @strawberry.subscription(description="看板实时更新：先给出当前看板，之后每当读模型应用了新事件再给出一次")
+    async def dashboard_updated(self, info: strawberry.Info, district: DistrictArg = None, date_from: FromArg = None,
+                                to: ToArg = None) -> AsyncGenerator[Dashboard, None]:
+        ctx: Context = info.context
+        scope = dashboard_scope(ctx.principal, district, date_from, to)
+        yield dashboard_for(scope)
+        async for _ in projection_changes(ctx.runtime.projections.values()):
+            yield dashboard_for(scope)
 
 
 Query = merge_types("Query", (RootQuery, *(m.Query for m in DOMAINS if hasattr(m, "Query"))))
-Mutation = merge_types("Mutation", tuple(m.Mutation for m in DOMAINS))
+Mutation = merge_types("Mutation", tuple(m.Mutation for m in DOMAINS if hasattr(m, "Mutation")))
+Subscription = merge_types("Subscription", (RootSubscription, *(m.Subscription for m in DOMAINS
+                                                                 if hasattr(m, "Subscription"))))
 
-schema = strawberry.Schema(query=Query, mutation=Mutation, extensions=[ErrorCodes])
 
-__all__ = ["Context", "schema"]
+def build_schema(settings: Settings | None = None) -> strawberry.Schema:
+    extensions: list = [ErrorCodes]
+    if settings is not None:
+        from ..limits import limit_extensions  # here: limits reads pagination, a module of this package
+
+        extensions += limit_extensions(settings)
+    return strawberry.Schema(query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions)
+
+
+schema = build_schema()  # without limits: for printing the schema and tests of its shape
+
+__all__ = ["Context", "build_schema", "schema"]

@@ -1,14 +1,21 @@
-"""What every part of the schema shares: the request context, read-your-writes, command results."""
+"""What every part of the schema shares: the request context, read-your-writes, command results, the
+dashboard's scope (district and date range, narrowed by the token)."""
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
+from typing import Annotated, Any
 
 import strawberry
+from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
 from chassis.auth import Principal
-from chassis.errors import FieldError, Unavailable, ValidationFailed
+from chassis.errors import Collector, FieldError, Forbidden, Unavailable, ValidationFailed
 from chassis.projection import parse_position
+from chassis.reference import DISTRICTS
 from chassis.service import Runtime
 
 DASHBOARD_ROLES = ("admin", "registry_operator", "branch_secretary", "station_staff", "department_viewer")
@@ -18,13 +25,32 @@ class Context(BaseContext):
     def __init__(self, runtime: Runtime):
         super().__init__()
         self.runtime = runtime
+        self._loaders: dict[str, DataLoader] = {}
+
+    @property
+    def authorization(self) -> str | None:
+        """HTTP: the Authorization header. WebSocket (graphql-transport-ws): the connection_init payload
+        `{"authorization": "Bearer …"}` — browsers cannot set headers on a WebSocket."""
+        if self.connection_params is not None:
+            value = self.connection_params.get("authorization") or self.connection_params.get("Authorization")
+            return value if isinstance(value, str) else None
+        return self.request.headers.get("authorization") if self.request is not None else None
 
     @cached_property
     def principal(self) -> Principal:
-        return self.runtime.verifier.verify(self.request.headers.get("authorization"))
+        return self.runtime.verifier.verify(self.authorization)
 
     def service(self, name: str):
         return self.runtime.extras[name]
+
+    def loader(self, name: str, load: Callable[[list[Any]], Awaitable[Sequence[Any]]]) -> DataLoader:
+        """The request's DataLoader called `name`: lookups of one request are batched into one call of
+        `load(keys)` (which answers one value per key, in order). Per request on purpose: nothing is
+        cached across callers, so personal fields fetched from the registry for one caller's role never
+        reach another's, and the gateway keeps none of them."""
+        if name not in self._loaders:
+            self._loaders[name] = DataLoader(load_fn=load)
+        return self._loaders[name]
 
     async def await_position(self, position: str | None) -> None:
         """Read-your-writes: wait (bounded) until every projection that reads the position's stream
@@ -49,6 +75,47 @@ class CommandResult:
     position: str = strawberry.field(description="读己之写：把它作为 minPosition 传给查询")
 
 
+@dataclass(frozen=True)
+class DashboardScope:
+    district: str | None  # None: city-wide
+    date_from: date | None
+    date_to: date | None
+
+    @property
+    def has_dates(self) -> bool:
+        return self.date_from is not None or self.date_to is not None
+
+
+def dashboard_scope(principal: Principal, district: str | None, date_from: date | None,
+                    date_to: date | None) -> DashboardScope:
+    """Who may see which part: dashboard roles only; a district-scoped token always sees its own district
+    and can never widen it; a city-wide token may narrow to one district."""
+    principal.require(*DASHBOARD_ROLES)
+    errors = Collector()
+    if district is not None and district not in DISTRICTS:
+        errors.add("district", "未知的区县代码（应为北京 16 区之一，如 110105）", "district")
+    if date_from and date_to and date_from > date_to:
+        errors.add("to", "结束日期不能早于开始日期", "range")
+    errors.raise_if_any()
+    if principal.district is not None:
+        if district not in (None, principal.district):
+            raise Forbidden(f"您的权限仅限 {DISTRICTS[principal.district]}，不能查看其他区的数据。")
+        district = principal.district
+    return DashboardScope(district, date_from, date_to)
+
+
+# Arguments every dashboard entry point takes (query and subscription).
+DistrictArg = Annotated[str | None, strawberry.argument(description="区县代码；区级令牌只能是本区")]
+FromArg = Annotated[date | None, strawberry.argument(name="from", description="登记日期起（含）")]
+ToArg = Annotated[date | None, strawberry.argument(description="登记日期止（含）")]
+
+
 @strawberry.type(description="联席会议看板；区级令牌只看到本区")
 class DashboardBase:
     district: str | None = strawberry.field(description="看板范围：null 为全市")
+    date_from: date | None = strawberry.field(name="from", default=None, description="日期范围起（含）；null 为不限")
+    date_to: date | None = strawberry.field(name="to", default=None, description="日期范围止（含）；null 为不限")
+
+    @property
+    def scope(self) -> DashboardScope:
+        return DashboardScope(self.district, self.date_from, self.date_to)

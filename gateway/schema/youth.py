@@ -9,6 +9,7 @@ import strawberry
 from chassis.reference import DISTRICTS, SUBTYPES, YOUTH_TYPES
 
 from ..views import youth as views
+from ..views import youth_daily
 from .common import CommandResult, Context
 
 Gender = strawberry.enum(Enum("Gender", {"MALE": "MALE", "FEMALE": "FEMALE"}), description="性别")
@@ -54,11 +55,15 @@ class YouthFigures:
 
 @strawberry.type
 class DashboardPart:
-    @strawberry.field(description="登记青年")
+    @strawberry.field(description="登记青年；看板带日期范围时为该期间内登记的青年")
     async def youth(self, info: strawberry.Info) -> YouthFigures:
         ctx: Context = info.context
+        scope = self.scope
         async with ctx.runtime.pool.acquire() as conn:
-            counts = await views.youth_counts(conn, self.district)
+            if scope.has_dates:
+                counts = await youth_daily.registrations_between(conn, scope.district, scope.date_from, scope.date_to)
+            else:
+                counts = await views.youth_counts(conn, scope.district)
         return YouthFigures(
             total=counts.total,
             by_type=[TypeCount(type=YouthType[t], name=YOUTH_TYPES[t], count=n)

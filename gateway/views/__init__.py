@@ -9,8 +9,9 @@ from chassis.settings import Settings
 
 from .branches import BranchesProjection
 from .youth import YouthProjection
+from .youth_daily import YouthDailyProjection
 
 
 def projections(settings: Settings) -> list:
     """Every projection the gateway runs (each is its own consumer group)."""
-    return [YouthProjection(settings), BranchesProjection(settings)]
+    return [YouthProjection(settings), YouthDailyProjection(settings), BranchesProjection(settings)]

@@ -1,0 +1,124 @@
+"""Protection against abusive queries: depth, aliases, tokens, cost, request body size; introspection
+off where the settings say so. Every refusal is a clear error with `extensions.code = VALIDATION` and
+the `rule` that was broken (see errors.LIMIT_MESSAGES)."""
+from __future__ import annotations
+
+import orjson
+from graphql import FieldNode, FragmentSpreadNode, GraphQLError, InlineFragmentNode, IntValueNode, SelectionSetNode
+from graphql.validation import ValidationContext, ValidationRule
+from starlette.types import ASGIApp, Receive, Scope, Send
+from strawberry.extensions import (
+    AddValidationRules,
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+)
+
+from chassis.settings import Settings
+
+from .schema.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+
+
+def selection_cost(selection_set: SelectionSetNode | None, context: ValidationContext, seen: frozenset = frozenset()) -> int:
+    """Each field costs 1 plus its children; a field with a `first` argument (a list page) multiplies its
+    children by the page size it asks for (the maximum when it comes from a variable)."""
+    if selection_set is None:
+        return 0
+    total = 0
+    for node in selection_set.selections:
+        if isinstance(node, FieldNode):
+            multiplier = 1
+            for arg in node.arguments or ():
+                if arg.name.value == "first":
+                    multiplier = int(arg.value.value) if isinstance(arg.value, IntValueNode) else MAX_PAGE_SIZE
+            has_page = node.selection_set is not None and any(
+                isinstance(s, FieldNode) and s.name.value in ("nodes", "edges") for s in node.selection_set.selections)
+            if has_page and multiplier == 1 and not any(a.name.value == "first" for a in node.arguments or ()):
+                multiplier = DEFAULT_PAGE_SIZE
+            total += 1 + multiplier * selection_cost(node.selection_set, context, seen)
+        elif isinstance(node, InlineFragmentNode):
+            total += selection_cost(node.selection_set, context, seen)
+        elif isinstance(node, FragmentSpreadNode) and node.name.value not in seen:  # cycles are another rule's job
+            fragment = context.get_fragment(node.name.value)
+            if fragment is not None:
+                total += selection_cost(fragment.selection_set, context, seen | {node.name.value})
+    return total
+
+
+def cost_rule(max_cost: int) -> type[ValidationRule]:
+    class MaxCost(ValidationRule):
+        def enter_operation_definition(self, node, *_args):
+            cost = selection_cost(node.selection_set, self.context)
+            if cost > max_cost:
+                self.report_error(GraphQLError(
+                    f"查询过于复杂（估算成本 {cost}，上限 {max_cost}）：请减少字段或每页条数。", node,
+                    extensions={"code": "VALIDATION", "rule": "cost", "cost": cost, "max_cost": max_cost}))
+
+    return MaxCost
+
+
+def limit_extensions(settings: Settings) -> list:
+    """Factories (a fresh extension per request, as strawberry asks)."""
+    s = settings
+    factories = [
+        lambda: MaxTokensLimiter(max_token_count=s.graphql_max_tokens),
+        lambda: QueryDepthLimiter(max_depth=s.graphql_max_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=s.graphql_max_aliases),
+        lambda: AddValidationRules([cost_rule(s.graphql_max_cost)]),
+    ]
+    if not s.graphql_introspection:
+        factories.append(DisableIntrospection)
+    return factories
+
+
+class BodySizeLimit:
+    """ASGI middleware: refuse a request body over `max_bytes` (by Content-Length, or while it streams in)
+    with HTTP 413 and a GraphQL-shaped error, before anything parses it."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int):
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or ()).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await self._refuse(send)
+            return
+        received = 0
+        started = False
+
+        async def counting_receive():
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise _TooLarge
+            return message
+
+        async def tracking_send(message):
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, tracking_send)
+        except _TooLarge:
+            if not started:
+                await self._refuse(send)
+
+    async def _refuse(self, send: Send) -> None:
+        body = orjson.dumps({"data": None, "errors": [{
+            "message": f"请求体过大（上限 {self.max_bytes} 字节）。",
+            "extensions": {"code": "VALIDATION", "rule": "body_size", "max_bytes": self.max_bytes}}]})
+        await send({"type": "http.response.start", "status": 413,
+                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
+
+
+class _TooLarge(Exception):
+    pass

@@ -1,0 +1,56 @@
+// The section registry. A section is one small file in this folder that calls XQ.section({...}):
+//   id        unique name; the card gets data-section="<id>"
+//   title     heading in Chinese
+//   order     position on the page (smaller first); size: "wide" | "narrow" | undefined (half)
+//   needs     field paths under `dashboard` it reads, e.g. ["youth.total"]; the section is shown only when
+//             the gateway's schema has all of them (dashboard.available), so a domain that is not
+//             deployed yet hides its section instead of breaking the query
+//   selection the GraphQL selection inside `dashboard { … }`, e.g. "youth { total }"
+//   render(el, dashboard, ui)  draws into `el` from the answer (called again on every live update)
+// The build lists every *.js file here in sections/index.json; the page loads them all.
+window.XQ = window.XQ || { sections: [] };
+
+XQ.section = function (def) {
+  XQ.sections.push(def);
+};
+
+// Small drawing helpers shared by the sections.
+XQ.ui = {
+  fmt(n) {
+    return n == null ? "—" : Number(n).toLocaleString("zh-CN");
+  },
+  kpis(el, items) {
+    // items: [{label, value, figure}] — data-figure lets tests compare the page with GraphQL answers
+    let box = el.querySelector(".kpis");
+    if (!box) { box = document.createElement("div"); box.className = "kpis"; el.appendChild(box); }
+    box.innerHTML = items.map((k) =>
+      `<div class="kpi"><div class="value" data-figure="${k.figure}">${XQ.ui.fmt(k.value)}</div>` +
+      `<div class="label">${k.label}</div></div>`).join("");
+  },
+  chart(el, key, option) {
+    // one ECharts instance per (section, key), reused on updates so charts do not flicker
+    let node = el.querySelector(`.chart[data-chart="${key}"]`);
+    if (!node) {
+      node = document.createElement("div");
+      node.className = "chart"; node.dataset.chart = key;
+      el.appendChild(node);
+    }
+    const chart = echarts.getInstanceByDom(node) || echarts.init(node);
+    chart.setOption(option, true);
+    return chart;
+  },
+  table(el, key, headers, rows) {
+    // the figures behind a chart, as a table: readable on a phone and by screen readers
+    let box = el.querySelector(`details[data-table="${key}"]`);
+    if (!box) {
+      box = document.createElement("details");
+      box.dataset.table = key;
+      el.appendChild(box);
+    }
+    box.innerHTML = `<summary>查看数据</summary><table class="figures" data-figures="${key}">` +
+      `<tr>${headers.map((h) => `<th>${h}</th>`).join("")}</tr>` +
+      rows.map((r) => `<tr data-key="${r.key}">${r.cells.map((c, i) =>
+        `<td class="${i > 0 ? "n" : ""}">${i > 0 ? XQ.ui.fmt(c) : c}</td>`).join("")}</tr>`).join("") +
+      "</table>";
+  },
+};

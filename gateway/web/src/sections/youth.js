@@ -1,0 +1,64 @@
+// Youth: registered youth (against the estimated base), by type, by district, registrations per week.
+const ESTIMATED_BASE = 2000000; // DOMAIN.md: 1.8–2.2 million new emerging youth in Beijing
+
+XQ.section({
+  id: "youth-total", title: "登记青年", order: 10, size: "narrow",
+  needs: ["youth.total"],
+  selection: "youth { total }",
+  render(el, d, ui) {
+    ui.kpis(el, [
+      { label: "登记人数", value: d.youth.total, figure: "youth.total" },
+      { label: "占估计基数（约 200 万）", value: null, figure: "youth.share" },
+    ]);
+    el.querySelector('[data-figure="youth.share"]').textContent =
+      `${((100 * d.youth.total) / ESTIMATED_BASE).toFixed(3)}%`;
+  },
+});
+
+XQ.section({
+  id: "youth-by-type", title: "按青年类型", order: 11, size: "narrow",
+  needs: ["youth.byType.type", "youth.byType.name", "youth.byType.count"],
+  selection: "youth { byType { type name count } }",
+  render(el, d, ui) {
+    const rows = d.youth.byType;
+    ui.chart(el, "by-type", {
+      tooltip: { trigger: "item" },
+      series: [{ type: "pie", radius: ["40%", "70%"], data: rows.map((r) => ({ name: r.name, value: r.count })) }],
+    });
+    ui.table(el, "youth.byType", ["类型", "人数"], rows.map((r) => ({ key: r.type, cells: [r.name, r.count] })));
+  },
+});
+
+XQ.section({
+  id: "youth-by-district", title: "各区登记青年", order: 12, size: "narrow",
+  needs: ["youth.byDistrict.district", "youth.byDistrict.name", "youth.byDistrict.count"],
+  selection: "youth { byDistrict { district name count } }",
+  render(el, d, ui) {
+    const rows = [...d.youth.byDistrict].sort((a, b) => b.count - a.count);
+    ui.chart(el, "by-district", {
+      tooltip: { trigger: "axis" },
+      grid: { left: 70, right: 16, top: 8, bottom: 24 },
+      xAxis: { type: "value", minInterval: 1 },
+      yAxis: { type: "category", inverse: true, data: rows.map((r) => r.name) },
+      series: [{ type: "bar", data: rows.map((r) => r.count), itemStyle: { color: "#c0392b" } }],
+    });
+    ui.table(el, "youth.byDistrict", ["区县", "人数"], rows.map((r) => ({ key: r.district, cells: [r.name, r.count] })));
+  },
+});
+
+XQ.section({
+  id: "youth-per-week", title: "每周登记数", order: 13, size: "wide",
+  needs: ["registrationsPerWeek.nodes.week", "registrationsPerWeek.nodes.count"],
+  selection: "registrationsPerWeek(first: 100) { nodes { week count } }",
+  render(el, d, ui) {
+    const rows = d.registrationsPerWeek.nodes;
+    ui.chart(el, "per-week", {
+      tooltip: { trigger: "axis" },
+      grid: { left: 50, right: 16, top: 12, bottom: 30 },
+      xAxis: { type: "category", data: rows.map((r) => r.week) },
+      yAxis: { type: "value", minInterval: 1 },
+      series: [{ type: "line", smooth: true, areaStyle: {}, data: rows.map((r) => r.count), itemStyle: { color: "#c0392b" } }],
+    });
+    ui.table(el, "registrationsPerWeek", ["周（周一）", "登记数"], rows.map((r) => ({ key: r.week, cells: [r.week, r.count] })));
+  },
+});
