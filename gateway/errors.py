@@ -40,7 +40,7 @@ LIMIT_MESSAGES = [
     (re.compile(r"exceeds maximum operation depth of (\d+)"), "depth", "查询嵌套过深（上限 {0} 层）。"),
     (re.compile(r"aliases found\. Allowed: (\d+)"), "aliases", "查询中的别名过多（上限 {0} 个）。"),
     (re.compile(r"more than (\d+) tokens"), "tokens", "查询过长（上限 {0} 个词法单元）。"),
-    (re.compile(r"introspection is not allowed", re.I), "introspection", "本环境已关闭模式自省（introspection）。"),
+    (re.compile(r"introspection has been disabled", re.I), "introspection", "本环境已关闭模式自省（introspection）。"),
 ]
 
 
@@ -59,6 +59,12 @@ class ErrorCodes(SchemaExtension):
         if result is None or not getattr(result, "errors", None):
             return
         result.errors = [self._coded(e) for e in result.errors]
+
+    def on_stream_result(self, result) -> Iterator[None]:
+        """Subscriptions: every streamed result gets the same typed errors."""
+        if getattr(result, "errors", None):
+            result.errors = [e if (e.extensions or {}).get("code") else self._coded(e) for e in result.errors]
+        yield
 
     @staticmethod
     def _coded(error: GraphQLError) -> GraphQLError:

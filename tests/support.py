@@ -67,3 +67,29 @@ async def raw_records(bootstrap: str, topic: str, *, expect: int, timeout: float
     finally:
         await consumer.stop()
     return found
+
+
+@asynccontextmanager
+async def served(app, host: str = "127.0.0.1"):
+    """Serve an app over real HTTP and WebSocket (uvicorn) inside the test's event loop; yields its base URL.
+    For what ASGI transports cannot carry: WebSocket subscriptions, request-size limits."""
+    import uvicorn
+
+    from xinqing.launcher.ports import free_port
+
+    port = free_port(host)
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on"))
+    task = asyncio.create_task(server.serve())
+    try:
+        await eventually(lambda: _started(server, task), timeout=60, interval=0.05)
+        yield f"http://{host}:{port}"
+    finally:
+        server.should_exit = True
+        await task
+
+
+async def _started(server, task) -> bool:
+    if task.done():
+        task.result()  # raises why it stopped
+        raise AssertionError("server stopped during start-up")
+    return server.started

@@ -1,0 +1,66 @@
+"""Abusive-query limits of the gateway's schema, and the per-request DataLoader (no servers needed:
+validation refuses these documents before any resolver runs)."""
+from __future__ import annotations
+
+import asyncio
+
+from chassis.settings import Settings
+from gateway.schema import Context, build_schema
+
+SMALL = Settings(graphql_max_depth=2, graphql_max_aliases=2, graphql_max_tokens=40, graphql_max_cost=50,
+                 graphql_introspection=False)
+
+
+async def errors_of(query: str, settings: Settings = SMALL) -> list[dict]:
+    result = await build_schema(settings).execute(query)
+    return [e.formatted for e in result.errors or []]
+
+
+async def test_depth_limit():
+    deep = await errors_of("{ dashboard { registrationsPerWeek { pageInfo { hasNextPage } } } }")
+    assert deep[0]["extensions"] == {"code": "VALIDATION", "rule": "depth"} and "2" in deep[0]["message"]
+
+
+async def test_alias_limit():
+    errors = await errors_of("{ a: districts { code } b: districts { code } c: districts { code } }")
+    assert errors[0]["extensions"]["rule"] == "aliases"
+
+
+async def test_token_limit():
+    errors = await errors_of("{ districts { code " + "name " * 50 + "} }")
+    assert errors[0]["extensions"]["rule"] == "tokens" and "40" in errors[0]["message"]
+
+
+async def test_cost_limit_counts_page_sizes():
+    deep_enough = SMALL.model_copy(update={"graphql_max_depth": 5})
+    errors = await errors_of("{ dashboard { registrationsPerWeek(first: 30) { nodes { week count } } } }", deep_enough)
+    assert [e["extensions"]["rule"] for e in errors] == ["cost"]
+    assert errors[0]["extensions"]["cost"] == 1 + 1 + 30 * (1 + 2)  # dashboard, the list, 30 × (nodes + 2 fields)
+    variable = await errors_of("query($n: Int) { dashboard { registrationsPerWeek(first: $n) { nodes { week } } } }",
+                               deep_enough)
+    assert variable[0]["extensions"]["rule"] == "cost"  # a page size from a variable counts as the maximum
+
+
+async def test_introspection_can_be_switched_off_and_is_on_by_default():
+    off = await errors_of("{ __schema { queryType { name } } }")
+    assert off[0]["extensions"] == {"code": "VALIDATION", "rule": "introspection"}
+    assert await errors_of("{ __schema { queryType { name } } }", Settings()) == []
+
+
+async def test_queries_within_the_limits_pass():
+    assert await errors_of("{ districts { code name } }") == []
+
+
+async def test_dataloader_batches_the_lookups_of_one_request():
+    calls: list[list[str]] = []
+
+    async def load(keys: list[str]) -> list[str]:
+        calls.append(keys)
+        return [k.upper() for k in keys]
+
+    ctx = Context(runtime=None)
+    loader = ctx.loader("names", load)
+    assert ctx.loader("names", load) is loader
+    values = await asyncio.gather(*(ctx.loader("names", load).load(k) for k in ("a", "b", "c")))
+    assert values == ["A", "B", "C"] and calls == [["a", "b", "c"]]
+    assert Context(runtime=None).loader("names", load) is not loader  # never shared between requests
