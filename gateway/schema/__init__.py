@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator
 
 import strawberry
-from strawberry.tools import merge_types
 from graphql import GraphQLNamedType, GraphQLObjectType, get_named_type
+from strawberry.tools import merge_types
 
 from chassis.reference import DISTRICTS
 from chassis.settings import Settings

@@ -21,7 +21,8 @@ from gateway.clients import ServiceClient
 from tests.support import bearer, served
 
 REGISTER = "mutation($input: RegisterYouthInput!) { registerYouth(input: $input) { id version position } }"
-TOTAL = "query($pos: String, $district: String) { dashboard(minPosition: $pos, district: $district) { district youth { total } } }"
+TOTAL = ("query($pos: String, $district: String) { dashboard(minPosition: $pos, district: $district) "
+         "{ district youth { total } } }")
 
 
 def youth_input(mobile: str, district: str = "110105", **overrides) -> dict:
@@ -154,7 +155,8 @@ async def test_a_duplicate_registration_is_typed_by_the_registry(http, token):
     first = await gql(http, REGISTER, {"input": youth_input(number)}, token("registry_operator"))
     again = await gql(http, REGISTER, {"input": youth_input(number)}, token("registry_operator"))
     assert "errors" not in first
-    assert code_of(again) == "DUPLICATE" and again["errors"][0]["extensions"]["existing_id"] == first["data"]["registerYouth"]["id"]
+    assert code_of(again) == "DUPLICATE"
+    assert again["errors"][0]["extensions"]["existing_id"] == first["data"]["registerYouth"]["id"]
 
 
 # --- read-your-writes and the dashboard's scope -------------------------------------------------------
@@ -191,7 +193,8 @@ async def test_a_district_token_sees_only_its_district_and_a_city_token_may_narr
 async def test_date_range_counts_registrations_in_the_period_only(http, token):
     last = await register(http, token)
     viewer = token("department_viewer")
-    query = 'query($pos: String, $from: Date, $to: Date) { dashboard(minPosition: $pos, from: $from, to: $to) { youth { total } } }'
+    query = ("query($pos: String, $from: Date, $to: Date) "
+             "{ dashboard(minPosition: $pos, from: $from, to: $to) { youth { total } } }")
     today = date.today()
     now = (await gql(http, query, {"pos": last["position"], "from": today.isoformat(), "to": today.isoformat()}, viewer))
     past = (await gql(http, query, {"from": "2020-01-01", "to": "2020-12-31"}, viewer))
