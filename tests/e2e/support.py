@@ -1,0 +1,60 @@
+"""Running the apps as processes for end-to-end tests (as `xinqing up` does, on free ports)."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+from chassis.settings import Settings
+from xinqing.launcher.ports import free_port
+from xinqing.launcher.processes import ManagedProcess, wait_until
+from xinqing.launcher.stack import APPS, app_process
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def env_of(settings: Settings) -> dict[str, str]:
+    out = {}
+    for name in Settings.model_fields:
+        value = getattr(settings, name)
+        if value is not None:
+            out[f"XQ_{name.upper()}"] = str(value)
+    return out
+
+
+def answers(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=1).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+@contextmanager
+def app_processes(settings: Settings, log_name: str) -> Iterator[tuple[Settings, list[ManagedProcess]]]:
+    """Every app of the stack (services, then the gateway) as a process on a free port; stopped after."""
+    s = settings.model_copy(update={app.port_setting: free_port() for app in APPS})
+    log = open(ROOT / ".test-logs" / log_name, "a", buffering=1)
+    procs: list[ManagedProcess] = []
+    try:
+        for app in APPS:
+            proc = app_process(app, s)
+            proc.env.update(env_of(s))
+            proc.start(lambda name, line: log.write(f"{name} | {line}\n"))
+            procs.append(proc)
+            url = f"http://{s.host}:{getattr(s, app.port_setting)}/health/live"
+            wait_until(lambda url=url: answers(url), 60, app.name, proc)
+        yield s, procs
+    finally:
+        for proc in reversed(procs):
+            proc.stop()
+        log.close()
+
+
+def gql(s: Settings, query: str, variables: dict | None = None, token: str | None = None) -> dict:
+    headers = {"authorization": f"Bearer {token}"} if token else {}
+    r = httpx.post(f"http://{s.host}:{s.gateway_port}/graphql", json={"query": query, "variables": variables or {}},
+                   headers=headers, timeout=30)
+    assert r.status_code == 200, r.text
+    return r.json()

@@ -1,0 +1,157 @@
+"""The dashboard page in a real browser (Debian's chromium driven by Playwright) against the running
+stack: figures equal the GraphQL answers, a registration through the API moves them without a reload,
+a district token sees its district only, and the page fits a laptop and a phone. Screenshots are kept in
+.test-logs/ (dashboard.png, dashboard-phone.png)."""
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+from gateway.app import WEB_DIST
+from tests.e2e.support import ROOT, app_processes, gql
+
+pytestmark = pytest.mark.e2e
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARTIFACTS = ROOT / ".test-logs"
+
+REGISTER = "mutation($input: RegisterYouthInput!) { registerYouth(input: $input) { id position } }"
+FIGURES = """query($pos: String) { dashboard(minPosition: $pos) { district available
+    youth { total byType { type count } byDistrict { district count } } } }"""
+
+
+@pytest.fixture(scope="module")
+def stack(settings, infra):
+    assert (WEB_DIST / "index.html").is_file(), "the dashboard page is not built: run `make web` (make test does)"
+    with app_processes(settings, "e2e-dashboard.log") as (s, _):
+        yield s
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def register(s, token, district: str, subtype: str = "DELIVERY_RIDER") -> str:
+    result = gql(s, REGISTER, {"input": {
+        "name": "测试青年", "gender": "MALE", "birthDate": "2000-01-02", "mobile": "137" + str(uuid.uuid4().int)[:8],
+        "district": district, "youthType": "NEW_BUSINESS", "subtype": subtype, "consents": ["REGISTRATION"]}},
+        token=token("registry_operator"))
+    assert "errors" not in result, result
+    return result["data"]["registerYouth"]["position"]
+
+
+def figures(s, token: str, position: str | None = None) -> dict:
+    result = gql(s, FIGURES, {"pos": position}, token=token)
+    assert "errors" not in result, result
+    return result["data"]["dashboard"]
+
+
+def open_dashboard(browser, s, token: str, width: int = 1366, height: int = 768) -> Page:
+    page = browser.new_page(viewport={"width": width, "height": height}, locale="zh-CN")
+    page.goto(f"http://{s.host}:{s.gateway_port}/#token={token}")
+    expect(page.locator('[data-figure="youth.total"]')).to_be_visible(timeout=30_000)
+    return page
+
+
+def number(text: str) -> int:
+    return int(re.sub(r"\D", "", text))
+
+
+def page_by_district(page: Page) -> dict[str, int]:
+    rows = page.locator('table[data-figures="youth.byDistrict"] tr[data-key]')
+    return {rows.nth(i).get_attribute("data-key"): number(rows.nth(i).locator("td.n").text_content())
+            for i in range(rows.count())}
+
+
+def test_the_page_shows_the_graphql_figures_and_follows_a_registration_live(stack, browser, token):
+    s = stack
+    register(s, token, "110105")
+    register(s, token, "110108", "COURIER")
+    viewer = token("department_viewer")
+    expected = figures(s, viewer, register(s, token, "110105"))
+
+    page = open_dashboard(browser, s, viewer)
+    total = page.locator('[data-figure="youth.total"]')
+    expect(total).to_have_text(f"{expected['youth']['total']:,}")
+    assert page_by_district(page) == {d["district"]: d["count"] for d in expected["youth"]["byDistrict"]}
+    types = page.locator('table[data-figures="youth.byType"] tr[data-key]')
+    assert {types.nth(i).get_attribute("data-key"): number(types.nth(i).locator("td.n").text_content())
+            for i in range(types.count())} == {t["type"]: t["count"] for t in expected["youth"]["byType"]}
+    assert page.locator('[data-section="youth-per-week"] canvas').count() >= 1  # ECharts drew the series
+
+    # sections of domains the schema does not have are hidden, the others shown
+    shown = set(page.locator("[data-section]").evaluate_all("els => els.map(e => e.dataset.section)"))
+    declared = page.evaluate("XQ.sections.map(s => [s.id, s.needs])")
+    available = set(expected["available"])
+    assert shown == {sid for sid, needs in declared if set(needs) <= available}
+    assert {"youth-total", "youth-by-type", "youth-by-district", "youth-per-week"} <= shown
+
+    expect(page.locator("#live")).to_have_attribute("data-state", "live", timeout=30_000)
+    page.evaluate("window.__sameDocument = true")
+    register(s, token, "110105")
+    expect(total).to_have_text(f"{expected['youth']['total'] + 1:,}", timeout=30_000)
+    assert page.evaluate("window.__sameDocument === true")  # updated without a reload
+    expect(page.locator("text=新兴青年群体工作联席会议看板")).to_be_visible()
+    page.wait_for_timeout(600)  # let the charts finish their animation for the picture
+    page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
+    page.close()
+
+
+def test_a_district_token_sees_only_its_district(stack, browser, token):
+    s = stack
+    haidian = token("department_viewer", district="110108")
+    expected = figures(s, haidian, register(s, token, "110108"))
+    assert [d["district"] for d in expected["youth"]["byDistrict"]] == ["110108"]
+
+    page = open_dashboard(browser, s, haidian)
+    expect(page.locator('[data-figure="youth.total"]')).to_have_text(f"{expected['youth']['total']:,}")
+    assert page_by_district(page) == {"110108": expected["youth"]["byDistrict"][0]["count"]}
+    district = page.locator("#district")
+    expect(district).to_be_disabled()
+    expect(district).to_have_value("110108")
+    expect(page.locator("#who")).to_contain_text("海淀区")
+    page.close()
+
+
+def test_filters_narrow_the_city_view_to_a_district_and_a_period(stack, browser, token):
+    s = stack
+    viewer = token("department_viewer")
+    page = open_dashboard(browser, s, viewer)
+    haidian = figures(s, token("department_viewer", district="110108"))
+    page.select_option("#district", "110108")
+    page.fill("#from", "2020-01-01")
+    page.fill("#to", "2020-12-31")
+    page.click("#filters button[type=submit]")
+    expect(page.locator('[data-figure="youth.total"]')).to_have_text("0")  # nobody registered in 2020
+    page.fill("#from", "")
+    page.fill("#to", "")
+    page.click("#filters button[type=submit]")
+    expect(page.locator('[data-figure="youth.total"]')).to_have_text(f"{haidian['youth']['total']:,}")
+    assert set(page_by_district(page)) == {"110108"}
+    page.close()
+
+
+def test_the_page_fits_a_phone(stack, browser, token):
+    page = open_dashboard(browser, stack, token("department_viewer"), width=390, height=844)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling
+    page.wait_for_timeout(600)
+    page.screenshot(path=str(ARTIFACTS / "dashboard-phone.png"), full_page=True)
+    page.close()
+
+
+def test_a_bad_token_is_refused_with_a_clear_message(stack, browser):
+    page = browser.new_page()
+    page.goto(f"http://{stack.host}:{stack.gateway_port}/")
+    page.fill("#token", "not-a-token")
+    page.click("#login-form button")
+    expect(page.locator("#login")).to_contain_text("无法登录")
+    expect(page.locator("#board")).to_be_hidden()
+    page.close()
