@@ -12,56 +12,19 @@ import httpx
 import pytest
 
 from chassis.settings import Settings
+from tests.e2e.support import ROOT, answers, app_processes, env_of, gql
 from xinqing.launcher.kafka import resolve_jars
 from xinqing.launcher.ports import free_port
-from xinqing.launcher.processes import ManagedProcess, wait_until
+from xinqing.launcher.processes import wait_until
 from xinqing.launcher.stack import APPS, app_process
 
 pytestmark = pytest.mark.e2e
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def env_of(settings: Settings) -> dict[str, str]:
-    out = {}
-    for name in Settings.model_fields:
-        value = getattr(settings, name)
-        if value is not None:
-            out[f"XQ_{name.upper()}"] = str(value)
-    return out
 
 
 @pytest.fixture(scope="module")
 def stack(settings, infra):
-    s = settings.model_copy(update={app.port_setting: free_port() for app in APPS})  # every app, on free ports
-    log = open(ROOT / ".test-logs" / "e2e-stack.log", "a", buffering=1)
-    procs: list[ManagedProcess] = []
-    try:
-        for app in APPS:
-            proc = app_process(app, s)
-            proc.env.update(env_of(s))
-            proc.start(lambda name, line: log.write(f"{name} | {line}\n"))
-            procs.append(proc)
-            url = f"http://{s.host}:{getattr(s, app.port_setting)}/health/live"
-            wait_until(lambda url=url: _ok(url), 60, app.name, proc)
-        yield s, procs
-    finally:
-        for proc in reversed(procs):
-            proc.stop()
-
-
-def _ok(url: str) -> bool:
-    try:
-        return httpx.get(url, timeout=1).status_code == 200
-    except httpx.HTTPError:
-        return False
-
-
-def gql(s: Settings, query: str, variables: dict | None = None, token: str | None = None) -> dict:
-    headers = {"authorization": f"Bearer {token}"} if token else {}
-    r = httpx.post(f"http://{s.host}:{s.gateway_port}/graphql", json={"query": query, "variables": variables or {}},
-                   headers=headers, timeout=30)
-    assert r.status_code == 200, r.text
-    return r.json()
+    with app_processes(settings, "e2e-stack.log") as running:
+        yield running
 
 
 def read_with_kafka_client(s: Settings, topic: str) -> str:
@@ -124,7 +87,7 @@ def test_services_stop_cleanly_on_sigterm(settings, infra):
     proc = app_process(APPS[0], s)
     proc.env.update(env_of(s))
     proc.start(lambda *_: None)
-    wait_until(lambda: _ok(f"http://{s.host}:{s.registry_port}/health/live"), 60, "registry", proc)
+    wait_until(lambda: answers(f"http://{s.host}:{s.registry_port}/health/live"), 60, "registry", proc)
     code = proc.stop()
     assert code in (0, -15)  # uvicorn re-raises the signal after its graceful shutdown
     assert any("stopped cleanly" in line for line in proc.recent), proc.tail()

@@ -135,6 +135,7 @@ def banner(settings: Settings, token: str) -> str:
     return "\n".join([
         "",
         "新青 xinqing is running:",
+        f"  dashboard           http://{s.host}:{s.gateway_port}/",
         f"  GraphQL (GraphiQL)  http://{s.host}:{s.gateway_port}/graphql",
         f"  registry API        http://{s.host}:{s.registry_port}/docs",
         f"  branches API        http://{s.host}:{s.branches_port}/docs",
@@ -143,6 +144,7 @@ def banner(settings: Settings, token: str) -> str:
         "",
         "Development token (admin, 12 h) — send as `Authorization: Bearer <token>`:",
         f"  {token}",
+        f"The dashboard, logged in with it: http://{s.host}:{s.gateway_port}/#token={token}",
         "",
         "Ctrl-C stops everything (the data is kept; `xinqing reset` deletes it).",
         "",

@@ -39,7 +39,7 @@ XQ.section({
       tooltip: { trigger: "axis" },
       grid: { left: 70, right: 16, top: 8, bottom: 24 },
       xAxis: { type: "value", minInterval: 1 },
-      yAxis: { type: "category", inverse: true, data: rows.map((r) => r.name) },
+      yAxis: { type: "category", inverse: true, data: rows.map((r) => r.name), axisLabel: { interval: 0, fontSize: 11 } },
       series: [{ type: "bar", data: rows.map((r) => r.count), itemStyle: { color: "#c0392b" } }],
     });
     ui.table(el, "youth.byDistrict", ["区县", "人数"], rows.map((r) => ({ key: r.district, cells: [r.name, r.count] })));
@@ -57,7 +57,7 @@ XQ.section({
       grid: { left: 50, right: 16, top: 12, bottom: 30 },
       xAxis: { type: "category", data: rows.map((r) => r.week) },
       yAxis: { type: "value", minInterval: 1 },
-      series: [{ type: "line", smooth: true, areaStyle: {}, data: rows.map((r) => r.count), itemStyle: { color: "#c0392b" } }],
+      series: [{ type: "bar", barMaxWidth: 48, data: rows.map((r) => r.count), itemStyle: { color: "#c0392b" } }],
     });
     ui.table(el, "registrationsPerWeek", ["周（周一）", "登记数"], rows.map((r) => ({ key: r.week, cells: [r.week, r.count] })));
   },
