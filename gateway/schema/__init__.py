@@ -58,7 +58,8 @@ class District:
 @strawberry.type
 class RootQuery:
     @strawberry.field(description="北京 16 区（GB/T 2260），看板筛选用")
-    def districts(self) -> list[District]:
+    def districts(self, info: strawberry.Info) -> list[District]:
+        info.context.principal  # noqa: B018 — authenticated callers only, like every read
         return [District(code=code, name=name) for code, name in DISTRICTS.items()]
 
     @strawberry.field(description="联席会议看板；区级令牌只看到本区，全市令牌可选一个区。"

@@ -36,10 +36,10 @@ def mobile() -> str:
 
 @pytest.fixture(scope="module")
 def gw_settings(settings):
-    # small limits so that tests can cross them; read-your-writes gives up after one second here
-    return settings.model_copy(update={"graphql_max_aliases": 3, "graphql_max_cost": 500,
+    # small limits so that tests can cross them; read-your-writes gives up after four seconds here
+    return settings.model_copy(update={"graphql_max_aliases": 3, "graphql_max_cost": 700,
                                        "graphql_max_body_bytes": 8192, "graphql_introspection": False,
-                                       "consistency_wait_seconds": 1.0})
+                                       "consistency_wait_seconds": 4.0})
 
 
 @pytest.fixture(scope="module")
@@ -146,7 +146,7 @@ async def test_unavailable_when_a_service_is_down_or_the_read_model_does_not_cat
     finally:
         extras["registry"] = real
     assert code_of(down) == "UNAVAILABLE" and "registry" in down["errors"][0]["message"]
-    never = await gql(http, TOTAL, {"pos": f"youth-{uuid.uuid4()}@1"}, token("admin"))  # waits 1 s, then gives up
+    never = await gql(http, TOTAL, {"pos": f"youth-{uuid.uuid4()}@1"}, token("admin"))  # waits 4 s, then gives up
     assert code_of(never) == "UNAVAILABLE" and "同步" in never["errors"][0]["message"]
 
 
@@ -236,7 +236,8 @@ async def test_abusive_queries_are_refused_with_the_rule_they_break(http, token)
                         token=admin)
     assert code_of(aliases) == "VALIDATION" and aliases["errors"][0]["extensions"]["rule"] == "aliases"
     costly = await gql(http, """{ dashboard { a: registrationsPerWeek(first: 100) { nodes { week count } }
-        b: registrationsPerWeek(first: 100) { nodes { week count } } } }""", token=admin)
+        b: registrationsPerWeek(first: 100) { nodes { week count } }
+        c: registrationsPerWeek(first: 100) { nodes { week count } } } }""", token=admin)
     assert costly["errors"][0]["extensions"]["rule"] == "cost" and costly["data"] is None
     introspection = await gql(http, "{ __schema { types { name } } }", token=admin)
     assert introspection["errors"][0]["extensions"] == {"code": "VALIDATION", "rule": "introspection"}
