@@ -74,12 +74,19 @@ class Settings(BaseSettings):
     consistency_wait_seconds: float = Field(5.0, description="max wait for a requested read position")
 
     # GraphQL protection (gateway): limits against abusive queries.
-    graphql_introspection: bool = Field(True, description="allow schema introspection and GraphiQL (off in production)")
+    graphql_introspection: bool | None = Field(None, description="allow schema introspection and GraphiQL "
+                                                                 "(default: on, except when environment=production)")
     graphql_max_depth: int = Field(10, description="deepest selection nesting a query may have")
     graphql_max_aliases: int = Field(15, description="aliases in one query")
     graphql_max_tokens: int = Field(2000, description="tokens in one query document")
     graphql_max_cost: int = Field(5000, description="estimated cost of one query (fields × page sizes)")
     graphql_max_body_bytes: int = Field(64 * 1024, description="largest GraphQL request body")
+
+    @property
+    def introspection_allowed(self) -> bool:
+        if self.graphql_introspection is None:
+            return self.environment != "production"
+        return self.graphql_introspection
 
     def database(self, service: str) -> str:
         return f"{self.namespace}_{service}"

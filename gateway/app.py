@@ -52,7 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return Context(connection.app.state.runtime)
 
     router = GatewayRouter(build_schema(settings), context_getter=context,
-                           graphql_ide="graphiql" if settings.graphql_introspection else None,
+                           graphql_ide="graphiql" if settings.introspection_allowed else None,
                            subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL])
     app.include_router(router, prefix="/graphql")
     app.add_middleware(BodySizeLimit, max_bytes=settings.graphql_max_body_bytes)

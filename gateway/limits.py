@@ -67,7 +67,7 @@ def limit_extensions(settings: Settings) -> list:
         lambda: MaxAliasesLimiter(max_alias_count=s.graphql_max_aliases),
         lambda: AddValidationRules([cost_rule(s.graphql_max_cost)]),
     ]
-    if not s.graphql_introspection:
+    if not s.introspection_allowed:
         factories.append(DisableIntrospection)
     return factories
 

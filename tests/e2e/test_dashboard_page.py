@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import uuid
 
+import httpx
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
@@ -155,3 +156,8 @@ def test_a_bad_token_is_refused_with_a_clear_message(stack, browser):
     expect(page.locator("#login")).to_contain_text("无法登录")
     expect(page.locator("#board")).to_be_hidden()
     page.close()
+
+
+def test_graphiql_is_served_for_developers(stack):
+    page = httpx.get(f"http://{stack.host}:{stack.gateway_port}/graphql", headers={"accept": "text/html"}, timeout=10)
+    assert page.status_code == 200 and "graphiql" in page.text.lower()

@@ -66,3 +66,9 @@ async def test_dataloader_batches_the_lookups_of_one_request():
     values = await asyncio.gather(*(ctx.loader("names", load).load(k) for k in ("a", "b", "c")))
     assert values == ["A", "B", "C"] and calls == [["a", "b", "c"]]
     assert Context(runtime=None).loader("names", load) is not loader  # never shared between requests
+
+
+def test_introspection_is_off_by_default_in_production_only():
+    assert Settings().introspection_allowed
+    assert not Settings(environment="production").introspection_allowed
+    assert Settings(environment="production", graphql_introspection=True).introspection_allowed
