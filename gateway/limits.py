@@ -4,7 +4,19 @@ the `rule` that was broken (see errors.LIMIT_MESSAGES)."""
 from __future__ import annotations
 
 import orjson
-from graphql import FieldNode, FragmentSpreadNode, GraphQLError, InlineFragmentNode, IntValueNode, SelectionSetNode
+from graphql import (
+    FieldNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLField,
+    GraphQLInterfaceType,
+    GraphQLNamedType,
+    GraphQLObjectType,
+    InlineFragmentNode,
+    IntValueNode,
+    SelectionSetNode,
+    get_named_type,
+)
 from graphql.validation import ValidationContext, ValidationRule
 from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.extensions import (
@@ -20,36 +32,47 @@ from chassis.settings import Settings
 from .schema.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
 
-def selection_cost(selection_set: SelectionSetNode | None, context: ValidationContext, seen: frozenset = frozenset()) -> int:
-    """Each field costs 1 plus its children; a field with a `first` argument (a list page) multiplies its
-    children by the page size it asks for (the maximum when it comes from a variable)."""
+def page_size(node: FieldNode, field: GraphQLField | None) -> int:
+    """How many items a list field asks for: its `first` argument (a literal; the maximum when it comes from
+    a variable; else the argument's default). 1 for a field without `first`."""
+    declared = field.args.get("first") if field is not None else None
+    if declared is None:
+        return 1
+    for arg in node.arguments or ():
+        if arg.name.value == "first":
+            return int(arg.value.value) if isinstance(arg.value, IntValueNode) else MAX_PAGE_SIZE
+    return declared.default_value if isinstance(declared.default_value, int) else DEFAULT_PAGE_SIZE
+
+
+def selection_cost(selection_set: SelectionSetNode | None, parent: GraphQLNamedType | None,
+                   context: ValidationContext, seen: frozenset = frozenset()) -> int:
+    """Each field costs 1 plus its children; a page (a field with `first`) multiplies its children's cost
+    by the page size it asks for."""
     if selection_set is None:
         return 0
     total = 0
+    fields = parent.fields if isinstance(parent, GraphQLObjectType | GraphQLInterfaceType) else {}
     for node in selection_set.selections:
         if isinstance(node, FieldNode):
-            multiplier = 1
-            for arg in node.arguments or ():
-                if arg.name.value == "first":
-                    multiplier = int(arg.value.value) if isinstance(arg.value, IntValueNode) else MAX_PAGE_SIZE
-            has_page = node.selection_set is not None and any(
-                isinstance(s, FieldNode) and s.name.value in ("nodes", "edges") for s in node.selection_set.selections)
-            if has_page and multiplier == 1 and not any(a.name.value == "first" for a in node.arguments or ()):
-                multiplier = DEFAULT_PAGE_SIZE
-            total += 1 + multiplier * selection_cost(node.selection_set, context, seen)
+            field = fields.get(node.name.value)
+            child = get_named_type(field.type) if field is not None else None
+            total += 1 + page_size(node, field) * selection_cost(node.selection_set, child, context, seen)
         elif isinstance(node, InlineFragmentNode):
-            total += selection_cost(node.selection_set, context, seen)
+            condition = context.schema.get_type(node.type_condition.name.value) if node.type_condition else parent
+            total += selection_cost(node.selection_set, condition, context, seen)
         elif isinstance(node, FragmentSpreadNode) and node.name.value not in seen:  # cycles are another rule's job
             fragment = context.get_fragment(node.name.value)
             if fragment is not None:
-                total += selection_cost(fragment.selection_set, context, seen | {node.name.value})
+                total += selection_cost(fragment.selection_set, context.schema.get_type(fragment.type_condition.name.value),
+                                        context, seen | {node.name.value})
     return total
 
 
 def cost_rule(max_cost: int) -> type[ValidationRule]:
     class MaxCost(ValidationRule):
         def enter_operation_definition(self, node, *_args):
-            cost = selection_cost(node.selection_set, self.context)
+            root = self.context.schema.get_root_type(node.operation)
+            cost = selection_cost(node.selection_set, root, self.context)
             if cost > max_cost:
                 self.report_error(GraphQLError(
                     f"查询过于复杂（估算成本 {cost}，上限 {max_cost}）：请减少字段或每页条数。", node,

@@ -72,3 +72,12 @@ def test_introspection_is_off_by_default_in_production_only():
     assert Settings().introspection_allowed
     assert not Settings(environment="production").introspection_allowed
     assert Settings(environment="production", graphql_introspection=True).introspection_allowed
+
+
+async def test_cost_uses_the_declared_default_page_size_and_fragments():
+    deep_enough = SMALL.model_copy(update={"graphql_max_depth": 5, "graphql_max_cost": 100})
+    default = await errors_of("{ dashboard { registrationsPerWeek { nodes { week } } } }", deep_enough)
+    assert default[0]["extensions"]["cost"] == 1 + 1 + 52 * (1 + 1)  # first defaults to 52 weeks
+    fragment = await errors_of("""{ dashboard { ...weeks } } fragment weeks on Dashboard {
+        registrationsPerWeek(first: 60) { nodes { week } } }""", deep_enough)
+    assert fragment[0]["extensions"]["cost"] == 1 + 1 + 60 * 2
