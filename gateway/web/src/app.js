@@ -27,13 +27,17 @@
     }
   }
 
-  async function gql(query, variables) {
+  async function post(query, variables) {
     const response = await fetch("/graphql", {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${state.token}` },
       body: JSON.stringify({ query, variables }),
     });
-    const body = await response.json();
+    return response.json();
+  }
+
+  async function gql(query, variables) {
+    const body = await post(query, variables);
     if (body.errors && body.errors.length) {
       const err = new Error(body.errors[0].message);
       err.code = body.errors[0].extensions && body.errors[0].extensions.code;
@@ -84,7 +88,7 @@
       try {
         s.render(el, dashboard, XQ.ui);
       } catch (e) {
-        el.textContent = `无法显示：${e.message}`;
+        el.textContent = "该部分暂时无法显示。"; console.error(s.id, e);
       }
     }
     document.body.dataset.updated = String(Date.now()); // tests wait on this
@@ -96,10 +100,12 @@
   async function refresh() {
     showError(null);
     try {
-      const data = await gql(`query Dashboard(${ARGS}) { dashboard(${PASS}) { district ${selection()} } }`, filters());
-      render(data.dashboard);
+      // partial answers are drawn: one domain's error leaves the other sections standing
+      const body = await post(`query Dashboard(${ARGS}) { dashboard(${PASS}) { district ${selection()} } }`, filters());
+      if (body.data && body.data.dashboard) render(body.data.dashboard);
+      if (body.errors && body.errors.length) showError(body.errors[0].message);
     } catch (e) {
-      showError(e.message);
+      showError(`无法连接服务器：${e.message}`);
     }
     subscribe();
   }
@@ -126,8 +132,8 @@
       { query: `subscription Live(${ARGS}) { dashboardUpdated(${PASS}) { district ${selection()} } }`, variables: filters() },
       {
         next: (msg) => {
+          if (msg.data && msg.data.dashboardUpdated) render(msg.data.dashboardUpdated);
           if (msg.errors) showError(msg.errors[0].message);
-          else render(msg.data.dashboardUpdated);
         },
         error: () => { live.dataset.state = "offline"; live.textContent = "实时连接失败"; },
         complete: () => {},

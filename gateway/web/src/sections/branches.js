@@ -1,16 +1,57 @@
-// Branches (shown once the branches domain adds `dashboard { branches { … } }` to the gateway's schema;
-// adjust `needs`/`selection` here to the fields it actually provides).
+// League organisation (the branches domain): branches, members, coverage of riders and couriers,
+// organisations contacted, the 22 measures. Each section hides itself when its fields are absent.
 XQ.section({
   id: "branches", title: "团组织", order: 20,
-  needs: ["branches.total", "branches.byKind.kind", "branches.byKind.name", "branches.byKind.count"],
-  selection: "branches { total byKind { kind name count } }",
+  needs: ["branches.total", "branches.members", "branches.transfersPending", "branches.coverage.share",
+    "branches.byKind.kind", "branches.byKind.name", "branches.byKind.count"],
+  selection: "branches { total members transfersPending coverage { share } byKind { kind name count } }",
   render(el, d, ui) {
-    ui.kpis(el, [{ label: "团组织数", value: d.branches.total, figure: "branches.total" }]);
-    const rows = d.branches.byKind;
+    const b = d.branches;
+    ui.kpis(el, [
+      { label: "团支部", value: b.total, figure: "branches.total" },
+      { label: "团员", value: b.members, figure: "branches.members" },
+      { label: "骑手、快递员入团组织比例", text: ui.pct(b.coverage.share), figure: "branches.coverage.share" },
+      { label: "待办转接", value: b.transfersPending, figure: "branches.transfersPending" },
+    ]);
     ui.chart(el, "branches-by-kind", {
       tooltip: { trigger: "item" },
-      series: [{ type: "pie", radius: "65%", data: rows.map((r) => ({ name: r.name, value: r.count })) }],
+      series: [{ type: "pie", radius: "62%", data: b.byKind.map((r) => ({ name: r.name, value: r.count })) }],
     });
-    ui.table(el, "branches.byKind", ["类型", "数量"], rows.map((r) => ({ key: r.kind, cells: [r.name, r.count] })));
+    ui.table(el, "branches.byKind", ["类型", "数量"], b.byKind.map((r) => ({ key: r.kind, cells: [r.name, r.count] })));
+  },
+});
+
+XQ.section({
+  id: "organisations", title: "联系的新兴领域组织", order: 21, size: "narrow",
+  needs: ["branches.organisations.total", "branches.organisations.withBranch", "branches.organisations.withoutBranch"],
+  selection: "branches { organisations { total withBranch withoutBranch } }",
+  render(el, d, ui) {
+    const o = d.branches.organisations;
+    ui.kpis(el, [
+      { label: "已联系", value: o.total, figure: "organisations.total" },
+      { label: "已建团组织", value: o.withBranch, figure: "organisations.withBranch" },
+      { label: "未建团组织", value: o.withoutBranch, figure: "organisations.withoutBranch" },
+    ]);
+  },
+});
+
+XQ.section({
+  id: "measures", title: "22 条措施推进情况", order: 22, size: "wide",
+  needs: ["branches.measures.total", "branches.measures.averageProgress", "branches.measures.byArea.name",
+    "branches.measures.byArea.averageProgress"],
+  selection: "branches { measures { total averageProgress byArea { name averageProgress } } }",
+  render(el, d, ui) {
+    const m = d.branches.measures;
+    ui.kpis(el, [
+      { label: "措施", value: m.total, figure: "measures.total" },
+      { label: "平均进度", text: `${m.averageProgress}%`, figure: "measures.averageProgress" },
+    ]);
+    ui.chart(el, "measures-by-area", {
+      tooltip: { trigger: "axis" },
+      grid: { left: 110, right: 24, top: 8, bottom: 24 },
+      xAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
+      yAxis: { type: "category", inverse: true, data: m.byArea.map((a) => a.name), axisLabel: { interval: 0 } },
+      series: [{ type: "bar", data: m.byArea.map((a) => a.averageProgress), itemStyle: { color: "#d35400" } }],
+    });
   },
 });

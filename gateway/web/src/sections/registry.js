@@ -19,12 +19,16 @@ XQ.ui = {
   fmt(n) {
     return n == null ? "—" : Number(n).toLocaleString("zh-CN");
   },
+  pct(share) {
+    // shares arrive as fractions (0–1); null when nothing to divide by
+    return share == null ? "—" : `${(100 * share).toFixed(1)}%`;
+  },
   kpis(el, items) {
     // items: [{label, value, figure}] — data-figure lets tests compare the page with GraphQL answers
     let box = el.querySelector(".kpis");
     if (!box) { box = document.createElement("div"); box.className = "kpis"; el.appendChild(box); }
     box.innerHTML = items.map((k) =>
-      `<div class="kpi"><div class="value" data-figure="${k.figure}">${XQ.ui.fmt(k.value)}</div>` +
+      `<div class="kpi"><div class="value" data-figure="${k.figure}">${k.text ?? XQ.ui.fmt(k.value)}</div>` +
       `<div class="label">${k.label}</div></div>`).join("");
   },
   chart(el, key, option) {

@@ -1,19 +1,63 @@
-// Stations (shown once the stations domain adds `dashboard { stations { … } }` to the gateway's schema;
-// adjust `needs`/`selection` here to the fields it actually provides).
+// Service stations (the stations domain): stations by kind, person-times by service type, busiest stations.
 XQ.section({
-  id: "stations", title: "服务站点", order: 30,
-  needs: ["stations.total", "stations.byKind.kind", "stations.byKind.name", "stations.byKind.count"],
-  selection: "stations { total byKind { kind name count } }",
+  id: "stations", title: "服务站点", order: 30, size: "narrow",
+  needs: ["stations.total", "stations.open", "stations.byKind.key", "stations.byKind.name", "stations.byKind.count"],
+  selection: "stations { total open byKind { key name count } }",
   render(el, d, ui) {
-    ui.kpis(el, [{ label: "站点数", value: d.stations.total, figure: "stations.total" }]);
-    const rows = d.stations.byKind;
+    const s = d.stations;
+    ui.kpis(el, [
+      { label: "站点", value: s.total, figure: "stations.total" },
+      { label: "开放中", value: s.open, figure: "stations.open" },
+    ]);
     ui.chart(el, "stations-by-kind", {
-      tooltip: { trigger: "axis" },
-      grid: { left: 50, right: 16, top: 8, bottom: 40 },
-      xAxis: { type: "category", data: rows.map((r) => r.name), axisLabel: { interval: 0, rotate: 20 } },
-      yAxis: { type: "value", minInterval: 1 },
-      series: [{ type: "bar", data: rows.map((r) => r.count), itemStyle: { color: "#2c7be5" } }],
+      tooltip: { trigger: "item" },
+      series: [{ type: "pie", radius: ["35%", "62%"], data: s.byKind.map((r) => ({ name: r.name, value: r.count })) }],
     });
-    ui.table(el, "stations.byKind", ["类型", "数量"], rows.map((r) => ({ key: r.kind, cells: [r.name, r.count] })));
+    ui.table(el, "stations.byKind", ["类型", "数量"], s.byKind.map((r) => ({ key: r.key, cells: [r.name, r.count] })));
+  },
+});
+
+XQ.section({
+  id: "person-times", title: "服务人次（按服务类型）", order: 31, size: "narrow",
+  needs: ["stations.personTimes", "stations.byServiceType.serviceType", "stations.byServiceType.name",
+    "stations.byServiceType.count"],
+  selection: "stations { personTimes byServiceType { serviceType name count } }",
+  render(el, d, ui) {
+    const s = d.stations;
+    ui.kpis(el, [{ label: "服务人次", value: s.personTimes, figure: "stations.personTimes" }]);
+    ui.chart(el, "person-times-by-type", {
+      tooltip: { trigger: "axis" },
+      grid: { left: 90, right: 16, top: 8, bottom: 24 },
+      xAxis: { type: "value", minInterval: 1 },
+      yAxis: { type: "category", inverse: true, data: s.byServiceType.map((r) => r.name), axisLabel: { interval: 0 } },
+      series: [{ type: "bar", data: s.byServiceType.map((r) => r.count), itemStyle: { color: "#2c7be5" } }],
+    });
+    ui.table(el, "stations.byServiceType", ["服务类型", "人次"],
+      s.byServiceType.map((r) => ({ key: r.serviceType, cells: [r.name, r.count] })));
+  },
+});
+
+XQ.section({
+  id: "busiest-stations", title: "最繁忙站点", order: 32, size: "narrow",
+  needs: ["stations.busiest.stationId", "stations.busiest.name", "stations.busiest.count"],
+  selection: "stations { busiest { stationId name count } }",
+  render(el, d, ui) {
+    ui.table(el, "stations.busiest", ["站点", "人次"],
+      d.stations.busiest.map((r) => ({ key: r.stationId, cells: [r.name, r.count] })));
+    el.querySelector("details").open = true;
+  },
+});
+
+XQ.section({
+  id: "programmes", title: "培养项目", order: 33, size: "narrow",
+  needs: ["programmes.enrolments", "programmes.passRate", "programmes.scholarshipsPaid"],
+  selection: "programmes { enrolments passRate scholarshipsPaid }",
+  render(el, d, ui) {
+    const p = d.programmes;
+    ui.kpis(el, [
+      { label: "报名", value: p.enrolments, figure: "programmes.enrolments" },
+      { label: "考试通过率", text: ui.pct(p.passRate), figure: "programmes.passRate" },
+      { label: "已发放奖学金（人次）", value: p.scholarshipsPaid, figure: "programmes.scholarshipsPaid" },
+    ]);
   },
 });
