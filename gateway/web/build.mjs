@@ -15,4 +15,4 @@ cpSync(join(here, "node_modules/graphql-ws/umd/graphql-ws.min.js"), join(dist, "
 // Every file in src/sections/ is a section: list them so index.html loads each (add a file, get a section).
 const sections = readdirSync(join(here, "src/sections")).filter((f) => f.endsWith(".js") && f !== "registry.js").sort();
 writeFileSync(join(dist, "sections/index.json"), JSON.stringify(sections));
-console.log(`dashboard built into ${dist} (${sections.length} sections)`);
+console.log(`dashboard built into ${dist} (${sections.length} section files)`);
