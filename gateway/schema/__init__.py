@@ -81,6 +81,7 @@ class RootSubscription:
         scope = dashboard_scope(ctx.principal, district, date_from, to)
         yield dashboard_for(scope)
         async for _ in projection_changes(ctx.runtime.projections.values()):
+            ctx.runtime.verifier.verify(ctx.authorization)  # a socket outlives its token: expired ends the stream
             yield dashboard_for(scope)
 
 

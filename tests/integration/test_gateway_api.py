@@ -303,3 +303,18 @@ async def test_subscription_needs_a_valid_token_in_connection_init(url, token):
         assert refused["payload"]["errors"][0]["extensions"]["code"] == "FORBIDDEN", refused
     finally:
         await ws.close()
+
+
+async def test_a_subscription_ends_when_its_token_expires(http, url, token):
+    ws = await ws_connect(url, token("department_viewer", ttl_seconds=2))
+    try:
+        assert (await next_message(ws))["type"] == "connection_ack"
+        await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {
+            "query": "subscription { dashboardUpdated { youth { total } } }"}}))
+        assert (await next_message(ws))["type"] == "next"
+        await asyncio.sleep(3)
+        await register(http, token)  # the next update finds the token expired
+        message = await next_message(ws)
+        assert message["payload"]["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED", message
+    finally:
+        await ws.close()
