@@ -22,7 +22,7 @@ XQ.section({
 });
 
 XQ.section({
-  id: "organisations", title: "联系的新兴领域组织", order: 21, size: "narrow",
+  id: "organisations", title: "联系的新兴领域组织", order: 21,
   needs: ["branches.organisations.total", "branches.organisations.withBranch", "branches.organisations.withoutBranch"],
   selection: "branches { organisations { total withBranch withoutBranch } }",
   render(el, d, ui) {
