@@ -9,6 +9,7 @@ import strawberry
 from strawberry.tools import merge_types
 
 from ..errors import ErrorCodes
+from ..telemetry import Telemetry
 from . import branches, youth
 from .common import DASHBOARD_ROLES, Context, DashboardBase
 
@@ -30,6 +31,7 @@ class RootQuery:
 Query = merge_types("Query", (RootQuery, *(m.Query for m in DOMAINS if hasattr(m, "Query"))))
 Mutation = merge_types("Mutation", tuple(m.Mutation for m in DOMAINS))
 
-schema = strawberry.Schema(query=Query, mutation=Mutation, extensions=[ErrorCodes])
+# Telemetry first: its end runs last, so it counts the final error codes.
+schema = strawberry.Schema(query=Query, mutation=Mutation, extensions=[Telemetry, ErrorCodes])
 
 __all__ = ["Context", "schema"]
