@@ -84,9 +84,10 @@ class Sampler:
                 newest[r["projection"]] = min(newest.get(r["projection"], r["age"]), r["age"])
         metrics.GAUGES.replace(self, "xq.projection.event_age",
                                {(("projection", p),): age for p, age in newest.items()})
-        if not runners and rt.relay is None:
-            return
-        ends = await self._end_offsets({t for r in runners for t in r.projection.topics}) if runners else {}
+        if runners:
+            ends = await self._end_offsets({t for r in runners for t in r.projection.topics})
+        else:
+            ends = {} if await self.kafka_reachable() else None
         if ends is None:
             metrics.GAUGES.replace(self, "xq.consumer.lag", {})  # unknown, rather than stale
         else:

@@ -134,13 +134,17 @@ async def test_one_trace_from_the_graphql_request_to_the_projection_write(gatewa
     assert len({s.context.trace_id for s in trace}) == 1
 
 
-async def test_the_trace_survives_a_kafka_outage(gateway, spans, token, infra):
+async def test_the_trace_survives_a_kafka_outage(gateway, registry, spans, token, infra):
     if not infra.can_inject_faults:
         pytest.fail("fault injection needs the project's launcher (XQ_TEST_EXTERNAL/containers cannot kill the broker)")
     spans.clear()
     await infra.kill("kafka")
     try:
         youth_id = await register(gateway, token, youth("13700000002"))  # accepted: the outbox keeps it
+        ready = await registry.get("/health/ready")  # degraded, not unready: commands still succeed
+        assert ready.status_code == 200 and ready.json()["status"] == "degraded"
+        assert ready.json()["checks"]["database"] == "ok"
+        assert ready.json()["checks"]["kafka"].startswith("unavailable")
     finally:
         await infra.start("kafka")
     stream = f"youth-{youth_id}"
