@@ -2,12 +2,16 @@
 paused and fall after; command and GraphQL latency and event counts are recorded; all at /metrics."""
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.support import bearer, eventually
 
 pytestmark = __import__("pytest").mark.integration
 
+ALERTS = Path(__file__).resolve().parents[2] / "deploy" / "k8s" / "base" / "alerts.yaml"
 REGISTER = "mutation Register($input: RegisterYouthInput!) { registerYouth(input: $input) { id position } }"
 
 
@@ -119,3 +123,11 @@ async def test_health_says_what_it_checked(gateway, registry):
         ready = await client.get("/health/ready")
         assert ready.status_code == 200
         assert ready.json() == {"status": "ok", "checks": {"database": "ok", "kafka": "ok"}}
+
+
+async def test_every_series_the_alerts_query_is_served(gateway, registry):
+    """deploy/k8s/base/alerts.yaml only names series that /metrics really has (run after the tests above,
+    which made every kind of measurement)."""
+    wanted = set(re.findall(r"\bxq_[a-z_]+", ALERTS.read_text()))  # noqa: ASYNC240 (a small local file)
+    served = set(await scrape(gateway)) | set(await scrape(registry))
+    assert wanted and wanted <= served, sorted(wanted - served)
