@@ -81,21 +81,25 @@ for _name, (_unit, _description) in GAUGE_DESCRIPTIONS.items():
 def setup_metrics(service_name: str, otlp_endpoint: str | None = None, interval_seconds: float = 15.0) -> None:
     """Install one meter provider per process (idempotent, like `setup_tracing`)."""
     global _provider
-    if _provider is not None:
-        return
+    if _provider is None:
+        _provider = meter_provider(service_name, otlp_endpoint, interval_seconds, PROMETHEUS)
+        metrics.set_meter_provider(_provider)
+
+
+def meter_provider(service_name: str, otlp_endpoint: str | None, interval_seconds: float,
+                   registry: CollectorRegistry):
     from opentelemetry.exporter.prometheus import PrometheusMetricReader
     from opentelemetry.sdk.metrics import MeterProvider
     from opentelemetry.sdk.resources import Resource
 
-    readers = [PrometheusMetricReader(registry=PROMETHEUS)]
+    readers = [PrometheusMetricReader(registry=registry)]
     if otlp_endpoint:
         from opentelemetry.exporter.otlp.proto.http.metric_exporter import OTLPMetricExporter
         from opentelemetry.sdk.metrics.export import PeriodicExportingMetricReader
 
         readers.append(PeriodicExportingMetricReader(OTLPMetricExporter(endpoint=f"{otlp_endpoint}/v1/metrics"),
                                                      export_interval_millis=interval_seconds * 1000))
-    _provider = MeterProvider(metric_readers=readers, resource=Resource.create({"service.name": service_name}))
-    metrics.set_meter_provider(_provider)
+    return MeterProvider(metric_readers=readers, resource=Resource.create({"service.name": service_name}))
 
 
 def render() -> bytes:

@@ -46,18 +46,22 @@ def setup_tracing(service_name: str, otlp_endpoint: str | None = None,
     and add their in-memory exporters through `extra_processors`)."""
     global _provider
     if _provider is None:
-        _provider = TracerProvider(resource=Resource.create({"service.name": service_name}),
-                                   sampler=NoOrphanQueries())
+        _provider = tracer_provider(service_name, otlp_endpoint)
         trace.set_tracer_provider(_provider)
-        if otlp_endpoint:
-            from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
-
-            _provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=f"{otlp_endpoint}/v1/traces")))
         _instrument_libraries()
     for p in extra_processors:
         _provider.add_span_processor(p)
     os.environ.setdefault("OTEL_SERVICE_NAME", service_name)
     return _provider
+
+
+def tracer_provider(service_name: str, otlp_endpoint: str | None) -> TracerProvider:
+    provider = TracerProvider(resource=Resource.create({"service.name": service_name}), sampler=NoOrphanQueries())
+    if otlp_endpoint:
+        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
+        provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=f"{otlp_endpoint}/v1/traces")))
+    return provider
 
 
 def _instrument_libraries() -> None:

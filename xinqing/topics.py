@@ -7,7 +7,9 @@ to read it, so a new topic needs no second list to be kept in step by hand.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib
+import sys
 import time
 
 import yaml
@@ -27,7 +29,8 @@ def declared_topics(settings: Settings) -> list[TopicSpec]:
     found: dict[str, TopicSpec] = {}
     for app in APPS:
         module, _, attr = app.factory.partition(":")
-        built = getattr(importlib.import_module(module), attr)(settings)
+        with contextlib.redirect_stdout(sys.stderr):  # the apps' log handlers: stdout stays the YAML's
+            built = getattr(importlib.import_module(module), attr)(settings)
         for spec in getattr(built.state, "topics", []):
             found[spec.name] = spec
     return sorted(found.values(), key=lambda s: s.name)

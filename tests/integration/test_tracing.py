@@ -26,10 +26,11 @@ REGISTER = "mutation Register($input: RegisterYouthInput!) { registerYouth(input
 
 
 @pytest.fixture(scope="module")
-def spans() -> InMemorySpanExporter:
+def spans():
     exporter = InMemorySpanExporter()
     setup_tracing("tests", extra_processors=[SimpleSpanProcessor(exporter)])
-    return exporter
+    yield exporter
+    exporter.shutdown()  # the provider is the process'; later modules' spans are not kept
 
 
 class SeparateProcessTransport(httpx.ASGITransport):
