@@ -110,6 +110,6 @@ def build_service_app(
     app = FastAPI(title=title, lifespan=lifespan, version="1.0")
     app.state.topics = topics  # what this service publishes (`xinqing topics` reads it)
     install_error_handlers(app)
-    install_operations_endpoints(app, name)
+    install_operations_endpoints(app, name, commands=publishes)
     FastAPIInstrumentor.instrument_app(app, excluded_urls="health/.*,metrics")
     return app

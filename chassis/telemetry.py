@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from .service import Runtime
 
 log = logging.getLogger(__name__)
-KAFKA_TIMEOUT = 3.0
+KAFKA_TIMEOUT = 5.0  # readiness answers within the probe timeout (8 s) even when Kafka does not
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
@@ -63,7 +63,7 @@ class Sampler:
         rt = self.rt
         runners = list(rt.projections.values())
         names = [r.projection.name for r in runners]
-        async with rt.pool.acquire(timeout=KAFKA_TIMEOUT) as conn:
+        async with rt.pool.acquire(timeout=5) as conn:
             outbox = await conn.fetchrow(
                 "SELECT count(*) AS n, extract(epoch FROM now() - min(e.recorded_at))::float8 AS age "
                 "FROM outbox o JOIN events e USING (global_position)") if rt.relay else None
@@ -145,8 +145,10 @@ class Sampler:
                 pass
 
 
-def install_operations_endpoints(app: FastAPI, service: str) -> None:
-    """Health, metrics, and the command-latency and error measurements of every request."""
+def install_operations_endpoints(app: FastAPI, service: str, *, commands: bool = True) -> None:
+    """Health, metrics, and the command-latency and error measurements of every request. `commands`:
+    whether this app's state-changing requests are commands (not the gateway's: its POSTs are GraphQL,
+    measured per operation, and it forwards commands to the services, which measure them)."""
 
     @app.middleware("http")
     async def measure(request: Request, call_next):
@@ -159,7 +161,7 @@ def install_operations_endpoints(app: FastAPI, service: str) -> None:
         finally:
             route = request.scope.get("route")
             path = getattr(route, "path", None)
-            if path is not None and request.method not in READ_METHODS:
+            if commands and path is not None and request.method not in READ_METHODS:
                 metrics.COMMAND_DURATION.record(time.perf_counter() - started, {
                     "service": service, "method": request.method, "route": path, "status": str(status)})
             if status >= 500:
