@@ -3,4 +3,5 @@
 CREATE DATABASE xq_registry;
 CREATE DATABASE xq_branches;
 CREATE DATABASE xq_stations;
+CREATE DATABASE xq_partners;
 CREATE DATABASE xq_gateway;
