@@ -13,6 +13,7 @@ from typing import Any
 import asyncpg
 from opentelemetry import trace
 
+from . import metrics
 from .codec import EventCodec, Sealer
 from .envelope import Envelope
 from .errors import VersionConflict
@@ -94,6 +95,8 @@ class EventStore:
                 "INSERT INTO outbox (global_position, topic) SELECT unnest($1::bigint[]), $2",
                 [p["global_position"] for p in positions], self.topic)
             await conn.execute("SELECT pg_notify($1, '')", OUTBOX_CHANNEL)
+            for env in envelopes:
+                metrics.EVENTS_APPENDED.add(1, {"event_type": env.type})
             return [
                 Envelope(**{**e.__dict__, "global_position": p["global_position"]})
                 for e, p in zip(envelopes, positions)

@@ -17,6 +17,7 @@ import asyncpg
 from aiokafka import ConsumerRebalanceListener, TopicPartition
 from opentelemetry import trace
 
+from . import metrics
 from .envelope import Envelope, from_kafka
 from .kafka import consumer as make_consumer
 from .tracing import context_from_traceparent
@@ -123,6 +124,7 @@ class ProjectionRunner:
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
+                metrics.ERRORS.add(1, {"service": self.client_id, "component": "projection", "kind": type(exc).__name__})
                 log.warning("projection interrupted; resuming from its checkpoint",
                             extra={"projection": self.projection.name, "error": repr(exc)[:300]})
                 await asyncio.sleep(self.retry_delay)
@@ -142,11 +144,16 @@ class ProjectionRunner:
                     with tracer.start_as_current_span(
                             f"project {name}", context=context_from_traceparent(event.traceparent),
                             kind=trace.SpanKind.CONSUMER,
-                            attributes={"messaging.system": "kafka", "messaging.destination.name": tp.topic,
-                                        "messaging.kafka.offset": record.offset, "xq.event_type": event.type}):
+                            attributes={"messaging.system": "kafka", "messaging.operation.type": "process",
+                                        "messaging.destination.name": tp.topic,
+                                        "messaging.destination.partition.id": str(tp.partition),
+                                        "messaging.consumer.group.name": self.group,
+                                        "messaging.kafka.offset": record.offset, "xq.event_type": event.type,
+                                        "xq.stream": event.subject}):
                         if await claim(conn, name, event):
                             await self.projection.apply(conn, event)
                             self.applied += 1
+                            metrics.EVENTS_PROJECTED.add(1, {"projection": name})
                         else:
                             self.skipped += 1
                     newest = event.time

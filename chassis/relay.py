@@ -14,12 +14,13 @@ import zlib
 import asyncpg
 from opentelemetry import trace
 
+from . import metrics
 from .db import init_connection
 from .envelope import Envelope
 from .eventstore import OUTBOX_CHANNEL
 from .kafka import TopicSpec, ensure_topics
 from .kafka import producer as make_producer
-from .tracing import context_from_traceparent, current_traceparent
+from .tracing import context_from_traceparent, traceparent_of
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer("xinqing.relay")
@@ -108,27 +109,37 @@ class OutboxRelay:
         self.backlog = await conn.fetchval("SELECT count(*) FROM outbox") if rows else 0
         if not rows:
             return 0
+        spans = []
         try:
             futures = []
             for r in rows:
                 env = _envelope(r)
-                parent = context_from_traceparent(env.traceparent)
-                with tracer.start_as_current_span(f"publish {r['topic']}", context=parent,
-                                                  kind=trace.SpanKind.PRODUCER,
-                                                  attributes={"messaging.system": "kafka",
-                                                              "messaging.destination.name": r["topic"],
-                                                              "xq.event_type": env.type}):
-                    env = env.with_traceparent(current_traceparent())
-                    futures.append(await producer.send(r["topic"], env.kafka_value(),
-                                                       key=env.subject.encode(), headers=env.kafka_headers()))
-            await asyncio.gather(*futures)
+                # The stored traceparent is the parent, so the trace of the request continues here
+                # even when the event waited out a Kafka outage in the outbox.
+                span = tracer.start_span(f"publish {r['topic']}", context=context_from_traceparent(env.traceparent),
+                                         kind=trace.SpanKind.PRODUCER,
+                                         attributes={"messaging.system": "kafka", "messaging.operation.type": "send",
+                                                     "messaging.destination.name": r["topic"],
+                                                     "xq.event_type": env.type, "xq.stream": env.subject})
+                spans.append(span)
+                env = env.with_traceparent(traceparent_of(span))
+                futures.append(await producer.send(r["topic"], env.kafka_value(),
+                                                   key=env.subject.encode(), headers=env.kafka_headers()))
+            await asyncio.gather(*futures)  # the spans end on the broker's acknowledgement
         except Exception as exc:
             # Start over with a fresh producer session from the oldest unsent row: per-stream order
             # holds because everything after the failure is sent again, in order.
             self.kafka_ok = False
+            for span in spans:
+                span.set_status(trace.Status(trace.StatusCode.ERROR, type(exc).__name__))
+            metrics.ERRORS.add(1, {"service": self.service, "component": "relay", "kind": type(exc).__name__})
             raise PublishFailed(f"{len(rows)} events pending") from exc
+        finally:
+            for span in spans:
+                span.end()
         await conn.execute("DELETE FROM outbox WHERE id = ANY($1::bigint[])", [r["id"] for r in rows])
         self.published += len(rows)
+        metrics.EVENTS_PUBLISHED.add(len(rows), {"service": self.service})
         return len(rows)
 
 

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import asyncpg
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
 from . import db
@@ -22,10 +21,12 @@ from .http import install_error_handlers
 from .kafka import TopicSpec
 from .keys import jwt_public_key
 from .logs import setup_logging
+from .metrics import setup_metrics
 from .projection import Projection, ProjectionRunner
 from .relay import OutboxRelay
 from .scheduler import Job, Scheduler
 from .settings import Settings
+from .telemetry import Sampler, install_operations_endpoints
 from .tracing import setup_tracing
 
 log = logging.getLogger(__name__)
@@ -66,6 +67,7 @@ def build_service_app(
 ) -> FastAPI:
     setup_logging(name, settings.log_level)
     setup_tracing(name, settings.otlp_endpoint)
+    setup_metrics(name, settings.otlp_endpoint, settings.metrics_interval_seconds)
     dsn = settings.database_url(settings.database(name))
 
     @asynccontextmanager
@@ -89,11 +91,14 @@ def build_service_app(
                 await result
         rt.scheduler = Scheduler(pool, name, jobs(rt))  # periodic jobs, one leader each (chassis.scheduler)
         rt.scheduler.start()
+        rt.extras["sampler"] = sampler = Sampler(rt)
+        sampler.start(settings.metrics_interval_seconds)
         app.state.runtime = rt
         log.info("started", extra={"service": name})
         try:
             yield
         finally:
+            await sampler.stop()
             await rt.scheduler.stop()
             for runner in rt.projections.values():
                 await runner.stop()
@@ -103,26 +108,8 @@ def build_service_app(
             log.info("stopped cleanly", extra={"service": name})
 
     app = FastAPI(title=title, lifespan=lifespan, version="1.0")
+    app.state.topics = topics  # what this service publishes (`xinqing topics` reads it)
     install_error_handlers(app)
-    FastAPIInstrumentor.instrument_app(app, excluded_urls="health/.*")
-
-    @app.get("/health/live", tags=["health"])
-    async def live() -> dict:
-        return {"status": "ok"}
-
-    @app.get("/health/ready", tags=["health"])
-    async def ready(request: Request):
-        rt: Runtime = request.app.state.runtime
-        checks = {}
-        try:
-            async with rt.pool.acquire(timeout=2) as conn:
-                await conn.fetchval("SELECT 1")
-            checks["database"] = "ok"
-        except Exception as exc:
-            checks["database"] = f"unavailable: {type(exc).__name__}"
-        if rt.relay:
-            checks["kafka"] = "ok" if rt.relay.kafka_ok else "unavailable (events wait in the outbox)"
-        ok = all(v == "ok" for v in checks.values())
-        return JSONResponse({"status": "ok" if ok else "degraded", "checks": checks}, status_code=200 if ok else 503)
-
+    install_operations_endpoints(app, name, commands=publishes)
+    FastAPIInstrumentor.instrument_app(app, excluded_urls="health/.*,metrics")
     return app

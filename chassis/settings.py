@@ -69,6 +69,8 @@ class Settings(BaseSettings):
     # Telemetry
     otlp_endpoint: str | None = Field(None, description="OTLP/HTTP endpoint, e.g. http://127.0.0.1:4318")
     log_level: str = Field("INFO", description="log level")
+    metrics_interval_seconds: float = Field(15.0, description="how often the gauges (outbox backlog, consumer lag, "
+                                                              "projection age) are sampled and pushed by OTLP")
 
     # Read-your-writes: how long a query may wait for the projection to reach a position.
     consistency_wait_seconds: float = Field(5.0, description="max wait for a requested read position")

@@ -2,40 +2,87 @@
 
 The trace context travels in HTTP headers, in event metadata (so it survives a Kafka outage in the
 store) and in Kafka headers, so one trace covers request → append → publish → consume → projection.
-Span attributes never carry personal data: only ids, types, counts.
+Span attributes never carry personal data: only ids, types, counts — and SQL text with its `$n`
+placeholders, never the bound values (asyncpg is instrumented without `capture_parameters`).
 """
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 
 from opentelemetry import context, propagate, trace
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
+from opentelemetry.sdk.trace.sampling import ALWAYS_ON, Decision, ParentBased, Sampler, SamplingResult
+from opentelemetry.trace import SpanKind
 
 _provider: TracerProvider | None = None
 
 
+class NoOrphanQueries(Sampler):
+    """Database calls are traced inside a request, a publish or a projection handler; the background
+    loops' own polls (outbox drain, advisory lock, checkpoints) would each start a one-span trace of
+    their own every second, so a database span without a parent is dropped. Everything else is kept
+    (parent-based: a trace is recorded whole or not at all)."""
+
+    def __init__(self) -> None:
+        self._inner = ParentBased(ALWAYS_ON)
+
+    def should_sample(self, parent_context, trace_id, name, kind=None, attributes=None, links=None,
+                      trace_state=None) -> SamplingResult:
+        parent = trace.get_current_span(parent_context).get_span_context()
+        if not parent.is_valid and kind == SpanKind.CLIENT and any(k.startswith("db.system") for k in attributes or ()):
+            return SamplingResult(Decision.DROP)
+        return self._inner.should_sample(parent_context, trace_id, name, kind, attributes, links, trace_state)
+
+    def get_description(self) -> str:
+        return "NoOrphanQueries(ParentBased(ALWAYS_ON))"
+
+
 def setup_tracing(service_name: str, otlp_endpoint: str | None = None,
-                  extra_processors: list[SpanProcessor] | None = None) -> TracerProvider:
-    """Install one tracer provider per process (idempotent: tests build several apps in one process)."""
+                  extra_processors: Sequence[SpanProcessor] = ()) -> TracerProvider:
+    """Install one tracer provider per process (idempotent: tests build several apps in one process,
+    and add their in-memory exporters through `extra_processors`)."""
     global _provider
     if _provider is None:
-        _provider = TracerProvider(resource=Resource.create({"service.name": service_name}))
+        _provider = tracer_provider(service_name, otlp_endpoint)
         trace.set_tracer_provider(_provider)
-        if otlp_endpoint:
-            from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
-
-            _provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=f"{otlp_endpoint}/v1/traces")))
-    for p in extra_processors or []:
+        _instrument_libraries()
+    for p in extra_processors:
         _provider.add_span_processor(p)
     os.environ.setdefault("OTEL_SERVICE_NAME", service_name)
     return _provider
 
 
+def tracer_provider(service_name: str, otlp_endpoint: str | None) -> TracerProvider:
+    provider = TracerProvider(resource=Resource.create({"service.name": service_name}), sampler=NoOrphanQueries())
+    if otlp_endpoint:
+        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
+        provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=f"{otlp_endpoint}/v1/traces")))
+    return provider
+
+
+def _instrument_libraries() -> None:
+    from opentelemetry.instrumentation.asyncpg import AsyncPGInstrumentor
+    from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
+
+    # capture_parameters=False: bound values (names, mobiles…) never become span attributes.
+    AsyncPGInstrumentor(capture_parameters=False).instrument(tracer_provider=_provider)
+    # Outgoing HTTP (gateway → services): a CLIENT span whose context goes in the `traceparent` header.
+    HTTPXClientInstrumentor().instrument(tracer_provider=_provider)
+
+
 def current_traceparent() -> str | None:
     carrier: dict[str, str] = {}
     propagate.inject(carrier)
+    return carrier.get("traceparent")
+
+
+def traceparent_of(span: trace.Span) -> str | None:
+    carrier: dict[str, str] = {}
+    propagate.inject(carrier, context=trace.set_span_in_context(span))
     return carrier.get("traceparent")
 
 

@@ -107,6 +107,62 @@ def show_settings() -> None:
 
 
 @app.command()
+def keys() -> None:
+    """Create the development keys in the data directory (master key, blind-index key, token key pair)."""
+    settings = Settings()
+    ensure_dev_keys(settings.keys_dir)
+    console.print(f"development keys in {settings.keys_dir}")
+
+
+@app.command()
+def topics(create: bool = typer.Option(False, "--create", help="create the missing ones on XQ_KAFKA_BOOTSTRAP"),
+           strimzi: bool = typer.Option(False, "--strimzi", help="print them as Strimzi KafkaTopic resources")) -> None:
+    """List the Kafka topics the services publish (as their code declares them)."""
+    from . import topics as declared
+
+    settings = Settings()
+    specs = declared.declared_topics(settings)
+    if strimzi:
+        print(declared.strimzi(specs), end="")
+        return
+    for spec in specs:
+        print(spec.name, spec.partitions, " ".join(f"{k}={v}" for k, v in spec.config.items()))
+    if create:
+        declared.create(settings, specs)
+        console.print(f"{len(specs)} topics present on {settings.kafka_bootstrap}")
+
+
+@app.command("rotate-master-key")
+def rotate_master_key(new_key_id: str = typer.Option(..., help="id of the new key, e.g. k2"),
+                      batch: int = typer.Option(1000, help="rows per transaction")) -> None:
+    """Re-wrap every person's data key under the master key in $NEW_MASTER_KEY (base64, 32 bytes).
+    The current key comes from the settings (XQ_MASTER_KEY, XQ_MASTER_KEY_ID). Stop the registry first."""
+    import asyncio
+    import base64
+    import os
+
+    from chassis.keys import master_key
+
+    from .rotate import rewrap
+
+    settings = Settings()
+    raw = os.environ.get("NEW_MASTER_KEY", "")
+    try:
+        new_key = base64.b64decode(raw, validate=True)
+    except ValueError:
+        new_key = b""
+    if len(new_key) != 32:
+        fail("NEW_MASTER_KEY must be 32 random bytes, base64-encoded (head -c32 /dev/urandom | base64)")
+    try:
+        count = asyncio.run(rewrap(settings.database_url(settings.database("registry")), master_key(settings),
+                                   settings.master_key_id, new_key, new_key_id, batch=batch))
+    except ValueError as exc:
+        fail(str(exc))
+    console.print(f"re-wrapped {count} data keys under {new_key_id}; now set XQ_MASTER_KEY and "
+                  f"XQ_MASTER_KEY_ID={new_key_id} and start the registry")
+
+
+@app.command()
 def districts() -> None:
     """List the 16 district codes."""
     for code, name in DISTRICTS.items():

@@ -17,10 +17,12 @@ from chassis.settings import Settings
 
 from ..errors import ErrorCodes
 from ..live import projection_changes
+from ..telemetry import Telemetry
 from . import branches, youth, youth_trends
 from .common import Context, DashboardBase, DashboardScope, DistrictArg, FromArg, ToArg, dashboard_scope
 
 DOMAINS = [youth, youth_trends, branches]
+
 
 def field_paths(type_: GraphQLNamedType, prefix: str = "", depth: int = 4) -> list[str]:
     """Every field path under an object type ("youth", "youth.total", "youth.byType.count", …)."""
@@ -92,7 +94,7 @@ Subscription = merge_types("Subscription", (RootSubscription, *(m.Subscription f
 
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
-    extensions: list = [ErrorCodes]
+    extensions: list = [Telemetry, ErrorCodes]  # Telemetry first: its end runs last, so it counts the final codes
     if settings is not None:
         from ..limits import limit_extensions  # here: limits reads pagination, a module of this package
 

@@ -1,0 +1,60 @@
+"""GraphQL operations and resolvers in the trace and in the metrics.
+
+Strawberry's own OpenTelemetryExtension records the query text and every resolver argument as span
+attributes; a registration's input is a name, a mobile and a birth date, so this one records only
+names: the operation (name and type), each resolver's field path, and the error codes.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from inspect import isawaitable
+
+from opentelemetry import trace
+from strawberry.extensions import SchemaExtension
+from strawberry.extensions.tracing.utils import should_skip_tracing
+
+from chassis import metrics
+
+tracer = trace.get_tracer("xinqing.graphql")
+
+
+class Telemetry(SchemaExtension):
+    """List it before ErrorCodes: its end runs after theirs, so it counts the final error codes."""
+
+    def on_operation(self) -> Iterator[None]:
+        started = time.perf_counter()
+        with tracer.start_as_current_span("graphql") as span:
+            self._span = span
+            yield
+            ec = self.execution_context
+            name = ec.operation_name or "anonymous"
+            try:
+                kind = ec.operation_type.value
+            except Exception:  # the document did not parse
+                kind = "invalid"
+            span.update_name(f"graphql {kind} {name}")
+            span.set_attribute("graphql.operation.name", name)
+            span.set_attribute("graphql.operation.type", kind)
+            errors = getattr(ec.result, "errors", None) or []
+            codes = [(e.extensions or {}).get("code", "INTERNAL") for e in errors]
+            if codes:
+                span.set_attribute("xq.error_codes", sorted(set(codes)))
+                if "INTERNAL" in codes or "UNAVAILABLE" in codes:
+                    span.set_status(trace.Status(trace.StatusCode.ERROR))
+        metrics.GRAPHQL_DURATION.record(time.perf_counter() - started, {
+            "operation": name, "type": kind, "outcome": "error" if codes else "ok"})
+        for code in codes:
+            metrics.ERRORS.add(1, {"service": "gateway", "component": "graphql", "kind": code})
+
+    async def resolve(self, _next, root, info, *args, **kwargs):
+        if should_skip_tracing(_next, info):
+            result = _next(root, info, *args, **kwargs)
+            return await result if isawaitable(result) else result
+        path = ".".join(str(p) for p in info.path.as_list())
+        with tracer.start_as_current_span(f"graphql.resolve {info.parent_type.name}.{info.field_name}",
+                                          context=trace.set_span_in_context(self._span),
+                                          attributes={"graphql.field.path": path,
+                                                      "graphql.field.parent_type": info.parent_type.name}):
+            result = _next(root, info, *args, **kwargs)
+            return await result if isawaitable(result) else result

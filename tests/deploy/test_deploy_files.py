@@ -1,0 +1,229 @@
+"""Docker Compose, Kubernetes and the collector config agree with the code: every XQ_* variable they
+set is a setting (and its value parses), every port is the setting's default, every app the launcher
+runs is deployed with the same factory, the Strimzi topics are the ones the services declare, and the
+Kubernetes overlays build."""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+
+from chassis.keys import ensure_dev_keys
+from chassis.settings import Settings
+from xinqing.launcher.stack import APPS
+from xinqing.topics import declared_topics, strimzi
+
+ROOT = Path(__file__).resolve().parents[2]
+K8S = ROOT / "deploy" / "k8s"
+DEFAULTS = Settings.model_construct()  # field defaults only, not this shell's XQ_* variables
+# Services announced but built on other branches: deployed already, with the agreed factory.
+ANNOUNCED = {"branches": "services.branches.app:create_app", "stations": "services.stations.app:create_app"}
+FACTORIES = {**ANNOUNCED, **{a.name: a.factory for a in APPS}}
+
+
+def port_of(app: str) -> int:
+    return Settings.model_fields[f"{app}_port"].default  # the code's default, whatever this shell exports
+
+
+def assert_settings(env: dict[str, str], where: str) -> None:
+    unknown = [k for k in env if k.startswith("XQ_") and k[3:].lower() not in Settings.model_fields]
+    assert not unknown, f"{where}: {unknown} are not settings (chassis/settings.py)"
+    values = {k[3:].lower(): v for k, v in env.items() if k.startswith("XQ_") and isinstance(v, str)}
+    Settings(_env_file=None, **values)  # every value parses as its setting's type
+
+
+def uvicorn_target(command: list[str]) -> tuple[str, int]:
+    assert command[0] == "uvicorn" and "--factory" in command, command
+    return command[1], int(command[command.index("--port") + 1])
+
+
+def assert_service_urls(env: dict[str, str], hosts: dict[str, int], where: str) -> None:
+    for app in FACTORIES:
+        key = f"XQ_{app.upper()}_URL"
+        if key in env:
+            url = urlsplit(env[key])
+            assert url.hostname in hosts, f"{where}: {key} points at {url.hostname}, which is not deployed"
+            assert url.port == port_of(app) == hosts[url.hostname], f"{where}: {key} port"
+
+
+# --- Docker Compose ------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def compose() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def compose_apps(compose) -> dict[str, dict]:
+    return {n: s for n, s in compose["services"].items() if (s.get("command") or [None])[0] == "uvicorn"}
+
+
+def test_compose_sets_only_settings_with_valid_values(compose):
+    for name, service in compose["services"].items():
+        env = service.get("environment") or {}
+        if any(k.startswith("XQ_") for k in env):
+            assert_settings(env, f"docker-compose.yml service {name}")
+
+
+def test_compose_runs_every_app_with_its_factory_on_its_port(compose):
+    apps = compose_apps(compose)
+    assert set(apps) == set(FACTORIES), "compose must run exactly the launcher's apps (and the announced ones)"
+    for name, service in apps.items():
+        factory, port = uvicorn_target(service["command"])
+        assert factory == FACTORIES[name], name
+        assert port == port_of(name), f"{name} listens on {port}, XQ_{name.upper()}_PORT defaults to {port_of(name)}"
+        assert service["ports"] == [f"{port}:{port}"], name
+        assert f"127.0.0.1:{port}/health/live" in " ".join(service["healthcheck"]["test"]), name
+        assert service["image"] == "xinqing:local" and service["build"] == "."
+
+
+def test_compose_points_every_process_at_the_servers_it_defines(compose):
+    services = compose["services"]
+    env = services["registry"]["environment"]
+    assert_service_urls(env, {n: port_of(n) for n in compose_apps(compose)}, "docker-compose.yml")
+    assert env["XQ_PG_HOST"] in services and env["XQ_PG_PORT"] == "5432"
+    kafka = services["kafka"]["environment"]
+    assert f"PLAINTEXT://{env['XQ_KAFKA_BOOTSTRAP']}" in kafka["KAFKA_ADVERTISED_LISTENERS"].split(",")
+    assert urlsplit(env["XQ_OTLP_ENDPOINT"]).hostname in services
+    collector = yaml.safe_load((ROOT / "deploy/otel/collector.yaml").read_text())
+    http = collector["receivers"]["otlp"]["protocols"]["http"]["endpoint"]
+    assert http.endswith(f":{urlsplit(env['XQ_OTLP_ENDPOINT']).port}")
+    assert services["otel-collector"]["environment"]["TRACES_ENDPOINT"].split(":")[0] in services  # jaeger
+    # the init script creates every app's database, named as the settings name it
+    init = (ROOT / "deploy/compose/postgres-init.sql").read_text()
+    for app in compose_apps(compose):
+        assert f"CREATE DATABASE {DEFAULTS.database(app)};" in init, app
+    for job in ("keys", "topics"):
+        assert services[job]["command"][0] == "xinqing"
+    assert services["topics"]["command"] == ["xinqing", "topics", "--create"]
+
+
+def test_dockerfile_is_multi_stage_non_root_and_starts_a_launcher_app():
+    text = (ROOT / "Dockerfile").read_text()
+    assert len(re.findall(r"^FROM ", text, re.M)) >= 2 and "COPY --from=build" in text
+    user = re.findall(r"^USER (\S+)", text, re.M)
+    assert user and user[-1].split(":")[0] not in ("0", "root")
+    cmd = yaml.safe_load(re.findall(r"^CMD (.+)$", text, re.M)[-1])
+    factory, port = uvicorn_target(cmd)
+    assert factory == FACTORIES["gateway"] and port == port_of("gateway")
+
+
+# --- Kubernetes ----------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def base() -> list[dict]:
+    docs = []
+    for path in sorted((K8S / "base").glob("*.yaml")):
+        docs += [d for d in yaml.safe_load_all(path.read_text()) if d]
+    return docs
+
+
+def of_kind(docs, kind: str) -> dict[str, dict]:
+    return {d["metadata"]["name"]: d for d in docs if d["kind"] == kind}
+
+
+def test_kubernetes_sets_only_settings_with_valid_values(base):
+    config = of_kind(base, "ConfigMap")["xinqing-config"]["data"]
+    assert_settings(config, "deploy/k8s/base/config.yaml")
+    for name, deployment in of_kind(base, "Deployment").items():
+        for container in deployment["spec"]["template"]["spec"]["containers"]:
+            names = {e["name"]: e.get("value", "") for e in container.get("env", [])}
+            if any(k.startswith("XQ_") for k in names):
+                assert_settings({k: v for k, v in names.items() if v}, f"deployment {name}")
+                unknown = [k for k in names if k[3:].lower() not in Settings.model_fields]
+                assert not unknown, f"deployment {name}: {unknown}"
+            for e in container.get("env", []):  # secrets only by reference, never inline
+                if any(word in e["name"] for word in ("KEY", "PASSWORD")):
+                    assert "secretKeyRef" in e.get("valueFrom", {}), e
+    assert not of_kind(base, "Secret"), "secrets are referenced, never checked in"
+
+
+def test_kubernetes_deploys_every_app_with_probes_resources_autoscaling_and_disruption_budget(base):
+    deployments, services = of_kind(base, "Deployment"), of_kind(base, "Service")
+    hpas, pdbs = of_kind(base, "HorizontalPodAutoscaler"), of_kind(base, "PodDisruptionBudget")
+    for app, factory in FACTORIES.items():
+        port = port_of(app)
+        spec = deployments[app]["spec"]["template"]["spec"]
+        container = spec["containers"][0]
+        assert uvicorn_target(container["command"]) == (factory, port), app
+        assert container["ports"] == [{"name": "http", "containerPort": port, "protocol": "TCP"}], app
+        assert container["readinessProbe"]["httpGet"]["path"] == "/health/ready"
+        assert container["livenessProbe"]["httpGet"]["path"] == "/health/live"
+        assert container["resources"]["requests"] and container["resources"]["limits"]["memory"]
+        assert spec["securityContext"]["runAsNonRoot"] is True
+        assert container["securityContext"]["readOnlyRootFilesystem"] is True
+        assert container["envFrom"] == [{"configMapRef": {"name": "xinqing-config"}}]
+        annotations = deployments[app]["spec"]["template"]["metadata"]["annotations"]
+        assert annotations["prometheus.io/port"] == str(port) and annotations["prometheus.io/path"] == "/metrics"
+        assert services[app]["spec"]["ports"][0]["port"] == port
+        assert hpas[app]["spec"]["scaleTargetRef"]["name"] == app
+        assert hpas[app]["spec"]["maxReplicas"] <= DEFAULTS.kafka_partitions
+        assert pdbs[app]["spec"]["selector"]["matchLabels"] == {"app.kubernetes.io/name": app}
+    config = of_kind(base, "ConfigMap")["xinqing-config"]["data"]
+    assert_service_urls(config, {n: s["spec"]["ports"][0]["port"] for n, s in services.items()}, "config.yaml")
+    assert urlsplit(config["XQ_OTLP_ENDPOINT"]).hostname == "otel-collector"
+
+
+def test_the_apps_serve_the_paths_the_probes_and_scrapers_use(tmp_path):
+    ensure_dev_keys(tmp_path / "keys")
+    settings = Settings(_env_file=None, data_dir=tmp_path)
+    for app in APPS:
+        module, _, attr = app.factory.partition(":")
+        built = getattr(__import__(module, fromlist=[attr]), attr)(settings)
+        paths = {getattr(r, "path", None) for r in built.routes}
+        assert {"/health/live", "/health/ready", "/metrics"} <= paths, app.name
+
+
+def test_strimzi_topics_are_the_ones_the_services_declare(tmp_path):
+    ensure_dev_keys(tmp_path / "keys")
+    expected = strimzi(declared_topics(Settings(_env_file=None, data_dir=tmp_path)))
+    checked_in = (K8S / "base" / "kafka-topics.yaml").read_text()
+    assert checked_in == expected, ("deploy/k8s/base/kafka-topics.yaml is out of date: run "
+                                    "`xinqing topics --strimzi > deploy/k8s/base/kafka-topics.yaml`")
+    assert "xq.registry.youth" in checked_in
+
+
+def kustomize(overlay: str) -> list[dict]:
+    tool = shutil.which("kustomize")
+    command = [tool, "build"] if tool else [shutil.which("kubectl") or "kubectl", "kustomize"]
+    if not tool and not shutil.which("kubectl"):
+        pytest.fail("needs kubectl or kustomize (.ci/run installs kustomize with `go install` when neither is there)")
+    done = subprocess.run([*command, str(K8S / "overlays" / overlay)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return [d for d in yaml.safe_load_all(done.stdout) if d]
+
+
+@pytest.mark.parametrize("overlay", ["dev", "production"])
+def test_overlays_build_into_a_complete_namespace(overlay):
+    docs = kustomize(overlay)
+    namespaces = {d["metadata"].get("namespace") for d in docs}
+    assert len(namespaces) == 1 and None not in namespaces
+    deployments = of_kind(docs, "Deployment")
+    assert set(FACTORIES) | {"otel-collector"} == set(deployments)
+    assert of_kind(docs, "KafkaTopic") and of_kind(docs, "PrometheusRule")
+    collector_config = next(d for d in docs if d["kind"] == "ConfigMap" and d["metadata"]["name"].startswith("otel-"))
+    volume = deployments["otel-collector"]["spec"]["template"]["spec"]["volumes"][0]
+    assert volume["configMap"]["name"] == collector_config["metadata"]["name"]  # the hashed name is wired
+    config = of_kind(docs, "ConfigMap")["xinqing-config"]["data"]
+    assert_settings(config, f"overlay {overlay}")
+    if overlay == "dev":
+        assert all(t["spec"]["replicas"] == 1 for t in of_kind(docs, "KafkaTopic").values())
+        assert all(d["spec"]["replicas"] == 1 for d in deployments.values())
+
+
+# --- Runbook -------------------------------------------------------------------------------------
+
+def test_every_alert_has_a_runbook_section_and_the_readme_links_the_runbook(base):
+    runbook = (ROOT / "docs" / "RUNBOOK.md").read_text()
+    headings = set(re.findall(r"^#+ (\S+)", runbook, re.M))
+    rules = [r for g in of_kind(base, "PrometheusRule")["xinqing"]["spec"]["groups"] for r in g["rules"]]
+    assert rules
+    for rule in rules:
+        assert rule["alert"] in headings, f"docs/RUNBOOK.md has no section {rule['alert']}"
+        assert rule["annotations"]["runbook"] == f"docs/RUNBOOK.md#{rule['alert'].lower()}"
+    assert "docs/RUNBOOK.md" in (ROOT / "README.md").read_text()
+

@@ -1,0 +1,139 @@
+"""Metrics on the real broker: consumer lag and outbox backlog rise while a consumer or the relay is
+paused and fall after; command and GraphQL latency and event counts are recorded; all at /metrics."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from prometheus_client.parser import text_string_to_metric_families
+
+from tests.support import bearer, eventually
+
+pytestmark = __import__("pytest").mark.integration
+
+ALERTS = Path(__file__).resolve().parents[2] / "deploy" / "k8s" / "base" / "alerts.yaml"
+REGISTER = "mutation Register($input: RegisterYouthInput!) { registerYouth(input: $input) { id position } }"
+
+
+def youth(mobile: str) -> dict:
+    return {"name": "孙悟空", "gender": "MALE", "birthDate": "2000-05-05", "mobile": mobile, "district": "110101",
+            "youthType": "ONLINE_CULTURE", "subtype": "STREAMER", "consents": ["REGISTRATION"]}
+
+
+async def scrape(client) -> dict[str, list[tuple[dict, float]]]:
+    response = await client.get("/metrics")
+    assert response.status_code == 200
+    samples: dict[str, list[tuple[dict, float]]] = {}
+    for family in text_string_to_metric_families(response.text):
+        for s in family.samples:
+            samples.setdefault(s.name, []).append((s.labels, s.value))
+    return samples
+
+
+def total(samples, name: str, **labels) -> float:
+    return sum(v for found, v in samples.get(name, []) if all(found.get(k) == w for k, w in labels.items()))
+
+
+async def register_direct(registry, token, mobile: str) -> str:
+    body = {**youth(mobile), "birthDate": "2000-05-05"}
+    response = await registry.post("/youth", json=body, headers=bearer(token("registry_operator")))
+    assert response.status_code == 201, response.text
+    return response.json()["id"]
+
+
+async def test_consumer_lag_rises_while_the_projection_is_stopped_and_falls_after(gateway, registry, settings, token):
+    runner = gateway.app.state.runtime.projections["gateway.youth"]
+    group = settings.group("gateway.youth")
+    await register_direct(registry, token, "13600000001")
+    await eventually(lambda: _lag_is(gateway, group, lambda lag: lag == 0), timeout=60)
+
+    await runner.stop()
+    try:
+        for i in range(5):
+            await register_direct(registry, token, f"1360000001{i}")
+        seen: list = []
+        await eventually(lambda: _lag_is(gateway, group, lambda lag: lag >= 5, seen), timeout=60)
+        partitions = [labels for labels, _ in seen[-1]["xq_consumer_lag"] if labels["group"] == group]
+        assert len(partitions) == settings.kafka_partitions  # one series per partition
+        assert all(p["topic"] == settings.topic("xq.registry.youth") for p in partitions)
+    finally:
+        runner.start()
+    seen = []
+    await eventually(lambda: _lag_is(gateway, group, lambda lag: lag == 0, seen), timeout=60)
+    samples = seen[-1]
+    assert total(samples, "xq_projection_position", projection="gateway.youth") >= 6
+    age = total(samples, "xq_projection_event_age_seconds", projection="gateway.youth")
+    assert 0 <= age < 600
+    assert total(samples, "xq_projection_applied_total", projection="gateway.youth") >= 6
+
+
+async def _lag_is(client, group: str, check, seen: list | None = None) -> bool:
+    """The group's lag (summed over partitions) passes `check`; the scrape is kept in `seen`. A scrape
+    without lag series (Kafka did not answer the sampler in time) does not pass."""
+    samples = await scrape(client)
+    if seen is not None:
+        seen.append(samples)
+    series = [v for labels, v in samples.get("xq_consumer_lag", []) if labels.get("group") == group]
+    return bool(series) and check(sum(series))
+
+
+async def test_outbox_backlog_rises_while_the_relay_is_paused_and_drains_after(registry, settings, token):
+    relay = registry.app.state.runtime.relay
+    before = await scrape(registry)
+    appended_before = total(before, "xq_events_appended_total", event_type="xq.registry.youth.registered.v1")
+    relay.paused = True
+    try:
+        for i in range(3):
+            await register_direct(registry, token, f"1360000002{i}")
+        samples = await scrape(registry)
+        assert total(samples, "xq_outbox_backlog", service="registry") >= 3
+        assert total(samples, "xq_outbox_oldest_age_seconds", service="registry") > 0
+    finally:
+        relay.paused = False
+    await eventually(lambda: _backlog_is_zero(registry), timeout=60)
+    samples = await scrape(registry)
+    assert total(samples, "xq_events_appended_total", event_type="xq.registry.youth.registered.v1") \
+        == appended_before + 3
+    assert total(samples, "xq_events_published_total", service="registry") >= 3
+    assert total(samples, "xq_kafka_up", service="registry") == 1
+    assert total(samples, "xq_command_duration_seconds_count", service="registry", method="POST", route="/youth") >= 3
+
+
+async def _backlog_is_zero(client) -> bool:
+    samples = await scrape(client)
+    return total(samples, "xq_outbox_backlog", service="registry") == 0
+
+
+async def test_graphql_latency_per_operation_and_error_codes_are_counted(gateway, token):
+    before = await scrape(gateway)
+    ok = await gateway.post("/graphql", json={"query": REGISTER, "variables": {"input": youth("13600000031")}},
+                            headers=bearer(token("registry_operator")))
+    assert "errors" not in ok.json()
+    bad = await gateway.post("/graphql", json={"query": REGISTER, "variables": {"input": youth("123")}},
+                             headers=bearer(token("registry_operator")))
+    assert bad.json()["errors"][0]["extensions"]["code"] == "VALIDATION"
+    after = await scrape(gateway)
+    name = "xq_graphql_duration_seconds_count"
+    for outcome in ("ok", "error"):
+        assert total(after, name, operation="Register", type="mutation", outcome=outcome) \
+            == total(before, name, operation="Register", type="mutation", outcome=outcome) + 1
+    assert total(after, "xq_command_duration_seconds_count", service="gateway") == 0  # GraphQL is not a command
+    errors = "xq_errors_total"
+    assert total(after, errors, component="graphql", kind="VALIDATION") \
+        == total(before, errors, component="graphql", kind="VALIDATION") + 1
+
+
+async def test_health_says_what_it_checked(gateway, registry):
+    for client in (gateway, registry):
+        assert (await client.get("/health/live")).json() == {"status": "ok"}
+        ready = await client.get("/health/ready")
+        assert ready.status_code == 200
+        assert ready.json() == {"status": "ok", "checks": {"database": "ok", "kafka": "ok"}}
+
+
+async def test_every_series_the_alerts_query_is_served(gateway, registry):
+    """deploy/k8s/base/alerts.yaml only names series that /metrics really has (run after the tests above,
+    which made every kind of measurement)."""
+    wanted = set(re.findall(r"\bxq_[a-z_]+", ALERTS.read_text()))  # noqa: ASYNC240 (a small local file)
+    served = set(await scrape(gateway)) | set(await scrape(registry))
+    assert wanted and wanted <= served, sorted(wanted - served)

@@ -1,0 +1,187 @@
+"""One trace per request: GraphQL → gateway → registry → event store → outbox → Kafka → projection,
+with every parent link right, also when Kafka was down in between; and no personal data in spans or
+logs. Spans are caught by an in-memory exporter added to the process' tracer provider."""
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import logging
+
+import httpx
+import pytest
+from opentelemetry.instrumentation.httpx import AsyncOpenTelemetryTransport
+from opentelemetry.sdk.trace import ReadableSpan
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import SpanKind, StatusCode
+
+from chassis.tracing import setup_tracing
+from gateway.app import create_app as create_gateway
+from gateway.clients import ServiceClient
+from tests.support import bearer, eventually, running
+
+pytestmark = pytest.mark.integration
+
+REGISTER = "mutation Register($input: RegisterYouthInput!) { registerYouth(input: $input) { id version position } }"
+
+
+@pytest.fixture(scope="module")
+def spans():
+    exporter = InMemorySpanExporter()
+    setup_tracing("tests", extra_processors=[SimpleSpanProcessor(exporter)])
+    yield exporter
+    exporter.shutdown()  # the provider is the process'; later modules' spans are not kept
+
+
+class SeparateProcessTransport(httpx.ASGITransport):
+    """Calls the in-process registry in a fresh context, as another process would be called: the
+    trace can only continue through the `traceparent` header."""
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        call = super().handle_async_request(request)
+        return await asyncio.create_task(call, context=contextvars.Context())
+
+
+@pytest.fixture(scope="module")
+async def gateway(settings, registry, spans):
+    """The gateway forwarding to the in-process registry through a traced transport (in production the
+    httpx instrumentation traces the real transport the same way)."""
+    async with running(create_gateway(settings)) as client:
+        rt = client.app.state.runtime
+        transport = AsyncOpenTelemetryTransport(SeparateProcessTransport(app=registry.app))
+        rt.extras["registry"] = ServiceClient("registry", "http://registry", transport=transport)
+        yield client
+
+
+def youth(mobile: str, name: str = "赵铁柱", birth: str = "1999-07-21") -> dict:
+    return {"name": name, "gender": "MALE", "birthDate": birth, "mobile": mobile, "district": "110108",
+            "youthType": "NEW_BUSINESS", "subtype": "COURIER", "consents": ["REGISTRATION"]}
+
+
+async def register(gateway, token, data: dict) -> str:
+    response = await gateway.post("/graphql", json={"query": REGISTER, "variables": {"input": data}},
+                                  headers=bearer(token("registry_operator")))
+    body = response.json()
+    assert "errors" not in body, body
+    return body["data"]["registerYouth"]["id"]
+
+
+def find(spans: list[ReadableSpan], predicate, what: str) -> ReadableSpan:
+    found = [s for s in spans if predicate(s)]
+    assert found, f"no {what} among {sorted({(s.name, str(s.kind)) for s in spans})}"
+    return found[0]
+
+
+async def trace_of_projection(exporter: InMemorySpanExporter, stream: str, timeout: float = 60) -> list[ReadableSpan]:
+    """Every span of the trace that ends in the projection of `stream` (waits for that span)."""
+    async def projected() -> bool:
+        return any(s.name.startswith("project ") and s.attributes.get("xq.stream") == stream
+                   for s in exporter.get_finished_spans())
+    await eventually(projected, timeout=timeout)
+    done = exporter.get_finished_spans()
+    project = next(s for s in done if s.name.startswith("project ") and s.attributes.get("xq.stream") == stream)
+    return [s for s in done if s.context.trace_id == project.context.trace_id]
+
+
+def parent_of(span: ReadableSpan, spans: list[ReadableSpan]) -> ReadableSpan | None:
+    return next((s for s in spans if span.parent and s.context.span_id == span.parent.span_id), None)
+
+
+def is_under(span: ReadableSpan, ancestor: ReadableSpan, spans: list[ReadableSpan]) -> bool:
+    while span is not None:
+        if span.context.span_id == ancestor.context.span_id:
+            return True
+        span = parent_of(span, spans)
+    return False
+
+
+def assert_write_path(trace: list[ReadableSpan], stream: str) -> tuple[ReadableSpan, ReadableSpan, ReadableSpan]:
+    """registry HTTP server → eventstore.append (+ its INSERT) → publish → project (+ its INSERT)."""
+    server = find(trace, lambda s: s.kind == SpanKind.SERVER and s.name == "POST /youth", "registry server span")
+    append = find(trace, lambda s: s.name == "eventstore.append" and s.attributes.get("xq.stream") == stream,
+                  "eventstore.append span")
+    assert is_under(append, server, trace)
+    find(trace, lambda s: s.kind == SpanKind.CLIENT and s.attributes.get("db.system") == "postgresql"
+         and "INSERT INTO events" in s.attributes.get("db.statement", "") and is_under(s, append, trace),
+         "event INSERT under the append")
+    publish = find(trace, lambda s: s.kind == SpanKind.PRODUCER and s.attributes.get("xq.stream") == stream
+                   and s.status.status_code != StatusCode.ERROR, "acknowledged publish span")
+    assert publish.parent.span_id == append.context.span_id, "publish must continue from the append"
+    project = find(trace, lambda s: s.kind == SpanKind.CONSUMER and s.attributes.get("xq.stream") == stream,
+                   "projection span")
+    assert project.parent.span_id == publish.context.span_id, "the projection must continue from the publish"
+    assert project.attributes["messaging.consumer.group.name"].endswith("gateway.youth")
+    find(trace, lambda s: "INSERT INTO youth " in s.attributes.get("db.statement", "")
+         and s.parent and s.parent.span_id == project.context.span_id, "projection write under the projection span")
+    return server, append, publish
+
+
+async def test_one_trace_from_the_graphql_request_to_the_projection_write(gateway, spans, token):
+    spans.clear()
+    youth_id = await register(gateway, token, youth("13700000001"))
+    stream = f"youth-{youth_id}"
+    trace = await trace_of_projection(spans, stream)
+
+    root = find(trace, lambda s: s.kind == SpanKind.SERVER and s.name == "POST /graphql", "gateway server span")
+    assert root.parent is None, "the gateway's HTTP span starts the trace"
+    operation = find(trace, lambda s: s.name == "graphql mutation Register", "GraphQL operation span")
+    assert operation.parent.span_id == root.context.span_id
+    resolver = find(trace, lambda s: s.name == "graphql.resolve Mutation.registerYouth", "resolver span")
+    assert resolver.parent.span_id == operation.context.span_id
+    forward = find(trace, lambda s: s.kind == SpanKind.CLIENT and s.name == "POST", "gateway → registry HTTP client span")
+    assert forward.parent.span_id == resolver.context.span_id
+    server, _, _ = assert_write_path(trace, stream)
+    assert server.parent.span_id == forward.context.span_id, "the registry continues the gateway's trace"
+    assert len({s.context.trace_id for s in trace}) == 1
+
+
+async def test_the_trace_survives_a_kafka_outage(gateway, registry, spans, token, infra):
+    if not infra.can_inject_faults:
+        pytest.fail("fault injection needs the project's launcher (XQ_TEST_EXTERNAL/containers cannot kill the broker)")
+    spans.clear()
+    await infra.kill("kafka")
+    try:
+        youth_id = await register(gateway, token, youth("13700000002"))  # accepted: the outbox keeps it
+        ready = await registry.get("/health/ready")  # degraded, not unready: commands still succeed
+        assert ready.status_code == 200 and ready.json()["status"] == "degraded"
+        assert ready.json()["checks"]["database"] == "ok"
+        assert ready.json()["checks"]["kafka"].startswith("unavailable")
+    finally:
+        await infra.start("kafka")
+    stream = f"youth-{youth_id}"
+    trace = await trace_of_projection(spans, stream, timeout=120)
+    root = find(trace, lambda s: s.kind == SpanKind.SERVER and s.name == "POST /graphql", "gateway server span")
+    server, append, publish = assert_write_path(trace, stream)
+    assert is_under(server, root, trace)
+    assert publish.start_time > append.end_time  # published after the outage, still in the request's trace
+
+
+async def test_no_personal_data_in_spans_or_logs(gateway, spans, token):
+    name, mobile, birth = "钱多多", "13700000003", "1998-02-14"
+    records: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    keep = Keep(level=logging.DEBUG)
+    root_logger = logging.getLogger()
+    root_logger.addHandler(keep)
+    try:
+        spans.clear()
+        youth_id = await register(gateway, token, youth(mobile, name=name, birth=birth))
+        trace = await trace_of_projection(spans, f"youth-{youth_id}")
+        # a failed registration too: validation errors must not echo the input into spans either
+        bad = await gateway.post("/graphql", json={"query": REGISTER, "variables": {"input": youth("123", name=name)}},
+                                 headers=bearer(token("registry_operator")))
+        assert bad.json()["errors"][0]["extensions"]["code"] == "VALIDATION"
+    finally:
+        root_logger.removeHandler(keep)
+    assert len(trace) > 10
+    exported = " ".join(
+        f"{s.name} {dict(s.attributes)} {[(e.name, dict(e.attributes)) for e in s.events]}"
+        for s in spans.get_finished_spans())
+    logged = " ".join(f"{r.getMessage()} {r.__dict__}" for r in records)
+    for secret in (name, mobile, birth, "+86" + mobile):
+        assert secret not in exported, f"{secret!r} in a span"
+        assert secret not in logged, f"{secret!r} in a log record"
