@@ -101,3 +101,38 @@ class EventStore:
                 Envelope(**{**e.__dict__, "global_position": p["global_position"]})
                 for e, p in zip(envelopes, positions)
             ]
+
+    async def append_new_streams(self, conn: asyncpg.Connection, streams: list[tuple[str, list[Any]]], *,
+                                 sealer: Sealer | None = None, correlation_id: str | None = None) -> int:
+        """Bulk path (imports): start many new streams with one INSERT; any of them already existing is a
+        VersionConflict for the whole call (the caller's transaction rolls back). Returns events written."""
+        sealer = sealer or self.sealer
+        traceparent = current_traceparent()
+        now = datetime.now(UTC)
+        rows = []
+        for stream_id, events in streams:
+            for version, event in enumerate(events, start=1):
+                event_type, public, private = self.codec.encode(event)
+                sealed = await sealer.seal(conn, stream_id, private) if private is not None else None
+                env = Envelope(id=uuid.uuid4(), type=event_type, source=self.source, subject=stream_id,
+                               stream_version=version, time=now, data=public, traceparent=traceparent,
+                               correlation_id=correlation_id)
+                rows.append((env.id, stream_id, version, event_type, public, sealed, env.metadata(), now))
+        if not rows:
+            return 0
+        with tracer.start_as_current_span("eventstore.append_new_streams", attributes={"xq.events": len(rows)}):
+            try:
+                async with conn.transaction():
+                    positions = await conn.fetch(
+                        """INSERT INTO events (event_id, stream_id, version, event_type, data, sealed, metadata,
+                                                recorded_at)
+                           SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::jsonb[],
+                                                $6::bytea[], $7::jsonb[], $8::timestamptz[])
+                           RETURNING global_position""",
+                        *map(list, zip(*rows)))
+            except asyncpg.UniqueViolationError:
+                raise VersionConflict("(bulk)", 0, 1) from None
+            await conn.execute("INSERT INTO outbox (global_position, topic) SELECT unnest($1::bigint[]), $2",
+                               sorted(p["global_position"] for p in positions), self.topic)
+            await conn.execute("SELECT pg_notify($1, '')", OUTBOX_CHANNEL)
+            return len(rows)

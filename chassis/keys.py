@@ -66,3 +66,15 @@ def jwt_public_key(settings: Settings) -> bytes:
 
 def jwt_private_key(settings: Settings) -> bytes:
     return (settings.jwt_private_key_file or settings.keys_dir / "jwt-private.pem").read_bytes()
+
+
+def retired_master_keys(settings: Settings) -> dict[str, bytes]:
+    """XQ_MASTER_KEYS_RETIRED='k0=<base64>,...': keys that only unwrap, until `rewrap` has moved everyone."""
+    out = {}
+    for item in filter(None, (settings.master_keys_retired or "").split(",")):
+        key_id, _, value = item.strip().partition("=")
+        raw = base64.b64decode(value)
+        if not key_id or len(raw) != 32:
+            raise RuntimeError("XQ_MASTER_KEYS_RETIRED must look like 'k0=<base64 of 32 bytes>,...'")
+        out[key_id] = raw
+    return out

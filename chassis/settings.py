@@ -63,6 +63,8 @@ class Settings(BaseSettings):
     jwt_jwks_url: str | None = Field(None, description="JWKS URL of the production identity provider")
     master_key: str | None = Field(None, description="base64 256-bit master key that wraps per-person keys")
     master_key_id: str = Field("k1", description="id of the current master key (for rotation)")
+    master_keys_retired: str | None = Field(None, description="retired master keys that still unwrap old person "
+                                                              "keys until rotated: 'k0=<base64>,k00=<base64>'")
     blind_index_key: str | None = Field(None, description="base64 key of the blind index (keyed hashes)")
     partner_key: str | None = Field(None, description="base64 secret from which each agency's pseudonym key is derived")
 

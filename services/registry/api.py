@@ -1,28 +1,40 @@
-"""Registry HTTP API (FastAPI). Field names are camelCase, as in the GraphQL schema."""
+"""Registry HTTP API, commands (FastAPI). Field names are camelCase, as in the GraphQL schema.
+
+Every change is audited (who, which person, which fields, purpose); values never enter the audit.
+Identifiers (mobile, ID number) travel only in request bodies, never in URLs (URLs reach logs and spans).
+"""
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
-from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import Field
 
 from chassis.auth import Principal
-from chassis.commands import accepted, execute, transaction
-from chassis.errors import Duplicate, NotFound
+from chassis.commands import transaction
+from chassis.errors import RuleViolated
 from chassis.http import Accepted, ApiModel
 from chassis.service import Runtime, caller, runtime
 
-from . import domain
-from .domain import Gender
+from . import domain, views, workflow
+from .domain import Channel, Education, EmployerKind, Gender, Need
+from .workflow import OPERATORS, today
 
-BEIJING = ZoneInfo("Asia/Shanghai")
 router = APIRouter(prefix="/youth", tags=["youth"])
-OPERATORS = ("admin", "registry_operator")
+PURPOSE = Query(None, max_length=100, description="用途（记入审计），如 “受理本人查询”")
 
 
-class RegisterYouthRequest(ApiModel):
+class ProfileFields(ApiModel):
+    id_number: str | None = Field(None, description="身份证号（GB 11643-1999），可选")
+    wechat: str | None = None
+    employer: str | None = Field(None, description="工作单位 / 平台")
+    employer_kind: EmployerKind | None = None
+    education: Education | None = None
+    needs: list[Need] = Field(default_factory=list, max_length=10)
+
+
+class RegisterYouthRequest(ProfileFields):
     name: str = Field(description="姓名")
     gender: Gender
     birth_date: date
@@ -32,63 +44,139 @@ class RegisterYouthRequest(ApiModel):
     subtype: str
     consents: list[str] = Field(default_factory=list, max_length=20,
                                 description="purposes consented to; REGISTRATION is required")
+    notice_version: str = Field("v1", description="告知书版本")
+    channel: Channel = Channel.IN_PERSON
+
+    def command(self, youth_id: str, on: date) -> domain.RegisterYouth:
+        return domain.RegisterYouth(
+            youth_id=youth_id, name=self.name, gender=self.gender, birth_date=self.birth_date, mobile=self.mobile,
+            district=self.district, youth_type=self.youth_type, subtype=self.subtype, consents=tuple(self.consents),
+            today=on, id_number=self.id_number, wechat=self.wechat, employer=self.employer,
+            employer_kind=self.employer_kind, education=self.education, needs=tuple(self.needs),
+            notice_version=self.notice_version, channel=self.channel)
 
 
-class YouthProfile(BaseModel):
-    id: str
-    district: str
-    youthType: str
-    subtype: str
-    isMinor: bool
-    registeredOn: date
-    consents: list[str]
-    version: int
-    name: str | None = None
-    gender: str | None = None
-    birthDate: date | None = None
+class UpdateProfileRequest(ApiModel):
+    """Only the fields present are changed (null clears an optional one)."""
     mobile: str | None = None
+    wechat: str | None = None
+    district: str | None = None
+    employer: str | None = None
+    employer_kind: EmployerKind | None = None
+    youth_type: str | None = None
+    subtype: str | None = None
+    needs: list[Need] | None = Field(None, max_length=10)
+    education: Education | None = None
+    expected_version: int | None = Field(None, description="乐观并发：上次读到的版本")
 
 
-def today() -> date:
-    return datetime.now(BEIJING).date()
+class ConsentRequest(ApiModel):
+    purpose: str = Field(description="REGISTRATION | SERVICE_RECORDS | SHARE_WITH_AGENCY:<HRSS|JUSTICE|UNION|WOMEN|GOVSERVICE>")
+    notice_version: str = "v1"
+    channel: Channel = Channel.IN_PERSON
+
+
+class WithdrawRequest(ApiModel):
+    purpose: str
+
+
+class MergeRequest(ApiModel):
+    youth_id: uuid.UUID
+    other_youth_id: uuid.UUID
+
+
+def _parts(request: Request) -> tuple[Runtime, object, object]:
+    rt: Runtime = runtime(request)
+    return rt, rt.extras["store"], rt.extras["vault"]
 
 
 @router.post("", status_code=201, response_model=Accepted, summary="登记青年 (RegisterYouth)")
-async def register_youth(body: RegisterYouthRequest, request: Request, who: Principal = Depends(caller)):
+async def register_youth(body: RegisterYouthRequest, request: Request, who: Principal = Depends(caller),
+                         purpose: str | None = PURPOSE):
     who.require(*OPERATORS)
     who.require_district(body.district)
-    rt: Runtime = runtime(request)
+    rt, store, vault = _parts(request)
     youth_id = str(uuid.uuid4())
-    command = domain.RegisterYouth(youth_id=youth_id, name=body.name, gender=body.gender,
-                                   birth_date=body.birth_date, mobile=body.mobile, district=body.district,
-                                   youth_type=body.youth_type, subtype=body.subtype,
-                                   consents=tuple(body.consents), today=today())
+    command = body.command(youth_id, today())
     domain.validate_registration(command)  # before touching the database: bad input stores nothing
-    vault = rt.extras["vault"]
     async with transaction(rt.pool) as conn:
-        digest = vault.blind_index("mobile", domain.normalize_mobile(body.mobile))
-        existing = await conn.fetchval(
-            "INSERT INTO youth_identifiers (kind, digest, youth_id) VALUES ('mobile', $1, $2) "
-            "ON CONFLICT (kind, digest) DO UPDATE SET kind = youth_identifiers.kind "
-            "RETURNING youth_id", digest, youth_id)
-        if existing != youth_id:
-            raise Duplicate("该手机号已登记，请勿重复登记。", existing_id=existing)
-        envelopes = await execute(conn, rt.extras["store"], domain.youth, domain.stream_id(youth_id), command)
-    return accepted(envelopes, youth_id)
+        outcome = await workflow.run(conn, store, vault, youth_id, command, who=who)
+        fields = [domain.CAMEL[k] for k in outcome.state.profile]
+        await views.record_audit(conn, who, "REGISTER", youth_id, fields, purpose or "登记")
+    return outcome.accepted()
 
 
-@router.get("/{youth_id}", response_model=YouthProfile, summary="查看青年档案（含个人信息）")
-async def get_youth(youth_id: uuid.UUID, request: Request, who: Principal = Depends(caller)):
+@router.patch("/{youth_id}", response_model=Accepted, summary="更新资料（联系方式、区、单位、细分类型、需求）")
+async def update_profile(youth_id: uuid.UUID, body: UpdateProfileRequest, request: Request,
+                         who: Principal = Depends(caller), purpose: str | None = PURPOSE):
     who.require(*OPERATORS)
-    rt: Runtime = runtime(request)
+    rt, store, vault = _parts(request)
+    changes = {k: v for k, v in body.model_dump(exclude_unset=True).items() if k != "expected_version"}
+    return await _command(rt, who, str(youth_id), domain.UpdateProfile(changes), "UPDATE",
+                          purpose or "更新资料", expected_version=body.expected_version)
+
+
+@router.post("/{youth_id}/consents", response_model=Accepted, summary="取得同意（按用途）")
+async def give_consent(youth_id: uuid.UUID, body: ConsentRequest, request: Request,
+                       who: Principal = Depends(caller), purpose: str | None = PURPOSE):
+    who.require(*OPERATORS)
+    rt, _, _ = _parts(request)
+    command = domain.GiveConsent(body.purpose, body.notice_version, body.channel, today())
+    return await _command(rt, who, str(youth_id), command, "CONSENT_GIVE", purpose or "同意管理")
+
+
+@router.post("/{youth_id}/consents/withdraw", response_model=Accepted,
+             summary="撤回同意；撤回“登记”同意即停用该记录")
+async def withdraw_consent(youth_id: uuid.UUID, body: WithdrawRequest, request: Request,
+                           who: Principal = Depends(caller), purpose: str | None = PURPOSE):
+    who.require(*OPERATORS)
+    rt, _, _ = _parts(request)
+    return await _command(rt, who, str(youth_id), domain.WithdrawConsent(body.purpose, today()), "CONSENT_WITHDRAW",
+                          purpose or "同意管理")
+
+
+@router.post("/{youth_id}/erase", response_model=Accepted, summary="删除个人信息（PIPL 第 47 条，加密销毁）")
+async def erase_youth(youth_id: uuid.UUID, request: Request, who: Principal = Depends(caller),
+                      purpose: str | None = PURPOSE):
+    who.require(*OPERATORS)
+    rt, store, vault = _parts(request)
     async with transaction(rt.pool) as conn:
-        stream = await rt.extras["store"].load(conn, domain.stream_id(str(youth_id)))
-    state = domain.youth.fold(stream.events)
-    if not state.exists:
-        raise NotFound("未找到该青年。")
-    who.require_district(state.district)
-    p = state.profile
-    return YouthProfile(id=state.youth_id, district=state.district, youthType=state.youth_type,
-                        subtype=state.subtype, isMinor=state.is_minor, registeredOn=state.registered_on,
-                        consents=list(state.consents), version=stream.version, name=p.get("name"),
-                        gender=p.get("gender"), birthDate=p.get("birth_date"), mobile=p.get("mobile"))
+        outcome = await workflow.run(conn, store, vault, str(youth_id), domain.EraseYouth(today()), who=who)
+        await vault.shred(conn, domain.stream_id(str(youth_id)))  # crypto-shredding: every sealed copy is gone
+        await views.record_audit(conn, who, "ERASE", str(youth_id), ["*"], purpose or "本人申请删除")
+    return outcome.accepted()
+
+
+merge_router = APIRouter(tags=["youth"])
+
+
+@merge_router.post("/youth:merge", response_model=Accepted,
+                   summary="合并重复记录：较早登记的记录保留，另一条记录合并进去")
+async def merge_youth(body: MergeRequest, request: Request, who: Principal = Depends(caller),
+                      purpose: str | None = PURPOSE):
+    who.require(*OPERATORS)
+    rt, store, vault = _parts(request)
+    a, b = str(body.youth_id), str(body.other_youth_id)
+    if a == b:
+        raise RuleViolated("不能把记录合并到它自己。", rule="merge_self")
+    async with transaction(rt.pool) as conn:
+        first = await conn.fetchval("SELECT stream_id FROM events WHERE stream_id = ANY($1::text[]) AND version = 1 "
+                                    "ORDER BY global_position LIMIT 1", [domain.stream_id(a), domain.stream_id(b)])
+        survivor, gone = (a, b) if first == domain.stream_id(a) else (b, a)
+        kept, _ = await workflow.load_existing(conn, store, survivor, who)
+        outcome = await workflow.run(conn, store, vault, gone, domain.MergeInto(survivor, kept.status), who=who)
+        await views.record_audit(conn, who, "MERGE", [gone, survivor], [], purpose or "合并重复记录")
+    return outcome.accepted()
+
+
+async def _command(rt: Runtime, who: Principal, youth_id: str, command, action: str, purpose: str,
+                   expected_version: int | None = None) -> dict:
+    async with transaction(rt.pool) as conn:
+        outcome = await workflow.run(conn, rt.extras["store"], rt.extras["vault"], youth_id, command,
+                                     expected_version=expected_version, who=who)
+        fields = [f for e in outcome.envelopes for f in e.data.get("changed", [])] or \
+            ([outcome.envelopes[0].data.get("purpose")] if outcome.envelopes else [])
+        if outcome.envelopes:
+            await views.record_audit(conn, who, action, youth_id, [f for f in fields if f], purpose)
+    return outcome.accepted()
+

@@ -7,11 +7,11 @@ from fastapi import FastAPI
 
 from chassis.eventstore import EventStore
 from chassis.kafka import TopicSpec
-from chassis.keys import blind_index_key, master_key
+from chassis.keys import blind_index_key, master_key, retired_master_keys
 from chassis.service import Runtime, build_service_app
 from chassis.settings import Settings, get_settings
 
-from . import api, domain
+from . import api, bulk, domain, keys_api, queries
 from .vault import Vault
 
 TOPIC = "xq.registry.youth"
@@ -19,7 +19,8 @@ TOPIC = "xq.registry.youth"
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    vault = Vault(master_key(settings), settings.master_key_id, blind_index_key(settings))
+    vault = Vault(master_key(settings), settings.master_key_id, blind_index_key(settings),
+                  retired=retired_master_keys(settings))
 
     def wire(rt: Runtime) -> None:
         rt.extras["vault"] = vault
@@ -28,5 +29,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = build_service_app(name="registry", title="xinqing registry", settings=settings,
                             migrations=Path(__file__).parent / "migrations",
                             topics=[TopicSpec(settings.topic(TOPIC), settings.kafka_partitions)], on_startup=wire)
-    app.include_router(api.router)
+    for router in (bulk.router, api.merge_router, queries.router, api.router, keys_api.router):
+        app.include_router(router)
     return app

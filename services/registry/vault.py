@@ -1,10 +1,11 @@
 """Per-person encryption (crypto-shredding) and the blind index.
 
 Each person has a random 256-bit data key; personal fields are sealed with it (AES-256-GCM, the
-stream id as associated data). The data key is stored wrapped by the master key, with the master
-key's id so the master key can rotate. Erasure deletes the wrapped key: every sealed field of that
-person, wherever a copy lies, becomes unreadable. The blind index is an HMAC of a normalised
-identifier, so duplicates are found without decrypting anyone.
+stream id as associated data). The data key is stored wrapped by a master key, with that master
+key's id: the current master key wraps new keys, retired master keys (settings) still unwrap old
+ones, and `rewrap` moves every person key to the current master key (rotation). Erasure deletes the
+wrapped key: every sealed field of that person, wherever a copy lies, becomes unreadable. The blind
+index is an HMAC of a normalised identifier, so duplicates are found without decrypting anyone.
 """
 from __future__ import annotations
 
@@ -19,13 +20,25 @@ FORMAT = b"\x01"  # sealed blob: version byte, 12-byte nonce, ciphertext+tag
 
 
 class Vault:
-    def __init__(self, master_key: bytes, master_key_id: str, blind_key: bytes):
-        self.master = AESGCM(master_key)
+    def __init__(self, master_key: bytes, master_key_id: str, blind_key: bytes,
+                 retired: dict[str, bytes] | None = None):
         self.master_key_id = master_key_id
+        self.masters = {**{k: AESGCM(v) for k, v in (retired or {}).items()}, master_key_id: AESGCM(master_key)}
+        self.master = self.masters[master_key_id]
         self.blind_key = blind_key
 
     def blind_index(self, kind: str, value: str) -> bytes:
         return hmac.new(self.blind_key, f"{kind}:{value}".encode(), hashlib.sha256).digest()
+
+    def wrap(self, subject: str, key: bytes) -> bytes:
+        nonce = os.urandom(12)
+        return nonce + self.master.encrypt(nonce, key, subject.encode())
+
+    def unwrap(self, subject: str, key_id: str, wrapped: bytes) -> bytes:
+        master = self.masters.get(key_id)
+        if master is None:
+            raise RuntimeError(f"person key wrapped by unknown master key {key_id}; configure it as retired")
+        return master.decrypt(wrapped[:12], wrapped[12:], subject.encode())
 
     async def _data_key(self, conn: asyncpg.Connection, subject: str, *, create: bool) -> bytes | None:
         row = await conn.fetchrow("SELECT key_id, wrapped FROM person_keys WHERE subject = $1", subject)
@@ -33,29 +46,78 @@ class Vault:
             if not create:
                 return None
             key = AESGCM.generate_key(256)
-            nonce = os.urandom(12)
-            wrapped = nonce + self.master.encrypt(nonce, key, subject.encode())
             inserted = await conn.fetchval(
                 "INSERT INTO person_keys (subject, key_id, wrapped) VALUES ($1, $2, $3) "
-                "ON CONFLICT (subject) DO NOTHING RETURNING subject", subject, self.master_key_id, wrapped)
+                "ON CONFLICT (subject) DO NOTHING RETURNING subject", subject, self.master_key_id,
+                self.wrap(subject, key))
             if inserted is None:  # a concurrent registration of the same id created it first
                 return await self._data_key(conn, subject, create=False)
             return key
-        if row["key_id"] != self.master_key_id:
-            raise RuntimeError(f"person key wrapped by master key {row['key_id']}; rotate keys first")
-        wrapped = row["wrapped"]
-        return self.master.decrypt(wrapped[:12], wrapped[12:], subject.encode())
+        return self.unwrap(subject, row["key_id"], row["wrapped"])
+
+    async def data_key(self, conn: asyncpg.Connection, subject: str) -> bytes | None:
+        """The person's key, or None once shredded."""
+        return await self._data_key(conn, subject, create=False)
 
     async def seal(self, conn: asyncpg.Connection, subject: str, plaintext: bytes) -> bytes:
-        key = await self._data_key(conn, subject, create=True)
-        nonce = os.urandom(12)
-        return FORMAT + nonce + AESGCM(key).encrypt(nonce, plaintext, subject.encode())
+        return seal_with(await self._data_key(conn, subject, create=True), subject, plaintext)
 
     async def unseal(self, conn: asyncpg.Connection, subject: str, sealed: bytes) -> bytes | None:
         key = await self._data_key(conn, subject, create=False)
         if key is None:
             return None  # shredded
-        return AESGCM(key).decrypt(sealed[1:13], sealed[13:], subject.encode())
+        return unseal_with(key, subject, sealed)
 
     async def shred(self, conn: asyncpg.Connection, subject: str) -> bool:
         return await conn.fetchval("DELETE FROM person_keys WHERE subject = $1 RETURNING true", subject) or False
+
+    def batch(self) -> BatchSealer:
+        return BatchSealer(self)
+
+    async def rewrap(self, conn: asyncpg.Connection, batch_size: int = 1000) -> int:
+        """Key rotation: re-wrap every person key still under a retired master key (resumable)."""
+        done = 0
+        while True:
+            async with conn.transaction():
+                rows = await conn.fetch("SELECT subject, key_id, wrapped FROM person_keys WHERE key_id <> $1 "
+                                        "LIMIT $2 FOR UPDATE SKIP LOCKED", self.master_key_id, batch_size)
+                if not rows:
+                    return done
+                await conn.executemany(
+                    "UPDATE person_keys SET key_id = $2, wrapped = $3 WHERE subject = $1",
+                    [(r["subject"], self.master_key_id,
+                      self.wrap(r["subject"], self.unwrap(r["subject"], r["key_id"], r["wrapped"]))) for r in rows])
+                done += len(rows)
+
+
+def seal_with(key: bytes, subject: str, plaintext: bytes) -> bytes:
+    nonce = os.urandom(12)
+    return FORMAT + nonce + AESGCM(key).encrypt(nonce, plaintext, subject.encode())
+
+
+def unseal_with(key: bytes, subject: str, sealed: bytes) -> bytes:
+    return AESGCM(key).decrypt(sealed[1:13], sealed[13:], subject.encode())
+
+
+class BatchSealer:
+    """Seals for many *new* people at once (bulk import): keys are made in memory and written with one
+    statement by `flush`, in the same transaction as the events."""
+
+    def __init__(self, vault: Vault):
+        self.vault = vault
+        self.keys: dict[str, bytes] = {}
+
+    async def seal(self, conn, subject: str, plaintext: bytes) -> bytes:
+        key = self.keys.get(subject)
+        if key is None:
+            key = self.keys[subject] = AESGCM.generate_key(256)
+        return seal_with(key, subject, plaintext)
+
+    async def unseal(self, conn, subject: str, sealed: bytes) -> bytes | None:
+        return unseal_with(self.keys[subject], subject, sealed)
+
+    async def flush(self, conn: asyncpg.Connection) -> None:
+        subjects = list(self.keys)
+        await conn.execute(
+            "INSERT INTO person_keys (subject, key_id, wrapped) SELECT * FROM unnest($1::text[], $2::text[], $3::bytea[])",
+            subjects, [self.vault.master_key_id] * len(subjects), [self.vault.wrap(s, self.keys[s]) for s in subjects])

@@ -1,0 +1,20 @@
+"""Master-key rotation: re-wrap every person key under the current master key (admin only)."""
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+
+from chassis.auth import Principal
+from chassis.service import Runtime, caller, runtime
+
+router = APIRouter(tags=["keys"])
+
+
+@router.post("/admin/keys:rewrap", summary="主密钥轮换：用当前主密钥重新封装所有个人数据密钥")
+async def rewrap(request: Request, who: Principal = Depends(caller)) -> dict:
+    who.require("admin")
+    rt: Runtime = runtime(request)
+    vault = rt.extras["vault"]
+    async with rt.pool.acquire() as conn:
+        done = await vault.rewrap(conn)
+        remaining = await conn.fetchval("SELECT count(*) FROM person_keys WHERE key_id <> $1", vault.master_key_id)
+    return {"rewrapped": done, "remaining": remaining, "keyId": vault.master_key_id}

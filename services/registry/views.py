@@ -1,0 +1,109 @@
+"""The registry's query table (`youth_index`) and audit trail.
+
+The index is written in the same transaction as the events that change it, so operators always read
+their own writes. Personal values appear only sealed (`card`, with the person's key) or as blind-index
+digests; the employer is searchable through a digest of its normalised name (docs/REGISTRY.md).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import asyncpg
+import orjson
+from opentelemetry import trace
+
+from chassis.auth import Principal
+
+from .domain import Status, YouthState
+from .identity import AGE_BANDS, normalize_employer
+from .vault import Vault
+
+CARD_FIELDS = ("name", "gender", "mobile", "id_number")
+
+
+async def save_index(conn: asyncpg.Connection, vault: Vault, subject: str, state: YouthState) -> None:
+    """Write the row for `state` (delete it once the person is merged away or erased)."""
+    if state.status in (Status.MERGED, Status.ERASED):
+        await conn.execute("DELETE FROM youth_index WHERE youth_id = $1", state.youth_id)
+        return
+    card = {k: state.profile.get(k) for k in CARD_FIELDS if state.profile.get(k) is not None}
+    sealed = await vault.seal(conn, subject, orjson.dumps(card)) if card else None
+    employer = state.profile.get("employer")
+    birth = state.profile.get("birth_date")
+    await conn.execute(
+        """INSERT INTO youth_index (youth_id, district, youth_type, subtype, employer_kind, employer_digest,
+                                    birth_year, registered_on, status, card)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+           ON CONFLICT (youth_id) DO UPDATE SET district = EXCLUDED.district, youth_type = EXCLUDED.youth_type,
+               subtype = EXCLUDED.subtype, employer_kind = EXCLUDED.employer_kind,
+               employer_digest = EXCLUDED.employer_digest, birth_year = EXCLUDED.birth_year,
+               status = EXCLUDED.status, card = EXCLUDED.card, updated_at = now()""",
+        state.youth_id, state.district, state.youth_type, state.subtype, state.employer_kind,
+        employer_digest(vault, employer), birth.year if birth else None, state.registered_on, state.status, sealed)
+
+
+def employer_digest(vault: Vault, employer: str | None) -> bytes | None:
+    return vault.blind_index("employer", normalize_employer(employer)) if employer else None
+
+
+@dataclass(frozen=True)
+class SearchFilter:
+    district: str | None = None
+    youth_type: str | None = None
+    subtype: str | None = None
+    employer_digest: bytes | None = None
+    age_band: str | None = None
+    registered_from: date | None = None
+    registered_to: date | None = None
+    status: str | None = None
+    youth_ids: list[str] | None = None  # from an exact lookup (blind index)
+
+
+def birth_years(age_band: str, today: date) -> tuple[int, int]:
+    """Age band by the age reached in the current calendar year (the index keeps only the birth year)."""
+    low, high = next((lo, hi) for lo, hi in AGE_BANDS if f"{lo}-{hi}" == age_band)
+    return today.year - high, today.year - low
+
+
+async def search(conn: asyncpg.Connection, f: SearchFilter, *, today: date, after: list | None,
+                 limit: int) -> list[asyncpg.Record]:
+    """Keyset pagination on (registered_on, youth_id); returns up to `limit` rows."""
+    years = birth_years(f.age_band, today) if f.age_band else (None, None)
+    after_date = date.fromisoformat(after[0]) if after else None
+    after_id = after[1] if after else None
+    return await conn.fetch(
+        """SELECT youth_id, district, youth_type, subtype, employer_kind, registered_on, status, card
+             FROM youth_index
+            WHERE ($1::text IS NULL OR district = $1) AND ($2::text IS NULL OR youth_type = $2)
+              AND ($3::text IS NULL OR subtype = $3) AND ($4::bytea IS NULL OR employer_digest = $4)
+              AND ($5::int IS NULL OR birth_year BETWEEN $5 AND $6)
+              AND ($7::date IS NULL OR registered_on >= $7) AND ($8::date IS NULL OR registered_on <= $8)
+              AND ($9::text IS NULL OR status = $9) AND ($10::text[] IS NULL OR youth_id = ANY($10))
+              AND ($11::date IS NULL OR (registered_on, youth_id) > ($11, $12))
+            ORDER BY registered_on, youth_id LIMIT $13""",
+        f.district, f.youth_type, f.subtype, f.employer_digest, years[0], years[1], f.registered_from,
+        f.registered_to, f.status, f.youth_ids, after_date, after_id, limit)
+
+
+async def record_audit(conn: asyncpg.Connection, who: Principal, action: str, youth_ids: list[str] | str | None,
+                       fields: list[str], purpose: str | None) -> None:
+    """One row per person touched. Field *names* only, never values."""
+    ids = [youth_ids] if isinstance(youth_ids, str) or youth_ids is None else list(youth_ids)
+    if not ids:
+        return
+    ctx = trace.get_current_span().get_span_context()
+    trace_id = format(ctx.trace_id, "032x") if ctx.is_valid else None
+    await conn.execute(
+        """INSERT INTO audit (actor, roles, scope, action, youth_id, fields, purpose, trace_id)
+           SELECT $1, $2, $3, $4, unnest($5::text[]), $6, $7, $8""",
+        who.subject, sorted(who.roles), who.district, action, ids, fields, purpose, trace_id)
+
+
+async def audit_entries(conn: asyncpg.Connection, *, youth_id: str | None, actor: str | None, action: str | None,
+                        after: int | None, limit: int) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        """SELECT id, at, actor, roles, scope, action, youth_id, fields, purpose, trace_id FROM audit
+            WHERE ($1::text IS NULL OR youth_id = $1) AND ($2::text IS NULL OR actor = $2)
+              AND ($3::text IS NULL OR action = $3) AND ($4::bigint IS NULL OR id < $4)
+            ORDER BY id DESC LIMIT $5""", youth_id, actor, action, after, limit)

@@ -1,0 +1,158 @@
+"""Running one command on one person: load, decide, append, then keep the blind index and the query
+table in the same transaction. Every write path of the registry goes through here."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import asyncpg
+
+from chassis.auth import Principal
+from chassis.envelope import Envelope
+from chassis.errors import Duplicate, Forbidden, NotFound, VersionConflict
+from chassis.eventstore import EventStore
+
+from . import domain, views
+from .domain import YouthState
+from .identity import mask_id_number, mask_mobile, normalize_id_number, normalize_mobile
+from .vault import Vault
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+OPERATORS = ("admin", "registry_operator")
+SCOPED_READERS = ("branch_secretary", "station_staff")
+
+
+def today() -> date:
+    return datetime.now(BEIJING).date()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    envelopes: list[Envelope]
+    state: YouthState
+    version: int
+
+    def accepted(self) -> dict:
+        subject = domain.stream_id(self.state.youth_id)
+        return {"id": self.state.youth_id, "version": self.version, "position": f"{subject}@{self.version}"}
+
+
+async def load(conn: asyncpg.Connection, store: EventStore, youth_id: str) -> tuple[YouthState, int]:
+    stream = await store.load(conn, domain.stream_id(youth_id))
+    return domain.youth.fold(stream.events), stream.version
+
+
+async def load_existing(conn, store, youth_id: str, who: Principal) -> tuple[YouthState, int]:
+    state, version = await load(conn, store, youth_id)
+    if not state.exists:
+        raise NotFound("未找到该青年。")
+    who.require_district(state.district)
+    return state, version
+
+
+async def run(conn: asyncpg.Connection, store: EventStore, vault: Vault, youth_id: str, command, *,
+              expected_version: int | None = None, who: Principal | None = None) -> Outcome:
+    subject = domain.stream_id(youth_id)
+    state, version = await load(conn, store, youth_id)
+    if not state.exists and not isinstance(command, domain.RegisterYouth):
+        raise NotFound("未找到该青年。")
+    if who is not None and state.exists:
+        who.require_district(state.district)
+    if expected_version is not None and expected_version != version:
+        raise VersionConflict(subject, expected_version, version)
+    events = domain.youth.decide(command, state)
+    if who is not None and isinstance(command, domain.UpdateProfile) and "district" in command.changes:
+        who.require_district(command.changes["district"])  # a district may not move a person out of reach
+    envelopes = await store.append(conn, subject, version, events)
+    new_state = state
+    for event in events:
+        new_state = domain.youth.evolve(new_state, event)
+    await keep_identifiers(conn, vault, state, new_state, who)
+    await views.save_index(conn, vault, subject, new_state)
+    return Outcome(envelopes, new_state, version + len(events))
+
+
+async def claim_identifier(conn, vault: Vault, kind: str, value: str, youth_id: str, who: Principal | None) -> None:
+    digest = vault.blind_index(kind, value)
+    existing = await conn.fetchval(
+        "INSERT INTO youth_identifiers (kind, digest, youth_id) VALUES ($1, $2, $3) "
+        "ON CONFLICT (kind, digest) DO UPDATE SET kind = youth_identifiers.kind RETURNING youth_id",
+        kind, digest, youth_id)
+    if existing != youth_id:
+        raise await duplicate(conn, kind, existing, who)
+
+
+async def duplicate(conn, kind: str, existing: str, who: Principal | None) -> Duplicate:
+    label = "手机号" if kind == "mobile" else "身份证号"
+    district = await conn.fetchval("SELECT district FROM youth_index WHERE youth_id = $1", existing)
+    visible = who is not None and who.has_any(*OPERATORS) and (district is None or who.sees_district(district))
+    details = {"existing_id": existing, "identifier": kind} if visible else {"identifier": kind}
+    return Duplicate(f"该{label}已登记，请勿重复登记。", **details)
+
+
+async def keep_identifiers(conn, vault: Vault, before: YouthState, after: YouthState, who) -> None:
+    youth_id = after.youth_id
+    if after.status == domain.Status.ERASED:
+        await conn.execute("DELETE FROM youth_identifiers WHERE youth_id = $1", youth_id)
+        return
+    if after.status == domain.Status.MERGED and before.status != domain.Status.MERGED:
+        await conn.execute("UPDATE youth_identifiers SET youth_id = $2 WHERE youth_id = $1", youth_id,
+                           after.merged_into)
+        return
+    for kind in ("mobile", "id_number"):
+        old, new = before.profile.get(kind), after.profile.get(kind)
+        if new != old:
+            if old is not None:
+                await conn.execute("DELETE FROM youth_identifiers WHERE kind = $1 AND digest = $2 AND youth_id = $3",
+                                   kind, vault.blind_index(kind, old), youth_id)
+            if new is not None:
+                await claim_identifier(conn, vault, kind, new, youth_id, who)
+
+
+async def lookup(conn, vault: Vault, *, mobile: str | None = None, id_number: str | None = None) -> list[str]:
+    """Exact lookup through the blind index; never decrypts anyone."""
+    digests = []
+    if mobile:
+        e164 = normalize_mobile(mobile)
+        digests.append(("mobile", vault.blind_index("mobile", e164) if e164 else b""))
+    if id_number:
+        digests.append(("id_number", vault.blind_index("id_number", normalize_id_number(id_number))))
+    ids: set[str] | None = None
+    for kind, digest in digests:
+        found = {r["youth_id"] for r in await conn.fetch(
+            "SELECT youth_id FROM youth_identifiers WHERE kind = $1 AND digest = $2", kind, digest)}
+        ids = found if ids is None else ids & found
+    return sorted(ids or ())
+
+
+def readable_fields(who: Principal, *, reveal_id: bool) -> tuple[str, ...]:
+    """Field-level access (docs/REGISTRY.md): operators see the profile (ID number masked unless revealed);
+    branch secretaries and station staff see name and masked mobile; nobody else sees persons."""
+    if who.has_any(*OPERATORS):
+        return ("name", "gender", "birth_date", "mobile", "id_number", "wechat", "employer", "education", "needs") \
+            + (("id_number_revealed",) if reveal_id else ())
+    if who.has_any(*SCOPED_READERS):
+        return ("name", "mobile_masked")
+    raise Forbidden("当前角色无权查看个人信息（只能查看汇总数据）。")
+
+
+def personal_view(profile: dict, fields: tuple[str, ...]) -> dict:
+    out = {}
+    for f in fields:
+        if f == "id_number":
+            out["idNumber"] = profile.get("id_number") if "id_number_revealed" in fields \
+                else mask_id_number(profile.get("id_number"))
+        elif f == "mobile_masked":
+            out["mobile"] = mask_mobile(profile.get("mobile"))
+        elif f != "id_number_revealed":
+            value = profile.get(f)
+            out[domain.CAMEL[f]] = value.isoformat() if isinstance(value, date) else value
+    return out
+
+
+def audited_fields(fields: tuple[str, ...]) -> list[str]:
+    names = {"id_number_revealed": "idNumber(revealed)", "mobile_masked": "mobile(masked)",
+             "id_number": "idNumber(masked)"}
+    return [names.get(f, domain.CAMEL.get(f, f)) for f in fields if not (f == "id_number" and
+                                                                        "id_number_revealed" in fields)]
