@@ -7,9 +7,20 @@ import pytest
 
 from chassis.errors import RuleViolated, ValidationFailed
 from services.registry import domain
-from services.registry.domain import (ConsentGiven, ConsentWithdrawn, EraseYouth, GiveConsent, MergeInto,
-                                      UpdateProfile, WithdrawConsent, YouthDeactivated, YouthErased, YouthMerged,
-                                      YouthProfileUpdated, youth)
+from services.registry.domain import (
+    ConsentGiven,
+    ConsentWithdrawn,
+    EraseYouth,
+    GiveConsent,
+    MergeInto,
+    UpdateProfile,
+    WithdrawConsent,
+    YouthDeactivated,
+    YouthErased,
+    YouthMerged,
+    YouthProfileUpdated,
+    youth,
+)
 from tests.unit.test_registry_domain import REGISTER
 
 TODAY = date(2026, 12, 1)

@@ -1,0 +1,117 @@
+"""Erasure (PIPL Art. 47) end to end: after `eraseYouth`, no personal field of that person can be read in
+the event store, on Kafka, in any table of the registry or the gateway, in exports, logs or spans."""
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+import asyncpg
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+from chassis.tracing import setup_tracing
+from tests.registry_support import DASHBOARD, REGISTER, YOUTH, data, gql, id_number, mobile, person, register
+from tests.support import bearer, raw_records
+
+NAME, WECHAT, EMPLOYER = "欧阳娜娜", "erase_me_wx", "删除测试文化传媒有限公司"
+
+
+class Capture(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(repr(record.__dict__) + record.getMessage())
+
+
+async def dump_database(settings, service: str) -> str:
+    """Every row of every table, as text (bytea as hex)."""
+    conn = await asyncpg.connect(settings.database_url(settings.database(service)))
+    try:
+        tables = [r["table_name"] for r in await conn.fetch(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")]
+        parts = [await conn.fetchval(f"SELECT coalesce(string_agg(t::text, E'\\n'), '') FROM {t} t") for t in tables]
+        return "\n".join(parts)
+    finally:
+        await conn.close()
+
+
+def secrets_in(text: str, secrets: list[str]) -> list[str]:
+    return [s for s in secrets if s in text or s.encode().hex() in text]
+
+
+async def test_erasure_leaves_no_readable_personal_field_anywhere(gateway, registry, settings, token):
+    spans = InMemorySpanExporter()
+    setup_tracing("test", None, [SimpleSpanProcessor(spans)])
+    logs = Capture()
+    logging.getLogger().addHandler(logs)
+    op = token("registry_operator", subject="op-erase")
+    idn = id_number(date(1996, 5, 17), "FEMALE")
+    mob = mobile()
+    try:
+        created = await register(gateway, op, name=NAME, gender="FEMALE", birthDate="1996-05-17", mobile=mob,
+                                 idNumber=idn, wechat=WECHAT, employer=EMPLOYER, district="110116")
+        yid = created["id"]
+        new_mobile = mobile()
+        await gql(gateway, f"""mutation {{ updateYouthProfile(id: "{yid}", input: {{mobile: "{new_mobile}"}}) {{
+            version }} }}""", token=op)
+        await gql(gateway, YOUTH, {"id": yid, "reveal": True}, token=op)
+        await gql(gateway, f'mutation {{ exportYouth(id: "{yid}") }}', token=op)
+        await gql(gateway, f"query {{ youths(filter: {{mobile: \"{new_mobile}\"}}) {{ nodes {{ name }} }} }}", token=op)
+        before = data(await gql(gateway, DASHBOARD, {"pos": created["position"]}, token=token("department_viewer", "110116")))
+        erase = f'mutation {{ eraseYouth(id: "{yid}", purpose: "本人申请") {{ version position }} }}'
+        erased = data(await gql(gateway, erase, token=op))["eraseYouth"]
+        after = data(await gql(gateway, DASHBOARD, {"pos": erased["position"]}, token=token("department_viewer",
+                                                                                            "110116")))
+    finally:
+        logging.getLogger().removeHandler(logs)
+    secrets = [NAME, WECHAT, EMPLOYER, idn, mob, new_mobile, "+86" + mob, "+86" + new_mobile, "1996-05-17"]
+    subject = f"youth-{yid}"
+
+    # the dashboard stops counting the person (docs/REGISTRY.md: erased people are removed from the counts)
+    assert after["dashboard"]["youth"]["total"] == before["dashboard"]["youth"]["total"] - 1
+
+    # event store: nothing in clear, and the sealed parts can no longer be opened
+    conn = await asyncpg.connect(settings.database_url(settings.database("registry")))
+    try:
+        rows = await conn.fetch("SELECT data::text AS data, sealed FROM events WHERE stream_id = $1 ORDER BY version",
+                                subject)
+        vault = registry.app.state.runtime.extras["vault"]
+        assert [await vault.unseal(conn, subject, r["sealed"]) for r in rows if r["sealed"]] == [None, None]
+        assert await conn.fetchval("SELECT count(*) FROM person_keys WHERE subject = $1", subject) == 0
+        assert await conn.fetchval("SELECT count(*) FROM youth_index WHERE youth_id = $1", yid) == 0
+        assert await conn.fetchval("SELECT count(*) FROM youth_identifiers WHERE youth_id = $1", yid) == 0
+        assert len(rows) == 3 and "erased.v1" in (await conn.fetchval(
+            "SELECT event_type FROM events WHERE stream_id = $1 AND version = 3", subject))
+    finally:
+        await conn.close()
+    assert secrets_in(await dump_database(settings, "registry"), secrets) == []
+
+    # Kafka: keys, headers and values of every record on the topic
+    records = await raw_records(settings.kafka_bootstrap, settings.topic("xq.registry.youth"), expect=3)
+    raw = b"".join((r.key or b"") + (r.value or b"") + b"".join(v for _, v in r.headers) for r in records)
+    assert [s for s in secrets if s.encode() in raw] == []
+    assert any(b"erased.v1" in b"".join(v for _, v in r.headers) for r in records)
+
+    # the gateway's read models keep nothing of the person, not even the pseudonymous id
+    gateway_dump = await dump_database(settings, "gateway")
+    assert secrets_in(gateway_dump, secrets) == [] and yid not in gateway_dump.replace(subject, "")
+
+    # reads and exports answer without personal fields
+    profile = data(await gql(gateway, YOUTH, {"id": yid, "reveal": True}, token=op))["youth"]
+    assert profile["status"] == "ERASED"
+    assert all(profile[k] is None for k in ("name", "mobile", "idNumber", "birthDate", "wechat", "employer"))
+    export = (await registry.get(f"/youth/{yid}/export", headers=bearer(op))).json()
+    assert export["status"] == "ERASED" and secrets_in(str(export), secrets) == []
+
+    # logs and spans never carried the values
+    assert secrets_in("\n".join(logs.lines), secrets) == []
+    span_text = "\n".join(repr(s.attributes) + s.name for s in spans.get_finished_spans())
+    assert span_text and secrets_in(span_text, secrets) == []
+
+    # the identifiers are free again, and erasing twice is refused
+    again = await gql(gateway, REGISTER, {"input": person(mobile=mob)}, token=op)
+    assert "errors" not in again, again
+    twice = await gql(gateway, f'mutation {{ eraseYouth(id: "{yid}") {{ version }} }}', token=op)
+    assert twice["errors"][0]["extensions"]["code"] == "RULE_VIOLATED"
