@@ -1,0 +1,107 @@
+"""Bulk import of survey sheets (CSV and XLSX) through the registry's batch endpoint, on real PostgreSQL."""
+from __future__ import annotations
+
+import csv
+from datetime import date, datetime
+
+import asyncpg
+import httpx
+from openpyxl import Workbook
+
+from tests.registry_support import id_number
+from tests.support import bearer
+from xinqing.importer import import_rows, read_rows, write_errors
+
+HEADER = ["姓名", "性别", "出生日期", "手机号", "身份证号", "区县", "细分类型", "工作单位", "需求", "同意"]
+
+
+def sheet_rows() -> tuple[list[list], dict[int, str]]:
+    """Good rows and bad ones; returns the rows and, for each bad line, the field the registry must name."""
+    good_id = id_number(date(2000, 2, 1), "FEMALE")
+    rows = [
+        ["张三", "男", "2001-03-04", "13600000001", "", "朝阳区", "外卖骑手", "美团", "社保", "是"],
+        ["李四", "女", "2000-02-01", "+86 136 0000 0002", good_id, "110108", "DESIGNER", "", "CAREER、STUDY", "是"],
+        ["王五", "男", "2001-03-04", "13600000003", "110105200103040014", "朝阳", "快递员", "顺丰", "", "是"],  # check digit
+        ["赵六", "男", f"{date.today().year - 15}-12-31", "13600000004", "", "朝阳区", "快递员", "", "", "是"],   # 15
+        ["钱七", "女", "1999-09-09", "1360000", "", "海淀区", "主播", "", "", "是"],                            # mobile
+        ["孙八", "女", "1999-09-09", "13600000006", "", "海淀区", "主播", "", "", "否"],                         # consent
+        ["周九", "男", "1998-01-01", "13600000001", "", "丰台区", "网约车司机", "", "", "是"],                   # dup of line 2
+        ["吴十", "男", "1998/1/2", "13600000008", "", "上海", "网约车司机", "", "", "是"],                      # district
+    ]
+    bad = {4: "idNumber", 5: "birthDate", 6: "mobile", 7: "consents", 9: "district"}
+    return rows, bad
+
+
+async def run_import(registry, path, token):
+    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=registry.app), base_url="http://registry",
+                               headers=bearer(token), timeout=60)
+    async with client:
+        total, rows = read_rows(path)
+        seen = []
+        report = await import_rows(client, rows, chunk=3, concurrency=2, progress=seen.append)
+    return total, report, sum(seen)
+
+
+async def test_csv_import_reports_bad_rows_imports_good_ones_and_is_idempotent(registry, settings, token, tmp_path):
+    rows, bad = sheet_rows()
+    path = tmp_path / "survey.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f).writerows([HEADER, *rows])
+    op = token("registry_operator")
+    total, report, progressed = await run_import(registry, path, op)
+    assert total == progressed == report.rows == 8
+    assert (report.created, report.already) == (2, 1), report  # line 8 repeats line 2's mobile
+    assert {line: field for line, field, *_ in report.invalid} == bad
+    assert all(message for *_, message in report.invalid)
+    errors = tmp_path / "errors.csv"
+    write_errors(errors, report)
+    written = list(csv.reader(errors.open(encoding="utf-8-sig")))
+    assert written[0] == ["行号", "字段", "规则", "原因"] and {r[0] for r in written[1:]} == {str(n) for n in bad}
+
+    again = (await run_import(registry, path, op))[1]
+    assert (again.created, again.already, again.invalid_rows) == (0, 3, 5)
+
+    conn = await asyncpg.connect(settings.database_url(settings.database("registry")))
+    try:
+        assert await conn.fetchval("SELECT count(*) FROM events") == 2
+        assert await conn.fetchval("SELECT count(*) FROM audit WHERE action = 'IMPORT'") == 2
+    finally:
+        await conn.close()
+    found = await registry.post("/youth:search", json={"mobile": "13600000002"}, headers=bearer(op))
+    [li] = found.json()["items"]
+    assert li["name"] == "李四" and li["subtype"] == "DESIGNER" and li["idNumber"].count("*") == 8
+    by_employer = await registry.post("/youth:search", json={"employer": "美团"}, headers=bearer(op))
+    assert [i["name"] for i in by_employer.json()["items"]] == ["张三"]
+
+
+async def test_xlsx_import_with_excel_types(registry, token, tmp_path):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADER)
+    sheet.append(["郑一", "女", datetime(1997, 7, 7), 13600000101, None, "通州区", "摄影师", None, None, "是"])
+    sheet.append(["郑二", "女", datetime(1997, 7, 8), 13600000102, None, "通州区", "PHOTOGRAPHER", None, None, "REGISTRATION"])
+    sheet.append(["郑三", "女", "not a date", 13600000103, None, "通州区", "摄影师", None, None, "是"])
+    path = tmp_path / "survey.xlsx"
+    book.save(path)
+    total, report, _ = await run_import(registry, path, token("registry_operator"))
+    assert total == 3 and report.created == 2
+    assert [(line, field) for line, field, *_ in report.invalid] == [(4, "birthDate")]
+
+
+async def test_a_district_operator_imports_only_into_its_district(registry, token, tmp_path):
+    path = tmp_path / "other.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f).writerows([HEADER, ["冯一", "男", "2001-03-04", "13600000201", "", "朝阳区", "快递员", "", "", "是"]])
+    _, report, _ = await run_import(registry, path, token("registry_operator", "110108"))
+    assert report.created == 0 and report.invalid[0][0] == 2 and report.invalid[0][2] == "FORBIDDEN"
+
+
+def test_unsupported_file_types_are_refused(tmp_path):
+    path = tmp_path / "survey.ods"
+    path.write_text("x")
+    try:
+        read_rows(path)
+    except ValueError as exc:
+        assert ".csv" in str(exc)
+    else:
+        raise AssertionError("an .ods file was accepted")
