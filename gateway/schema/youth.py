@@ -29,7 +29,14 @@ ConsentChannel = strawberry.enum(Enum("ConsentChannel", {k: k for k in ("PAPER",
                                                                         "IMPORT")}), description="取得同意的渠道")
 YouthStatus = strawberry.enum(Enum("YouthStatus", {k: k for k in ("ACTIVE", "DEACTIVATED", "MERGED", "ERASED")}),
                               description="记录状态")
-PURPOSE_DOC = "同意用途：REGISTRATION、SERVICE_RECORDS 或 SHARE_WITH_AGENCY:<HRSS|JUSTICE|UNION|WOMEN|GOVSERVICE>"
+AGENCIES = ("HRSS", "JUSTICE", "UNION", "WOMEN", "GOVSERVICE")
+# GraphQL names cannot hold ':'; SHARE_WITH_AGENCY_HRSS stands for the registry's SHARE_WITH_AGENCY:HRSS.
+ConsentPurpose = strawberry.enum(Enum("ConsentPurpose", {"REGISTRATION": "REGISTRATION",
+                                                         "SERVICE_RECORDS": "SERVICE_RECORDS",
+                                                         **{f"SHARE_WITH_AGENCY_{a}": f"SHARE_WITH_AGENCY:{a}"
+                                                            for a in AGENCIES}}),
+                                 description="同意的用途：登记、服务记录、向某机构共享（人力社保局、司法局、总工会、妇联、政务服务局）")
+PURPOSE_DOC = "同意用途：REGISTRATION、SERVICE_RECORDS 或 SHARE_WITH_AGENCY_<HRSS|JUSTICE|UNION|WOMEN|GOVSERVICE>"
 
 
 @strawberry.input(description="登记一名新兴青年")
@@ -41,7 +48,7 @@ class RegisterYouthInput:
     district: str = strawberry.field(description="区县代码（GB/T 2260），如 110105 朝阳区")
     youth_type: YouthType
     subtype: Subtype
-    consents: list[str] = strawberry.field(description=PURPOSE_DOC + "；须含 REGISTRATION")
+    consents: list[ConsentPurpose] = strawberry.field(description=PURPOSE_DOC + "；须含 REGISTRATION")
     id_number: str | None = strawberry.field(default=None, description="身份证号（可选）")
     wechat: str | None = None
     employer: str | None = strawberry.field(default=None, description="工作单位 / 平台")
@@ -81,7 +88,7 @@ class YouthFilter:
 
 @strawberry.type
 class Consent:
-    purpose: str
+    purpose: ConsentPurpose
     notice_version: str
     channel: str
     given_on: date
@@ -145,7 +152,7 @@ def _youth(p: dict) -> Youth:
                  youth_type=YouthType[p["youthType"]], subtype=Subtype[p["subtype"]],
                  employer_kind=p.get("employerKind"), is_minor=p["isMinor"],
                  registered_on=date.fromisoformat(p["registeredOn"]),
-                 consents=[Consent(purpose=c["purpose"], notice_version=c["noticeVersion"], channel=c["channel"],
+                 consents=[Consent(purpose=ConsentPurpose(c["purpose"]), notice_version=c["noticeVersion"], channel=c["channel"],
                                    given_on=date.fromisoformat(c["givenOn"])) for c in p["consents"]],
                  version=p["version"], merged_into=p.get("mergedInto"), name=p.get("name"), gender=p.get("gender"),
                  birth_date=date.fromisoformat(p["birthDate"]) if p.get("birthDate") else None,
@@ -263,7 +270,7 @@ class Mutation:
     async def register_youth(self, info: strawberry.Info, input: RegisterYouthInput) -> CommandResult:
         body = {"name": input.name, "gender": input.gender.value, "birthDate": input.birth_date.isoformat(),
                 "mobile": input.mobile, "district": input.district, "youthType": input.youth_type.value,
-                "subtype": input.subtype.value, "consents": list(input.consents), "idNumber": input.id_number,
+                "subtype": input.subtype.value, "consents": _value(input.consents), "idNumber": input.id_number,
                 "wechat": input.wechat, "employer": input.employer, "employerKind": _value(input.employer_kind),
                 "education": _value(input.education), "needs": _value(input.needs),
                 "noticeVersion": input.notice_version, "channel": _value(input.channel)}
@@ -279,14 +286,15 @@ class Mutation:
         return _result(await _registry(info, "PATCH", f"/youth/{id}", json=body, params=_params(purpose)))
 
     @strawberry.mutation(description="取得同意（" + PURPOSE_DOC + "）")
-    async def give_consent(self, info: strawberry.Info, id: strawberry.ID, purpose: str, notice_version: str,
-                           channel: ConsentChannel) -> CommandResult:
-        body = {"purpose": purpose, "noticeVersion": notice_version, "channel": channel.value}
+    async def give_consent(self, info: strawberry.Info, id: strawberry.ID, purpose: ConsentPurpose,
+                           notice_version: str, channel: ConsentChannel) -> CommandResult:
+        body = {"purpose": purpose.value, "noticeVersion": notice_version, "channel": channel.value}
         return _result(await _registry(info, "POST", f"/youth/{id}/consents", json=body))
 
     @strawberry.mutation(description="撤回同意；撤回 REGISTRATION 即停用该记录")
-    async def withdraw_consent(self, info: strawberry.Info, id: strawberry.ID, purpose: str) -> CommandResult:
-        return _result(await _registry(info, "POST", f"/youth/{id}/consents/withdraw", json={"purpose": purpose}))
+    async def withdraw_consent(self, info: strawberry.Info, id: strawberry.ID,
+                               purpose: ConsentPurpose) -> CommandResult:
+        return _result(await _registry(info, "POST", f"/youth/{id}/consents/withdraw", json={"purpose": purpose.value}))
 
     @strawberry.mutation(description="合并两条重复记录：较早登记的保留，返回被合并的记录")
     async def merge_youth(self, info: strawberry.Info, youth_id: strawberry.ID, other_youth_id: strawberry.ID,

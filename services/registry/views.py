@@ -68,22 +68,35 @@ def birth_years(age_band: str, today: date) -> tuple[int, int]:
 
 async def search(conn: asyncpg.Connection, f: SearchFilter, *, today: date, after: list | None,
                  limit: int) -> list[asyncpg.Record]:
-    """Keyset pagination on (registered_on, youth_id); returns up to `limit` rows."""
-    years = birth_years(f.age_band, today) if f.age_band else (None, None)
-    after_date = date.fromisoformat(after[0]) if after else None
-    after_id = after[1] if after else None
-    return await conn.fetch(
-        """SELECT youth_id, district, youth_type, subtype, employer_kind, registered_on, status, card
-             FROM youth_index
-            WHERE ($1::text IS NULL OR district = $1) AND ($2::text IS NULL OR youth_type = $2)
-              AND ($3::text IS NULL OR subtype = $3) AND ($4::bytea IS NULL OR employer_digest = $4)
-              AND ($5::int IS NULL OR birth_year BETWEEN $5 AND $6)
-              AND ($7::date IS NULL OR registered_on >= $7) AND ($8::date IS NULL OR registered_on <= $8)
-              AND ($9::text IS NULL OR status = $9) AND ($10::text[] IS NULL OR youth_id = ANY($10))
-              AND ($11::date IS NULL OR (registered_on, youth_id) > ($11, $12))
-            ORDER BY registered_on, youth_id LIMIT $13""",
-        f.district, f.youth_type, f.subtype, f.employer_digest, years[0], years[1], f.registered_from,
-        f.registered_to, f.status, f.youth_ids, after_date, after_id, limit)
+    """Keyset pagination on (registered_on, youth_id); returns up to `limit` rows. Only the conditions given
+    enter the SQL, so each query shape gets its own plan and index (2 M rows: no catch-all OR-NULL plan)."""
+    where, args = [], []
+
+    def cond(sql: str, *values) -> None:
+        for value in values:
+            args.append(value)
+            sql = sql.replace("?", f"${len(args)}", 1)
+        where.append(sql)
+
+    for column, value in (("district", f.district), ("youth_type", f.youth_type), ("subtype", f.subtype),
+                          ("employer_digest", f.employer_digest), ("status", f.status)):
+        if value is not None:
+            cond(f"{column} = ?", value)
+    if f.age_band:
+        cond("birth_year BETWEEN ? AND ?", *birth_years(f.age_band, today))
+    if f.registered_from:
+        cond("registered_on >= ?", f.registered_from)
+    if f.registered_to:
+        cond("registered_on <= ?", f.registered_to)
+    if f.youth_ids is not None:
+        cond("youth_id = ANY(?::text[])", f.youth_ids)
+    if after:
+        cond("(registered_on, youth_id) > (?::date, ?::text)", date.fromisoformat(after[0]), after[1])
+    args.append(limit)
+    sql = ("SELECT youth_id, district, youth_type, subtype, employer_kind, registered_on, status, card "
+           f"FROM youth_index {'WHERE ' + ' AND '.join(where) if where else ''} "
+           f"ORDER BY registered_on, youth_id LIMIT ${len(args)}")
+    return await conn.fetch(sql, *args)
 
 
 async def record_audit(conn: asyncpg.Connection, who: Principal, action: str, youth_ids: list[str] | str | None,

@@ -25,12 +25,12 @@ async def test_register_with_the_full_profile_reads_back_masked_and_revealed(gat
     created = await register(gateway, op, name="李思思", gender="FEMALE", birthDate="1995-08-07", mobile="+86 137 1111 0001",
                              idNumber=idn.lower(), wechat="sisi_wx", employer="美团", employerKind="PLATFORM",
                              education="COLLEGE", needs=["LEGAL", "STUDY"],
-                             consents=["REGISTRATION", "SHARE_WITH_AGENCY:UNION"], channel="WECHAT", noticeVersion="v3")
+                             consents=["REGISTRATION", "SHARE_WITH_AGENCY_UNION"], channel="WECHAT", noticeVersion="v3")
     y = data(await gql(gateway, YOUTH, {"id": created["id"]}, token=op))["youth"]
     assert y["name"] == "李思思" and y["mobile"] == "+8613711110001" and y["wechat"] == "sisi_wx"
     assert y["idNumber"] == idn[:6] + "********" + idn[-4:]
     assert y["employer"] == "美团" and y["employerKind"] == "PLATFORM" and y["needs"] == ["LEGAL", "STUDY"]
-    assert {c["purpose"] for c in y["consents"]} == {"REGISTRATION", "SHARE_WITH_AGENCY:UNION"}
+    assert {c["purpose"] for c in y["consents"]} == {"REGISTRATION", "SHARE_WITH_AGENCY_UNION"}
     assert y["consents"][0]["noticeVersion"] == "v3" and y["consents"][0]["channel"] == "WECHAT"
     revealed = data(await gql(gateway, YOUTH, {"id": created["id"], "reveal": True}, token=op))["youth"]
     assert revealed["idNumber"] == idn.upper()
@@ -120,10 +120,10 @@ async def test_withdrawing_registration_consent_deactivates_and_the_dashboard_fo
     op = token("registry_operator")
     created = await register(gateway, op, district="110117")
     assert await total(gateway, token, created["position"], "110117") == 1
-    given = data(await gql(gateway, """mutation {{ giveConsent(id: "{}", purpose: "SERVICE_RECORDS", noticeVersion: "v2",
+    given = data(await gql(gateway, """mutation {{ giveConsent(id: "{}", purpose: SERVICE_RECORDS, noticeVersion: "v2",
         channel: APP) {{ version }} }}""".format(created["id"]), token=op))["giveConsent"]
     assert given["version"] == 2
-    withdrawn = data(await gql(gateway, """mutation {{ withdrawConsent(id: "{}", purpose: "REGISTRATION") {{
+    withdrawn = data(await gql(gateway, """mutation {{ withdrawConsent(id: "{}", purpose: REGISTRATION) {{
         version position }} }}""".format(created["id"]), token=op))["withdrawConsent"]
     assert withdrawn["version"] == 4  # consent-withdrawn + deactivated
     assert await total(gateway, token, withdrawn["position"], "110117") == 0
@@ -131,7 +131,7 @@ async def test_withdrawing_registration_consent_deactivates_and_the_dashboard_fo
     assert y["status"] == "DEACTIVATED" and [c["purpose"] for c in y["consents"]] == ["SERVICE_RECORDS"]
     refused = await gql(gateway, UPDATE, {"id": created["id"], "input": {"wechat": "x"}}, token=op)
     assert code(refused) == "RULE_VIOLATED"
-    back = data(await gql(gateway, """mutation {{ giveConsent(id: "{}", purpose: "REGISTRATION", noticeVersion: "v2",
+    back = data(await gql(gateway, """mutation {{ giveConsent(id: "{}", purpose: REGISTRATION, noticeVersion: "v2",
         channel: PAPER) {{ position }} }}""".format(created["id"]), token=op))["giveConsent"]
     assert await total(gateway, token, back["position"], "110117") == 1
 
@@ -142,7 +142,7 @@ async def test_export_holds_everything_the_registry_knows(gateway, token):
     created = await register(gateway, op, name="赵六", birthDate="1999-01-02", idNumber=idn, wechat="zl", employer="京东",
                              education="BACHELOR", needs=["SOCIAL_SECURITY"])
     await gql(gateway, UPDATE, {"id": created["id"], "input": {"wechat": "zl2"}}, token=op)
-    await gql(gateway, """mutation {{ giveConsent(id: "{}", purpose: "SHARE_WITH_AGENCY:HRSS", noticeVersion: "v1",
+    await gql(gateway, """mutation {{ giveConsent(id: "{}", purpose: SHARE_WITH_AGENCY_HRSS, noticeVersion: "v1",
         channel: APP) {{ version }} }}""".format(created["id"]), token=op)
     export = data(await gql(gateway, 'mutation {{ exportYouth(id: "{}") }}'.format(created["id"]), token=op))["exportYouth"]
     p = export["profile"]
