@@ -174,9 +174,8 @@ async def _command(rt: Runtime, who: Principal, youth_id: str, command, action: 
     async with transaction(rt.pool) as conn:
         outcome = await workflow.run(conn, rt.extras["store"], rt.extras["vault"], youth_id, command,
                                      expected_version=expected_version, who=who)
-        fields = [f for e in outcome.envelopes for f in e.data.get("changed", [])] or \
-            ([outcome.envelopes[0].data.get("purpose")] if outcome.envelopes else [])
-        if outcome.envelopes:
-            await views.record_audit(conn, who, action, youth_id, [f for f in fields if f], purpose)
+        if outcome.envelopes:  # audit what changed: field names of an update, the purpose of a consent
+            changed = [f for e in outcome.envelopes for f in e.data.get("changed", [])]
+            await views.record_audit(conn, who, action, youth_id,
+                                     changed or [f"consent:{outcome.envelopes[0].data['purpose']}"], purpose)
     return outcome.accepted()
-

@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 
 from chassis.codec import EventCodec, personal
 from chassis.decider import Decider
-from chassis.errors import Collector, RuleViolated, ValidationFailed
+from chassis.errors import Collector, RuleViolated
 from chassis.reference import DISTRICTS, SUBTYPES, YOUTH_TYPES
 
 from .identity import age_band, age_on, clean_text, id_number_problem, league_age, normalize_id_number, normalize_mobile
@@ -474,5 +474,4 @@ def evolve(state: YouthState, event) -> YouthState:
 youth = Decider(initial=YouthState, decide=decide, evolve=evolve)
 codec = EventCodec(YouthRegistered, YouthProfileUpdated, ConsentGiven, ConsentWithdrawn, YouthDeactivated,
                    YouthMerged, YouthErased)
-
-__all__ = ["ValidationFailed", "normalize_mobile"]
+__all__ = ["normalize_mobile", "age_band"]  # re-exported: the value rules live in identity.py

@@ -21,7 +21,7 @@ from . import domain, views, workflow
 from .domain import Status
 from .identity import AGE_BANDS, normalize_employer
 from .vault import unseal_with
-from .workflow import OPERATORS, SCOPED_READERS
+from .workflow import OPERATORS
 
 router = APIRouter(tags=["youth"])
 MAX_PAGE = 100
@@ -246,5 +246,3 @@ async def audit(request: Request, who: Principal = Depends(caller), youth_id: uu
                                        purpose=r["purpose"], traceId=r["trace_id"]) for r in page],
                      hasNextPage=len(rows) > first, endCursor=page[-1]["id"] if page else None)
 
-
-__all__ = ["router", "SCOPED_READERS"]

@@ -126,3 +126,20 @@ def test_launcher_names_missing_jars_and_maven(tmp_path, monkeypatch):
     monkeypatch.setattr(kafka.shutil, "which", lambda _: None)
     with pytest.raises(LaunchError, match="apt-get install maven"):
         kafka.resolve_jars(Settings(cache_dir=tmp_path, kafka_version="9.9.9"))
+
+
+def test_an_operator_imports_a_survey_sheet_with_the_cli(stack, tmp_path):
+    s, _ = stack
+    sheet = tmp_path / "survey.csv"
+    sheet.write_text("姓名,性别,出生日期,手机号,区县,细分类型,同意\n"
+                     "陈一,女,1998-05-05,13500000001,海淀区,设计师,是\n"
+                     "陈二,男,2015-05-05,13500000002,海淀区,设计师,是\n", encoding="utf-8")
+    run = lambda: subprocess.run([sys.executable, "-m", "xinqing.cli", "import", "youth", str(sheet)],  # noqa: E731
+                                 capture_output=True, text=True, env={**os.environ, **env_of(s)}, timeout=120, cwd=ROOT)
+    first = run()
+    assert first.returncode == 2, first.stdout + first.stderr  # 2: some rows were refused
+    assert "新登记 1" in first.stdout and "有误 1" in first.stdout
+    errors = (tmp_path / "survey.csv.errors.csv").read_text(encoding="utf-8-sig")
+    assert "3,birthDate,age_range" in errors
+    again = run()
+    assert "新登记 0" in again.stdout and "已登记（跳过）1" in again.stdout, again.stdout

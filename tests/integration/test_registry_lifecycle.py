@@ -111,6 +111,11 @@ async def test_each_update_is_an_event_with_only_the_changed_fields(gateway, reg
     assert event.data["subtype"] == "COURIER" and "mobile" not in event.data and "employer" not in event.data
     y = data(await gql(gateway, YOUTH, {"id": created["id"]}, token=op))["youth"]
     assert y["mobile"] == "+86" + new_mobile and y["subtype"] == "COURIER" and y["employer"] == "顺丰"
+    newest = mobile()
+    assert "errors" not in await gql(gateway, UPDATE, {"id": created["id"], "input": {"mobile": newest}}, token=op)
+    other = await register(gateway, op, mobile=new_mobile)  # the number given up is free again
+    dup = await gql(gateway, UPDATE, {"id": other["id"], "input": {"mobile": "+86" + newest}}, token=op)
+    assert code(dup) == "DUPLICATE" and dup["errors"][0]["extensions"]["existing_id"] == created["id"]
     moved_out = await gql(gateway, UPDATE, {"id": created["id"], "input": {"district": "110101"}},
                           token=token("registry_operator", "110106"))
     assert code(moved_out) == "FORBIDDEN"
