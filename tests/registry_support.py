@@ -56,3 +56,19 @@ YOUTH = """query Y($id: ID!, $reveal: Boolean! = false) { youth(id: $id, revealI
 
 async def register(gateway, token, **overrides) -> dict:
     return data(await gql(gateway, REGISTER, {"input": person(**overrides)}, token=token))["registerYouth"]
+
+
+async def published(settings, subject: str, version: int, timeout: float = 30):
+    """The event `subject`@`version` as read back from the registry's topic (waits until it is there)."""
+    import time
+
+    from tests.support import read_topic
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        events = await read_topic(settings.kafka_bootstrap, settings.topic("xq.registry.youth"), expect=10**9,
+                                  timeout=2)
+        found = [e for e in events if e.subject == subject and e.stream_version == version]
+        if found:
+            return found[0]
+    raise AssertionError(f"{subject}@{version} was not published within {timeout} s")

@@ -3,7 +3,7 @@
 It follows the person's lifecycle: the counts hold ACTIVE people only. Deactivated people (REGISTRATION
 consent withdrawn) leave the counts and come back if they consent again; a merged-away record and an
 erased person are removed (row deleted, counts decremented), so the dashboard never counts anyone twice
-and keeps nothing of an erased person, not even the pseudonymous id.
+and keeps no attribute of an erased person (projection_streams keeps only the stream id and version).
 """
 from __future__ import annotations
 

@@ -6,8 +6,8 @@ from datetime import date
 
 import asyncpg
 
-from tests.registry_support import DASHBOARD, REGISTER, YOUTH, code, data, gql, id_number, mobile, person, register
-from tests.support import bearer, read_topic
+from tests.registry_support import DASHBOARD, REGISTER, YOUTH, code, data, gql, id_number, mobile, person, published, register
+from tests.support import bearer
 
 
 async def registry_db(settings):
@@ -82,9 +82,8 @@ async def test_merge_keeps_the_older_record_and_the_read_model_follows(gateway, 
     assert [i["id"] for i in found.json()["items"]] == [older["id"]]
     dup = await gql(gateway, REGISTER, {"input": person(mobile=newer_mobile)}, token=op)
     assert dup["errors"][0]["extensions"]["existing_id"] == older["id"]
-    events = await read_topic(settings.kafka_bootstrap, settings.topic("xq.registry.youth"), expect=1)
-    [event] = [e for e in events if e.type == "xq.registry.youth.merged.v1" and e.data["youth_id"] == newer["id"]]
-    assert event.data == {"youth_id": newer["id"], "into_youth_id": older["id"]}
+    event = await published(settings, f"youth-{newer['id']}", 2)
+    assert event.type == "xq.registry.youth.merged.v1" and event.data == {"youth_id": newer["id"], "into_youth_id": older["id"]}
     again = await gql(gateway, """mutation M($a: ID!, $b: ID!) { mergeYouth(youthId: $a, otherYouthId: $b) { id } }""",
                       {"a": newer["id"], "b": older["id"]}, token=op)
     assert code(again) == "RULE_VIOLATED"
@@ -104,8 +103,7 @@ async def test_each_update_is_an_event_with_only_the_changed_fields(gateway, reg
     assert updated["version"] == 2
     stale = await gql(gateway, UPDATE, {"id": created["id"], "v": 1, "input": {"wechat": "x"}}, token=op)
     assert code(stale) == "CONFLICT"
-    events = await read_topic(settings.kafka_bootstrap, settings.topic("xq.registry.youth"), expect=1)
-    [event] = [e for e in events if e.subject == f"youth-{created['id']}" and e.stream_version == 2]
+    event = await published(settings, f"youth-{created['id']}", 2)
     assert event.type == "xq.registry.youth.profile-updated.v1"
     assert event.data["changed"] == ["employer", "mobile", "needs", "subtype"]  # district was unchanged
     assert event.data["subtype"] == "COURIER" and "mobile" not in event.data and "employer" not in event.data
@@ -116,8 +114,13 @@ async def test_each_update_is_an_event_with_only_the_changed_fields(gateway, reg
     other = await register(gateway, op, mobile=new_mobile)  # the number given up is free again
     dup = await gql(gateway, UPDATE, {"id": other["id"], "input": {"mobile": "+86" + newest}}, token=op)
     assert code(dup) == "DUPLICATE" and dup["errors"][0]["extensions"]["existing_id"] == created["id"]
-    moved_out = await gql(gateway, UPDATE, {"id": created["id"], "input": {"district": "110101"}},
-                          token=token("registry_operator", "110106"))
+    in_fengtai = await total(gateway, token, created["position"], "110106")
+    moved = data(await gql(gateway, UPDATE, {"id": created["id"], "input": {"district": "110107"}},
+                           token=op))["updateYouthProfile"]
+    assert await total(gateway, token, moved["position"], "110106") == in_fengtai - 1
+    assert await total(gateway, token, moved["position"], "110107") >= 1
+    moved_out = await gql(gateway, UPDATE, {"id": other["id"], "input": {"district": "110101"}},
+                          token=token("registry_operator", "110105"))
     assert code(moved_out) == "FORBIDDEN"
 
 
