@@ -184,7 +184,7 @@ async def _command(rt: Runtime, who: Principal, youth_id: str, command, action: 
         outcome = await workflow.run(conn, rt.extras["store"], rt.extras["vault"], youth_id, command,
                                      expected_version=expected_version, who=who)
         if outcome.envelopes:  # audit what changed: field names of an update, the purpose of a consent
-            changed = [f for e in outcome.envelopes for f in e.data.get("changed", [])]
+            changed = [domain.CAMEL[f] for e in outcome.envelopes for f in e.data.get("changed", [])]
             await views.record_audit(conn, who, action, youth_id,
                                      changed or [f"consent:{outcome.envelopes[0].data['purpose']}"], purpose)
     return outcome.accepted()

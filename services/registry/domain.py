@@ -181,7 +181,7 @@ class YouthRegistered:
 class YouthProfileUpdated:
     TYPE: ClassVar[str] = "xq.registry.youth.profile-updated.v1"
     youth_id: str
-    changed: list[str]
+    changed: list[str]  # payload field names (snake_case), personal ones included, values only if public
     district: str | None = None
     youth_type: str | None = None
     subtype: str | None = None
@@ -378,7 +378,7 @@ def decide(command, state: YouthState) -> list:
         changes = normalized_changes(command.changes, state)
         if not changes:
             return []
-        return [YouthProfileUpdated(youth_id=state.youth_id, changed=sorted(CAMEL[k] for k in changes), **changes)]
+        return [YouthProfileUpdated(youth_id=state.youth_id, changed=sorted(changes), **changes)]
     if isinstance(command, GiveConsent):
         _require_usable(state, allow_deactivated=command.purpose == REGISTRATION)
         errors = Collector()
@@ -447,9 +447,9 @@ def evolve(state: YouthState, event) -> YouthState:
                        is_minor=event.is_minor, registered_on=event.registered_on, consents=consents,
                        profile=profile)
     if isinstance(event, YouthProfileUpdated):
-        public = {k: getattr(event, k) for k in PUBLIC_CHANGES if CAMEL[k] in event.changed}
+        public = {k: getattr(event, k) for k in PUBLIC_CHANGES if k in event.changed}
         personal_changes = {k: getattr(event, k) for k in ("mobile", "wechat", "employer", "education", "needs")
-                            if CAMEL[k] in event.changed}
+                            if k in event.changed}
         profile = {k: v for k, v in {**state.profile, **personal_changes}.items() if v is not None}
         if state.status == Status.ERASED:
             profile = {}
