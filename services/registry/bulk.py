@@ -91,9 +91,11 @@ async def register_batch(body: BatchRequest, request: Request, who: Principal = 
         good.append((index, command, keys, event))
 
     async with transaction(rt.pool) as conn:
-        digests = [d for *_, keys, _ in good for _, d in keys]
-        known = {bytes(r["digest"]): r["youth_id"] for r in await conn.fetch(
-            "SELECT digest, youth_id FROM youth_identifiers WHERE digest = ANY($1::bytea[])", digests)}
+        pairs = [pair for *_, keys, _ in good for pair in keys]
+        known = {bytes(r["digest"]): r["youth_id"] for r in await conn.fetch(  # (kind, digest): the primary key
+            "SELECT i.digest, i.youth_id FROM youth_identifiers i "
+            "JOIN unnest($1::text[], $2::bytea[]) AS w(kind, digest) USING (kind, digest)",
+            [k for k, _ in pairs], [d for _, d in pairs])}
         fresh = []
         for index, command, keys, event in good:
             existing = next((known[d] for _, d in keys if d in known), None)
