@@ -115,7 +115,9 @@ app.add_typer(import_app, name="import")
 def import_youth(file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV (UTF-8) or XLSX survey sheet"),
                  errors: Path | None = typer.Option(None, help="where to write refused rows (default: FILE.errors.csv)"),
                  chunk: int = typer.Option(1000, min=1, max=2000, help="rows per request (one transaction each)"),
-                 concurrency: int = typer.Option(2, min=1, max=16, help="requests in flight"),
+                 concurrency: int = typer.Option(1, min=1, max=16, help="requests in flight (above 1: faster, "
+                                                 "but of two rows with the same mobile in different chunks either "
+                                                 "may be the one imported)"),
                  token: str | None = typer.Option(None, envvar="XQ_TOKEN", help="bearer token (default: a "
                                                   "development registry_operator token)")) -> None:
     """Register every good row of FILE; report bad rows with line number and reason; safe to re-run."""

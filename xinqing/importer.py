@@ -127,8 +127,10 @@ def to_request(raw: dict) -> dict:
 
 
 async def import_rows(client: httpx.AsyncClient, rows: Iterator[tuple[int, dict]], *, chunk: int = 1000,
-                      concurrency: int = 2, progress: Callable[[int], None] = lambda n: None) -> Report:
-    """Send rows in chunks (several in flight); each chunk is one transaction in the registry."""
+                      concurrency: int = 1, progress: Callable[[int], None] = lambda n: None) -> Report:
+    """Send rows in chunks; each chunk is one transaction in the registry. With one chunk in flight the first
+    occurrence of a mobile / ID number in the file is the one imported; with several in flight, two such rows
+    in different chunks race (still exactly one is imported, the other reported as already imported)."""
     report = Report()
     pending: set[asyncio.Task] = set()
 
