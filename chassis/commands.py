@@ -21,15 +21,26 @@ async def transaction(pool: asyncpg.Pool):
 
 
 async def execute(conn: asyncpg.Connection, store: EventStore, decider: Decider, stream_id: str, command: Any,
-                  *, expected_version: int | None = None, correlation_id: str | None = None) -> list[Envelope]:
+                  *, expected_version: int | None = None, correlation_id: str | None = None,
+                  race_retries: int = 0) -> list[Envelope]:
     """Decide `command` on the current state of `stream_id` and append the result (caller holds the
     transaction). `expected_version` is the version the caller last saw; a mismatch is a conflict
-    even before deciding, so a stale form never overwrites a newer change."""
-    stream = await store.load(conn, stream_id)
-    if expected_version is not None and expected_version != stream.version:
-        raise VersionConflict(stream_id, expected_version, stream.version)
-    events = decider.decide(command, decider.fold(stream.events))
-    return await store.append(conn, stream_id, stream.version, events, correlation_id=correlation_id)
+    even before deciding, so a stale form never overwrites a newer change.
+
+    Without `expected_version` the caller asked "on whatever is current", so a conflict is only a race
+    with another writer (e.g. a scheduled process): with `race_retries`, decide again on the fresh state
+    (read committed: the next load sees the winner's events) instead of failing the person."""
+    while True:
+        stream = await store.load(conn, stream_id)
+        if expected_version is not None and expected_version != stream.version:
+            raise VersionConflict(stream_id, expected_version, stream.version)
+        events = decider.decide(command, decider.fold(stream.events))
+        try:
+            return await store.append(conn, stream_id, stream.version, events, correlation_id=correlation_id)
+        except VersionConflict:
+            if expected_version is not None or race_retries <= 0:
+                raise
+            race_retries -= 1
 
 
 def accepted(envelopes: list[Envelope], entity_id: str) -> dict:

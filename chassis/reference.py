@@ -29,3 +29,12 @@ SUBTYPES: dict[str, tuple[str, str]] = {  # subtype → (youth type, name on scr
     "RIDE_HAILING_DRIVER": ("NEW_BUSINESS", "网约车司机"),
     "OTHER_PLATFORM_WORKER": ("NEW_BUSINESS", "其他平台从业者"),
 }
+
+# Stations (DOMAIN.md "Stations and services"): kinds of station and services delivered there.
+STATION_KINDS: dict[str, str] = {
+    "WARM_HEART": "暖心驿站", "RIDER_REFUEL": "小哥加油站", "DREAM_SPACE": "筑梦空间",
+}
+SERVICE_TYPES: dict[str, str] = {
+    "HEALTH_CHECK": "体检", "FREE_CLINIC": "义诊", "HAIRCUT": "理发", "LEGAL": "法律咨询",
+    "CAREER": "职业发展", "SOCIAL_SECURITY": "社会保障", "REST": "休息 / 充电 / 饮水", "OTHER": "其他",
+}

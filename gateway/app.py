@@ -21,7 +21,7 @@ from .limits import BodySizeLimit
 from .schema import Context, build_schema
 
 # The services mutations are forwarded to (each reachable at settings.service_url(name)).
-SERVICES = ["registry", "branches"]
+SERVICES = ["registry", "branches", "stations"]
 
 # The dashboard page, built by `make web` (gateway/web → gateway/web/dist).
 WEB_DIST = Path(__file__).parent / "web" / "dist"

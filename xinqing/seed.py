@@ -75,6 +75,9 @@ def seed_demo(settings: Settings, say: Callable[[str], None]) -> int:
     from .seed_branches import seed_branches  # league organisation, joining the people just registered
 
     seed_branches(settings, say, created)
+    from .seed_stations import seed_stations  # stations, person-times, programmes, events, appeals
+
+    seed_stations(settings, say)
     return created
 
 

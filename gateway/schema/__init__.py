@@ -18,10 +18,10 @@ from chassis.settings import Settings
 from ..errors import ErrorCodes
 from ..live import projection_changes
 from ..telemetry import Telemetry
-from . import branches, youth, youth_trends
+from . import branches, stations, youth, youth_trends
 from .common import Context, DashboardBase, DashboardScope, DistrictArg, FromArg, ToArg, dashboard_scope
 
-DOMAINS = [youth, youth_trends, branches]
+DOMAINS = [youth, youth_trends, branches, stations]
 
 
 def field_paths(type_: GraphQLNamedType, prefix: str = "", depth: int = 4) -> list[str]:

@@ -8,10 +8,12 @@ from __future__ import annotations
 from chassis.settings import Settings
 
 from .branches import BranchesProjection
+from .stations import StationsProjection
 from .youth import YouthProjection
 from .youth_daily import YouthDailyProjection
 
 
 def projections(settings: Settings) -> list:
     """Every projection the gateway runs (each is its own consumer group)."""
-    return [YouthProjection(settings), YouthDailyProjection(settings), BranchesProjection(settings)]
+    return [YouthProjection(settings), YouthDailyProjection(settings), BranchesProjection(settings),
+            StationsProjection(settings)]

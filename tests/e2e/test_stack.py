@@ -98,7 +98,9 @@ def test_launcher_names_a_taken_port_in_one_sentence(tmp_path):
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        env = {**os.environ, "XQ_GATEWAY_PORT": str(port), "XQ_DATA_DIR": str(tmp_path)}
+        # Every other app on a free port: on a shared machine a default port may be taken by someone else.
+        others = {f"XQ_{app.port_setting.upper()}": str(free_port()) for app in APPS if app.name != "gateway"}
+        env = {**os.environ, **others, "XQ_GATEWAY_PORT": str(port), "XQ_DATA_DIR": str(tmp_path)}
         done = subprocess.run([sys.executable, "-m", "xinqing.cli", "up"], capture_output=True, text=True,
                               env=env, timeout=60, cwd=ROOT)
     output = done.stdout + done.stderr

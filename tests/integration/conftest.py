@@ -7,6 +7,8 @@ from gateway.app import create_app as create_gateway
 from gateway.clients import ServiceClient
 from services.branches.app import create_app as create_branches
 from services.registry.app import create_app as create_registry
+from services.stations.app import create_app as create_stations
+from services.stations.config import StationsConfig
 from tests.support import running
 
 pytestmark = pytest.mark.integration
@@ -19,7 +21,7 @@ async def registry(settings):
 
 
 @pytest.fixture(scope="module")
-async def gateway(settings, registry, branches):
+async def gateway(settings, registry, branches, stations):
     """The gateway, forwarding mutations to the in-process services over ASGI."""
     async with running(create_gateway(settings)) as client:
         rt = client.app.state.runtime
@@ -27,6 +29,8 @@ async def gateway(settings, registry, branches):
                                               transport=httpx.ASGITransport(app=registry.app))
         rt.extras["branches"] = ServiceClient("branches", "http://branches",
                                               transport=httpx.ASGITransport(app=branches.app))
+        rt.extras["stations"] = ServiceClient("stations", "http://stations",
+                                              transport=httpx.ASGITransport(app=stations.app))
         yield client
 
 
@@ -34,4 +38,11 @@ async def gateway(settings, registry, branches):
 async def branches(settings):
     """The branches service in-process (its own database, topics and view of registry events)."""
     async with running(create_branches(settings)) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+async def stations(settings):
+    """The stations service in-process; its overdue marking runs every half second."""
+    async with running(create_stations(settings, StationsConfig(overdue_scan_seconds=0.5))) as client:
         yield client

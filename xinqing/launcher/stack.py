@@ -36,6 +36,7 @@ class App:
 APPS = [
     App("registry", "services.registry.app:create_app", "registry_port"),
     App("branches", "services.branches.app:create_app", "branches_port"),
+    App("stations", "services.stations.app:create_app", "stations_port"),
     App("partners", "services.partners.app:create_app", "partners_port"),  # reads the registry's topic
     App("gateway", "gateway.app:create_app", "gateway_port"),
 ]

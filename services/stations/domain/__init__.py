@@ -1,0 +1,18 @@
+"""Stations deciders, one module per aggregate: station, service_record (person-times), programme
+(+ enrolment), activity (events: salons, talks…), appeal (接诉即办). Pure rules, no IO."""
+from __future__ import annotations
+
+from chassis.codec import EventCodec
+
+from . import activity, appeal, programme, service_record, station
+
+# One codec per topic (the event store publishes each store's events to one topic).
+codecs = {
+    "station": EventCodec(*station.EVENTS),
+    "service": EventCodec(*service_record.EVENTS),
+    "programme": EventCodec(*programme.EVENTS),
+    "event": EventCodec(*activity.EVENTS),
+    "appeal": EventCodec(*appeal.EVENTS),
+}
+
+__all__ = ["activity", "appeal", "codecs", "programme", "service_record", "station"]

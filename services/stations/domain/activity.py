@@ -1,0 +1,136 @@
+"""Events (salons, exhibitions, forums, talks) with registration, capacity and attendance.
+
+Called `activity` in code so it never reads as a domain event; its API, topic and event types say
+"event" (`xq.stations.event.*`). Capacity is a rule of the one stream, so two people racing for the
+last seat meet at the expected version: one wins, the other is told the event is full.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from enum import StrEnum
+from typing import ClassVar
+
+from chassis.decider import Decider
+from chassis.errors import Collector, RuleViolated
+
+from .common import aware, check_district, check_text
+
+CAPACITY_MAX = 100_000
+
+
+class ActivityKind(StrEnum):
+    SALON = "SALON"
+    EXHIBITION = "EXHIBITION"
+    FORUM = "FORUM"
+    TALK = "TALK"
+    OTHER = "OTHER"
+
+
+def stream_id(event_id: str) -> str:
+    return f"event-{event_id}"
+
+
+@dataclass(frozen=True)
+class ScheduleActivity:
+    event_id: str
+    kind: str
+    title: str
+    district: str
+    starts_at: datetime
+    capacity: int
+    station_id: str | None = None
+
+
+@dataclass(frozen=True)
+class RegisterForActivity:
+    youth_id: str
+
+
+@dataclass(frozen=True)
+class RecordActivityAttendance:
+    youth_id: str
+
+
+@dataclass(frozen=True)
+class ActivityScheduled:
+    TYPE: ClassVar[str] = "xq.stations.event.scheduled.v1"
+    event_id: str
+    kind: str
+    title: str
+    district: str
+    starts_at: datetime
+    capacity: int
+    station_id: str | None
+
+
+@dataclass(frozen=True)
+class ActivityRegistered:
+    TYPE: ClassVar[str] = "xq.stations.event.registered.v1"
+    event_id: str
+    youth_id: str
+
+
+@dataclass(frozen=True)
+class ActivityAttended:
+    TYPE: ClassVar[str] = "xq.stations.event.attended.v1"
+    event_id: str
+    youth_id: str
+
+
+@dataclass(frozen=True)
+class ActivityState:
+    exists: bool = False
+    event_id: str | None = None
+    district: str | None = None
+    capacity: int = 0
+    registered: frozenset[str] = field(default_factory=frozenset)
+    attended: frozenset[str] = field(default_factory=frozenset)
+
+
+def decide(command, state: ActivityState) -> list:
+    if isinstance(command, ScheduleActivity):
+        if state.exists:
+            raise RuleViolated("该活动已存在。", rule="already_exists")
+        errors = Collector()
+        if command.kind not in ActivityKind.__members__:
+            errors.add("kind", f"活动类型无效：应为 {'、'.join(ActivityKind)} 之一", "enum")
+        check_text(errors, command.title, "title", "活动名称")
+        check_district(errors, command.district)
+        aware(command.starts_at, "startsAt", errors)
+        if not 1 <= command.capacity <= CAPACITY_MAX:
+            errors.add("capacity", f"容量应为 1–{CAPACITY_MAX} 人", "range")
+        errors.raise_if_any()
+        return [ActivityScheduled(event_id=command.event_id, kind=command.kind, title=command.title.strip(),
+                                  district=command.district, starts_at=command.starts_at,
+                                  capacity=command.capacity, station_id=command.station_id)]
+    if not state.exists:
+        raise RuleViolated("活动不存在。", rule="not_found")
+    if isinstance(command, RegisterForActivity):
+        if command.youth_id in state.registered:
+            raise RuleViolated("该青年已报名此活动。", rule="already_registered")
+        if len(state.registered) >= state.capacity:
+            raise RuleViolated(f"活动名额已满（容量 {state.capacity} 人），无法报名。", rule="capacity_reached",
+                               capacity=state.capacity)
+        return [ActivityRegistered(event_id=state.event_id, youth_id=command.youth_id)]
+    if isinstance(command, RecordActivityAttendance):
+        if command.youth_id not in state.registered:
+            raise RuleViolated("该青年未报名此活动，不能登记出席。", rule="not_registered")
+        if command.youth_id in state.attended:
+            raise RuleViolated("该青年的出席已登记。", rule="already_attended")
+        return [ActivityAttended(event_id=state.event_id, youth_id=command.youth_id)]
+    raise TypeError(f"unknown command {type(command).__name__}")
+
+
+def evolve(state: ActivityState, event) -> ActivityState:
+    if isinstance(event, ActivityScheduled):
+        return ActivityState(exists=True, event_id=event.event_id, district=event.district, capacity=event.capacity)
+    if isinstance(event, ActivityRegistered):
+        return replace(state, registered=state.registered | {event.youth_id})
+    if isinstance(event, ActivityAttended):
+        return replace(state, attended=state.attended | {event.youth_id})
+    return state
+
+
+activity = Decider(initial=ActivityState, decide=decide, evolve=evolve)
+EVENTS = (ActivityScheduled, ActivityRegistered, ActivityAttended)

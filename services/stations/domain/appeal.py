@@ -1,0 +1,309 @@
+"""Appeals (接诉即办): 12345 work orders about these groups, with deadlines by urgency tier.
+
+received → dispatched to a handling unit → contacted → resolved → rated by the citizen. Each tier has
+a contact and a resolve deadline counted from receipt; a scheduled process marks what is overdue
+(`MarkOverdue` with `now` passed in, so the rule stays pure). What leaves the service is the
+district, tier and timings: never the caller's words, address or location (kept in the service's own
+table, see views.py).
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import ClassVar
+
+from chassis.decider import Decider
+from chassis.errors import Collector, RuleViolated
+
+from .common import BEIJING, aware, beijing_month, check_district, check_point, check_text
+
+APPEAL_NAMESPACE = uuid.UUID("0b6e0f4c-4d1f-4a8e-8f41-2a7c5d1e7d12")
+
+
+class Tier(StrEnum):
+    EMERGENCY = "EMERGENCY"
+    UTILITIES = "UTILITIES"
+    GENERAL = "GENERAL"
+    COMPLEX = "COMPLEX"
+
+
+class AppealStatus(StrEnum):
+    RECEIVED = "RECEIVED"
+    DISPATCHED = "DISPATCHED"
+    CONTACTED = "CONTACTED"
+    RESOLVED = "RESOLVED"
+    RATED = "RATED"
+
+
+class Satisfaction(StrEnum):
+    SATISFIED = "SATISFIED"                  # 满意
+    BASICALLY_SATISFIED = "BASICALLY_SATISFIED"  # 基本满意
+    UNSATISFIED = "UNSATISFIED"              # 不满意
+
+
+@dataclass(frozen=True)
+class Window:
+    """A deadline length: hours are elapsed time; days are calendar days in Beijing (same wall-clock
+    time N days later), which is how people read "7 天内"."""
+    hours: int = 0
+    days: int = 0
+
+    @classmethod
+    def parse(cls, text: str) -> Window:
+        text = text.strip().lower()
+        if text.endswith("h") and text[:-1].isdigit() and int(text[:-1]) > 0:
+            return cls(hours=int(text[:-1]))
+        if text.endswith("d") and text[:-1].isdigit() and int(text[:-1]) > 0:
+            return cls(days=int(text[:-1]))
+        raise ValueError(f"deadline {text!r}: expected <n>h or <n>d, e.g. 2h or 7d")
+
+
+# (contact, resolve) per tier. DOMAIN.md's defaults (2 h, 24 h, 7 d, 15 d) are the resolve deadlines;
+# contact: 2 h for emergencies, else 24 h (12345: 非紧急诉求 24 小时内联系), never after the resolve one.
+DEFAULT_DEADLINES: dict[str, tuple[Window, Window]] = {
+    Tier.EMERGENCY: (Window(hours=2), Window(hours=2)),
+    Tier.UTILITIES: (Window(hours=24), Window(hours=24)),
+    Tier.GENERAL: (Window(hours=24), Window(days=7)),
+    Tier.COMPLEX: (Window(hours=24), Window(days=15)),
+}
+
+
+def deadline(start: datetime, window: Window) -> datetime:
+    """`start` + `window`, computed in Asia/Shanghai; the answer is tz-aware (Beijing time)."""
+    local = start.astimezone(BEIJING)
+    if window.days:
+        naive = local.replace(tzinfo=None) + timedelta(days=window.days)
+        return naive.replace(tzinfo=BEIJING)
+    return (local + timedelta(hours=window.hours)).astimezone(BEIJING)
+
+
+def appeal_id_for(service_request_id: str) -> str:
+    """The same 12345 work order always maps to the same appeal: importing twice is refused."""
+    return str(uuid.uuid5(APPEAL_NAMESPACE, service_request_id.strip()))
+
+
+def stream_id(appeal_id: str) -> str:
+    return f"appeal-{appeal_id}"
+
+
+# ---- commands ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ImportAppeal:
+    """An Open311 GeoReport v2 service request plus the tier and district 12345 assigned."""
+    appeal_id: str
+    service_request_id: str
+    service_code: str
+    service_name: str
+    requested_datetime: datetime
+    tier: str
+    district: str
+    lat: float | None
+    lon: float | None
+    deadlines: dict  # tier → (contact Window, resolve Window): configuration, passed in
+
+
+@dataclass(frozen=True)
+class DispatchAppeal:
+    unit: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class ContactCitizen:
+    at: datetime
+
+
+@dataclass(frozen=True)
+class ResolveAppeal:
+    at: datetime
+
+
+@dataclass(frozen=True)
+class RateAppeal:
+    satisfaction: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class MarkOverdue:
+    now: datetime
+
+
+# ---- events --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AppealImported:
+    TYPE: ClassVar[str] = "xq.stations.appeal.imported.v1"
+    appeal_id: str
+    service_request_id: str
+    service_code: str
+    service_name: str
+    tier: str
+    district: str
+    received_at: datetime
+    contact_due: datetime
+    resolve_due: datetime
+
+
+@dataclass(frozen=True)
+class AppealDispatched:
+    TYPE: ClassVar[str] = "xq.stations.appeal.dispatched.v1"
+    appeal_id: str
+    unit: str
+    dispatched_at: datetime
+    month: str  # Beijing month of dispatch (YYYY-MM): the month the unit is ranked in
+
+
+@dataclass(frozen=True)
+class CitizenContacted:
+    TYPE: ClassVar[str] = "xq.stations.appeal.contacted.v1"
+    appeal_id: str
+    contacted_at: datetime
+    in_time: bool
+
+
+@dataclass(frozen=True)
+class AppealResolved:
+    TYPE: ClassVar[str] = "xq.stations.appeal.resolved.v1"
+    appeal_id: str
+    resolved_at: datetime
+    in_time: bool
+
+
+@dataclass(frozen=True)
+class AppealRated:
+    TYPE: ClassVar[str] = "xq.stations.appeal.rated.v1"
+    appeal_id: str
+    satisfaction: str
+    rated_at: datetime
+
+
+@dataclass(frozen=True)
+class ContactOverdue:
+    TYPE: ClassVar[str] = "xq.stations.appeal.contact-overdue.v1"
+    appeal_id: str
+    due: datetime
+    marked_at: datetime
+
+
+@dataclass(frozen=True)
+class ResolutionOverdue:
+    TYPE: ClassVar[str] = "xq.stations.appeal.resolution-overdue.v1"
+    appeal_id: str
+    due: datetime
+    marked_at: datetime
+
+
+@dataclass(frozen=True)
+class AppealState:
+    exists: bool = False
+    appeal_id: str | None = None
+    status: str | None = None
+    received_at: datetime | None = None
+    contact_due: datetime | None = None
+    resolve_due: datetime | None = None
+    contacted: bool = False
+    resolved: bool = False
+    contact_overdue: bool = False
+    resolution_overdue: bool = False
+
+
+def _moment(errors: Collector, at: datetime, state: AppealState, field: str = "at") -> None:
+    if aware(at, field, errors) and state.received_at and at < state.received_at:
+        errors.add(field, "时间不能早于工单受理时间", "before_received")
+
+
+def decide(command, state: AppealState) -> list:
+    if isinstance(command, ImportAppeal):
+        if state.exists:
+            raise RuleViolated("该 12345 工单已导入，不能重复导入。", rule="already_imported",
+                               appeal_id=state.appeal_id)
+        errors = Collector()
+        check_text(errors, command.service_request_id, "service_request_id", "工单编号", 64)
+        check_text(errors, command.service_code, "service_code", "诉求类别代码", 64)
+        check_text(errors, command.service_name, "service_name", "诉求类别", 100)
+        if command.tier not in command.deadlines:
+            errors.add("tier", f"紧急程度无效：应为 {'、'.join(Tier)} 之一", "enum")
+        check_district(errors, command.district)
+        if command.lat is not None or command.lon is not None:
+            check_point(errors, command.lat, command.lon, lon_field="long")
+        aware(command.requested_datetime, "requested_datetime", errors)
+        errors.raise_if_any()
+        contact, resolve = command.deadlines[command.tier]
+        received = command.requested_datetime
+        return [AppealImported(
+            appeal_id=command.appeal_id, service_request_id=command.service_request_id.strip(),
+            service_code=command.service_code.strip(), service_name=command.service_name.strip(),
+            tier=command.tier, district=command.district, received_at=received,
+            contact_due=min(deadline(received, contact), deadline(received, resolve)),
+            resolve_due=deadline(received, resolve))]
+    if not state.exists:
+        raise RuleViolated("工单不存在。", rule="not_found")
+    if isinstance(command, MarkOverdue):
+        events: list = []
+        if not state.contacted and not state.contact_overdue and command.now > state.contact_due:
+            events.append(ContactOverdue(appeal_id=state.appeal_id, due=state.contact_due, marked_at=command.now))
+        if not state.resolved and not state.resolution_overdue and command.now > state.resolve_due:
+            events.append(ResolutionOverdue(appeal_id=state.appeal_id, due=state.resolve_due,
+                                            marked_at=command.now))
+        return events  # nothing due: nothing to say (the scheduled process may ask again)
+    errors = Collector()
+    _moment(errors, command.at, state)
+    if isinstance(command, DispatchAppeal):
+        check_text(errors, command.unit, "unit", "承办单位", 100)
+        errors.raise_if_any()
+        if state.status != AppealStatus.RECEIVED:
+            raise RuleViolated("工单已派发，不能重复派发。", rule="already_dispatched")
+        return [AppealDispatched(appeal_id=state.appeal_id, unit=command.unit.strip(), dispatched_at=command.at,
+                                 month=beijing_month(command.at))]
+    if isinstance(command, ContactCitizen):
+        errors.raise_if_any()
+        if state.status != AppealStatus.DISPATCHED:
+            raise RuleViolated("只有已派发、尚未联系的工单才能登记首次联系。", rule="not_dispatched"
+                               if state.status == AppealStatus.RECEIVED else "already_contacted")
+        return [CitizenContacted(appeal_id=state.appeal_id, contacted_at=command.at,
+                                 in_time=command.at <= state.contact_due)]
+    if isinstance(command, ResolveAppeal):
+        errors.raise_if_any()
+        if state.status != AppealStatus.CONTACTED:
+            raise RuleViolated("须先联系诉求人，才能办结工单。" if not state.contacted else "工单已办结。",
+                               rule="not_contacted" if not state.contacted else "already_resolved")
+        return [AppealResolved(appeal_id=state.appeal_id, resolved_at=command.at,
+                               in_time=command.at <= state.resolve_due)]
+    if isinstance(command, RateAppeal):
+        if command.satisfaction not in Satisfaction.__members__:
+            errors.add("satisfaction", f"评价无效：应为 {'、'.join(Satisfaction)} 之一", "enum")
+        errors.raise_if_any()
+        if state.status != AppealStatus.RESOLVED:
+            raise RuleViolated("工单办结后才能评价。" if not state.resolved else "该工单已评价。",
+                               rule="not_resolved" if not state.resolved else "already_rated")
+        return [AppealRated(appeal_id=state.appeal_id, satisfaction=command.satisfaction, rated_at=command.at)]
+    raise TypeError(f"unknown command {type(command).__name__}")
+
+
+def evolve(state: AppealState, event) -> AppealState:
+    if isinstance(event, AppealImported):
+        return AppealState(exists=True, appeal_id=event.appeal_id, status=AppealStatus.RECEIVED,
+                           received_at=event.received_at, contact_due=event.contact_due,
+                           resolve_due=event.resolve_due)
+    if isinstance(event, AppealDispatched):
+        return replace(state, status=AppealStatus.DISPATCHED)
+    if isinstance(event, CitizenContacted):
+        return replace(state, status=AppealStatus.CONTACTED, contacted=True)
+    if isinstance(event, AppealResolved):
+        return replace(state, status=AppealStatus.RESOLVED, resolved=True)
+    if isinstance(event, AppealRated):
+        return replace(state, status=AppealStatus.RATED)
+    if isinstance(event, ContactOverdue):
+        return replace(state, contact_overdue=True)
+    if isinstance(event, ResolutionOverdue):
+        return replace(state, resolution_overdue=True)
+    return state
+
+
+appeal = Decider(initial=AppealState, decide=decide, evolve=evolve)
+EVENTS = (AppealImported, AppealDispatched, CitizenContacted, AppealResolved, AppealRated, ContactOverdue,
+          ResolutionOverdue)

@@ -1,0 +1,172 @@
+"""Station decider: 暖心驿站, 小哥加油站, 筑梦空间 — where they are, who runs them, what they offer."""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from typing import ClassVar
+
+from chassis.decider import Decider
+from chassis.errors import Collector, RuleViolated
+from chassis.reference import SERVICE_TYPES, STATION_KINDS
+
+from .common import check_district, check_point, check_text
+
+StationKind = StrEnum("StationKind", {k: k for k in STATION_KINDS})  # 暖心驿站, 小哥加油站, 筑梦空间
+
+
+class Operator(StrEnum):
+    LEAGUE = "LEAGUE"                # 团组织
+    TRADE_UNION = "TRADE_UNION"      # 工会
+    WOMENS_FEDERATION = "WOMENS_FEDERATION"  # 妇联
+    COMPANY = "COMPANY"              # 企业
+
+
+class StationStatus(StrEnum):
+    OPEN = "OPEN"
+    TEMPORARILY_CLOSED = "TEMPORARILY_CLOSED"
+    CLOSED = "CLOSED"  # for good: no further change
+
+
+ServiceType = StrEnum("ServiceType", {k: k for k in SERVICE_TYPES})  # 体检, 义诊, 理发, 法律咨询…
+
+
+# Health-related records are sensitive (PIPL): outside the station's own database they are counts only.
+HEALTH_SERVICES = frozenset({"HEALTH_CHECK", "FREE_CLINIC"})
+
+
+def stream_id(station_id: str) -> str:
+    return f"station-{station_id}"
+
+
+@dataclass(frozen=True)
+class CreateStation:
+    station_id: str
+    kind: str
+    name: str
+    district: str
+    address: str
+    lat: float
+    lon: float
+    operator: str
+    opening_hours: str
+    services: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ChangeStationStatus:
+    status: str
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class ChangeStationServices:
+    services: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class StationCreated:
+    TYPE: ClassVar[str] = "xq.stations.station.created.v1"
+    station_id: str
+    kind: str
+    name: str
+    district: str
+    address: str
+    lat: float
+    lon: float
+    operator: str
+    opening_hours: str
+    services: list[str]
+
+
+@dataclass(frozen=True)
+class StationStatusChanged:
+    TYPE: ClassVar[str] = "xq.stations.station.status-changed.v1"
+    station_id: str
+    status: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class StationServicesChanged:
+    TYPE: ClassVar[str] = "xq.stations.station.services-changed.v1"
+    station_id: str
+    services: list[str]
+
+
+@dataclass(frozen=True)
+class StationState:
+    exists: bool = False
+    station_id: str | None = None
+    kind: str | None = None
+    district: str | None = None
+    status: str | None = None
+    services: tuple[str, ...] = ()
+
+
+def _check_services(errors: Collector, services: tuple[str, ...]) -> None:
+    bad = [s for s in services if s not in ServiceType.__members__]
+    if bad:
+        errors.add("services", f"服务类型无效：{'、'.join(bad)}；应为 {'、'.join(ServiceType)} 之一", "enum")
+    elif not services:
+        errors.add("services", "至少提供一项服务", "required")
+
+
+def validate_station(c: CreateStation) -> None:
+    errors = Collector()
+    if c.kind not in StationKind.__members__:
+        errors.add("kind", f"站点类型无效：应为 {'、'.join(StationKind)} 之一", "enum")
+    check_text(errors, c.name, "name", "站点名称")
+    check_district(errors, c.district)
+    check_text(errors, c.address, "address", "地址", 200)
+    check_point(errors, c.lat, c.lon)
+    if c.operator not in Operator.__members__:
+        errors.add("operator", f"运营方无效：应为 {'、'.join(Operator)} 之一", "enum")
+    check_text(errors, c.opening_hours, "openingHours", "开放时间")
+    _check_services(errors, c.services)
+    errors.raise_if_any()
+
+
+def decide(command, state: StationState) -> list:
+    if isinstance(command, CreateStation):
+        if state.exists:
+            raise RuleViolated("该站点已存在。", rule="already_exists")
+        validate_station(command)
+        return [StationCreated(station_id=command.station_id, kind=command.kind, name=command.name.strip(),
+                               district=command.district, address=command.address.strip(), lat=command.lat,
+                               lon=command.lon, operator=command.operator,
+                               opening_hours=command.opening_hours.strip(),
+                               services=sorted(set(command.services)))]
+    if not state.exists:
+        raise RuleViolated("站点不存在。", rule="not_found")
+    if state.status == StationStatus.CLOSED:
+        raise RuleViolated("站点已永久关闭，不能再修改。", rule="closed")
+    if isinstance(command, ChangeStationStatus):
+        if command.status not in StationStatus.__members__:
+            errors = Collector()
+            errors.add("status", f"状态无效：应为 {'、'.join(StationStatus)} 之一", "enum")
+            errors.raise_if_any()
+        if command.status == state.status:
+            raise RuleViolated(f"站点已是 {command.status} 状态。", rule="unchanged")
+        return [StationStatusChanged(station_id=state.station_id, status=command.status,
+                                     reason=command.reason.strip()[:200])]
+    if isinstance(command, ChangeStationServices):
+        errors = Collector()
+        _check_services(errors, command.services)
+        errors.raise_if_any()
+        return [StationServicesChanged(station_id=state.station_id, services=sorted(set(command.services)))]
+    raise TypeError(f"unknown command {type(command).__name__}")
+
+
+def evolve(state: StationState, event) -> StationState:
+    if isinstance(event, StationCreated):
+        return StationState(exists=True, station_id=event.station_id, kind=event.kind, district=event.district,
+                            status=StationStatus.OPEN, services=tuple(event.services))
+    if isinstance(event, StationStatusChanged):
+        return replace(state, status=event.status)
+    if isinstance(event, StationServicesChanged):
+        return replace(state, services=tuple(event.services))
+    return state
+
+
+station = Decider(initial=StationState, decide=decide, evolve=evolve)
+EVENTS = (StationCreated, StationStatusChanged, StationServicesChanged)

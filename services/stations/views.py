@@ -1,0 +1,99 @@
+"""The stations service's own query tables, written in the same transaction as the events they
+follow (so they are never behind): idempotency keys of service records, the sensitive part of
+health records and appeals, and the open appeal deadlines the scheduled process scans."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import asyncpg
+
+from .domain.appeal import AppealState
+
+
+async def claim_record_keys(conn: asyncpg.Connection, station_id: str,
+                            keys: list[tuple[str, str, str]]) -> set[str]:
+    """Insert (key, record_id, stream_id) rows; the keys that were new. Repeats (an upload retried,
+    or sent again the next day) are not new. Concurrent uploads of the same key wait on the row lock
+    and the loser sees it as a repeat."""
+    rows = await conn.fetch(
+        """INSERT INTO service_record_keys (station_id, idempotency_key, record_id, stream_id)
+           SELECT $1, k, r, s FROM unnest($2::text[], $3::text[], $4::text[]) AS t(k, r, s)
+           ON CONFLICT DO NOTHING RETURNING idempotency_key""",
+        station_id, [k for k, _, _ in keys], [r for _, r, _ in keys], [s for _, _, s in keys])
+    return {r["idempotency_key"] for r in rows}
+
+
+async def keep_health_subjects(conn: asyncpg.Connection, subjects: list[tuple[str, str]]) -> None:
+    if subjects:
+        await conn.executemany("INSERT INTO health_record_subjects (record_id, youth_id) VALUES ($1, $2) "
+                               "ON CONFLICT DO NOTHING", subjects)
+
+
+async def keep_appeal_details(conn: asyncpg.Connection, appeal_id: str, description: str | None,
+                              address: str | None, lat: float | None, lon: float | None) -> None:
+    await conn.execute("INSERT INTO appeal_details (appeal_id, description, address, lat, lon) "
+                       "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING", appeal_id, description, address, lat, lon)
+
+
+async def track_deadlines(conn: asyncpg.Connection, state: AppealState) -> None:
+    """Mirror the appeal's open deadlines after a change (state folded with the new events)."""
+    contact = None if state.contacted or state.contact_overdue else state.contact_due
+    resolve = None if state.resolved or state.resolution_overdue else state.resolve_due
+    if contact is None and resolve is None:
+        await conn.execute("DELETE FROM appeal_deadlines WHERE appeal_id = $1", state.appeal_id)
+    else:
+        await conn.execute(
+            """INSERT INTO appeal_deadlines (appeal_id, contact_due, resolve_due) VALUES ($1, $2, $3)
+               ON CONFLICT (appeal_id) DO UPDATE SET contact_due = $2, resolve_due = $3""",
+            state.appeal_id, contact, resolve)
+
+
+async def overdue_appeals(conn: asyncpg.Connection, now: datetime, limit: int = 500) -> list[str]:
+    rows = await conn.fetch(
+        "SELECT appeal_id FROM appeal_deadlines WHERE contact_due < $1 OR resolve_due < $1 "
+        "ORDER BY least(contact_due, resolve_due) LIMIT $2", now, limit)
+    return [r["appeal_id"] for r in rows]
+
+
+# ---- registered youth, from the registry's events ------------------------------------------------
+
+REGISTRY_TOPIC = "xq.registry.youth"
+SERVICE_RECORDS = "SERVICE_RECORDS"
+
+
+class KnownYouthProjection:
+    """Who may be named on a service record: registered, active, consented to SERVICE_RECORDS.
+    Withdrawal, deactivation and erasure take effect here, and erasure also forgets who received
+    health services at our stations."""
+
+    name = "stations.youth"
+    tables = ("known_youth",)
+    stream_prefixes = ("youth-",)
+
+    def __init__(self, settings):
+        self.topics = (settings.topic(REGISTRY_TOPIC),)
+
+    async def apply(self, conn: asyncpg.Connection, event) -> None:
+        d, kind = event.data, event.type
+        if kind == "xq.registry.youth.registered.v1":
+            await conn.execute("INSERT INTO known_youth (youth_id, service_records) VALUES ($1, $2) "
+                               "ON CONFLICT (youth_id) DO NOTHING", d["youth_id"],
+                               SERVICE_RECORDS in d.get("consents", []))
+        elif kind in ("xq.registry.youth.consent-given.v1", "xq.registry.youth.consent-withdrawn.v1"):
+            if d.get("purpose") == SERVICE_RECORDS:
+                await conn.execute("UPDATE known_youth SET service_records = $2 WHERE youth_id = $1",
+                                   d["youth_id"], kind.endswith("consent-given.v1"))
+        elif kind in ("xq.registry.youth.deactivated.v1", "xq.registry.youth.merged.v1"):
+            await conn.execute("UPDATE known_youth SET active = false WHERE youth_id = $1", d["youth_id"])
+        elif kind == "xq.registry.youth.erased.v1":
+            await conn.execute("DELETE FROM known_youth WHERE youth_id = $1", d["youth_id"])
+            await conn.execute("DELETE FROM health_record_subjects WHERE youth_id = $1", d["youth_id"])
+
+
+async def consenting_youth(conn: asyncpg.Connection, youth_ids: set[str]) -> set[str]:
+    """Of `youth_ids`, those who may be named on a service record."""
+    if not youth_ids:
+        return set()
+    rows = await conn.fetch("SELECT youth_id FROM known_youth WHERE youth_id = ANY($1::text[]) "
+                            "AND active AND service_records", list(youth_ids))
+    return {r["youth_id"] for r in rows}
