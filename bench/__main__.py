@@ -1,0 +1,74 @@
+"""`python -m bench --scale {tiny,full} [--only write_path,freshness,rebuild] [--out FILE]`."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+from pathlib import Path
+
+from chassis.settings import PROJECT_ROOT
+
+from . import machine
+from .report import Report
+from .scales import SCALES
+from .stack import BenchStack
+
+BENCHMARKS = ("write_path", "freshness", "rebuild")
+
+
+async def run_all(stack: BenchStack, report: Report, scale, only: set[str], say) -> None:
+    from . import freshness, rebuild, write_path
+    from .memory import MemorySampler
+
+    sampler = MemorySampler(stack)
+    sampler.start()
+    try:
+        if "write_path" in only:
+            say("write path: pgbench, chassis, eventsourcing, registry HTTP")
+            await write_path.run(stack, report, scale.write_path)
+        if "freshness" in only:
+            say("freshness: registry → Kafka → gateway read model")
+            await freshness.run(stack, report, rate=scale.freshness_rate, seconds=scale.freshness_seconds,
+                                concurrency=scale.write_path.concurrency)
+        if "rebuild" in only:
+            say(f"rebuild: {scale.rebuild_events:,} events into the gateway youth projection")
+            await rebuild.run(stack, report, events=scale.rebuild_events)
+    finally:
+        sampler.stop()
+        sampler.report(report)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--scale", choices=sorted(SCALES), default="tiny")
+    parser.add_argument("--only", default=",".join(BENCHMARKS), help=f"comma-separated subset of {BENCHMARKS}")
+    parser.add_argument("--out", type=Path, default=None, help="markdown result file (a .json is written beside it)")
+    parser.add_argument("--keep", action="store_true", help="keep the data directory (for inspection)")
+    args = parser.parse_args(argv)
+    only = {o.strip() for o in args.only.split(",") if o.strip()}
+    if unknown := only - set(BENCHMARKS):
+        parser.error(f"unknown benchmark(s): {', '.join(sorted(unknown))}")
+    scale = SCALES[args.scale]
+    out = args.out or PROJECT_ROOT / ".bench" / f"results-{args.scale}.md"
+    started = time.monotonic()
+
+    def say(message: str) -> None:
+        print(f"[bench {time.monotonic() - started:6.1f}s] {message}", file=sys.stderr, flush=True)
+
+    stack = BenchStack(log_path=out.with_suffix(".log") if out.parent.exists() else None)
+    try:
+        say(f"starting PostgreSQL (durable) and Kafka in {stack.data_dir}")
+        stack.start_infra()
+        report = Report(machine.describe(stack.pg_bin, stack.settings.kafka_version), scale.name)
+        asyncio.run(run_all(stack, report, scale, only, say))
+    finally:
+        stack.stop()
+    report.machine["duration of the run"] = f"{time.monotonic() - started:.0f} s"
+    report.write(out)
+    say(f"results in {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,115 @@
+"""The system under test: PostgreSQL + Kafka from the project's launcher (durable: real fsync), on free
+loopback ports in a directory of its own, and the services as processes when HTTP is measured."""
+from __future__ import annotations
+
+import asyncio
+import shutil
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+import httpx
+
+from chassis import db
+from chassis.keys import ensure_dev_keys, jwt_private_key
+from chassis.settings import Settings
+from xinqing.launcher.infra import LocalInfra
+from xinqing.launcher.ports import free_port
+from xinqing.launcher.postgres import find_bin_dir
+from xinqing.launcher.processes import ManagedProcess, wait_until
+from xinqing.launcher.stack import APPS, app_process
+
+
+def settings_env(settings: Settings) -> dict[str, str]:
+    """The settings as XQ_* variables, so a child process sees exactly what the harness sees."""
+    return {f"XQ_{name.upper()}": str(value) for name in Settings.model_fields
+            if (value := getattr(settings, name)) is not None}
+
+
+class BenchStack:
+    def __init__(self, *, keep: bool = False, log_path: Path | None = None, partitions: int = 6):
+        self.data_dir = Path(tempfile.mkdtemp(prefix="xinqing-bench-"))
+        self.data_dir.chmod(0o755)  # the PostgreSQL OS user must enter it when we are root
+        self.keep = keep
+        self.settings = Settings(
+            environment="development", namespace="xq", data_dir=self.data_dir, pg_port=free_port(),
+            kafka_bootstrap=f"127.0.0.1:{free_port()}", kafka_controller_port=free_port(),
+            kafka_partitions=partitions, gateway_port=free_port(), registry_port=free_port(),
+            branches_port=free_port(), stations_port=free_port(), log_level="WARNING")
+        self.infra = LocalInfra(self.settings, self.data_dir, durable=True)
+        self.apps: dict[str, ManagedProcess] = {}
+        self.log = open(log_path or self.data_dir / "bench.log", "a", buffering=1)
+
+    def sink(self, name: str, line: str) -> None:
+        self.log.write(f"{name} | {line}\n")
+
+    @property
+    def pg_bin(self) -> Path:
+        return find_bin_dir(self.settings)
+
+    def start_infra(self) -> None:
+        ensure_dev_keys(self.settings.keys_dir)
+        try:
+            self.infra.start(self.sink)
+        except Exception:
+            self.infra.stop()
+            raise
+
+    def dsn(self, database: str) -> str:
+        return self.settings.database_url(database)
+
+    async def fresh_database(self, name: str, *migrations: Path) -> str:
+        """Drop and create `name`, apply the chassis' (and the given) migrations; -> its DSN."""
+        import asyncpg
+
+        conn = await asyncpg.connect(self.dsn("postgres"))
+        try:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            await conn.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await conn.close()
+        pool = await db.create_pool(self.dsn(name), max_size=1)
+        try:
+            await db.migrate(pool, *migrations)
+        finally:
+            await pool.close()
+        return self.dsn(name)
+
+    def start_apps(self, names: Iterable[str]) -> None:
+        env = settings_env(self.settings)
+        for app in APPS:
+            if app.name not in names or app.name in self.apps:
+                continue
+            proc = app_process(app, self.settings)
+            proc.env.update(env)
+            proc.start(self.sink)
+            self.apps[app.name] = proc
+            url = f"http://{self.settings.host}:{getattr(self.settings, app.port_setting)}/health/ready"
+            wait_until(lambda url=url: _ready(url), 120, app.name, proc)
+
+    def token(self, role: str = "admin") -> str:
+        from chassis.auth import issue_token
+
+        return issue_token(jwt_private_key(self.settings), self.settings, roles=[role], subject="bench")
+
+    def stop(self) -> None:
+        for proc in reversed(list(self.apps.values())):
+            proc.stop()
+        self.apps.clear()
+        self.infra.stop()
+        self.log.close()
+        if not self.keep:
+            shutil.rmtree(self.data_dir, ignore_errors=True)
+            shutil.rmtree(self.infra.postgres.data_dir, ignore_errors=True)
+
+
+def _ready(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+async def wait_quiet(seconds: float = 1.0) -> None:
+    """A pause between measurements, so one step's tail (checkpoints, relay) does not fall into the next."""
+    await asyncio.sleep(seconds)

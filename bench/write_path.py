@@ -1,0 +1,162 @@
+"""Benchmarks 1 and 2: the write path against pgbench (the physical limit) and the `eventsourcing`
+peer, at equal concurrency, in one run: saturation (closed loop), then fixed offered rates (open loop).
+
+Contenders:
+- pgbench:        C, prepared statements, the same three statements in one transaction;
+- chassis:        EventStore.append in one transaction, in-process (asyncpg pool of `concurrency`);
+- eventsourcing:  PostgresApplicationRecorder.insert_events on `concurrency` threads;
+- registry HTTP:  POST /youth on the registry process (validation, blind index, per-person key,
+                  sealing, load + decide + append), its relay publishing to Kafka meanwhile.
+"""
+from __future__ import annotations
+
+import itertools
+import uuid
+from dataclasses import dataclass
+
+import httpx
+
+from chassis import db
+from chassis.eventstore import EventStore
+from services.registry import domain
+
+from . import pgbench
+from .loadgen import RunStats, closed_loop, open_loop
+from .peer import EventsourcingPeer
+from .report import Report
+from .stack import BenchStack, wait_quiet
+from .workloads import TOPIC, registered, registration_body
+
+COLUMNS = ["contender", "mode", "offered /s", "achieved /s", "p50 ms", "p99 ms", "max ms", "errors"]
+_runs = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class WritePathConfig:
+    concurrency: int
+    saturation_seconds: float
+    rate_seconds: float
+    rates: tuple[float, ...]
+
+
+def _row(report: Report, contender: str, s: RunStats) -> None:
+    report.table("write_path", "1–2. Write path: commands/s and latency at equal concurrency", COLUMNS).add(
+        contender=contender, mode="saturation (closed loop)" if s.offered is None else "fixed rate (open loop)",
+        **{"offered /s": s.offered, "achieved /s": round(s.throughput, 1), "p50 ms": round(s.p50_ms, 2),
+           "p99 ms": round(s.p99_ms, 2), "max ms": round(s.max_ms, 2), "errors": s.errors})
+
+
+def _rates(cfg: WritePathConfig, ceiling: float) -> list[float]:
+    """The configured rates up to 1.2× what this contender saturates at (beyond that only the queue grows)."""
+    return [r for r in cfg.rates if r <= ceiling * 1.2] or [round(ceiling * 0.5, 1)]
+
+
+async def run_pgbench(stack: BenchStack, report: Report, cfg: WritePathConfig) -> float:
+    s = stack.settings
+    await stack.fresh_database("bench_pgbench")
+    sat = pgbench.run(stack.pg_bin, s.pg_host, s.pg_port, s.pg_user, "bench_pgbench", clients=cfg.concurrency,
+                      seconds=cfg.saturation_seconds)
+    _row(report, "pgbench", sat)
+    for rate in _rates(cfg, sat.throughput):
+        await wait_quiet()
+        _row(report, "pgbench", pgbench.run(stack.pg_bin, s.pg_host, s.pg_port, s.pg_user, "bench_pgbench",
+                                            clients=cfg.concurrency, seconds=cfg.rate_seconds, rate=rate))
+    return sat.throughput
+
+
+async def run_chassis(stack: BenchStack, report: Report, cfg: WritePathConfig) -> float:
+    dsn = await stack.fresh_database("bench_chassis")
+    pool = await db.create_pool(dsn, max_size=cfg.concurrency)
+    store = EventStore("/xinqing/registry", domain.codec, TOPIC)
+    events = [[registered(i)] for i in range(64)]  # encoding is part of append; building the event is not
+
+    async def op(i: int) -> None:
+        async with pool.acquire() as conn, conn.transaction():
+            await store.append(conn, f"youth-{uuid.uuid4()}", 0, events[i % 64])
+
+    try:
+        await pool.fetchval("SELECT 1")
+        sat, nxt = await closed_loop(op, cfg.concurrency, cfg.saturation_seconds)
+        _row(report, "chassis EventStore.append", sat)
+        for rate in _rates(cfg, sat.throughput):
+            await wait_quiet()
+            s = await open_loop(op, rate, cfg.rate_seconds, first=nxt)
+            nxt += s.completed + s.errors
+            _row(report, "chassis EventStore.append", s)
+    finally:
+        await pool.close()
+    return sat.throughput
+
+
+async def run_peer(stack: BenchStack, report: Report, cfg: WritePathConfig) -> float:
+    s = stack.settings
+    await stack.fresh_database("bench_peer")
+    peer = EventsourcingPeer(s.pg_host, s.pg_port, s.pg_user, "bench_peer", cfg.concurrency)
+    try:
+        sat, nxt = await closed_loop(peer.append, cfg.concurrency, cfg.saturation_seconds)
+        _row(report, "eventsourcing recorder", sat)
+        for rate in _rates(cfg, sat.throughput):
+            await wait_quiet()
+            st = await open_loop(peer.append, rate, cfg.rate_seconds, first=nxt)
+            nxt += st.completed + st.errors
+            _row(report, "eventsourcing recorder", st)
+    finally:
+        peer.close()
+    return sat.throughput
+
+
+async def run_registry_http(stack: BenchStack, report: Report, cfg: WritePathConfig) -> float:
+    stack.start_apps(["registry"])
+    run = next(_runs)
+    headers = {"authorization": f"Bearer {stack.token()}"}
+    limits = httpx.Limits(max_connections=cfg.concurrency, max_keepalive_connections=cfg.concurrency)
+    async with httpx.AsyncClient(base_url=stack.settings.service_url("registry"), headers=headers, limits=limits,
+                                 timeout=60) as client:
+        async def op(i: int) -> None:
+            r = await client.post("/youth", json=registration_body(i, run))
+            if r.status_code != 201:
+                raise RuntimeError(f"HTTP {r.status_code}: {r.text[:200]}")
+
+        await op(99_999_999)  # warm: token verification, prepared statements, the relay's first batch
+        sat, nxt = await closed_loop(op, cfg.concurrency, cfg.saturation_seconds)
+        _row(report, "registry POST /youth (HTTP)", sat)
+        for rate in _rates(cfg, sat.throughput):
+            await wait_quiet()
+            st = await open_loop(op, rate, cfg.rate_seconds, first=nxt)
+            nxt += st.completed + st.errors
+            _row(report, "registry POST /youth (HTTP)", st)
+    return sat.throughput
+
+
+async def run(stack: BenchStack, report: Report, cfg: WritePathConfig) -> dict[str, float]:
+    ceilings = {
+        "pgbench": await run_pgbench(stack, report, cfg),
+        "chassis": await run_chassis(stack, report, cfg),
+        "eventsourcing": await run_peer(stack, report, cfg),
+        "http": await run_registry_http(stack, report, cfg),
+    }
+    t = report.tables["write_path"]
+    t.notes += [
+        f"Concurrency {cfg.concurrency} for every contender (connections / threads / HTTP connections); "
+        "saturation = closed loop for the stated seconds, fixed rates = open loop, latency counted from the "
+        "scheduled start (queueing included).",
+        "pgbench: -M prepared, the same INSERT events + INSERT outbox + pg_notify in one transaction.",
+        "chassis and eventsourcing run in the harness process, sharing its CPU with the load generator; "
+        "the registry runs as its own process, the HTTP client in the harness.",
+    ]
+    pg = ceilings["pgbench"] or float("nan")
+    ratios = report.table("ratios", "1–2. Ratios at saturation (equal concurrency)",
+                          ["comparison", "ratio", "target", "met"])
+    for name, value, target in (
+            ("chassis append / pgbench", ceilings["chassis"] / pg, 0.5),
+            ("registry HTTP / pgbench", ceilings["http"] / pg, 0.5),
+            ("chassis append / eventsourcing", ceilings["chassis"] / (ceilings["eventsourcing"] or float("nan")), 1.5),
+            ("registry HTTP / eventsourcing", ceilings["http"] / (ceilings["eventsourcing"] or float("nan")), 1.5)):
+        ratios.add(comparison=name, ratio=round(value, 2), target=f"≥ {target}", met="yes" if value >= target else "no")
+    report.target("write path vs pgbench (chassis)", "≥ 0.5×", f"{ceilings['chassis'] / pg:.2f}×",
+                  ceilings["chassis"] / pg >= 0.5)
+    report.target("write path vs pgbench (HTTP)", "≥ 0.5×", f"{ceilings['http'] / pg:.2f}×", ceilings["http"] / pg >= 0.5)
+    es = ceilings["eventsourcing"] or float("nan")
+    report.target("write path vs eventsourcing (chassis)", "≥ 1.5×", f"{ceilings['chassis'] / es:.2f}×",
+                  ceilings["chassis"] / es >= 1.5)
+    return ceilings
