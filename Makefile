@@ -3,13 +3,15 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: up test test-unit test-integration lint reset token help web
+.PHONY: up test test-unit test-integration lint reset token help web bench bench-smoke
 
 help:
 	@echo "make up     run the whole stack (PostgreSQL, Kafka, services, gateway) with demo data"
 	@echo "make test   run every test against a real PostgreSQL and Kafka started by the test session"
 	@echo "make web    build the dashboard page (gateway/web/dist)"
 	@echo "make lint   ruff"
+	@echo "make bench  the benchmark suite at full scale (minutes; results in .bench/, see docs/BENCHMARKS.md)"
+	@echo "make bench-smoke  the same harness at tiny scale (< 1 min; numbers meaningless)"
 	@echo "make reset  delete the local data directory"
 
 $(BIN)/.installed: pyproject.toml
@@ -42,3 +44,9 @@ lint: $(BIN)/.installed
 
 reset: $(BIN)/.installed
 	$(BIN)/xinqing reset
+
+bench: $(BIN)/.installed
+	$(BIN)/python -m bench --scale full
+
+bench-smoke: $(BIN)/.installed
+	$(BIN)/python -m bench --scale tiny

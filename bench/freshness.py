@@ -57,6 +57,13 @@ async def run(stack: BenchStack, report: Report, *, rate: float, seconds: float,
             acked[f"youth-{r.json()['id']}"] = time.perf_counter()
 
         watcher = asyncio.create_task(watch())
+        # Warm-up: the gateway's consumer must have joined its group before the clock means anything.
+        await op(99_999_999)
+        deadline = time.perf_counter() + settle_timeout
+        while len(visible) < 1 and time.perf_counter() < deadline:
+            await asyncio.sleep(poll)
+        acked.clear()
+        visible.clear()
         load = await open_loop(op, rate, seconds)
         done.set()
         try:

@@ -10,6 +10,7 @@ Contenders:
 """
 from __future__ import annotations
 
+import asyncio
 import itertools
 import uuid
 from dataclasses import dataclass
@@ -21,13 +22,15 @@ from chassis.eventstore import EventStore
 from services.registry import domain
 
 from . import pgbench
+from .cpu import CpuSnapshot
 from .loadgen import RunStats, closed_loop, open_loop
 from .peer import EventsourcingPeer
 from .report import Report
 from .stack import BenchStack, wait_quiet
 from .workloads import TOPIC, registered, registration_body
 
-COLUMNS = ["contender", "mode", "offered /s", "achieved /s", "p50 ms", "p99 ms", "max ms", "errors"]
+COLUMNS = ["contender", "mode", "offered /s", "achieved /s", "p50 ms", "p99 ms", "max ms", "errors",
+           "CPU ms/cmd (client side)", "CPU ms/cmd (PostgreSQL)"]
 _runs = itertools.count(1)
 
 
@@ -37,13 +40,24 @@ class WritePathConfig:
     saturation_seconds: float
     rate_seconds: float
     rates: tuple[float, ...]
+    pause: float = 1.0  # between steps, so one step's tail (checkpoints, relay) stays out of the next
 
 
-def _row(report: Report, contender: str, s: RunStats) -> None:
+def _row(report: Report, contender: str, s: RunStats, cpu: tuple[float, float] = (None, None)) -> None:
     report.table("write_path", "1–2. Write path: commands/s and latency at equal concurrency", COLUMNS).add(
         contender=contender, mode="saturation (closed loop)" if s.offered is None else "fixed rate (open loop)",
         **{"offered /s": s.offered, "achieved /s": round(s.throughput, 1), "p50 ms": round(s.p50_ms, 2),
-           "p99 ms": round(s.p99_ms, 2), "max ms": round(s.max_ms, 2), "errors": s.errors})
+           "p99 ms": round(s.p99_ms, 2), "max ms": round(s.max_ms, 2), "errors": s.errors,
+           "CPU ms/cmd (client side)": round(cpu[0], 3) if cpu[0] is not None else None,
+           "CPU ms/cmd (PostgreSQL)": round(cpu[1], 3) if cpu[1] is not None else None})
+
+
+async def _measured(stack: BenchStack, app: str, run):
+    """Run a measurement; -> (stats, (client-side CPU ms, PostgreSQL CPU ms) per command)."""
+    before = CpuSnapshot.take(stack)
+    result = await run
+    stats_ = result[0] if isinstance(result, tuple) else result
+    return result, before.per_command(CpuSnapshot.take(stack), stats_.completed, app)
 
 
 def _rates(cfg: WritePathConfig, ceiling: float) -> list[float]:
@@ -54,13 +68,15 @@ def _rates(cfg: WritePathConfig, ceiling: float) -> list[float]:
 async def run_pgbench(stack: BenchStack, report: Report, cfg: WritePathConfig) -> float:
     s = stack.settings
     await stack.fresh_database("bench_pgbench")
-    sat = pgbench.run(stack.pg_bin, s.pg_host, s.pg_port, s.pg_user, "bench_pgbench", clients=cfg.concurrency,
-                      seconds=cfg.saturation_seconds)
-    _row(report, "pgbench", sat)
+    async def once(rate: float | None, seconds: float):
+        return await asyncio.to_thread(pgbench.run, stack.pg_bin, s.pg_host, s.pg_port, s.pg_user, "bench_pgbench",
+                                       clients=cfg.concurrency, seconds=seconds, rate=rate)
+
+    sat, cpu = await _measured(stack, "pgbench", once(None, cfg.saturation_seconds))
+    _row(report, "pgbench", sat, cpu)
     for rate in _rates(cfg, sat.throughput):
-        await wait_quiet()
-        _row(report, "pgbench", pgbench.run(stack.pg_bin, s.pg_host, s.pg_port, s.pg_user, "bench_pgbench",
-                                            clients=cfg.concurrency, seconds=cfg.rate_seconds, rate=rate))
+        await wait_quiet(cfg.pause)
+        _row(report, "pgbench", *await _measured(stack, "pgbench", once(rate, cfg.rate_seconds)))
     return sat.throughput
 
 
@@ -76,13 +92,13 @@ async def run_chassis(stack: BenchStack, report: Report, cfg: WritePathConfig) -
 
     try:
         await pool.fetchval("SELECT 1")
-        sat, nxt = await closed_loop(op, cfg.concurrency, cfg.saturation_seconds)
-        _row(report, "chassis EventStore.append", sat)
+        (sat, nxt), cpu = await _measured(stack, "harness", closed_loop(op, cfg.concurrency, cfg.saturation_seconds))
+        _row(report, "chassis EventStore.append", sat, cpu)
         for rate in _rates(cfg, sat.throughput):
-            await wait_quiet()
-            s = await open_loop(op, rate, cfg.rate_seconds, first=nxt)
+            await wait_quiet(cfg.pause)
+            s, cpu = await _measured(stack, "harness", open_loop(op, rate, cfg.rate_seconds, first=nxt))
             nxt += s.completed + s.errors
-            _row(report, "chassis EventStore.append", s)
+            _row(report, "chassis EventStore.append", s, cpu)
     finally:
         await pool.close()
     return sat.throughput
@@ -93,13 +109,14 @@ async def run_peer(stack: BenchStack, report: Report, cfg: WritePathConfig) -> f
     await stack.fresh_database("bench_peer")
     peer = EventsourcingPeer(s.pg_host, s.pg_port, s.pg_user, "bench_peer", cfg.concurrency)
     try:
-        sat, nxt = await closed_loop(peer.append, cfg.concurrency, cfg.saturation_seconds)
-        _row(report, "eventsourcing recorder", sat)
+        (sat, nxt), cpu = await _measured(stack, "harness",
+                                          closed_loop(peer.append, cfg.concurrency, cfg.saturation_seconds))
+        _row(report, "eventsourcing recorder", sat, cpu)
         for rate in _rates(cfg, sat.throughput):
-            await wait_quiet()
-            st = await open_loop(peer.append, rate, cfg.rate_seconds, first=nxt)
+            await wait_quiet(cfg.pause)
+            st, cpu = await _measured(stack, "harness", open_loop(peer.append, rate, cfg.rate_seconds, first=nxt))
             nxt += st.completed + st.errors
-            _row(report, "eventsourcing recorder", st)
+            _row(report, "eventsourcing recorder", st, cpu)
     finally:
         peer.close()
     return sat.throughput
@@ -118,13 +135,13 @@ async def run_registry_http(stack: BenchStack, report: Report, cfg: WritePathCon
                 raise RuntimeError(f"HTTP {r.status_code}: {r.text[:200]}")
 
         await op(99_999_999)  # warm: token verification, prepared statements, the relay's first batch
-        sat, nxt = await closed_loop(op, cfg.concurrency, cfg.saturation_seconds)
-        _row(report, "registry POST /youth (HTTP)", sat)
+        (sat, nxt), cpu = await _measured(stack, "registry", closed_loop(op, cfg.concurrency, cfg.saturation_seconds))
+        _row(report, "registry POST /youth (HTTP)", sat, cpu)
         for rate in _rates(cfg, sat.throughput):
-            await wait_quiet()
-            st = await open_loop(op, rate, cfg.rate_seconds, first=nxt)
+            await wait_quiet(cfg.pause)
+            st, cpu = await _measured(stack, "registry", open_loop(op, rate, cfg.rate_seconds, first=nxt))
             nxt += st.completed + st.errors
-            _row(report, "registry POST /youth (HTTP)", st)
+            _row(report, "registry POST /youth (HTTP)", st, cpu)
     return sat.throughput
 
 
@@ -143,6 +160,9 @@ async def run(stack: BenchStack, report: Report, cfg: WritePathConfig) -> dict[s
         "pgbench: -M prepared, the same INSERT events + INSERT outbox + pg_notify in one transaction.",
         "chassis and eventsourcing run in the harness process, sharing its CPU with the load generator; "
         "the registry runs as its own process, the HTTP client in the harness.",
+        "CPU ms/cmd: CPU time spent per command — client side = pgbench's process, the harness process "
+        "(in-process contenders, load generator included) or the registry process (HTTP, relay included); "
+        "PostgreSQL = the postmaster and all its backends. Less sensitive to the neighbours' load than throughput.",
     ]
     pg = ceilings["pgbench"] or float("nan")
     ratios = report.table("ratios", "1–2. Ratios at saturation (equal concurrency)",

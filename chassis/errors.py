@@ -74,6 +74,7 @@ class VersionConflict(AppError):
         super().__init__(f"记录已被他人修改（当前版本 {current}，请求基于版本 {expected}），请刷新后重试。",
                          current_version=current)
         self.current = current
+        self.stream_id = stream_id
 
 
 class Unauthenticated(AppError):

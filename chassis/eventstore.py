@@ -6,7 +6,7 @@ is either stored *and* queued for Kafka, or not at all. Kafka is never on this p
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,6 +21,22 @@ from .tracing import current_traceparent
 
 tracer = trace.get_tracer("xinqing.eventstore")
 OUTBOX_CHANNEL = "xq_outbox"
+
+# One round trip per append: the events, their outbox rows (in position order, which per stream is
+# version order) and the NOTIFY that wakes the relay. A taken (stream, version) is skipped rather than
+# raised, so no savepoint is needed to read the current version afterwards.
+APPEND_SQL = """
+WITH appended AS (
+    INSERT INTO events (event_id, stream_id, version, event_type, data, sealed, metadata, recorded_at)
+    SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::jsonb[], $6::bytea[], $7::jsonb[],
+                         $8::timestamptz[])
+    ON CONFLICT (stream_id, version) DO NOTHING
+    RETURNING global_position, stream_id, version
+), queued AS (
+    INSERT INTO outbox (global_position, topic) SELECT global_position, $9 FROM appended ORDER BY global_position
+)
+SELECT a.global_position, a.stream_id, a.version FROM appended a, pg_notify($10, '') ORDER BY a.global_position
+"""
 
 
 @dataclass(frozen=True)
@@ -61,10 +77,30 @@ class EventStore:
             return []
         with tracer.start_as_current_span("eventstore.append",
                                           attributes={"xq.stream": stream_id, "xq.events": len(events)}):
-            traceparent = current_traceparent()
-            now = datetime.now(UTC)
-            envelopes: list[Envelope] = []
-            rows = []
+            (written,) = await self._write(conn, [(stream_id, expected_version, events)], correlation_id,
+                                           causation_id)
+            return written
+
+    async def append_many(self, conn: asyncpg.Connection, appends: list[tuple[str, int, list[Any]]], *,
+                          correlation_id: str | None = None, causation_id: str | None = None) -> list[list[Envelope]]:
+        """Bulk: append to many streams at once, `[(stream_id, expected_version, events), …]`, with one
+        statement for every event and its outbox row (the caller holds the transaction). All or nothing:
+        one stream's conflict raises its `VersionConflict` and leaves none of the others written."""
+        if len({stream for stream, _, _ in appends}) != len(appends):
+            raise ValueError("append_many: each stream may appear once (put all its events in one entry)")
+        with tracer.start_as_current_span("eventstore.append_many",
+                                          attributes={"xq.streams": len(appends),
+                                                      "xq.events": sum(len(e) for _, _, e in appends)}):
+            return await self._write(conn, appends, correlation_id, causation_id)
+
+    async def _write(self, conn: asyncpg.Connection, appends: list[tuple[str, int, list[Any]]],
+                     correlation_id: str | None, causation_id: str | None) -> list[list[Envelope]]:
+        traceparent = current_traceparent()
+        now = datetime.now(UTC)
+        envelopes: list[list[Envelope]] = []
+        rows = []
+        for stream_id, expected_version, events in appends:
+            mine = []
             for i, event in enumerate(events, start=1):
                 event_type, public, private = self.codec.encode(event)
                 sealed = None
@@ -74,33 +110,30 @@ class EventStore:
                     sealed = await self.sealer.seal(conn, stream_id, private)
                 env = Envelope(id=uuid.uuid4(), type=event_type, source=self.source, subject=stream_id,
                                stream_version=expected_version + i, time=now, data=public,
-                               traceparent=traceparent, correlation_id=correlation_id,
-                               causation_id=causation_id)
-                envelopes.append(env)
+                               traceparent=traceparent, correlation_id=correlation_id, causation_id=causation_id)
+                mine.append(env)
                 rows.append((env.id, stream_id, env.stream_version, event_type, public, sealed, env.metadata(), now))
-            try:
-                async with conn.transaction():  # a savepoint: after a conflict we can still read
-                    positions = await conn.fetch(
-                        """INSERT INTO events (event_id, stream_id, version, event_type, data, sealed, metadata,
-                                                recorded_at)
-                           SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::jsonb[],
-                                                $6::bytea[], $7::jsonb[], $8::timestamptz[])
-                           RETURNING global_position""",
-                        *map(list, zip(*rows)))
-            except asyncpg.UniqueViolationError:
-                current = await conn.fetchval(
-                    "SELECT coalesce(max(version), 0) FROM events WHERE stream_id = $1", stream_id)
-                raise VersionConflict(stream_id, expected_version, current) from None
-            await conn.execute(
-                "INSERT INTO outbox (global_position, topic) SELECT unnest($1::bigint[]), $2",
-                [p["global_position"] for p in positions], self.topic)
-            await conn.execute("SELECT pg_notify($1, '')", OUTBOX_CHANNEL)
-            for env in envelopes:
+            envelopes.append(mine)
+        if not rows:
+            return envelopes
+        written = await conn.fetch(APPEND_SQL, *map(list, zip(*rows)), self.topic, OUTBOX_CHANNEL)
+        if len(written) < len(rows):
+            # Another writer got there first. Take back what this call did write (its outbox rows go
+            # with it), so a caller that catches the conflict cannot commit half an append.
+            await conn.execute("DELETE FROM events WHERE global_position = ANY($1::bigint[])",
+                               [w["global_position"] for w in written])
+            landed = {(w["stream_id"], w["version"]) for w in written}
+            stream_id, expected_version, _ = next(
+                a for a, envs in zip(appends, envelopes) if any((e.subject, e.stream_version) not in landed for e in envs))
+            current = await conn.fetchval(
+                "SELECT coalesce(max(version), 0) FROM events WHERE stream_id = $1", stream_id)
+            raise VersionConflict(stream_id, expected_version, current)
+        for envs in envelopes:
+            for env in envs:
                 metrics.EVENTS_APPENDED.add(1, {"event_type": env.type})
-            return [
-                Envelope(**{**e.__dict__, "global_position": p["global_position"]})
-                for e, p in zip(envelopes, positions)
-            ]
+        position = {(w["stream_id"], w["version"]): w["global_position"] for w in written}
+        return [[replace(e, global_position=position[(e.subject, e.stream_version)]) for e in envs]
+                for envs in envelopes]
 
     async def append_new_streams(self, conn: asyncpg.Connection, streams: list[tuple[str, list[Any]]], *,
                                  sealer: Sealer | None = None, correlation_id: str | None = None) -> int:

@@ -76,9 +76,11 @@ class OutboxRelay:
             try:
                 await self._start_producer(producer)
                 while True:
+                    # Clear before draining, not after: a NOTIFY that arrives while a batch is being
+                    # sent must wake the next round, or its event waits for the poll interval.
+                    self._wake.clear()
                     sent = 0 if self.paused else await self._drain_once(conn, producer)
                     if sent < self.batch_size:
-                        self._wake.clear()
                         try:
                             await asyncio.wait_for(self._wake.wait(), self.poll_interval)
                         except TimeoutError:

@@ -1,0 +1,55 @@
+"""CPU time per command, by process: on a shared machine throughput moves with the neighbours' load,
+CPU-seconds per command much less — it is the number to compare across runs and to profile against."""
+from __future__ import annotations
+
+import os
+import resource
+from dataclasses import dataclass
+
+import psutil
+
+from .stack import BenchStack
+
+
+def _tree_seconds(pid: int) -> float:
+    """A process, its live children, and the children it has reaped (backends that exited)."""
+    try:
+        root = psutil.Process(pid)
+        t = root.cpu_times()
+        total = t.user + t.system + t.children_user + t.children_system
+        for child in root.children(recursive=True):
+            try:
+                c = child.cpu_times()
+                total += c.user + c.system
+            except psutil.Error:
+                pass
+        return total
+    except psutil.Error:
+        return 0.0
+
+
+@dataclass(frozen=True)
+class CpuSnapshot:
+    harness: float  # this process, including its threads (in-process contenders, load generator)
+    subprocesses: float  # children this process waited for (pgbench)
+    services: dict[str, float]
+    postgres: float
+
+    @staticmethod
+    def take(stack: BenchStack) -> CpuSnapshot:
+        me = os.times()
+        kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+        services = {name: _tree_seconds(p.popen.pid) for name, p in stack.apps.items() if p.running}
+        return CpuSnapshot(me.user + me.system, kids.ru_utime + kids.ru_stime, services,
+                           _tree_seconds(stack.infra.pg_process.popen.pid))
+
+    def per_command(self, later: CpuSnapshot, commands: int, app: str) -> tuple[float, float]:
+        """-> (ms of the contender's own process, ms of PostgreSQL) per command."""
+        n = max(commands, 1)
+        if app == "pgbench":
+            mine = later.subprocesses - self.subprocesses
+        elif app == "harness":
+            mine = later.harness - self.harness
+        else:
+            mine = later.services.get(app, 0.0) - self.services.get(app, 0.0)
+        return mine / n * 1000, (later.postgres - self.postgres) / n * 1000

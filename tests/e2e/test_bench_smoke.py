@@ -1,0 +1,78 @@
+"""The benchmark harness keeps working: a tiny run end to end, checked for well-formed results.
+
+Speed is never asserted here (the numbers of a tiny run on a busy CI machine mean nothing); what is
+asserted is that every benchmark ran, every contender produced its rows, and the report states the
+machine it ran on.
+"""
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import orjson
+import pytest
+
+pytestmark = pytest.mark.e2e
+ROOT = Path(__file__).resolve().parents[2]
+CONTENDERS = {"pgbench", "chassis EventStore.append", "eventsourcing recorder", "registry POST /youth (HTTP)"}
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory) -> tuple[dict, str]:
+    out = tmp_path_factory.mktemp("bench") / "tiny.md"
+    done = subprocess.run([sys.executable, "-m", "bench", "--scale", "tiny", "--out", str(out)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return orjson.loads(out.with_suffix(".json").read_bytes()), out.read_text()
+
+
+def test_the_report_states_the_machine_and_the_commit(results):
+    data, markdown = results
+    for key in ("CPU", "RAM", "PostgreSQL", "Kafka", "Python", "commit"):
+        assert data["machine"][key] and data["machine"][key] != "?", key
+    assert "fsync on" in data["machine"]["PostgreSQL"]
+    assert "| CPU |" in markdown and "### 1–2. Write path" in markdown
+
+
+def test_every_write_path_contender_has_a_saturation_row_and_a_fixed_rate_row(results):
+    rows = results[0]["tables"]["write_path"]["rows"]
+    assert {r["contender"] for r in rows} == CONTENDERS
+    for contender in CONTENDERS:
+        mine = [r for r in rows if r["contender"] == contender]
+        modes = {r["mode"].split(" ")[0] for r in mine}
+        assert modes == {"saturation", "fixed"}, (contender, modes)
+        for r in mine:
+            assert r["errors"] == 0, r
+            assert r["achieved /s"] > 0 and r["p50 ms"] <= r["p99 ms"] <= r["max ms"], r
+            assert r["CPU ms/cmd (client side)"] > 0 and r["CPU ms/cmd (PostgreSQL)"] > 0, r
+    ratios = {r["comparison"]: r["ratio"] for r in results[0]["tables"]["ratios"]["rows"]}
+    assert set(ratios) == {"chassis append / pgbench", "registry HTTP / pgbench", "chassis append / eventsourcing",
+                           "registry HTTP / eventsourcing"}
+    assert all(math.isfinite(v) and v > 0 for v in ratios.values())
+
+
+def test_freshness_saw_every_acknowledged_command_in_the_read_model(results):
+    (row,) = results[0]["tables"]["freshness"]["rows"]
+    assert row["commands"] > 0 and row["seen"] == row["commands"] and row["errors"] == 0
+    assert 0 <= row["p50 ms"] <= row["p99 ms"] <= row["max ms"]
+
+
+def test_rebuild_applied_every_event_twice(results):
+    rows = results[0]["tables"]["rebuild"]["rows"]
+    assert [r["pass"] for r in rows] == ["first build", "rebuild (truncate + replay)"]
+    assert all(r["events"] == 500 and r["events/s"] > 0 for r in rows)
+
+
+def test_memory_was_sampled_for_every_process(results):
+    processes = {r["process"] for r in results[0]["tables"]["memory"]["rows"]}
+    assert {"registry (python)", "gateway (python)", "postgres", "kafka", "harness (python)"} <= processes
+    assert all(r["peak MB"] > 0 for r in results[0]["tables"]["memory"]["rows"])
+
+
+def test_each_target_is_stated_with_what_was_measured(results):
+    targets = {t["target"]: t for t in results[0]["targets"]}
+    assert {"write path vs pgbench (chassis)", "write path vs eventsourcing (chassis)", "freshness p99", "rebuild",
+            "RSS of each Python service"} <= set(targets)
+    assert all(t["met"] in ("yes", "no", "n/a") and t["measured"] for t in targets.values())

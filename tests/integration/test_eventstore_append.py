@@ -1,0 +1,100 @@
+"""EventStore.append and append_many on real PostgreSQL: one round trip, nothing half-written."""
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from chassis.errors import VersionConflict
+from chassis.eventstore import OUTBOX_CHANNEL
+from tests.integration import chassis_fixtures as fx
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+async def pool(settings):
+    pool = await fx.pool_for(settings, "counters")
+    yield pool
+    await pool.close()
+
+
+async def versions(pool, stream: str) -> list[int]:
+    return [r["version"] for r in await pool.fetch(
+        "SELECT version FROM events WHERE stream_id = $1 ORDER BY version", stream)]
+
+
+async def queued(pool, stream: str) -> list[int]:
+    """Versions of `stream` waiting in the outbox, in the order the relay will send them."""
+    return [r["version"] for r in await pool.fetch(
+        "SELECT e.version FROM outbox o JOIN events e USING (global_position) WHERE e.stream_id = $1 ORDER BY o.id",
+        stream)]
+
+
+async def test_an_append_stores_its_events_and_queues_them_in_version_order_and_wakes_the_relay(pool, settings):
+    store = fx.store(settings)
+    woken = asyncio.Event()
+    async with pool.acquire() as listener:
+        def wake(*_):
+            woken.set()
+
+        await listener.add_listener(OUTBOX_CHANNEL, wake)
+        async with pool.acquire() as conn, conn.transaction():
+            envelopes = await store.append(conn, "append-1", 0, [fx.Ticked(1), fx.Ticked(2), fx.Ticked(3)])
+        await asyncio.wait_for(woken.wait(), 5)
+        await listener.remove_listener(OUTBOX_CHANNEL, wake)
+    assert [e.stream_version for e in envelopes] == [1, 2, 3]
+    positions = [e.global_position for e in envelopes]
+    assert positions == sorted(positions) and len(set(positions)) == 3
+    assert await versions(pool, "append-1") == [1, 2, 3]
+    assert await queued(pool, "append-1") == [1, 2, 3]
+
+
+async def test_a_conflicting_append_leaves_nothing_behind_even_if_the_caller_commits(pool, settings):
+    """Version 1 is taken, version 2 is free: appending [1, 2] conflicts, and 2 must not survive a caller
+    that catches the conflict and commits its transaction anyway."""
+    store = fx.store(settings)
+    async with pool.acquire() as conn, conn.transaction():
+        await store.append(conn, "append-2", 0, [fx.Ticked(1)])
+    async with pool.acquire() as conn, conn.transaction():
+        with pytest.raises(VersionConflict) as refused:
+            await store.append(conn, "append-2", 0, [fx.Ticked(5), fx.Ticked(6)])
+    assert refused.value.current == 1
+    assert await versions(pool, "append-2") == [1]
+    assert await queued(pool, "append-2") == [1]
+
+
+async def test_append_many_writes_every_stream_in_one_call_each_in_version_order(pool, settings):
+    store = fx.store(settings)
+    async with pool.acquire() as conn, conn.transaction():
+        await store.append(conn, "bulk-old", 0, [fx.Ticked(1)])
+        written = await store.append_many(conn, [("bulk-a", 0, [fx.Ticked(1), fx.Ticked(2)]),
+                                                 ("bulk-b", 0, [fx.Ticked(3)]),
+                                                 ("bulk-old", 1, [fx.Ticked(4), fx.Ticked(5)])])
+    assert [[(e.subject, e.stream_version) for e in envs] for envs in written] == [
+        [("bulk-a", 1), ("bulk-a", 2)], [("bulk-b", 1)], [("bulk-old", 2), ("bulk-old", 3)]]
+    assert all(e.global_position is not None for envs in written for e in envs)
+    assert await versions(pool, "bulk-a") == [1, 2] and await queued(pool, "bulk-a") == [1, 2]
+    assert await versions(pool, "bulk-old") == [1, 2, 3] and await queued(pool, "bulk-old") == [1, 2, 3]
+    assert [e.data["amount"] for e in written[2]] == [4, 5]
+
+
+async def test_append_many_is_all_or_nothing_and_names_the_stream_that_conflicted(pool, settings):
+    store = fx.store(settings)
+    async with pool.acquire() as conn, conn.transaction():
+        await store.append(conn, "bulk-taken", 0, [fx.Ticked(1)])
+    async with pool.acquire() as conn, conn.transaction():
+        with pytest.raises(VersionConflict) as refused:
+            await store.append_many(conn, [("bulk-free", 0, [fx.Ticked(1)]), ("bulk-taken", 0, [fx.Ticked(2)]),
+                                           ("bulk-free-2", 0, [fx.Ticked(3)])])
+    assert refused.value.body()["current_version"] == 1
+    assert refused.value.stream_id == "bulk-taken"
+    assert await versions(pool, "bulk-free") == [] and await versions(pool, "bulk-free-2") == []
+    assert await versions(pool, "bulk-taken") == [1]
+
+
+async def test_append_many_refuses_a_stream_listed_twice(pool, settings):
+    async with pool.acquire() as conn, conn.transaction():
+        with pytest.raises(ValueError, match="once"):
+            await fx.store(settings).append_many(conn, [("bulk-twice", 0, [fx.Ticked(1)]),
+                                                        ("bulk-twice", 1, [fx.Ticked(2)])])
