@@ -69,15 +69,23 @@ def token(role: str = typer.Option(..., help=f"one of: {', '.join(ROLES)}"),
 
 
 @app.command()
-def seed(scale: str = typer.Option("demo", help="demo"),
-         gateway_url: str | None = typer.Option(None, help="registry to write to (default from settings)")) -> None:
-    """Load synthetic demo data through the real write paths (the stack must be running)."""
-    from .seed import seed_demo
-
-    if scale != "demo":
-        fail(f"unknown scale {scale!r}: only 'demo' is available")
+def seed(scale: str = typer.Option("demo", help="demo (seconds) | city (2.2 M youth; resumable)"),
+         count: int | None = typer.Option(None, help="city: how many youth (default 2,200,000)"),
+         concurrency: int = typer.Option(16, help="city: requests in flight")) -> None:
+    """Load synthetic data through the real write paths (the stack must be running)."""
     settings = Settings()
-    seed_demo(settings, lambda m: console.print(m))
+    if scale == "demo":
+        from .seed import seed_demo
+
+        seed_demo(settings, lambda m: console.print(m))
+    elif scale == "city":
+        from .seed_city import CITY_YOUTH, run_city_seed
+
+        done = run_city_seed(settings, count or CITY_YOUTH, concurrency)
+        console.print(f"city seed: {done.written:,} youth in place ({done.created:,} registered now, "
+                      f"{done.existing:,} already there); checkpoint in {settings.data_dir / 'seed-city.json'}")
+    else:
+        fail(f"unknown scale {scale!r}: 'demo' or 'city'")
 
 
 @app.command()
