@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import signal
 import sys
 import time
 from pathlib import Path
@@ -29,8 +30,9 @@ async def run_all(stack: BenchStack, report: Report, scale, only: set[str], say)
             await write_path.run(stack, report, scale.write_path)
         if "freshness" in only:
             say("freshness: registry → Kafka → gateway read model")
-            await freshness.run(stack, report, rate=scale.freshness_rate, seconds=scale.freshness_seconds,
-                                concurrency=scale.write_path.concurrency)
+            for rate in scale.freshness_rates:
+                await freshness.run(stack, report, rate=rate, seconds=scale.freshness_seconds,
+                                    concurrency=scale.write_path.concurrency)
         if "rebuild" in only:
             say(f"rebuild: {scale.rebuild_events:,} events into the gateway youth projection")
             await rebuild.run(stack, report, events=scale.rebuild_events)
@@ -56,6 +58,8 @@ def main(argv: list[str] | None = None) -> int:
     def say(message: str) -> None:
         print(f"[bench {time.monotonic() - started:6.1f}s] {message}", file=sys.stderr, flush=True)
 
+    # SIGTERM stops the run like Ctrl-C: the finally below stops PostgreSQL, Kafka and the services.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     stack = BenchStack(log_path=out.with_suffix(".log") if out.parent.exists() else None)
     try:
         say(f"starting PostgreSQL (durable) and Kafka in {stack.data_dir}")

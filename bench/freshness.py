@@ -64,7 +64,7 @@ async def run(stack: BenchStack, report: Report, *, rate: float, seconds: float,
             await asyncio.sleep(poll)
         acked.clear()
         visible.clear()
-        load = await open_loop(op, rate, seconds)
+        load = await open_loop(op, rate, seconds, max_in_flight=concurrency * 4)  # see write_path: httpx's pool
         done.set()
         try:
             await asyncio.wait_for(watcher, settle_timeout)
@@ -82,6 +82,8 @@ async def run(stack: BenchStack, report: Report, *, rate: float, seconds: float,
     t.notes.append(f"Visibility polled every {poll * 1000:.0f} ms in the gateway's database "
                    "(projection_streams, written in the projection's transaction); path: registry outbox → "
                    "relay (LISTEN/NOTIFY wake-up) → Kafka (acks=all) → gateway consumer → read-model transaction.")
-    report.target("freshness p99", f"≤ 250 ms at {rate:g} commands/s" if rate >= 500 else "≤ 250 ms at 500 commands/s",
-                  f"{p99:.0f} ms at {load.throughput:.0f} commands/s achieved (offered {rate:g})",
-                  (p99 <= 250 and load.throughput >= 0.95 * 500) if rate >= 500 else None)
+    if rate >= 500 or not any(tg["target"] == "freshness p99" for tg in report.targets):
+        report.targets[:] = [tg for tg in report.targets if tg["target"] != "freshness p99"]
+        report.target("freshness p99", "≤ 250 ms at 500 commands/s",
+                      f"{p99:.0f} ms at {load.throughput:.0f} commands/s achieved (offered {rate:g})",
+                      (p99 <= 250 and load.throughput >= 0.95 * 500) if rate >= 500 else None)

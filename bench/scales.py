@@ -11,7 +11,7 @@ from .write_path import WritePathConfig
 class Scale:
     name: str
     write_path: WritePathConfig
-    freshness_rate: float
+    freshness_rates: tuple[float, ...]
     freshness_seconds: float
     rebuild_events: int
 
@@ -19,8 +19,8 @@ class Scale:
 SCALES = {
     "tiny": Scale("tiny", WritePathConfig(concurrency=4, saturation_seconds=1, rate_seconds=1, rates=(40,),
                                           pause=0.1),
-                  freshness_rate=20, freshness_seconds=3, rebuild_events=500),
+                  freshness_rates=(20,), freshness_seconds=3, rebuild_events=500),
     "full": Scale("full", WritePathConfig(concurrency=8, saturation_seconds=15, rate_seconds=10,
                                           rates=(100, 250, 500, 1000, 2000)),
-                  freshness_rate=500, freshness_seconds=20, rebuild_events=200_000),
+                  freshness_rates=(100, 500), freshness_seconds=10, rebuild_events=100_000),
 }

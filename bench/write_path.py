@@ -139,7 +139,10 @@ async def run_registry_http(stack: BenchStack, report: Report, cfg: WritePathCon
         _row(report, "registry POST /youth (HTTP)", sat, cpu)
         for rate in _rates(cfg, sat.throughput):
             await wait_quiet(cfg.pause)
-            st, cpu = await _measured(stack, "registry", open_loop(op, rate, cfg.rate_seconds, first=nxt))
+            # In flight capped at the connection count: a client queue of thousands makes httpx's pool
+            # quadratic (the load generator, not the registry, would saturate); queueing still counts.
+            st, cpu = await _measured(stack, "registry", open_loop(op, rate, cfg.rate_seconds, first=nxt,
+                                                                   max_in_flight=cfg.concurrency))
             nxt += st.completed + st.errors
             _row(report, "registry POST /youth (HTTP)", st, cpu)
     return sat.throughput

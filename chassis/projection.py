@@ -34,6 +34,9 @@ class Projection(Protocol):
 
     async def apply(self, conn: asyncpg.Connection, event: Envelope) -> None: ...
 
+    # Optional: `async def apply_batch(self, conn, events: list[Envelope]) -> None` applies the claimed
+    # events of one partition's batch at once (set-based SQL); the runner prefers it when present.
+
 
 async def claim(conn: asyncpg.Connection, projection: str, event: Envelope) -> bool:
     """True when `event` is the next version of its stream for this projection (then it is recorded).
@@ -47,6 +50,41 @@ async def claim(conn: asyncpg.Connection, projection: str, event: Envelope) -> b
             "UPDATE projection_streams SET version = $3 WHERE projection = $1 AND stream_id = $2 "
             "AND version = $3 - 1 RETURNING version", projection, event.subject, event.stream_version)
     return row is not None
+
+
+class ClaimRace(Exception):
+    """Another consumer claimed a stream of this batch concurrently (a rebalance overlap): the batch is
+    rolled back and the runner resumes from its checkpoint, where those events read as repeats."""
+
+
+async def claim_batch(conn: asyncpg.Connection, projection: str, events: Sequence[Envelope]) -> list[bool]:
+    """`claim` for a whole batch in three statements instead of one per event: read (and lock) the
+    streams' versions, decide each event in order, write the new versions. -> one verdict per event."""
+    streams = list({e.subject for e in events})
+    rows = await conn.fetch("SELECT stream_id, version FROM projection_streams WHERE projection = $1 "
+                            "AND stream_id = ANY($2::text[]) ORDER BY stream_id FOR UPDATE", projection, streams)
+    before = {r["stream_id"]: r["version"] for r in rows}
+    now = dict(before)
+    verdicts = []
+    for e in events:
+        ok = e.stream_version == now.get(e.subject, 0) + 1
+        if ok:
+            now[e.subject] = e.stream_version
+        verdicts.append(ok)
+    new = [s for s in now if s not in before]
+    moved = [s for s in now if s in before and now[s] != before[s]]
+    if new:
+        inserted = await conn.fetch(
+            "INSERT INTO projection_streams (projection, stream_id, version) "
+            "SELECT $1, s, v FROM unnest($2::text[], $3::int[]) AS t(s, v) ON CONFLICT DO NOTHING RETURNING stream_id",
+            projection, new, [now[s] for s in new])
+        if len(inserted) != len(new):
+            raise ClaimRace(f"{projection}: {len(new) - len(inserted)} stream(s) claimed concurrently")
+    if moved:  # rows locked above: nobody else moved them
+        await conn.execute(
+            "UPDATE projection_streams p SET version = t.v FROM unnest($2::text[], $3::int[]) AS t(s, v) "
+            "WHERE p.projection = $1 AND p.stream_id = t.s", projection, moved, [now[s] for s in moved])
+    return verdicts
 
 
 def parse_position(position: str) -> tuple[str, int]:
@@ -136,27 +174,42 @@ class ProjectionRunner:
 
     async def _apply(self, batches: dict) -> None:
         name = self.projection.name
+        batch_apply = getattr(self.projection, "apply_batch", None)
         async with self.pool.acquire() as conn, conn.transaction():
             for tp, records in batches.items():
-                newest = None
-                for record in records:
-                    event = from_kafka(record.key, record.value, record.headers)
+                events = [from_kafka(r.key, r.value, r.headers) for r in records]
+                verdicts = await claim_batch(conn, name, events)
+                claimed = [e for e, ok in zip(events, verdicts) if ok]
+                self.skipped += len(events) - len(claimed)
+                if batch_apply is not None:
                     with tracer.start_as_current_span(
-                            f"project {name}", context=context_from_traceparent(event.traceparent),
-                            kind=trace.SpanKind.CONSUMER,
+                            f"project {name} batch", kind=trace.SpanKind.CONSUMER,
                             attributes={"messaging.system": "kafka", "messaging.operation.type": "process",
                                         "messaging.destination.name": tp.topic,
                                         "messaging.destination.partition.id": str(tp.partition),
                                         "messaging.consumer.group.name": self.group,
-                                        "messaging.kafka.offset": record.offset, "xq.event_type": event.type,
-                                        "xq.stream": event.subject}):
-                        if await claim(conn, name, event):
-                            await self.projection.apply(conn, event)
-                            self.applied += 1
-                            metrics.EVENTS_PROJECTED.add(1, {"projection": name})
-                        else:
-                            self.skipped += 1
-                    newest = event.time
+                                        "messaging.batch.message_count": len(claimed)}):
+                        if claimed:
+                            await batch_apply(conn, claimed)
+                    self.applied += len(claimed)
+                    if claimed:
+                        metrics.EVENTS_PROJECTED.add(len(claimed), {"projection": name})
+                else:
+                    for record, event, ok in zip(records, events, verdicts):
+                        with tracer.start_as_current_span(
+                                f"project {name}", context=context_from_traceparent(event.traceparent),
+                                kind=trace.SpanKind.CONSUMER,
+                                attributes={"messaging.system": "kafka", "messaging.operation.type": "process",
+                                            "messaging.destination.name": tp.topic,
+                                            "messaging.destination.partition.id": str(tp.partition),
+                                            "messaging.consumer.group.name": self.group,
+                                            "messaging.kafka.offset": record.offset, "xq.event_type": event.type,
+                                            "xq.stream": event.subject}):
+                            if ok:
+                                await self.projection.apply(conn, event)
+                                self.applied += 1
+                                metrics.EVENTS_PROJECTED.add(1, {"projection": name})
+                newest = events[-1].time if events else None
                 await conn.execute(
                     """INSERT INTO projection_checkpoints (projection, topic, partition, next_offset, event_time)
                        VALUES ($1, $2, $3, $4, $5)
