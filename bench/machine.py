@@ -30,8 +30,9 @@ def _run(argv: list[str]) -> str:
 
 
 def describe(pg_bin: Path, kafka_version: str) -> dict[str, str]:
-    commit = _run(["git", "rev-parse", "--short", "HEAD"])
-    dirty = _run(["git", "status", "--porcelain", "--untracked-files=no"])
+    # XQ_BENCH_COMMIT: the commit of a snapshot run outside the git checkout (an exported tree)
+    commit = os.environ.get("XQ_BENCH_COMMIT") or _run(["git", "rev-parse", "--short", "HEAD"])
+    dirty = "" if os.environ.get("XQ_BENCH_COMMIT") else _run(["git", "status", "--porcelain", "--untracked-files=no"])
     load1, load5, _ = os.getloadavg()
     return {
         "CPU": f"{_cpu_model()} ({psutil.cpu_count(logical=True)} logical cores available)",
