@@ -1,0 +1,44 @@
+"""`python -m bench.profile_rebuild [events]`: pyinstrument over a set-based rebuild of the youth read model
+(own PostgreSQL + Kafka, as the harness). Prints events/s and the profile tree."""
+from __future__ import annotations
+
+import asyncio
+import sys
+import uuid
+
+from pyinstrument import Profiler
+
+from chassis import db
+
+from . import rebuild
+from .batched_youth import BatchedYouthProjection
+from .stack import BenchStack
+
+
+async def profile(stack: BenchStack, events: int) -> None:
+    s = stack.settings
+    topic = f"bench.rebuild.{uuid.uuid4().hex[:6]}"
+    await rebuild.fill_topic(s.kafka_bootstrap, topic, events, s.kafka_partitions)
+    pool = await db.create_pool(await stack.fresh_database("bench_rebuild", rebuild.GATEWAY_MIGRATIONS), max_size=4)
+    projection = BatchedYouthProjection(s)
+    projection.topics = (topic,)
+    profiler = Profiler(async_mode="enabled")
+    profiler.start()
+    rate = await rebuild._build(pool, s.kafka_bootstrap, projection, events, 600)
+    profiler.stop()
+    await pool.close()
+    print(f"{rate:,.0f} events/s")
+    print(profiler.output_text(unicode=True, color=False))
+
+
+def main() -> None:
+    stack = BenchStack()
+    try:
+        stack.start_infra()
+        asyncio.run(profile(stack, int(sys.argv[1]) if len(sys.argv) > 1 else 50_000))
+    finally:
+        stack.stop()
+
+
+if __name__ == "__main__":
+    main()
