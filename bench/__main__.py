@@ -15,11 +15,11 @@ from .report import Report
 from .scales import SCALES
 from .stack import BenchStack
 
-BENCHMARKS = ("write_path", "freshness", "rebuild")
+BENCHMARKS = ("write_path", "freshness", "bulk_import", "rebuild")
 
 
 async def run_all(stack: BenchStack, report: Report, scale, only: set[str], say) -> None:
-    from . import freshness, rebuild, write_path
+    from . import bulk_import, freshness, rebuild, write_path
     from .memory import MemorySampler
 
     sampler = MemorySampler(stack)
@@ -33,6 +33,9 @@ async def run_all(stack: BenchStack, report: Report, scale, only: set[str], say)
             for rate in scale.freshness_rates:
                 await freshness.run(stack, report, rate=rate, seconds=scale.freshness_seconds,
                                     concurrency=scale.write_path.concurrency)
+        if "bulk_import" in only:
+            say(f"bulk import: {scale.bulk_people:,} youth through POST /youth:batch")
+            await bulk_import.run(stack, report, people=scale.bulk_people)
         if "rebuild" in only:
             say(f"rebuild: {scale.rebuild_events:,} events into the gateway youth projection")
             await rebuild.run(stack, report, events=scale.rebuild_events)

@@ -71,7 +71,7 @@ def token(role: str = typer.Option(..., help=f"one of: {', '.join(ROLES)}"),
 @app.command()
 def seed(scale: str = typer.Option("demo", help="demo (seconds) | city (2.2 M youth; resumable)"),
          count: int | None = typer.Option(None, help="city: how many youth (default 2,200,000)"),
-         concurrency: int = typer.Option(16, help="city: requests in flight")) -> None:
+         concurrency: int = typer.Option(2, help="city: batches of 500 in flight")) -> None:
     """Load synthetic data through the real write paths (the stack must be running)."""
     settings = Settings()
     if scale == "demo":

@@ -35,14 +35,14 @@ async def test_a_city_seed_resumes_after_its_checkpoint_and_a_rerun_registers_no
     mark = tmp_path / "seed.json"
     before = await registered(registry)
 
-    first = await seed_city(settings, count=25, concurrency=4, chunk=10, checkpoint=mark, transport=transport)
+    first = await seed_city(settings, count=25, concurrency=2, chunk=10, batch=4, checkpoint=mark, transport=transport)
     assert (first.written, first.created, first.existing) == (25, 25, 0)
     assert Checkpoint(mark).load() == 25
 
-    resumed = await seed_city(settings, count=40, concurrency=4, chunk=10, checkpoint=mark, transport=transport)
+    resumed = await seed_city(settings, count=40, concurrency=2, chunk=10, batch=4, checkpoint=mark, transport=transport)
     assert (resumed.created, resumed.existing) == (15, 0)  # started at 25, not at 0
 
     mark.unlink()  # the checkpoint lost: everyone is written again, and the blind index refuses them all
-    rerun = await seed_city(settings, count=40, concurrency=4, chunk=10, checkpoint=mark, transport=transport)
+    rerun = await seed_city(settings, count=40, concurrency=2, chunk=10, batch=4, checkpoint=mark, transport=transport)
     assert (rerun.created, rerun.existing) == (0, 40)
     assert await registered(registry) - before == 40
