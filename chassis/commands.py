@@ -1,8 +1,10 @@
-"""Running a command against a stream: load, fold, decide, append with the expected version."""
+"""Running a command against a stream: load, fold, guard, decide, append with the expected version."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import asynccontextmanager
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 import asyncpg
 
@@ -12,6 +14,8 @@ from .envelope import Envelope
 from .errors import VersionConflict
 from .eventstore import EventStore
 
+S = TypeVar("S")
+
 
 @asynccontextmanager
 async def transaction(pool: asyncpg.Pool):
@@ -20,27 +24,54 @@ async def transaction(pool: asyncpg.Pool):
         yield conn
 
 
-async def execute(conn: asyncpg.Connection, store: EventStore, decider: Decider, stream_id: str, command: Any,
-                  *, expected_version: int | None = None, correlation_id: str | None = None,
-                  race_retries: int = 0) -> list[Envelope]:
-    """Decide `command` on the current state of `stream_id` and append the result (caller holds the
-    transaction). `expected_version` is the version the caller last saw; a mismatch is a conflict
-    even before deciding, so a stale form never overwrites a newer change.
+@dataclass(frozen=True)
+class Outcome(Generic[S]):
+    """What running a command did: the stored envelopes and the state before and after them."""
 
-    Without `expected_version` the caller asked "on whatever is current", so a conflict is only a race
-    with another writer (e.g. a scheduled process): with `race_retries`, decide again on the fresh state
-    (read committed: the next load sees the winner's events) instead of failing the person."""
+    stream_id: str
+    envelopes: list[Envelope]
+    before: S
+    state: S
+    version: int  # the stream's version after the command
+
+
+async def run(conn: asyncpg.Connection, store: EventStore, decider: Decider, stream_id: str, command: Any,
+              *, expected_version: int | None = None, guard: Callable[[Any], None] | None = None,
+              correlation_id: str | None = None, race_retries: int = 0) -> Outcome:
+    """Decide `command` on the current state of `stream_id` and append the result (caller holds the
+    transaction). `guard(state)` runs before deciding: the place for "does it exist" and "may this
+    caller touch it" checks that need the current state (it raises to refuse).
+
+    `expected_version` is the version the caller last saw; a mismatch is a conflict even before
+    deciding, so a stale form never overwrites a newer change. Without it the caller asked "on
+    whatever is current", so a conflict is only a race with another writer (e.g. a scheduled process):
+    with `race_retries`, decide again on the fresh state (read committed: the next load sees the
+    winner's events) instead of failing the person."""
     while True:
         stream = await store.load(conn, stream_id)
+        before = decider.fold(stream.events)
+        if guard is not None:
+            guard(before)
         if expected_version is not None and expected_version != stream.version:
             raise VersionConflict(stream_id, expected_version, stream.version)
-        events = decider.decide(command, decider.fold(stream.events))
+        events = decider.decide(command, before)
         try:
-            return await store.append(conn, stream_id, stream.version, events, correlation_id=correlation_id)
+            envelopes = await store.append(conn, stream_id, stream.version, events, correlation_id=correlation_id)
         except VersionConflict:
             if expected_version is not None or race_retries <= 0:
                 raise
             race_retries -= 1
+            continue
+        state = before
+        for event in events:
+            state = decider.evolve(state, event)
+        return Outcome(stream_id, envelopes, before, state, stream.version + len(events))
+
+
+async def execute(conn: asyncpg.Connection, store: EventStore, decider: Decider, stream_id: str, command: Any,
+                  **options: Any) -> list[Envelope]:
+    """`run`, when only the stored envelopes matter."""
+    return (await run(conn, store, decider, stream_id, command, **options)).envelopes
 
 
 def accepted(envelopes: list[Envelope], entity_id: str) -> dict:

@@ -13,9 +13,9 @@ from typing import Any
 
 import asyncpg
 
+from chassis import commands
 from chassis.decider import Decider
 from chassis.envelope import Envelope
-from chassis.errors import VersionConflict
 from chassis.eventstore import EventStore
 
 from . import roster
@@ -33,16 +33,9 @@ class Stores:
 
 async def run(conn: asyncpg.Connection, store: EventStore, decider: Decider, stream_id: str, command: Any, *,
               expected_version: int | None = None) -> tuple[list[Envelope], Any]:
-    """Load, fold, decide, append (caller holds the transaction) -> (envelopes, state after)."""
-    stream = await store.load(conn, stream_id)
-    if expected_version is not None and expected_version != stream.version:
-        raise VersionConflict(stream_id, expected_version, stream.version)
-    state = decider.fold(stream.events)
-    events = decider.decide(command, state)
-    envelopes = await store.append(conn, stream_id, stream.version, events)
-    for event in events:
-        state = decider.evolve(state, event)
-    return envelopes, state
+    """chassis.commands.run (caller holds the transaction) -> (envelopes, state after)."""
+    outcome = await commands.run(conn, store, decider, stream_id, command, expected_version=expected_version)
+    return outcome.envelopes, outcome.state
 
 
 def _branch_lock_key(branch_id: str) -> int:

@@ -8,9 +8,10 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 
+from chassis import commands
 from chassis.auth import Principal
 from chassis.envelope import Envelope
-from chassis.errors import Duplicate, Forbidden, NotFound, VersionConflict
+from chassis.errors import Duplicate, Forbidden, NotFound
 from chassis.eventstore import EventStore
 
 from . import domain, views
@@ -53,24 +54,20 @@ async def load_existing(conn, store, youth_id: str, who: Principal) -> tuple[You
 
 async def run(conn: asyncpg.Connection, store: EventStore, vault: Vault, youth_id: str, command, *,
               expected_version: int | None = None, who: Principal | None = None) -> Outcome:
-    subject = domain.stream_id(youth_id)
-    state, version = await load(conn, store, youth_id)
-    if not state.exists and not isinstance(command, domain.RegisterYouth):
-        raise NotFound("未找到该青年。")
-    if who is not None and state.exists:
-        who.require_district(state.district)
-    if expected_version is not None and expected_version != version:
-        raise VersionConflict(subject, expected_version, version)
-    events = domain.youth.decide(command, state)
     if who is not None and isinstance(command, domain.UpdateProfile) and "district" in command.changes:
         who.require_district(command.changes["district"])  # a district may not move a person out of reach
-    envelopes = await store.append(conn, subject, version, events)
-    new_state = state
-    for event in events:
-        new_state = domain.youth.evolve(new_state, event)
-    await keep_identifiers(conn, vault, state, new_state, who)
-    await views.save_index(conn, vault, subject, new_state)
-    return Outcome(envelopes, new_state, version + len(events))
+
+    def guard(state: YouthState) -> None:
+        if not state.exists and not isinstance(command, domain.RegisterYouth):
+            raise NotFound("未找到该青年。")
+        if who is not None and state.exists:
+            who.require_district(state.district)
+
+    done = await commands.run(conn, store, domain.youth, domain.stream_id(youth_id), command,
+                              expected_version=expected_version, guard=guard)
+    await keep_identifiers(conn, vault, done.before, done.state, who)
+    await views.save_index(conn, vault, done.stream_id, done.state)
+    return Outcome(done.envelopes, done.state, done.version)
 
 
 async def claim_identifier(conn, vault: Vault, kind: str, value: str, youth_id: str, who: Principal | None) -> None:

@@ -40,15 +40,17 @@ async def _load(conn, rt: Runtime, store: str, decider: Decider, stream: str, mi
 async def _run(rt: Runtime, store: str, decider: Decider, stream: str, command, entity_id: str, *,
                district_of=None, who: Principal | None = None, expected_version: int | None = None,
                then=None) -> dict:
-    """Load, check the caller's district against the current state, decide, append — one transaction."""
+    """Check the caller's district against the current state, decide, append — one transaction."""
+
+    def guard(state) -> None:
+        if district_of is None:
+            return
+        if not state.exists:
+            raise NotFound("未找到要操作的对象。")
+        who.require_district(district_of(state))
+
     async with transaction(rt.pool) as conn:
-        if district_of is not None:
-            loaded = await rt.extras["stores"][store].load(conn, stream)
-            state = decider.fold(loaded.events)
-            if not state.exists:
-                raise NotFound("未找到要操作的对象。")
-            who.require_district(district_of(state))
-        envelopes = await execute(conn, rt.extras["stores"][store], decider, stream, command,
+        envelopes = await execute(conn, rt.extras["stores"][store], decider, stream, command, guard=guard,
                                   expected_version=expected_version, race_retries=RACE_RETRIES)
         if then is not None:
             await then(conn)
