@@ -18,6 +18,7 @@ from aiokafka import ConsumerRebalanceListener, TopicPartition
 from opentelemetry import trace
 
 from . import metrics
+from .background import Background
 from .envelope import Envelope, from_kafka
 from .kafka import consumer as make_consumer
 from .tracing import context_from_traceparent
@@ -135,19 +136,13 @@ class ProjectionRunner:
         self.skipped = 0
         self.batches = 0  # batches applied since start: a change counter that live views watch
         self._progress = asyncio.Condition()
-        self._task: asyncio.Task | None = None
+        self._background = Background()
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name=f"projection-{self.projection.name}")
+        self._background.start(self._run(), f"projection-{self.projection.name}")
 
     async def stop(self) -> None:
-        if self._task:
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
-            self._task = None
+        await self._background.stop()
 
     async def _run(self) -> None:
         while True:
@@ -253,7 +248,7 @@ class ProjectionRunner:
 
     async def rebuild(self) -> None:
         """Empty the read model and replay every event from the start of the topics."""
-        running = self._task is not None
+        running = self._background.running
         await self.stop()
         await reset_projection(self.pool, self.projection)
         if running:

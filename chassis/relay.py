@@ -15,6 +15,7 @@ import asyncpg
 from opentelemetry import trace
 
 from . import metrics
+from .background import Background
 from .db import init_connection
 from .envelope import Envelope
 from .eventstore import OUTBOX_CHANNEL
@@ -41,19 +42,14 @@ class OutboxRelay:
         self.published = 0
         self.backlog = 0
         self._wake = asyncio.Event()
-        self._task: asyncio.Task | None = None
+        self._background = Background()
         self.paused = False  # tests pause publishing to observe the backlog
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name=f"relay-{self.service}")
+        self._background.start(self._run(), f"relay-{self.service}")
 
     async def stop(self) -> None:
-        if self._task:
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
+        await self._background.stop()
 
     async def _run(self) -> None:
         while True:

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import asyncpg
 
+from .background import Background
+
 log = logging.getLogger(__name__)
 
 
@@ -31,23 +33,17 @@ class Scheduler:
         self.pool = pool
         self.service = service
         self.jobs = jobs
-        self._tasks: list[asyncio.Task] = []
+        self._background = Background()
 
     def lock_key(self, job: Job) -> int:
         return zlib.crc32(f"xq:job:{self.service}:{job.name}".encode())
 
     def start(self) -> None:
-        self._tasks = [asyncio.create_task(self._loop(job), name=f"job-{job.name}") for job in self.jobs]
+        for job in self.jobs:
+            self._background.start(self._loop(job), f"job-{job.name}")
 
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            try:
-                await task
-            except asyncio.CancelledError:
-                pass
-        self._tasks = []
+        await self._background.stop()
 
     async def run_once(self, job: Job) -> bool:
         """Run `job` if this replica wins the lock; False when another replica holds it."""
