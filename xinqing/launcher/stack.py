@@ -140,6 +140,8 @@ def banner(settings: Settings, token: str) -> str:
         f"  GraphQL (GraphiQL)  http://{s.host}:{s.gateway_port}/graphql",
         f"  registry API        http://{s.host}:{s.registry_port}/docs",
         f"  branches API        http://{s.host}:{s.branches_port}/docs",
+        f"  stations API        http://{s.host}:{s.stations_port}/docs",
+        f"  partners (health)   http://{s.host}:{s.partners_port}/health/ready",
         f"  Kafka               {s.kafka_bootstrap}",
         f"  PostgreSQL          postgresql://{s.pg_user}@{s.pg_host}:{s.pg_port}/{s.database('registry')}",
         "",
