@@ -27,7 +27,7 @@ async def _wait_for_registry_view(settings: Settings, expected: int, timeout: fl
         deadline = asyncio.get_running_loop().time() + timeout
         while True:
             rows = await conn.fetch("SELECT youth_id, district, subtype FROM youth_facts WHERE status = 'ACTIVE' "
-                                    "AND league_age_until IS NOT NULL ORDER BY youth_id")
+                                    "AND league_age AND NOT league_age_ended ORDER BY youth_id")
             seen = await conn.fetchval("SELECT count(*) FROM youth_facts")
             if seen >= expected or asyncio.get_running_loop().time() > deadline:
                 return rows

@@ -53,7 +53,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     def scheduled(rt: Runtime) -> list[Job]:
         return [
-            Job("retire_over_age", JOB_EVERY_SECONDS, lambda: jobs.retire_over_age(rt.pool, stores, today(rt))),
             Job("expire_transfers", JOB_EVERY_SECONDS, lambda: jobs.expire_transfers(rt.pool, stores, today(rt))),
             Job("expire_invitations", JOB_EVERY_SECONDS, lambda: jobs.expire_invitations(rt.pool, stores, now(rt))),
         ]

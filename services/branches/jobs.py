@@ -1,6 +1,7 @@
 """Scheduled processes of the branches service. Each acts through a decider, so everything they do
-is an event with a reason: retirement at the end of league age, transfers unanswered for 3 months,
-invitation codes past their time. Each takes `today` / `now`, so tests drive them directly."""
+is an event with a reason: transfers unanswered for 3 months, invitation codes past their time. Each
+takes `today` / `now`, so tests drive them directly. (The end of league age is not a job here: the
+registry records it and the registry view reacts, services/branches/views.py.)"""
 from __future__ import annotations
 
 import logging
@@ -12,7 +13,7 @@ from chassis.commands import transaction
 from chassis.errors import AppError
 
 from .domain import branch
-from .domain.membership import ExpireTransfer, RetireOverAge
+from .domain.membership import ExpireTransfer
 from .handling import Stores, run, run_membership, share_branch
 
 log = logging.getLogger(__name__)
@@ -30,22 +31,6 @@ async def _each(pool: asyncpg.Pool, job: str, keys: list, act) -> int:
         except AppError as exc:  # e.g. a concurrent command moved the stream on: next run
             log.info("scheduled step skipped", extra={"job": job, "error": exc.message})
     return done
-
-
-async def retire_over_age(pool: asyncpg.Pool, stores: Stores, today: date) -> int:
-    """Members past the last day of league age (28) leave with reason OVER_AGE."""
-    async with pool.acquire() as conn:
-        rows = await conn.fetch(
-            """SELECT r.youth_id, y.league_age_until FROM roster r JOIN youth_facts y USING (youth_id)
-               WHERE r.status = 'MEMBER' AND y.status = 'ACTIVE' AND y.league_age_until < $1
-               ORDER BY r.youth_id LIMIT $2""", today, BATCH)
-
-    async def retire(conn, row):
-        envelopes, _ = await run_membership(conn, stores, row["youth_id"],
-                                            RetireOverAge(league_age_until=row["league_age_until"], today=today))
-        return envelopes
-
-    return await _each(pool, "retire_over_age", rows, retire)
 
 
 async def expire_transfers(pool: asyncpg.Pool, stores: Stores, today: date) -> int:

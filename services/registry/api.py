@@ -143,17 +143,8 @@ async def erase_youth(youth_id: uuid.UUID, request: Request, who: Principal = De
     async with transaction(rt.pool) as conn:
         outcome = await workflow.run(conn, store, vault, str(youth_id), domain.EraseYouth(today()), who=who)
         await vault.shred(conn, domain.stream_id(str(youth_id)))  # crypto-shredding: every sealed copy is gone
-        await redact_derived_dates(conn, domain.stream_id(str(youth_id)))
         await views.record_audit(conn, who, "ERASE", str(youth_id), ["*"], purpose or "本人申请删除")
     return outcome.accepted()
-
-
-async def redact_derived_dates(conn, subject: str) -> None:
-    """The league-age dates of registered.v1 are public (the agreed contract) but derived from the birth date,
-    which they reveal; erasure removes them from the registry's copy of the events (docs/REGISTRY.md)."""
-    await conn.execute(
-        "UPDATE events SET data = data - 'league_age_from' - 'league_age_until' "
-        "WHERE stream_id = $1 AND event_type = $2", subject, domain.YouthRegistered.TYPE)
 
 
 merge_router = APIRouter(tags=["youth"])

@@ -4,7 +4,9 @@ information").
 Personal fields are declared with `personal()`: the event store seals them with the person's own
 key and never publishes them. The public part of an event carries only what dashboards and other
 services may know (the agreed contract in docs/REGISTRY.md): district, type, subtype, minor flag,
-age band, registration date, league-age dates, consents by purpose, employer kind.
+age band, registration date, whether within league age (a flag, never a date: the league-age dates are
+the birth date in disguise), consents by purpose, employer kind. The end of league age is published
+later by its own event, `league-age-ended.v1`, recorded by a monthly sweep (docs/REGISTRY.md).
 
 Lifecycle: ACTIVE ⇄ DEACTIVATED (REGISTRATION consent withdrawn / given again) → MERGED (into an
 older record) · ERASED (any state but ERASED; terminal).
@@ -148,6 +150,12 @@ class EraseYouth:
     today: date
 
 
+@dataclass(frozen=True)
+class EndLeagueAge:
+    """Record that the person's league age (14–28) is over (the registry's scheduled sweep)."""
+    today: date
+
+
 # ---- events ------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -161,8 +169,7 @@ class YouthRegistered:
     age_band: str
     registered_on: date
     consents: list[str]
-    league_age_from: date | None = None
-    league_age_until: date | None = None
+    league_age: bool = False  # within league age 14–28 on the registration day (no dates: they reveal the birth date)
     employer_kind: str | None = None
     notice_version: str = "v1"
     channel: str = Channel.IN_PERSON
@@ -175,6 +182,15 @@ class YouthRegistered:
     employer: str | None = personal(default=None)
     education: str | None = personal(default=None)
     needs: list[str] | None = personal(default=None)
+
+
+@dataclass(frozen=True)
+class LeagueAgeEnded:
+    """`ended_on` is the day the sweep recorded it (the first run of the month after the person's league age
+    ended), never the last day of league age itself, which would give away the birth date."""
+    TYPE: ClassVar[str] = "xq.registry.youth.league-age-ended.v1"
+    youth_id: str
+    ended_on: date
 
 
 @dataclass(frozen=True)
@@ -248,6 +264,13 @@ class YouthState:
     consents: dict[str, dict] = field(default_factory=dict)  # purpose → {notice_version, channel, given_on}
     profile: dict = field(default_factory=dict)  # personal fields, decrypted; empty once erased
     merged_into: str | None = None
+    league_age_ended: bool = False  # over league age at registration, or recorded by EndLeagueAge
+
+
+def league_age_until(state: YouthState) -> date | None:
+    """The last day of the person's league age (personal: derived from the birth date; registry-internal)."""
+    birth = state.profile.get("birth_date")
+    return league_age(birth)[1] if birth else None
 
 
 # ---- validation --------------------------------------------------------------------------------
@@ -413,6 +436,18 @@ def decide(command, state: YouthState) -> list:
         if state.status == Status.ERASED:
             raise RuleViolated("该青年的个人信息已删除。", rule="already_erased")
         return [YouthErased(youth_id=state.youth_id, erased_on=command.today)]
+    if isinstance(command, EndLeagueAge):
+        if not state.exists:
+            raise RuleViolated("未找到该青年。", rule="not_registered")
+        if state.status != Status.ACTIVE:
+            raise RuleViolated("该青年的登记已停用、合并或删除。", rule="not_active")
+        if state.league_age_ended:
+            raise RuleViolated("该青年的团员年龄已结束，已有记录。", rule="league_age_already_ended")
+        # Recorded by the month, never by the day: the event (and its time) must not give away the birthday.
+        until = league_age_until(state)
+        if until is None or until >= command.today.replace(day=1):
+            raise RuleViolated("该青年的团员年龄（28 周岁）尚未在上月或更早结束。", rule="within_league_age")
+        return [LeagueAgeEnded(youth_id=state.youth_id, ended_on=command.today)]
     raise TypeError(f"unknown command {type(command).__name__}")
 
 
@@ -420,11 +455,12 @@ def _register(c: RegisterYouth) -> list:
     validate_registration(c)
     age = age_on(c.birth_date, c.today)
     league_from, league_until = league_age(c.birth_date)
+    within = league_from <= c.today <= league_until
     consents = sorted(set(c.consents))
     return [YouthRegistered(
         youth_id=c.youth_id, district=c.district, youth_type=c.youth_type, subtype=c.subtype,
         is_minor=age < ADULT_AGE, age_band=age_band(age), registered_on=c.today, consents=consents,
-        league_age_from=league_from, league_age_until=league_until, employer_kind=c.employer_kind,
+        league_age=within, employer_kind=c.employer_kind,
         notice_version=c.notice_version, channel=c.channel,
         name=clean_text(c.name), gender=str(c.gender), birth_date=c.birth_date, mobile=normalize_mobile(c.mobile),
         id_number=normalize_id_number(c.id_number) if c.id_number else None,
@@ -445,7 +481,7 @@ def evolve(state: YouthState, event) -> YouthState:
         return replace(state, exists=True, status=Status.ACTIVE, youth_id=event.youth_id, district=event.district,
                        youth_type=event.youth_type, subtype=event.subtype, employer_kind=event.employer_kind,
                        is_minor=event.is_minor, registered_on=event.registered_on, consents=consents,
-                       profile=profile)
+                       profile=profile, league_age_ended=not event.league_age)
     if isinstance(event, YouthProfileUpdated):
         public = {k: getattr(event, k) for k in PUBLIC_CHANGES if k in event.changed}
         personal_changes = {k: getattr(event, k) for k in ("mobile", "wechat", "employer", "education", "needs")
@@ -468,10 +504,12 @@ def evolve(state: YouthState, event) -> YouthState:
         return replace(state, status=Status.MERGED, merged_into=event.into_youth_id)
     if isinstance(event, YouthErased):
         return replace(state, status=Status.ERASED, profile={})
+    if isinstance(event, LeagueAgeEnded):
+        return replace(state, league_age_ended=True)
     return state
 
 
 youth = Decider(initial=YouthState, decide=decide, evolve=evolve)
 codec = EventCodec(YouthRegistered, YouthProfileUpdated, ConsentGiven, ConsentWithdrawn, YouthDeactivated,
-                   YouthMerged, YouthErased)
+                   YouthMerged, YouthErased, LeagueAgeEnded)
 __all__ = ["normalize_mobile", "age_band"]  # re-exported: the value rules live in identity.py

@@ -15,7 +15,7 @@ from opentelemetry import trace
 
 from chassis.auth import Principal
 
-from .domain import Status, YouthState
+from .domain import Status, YouthState, league_age_until
 from .identity import AGE_BANDS, normalize_employer
 from .vault import Vault
 
@@ -33,14 +33,16 @@ async def save_index(conn: asyncpg.Connection, vault: Vault, subject: str, state
     birth = state.profile.get("birth_date")
     await conn.execute(
         """INSERT INTO youth_index (youth_id, district, youth_type, subtype, employer_kind, employer_digest,
-                                    birth_year, registered_on, status, card)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                                    birth_year, registered_on, status, card, league_age_until, league_age_ended)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
            ON CONFLICT (youth_id) DO UPDATE SET district = EXCLUDED.district, youth_type = EXCLUDED.youth_type,
                subtype = EXCLUDED.subtype, employer_kind = EXCLUDED.employer_kind,
                employer_digest = EXCLUDED.employer_digest, birth_year = EXCLUDED.birth_year,
-               status = EXCLUDED.status, card = EXCLUDED.card, updated_at = now()""",
+               status = EXCLUDED.status, card = EXCLUDED.card, league_age_until = EXCLUDED.league_age_until,
+               league_age_ended = EXCLUDED.league_age_ended, updated_at = now()""",
         state.youth_id, state.district, state.youth_type, state.subtype, state.employer_kind,
-        employer_digest(vault, employer), birth.year if birth else None, state.registered_on, state.status, sealed)
+        employer_digest(vault, employer), birth.year if birth else None, state.registered_on, state.status, sealed,
+        league_age_until(state), state.league_age_ended)
 
 
 def employer_digest(vault: Vault, employer: str | None) -> bytes | None:

@@ -28,8 +28,7 @@ class Registered:
     age_band: str
     registered_on: str
     consents: list[str]
-    league_age_from: str
-    league_age_until: str
+    league_age: bool
     name: str | None = None  # leaked on purpose (see the module docstring)
     mobile: str | None = None
     id_number: str | None = None

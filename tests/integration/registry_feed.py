@@ -1,6 +1,6 @@
 """Registry-shaped events on the real `xq.registry.youth` topic, for services that consume them.
 
-The agreed contract (HELPER-BRIEF: `registered.v1` with league_age_from / league_age_until, and
+The agreed contract (docs/REGISTRY.md: `registered.v1` with the `league_age` flag, league-age-ended,
 deactivated / merged / erased) published the way the registry's relay does: CloudEvents binary mode,
 key = stream id, versions in order per person. Lets a test put a person of any age in the registry
 without going through the registry's own validation (which rightly refuses the ages we need).
@@ -17,15 +17,10 @@ from chassis.settings import Settings
 TOPIC = "xq.registry.youth"
 
 
-def league_window(birth: date) -> tuple[date, date]:
-    """(14th birthday, the day before the 29th birthday)."""
-    def birthday(years: int) -> date:
-        try:
-            return birth.replace(year=birth.year + years)
-        except ValueError:  # 29 February
-            return date(birth.year + years, 3, 1)
-    from_, until = birthday(14), birthday(29)
-    return from_, date.fromordinal(until.toordinal() - 1)
+def within_league_age(birth: date, on: date) -> bool:
+    """14–28 on `on` (what the registry computes from the birth date it keeps to itself)."""
+    age = on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+    return 14 <= age <= 28
 
 
 class RegistryFeed:
@@ -57,12 +52,15 @@ class RegistryFeed:
     async def register(self, *, birth: date, district: str = "110105", subtype: str = "DELIVERY_RIDER",
                        youth_type: str = "NEW_BUSINESS", today: date | None = None) -> str:
         youth_id = str(uuid.uuid4())
-        from_, until = league_window(birth)
+        on = today or date.today()
         await self.publish(youth_id, "xq.registry.youth.registered.v1", {
             "district": district, "youth_type": youth_type, "subtype": subtype, "is_minor": False,
-            "age_band": "23-28", "registered_on": (today or date.today()).isoformat(), "consents": ["REGISTRATION"],
-            "league_age_from": from_.isoformat(), "league_age_until": until.isoformat()})
+            "age_band": "23-28", "registered_on": on.isoformat(), "consents": ["REGISTRATION"],
+            "league_age": within_league_age(birth, on)})
         return youth_id
+
+    async def end_league_age(self, youth_id: str, on: date) -> Envelope:
+        return await self.publish(youth_id, "xq.registry.youth.league-age-ended.v1", {"ended_on": on.isoformat()})
 
     async def erase(self, youth_id: str) -> Envelope:
         return await self.publish(youth_id, "xq.registry.youth.erased.v1", {"erased_on": date.today().isoformat()})

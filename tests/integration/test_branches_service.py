@@ -9,7 +9,11 @@ import pytest
 
 from chassis.db import create_pool
 from services.branches import jobs
+from services.registry import league_age
+from services.registry.workflow import today as registry_today
 from tests.integration.registry_feed import RegistryFeed
+from tests.registry_support import person
+from tests.registry_support import published as registry_published
 from tests.support import bearer, eventually, read_topic
 
 pytestmark = pytest.mark.integration
@@ -178,7 +182,7 @@ async def test_erasure_of_a_youth_ends_the_membership_and_keeps_nothing_personal
     last_type, last = (await events_of(db, f"membership-{youth}"))[-1]
     assert last_type == "xq.branches.membership.ended.v1" and last["reason"] == "ERASED"
     facts = await db.fetchrow("SELECT * FROM youth_facts WHERE youth_id = $1", youth)
-    assert facts["status"] == "ERASED" and facts["league_age_until"] is None and facts["district"] is None
+    assert facts["status"] == "ERASED" and facts["league_age"] is None and facts["district"] is None
     published = await read_topic(settings.kafka_bootstrap, settings.topic("xq.branches.membership"), expect=1)
     assert any(e.subject == f"membership-{youth}" and e.data.get("reason") == "ERASED" for e in published)
     # an erased person cannot join again
@@ -186,18 +190,52 @@ async def test_erasure_of_a_youth_ends_the_membership_and_keeps_nothing_personal
     assert refused.json()["rule"] == "youth_inactive"
 
 
-async def test_members_past_league_age_are_retired_by_the_scheduled_process(branches, feed, db, token):
+async def test_the_registry_records_the_end_of_league_age_once_and_the_member_retires(branches, registry, db, token,
+                                                                                      settings):
+    """The registry's monthly sweep publishes `league-age-ended.v1` (no date of the person's), exactly once;
+    the branches view reacts by ending the membership with OVER_AGE."""
     branch = await found(branches, token)
-    today = date.today()
-    turning_29 = date(today.year - 29, today.month, 1) + timedelta(days=40)  # 29th birthday in ~5 weeks
-    old = await member(branches, token, feed, branch, birth=turning_29)
-    young = await member(branches, token, feed, branch)
-    runtime = rt(branches)
-    assert await jobs.retire_over_age(runtime.pool, runtime.extras["stores"], today) == 0
-    assert await jobs.retire_over_age(runtime.pool, runtime.extras["stores"], today + timedelta(days=60)) == 1
+    today = registry_today()
+    turning_29 = date(today.year - 29, today.month, 1) + timedelta(days=40)  # 29th birthday in ~5-6 weeks
+    op = bearer(token("registry_operator"))
+    old = (await registry.post("/youth", json=person(birthDate=turning_29.isoformat()), headers=op)).json()["id"]
+    young = (await registry.post("/youth", json=person(), headers=op)).json()["id"]
+    for youth in (old, young):
+        await post(branches, f"/memberships/{youth}/apply", {"branchId": branch}, token("admin"), 201)
+        await post(branches, f"/memberships/{youth}/approve", {"branchId": branch}, token("admin"), 200)
+    facts = await db.fetchrow("SELECT * FROM youth_facts WHERE youth_id = $1", old)
+    assert facts["league_age"] is True and facts["league_age_ended"] is False
+    assert "league_age_until" not in dict(facts) and "league_age_from" not in dict(facts)
+
+    runtime = registry.app.state.runtime
+    store, vault = runtime.extras["store"], runtime.extras["vault"]
+    assert await league_age.end_league_age(runtime.pool, store, vault, today) == 0  # still within league age
+    later = today + timedelta(days=100)  # a month after the league age ended
+    runtime.extras["clock"] = lambda: datetime(later.year, later.month, later.day, 4, tzinfo=UTC)
+    try:  # through the scheduler's wiring, with the injected clock; twice: the second run records nothing
+        job = next(j for j in runtime.scheduler.jobs if j.name == "end_league_age")
+        assert await runtime.scheduler.run_once(job) and await runtime.scheduler.run_once(job)
+    finally:
+        del runtime.extras["clock"]
+    assert await league_age.end_league_age(runtime.pool, store, vault, later) == 0
+    async with runtime.pool.acquire() as conn:
+        ended = await conn.fetch("SELECT stream_id, data FROM events WHERE event_type = $1",
+                                 "xq.registry.youth.league-age-ended.v1")
+    assert [(r["stream_id"], r["data"]) for r in ended] == [
+        (f"youth-{old}", {"youth_id": old, "ended_on": later.isoformat()})]
+    published = await registry_published(settings, f"youth-{old}", 2)
+    assert published.type == "xq.registry.youth.league-age-ended.v1" and published.data["ended_on"] == later.isoformat()
+
+    async def retired():
+        return await db.fetchval("SELECT status FROM roster WHERE youth_id = $1", old) == "NONE"
+    await eventually(retired)
     last_type, last = (await events_of(db, f"membership-{old}"))[-1]
     assert last_type == "xq.branches.membership.ended.v1" and last["reason"] == "OVER_AGE"
+    assert [t for t, _ in await events_of(db, f"membership-{old}")].count("xq.branches.membership.ended.v1") == 1
     assert await db.fetchval("SELECT status FROM roster WHERE youth_id = $1", young) == "MEMBER"
+    # and they cannot join again
+    refused = await post(branches, f"/memberships/{old}/apply", {"branchId": branch}, token("admin"), 409)
+    assert refused.json()["rule"] == "over_league_age"
 
 
 async def test_a_branch_is_dissolved_only_after_its_members_left(branches, feed, db, token):

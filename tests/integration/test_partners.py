@@ -145,7 +145,7 @@ async def story(psettings, registry_pool, partners):
 
     def registered(who, *consents):
         return rc.Registered(ids[who], "110105", "NEW_BUSINESS", "DELIVERY_RIDER", False, "23-28", "2026-11-01",
-                             ["REGISTRATION", *consents], "2012-03-04", "2027-03-03", **PERSONAL)
+                             ["REGISTRATION", *consents], True, **PERSONAL)
 
     last = []
     last += await append(registry_pool, psettings, ids["A"], registered("A", hrss, justice))
@@ -241,8 +241,8 @@ async def test_no_partner_message_carries_personal_data_or_the_internal_youth_id
             payload = json.loads(r.value)
             blob = json.dumps(payload, ensure_ascii=False) + text(r)
             assert not [f for f in forbidden if f in blob], (agency, blob)
-            assert not set(payload) & {"youth_id", "name", "mobile", "id_number", "birth_date", "league_age_from",
-                                       "league_age_until", "consents"}
+            assert not set(payload) & {"youth_id", "name", "mobile", "id_number", "birth_date", "league_age",
+                                       "consents"}
             scanned += 1
     assert scanned == 8
 

@@ -42,8 +42,9 @@ TODAY = date(2026, 11, 29)
 B1 = BranchFacts("b1", True, "110105", "MOBILE")
 B2 = BranchFacts("b2", True, "110108", "ENTERPRISE")
 GONE = BranchFacts("b9", False, "110105", "PARK")
-YOUNG = YouthFacts(active=True, district="110105", subtype="DELIVERY_RIDER",
-                   league_age_from=date(2012, 1, 1), league_age_until=date(2026, 12, 31))
+YOUNG = YouthFacts(active=True, district="110105", subtype="DELIVERY_RIDER", league_age=True)
+OVER = YouthFacts(active=True, district="110105", subtype="DELIVERY_RIDER", league_age=False)  # 29+ when registered
+ENDED = YouthFacts(active=True, district="110105", subtype="DELIVERY_RIDER", league_age=True, league_age_ended=True)
 APPLIED = [MembershipApplied("y1", "b1", "110105", TODAY)]
 MEMBER = [*APPLIED, MembershipApproved("y1", "b1", "110105", TODAY)]
 PENDING = [*MEMBER, TransferRequested("y1", "t1", "b1", "110105", "b2", "110108", "TO", TODAY, date(2027, 2, 28))]
@@ -78,11 +79,13 @@ def test_rejection_closes_the_application_and_the_youth_may_apply_again():
     ([], Apply("y1", GONE, YOUNG, TODAY), "branch_inactive"),
     ([], Apply("y1", B1, YouthFacts(active=False), TODAY), "youth_inactive"),
     ([], Apply("y1", B1, YouthFacts(active=True), TODAY), "league_age_unknown"),
-    ([], Apply("y1", B1, YOUNG, date(2011, 12, 31)), "under_league_age"),
-    ([], Apply("y1", B1, YOUNG, date(2027, 1, 1)), "over_league_age"),
+    ([], Apply("y1", B1, OVER, TODAY), "over_league_age"),
+    ([], Apply("y1", B1, ENDED, TODAY), "over_league_age"),
+    ([], JoinWithInvitation("y1", B1, ENDED, "ABC234", TODAY), "over_league_age"),
+    (MEMBER, RequestTransfer("t1", B2, Side.FROM, ENDED, TODAY), "over_league_age"),
     ([], Approve("b1", TODAY), "no_pending_application"),
     (APPLIED, Approve("b2", TODAY), "no_pending_application"),
-    (APPLIED, Approve("b1", date(2027, 1, 1), YOUNG), "over_league_age"),
+    (APPLIED, Approve("b1", TODAY, ENDED), "over_league_age"),
     (APPLIED, Approve("b1", TODAY, YouthFacts(active=False)), "youth_inactive"),
     ([], Reject("b1", RejectReason.OTHER, TODAY), "no_pending_application"),
     (MEMBER, JoinWithInvitation("y1", B2, YOUNG, "ABC234", TODAY), "already_member"),
@@ -99,16 +102,9 @@ def test_rejection_closes_the_application_and_the_youth_may_apply_again():
     (MEMBER, RejectTransfer("t1", TODAY), "no_pending_transfer"),
     (PENDING, ExpireTransfer(date(2027, 2, 28)), "transfer_not_expired"),
     (MEMBER, ExpireTransfer(date(2027, 6, 1)), "no_pending_transfer"),
-    (MEMBER, RetireOverAge(date(2026, 12, 31), date(2026, 12, 31)), "not_over_age"),
-    ([], RetireOverAge(date(2026, 12, 31), date(2027, 1, 1)), "not_member"),
 ])
 def test_illegal_transitions_are_refused_with_a_named_rule(given, command, rule):
     assert refused(given, command) == rule
-
-
-def test_league_age_is_inclusive_from_the_14th_birthday_to_the_last_day_of_28():
-    assert membership.run([], Apply("y1", B1, YOUNG, date(2012, 1, 1)))
-    assert membership.run([], Apply("y1", B1, YOUNG, date(2026, 12, 31)))
 
 
 def test_joining_a_mobile_branch_with_an_invitation_code_makes_a_member_at_once():
@@ -148,9 +144,18 @@ def test_leaving_ends_the_membership_with_its_reason(reason):
     assert (state.status, state.branch_id, state.transfer) == (m.Status.NONE, None, None)
 
 
-def test_a_member_past_league_age_is_retired_with_an_event():
-    [event] = membership.run(MEMBER, RetireOverAge(date(2026, 12, 31), date(2027, 1, 1)))
+def test_the_end_of_league_age_retires_a_member_and_withdraws_an_application():
+    [event] = membership.run(PENDING, RetireOverAge(date(2027, 1, 1)))
     assert event == MembershipEnded("y1", "b1", "110105", "OVER_AGE", date(2027, 1, 1))
+    assert membership.fold([*PENDING, event]).status == m.Status.NONE
+    assert membership.run(APPLIED, RetireOverAge(date(2027, 1, 1))) == [
+        ApplicationWithdrawn("y1", "b1", "110105", "OVER_AGE", date(2027, 1, 1))]
+
+
+def test_the_end_of_league_age_of_someone_not_in_a_branch_changes_nothing():
+    assert membership.run([], RetireOverAge(date(2027, 1, 1))) == []
+    assert membership.run([*MEMBER, MembershipEnded("y1", "b1", "110105", "MOVED", TODAY)],
+                          RetireOverAge(date(2027, 1, 1))) == []
 
 
 @pytest.mark.parametrize("reason", list(RegistryEnd))

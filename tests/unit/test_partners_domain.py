@@ -20,8 +20,7 @@ YOUTH = "3f1c9a2e-0000-4000-8000-000000000001"
 def registered(*consents: str, **extra) -> dict:
     return {"youth_id": YOUTH, "district": "110105", "youth_type": "NEW_BUSINESS", "subtype": "DELIVERY_RIDER",
             "is_minor": False, "age_band": "23-28", "registered_on": "2026-11-01",
-            "consents": ["REGISTRATION", *consents], "league_age_from": "2012-03-04",
-            "league_age_until": "2027-03-03", **extra}
+            "consents": ["REGISTRATION", *consents], "league_age": True, **extra}
 
 
 def run(*given: tuple[str, dict], when: tuple[str, dict]) -> tuple[Person, list[d.PartnerMessage]]:

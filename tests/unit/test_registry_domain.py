@@ -25,7 +25,7 @@ def test_registering_a_new_youth_records_public_and_personal_parts():
     assert event == YouthRegistered(youth_id="y1", district="110105", youth_type="NEW_BUSINESS",
                                     subtype="DELIVERY_RIDER", is_minor=False, age_band="23-28",
                                     registered_on=TODAY, consents=["REGISTRATION"],
-                                    league_age_from=date(2015, 3, 4), league_age_until=date(2030, 3, 3),
+                                    league_age=True,
                                     name="王小明", gender="MALE",
                                     birth_date=date(2001, 3, 4), mobile="+8613800138000")
 

@@ -111,6 +111,5 @@ def test_nothing_but_registration_applies_to_an_unknown_person():
 def test_public_payloads_follow_the_contract():
     _, public, _ = domain.codec.encode(REGISTERED[0])
     assert set(public) == {"youth_id", "district", "youth_type", "subtype", "is_minor", "age_band", "registered_on",
-                           "consents", "league_age_from", "league_age_until", "employer_kind", "notice_version",
-                           "channel"}
-    assert public["league_age_until"] == "2030-03-03"
+                           "consents", "league_age", "employer_kind", "notice_version", "channel"}
+    assert public["league_age"] is True  # a flag: the league-age dates would give away the birth date

@@ -5,7 +5,9 @@ holds on a single stream and two concurrent approvals conflict on its version.
       │               └──reject / withdrawn──▶ NONE        │
       └──join with invitation code──────────────▶ MEMBER   └─transfer requested─▶ (pending) ─approve─▶ MEMBER
                                                                                  ─reject / expire─▶ MEMBER
-League age is 14–28 (the registry's age is 16–35: kept apart). The facts a command needs about the
+League age is 14–28 (the registry's age is 16–35: kept apart). Only the registry knows birth dates: it
+tells whether a person was within league age when registered and, later, that their league age ended
+(never a date). The facts a command needs about the
 person and the branch are looked up by the caller (the service's own view of registry events, the
 branch stream) and passed in, so the rules stay pure.
 """
@@ -67,8 +69,8 @@ class YouthFacts:
     active: bool
     district: str | None = None
     subtype: str | None = None
-    league_age_from: date | None = None
-    league_age_until: date | None = None
+    league_age: bool | None = None  # within 14–28 when registered; None: the registry did not say
+    league_age_ended: bool = False  # the registry recorded the end of league age since
 
 
 @dataclass(frozen=True)
@@ -147,7 +149,7 @@ class Leave:
 
 @dataclass(frozen=True)
 class RetireOverAge:
-    league_age_until: date
+    """The reaction to the registry's `league-age-ended.v1`."""
     today: date
 
 
@@ -277,15 +279,14 @@ class MembershipState:
     transfer: Transfer | None = None
 
 
-def check_league_age(youth: YouthFacts, today: date) -> None:
+def check_league_age(youth: YouthFacts) -> None:
     if not youth.active:
         raise RuleViolated("该青年的登记已停用或删除，不能办理入团或转接。", rule="youth_inactive")
-    if youth.league_age_from is None or youth.league_age_until is None:
+    if youth.league_age is None:
         raise RuleViolated("缺少该青年的团员年龄信息（14–28 周岁），请稍后重试或联系登记部门。",
                            rule="league_age_unknown")
-    if today < youth.league_age_from:
-        raise RuleViolated("未满 14 周岁，尚不能加入团组织。", rule="under_league_age")
-    if today > youth.league_age_until:
+    # The registry's minimum age (16) is above 14, so "not within league age" can only mean over it.
+    if not youth.league_age or youth.league_age_ended:
         raise RuleViolated("已超过团员年龄（28 周岁），不能加入团组织。", rule="over_league_age")
 
 
@@ -314,12 +315,12 @@ def _require_transfer(state: MembershipState, transfer_id: str | None = None) ->
 def decide(command, state: MembershipState) -> list:
     if isinstance(command, Apply):
         _require_joinable(state, command.branch)
-        check_league_age(command.youth, command.today)
+        check_league_age(command.youth)
         return [MembershipApplied(youth_id=command.youth_id, branch_id=command.branch.branch_id,
                                   district=command.branch.district, applied_on=command.today)]
     if isinstance(command, JoinWithInvitation):
         _require_joinable(state, command.branch)
-        check_league_age(command.youth, command.today)
+        check_league_age(command.youth)
         return [JoinedWithInvitation(youth_id=command.youth_id, branch_id=command.branch.branch_id,
                                      district=command.branch.district, code=command.code, joined_on=command.today)]
     if isinstance(command, (Approve, Reject)):
@@ -327,7 +328,7 @@ def decide(command, state: MembershipState) -> list:
             raise RuleViolated("没有向该团支部提出的待审批入团申请（可能已被审批）。", rule="no_pending_application")
         if isinstance(command, Approve):
             if command.youth is not None:
-                check_league_age(command.youth, command.today)
+                check_league_age(command.youth)
             return [MembershipApproved(youth_id=state.youth_id, branch_id=state.branch_id, district=state.district,
                                        joined_on=command.today)]
         return [MembershipRejected(youth_id=state.youth_id, branch_id=state.branch_id, district=state.district,
@@ -341,7 +342,7 @@ def decide(command, state: MembershipState) -> list:
             raise RuleViolated("接收团支部不存在或已撤销。", rule="branch_inactive")
         if to.branch_id == state.branch_id:
             raise RuleViolated("接收团支部与当前团支部相同。", rule="same_branch")
-        check_league_age(command.youth, command.today)
+        check_league_age(command.youth)
         return [TransferRequested(youth_id=state.youth_id, transfer_id=command.transfer_id,
                                   from_branch_id=state.branch_id, from_district=state.district,
                                   to_branch_id=to.branch_id, to_district=to.district,
@@ -368,11 +369,15 @@ def decide(command, state: MembershipState) -> list:
         return [MembershipEnded(youth_id=state.youth_id, branch_id=state.branch_id, district=state.district,
                                 reason=str(command.reason), ended_on=command.today)]
     if isinstance(command, RetireOverAge):
-        _require_member(state)
-        if command.today <= command.league_age_until:
-            raise RuleViolated("尚未超过团员年龄。", rule="not_over_age")
-        return [MembershipEnded(youth_id=state.youth_id, branch_id=state.branch_id, district=state.district,
-                                reason=str(LeaveReason.OVER_AGE), ended_on=command.today)]
+        # A reaction to the registry, like EndForRegistry: nothing to end is not an error. A pending
+        # application is withdrawn, since it could no longer be approved.
+        if state.status == Status.MEMBER:
+            return [MembershipEnded(youth_id=state.youth_id, branch_id=state.branch_id, district=state.district,
+                                    reason=str(LeaveReason.OVER_AGE), ended_on=command.today)]
+        if state.status == Status.APPLIED:
+            return [ApplicationWithdrawn(youth_id=state.youth_id, branch_id=state.branch_id, district=state.district,
+                                         reason=str(LeaveReason.OVER_AGE), withdrawn_on=command.today)]
+        return []
     if isinstance(command, EndForRegistry):
         # A reaction to the registry: nothing to end is not an error (the person may never have joined).
         if state.status == Status.MEMBER:
