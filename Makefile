@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: up test test-unit test-integration lint reset token help web bench bench-smoke
+.PHONY: up test test-faults test-unit test-integration lint reset token help web bench bench-smoke
 
 help:
 	@echo "make up     run the whole stack (PostgreSQL, Kafka, services, gateway) with demo data"
@@ -35,6 +35,10 @@ up: $(BIN)/.installed web
 
 test: $(BIN)/.installed web
 	$(BIN)/pytest
+
+# Fault injection (tests/faults): kills Kafka, PostgreSQL and app processes under load; a few minutes.
+test-faults: $(BIN)/.installed
+	$(BIN)/pytest -m faults tests/faults -s
 
 test-unit: $(BIN)/.installed
 	$(BIN)/pytest tests/unit
