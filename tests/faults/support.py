@@ -7,6 +7,7 @@ off by a fault (connection reset, 503) is not accepted and may or may not have b
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from tests.registry_support import id_number, person
 
 UPDATE_EVERY = 3  # every third person's subtype is changed right after registering: streams of two events
 _people = count()
+SENT: list[tuple[str, str]] = []  # (mobile, ID number) of every person the load registered (the PII scan)
 CONSENTS = ["REGISTRATION", "SHARE_WITH_AGENCY:HRSS"]  # so the partner publisher has something to publish
 
 
@@ -79,6 +81,7 @@ class Load:
         if r is None or r.status_code != 201:
             return
         youth_id = r.json()["id"]
+        SENT.append((body["mobile"], body["idNumber"]))
         self.accepted.append(youth_id)
         if n % UPDATE_EVERY == 0:
             u = await self._call(client, "PATCH", f"/youth/{youth_id}", {"subtype": "COURIER"})
@@ -108,8 +111,8 @@ async def wait_for(check, timeout: float, what: str) -> None:
         await asyncio.sleep(1)
 
 
-async def read_topic(s: Settings, topic: str) -> list[tuple[str, dict[str, str]]]:
-    """Every message of `topic` from the beginning: (key, CloudEvents headers)."""
+async def read_topic(s: Settings, topic: str, *, raw: list | None = None) -> list[tuple[str, dict[str, str]]]:
+    """Every message of `topic` from the beginning: (key, CloudEvents headers); `raw` collects whole messages."""
     consumer = AIOKafkaConsumer(bootstrap_servers=s.kafka_bootstrap, enable_auto_commit=False)
     await consumer.start()
     try:
@@ -124,6 +127,8 @@ async def read_topic(s: Settings, topic: str) -> list[tuple[str, dict[str, str]]
             while await consumer.position(tp) < ends[tp]:
                 batch = await consumer.getmany(tp, timeout_ms=2000)
                 for record in batch.get(tp, []):
+                    if raw is not None:
+                        raw.append(b" ".join([record.key or b"", record.value or b"", *(v for _, v in record.headers)]))
                     out.append((record.key.decode(), {k: v.decode() for k, v in record.headers}))
         return out
     finally:
@@ -210,3 +215,12 @@ async def exactly_once(s: Settings, load: Load, scenario: str, timeout: float = 
     report.print()
     assert (report.duplicates, report.lost) == (0, 0)
     return report
+
+
+def personal_data_in(text: str, mobiles: set[str], id_numbers: set[str]) -> list[str]:
+    """The registered people's mobiles and ID numbers found in `text` (inside any run of digits)."""
+    found = []
+    for run in re.findall(r"\d{11,}[Xx]?", text):
+        found += [run[i:i + 11] for i in range(len(run) - 10) if run[i:i + 11] in mobiles]
+        found += [run[i:i + 18] for i in range(len(run) - 17) if run[i:i + 18].upper() in id_numbers]
+    return found

@@ -17,8 +17,8 @@ import httpx
 import pytest
 from aiokafka.admin import AIOKafkaAdminClient
 
-from tests.e2e.support import answers, app_processes, env_of
-from tests.faults.support import Load, exactly_once, fetch, first_versions_in_order, read_topic, wait_for
+from tests.e2e.support import ROOT, answers, app_processes, env_of
+from tests.faults.support import SENT, Load, exactly_once, fetch, first_versions_in_order, personal_data_in, read_topic, wait_for
 from xinqing.launcher.processes import wait_until
 from xinqing.launcher.stack import APPS, app_process
 
@@ -42,7 +42,8 @@ def restart(s, procs, name: str) -> None:
     app = next(a for a in APPS if a.name == name)
     proc = app_process(app, s)
     proc.env.update(env_of(s))
-    proc.start(lambda *_: None)
+    log = open(ROOT / ".test-logs" / "faults-stack.log", "a", buffering=1)  # noqa: SIM115 - closed by the pump's end
+    proc.start(lambda name, line: log.write(f"{name} | {line}\n"))
     procs[i] = proc
     url = f"http://{s.host}:{getattr(s, app.port_setting)}/health/live"
     wait_until(lambda: answers(url), 60, name, proc)
@@ -167,3 +168,46 @@ async def test_disaster_recovery_rebuilds_a_lost_topic_and_a_broken_read_model_f
 
 async def _gone(admin, topic: str) -> bool:
     return topic not in await admin.list_topics()
+
+
+async def test_no_mobile_or_id_number_outside_the_registry_after_all_of_it(stack):
+    """After every scenario above: the mobiles and ID numbers the load registered appear in no database but
+    the registry's personal tables (not even its published payloads), in no Kafka topic, in no log line."""
+    s, _ = stack
+    mobiles = {m for m, _ in SENT}
+    id_numbers = {i.upper() for _, i in SENT}
+    assert len(mobiles) > 300  # the scenarios above ran
+    some_mobile, some_id = SENT[0]
+    assert personal_data_in(f'{{"m": "+86{some_mobile}", "i": "{some_id}"}}', mobiles, id_numbers)  # the detector sees
+    found: dict[str, list[str]] = {}
+    for service in ("gateway", "branches", "stations", "partners", "registry"):
+        tables = [r["tablename"] for r in await fetch(s, service, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")]
+        if service == "registry":  # its personal data lives sealed and encrypted; its published payloads must not hold it
+            tables = ["events"]
+        for table in tables:
+            column = "data::text" if service == "registry" else f'"{table}"::text'
+            rows = await fetch(s, service, f'SELECT {column} AS t FROM "{table}"')
+            hits = personal_data_in("\n".join(r["t"] or "" for r in rows), mobiles, id_numbers)
+            if hits:
+                found[f"{service}.{table}"] = hits[:3]
+    admin = AIOKafkaAdminClient(bootstrap_servers=s.kafka_bootstrap)
+    await admin.start()
+    try:
+        topics = [t for t in await admin.list_topics() if t.startswith(s.namespace + ".")]
+    finally:
+        await admin.close()
+    assert len(topics) >= 5
+    for topic in topics:
+        raw: list[bytes] = []
+        await read_topic(s, topic, raw=raw)
+        hits = personal_data_in(b"\n".join(raw).decode("utf-8", "replace"), mobiles, id_numbers)
+        if hits:
+            found[f"topic {topic}"] = hits[:3]
+    log = (ROOT / ".test-logs" / "faults-stack.log").read_text(encoding="utf-8", errors="replace")
+    assert "registry |" in log and "gateway |" in log  # the apps' own lines are in it
+    hits = personal_data_in(log, mobiles, id_numbers)
+    if hits:
+        found["logs"] = hits[:3]
+    print(f"\n[faults] PII scan: {len(mobiles)} mobiles and {len(id_numbers)} ID numbers looked for in "
+          f"5 databases, {len(topics)} topics and {len(log.splitlines())} log lines; found {len(found)}")
+    assert not found, found
