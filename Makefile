@@ -8,6 +8,7 @@ BIN    := $(VENV)/bin
 help:
 	@echo "make up     run the whole stack (PostgreSQL, Kafka, services, gateway) with demo data"
 	@echo "make test   run every test against a real PostgreSQL and Kafka started by the test session"
+	@echo "make test-faults  kill Kafka, PostgreSQL and app processes under load; nothing lost or doubled (docs/HARDENING.md)"
 	@echo "make web    build the dashboard page (gateway/web/dist)"
 	@echo "make lint   ruff"
 	@echo "make bench  the benchmark suite at full scale (minutes; results in .bench/, see docs/BENCHMARKS.md)"
