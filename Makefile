@@ -3,11 +3,12 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: up test test-unit test-integration lint reset token help web bench bench-smoke
+.PHONY: up test test-faults test-unit test-integration lint reset token help web bench bench-smoke
 
 help:
 	@echo "make up     run the whole stack (PostgreSQL, Kafka, services, gateway) with demo data"
 	@echo "make test   run every test against a real PostgreSQL and Kafka started by the test session"
+	@echo "make test-faults  kill Kafka, PostgreSQL and app processes under load; nothing lost or doubled (docs/HARDENING.md)"
 	@echo "make web    build the dashboard page (gateway/web/dist)"
 	@echo "make lint   ruff"
 	@echo "make bench  the benchmark suite at full scale (minutes; results in .bench/, see docs/BENCHMARKS.md)"
@@ -35,6 +36,10 @@ up: $(BIN)/.installed web
 
 test: $(BIN)/.installed web
 	$(BIN)/pytest
+
+# Fault injection (tests/faults): kills Kafka, PostgreSQL and app processes under load; a few minutes.
+test-faults: $(BIN)/.installed
+	$(BIN)/pytest -m faults tests/faults -s
 
 test-unit: $(BIN)/.installed
 	$(BIN)/pytest tests/unit

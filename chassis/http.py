@@ -105,3 +105,39 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse({"code": "INTERNAL", "message": "服务器内部错误，已记录，请联系运维人员。",
                              "trace_id": trace_id}, status_code=500)
 
+
+
+# Every operation may answer these (auth, missing aggregate, rule or version conflict, bad input, database
+# down); the OpenAPI document says so, with the shared error body, so clients and schemathesis
+# (tests/e2e/test_openapi_fuzz.py) can rely on it.
+ERROR_RESPONSES = {"401": "未认证（缺少或无效的令牌）", "403": "无权限", "404": "未找到", "409": "冲突（规则或版本）",
+                   "422": "输入无效（逐字段说明）", "503": "暂时不可用（带 Retry-After），请稍后重试"}
+ERROR_BODY = {"type": "object", "required": ["code", "message"], "additionalProperties": True,
+              "properties": {"code": {"type": "string"}, "message": {"type": "string"},
+                             "errors": {"type": "array", "items": {"type": "object", "properties": {
+                                 "field": {"type": "string"}, "rule": {"type": "string"},
+                                 "message": {"type": "string"}}}}}}
+
+
+def declare_error_responses(app: FastAPI) -> None:
+    """Add the shared error answers to every operation of the app's OpenAPI document (built lazily, so
+    routers included after this call are covered too)."""
+    build = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema:
+            return app.openapi_schema
+        doc = build()
+        doc.setdefault("components", {}).setdefault("schemas", {})["ErrorBody"] = ERROR_BODY
+        ref = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
+        for path, item in doc.get("paths", {}).items():
+            if path.startswith("/health/") or path == "/metrics":
+                continue
+            for operation in item.values():
+                responses = operation.setdefault("responses", {})
+                for status, description in ERROR_RESPONSES.items():
+                    responses[status] = {"description": description, "content": ref}
+        app.openapi_schema = doc
+        return doc
+
+    app.openapi = openapi

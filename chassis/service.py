@@ -17,7 +17,7 @@ from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
 from . import db
 from .auth import Principal, TokenVerifier
-from .http import install_error_handlers
+from .http import declare_error_responses, install_error_handlers
 from .kafka import TopicSpec
 from .keys import jwt_public_key
 from .logs import setup_logging
@@ -110,6 +110,7 @@ def build_service_app(
     app = FastAPI(title=title, lifespan=lifespan, version="1.0")
     app.state.topics = topics  # what this service publishes (`xinqing topics` reads it)
     install_error_handlers(app)
+    declare_error_responses(app)
     install_operations_endpoints(app, name, commands=publishes)
     FastAPIInstrumentor.instrument_app(app, excluded_urls="health/.*,metrics")
     return app

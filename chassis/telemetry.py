@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from . import metrics
@@ -172,7 +172,8 @@ def install_operations_endpoints(app: FastAPI, service: str, *, commands: bool =
         return {"status": "ok"}
 
     @app.get("/health/ready", tags=["operations"],
-             summary="readiness: 503 when the database is unreachable; Kafka is reported, not required")
+             summary="readiness: 503 when the database is unreachable; Kafka is reported, not required",
+             responses={503: {"description": "the database is unreachable"}})
     async def ready(request: Request):
         # Kafka down is "degraded", not "not ready": commands still succeed (the outbox keeps their
         # events) and reads still answer, so taking every replica out of service would turn a broker
@@ -195,7 +196,8 @@ def install_operations_endpoints(app: FastAPI, service: str, *, commands: bool =
             status, code = ("ok", 200) if checks["kafka"] == "ok" else ("degraded", 200)
         return JSONResponse({"status": status, "checks": checks}, status_code=code)
 
-    @app.get("/metrics", tags=["operations"], summary="Prometheus metrics of this process")
+    @app.get("/metrics", tags=["operations"], summary="Prometheus metrics of this process",
+             response_class=PlainTextResponse)  # declared as text, as served (tests/e2e/test_openapi_fuzz.py)
     async def scrape(request: Request) -> Response:
         try:
             await request.app.state.runtime.extras["sampler"].refresh()

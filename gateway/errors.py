@@ -13,7 +13,8 @@ from graphql import GraphQLError
 from opentelemetry import trace
 from strawberry.extensions import SchemaExtension
 
-from chassis.errors import AppError
+from chassis.db import UNAVAILABLE_ERRORS
+from chassis.errors import AppError, Unavailable
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,9 @@ def _extensions(exc: BaseException | None) -> dict | None:
         return exc.body()
     if isinstance(exc, ServiceError):
         return exc.body
+    if isinstance(exc, UNAVAILABLE_ERRORS):  # the gateway's own database is down (tests/faults): retry later
+        down = Unavailable()
+        return {**down.body(), "retryAfter": down.retry_after}
     return None
 
 

@@ -229,6 +229,33 @@ def districts() -> None:
         print(code, name)
 
 
+@app.command()
+def rebuild(republish: list[str] = typer.Option([], "--republish", help="service whose event store is published "
+                                                "again (repeatable): registry, branches, stations"),
+            reset: list[str] = typer.Option([], "--reset", help="read models to empty and replay: gateway "
+                                            "(stop it first; start it after)")) -> None:
+    """Disaster recovery: rebuild Kafka topics and read models from the event stores (docs/RUNBOOK.md)."""
+    import asyncio
+
+    from .rebuild import CannotRebuild, reset_gateway
+    from .rebuild import republish as do_republish
+
+    settings = Settings()
+    if not republish and not reset:
+        fail("nothing to do: give --republish SERVICE and/or --reset gateway")
+    if set(reset) - {"gateway"}:
+        fail(f"--reset knows only the gateway's read models, not {', '.join(sorted(set(reset) - {'gateway'}))}")
+    try:
+        for service in republish:
+            n = asyncio.run(do_republish(settings, service))
+            console.print(f"{service}: {n} events queued for publishing again")
+        if reset:
+            names = asyncio.run(reset_gateway(settings))
+            console.print(f"gateway: read models emptied ({', '.join(names)}); start the gateway to replay")
+    except CannotRebuild as exc:
+        fail(str(exc))
+
+
 def main() -> None:
     try:
         app()

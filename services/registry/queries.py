@@ -119,7 +119,7 @@ class SearchItem(BaseModel):
 class SearchResult(BaseModel):
     items: list[SearchItem]
     hasNextPage: bool
-    endCursor: list | None
+    endCursor: list | None = None  # absent on the last page (response_model_exclude_none)
 
 
 @router.post("/youth:search", response_model=SearchResult, response_model_exclude_none=True,
