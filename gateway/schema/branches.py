@@ -12,7 +12,7 @@ from chassis.errors import FieldError, ValidationFailed
 from chassis.reference import DISTRICTS
 
 from ..views import branches as views
-from .common import DASHBOARD_ROLES, CommandResult, Context
+from .common import DASHBOARD_ROLES, CommandResult, Context, scoped_district
 from .pagination import Connection, connection, page_args
 
 
@@ -310,10 +310,8 @@ async def _scope(info: strawberry.Info, roles: tuple[str, ...], district: str | 
     """The caller may list; a district-scoped caller sees only its own district."""
     ctx: Context = info.context
     ctx.principal.require(*roles)
-    if district is not None:
-        ctx.principal.require_district(district)
     await ctx.await_position(min_position)
-    return ctx, district or ctx.principal.district
+    return ctx, scoped_district(ctx.principal, district)
 
 
 @strawberry.type
@@ -444,7 +442,7 @@ async def forward(info: strawberry.Info, path: str, body: dict | None = None) ->
 
 
 def result(answer: dict) -> CommandResult:
-    return CommandResult(id=answer["id"], version=answer["version"], position=answer["position"])
+    return CommandResult.of(answer)
 
 
 def _drop_none(body: dict) -> dict:

@@ -13,7 +13,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
 from chassis.auth import Principal
-from chassis.errors import Collector, FieldError, Forbidden, Unavailable, ValidationFailed
+from chassis.errors import FieldError, Forbidden, Unavailable, ValidationFailed
 from chassis.projection import parse_position
 from chassis.reference import DISTRICTS
 from chassis.service import Runtime
@@ -74,6 +74,11 @@ class CommandResult:
     version: int
     position: str = strawberry.field(description="读己之写：把它作为 minPosition 传给查询")
 
+    @classmethod
+    def of(cls, answer: dict) -> CommandResult:
+        """From a service's answer to a command (chassis.commands.accepted)."""
+        return cls(id=answer["id"], version=answer["version"], position=answer["position"])
+
 
 @dataclass(frozen=True)
 class DashboardScope:
@@ -86,22 +91,26 @@ class DashboardScope:
         return self.date_from is not None or self.date_to is not None
 
 
+def scoped_district(principal: Principal, district: str | None) -> str | None:
+    """The district a read covers: a district-scoped token always reads its own and can never widen it
+    (asking for another is FORBIDDEN); a city-wide token may narrow to one district or read all (None)."""
+    if district is not None and district not in DISTRICTS:
+        raise ValidationFailed([FieldError("district", "未知的区县代码（应为北京 16 区之一，如 110105）", "district")])
+    if principal.district is not None:
+        if district not in (None, principal.district):
+            raise Forbidden(f"您的权限仅限 {DISTRICTS[principal.district]}，不能查看其他区的数据。")
+        return principal.district
+    return district
+
+
 def dashboard_scope(principal: Principal, district: str | None, date_from: date | None,
                     date_to: date | None) -> DashboardScope:
     """Who may see which part: dashboard roles only; a district-scoped token always sees its own district
     and can never widen it; a city-wide token may narrow to one district."""
     principal.require(*DASHBOARD_ROLES)
-    errors = Collector()
-    if district is not None and district not in DISTRICTS:
-        errors.add("district", "未知的区县代码（应为北京 16 区之一，如 110105）", "district")
     if date_from and date_to and date_from > date_to:
-        errors.add("to", "结束日期不能早于开始日期", "range")
-    errors.raise_if_any()
-    if principal.district is not None:
-        if district not in (None, principal.district):
-            raise Forbidden(f"您的权限仅限 {DISTRICTS[principal.district]}，不能查看其他区的数据。")
-        district = principal.district
-    return DashboardScope(district, date_from, date_to)
+        raise ValidationFailed([FieldError("to", "结束日期不能早于开始日期", "range")])
+    return DashboardScope(scoped_district(principal, district), date_from, date_to)
 
 
 # Arguments every dashboard entry point takes (query and subscription).

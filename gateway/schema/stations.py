@@ -15,7 +15,7 @@ from chassis.errors import FieldError, ValidationFailed
 from chassis.reference import DISTRICTS, SERVICE_TYPES, STATION_KINDS
 
 from ..views import stations as views
-from .common import DASHBOARD_ROLES, CommandResult, Context
+from .common import DASHBOARD_ROLES, CommandResult, Context, scoped_district
 from .pagination import Connection, connection, page_args
 
 StationKind = strawberry.enum(Enum("StationKind", {k: k for k in STATION_KINDS}), description="站点类型")
@@ -39,12 +39,7 @@ def _month_arg(month: str | None) -> str | None:
 
 def _scope(ctx: Context, district: str | None) -> str | None:
     """A district-scoped token reads its own district only; a city-wide one may filter."""
-    if district is not None and district not in DISTRICTS:
-        raise ValidationFailed([FieldError("district", "区县代码无效：应为北京市 16 个区之一的 GB/T 2260 代码", "enum")])
-    if ctx.principal.district is not None:
-        ctx.principal.require_district(district or ctx.principal.district)
-        return ctx.principal.district
-    return district
+    return scoped_district(ctx.principal, district)
 
 
 # ---- output types --------------------------------------------------------------------------------
@@ -435,7 +430,7 @@ class ImportAppealInput:
 
 
 def _result(r: dict) -> CommandResult:
-    return CommandResult(id=r["id"], version=r["version"], position=r["position"])
+    return CommandResult.of(r)
 
 
 def _iso(at: datetime | None) -> str | None:

@@ -178,7 +178,7 @@ def _params(purpose: str | None, **more) -> dict:
 
 
 def _result(r: dict) -> CommandResult:
-    return CommandResult(id=r["id"], version=r["version"], position=r["position"])
+    return CommandResult.of(r)
 
 
 async def _registry(info: strawberry.Info, method: str, path: str, **kwargs) -> dict:
