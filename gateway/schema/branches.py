@@ -13,6 +13,7 @@ from chassis.reference import DISTRICTS
 
 from ..views import branches as views
 from .common import DASHBOARD_ROLES, CommandResult, Context, scoped_district
+from .loaders import branch_row
 from .pagination import Connection, connection, page_args
 
 
@@ -169,19 +170,34 @@ class MeasureFigures:
     items: list[Measure]
 
 
+@strawberry.type(description="看板日期范围内的团组织动态（未设范围时为全部）；各项按其日期统计")
+class BranchPeriod:
+    date_from: date | None = strawberry.field(name="from", description="范围起（含）；null 为不限")
+    date_to: date | None = strawberry.field(name="to", description="范围止（含）；null 为不限")
+    branches_founded: int = strawberry.field(description="期间内成立的团支部（含此后撤销的）")
+    members_joined: int = strawberry.field(description="期间内入团（含转入）且仍在册的团员")
+    transfers_requested: int = strawberry.field(description="期间内发起的组织关系转接")
+    transfers_expired: int = strawberry.field(description="期间内超期失效的转接")
+    organisations_contacted: int = strawberry.field(description="期间内新联系的组织")
+    meetings: int = strawberry.field(description="期间内召开的会议与活动")
+    meeting_attendance: int = strawberry.field(description="期间内会议与活动的参会人次")
+    milestones_completed: int = strawberry.field(description="期间内完成的 22 条措施工作节点（全市）")
+
+
 @strawberry.type
 class BranchFigures:
-    total: int = strawberry.field(description="现有团支部数")
-    by_kind: list[KindCount]
-    by_district: list[DistrictBranches]
-    members: int
-    applications_pending: int
-    coverage: Coverage
-    transfers_pending: int
-    transfers_expired: int
-    organisations: OrganisationFigures
-    meeting_compliance: ComplianceFigures
-    measures: MeasureFigures
+    total: int = strawberry.field(description="当前团支部数（不受日期范围影响；期间内的动态见 period）")
+    by_kind: list[KindCount] = strawberry.field(description="当前团支部数，按类型")
+    by_district: list[DistrictBranches] = strawberry.field(description="当前团支部与团员数，按区")
+    members: int = strawberry.field(description="当前团员数")
+    applications_pending: int = strawberry.field(description="当前待审批的入团申请")
+    coverage: Coverage = strawberry.field(description="当前覆盖率")
+    transfers_pending: int = strawberry.field(description="当前待办转接")
+    transfers_expired: int = strawberry.field(description="累计超期失效的转接（期间内的见 period）")
+    organisations: OrganisationFigures = strawberry.field(description="当前联系的组织及进展")
+    meeting_compliance: ComplianceFigures = strawberry.field(description="所选季度（quarter）的落实情况")
+    measures: MeasureFigures = strawberry.field(description="22 条措施当前进度")
+    period: BranchPeriod
 
 
 @strawberry.type
@@ -197,6 +213,22 @@ class Branch:
     organisation_id: strawberry.ID | None
 
 
+def to_branch(r) -> Branch:
+    return Branch(id=r["branch_id"], name=r["name"], kind=BranchKind[r["kind"]], district=r["district"],
+                  status=r["status"], founded_on=r["founded_on"], members=r["members"],
+                  secretary_id=r["secretary_id"], organisation_id=r["organisation_id"])
+
+
+async def related_branch(info: strawberry.Info, branch_id: str | None) -> Branch | None:
+    """A list item's branch, batched per request (one statement for the page); null outside the caller's
+    district scope."""
+    row = await branch_row(info.context, branch_id)
+    return to_branch(row) if row is not None else None
+
+
+RELATED = "（同一请求内批量读取；不在您权限范围内的区时为 null）"
+
+
 @strawberry.type
 class Member:
     youth_id: strawberry.ID
@@ -204,6 +236,10 @@ class Member:
     district: str
     joined_on: date
     via: str
+
+    @strawberry.field(description="所在团支部" + RELATED)
+    async def branch(self, info: strawberry.Info) -> Branch | None:
+        return await related_branch(info, self.branch_id)
 
 
 @strawberry.type
@@ -219,6 +255,14 @@ class Transfer:
     expires_on: date
     status: TransferStatus
 
+    @strawberry.field(description="转出团支部" + RELATED)
+    async def from_branch(self, info: strawberry.Info) -> Branch | None:
+        return await related_branch(info, self.from_branch_id)
+
+    @strawberry.field(description="接收团支部" + RELATED)
+    async def to_branch(self, info: strawberry.Info) -> Branch | None:
+        return await related_branch(info, self.to_branch_id)
+
 
 @strawberry.type
 class Organisation:
@@ -229,6 +273,10 @@ class Organisation:
     stage: OrganisationStage
     branch_id: strawberry.ID | None
     contacted_on: date
+
+    @strawberry.field(description="在该组织中建立的团支部" + RELATED)
+    async def branch(self, info: strawberry.Info) -> Branch | None:
+        return await related_branch(info, self.branch_id)
 
 
 @strawberry.type
@@ -260,7 +308,8 @@ def to_compliance(r) -> BranchCompliance:
 
 @strawberry.type
 class DashboardPart:
-    @strawberry.field(description="团组织：团支部、团员、覆盖率、转接、联系的组织、三会两制一课、22 条措施")
+    @strawberry.field(description="团组织：团支部、团员、覆盖率、转接、联系的组织、三会两制一课、22 条措施（当前状态）；"
+                                  "period 为看板日期范围内的动态")
     async def branches(self, info: strawberry.Info, quarter: str | None = None) -> BranchFigures:
         ctx: Context = info.context
         quarter = check_quarter(quarter)
@@ -269,6 +318,8 @@ class DashboardPart:
             pipeline = await views.organisation_counts(conn, self.district)
             total, compliant = await views.compliance_counts(conn, self.district, quarter)
             measures = [to_measure(r) for r in await views.measure_rows(conn)]
+            scope = self.scope
+            period = await views.period_counts(conn, scope.district, scope.date_from, scope.date_to)
         stages = pipeline["by_stage"]
         by_area = {}
         for m in measures:
@@ -300,6 +351,7 @@ class DashboardPart:
                                       average_progress=round(sum(by_area[a]) / len(by_area[a]), 1)
                                       if by_area.get(a) else 0.0) for a in AREAS],
                 items=measures),
+            period=BranchPeriod(date_from=scope.date_from, date_to=scope.date_to, **vars(period)),
         )
 
 
@@ -326,10 +378,7 @@ class Query:
             rows = await views.branch_page(conn, district=district, kind=kind.value if kind else None,
                                            after=cursor(key, 3),
                                            limit=limit + 1)
-        return connection(rows, limit, key=lambda r: (r["district"], r["name"], r["branch_id"]), node=lambda r: Branch(
-            id=r["branch_id"], name=r["name"], kind=BranchKind[r["kind"]], district=r["district"], status=r["status"],
-            founded_on=r["founded_on"], members=r["members"], secretary_id=r["secretary_id"],
-            organisation_id=r["organisation_id"]))
+        return connection(rows, limit, key=lambda r: (r["district"], r["name"], r["branch_id"]), node=to_branch)
 
     @strawberry.field(description="某团支部的团员（仅青年编号）")
     async def branch_members(self, info: strawberry.Info, branch_id: strawberry.ID, first: int | None = None,

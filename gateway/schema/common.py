@@ -115,8 +115,9 @@ def dashboard_scope(principal: Principal, district: str | None, date_from: date 
 
 # Arguments every dashboard entry point takes (query and subscription).
 DistrictArg = Annotated[str | None, strawberry.argument(description="区县代码；区级令牌只能是本区")]
-FromArg = Annotated[date | None, strawberry.argument(name="from", description="登记日期起（含）")]
-ToArg = Annotated[date | None, strawberry.argument(description="登记日期止（含）")]
+RANGE = "；看板各部分按各自的日期统计（登记、入团、会议、服务、开班、受理…），当前状态类数字不受影响"
+FromArg = Annotated[date | None, strawberry.argument(name="from", description="日期范围起（含）" + RANGE)]
+ToArg = Annotated[date | None, strawberry.argument(description="日期范围止（含）" + RANGE)]
 
 
 @strawberry.type(description="联席会议看板；区级令牌只看到本区")

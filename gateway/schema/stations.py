@@ -5,6 +5,7 @@ stations service, which checks roles, districts and every rule again.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -15,7 +16,9 @@ from chassis.errors import FieldError, ValidationFailed
 from chassis.reference import DISTRICTS, SERVICE_TYPES, STATION_KINDS
 
 from ..views import stations as views
-from .common import DASHBOARD_ROLES, CommandResult, Context, scoped_district
+from ..views import stations_daily
+from .common import DASHBOARD_ROLES, CommandResult, Context, DashboardScope, scoped_district
+from .loaders import station_row
 from .pagination import Connection, connection, page_args
 
 StationKind = strawberry.enum(Enum("StationKind", {k: k for k in STATION_KINDS}), description="站点类型")
@@ -35,6 +38,27 @@ def _month_arg(month: str | None) -> str | None:
     except ValueError:
         raise ValidationFailed([FieldError("month", "月份格式应为 YYYY-MM", "format")]) from None
     return month
+
+
+@dataclass(frozen=True)
+class Period:
+    """What a stations figure covers: a month (YYYY-MM, the older argument), or the dashboard's date
+    range, or everything. The two are alternatives: asking for both is a VALIDATION error on `month`."""
+    month: str | None
+    date_from: date | None
+    date_to: date | None
+
+    @classmethod
+    def of(cls, scope: DashboardScope, month: str | None) -> Period:
+        month = _month_arg(month)
+        if month is not None and scope.has_dates:
+            raise ValidationFailed([FieldError(
+                "month", "看板已设日期范围（from/to），不能同时指定 month：请二选一", "exclusive")])
+        return cls(month, scope.date_from, scope.date_to)
+
+    @property
+    def has_dates(self) -> bool:
+        return self.date_from is not None or self.date_to is not None
 
 
 def _scope(ctx: Context, district: str | None) -> str | None:
@@ -70,8 +94,8 @@ class StationCount:
 
 @strawberry.type
 class StationFigures:
-    total: int
-    open: int
+    total: int = strawberry.field(description="当前站点数（不受日期范围影响）")
+    open: int = strawberry.field(description="当前开放中的站点数")
     by_kind: list[KeyCount]
     by_district: list[KeyCount]
     person_times: int
@@ -120,7 +144,7 @@ class AppealFigures:
     response_rate: float | None = strawberry.field(description="按时联系 / 已到联系时限的已派发工单")
     resolution_rate: float | None = strawberry.field(description="按时办结 / 已到办结时限的已派发工单")
     satisfaction_rate: float | None = strawberry.field(description="（满意 + 基本满意）/ 已评价")
-    ranking: list[UnitRank] = strawberry.field(description="承办单位月度排名（需指定 month）")
+    ranking: list[UnitRank] = strawberry.field(description="承办单位排名（需指定 month 或看板日期范围）")
 
 
 @strawberry.type
@@ -139,6 +163,15 @@ class Station:
     distance_km: float | None = None
 
 
+RELATED = "（同一请求内批量读取；不在您权限范围内的区时为 null）"
+
+
+async def related_station(info: strawberry.Info, station_id: str | None) -> Station | None:
+    """A list item's station, batched per request (one statement for the page)."""
+    row = await station_row(info.context, station_id)
+    return _station(row) if row is not None else None
+
+
 @strawberry.type
 class PersonTimes:
     month: str
@@ -148,6 +181,10 @@ class PersonTimes:
     service_type: ServiceType
     count: int
     registered: int
+
+    @strawberry.field(description="站点" + RELATED)
+    async def station(self, info: strawberry.Info) -> Station | None:
+        return await related_station(info, self.station_id)
 
 
 @strawberry.type
@@ -175,6 +212,11 @@ class Event:
     capacity: int
     registered: int
     attended: int
+    station_id: strawberry.ID | None = None
+
+    @strawberry.field(description="举办站点（未在站点举办时为 null）" + RELATED)
+    async def station(self, info: strawberry.Info) -> Station | None:
+        return await related_station(info, self.station_id)
 
 
 @strawberry.type
@@ -212,18 +254,27 @@ def _rate(a: int, b: int) -> float | None:
 
 @strawberry.type
 class DashboardPart:
-    @strawberry.field(description="站点与服务人次；month（YYYY-MM）只限定人次")
+    @strawberry.field(description="站点（当前数）与服务人次；人次与最繁忙站点按看板日期范围（服务日期，北京时间）"
+                                  "或 month（YYYY-MM）统计，二者选其一")
     async def stations(self, info: strawberry.Info, month: str | None = None, busiest_limit: int = 10) -> StationFigures:
         ctx: Context = info.context
-        month = _month_arg(month)
+        period = Period.of(self.scope, month)
         if not 1 <= busiest_limit <= 100:
             raise ValidationFailed([FieldError("busiestLimit", "应为 1–100", "range")])
         async with ctx.runtime.pool.acquire() as conn:
             stations = await views.station_counts(conn, self.district)
-            by_type = await views.person_times(conn, self.district, month, "service_type")
-            by_district = await views.person_times(conn, self.district, month, "district")
-            by_month = await views.person_times(conn, self.district, month, "month")
-            busiest = await views.busiest_stations(conn, self.district, month, busiest_limit)
+            if period.has_dates:  # any range of days: the daily counters
+                def grouped(group):
+                    return stations_daily.person_times_between(conn, self.district, period.date_from,
+                                                               period.date_to, group)
+                by_type, by_district, by_month = [await grouped(g) for g in ("service_type", "district", "month")]
+                busiest = await stations_daily.busiest_between(conn, self.district, period.date_from,
+                                                               period.date_to, busiest_limit)
+            else:  # a month or all time: the (smaller) monthly counters
+                by_type = await views.person_times(conn, self.district, period.month, "service_type")
+                by_district = await views.person_times(conn, self.district, period.month, "district")
+                by_month = await views.person_times(conn, self.district, period.month, "month")
+                busiest = await views.busiest_stations(conn, self.district, period.month, busiest_limit)
         kinds: dict[str, int] = {}
         districts: dict[str, int] = {}
         for r in stations:
@@ -242,30 +293,32 @@ class DashboardPart:
             busiest=[StationCount(station_id=r["station_id"], name=r["name"], district=r["district"],
                                   kind=StationKind[r["kind"]], count=r["n"]) for r in busiest])
 
-    @strawberry.field(description="培养项目：报名、考试通过率、奖学金")
+    @strawberry.field(description="培养项目：报名、考试通过率、奖学金；看板带日期范围时为该期间内开班的项目")
     async def programmes(self, info: strawberry.Info) -> ProgrammeFigures:
         ctx: Context = info.context
         async with ctx.runtime.pool.acquire() as conn:
-            r = await views.programme_figures(conn, self.district)
+            r = await views.programme_figures(conn, self.district, self.date_from, self.date_to)
         return ProgrammeFigures(programmes=r["programmes"], enrolments=r["enrolments"], examined=r["examined"],
                                 passed=r["passed"], pass_rate=_rate(r["passed"], r["examined"]),
                                 scholarships_paid=r["scholarships"], scholarship_amount=Decimal(r["amount"]))
 
-    @strawberry.field(description="活动：报名与出席")
+    @strawberry.field(description="活动：报名与出席；看板带日期范围时为该期间内举办（开始）的活动")
     async def events(self, info: strawberry.Info) -> EventFigures:
         ctx: Context = info.context
         async with ctx.runtime.pool.acquire() as conn:
-            r = await views.event_figures(conn, self.district)
+            r = await views.event_figures(conn, self.district, self.date_from, self.date_to)
         return EventFigures(events=r["events"], capacity=r["capacity"], registered=r["registered"],
                             attended=r["attended"], attendance_rate=_rate(r["attended"], r["registered"]))
 
-    @strawberry.field(description="接诉即办：在办、超期、三率；month（YYYY-MM，按派单月）限定三率并给出承办单位排名")
+    @strawberry.field(description="接诉即办：在办、超期、三率与承办单位排名；按 month（YYYY-MM，派单月）或看板日期范围"
+                                  "（受理日期，北京时间）统计，二者选其一；都不给时为全部工单且不排名")
     async def appeals(self, info: strawberry.Info, month: str | None = None) -> AppealFigures:
         ctx: Context = info.context
-        month = _month_arg(month)
+        period = Period.of(self.scope, month)
         async with ctx.runtime.pool.acquire() as conn:
-            r = await views.appeal_figures(conn, self.district, month)
-            ranking = await views.unit_ranking(conn, self.district, month) if month else []
+            r = await views.appeal_figures(conn, self.district, period.month, period.date_from, period.date_to)
+            ranking = (await views.unit_ranking(conn, self.district, period.month, period.date_from, period.date_to)
+                       if period.month or period.has_dates else [])
         rates = views.Rates.of(r)
         return AppealFigures(
             total=r["total"], open=r["open"], overdue=r["overdue"], response_rate=rates.response,
@@ -361,7 +414,7 @@ class Query:
                           node=lambda r: Event(id=r["event_id"], kind=r["kind"], title=r["title"],
                                                district=r["district"], starts_at=r["starts_at"],
                                                capacity=r["capacity"], registered=r["registered"],
-                                               attended=r["attended"]))
+                                               attended=r["attended"], station_id=r["station_id"]))
 
     @strawberry.field(description="12345 工单列表（新到旧分页）；status 与 overdue 可筛选")
     async def appeals(self, info: strawberry.Info, district: str | None = None, status: str | None = None,

@@ -9,6 +9,7 @@ from chassis.settings import Settings
 
 from .branches import BranchesProjection
 from .stations import StationsProjection
+from .stations_daily import StationsDailyProjection
 from .youth import YouthProjection
 from .youth_daily import YouthDailyProjection
 
@@ -16,4 +17,4 @@ from .youth_daily import YouthDailyProjection
 def projections(settings: Settings) -> list:
     """Every projection the gateway runs (each is its own consumer group)."""
     return [YouthProjection(settings), YouthDailyProjection(settings), BranchesProjection(settings),
-            StationsProjection(settings)]
+            StationsProjection(settings), StationsDailyProjection(settings)]

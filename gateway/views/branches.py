@@ -280,3 +280,54 @@ async def organisation_page(conn: asyncpg.Connection, *, district: str | None, w
 
 async def branch_district(conn: asyncpg.Connection, branch_id: str) -> str | None:
     return await conn.fetchval("SELECT district FROM br_branches WHERE branch_id = $1", branch_id)
+
+
+async def branches_by_id(conn: asyncpg.Connection, branch_ids: list[str]) -> list:
+    """Many branches in one statement (the GraphQL DataLoader's batch: a page's related branches)."""
+    return await conn.fetch(
+        """SELECT b.*, (SELECT count(*) FROM br_members m WHERE m.branch_id = b.branch_id)::int AS members
+             FROM br_branches b WHERE b.branch_id = ANY($1::text[])""", branch_ids)
+
+
+@dataclass(frozen=True)
+class PeriodCounts:
+    branches_founded: int
+    members_joined: int
+    transfers_requested: int
+    transfers_expired: int
+    organisations_contacted: int
+    meetings: int
+    meeting_attendance: int
+    milestones_completed: int
+
+
+def _within(column: str, first: int) -> str:
+    """`column` lies within the optional bounds $first and $first+1 (null: open on that side)."""
+    return f"(${first}::date IS NULL OR {column} >= ${first}) AND (${first + 1}::date IS NULL OR {column} <= ${first + 1})"
+
+
+async def period_counts(conn: asyncpg.Connection, district: str | None, date_from: date | None,
+                        date_to: date | None) -> PeriodCounts:
+    """What happened within the dashboard's date range, by the date each read model keeps: founded_on,
+    joined_on (members who have since left are no longer in the read model), requested_on and the
+    expiry's decided_on, contacted_on, held_on and the milestones' completed_on (measures are city-wide)."""
+    row = await conn.fetchrow(
+        f"""SELECT
+              (SELECT count(*) FROM br_branches WHERE ($1::text IS NULL OR district = $1)
+                  AND {_within('founded_on', 2)})::int AS branches_founded,
+              (SELECT count(*) FROM br_members WHERE ($1::text IS NULL OR district = $1)
+                  AND {_within('joined_on', 2)})::int AS members_joined,
+              (SELECT count(*) FROM br_transfers WHERE ($1::text IS NULL OR from_district = $1 OR to_district = $1)
+                  AND {_within('requested_on', 2)})::int AS transfers_requested,
+              (SELECT count(*) FROM br_transfers WHERE ($1::text IS NULL OR from_district = $1 OR to_district = $1)
+                  AND status = 'EXPIRED' AND {_within('decided_on', 2)})::int AS transfers_expired,
+              (SELECT count(*) FROM br_organisations WHERE ($1::text IS NULL OR district = $1)
+                  AND {_within('contacted_on', 2)})::int AS organisations_contacted,
+              (SELECT count(*) FROM br_meetings WHERE ($1::text IS NULL OR district = $1)
+                  AND {_within('held_on', 2)})::int AS meetings,
+              (SELECT coalesce(sum(attendance), 0) FROM br_meetings WHERE ($1::text IS NULL OR district = $1)
+                  AND {_within('held_on', 2)})::int AS meeting_attendance,
+              (SELECT count(*) FROM br_milestones WHERE completed_on IS NOT NULL
+                  AND {_within('completed_on', 2)})::int AS milestones_completed""",
+        district, date_from, date_to)
+    return PeriodCounts(**dict(row))

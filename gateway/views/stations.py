@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import asyncpg
@@ -20,6 +21,12 @@ EARTH_RADIUS_KM = 6371.0088
 # Ranking of handling units: weights of the three rates (接诉即办 "三率"; configurable later if needed).
 WEIGHTS = {"response": 0.10, "resolution": 0.45, "satisfaction": 0.45}
 SATISFIED = ("SATISFIED", "BASICALLY_SATISFIED")
+
+
+def beijing_day_within(column: str, first: int) -> str:
+    """The Beijing calendar day of timestamp `column` lies within the optional bounds $first, $first+1."""
+    day = f"({column} AT TIME ZONE 'Asia/Shanghai')::date"
+    return f"(${first}::date IS NULL OR {day} >= ${first}) AND (${first + 1}::date IS NULL OR {day} <= ${first + 1})"
 
 
 class StationsProjection:
@@ -88,9 +95,10 @@ class StationsProjection:
                            d["programme_id"], d["youth_id"], str(d["amount"]), d["paid_on"])
 
     async def _event_scheduled(self, conn, d: dict) -> None:
-        await conn.execute("INSERT INTO st_events (event_id, kind, title, district, starts_at, capacity) "
-                           "VALUES ($1, $2, $3, $4, $5::text::timestamptz, $6)",
-                           d["event_id"], d["kind"], d["title"], d["district"], d["starts_at"], d["capacity"])
+        await conn.execute("INSERT INTO st_events (event_id, kind, title, district, starts_at, capacity, station_id) "
+                           "VALUES ($1, $2, $3, $4, $5::text::timestamptz, $6, $7)",
+                           d["event_id"], d["kind"], d["title"], d["district"], d["starts_at"], d["capacity"],
+                           d.get("station_id"))
 
     async def _event_registered(self, conn, d: dict) -> None:
         await conn.execute("UPDATE st_events SET registered = registered + 1 WHERE event_id = $1", d["event_id"])
@@ -157,6 +165,11 @@ async def busiest_stations(conn, district: str | None, month: str | None, limit:
             ORDER BY n DESC, c.station_id LIMIT $3""", district, month, limit)
 
 
+async def stations_by_id(conn, station_ids: list[str]) -> list[asyncpg.Record]:
+    """Many stations in one statement (the GraphQL DataLoader's batch: a page's related stations)."""
+    return await conn.fetch("SELECT * FROM st_stations WHERE station_id = ANY($1::text[])", station_ids)
+
+
 async def list_stations(conn, *, district: str | None, kind: str | None, after: list | None,
                         limit: int) -> list[asyncpg.Record]:
     after = after or [None, None]
@@ -199,15 +212,24 @@ async def nearest_stations(conn, *, lat: float, lon: float, service: str | None,
 
 # ---- queries: programmes and events --------------------------------------------------------------
 
-async def programme_figures(conn, district: str | None) -> asyncpg.Record:
+async def programme_figures(conn, district: str | None, date_from: date | None = None,
+                            date_to: date | None = None) -> asyncpg.Record:
+    """Programmes starting within the range (all without one) and their enrolments, exams, scholarships."""
+    starting = f"SELECT programme_id FROM st_programmes WHERE {_STARTS}"
     return await conn.fetchrow(
-        """SELECT (SELECT count(*) FROM st_programmes WHERE $1::text IS NULL OR district = $1)::int AS programmes,
+        f"""SELECT (SELECT count(*) FROM st_programmes WHERE ($1::text IS NULL OR district = $1)
+                       AND {_STARTS})::int AS programmes,
                   count(*)::int AS enrolments,
                   count(result)::int AS examined,
                   count(*) FILTER (WHERE result = 'PASSED')::int AS passed,
                   count(scholarship)::int AS scholarships,
                   coalesce(sum(scholarship), 0)::text AS amount
-             FROM st_enrolments WHERE $1::text IS NULL OR district = $1""", district)
+             FROM st_enrolments WHERE ($1::text IS NULL OR district = $1)
+              AND (($2::date IS NULL AND $3::date IS NULL) OR programme_id IN ({starting}))""",
+        district, date_from, date_to)
+
+
+_STARTS = "($2::date IS NULL OR starts_on >= $2) AND ($3::date IS NULL OR starts_on <= $3)"
 
 
 async def list_programmes(conn, *, district: str | None, after: list | None, limit: int) -> list[asyncpg.Record]:
@@ -223,11 +245,14 @@ async def list_programmes(conn, *, district: str | None, after: list | None, lim
         district, after[0], after[1], limit)
 
 
-async def event_figures(conn, district: str | None) -> asyncpg.Record:
+async def event_figures(conn, district: str | None, date_from: date | None = None,
+                       date_to: date | None = None) -> asyncpg.Record:
+    """Events starting (Beijing day) within the range; all without one."""
     return await conn.fetchrow(
         "SELECT count(*)::int AS events, coalesce(sum(capacity), 0)::int AS capacity, "
         "coalesce(sum(registered), 0)::int AS registered, coalesce(sum(attended), 0)::int AS attended "
-        "FROM st_events WHERE $1::text IS NULL OR district = $1", district)
+        f"FROM st_events WHERE ($1::text IS NULL OR district = $1) AND {beijing_day_within('starts_at', 2)}",
+        district, date_from, date_to)
 
 
 async def list_events(conn, *, district: str | None, after: list | None, limit: int) -> list[asyncpg.Record]:
@@ -282,22 +307,28 @@ class Rates:
         return round(100 * sum(w * v for w, v in parts) / total, 2) if total else 0.0
 
 
-async def appeal_figures(conn, district: str | None, month: str | None) -> asyncpg.Record:
+async def appeal_figures(conn, district: str | None, month: str | None, date_from: date | None = None,
+                        date_to: date | None = None) -> asyncpg.Record:
+    """Appeals dispatched in `month`, or received (Beijing day) within the range; all without either."""
     return await conn.fetchrow(
         f"""SELECT count(*)::int AS total,
                    count(*) FILTER (WHERE status IN ('RECEIVED', 'DISPATCHED', 'CONTACTED'))::int AS open,
                    count(*) FILTER (WHERE status IN ('RECEIVED', 'DISPATCHED', 'CONTACTED')
                                     AND {_OVERDUE})::int AS overdue,
                    {_RATES}
-              FROM st_appeals WHERE ($1::text IS NULL OR district = $1) AND ($2::text IS NULL OR month = $2)""",
-        district, month)
+              FROM st_appeals WHERE ($1::text IS NULL OR district = $1) AND ($2::text IS NULL OR month = $2)
+               AND {beijing_day_within('received_at', 3)}""",
+        district, month, date_from, date_to)
 
 
-async def unit_ranking(conn, district: str | None, month: str) -> list[tuple[asyncpg.Record, Rates]]:
+async def unit_ranking(conn, district: str | None, month: str | None, date_from: date | None = None,
+                       date_to: date | None = None) -> list[tuple[asyncpg.Record, Rates]]:
+    """Handling units ranked over the appeals dispatched in `month`, or received within the range."""
     rows = await conn.fetch(
         f"""SELECT unit, count(*)::int AS dispatched, {_RATES} FROM st_appeals
-             WHERE unit IS NOT NULL AND month = $2 AND ($1::text IS NULL OR district = $1)
-             GROUP BY unit""", district, month)
+             WHERE unit IS NOT NULL AND ($2::text IS NULL OR month = $2) AND ($1::text IS NULL OR district = $1)
+               AND {beijing_day_within('received_at', 3)}
+             GROUP BY unit""", district, month, date_from, date_to)
     ranked = [(r, Rates.of(r)) for r in rows]
     ranked.sort(key=lambda pair: (-pair[1].score, -pair[0]["dispatched"], pair[0]["unit"]))
     return ranked

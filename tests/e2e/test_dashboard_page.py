@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -137,6 +139,73 @@ def test_filters_narrow_the_city_view_to_a_district_and_a_period(stack, browser,
     page.click("#filters button[type=submit]")
     expect(page.locator('[data-figure="youth.total"]')).to_have_text(f"{haidian['youth']['total']:,}")
     assert set(page_by_district(page)) == {"110108"}
+    page.close()
+
+
+RANGED = """query($pos: String, $from: Date, $to: Date) { dashboard(minPosition: $pos, from: $from, to: $to) {
+    stations { total personTimes } branches { total period { branchesFounded } } } }"""
+
+
+def ranged(s, token: str, date_from: str | None, date_to: str | None, position: str | None = None) -> dict:
+    result = gql(s, RANGED, {"pos": position, "from": date_from, "to": date_to}, token=token)
+    assert "errors" not in result, result
+    return result["data"]["dashboard"]
+
+
+def station_with_visits(s, token) -> str:
+    """A Chaoyang station with three visits in March 2026 and one in May; the last write's position."""
+    staff = token("station_staff")
+    made = gql(s, "mutation($i: CreateStationInput!) { createStation(input: $i) { id } }", {"i": {
+        "kind": "RIDER_REFUEL", "name": "朝阳测试加油站", "district": "110105", "address": "朝阳区测试路 1 号",
+        "lat": 39.92, "lon": 116.45, "operator": "TRADE_UNION", "openingHours": "每天 9:00–21:00",
+        "services": ["REST", "HEALTH_CHECK"]}}, token=staff)
+    assert "errors" not in made, made
+    visits = [{"idempotencyKey": f"e2e-{uuid.uuid4()}", "serviceType": "REST", "deliveredAt": at}
+              for at in ("2026-03-10T10:00:00+08:00",) * 3 + ("2026-05-01T10:00:00+08:00",)]
+    done = gql(s, "mutation($s: ID!, $r: [ServiceRecordInput!]!) { recordServices(stationId: $s, records: $r) "
+                  "{ position } }", {"s": made["data"]["createStation"]["id"], "r": visits}, token=staff)
+    assert "errors" not in done, done
+    return done["data"]["recordServices"]["position"]
+
+
+def beijing_today() -> str:
+    return datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()  # the services date events in Beijing
+
+
+def show_period(page: Page, date_from: str, date_to: str) -> None:
+    page.fill("#from", date_from)
+    page.fill("#to", date_to)
+    page.click("#filters button[type=submit]")
+
+
+def test_the_date_range_drives_the_stations_and_branches_figures_as_graphql_does(stack, browser, token):
+    s = stack
+    viewer = token("department_viewer")
+    visited = station_with_visits(s, token)
+    founded = gql(s, "mutation($i: FoundBranchInput!) { foundBranch(input: $i) { position } }",
+                  {"i": {"name": "朝阳测试流动团支部", "kind": "MOBILE", "district": "110105"}},
+                  token=token("branch_secretary", district="110105"))
+    assert "errors" not in founded, founded
+    today = ranged(s, viewer, None, None, founded["data"]["foundBranch"]["position"])  # read-your-writes
+    march = ranged(s, viewer, "2026-03-01", "2026-03-31", visited)
+    everything = ranged(s, viewer, None, None)
+    founded_today = ranged(s, viewer, *(2 * [beijing_today()]))
+    assert march["stations"]["personTimes"] == 3 and everything["stations"]["personTimes"] >= 4
+    assert march["branches"]["period"]["branchesFounded"] == 0
+    assert founded_today["branches"]["period"]["branchesFounded"] >= 1
+
+    page = open_dashboard(browser, s, viewer)
+    person_times = page.locator('[data-figure="stations.personTimes"]')
+    branches_founded = page.locator('[data-figure="branches.period.branchesFounded"]')
+    expect(person_times).to_have_text(f"{everything['stations']['personTimes']:,}")
+    show_period(page, "2026-03-01", "2026-03-31")
+    expect(person_times).to_have_text(f"{march['stations']['personTimes']:,}")
+    expect(branches_founded).to_have_text(f"{march['branches']['period']['branchesFounded']:,}")
+    expect(page.locator('[data-figure="stations.total"]')).to_have_text(f"{today['stations']['total']:,}")  # current
+    expect(page.locator("#period")).to_contain_text("2026-03-01 至 2026-03-31")
+    show_period(page, *(2 * [beijing_today()]))
+    expect(branches_founded).to_have_text(f"{founded_today['branches']['period']['branchesFounded']:,}")
+    expect(person_times).to_have_text(f"{founded_today['stations']['personTimes']:,}")
     page.close()
 
 

@@ -235,6 +235,47 @@ async def test_lists_are_paginated_and_viewers_read_aggregates_only(gateway, sce
                                                  ["errors"], "field": "after"}
 
 
+PERIOD = """query P($from: Date, $to: Date) { dashboard(from: $from, to: $to) { branches { total members
+  period { from to branchesFounded membersJoined transfersRequested transfersExpired organisationsContacted
+           meetings meetingAttendance milestonesCompleted } } } }"""
+
+
+async def period(gateway, token, date_from=None, date_to=None) -> dict:
+    answer = await gql(gateway, PERIOD, {"from": date_from and date_from.isoformat(),
+                                         "to": date_to and date_to.isoformat()}, token)
+    assert "errors" not in answer, answer
+    return answer["data"]["dashboard"]["branches"]
+
+
+def counts(founded=0, joined=0, requested=0, expired=0, contacted=0, meetings=0, attendance=0, milestones=0):
+    return {"branchesFounded": founded, "membersJoined": joined, "transfersRequested": requested,
+            "transfersExpired": expired, "organisationsContacted": contacted, "meetings": meetings,
+            "meetingAttendance": attendance, "milestonesCompleted": milestones}
+
+
+async def test_the_date_range_counts_what_happened_within_it_and_leaves_current_figures(gateway, scenario, token):
+    viewer = token("department_viewer")
+    everything = await period(gateway, viewer)
+    assert everything["period"] == {"from": None, "to": None, **counts(4, 5, 2, 1, 3, 9, 10, 1)}
+
+    # The branches service's clock stood at the quarter's last day: founding, joining, contacts, requests.
+    last_day = await period(gateway, viewer, QUARTER_END, QUARTER_END)
+    assert last_day["period"] == {"from": QUARTER_END.isoformat(), "to": QUARTER_END.isoformat(),
+                                  **counts(4, 5, 2, 0, 3, 0, 0, 1)}
+    # Meetings are counted on the day they were held; expiries on the day they expired.
+    first_month = await period(gateway, viewer, MONTHS[0], MONTHS[0])
+    assert first_month["period"] == {"from": MONTHS[0].isoformat(), "to": MONTHS[0].isoformat(),
+                                     **counts(meetings=4, attendance=4)}
+    expiry = QUARTER_END + timedelta(days=100)
+    assert (await period(gateway, viewer, expiry, None))["period"]["transfersExpired"] == 1
+    # Current state is not a flow: the range leaves it alone (and says so in the schema).
+    assert (last_day["total"], last_day["members"]) == (first_month["total"], first_month["members"]) == (3, 5)
+
+    haidian = await period(gateway, token("department_viewer", HAIDIAN), MONTHS[0], QUARTER_END)
+    assert haidian["period"] == {"from": MONTHS[0].isoformat(), "to": QUARTER_END.isoformat(),
+                                 **counts(2, 1, 2, 0, 1, 4, 0, 1)}
+
+
 async def test_refusals_reach_graphql_with_their_code_and_rule(gateway, scenario, token):
     again = await gql(gateway, "mutation A($y: ID!, $b: ID!) { approveMembership(youthId: $y, branchId: $b) { id } }",
                       {"y": scenario.riders[0], "b": scenario.b1}, token("admin"))

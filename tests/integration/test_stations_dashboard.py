@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from tests.integration.stations_support import RECORD, caught_up, create_station, ok, register_youth
+from tests.integration.stations_support import RECORD, caught_up, create_station, gql, ok, register_youth
 from tests.support import eventually
 
 DASHBOARD = """query($m: String) { dashboard {
@@ -14,6 +14,15 @@ DASHBOARD = """query($m: String) { dashboard {
   events { events capacity registered attended attendanceRate }
   appeals(month: $m) { total open overdue responseRate resolutionRate satisfactionRate
                        ranking { rank unit dispatched responseRate resolutionRate satisfactionRate score } } } }"""
+
+
+RANGED = """query($from: Date, $to: Date) { dashboard(from: $from, to: $to) {
+  stations { total open personTimes byServiceType { serviceType count } personTimesByMonth { key count }
+             busiest { name count } }
+  programmes { programmes enrolments examined passed passRate scholarshipsPaid scholarshipAmount }
+  events { events capacity registered attended attendanceRate }
+  appeals { total open overdue responseRate resolutionRate satisfactionRate
+            ranking { rank unit dispatched responseRate resolutionRate satisfactionRate score } } } }"""
 
 
 def records(prefix: str, service: str, at: str, n: int, youth: tuple[str, ...] = ()) -> list[dict]:
@@ -146,6 +155,29 @@ async def test_the_dashboard_matches_a_hand_count(gateway, stations, token):
     # A district-scoped reader sees only its district.
     huairou = (await ok(gateway, DASHBOARD, {"m": "2026-10"}, token("department_viewer", district="110116")))
     assert huairou["dashboard"]["stations"]["personTimes"] == 1 and huairou["dashboard"]["appeals"]["total"] == 0
+
+    # The dashboard's date range reaches every stations figure, each by its own date (Beijing days).
+    november = (await ok(gateway, RANGED, {"from": "2026-11-01", "to": "2026-11-20"}, viewer))["dashboard"]
+    s = november["stations"]
+    assert (s["total"], s["open"]) == (3, 2)  # current state: not a flow
+    assert s["personTimes"] == 5  # the 00:30 edge, one rest and two haircuts on the 20th, one career talk
+    assert {t["serviceType"]: t["count"] for t in s["byServiceType"]} == {"REST": 2, "HAIRCUT": 2, "CAREER": 1}
+    assert s["personTimesByMonth"] == [{"key": "2026-11", "count": 5}]
+    assert sorted((b["name"], b["count"]) for b in s["busiest"]) == [
+        ("延庆小哥加油站", 2), ("延庆暖心驿站", 2), ("怀柔筑梦空间", 1)]
+    assert november["programmes"]["programmes"] == november["programmes"]["enrolments"] == 0  # began in March
+    assert november["events"]["events"] == 0 and november["appeals"]["total"] == 0  # December; October
+    october = (await ok(gateway, RANGED, {"from": "2026-10-01", "to": "2026-10-31"}, viewer))["dashboard"]
+    assert october["stations"]["personTimes"] == 5  # the same as month 2026-10
+    assert october["appeals"] == d["appeals"]  # all received and dispatched in October: as month 2026-10
+    spring = (await ok(gateway, RANGED, {"from": "2026-03-01", "to": "2026-03-31"}, viewer))["dashboard"]
+    assert spring["programmes"] == d["programmes"] and spring["stations"]["personTimes"] == 0
+    december = (await ok(gateway, RANGED, {"from": "2026-12-05", "to": None}, viewer))["dashboard"]
+    assert december["events"] == d["events"]
+    both = await gql(gateway, 'query { dashboard(from: "2026-10-01") { appeals(month: "2026-10") { total } } }',
+                     token=viewer)
+    assert both["errors"][0]["extensions"]["code"] == "VALIDATION"
+    assert both["errors"][0]["extensions"]["field"] == "month"
 
     # The paginated lists agree with the counts, page by page.
     seen, after = [], None

@@ -1,5 +1,6 @@
-// League organisation (the branches domain): branches, members, coverage of riders and couriers,
-// organisations contacted, the 22 measures. Each section hides itself when its fields are absent.
+// League organisation (the branches domain): branches, members, coverage of riders and couriers (current state),
+// organisations contacted, the 22 measures; and what happened within the page's date range (period).
+// Each section hides itself when its fields are absent.
 XQ.section({
   id: "branches", title: "团组织", order: 20,
   needs: ["branches.total", "branches.members", "branches.transfersPending", "branches.coverage.share",
@@ -53,5 +54,24 @@ XQ.section({
       yAxis: { type: "category", inverse: true, data: m.byArea.map((a) => a.name), axisLabel: { interval: 0 } },
       series: [{ type: "bar", data: m.byArea.map((a) => a.averageProgress), itemStyle: { color: "#d35400" } }],
     });
+  },
+});
+
+XQ.section({
+  id: "branches-period", title: "团组织动态（所选期间）", order: 23,
+  needs: ["branches.period.branchesFounded", "branches.period.membersJoined", "branches.period.meetings",
+    "branches.period.meetingAttendance", "branches.period.organisationsContacted", "branches.period.transfersRequested"],
+  selection: "branches { period { branchesFounded membersJoined meetings meetingAttendance organisationsContacted " +
+    "transfersRequested } }",
+  render(el, d, ui) {
+    const p = d.branches.period;
+    ui.kpis(el, [
+      { label: "新建团支部", value: p.branchesFounded, figure: "branches.period.branchesFounded" },
+      { label: "新入团团员", value: p.membersJoined, figure: "branches.period.membersJoined" },
+      { label: "会议与活动", value: p.meetings, figure: "branches.period.meetings" },
+      { label: "参会人次", value: p.meetingAttendance, figure: "branches.period.meetingAttendance" },
+      { label: "新联系组织", value: p.organisationsContacted, figure: "branches.period.organisationsContacted" },
+      { label: "发起转接", value: p.transfersRequested, figure: "branches.period.transfersRequested" },
+    ]);
   },
 });

@@ -18,7 +18,7 @@ XQ.section({
 });
 
 XQ.section({
-  id: "person-times", title: "服务人次（按服务类型）", order: 31, size: "narrow",
+  id: "person-times", title: "服务人次（所选期间，按服务类型）", order: 31, size: "narrow",
   needs: ["stations.personTimes", "stations.byServiceType.serviceType", "stations.byServiceType.name",
     "stations.byServiceType.count"],
   selection: "stations { personTimes byServiceType { serviceType name count } }",
@@ -38,7 +38,7 @@ XQ.section({
 });
 
 XQ.section({
-  id: "busiest-stations", title: "最繁忙站点", order: 32, size: "narrow",
+  id: "busiest-stations", title: "最繁忙站点（所选期间）", order: 32, size: "narrow",
   needs: ["stations.busiest.stationId", "stations.busiest.name", "stations.busiest.count"],
   selection: "stations { busiest { stationId name count } }",
   render(el, d, ui) {
