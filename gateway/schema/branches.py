@@ -13,7 +13,7 @@ from chassis.reference import DISTRICTS
 
 from ..views import branches as views
 from .common import DASHBOARD_ROLES, CommandResult, Context, scoped_district
-from .loaders import branch_row
+from .loaders import branch_row, member_branch_row
 from .pagination import Connection, connection, page_args
 
 
@@ -217,6 +217,15 @@ def to_branch(r) -> Branch:
     return Branch(id=r["branch_id"], name=r["name"], kind=BranchKind[r["kind"]], district=r["district"],
                   status=r["status"], founded_on=r["founded_on"], members=r["members"],
                   secretary_id=r["secretary_id"], organisation_id=r["organisation_id"])
+
+
+async def youth_branch(info: strawberry.Info, youth_id: str) -> Branch | None:
+    """The branch a youth belongs to, for the roles that may read branches (others: null), batched."""
+    ctx: Context = info.context
+    if not ctx.principal.has_any(*LIST_ROLES):
+        return None
+    row = await member_branch_row(ctx, youth_id)
+    return to_branch(row) if row is not None else None
 
 
 async def related_branch(info: strawberry.Info, branch_id: str | None) -> Branch | None:

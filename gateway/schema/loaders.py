@@ -43,6 +43,13 @@ async def branch_row(ctx: Context, branch_id: str | None) -> asyncpg.Record | No
     return _visible(ctx, await loader.load(str(branch_id)))
 
 
+async def member_branch_row(ctx: Context, youth_id: str) -> asyncpg.Record | None:
+    """The branch a youth is a member of: two batches per request (memberships, then their branches)."""
+    loader = ctx.loader("membership", _by_id(ctx, branch_views.memberships_by_youth, "youth_id"))
+    membership = await loader.load(str(youth_id))
+    return await branch_row(ctx, membership["branch_id"]) if membership is not None else None
+
+
 async def station_row(ctx: Context, station_id: str | None) -> asyncpg.Record | None:
     if station_id is None:
         return None

@@ -13,6 +13,7 @@ from chassis.reference import DISTRICTS, SUBTYPES, YOUTH_TYPES
 
 from ..views import youth as views
 from ..views import youth_daily
+from .branches import Branch, youth_branch
 from .common import CommandResult, Context
 from .pagination import Connection, connection, page_args
 
@@ -117,6 +118,11 @@ class Youth:
     education: str | None
     needs: list[str] | None
 
+    @strawberry.field(description="所在团支部（团组织书记、管理员可见，其他角色为 null；同一请求内批量读取；"
+                                  "不在您权限范围内的区时为 null）")
+    async def branch(self, info: strawberry.Info) -> Branch | None:
+        return await youth_branch(info, self.id)
+
 
 @strawberry.type(description="检索结果中的一名青年")
 class YouthListItem:
@@ -131,6 +137,11 @@ class YouthListItem:
     gender: str | None
     mobile: str | None
     id_number: str | None
+
+    @strawberry.field(description="所在团支部（团组织书记、管理员可见，其他角色为 null；同一请求内批量读取；"
+                                  "不在您权限范围内的区时为 null）")
+    async def branch(self, info: strawberry.Info) -> Branch | None:
+        return await youth_branch(info, self.id)
 
 
 @strawberry.type(description="审计记录：不含个人信息的值")

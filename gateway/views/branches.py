@@ -331,3 +331,8 @@ async def period_counts(conn: asyncpg.Connection, district: str | None, date_fro
                   AND {_within('completed_on', 2)})::int AS milestones_completed""",
         district, date_from, date_to)
     return PeriodCounts(**dict(row))
+
+
+async def memberships_by_youth(conn: asyncpg.Connection, youth_ids: list[str]) -> list:
+    """The current branch of many youth in one statement (a page of youth with their branches)."""
+    return await conn.fetch("SELECT youth_id, branch_id FROM br_members WHERE youth_id = ANY($1::text[])", youth_ids)

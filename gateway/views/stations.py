@@ -212,6 +212,9 @@ async def nearest_stations(conn, *, lat: float, lon: float, service: str | None,
 
 # ---- queries: programmes and events --------------------------------------------------------------
 
+_STARTS = "($2::date IS NULL OR starts_on >= $2) AND ($3::date IS NULL OR starts_on <= $3)"
+
+
 async def programme_figures(conn, district: str | None, date_from: date | None = None,
                             date_to: date | None = None) -> asyncpg.Record:
     """Programmes starting within the range (all without one) and their enrolments, exams, scholarships."""
@@ -227,9 +230,6 @@ async def programme_figures(conn, district: str | None, date_from: date | None =
              FROM st_enrolments WHERE ($1::text IS NULL OR district = $1)
               AND (($2::date IS NULL AND $3::date IS NULL) OR programme_id IN ({starting}))""",
         district, date_from, date_to)
-
-
-_STARTS = "($2::date IS NULL OR starts_on >= $2) AND ($3::date IS NULL OR starts_on <= $3)"
 
 
 async def list_programmes(conn, *, district: str | None, after: list | None, limit: int) -> list[asyncpg.Record]:

@@ -87,6 +87,21 @@ async def world(gateway, branches, settings, token):
     for step in ("applyForMembership", "approveMembership"):
         await run(gateway, token, f"mutation($y: ID!, $b: ID!) {{ {step}(youthId: $y, branchId: $b) {{ id position }} }}",
                   {"y": youth, "b": chaoyang})
+    # Three youth registered through the registry: two join Chaoyang branches, one joins none.
+    w["youth_branches"] = {}
+    targets = list(w["branches"])[1:3] + [None]
+    for i, target in enumerate(targets):
+        made = await run(gateway, token, "mutation($i: RegisterYouthInput!) { registerYouth(input: $i) { id position } }",
+                         {"i": {"name": "测试青年", "gender": "MALE", "birthDate": "2000-01-02",
+                                "mobile": f"1390000000{i}", "district": CHAOYANG, "youthType": "NEW_BUSINESS",
+                                "subtype": "DELIVERY_RIDER", "consents": ["REGISTRATION"]}}, "registry_operator")
+        w["youth_branches"][made["id"]] = target
+        assert await known.wait_for(made["position"], 30)
+        if target is not None:
+            for step in ("applyForMembership", "approveMembership"):
+                done = await run(gateway, token, f"mutation($y: ID!, $b: ID!) {{ {step}(youthId: $y, branchId: $b) "
+                                 "{ id position } }", {"y": made["id"], "b": target})
+            positions.append(done["position"])
     moved = await run(gateway, token, "mutation($y: ID!, $b: ID!) { requestTransfer(youthId: $y, toBranchId: $b, "
                       "initiatedBy: FROM) { id position } }", {"y": youth, "b": haidian["id"]})
     positions.append(moved["position"])
@@ -127,7 +142,8 @@ async def test_a_page_of_organisations_reads_its_branches_in_one_statement(gatew
     assert {n["branch"]["id"]: n["branch"]["name"] for n in nodes} == world["branches"]
     assert all(n["branch"]["name"] == n["name"] + "团支部" and n["branch"]["district"] == CHAOYANG for n in nodes)
     members = {n["branch"]["id"]: n["branch"]["members"] for n in nodes}
-    assert members.pop(world["chaoyang_branch"]) == 1 and set(members.values()) == {0}  # the transfer is pending
+    assert members.pop(world["chaoyang_branch"]) == 1  # the transfer is pending: still a member here
+    assert sorted(members.values()) == [0, 0, 1, 1]  # the two registered youth
     # one batch with the five ids, not five lookups; the statements do not grow with the page
     assert [sorted(ids) for ids in five.batches(BRANCH_BATCH)] == [sorted(world["branches"])]
     assert len(one.batches(BRANCH_BATCH)) == 1
@@ -183,3 +199,22 @@ async def test_loaded_objects_are_not_shared_between_requests(gateway, world, to
         await ok(gateway, EVENTS, token=token("admin"))
         await ok(gateway, EVENTS, token=token("admin"))
     assert len(pool.batches(STATION_BATCH)) == 2
+
+
+YOUTHS = '{ youths(filter: {district: "110105"}, first: 10) { nodes { id branch { id name } } } }'
+MEMBERSHIP_BATCH = "FROM br_members WHERE youth_id = ANY"
+
+
+async def test_a_page_of_youth_reads_their_branches_in_two_statements(gateway, world, token):
+    async with counting(gateway) as pool:  # the page itself comes from the registry (HTTP), not this pool
+        nodes = (await ok(gateway, YOUTHS, token=token("admin")))["youths"]["nodes"]
+    assert {n["id"]: n["branch"] and n["branch"]["id"] for n in nodes} == world["youth_branches"]
+    assert [sorted(ids) for ids in pool.batches(MEMBERSHIP_BATCH)] == [sorted(world["youth_branches"])]
+    assert [sorted(ids) for ids in pool.batches(BRANCH_BATCH)] == [
+        sorted(b for b in world["youth_branches"].values() if b)]
+    assert len(pool.statements) == 2
+
+    # Roles that may not read branches get null, as the direct query would refuse them.
+    operator = (await ok(gateway, YOUTHS, token=token("registry_operator", CHAOYANG)))["youths"]["nodes"]
+    assert {n["id"] for n in operator} == set(world["youth_branches"])
+    assert [n["branch"] for n in operator] == [None] * 3

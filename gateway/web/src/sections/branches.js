@@ -58,7 +58,7 @@ XQ.section({
 });
 
 XQ.section({
-  id: "branches-period", title: "团组织动态（所选期间）", order: 23,
+  id: "branches-period", title: "团组织动态（所选期间）", order: 23, size: "narrow",
   needs: ["branches.period.branchesFounded", "branches.period.membersJoined", "branches.period.meetings",
     "branches.period.meetingAttendance", "branches.period.organisationsContacted", "branches.period.transfersRequested"],
   selection: "branches { period { branchesFounded membersJoined meetings meetingAttendance organisationsContacted " +
