@@ -189,7 +189,10 @@ async def test_the_dashboard_matches_a_hand_count(gateway, stations, token):
             break
         after = page["pageInfo"]["endCursor"]
     assert sum(seen) == 11
-    overdue = (await ok(gateway, '{ appeals(overdue: true) { nodes { serviceRequestId } } }', token=viewer))
+    # Still open and overdue: A3 only. (A2, contacted late, may be marked overdue too if the scheduled scan ran
+    # before its late contact arrived — a race of this test, not a rule — so the list is narrowed to open ones.)
+    overdue = (await ok(gateway, '{ appeals(overdue: true, status: "DISPATCHED") { nodes { serviceRequestId } } }',
+                        token=viewer))
     assert overdue["appeals"]["nodes"] == [{"serviceRequestId": "12345-A3"}]
 
     # Replay: drop the read model and rebuild it from Kafka; the figures are the same.
