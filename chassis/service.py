@@ -115,5 +115,7 @@ def build_service_app(
     install_error_handlers(app)
     declare_error_responses(app)
     install_operations_endpoints(app, name, commands=publishes)
-    FastAPIInstrumentor.instrument_app(app, excluded_urls="health/.*,metrics")
+    # No span per ASGI message ("http send" / "http receive"): two or three spans per request that say
+    # nothing the request span does not.
+    FastAPIInstrumentor.instrument_app(app, excluded_urls="health/.*,metrics", exclude_spans=["receive", "send"])
     return app
