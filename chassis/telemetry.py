@@ -18,6 +18,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import metrics
+from .background import Background
 
 if TYPE_CHECKING:
     from .service import Runtime
@@ -32,19 +33,14 @@ class Sampler:
         self.rt = rt
         self.kafka_ok: bool | None = None  # None: not asked yet
         self._client: AIOKafkaConsumer | None = None
-        self._task: asyncio.Task | None = None
+        self._background = Background()
         self._lock = asyncio.Lock()
 
     def start(self, interval: float) -> None:
-        self._task = asyncio.create_task(self._loop(interval), name=f"metrics-{self.rt.name}")
+        self._background.start(self._loop(interval), f"metrics-{self.rt.name}")
 
     async def stop(self) -> None:
-        if self._task:
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
+        await self._background.stop()
         await self._close_client()
         metrics.GAUGES.forget(self)
 
