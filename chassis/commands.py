@@ -8,11 +8,12 @@ from typing import Any, Generic, TypeVar
 
 import asyncpg
 
+from .codec import Sealer
 from .db import unavailable_as_503
 from .decider import Decider
 from .envelope import Envelope
 from .errors import VersionConflict
-from .eventstore import EventStore
+from .eventstore import EventStore, Stream
 
 S = TypeVar("S")
 
@@ -37,7 +38,8 @@ class Outcome(Generic[S]):
 
 async def run(conn: asyncpg.Connection, store: EventStore, decider: Decider, stream_id: str, command: Any,
               *, expected_version: int | None = None, guard: Callable[[Any], None] | None = None,
-              correlation_id: str | None = None, race_retries: int = 0) -> Outcome:
+              correlation_id: str | None = None, race_retries: int = 0, new_stream: bool = False,
+              sealer: Sealer | None = None) -> Outcome:
     """Decide `command` on the current state of `stream_id` and append the result (caller holds the
     transaction). `guard(state)` runs before deciding: the place for "does it exist" and "may this
     caller touch it" checks that need the current state (it raises to refuse).
@@ -46,9 +48,12 @@ async def run(conn: asyncpg.Connection, store: EventStore, decider: Decider, str
     deciding, so a stale form never overwrites a newer change. Without it the caller asked "on
     whatever is current", so a conflict is only a race with another writer (e.g. a scheduled process):
     with `race_retries`, decide again on the fresh state (read committed: the next load sees the
-    winner's events) instead of failing the person."""
+    winner's events) instead of failing the person.
+
+    `new_stream`: the caller has just made the id (a fresh UUID), so there is nothing to load; should
+    the stream exist after all, the append's version check refuses it. `sealer`: see EventStore.append."""
     while True:
-        stream = await store.load(conn, stream_id)
+        stream = Stream(stream_id, 0, []) if new_stream else await store.load(conn, stream_id)
         before = decider.fold(stream.events)
         if guard is not None:
             guard(before)
@@ -56,11 +61,13 @@ async def run(conn: asyncpg.Connection, store: EventStore, decider: Decider, str
             raise VersionConflict(stream_id, expected_version, stream.version)
         events = decider.decide(command, before)
         try:
-            envelopes = await store.append(conn, stream_id, stream.version, events, correlation_id=correlation_id)
+            envelopes = await store.append(conn, stream_id, stream.version, events, correlation_id=correlation_id,
+                                           sealer=sealer)
         except VersionConflict:
             if expected_version is not None or race_retries <= 0:
                 raise
             race_retries -= 1
+            new_stream = False  # it exists after all: decide on what is there
             continue
         state = before
         for event in events:

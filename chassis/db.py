@@ -34,9 +34,16 @@ async def init_connection(conn: asyncpg.Connection) -> None:
                                   schema="pg_catalog")
 
 
+async def keep_session(conn: asyncpg.Connection) -> None:
+    """Pool release without asyncpg's reset query (advisory unlock all, CLOSE ALL, UNLISTEN, RESET ALL):
+    a round trip on every request, for session state pool connections never take here — listeners and
+    session advisory locks live on connections of their own (relay), jobs lock per transaction
+    (scheduler), nothing SETs session variables. asyncpg still rolls back an open transaction."""
+
+
 async def create_pool(dsn: str, *, max_size: int = 10, command_timeout: float = 5.0) -> asyncpg.Pool:
     return await asyncpg.create_pool(dsn, min_size=1, max_size=max_size, command_timeout=command_timeout,
-                                     init=init_connection, timeout=command_timeout)
+                                     init=init_connection, timeout=command_timeout, reset=keep_session)
 
 
 async def wait_for_database(dsn: str, timeout: float = 60.0, *, create: bool = False) -> None:

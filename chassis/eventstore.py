@@ -71,14 +71,15 @@ class EventStore:
 
     async def append(self, conn: asyncpg.Connection, stream_id: str, expected_version: int,
                      events: list[Any], *, correlation_id: str | None = None,
-                     causation_id: str | None = None) -> list[Envelope]:
-        """Append after `expected_version`; the caller holds the transaction."""
+                     causation_id: str | None = None, sealer: Sealer | None = None) -> list[Envelope]:
+        """Append after `expected_version`; the caller holds the transaction. `sealer` replaces the
+        store's own for this call (e.g. one that holds the keys of the command's transaction)."""
         if not events:
             return []
         with tracer.start_as_current_span("eventstore.append",
                                           attributes={"xq.stream": stream_id, "xq.events": len(events)}):
             (written,) = await self._write(conn, [(stream_id, expected_version, events)], correlation_id,
-                                           causation_id)
+                                           causation_id, sealer)
             return written
 
     async def append_many(self, conn: asyncpg.Connection, appends: list[tuple[str, int, list[Any]]], *,
@@ -94,7 +95,9 @@ class EventStore:
             return await self._write(conn, appends, correlation_id, causation_id)
 
     async def _write(self, conn: asyncpg.Connection, appends: list[tuple[str, int, list[Any]]],
-                     correlation_id: str | None, causation_id: str | None) -> list[list[Envelope]]:
+                     correlation_id: str | None, causation_id: str | None,
+                     sealer: Sealer | None = None) -> list[list[Envelope]]:
+        sealer = sealer or self.sealer
         traceparent = current_traceparent()
         now = datetime.now(UTC)
         envelopes: list[list[Envelope]] = []
@@ -105,9 +108,9 @@ class EventStore:
                 event_type, public, private = self.codec.encode(event)
                 sealed = None
                 if private is not None:
-                    if self.sealer is None:
+                    if sealer is None:
                         raise RuntimeError(f"{event_type} carries personal fields but this store has no sealer")
-                    sealed = await self.sealer.seal(conn, stream_id, private)
+                    sealed = await sealer.seal(conn, stream_id, private)
                 env = Envelope(id=uuid.uuid4(), type=event_type, source=self.source, subject=stream_id,
                                stream_version=expected_version + i, time=now, data=public,
                                traceparent=traceparent, correlation_id=correlation_id, causation_id=causation_id)

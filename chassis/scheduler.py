@@ -47,13 +47,12 @@ class Scheduler:
 
     async def run_once(self, job: Job) -> bool:
         """Run `job` if this replica wins the lock; False when another replica holds it."""
-        async with self.pool.acquire() as conn:
-            if not await conn.fetchval("SELECT pg_try_advisory_lock($1)", self.lock_key(job)):
+        # A transaction-level lock: released with the transaction however the job ends (pool connections
+        # keep no session state, chassis.db.keep_session). The job does its work on other connections.
+        async with self.pool.acquire() as conn, conn.transaction():
+            if not await conn.fetchval("SELECT pg_try_advisory_xact_lock($1)", self.lock_key(job)):
                 return False
-            try:
-                await job.run()
-            finally:
-                await conn.execute("SELECT pg_advisory_unlock($1)", self.lock_key(job))
+            await job.run()
         return True
 
     async def _loop(self, job: Job) -> None:

@@ -107,10 +107,15 @@ def build_service_app(
             await pool.close()
             log.info("stopped cleanly", extra={"service": name})
 
-    app = FastAPI(title=title, lifespan=lifespan, version="1.0")
+    # FastAPI's native telemetry is off: opentelemetry-instrumentation-fastapi (below) makes the spans
+    # and the chassis the metrics; both on would measure every request twice.
+    app = FastAPI(title=title, lifespan=lifespan, version="1.0",
+                  telemetry={"tracing": False, "metrics": False, "logs": False})
     app.state.topics = topics  # what this service publishes (`xinqing topics` reads it)
     install_error_handlers(app)
     declare_error_responses(app)
     install_operations_endpoints(app, name, commands=publishes)
-    FastAPIInstrumentor.instrument_app(app, excluded_urls="health/.*,metrics")
+    # No span per ASGI message ("http send" / "http receive"): two or three spans per request that say
+    # nothing the request span does not.
+    FastAPIInstrumentor.instrument_app(app, excluded_urls="health/.*,metrics", exclude_spans=["receive", "send"])
     return app

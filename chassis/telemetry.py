@@ -15,8 +15,10 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import metrics
+from .background import Background
 
 if TYPE_CHECKING:
     from .service import Runtime
@@ -31,19 +33,14 @@ class Sampler:
         self.rt = rt
         self.kafka_ok: bool | None = None  # None: not asked yet
         self._client: AIOKafkaConsumer | None = None
-        self._task: asyncio.Task | None = None
+        self._background = Background()
         self._lock = asyncio.Lock()
 
     def start(self, interval: float) -> None:
-        self._task = asyncio.create_task(self._loop(interval), name=f"metrics-{self.rt.name}")
+        self._background.start(self._loop(interval), f"metrics-{self.rt.name}")
 
     async def stop(self) -> None:
-        if self._task:
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
+        await self._background.stop()
         await self._close_client()
         metrics.GAUGES.forget(self)
 
@@ -145,27 +142,44 @@ class Sampler:
                 pass
 
 
+class MeasureRequests:
+    """Command latency per route and 5xx counts. A plain ASGI middleware: `@app.middleware("http")`
+    (Starlette's BaseHTTPMiddleware) runs every request in an extra task with a streamed response,
+    which cost about a tenth of the registry's CPU per command (docs/BENCHMARKS.md)."""
+
+    def __init__(self, app: ASGIApp, service: str, commands: bool):
+        self.app, self.service, self.commands = app, service, commands
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500  # what an exception that escapes the app becomes
+
+        async def send_measured(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_measured)
+        finally:
+            path = getattr(scope.get("route"), "path", None)  # set on this scope by the router
+            if self.commands and path is not None and scope["method"] not in READ_METHODS:
+                metrics.COMMAND_DURATION.record(time.perf_counter() - started, {
+                    "service": self.service, "method": scope["method"], "route": path, "status": str(status)})
+            if status >= 500:
+                metrics.ERRORS.add(1, {"service": self.service, "component": "http", "kind": str(status)})
+
+
 def install_operations_endpoints(app: FastAPI, service: str, *, commands: bool = True) -> None:
     """Health, metrics, and the command-latency and error measurements of every request. `commands`:
     whether this app's state-changing requests are commands (not the gateway's: its POSTs are GraphQL,
     measured per operation, and it forwards commands to the services, which measure them)."""
 
-    @app.middleware("http")
-    async def measure(request: Request, call_next):
-        started = time.perf_counter()
-        status = 500
-        try:
-            response = await call_next(request)
-            status = response.status_code
-            return response
-        finally:
-            route = request.scope.get("route")
-            path = getattr(route, "path", None)
-            if commands and path is not None and request.method not in READ_METHODS:
-                metrics.COMMAND_DURATION.record(time.perf_counter() - started, {
-                    "service": service, "method": request.method, "route": path, "status": str(status)})
-            if status >= 500:
-                metrics.ERRORS.add(1, {"service": service, "component": "http", "kind": str(status)})
+    app.add_middleware(MeasureRequests, service=service, commands=commands)
 
     @app.get("/health/live", tags=["operations"], summary="liveness: the process answers")
     async def live() -> dict:

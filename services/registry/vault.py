@@ -74,6 +74,9 @@ class Vault:
     def batch(self) -> BatchSealer:
         return BatchSealer(self)
 
+    def key_ring(self) -> KeyRing:
+        return KeyRing(self)
+
     async def rewrap(self, conn: asyncpg.Connection, batch_size: int = 1000) -> int:
         """Key rotation: re-wrap every person key still under a retired master key (resumable)."""
         done = 0
@@ -121,3 +124,45 @@ class BatchSealer:
         await conn.execute(
             "INSERT INTO person_keys (subject, key_id, wrapped) SELECT * FROM unnest($1::text[], $2::text[], $3::bytea[])",
             subjects, [self.vault.master_key_id] * len(subjects), [self.vault.wrap(s, self.keys[s]) for s in subjects])
+
+
+class KeyRing:
+    """The person keys of one command's transaction: each read (and unwrapped) once, however many
+    fields, events and index rows it seals. A person registered by the command gets a key made in
+    memory (`new_person`), written by `flush` with one statement in the same transaction. Lives only
+    as long as the transaction: a key shredded later is never served from here."""
+
+    def __init__(self, vault: Vault):
+        self.vault = vault
+        self.keys: dict[str, bytes] = {}
+        self.new: list[str] = []
+
+    def new_person(self, subject: str) -> None:
+        self.keys[subject] = AESGCM.generate_key(256)
+        self.new.append(subject)
+
+    async def _key(self, conn: asyncpg.Connection, subject: str, *, create: bool) -> bytes | None:
+        key = self.keys.get(subject)
+        if key is None:
+            key = await self.vault._data_key(conn, subject, create=create)
+            if key is not None:
+                self.keys[subject] = key
+        return key
+
+    async def seal(self, conn: asyncpg.Connection, subject: str, plaintext: bytes) -> bytes:
+        return seal_with(await self._key(conn, subject, create=True), subject, plaintext)
+
+    async def unseal(self, conn: asyncpg.Connection, subject: str, sealed: bytes) -> bytes | None:
+        key = await self._key(conn, subject, create=False)
+        return None if key is None else unseal_with(key, subject, sealed)
+
+    async def flush(self, conn: asyncpg.Connection) -> None:
+        """Write the keys of the people this command registered (a person already keyed is a conflict:
+        the primary key refuses it and the transaction rolls back)."""
+        if self.new:
+            await conn.execute(
+                "INSERT INTO person_keys (subject, key_id, wrapped) "
+                "SELECT * FROM unnest($1::text[], $2::text[], $3::bytea[])",
+                self.new, [self.vault.master_key_id] * len(self.new),
+                [self.vault.wrap(s, self.keys[s]) for s in self.new])
+            self.new = []

@@ -17,18 +17,18 @@ from chassis.auth import Principal
 
 from .domain import Status, YouthState, league_age_until
 from .identity import AGE_BANDS, normalize_employer
-from .vault import Vault
+from .vault import KeyRing, Vault
 
 CARD_FIELDS = ("name", "gender", "mobile", "id_number")
 
 
-async def save_index(conn: asyncpg.Connection, vault: Vault, subject: str, state: YouthState) -> None:
+async def save_index(conn: asyncpg.Connection, keys: KeyRing, subject: str, state: YouthState) -> None:
     """Write the row for `state` (delete it once the person is merged away or erased)."""
     if state.status in (Status.MERGED, Status.ERASED):
         await conn.execute("DELETE FROM youth_index WHERE youth_id = $1", state.youth_id)
         return
     card = {k: state.profile.get(k) for k in CARD_FIELDS if state.profile.get(k) is not None}
-    sealed = await vault.seal(conn, subject, orjson.dumps(card)) if card else None
+    sealed = await keys.seal(conn, subject, orjson.dumps(card)) if card else None
     employer = state.profile.get("employer")
     birth = state.profile.get("birth_date")
     await conn.execute(
@@ -41,7 +41,7 @@ async def save_index(conn: asyncpg.Connection, vault: Vault, subject: str, state
                status = EXCLUDED.status, card = EXCLUDED.card, league_age_until = EXCLUDED.league_age_until,
                league_age_ended = EXCLUDED.league_age_ended, updated_at = now()""",
         state.youth_id, state.district, state.youth_type, state.subtype, state.employer_kind,
-        employer_digest(vault, employer), birth.year if birth else None, state.registered_on, state.status, sealed,
+        employer_digest(keys.vault, employer), birth.year if birth else None, state.registered_on, state.status, sealed,
         league_age_until(state), state.league_age_ended)
 
 

@@ -54,6 +54,8 @@ async def load_existing(conn, store, youth_id: str, who: Principal) -> tuple[You
 
 async def run(conn: asyncpg.Connection, store: EventStore, vault: Vault, youth_id: str, command, *,
               expected_version: int | None = None, who: Principal | None = None) -> Outcome:
+    """`command` on the person `youth_id`. A RegisterYouth must come with an id made for it (a fresh
+    UUID): there is nothing to load, and a stream that exists after all is refused by the append."""
     if who is not None and isinstance(command, domain.UpdateProfile) and "district" in command.changes:
         who.require_district(command.changes["district"])  # a district may not move a person out of reach
 
@@ -63,21 +65,32 @@ async def run(conn: asyncpg.Connection, store: EventStore, vault: Vault, youth_i
         if who is not None and state.exists:
             who.require_district(state.district)
 
-    done = await commands.run(conn, store, domain.youth, domain.stream_id(youth_id), command,
-                              expected_version=expected_version, guard=guard)
+    subject = domain.stream_id(youth_id)
+    keys = vault.key_ring()  # the person's key read or made once for the events and the index row
+    registering = isinstance(command, domain.RegisterYouth)
+    if registering:
+        keys.new_person(subject)
+    done = await commands.run(conn, store, domain.youth, subject, command, expected_version=expected_version,
+                              guard=guard, new_stream=registering, sealer=keys)
     await keep_identifiers(conn, vault, done.before, done.state, who)
-    await views.save_index(conn, vault, done.stream_id, done.state)
+    await views.save_index(conn, keys, done.stream_id, done.state)
+    await keys.flush(conn)
     return Outcome(done.envelopes, done.state, done.version)
 
 
-async def claim_identifier(conn, vault: Vault, kind: str, value: str, youth_id: str, who: Principal | None) -> None:
-    digest = vault.blind_index(kind, value)
-    existing = await conn.fetchval(
-        "INSERT INTO youth_identifiers (kind, digest, youth_id) VALUES ($1, $2, $3) "
-        "ON CONFLICT (kind, digest) DO UPDATE SET kind = youth_identifiers.kind RETURNING youth_id",
-        kind, digest, youth_id)
-    if existing != youth_id:
-        raise await duplicate(conn, kind, existing, who)
+async def claim_identifiers(conn, vault: Vault, claims: list[tuple[str, str]], youth_id: str,
+                            who: Principal | None) -> None:
+    """Claim `[(kind, value), …]` for `youth_id` in the blind index with one statement; a value that
+    belongs to someone else is a duplicate (the first one found is reported)."""
+    kinds = [kind for kind, _ in claims]
+    owners = await conn.fetch(
+        "INSERT INTO youth_identifiers (kind, digest, youth_id) SELECT k, d, $3 FROM unnest($1::text[], $2::bytea[]) "
+        "AS c(k, d) ON CONFLICT (kind, digest) DO UPDATE SET kind = youth_identifiers.kind RETURNING kind, youth_id",
+        kinds, [vault.blind_index(kind, value) for kind, value in claims], youth_id)
+    taken = {r["kind"]: r["youth_id"] for r in owners if r["youth_id"] != youth_id}
+    for kind in kinds:
+        if kind in taken:
+            raise await duplicate(conn, kind, taken[kind], who)
 
 
 async def duplicate(conn, kind: str, existing: str, who: Principal | None) -> Duplicate:
@@ -97,6 +110,7 @@ async def keep_identifiers(conn, vault: Vault, before: YouthState, after: YouthS
         await conn.execute("UPDATE youth_identifiers SET youth_id = $2 WHERE youth_id = $1", youth_id,
                            after.merged_into)
         return
+    claims = []
     for kind in ("mobile", "id_number"):
         old, new = before.profile.get(kind), after.profile.get(kind)
         if new != old:
@@ -104,7 +118,9 @@ async def keep_identifiers(conn, vault: Vault, before: YouthState, after: YouthS
                 await conn.execute("DELETE FROM youth_identifiers WHERE kind = $1 AND digest = $2 AND youth_id = $3",
                                    kind, vault.blind_index(kind, old), youth_id)
             if new is not None:
-                await claim_identifier(conn, vault, kind, new, youth_id, who)
+                claims.append((kind, new))
+    if claims:
+        await claim_identifiers(conn, vault, claims, youth_id, who)
 
 
 async def lookup(conn, vault: Vault, *, mobile: str | None = None, id_number: str | None = None) -> list[str]:

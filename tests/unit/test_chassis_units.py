@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from chassis.auth import TokenVerifier, issue_token
 from chassis.envelope import Envelope, from_kafka
@@ -76,6 +76,23 @@ def test_bad_tokens_are_refused(name, token):
     header = token if token is None or token.startswith(("Basic", "Bearer")) else f"Bearer {token}"
     with pytest.raises(Unauthenticated):
         VERIFIER.verify(header)
+
+
+def test_a_remembered_token_is_refused_once_it_expires(monkeypatch):
+    token = jwt.encode(claims(exp=int(time.time()) + 60), PRIVATE, algorithm="ES256")
+    verifier = TokenVerifier(SETTINGS, PUBLIC)
+    assert verifier.verify(f"Bearer {token}").roles == {"admin"}  # verified, then remembered
+    later = time.time() + 61
+    monkeypatch.setattr("chassis.auth.time.time", lambda: later)
+    with pytest.raises(Unauthenticated):
+        verifier.verify(f"Bearer {token}")
+
+
+def test_an_rsa_token_is_refused_by_an_ec_key():
+    rsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    token = jwt.encode(claims(), rsa_key, algorithm="RS256")
+    with pytest.raises(Unauthenticated):
+        VERIFIER.verify(f"Bearer {token}")
 
 
 def test_unknown_roles_are_ignored_and_unknown_districts_refused():
