@@ -34,6 +34,7 @@ class CpuSnapshot:
     subprocesses: float  # children this process waited for (pgbench)
     services: dict[str, float]
     postgres: float
+    kafka: float = 0.0
 
     @staticmethod
     def take(stack: BenchStack) -> CpuSnapshot:
@@ -41,7 +42,8 @@ class CpuSnapshot:
         kids = resource.getrusage(resource.RUSAGE_CHILDREN)
         services = {name: _tree_seconds(p.popen.pid) for name, p in stack.apps.items() if p.running}
         return CpuSnapshot(me.user + me.system, kids.ru_utime + kids.ru_stime, services,
-                           _tree_seconds(stack.infra.pg_process.popen.pid))
+                           _tree_seconds(stack.infra.pg_process.popen.pid),
+                           _tree_seconds(stack.infra.kafka_process.popen.pid))
 
     def per_command(self, later: CpuSnapshot, commands: int, app: str) -> tuple[float, float]:
         """-> (ms of the contender's own process, ms of PostgreSQL) per command."""
@@ -53,3 +55,25 @@ class CpuSnapshot:
         else:
             mine = later.services.get(app, 0.0) - self.services.get(app, 0.0)
         return mine / n * 1000, (later.postgres - self.postgres) / n * 1000
+
+    def per_item(self, later: CpuSnapshot, items: int) -> dict[str, float]:
+        """-> CPU ms per item of every process: the harness, each service, PostgreSQL, Kafka."""
+        n = max(items, 1)
+        ms = {"harness": later.harness - self.harness}
+        ms.update({name: later.services.get(name, 0.0) - self.services.get(name, 0.0) for name in later.services})
+        ms.update(postgres=later.postgres - self.postgres, kafka=later.kafka - self.kafka)
+        return {name: seconds / n * 1000 for name, seconds in ms.items()}
+
+
+async def idle_rates(stack: BenchStack, seconds: float = 5.0) -> dict[str, float]:
+    """CPU ms per second of every process while nothing is offered (pollers, heartbeats, the JVM): on a long,
+    starved run this baseline is a visible part of the per-item cost, so it is measured and subtracted."""
+    import asyncio
+
+    before = CpuSnapshot.take(stack)
+    await asyncio.sleep(seconds)
+    return {name: ms / seconds for name, ms in before.per_item(CpuSnapshot.take(stack), 1).items()}
+
+
+def net_of_idle(per_item: dict[str, float], idle: dict[str, float], seconds: float, items: int) -> dict[str, float]:
+    return {name: max(ms - idle.get(name, 0.0) * seconds / max(items, 1), 0.0) for name, ms in per_item.items()}

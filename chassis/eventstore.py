@@ -6,6 +6,7 @@ is either stored *and* queued for Kafka, or not at all. Kafka is never on this p
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -83,16 +84,20 @@ class EventStore:
             return written
 
     async def append_many(self, conn: asyncpg.Connection, appends: list[tuple[str, int, list[Any]]], *,
-                          correlation_id: str | None = None, causation_id: str | None = None) -> list[list[Envelope]]:
+                          correlation_id: str | None = None, causation_id: str | None = None,
+                          sealer: Sealer | None = None) -> list[list[Envelope]]:
         """Bulk: append to many streams at once, `[(stream_id, expected_version, events), …]`, with one
         statement for every event and its outbox row (the caller holds the transaction). All or nothing:
-        one stream's conflict raises its `VersionConflict` and leaves none of the others written."""
+        one stream's conflict raises its `VersionConflict` and leaves none of the others written.
+        New streams (expected version 0, e.g. a freshly generated id) are never loaded: the unique
+        (stream, version) answers for them. `sealer` replaces the store's for this call (an import seals
+        with keys it creates in bulk)."""
         if len({stream for stream, _, _ in appends}) != len(appends):
             raise ValueError("append_many: each stream may appear once (put all its events in one entry)")
         with tracer.start_as_current_span("eventstore.append_many",
                                           attributes={"xq.streams": len(appends),
                                                       "xq.events": sum(len(e) for _, _, e in appends)}):
-            return await self._write(conn, appends, correlation_id, causation_id)
+            return await self._write(conn, appends, correlation_id, causation_id, sealer or self.sealer)
 
     async def _write(self, conn: asyncpg.Connection, appends: list[tuple[str, int, list[Any]]],
                      correlation_id: str | None, causation_id: str | None,
@@ -100,6 +105,7 @@ class EventStore:
         sealer = sealer or self.sealer
         traceparent = current_traceparent()
         now = datetime.now(UTC)
+        metadata = None  # the same for every event of one call: built once
         envelopes: list[list[Envelope]] = []
         rows = []
         for stream_id, expected_version, events in appends:
@@ -115,7 +121,8 @@ class EventStore:
                                stream_version=expected_version + i, time=now, data=public,
                                traceparent=traceparent, correlation_id=correlation_id, causation_id=causation_id)
                 mine.append(env)
-                rows.append((env.id, stream_id, env.stream_version, event_type, public, sealed, env.metadata(), now))
+                metadata = metadata or env.metadata()
+                rows.append((env.id, stream_id, env.stream_version, event_type, public, sealed, metadata, now))
             envelopes.append(mine)
         if not rows:
             return envelopes
@@ -131,44 +138,8 @@ class EventStore:
             current = await conn.fetchval(
                 "SELECT coalesce(max(version), 0) FROM events WHERE stream_id = $1", stream_id)
             raise VersionConflict(stream_id, expected_version, current)
-        for envs in envelopes:
-            for env in envs:
-                metrics.EVENTS_APPENDED.add(1, {"event_type": env.type})
+        for event_type, n in Counter(env.type for envs in envelopes for env in envs).items():
+            metrics.EVENTS_APPENDED.add(n, {"event_type": event_type})
         position = {(w["stream_id"], w["version"]): w["global_position"] for w in written}
         return [[replace(e, global_position=position[(e.subject, e.stream_version)]) for e in envs]
                 for envs in envelopes]
-
-    async def append_new_streams(self, conn: asyncpg.Connection, streams: list[tuple[str, list[Any]]], *,
-                                 sealer: Sealer | None = None, correlation_id: str | None = None) -> int:
-        """Bulk path (imports): start many new streams with one INSERT; any of them already existing is a
-        VersionConflict for the whole call (the caller's transaction rolls back). Returns events written."""
-        sealer = sealer or self.sealer
-        traceparent = current_traceparent()
-        now = datetime.now(UTC)
-        rows = []
-        for stream_id, events in streams:
-            for version, event in enumerate(events, start=1):
-                event_type, public, private = self.codec.encode(event)
-                sealed = await sealer.seal(conn, stream_id, private) if private is not None else None
-                env = Envelope(id=uuid.uuid4(), type=event_type, source=self.source, subject=stream_id,
-                               stream_version=version, time=now, data=public, traceparent=traceparent,
-                               correlation_id=correlation_id)
-                rows.append((env.id, stream_id, version, event_type, public, sealed, env.metadata(), now))
-        if not rows:
-            return 0
-        with tracer.start_as_current_span("eventstore.append_new_streams", attributes={"xq.events": len(rows)}):
-            try:
-                async with conn.transaction():
-                    positions = await conn.fetch(
-                        """INSERT INTO events (event_id, stream_id, version, event_type, data, sealed, metadata,
-                                                recorded_at)
-                           SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::jsonb[],
-                                                $6::bytea[], $7::jsonb[], $8::timestamptz[])
-                           RETURNING global_position""",
-                        *map(list, zip(*rows)))
-            except asyncpg.UniqueViolationError:
-                raise VersionConflict("(bulk)", 0, 1) from None
-            await conn.execute("INSERT INTO outbox (global_position, topic) SELECT unnest($1::bigint[]), $2",
-                               sorted(p["global_position"] for p in positions), self.topic)
-            await conn.execute("SELECT pg_notify($1, '')", OUTBOX_CHANNEL)
-            return len(rows)

@@ -119,8 +119,8 @@ async def register_batch(body: BatchRequest, request: Request, who: Principal = 
 
 async def _write(conn, store, vault, who: Principal, fresh: list, purpose: str) -> None:
     sealer = vault.batch()
-    streams = [(domain.stream_id(c.youth_id), [e]) for c, _, e in fresh]
-    await store.append_new_streams(conn, streams, sealer=sealer)
+    # Fresh ids start new streams: appended after version 0 without loading anything.
+    await store.append_many(conn, [(domain.stream_id(c.youth_id), 0, [e]) for c, _, e in fresh], sealer=sealer)
     ident = [(kind, d, c.youth_id) for c, keys, _ in fresh for kind, d in keys]
     await conn.execute("INSERT INTO youth_identifiers (kind, digest, youth_id) "
                        "SELECT * FROM unnest($1::text[], $2::bytea[], $3::text[])", *map(list, zip(*ident)))

@@ -109,15 +109,21 @@ class BatchSealer:
     def __init__(self, vault: Vault):
         self.vault = vault
         self.keys: dict[str, bytes] = {}
+        self.ciphers: dict[str, AESGCM] = {}  # each person's event and card are sealed with one key schedule
+
+    def _cipher(self, subject: str) -> AESGCM:
+        cipher = self.ciphers.get(subject)
+        if cipher is None:
+            key = self.keys[subject] = AESGCM.generate_key(256)
+            cipher = self.ciphers[subject] = AESGCM(key)
+        return cipher
 
     async def seal(self, conn, subject: str, plaintext: bytes) -> bytes:
-        key = self.keys.get(subject)
-        if key is None:
-            key = self.keys[subject] = AESGCM.generate_key(256)
-        return seal_with(key, subject, plaintext)
+        nonce = os.urandom(12)
+        return FORMAT + nonce + self._cipher(subject).encrypt(nonce, plaintext, subject.encode())
 
     async def unseal(self, conn, subject: str, sealed: bytes) -> bytes | None:
-        return unseal_with(self.keys[subject], subject, sealed)
+        return self.ciphers[subject].decrypt(sealed[1:13], sealed[13:], subject.encode())
 
     async def flush(self, conn: asyncpg.Connection) -> None:
         subjects = list(self.keys)

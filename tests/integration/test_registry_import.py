@@ -70,6 +70,9 @@ async def test_csv_import_reports_bad_rows_imports_good_ones_and_is_idempotent(r
     found = await registry.post("/youth:search", json={"mobile": "13600000002"}, headers=bearer(op))
     [li] = found.json()["items"]
     assert li["name"] == "李四" and li["subtype"] == "DESIGNER" and li["idNumber"].count("*") == 8
+    # The imported event is sealed with the key the batch created: read back from the event stream.
+    profile = (await registry.get(f"/youth/{li['id']}", headers=bearer(op))).json()
+    assert (profile["name"], profile["birthDate"], profile["needs"]) == ("李四", "2000-02-01", ["CAREER", "STUDY"])
     by_employer = await registry.post("/youth:search", json={"employer": "美团"}, headers=bearer(op))
     assert [i["name"] for i in by_employer.json()["items"]] == ["张三"]
 
