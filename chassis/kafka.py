@@ -8,6 +8,8 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
+from .partitioner import key_partitioner
+
 log = logging.getLogger(__name__)
 
 
@@ -27,7 +29,7 @@ def producer(bootstrap: str, client_id: str) -> AIOKafkaProducer:
     # by the consumers' per-stream version check.
     return AIOKafkaProducer(bootstrap_servers=bootstrap, client_id=client_id, acks="all",
                             enable_idempotence=True, linger_ms=5, request_timeout_ms=10000,
-                            max_batch_size=256 * 1024)
+                            max_batch_size=256 * 1024, partitioner=key_partitioner)
 
 
 def consumer(bootstrap: str, group_id: str | None, *topics: str, client_id: str) -> AIOKafkaConsumer:

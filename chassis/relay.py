@@ -28,7 +28,7 @@ tracer = trace.get_tracer("xinqing.relay")
 
 
 class OutboxRelay:
-    def __init__(self, dsn: str, bootstrap: str, service: str, topics: list[TopicSpec], *, batch_size: int = 500,
+    def __init__(self, dsn: str, bootstrap: str, service: str, topics: list[TopicSpec], *, batch_size: int = 2000,
                  poll_interval: float = 1.0, retry_delay: float = 1.0):
         self.dsn = dsn
         self.bootstrap = bootstrap
