@@ -77,3 +77,23 @@ async def idle_rates(stack: BenchStack, seconds: float = 5.0) -> dict[str, float
 
 def net_of_idle(per_item: dict[str, float], idle: dict[str, float], seconds: float, items: int) -> dict[str, float]:
     return {name: max(ms - idle.get(name, 0.0) * seconds / max(items, 1), 0.0) for name, ms in per_item.items()}
+
+
+def postgres_by_database(stack: BenchStack) -> dict[str, float]:
+    """CPU seconds of PostgreSQL's live backends by database (from their process titles, `postgres: user
+    database host(port) …`), the rest (checkpointer, WAL writer, autovacuum) as "(server)". Backends that
+    exited are not counted: compare two snapshots of long-lived pools only (profiling, not the report)."""
+    by: dict[str, float] = {}
+    try:
+        for child in psutil.Process(stack.infra.pg_process.popen.pid).children(recursive=True):
+            try:
+                title = child.cmdline()
+                words = (title[0] if len(title) == 1 else " ".join(title)).split()
+                t = child.cpu_times()
+            except psutil.Error:
+                continue
+            name = words[2] if len(words) > 3 and words[0] == "postgres:" and "(" in words[3] else "(server)"
+            by[name] = by.get(name, 0.0) + t.user + t.system
+    except psutil.Error:
+        pass
+    return by

@@ -15,7 +15,7 @@ import asyncpg
 from chassis.settings import PROJECT_ROOT
 from xinqing.seed_city import seed_city
 
-from .cpu import CpuSnapshot, idle_rates, net_of_idle
+from .cpu import CpuSnapshot, idle_rates, net_of_idle, postgres_by_database
 from .stack import BenchStack
 
 
@@ -30,16 +30,16 @@ async def profile(stack: BenchStack, people: int, out: Path) -> None:
     idle = await idle_rates(stack)
     print("idle CPU ms/s: " + ", ".join(f"{k} {v:.1f}" for k, v in idle.items()))
     try:
-        before = CpuSnapshot.take(stack)
+        before, pg0 = CpuSnapshot.take(stack), postgres_by_database(stack)
         t0 = time.perf_counter()
         with tempfile.TemporaryDirectory() as tmp:
             done = await seed_city(stack.settings, count=people, checkpoint=Path(tmp) / "seed.json")
         stored = time.perf_counter() - t0
-        mid = CpuSnapshot.take(stack)
-        while await gateway.fetchval("SELECT count(*) FROM youth") < done.created:
+        mid, pg_mid = CpuSnapshot.take(stack), postgres_by_database(stack)
+        while await gateway.fetchval("SELECT coalesce(sum(count), 0) FROM youth_counts") < done.created:
             await asyncio.sleep(0.05)
         projected = time.perf_counter() - t0
-        after = CpuSnapshot.take(stack)
+        after, pg1 = CpuSnapshot.take(stack), postgres_by_database(stack)
     finally:
         await gateway.close()
         for spy in spies:
@@ -54,6 +54,9 @@ async def profile(stack: BenchStack, people: int, out: Path) -> None:
         for kind, v in (("", ms), (" net of idle", net)):
             print(f"CPU ms/youth {label}{kind}: " + ", ".join(f"{k} {x:.3f}" for k, x in v.items())
                   + f"; total {sum(v.values()):.3f}")
+    for label, a, b in (("while storing", pg0, pg_mid), ("whole run", pg0, pg1)):
+        print(f"PostgreSQL CPU ms/youth by database (live backends), {label}: " + ", ".join(
+            f"{db} {(b.get(db, 0.0) - a.get(db, 0.0)) / done.created * 1000:.3f}" for db in sorted(b)))
 
 
 def main() -> None:

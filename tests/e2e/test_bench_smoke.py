@@ -69,6 +69,11 @@ def test_rebuild_applied_every_event_for_each_pass_and_variant(results):
 def test_bulk_import_stored_and_projected_every_person(results):
     (row,) = results[0]["tables"]["bulk_import"]["rows"]
     assert row["people"] == 300 and row["stored s"] <= row["projected s"] and row["end-to-end youth/s"] > 0
+    cpu, net = results[0]["tables"]["bulk_import_cpu"]["rows"]
+    assert (cpu["measured"], net["measured"]) == ("all", "net of idle") and net["total"] <= cpu["total"]
+    assert {"harness", "registry", "gateway", "postgres", "kafka", "total"} <= set(cpu)
+    assert cpu["registry"] > 0 and cpu["postgres"] > 0 and cpu["kafka"] > 0
+    assert math.isclose(cpu["total"], sum(v for k, v in cpu.items() if k not in ("total", "measured")), abs_tol=0.01)
 
 
 def test_memory_was_sampled_for_every_process(results):
