@@ -191,8 +191,8 @@ async def test_a_slow_consumer_keeps_its_memory_bounded_shows_its_lag_and_drops_
         await locked.rollback()
     finally:
         await blocker.close()
-    await wait_for(lambda: _lag_is(s, group, 0), 120, "the lag back to 0 after the slowdown")
     await load.stop()
+    await wait_for(lambda: _lag_is(s, group, 0), 120, "the lag back to 0 after the slowdown")
     sampler.cancel()
     report = await exactly_once(s, load, f"gateway's read model locked for {SLOW_FOR} s (slow consumer)")
     print(f"[faults] slow consumer: {bulk} bulk + {len(load.accepted) - bulk} single registrations during the "
