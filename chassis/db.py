@@ -96,6 +96,12 @@ async def unavailable_as_503(pool: asyncpg.Pool):
     """Acquire a connection; a database that is down becomes `Unavailable` (503 + Retry-After)."""
     try:
         async with pool.acquire() as conn:
-            yield conn
-    except UNAVAILABLE_ERRORS as exc:
+            try:
+                yield conn
+            except asyncpg.exceptions.InternalClientError:
+                # "cannot switch to state …; another operation is in progress": a connection whose
+                # protocol state a server restart left broken (seen in tests/faults). Never reuse it.
+                conn.terminate()
+                raise
+    except UNAVAILABLE_ERRORS + (asyncpg.exceptions.InternalClientError,) as exc:
         raise Unavailable() from exc

@@ -32,11 +32,20 @@ def producer(bootstrap: str, client_id: str) -> AIOKafkaProducer:
                             max_batch_size=256 * 1024, partitioner=key_partitioner)
 
 
+# What a slow consumer can hold in memory, whatever its lag: aiokafka fetches a partition again only
+# after the records fetched for it were handed out, so at most one fetch per assigned partition is
+# buffered (≤ MAX_PARTITION_FETCH_BYTES each, ≤ FETCH_MAX_BYTES per response), plus the one batch
+# of ≤ max_poll_records being applied. The lag stays in Kafka (tests/faults: a slow consumer).
+MAX_PARTITION_FETCH_BYTES = 1024 * 1024
+FETCH_MAX_BYTES = 8 * 1024 * 1024
+
+
 def consumer(bootstrap: str, group_id: str | None, *topics: str, client_id: str) -> AIOKafkaConsumer:
     return AIOKafkaConsumer(*topics, bootstrap_servers=bootstrap, group_id=group_id, client_id=client_id,
                             enable_auto_commit=False, auto_offset_reset="earliest",
                             isolation_level="read_committed", max_poll_records=1000,
-                            fetch_max_wait_ms=100)
+                            fetch_max_wait_ms=100, max_partition_fetch_bytes=MAX_PARTITION_FETCH_BYTES,
+                            fetch_max_bytes=FETCH_MAX_BYTES)
 
 
 async def ensure_topics(bootstrap: str, specs: list[TopicSpec]) -> None:

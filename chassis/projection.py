@@ -20,6 +20,7 @@ from opentelemetry import trace
 from . import metrics
 from .background import Background
 from .envelope import Envelope, from_kafka
+from .faults import fault_point
 from .kafka import consumer as make_consumer
 from .tracing import context_from_traceparent
 
@@ -214,6 +215,7 @@ class ProjectionRunner:
         self.batches += 1
         async with self._progress:
             self._progress.notify_all()
+        fault_point("projection.after_commit")  # effects and checkpoint committed, Kafka offsets not yet
         await self._commit_offsets(batches)
 
     async def _commit_offsets(self, batches: dict) -> None:

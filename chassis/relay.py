@@ -19,6 +19,7 @@ from .background import Background
 from .db import init_connection
 from .envelope import Envelope
 from .eventstore import OUTBOX_CHANNEL
+from .faults import fault_point
 from .kafka import TopicSpec, ensure_topics
 from .kafka import producer as make_producer
 from .tracing import context_from_traceparent, traceparent_of
@@ -147,6 +148,7 @@ class OutboxRelay:
                 else:
                     span.set_attribute("messaging.batch.message_count", len(envs))
                 span.end()
+        fault_point("relay.after_send")  # acknowledged, not yet deleted: sent again after a crash here
         await conn.execute("DELETE FROM outbox WHERE id = ANY($1::bigint[])", [r["id"] for r in rows])
         self.published += len(rows)
         metrics.EVENTS_PUBLISHED.add(len(rows), {"service": self.service})

@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import metrics
 from .background import Background
+from .faults import fault_point
 
 if TYPE_CHECKING:
     from .service import Runtime
@@ -161,6 +162,8 @@ class MeasureRequests:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
+                if self.commands and scope["method"] not in READ_METHODS and status < 300:
+                    fault_point("command.before_answer")  # committed, not yet answered
             await send(message)
 
         try:

@@ -28,6 +28,13 @@ SENT: list[tuple[str, str]] = []  # (mobile, ID number) of every person the load
 CONSENTS = ["REGISTRATION", "SHARE_WITH_AGENCY:HRSS"]  # so the partner publisher has something to publish
 
 
+def new_person(area: str = "110105") -> dict:
+    """A registration body with a mobile and an ID number no one else of the run has (`area`: the ID
+    number's first six digits; give each bulk batch its own, so birth date × serial never repeats)."""
+    birth = date(1992, 1, 1) + timedelta(days=next(_people) % 4000)  # unique with id_number's serial
+    return person(consents=CONSENTS, idNumber=id_number(birth, area=area), birthDate=birth.isoformat())
+
+
 @dataclass
 class Load:
     """Registrations (and some updates) at a steady rate until stopped; records every outcome."""
@@ -40,6 +47,7 @@ class Load:
     statuses: Counter = field(default_factory=Counter)
     unavailable_without_retry_after: int = 0
     slowest: float = 0.0
+    cut_off: list[dict] = field(default_factory=list)  # registrations answered by a connection error
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
     _task: asyncio.Task | None = None
 
@@ -75,9 +83,10 @@ class Load:
         return response
 
     async def _one(self, client: httpx.AsyncClient, n: int) -> None:
-        birth = date(1992, 1, 1) + timedelta(days=next(_people) % 4000)  # unique with id_number's serial
-        body = person(consents=CONSENTS, idNumber=id_number(birth), birthDate=birth.isoformat())
+        body = new_person()
         r = await self._call(client, "POST", "/youth", body)
+        if r is None:
+            self.cut_off.append(body)
         if r is None or r.status_code != 201:
             return
         youth_id = r.json()["id"]
@@ -224,3 +233,66 @@ def personal_data_in(text: str, mobiles: set[str], id_numbers: set[str]) -> list
         found += [run[i:i + 11] for i in range(len(run) - 10) if run[i:i + 11] in mobiles]
         found += [run[i:i + 18] for i in range(len(run) - 17) if run[i:i + 18].upper() in id_numbers]
     return found
+
+
+BULK_AREAS = iter(["110101", "110102", "110106", "110107", "110108", "110109", "110111", "110112"])
+
+
+async def register_in_bulk(s: Settings, token: str, load: Load, people: int) -> int:
+    """`people` registrations through the registry's bulk import (2000 rows a call, each call's ID numbers
+    with an area code of their own); every one created counts as accepted in `load`. -> the number created."""
+    created = 0
+    async with httpx.AsyncClient(base_url=f"http://{s.host}:{s.registry_port}", timeout=120,
+                                 headers={"authorization": f"Bearer {token}"}) as client:
+        for start in range(0, people, 2000):
+            area = next(BULK_AREAS)
+            bodies = [new_person(area) for _ in range(min(2000, people - start))]
+            r = await client.post("/youth:batch", json={"rows": [{"line": i, "data": b} for i, b in enumerate(bodies)]})
+            assert r.status_code == 200, r.text[:500]
+            for row in r.json()["results"]:
+                assert row["status"] == "CREATED", row
+                load.accepted.append(row["id"])
+                body = bodies[row["line"]]
+                SENT.append((body["mobile"], body["idNumber"]))
+                created += 1
+    return created
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process (Linux), in MiB."""
+    with open(f"/proc/{pid}/status") as status:
+        kb = next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
+    return kb / 1024
+
+
+async def consumer_lag(s: Settings, group: str) -> float | None:
+    """The consumer group's lag as the gateway's /metrics shows it (summed over partitions); None when
+    the gateway shows no lag series (Kafka did not answer its sampler)."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    async with httpx.AsyncClient(timeout=10) as client:
+        r = await client.get(f"http://{s.host}:{s.gateway_port}/metrics")
+    r.raise_for_status()
+    series = [sample.value for family in text_string_to_metric_families(r.text) for sample in family.samples
+              if sample.name == "xq_consumer_lag" and sample.labels.get("group") == group]
+    return sum(series) if series else None
+
+
+async def offsets_behind_checkpoints(s: Settings, service: str) -> int:
+    """Partitions where a consumer group's committed Kafka offset is behind its database checkpoint."""
+    from aiokafka.admin import AIOKafkaAdminClient
+
+    rows = await fetch(s, service, "SELECT projection, topic, partition, next_offset FROM projection_checkpoints")
+    admin = AIOKafkaAdminClient(bootstrap_servers=s.kafka_bootstrap)
+    await admin.start()
+    try:
+        behind = 0
+        for projection in {r["projection"] for r in rows}:
+            committed = await admin.list_consumer_group_offsets(s.group(projection))
+            for r in rows:
+                if r["projection"] == projection:
+                    at = committed.get(TopicPartition(r["topic"], r["partition"]))
+                    behind += (at.offset if at is not None else -1) < r["next_offset"]
+        return behind
+    finally:
+        await admin.close()
