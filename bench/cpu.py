@@ -28,6 +28,14 @@ def _tree_seconds(pid: int) -> float:
         return 0.0
 
 
+def process_seconds(pid: int | None) -> float:
+    """CPU seconds of the process tree `pid` (None: this process, all its threads)."""
+    if pid is None:
+        me = os.times()
+        return me.user + me.system
+    return _tree_seconds(pid)
+
+
 @dataclass(frozen=True)
 class CpuSnapshot:
     harness: float  # this process, including its threads (in-process contenders, load generator)
