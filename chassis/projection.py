@@ -82,12 +82,12 @@ async def claim_batch(conn: asyncpg.Connection, projection: str, events: Sequenc
     new = [s for s in now if s not in before]
     moved = [s for s in now if s in before and now[s] != before[s]]
     if new:
-        inserted = await conn.fetch(
-            "INSERT INTO projection_streams (projection, stream_id, version) "
-            "SELECT $1, s, v FROM unnest($2::text[], $3::int[]) AS t(s, v) ON CONFLICT DO NOTHING RETURNING stream_id",
-            projection, new, [now[s] for s in new])
-        if len(inserted) != len(new):
-            raise ClaimRace(f"{projection}: {len(new) - len(inserted)} stream(s) claimed concurrently")
+        inserted = await conn.fetchval(
+            "WITH i AS (INSERT INTO projection_streams (projection, stream_id, version) "
+            "SELECT $1, s, v FROM unnest($2::text[], $3::int[]) AS t(s, v) ON CONFLICT DO NOTHING RETURNING 1) "
+            "SELECT count(*) FROM i", projection, new, [now[s] for s in new])
+        if inserted != len(new):
+            raise ClaimRace(f"{projection}: {len(new) - inserted} stream(s) claimed concurrently")
     if moved:  # rows locked above: nobody else moved them
         await conn.execute(
             "UPDATE projection_streams p SET version = t.v FROM unnest($2::text[], $3::int[]) AS t(s, v) "

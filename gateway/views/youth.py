@@ -8,6 +8,7 @@ and keeps no attribute of an erased person (projection_streams keeps only the st
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import asyncpg
 
@@ -86,8 +87,8 @@ class YouthProjection:
             d = e.data
             youth_id = d["youth_id"]
             if e.type == REGISTERED:
-                rows[youth_id] = {**{f: d[f] for f in NEW_ROW[:-1]}, "status": "ACTIVE"}
-                _add(deltas, rows[youth_id], 1)
+                rows[youth_id] = row = {**d, "status": "ACTIVE"}  # extra payload fields are never written
+                _add(deltas, row, 1)
                 continue
             row = rows.get(youth_id)
             if row is None:
@@ -132,13 +133,10 @@ async def _write(conn, rows: dict, new: set[str], stored: set[str], changed: set
             """UPDATE youth SET district = t.d, youth_type = t.t, subtype = t.s, status = t.st
                  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS t(i, d, t, s, st)
                 WHERE youth_id = t.i""", *_columns(kept, ("youth_id", "district", "youth_type", "subtype", "status")))
-    born = [rows[y] for y in new if rows[y] is not None]
-    if born:
-        await conn.execute(
-            """INSERT INTO youth (youth_id, district, youth_type, subtype, is_minor, age_band, registered_on, status)
-               SELECT i, d, t, s, m, a, r::date, st FROM unnest($1::text[], $2::text[], $3::text[], $4::text[],
-                      $5::bool[], $6::text[], $7::text[], $8::text[]) AS x(i, d, t, s, m, a, r, st)""",
-            *_columns(born, NEW_ROW))
+    born = [(r["youth_id"], r["district"], r["youth_type"], r["subtype"], r["is_minor"], r["age_band"],
+             date.fromisoformat(r["registered_on"]), r["status"]) for y in new if (r := rows[y]) is not None]
+    if born:  # COPY: new rows only, and the cheapest way into PostgreSQL for both sides
+        await conn.copy_records_to_table("youth", records=born, columns=NEW_ROW)
     if deltas:
         keys = list(deltas)
         await conn.execute(
