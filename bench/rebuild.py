@@ -122,9 +122,11 @@ async def _build(stack: BenchStack, pool, projection, events: int, timeout: floa
     deadline = t0 + timeout
     try:
         # Done when the committed checkpoints cover every offset (records are offsets 0..n-1 per
-        # partition): `runner.applied` moves before its transaction commits.
-        while await pool.fetchval("SELECT coalesce(sum(next_offset), 0) FROM projection_checkpoints "
-                                  "WHERE projection = $1", projection.name) < events:
+        # partition). `runner.applied` moves before its transaction commits, so the database is asked
+        # only once it says so (asking every 20 ms cost a tenth of the harness' CPU).
+        while (runner.applied + runner.skipped < events
+               or await pool.fetchval("SELECT coalesce(sum(next_offset), 0) FROM projection_checkpoints "
+                                      "WHERE projection = $1", projection.name) < events):
             if time.perf_counter() > deadline:
                 break
             await asyncio.sleep(0.02)

@@ -61,33 +61,52 @@ async def claim(conn: asyncpg.Connection, projection: str, event: Envelope) -> b
 
 
 class ClaimRace(Exception):
-    """Another consumer claimed a stream of this batch concurrently (a rebalance overlap): the batch is
-    rolled back and the runner resumes from its checkpoint, where those events read as repeats."""
+    """A stream this batch inserted a moment ago is gone (a concurrent reset): the batch is rolled back
+    and the runner resumes from its checkpoint."""
 
 
 async def claim_batch(conn: asyncpg.Connection, projection: str, events: Sequence[Envelope]) -> list[bool]:
-    """`claim` for a whole batch in three statements instead of one per event: read (and lock) the
-    streams' versions, decide each event in order, write the new versions. -> one verdict per event."""
-    streams = list({e.subject for e in events})
+    """`claim` for a whole batch, in one statement when every stream is new to the projection (new
+    registrations, a rebuild), three at most otherwise. -> one verdict per event, in order.
+
+    New streams are claimed by inserting them, without reading first: the insert reports the streams
+    that already exist (or that a concurrent claimant inserted first: the insert waits for it, so a
+    rebalance overlap reads as repeats, never as a double effect). Only those are read, locked and moved."""
+    fresh: dict[str, int] = {}  # stream -> the version its events reach when the stream is new (1, 2, 3…)
+    if_new = []
+    for e in events:
+        ok = e.stream_version == fresh.get(e.subject, 0) + 1
+        if ok:
+            fresh[e.subject] = e.stream_version
+        if_new.append(ok)
+    known: set[str] = set()
+    if fresh:
+        streams = sorted(fresh)  # one lock order for every claimant
+        known = {r[0] for r in await conn.fetch(
+            "WITH i AS (INSERT INTO projection_streams (projection, stream_id, version) "
+            "SELECT $1, s, v FROM unnest($2::text[], $3::int[]) AS t(s, v) ON CONFLICT DO NOTHING RETURNING stream_id) "
+            "SELECT s FROM unnest($2::text[]) AS s EXCEPT SELECT stream_id FROM i",
+            projection, streams, [fresh[s] for s in streams])}
+    claimed_new = fresh.keys() - known
+    rest = sorted({e.subject for e in events} - claimed_new)
+    if not rest:
+        return if_new
     rows = await conn.fetch("SELECT stream_id, version FROM projection_streams WHERE projection = $1 "
-                            "AND stream_id = ANY($2::text[]) ORDER BY stream_id FOR UPDATE", projection, streams)
+                            "AND stream_id = ANY($2::text[]) ORDER BY stream_id FOR UPDATE", projection, rest)
     before = {r["stream_id"]: r["version"] for r in rows}
     now = dict(before)
     verdicts = []
-    for e in events:
+    for e, ok_if_new in zip(events, if_new):
+        if e.subject in claimed_new:
+            verdicts.append(ok_if_new)
+            continue
         ok = e.stream_version == now.get(e.subject, 0) + 1
         if ok:
             now[e.subject] = e.stream_version
         verdicts.append(ok)
-    new = [s for s in now if s not in before]
-    moved = [s for s in now if s in before and now[s] != before[s]]
-    if new:
-        inserted = await conn.fetchval(
-            "WITH i AS (INSERT INTO projection_streams (projection, stream_id, version) "
-            "SELECT $1, s, v FROM unnest($2::text[], $3::int[]) AS t(s, v) ON CONFLICT DO NOTHING RETURNING 1) "
-            "SELECT count(*) FROM i", projection, new, [now[s] for s in new])
-        if inserted != len(new):
-            raise ClaimRace(f"{projection}: {len(new) - inserted} stream(s) claimed concurrently")
+    if any(s not in before for s in now):  # claimable only from version 1, which the insert took
+        raise ClaimRace(f"{projection}: a stream vanished while it was claimed")
+    moved = [s for s in now if now[s] != before[s]]
     if moved:  # rows locked above: nobody else moved them
         await conn.execute(
             "UPDATE projection_streams p SET version = t.v FROM unnest($2::text[], $3::int[]) AS t(s, v) "
