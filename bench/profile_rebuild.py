@@ -24,7 +24,7 @@ async def profile(stack: BenchStack, events: int) -> None:
     projection.topics = (topic,)
     profiler = Profiler(async_mode="enabled")
     profiler.start()
-    rate, cpu = await rebuild._build(stack, pool, projection, events, 600)
+    rate, _, cpu = await rebuild._build(stack, pool, projection, events, 600)
     profiler.stop()
     await pool.close()
     print(f"{rate:,.0f} events/s; {cpu}")
