@@ -72,7 +72,8 @@ async def _consume(bootstrap: str, topic: str, events: int, decode: bool) -> tup
             if first is None and seen:
                 first = (time.perf_counter(), seen)
         end = time.perf_counter()
-        return end - t0, (events - first[1]) / max(end - first[0], 1e-6)
+        after_join = (events - first[1]) / max(end - first[0], 1e-6) if first[1] < events else events / (end - t0)
+        return end - t0, after_join
     finally:
         await consumer.stop()
 
