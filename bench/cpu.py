@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import resource
+import time
 from dataclasses import dataclass
 
 import psutil
@@ -26,6 +27,13 @@ def _tree_seconds(pid: int) -> float:
         return total
     except psutil.Error:
         return 0.0
+
+
+def process_seconds(pid: int | None) -> float:
+    """CPU seconds of the process tree `pid` (None: this process, all its threads)."""
+    if pid is None:
+        return time.process_time()  # all threads, at the clock's resolution (os.times ticks in 10 ms)
+    return _tree_seconds(pid)
 
 
 @dataclass(frozen=True)

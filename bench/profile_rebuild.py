@@ -1,4 +1,4 @@
-"""`python -m bench.profile_rebuild [events]`: pyinstrument over a set-based rebuild of the youth read model
+"""`python -m bench.profile_rebuild [events]`: pyinstrument over a rebuild of the youth read model
 (own PostgreSQL + Kafka, as the harness). Prints events/s and the profile tree."""
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import uuid
 from pyinstrument import Profiler
 
 from chassis import db
+from gateway.views.youth import YouthProjection
 
 from . import rebuild
-from .batched_youth import BatchedYouthProjection
 from .stack import BenchStack
 
 
@@ -20,14 +20,14 @@ async def profile(stack: BenchStack, events: int) -> None:
     topic = f"bench.rebuild.{uuid.uuid4().hex[:6]}"
     await rebuild.fill_topic(s.kafka_bootstrap, topic, events, s.kafka_partitions)
     pool = await db.create_pool(await stack.fresh_database("bench_rebuild", rebuild.GATEWAY_MIGRATIONS), max_size=4)
-    projection = BatchedYouthProjection(s)
+    projection = YouthProjection(s)
     projection.topics = (topic,)
     profiler = Profiler(async_mode="enabled")
     profiler.start()
-    rate = await rebuild._build(pool, s.kafka_bootstrap, projection, events, 600)
+    rate, _, cpu = await rebuild._build(stack, pool, projection, events, 600)
     profiler.stop()
     await pool.close()
-    print(f"{rate:,.0f} events/s")
+    print(f"{rate:,.0f} events/s; {cpu}")
     print(profiler.output_text(unicode=True, color=False))
 
 

@@ -11,6 +11,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Protocol
 
 import asyncpg
@@ -27,6 +28,11 @@ from .tracing import context_from_traceparent
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer("xinqing.projection")
 
+MAX_RECORDS = 2000  # per fetch and transaction (all partitions); a backlog (rebuild, bulk) goes in big steps
+# Fewer claimed events than this are applied one by one (`apply`), each in its own span of its request's
+# trace; from this many on, a projection's `apply_batch` takes the batch (bulk, replay). Same read model.
+SET_BASED_FROM = 8
+
 
 class Projection(Protocol):
     name: str  # the key of its positions; with the namespace, its consumer group
@@ -37,7 +43,8 @@ class Projection(Protocol):
     async def apply(self, conn: asyncpg.Connection, event: Envelope) -> None: ...
 
     # Optional: `async def apply_batch(self, conn, events: list[Envelope]) -> None` applies the claimed
-    # events of one partition's batch at once (set-based SQL); the runner prefers it when present.
+    # events of one fetch at once (set-based SQL; each stream's events in version order, the partitions'
+    # batches one after the other); the runner uses it for batches of SET_BASED_FROM events or more.
 
 
 async def claim(conn: asyncpg.Connection, projection: str, event: Envelope) -> bool:
@@ -55,38 +62,70 @@ async def claim(conn: asyncpg.Connection, projection: str, event: Envelope) -> b
 
 
 class ClaimRace(Exception):
-    """Another consumer claimed a stream of this batch concurrently (a rebalance overlap): the batch is
-    rolled back and the runner resumes from its checkpoint, where those events read as repeats."""
+    """A stream this batch inserted a moment ago is gone (a concurrent reset): the batch is rolled back
+    and the runner resumes from its checkpoint."""
 
 
 async def claim_batch(conn: asyncpg.Connection, projection: str, events: Sequence[Envelope]) -> list[bool]:
-    """`claim` for a whole batch in three statements instead of one per event: read (and lock) the
-    streams' versions, decide each event in order, write the new versions. -> one verdict per event."""
-    streams = list({e.subject for e in events})
+    """`claim` for a whole batch, in one statement when every stream is new to the projection (new
+    registrations, a rebuild), three at most otherwise. -> one verdict per event, in order.
+
+    New streams are claimed by inserting them, without reading first: the insert reports the streams
+    that already exist (or that a concurrent claimant inserted first: the insert waits for it, so a
+    rebalance overlap reads as repeats, never as a double effect). Only those are read, locked and moved."""
+    fresh: dict[str, int] = {}  # stream -> the version its events reach when the stream is new (1, 2, 3…)
+    if_new = []
+    for e in events:
+        ok = e.stream_version == fresh.get(e.subject, 0) + 1
+        if ok:
+            fresh[e.subject] = e.stream_version
+        if_new.append(ok)
+    known: set[str] = set()
+    if fresh:
+        streams = sorted(fresh)  # one lock order for every claimant
+        known = {r[0] for r in await conn.fetch(
+            "WITH i AS (INSERT INTO projection_streams (projection, stream_id, version) "
+            "SELECT $1, s, v FROM unnest($2::text[], $3::int[]) AS t(s, v) ON CONFLICT DO NOTHING RETURNING stream_id) "
+            "SELECT s FROM unnest($2::text[]) AS s EXCEPT SELECT stream_id FROM i",
+            projection, streams, [fresh[s] for s in streams])}
+    claimed_new = fresh.keys() - known
+    rest = sorted({e.subject for e in events} - claimed_new)
+    if not rest:
+        return if_new
     rows = await conn.fetch("SELECT stream_id, version FROM projection_streams WHERE projection = $1 "
-                            "AND stream_id = ANY($2::text[]) ORDER BY stream_id FOR UPDATE", projection, streams)
+                            "AND stream_id = ANY($2::text[]) ORDER BY stream_id FOR UPDATE", projection, rest)
     before = {r["stream_id"]: r["version"] for r in rows}
     now = dict(before)
     verdicts = []
-    for e in events:
+    for e, ok_if_new in zip(events, if_new):
+        if e.subject in claimed_new:
+            verdicts.append(ok_if_new)
+            continue
         ok = e.stream_version == now.get(e.subject, 0) + 1
         if ok:
             now[e.subject] = e.stream_version
         verdicts.append(ok)
-    new = [s for s in now if s not in before]
-    moved = [s for s in now if s in before and now[s] != before[s]]
-    if new:
-        inserted = await conn.fetch(
-            "INSERT INTO projection_streams (projection, stream_id, version) "
-            "SELECT $1, s, v FROM unnest($2::text[], $3::int[]) AS t(s, v) ON CONFLICT DO NOTHING RETURNING stream_id",
-            projection, new, [now[s] for s in new])
-        if len(inserted) != len(new):
-            raise ClaimRace(f"{projection}: {len(new) - len(inserted)} stream(s) claimed concurrently")
+    if any(s not in before for s in now):  # claimable only from version 1, which the insert took
+        raise ClaimRace(f"{projection}: a stream vanished while it was claimed")
+    moved = [s for s in now if now[s] != before[s]]
     if moved:  # rows locked above: nobody else moved them
         await conn.execute(
             "UPDATE projection_streams p SET version = t.v FROM unnest($2::text[], $3::int[]) AS t(s, v) "
             "WHERE p.projection = $1 AND p.stream_id = t.s", projection, moved, [now[s] for s in moved])
     return verdicts
+
+
+async def write_checkpoints(conn: asyncpg.Connection, projection: str,
+                            positions: Sequence[tuple[str, int, int, datetime | None]]) -> None:
+    """Move the checkpoints of several partitions, (topic, partition, next_offset, newest event time) each,
+    in one statement."""
+    topics, partitions, offsets, times = (list(c) for c in zip(*positions))
+    await conn.execute(
+        """INSERT INTO projection_checkpoints (projection, topic, partition, next_offset, event_time)
+           SELECT $1, * FROM unnest($2::text[], $3::int[], $4::bigint[], $5::timestamptz[])
+           ON CONFLICT (projection, topic, partition) DO UPDATE
+           SET next_offset = EXCLUDED.next_offset, event_time = EXCLUDED.event_time, updated_at = now()""",
+        projection, topics, partitions, offsets, times)
 
 
 def parse_position(position: str) -> tuple[str, int]:
@@ -148,13 +187,19 @@ class ProjectionRunner:
     async def _run(self) -> None:
         while True:
             self.consumer = make_consumer(self.bootstrap, self.group, client_id=self.client_id)
+            ahead = None
             try:
                 self.consumer.subscribe(list(self.projection.topics), listener=_SeekToCheckpoint(self))
                 await self.consumer.start()
+                ahead = asyncio.ensure_future(self._fetch())
                 while True:
-                    batches = await self.consumer.getmany(timeout_ms=500, max_records=1000)
-                    if batches:
-                        await self._apply(batches)
+                    # Fetch and decode the next batch while PostgreSQL applies this one: the two overlap
+                    # on two cores instead of taking turns. A batch fetched ahead of a failure or a
+                    # rebalance is harmless: claims skip what was applied, the checkpoint rules.
+                    fetched = await ahead
+                    ahead = asyncio.ensure_future(self._fetch())
+                    if fetched:
+                        await self._apply(fetched)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
@@ -163,60 +208,74 @@ class ProjectionRunner:
                             extra={"projection": self.projection.name, "error": repr(exc)[:300]})
                 await asyncio.sleep(self.retry_delay)
             finally:
+                if ahead is not None:
+                    ahead.cancel()
+                    await asyncio.gather(ahead, return_exceptions=True)
                 try:
                     await self.consumer.stop()
                 except Exception:
                     pass
 
-    async def _apply(self, batches: dict) -> None:
+    async def _fetch(self) -> list[tuple[TopicPartition, list, list[Envelope]]]:
+        batches = await self.consumer.getmany(timeout_ms=500, max_records=MAX_RECORDS)
+        return [(tp, records, [from_kafka(r.key, r.value, r.headers) for r in records])
+                for tp, records in batches.items() if records]
+
+    async def _apply(self, fetched: list[tuple[TopicPartition, list, list[Envelope]]]) -> None:
+        """One transaction for everything fetched (all partitions: a stream lives in one partition, so
+        per-stream order is each partition's order): claims, the projection's effects, checkpoints."""
         name = self.projection.name
         batch_apply = getattr(self.projection, "apply_batch", None)
+        events = [e for _, _, evs in fetched for e in evs]
         async with self.pool.acquire() as conn, conn.transaction():
-            for tp, records in batches.items():
-                events = [from_kafka(r.key, r.value, r.headers) for r in records]
-                verdicts = await claim_batch(conn, name, events)
-                claimed = [e for e, ok in zip(events, verdicts) if ok]
-                self.skipped += len(events) - len(claimed)
-                if batch_apply is not None:
-                    with tracer.start_as_current_span(
-                            f"project {name} batch", kind=trace.SpanKind.CONSUMER,
-                            attributes={"messaging.system": "kafka", "messaging.operation.type": "process",
-                                        "messaging.destination.name": tp.topic,
-                                        "messaging.destination.partition.id": str(tp.partition),
-                                        "messaging.consumer.group.name": self.group,
-                                        "messaging.batch.message_count": len(claimed)}):
-                        if claimed:
-                            await batch_apply(conn, claimed)
-                    self.applied += len(claimed)
-                    if claimed:
-                        metrics.EVENTS_PROJECTED.add(len(claimed), {"projection": name})
-                else:
-                    for record, event, ok in zip(records, events, verdicts):
-                        with tracer.start_as_current_span(
-                                f"project {name}", context=context_from_traceparent(event.traceparent),
-                                kind=trace.SpanKind.CONSUMER,
-                                attributes={"messaging.system": "kafka", "messaging.operation.type": "process",
-                                            "messaging.destination.name": tp.topic,
-                                            "messaging.destination.partition.id": str(tp.partition),
-                                            "messaging.consumer.group.name": self.group,
-                                            "messaging.kafka.offset": record.offset, "xq.event_type": event.type,
-                                            "xq.stream": event.subject}):
-                            if ok:
-                                await self.projection.apply(conn, event)
-                                self.applied += 1
-                                metrics.EVENTS_PROJECTED.add(1, {"projection": name})
-                newest = events[-1].time if events else None
-                await conn.execute(
-                    """INSERT INTO projection_checkpoints (projection, topic, partition, next_offset, event_time)
-                       VALUES ($1, $2, $3, $4, $5)
-                       ON CONFLICT (projection, topic, partition) DO UPDATE
-                       SET next_offset = EXCLUDED.next_offset, event_time = EXCLUDED.event_time, updated_at = now()""",
-                    name, tp.topic, tp.partition, records[-1].offset + 1, newest)
+            verdicts = await claim_batch(conn, name, events)
+            claimed = [e for e, ok in zip(events, verdicts) if ok]
+            self.skipped += len(events) - len(claimed)
+            if batch_apply is not None and len(claimed) >= SET_BASED_FROM:
+                await self._apply_set_based(conn, batch_apply, fetched, claimed)
+            else:
+                await self._apply_one_by_one(conn, fetched, iter(verdicts))
+            await write_checkpoints(conn, name, [(tp.topic, tp.partition, records[-1].offset + 1, evs[-1].time)
+                                                 for tp, records, evs in fetched])
         self.batches += 1
         async with self._progress:
             self._progress.notify_all()
         fault_point("projection.after_commit")  # effects and checkpoint committed, Kafka offsets not yet
-        await self._commit_offsets(batches)
+        await self._commit_offsets({tp: records for tp, records, _ in fetched})
+
+    async def _apply_set_based(self, conn, batch_apply, fetched, claimed: list[Envelope]) -> None:
+        """One span for the batch, linked to the traces of (up to 64 of) its events."""
+        links = [trace.Link(ctx) for e in claimed[:64] if e.traceparent
+                 and (ctx := trace.get_current_span(context_from_traceparent(e.traceparent)).get_span_context()).is_valid]
+        with tracer.start_as_current_span(
+                f"project {self.projection.name} batch", kind=trace.SpanKind.CONSUMER, links=links,
+                attributes={"messaging.system": "kafka", "messaging.operation.type": "process",
+                            "messaging.destination.name": ",".join(sorted({tp.topic for tp, _, _ in fetched})),
+                            "messaging.consumer.group.name": self.group,
+                            "messaging.batch.message_count": len(claimed)}):
+            await batch_apply(conn, claimed)
+        self.applied += len(claimed)
+        metrics.EVENTS_PROJECTED.add(len(claimed), {"projection": self.projection.name})
+
+    async def _apply_one_by_one(self, conn, fetched, verdicts) -> None:
+        """Each event in its own span, continuing the trace of the request that caused it."""
+        name = self.projection.name
+        for tp, records, events in fetched:
+            for record, event in zip(records, events):
+                ok = next(verdicts)
+                with tracer.start_as_current_span(
+                        f"project {name}", context=context_from_traceparent(event.traceparent),
+                        kind=trace.SpanKind.CONSUMER,
+                        attributes={"messaging.system": "kafka", "messaging.operation.type": "process",
+                                    "messaging.destination.name": tp.topic,
+                                    "messaging.destination.partition.id": str(tp.partition),
+                                    "messaging.consumer.group.name": self.group,
+                                    "messaging.kafka.offset": record.offset, "xq.event_type": event.type,
+                                    "xq.stream": event.subject}):
+                    if ok:
+                        await self.projection.apply(conn, event)
+                        self.applied += 1
+                        metrics.EVENTS_PROJECTED.add(1, {"projection": name})
 
     async def _commit_offsets(self, batches: dict) -> None:
         """Informational (lag monitoring); where to resume is the database checkpoint."""

@@ -10,7 +10,7 @@ import asyncpg
 from chassis.envelope import Envelope
 from chassis.settings import Settings
 
-from .youth import REGISTRY_TOPIC
+from .youth import REGISTERED, REGISTRY_TOPIC
 
 
 class YouthDailyProjection:
@@ -22,13 +22,29 @@ class YouthDailyProjection:
         self.topics = (settings.topic(REGISTRY_TOPIC),)
 
     async def apply(self, conn: asyncpg.Connection, event: Envelope) -> None:
-        if event.type == "xq.registry.youth.registered.v1":
+        if event.type == REGISTERED:
             d = event.data
             await conn.execute(
                 """INSERT INTO youth_daily (district, youth_type, registered_on, count)
                    VALUES ($1, $2, $3::text::date, 1)
                    ON CONFLICT (registered_on, district, youth_type) DO UPDATE SET count = youth_daily.count + 1""",
                 d["district"], d["youth_type"], d["registered_on"])
+
+    async def apply_batch(self, conn: asyncpg.Connection, events: list[Envelope]) -> None:
+        """`apply` for a whole batch: the registrations summed per day, district and type, one upsert."""
+        counts: dict[tuple[str, str, str], int] = {}
+        for e in events:
+            if e.type == REGISTERED:
+                d = e.data
+                key = (d["district"], d["youth_type"], d["registered_on"])
+                counts[key] = counts.get(key, 0) + 1
+        if counts:
+            keys = list(counts)
+            await conn.execute(
+                """INSERT INTO youth_daily (district, youth_type, registered_on, count)
+                   SELECT d, t, r::date, n FROM unnest($1::text[], $2::text[], $3::text[], $4::int[]) AS x(d, t, r, n)
+                   ON CONFLICT (registered_on, district, youth_type) DO UPDATE SET count = youth_daily.count + EXCLUDED.count""",
+                [k[0] for k in keys], [k[1] for k in keys], [k[2] for k in keys], [counts[k] for k in keys])
 
 
 @dataclass(frozen=True)

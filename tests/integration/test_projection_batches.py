@@ -9,7 +9,7 @@ import pytest
 
 from chassis.envelope import Envelope
 from chassis.kafka import TopicSpec, ensure_topics
-from chassis.projection import ClaimRace, ProjectionRunner, claim_batch
+from chassis.projection import ProjectionRunner, claim_batch
 from chassis.relay import OutboxRelay
 from tests.integration import chassis_fixtures as fx
 from tests.support import eventually
@@ -43,8 +43,8 @@ async def test_a_batch_claims_each_next_version_once_and_refuses_repeats_and_gap
     assert [(r["stream_id"], r["version"]) for r in rows] == [("b-1", 3), ("b-2", 2)]
 
 
-async def test_two_consumers_claiming_the_same_new_stream_at_once_roll_one_back(pool):
-    """A rebalance overlap: the second claimant must not apply the event again."""
+async def test_two_consumers_claiming_the_same_new_stream_at_once_apply_it_once(pool):
+    """A rebalance overlap: the second claimant waits for the first, then reads the event as a repeat."""
     async with pool.acquire() as first, pool.acquire() as second:
         tx = first.transaction()
         await tx.start()
@@ -56,9 +56,27 @@ async def test_two_consumers_claiming_the_same_new_stream_at_once_roll_one_back(
 
         late = asyncio.create_task(rival())
         await asyncio.sleep(0.3)  # the rival now waits on the first claimant's row
+        assert not late.done()
         await tx.commit()
-        with pytest.raises(ClaimRace):
-            await late
+        assert await late == [False]
+    assert await pool.fetchval("SELECT version FROM projection_streams WHERE projection = 'p.race' "
+                               "AND stream_id = 'r-1'") == 1
+
+
+async def test_a_claimant_whose_rival_rolls_back_claims_the_stream_itself(pool):
+    async with pool.acquire() as first, pool.acquire() as second:
+        tx = first.transaction()
+        await tx.start()
+        assert await claim_batch(first, "p.race", [ev("r-2", 1)]) == [True]
+
+        async def rival():
+            async with second.transaction():
+                return await claim_batch(second, "p.race", [ev("r-2", 1), ev("r-2", 2)])
+
+        late = asyncio.create_task(rival())
+        await asyncio.sleep(0.3)
+        await tx.rollback()
+        assert await late == [True, True]
 
 
 class BatchedCounters(fx.CounterProjection):

@@ -43,6 +43,13 @@ def test_envelope_round_trips_through_kafka_binary_mode():
     assert back.position == "youth-1@3"
 
 
+def test_extension_attributes_survive_kafka_and_other_headers_are_ignored():
+    env = Envelope(id=uuid.uuid4(), type="xq.t.v1", source="/t", subject="s-1", stream_version=1,
+                   time=datetime(2026, 1, 2, tzinfo=UTC), data={}, extensions={"tenant": "bj", "partition": "7"})
+    back = from_kafka(None, env.kafka_value(), env.kafka_headers() + [("x-unrelated", b"1")])
+    assert back == env and list(back.extensions) == ["tenant", "partition"]
+
+
 def test_a_valid_token_gives_roles_and_district():
     token = issue_token(PRIVATE, SETTINGS, roles=["station_staff"], district="110108", subject="u1")
     who = VERIFIER.verify(f"Bearer {token}")
