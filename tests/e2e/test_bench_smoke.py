@@ -46,7 +46,9 @@ def test_every_write_path_contender_has_a_saturation_row_and_a_fixed_rate_row(re
         for r in mine:
             assert r["errors"] == 0, r
             assert r["achieved /s"] > 0 and r["p50 ms"] <= r["p99 ms"] <= r["max ms"], r
-            assert r["CPU ms/cmd (client side)"] > 0 and r["CPU ms/cmd (PostgreSQL)"] > 0, r
+            # CPU is read in 10 ms ticks: at tiny scale a few dozen commands may show 0 on one side
+            assert r["CPU ms/cmd (client side)"] >= 0 and r["CPU ms/cmd (PostgreSQL)"] >= 0, r
+            assert r["CPU ms/cmd (client side)"] + r["CPU ms/cmd (PostgreSQL)"] > 0, r
     ratios = {r["comparison"]: r["ratio"] for r in results[0]["tables"]["ratios"]["rows"]}
     assert set(ratios) == {"chassis append / pgbench", "registry HTTP / pgbench", "chassis append / eventsourcing",
                            "registry HTTP / eventsourcing"}
