@@ -13,7 +13,7 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from .errors import Forbidden, Unauthenticated
+from .errors import Forbidden, NotFound, Unauthenticated
 from .reference import DISTRICTS
 from .settings import Settings
 
@@ -33,12 +33,25 @@ class Principal:
 
     def require(self, *roles: str) -> None:
         if not self.has_any(*roles):
-            raise Forbidden(f"当前角色无权执行此操作（需要：{'、'.join(roles)}）。")
+            raise Forbidden(f"当前角色无权执行此操作（需要：{'、'.join(roles)}）。", rule="role")
 
     def require_district(self, district: str) -> None:
         """District-scoped callers act only within their own district."""
         if self.district is not None and district != self.district:
-            raise Forbidden(f"您的权限仅限 {DISTRICTS.get(self.district, self.district)}，不能操作其他区的数据。")
+            raise Forbidden(f"您的权限仅限 {DISTRICTS.get(self.district, self.district)}，不能操作其他区的数据。",
+                            rule="district")
+
+    def require_found_in_district(self, district: str | None, missing: str) -> None:
+        """An aggregate looked up by id (`district` None: it does not exist). A district-scoped caller gets
+        the same FORBIDDEN for an id of another district and for an id of nothing, so it cannot learn which
+        ids exist elsewhere; a city-wide caller sees everything anyway and gets NOT_FOUND (`missing`)."""
+        if self.district is None:
+            if district is None:
+                raise NotFound(missing)
+            return
+        if district != self.district:
+            raise Forbidden(f"您的权限仅限 {DISTRICTS.get(self.district, self.district)}："
+                            "该对象不存在，或属于其他区。", rule="district")
 
     def sees_district(self, district: str) -> bool:
         return self.district is None or self.district == district

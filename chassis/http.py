@@ -7,12 +7,13 @@ traceback (the trace id is logged and returned so ops can find it).
 from __future__ import annotations
 
 import logging
+import unicodedata
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from opentelemetry import trace
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 from pydantic.alias_generators import to_camel
 
 from .db import UNAVAILABLE_ERRORS
@@ -53,6 +54,8 @@ def field_errors(exc: RequestValidationError) -> list[FieldError]:
             rule, msg = "enum", f"取值无效，应为 {allowed} 之一"
         elif kind in ("too_long", "too_short"):
             rule, msg = kind, "项数不符合要求"
+        elif kind == "string_too_long":
+            rule, msg = "too_long", f"过长：不能超过 {err.get('ctx', {}).get('max_length')} 个字符"
         elif kind.startswith("value_error"):
             rule, msg = "invalid", str(err.get("ctx", {}).get("error", err.get("msg")))
         else:
@@ -65,6 +68,23 @@ class ApiModel(BaseModel):
     """Request bodies: camelCase like the GraphQL schema, unknown fields refused, bounded strings."""
 
     model_config = ConfigDict(extra="forbid", alias_generator=to_camel, populate_by_name=True, str_max_length=200)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _nfc(cls, data):
+        """Text is stored in Unicode NFC: "é" typed as e + combining accent and as one character are the
+        same name, compare equal and count the same length (nested models normalise themselves)."""
+        return _normalised(data) if isinstance(data, dict) else data
+
+
+def _normalised(value):
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, dict):
+        return {k: _normalised(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_normalised(v) for v in value]
+    return value
 
 
 class Accepted(BaseModel):

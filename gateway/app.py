@@ -18,6 +18,7 @@ from chassis.settings import Settings, get_settings
 from . import views
 from .clients import ServiceClient
 from .limits import BodySizeLimit
+from .requests import TypedRequestErrors
 from .schema import Context, build_schema
 
 # The services mutations are forwarded to (each reachable at settings.service_url(name)).
@@ -27,7 +28,7 @@ SERVICES = ["registry", "branches", "stations"]
 WEB_DIST = Path(__file__).parent / "web" / "dist"
 
 
-class GatewayRouter(GraphQLRouter):
+class GatewayRouter(TypedRequestErrors, GraphQLRouter):
     async def on_ws_connect(self, context: Context):
         """graphql-transport-ws: the token comes in connection_init; without a valid one the socket closes
         (4403) before any subscription starts."""

@@ -44,6 +44,7 @@ LIMIT_MESSAGES = [
     (re.compile(r"exceeds maximum operation depth of (\d+)"), "depth", "查询嵌套过深（上限 {0} 层）。"),
     (re.compile(r"aliases found\. Allowed: (\d+)"), "aliases", "查询中的别名过多（上限 {0} 个）。"),
     (re.compile(r"more than (\d+) tokens"), "tokens", "查询过长（上限 {0} 个词法单元）。"),
+    (re.compile(r"nested too deeply"), "depth", "查询嵌套过深。"),
     (re.compile(r"introspection has been disabled", re.I), "introspection", "本环境已关闭模式自省（introspection）。"),
 ]
 

@@ -14,6 +14,7 @@ from graphql import (
     GraphQLObjectType,
     InlineFragmentNode,
     IntValueNode,
+    OperationDefinitionNode,
     SelectionSetNode,
     get_named_type,
 )
@@ -25,6 +26,7 @@ from strawberry.extensions import (
     MaxAliasesLimiter,
     MaxTokensLimiter,
     QueryDepthLimiter,
+    SchemaExtension,
 )
 
 from chassis.settings import Settings
@@ -81,6 +83,23 @@ def cost_rule(max_cost: int) -> type[ValidationRule]:
     return MaxCost
 
 
+class OneOperationNamed(SchemaExtension):
+    """A document with several operations runs only the one `operationName` names (the GraphQL spec's
+    rule; strawberry would otherwise run the first)."""
+
+    def on_validate(self):
+        ctx = self.execution_context
+        document = ctx.graphql_document
+        named = getattr(ctx, "_provided_operation_name", None)  # `operation_name` falls back to the first
+        if named is None and document is not None and ctx.pre_execution_errors is None:
+            count = sum(isinstance(d, OperationDefinitionNode) for d in document.definitions)
+            if count > 1:
+                ctx.pre_execution_errors = [GraphQLError(
+                    f"文档含 {count} 个操作：请用 operationName 指定要执行的一个。",
+                    extensions={"code": "VALIDATION", "rule": "operation"})]
+        yield
+
+
 def limit_extensions(settings: Settings) -> list:
     """Factories (a fresh extension per request, as strawberry asks)."""
     s = settings
@@ -89,6 +108,7 @@ def limit_extensions(settings: Settings) -> list:
         lambda: QueryDepthLimiter(max_depth=s.graphql_max_depth),
         lambda: MaxAliasesLimiter(max_alias_count=s.graphql_max_aliases),
         lambda: AddValidationRules([cost_rule(s.graphql_max_cost)]),
+        OneOperationNamed,
     ]
     if not s.introspection_allowed:
         factories.append(DisableIntrospection)
@@ -97,11 +117,15 @@ def limit_extensions(settings: Settings) -> list:
 
 class BodySizeLimit:
     """ASGI middleware: refuse a request body over `max_bytes` (by Content-Length, or while it streams in)
-    with HTTP 413 and a GraphQL-shaped error, before anything parses it."""
+    with HTTP 413 and a GraphQL-shaped error, before anything parses it.
 
-    def __init__(self, app: ASGIApp, max_bytes: int):
+    The rest of the body is read and dropped (a chunk at a time, up to `drain_bytes`) before answering: a
+    client still uploading when the server closes the connection sees a broken pipe, not the 413."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int, drain_bytes: int = 16 * 1024 * 1024):
         self.app = app
         self.max_bytes = max_bytes
+        self.drain_bytes = drain_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -109,30 +133,49 @@ class BodySizeLimit:
             return
         declared = dict(scope.get("headers") or ()).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await self._drain(receive, 0)
             await self._refuse(send)
             return
         received = 0
-        started = False
+        started = refused = False
 
         async def counting_receive():
-            nonlocal received
+            # Over the limit: answer 413 here and tell the app the client has gone, so it stops reading
+            # (an exception raised through the app's middleware would reach the client as a 500).
+            nonlocal received, refused
+            if refused:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
-                    raise _TooLarge
+                    if message.get("more_body", False):
+                        await self._drain(receive, received)
+                    if not started:
+                        await self._refuse(send)
+                    refused = True
+                    return {"type": "http.disconnect"}
             return message
 
         async def tracking_send(message):
             nonlocal started
+            if refused:
+                return  # the 413 has been sent; whatever the app says after the disconnect is dropped
             started = started or message["type"] == "http.response.start"
             await send(message)
 
         try:
             await self.app(scope, counting_receive, tracking_send)
-        except _TooLarge:
-            if not started:
-                await self._refuse(send)
+        except Exception:
+            if not refused:
+                raise
+
+    async def _drain(self, receive: Receive, already: int) -> None:
+        while already <= self.drain_bytes:
+            message = await receive()
+            if message["type"] != "http.request" or not message.get("more_body", False):
+                return
+            already += len(message.get("body", b""))
 
     async def _refuse(self, send: Send) -> None:
         body = orjson.dumps({"data": None, "errors": [{
@@ -141,7 +184,3 @@ class BodySizeLimit:
         await send({"type": "http.response.start", "status": 413,
                     "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
         await send({"type": "http.response.body", "body": body})
-
-
-class _TooLarge(Exception):
-    pass

@@ -98,7 +98,7 @@ def scoped_district(principal: Principal, district: str | None) -> str | None:
         raise ValidationFailed([FieldError("district", "未知的区县代码（应为北京 16 区之一，如 110105）", "district")])
     if principal.district is not None:
         if district not in (None, principal.district):
-            raise Forbidden(f"您的权限仅限 {DISTRICTS[principal.district]}，不能查看其他区的数据。")
+            raise Forbidden(f"您的权限仅限 {DISTRICTS[principal.district]}，不能查看其他区的数据。", rule="district")
         return principal.district
     return district
 

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 
 from chassis.auth import Principal
 from chassis.commands import transaction
-from chassis.errors import FieldError, NotFound, ValidationFailed
+from chassis.errors import FieldError, ValidationFailed
 from chassis.http import ApiModel
 from chassis.service import Runtime, caller, runtime
 
@@ -183,9 +183,7 @@ async def export_youth(youth_id: uuid.UUID, request: Request, who: Principal = D
         subject = domain.stream_id(str(youth_id))
         stream = await store.load(conn, subject)
         state = domain.youth.fold(stream.events)
-        if not state.exists:
-            raise NotFound("未找到该青年。")
-        who.require_district(state.district)
+        who.require_found_in_district(state.district if state.exists else None, "未找到该青年。")
         meta = await conn.fetch("SELECT version, recorded_at FROM events WHERE stream_id = $1 ORDER BY version",
                                 subject)
         personal = workflow.personal_view(state.profile, workflow.readable_fields(who, reveal_id=True))

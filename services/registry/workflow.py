@@ -46,9 +46,7 @@ async def load(conn: asyncpg.Connection, store: EventStore, youth_id: str) -> tu
 
 async def load_existing(conn, store, youth_id: str, who: Principal) -> tuple[YouthState, int]:
     state, version = await load(conn, store, youth_id)
-    if not state.exists:
-        raise NotFound("未找到该青年。")
-    who.require_district(state.district)
+    who.require_found_in_district(state.district if state.exists else None, "未找到该青年。")
     return state, version
 
 
@@ -60,10 +58,15 @@ async def run(conn: asyncpg.Connection, store: EventStore, vault: Vault, youth_i
         who.require_district(command.changes["district"])  # a district may not move a person out of reach
 
     def guard(state: YouthState) -> None:
-        if not state.exists and not isinstance(command, domain.RegisterYouth):
-            raise NotFound("未找到该青年。")
-        if who is not None and state.exists:
-            who.require_district(state.district)
+        if isinstance(command, domain.RegisterYouth):
+            if who is not None and state.exists:
+                who.require_district(state.district)
+            return
+        if who is None:
+            if not state.exists:
+                raise NotFound("未找到该青年。")
+            return
+        who.require_found_in_district(state.district if state.exists else None, "未找到该青年。")
 
     subject = domain.stream_id(youth_id)
     keys = vault.key_ring()  # the person's key read or made once for the events and the index row
@@ -147,7 +150,7 @@ def readable_fields(who: Principal, *, reveal_id: bool) -> tuple[str, ...]:
             + (("id_number_revealed",) if reveal_id else ())
     if who.has_any(*SCOPED_READERS):
         return ("name", "mobile_masked")
-    raise Forbidden("当前角色无权查看个人信息（只能查看汇总数据）。")
+    raise Forbidden("当前角色无权查看个人信息（只能查看汇总数据）。", rule="role")
 
 
 def personal_view(profile: dict, fields: tuple[str, ...]) -> dict:

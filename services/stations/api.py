@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from chassis.auth import Principal
 from chassis.commands import accepted, execute, transaction
 from chassis.decider import Decider
-from chassis.errors import FieldError, NotFound, ValidationFailed
+from chassis.errors import FieldError, ValidationFailed
 from chassis.http import Accepted, ApiModel
 from chassis.service import Runtime, caller, runtime
 
@@ -30,10 +30,10 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-async def _load(conn, rt: Runtime, store: str, decider: Decider, stream: str, missing: str):
+async def _load(conn, rt: Runtime, store: str, decider: Decider, stream: str, missing: str, who: Principal):
+    """The aggregate, when it exists and lies in the caller's district (chassis.auth: one answer for both)."""
     state = decider.fold((await rt.extras["stores"][store].load(conn, stream)).events)
-    if not state.exists:
-        raise NotFound(missing)
+    who.require_found_in_district(state.district if state.exists else None, missing)
     return state
 
 
@@ -45,9 +45,7 @@ async def _run(rt: Runtime, store: str, decider: Decider, stream: str, command, 
     def guard(state) -> None:
         if district_of is None:
             return
-        if not state.exists:
-            raise NotFound("未找到要操作的对象。")
-        who.require_district(district_of(state))
+        who.require_found_in_district(district_of(state) if state.exists else None, "未找到要操作的对象。")
 
     async with transaction(rt.pool) as conn:
         envelopes = await execute(conn, rt.extras["stores"][store], decider, stream, command, guard=guard,
@@ -150,8 +148,7 @@ async def record_services(station_id: uuid.UUID, body: RecordServicesRequest, re
     service_record.validate_batch(command)  # bad input stores nothing
     store = rt.extras["stores"]["service"]
     async with transaction(rt.pool) as conn:
-        state = await _load(conn, rt, "station", station.station, station.stream_id(sid), "站点不存在。")
-        who.require_district(state.district)
+        state = await _load(conn, rt, "station", station.station, station.stream_id(sid), "站点不存在。", who)
         # Sorted, so two uploads sharing keys take the key rows' locks in the same order (no deadlock).
         keys = sorted((r.idempotency_key, service_record.record_id(sid, r.idempotency_key),
                        service_record.stream_id(sid, beijing_date(r.delivered_at))) for r in records)
@@ -238,8 +235,8 @@ async def _enrolment(request: Request, who: Principal, programme_id: uuid.UUID, 
     rt: Runtime = runtime(request)
     pid, yid = str(programme_id), str(youth_id)
     async with transaction(rt.pool) as conn:
-        prog = await _load(conn, rt, "programme", programme.programme, programme.programme_stream(pid), "项目不存在。")
-        who.require_district(prog.district)
+        prog = await _load(conn, rt, "programme", programme.programme, programme.programme_stream(pid), "项目不存在。",
+                           who)
         envelopes = await execute(conn, rt.extras["stores"]["programme"], programme.enrolment,
                                   programme.enrolment_stream(pid, yid), make(prog), race_retries=RACE_RETRIES)
     return accepted(envelopes, f"{pid}/{yid}")
@@ -386,9 +383,7 @@ async def _appeal_step(request: Request, who: Principal, appeal_id: uuid.UUID, c
     aid = str(appeal_id)
     async with transaction(rt.pool) as conn:
         loaded = await rt.extras["stores"]["appeal"].load(conn, appeal.stream_id(aid))
-        if not loaded.events:
-            raise NotFound("工单不存在。")
-        who.require_district(loaded.events[0].district)
+        who.require_found_in_district(loaded.events[0].district if loaded.events else None, "工单不存在。")
         envelopes = await execute(conn, rt.extras["stores"]["appeal"], appeal.appeal, appeal.stream_id(aid), command,
                                   race_retries=RACE_RETRIES)
         await _track(conn, rt, aid)

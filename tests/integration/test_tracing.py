@@ -190,3 +190,54 @@ async def test_no_personal_data_in_spans_or_logs(gateway, spans, token):
     for secret in (name, mobile, birth, "+86" + mobile):
         assert secret not in exported, f"{secret!r} in a span"
         assert secret not in logged, f"{secret!r} in a log record"
+
+
+async def test_no_identifier_in_any_span_of_the_registry_paths(gateway, registry, spans, token):
+    """Every registry path that carries identifiers — register, a duplicate, a refused ID number, a read
+    with the ID number revealed, a search by mobile, a profile update, an export, the registry's own
+    read — with a real mobile and ID number: none of them, nor the name, WeChat id or birth date,
+    appears in any span name, attribute, event or status of the gateway, the registry, the relay or
+    the projections."""
+    from datetime import date
+
+    from tests.registry_support import id_number
+
+    birth = date(1996, 5, 17)
+    idn, mobile, new_mobile = id_number(birth, "MALE"), "13912345678", "13987654321"
+    person = {**youth(mobile, name="孙悟空", birth=birth.isoformat()), "idNumber": idn, "wechat": "wukong_wx_96",
+              "employer": "花果山快递"}
+    op = bearer(token("registry_operator"))
+
+    async def call(query: str, variables: dict) -> dict:
+        return (await gateway.post("/graphql", json={"query": query, "variables": variables}, headers=op)).json()
+
+    spans.clear()
+    youth_id = await register(gateway, token, person)
+    assert (await call(REGISTER, {"input": person}))["errors"][0]["extensions"]["code"] == "DUPLICATE"
+    wrong = {**person, "mobile": "13900000001", "idNumber": idn[:-1] + ("0" if idn[-1] != "0" else "1")}
+    assert (await call(REGISTER, {"input": wrong}))["errors"][0]["extensions"]["code"] == "VALIDATION"
+    read = await call("query($y: ID!) { youth(id: $y, revealIdNumber: true) { idNumber mobile name } }", {"y": youth_id})
+    assert read["data"]["youth"]["idNumber"] == idn
+    found = await call("query($m: String) { youths(filter: {mobile: $m}) { nodes { id } } }", {"m": mobile})
+    assert [n["id"] for n in found["data"]["youths"]["nodes"]] == [youth_id]
+    by_id = await call("query($i: String) { youths(filter: {idNumber: $i}) { nodes { id } } }", {"i": idn})
+    assert [n["id"] for n in by_id["data"]["youths"]["nodes"]] == [youth_id]
+    updated = await call("mutation($y: ID!, $m: String) { updateYouthProfile(id: $y, input: {mobile: $m}) { id } }",
+                         {"y": youth_id, "m": new_mobile})
+    assert "errors" not in updated, updated
+    assert (await call("mutation($y: ID!) { exportYouth(id: $y) }", {"y": youth_id}))["data"]["exportYouth"]
+    own = await registry.get(f"/youth/{youth_id}", headers=op)
+    assert own.status_code == 200 and own.json()["mobile"] == "+86" + new_mobile
+    await trace_of_projection(spans, f"youth-{youth_id}")
+
+    finished = spans.get_finished_spans()
+    covered = {s.name for s in finished}
+    assert {"POST /graphql", "POST /youth", "POST /youth:search", "PATCH /youth/{youth_id}", "GET /youth/{youth_id}",
+            "GET /youth/{youth_id}/export", "eventstore.append", "project gateway.youth", "INSERT"} <= covered, covered
+    exported = "\n".join(
+        f"{s.name} {dict(s.attributes)} {s.status.description} "
+        f"{[(e.name, dict(e.attributes)) for e in s.events]} {[dict(link.attributes or {}) for link in s.links]}"
+        for s in finished)
+    for secret in (idn, idn.lower(), mobile, "+86" + mobile, new_mobile, "孙悟空", "wukong_wx_96", "花果山快递",
+                   birth.isoformat(), idn[6:14]):
+        assert secret not in exported, f"{secret!r} in a span"

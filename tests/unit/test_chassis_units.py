@@ -67,6 +67,21 @@ def claims(**over):
             "roles": ["admin"], **over}
 
 
+def hs256_with(secret: bytes, payload: dict) -> str:
+    """The algorithm-confusion attack by hand (PyJWT refuses to sign HS256 with a PEM key): the
+    verifier's own public key used as the HMAC secret."""
+    import base64
+    import hashlib
+    import hmac
+    import json
+
+    def b64(raw: bytes) -> str:
+        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+    signing_input = f"{b64(json.dumps({'alg': 'HS256', 'typ': 'JWT'}).encode())}.{b64(json.dumps(payload).encode())}"
+    return f"{signing_input}.{b64(hmac.new(secret, signing_input.encode(), hashlib.sha256).digest())}"
+
+
 @pytest.mark.parametrize("name, token", [
     ("missing", None),
     ("not bearer", "Basic abc"),
@@ -77,6 +92,7 @@ def claims(**over):
     ("alg none", jwt.encode(claims(), None, algorithm="none")),
     ("hmac with the public key", jwt.api_jws.PyJWS().encode(
         jwt.utils.force_bytes(__import__("json").dumps(claims())), b"x" * 32, algorithm="HS256")),
+    ("hmac with the real public key as secret", hs256_with(PUBLIC, claims())),
     ("garbage", "Bearer not.a.token"),
 ])
 def test_bad_tokens_are_refused(name, token):

@@ -9,7 +9,6 @@ from pydantic import BaseModel, Field
 
 from chassis.auth import Principal
 from chassis.commands import accepted, transaction
-from chassis.errors import NotFound
 from chassis.http import Accepted, ApiModel
 from chassis.service import caller
 
@@ -68,9 +67,7 @@ async def found_branch(body: FoundBranchRequest, request: Request, who: Principa
         if org_id:  # the organisation's pipeline moves to BRANCH_FOUNDED in the same transaction
             org = organisation.organisation.fold((await stores(rt).organisation.load(
                 conn, organisation.stream_id(org_id))).events)
-            if not org.exists:
-                raise NotFound("未找到该组织。")
-            who.require_district(org.district)
+            who.require_found_in_district(org.district if org.exists else None, "未找到该组织。")
             await run(conn, stores(rt).organisation, organisation.organisation, organisation.stream_id(org_id),
                       organisation.LinkBranch(branch_id=branch_id, today=today(rt)))
     return accepted(envelopes, branch_id)

@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 from fastapi import Path, Request
 
 from chassis.auth import Principal
-from chassis.errors import NotFound
 from chassis.service import Runtime, runtime
 
 from ..handling import Stores
@@ -45,7 +44,5 @@ def rt_of(request: Request) -> Runtime:
 
 
 def require_branch_scope(who: Principal, state) -> None:
-    """The branch exists (404 otherwise) and lies in the caller's district."""
-    if not state.exists:
-        raise NotFound("未找到该团支部。")
-    who.require_district(state.district)
+    """The branch exists and lies in the caller's district (chassis.auth: one answer for both)."""
+    who.require_found_in_district(state.district if state.exists else None, "未找到该团支部。")

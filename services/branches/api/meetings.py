@@ -9,7 +9,6 @@ from pydantic import Field
 
 from chassis.auth import Principal
 from chassis.commands import accepted, transaction
-from chassis.errors import NotFound
 from chassis.http import Accepted, ApiModel
 from chassis.service import caller
 
@@ -41,9 +40,7 @@ async def record_meeting(body: RecordMeetingRequest, request: Request, who: Prin
     meeting_id = str(uuid.uuid4())
     async with transaction(rt.pool) as conn:
         facts = await branch_facts(conn, stores(rt), str(body.branch_id))
-        if facts.district is None:
-            raise NotFound("未找到该团支部。")
-        who.require_district(facts.district)
+        who.require_found_in_district(facts.district, "未找到该团支部。")
         command = meeting.RecordMeeting(
             meeting_id=meeting_id, branch_id=facts.branch_id, branch_active=facts.active, district=facts.district,
             kind=body.kind, held_on=body.held_on, topic=body.topic, attendees=tuple(map(str, body.attendees)),
@@ -60,9 +57,7 @@ async def record_attendance(meeting_id: MeetingId, body: AttendanceRequest, requ
     sid = meeting.stream_id(str(meeting_id))
     async with transaction(rt.pool) as conn:
         state = meeting.meeting.fold((await stores(rt).meeting.load(conn, sid)).events)
-        if not state.exists:
-            raise NotFound("未找到该会议。")
-        who.require_district(state.district)
+        who.require_found_in_district(state.district if state.exists else None, "未找到该会议。")
         command = meeting.RecordAttendance(attendees=tuple(map(str, body.attendees)),
                                            members=await roster.members(conn, state.branch_id))
         envelopes, _ = await run(conn, stores(rt).meeting, meeting.meeting, sid, command)

@@ -52,9 +52,7 @@ class LeaveRequest(ApiModel):
 
 async def _facts_in_scope(conn, rt, who: Principal, branch_id: str) -> membership.BranchFacts:
     facts = await branch_facts(conn, stores(rt), branch_id)
-    if facts.district is None:
-        raise NotFound("未找到该团支部。")
-    who.require_district(facts.district)
+    who.require_found_in_district(facts.district, "未找到该团支部。")
     return facts
 
 
@@ -78,6 +76,7 @@ async def apply(youth_id: YouthId, body: BranchRef, request: Request, who: Princ
 
 @router.post("/{youthId}/approve", response_model=Accepted, summary="批准入团申请")
 async def approve(youth_id: YouthId, body: BranchRef, request: Request, who: Principal = Depends(caller)):
+    who.require(*SECRETARIES)  # before the look-up: a caller without the role learns nothing about the id
     rt = rt_of(request)
     person = await youth_facts(rt.pool, str(youth_id), wait=rt.settings.consistency_wait_seconds)
     return await _decide_application(request, who, str(youth_id), str(body.branch_id),
@@ -149,7 +148,7 @@ async def request_transfer(youth_id: YouthId, body: TransferRequest, request: Re
     async with transaction(rt.pool) as conn:
         await share_branch(conn, str(body.to_branch_id))
         to = await branch_facts(conn, stores(rt), str(body.to_branch_id))
-        if to.district is None:
+        if to.district is None:  # a transfer may go to another district: its branches are named openly
             raise NotFound("未找到接收团支部。")
         current = await _current(conn, rt, str(youth_id))
         # Either side may start it: the caller acts for the side it names.

@@ -9,7 +9,6 @@ from pydantic import Field
 
 from chassis.auth import Principal
 from chassis.commands import accepted, transaction
-from chassis.errors import NotFound
 from chassis.http import Accepted, ApiModel
 from chassis.service import caller
 
@@ -48,9 +47,7 @@ async def establish_relationship(organisation_id: OrganisationId, request: Reque
     sid = organisation.stream_id(str(organisation_id))
     async with transaction(rt.pool) as conn:
         state = organisation.organisation.fold((await stores(rt).organisation.load(conn, sid)).events)
-        if not state.exists:
-            raise NotFound("未找到该组织。")
-        who.require_district(state.district)
+        who.require_found_in_district(state.district if state.exists else None, "未找到该组织。")
         envelopes, _ = await run(conn, stores(rt).organisation, organisation.organisation, sid,
                                  organisation.EstablishRelationship(today=today(rt)))
     return accepted(envelopes, str(organisation_id))

@@ -16,6 +16,10 @@ XQ.section = function (def) {
 
 // Small drawing helpers shared by the sections.
 XQ.ui = {
+  esc(text) {
+    // free text (a station's name…) is data: escaped before it goes into innerHTML
+    return String(text ?? "").replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+  },
   fmt(n) {
     return n == null ? "—" : Number(n).toLocaleString("zh-CN");
   },
@@ -53,8 +57,8 @@ XQ.ui = {
     }
     box.innerHTML = `<summary>查看数据</summary><table class="figures" data-figures="${key}">` +
       `<tr>${headers.map((h) => `<th>${h}</th>`).join("")}</tr>` +
-      rows.map((r) => `<tr data-key="${r.key}">${r.cells.map((c, i) =>
-        `<td class="${i > 0 ? "n" : ""}">${i > 0 ? XQ.ui.fmt(c) : c}</td>`).join("")}</tr>`).join("") +
+      rows.map((r) => `<tr data-key="${XQ.ui.esc(r.key)}">${r.cells.map((c, i) =>
+        `<td class="${i > 0 ? "n" : ""}">${i > 0 ? XQ.ui.fmt(c) : XQ.ui.esc(c)}</td>`).join("")}</tr>`).join("") +
       "</table>";
   },
 };
