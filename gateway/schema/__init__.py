@@ -93,13 +93,20 @@ Subscription = merge_types("Subscription", (RootSubscription, *(m.Subscription f
                                                                  if hasattr(m, "Subscription"))))
 
 
+class GatewaySchema(strawberry.Schema):
+    def process_errors(self, errors, execution_context=None) -> None:
+        """strawberry logs every error at ERROR with its traceback: a refused token, a FORBIDDEN from a
+        service, a validation error. Those are answers, not incidents; the unexpected ones are logged
+        once, with the trace id, by gateway.errors.ErrorCodes."""
+
+
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     extensions: list = [Telemetry, ErrorCodes]  # Telemetry first: its end runs last, so it counts the final codes
     if settings is not None:
         from ..limits import limit_extensions  # here: limits reads pagination, a module of this package
 
         extensions += limit_extensions(settings)
-    return strawberry.Schema(query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions)
+    return GatewaySchema(query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions)
 
 
 schema = build_schema()  # without limits: for printing the schema and tests of its shape

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import uuid
 from datetime import date, timedelta
 
@@ -100,6 +101,24 @@ async def test_forbidden_for_a_role_without_the_dashboard_and_outside_ones_distr
     assert code_of(await gql(http, TOTAL, token=token("partner"))) == "FORBIDDEN"
     widened = await gql(http, TOTAL, {"district": "110108"}, token=token("department_viewer", district="110105"))
     assert code_of(widened) == "FORBIDDEN" and "朝阳区" in widened["errors"][0]["message"]
+
+
+async def test_refusals_are_answers_not_logged_errors(http, token):
+    class Collect(logging.Handler):
+        records: list[logging.LogRecord] = []
+
+        def emit(self, record: logging.LogRecord) -> None:
+            self.records.append(record)
+
+    handler = Collect(level=logging.ERROR)
+    logging.getLogger().addHandler(handler)
+    try:
+        assert code_of(await gql(http, TOTAL, token=token("partner"))) == "FORBIDDEN"
+        assert code_of(await gql(http, "{ dashboard { nope } }", token=token("admin"))) == "VALIDATION"
+        assert code_of(await gql(http, TOTAL, token="not-a-token")) == "UNAUTHENTICATED"
+    finally:
+        logging.getLogger().removeHandler(handler)
+    assert [r.getMessage() for r in handler.records] == []
 
 
 async def test_validation_names_the_field(http, token):
