@@ -34,7 +34,7 @@ async def profile(stack: BenchStack, seconds: int, youth: int, out: Path) -> Non
             await op(i)
         spy = await asyncio.create_subprocess_exec(
             str(Path(sys.executable).parent / "py-spy"), "record", "-p", str(stack.apps["gateway"].popen.pid),
-            "-d", str(max(1, seconds - 2)), "-r", "200", "-f", "raw", "-o", str(out), "--nonblocking")
+            "-d", str(max(1, seconds - 2)), "-r", "100", "-f", "raw", "-o", str(out), "--nonblocking")
         before = CpuSnapshot.take(stack)
         stats, _ = await closed_loop(op, 8, seconds)
         gateway_ms, pg_ms = before.per_command(CpuSnapshot.take(stack), stats.completed, "gateway")

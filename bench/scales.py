@@ -27,7 +27,7 @@ SCALES = {
                   gateway=GatewayQueriesConfig(
                       CitySize(youth=5_000, branches=40, organisations=50, transfers=100, applications=100,
                                stations=60, visits=50_000, programmes=5, enrolments=200, events=50, appeals=500),
-                      seconds=1, dashboard_rates=(20,), rate=20, saturation_seconds=1, concurrency=4)),
+                      seconds=1, dashboard_rates=(20,), rate=20, saturation_seconds=1, concurrency=4, idle_seconds=1)),
     "full": Scale("full", WritePathConfig(concurrency=8, saturation_seconds=15, rate_seconds=10,
                                           rates=(100, 250, 500, 1000, 2000)),
                   freshness_rates=(100, 500), freshness_seconds=10, rebuild_events=100_000,
