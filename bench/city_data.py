@@ -246,11 +246,28 @@ def _service_weights() -> list[float]:
     return [busy[t] / total for t in SERVICE_TYPES]
 
 
+async def check_kept_counts(conn: asyncpg.Connection) -> None:
+    """The kept aggregates agree with the rows, as the projections keep them (raises if not)."""
+    bad = await conn.fetch(
+        """SELECT 'youth_counts' AS aggregate FROM (
+               SELECT district, youth_type, subtype, count(*) AS n FROM youth WHERE status = 'ACTIVE'
+                GROUP BY 1, 2, 3) r FULL JOIN youth_counts c USING (district, youth_type, subtype)
+            WHERE r.n IS DISTINCT FROM c.count
+           UNION ALL
+           SELECT 'youth_daily' FROM (
+               SELECT district, youth_type, registered_on, count(*) AS n FROM youth GROUP BY 1, 2, 3) r
+             FULL JOIN youth_daily d USING (district, youth_type, registered_on)
+            WHERE r.n IS DISTINCT FROM d.count""")
+    if bad:
+        raise RuntimeError(f"kept counts disagree with the rows: {sorted({r['aggregate'] for r in bad})}")
+
+
 async def row_counts(conn: asyncpg.Connection) -> dict[str, int]:
     out = {}
     for table in ("youth", "br_branches", "br_members", "st_stations", "st_service_counts", "st_appeals"):
         out[table] = await conn.fetchval(f"SELECT count(*) FROM {table}")
     out["person-times"] = await conn.fetchval("SELECT coalesce(sum(count), 0) FROM st_service_counts")
+    out["active youth"] = await conn.fetchval("SELECT count(*) FROM youth WHERE status = 'ACTIVE'")
     return out
 
 

@@ -28,7 +28,7 @@ import numpy as np
 from chassis.settings import PROJECT_ROOT
 from gateway.schema.pagination import encode_cursor
 
-from .city_data import CitySize, fill, row_counts
+from .city_data import CitySize, check_kept_counts, fill, row_counts
 from .cpu import CpuSnapshot
 from .loadgen import closed_loop, open_loop
 from .report import Report
@@ -124,6 +124,7 @@ async def _prepare(stack: BenchStack, size: CitySize, say) -> tuple[asyncpg.Conn
     await conn.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
     t0 = time.perf_counter()
     timings = await fill(conn, size)
+    await check_kept_counts(conn)
     say(f"gateway read models filled in {time.perf_counter() - t0:.0f} s ({size.describe()})")
     return conn, {"seconds": time.perf_counter() - t0, "parts": timings, "rows": await row_counts(conn)}
 
@@ -207,7 +208,11 @@ async def run(stack: BenchStack, report: Report, cfg: GatewayQueriesConfig, say=
                 if r.status_code != 200 or b'"errors"' in r.content:
                     raise RuntimeError(f"HTTP {r.status_code}: {r.text[:300]}")
 
-            await _check(client, body, name)
+            answer = await _check(client, body, name)
+            if name.startswith("dashboard, city"):  # the figures are the rows' (kept counts checked above)
+                total = answer["data"]["dashboard"]["youth"]["total"]
+                if total != data["rows"]["active youth"]:
+                    raise RuntimeError(f"dashboard youth.total {total} ≠ {data['rows']['active youth']} active rows")
             for i in range(20):  # warm: prepared statements, plan caches, the connection pool
                 await op(i)
             rates = cfg.dashboard_rates if name.startswith("dashboard, city (") else (cfg.rate,)
@@ -252,7 +257,8 @@ async def run(stack: BenchStack, report: Report, cfg: GatewayQueriesConfig, say=
         f"(benchmark 3). Rows: {rows['youth']:,} youth, {rows['br_branches']:,} branches with "
         f"{rows['br_members']:,} members, {rows['st_stations']:,} stations, {rows['st_service_counts']:,} "
         f"person-time counters holding {rows['person-times']:,} person-times, {rows['st_appeals']:,} appeals; "
-        "kept counts (youth_counts, youth_daily) computed from the rows.",
+        "kept counts (youth_counts, youth_daily) computed from the rows and checked against them; the "
+        "dashboard's youth total checked against the active rows.",
         f"Open loop for {cfg.seconds:g} s per step, latency from the due time (queueing included), at most "
         f"{cfg.concurrency} requests in flight (HTTP connections); saturation = closed loop of {cfg.concurrency} "
         f"for {cfg.saturation_seconds:g} s, first for every query. Admin token; the district query passes "
@@ -286,9 +292,10 @@ async def run(stack: BenchStack, report: Report, cfg: GatewayQueriesConfig, say=
     await conn.close()
 
 
-async def _check(client: httpx.AsyncClient, body: bytes, name: str) -> None:
+async def _check(client: httpx.AsyncClient, body: bytes, name: str) -> dict:
     """The query must answer without errors: timing error answers would measure nothing."""
     r = await client.post("/graphql", content=body)
     if r.status_code != 200 or b'"errors"' in r.content:
         raise RuntimeError(f"{name}: HTTP {r.status_code}: {r.text[:500]}")
+    return r.json()
 
