@@ -65,7 +65,9 @@ def page_query() -> str:
     for path in sorted(SECTIONS.glob("*.js")):
         if path.name == "registry.js":
             continue
-        selections += re.findall(r'selection:\s*"([^"]*)"', path.read_text())
+        # a selection is one string literal or several joined with +
+        for literal in re.findall(r'selection:\s*((?:"[^"]*"\s*\+?\s*)+)', path.read_text()):
+            selections.append("".join(re.findall(r'"([^"]*)"', literal)))
     if not selections:
         raise RuntimeError(f"no dashboard sections found in {SECTIONS}")
     return ("query Dashboard($district: String, $from: Date, $to: Date) "
@@ -258,7 +260,8 @@ async def run(stack: BenchStack, report: Report, cfg: GatewayQueriesConfig, say=
         f"{rows['br_members']:,} members, {rows['st_stations']:,} stations, {rows['st_service_counts']:,} "
         f"person-time counters holding {rows['person-times']:,} person-times, {rows['st_appeals']:,} appeals; "
         "kept counts (youth_counts, youth_daily) computed from the rows and checked against them; the "
-        "dashboard's youth total checked against the active rows.",
+        "dashboard's youth total checked against the active rows. Per-day person-times (st_service_daily) stay "
+        "empty: they serve only a dashboard with a date range, and these queries have none.",
         f"Open loop for {cfg.seconds:g} s per step, latency from the due time (queueing included), at most "
         f"{cfg.concurrency} requests in flight (HTTP connections); saturation = closed loop of {cfg.concurrency} "
         f"for {cfg.saturation_seconds:g} s, first for every query. Admin token; the district query passes "
