@@ -25,7 +25,7 @@ import asyncpg
 import httpx
 import numpy as np
 
-from chassis.settings import PROJECT_ROOT
+from chassis.settings import PROJECT_ROOT, Settings
 from gateway.schema.pagination import encode_cursor
 
 from .city_data import CitySize, check_kept_counts, fill, row_counts
@@ -42,6 +42,9 @@ DISTRICT = "110105"  # 朝阳区, the largest
 CHANGING = "dashboard, city, read model changed before every request"
 CHANGE = ("INSERT INTO projection_checkpoints (projection, topic, partition, next_offset) VALUES ('bench', 'bench', 0, $1) "
           "ON CONFLICT (projection, topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset")
+# A namespace of its own: its own gateway database, and topics no earlier benchmark wrote to (the projections
+# would otherwise add the earlier benchmarks' registrations to the generated rows).
+NAMESPACE = "bench5"
 MAX_OVERLOAD = 3  # open-loop rates above this × the closed-loop ceiling are not run
 COLUMNS = ["query", "mode", "offered /s", "achieved /s", "p50 ms", "p99 ms", "max ms", "errors",
            "mean service ms", "DB ms/req", "statements/req", "gateway own ms/req", "CPU ms/req (gateway)",
@@ -117,11 +120,15 @@ async def _enable_statement_stats(stack: BenchStack) -> None:
         await conn.close()
 
 
+def gateway_settings(stack: BenchStack) -> Settings:
+    return stack.settings.model_copy(update={"namespace": NAMESPACE})
+
+
 async def _prepare(stack: BenchStack, size: CitySize, say) -> tuple[asyncpg.Connection, dict]:
-    if "gateway" in stack.apps:  # an earlier benchmark's gateway: its database is about to be replaced
+    if "gateway" in stack.apps:  # an earlier benchmark's gateway holds the port (and its PostgreSQL restarts)
         stack.apps.pop("gateway").stop()
     await _enable_statement_stats(stack)
-    dsn = await stack.fresh_database(stack.settings.database("gateway"), MIGRATIONS)
+    dsn = await stack.fresh_database(gateway_settings(stack).database("gateway"), MIGRATIONS)
     conn = await asyncpg.connect(dsn)
     await conn.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
     t0 = time.perf_counter()
@@ -172,7 +179,7 @@ async def _top_statements(conn: asyncpg.Connection, requests: int, limit: int = 
 
 async def run(stack: BenchStack, report: Report, cfg: GatewayQueriesConfig, say=print) -> None:
     conn, data = await _prepare(stack, cfg.size, say)
-    stack.start_apps(["gateway"])
+    stack.start_apps(["gateway"], gateway_settings(stack))
     cursors = await _deep_cursors(conn)
     dashboard = page_query()
     queries = {
@@ -188,7 +195,7 @@ async def run(stack: BenchStack, report: Report, cfg: GatewayQueriesConfig, say=
     headers = {"authorization": f"Bearer {stack.token()}", "content-type": "application/json"}
     limits = httpx.Limits(max_connections=cfg.concurrency, max_keepalive_connections=cfg.concurrency)
     idle = await _idle_cpu(stack, cfg.idle_seconds)
-    writer = await asyncpg.create_pool(stack.dsn(stack.settings.database("gateway")), min_size=1,
+    writer = await asyncpg.create_pool(stack.dsn(gateway_settings(stack).database("gateway")), min_size=1,
                                        max_size=cfg.concurrency)
     changes = itertools.count(1)
     top: list[asyncpg.Record] = []

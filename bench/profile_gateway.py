@@ -13,7 +13,7 @@ from chassis.settings import PROJECT_ROOT
 
 from .city_data import CitySize
 from .cpu import CpuSnapshot
-from .gateway_queries import _prepare, page_query
+from .gateway_queries import _prepare, gateway_settings, page_query
 from .loadgen import closed_loop
 from .stack import BenchStack
 
@@ -21,7 +21,7 @@ from .stack import BenchStack
 async def profile(stack: BenchStack, seconds: int, youth: int, out: Path) -> None:
     conn, _ = await _prepare(stack, CitySize(youth=youth), print)
     await conn.close()
-    stack.start_apps(["gateway"])
+    stack.start_apps(["gateway"], gateway_settings(stack))
     headers = {"authorization": f"Bearer {stack.token()}", "content-type": "application/json"}
     body = httpx.Request("POST", "/", json={"query": page_query(), "variables": {}}).content
     async with httpx.AsyncClient(base_url=stack.settings.service_url("gateway"), headers=headers, timeout=60) as c:
