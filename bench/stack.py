@@ -75,16 +75,19 @@ class BenchStack:
             await pool.close()
         return self.dsn(name)
 
-    def start_apps(self, names: Iterable[str]) -> None:
-        env = settings_env(self.settings)
+    def start_apps(self, names: Iterable[str], settings: Settings | None = None) -> None:
+        """Start the named apps as processes; `settings` (e.g. another namespace: its own databases and
+        topics) instead of the stack's own."""
+        settings = settings or self.settings
+        env = settings_env(settings)
         for app in APPS:
             if app.name not in names or app.name in self.apps:
                 continue
-            proc = app_process(app, self.settings)
+            proc = app_process(app, settings)
             proc.env.update(env)
             proc.start(self.sink)
             self.apps[app.name] = proc
-            url = f"http://{self.settings.host}:{getattr(self.settings, app.port_setting)}/health/ready"
+            url = f"http://{settings.host}:{getattr(settings, app.port_setting)}/health/ready"
             wait_until(lambda url=url: _ready(url), 120, app.name, proc)
 
     def token(self, role: str = "admin") -> str:

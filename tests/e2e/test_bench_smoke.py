@@ -95,3 +95,27 @@ def test_each_target_is_stated_with_what_was_measured(results):
     assert {"write path vs pgbench (chassis)", "write path vs eventsourcing (chassis)", "freshness p99", "rebuild",
             "bulk import of 2.2 M", "RSS of each Python service"} <= set(targets)
     assert all(t["met"] in ("yes", "no", "n/a") and t["measured"] for t in targets.values())
+
+
+GATEWAY_QUERIES = {"dashboard, city (the page's query)", "dashboard, city, read model changed before every request",
+                   "dashboard, one district (110105)", "stations list, first page", "stations list, deep page (keyset)",
+                   "appeals list, first page", "appeals list, deep page (keyset)"}
+
+
+def test_gateway_queries_measured_every_query_over_data_generated_in_place(results):
+    table = results[0]["tables"]["gateway_queries"]
+    rows = table["rows"]
+    assert {r["query"] for r in rows} == GATEWAY_QUERIES
+    measured = [r for r in rows if not r["mode"].startswith("not run")]
+    for query in GATEWAY_QUERIES:  # every query has its ceiling measured
+        assert any(r["query"] == query and r["mode"].startswith("saturation") for r in measured), query
+    for r in measured:
+        assert r["errors"] == 0 and r["achieved /s"] > 0 and r["p50 ms"] <= r["p99 ms"] <= r["max ms"], r
+        assert r["DB ms/req"] >= 0 and r["statements/req"] > 0 and r["CPU ms/req (gateway)"] >= 0, r
+    per_request = {r["query"]: r["statements/req"] for r in measured if r["mode"].startswith("saturation")}
+    # unchanged read model: the figures come from memory; changed before every request: computed again
+    assert per_request["dashboard, city, read model changed before every request"] > \
+        per_request["dashboard, city (the page's query)"] + 5
+    assert any("generated in place" in n and "checked against them" in n for n in table["notes"])
+    assert results[0]["tables"]["gateway_statements"]["rows"]
+    assert "dashboard p99" in {t["target"] for t in results[0]["targets"]}

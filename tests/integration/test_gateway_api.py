@@ -337,3 +337,33 @@ async def test_a_subscription_ends_when_its_token_expires(http, url, token):
         assert message["payload"]["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED", message
     finally:
         await ws.close()
+
+
+# --- dashboard figures: computed once per state of the read models -------------------------------------
+
+async def test_dashboard_figures_are_reused_until_a_projection_commits_a_change(http, gw_settings, token):
+    from gateway.schema.dashboard_cache import GENERATION
+
+    viewer = token("department_viewer")
+    db = await asyncpg.connect(gw_settings.database_url(gw_settings.database("gateway")))
+    bump = """INSERT INTO youth_counts VALUES ('110111', 'NEW_BUSINESS', 'COURIER', $1)
+              ON CONFLICT (district, youth_type, subtype) DO UPDATE SET count = youth_counts.count + $1"""
+    try:
+        for _attempt in range(5):  # another test's late event may move the read model meanwhile: try again
+            before = tuple(await db.fetchrow(GENERATION))
+            first = (await gql(http, TOTAL, {"district": "110111"}, viewer))["data"]["dashboard"]["youth"]["total"]
+            await db.execute(bump, 1000)  # a change behind the projections' back: no checkpoint moves
+            again = (await gql(http, TOTAL, {"district": "110111"}, viewer))["data"]["dashboard"]["youth"]["total"]
+            if tuple(await db.fetchrow(GENERATION)) == before:
+                break
+            await db.execute(bump, -1000)
+        else:
+            pytest.fail("the read model kept changing")
+        assert again == first  # served from memory: the read model's generation did not move
+        # a projection commits (the registration): the figure is computed again, and includes both changes
+        pos = (await register(http, token, "110111"))["position"]
+        after = (await gql(http, TOTAL, {"pos": pos, "district": "110111"}, viewer))["data"]["dashboard"]["youth"]
+        assert after["total"] == first + 1000 + 1
+    finally:
+        await db.execute(bump, -1000)
+        await db.close()

@@ -81,3 +81,15 @@ async def test_cost_uses_the_declared_default_page_size_and_fragments():
     fragment = await errors_of("""{ dashboard { ...weeks } } fragment weeks on Dashboard {
         registrationsPerWeek(first: 60) { nodes { week } } }""", deep_enough)
     assert fragment[0]["extensions"]["cost"] == 1 + 1 + 60 * 2
+
+
+async def test_a_document_validated_before_is_refused_again_and_each_schema_keeps_its_own_limits():
+    # validation results are cached per document and rules: a repeat must still be refused, and a schema
+    # with other limits must not inherit the first one's verdict
+    query = "{ a: districts { code } b: districts { code } c: districts { code } }"
+    schema = build_schema(SMALL)
+    for _ in range(3):
+        result = await schema.execute(query, context_value=SimpleNamespace(principal="someone"))
+        assert [e.formatted["extensions"]["rule"] for e in result.errors] == ["aliases"]
+    roomy = SMALL.model_copy(update={"graphql_max_aliases": 5})
+    assert "aliases" not in {e.get("extensions", {}).get("rule") for e in await errors_of(query, roomy)}

@@ -1,0 +1,59 @@
+"""`python -m bench.profile_gateway [seconds] [youth]`: the gateway as a process over in-place city data
+(bench/city_data.py) under closed-loop dashboard queries, sampled by py-spy (folded stacks in
+.bench/gateway.folded), with CPU ms per request of each process."""
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+import httpx
+
+from chassis.settings import PROJECT_ROOT
+
+from .city_data import CitySize
+from .cpu import CpuSnapshot
+from .gateway_queries import _prepare, gateway_settings, page_query
+from .loadgen import closed_loop
+from .stack import BenchStack
+
+
+async def profile(stack: BenchStack, seconds: int, youth: int, out: Path) -> None:
+    conn, _ = await _prepare(stack, CitySize(youth=youth), print)
+    await conn.close()
+    stack.start_apps(["gateway"], gateway_settings(stack))
+    headers = {"authorization": f"Bearer {stack.token()}", "content-type": "application/json"}
+    body = httpx.Request("POST", "/", json={"query": page_query(), "variables": {}}).content
+    async with httpx.AsyncClient(base_url=stack.settings.service_url("gateway"), headers=headers, timeout=60) as c:
+        async def op(i: int) -> None:
+            r = await c.post("/graphql", content=body)
+            if r.status_code != 200 or b'"errors"' in r.content:
+                raise RuntimeError(r.text[:300])
+
+        for i in range(20):
+            await op(i)
+        spy = await asyncio.create_subprocess_exec(
+            str(Path(sys.executable).parent / "py-spy"), "record", "-p", str(stack.apps["gateway"].popen.pid),
+            "-d", str(max(1, seconds - 2)), "-r", "100", "-f", "raw", "-o", str(out), "--nonblocking")
+        before = CpuSnapshot.take(stack)
+        stats, _ = await closed_loop(op, 8, seconds)
+        gateway_ms, pg_ms = before.per_command(CpuSnapshot.take(stack), stats.completed, "gateway")
+        await spy.wait()
+    print(f"{stats.throughput:.0f}/s p50 {stats.p50_ms:.1f} ms p99 {stats.p99_ms:.1f} ms; CPU per request: "
+          f"gateway {gateway_ms:.2f} ms, PostgreSQL {pg_ms:.2f} ms; folded stacks in {out}")
+
+
+def main() -> None:
+    out = PROJECT_ROOT / ".bench" / "gateway.folded"
+    out.parent.mkdir(exist_ok=True)
+    stack = BenchStack()
+    try:
+        stack.start_infra()
+        asyncio.run(profile(stack, int(sys.argv[1]) if len(sys.argv) > 1 else 15,
+                            int(sys.argv[2]) if len(sys.argv) > 2 else 20_000, out))
+    finally:
+        stack.stop()
+
+
+if __name__ == "__main__":
+    main()
