@@ -47,10 +47,15 @@ class Telemetry(SchemaExtension):
         for code in codes:
             metrics.ERRORS.add(1, {"service": "gateway", "component": "graphql", "kind": code})
 
-    async def resolve(self, _next, root, info, *args, **kwargs):
+    def resolve(self, _next, root, info, *args, **kwargs):
+        # Not `async def`: an async hook makes graphql-core await every field of the answer, trivial
+        # attributes included — for the dashboard's ≈ 300 values that was most of the gateway's CPU
+        # per request (docs/BENCHMARKS.md, benchmark 5). Default resolvers pass straight through.
         if should_skip_tracing(_next, info):
-            result = _next(root, info, *args, **kwargs)
-            return await result if isawaitable(result) else result
+            return _next(root, info, *args, **kwargs)
+        return self._traced(_next, root, info, *args, **kwargs)
+
+    async def _traced(self, _next, root, info, *args, **kwargs):
         path = ".".join(str(p) for p in info.path.as_list())
         with tracer.start_as_current_span(f"graphql.resolve {info.parent_type.name}.{info.field_name}",
                                           context=trace.set_span_in_context(self._span),
