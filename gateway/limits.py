@@ -3,8 +3,11 @@ off where the settings say so. Every refusal is a clear error with `extensions.c
 the `rule` that was broken (see errors.LIMIT_MESSAGES)."""
 from __future__ import annotations
 
+from collections import OrderedDict
+
 import orjson
 from graphql import (
+    DocumentNode,
     FieldNode,
     FragmentSpreadNode,
     GraphQLError,
@@ -34,7 +37,8 @@ from chassis.settings import Settings
 
 from .schema.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
-CACHED_DOCUMENTS = 256  # distinct documents kept validated (least recently used dropped)
+CACHED_DOCUMENTS = 256  # distinct documents kept parsed and validated (least recently used dropped)
+MAX_CACHED_QUERY = 20_000  # characters: the dashboard page's query is about 1,000
 
 
 def page_size(node: FieldNode, field: GraphQLField | None) -> int:
@@ -104,16 +108,40 @@ class OneOperationNamed(SchemaExtension):
         yield
 
 
+class ParsedDocuments(SchemaExtension):
+    """A query text parsed before is not parsed again (the dashboard page sends the same one every time;
+    parsing was a sixth of the gateway's CPU per dashboard request). Unlike strawberry's ParserCache it
+    never parses itself: on a miss strawberry parses, inside its own error handling (the token limit's
+    error stays a clean VALIDATION), and only a document that parsed is kept. Texts longer than
+    `MAX_CACHED_QUERY` are not kept, so the cache stays small whatever clients send."""
+
+    documents: OrderedDict[tuple, DocumentNode] = OrderedDict()  # process-wide, least recently used dropped
+
+    def on_parse(self):
+        ctx = self.execution_context
+        key = (ctx.query, tuple(sorted(ctx.parse_options.items())))
+        document = self.documents.get(key)
+        if document is not None:
+            self.documents.move_to_end(key)
+            ctx.graphql_document = document
+        yield
+        if document is None and ctx.graphql_document is not None and len(ctx.query or "") <= MAX_CACHED_QUERY:
+            self.documents[key] = ctx.graphql_document
+            if len(self.documents) > CACHED_DOCUMENTS:
+                self.documents.popitem(last=False)
+
+
 def limit_extensions(settings: Settings) -> list:
     """Factories (a fresh extension per request, as strawberry asks). The rules are built once, so that a
     document seen before is validated once (ValidationCache is keyed by the document and its rules; it was
-    17 % of the gateway's CPU for the dashboard page, which sends the same query every time). Not
-    ParserCache: a cached parse raises the token limit outside strawberry's parse error handling."""
+    17 % of the gateway's CPU for the dashboard page, which sends the same query every time), and parsed
+    once (ParsedDocuments, after MaxTokensLimiter, which sets the parse options it is keyed by)."""
     s = settings
     rules = [depth_rule(s.graphql_max_depth, None, None), aliases_rule(s.graphql_max_aliases),
              cost_rule(s.graphql_max_cost)]
     factories = [
         lambda: MaxTokensLimiter(max_token_count=s.graphql_max_tokens),
+        ParsedDocuments,
         lambda: AddValidationRules(rules),
         lambda: ValidationCache(maxsize=CACHED_DOCUMENTS),
         OneOperationNamed,  # after the cache: it depends on operationName, not only on the document

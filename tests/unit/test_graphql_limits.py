@@ -93,3 +93,21 @@ async def test_a_document_validated_before_is_refused_again_and_each_schema_keep
         assert [e.formatted["extensions"]["rule"] for e in result.errors] == ["aliases"]
     roomy = SMALL.model_copy(update={"graphql_max_aliases": 5})
     assert "aliases" not in {e.get("extensions", {}).get("rule") for e in await errors_of(query, roomy)}
+
+
+async def test_a_query_parsed_before_is_served_from_the_cache_and_one_over_the_token_limit_never_is():
+    from gateway.limits import ParsedDocuments
+
+    schema = build_schema(SMALL)
+    ok = "{ districts { code name } }"
+    first = await schema.execute(ok, context_value=SimpleNamespace(principal="someone"))
+    kept = [doc for (text, _), doc in ParsedDocuments.documents.items() if text == ok]
+    assert len(kept) == 1
+    again = await schema.execute(ok, context_value=SimpleNamespace(principal="someone"))
+    assert again.data == first.data and [doc for (text, _), doc in ParsedDocuments.documents.items()
+                                         if text == ok] == kept  # the same document object, not parsed anew
+    too_long = "{ " + " ".join(f"a{i}: districts {{ code }}" for i in range(20)) + " }"
+    for _ in range(2):
+        result = await schema.execute(too_long, context_value=SimpleNamespace(principal="someone"))
+        assert [e.formatted["extensions"]["rule"] for e in result.errors] == ["tokens"]
+    assert not any(text == too_long for text, _ in ParsedDocuments.documents)
