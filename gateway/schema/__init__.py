@@ -20,7 +20,7 @@ from ..live import projection_changes
 from ..telemetry import Telemetry
 from . import branches, stations, youth, youth_trends
 from .common import Context, DashboardBase, DashboardScope, DistrictArg, FromArg, ToArg, dashboard_scope
-from .dashboard_cache import DashboardFigures
+from .dashboard_cache import DashboardFigures, DashboardResults
 
 DOMAINS = [youth, youth_trends, branches, stations]
 
@@ -103,7 +103,8 @@ class GatewaySchema(strawberry.Schema):
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     extensions: list = [Telemetry, ErrorCodes]  # Telemetry first: its end runs last, so it counts the final codes
-    extensions.append(DashboardFigures)  # figures computed once per state of the read models
+    # figures computed once per state of the read models, and a repeated whole dashboard answered from memory
+    extensions += [DashboardFigures, DashboardResults]
     if settings is not None:
         from ..limits import limit_extensions  # here: limits reads pagination, a module of this package
 

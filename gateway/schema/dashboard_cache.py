@@ -21,8 +21,11 @@ from datetime import date
 from inspect import isawaitable
 from typing import Any
 
+import orjson
+from graphql import FieldNode, NullValueNode, OperationDefinitionNode, OperationType, VariableNode
 from strawberry.extensions import SchemaExtension
 
+from chassis.errors import AppError
 from chassis.service import Runtime
 
 PARENT = "Dashboard"
@@ -78,6 +81,58 @@ class DashboardFigures(SchemaExtension):
         value = await result if isawaitable(result) else result
         cache.put(generation, key, value)
         return value
+
+
+class DashboardResults(SchemaExtension):
+    """A whole dashboard answer served again while the read models are unchanged: a department's page
+    sends the same query over and over, and executing it (≈ 300 values through graphql-core) was most of
+    the gateway's CPU per request once the figures came from memory (docs/BENCHMARKS.md, benchmark 5).
+
+    Only for a query whose every root field is `dashboard` without a `minPosition` value (read-your-writes
+    waits first, so it takes the figure path), only for answers without errors, and keyed by everything the
+    answer depends on: the query text, operation and variables, the caller's roles and district (the
+    token is verified before the cache is consulted), the day, and the read models' generation."""
+
+    async def on_execute(self):
+        ec = self.execution_context
+        key = generation = None
+        if _whole_dashboard(ec):
+            try:
+                principal = ec.context.principal  # verified here: a refused token never reaches the cache
+            except AppError:
+                principal = None  # answered by the resolvers, with its code
+            if principal is not None:
+                runtime: Runtime = ec.context.runtime
+                key = ("result", ec.query, ec.operation_name, orjson.dumps(ec.variables or {}, option=orjson.OPT_SORT_KEYS),
+                       tuple(sorted(principal.roles)), principal.district, date.today())
+                generation = await _read_generation(runtime)
+                hit, result = figure_cache(runtime).get(generation, key)
+                if hit:
+                    ec.result = result
+                    key = None
+        yield
+        if key is not None and ec.result is not None and not ec.result.errors:
+            figure_cache(ec.context.runtime).put(generation, key, ec.result)
+
+
+def _whole_dashboard(ec) -> bool:
+    document = ec.graphql_document
+    if document is None or ec.pre_execution_errors:
+        return False
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    named = [o for o in operations if ec.operation_name is None or (o.name and o.name.value == ec.operation_name)]
+    if len(named) != 1 or named[0].operation != OperationType.QUERY:
+        return False
+    fields = named[0].selection_set.selections or ()
+    return all(isinstance(f, FieldNode) and f.name.value == "dashboard"
+               and not any(a.name.value == "minPosition" and _given(a.value, ec.variables) for a in f.arguments or ())
+               for f in fields)
+
+
+def _given(value, variables: dict | None) -> bool:
+    if isinstance(value, VariableNode):
+        return (variables or {}).get(value.name.value) is not None
+    return not isinstance(value, NullValueNode)
 
 
 async def _generation_of(root: Any, runtime: Runtime) -> Any:

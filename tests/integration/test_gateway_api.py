@@ -342,6 +342,43 @@ async def test_a_subscription_ends_when_its_token_expires(http, url, token):
 
 # --- dashboard figures: computed once per state of the read models -------------------------------------
 
+async def test_a_repeated_dashboard_is_answered_whole_per_caller_scope_until_the_read_model_moves(
+        http, gw_settings, token, monkeypatch):
+    import gateway.schema as schema_module
+    from gateway.schema.dashboard_cache import GENERATION
+
+    resolved = []
+    real = schema_module.dashboard_for
+    monkeypatch.setattr(schema_module, "dashboard_for", lambda scope: resolved.append(scope) or real(scope))
+    city, chaoyang = token("department_viewer"), token("department_viewer", district="110105")
+    db = await asyncpg.connect(gw_settings.database_url(gw_settings.database("gateway")))
+    try:
+        for _attempt in range(5):  # another test's late event may move the read model meanwhile: try again
+            before = tuple(await db.fetchrow(GENERATION))
+            answers = [(await gql(http, TOTAL, {}, who))["data"]["dashboard"] for who in (city, chaoyang, city, chaoyang)]
+            if tuple(await db.fetchrow(GENERATION)) == before:
+                break
+            resolved.clear()
+        else:
+            pytest.fail("the read model kept changing")
+        assert answers[0] == answers[2] and answers[1] == answers[3]
+        assert answers[0]["district"] is None and answers[1]["district"] == "110105"  # each caller its own scope
+        assert len(resolved) == 2  # the repeats were not executed at all
+        # the cache never answers for a caller who may not see the dashboard, nor for a bad token
+        assert code_of(await gql(http, TOTAL, {}, token("partner"))) == "FORBIDDEN"
+        assert code_of(await gql(http, TOTAL, {}, "forged")) == "UNAUTHENTICATED"
+        # a projection commits: the next repeat is executed again and sees it
+        await register(http, token, "110105")
+        for _ in range(100):
+            fresh = (await gql(http, TOTAL, {}, chaoyang))["data"]["dashboard"]
+            if fresh["youth"]["total"] == answers[1]["youth"]["total"] + 1:
+                break
+            await asyncio.sleep(0.05)
+        assert fresh["youth"]["total"] == answers[1]["youth"]["total"] + 1
+    finally:
+        await db.close()
+
+
 async def test_dashboard_figures_are_reused_until_a_projection_commits_a_change(http, gw_settings, token):
     from gateway.schema.dashboard_cache import GENERATION
 
