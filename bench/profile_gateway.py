@@ -12,9 +12,8 @@ import httpx
 from chassis.settings import PROJECT_ROOT
 
 from .city_data import CitySize
-from .cpu import CpuSnapshot
 from .gateway_queries import _prepare, gateway_settings, page_query
-from .loadgen import closed_loop
+from .spy import profile_closed_loop
 from .stack import BenchStack
 
 
@@ -32,15 +31,7 @@ async def profile(stack: BenchStack, seconds: int, youth: int, out: Path) -> Non
 
         for i in range(20):
             await op(i)
-        spy = await asyncio.create_subprocess_exec(
-            str(Path(sys.executable).parent / "py-spy"), "record", "-p", str(stack.apps["gateway"].popen.pid),
-            "-d", str(max(1, seconds - 2)), "-r", "100", "-f", "raw", "-o", str(out), "--nonblocking")
-        before = CpuSnapshot.take(stack)
-        stats, _ = await closed_loop(op, 8, seconds)
-        gateway_ms, pg_ms = before.per_command(CpuSnapshot.take(stack), stats.completed, "gateway")
-        await spy.wait()
-    print(f"{stats.throughput:.0f}/s p50 {stats.p50_ms:.1f} ms p99 {stats.p99_ms:.1f} ms; CPU per request: "
-          f"gateway {gateway_ms:.2f} ms, PostgreSQL {pg_ms:.2f} ms; folded stacks in {out}")
+        await profile_closed_loop(stack, "gateway", op, seconds=seconds, out=out, rate_hz=100, unit="request")
 
 
 def main() -> None:

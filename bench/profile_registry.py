@@ -10,8 +10,7 @@ import httpx
 
 from chassis.settings import PROJECT_ROOT
 
-from .cpu import CpuSnapshot
-from .loadgen import closed_loop
+from .spy import profile_closed_loop
 from .stack import BenchStack
 from .workloads import registration_body
 
@@ -25,15 +24,7 @@ async def profile(stack: BenchStack, seconds: int, out: Path) -> None:
                 raise RuntimeError(r.text)
 
         await op(99_999_999)
-        spy = await asyncio.create_subprocess_exec(
-            str(Path(sys.executable).parent / "py-spy"), "record", "-p", str(stack.apps["registry"].popen.pid),
-            "-d", str(max(1, seconds - 2)), "-r", "200", "-f", "raw", "-o", str(out), "--nonblocking")
-        before = CpuSnapshot.take(stack)
-        stats, _ = await closed_loop(op, 8, seconds)
-        registry_ms, pg_ms = before.per_command(CpuSnapshot.take(stack), stats.completed, "registry")
-        await spy.wait()
-    print(f"{stats.throughput:.0f}/s p50 {stats.p50_ms:.1f} ms p99 {stats.p99_ms:.1f} ms; CPU per command: "
-          f"registry {registry_ms:.2f} ms, PostgreSQL {pg_ms:.2f} ms; folded stacks in {out}")
+        await profile_closed_loop(stack, "registry", op, seconds=seconds, out=out, rate_hz=200, unit="command")
 
 
 def main() -> None:
