@@ -118,7 +118,9 @@ async def register_batch(body: BatchRequest, request: Request, who: Principal = 
 
 
 async def _write(conn, store, vault, who: Principal, fresh: list, purpose: str) -> None:
-    sealer = vault.batch()
+    sealer = vault.key_ring()
+    for c, _, _ in fresh:
+        sealer.new_person(domain.stream_id(c.youth_id))
     # Fresh ids start new streams: appended after version 0 without loading anything.
     await store.append_many(conn, [(domain.stream_id(c.youth_id), 0, [e]) for c, _, e in fresh], sealer=sealer)
     ident = [(kind, d, c.youth_id) for c, keys, _ in fresh for kind, d in keys]

@@ -71,9 +71,6 @@ class Vault:
     async def shred(self, conn: asyncpg.Connection, subject: str) -> bool:
         return await conn.fetchval("DELETE FROM person_keys WHERE subject = $1 RETURNING true", subject) or False
 
-    def batch(self) -> BatchSealer:
-        return BatchSealer(self)
-
     def key_ring(self) -> KeyRing:
         return KeyRing(self)
 
@@ -102,69 +99,42 @@ def unseal_with(key: bytes, subject: str, sealed: bytes) -> bytes:
     return AESGCM(key).decrypt(sealed[1:13], sealed[13:], subject.encode())
 
 
-class BatchSealer:
-    """Seals for many *new* people at once (bulk import): keys are made in memory and written with one
-    statement by `flush`, in the same transaction as the events."""
-
-    def __init__(self, vault: Vault):
-        self.vault = vault
-        self.keys: dict[str, bytes] = {}
-        self.ciphers: dict[str, AESGCM] = {}  # each person's event and card are sealed with one key schedule
-
-    def _cipher(self, subject: str) -> AESGCM:
-        cipher = self.ciphers.get(subject)
-        if cipher is None:
-            key = self.keys[subject] = AESGCM.generate_key(256)
-            cipher = self.ciphers[subject] = AESGCM(key)
-        return cipher
-
-    async def seal(self, conn, subject: str, plaintext: bytes) -> bytes:
-        nonce = os.urandom(12)
-        return FORMAT + nonce + self._cipher(subject).encrypt(nonce, plaintext, subject.encode())
-
-    async def unseal(self, conn, subject: str, sealed: bytes) -> bytes | None:
-        return self.ciphers[subject].decrypt(sealed[1:13], sealed[13:], subject.encode())
-
-    async def flush(self, conn: asyncpg.Connection) -> None:
-        subjects = list(self.keys)
-        await conn.execute(
-            "INSERT INTO person_keys (subject, key_id, wrapped) SELECT * FROM unnest($1::text[], $2::text[], $3::bytea[])",
-            subjects, [self.vault.master_key_id] * len(subjects), [self.vault.wrap(s, self.keys[s]) for s in subjects])
-
-
 class KeyRing:
-    """The person keys of one command's transaction: each read (and unwrapped) once, however many
-    fields, events and index rows it seals. A person registered by the command gets a key made in
-    memory (`new_person`), written by `flush` with one statement in the same transaction. Lives only
-    as long as the transaction: a key shredded later is never served from here."""
+    """The person keys of one transaction (a command, or a bulk import): each read and unwrapped once,
+    however many fields, events and index rows it seals, with one AES-GCM key schedule per person.
+    People registered in the transaction get keys made in memory (`new_person`), written by `flush`
+    with one statement in the same transaction. Lives only as long as the transaction: a key shredded
+    later is never served from here."""
 
     def __init__(self, vault: Vault):
         self.vault = vault
         self.keys: dict[str, bytes] = {}
+        self.ciphers: dict[str, AESGCM | None] = {}  # None: the person's key was shredded
         self.new: list[str] = []
 
     def new_person(self, subject: str) -> None:
-        self.keys[subject] = AESGCM.generate_key(256)
+        key = self.keys[subject] = AESGCM.generate_key(256)
+        self.ciphers[subject] = AESGCM(key)
         self.new.append(subject)
 
-    async def _key(self, conn: asyncpg.Connection, subject: str, *, create: bool) -> bytes | None:
-        key = self.keys.get(subject)
-        if key is None:
+    async def _cipher(self, conn: asyncpg.Connection, subject: str, *, create: bool) -> AESGCM | None:
+        if self.ciphers.get(subject) is None and (create or subject not in self.ciphers):
             key = await self.vault._data_key(conn, subject, create=create)
-            if key is not None:
-                self.keys[subject] = key
-        return key
+            self.ciphers[subject] = None if key is None else AESGCM(key)
+        return self.ciphers[subject]
 
     async def seal(self, conn: asyncpg.Connection, subject: str, plaintext: bytes) -> bytes:
-        return seal_with(await self._key(conn, subject, create=True), subject, plaintext)
+        nonce = os.urandom(12)
+        cipher = await self._cipher(conn, subject, create=True)
+        return FORMAT + nonce + cipher.encrypt(nonce, plaintext, subject.encode())
 
     async def unseal(self, conn: asyncpg.Connection, subject: str, sealed: bytes) -> bytes | None:
-        key = await self._key(conn, subject, create=False)
-        return None if key is None else unseal_with(key, subject, sealed)
+        cipher = await self._cipher(conn, subject, create=False)
+        return None if cipher is None else cipher.decrypt(sealed[1:13], sealed[13:], subject.encode())
 
     async def flush(self, conn: asyncpg.Connection) -> None:
-        """Write the keys of the people this command registered (a person already keyed is a conflict:
-        the primary key refuses it and the transaction rolls back)."""
+        """Write the keys of the people registered in this transaction (a person already keyed is a
+        conflict: the primary key refuses it and the transaction rolls back)."""
         if self.new:
             await conn.execute(
                 "INSERT INTO person_keys (subject, key_id, wrapped) "

@@ -369,25 +369,24 @@ def decide(command, state: MembershipState) -> list:
         return [MembershipEnded(youth_id=state.youth_id, branch_id=state.branch_id, district=state.district,
                                 reason=str(command.reason), ended_on=command.today)]
     if isinstance(command, RetireOverAge):
-        # A reaction to the registry, like EndForRegistry: nothing to end is not an error. A pending
-        # application is withdrawn, since it could no longer be approved.
-        if state.status == Status.MEMBER:
-            return [MembershipEnded(youth_id=state.youth_id, branch_id=state.branch_id, district=state.district,
-                                    reason=str(LeaveReason.OVER_AGE), ended_on=command.today)]
-        if state.status == Status.APPLIED:
-            return [ApplicationWithdrawn(youth_id=state.youth_id, branch_id=state.branch_id, district=state.district,
-                                         reason=str(LeaveReason.OVER_AGE), withdrawn_on=command.today)]
-        return []
+        # A pending application is withdrawn too, since it could no longer be approved.
+        return _end_for_registry(state, LeaveReason.OVER_AGE, command.today)
     if isinstance(command, EndForRegistry):
-        # A reaction to the registry: nothing to end is not an error (the person may never have joined).
-        if state.status == Status.MEMBER:
-            return [MembershipEnded(youth_id=state.youth_id, branch_id=state.branch_id, district=state.district,
-                                    reason=str(command.reason), ended_on=command.today)]
-        if state.status == Status.APPLIED:
-            return [ApplicationWithdrawn(youth_id=state.youth_id, branch_id=state.branch_id, district=state.district,
-                                         reason=str(command.reason), withdrawn_on=command.today)]
-        return []
+        return _end_for_registry(state, command.reason, command.today)
     raise TypeError(f"unknown command {type(command).__name__}")
+
+
+def _end_for_registry(state: MembershipState, reason, today: date) -> list:
+    """A reaction to the registry (the person left league age, withdrew, was merged or erased): a
+    membership ends, an application is withdrawn, and nothing to end is not an error (the person may
+    never have joined)."""
+    if state.status == Status.MEMBER:
+        return [MembershipEnded(youth_id=state.youth_id, branch_id=state.branch_id, district=state.district,
+                                reason=str(reason), ended_on=today)]
+    if state.status == Status.APPLIED:
+        return [ApplicationWithdrawn(youth_id=state.youth_id, branch_id=state.branch_id, district=state.district,
+                                     reason=str(reason), withdrawn_on=today)]
+    return []
 
 
 def evolve(state: MembershipState, event) -> MembershipState:
