@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -39,12 +39,34 @@ class Projection(Protocol):
     topics: Sequence[str]
     tables: Sequence[str]  # emptied on rebuild
     stream_prefixes: Sequence[str]  # streams it reads (read-your-writes waits on these)
+    handles: Collection[str]  # the event types it acts on (checked against contracts/ at start-up)
 
     async def apply(self, conn: asyncpg.Connection, event: Envelope) -> None: ...
 
     # Optional: `async def apply_batch(self, conn, events: list[Envelope]) -> None` applies the claimed
     # events of one fetch at once (set-based SQL; each stream's events in version order, the partitions'
     # batches one after the other); the runner uses it for batches of SET_BASED_FROM events or more.
+
+
+Handler = Callable[[asyncpg.Connection, Envelope], Awaitable[None]]
+
+
+class Dispatch:
+    """A projection's `apply` as a table from event type to handler, the one dispatch every projection
+    uses. Types not in the table are passed over: a topic carries more than one read model needs. The
+    table's keys are checked against the producers' contract when the service starts, so a misspelled
+    type stops the start instead of being dropped in silence."""
+
+    handlers: Mapping[str, Handler]
+
+    @property
+    def handles(self) -> Collection[str]:
+        return self.handlers.keys()
+
+    async def apply(self, conn: asyncpg.Connection, event: Envelope) -> None:
+        handler = self.handlers.get(event.type)
+        if handler is not None:
+            await handler(conn, event)
 
 
 async def claim(conn: asyncpg.Connection, projection: str, event: Envelope) -> bool:

@@ -10,10 +10,13 @@ from collections.abc import Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Generic, TypeVar
 
 import asyncpg
 from fastapi import FastAPI, Request
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+
+import contracts
 
 from . import db
 from .auth import Principal, TokenVerifier
@@ -32,19 +35,27 @@ from .tracing import setup_tracing
 log = logging.getLogger(__name__)
 
 
+D = TypeVar("D")
+
+
 @dataclass
-class Runtime:
+class Runtime(Generic[D]):
+    """A running service: what the chassis owns (pool, verifier, relay, projections, scheduler) and
+    `deps`, the service's own typed dependencies (its stores, its clock, its keys; see the service's
+    `deps.py`)."""
+
     name: str
     settings: Settings
     pool: asyncpg.Pool
     verifier: TokenVerifier
+    deps: D
     relay: OutboxRelay | None = None
     projections: dict[str, ProjectionRunner] = field(default_factory=dict)
     scheduler: Scheduler | None = None
-    extras: dict = field(default_factory=dict)
+    sampler: Sampler | None = None
 
 
-def runtime(request: Request) -> Runtime:
+def runtime(request: Request) -> Runtime[Any]:
     return request.app.state.runtime
 
 
@@ -60,10 +71,11 @@ def build_service_app(
     settings: Settings,
     migrations: Path,
     topics: list[TopicSpec],
-    projections: Callable[[Runtime], list[Projection]] = lambda rt: [],
-    on_startup: Callable[[Runtime], object] | None = None,
+    deps: D,
+    projections: Callable[[Runtime[D]], list[Projection]] = lambda rt: [],
+    on_startup: Callable[[Runtime[D]], object] | None = None,
     publishes: bool = True,
-    jobs: Callable[[Runtime], list[Job]] = lambda rt: [],
+    jobs: Callable[[Runtime[D]], list[Job]] = lambda rt: [],
 ) -> FastAPI:
     setup_logging(name, settings.log_level)
     setup_tracing(name, settings.otlp_endpoint)
@@ -75,12 +87,14 @@ def build_service_app(
         await db.wait_for_database(dsn, create=settings.environment != "production")
         pool = await db.create_pool(dsn, max_size=settings.pg_pool_max, command_timeout=settings.pg_command_timeout)
         await db.migrate(pool, migrations)
-        rt = Runtime(name, settings, pool, TokenVerifier(settings, None if settings.jwt_jwks_url
-                                                         else jwt_public_key(settings)))
+        verifier = TokenVerifier(settings, None if settings.jwt_jwks_url else jwt_public_key(settings))
+        rt = Runtime(name, settings, pool, verifier, deps)
         if publishes:
             rt.relay = OutboxRelay(dsn, settings.kafka_bootstrap, name, topics)
             rt.relay.start()
         for projection in projections(rt):
+            contracts.require_declared(projection.name, [settings.bare_topic(t) for t in projection.topics],
+                                       projection.handles)
             runner = ProjectionRunner(pool, settings.kafka_bootstrap, projection, group=settings.group(projection.name),
                                       client_id=f"{name}-{projection.name}")
             rt.projections[projection.name] = runner
@@ -91,7 +105,7 @@ def build_service_app(
                 await result
         rt.scheduler = Scheduler(pool, name, jobs(rt))  # periodic jobs, one leader each (chassis.scheduler)
         rt.scheduler.start()
-        rt.extras["sampler"] = sampler = Sampler(rt)
+        rt.sampler = sampler = Sampler(rt)
         sampler.start(settings.metrics_interval_seconds)
         app.state.runtime = rt
         log.info("started", extra={"service": name})

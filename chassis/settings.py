@@ -98,6 +98,10 @@ class Settings(BaseSettings):
     def topic(self, name: str) -> str:
         return name if self.namespace == "xq" else f"{self.namespace}.{name}"
 
+    def bare_topic(self, name: str) -> str:
+        """`topic`'s inverse: the contract's name of a topic of this namespace."""
+        return name if self.namespace == "xq" else name.removeprefix(f"{self.namespace}.")
+
     def group(self, projection: str) -> str:
         return f"{self.namespace}.{projection}"
 

@@ -203,7 +203,7 @@ def install_operations_endpoints(app: FastAPI, service: str, *, commands: bool =
             checks["database"] = "ok"
         except Exception as exc:
             checks["database"] = f"unavailable: {type(exc).__name__}"
-        if await rt.extras["sampler"].kafka_reachable():
+        if rt.sampler is not None and await rt.sampler.kafka_reachable():
             checks["kafka"] = "ok"
         else:
             checks["kafka"] = "unavailable (events wait in the outbox; read models fall behind)"
@@ -217,7 +217,7 @@ def install_operations_endpoints(app: FastAPI, service: str, *, commands: bool =
              response_class=PlainTextResponse)  # declared as text, as served (tests/e2e/test_openapi_fuzz.py)
     async def scrape(request: Request) -> Response:
         try:
-            await request.app.state.runtime.extras["sampler"].refresh()
+            await request.app.state.runtime.sampler.refresh()
         except Exception as exc:  # still serve counters and the last gauges
             log.info("metrics sample failed", extra={"error": repr(exc)[:200]})
         return Response(metrics.render(), media_type=CONTENT_TYPE_LATEST)

@@ -12,17 +12,15 @@ from strawberry.fastapi import GraphQLRouter
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from chassis.errors import AppError
-from chassis.service import Runtime, build_service_app
+from chassis.service import build_service_app
 from chassis.settings import Settings, get_settings
 
 from . import views
 from .clients import ServiceClient
+from .deps import SERVICES, GatewayDeps
 from .limits import BodySizeLimit
 from .requests import TypedRequestErrors
 from .schema import Context, build_schema
-
-# The services mutations are forwarded to (each reachable at settings.service_url(name)).
-SERVICES = ["registry", "branches", "stations"]
 
 # The dashboard page, built by `make web` (gateway/web → gateway/web/dist).
 WEB_DIST = Path(__file__).parent / "web" / "dist"
@@ -41,13 +39,10 @@ class GatewayRouter(TypedRequestErrors, GraphQLRouter):
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
 
-    async def wire(rt: Runtime) -> None:
-        for service in SERVICES:
-            rt.extras[service] = ServiceClient(service, settings.service_url(service))
-
     app = build_service_app(name="gateway", title="xinqing gateway", settings=settings,
                             migrations=Path(__file__).parent / "migrations", topics=[],
-                            projections=lambda rt: views.projections(settings), on_startup=wire, publishes=False)
+                            projections=lambda rt: views.projections(settings), publishes=False,
+                            deps=GatewayDeps({s: ServiceClient(s, settings.service_url(s)) for s in SERVICES}))
 
     async def context(connection: HTTPConnection) -> Context:
         return Context(connection.app.state.runtime)

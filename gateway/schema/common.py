@@ -41,7 +41,7 @@ class Context(BaseContext):
         return self.runtime.verifier.verify(self.authorization)
 
     def service(self, name: str):
-        return self.runtime.extras[name]
+        return self.runtime.deps.clients[name]
 
     def loader(self, name: str, load: Callable[[list[Any]], Awaitable[Sequence[Any]]]) -> DataLoader:
         """The request's DataLoader called `name`: lookups of one request are batched into one call of

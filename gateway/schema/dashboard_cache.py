@@ -55,7 +55,7 @@ class FigureCache:
 
 
 def figure_cache(runtime: Runtime) -> FigureCache:
-    return runtime.extras.setdefault("dashboard_figures", FigureCache())
+    return runtime.deps.figures
 
 
 class DashboardFigures(SchemaExtension):

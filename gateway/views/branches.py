@@ -23,6 +23,7 @@ def _d(value: str | None) -> date | None:
 
 class BranchesProjection:
     name = "gateway.branches"
+    handles: tuple[str, ...] = ()  # TODO(issue 14, this session): the Dispatch table replaces it
     tables = ("br_branches", "br_members", "br_applications", "br_transfers", "br_organisations", "br_meetings",
               "br_measures", "br_milestones")
     stream_prefixes = ("branch-", "membership-", "organisation-", "meeting-", "measure-")

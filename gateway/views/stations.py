@@ -31,6 +31,7 @@ def beijing_day_within(column: str, first: int) -> str:
 
 class StationsProjection:
     name = "gateway.stations"
+    handles: tuple[str, ...] = ()  # TODO(issue 14, this session): the Dispatch table replaces it
     tables = ("st_stations", "st_service_counts", "st_programmes", "st_enrolments", "st_events", "st_appeals")
     stream_prefixes = ("station-", "visits-", "programme-", "enrolment-", "event-", "appeal-")
 

@@ -18,6 +18,7 @@ _WITHIN = ("($1::text IS NULL OR c.district = $1) AND ($2::date IS NULL OR c.day
 
 class StationsDailyProjection:
     name = "gateway.stations_daily"
+    handles: tuple[str, ...] = ()  # TODO(issue 14, this session): the Dispatch table replaces it
     tables = ("st_service_daily",)
     stream_prefixes = ("visits-",)
 

@@ -24,6 +24,7 @@ NEW_ROW = ("youth_id", "district", "youth_type", "subtype", "is_minor", "age_ban
 
 class YouthProjection:
     name = "gateway.youth"
+    handles: tuple[str, ...] = ()  # TODO(issue 14, this session): the Dispatch table replaces it
     tables = ("youth", "youth_counts")
     stream_prefixes = ("youth-",)
 

@@ -15,6 +15,7 @@ from .youth import REGISTERED, REGISTRY_TOPIC
 
 class YouthDailyProjection:
     name = "gateway.youth_daily"
+    handles: tuple[str, ...] = ()  # TODO(issue 14, this session): the Dispatch table replaces it
     tables = ("youth_daily",)
     stream_prefixes = ("youth-",)
 

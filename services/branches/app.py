@@ -10,12 +10,12 @@ from chassis.errors import VersionConflict
 from chassis.eventstore import EventStore
 from chassis.kafka import TopicSpec
 from chassis.scheduler import Job
-from chassis.service import Runtime, build_service_app
+from chassis.service import build_service_app
 from chassis.settings import Settings, get_settings
 
 from . import api, jobs
-from .api.common import now, today
 from .api.measures import seed_measures
+from .deps import BranchesDeps, Runtime
 from .domain import branch, measure, meeting, membership, organisation
 from .handling import Stores
 from .views import RegistryView
@@ -45,7 +45,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     stores = make_stores(settings)
 
     async def wire(rt: Runtime) -> None:
-        rt.extras["stores"] = stores
         try:
             await seed_measures(rt.pool, stores.measure, measure.load_seed())
         except VersionConflict:
@@ -53,14 +52,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     def scheduled(rt: Runtime) -> list[Job]:
         return [
-            Job("expire_transfers", JOB_EVERY_SECONDS, lambda: jobs.expire_transfers(rt.pool, stores, today(rt))),
-            Job("expire_invitations", JOB_EVERY_SECONDS, lambda: jobs.expire_invitations(rt.pool, stores, now(rt))),
+            Job("expire_transfers", JOB_EVERY_SECONDS, lambda: jobs.expire_transfers(rt.pool, stores, rt.deps.clock.today())),
+            Job("expire_invitations", JOB_EVERY_SECONDS, lambda: jobs.expire_invitations(rt.pool, stores, rt.deps.clock.now())),
         ]
 
     app = build_service_app(name="branches", title="xinqing branches", settings=settings,
                             migrations=Path(__file__).parent / "migrations",
                             topics=[TopicSpec(settings.topic(t), settings.kafka_partitions) for t in TOPICS.values()],
                             projections=lambda rt: [RegistryView(settings, stores)], on_startup=wire,
+                            deps=BranchesDeps(stores),
                             jobs=scheduled)
     app.include_router(api.router)
     return app

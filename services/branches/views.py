@@ -34,6 +34,7 @@ _ENDINGS = {
 
 class RegistryView:
     name = "branches.youth"
+    handles: tuple[str, ...] = ()  # TODO(issue 14, this session): the Dispatch table replaces it
     tables = ("youth_facts",)
     stream_prefixes = ("youth-",)
 

@@ -16,6 +16,7 @@ from chassis.service import build_service_app
 from chassis.settings import Settings, get_settings
 
 from . import agreements as agreement_files
+from .deps import PartnersDeps
 from .domain import Pseudonymiser
 from .views import REGISTRY_TOPIC, PartnerPublisher
 
@@ -38,4 +39,5 @@ def create_app(settings: Settings | None = None, agreements_dir: Path | None = N
     return build_service_app(
         name="partners", title="xinqing partner publisher", settings=settings,
         migrations=Path(__file__).parent / "migrations", topics=topics,
+        deps=PartnersDeps(agreements, pseudonyms),
         projections=lambda rt: [PartnerPublisher(agreements, pseudonyms, settings.topic)])

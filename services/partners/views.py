@@ -55,6 +55,7 @@ async def save_person(conn: asyncpg.Connection, p: Person) -> None:
 
 class PartnerPublisher:
     name = "partners.publisher"
+    handles: tuple[str, ...] = ()  # TODO(issue 14, this session): the Dispatch table replaces it
     tables = ("partner_people",)
     stream_prefixes = ("youth-",)
 

@@ -87,7 +87,7 @@ class MergeRequest(ApiModel):
 
 def _parts(request: Request) -> tuple[Runtime, object, object]:
     rt: Runtime = runtime(request)
-    return rt, rt.extras["store"], rt.extras["vault"]
+    return rt, rt.deps.store, rt.deps.vault
 
 
 @router.post("", status_code=201, response_model=Accepted, summary="登记青年 (RegisterYouth)")
@@ -172,7 +172,7 @@ async def merge_youth(body: MergeRequest, request: Request, who: Principal = Dep
 async def _command(rt: Runtime, who: Principal, youth_id: str, command, action: str, purpose: str,
                    expected_version: int | None = None) -> dict:
     async with transaction(rt.pool) as conn:
-        outcome = await workflow.run(conn, rt.extras["store"], rt.extras["vault"], youth_id, command,
+        outcome = await workflow.run(conn, rt.deps.store, rt.deps.vault, youth_id, command,
                                      expected_version=expected_version, who=who)
         if outcome.envelopes:  # audit what changed: field names of an update, the purpose of a consent
             changed = [domain.CAMEL[f] for e in outcome.envelopes for f in e.data.get("changed", [])]

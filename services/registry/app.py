@@ -1,7 +1,6 @@
 """Registry service wiring: `uvicorn services.registry.app:create_app --factory`."""
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -10,12 +9,12 @@ from chassis.eventstore import EventStore
 from chassis.kafka import TopicSpec
 from chassis.keys import blind_index_key, master_key, retired_master_keys
 from chassis.scheduler import Job
-from chassis.service import Runtime, build_service_app
+from chassis.service import build_service_app
 from chassis.settings import Settings, get_settings
 
 from . import api, bulk, domain, keys_api, league_age, queries
+from .deps import RegistryDeps, Runtime
 from .vault import Vault
-from .workflow import BEIJING
 
 TOPIC = "xq.registry.youth"
 
@@ -25,23 +24,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     vault = Vault(master_key(settings), settings.master_key_id, blind_index_key(settings),
                   retired=retired_master_keys(settings))
 
-    def wire(rt: Runtime) -> None:
-        rt.extras["vault"] = vault
-        rt.extras["store"] = EventStore("/xinqing/registry", domain.codec, settings.topic(TOPIC), sealer=vault)
+    deps = RegistryDeps(EventStore("/xinqing/registry", domain.codec, settings.topic(TOPIC), sealer=vault), vault)
 
     def scheduled(rt: Runtime) -> list[Job]:
         return [Job("end_league_age", league_age.EVERY_SECONDS,
-                    lambda: league_age.end_league_age(rt.pool, rt.extras["store"], vault, today(rt)))]
+                    lambda: league_age.end_league_age(rt.pool, rt.deps.store, rt.deps.vault, rt.deps.clock.today()))]
 
     app = build_service_app(name="registry", title="xinqing registry", settings=settings,
                             migrations=Path(__file__).parent / "migrations",
-                            topics=[TopicSpec(settings.topic(TOPIC), settings.kafka_partitions)], on_startup=wire,
+                            topics=[TopicSpec(settings.topic(TOPIC), settings.kafka_partitions)], deps=deps,
                             jobs=scheduled)
     for router in (bulk.router, api.merge_router, queries.router, api.router, keys_api.router):
         app.include_router(router)
     return app
-
-
-def today(rt: Runtime):
-    """The sweep's day in Beijing (tests replace `extras["clock"]` to reach a later month without waiting)."""
-    return rt.extras.get("clock", lambda: datetime.now(UTC))().astimezone(BEIJING).date()

@@ -72,7 +72,7 @@ def _errors_of(exc: Exception) -> list[dict]:
 async def register_batch(body: BatchRequest, request: Request, who: Principal = Depends(caller)) -> BatchResult:
     who.require(*OPERATORS)
     rt: Runtime = runtime(request)
-    store, vault = rt.extras["store"], rt.extras["vault"]
+    store, vault = rt.deps.store, rt.deps.vault
     on = today()
     results: dict[int, RowResult] = {}
     good: list[tuple[int, domain.RegisterYouth, list[tuple[str, bytes]], domain.YouthRegistered]] = []

@@ -13,7 +13,7 @@ router = APIRouter(tags=["keys"])
 async def rewrap(request: Request, who: Principal = Depends(caller)) -> dict:
     who.require("admin")
     rt: Runtime = runtime(request)
-    vault = rt.extras["vault"]
+    vault = rt.deps.vault
     async with rt.pool.acquire() as conn:
         done = await vault.rewrap(conn)
         remaining = await conn.fetchval("SELECT count(*) FROM person_keys WHERE key_id <> $1", vault.master_key_id)

@@ -78,7 +78,7 @@ async def get_youth(youth_id: uuid.UUID, request: Request, who: Principal = Depe
     fields = workflow.readable_fields(who, reveal_id=reveal == "idNumber")
     rt: Runtime = runtime(request)
     async with transaction(rt.pool) as conn:
-        state, version = await workflow.load_existing(conn, rt.extras["store"], str(youth_id), who)
+        state, version = await workflow.load_existing(conn, rt.deps.store, str(youth_id), who)
         personal = workflow.personal_view(state.profile, fields) if state.profile else {}
         if personal:
             await views.record_audit(conn, who, "REVEAL" if reveal else "READ", str(youth_id),
@@ -136,7 +136,7 @@ async def search_youth(body: SearchRequest, request: Request, who: Principal = D
     if after is not None and (len(after) != 2 or not all(isinstance(x, str) for x in after)):
         raise ValidationFailed([FieldError("after", "分页游标无效：请使用上一页返回的 endCursor", "cursor")])
     rt: Runtime = runtime(request)
-    vault = rt.extras["vault"]
+    vault = rt.deps.vault
     async with transaction(rt.pool) as conn:
         ids = None
         if body.mobile or body.id_number:
@@ -178,7 +178,7 @@ async def export_youth(youth_id: uuid.UUID, request: Request, who: Principal = D
                        purpose: str | None = Query(None, max_length=100)) -> dict:
     who.require(*OPERATORS)
     rt: Runtime = runtime(request)
-    store = rt.extras["store"]
+    store = rt.deps.store
     async with transaction(rt.pool) as conn:
         subject = domain.stream_id(str(youth_id))
         stream = await store.load(conn, subject)

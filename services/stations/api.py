@@ -32,7 +32,7 @@ def now() -> datetime:
 
 async def _load(conn, rt: Runtime, store: str, decider: Decider, stream: str, missing: str, who: Principal):
     """The aggregate, when it exists and lies in the caller's district (chassis.auth: one answer for both)."""
-    state = decider.fold((await rt.extras["stores"][store].load(conn, stream)).events)
+    state = decider.fold((await rt.deps.stores[store].load(conn, stream)).events)
     who.require_found_in_district(state.district if state.exists else None, missing)
     return state
 
@@ -48,7 +48,7 @@ async def _run(rt: Runtime, store: str, decider: Decider, stream: str, command, 
         who.require_found_in_district(district_of(state) if state.exists else None, "未找到要操作的对象。")
 
     async with transaction(rt.pool) as conn:
-        envelopes = await execute(conn, rt.extras["stores"][store], decider, stream, command, guard=guard,
+        envelopes = await execute(conn, rt.deps.stores[store], decider, stream, command, guard=guard,
                                   expected_version=expected_version, race_retries=RACE_RETRIES)
         if then is not None:
             await then(conn)
@@ -146,7 +146,7 @@ async def record_services(station_id: uuid.UUID, body: RecordServicesRequest, re
         youth_id=r.youth_id) for r in body.records)
     command = service_record.RecordServices(station_id=sid, records=records, now=now())
     service_record.validate_batch(command)  # bad input stores nothing
-    store = rt.extras["stores"]["service"]
+    store = rt.deps.stores["service"]
     async with transaction(rt.pool) as conn:
         state = await _load(conn, rt, "station", station.station, station.stream_id(sid), "站点不存在。", who)
         # Sorted, so two uploads sharing keys take the key rows' locks in the same order (no deadlock).
@@ -237,7 +237,7 @@ async def _enrolment(request: Request, who: Principal, programme_id: uuid.UUID, 
     async with transaction(rt.pool) as conn:
         prog = await _load(conn, rt, "programme", programme.programme, programme.programme_stream(pid), "项目不存在。",
                            who)
-        envelopes = await execute(conn, rt.extras["stores"]["programme"], programme.enrolment,
+        envelopes = await execute(conn, rt.deps.stores["programme"], programme.enrolment,
                                   programme.enrolment_stream(pid, yid), make(prog), race_retries=RACE_RETRIES)
     return accepted(envelopes, f"{pid}/{yid}")
 
@@ -363,7 +363,7 @@ async def import_appeal(body: Open311Request, request: Request, who: Principal =
     command = appeal.ImportAppeal(
         appeal_id=aid, service_request_id=body.service_request_id, service_code=body.service_code,
         service_name=body.service_name, requested_datetime=body.requested_datetime, tier=body.tier,
-        district=body.district, lat=body.lat, lon=body.long, deadlines=rt.extras["deadlines"])
+        district=body.district, lat=body.lat, lon=body.long, deadlines=rt.deps.deadlines)
     appeal.decide(command, appeal.AppealState())  # validate before touching the database
 
     async def keep(conn):
@@ -374,7 +374,7 @@ async def import_appeal(body: Open311Request, request: Request, who: Principal =
 
 
 async def _track(conn, rt: Runtime, aid: str) -> None:
-    stream = await rt.extras["stores"]["appeal"].load(conn, appeal.stream_id(aid))
+    stream = await rt.deps.stores["appeal"].load(conn, appeal.stream_id(aid))
     await views.track_deadlines(conn, appeal.appeal.fold(stream.events))
 
 
@@ -382,9 +382,9 @@ async def _appeal_step(request: Request, who: Principal, appeal_id: uuid.UUID, c
     rt: Runtime = runtime(request)
     aid = str(appeal_id)
     async with transaction(rt.pool) as conn:
-        loaded = await rt.extras["stores"]["appeal"].load(conn, appeal.stream_id(aid))
+        loaded = await rt.deps.stores["appeal"].load(conn, appeal.stream_id(aid))
         who.require_found_in_district(loaded.events[0].district if loaded.events else None, "工单不存在。")
-        envelopes = await execute(conn, rt.extras["stores"]["appeal"], appeal.appeal, appeal.stream_id(aid), command,
+        envelopes = await execute(conn, rt.deps.stores["appeal"], appeal.appeal, appeal.stream_id(aid), command,
                                   race_retries=RACE_RETRIES)
         await _track(conn, rt, aid)
     return accepted(envelopes, aid)

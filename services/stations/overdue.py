@@ -8,9 +8,9 @@ from datetime import datetime
 
 from chassis.commands import execute, transaction
 from chassis.errors import VersionConflict
-from chassis.service import Runtime
 
 from . import views
+from .deps import Runtime
 from .domain import appeal
 
 log = logging.getLogger(__name__)
@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 
 async def mark_overdue(rt: Runtime, now: datetime) -> int:
     """Mark every appeal whose deadline passed before `now`; how many appeals got an event."""
-    store = rt.extras["stores"]["appeal"]
+    store = rt.deps.stores["appeal"]
     async with rt.pool.acquire() as conn:
         due = await views.overdue_appeals(conn, now)
     marked = 0

@@ -67,6 +67,7 @@ class KnownYouthProjection:
     health services at our stations."""
 
     name = "stations.youth"
+    handles: tuple[str, ...] = ()  # TODO(issue 14, this session): the Dispatch table replaces it
     tables = ("known_youth",)
     stream_prefixes = ("youth-",)
 

@@ -25,11 +25,11 @@ async def gateway(settings, registry, branches, stations):
     """The gateway, forwarding mutations to the in-process services over ASGI."""
     async with running(create_gateway(settings)) as client:
         rt = client.app.state.runtime
-        rt.extras["registry"] = ServiceClient("registry", "http://registry",
+        rt.deps.clients["registry"] = ServiceClient("registry", "http://registry",
                                               transport=httpx.ASGITransport(app=registry.app))
-        rt.extras["branches"] = ServiceClient("branches", "http://branches",
+        rt.deps.clients["branches"] = ServiceClient("branches", "http://branches",
                                               transport=httpx.ASGITransport(app=branches.app))
-        rt.extras["stations"] = ServiceClient("stations", "http://stations",
+        rt.deps.clients["stations"] = ServiceClient("stations", "http://stations",
                                               transport=httpx.ASGITransport(app=stations.app))
         yield client
 

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from chassis.clock import Clock
 from services.branches import jobs
 from tests.integration.registry_feed import RegistryFeed
 from tests.support import bearer, eventually
@@ -99,7 +100,7 @@ async def scenario(gateway, branches, settings, token):
     organisations; 5 members, 1 pending application; 1 pending and 1 expired transfer; meetings that
     make exactly one branch compliant; progress on two measures."""
     runtime = branches.app.state.runtime
-    runtime.extras["clock"] = lambda: datetime(QUARTER_END.year, QUARTER_END.month, QUARTER_END.day, 4, tzinfo=UTC)
+    runtime.deps.clock = Clock.fixed(datetime(QUARTER_END.year, QUARTER_END.month, QUARTER_END.day, 4, tzinfo=UTC))
     s = Scenario(gateway, token)
     async with RegistryFeed(settings) as feed:
         riders = [await feed.register(birth=ADULT, district=CHAOYANG) for _ in range(4)]
@@ -132,7 +133,7 @@ async def scenario(gateway, branches, settings, token):
 
         await s.transfer(riders[1], b2)
         expired_on = QUARTER_END + timedelta(days=100)
-        assert await jobs.expire_transfers(runtime.pool, runtime.extras["stores"], expired_on) == 1
+        assert await jobs.expire_transfers(runtime.pool, runtime.deps.stores, expired_on) == 1
         s.positions.append(f"membership-{riders[1]}@3")  # joined, transfer requested, transfer expired
         await s.transfer(riders[2], b2)  # stays pending
 
@@ -150,7 +151,7 @@ async def scenario(gateway, branches, settings, token):
         await s.run("mutation P { reportMeasureProgress(measureId: \"M09\", percent: 40, note: \"已建流动团支部\") "
                     "{ id position } }", {})
         await s.run("mutation P { reportMeasureProgress(measureId: \"M10\", percent: 20) { id position } }", {})
-    runtime.extras.pop("clock")
+    runtime.deps.clock = Clock()
     await s.settle()
 
     async def all_arrived():  # the registry's events and the measures defined at start-up: other streams

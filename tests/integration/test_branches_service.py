@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from chassis.clock import Clock
 from chassis.db import create_pool
 from services.branches import jobs
 from services.registry import league_age
@@ -113,15 +114,15 @@ async def test_an_invitation_code_admits_riders_until_it_expires_or_is_used_up(b
     fresh = (await post(branches, f"/branches/{branch}/invitations", {"validHours": 1, "maxUses": 10}, secretary,
                         201)).json()["code"]
     runtime = rt(branches)
-    runtime.extras["clock"] = lambda: datetime.now(UTC) + timedelta(hours=1, seconds=1)
+    runtime.deps.clock = Clock.shifted(timedelta(hours=1, seconds=1))
     try:
         expired = await post(branches, f"/memberships/{riders[2]}/join", {"code": fresh}, secretary, 409)
         assert expired.json()["rule"] == "invitation_expired"
         assert "过期" in expired.json()["message"]
         # the scheduled process closes it with an event on the branch stream
-        assert await jobs.expire_invitations(runtime.pool, runtime.extras["stores"], runtime.extras["clock"]()) == 1
+        assert await jobs.expire_invitations(runtime.pool, runtime.deps.stores, runtime.deps.clock.now()) == 1
     finally:
-        runtime.extras.pop("clock")
+        runtime.deps.clock = Clock()
     types = [t for t, _ in await events_of(db, f"branch-{branch}")]
     assert types.count("xq.branches.branch.invitation-redeemed.v1") == 2
     assert types[-1] == "xq.branches.branch.invitation-expired.v1"
@@ -144,14 +145,14 @@ async def test_a_transfer_unanswered_for_three_months_expires_and_is_refused(bra
     assert forbidden.json()["code"] == "FORBIDDEN"
     runtime = rt(branches)
     later = datetime.now(UTC) + timedelta(days=100)
-    runtime.extras["clock"] = lambda: later
+    runtime.deps.clock = Clock.fixed(later)
     try:
         late = await post(branches, f"/memberships/{youth}/transfer/approve", {"transferId": transfer_id},
                           token("branch_secretary", HAIDIAN), 409)
         assert late.json()["rule"] == "transfer_expired"
     finally:
-        runtime.extras.pop("clock")
-    assert await jobs.expire_transfers(runtime.pool, runtime.extras["stores"], later.date()) == 1
+        runtime.deps.clock = Clock()
+    assert await jobs.expire_transfers(runtime.pool, runtime.deps.stores, later.date()) == 1
     after = await post(branches, f"/memberships/{youth}/transfer/approve", {"transferId": transfer_id},
                        token("branch_secretary", HAIDIAN), 409)
     assert after.json()["rule"] == "no_pending_transfer"
@@ -208,15 +209,15 @@ async def test_the_registry_records_the_end_of_league_age_once_and_the_member_re
     assert "league_age_until" not in dict(facts) and "league_age_from" not in dict(facts)
 
     runtime = registry.app.state.runtime
-    store, vault = runtime.extras["store"], runtime.extras["vault"]
+    store, vault = runtime.deps.store, runtime.deps.vault
     assert await league_age.end_league_age(runtime.pool, store, vault, today) == 0  # still within league age
     later = today + timedelta(days=100)  # a month after the league age ended
-    runtime.extras["clock"] = lambda: datetime(later.year, later.month, later.day, 4, tzinfo=UTC)
+    runtime.deps.clock = Clock.fixed(datetime(later.year, later.month, later.day, 4, tzinfo=UTC))
     try:  # through the scheduler's wiring, with the injected clock; twice: the second run records nothing
         job = next(j for j in runtime.scheduler.jobs if j.name == "end_league_age")
         assert await runtime.scheduler.run_once(job) and await runtime.scheduler.run_once(job)
     finally:
-        del runtime.extras["clock"]
+        runtime.deps.clock = Clock()
     assert await league_age.end_league_age(runtime.pool, store, vault, later) == 0
     async with runtime.pool.acquire() as conn:
         ended = await conn.fetch("SELECT stream_id, data FROM events WHERE event_type = $1",

@@ -47,7 +47,7 @@ def gw_settings(settings):
 async def gateway_app(gw_settings, registry):
     app = create_gateway(gw_settings)
     async with served(app) as base:
-        app.state.runtime.extras["registry"] = ServiceClient("registry", "http://registry",
+        app.state.runtime.deps.clients["registry"] = ServiceClient("registry", "http://registry",
                                                              transport=httpx.ASGITransport(app=registry.app))
         app.base_url = base
         yield app
@@ -59,9 +59,9 @@ def url(gateway_app) -> str:
 
 
 @pytest.fixture(scope="module")
-def extras(gateway_app) -> dict:
+def clients(gateway_app) -> dict:
     """The served gateway's service clients (a test may swap one)."""
-    return gateway_app.state.runtime.extras
+    return gateway_app.state.runtime.deps.clients
 
 
 @pytest.fixture(scope="module")
@@ -136,7 +136,7 @@ async def test_validation_names_the_field(http, token):
         assert result["errors"][0]["extensions"]["field"] == field, (field, result)
 
 
-async def test_conflict_carries_the_current_version_and_not_found_its_code(http, extras, token):
+async def test_conflict_carries_the_current_version_and_not_found_its_code(http, clients, token):
     """A service's answers reach the client with their code and details (the registry's own mutations
     with an expected version come with its issue; here a service that answers with the chassis errors)."""
     service = FastAPI()
@@ -147,24 +147,24 @@ async def test_conflict_carries_the_current_version_and_not_found_its_code(http,
     async def answer(body: dict):
         raise answers[body["name"]]
 
-    real = extras["registry"]
-    extras["registry"] = ServiceClient("registry", "http://fake", transport=httpx.ASGITransport(app=service))
+    real = clients["registry"]
+    clients["registry"] = ServiceClient("registry", "http://fake", transport=httpx.ASGITransport(app=service))
     try:
         conflict = await gql(http, REGISTER, {"input": youth_input(mobile(), name="conflict")}, token("admin"))
         missing = await gql(http, REGISTER, {"input": youth_input(mobile(), name="missing")}, token("admin"))
     finally:
-        extras["registry"] = real
+        clients["registry"] = real
     assert code_of(conflict) == "CONFLICT" and conflict["errors"][0]["extensions"]["current_version"] == 5
     assert code_of(missing) == "NOT_FOUND" and missing["errors"][0]["message"] == "未找到该青年。"
 
 
-async def test_unavailable_when_a_service_is_down_or_the_read_model_does_not_catch_up(http, extras, token):
-    real = extras["registry"]
-    extras["registry"] = ServiceClient("registry", "http://127.0.0.1:9")  # nothing listens on port 9
+async def test_unavailable_when_a_service_is_down_or_the_read_model_does_not_catch_up(http, clients, token):
+    real = clients["registry"]
+    clients["registry"] = ServiceClient("registry", "http://127.0.0.1:9")  # nothing listens on port 9
     try:
         down = await gql(http, REGISTER, {"input": youth_input(mobile())}, token("admin"))
     finally:
-        extras["registry"] = real
+        clients["registry"] = real
     assert code_of(down) == "UNAVAILABLE" and "registry" in down["errors"][0]["message"]
     never = await gql(http, TOTAL, {"pos": f"youth-{uuid.uuid4()}@1"}, token("admin"))  # waits 4 s, then gives up
     assert code_of(never) == "UNAVAILABLE" and "同步" in never["errors"][0]["message"]

@@ -80,7 +80,7 @@ async def test_erasure_leaves_no_readable_personal_field_anywhere(gateway, regis
     try:
         rows = await conn.fetch("SELECT data::text AS data, sealed FROM events WHERE stream_id = $1 ORDER BY version",
                                 subject)
-        vault = registry.app.state.runtime.extras["vault"]
+        vault = registry.app.state.runtime.deps.vault
         assert [await vault.unseal(conn, subject, r["sealed"]) for r in rows if r["sealed"]] == [None, None]
         assert await conn.fetchval("SELECT count(*) FROM person_keys WHERE subject = $1", subject) == 0
         assert await conn.fetchval("SELECT count(*) FROM youth_index WHERE youth_id = $1", yid) == 0

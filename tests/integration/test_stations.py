@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import asyncpg
 
+from chassis.clock import Clock
 from chassis.envelope import Envelope
 from services.stations.domain.common import BEIJING
 from services.stations.domain.service_record import record_id
@@ -196,12 +197,12 @@ async def test_an_untouched_appeal_past_its_deadline_is_marked_overdue_and_the_r
         figures = (await ok(gateway, APPEALS, {"m": month}, viewer))["dashboard"]["appeals"]
         return figures["overdue"] == 1
     # Nobody touches it; the scheduled process's clock moves on 90 minutes (the test does not wait them).
-    extras = stations.app.state.runtime.extras
-    extras["clock"] = lambda: datetime.now(UTC) + timedelta(minutes=90)
+    deps = stations.app.state.runtime.deps
+    deps.clock = Clock.shifted(timedelta(minutes=90))
     try:
         await eventually(marked, timeout=40)
     finally:
-        del extras["clock"]
+        deps.clock = Clock()
     after = (await ok(gateway, APPEALS, {"m": month}, viewer))["dashboard"]["appeals"]
     assert after["responseRate"] == 0.5 and after["resolutionRate"] == 0.0
     assert after["ranking"][0]["unit"] == "丰台区人力社保局" and after["ranking"][0]["responseRate"] == 0.5

@@ -49,7 +49,7 @@ async def gateway(settings, registry, spans):
     async with running(create_gateway(settings)) as client:
         rt = client.app.state.runtime
         transport = AsyncOpenTelemetryTransport(SeparateProcessTransport(app=registry.app))
-        rt.extras["registry"] = ServiceClient("registry", "http://registry", transport=transport)
+        rt.deps.clients["registry"] = ServiceClient("registry", "http://registry", transport=transport)
         yield client
 
 

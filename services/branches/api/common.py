@@ -2,15 +2,15 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from fastapi import Path, Request
 
 from chassis.auth import Principal
-from chassis.service import Runtime, runtime
 
+from ..deps import Runtime, runtime
 from ..handling import Stores
 
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -27,16 +27,15 @@ MeasureId = Annotated[str, Path(alias="measureId", pattern=r"^M\d{2}$", descript
 
 
 def now(rt: Runtime) -> datetime:
-    """The service's clock (tests replace `extras["clock"]` to reach expiry without waiting)."""
-    return rt.extras.get("clock", lambda: datetime.now(UTC))()
+    return rt.deps.clock.now()
 
 
 def today(rt: Runtime) -> date:
-    return now(rt).astimezone(BEIJING).date()
+    return rt.deps.clock.today()
 
 
 def stores(rt: Runtime) -> Stores:
-    return rt.extras["stores"]
+    return rt.deps.stores
 
 
 def rt_of(request: Request) -> Runtime:

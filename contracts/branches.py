@@ -1,0 +1,53 @@
+"""The branches service's published contract: a topic per aggregate and the event types on each."""
+from __future__ import annotations
+
+from .topic import Topic, types_of
+
+
+class BranchEvents:
+    DISSOLVED = "xq.branches.branch.dissolved.v1"
+    FOUNDED = "xq.branches.branch.founded.v1"
+    INVITATION_EXPIRED = "xq.branches.branch.invitation-expired.v1"
+    INVITATION_ISSUED = "xq.branches.branch.invitation-issued.v1"
+    INVITATION_REDEEMED = "xq.branches.branch.invitation-redeemed.v1"
+    RENAMED = "xq.branches.branch.renamed.v1"
+    SECRETARY_ASSIGNED = "xq.branches.branch.secretary-assigned.v1"
+
+
+class MembershipEvents:
+    APPLICATION_WITHDRAWN = "xq.branches.membership.application-withdrawn.v1"
+    APPLIED = "xq.branches.membership.applied.v1"
+    APPROVED = "xq.branches.membership.approved.v1"
+    ENDED = "xq.branches.membership.ended.v1"
+    JOINED_WITH_INVITATION = "xq.branches.membership.joined-with-invitation.v1"
+    REJECTED = "xq.branches.membership.rejected.v1"
+    TRANSFER_APPROVED = "xq.branches.membership.transfer-approved.v1"
+    TRANSFER_EXPIRED = "xq.branches.membership.transfer-expired.v1"
+    TRANSFER_REJECTED = "xq.branches.membership.transfer-rejected.v1"
+    TRANSFER_REQUESTED = "xq.branches.membership.transfer-requested.v1"
+
+
+class OrganisationEvents:
+    BRANCH_FOUNDED = "xq.branches.organisation.branch-founded.v1"
+    CONTACTED = "xq.branches.organisation.contacted.v1"
+    RELATIONSHIP_ESTABLISHED = "xq.branches.organisation.relationship-established.v1"
+
+
+class MeetingEvents:
+    ATTENDANCE_RECORDED = "xq.branches.meeting.attendance-recorded.v1"
+    HELD = "xq.branches.meeting.held.v1"
+
+
+class MeasureEvents:
+    DEFINED = "xq.branches.measure.defined.v1"
+    MILESTONE_ADDED = "xq.branches.measure.milestone-added.v1"
+    MILESTONE_COMPLETED = "xq.branches.measure.milestone-completed.v1"
+    PROGRESS_REPORTED = "xq.branches.measure.progress-reported.v1"
+
+
+BRANCH = Topic("xq.branches.branch", "branches", types_of(BranchEvents))
+MEMBERSHIP = Topic("xq.branches.membership", "branches", types_of(MembershipEvents))
+ORGANISATION = Topic("xq.branches.organisation", "branches", types_of(OrganisationEvents))
+MEETING = Topic("xq.branches.meeting", "branches", types_of(MeetingEvents))
+MEASURE = Topic("xq.branches.measure", "branches", types_of(MeasureEvents))
+TOPICS = (BRANCH, MEMBERSHIP, ORGANISATION, MEETING, MEASURE)

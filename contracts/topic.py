@@ -1,0 +1,16 @@
+"""A topic as a contract: its name, the one service that writes it, and the event types it carries."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Topic:
+    name: str  # without the namespace prefix (chassis.settings.Settings.topic adds it)
+    owner: str  # the only service that may write it
+    types: frozenset[str]  # every event type its owner declares; nothing else may appear on it
+
+
+def types_of(namespace: type) -> frozenset[str]:
+    """The event type names declared as class attributes of `namespace` (a class used as a namespace)."""
+    return frozenset(v for k, v in vars(namespace).items() if k.isupper() and isinstance(v, str))

@@ -1,0 +1,24 @@
+"""What the gateway's resolvers are given: a client per service it forwards commands to, the cache of
+dashboard figures, and the clock."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from chassis import service
+from chassis.clock import Clock
+
+from .clients import ServiceClient
+from .schema.dashboard_cache import FigureCache
+
+# The services mutations are forwarded to (each reachable at settings.service_url(name)).
+SERVICES = ("registry", "branches", "stations")
+
+
+@dataclass
+class GatewayDeps:
+    clients: dict[str, ServiceClient]
+    figures: FigureCache = field(default_factory=FigureCache)
+    clock: Clock = field(default_factory=Clock)
+
+
+Runtime = service.Runtime[GatewayDeps]

@@ -1,0 +1,24 @@
+"""What the branches' routes and jobs are given: an event store per aggregate and the clock."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from fastapi import Request
+
+from chassis import service
+from chassis.clock import Clock
+
+from .handling import Stores
+
+
+@dataclass
+class BranchesDeps:
+    stores: Stores
+    clock: Clock = field(default_factory=Clock)
+
+
+Runtime = service.Runtime[BranchesDeps]
+
+
+def runtime(request: Request) -> Runtime:
+    return request.app.state.runtime
