@@ -1,0 +1,51 @@
+"""The one retry helper: try an action again on the failures that are worth another try.
+
+Use it for a transient condition (a race with a concurrent writer, a server that is still starting, a
+fact that has not arrived yet); never to hide a refusal. Re-deciding a command on a version conflict
+has its own option, `chassis.commands.run(race_retries=…)`.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+
+async def retrying(action: Callable[[], Awaitable[T]], *, on: type[BaseException] | tuple[type[BaseException], ...],
+                   attempts: int | None = None, timeout: float | None = None, delay: float = 0.0,
+                   what: str | None = None) -> T:
+    """`await action()` until it returns; a failure of a type in `on` is tried again after `delay`
+    seconds, until `attempts` tries were made or `timeout` seconds passed, then the last failure is
+    raised. `what`: log each retry at INFO under this description (expected transients are not warnings)."""
+    if attempts is None and timeout is None:
+        raise ValueError("retrying needs a bound: attempts or timeout")
+    deadline = None if timeout is None else time.monotonic() + timeout
+    tried = 0
+    while True:
+        tried += 1
+        try:
+            return await action()
+        except on as exc:
+            out_of_tries = attempts is not None and tried >= attempts
+            out_of_time = deadline is not None and time.monotonic() + delay > deadline
+            if out_of_tries or out_of_time:
+                raise
+            if what:
+                log.info("retrying", extra={"what": what, "attempt": tried, "error": type(exc).__name__})
+        if delay:
+            await asyncio.sleep(delay)
+
+
+async def polling(probe: Callable[[], Awaitable[T | None]], *, timeout: float, interval: float) -> T | None:
+    """`await probe()` until it answers something other than None or `timeout` seconds passed (then None)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = await probe()
+        if found is not None or time.monotonic() >= deadline:
+            return found
+        await asyncio.sleep(interval)

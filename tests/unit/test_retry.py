@@ -1,0 +1,66 @@
+"""chassis.retry: bounded, only the named failures, the last failure raised."""
+from __future__ import annotations
+
+import pytest
+
+from chassis.retry import polling, retrying
+
+
+class Transient(Exception):
+    pass
+
+
+def flaky(failures: int, error: type[Exception] = Transient):
+    calls = {"n": 0}
+
+    async def action() -> str:
+        calls["n"] += 1
+        if calls["n"] <= failures:
+            raise error(calls["n"])
+        return "done"
+    return action, calls
+
+
+async def test_tries_again_until_it_succeeds():
+    action, calls = flaky(2)
+    assert await retrying(action, on=Transient, attempts=3) == "done"
+    assert calls["n"] == 3
+
+
+async def test_raises_the_last_failure_when_attempts_run_out():
+    action, calls = flaky(5)
+    with pytest.raises(Transient) as failure:
+        await retrying(action, on=Transient, attempts=3)
+    assert calls["n"] == 3 and failure.value.args == (3,)
+
+
+async def test_other_failures_are_not_retried():
+    action, calls = flaky(1, ValueError)
+    with pytest.raises(ValueError):
+        await retrying(action, on=Transient, attempts=3)
+    assert calls["n"] == 1
+
+
+async def test_a_timeout_bounds_it():
+    action, calls = flaky(1000)
+    with pytest.raises(Transient):
+        await retrying(action, on=Transient, timeout=0.05, delay=0.01)
+    assert 2 <= calls["n"] < 1000
+
+
+async def test_needs_a_bound():
+    action, _ = flaky(0)
+    with pytest.raises(ValueError):
+        await retrying(action, on=Transient)
+
+
+async def test_polling_answers_the_first_found_value_or_none():
+    answers = iter([None, None, 7])
+
+    async def probe():
+        return next(answers)
+    assert await polling(probe, timeout=1, interval=0) == 7
+
+    async def never():
+        return None
+    assert await polling(never, timeout=0.02, interval=0.005) is None
