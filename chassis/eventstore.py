@@ -8,13 +8,13 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
 from opentelemetry import trace
 
 from . import metrics
+from .clock import utc_now
 from .codec import EventCodec, Sealer
 from .envelope import Envelope
 from .errors import VersionConflict
@@ -104,7 +104,7 @@ class EventStore:
                      sealer: Sealer | None = None) -> list[list[Envelope]]:
         sealer = sealer or self.sealer
         traceparent = current_traceparent()
-        now = datetime.now(UTC)
+        now = utc_now()
         metadata = None  # the same for every event of one call: built once
         envelopes: list[list[Envelope]] = []
         rows = []

@@ -126,6 +126,7 @@ def build_service_app(
     app = FastAPI(title=title, lifespan=lifespan, version="1.0",
                   telemetry={"tracing": False, "metrics": False, "logs": False})
     app.state.topics = topics  # what this service publishes (`xinqing topics` reads it)
+    app.state.deps, app.state.projections = deps, projections  # tests/unit/test_contracts.py checks both
     install_error_handlers(app)
     declare_error_responses(app)
     install_operations_endpoints(app, name, commands=publishes)

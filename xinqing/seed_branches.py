@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from datetime import date
 
 import asyncpg
 import httpx
 
 from chassis.auth import issue_token
+from chassis.clock import Clock
 from chassis.keys import jwt_private_key
 from chassis.reference import DISTRICTS
 from chassis.settings import Settings
@@ -82,7 +82,7 @@ async def _seed(settings: Settings, say: Callable[[str], None], registered: int)
                 joined += 1
                 members.setdefault(branch, []).append(p["youth_id"])
 
-        today = date.today()
+        today = Clock().today()
         for branch, ids in members.items():
             for kind in ("GENERAL_MEETING", "LEAGUE_LECTURE", "COMMITTEE_MEETING"):
                 await post("/meetings", {"branchId": branch, "kind": kind, "heldOn": today.isoformat(),

@@ -23,6 +23,7 @@ import orjson
 from faker import Faker
 
 from chassis.auth import issue_token
+from chassis.clock import Clock
 from chassis.keys import jwt_private_key
 from chassis.reference import SUBTYPES
 from chassis.settings import Settings
@@ -134,7 +135,7 @@ async def seed_city(settings: Settings, *, count: int = CITY_YOUTH, concurrency:
     mark = Checkpoint(checkpoint or settings.data_dir / "seed-city.json")
     progress = Progress(written=mark.load())
     token = issue_token(jwt_private_key(settings), settings, roles=["admin"], subject="seed-city", ttl_seconds=7 * 86400)
-    people = People(date.today())
+    people = People(Clock().today())
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(base_url=settings.service_url("registry"), timeout=60, limits=limits,
                                  transport=transport, headers={"authorization": f"Bearer {token}"}) as client:

@@ -7,12 +7,13 @@ from __future__ import annotations
 import asyncio
 import random
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import asyncpg
 import httpx
 
 from chassis.auth import issue_token
+from chassis.clock import Clock
 from chassis.keys import jwt_private_key
 from chassis.reference import DISTRICTS, SERVICE_TYPES
 from chassis.settings import Settings
@@ -126,7 +127,7 @@ async def _seed(settings: Settings, say: Callable[[str], None]) -> None:
     youth = await _consenting_youth(settings)
     async with httpx.AsyncClient(base_url=settings.service_url("stations"), timeout=30,
                                  headers={"authorization": f"Bearer {token}"}) as client:
-        done = await seed_stations_with(client, youth, random.Random(2021), datetime.now(UTC))
+        done = await seed_stations_with(client, youth, random.Random(2021), Clock().now())
     say(f"demo data: {done['stations']} stations, {done['records']} person-times, {done['appeals']} appeals")
 
 

@@ -1,0 +1,92 @@
+"""contracts/ is the one list of topics and event types: producers write exactly what they declare
+there, consumers handle only what producers declare, and every partner message has its JSON Schema."""
+from __future__ import annotations
+
+import base64
+import dataclasses
+import os
+from importlib import import_module
+from pathlib import Path
+
+import pytest
+
+import contracts
+from chassis.eventstore import EventStore
+from chassis.service import Runtime
+from chassis.settings import Settings
+from contracts.partners import PARTNER_YOUTH_TYPES
+
+ROOT = Path(__file__).resolve().parents[2]
+APPS = {"registry": "services.registry.app", "branches": "services.branches.app", "stations": "services.stations.app",
+        "partners": "services.partners.app", "gateway": "gateway.app"}
+
+
+KEY = base64.b64encode(os.urandom(32)).decode()
+
+
+def settings() -> Settings:
+    return Settings(master_key=KEY, blind_index_key=KEY, partner_key=KEY)
+
+
+def built(name: str):
+    return import_module(APPS[name]).create_app(settings())
+
+
+def event_stores(deps) -> list[EventStore]:
+    """Every EventStore a service's dependencies hold (directly, in a dict or in a dataclass of stores)."""
+    found, todo = [], [deps]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, EventStore):
+            found.append(item)
+        elif isinstance(item, dict):
+            todo.extend(item.values())
+        elif dataclasses.is_dataclass(item) and not isinstance(item, type):
+            todo.extend(getattr(item, f.name) for f in dataclasses.fields(item))
+    return found
+
+
+@pytest.mark.parametrize("service", ["registry", "branches", "stations"])
+def test_a_producer_writes_exactly_the_types_it_declares(service: str):
+    stores = event_stores(built(service).state.deps)
+    assert stores, f"{service} holds no event store"
+    for store in stores:
+        declared = contracts.TOPICS[store.topic]
+        assert declared.owner == service
+        assert set(store.codec.by_type) == declared.types, store.topic
+
+
+def test_every_declared_topic_has_its_producer():
+    written = {s.topic for name in ("registry", "branches", "stations") for s in event_stores(built(name).state.deps)}
+    assert written == set(contracts.TOPICS)
+
+
+@pytest.mark.parametrize("service", list(APPS))
+def test_a_consumer_handles_only_declared_types(service: str):
+    app, config = built(service), settings()
+    runtime = Runtime(service, config, pool=None, verifier=None, deps=app.state.deps)  # type: ignore[arg-type]
+    for projection in app.state.projections(runtime):
+        assert projection.handles, f"{projection.name} declares no event type it handles"
+        contracts.require_declared(projection.name, [config.bare_topic(t) for t in projection.topics],
+                                   projection.handles)
+
+
+def test_a_consumer_of_an_undeclared_type_is_refused():
+    with pytest.raises(contracts.ContractError, match="xq.registry.youth.registred.v1"):
+        contracts.require_declared("misspelled", ["xq.registry.youth"],
+                                   [contracts.registry.YouthEvents.REGISTERED, "xq.registry.youth.registred.v1"])
+    with pytest.raises(contracts.ContractError, match="not declared"):
+        contracts.declared_types(["xq.registry.people"])
+
+
+def test_every_partner_message_type_has_a_schema():
+    schemas = {p.stem for p in (ROOT / "deploy" / "contracts" / "schemas").glob("*.json")}
+    assert schemas == set(PARTNER_YOUTH_TYPES)
+
+
+def test_event_type_names_follow_the_convention():
+    """xq.<service>.<aggregate>.<event>.v<n>, on the topic xq.<service>.<aggregate>."""
+    for topic in contracts.TOPICS.values():
+        for event_type in topic.types:
+            head, _, version = event_type.rpartition(".")
+            assert head.rpartition(".")[0] == topic.name and version.startswith("v"), event_type
