@@ -1,4 +1,4 @@
-"""What the branches' routes and jobs are given: an event store per aggregate and the clock."""
+"""What the branches' routes, projections and jobs are given: an event store per aggregate and the clock."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -8,7 +8,7 @@ from fastapi import Request
 from chassis import service
 from chassis.clock import Clock
 
-from .handling import Stores
+from .commands import Stores
 
 
 @dataclass

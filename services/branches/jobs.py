@@ -1,7 +1,8 @@
 """Scheduled processes of the branches service. Each acts through a decider, so everything they do
 is an event with a reason: transfers unanswered for 3 months, invitation codes past their time. Each
-takes `today` / `now`, so tests drive them directly. (The end of league age is not a job here: the
-registry records it and the registry view reacts, services/branches/views.py.)"""
+takes `today` / `now`, so tests drive them directly; `jobs` reads them from the service's clock at each
+run. (The end of league age is not a job here: the registry records it and the registry view reacts,
+projections.py.)"""
 from __future__ import annotations
 
 import logging
@@ -11,13 +12,26 @@ import asyncpg
 
 from chassis.commands import transaction
 from chassis.errors import AppError
+from chassis.scheduler import Job
 
+from . import tables
+from .commands import Stores, run, run_membership, share_branch
+from .deps import Runtime
 from .domain import branch
-from .domain.membership import ExpireTransfer
-from .handling import Stores, run, run_membership, share_branch
+from .domain.transfer import ExpireTransfer
 
 log = logging.getLogger(__name__)
 BATCH = 500
+EVERY_SECONDS = 3600.0  # hourly: the rules are by the day; the scheduler's lock keeps it to one replica
+
+
+def jobs(rt: Runtime) -> list[Job]:
+    return [
+        Job("expire_transfers", EVERY_SECONDS,
+            lambda: expire_transfers(rt.pool, rt.deps.stores, rt.deps.clock.today())),
+        Job("expire_invitations", EVERY_SECONDS,
+            lambda: expire_invitations(rt.pool, rt.deps.stores, rt.deps.clock.now())),
+    ]
 
 
 async def _each(pool: asyncpg.Pool, job: str, keys: list, act) -> int:
@@ -36,8 +50,7 @@ async def _each(pool: asyncpg.Pool, job: str, keys: list, act) -> int:
 async def expire_transfers(pool: asyncpg.Pool, stores: Stores, today: date) -> int:
     """Transfers unanswered for 3 months expire (the member stays in the old branch)."""
     async with pool.acquire() as conn:
-        rows = await conn.fetch("SELECT youth_id, transfer_to FROM roster WHERE transfer_expires_on < $1 "
-                                "ORDER BY youth_id LIMIT $2", today, BATCH)
+        rows = await tables.transfers_expired_before(conn, today, BATCH)
 
     async def expire(conn, row):
         await share_branch(conn, row["transfer_to"])
@@ -50,14 +63,12 @@ async def expire_transfers(pool: asyncpg.Pool, stores: Stores, today: date) -> i
 async def expire_invitations(pool: asyncpg.Pool, stores: Stores, now: datetime) -> int:
     """Codes past their time are closed on their branch's stream (per branch, all at once)."""
     async with pool.acquire() as conn:
-        rows = await conn.fetch("SELECT DISTINCT branch_id FROM invitation_codes WHERE NOT closed "
-                                "AND expires_at <= $1 LIMIT $2", now, BATCH)
+        branch_ids = await tables.branches_with_expired_codes(conn, now, BATCH)
 
-    async def expire(conn, row):
-        envelopes, _ = await run(conn, stores.branch, branch.branch, branch.stream_id(row["branch_id"]),
+    async def expire(conn, branch_id):
+        envelopes, _ = await run(conn, stores.branch, branch.branch, branch.stream_id(branch_id),
                                  branch.ExpireInvitations(now=now))
-        codes = [e.data["code"] for e in envelopes]
-        await conn.execute("UPDATE invitation_codes SET closed = true WHERE code = ANY($1::text[])", codes)
+        await tables.close_codes(conn, [e.data["code"] for e in envelopes])
         return envelopes
 
-    return await _each(pool, "expire_invitations", rows, expire)
+    return await _each(pool, "expire_invitations", branch_ids, expire)

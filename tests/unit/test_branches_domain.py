@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from chassis.errors import RuleViolated, ValidationFailed
+from services.branches.commands import load_measures
 from services.branches.domain import branch as b
 from services.branches.domain import measure as ms
 from services.branches.domain import meeting as mt
@@ -175,7 +176,7 @@ DEFINED = [ms.MeasureDefined("M09", "CONTACT_COVERAGE", "在骑手群体中组�
 
 
 def test_the_seed_holds_22_measures_in_the_5_areas_each_with_a_lead():
-    seed = ms.load_seed()
+    seed = load_measures()
     assert [m["id"] for m in seed] == [f"M{i:02d}" for i in range(1, 23)]
     assert {m["area"] for m in seed} == set(ms.Area)
     assert all(m["lead"] for m in seed)

@@ -7,14 +7,12 @@ import pytest
 
 from chassis.errors import RuleViolated
 from services.branches.domain import membership as m
+from services.branches.domain.facts import BranchFacts, YouthFacts
 from services.branches.domain.membership import (
     ApplicationWithdrawn,
     Apply,
     Approve,
-    ApproveTransfer,
-    BranchFacts,
     EndForRegistry,
-    ExpireTransfer,
     JoinedWithInvitation,
     JoinWithInvitation,
     Leave,
@@ -26,16 +24,19 @@ from services.branches.domain.membership import (
     RegistryEnd,
     Reject,
     RejectReason,
+    RetireOverAge,
+    membership,
+)
+from services.branches.domain.transfer import (
+    ApproveTransfer,
+    ExpireTransfer,
     RejectTransfer,
     RequestTransfer,
-    RetireOverAge,
     Side,
     TransferApproved,
     TransferExpired,
     TransferRejected,
     TransferRequested,
-    YouthFacts,
-    membership,
 )
 
 TODAY = date(2026, 11, 29)

@@ -5,6 +5,4 @@ from fastapi import APIRouter
 
 from . import branches, measures, meetings, memberships, organisations
 
-router = APIRouter()
-for module in (branches, organisations, memberships, meetings, measures):
-    router.include_router(module.router)
+routers: list[APIRouter] = [module.router for module in (branches, organisations, memberships, meetings, measures)]

@@ -12,9 +12,9 @@ from chassis.commands import accepted, transaction
 from chassis.http import Accepted, ApiModel
 from chassis.service import caller
 
-from .. import roster
+from .. import tables
+from ..commands import branch_state, own_branch, run
 from ..domain import branch, organisation
-from ..handling import branch_state, own_branch, run
 from .common import SECRETARIES, BranchId, now, require_branch_scope, rt_of, stores, today
 
 router = APIRouter(prefix="/branches", tags=["branches"])
@@ -86,7 +86,7 @@ async def assign_secretary(branch_id: BranchId, body: AssignSecretaryRequest, re
     who.require(*SECRETARIES)
     rt = rt_of(request)
     async with transaction(rt.pool) as conn:
-        is_member = await roster.is_member(conn, str(body.secretary_id), str(branch_id))
+        is_member = await tables.is_member(conn, str(body.secretary_id), str(branch_id))
     return await _act(request, who, str(branch_id),
                       branch.AssignSecretary(secretary_id=str(body.secretary_id), is_member=is_member))
 
@@ -98,7 +98,7 @@ async def dissolve_branch(branch_id: BranchId, request: Request, who: Principal 
     async with transaction(rt.pool) as conn:
         await own_branch(conn, str(branch_id))  # no join can commit while we count
         require_branch_scope(who, await branch_state(conn, stores(rt), str(branch_id)))
-        command = branch.DissolveBranch(open_memberships=await roster.open_count(conn, str(branch_id)),
+        command = branch.DissolveBranch(open_memberships=await tables.open_count(conn, str(branch_id)),
                                         today=today(rt))
         envelopes, _ = await run(conn, stores(rt).branch, branch.branch, branch.stream_id(str(branch_id)), command)
     return accepted(envelopes, str(branch_id))
@@ -116,17 +116,17 @@ async def issue_invitation(branch_id: BranchId, body: IssueInvitationRequest, re
         command = branch.IssueInvitation(code=code, now=now(rt), valid_hours=body.valid_hours, max_uses=body.max_uses)
         envelopes, state = await run(conn, stores(rt).branch, branch.branch, branch.stream_id(str(branch_id)), command)
         inv = state.invitations[code]
-        await conn.execute("INSERT INTO invitation_codes (code, branch_id, expires_at) VALUES ($1, $2, $3)",
-                           code, str(branch_id), inv.expires_at)
+        await tables.record_code(conn, code, str(branch_id), inv.expires_at)
     result = accepted(envelopes, str(branch_id))
     return InvitationIssuedResponse(**result, code=code, expiresAt=inv.expires_at.isoformat(), maxUses=inv.max_uses)
 
 
 async def _unused_code(conn) -> str:
-    """A fresh short code (31^6 ≈ 887 million: a repeat is rare, so drawing again is enough)."""
+    """A fresh short code (31^6 ≈ 887 million: a repeat is rare, so drawing again is enough). Not a
+    retry of a failure: a drawing that ends at the first code not in use, nothing transient to wait for."""
     while True:
         code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-        if not await conn.fetchval("SELECT 1 FROM invitation_codes WHERE code = $1", code):
+        if not await tables.code_taken(conn, code):
             return code
 
 

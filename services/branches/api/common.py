@@ -4,16 +4,14 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 from fastapi import Path, Request
 
 from chassis.auth import Principal
 
+from ..commands import Stores
 from ..deps import Runtime, runtime
-from ..handling import Stores
 
-BEIJING = ZoneInfo("Asia/Shanghai")
 SECRETARIES = ("admin", "branch_secretary")   # run branches, members, meetings, organisations
 MEASURE_OFFICE = ("admin",)                   # the joint meeting office keeps the 22 measures
 

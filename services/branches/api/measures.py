@@ -12,8 +12,8 @@ from chassis.commands import accepted, transaction
 from chassis.http import Accepted, ApiModel
 from chassis.service import caller
 
+from ..commands import run
 from ..domain import measure
-from ..handling import run
 from .common import MEASURE_OFFICE, MeasureId, MilestoneId, rt_of, stores, today
 
 router = APIRouter(prefix="/measures", tags=["measures"])
@@ -62,17 +62,3 @@ async def report_progress(body: ReportProgressRequest, request: Request, measure
     return await _act(request, who, measure_id,
                       measure.ReportProgress(percent=body.percent, note=body.note, today=today(rt)))
 
-
-async def seed_measures(pool, store, seed: list[dict]) -> int:
-    """Define every measure of the reference file that is not defined yet (idempotent at start-up)."""
-    defined = 0
-    async with transaction(pool) as conn:
-        for m in seed:
-            stream = await store.load(conn, measure.stream_id(m["id"]))
-            if stream.version:
-                continue
-            await run(conn, store, measure.measure, measure.stream_id(m["id"]), measure.DefineMeasure(
-                measure_id=m["id"], area=m["area"], title=m["title"], lead=m["lead"],
-                partners=tuple(m.get("partners", ())), placeholder=m.get("placeholder", True)))
-            defined += 1
-    return defined

@@ -12,9 +12,9 @@ from chassis.commands import accepted, transaction
 from chassis.http import Accepted, ApiModel
 from chassis.service import caller
 
-from .. import roster
+from .. import tables
+from ..commands import branch_facts, run
 from ..domain import meeting
-from ..handling import branch_facts, run
 from .common import SECRETARIES, MeetingId, rt_of, stores, today
 
 router = APIRouter(prefix="/meetings", tags=["meetings"])
@@ -44,7 +44,7 @@ async def record_meeting(body: RecordMeetingRequest, request: Request, who: Prin
         command = meeting.RecordMeeting(
             meeting_id=meeting_id, branch_id=facts.branch_id, branch_active=facts.active, district=facts.district,
             kind=body.kind, held_on=body.held_on, topic=body.topic, attendees=tuple(map(str, body.attendees)),
-            members=await roster.members(conn, facts.branch_id), today=today(rt))
+            members=await tables.members(conn, facts.branch_id), today=today(rt))
         envelopes, _ = await run(conn, stores(rt).meeting, meeting.meeting, meeting.stream_id(meeting_id), command)
     return accepted(envelopes, meeting_id)
 
@@ -59,6 +59,6 @@ async def record_attendance(meeting_id: MeetingId, body: AttendanceRequest, requ
         state = meeting.meeting.fold((await stores(rt).meeting.load(conn, sid)).events)
         who.require_found_in_district(state.district if state.exists else None, "未找到该会议。")
         command = meeting.RecordAttendance(attendees=tuple(map(str, body.attendees)),
-                                           members=await roster.members(conn, state.branch_id))
+                                           members=await tables.members(conn, state.branch_id))
         envelopes, _ = await run(conn, stores(rt).meeting, meeting.meeting, sid, command)
     return accepted(envelopes, str(meeting_id))

@@ -12,12 +12,15 @@ from chassis.auth import Principal
 from chassis.commands import accepted, transaction
 from chassis.errors import NotFound, RuleViolated, VersionConflict
 from chassis.http import Accepted, ApiModel
+from chassis.retry import retrying
 from chassis.service import caller
 
-from ..domain import branch, membership
-from ..domain.membership import LeaveReason, RejectReason, Side
-from ..handling import branch_facts, run, run_membership, share_branch
-from ..views import youth_facts
+from .. import tables
+from ..commands import branch_facts, run, run_membership, share_branch, youth_facts
+from ..domain import branch, membership, transfer
+from ..domain.facts import BranchFacts
+from ..domain.membership import LeaveReason, RejectReason
+from ..domain.transfer import Side
 from .common import SECRETARIES, YouthId, now, rt_of, stores, today
 
 router = APIRouter(prefix="/memberships", tags=["memberships"])
@@ -50,7 +53,7 @@ class LeaveRequest(ApiModel):
     reason: LeaveReason
 
 
-async def _facts_in_scope(conn, rt, who: Principal, branch_id: str) -> membership.BranchFacts:
+async def _facts_in_scope(conn, rt, who: Principal, branch_id: str) -> BranchFacts:
     facts = await branch_facts(conn, stores(rt), branch_id)
     who.require_found_in_district(facts.district, "未找到该团支部。")
     return facts
@@ -108,27 +111,28 @@ async def join_with_invitation(youth_id: YouthId, body: JoinRequest, request: Re
     rt = rt_of(request)
     code = body.code.strip().upper()
     person = await youth_facts(rt.pool, str(youth_id), wait=rt.settings.consistency_wait_seconds)
-    for attempt in range(REDEEM_ATTEMPTS):
-        try:
-            async with transaction(rt.pool) as conn:
-                branch_id = await conn.fetchval("SELECT branch_id FROM invitation_codes WHERE code = $1", code)
-                if branch_id is None:
-                    raise RuleViolated("邀请码无效，请核对后重试。", rule="invitation_unknown")
-                await share_branch(conn, branch_id)
-                facts = await _facts_in_scope(conn, rt, who, branch_id)
-                # One transaction for both streams: a refused join uses no code, a refused code undoes the join.
-                envelopes, _ = await run_membership(conn, stores(rt), str(youth_id), membership.JoinWithInvitation(
-                    youth_id=str(youth_id), branch=facts, youth=person, code=code, today=today(rt)))
-                try:
-                    await run(conn, stores(rt).branch, branch.branch, branch.stream_id(branch_id),
-                              branch.RedeemInvitation(code=code, now=now(rt)))
-                except VersionConflict as conflict:
-                    raise _CodeRace(conflict) from None
-            return accepted(envelopes, str(youth_id))
-        except _CodeRace as race:
-            if attempt == REDEEM_ATTEMPTS - 1:
-                raise race.conflict from None
-    raise AssertionError("unreachable")
+
+    async def redeem():
+        async with transaction(rt.pool) as conn:
+            branch_id = await tables.branch_of_code(conn, code)
+            if branch_id is None:
+                raise RuleViolated("邀请码无效，请核对后重试。", rule="invitation_unknown")
+            await share_branch(conn, branch_id)
+            facts = await _facts_in_scope(conn, rt, who, branch_id)
+            # One transaction for both streams: a refused join uses no code, a refused code undoes the join.
+            envelopes, _ = await run_membership(conn, stores(rt), str(youth_id), membership.JoinWithInvitation(
+                youth_id=str(youth_id), branch=facts, youth=person, code=code, today=today(rt)))
+            try:
+                await run(conn, stores(rt).branch, branch.branch, branch.stream_id(branch_id),
+                          branch.RedeemInvitation(code=code, now=now(rt)))
+            except VersionConflict as conflict:
+                raise _CodeRace(conflict) from None
+        return accepted(envelopes, str(youth_id))
+
+    try:  # the whole transaction again: the join is decided anew on the code's fresh state
+        return await retrying(redeem, on=_CodeRace, attempts=REDEEM_ATTEMPTS)
+    except _CodeRace as race:
+        raise race.conflict from None
 
 
 class _CodeRace(Exception):
@@ -154,7 +158,7 @@ async def request_transfer(youth_id: YouthId, body: TransferRequest, request: Re
         # Either side may start it: the caller acts for the side it names.
         who.require_district(to.district if body.initiated_by == Side.TO else (current.district or to.district))
         transfer_id = str(uuid.uuid4())
-        envelopes, _ = await run_membership(conn, stores(rt), str(youth_id), membership.RequestTransfer(
+        envelopes, _ = await run_membership(conn, stores(rt), str(youth_id), transfer.RequestTransfer(
             transfer_id=transfer_id, to_branch=to, initiated_by=body.initiated_by, youth=person,
             today=today(rt)))
     return accepted(envelopes, transfer_id)  # the id the receiving branch answers with
@@ -182,8 +186,8 @@ async def _answer_transfer(request: Request, who: Principal, youth_id: str, tran
             raise RuleViolated("没有待处理的该项组织关系转接（可能已处理或已失效）。", rule="no_pending_transfer")
         await share_branch(conn, pending.to_branch_id)
         to = await _facts_in_scope(conn, rt, who, pending.to_branch_id)  # the receiving branch answers
-        command = (membership.ApproveTransfer(transfer_id=transfer_id, to_branch_active=to.active, today=today(rt))
-                   if approve else membership.RejectTransfer(transfer_id=transfer_id, today=today(rt)))
+        command = (transfer.ApproveTransfer(transfer_id=transfer_id, to_branch_active=to.active, today=today(rt))
+                   if approve else transfer.RejectTransfer(transfer_id=transfer_id, today=today(rt)))
         envelopes, _ = await run_membership(conn, stores(rt), youth_id, command)
     return accepted(envelopes, youth_id)
 

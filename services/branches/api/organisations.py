@@ -12,8 +12,8 @@ from chassis.commands import accepted, transaction
 from chassis.http import Accepted, ApiModel
 from chassis.service import caller
 
+from ..commands import run
 from ..domain import organisation
-from ..handling import run
 from .common import SECRETARIES, OrganisationId, rt_of, stores, today
 
 router = APIRouter(prefix="/organisations", tags=["organisations"])

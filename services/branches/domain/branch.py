@@ -15,6 +15,7 @@ from typing import ClassVar
 from chassis.codec import EventCodec
 from chassis.decider import Decider
 from chassis.errors import Collector, RuleViolated
+from contracts.branches import BranchEvents
 
 from .rules import check_district, check_name
 
@@ -86,7 +87,7 @@ class ExpireInvitations:
 
 @dataclass(frozen=True)
 class BranchFounded:
-    TYPE: ClassVar[str] = "xq.branches.branch.founded.v1"
+    TYPE: ClassVar[str] = BranchEvents.FOUNDED
     branch_id: str
     name: str
     kind: str
@@ -97,21 +98,21 @@ class BranchFounded:
 
 @dataclass(frozen=True)
 class BranchRenamed:
-    TYPE: ClassVar[str] = "xq.branches.branch.renamed.v1"
+    TYPE: ClassVar[str] = BranchEvents.RENAMED
     branch_id: str
     name: str
 
 
 @dataclass(frozen=True)
 class SecretaryAssigned:
-    TYPE: ClassVar[str] = "xq.branches.branch.secretary-assigned.v1"
+    TYPE: ClassVar[str] = BranchEvents.SECRETARY_ASSIGNED
     branch_id: str
     secretary_id: str
 
 
 @dataclass(frozen=True)
 class BranchDissolved:
-    TYPE: ClassVar[str] = "xq.branches.branch.dissolved.v1"
+    TYPE: ClassVar[str] = BranchEvents.DISSOLVED
     branch_id: str
     district: str
     dissolved_on: date
@@ -119,7 +120,7 @@ class BranchDissolved:
 
 @dataclass(frozen=True)
 class InvitationIssued:
-    TYPE: ClassVar[str] = "xq.branches.branch.invitation-issued.v1"
+    TYPE: ClassVar[str] = BranchEvents.INVITATION_ISSUED
     branch_id: str
     code: str
     expires_at: datetime
@@ -128,7 +129,7 @@ class InvitationIssued:
 
 @dataclass(frozen=True)
 class InvitationRedeemed:
-    TYPE: ClassVar[str] = "xq.branches.branch.invitation-redeemed.v1"
+    TYPE: ClassVar[str] = BranchEvents.INVITATION_REDEEMED
     branch_id: str
     code: str
     uses: int  # after this one
@@ -136,7 +137,7 @@ class InvitationRedeemed:
 
 @dataclass(frozen=True)
 class InvitationExpired:
-    TYPE: ClassVar[str] = "xq.branches.branch.invitation-expired.v1"
+    TYPE: ClassVar[str] = BranchEvents.INVITATION_EXPIRED
     branch_id: str
     code: str
 

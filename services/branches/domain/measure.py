@@ -1,22 +1,21 @@
 """The 22 measures of the joint meeting (《关于加强北京新兴青年群体工作的若干措施》) in 5 areas, each
 with a lead department, partners, milestones and progress updates. Defined once from reference data
-(`measures.json`, placeholder texts) so their definition travels as events like everything else."""
+(`measures.json`, placeholder texts; read by the service at start-up and given here as `DefineMeasure`
+commands) so their definition travels as events like everything else."""
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
-from pathlib import Path
 from typing import ClassVar
 
 from chassis.codec import EventCodec
 from chassis.decider import Decider
 from chassis.errors import Collector, RuleViolated
+from contracts.branches import MeasureEvents
 
 NOTE_MAX = 500
 TITLE_MAX = 100
-SEED = Path(__file__).resolve().parent.parent / "measures.json"
 
 
 class Area(StrEnum):
@@ -29,10 +28,6 @@ class Area(StrEnum):
 
 def stream_id(measure_id: str) -> str:
     return f"measure-{measure_id}"
-
-
-def load_seed(path: Path = SEED) -> list[dict]:
-    return json.loads(path.read_text(encoding="utf-8"))["measures"]
 
 
 @dataclass(frozen=True)
@@ -67,7 +62,7 @@ class ReportProgress:
 
 @dataclass(frozen=True)
 class MeasureDefined:
-    TYPE: ClassVar[str] = "xq.branches.measure.defined.v1"
+    TYPE: ClassVar[str] = MeasureEvents.DEFINED
     measure_id: str
     area: str
     title: str
@@ -78,7 +73,7 @@ class MeasureDefined:
 
 @dataclass(frozen=True)
 class MilestoneAdded:
-    TYPE: ClassVar[str] = "xq.branches.measure.milestone-added.v1"
+    TYPE: ClassVar[str] = MeasureEvents.MILESTONE_ADDED
     measure_id: str
     milestone_id: str
     title: str
@@ -87,7 +82,7 @@ class MilestoneAdded:
 
 @dataclass(frozen=True)
 class MilestoneCompleted:
-    TYPE: ClassVar[str] = "xq.branches.measure.milestone-completed.v1"
+    TYPE: ClassVar[str] = MeasureEvents.MILESTONE_COMPLETED
     measure_id: str
     milestone_id: str
     completed_on: date
@@ -95,7 +90,7 @@ class MilestoneCompleted:
 
 @dataclass(frozen=True)
 class ProgressReported:
-    TYPE: ClassVar[str] = "xq.branches.measure.progress-reported.v1"
+    TYPE: ClassVar[str] = MeasureEvents.PROGRESS_REPORTED
     measure_id: str
     percent: int
     note: str

@@ -15,6 +15,7 @@ from typing import ClassVar
 from chassis.codec import EventCodec
 from chassis.decider import Decider
 from chassis.errors import Collector, RuleViolated
+from contracts.branches import MeetingEvents
 
 TOPIC_MAX = 100
 MAX_ATTENDEES = 500
@@ -55,7 +56,7 @@ class RecordAttendance:
 
 @dataclass(frozen=True)
 class MeetingHeld:
-    TYPE: ClassVar[str] = "xq.branches.meeting.held.v1"
+    TYPE: ClassVar[str] = MeetingEvents.HELD
     meeting_id: str
     branch_id: str
     district: str
@@ -67,7 +68,7 @@ class MeetingHeld:
 
 @dataclass(frozen=True)
 class AttendanceRecorded:
-    TYPE: ClassVar[str] = "xq.branches.meeting.attendance-recorded.v1"
+    TYPE: ClassVar[str] = MeetingEvents.ATTENDANCE_RECORDED
     meeting_id: str
     branch_id: str
     attendees: list[str]  # added by this record

@@ -5,11 +5,8 @@ holds on a single stream and two concurrent approvals conflict on its version.
       │               └──reject / withdrawn──▶ NONE        │
       └──join with invitation code──────────────▶ MEMBER   └─transfer requested─▶ (pending) ─approve─▶ MEMBER
                                                                                  ─reject / expire─▶ MEMBER
-League age is 14–28 (the registry's age is 16–35: kept apart). Only the registry knows birth dates: it
-tells whether a person was within league age when registered and, later, that their league age ended
-(never a date). The facts a command needs about the
-person and the branch are looked up by the caller (the service's own view of registry events, the
-branch stream) and passed in, so the rules stay pure.
+The facts a command needs about the person and the branch are looked up by the caller and passed in
+(facts.py, with the league-age rule); transfers have their own module (transfer.py) on this stream.
 """
 from __future__ import annotations
 
@@ -21,10 +18,11 @@ from typing import ClassVar
 from chassis.codec import EventCodec
 from chassis.decider import Decider
 from chassis.errors import RuleViolated
+from contracts.branches import MembershipEvents
 
-from .rules import add_months
-
-TRANSFER_MONTHS = 3
+from . import transfer
+from .facts import BranchFacts, YouthFacts, check_league_age
+from .transfer import Transfer, TransferApproved, TransferExpired, TransferRejected, TransferRequested
 
 
 class Status(StrEnum):
@@ -53,32 +51,8 @@ class RejectReason(StrEnum):
     OTHER = "OTHER"
 
 
-class Side(StrEnum):
-    FROM = "FROM"  # the current branch starts the transfer
-    TO = "TO"      # the receiving branch starts it
-
-
 def stream_id(youth_id: str) -> str:
     return f"membership-{youth_id}"
-
-
-# ---- facts the caller looks up -----------------------------------------------------------------
-
-@dataclass(frozen=True)
-class YouthFacts:
-    active: bool
-    district: str | None = None
-    subtype: str | None = None
-    league_age: bool | None = None  # within 14–28 when registered; None: the registry did not say
-    league_age_ended: bool = False  # the registry recorded the end of league age since
-
-
-@dataclass(frozen=True)
-class BranchFacts:
-    branch_id: str
-    active: bool
-    district: str | None = None
-    kind: str | None = None
 
 
 # ---- commands ----------------------------------------------------------------------------------
@@ -115,33 +89,6 @@ class JoinWithInvitation:
 
 
 @dataclass(frozen=True)
-class RequestTransfer:
-    transfer_id: str
-    to_branch: BranchFacts
-    initiated_by: Side
-    youth: YouthFacts
-    today: date
-
-
-@dataclass(frozen=True)
-class ApproveTransfer:
-    transfer_id: str
-    to_branch_active: bool
-    today: date
-
-
-@dataclass(frozen=True)
-class RejectTransfer:
-    transfer_id: str
-    today: date
-
-
-@dataclass(frozen=True)
-class ExpireTransfer:
-    today: date
-
-
-@dataclass(frozen=True)
 class Leave:
     reason: LeaveReason
     today: date
@@ -163,7 +110,7 @@ class EndForRegistry:
 
 @dataclass(frozen=True)
 class MembershipApplied:
-    TYPE: ClassVar[str] = "xq.branches.membership.applied.v1"
+    TYPE: ClassVar[str] = MembershipEvents.APPLIED
     youth_id: str
     branch_id: str
     district: str
@@ -172,7 +119,7 @@ class MembershipApplied:
 
 @dataclass(frozen=True)
 class MembershipApproved:
-    TYPE: ClassVar[str] = "xq.branches.membership.approved.v1"
+    TYPE: ClassVar[str] = MembershipEvents.APPROVED
     youth_id: str
     branch_id: str
     district: str
@@ -181,7 +128,7 @@ class MembershipApproved:
 
 @dataclass(frozen=True)
 class MembershipRejected:
-    TYPE: ClassVar[str] = "xq.branches.membership.rejected.v1"
+    TYPE: ClassVar[str] = MembershipEvents.REJECTED
     youth_id: str
     branch_id: str
     district: str
@@ -191,7 +138,7 @@ class MembershipRejected:
 
 @dataclass(frozen=True)
 class JoinedWithInvitation:
-    TYPE: ClassVar[str] = "xq.branches.membership.joined-with-invitation.v1"
+    TYPE: ClassVar[str] = MembershipEvents.JOINED_WITH_INVITATION
     youth_id: str
     branch_id: str
     district: str
@@ -201,7 +148,7 @@ class JoinedWithInvitation:
 
 @dataclass(frozen=True)
 class ApplicationWithdrawn:
-    TYPE: ClassVar[str] = "xq.branches.membership.application-withdrawn.v1"
+    TYPE: ClassVar[str] = MembershipEvents.APPLICATION_WITHDRAWN
     youth_id: str
     branch_id: str
     district: str
@@ -210,49 +157,8 @@ class ApplicationWithdrawn:
 
 
 @dataclass(frozen=True)
-class TransferRequested:
-    TYPE: ClassVar[str] = "xq.branches.membership.transfer-requested.v1"
-    youth_id: str
-    transfer_id: str
-    from_branch_id: str
-    from_district: str
-    to_branch_id: str
-    to_district: str
-    initiated_by: str
-    requested_on: date
-    expires_on: date  # unanswered after this day, it expires
-
-
-@dataclass(frozen=True)
-class TransferApproved:
-    TYPE: ClassVar[str] = "xq.branches.membership.transfer-approved.v1"
-    youth_id: str
-    transfer_id: str
-    from_branch_id: str
-    to_branch_id: str
-    to_district: str
-    approved_on: date
-
-
-@dataclass(frozen=True)
-class TransferRejected:
-    TYPE: ClassVar[str] = "xq.branches.membership.transfer-rejected.v1"
-    youth_id: str
-    transfer_id: str
-    rejected_on: date
-
-
-@dataclass(frozen=True)
-class TransferExpired:
-    TYPE: ClassVar[str] = "xq.branches.membership.transfer-expired.v1"
-    youth_id: str
-    transfer_id: str
-    expired_on: date
-
-
-@dataclass(frozen=True)
 class MembershipEnded:
-    TYPE: ClassVar[str] = "xq.branches.membership.ended.v1"
+    TYPE: ClassVar[str] = MembershipEvents.ENDED
     youth_id: str
     branch_id: str
     district: str
@@ -263,31 +169,12 @@ class MembershipEnded:
 # ---- state -------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class Transfer:
-    transfer_id: str
-    to_branch_id: str
-    to_district: str
-    expires_on: date
-
-
-@dataclass(frozen=True)
 class MembershipState:
     status: Status = Status.NONE
     youth_id: str | None = None
     branch_id: str | None = None
     district: str | None = None
     transfer: Transfer | None = None
-
-
-def check_league_age(youth: YouthFacts) -> None:
-    if not youth.active:
-        raise RuleViolated("该青年的登记已停用或删除，不能办理入团或转接。", rule="youth_inactive")
-    if youth.league_age is None:
-        raise RuleViolated("缺少该青年的团员年龄信息（14–28 周岁），请稍后重试或联系登记部门。",
-                           rule="league_age_unknown")
-    # The registry's minimum age (16) is above 14, so "not within league age" can only mean over it.
-    if not youth.league_age or youth.league_age_ended:
-        raise RuleViolated("已超过团员年龄（28 周岁），不能加入团组织。", rule="over_league_age")
 
 
 def _require_joinable(state: MembershipState, branch: BranchFacts) -> None:
@@ -303,13 +190,6 @@ def _require_joinable(state: MembershipState, branch: BranchFacts) -> None:
 def _require_member(state: MembershipState) -> None:
     if state.status != Status.MEMBER:
         raise RuleViolated("该青年目前不是团员。", rule="not_member")
-
-
-def _require_transfer(state: MembershipState, transfer_id: str | None = None) -> Transfer:
-    _require_member(state)
-    if state.transfer is None or (transfer_id is not None and state.transfer.transfer_id != transfer_id):
-        raise RuleViolated("没有待处理的组织关系转接。", rule="no_pending_transfer")
-    return state.transfer
 
 
 def decide(command, state: MembershipState) -> list:
@@ -333,37 +213,10 @@ def decide(command, state: MembershipState) -> list:
                                        joined_on=command.today)]
         return [MembershipRejected(youth_id=state.youth_id, branch_id=state.branch_id, district=state.district,
                                    reason=str(command.reason), rejected_on=command.today)]
-    if isinstance(command, RequestTransfer):
+    if isinstance(command, transfer.COMMANDS):
         _require_member(state)
-        if state.transfer is not None:
-            raise RuleViolated("已有一项待处理的组织关系转接。", rule="transfer_pending")
-        to = command.to_branch
-        if not to.active:
-            raise RuleViolated("接收团支部不存在或已撤销。", rule="branch_inactive")
-        if to.branch_id == state.branch_id:
-            raise RuleViolated("接收团支部与当前团支部相同。", rule="same_branch")
-        check_league_age(command.youth)
-        return [TransferRequested(youth_id=state.youth_id, transfer_id=command.transfer_id,
-                                  from_branch_id=state.branch_id, from_district=state.district,
-                                  to_branch_id=to.branch_id, to_district=to.district,
-                                  initiated_by=str(command.initiated_by), requested_on=command.today,
-                                  expires_on=add_months(command.today, TRANSFER_MONTHS))]
-    if isinstance(command, ApproveTransfer):
-        t = _require_transfer(state, command.transfer_id)
-        if command.today > t.expires_on:
-            raise RuleViolated("该转接申请已超过 3 个月未处理，已失效；请重新发起。", rule="transfer_expired")
-        if not command.to_branch_active:
-            raise RuleViolated("接收团支部已撤销。", rule="branch_inactive")
-        return [TransferApproved(youth_id=state.youth_id, transfer_id=t.transfer_id, from_branch_id=state.branch_id,
-                                 to_branch_id=t.to_branch_id, to_district=t.to_district, approved_on=command.today)]
-    if isinstance(command, RejectTransfer):
-        t = _require_transfer(state, command.transfer_id)
-        return [TransferRejected(youth_id=state.youth_id, transfer_id=t.transfer_id, rejected_on=command.today)]
-    if isinstance(command, ExpireTransfer):
-        t = _require_transfer(state)
-        if command.today <= t.expires_on:
-            raise RuleViolated(f"该转接申请在 {t.expires_on.isoformat()} 之后才失效。", rule="transfer_not_expired")
-        return [TransferExpired(youth_id=state.youth_id, transfer_id=t.transfer_id, expired_on=command.today)]
+        return transfer.decide(command, youth_id=state.youth_id, branch_id=state.branch_id,
+                               district=state.district, pending=state.transfer)
     if isinstance(command, Leave):
         _require_member(state)
         return [MembershipEnded(youth_id=state.youth_id, branch_id=state.branch_id, district=state.district,

@@ -10,6 +10,7 @@ from typing import ClassVar
 from chassis.codec import EventCodec
 from chassis.decider import Decider
 from chassis.errors import Collector, RuleViolated
+from contracts.branches import OrganisationEvents
 
 from .rules import check_district, check_name
 
@@ -54,7 +55,7 @@ class LinkBranch:
 
 @dataclass(frozen=True)
 class OrganisationContacted:
-    TYPE: ClassVar[str] = "xq.branches.organisation.contacted.v1"
+    TYPE: ClassVar[str] = OrganisationEvents.CONTACTED
     organisation_id: str
     name: str
     kind: str
@@ -64,14 +65,14 @@ class OrganisationContacted:
 
 @dataclass(frozen=True)
 class RelationshipEstablished:
-    TYPE: ClassVar[str] = "xq.branches.organisation.relationship-established.v1"
+    TYPE: ClassVar[str] = OrganisationEvents.RELATIONSHIP_ESTABLISHED
     organisation_id: str
     established_on: date
 
 
 @dataclass(frozen=True)
 class BranchLinked:
-    TYPE: ClassVar[str] = "xq.branches.organisation.branch-founded.v1"
+    TYPE: ClassVar[str] = OrganisationEvents.BRANCH_FOUNDED
     organisation_id: str
     branch_id: str
     founded_on: date

@@ -1,0 +1,121 @@
+"""Running the branches deciders against their streams: the stores, the facts a command is given,
+the locks that span two aggregates, and the roster written in a membership command's transaction.
+
+Membership commands that put someone into (or keep them pending for) a branch take a *shared*
+advisory lock on that branch; dissolving takes it *exclusively* and counts what is still open in
+the roster. So a branch cannot be dissolved while a join to it is committing, and no one joins a
+branch in the middle of its dissolution.
+"""
+from __future__ import annotations
+
+import json
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+
+from chassis import commands
+from chassis.commands import transaction
+from chassis.decider import Decider
+from chassis.envelope import Envelope
+from chassis.errors import Unavailable
+from chassis.eventstore import EventStore
+from chassis.retry import polling
+
+from . import tables
+from .domain import branch, measure, membership
+from .domain.facts import BranchFacts, YouthFacts
+
+MEASURES_FILE = Path(__file__).parent / "measures.json"  # the 22 measures' reference data
+YOUTH_POLL_SECONDS = 0.2
+
+
+@dataclass(frozen=True)
+class Stores:
+    branch: EventStore
+    membership: EventStore
+    organisation: EventStore
+    meeting: EventStore
+    measure: EventStore
+
+
+async def run(conn: asyncpg.Connection, store: EventStore, decider: Decider, stream_id: str, command: Any, *,
+              expected_version: int | None = None) -> tuple[list[Envelope], Any]:
+    """chassis.commands.run (caller holds the transaction) -> (envelopes, state after)."""
+    outcome = await commands.run(conn, store, decider, stream_id, command, expected_version=expected_version)
+    return outcome.envelopes, outcome.state
+
+
+async def run_membership(conn: asyncpg.Connection, stores: Stores, youth_id: str, command: Any,
+                         *, expected_version: int | None = None) -> tuple[list[Envelope], membership.MembershipState]:
+    """A membership command, with the roster row updated in the same transaction."""
+    envelopes, state = await run(conn, stores.membership, membership.membership, membership.stream_id(youth_id),
+                                 command, expected_version=expected_version)
+    if envelopes:
+        await tables.save_membership(conn, youth_id, state)
+    return envelopes, state
+
+
+# ---- locks that span two aggregates ------------------------------------------------------------
+
+def _branch_lock_key(branch_id: str) -> int:
+    return zlib.crc32(f"xq:branch:{branch_id}".encode())
+
+
+async def share_branch(conn: asyncpg.Connection, branch_id: str) -> None:
+    await conn.execute("SELECT pg_advisory_xact_lock_shared($1)", _branch_lock_key(branch_id))
+
+
+async def own_branch(conn: asyncpg.Connection, branch_id: str) -> None:
+    await conn.execute("SELECT pg_advisory_xact_lock($1)", _branch_lock_key(branch_id))
+
+
+# ---- facts a command is given ------------------------------------------------------------------
+
+async def branch_state(conn: asyncpg.Connection, stores: Stores, branch_id: str) -> branch.BranchState:
+    stream = await stores.branch.load(conn, branch.stream_id(branch_id))
+    return branch.branch.fold(stream.events)
+
+
+async def branch_facts(conn: asyncpg.Connection, stores: Stores, branch_id: str) -> BranchFacts:
+    state = await branch_state(conn, stores, branch_id)
+    return BranchFacts(branch_id=branch_id, active=state.active, district=state.district, kind=state.kind)
+
+
+async def youth_facts(pool: asyncpg.Pool, youth_id: str, *, wait: float) -> YouthFacts:
+    """The person as the registry last told us; a person registered a moment ago may not have arrived
+    yet, so wait (bounded) and then say to retry."""
+    async def look_up() -> tables.YouthRow | None:
+        async with pool.acquire() as conn:
+            return await tables.youth(conn, youth_id)
+
+    row = await polling(look_up, timeout=wait, interval=YOUTH_POLL_SECONDS)
+    if row is None:
+        raise Unavailable("未找到该青年的登记信息：刚登记的青年需要几秒钟同步到团组织服务，请稍后重试；"
+                          "若仍失败，请确认青年编号。", retry_after=2)
+    return YouthFacts(active=row.status == "ACTIVE", district=row.district, subtype=row.subtype,
+                      league_age=row.league_age, league_age_ended=row.league_age_ended)
+
+
+# ---- the 22 measures, defined from their reference data ----------------------------------------
+
+def load_measures(path: Path = MEASURES_FILE) -> list[dict]:
+    """The measures of the reference file, as the file holds them."""
+    return json.loads(path.read_text(encoding="utf-8"))["measures"]
+
+
+async def seed_measures(pool: asyncpg.Pool, store: EventStore, seed: list[dict]) -> int:
+    """Define every measure of `seed` that is not defined yet (idempotent at start-up)."""
+    defined = 0
+    async with transaction(pool) as conn:
+        for m in seed:
+            stream = await store.load(conn, measure.stream_id(m["id"]))
+            if stream.version:
+                continue
+            await run(conn, store, measure.measure, measure.stream_id(m["id"]), measure.DefineMeasure(
+                measure_id=m["id"], area=m["area"], title=m["title"], lead=m["lead"],
+                partners=tuple(m.get("partners", ())), placeholder=m.get("placeholder", True)))
+            defined += 1
+    return defined
