@@ -2,21 +2,47 @@
 and the clock."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from fastapi import Request
 
 from chassis import service
 from chassis.clock import Clock
 from chassis.eventstore import EventStore
+from chassis.settings import Settings
+from contracts import stations as contract
 
 from .config import StationsConfig
+from .domain import codecs
 from .domain.appeal import Window
+
+SOURCE = "/xinqing/stations"
+
+
+@dataclass(frozen=True)
+class Stores:
+    """One event store per aggregate, each publishing to its own topic: consumers of appeals need not
+    read tens of millions of service records."""
+
+    station: EventStore
+    service: EventStore
+    programme: EventStore
+    event: EventStore  # activities: salons, exhibitions, forums, talks
+    appeal: EventStore
+
+
+TOPICS = {"station": contract.STATION, "service": contract.SERVICE, "programme": contract.PROGRAMME,
+          "event": contract.EVENT, "appeal": contract.APPEAL}  # a Stores field's topic
+
+
+def make_stores(settings: Settings) -> Stores:
+    return Stores(**{f.name: EventStore(SOURCE, codecs[f.name], settings.topic(TOPICS[f.name].name))
+                     for f in fields(Stores)})
 
 
 @dataclass
 class StationsDeps:
-    stores: dict[str, EventStore]
+    stores: Stores
     config: StationsConfig
     deadlines: dict[str, tuple[Window, Window]]
     clock: Clock = field(default_factory=Clock)

@@ -8,12 +8,12 @@ from datetime import UTC, datetime, timedelta
 
 import asyncpg
 
-from chassis.clock import Clock
+from chassis.clock import BEIJING, Clock
 from chassis.envelope import Envelope
-from services.stations.domain.common import BEIJING
 from services.stations.domain.service_record import record_id
-from services.stations.overdue import mark_overdue
-from services.stations.views import KnownYouthProjection, consenting_youth
+from services.stations.jobs import mark_overdue
+from services.stations.projections import KnownYouthProjection
+from services.stations.tables import consenting_youth
 from tests.integration.stations_support import RECORD, caught_up, create_station, gql, ok, register_youth
 from tests.support import bearer, eventually, read_topic
 

@@ -6,11 +6,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from chassis.clock import BEIJING
 from chassis.errors import RuleViolated, ValidationFailed
 from services.stations.config import StationsConfig
 from services.stations.domain import appeal
 from services.stations.domain.appeal import DEFAULT_DEADLINES, Window, deadline
-from services.stations.domain.common import BEIJING, beijing_month
+from services.stations.domain.common import beijing_month
 
 
 def bj(*args) -> datetime:

@@ -13,6 +13,7 @@ from typing import ClassVar
 
 from chassis.decider import Decider
 from chassis.errors import Collector, RuleViolated
+from contracts.stations import ActivityEvents
 
 from .common import aware, check_district, check_text
 
@@ -54,7 +55,7 @@ class RecordActivityAttendance:
 
 @dataclass(frozen=True)
 class ActivityScheduled:
-    TYPE: ClassVar[str] = "xq.stations.event.scheduled.v1"
+    TYPE: ClassVar[str] = ActivityEvents.SCHEDULED
     event_id: str
     kind: str
     title: str
@@ -66,14 +67,14 @@ class ActivityScheduled:
 
 @dataclass(frozen=True)
 class ActivityRegistered:
-    TYPE: ClassVar[str] = "xq.stations.event.registered.v1"
+    TYPE: ClassVar[str] = ActivityEvents.REGISTERED
     event_id: str
     youth_id: str
 
 
 @dataclass(frozen=True)
 class ActivityAttended:
-    TYPE: ClassVar[str] = "xq.stations.event.attended.v1"
+    TYPE: ClassVar[str] = ActivityEvents.ATTENDED
     event_id: str
     youth_id: str
 

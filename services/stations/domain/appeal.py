@@ -4,7 +4,7 @@ received → dispatched to a handling unit → contacted → resolved → rated 
 a contact and a resolve deadline counted from receipt; a scheduled process marks what is overdue
 (`MarkOverdue` with `now` passed in, so the rule stays pure). What leaves the service is the
 district, tier and timings: never the caller's words, address or location (kept in the service's own
-table, see views.py).
+table, see tables.py).
 """
 from __future__ import annotations
 
@@ -14,10 +14,12 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import ClassVar
 
+from chassis.clock import BEIJING
 from chassis.decider import Decider
 from chassis.errors import Collector, RuleViolated
+from contracts.stations import AppealEvents
 
-from .common import BEIJING, aware, beijing_month, check_district, check_point, check_text
+from .common import aware, beijing_month, check_district, check_point, check_text
 
 APPEAL_NAMESPACE = uuid.UUID("0b6e0f4c-4d1f-4a8e-8f41-2a7c5d1e7d12")
 
@@ -136,7 +138,7 @@ class MarkOverdue:
 
 @dataclass(frozen=True)
 class AppealImported:
-    TYPE: ClassVar[str] = "xq.stations.appeal.imported.v1"
+    TYPE: ClassVar[str] = AppealEvents.IMPORTED
     appeal_id: str
     service_request_id: str
     service_code: str
@@ -150,7 +152,7 @@ class AppealImported:
 
 @dataclass(frozen=True)
 class AppealDispatched:
-    TYPE: ClassVar[str] = "xq.stations.appeal.dispatched.v1"
+    TYPE: ClassVar[str] = AppealEvents.DISPATCHED
     appeal_id: str
     unit: str
     dispatched_at: datetime
@@ -159,7 +161,7 @@ class AppealDispatched:
 
 @dataclass(frozen=True)
 class CitizenContacted:
-    TYPE: ClassVar[str] = "xq.stations.appeal.contacted.v1"
+    TYPE: ClassVar[str] = AppealEvents.CONTACTED
     appeal_id: str
     contacted_at: datetime
     in_time: bool
@@ -167,7 +169,7 @@ class CitizenContacted:
 
 @dataclass(frozen=True)
 class AppealResolved:
-    TYPE: ClassVar[str] = "xq.stations.appeal.resolved.v1"
+    TYPE: ClassVar[str] = AppealEvents.RESOLVED
     appeal_id: str
     resolved_at: datetime
     in_time: bool
@@ -175,7 +177,7 @@ class AppealResolved:
 
 @dataclass(frozen=True)
 class AppealRated:
-    TYPE: ClassVar[str] = "xq.stations.appeal.rated.v1"
+    TYPE: ClassVar[str] = AppealEvents.RATED
     appeal_id: str
     satisfaction: str
     rated_at: datetime
@@ -183,7 +185,7 @@ class AppealRated:
 
 @dataclass(frozen=True)
 class ContactOverdue:
-    TYPE: ClassVar[str] = "xq.stations.appeal.contact-overdue.v1"
+    TYPE: ClassVar[str] = AppealEvents.CONTACT_OVERDUE
     appeal_id: str
     due: datetime
     marked_at: datetime
@@ -191,7 +193,7 @@ class ContactOverdue:
 
 @dataclass(frozen=True)
 class ResolutionOverdue:
-    TYPE: ClassVar[str] = "xq.stations.appeal.resolution-overdue.v1"
+    TYPE: ClassVar[str] = AppealEvents.RESOLUTION_OVERDUE
     appeal_id: str
     due: datetime
     marked_at: datetime
@@ -201,6 +203,7 @@ class ResolutionOverdue:
 class AppealState:
     exists: bool = False
     appeal_id: str | None = None
+    district: str | None = None
     status: str | None = None
     received_at: datetime | None = None
     contact_due: datetime | None = None
@@ -286,9 +289,9 @@ def decide(command, state: AppealState) -> list:
 
 def evolve(state: AppealState, event) -> AppealState:
     if isinstance(event, AppealImported):
-        return AppealState(exists=True, appeal_id=event.appeal_id, status=AppealStatus.RECEIVED,
-                           received_at=event.received_at, contact_due=event.contact_due,
-                           resolve_due=event.resolve_due)
+        return AppealState(exists=True, appeal_id=event.appeal_id, district=event.district,
+                           status=AppealStatus.RECEIVED, received_at=event.received_at,
+                           contact_due=event.contact_due, resolve_due=event.resolve_due)
     if isinstance(event, AppealDispatched):
         return replace(state, status=AppealStatus.DISPATCHED)
     if isinstance(event, CitizenContacted):

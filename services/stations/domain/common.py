@@ -1,13 +1,12 @@
-"""Rules every stations aggregate shares: Beijing time, Beijing's bounding box, district codes."""
+"""Rules every stations aggregate shares: Beijing time (chassis.clock's), Beijing's bounding box, district codes."""
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
+from chassis.clock import BEIJING
 from chassis.errors import Collector
 from chassis.reference import DISTRICTS
 
-BEIJING = ZoneInfo("Asia/Shanghai")
 # Beijing municipality's bounding box: a point outside it is a typo (swapped lat/lon, wrong sign…).
 LAT_MIN, LAT_MAX = 39.44, 41.06
 LON_MIN, LON_MAX = 115.42, 117.51
@@ -40,10 +39,6 @@ def aware(moment: datetime, field: str, errors: Collector) -> bool:
     return True
 
 
-def beijing_date(moment: datetime) -> date:
-    """The calendar day in Beijing of an instant (what 'today' and 'this month' mean to people)."""
-    return moment.astimezone(BEIJING).date()
-
-
 def beijing_month(moment: datetime) -> str:
+    """The month in Beijing of an instant, as YYYY-MM (how the monthly figures are keyed)."""
     return moment.astimezone(BEIJING).strftime("%Y-%m")

@@ -14,6 +14,7 @@ from typing import ClassVar
 
 from chassis.decider import Decider
 from chassis.errors import Collector, RuleViolated
+from contracts.stations import ProgrammeEvents
 
 from .common import aware, check_district, check_text
 
@@ -53,7 +54,7 @@ class AddSession:
 
 @dataclass(frozen=True)
 class ProgrammeCreated:
-    TYPE: ClassVar[str] = "xq.stations.programme.created.v1"
+    TYPE: ClassVar[str] = ProgrammeEvents.CREATED
     programme_id: str
     name: str
     kind: str
@@ -63,7 +64,7 @@ class ProgrammeCreated:
 
 @dataclass(frozen=True)
 class SessionAdded:
-    TYPE: ClassVar[str] = "xq.stations.programme.session-added.v1"
+    TYPE: ClassVar[str] = ProgrammeEvents.SESSION_ADDED
     programme_id: str
     session_id: str
     title: str
@@ -144,7 +145,7 @@ class PayScholarship:
 
 @dataclass(frozen=True)
 class Enrolled:
-    TYPE: ClassVar[str] = "xq.stations.programme.enrolled.v1"
+    TYPE: ClassVar[str] = ProgrammeEvents.ENROLLED
     programme_id: str
     youth_id: str
     district: str
@@ -153,7 +154,7 @@ class Enrolled:
 
 @dataclass(frozen=True)
 class SessionAttended:
-    TYPE: ClassVar[str] = "xq.stations.programme.session-attended.v1"
+    TYPE: ClassVar[str] = ProgrammeEvents.SESSION_ATTENDED
     programme_id: str
     youth_id: str
     session_id: str
@@ -161,7 +162,7 @@ class SessionAttended:
 
 @dataclass(frozen=True)
 class ExamResultRecorded:
-    TYPE: ClassVar[str] = "xq.stations.programme.exam-result-recorded.v1"
+    TYPE: ClassVar[str] = ProgrammeEvents.EXAM_RESULT_RECORDED
     programme_id: str
     youth_id: str
     result: str
@@ -170,7 +171,7 @@ class ExamResultRecorded:
 
 @dataclass(frozen=True)
 class ScholarshipPaid:
-    TYPE: ClassVar[str] = "xq.stations.programme.scholarship-paid.v1"
+    TYPE: ClassVar[str] = ProgrammeEvents.SCHOLARSHIP_PAID
     programme_id: str
     youth_id: str
     amount: Decimal

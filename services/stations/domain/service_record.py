@@ -4,7 +4,7 @@ Tens of millions of records over the years, so a record is not a stream of its o
 per-station-per-day stream `visits-<station>-<YYYYMMDD>` (Beijing day of delivery). Nothing a record
 decides depends on the day's earlier records, so appending needs the station's state only, never a
 load of the day. Idempotency (a retried upload never counts twice) is a unique key per station,
-written in the same transaction as the append (see views.claim_record_keys).
+written in the same transaction as the append (see tables.claim_record_keys).
 
 Health-related records (体检, 义诊) leave the station without the youth id: counts only.
 """
@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import ClassVar
 
+from chassis.clock import beijing_date
 from chassis.errors import Collector, RuleViolated
+from contracts.stations import ServiceEvents
 
-from .common import aware, beijing_date
+from .common import aware
 from .station import HEALTH_SERVICES, ServiceType, StationState, StationStatus
 
 MAX_BATCH = 500
@@ -55,7 +57,7 @@ class RecordServices:
 
 @dataclass(frozen=True)
 class ServiceDelivered:
-    TYPE: ClassVar[str] = "xq.stations.service.delivered.v1"
+    TYPE: ClassVar[str] = ServiceEvents.DELIVERED
     record_id: str
     station_id: str
     station_kind: str

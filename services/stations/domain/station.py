@@ -8,6 +8,7 @@ from typing import ClassVar
 from chassis.decider import Decider
 from chassis.errors import Collector, RuleViolated
 from chassis.reference import SERVICE_TYPES, STATION_KINDS
+from contracts.stations import StationEvents
 
 from .common import check_district, check_point, check_text
 
@@ -65,7 +66,7 @@ class ChangeStationServices:
 
 @dataclass(frozen=True)
 class StationCreated:
-    TYPE: ClassVar[str] = "xq.stations.station.created.v1"
+    TYPE: ClassVar[str] = StationEvents.CREATED
     station_id: str
     kind: str
     name: str
@@ -80,7 +81,7 @@ class StationCreated:
 
 @dataclass(frozen=True)
 class StationStatusChanged:
-    TYPE: ClassVar[str] = "xq.stations.station.status-changed.v1"
+    TYPE: ClassVar[str] = StationEvents.STATUS_CHANGED
     station_id: str
     status: str
     reason: str
@@ -88,7 +89,7 @@ class StationStatusChanged:
 
 @dataclass(frozen=True)
 class StationServicesChanged:
-    TYPE: ClassVar[str] = "xq.stations.station.services-changed.v1"
+    TYPE: ClassVar[str] = StationEvents.SERVICES_CHANGED
     station_id: str
     services: list[str]
 

@@ -1,6 +1,7 @@
-"""The stations service's own query tables, written in the same transaction as the events they
-follow (so they are never behind): idempotency keys of service records, the sensitive part of
-health records and appeals, and the open appeal deadlines the scheduled process scans."""
+"""The stations service's own query tables. Written in the same transaction as the events they
+follow (so they are never behind, see commands.py): idempotency keys of service records, the
+sensitive part of health records and appeals, and the open appeal deadlines the scheduled process
+scans. Written from the registry's events (projections.py): who may be named on a service record."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -55,40 +56,25 @@ async def overdue_appeals(conn: asyncpg.Connection, now: datetime, limit: int = 
     return [r["appeal_id"] for r in rows]
 
 
-# ---- registered youth, from the registry's events ------------------------------------------------
+# ---- registered youth, as the registry last said (written by projections.KnownYouthProjection) ----
 
-REGISTRY_TOPIC = "xq.registry.youth"
-SERVICE_RECORDS = "SERVICE_RECORDS"
+async def add_known_youth(conn: asyncpg.Connection, youth_id: str, service_records: bool) -> None:
+    await conn.execute("INSERT INTO known_youth (youth_id, service_records) VALUES ($1, $2) "
+                       "ON CONFLICT (youth_id) DO NOTHING", youth_id, service_records)
 
 
-class KnownYouthProjection:
-    """Who may be named on a service record: registered, active, consented to SERVICE_RECORDS.
-    Withdrawal, deactivation and erasure take effect here, and erasure also forgets who received
-    health services at our stations."""
+async def set_service_records_consent(conn: asyncpg.Connection, youth_id: str, given: bool) -> None:
+    await conn.execute("UPDATE known_youth SET service_records = $2 WHERE youth_id = $1", youth_id, given)
 
-    name = "stations.youth"
-    handles: tuple[str, ...] = ()  # TODO(issue 14, this session): the Dispatch table replaces it
-    tables = ("known_youth",)
-    stream_prefixes = ("youth-",)
 
-    def __init__(self, settings):
-        self.topics = (settings.topic(REGISTRY_TOPIC),)
+async def deactivate_known_youth(conn: asyncpg.Connection, youth_id: str) -> None:
+    await conn.execute("UPDATE known_youth SET active = false WHERE youth_id = $1", youth_id)
 
-    async def apply(self, conn: asyncpg.Connection, event) -> None:
-        d, kind = event.data, event.type
-        if kind == "xq.registry.youth.registered.v1":
-            await conn.execute("INSERT INTO known_youth (youth_id, service_records) VALUES ($1, $2) "
-                               "ON CONFLICT (youth_id) DO NOTHING", d["youth_id"],
-                               SERVICE_RECORDS in d.get("consents", []))
-        elif kind in ("xq.registry.youth.consent-given.v1", "xq.registry.youth.consent-withdrawn.v1"):
-            if d.get("purpose") == SERVICE_RECORDS:
-                await conn.execute("UPDATE known_youth SET service_records = $2 WHERE youth_id = $1",
-                                   d["youth_id"], kind.endswith("consent-given.v1"))
-        elif kind in ("xq.registry.youth.deactivated.v1", "xq.registry.youth.merged.v1"):
-            await conn.execute("UPDATE known_youth SET active = false WHERE youth_id = $1", d["youth_id"])
-        elif kind == "xq.registry.youth.erased.v1":
-            await conn.execute("DELETE FROM known_youth WHERE youth_id = $1", d["youth_id"])
-            await conn.execute("DELETE FROM health_record_subjects WHERE youth_id = $1", d["youth_id"])
+
+async def forget_youth(conn: asyncpg.Connection, youth_id: str) -> None:
+    """Erasure: the person is no longer known here, nor who received health services at our stations."""
+    await conn.execute("DELETE FROM known_youth WHERE youth_id = $1", youth_id)
+    await conn.execute("DELETE FROM health_record_subjects WHERE youth_id = $1", youth_id)
 
 
 async def consenting_youth(conn: asyncpg.Connection, youth_ids: set[str]) -> set[str]:

@@ -1,0 +1,10 @@
+"""Stations HTTP API (FastAPI), one module per resource. Field names are camelCase as in the GraphQL
+schema, except the Open311 import, which keeps GeoReport v2's own snake_case names."""
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from . import appeals, events, programmes, service_records, stations
+
+routers: list[APIRouter] = [stations.router, service_records.router, programmes.router, events.router,
+                            appeals.router]

@@ -1,0 +1,150 @@
+"""The stations' commands on chassis.commands.run: load, check the caller's district, decide, append,
+and write the service's own query tables (tables.py) in the same transaction, so they are never
+behind the events."""
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+
+import asyncpg
+
+from chassis.auth import Principal
+from chassis.clock import beijing_date
+from chassis.commands import Outcome, accepted, run, transaction
+from chassis.decider import Decider
+from chassis.eventstore import EventStore
+
+from . import tables
+from .deps import Runtime
+from .domain import appeal, programme, service_record, station
+
+RACE_RETRIES = 3  # commands decide on the current state: a concurrent writer (the overdue marking) is retried
+NOT_FOUND = "未找到要操作的对象。"
+
+Then = Callable[[asyncpg.Connection, Outcome], Awaitable[None]]
+
+
+def _in_district(who: Principal, missing: str) -> Callable[[object], None]:
+    """A guard: the aggregate exists and lies in the caller's district (chassis.auth: one answer for both)."""
+
+    def guard(state) -> None:
+        who.require_found_in_district(state.district if state.exists else None, missing)
+    return guard
+
+
+async def execute(rt: Runtime, store: EventStore, decider: Decider, stream: str, command, entity_id: str, *,
+                  who: Principal | None = None, missing: str = NOT_FOUND, expected_version: int | None = None,
+                  then: Then | None = None) -> dict:
+    """Decide `command` on `stream` and append, in one transaction; with `who`, on an existing aggregate
+    in the caller's district only. `then(conn, outcome)` writes query tables in the same transaction."""
+    async with transaction(rt.pool) as conn:
+        outcome = await run(conn, store, decider, stream, command, expected_version=expected_version,
+                            guard=_in_district(who, missing) if who is not None else None,
+                            race_retries=RACE_RETRIES)
+        if then is not None:
+            await then(conn, outcome)
+    return accepted(outcome.envelopes, entity_id)
+
+
+async def _existing(conn: asyncpg.Connection, store: EventStore, decider: Decider, stream: str, who: Principal,
+                    missing: str):
+    """The aggregate's state, when it exists and lies in the caller's district."""
+    state = decider.fold((await store.load(conn, stream)).events)
+    _in_district(who, missing)(state)
+    return state
+
+
+# ---- programmes: an enrolment is decided on its programme's state ---------------------------------
+
+async def enrolment(rt: Runtime, who: Principal, programme_id: str, youth_id: str,
+                    make: Callable[[programme.ProgrammeState], object]) -> dict:
+    """`make(programme)` is the enrolment command, built on the programme's current state."""
+    store = rt.deps.stores.programme
+    async with transaction(rt.pool) as conn:
+        prog = await _existing(conn, store, programme.programme, programme.programme_stream(programme_id), who,
+                               "项目不存在。")
+        outcome = await run(conn, store, programme.enrolment, programme.enrolment_stream(programme_id, youth_id),
+                            make(prog), race_retries=RACE_RETRIES)
+    return accepted(outcome.envelopes, f"{programme_id}/{youth_id}")
+
+
+# ---- services delivered: batches to per-station-per-day streams ----------------------------------
+
+@dataclass(frozen=True)
+class RecordedBatch:
+    accepted: int
+    duplicates: list[str]  # idempotency keys already recorded (not counted again)
+    anonymised: list[str]  # keys of records whose youth may not be named: counted anonymously
+    positions: list[str]
+
+
+async def _append_to_day(conn: asyncpg.Connection, store: EventStore, stream: str, events: list) -> str:
+    """Append to a day stream without loading it (nothing a record decides depends on the day's others)."""
+    # One writer per day stream at a time; nothing of the day is loaded, only its version.
+    await conn.execute("SELECT pg_advisory_xact_lock(hashtext($1))", stream)
+    version = await conn.fetchval("SELECT coalesce(max(version), 0) FROM events WHERE stream_id = $1", stream)
+    return (await store.append(conn, stream, version, events))[-1].position
+
+
+async def record_services(rt: Runtime, who: Principal, command: service_record.RecordServices) -> RecordedBatch:
+    service_record.validate_batch(command)  # bad input stores nothing
+    sid, records = command.station_id, command.records
+    async with transaction(rt.pool) as conn:
+        state = await _existing(conn, rt.deps.stores.station, station.station, station.stream_id(sid), who,
+                                "站点不存在。")
+        # Sorted, so two uploads sharing keys take the key rows' locks in the same order (no deadlock).
+        keys = sorted((r.idempotency_key, service_record.record_id(sid, r.idempotency_key),
+                       service_record.stream_id(sid, beijing_date(r.delivered_at))) for r in records)
+        new = await tables.claim_record_keys(conn, sid, keys)
+        # Who may be named on a record (registered, consented to SERVICE_RECORDS), as the registry last said.
+        named = await tables.consenting_youth(conn, {r.youth_id for r in records if r.youth_id})
+        fresh = tuple(r for r in records if r.idempotency_key in new)
+        anonymised = [r.idempotency_key for r in fresh if r.youth_id and r.youth_id not in named]
+        events = service_record.decide_records(
+            replace(command, records=fresh, named=frozenset(named)), state) if fresh else []
+        by_stream: dict[str, list] = {}
+        for event in events:
+            by_stream.setdefault(service_record.stream_id(sid, date.fromisoformat(event.delivered_on)), []).append(event)
+        # A fixed order: two batches never lock each other's days crosswise.
+        positions = [await _append_to_day(conn, rt.deps.stores.service, stream, by_stream[stream])
+                     for stream in sorted(by_stream)]
+        await tables.keep_health_subjects(conn, [
+            (service_record.record_id(sid, r.idempotency_key), r.youth_id) for r in fresh
+            if r.service_type in station.HEALTH_SERVICES and r.youth_id in named])
+    duplicates = [r.idempotency_key for r in records if r.idempotency_key not in new]
+    return RecordedBatch(accepted=len(fresh), duplicates=duplicates, anonymised=anonymised, positions=positions)
+
+
+# ---- appeals: every change mirrors the open deadlines the overdue marking scans -------------------
+
+async def _track_deadlines(conn: asyncpg.Connection, outcome: Outcome) -> None:
+    await tables.track_deadlines(conn, outcome.state)
+
+
+async def import_appeal(rt: Runtime, command: appeal.ImportAppeal, description: str | None,
+                        address: str | None) -> dict:
+    """The caller's words and place stay in the service's own table; the events carry none of them."""
+    appeal.decide(command, appeal.AppealState())  # validate before touching the database
+    aid = command.appeal_id
+
+    async def keep(conn: asyncpg.Connection, outcome: Outcome) -> None:
+        await tables.keep_appeal_details(conn, aid, description, address, command.lat, command.lon)
+        await _track_deadlines(conn, outcome)
+
+    return await execute(rt, rt.deps.stores.appeal, appeal.appeal, appeal.stream_id(aid), command, aid, then=keep)
+
+
+async def appeal_step(rt: Runtime, who: Principal, appeal_id: str, command) -> dict:
+    return await execute(rt, rt.deps.stores.appeal, appeal.appeal, appeal.stream_id(appeal_id), command, appeal_id,
+                         who=who, missing="工单不存在。", then=_track_deadlines)
+
+
+async def mark_appeal_overdue(rt: Runtime, appeal_id: str, now: datetime) -> bool:
+    """`MarkOverdue(now)` on one appeal, in its own transaction; whether it got an event. A concurrent
+    change raises VersionConflict (no retry: the next scheduled run looks again)."""
+    async with transaction(rt.pool) as conn:
+        outcome = await run(conn, rt.deps.stores.appeal, appeal.appeal, appeal.stream_id(appeal_id),
+                            appeal.MarkOverdue(now))
+        await _track_deadlines(conn, outcome)
+    return bool(outcome.envelopes)

@@ -1,0 +1,56 @@
+"""What the stations service consumes from Kafka: the registry's youth events, for who may be named
+on a service record (registered, active, consented to SERVICE_RECORDS)."""
+from __future__ import annotations
+
+import asyncpg
+
+from chassis.envelope import Envelope
+from chassis.projection import Dispatch, Projection
+from chassis.settings import Settings
+from contracts.registry import SERVICE_RECORDS, YOUTH, YouthEvents
+
+from .deps import Runtime
+from .tables import add_known_youth, deactivate_known_youth, forget_youth, set_service_records_consent
+
+
+async def _registered(conn: asyncpg.Connection, event: Envelope) -> None:
+    await add_known_youth(conn, event.data["youth_id"], SERVICE_RECORDS in event.data.get("consents", []))
+
+
+def _consent(given: bool):
+    async def handle(conn: asyncpg.Connection, event: Envelope) -> None:
+        if event.data.get("purpose") == SERVICE_RECORDS:  # other purposes (sharing…) are not ours
+            await set_service_records_consent(conn, event.data["youth_id"], given)
+    return handle
+
+
+async def _deactivated(conn: asyncpg.Connection, event: Envelope) -> None:
+    await deactivate_known_youth(conn, event.data["youth_id"])
+
+
+async def _erased(conn: asyncpg.Connection, event: Envelope) -> None:
+    await forget_youth(conn, event.data["youth_id"])
+
+
+class KnownYouthProjection(Dispatch):
+    """Withdrawal, deactivation and erasure take effect here, and erasure also forgets who received
+    health services at our stations."""
+
+    name = "stations.youth"
+    tables = ("known_youth",)
+    stream_prefixes = ("youth-",)
+    handlers = {
+        YouthEvents.REGISTERED: _registered,
+        YouthEvents.CONSENT_GIVEN: _consent(given=True),
+        YouthEvents.CONSENT_WITHDRAWN: _consent(given=False),
+        YouthEvents.DEACTIVATED: _deactivated,
+        YouthEvents.MERGED: _deactivated,  # the merged-away duplicate is inactive, like a deactivated one
+        YouthEvents.ERASED: _erased,
+    }
+
+    def __init__(self, settings: Settings):
+        self.topics = (settings.topic(YOUTH.name),)
+
+
+def projections(rt: Runtime) -> list[Projection]:
+    return [KnownYouthProjection(rt.settings)]
