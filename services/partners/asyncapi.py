@@ -20,6 +20,7 @@ from jsonschema import Draft7Validator, FormatChecker
 
 from chassis.settings import PROJECT_ROOT
 from contracts.agencies import AGENCIES
+from contracts.registry import YOUTH
 
 from .domain import ENDINGS, PARTNER_TYPES, Agreement
 
@@ -140,14 +141,14 @@ def asyncapi(agreements: list[Agreement], topic_prefix: str = "") -> dict[str, A
             "messages": [{"$ref": f"#/channels/{cid}/messages/{_message_key(t)}"} for t in types],
         }
     channels["registry_youth"] = {
-        "address": topic_prefix + "xq.registry.youth",
+        "address": topic_prefix + YOUTH.name,
         "title": "registry: youth (internal)",
         "description": "Internal topic of the registry (key = stream id youth-<uuid>, CloudEvents binary mode, "
                        "public payloads only; kept forever). Read by the gateway, the services and the partner "
                        "publisher; never by agencies. Its event contract is in docs/PARTNERS.md.",
         "servers": [{"$ref": "#/servers/internal"}],
         "messages": {"registry_event": {"$ref": "#/components/messages/registry_event"}},
-        "bindings": {"kafka": {"topic": topic_prefix + "xq.registry.youth", "bindingVersion": "0.5.0",
+        "bindings": {"kafka": {"topic": topic_prefix + YOUTH.name, "bindingVersion": "0.5.0",
                                "topicConfiguration": {"cleanup.policy": ["delete"], "retention.ms": -1}}},
     }
     operations["partner_publisher_receive_registry"] = {
@@ -156,7 +157,7 @@ def asyncapi(agreements: list[Agreement], topic_prefix: str = "") -> dict[str, A
         "messages": [{"$ref": "#/channels/registry_youth/messages/registry_event"}],
     }
     messages["registry_event"] = {
-        "name": "xq.registry.youth.*.v1", "contentType": "application/json",
+        "name": f"{YOUTH.name}.*.v1", "contentType": "application/json",
         "headers": {"$ref": "#/components/schemas/cloudEventsHeaders"},
         "summary": "registered, profile-updated, consent-given, consent-withdrawn, deactivated, merged, erased",
         "payload": {"type": "object", "required": ["youth_id"],
