@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import asyncio
-import logging
+import hashlib
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -10,8 +10,8 @@ import asyncpg
 import orjson
 
 from .errors import Unavailable
+from .retry import retrying
 
-log = logging.getLogger(__name__)
 CHASSIS_MIGRATIONS = Path(__file__).parent / "migrations"
 
 # Raised when the server is gone, restarting or refusing: the request fails fast with 503.
@@ -48,46 +48,82 @@ async def create_pool(dsn: str, *, max_size: int = 10, command_timeout: float = 
 
 async def wait_for_database(dsn: str, timeout: float = 60.0, *, create: bool = False) -> None:
     """Wait until the server answers; with `create` (development and tests), create the database."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
+
+    async def answer() -> asyncpg.InvalidCatalogNameError | None:
         try:
             conn = await asyncpg.connect(dsn, timeout=3)
-            await conn.close()
-            return
-        except asyncpg.InvalidCatalogNameError:
+        except asyncpg.InvalidCatalogNameError as missing:
             if not create:
-                raise
-            server, _, name = dsn.rpartition("/")
-            conn = await asyncpg.connect(f"{server}/postgres", timeout=3)
-            try:
-                await conn.execute(f'CREATE DATABASE "{name}"')
-            except asyncpg.DuplicateDatabaseError:
-                pass
-            finally:
-                await conn.close()
-        except UNAVAILABLE_ERRORS + (asyncpg.exceptions.PostgresError,) as exc:
-            if asyncio.get_running_loop().time() > deadline:
-                raise
-            log.warning("database not reachable yet, retrying", extra={"error": type(exc).__name__})
-            await asyncio.sleep(1)
+                return missing  # no database is not a transient: raised below, not tried again
+            await _create_database(dsn)
+            conn = await asyncpg.connect(dsn, timeout=3)
+        await conn.close()
+        return None
+
+    missing = await retrying(answer, on=UNAVAILABLE_ERRORS + (asyncpg.exceptions.PostgresError,), timeout=timeout,
+                             delay=1.0, what="database not reachable yet")
+    if missing is not None:
+        raise missing
+
+
+async def _create_database(dsn: str) -> None:
+    server, _, name = dsn.rpartition("/")
+    conn = await asyncpg.connect(f"{server}/postgres", timeout=3)
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    except asyncpg.DuplicateDatabaseError:
+        pass  # another service or test created it first
+    finally:
+        await conn.close()
+
+
+class MigrationChanged(RuntimeError):
+    """A migration file differs from the one this database applied: start-up stops, nothing is applied."""
+
+
+# Migrations renamed after databases had applied them (issue 14 closed the duplicate and the gap in the
+# gateway's numbering): a database that recorded the old name records the new one and does not run it again.
+RENAMED = {
+    "gateway/0002_youth_daily.sql": "gateway/0003_youth_daily.sql",
+    "gateway/0003_stations.sql": "gateway/0004_stations.sql",
+    "gateway/0004_stations_by_day.sql": "gateway/0005_stations_by_day.sql",
+    "gateway/0010_appeals_recent.sql": "gateway/0006_appeals_recent.sql",
+}
+
+
+def migration_files(*directories: Path) -> list[tuple[str, Path]]:
+    """The chassis' and then the given directories' SQL files in the order applied, each with its
+    recorded name (`<owner>/<file>`, e.g. `gateway/0001_youth.sql`)."""
+    return [(f"{directory.parent.name}/{path.name}", path)
+            for directory in (CHASSIS_MIGRATIONS, *directories) for path in sorted(directory.glob("*.sql"))]
 
 
 async def migrate(pool: asyncpg.Pool, *directories: Path) -> list[str]:
-    """Apply the chassis' and then the service's SQL files once each, in name order."""
+    """Apply the chassis' and then the service's SQL files once each, in name order, recording each
+    file's sha256. A file changed after it was applied raises `MigrationChanged` and nothing is applied;
+    rows recorded before checksums existed adopt the file's checksum as it is now."""
     applied: list[str] = []
     async with pool.acquire() as conn, conn.transaction():
         await conn.execute("SELECT pg_advisory_xact_lock(hashtext('xq:migrations'))")
         await conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, "
-                           "applied_at timestamptz NOT NULL DEFAULT now())")
-        done = {r["name"] for r in await conn.fetch("SELECT name FROM schema_migrations")}
-        for directory in (CHASSIS_MIGRATIONS, *directories):
-            for path in sorted(directory.glob("*.sql")):
-                name = f"{directory.parent.name}/{path.name}"
-                if name in done:
-                    continue
+                           "applied_at timestamptz NOT NULL DEFAULT now(), checksum text)")
+        await conn.execute("ALTER TABLE schema_migrations ADD COLUMN IF NOT EXISTS checksum text")
+        await conn.execute("UPDATE schema_migrations SET name = renamed.new "
+                           "FROM unnest($1::text[], $2::text[]) AS renamed(old, new) WHERE name = renamed.old",
+                           list(RENAMED), list(RENAMED.values()))
+        recorded = {r["name"]: r["checksum"] for r in await conn.fetch("SELECT name, checksum FROM schema_migrations")}
+        for name, path in migration_files(*directories):
+            checksum = hashlib.sha256(path.read_bytes()).hexdigest()
+            if name not in recorded:
                 await conn.execute(path.read_text())
-                await conn.execute("INSERT INTO schema_migrations (name) VALUES ($1)", name)
+                await conn.execute("INSERT INTO schema_migrations (name, checksum) VALUES ($1, $2)", name, checksum)
                 applied.append(name)
+            elif recorded[name] is None:
+                await conn.execute("UPDATE schema_migrations SET checksum = $2 WHERE name = $1", name, checksum)
+            elif recorded[name] != checksum:
+                raise MigrationChanged(f"Migration {path.parent.parent.name}/{path.parent.name}/{path.name} was "
+                                       "changed after this database applied it: restore the file and put the "
+                                       "change in a new migration.")
     return applied
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 C = TypeVar("C")
 S = TypeVar("S")
@@ -33,10 +33,3 @@ class Decider(Generic[C, S, E]):
         """Given/When/Then in one call: the events `command` would produce after `given`."""
         return self.decide(command, self.fold(given))
 
-
-def event_type(cls: type) -> str:
-    return cls.TYPE
-
-
-def event_types(*classes: type) -> dict[str, Any]:
-    return {event_type(c): c for c in classes}

@@ -344,14 +344,3 @@ async def reset_projection(pool: asyncpg.Pool, projection: Projection) -> None:
             await conn.execute(f"TRUNCATE {table}")
         await conn.execute("DELETE FROM projection_streams WHERE projection = $1", projection.name)
         await conn.execute("DELETE FROM projection_checkpoints WHERE projection = $1", projection.name)
-
-
-async def partition_lag(pool: asyncpg.Pool, consumer, projection: str) -> dict[TopicPartition, int]:
-    """End offset minus checkpoint, per partition (for metrics and tests)."""
-    parts = [TopicPartition(t, p) for t in consumer.subscription() for p in (consumer.partitions_for_topic(t) or ())]
-    ends = await consumer.end_offsets(parts)
-    async with pool.acquire() as conn:
-        rows = await conn.fetch("SELECT topic, partition, next_offset FROM projection_checkpoints "
-                                "WHERE projection = $1", projection)
-    done = {(r["topic"], r["partition"]): r["next_offset"] for r in rows}
-    return {tp: ends[tp] - done.get((tp.topic, tp.partition), 0) for tp in parts}

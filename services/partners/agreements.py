@@ -12,8 +12,10 @@ from typing import Any
 import yaml
 
 from chassis.settings import PROJECT_ROOT
+from contracts.agencies import AGENCIES
+from contracts.registry import share_with
 
-from .domain import AGENCIES, ENDINGS, SHAREABLE, Agreement, consent_purpose
+from .domain import ENDINGS, SHAREABLE, Agreement
 
 AGREEMENTS_DIR = PROJECT_ROOT / "deploy" / "contracts" / "agreements"
 KEYS = {"agency", "name", "purpose", "legal_basis", "consent_purpose", "domain", "events", "review"}
@@ -37,8 +39,8 @@ def parse(source: str, doc: Any) -> Agreement:
     agency = doc["agency"]
     if agency not in AGENCIES:
         raise fail(f"unknown agency {agency!r}; known: {sorted(AGENCIES)}")
-    if doc["consent_purpose"] != consent_purpose(agency):
-        raise fail(f"consent_purpose must be {consent_purpose(agency)!r} (the person's consent to share with "
+    if doc["consent_purpose"] != share_with(agency):
+        raise fail(f"consent_purpose must be {share_with(agency)!r} (the person's consent to share with "
                    f"this agency), not {doc['consent_purpose']!r}")
     if doc.get("domain", "youth") != "youth":
         raise fail(f"unknown domain {doc['domain']!r}; known: ['youth']")

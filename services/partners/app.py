@@ -1,7 +1,7 @@
 """Partner publisher wiring: `uvicorn services.partners.app:create_app --factory`.
 
 No API of its own: health and readiness only. It reads `xq.registry.youth`, keeps a consent view and
-publishes `partner.<agency>.youth` through its outbox (views.py). The agreements are checked first:
+publishes `partner.<agency>.youth` through its outbox (projections.py). The agreements are checked first:
 an invalid one stops the process with a message naming the file and the problem.
 """
 from __future__ import annotations
@@ -14,11 +14,12 @@ from chassis.kafka import TopicSpec
 from chassis.keys import partner_key
 from chassis.service import build_service_app
 from chassis.settings import Settings, get_settings
+from contracts.registry import YOUTH
 
 from . import agreements as agreement_files
+from . import api, jobs, projections
 from .deps import PartnersDeps
 from .domain import Pseudonymiser
-from .views import REGISTRY_TOPIC, PartnerPublisher
 
 
 def partner_topic(name: str, partitions: int) -> TopicSpec:
@@ -32,12 +33,14 @@ def partner_topic(name: str, partitions: int) -> TopicSpec:
 def create_app(settings: Settings | None = None, agreements_dir: Path | None = None) -> FastAPI:
     settings = settings or get_settings()
     agreements = agreement_files.load(agreements_dir or agreement_files.AGREEMENTS_DIR)
-    pseudonyms = Pseudonymiser(partner_key(settings))
     topics = [partner_topic(settings.topic(a.topic()), settings.kafka_partitions) for a in agreements]
     # The registry's topic too (same settings as the registry declares): subscribing waits for it otherwise.
-    topics.append(TopicSpec(settings.topic(REGISTRY_TOPIC), settings.kafka_partitions))
-    return build_service_app(
+    topics.append(TopicSpec(settings.topic(YOUTH.name), settings.kafka_partitions))
+    app = build_service_app(
         name="partners", title="xinqing partner publisher", settings=settings,
         migrations=Path(__file__).parent / "migrations", topics=topics,
-        deps=PartnersDeps(agreements, pseudonyms),
-        projections=lambda rt: [PartnerPublisher(agreements, pseudonyms, settings.topic)])
+        deps=PartnersDeps(agreements, Pseudonymiser(partner_key(settings))),
+        projections=projections.projections, jobs=jobs.jobs)
+    for router in api.routers:
+        app.include_router(router)
+    return app

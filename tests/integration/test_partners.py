@@ -22,7 +22,9 @@ from cloudevents.core.bindings.kafka import KafkaMessage, from_binary_event
 from chassis import db
 from chassis.kafka import TopicSpec
 from chassis.relay import OutboxRelay
-from services.partners import contracts
+from contracts import agencies
+from contracts.partners import PartnerYouthMessages as Msg
+from services.partners import asyncapi
 from services.partners import domain as d
 from services.partners.app import create_app as create_partners
 from tests.integration import registry_contract as rc
@@ -199,12 +201,12 @@ async def test_kcat_reads_the_agency_topic_and_every_message_is_a_valid_cloudeve
     for event, record in hrss:
         assert event.get_specversion() == "1.0" and event.get_source() == "/xinqing/partners"
         assert event.get_subject() == record["key"]
-        assert contracts.problems(event.get_type(), event.get_data()) == [], event.get_data()
+        assert asyncapi.problems(event.get_type(), event.get_data()) == [], event.get_data()
         assert event.get_data()["subject_id"] == event.get_subject()
     a, b = (pseudonyms.subject("HRSS", story[k]) for k in ("A", "B"))
-    assert by_subject(hrss) == {a: [d.REGISTERED, d.PROFILE_UPDATED, d.CONSENT_WITHDRAWN],  # nothing after
-                                b: [d.REGISTERED, d.ERASED]}
-    update = next(e for e, _ in hrss if e.get_type() == d.PROFILE_UPDATED)
+    assert by_subject(hrss) == {a: [Msg.REGISTERED, Msg.PROFILE_UPDATED, Msg.CONSENT_WITHDRAWN],  # nothing after
+                                b: [Msg.REGISTERED, Msg.ERASED]}
+    update = next(e for e, _ in hrss if e.get_type() == Msg.PROFILE_UPDATED)
     assert update.get_data() == {"subject_id": a, "changed": ["district"], "district": "110108",
                                  "subtype": "DELIVERY_RIDER", "youth_type": "NEW_BUSINESS"}
 
@@ -213,8 +215,8 @@ async def test_an_event_type_not_in_the_agreement_never_appears(broker, psetting
     justice = await read_agency(broker, psettings, "justice", 3)
     pseudonyms = d.Pseudonymiser(__import__("chassis.keys", fromlist=["partner_key"]).partner_key(psettings))
     a, c = (pseudonyms.subject("JUSTICE", story[k]) for k in ("A", "C"))
-    assert by_subject(justice) == {a: [d.REGISTERED], c: [d.REGISTERED, d.CONSENT_WITHDRAWN]}
-    assert {e.get_type() for e, _ in justice} <= {d.REGISTERED, *d.ENDINGS}  # no profile-updated: not agreed
+    assert by_subject(justice) == {a: [Msg.REGISTERED], c: [Msg.REGISTERED, Msg.CONSENT_WITHDRAWN]}
+    assert {e.get_type() for e, _ in justice} <= {Msg.REGISTERED, *d.ENDINGS}  # no profile-updated: not agreed
     assert justice[0][0].get_data().keys() <= {"subject_id", "district", "youth_type"}
     # Pseudonyms are per agency: the same person is a different subject for HRSS.
     assert a != pseudonyms.subject("HRSS", story["A"])
@@ -232,7 +234,7 @@ async def test_no_partner_message_carries_personal_data_or_the_internal_youth_id
     assert any(PERSONAL["name"] in json.loads(r.value).get("name", "") for r in internal)
     assert any(story["A"] in text(r) for r in internal)
     scanned = 0
-    for agency in d.AGENCIES:
+    for agency in agencies.AGENCIES:
         expect = {"HRSS": 5, "JUSTICE": 3}.get(agency, 0)
         records = await raw_records(psettings.kafka_bootstrap, topic(psettings, agency.lower()), expect=expect,
                                     timeout=5 if expect == 0 else 30)
@@ -265,8 +267,8 @@ async def test_the_documented_python_consumer_reads_the_topic(broker, psettings,
     out, err = await asyncio.wait_for(proc.communicate(), 90)
     assert proc.returncode == 0, err.decode()[-2000:]
     lines = [json.loads(line) for line in out.decode().splitlines()]
-    assert len(lines) == 5 and {x["type"] for x in lines} == {d.REGISTERED, d.PROFILE_UPDATED,
-                                                              d.CONSENT_WITHDRAWN, d.ERASED}
+    assert len(lines) == 5 and {x["type"] for x in lines} == {Msg.REGISTERED, Msg.PROFILE_UPDATED,
+                                                              Msg.CONSENT_WITHDRAWN, Msg.ERASED}
 
 
 async def test_erasure_also_redacts_what_the_publisher_recorded(partners, psettings, story):
@@ -276,7 +278,7 @@ async def test_erasure_also_redacts_what_the_publisher_recorded(partners, psetti
         rows = await conn.fetch("SELECT event_type, data FROM events WHERE stream_id = $1 ORDER BY version", b)
         person = await conn.fetchrow("SELECT * FROM partner_people WHERE youth_id = $1", story["B"])
     assert [(r["event_type"], r["data"]) for r in rows] == [
-        (d.REGISTERED, {"subject_id": b}), (d.ERASED, {"subject_id": b, "erased_on": "2026-11-28"})]
+        (Msg.REGISTERED, {"subject_id": b}), (Msg.ERASED, {"subject_id": b, "erased_on": "2026-11-28"})]
     assert person["erased"] and person["profile"] == {} and person["consents"] == []
 
 
@@ -316,7 +318,7 @@ async def test_a_second_publisher_replica_publishes_nothing_twice(broker, psetti
     assert len({e.get_id() for e, _ in hrss}) == 6
     pseudonyms = d.Pseudonymiser(__import__("chassis.keys", fromlist=["partner_key"]).partner_key(psettings))
     a = pseudonyms.subject("HRSS", story["A"])
-    assert by_subject(hrss)[a] == [d.REGISTERED, d.PROFILE_UPDATED, d.CONSENT_WITHDRAWN, d.REGISTERED]
+    assert by_subject(hrss)[a] == [Msg.REGISTERED, Msg.PROFILE_UPDATED, Msg.CONSENT_WITHDRAWN, Msg.REGISTERED]
     latest = [e for e, _ in hrss if e.get_subject() == a][-1]
     assert latest.get_data()["district"] == "110101"  # re-shared with the current profile
     assert [int(e.get_extension("streamversion")) for e, _ in hrss if e.get_subject() == a] == [1, 2, 3, 4]

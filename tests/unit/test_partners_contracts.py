@@ -9,24 +9,28 @@ from datetime import date
 import pytest
 import yaml
 
+from contracts.agencies import AGENCIES
+from contracts.partners import PartnerYouthMessages as Msg
+from contracts.registry import YouthEvents as Youth
+from contracts.registry import share_with
 from services.partners import agreements as files
-from services.partners import contracts
+from services.partners import asyncapi
 from services.partners import domain as d
 
 AGREEMENTS = files.load()
 
 
 def test_every_agency_has_a_valid_agreement():
-    assert sorted(a.agency for a in AGREEMENTS) == sorted(d.AGENCIES)
+    assert sorted(a.agency for a in AGREEMENTS) == sorted(AGENCIES)
 
 
 @pytest.mark.parametrize("change, message", [
     ({"agency": "POLICE"}, "unknown agency 'POLICE'"),
     ({"consent_purpose": "REGISTRATION"}, "consent_purpose must be 'SHARE_WITH_AGENCY:HRSS'"),
     ({"events": {"xq.partner.youth.deleted.v1": {"fields": ["district"]}}}, "unknown event type"),
-    ({"events": {d.REGISTERED: {"fields": ["district", "mobile"]}}}, "field(s) ['mobile'] may not be shared"),
-    ({"events": {d.REGISTERED: {"fields": ["youth_id"]}}}, "field(s) ['youth_id'] may not be shared"),
-    ({"events": {d.ERASED: {"fields": ["subject_id"]}}}, "always sent"),
+    ({"events": {Msg.REGISTERED: {"fields": ["district", "mobile"]}}}, "field(s) ['mobile'] may not be shared"),
+    ({"events": {Msg.REGISTERED: {"fields": ["youth_id"]}}}, "field(s) ['youth_id'] may not be shared"),
+    ({"events": {Msg.ERASED: {"fields": ["subject_id"]}}}, "always sent"),
     ({"fields": ["district"]}, "unknown key(s) ['fields']"),
 ])
 def test_an_invalid_agreement_refuses_to_start_naming_the_problem(tmp_path, change, message):
@@ -51,18 +55,18 @@ def test_every_message_the_rules_can_produce_validates_against_its_schema():
     """All agreements × a life with every internal event type: each message is valid and in its agreement."""
     keys = d.Pseudonymiser(b"s" * 32)
     youth = "9d2f0c1e-1111-4222-8333-444455556666"
-    consents = [d.consent_purpose(a) for a in d.AGENCIES]
+    consents = [share_with(a) for a in AGENCIES]
     life = [
-        (d.R_REGISTERED, {"youth_id": youth, "district": "110105", "youth_type": "NEW_BUSINESS", "subtype": "COURIER",
+        (Youth.REGISTERED, {"youth_id": youth, "district": "110105", "youth_type": "NEW_BUSINESS", "subtype": "COURIER",
                           "is_minor": True, "age_band": "16-17", "registered_on": "2026-11-01",
                           "consents": ["REGISTRATION", *consents[:3]]}),
-        (d.R_CONSENT_GIVEN, {"youth_id": youth, "purpose": consents[3]}),
-        (d.R_PROFILE_UPDATED, {"youth_id": youth, "changed": ["district", "subtype", "youth_type", "employer_kind"],
+        (Youth.CONSENT_GIVEN, {"youth_id": youth, "purpose": consents[3]}),
+        (Youth.PROFILE_UPDATED, {"youth_id": youth, "changed": ["district", "subtype", "youth_type", "employer_kind"],
                                "district": "110108", "subtype": "DELIVERY_RIDER", "youth_type": "NEW_GROUP",
                                "employer_kind": "PLATFORM"}),
-        (d.R_CONSENT_WITHDRAWN, {"youth_id": youth, "purpose": consents[0], "withdrawn_on": "2026-11-20"}),
-        (d.R_CONSENT_GIVEN, {"youth_id": youth, "purpose": consents[4]}),
-        (d.R_ERASED, {"youth_id": youth, "erased_on": "2026-11-28"}),
+        (Youth.CONSENT_WITHDRAWN, {"youth_id": youth, "purpose": consents[0], "withdrawn_on": "2026-11-20"}),
+        (Youth.CONSENT_GIVEN, {"youth_id": youth, "purpose": consents[4]}),
+        (Youth.ERASED, {"youth_id": youth, "erased_on": "2026-11-28"}),
     ]
     person, produced = d.Person(youth), []
     for event_type, data in life:
@@ -71,7 +75,7 @@ def test_every_message_the_rules_can_produce_validates_against_its_schema():
     assert {m.type for m in produced} == set(d.PARTNER_TYPES)
     by_agency = {a.agency: a for a in AGREEMENTS}
     for m in produced:
-        assert contracts.problems(m.type, m.data) == [], (m.type, m.data)
+        assert asyncapi.problems(m.type, m.data) == [], (m.type, m.data)
         assert m.type in d.ENDINGS or m.type in by_agency[m.agency].events
         granted = by_agency[m.agency].events.get(m.type, frozenset())
         assert set(m.data) - {"subject_id", "changed", "withdrawn_on", "erased_on"} <= granted
@@ -79,15 +83,15 @@ def test_every_message_the_rules_can_produce_validates_against_its_schema():
 
 def test_schemas_are_closed_and_refuse_personal_fields():
     for t in d.PARTNER_TYPES:
-        assert contracts.schema(t)["additionalProperties"] is False
-        assert contracts.problems(t, {"subject_id": "hrss-" + "0" * 40, "name": "王小明"})
+        assert asyncapi.schema(t)["additionalProperties"] is False
+        assert asyncapi.problems(t, {"subject_id": "hrss-" + "0" * 40, "name": "王小明"})
 
 
 def test_current_schemas_are_backward_compatible_with_the_published_ones():
-    published = sorted(p.stem for p in contracts.PUBLISHED.glob("*.json"))
+    published = sorted(p.stem for p in asyncapi.PUBLISHED.glob("*.json"))
     assert published == sorted(d.PARTNER_TYPES)
     for t in published:
-        assert contracts.incompatibilities(contracts.schema(t, contracts.PUBLISHED), contracts.schema(t)) == [], t
+        assert asyncapi.incompatibilities(asyncapi.schema(t, asyncapi.PUBLISHED), asyncapi.schema(t)) == [], t
 
 
 @pytest.mark.parametrize("edit, problem", [
@@ -98,25 +102,25 @@ def test_current_schemas_are_backward_compatible_with_the_published_ones():
     (lambda s: s["required"].append("district"), "newly required ['district']"),
 ])
 def test_the_compatibility_check_catches_narrowing(edit, problem):
-    published = contracts.schema(d.REGISTERED, contracts.PUBLISHED)
+    published = asyncapi.schema(Msg.REGISTERED, asyncapi.PUBLISHED)
     current = copy.deepcopy(published)
     edit(current)
-    assert any(problem in p for p in contracts.incompatibilities(published, current)), problem
+    assert any(problem in p for p in asyncapi.incompatibilities(published, current)), problem
 
 
 def test_widening_is_compatible():
-    published = contracts.schema(d.PROFILE_UPDATED, contracts.PUBLISHED)
+    published = asyncapi.schema(Msg.PROFILE_UPDATED, asyncapi.PUBLISHED)
     current = copy.deepcopy(published)
     current["properties"]["league_branch"] = {"type": "string"}
     current["properties"]["changed"]["items"]["enum"].append("league_branch")
     current["properties"]["is_minor"]["type"] = ["boolean", "null"]
-    assert contracts.incompatibilities(published, current) == []
+    assert asyncapi.incompatibilities(published, current) == []
 
 
 def test_the_asyncapi_document_is_generated_from_the_agreements_and_schemas():
-    assert contracts.ASYNCAPI.read_text(encoding="utf-8") == contracts.render(AGREEMENTS), \
-        "regenerate: python -m services.partners.contracts > deploy/contracts/asyncapi.yaml"
-    doc = yaml.safe_load(contracts.ASYNCAPI.read_text(encoding="utf-8"))
+    assert asyncapi.ASYNCAPI.read_text(encoding="utf-8") == asyncapi.render(AGREEMENTS), \
+        "regenerate: python -m services.partners.asyncapi > deploy/contracts/asyncapi.yaml"
+    doc = yaml.safe_load(asyncapi.ASYNCAPI.read_text(encoding="utf-8"))
     for a in AGREEMENTS:
         channel = next(c for c in doc["channels"].values() if c["address"] == a.topic())
         names = {doc["components"]["messages"][ref["$ref"].rsplit("/", 1)[1]]["name"]
@@ -125,5 +129,5 @@ def test_the_asyncapi_document_is_generated_from_the_agreements_and_schemas():
 
 
 def test_schema_files_are_plain_json():
-    for path in itertools.chain(contracts.SCHEMAS.glob("*.json"), contracts.PUBLISHED.glob("*.json")):
+    for path in itertools.chain(asyncapi.SCHEMAS.glob("*.json"), asyncapi.PUBLISHED.glob("*.json")):
         json.loads(path.read_text())

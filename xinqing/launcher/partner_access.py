@@ -11,10 +11,11 @@ import subprocess
 from pathlib import Path
 
 from chassis.settings import Settings
+from contracts.agencies import AGENCIES
 
 from .errors import LaunchError
 
-AGENCY_NAMES = ("hrss", "justice", "union", "women", "govservice")  # services/partners/domain.py AGENCIES
+AGENCY_NAMES = tuple(code.lower() for code in AGENCIES)
 
 
 def user(agency: str) -> str:

@@ -17,11 +17,18 @@ from opentelemetry import context as otel_context
 
 from chassis.envelope import Envelope
 from chassis.eventstore import EventStore
+from chassis.projection import Dispatch, Projection
+from contracts.partners import PartnerYouthMessages
+from contracts.registry import YOUTH
 
-from .domain import ERASED, Agreement, PartnerMessage, Person, Pseudonymiser, react
+from .deps import Runtime
+from .domain import FOLLOWED, Agreement, PartnerMessage, Person, Pseudonymiser, react
 
 SOURCE = "/xinqing/partners"
-REGISTRY_TOPIC = "xq.registry.youth"
+
+
+def projections(rt: Runtime) -> list[Projection]:
+    return [PartnerPublisher(rt.deps.agreements, rt.deps.pseudonyms, rt.settings.topic)]
 
 
 class PassThroughCodec:
@@ -53,21 +60,22 @@ async def save_person(conn: asyncpg.Connection, p: Person) -> None:
         p.youth_id, p.registered, p.active, p.erased, sorted(p.consents), dict(p.profile), sorted(p.shared_with))
 
 
-class PartnerPublisher:
+class PartnerPublisher(Dispatch):
     name = "partners.publisher"
-    handles: tuple[str, ...] = ()  # TODO(issue 14, this session): the Dispatch table replaces it
     tables = ("partner_people",)
     stream_prefixes = ("youth-",)
 
     def __init__(self, agreements: list[Agreement], pseudonyms: Pseudonymiser, topic):
         self.agreements = agreements
         self.pseudonyms = pseudonyms
-        self.topics = (topic(REGISTRY_TOPIC),)
+        self.topics = (topic(YOUTH.name),)
         self.stores = partner_stores(agreements, topic)
+        # Every registry event the rules follow takes the same path: the rules (domain.react) tell them apart.
+        self.handlers = dict.fromkeys(FOLLOWED, self.publish)
 
-    async def apply(self, conn: asyncpg.Connection, event: Envelope) -> None:
+    async def publish(self, conn: asyncpg.Connection, event: Envelope) -> None:
         youth_id = event.data.get("youth_id")
-        if not youth_id or not event.type.startswith("xq.registry.youth."):
+        if not youth_id:
             return
         person = await load_person(conn, youth_id)
         after, messages = react(self.agreements, self.pseudonyms, person, event.type, event.data,
@@ -81,7 +89,7 @@ class PartnerPublisher:
                 await self.append(conn, message)
         finally:
             otel_context.detach(token)
-        if any(m.type == ERASED for m in messages) or (after.erased and not person.erased):
+        if any(m.type == PartnerYouthMessages.ERASED for m in messages) or (after.erased and not person.erased):
             await self.redact(conn, [self.pseudonyms.subject(a.agency, youth_id) for a in self.agreements])
 
     async def append(self, conn: asyncpg.Connection, message: PartnerMessage) -> None:

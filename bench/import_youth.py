@@ -1,8 +1,8 @@
 """Benchmark (not a test): bulk import throughput in rows/s.
 
-    .venv/bin/python benchmarks/import_youth.py --rows 50000            # self-contained: starts PostgreSQL +
-                                                                        # Kafka on free ports, registry in-process
-    .venv/bin/python benchmarks/import_youth.py --rows 50000 --url http://127.0.0.1:8001   # a running registry
+    .venv/bin/python -m bench.import_youth --rows 50000            # self-contained: starts PostgreSQL +
+                                                                   # Kafka on free ports, registry in-process
+    .venv/bin/python -m bench.import_youth --rows 50000 --url http://127.0.0.1:8001   # a running registry
 
 Generates a synthetic survey sheet (CSV; every 3rd row with an ID number), imports it, then imports it
 again (the idempotent re-run), and prints rows/s for both.
@@ -14,7 +14,6 @@ import asyncio
 import csv
 import random
 import shutil
-import sys
 import tempfile
 import time
 from datetime import date, timedelta
@@ -22,14 +21,12 @@ from pathlib import Path
 
 import httpx
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from chassis.auth import issue_token  # noqa: E402
-from chassis.keys import ensure_dev_keys, jwt_private_key  # noqa: E402
-from chassis.reference import DISTRICTS, SUBTYPES  # noqa: E402
-from chassis.settings import Settings  # noqa: E402
-from services.registry.identity import id_check_char  # noqa: E402
-from xinqing.importer import import_rows, read_rows  # noqa: E402
+from chassis.auth import issue_token
+from chassis.keys import ensure_dev_keys, jwt_private_key
+from chassis.reference import DISTRICTS, SUBTYPES
+from chassis.settings import Settings
+from services.registry.identity import id_check_char
+from xinqing.importer import import_rows, read_rows
 
 SURNAMES, GIVEN = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗", "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂"
 
