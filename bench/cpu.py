@@ -105,3 +105,21 @@ def postgres_by_database(stack: BenchStack) -> dict[str, float]:
     except psutil.Error:
         pass
     return by
+
+
+@dataclass(frozen=True)
+class Cpu:
+    """CPU seconds of the three processes that do the work, read before and after a measurement."""
+    harness: float
+    postgres: float
+    kafka: float
+
+    @staticmethod
+    def take(stack: BenchStack) -> Cpu:
+        return Cpu(process_seconds(None), process_seconds(stack.infra.pg_process.popen.pid),
+                   process_seconds(stack.infra.kafka_process.popen.pid))
+
+    def per_event(self, later: Cpu, events: int) -> dict[str, float]:
+        """-> CPU microseconds per event of each (1 µs = 0.001 ms)."""
+        return {f"CPU µs/event ({k})": round((getattr(later, k) - getattr(self, k)) / events * 1e6, 1)
+                for k in ("harness", "postgres", "kafka")}

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,7 +23,7 @@ from gateway.views.youth import YouthProjection
 from services.registry import domain
 
 from . import rebuild_limits
-from .cpu import process_seconds
+from .cpu import Cpu
 from .report import Report
 from .stack import BenchStack
 from .workloads import registered
@@ -54,24 +53,6 @@ async def fill_topic(bootstrap: str, topic: str, events: int, partitions: int) -
         await asyncio.gather(*pending)
     finally:
         await producer.stop()
-
-
-@dataclass(frozen=True)
-class Cpu:
-    """CPU seconds of the three processes that do the work, read before and after a measurement."""
-    harness: float
-    postgres: float
-    kafka: float
-
-    @staticmethod
-    def take(stack: BenchStack) -> Cpu:
-        return Cpu(process_seconds(None), process_seconds(stack.infra.pg_process.popen.pid),
-                   process_seconds(stack.infra.kafka_process.popen.pid))
-
-    def per_event(self, later: Cpu, events: int) -> dict[str, float]:
-        """-> CPU microseconds per event of each (1 µs = 0.001 ms)."""
-        return {f"CPU µs/event ({k})": round((getattr(later, k) - getattr(self, k)) / events * 1e6, 1)
-                for k in ("harness", "postgres", "kafka")}
 
 
 COLUMNS = ["projection", "pass", "events", "seconds", "events/s", "events/s after the group join", "CPU µs/event (harness)",

@@ -23,7 +23,7 @@ from chassis.projection import (
 from gateway.views.youth import YouthProjection
 from services.registry import domain
 
-from .cpu import process_seconds
+from .cpu import Cpu, process_seconds
 from .report import Report
 from .stack import BenchStack
 from .workloads import registered
@@ -34,7 +34,6 @@ COLUMNS = ["stage", "events", "seconds", "events/s", "events/s after the group j
 
 
 async def run(stack: BenchStack, report: Report, pool, topic: str, events: int) -> None:
-    from .rebuild import Cpu
 
     t = report.table("rebuild_limits", "6. Rebuild: what bounds it (the same events, one part at a time)", COLUMNS)
     for label, decode in (("Kafka alone: bare aiokafka getmany, records untouched", False),
@@ -79,7 +78,6 @@ async def _consume(bootstrap: str, topic: str, events: int, decode: bool) -> tup
 
 
 async def _database_only(stack: BenchStack, pool, events: int) -> tuple[float, dict, dict[str, float]]:
-    from .rebuild import Cpu
 
     projection = YouthProjection.__new__(YouthProjection)  # no topic needed: nothing is consumed
     projection.topics = ()
