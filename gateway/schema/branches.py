@@ -11,7 +11,7 @@ import strawberry
 from chassis.errors import FieldError, ValidationFailed
 from chassis.reference import DISTRICTS
 
-from ..views import branches as views
+from ..tables import branches as views
 from .common import DASHBOARD_ROLES, CommandResult, Context, scoped_district
 from .loaders import branch_row, member_branch_row
 from .pagination import Connection, connection, page_args

@@ -15,8 +15,7 @@ import strawberry
 from chassis.errors import FieldError, ValidationFailed
 from chassis.reference import DISTRICTS, SERVICE_TYPES, STATION_KINDS
 
-from ..views import stations as views
-from ..views import stations_daily
+from ..tables import stations as views
 from .common import DASHBOARD_ROLES, CommandResult, Context, DashboardScope, scoped_district
 from .loaders import station_row
 from .pagination import Connection, connection, page_args
@@ -265,10 +264,10 @@ class DashboardPart:
             stations = await views.station_counts(conn, self.district)
             if period.has_dates:  # any range of days: the daily counters
                 def grouped(group):
-                    return stations_daily.person_times_between(conn, self.district, period.date_from,
+                    return views.person_times_between(conn, self.district, period.date_from,
                                                                period.date_to, group)
                 by_type, by_district, by_month = [await grouped(g) for g in ("service_type", "district", "month")]
-                busiest = await stations_daily.busiest_between(conn, self.district, period.date_from,
+                busiest = await views.busiest_between(conn, self.district, period.date_from,
                                                                period.date_to, busiest_limit)
             else:  # a month or all time: the (smaller) monthly counters
                 by_type = await views.person_times(conn, self.district, period.month, "service_type")

@@ -11,8 +11,7 @@ from strawberry.scalars import JSON
 
 from chassis.reference import DISTRICTS, SUBTYPES, YOUTH_TYPES
 
-from ..views import youth as views
-from ..views import youth_daily
+from ..tables import youth as views
 from .branches import Branch, youth_branch
 from .common import CommandResult, Context
 from .pagination import Connection, connection, page_args
@@ -263,7 +262,7 @@ class DashboardPart:
         scope = self.scope
         async with ctx.runtime.pool.acquire() as conn:
             if scope.has_dates:
-                counts = await youth_daily.registrations_between(conn, scope.district, scope.date_from, scope.date_to)
+                counts = await views.registrations_between(conn, scope.district, scope.date_from, scope.date_to)
             else:
                 counts = await views.youth_counts(conn, scope.district)
         return YouthFigures(

@@ -5,7 +5,7 @@ from datetime import date
 
 import strawberry
 
-from ..views import youth_daily
+from ..tables import youth as youth_daily
 from .common import Context
 from .pagination import Connection, connection, page_args
 

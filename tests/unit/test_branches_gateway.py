@@ -7,7 +7,7 @@ import pytest
 
 from chassis.errors import ValidationFailed
 from gateway.schema.branches import check_quarter, cursor, share
-from gateway.views.branches import quarter_bounds
+from gateway.tables.branches import quarter_bounds
 
 
 @pytest.mark.parametrize("key, size, dated", [
