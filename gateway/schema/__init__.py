@@ -1,8 +1,9 @@
-"""The GraphQL schema, assembled from one module per domain (youth, and later branches, stations).
+"""The GraphQL schema, assembled from one part per domain: youth, youth_trends, branches/, stations/.
 
-Each domain module contributes a Dashboard part, a Mutation part and optional Query / Subscription
-parts; they are merged here so that domains grow side by side without editing each other's files.
-`build_schema(settings)` adds the protections that depend on settings (limits, introspection).
+Each domain contributes a DashboardPart (its figures on the dashboard), a Mutation part (forwarded to
+the service that owns it, common.forward) and optional Query / Subscription parts; they are merged here
+so that domains grow side by side without editing each other's files. `build_schema(settings)` adds the
+protections that depend on settings (limits, introspection).
 """
 from __future__ import annotations
 

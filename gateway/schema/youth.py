@@ -10,33 +10,36 @@ import strawberry
 from strawberry.scalars import JSON
 
 from chassis.reference import DISTRICTS, SUBTYPES, YOUTH_TYPES
+from contracts import registry
+from contracts.agencies import AGENCIES
 
-from ..tables import youth as views
+from ..tables import youth as tables
 from .branches import Branch, youth_branch
-from .common import CommandResult, Context
-from .pagination import Connection, connection, page_args
+from .common import CommandResult, Context, command, forward, without_none
+from .pagination import Connection, paginate, service_rows
 
-Gender = strawberry.enum(Enum("Gender", {"MALE": "MALE", "FEMALE": "FEMALE"}), description="性别")
+
+def _enum_of(contract: type[Enum], name: str, description: str):
+    """A GraphQL enum with the members of a contract's enum (a copy: strawberry marks the class it is given)."""
+    return strawberry.enum(Enum(name, {m.name: m.value for m in contract}), description=description)
+
+
+Gender = _enum_of(registry.Gender, "Gender", "性别")
 YouthType = strawberry.enum(Enum("YouthType", {k: k for k in YOUTH_TYPES}), description="青年类型")
 Subtype = strawberry.enum(Enum("Subtype", {k: k for k in SUBTYPES}), description="细分类型")
-Need = strawberry.enum(Enum("Need", {k: k for k in ("SOCIAL_SECURITY", "CAREER", "LEGAL", "STUDY")}),
-                       description="需求（缺社保、缺规划、缺法律帮助、缺学习机会）")
-Education = strawberry.enum(Enum("Education", {k: k for k in (
-    "JUNIOR_HIGH_OR_BELOW", "SENIOR_HIGH", "VOCATIONAL", "COLLEGE", "BACHELOR", "MASTER_OR_ABOVE")}), description="学历")
-EmployerKind = strawberry.enum(Enum("EmployerKind", {k: k for k in ("PLATFORM", "COMPANY", "SELF_EMPLOYED", "OTHER")}),
-                               description="工作单位类型")
-ConsentChannel = strawberry.enum(Enum("ConsentChannel", {k: k for k in ("PAPER", "APP", "WECHAT", "IN_PERSON",
-                                                                        "IMPORT")}), description="取得同意的渠道")
-YouthStatus = strawberry.enum(Enum("YouthStatus", {k: k for k in ("ACTIVE", "DEACTIVATED", "MERGED", "ERASED")}),
-                              description="记录状态")
-AGENCIES = ("HRSS", "JUSTICE", "UNION", "WOMEN", "GOVSERVICE")
+Need = _enum_of(registry.Need, "Need", "需求（缺社保、缺规划、缺法律帮助、缺学习机会）")
+Education = _enum_of(registry.Education, "Education", "学历")
+EmployerKind = _enum_of(registry.EmployerKind, "EmployerKind", "工作单位类型")
+ConsentChannel = _enum_of(registry.Channel, "ConsentChannel", "取得同意的渠道")
+YouthStatus = _enum_of(registry.Status, "YouthStatus", "记录状态")
 # GraphQL names cannot hold ':'; SHARE_WITH_AGENCY_HRSS stands for the registry's SHARE_WITH_AGENCY:HRSS.
-ConsentPurpose = strawberry.enum(Enum("ConsentPurpose", {"REGISTRATION": "REGISTRATION",
-                                                         "SERVICE_RECORDS": "SERVICE_RECORDS",
-                                                         **{f"SHARE_WITH_AGENCY_{a}": f"SHARE_WITH_AGENCY:{a}"
-                                                            for a in AGENCIES}}),
-                                 description="同意的用途：登记、服务记录、向某机构共享（人力社保局、司法局、总工会、妇联、政务服务局）")
-PURPOSE_DOC = "同意用途：REGISTRATION、SERVICE_RECORDS 或 SHARE_WITH_AGENCY_<HRSS|JUSTICE|UNION|WOMEN|GOVSERVICE>"
+ConsentPurpose = strawberry.enum(
+    Enum("ConsentPurpose", {registry.REGISTRATION: registry.REGISTRATION,
+                            registry.SERVICE_RECORDS: registry.SERVICE_RECORDS,
+                            **{registry.share_with(a).replace(":", "_"): registry.share_with(a) for a in AGENCIES}}),
+    description=f"同意的用途：登记、服务记录、向某机构共享（{'、'.join(AGENCIES.values())}）")
+PURPOSE_DOC = f"同意用途：REGISTRATION、SERVICE_RECORDS 或 SHARE_WITH_AGENCY_<{'|'.join(AGENCIES)}>"
+SERVICE = "registry"
 
 
 @strawberry.input(description="登记一名新兴青年")
@@ -184,16 +187,13 @@ def _value(v):
 
 
 def _params(purpose: str | None, **more) -> dict:
-    return {k: v for k, v in {"purpose": purpose, **more}.items() if v is not None}
+    return without_none({"purpose": purpose, **more})
 
 
-def _result(r: dict) -> CommandResult:
-    return CommandResult.of(r)
-
-
-async def _registry(info: strawberry.Info, method: str, path: str, **kwargs) -> dict:
-    ctx: Context = info.context
-    return await ctx.service("registry").call(method, path, token=ctx.principal.token, **kwargs)
+def _audit_entry(a: dict) -> AuditEntry:
+    return AuditEntry(id=a["id"], at=datetime.fromisoformat(a["at"]), actor=a["actor"], roles=a["roles"],
+                      scope=a["scope"], action=a["action"], youth_id=a["youthId"], fields=a["fields"],
+                      purpose=a["purpose"], trace_id=a["traceId"])
 
 
 @strawberry.type
@@ -202,35 +202,32 @@ class Query:
     async def youth(self, info: strawberry.Info, id: strawberry.ID, reveal_id_number: bool = False,
                     purpose: str | None = None) -> Youth:
         params = _params(purpose, reveal="idNumber" if reveal_id_number else None)
-        return _youth(await _registry(info, "GET", f"/youth/{id}", params=params))
+        return _youth(await forward(info, SERVICE, f"/youth/{id}", method="GET", params=params))
 
     @strawberry.field(description="检索青年（分页）；手机号、身份证号、单位名称经盲索引精确匹配")
     async def youths(self, info: strawberry.Info, filter: YouthFilter | None = None, first: int | None = None,
                      after: str | None = None, purpose: str | None = None) -> Connection[YouthListItem]:
-        limit, after_key = page_args(first, after)
         f = filter or YouthFilter()
-        body = {"district": f.district, "youthType": _value(f.youth_type), "subtype": _value(f.subtype),
-                "employer": f.employer, "ageBand": f.age_band,
-                "registeredFrom": f.registered_from.isoformat() if f.registered_from else None,
-                "registeredTo": f.registered_to.isoformat() if f.registered_to else None, "status": _value(f.status),
-                "mobile": f.mobile, "idNumber": f.id_number, "first": limit, "after": after_key, "purpose": purpose}
-        page = await _registry(info, "POST", "/youth:search", json={k: v for k, v in body.items() if v is not None})
-        rows = page["items"] + ([None] if page["hasNextPage"] else [])  # one extra: there is a next page
-        return connection(rows, limit, node=_item, key=lambda p: (p["registeredOn"], p["id"]))
+
+        async def search(after_key: list | None, limit: int) -> list:
+            body = {"district": f.district, "youthType": _value(f.youth_type), "subtype": _value(f.subtype),
+                    "employer": f.employer, "ageBand": f.age_band,
+                    "registeredFrom": f.registered_from.isoformat() if f.registered_from else None,
+                    "registeredTo": f.registered_to.isoformat() if f.registered_to else None,
+                    "status": _value(f.status), "mobile": f.mobile, "idNumber": f.id_number, "first": limit,
+                    "after": after_key, "purpose": purpose}
+            return service_rows(await forward(info, SERVICE, "/youth:search", json=without_none(body)))
+        return await paginate(first, after, search, node=_item, key=lambda p: (p["registeredOn"], p["id"]))
 
     @strawberry.field(description="审计记录（仅管理员）")
     async def audit_entries(self, info: strawberry.Info, youth_id: strawberry.ID | None = None,
                             actor: str | None = None, action: str | None = None, first: int | None = None,
                             after: str | None = None) -> Connection[AuditEntry]:
-        limit, after_key = page_args(first, after)
-        params = {k: v for k, v in {"youthId": youth_id, "actor": actor, "action": action, "first": limit,
-                                    "after": after_key[0] if after_key else None}.items() if v is not None}
-        page = await _registry(info, "GET", "/audit", params=params)
-        rows = page["items"] + ([None] if page["hasNextPage"] else [])
-        return connection(rows, limit, key=lambda a: (a["id"],), node=lambda a: AuditEntry(
-            id=a["id"], at=datetime.fromisoformat(a["at"]), actor=a["actor"], roles=a["roles"], scope=a["scope"],
-            action=a["action"], youth_id=a["youthId"], fields=a["fields"], purpose=a["purpose"],
-            trace_id=a["traceId"]))
+        async def entries(after_key: list | None, limit: int) -> list:
+            params = without_none({"youthId": youth_id, "actor": actor, "action": action, "first": limit,
+                                   "after": after_key[0] if after_key else None})
+            return service_rows(await forward(info, SERVICE, "/audit", method="GET", params=params))
+        return await paginate(first, after, entries, node=_audit_entry, key=lambda a: (a["id"],))
 
 
 @strawberry.type
@@ -262,9 +259,9 @@ class DashboardPart:
         scope = self.scope
         async with ctx.runtime.pool.acquire() as conn:
             if scope.has_dates:
-                counts = await views.registrations_between(conn, scope.district, scope.date_from, scope.date_to)
+                counts = await tables.registrations_between(conn, scope.district, scope.date_from, scope.date_to)
             else:
-                counts = await views.youth_counts(conn, scope.district)
+                counts = await tables.youth_counts(conn, scope.district)
         return YouthFigures(
             total=counts.total,
             by_type=[TypeCount(type=YouthType[t], name=YOUTH_TYPES[t], count=n)
@@ -284,7 +281,7 @@ class Mutation:
                 "wechat": input.wechat, "employer": input.employer, "employerKind": _value(input.employer_kind),
                 "education": _value(input.education), "needs": _value(input.needs),
                 "noticeVersion": input.notice_version, "channel": _value(input.channel)}
-        return _result(await _registry(info, "POST", "/youth", json={k: v for k, v in body.items() if v is not None}))
+        return await command(info, SERVICE, "/youth", json=without_none(body))
 
     @strawberry.mutation(description="更新资料（每次更新记为一个事件，只含变更的字段）")
     async def update_youth_profile(self, info: strawberry.Info, id: strawberry.ID, input: UpdateYouthProfileInput,
@@ -293,29 +290,29 @@ class Mutation:
         body = {names.get(k, k): _value(v) for k, v in vars(input).items() if v is not strawberry.UNSET}
         if expected_version is not None:
             body["expectedVersion"] = expected_version
-        return _result(await _registry(info, "PATCH", f"/youth/{id}", json=body, params=_params(purpose)))
+        return await command(info, SERVICE, f"/youth/{id}", method="PATCH", json=body, params=_params(purpose))
 
     @strawberry.mutation(description="取得同意（" + PURPOSE_DOC + "）")
     async def give_consent(self, info: strawberry.Info, id: strawberry.ID, purpose: ConsentPurpose,
                            notice_version: str, channel: ConsentChannel) -> CommandResult:
         body = {"purpose": purpose.value, "noticeVersion": notice_version, "channel": channel.value}
-        return _result(await _registry(info, "POST", f"/youth/{id}/consents", json=body))
+        return await command(info, SERVICE, f"/youth/{id}/consents", json=body)
 
     @strawberry.mutation(description="撤回同意；撤回 REGISTRATION 即停用该记录")
     async def withdraw_consent(self, info: strawberry.Info, id: strawberry.ID,
                                purpose: ConsentPurpose) -> CommandResult:
-        return _result(await _registry(info, "POST", f"/youth/{id}/consents/withdraw", json={"purpose": purpose.value}))
+        return await command(info, SERVICE, f"/youth/{id}/consents/withdraw", json={"purpose": purpose.value})
 
     @strawberry.mutation(description="合并两条重复记录：较早登记的保留，返回被合并的记录")
     async def merge_youth(self, info: strawberry.Info, youth_id: strawberry.ID, other_youth_id: strawberry.ID,
                           purpose: str | None = None) -> CommandResult:
         body = {"youthId": youth_id, "otherYouthId": other_youth_id}
-        return _result(await _registry(info, "POST", "/youth:merge", json=body, params=_params(purpose)))
+        return await command(info, SERVICE, "/youth:merge", json=body, params=_params(purpose))
 
     @strawberry.mutation(description="删除个人信息（PIPL 第 47 条）：销毁该人的数据密钥，各处不再可读")
     async def erase_youth(self, info: strawberry.Info, id: strawberry.ID, purpose: str | None = None) -> CommandResult:
-        return _result(await _registry(info, "POST", f"/youth/{id}/erase", params=_params(purpose)))
+        return await command(info, SERVICE, f"/youth/{id}/erase", params=_params(purpose))
 
     @strawberry.mutation(description="查阅、复制（PIPL 第 45 条）：导出登记服务持有的该人全部信息（JSON），记入审计")
     async def export_youth(self, info: strawberry.Info, id: strawberry.ID, purpose: str | None = None) -> JSON:
-        return await _registry(info, "GET", f"/youth/{id}/export", params=_params(purpose))
+        return await forward(info, SERVICE, f"/youth/{id}/export", method="GET", params=_params(purpose))

@@ -5,9 +5,8 @@ from datetime import date
 
 import strawberry
 
-from ..tables import youth as youth_daily
-from .common import Context
-from .pagination import Connection, connection, page_args
+from ..tables import youth
+from .pagination import Connection, table_page
 
 
 @strawberry.type(description="一周的登记数")
@@ -21,12 +20,9 @@ class DashboardPart:
     @strawberry.field(description="每周登记数（按周升序，无登记的周不列出）；按看板的区县与日期范围")
     async def registrations_per_week(self, info: strawberry.Info, first: int | None = 52,
                                      after: str | None = None) -> Connection[WeekCount]:
-        ctx: Context = info.context
-        limit, after_key = page_args(first, after)
-        after_week = date.fromisoformat(after_key[0]) if after_key else None
         scope = self.scope
-        async with ctx.runtime.pool.acquire() as conn:
-            rows = await youth_daily.registrations_per_week(conn, scope.district, scope.date_from, scope.date_to,
-                                                            after=after_week, limit=limit + 1)
-        return connection(rows, limit, node=lambda r: WeekCount(week=r[0], count=r[1]),
-                          key=lambda r: (r[0].isoformat(),))
+        return await table_page(
+            info, first, after, lambda conn, key, limit: youth.registrations_per_week(
+                conn, scope.district, scope.date_from, scope.date_to,
+                after=date.fromisoformat(key[0]) if key else None, limit=limit),
+            node=lambda r: WeekCount(week=r[0], count=r[1]), key=lambda r: (r[0].isoformat(),), shape=1, dated=True)
