@@ -87,14 +87,14 @@ class Mutation:
     @strawberry.mutation(description="新建培养项目（如新青年学堂骑手班）")
     async def create_programme(self, info: strawberry.Info, name: str, kind: str, district: str,
                                starts_on: date) -> CommandResult:
-        return await command(info, SERVICE, "/programmes", json={"name": name, "kind": kind, "district": district,
-                                                         "startsOn": starts_on.isoformat()})
+        return await command(info, SERVICE, "/programmes", json={
+            "name": name, "kind": kind, "district": district, "startsOn": starts_on.isoformat()})
 
     @strawberry.mutation(description="新增课次；返回的 id 是课次编号")
     async def add_programme_session(self, info: strawberry.Info, programme_id: strawberry.ID, title: str,
                                     starts_at: datetime) -> CommandResult:
         return await command(info, SERVICE, f"/programmes/{programme_id}/sessions",
-                                   json={"title": title, "startsAt": starts_at.isoformat()})
+                             json={"title": title, "startsAt": starts_at.isoformat()})
 
     @strawberry.mutation(description="报名培养项目")
     async def enrol(self, info: strawberry.Info, programme_id: strawberry.ID, youth_id: strawberry.ID) -> CommandResult:
@@ -104,26 +104,26 @@ class Mutation:
     async def record_programme_attendance(self, info: strawberry.Info, programme_id: strawberry.ID,
                                           youth_id: strawberry.ID, session_id: strawberry.ID) -> CommandResult:
         return await command(info, SERVICE, f"/programmes/{programme_id}/enrolments/{youth_id}/attendance",
-                                   json={"sessionId": session_id})
+                             json={"sessionId": session_id})
 
     @strawberry.mutation(description="登记考试结果（PASSED | FAILED）")
     async def record_exam_result(self, info: strawberry.Info, programme_id: strawberry.ID, youth_id: strawberry.ID,
                                  result: str, exam_on: date) -> CommandResult:
         return await command(info, SERVICE, f"/programmes/{programme_id}/enrolments/{youth_id}/exam",
-                                   json={"result": result, "examOn": exam_on.isoformat()})
+                             json={"result": result, "examOn": exam_on.isoformat()})
 
     @strawberry.mutation(description="发放奖学金")
     async def pay_scholarship(self, info: strawberry.Info, programme_id: strawberry.ID, youth_id: strawberry.ID,
                               amount: Decimal, paid_on: date) -> CommandResult:
         return await command(info, SERVICE, f"/programmes/{programme_id}/enrolments/{youth_id}/scholarship",
-                                   json={"amount": str(amount), "paidOn": paid_on.isoformat()})
+                             json={"amount": str(amount), "paidOn": paid_on.isoformat()})
 
     @strawberry.mutation(description="发布活动（沙龙、展览、论坛、讲座）")
     async def schedule_event(self, info: strawberry.Info, kind: str, title: str, district: str, starts_at: datetime,
                              capacity: int, station_id: strawberry.ID | None = None) -> CommandResult:
-        return await command(info, SERVICE, "/events", json={"kind": kind, "title": title, "district": district,
-                                                     "startsAt": starts_at.isoformat(), "capacity": capacity,
-                                                     "stationId": station_id})
+        return await command(info, SERVICE, "/events", json={
+            "kind": kind, "title": title, "district": district, "startsAt": starts_at.isoformat(),
+            "capacity": capacity, "stationId": station_id})
 
     @strawberry.mutation(description="活动报名（超出容量会被拒绝）")
     async def register_for_event(self, info: strawberry.Info, event_id: strawberry.ID,
@@ -162,4 +162,4 @@ class Mutation:
     async def rate_appeal(self, info: strawberry.Info, appeal_id: strawberry.ID, satisfaction: str,
                           at: datetime | None = None) -> CommandResult:
         return await command(info, SERVICE, f"/appeals/{appeal_id}/rating",
-                                   json={"satisfaction": satisfaction, "at": _iso(at)})
+                             json={"satisfaction": satisfaction, "at": _iso(at)})
