@@ -9,7 +9,7 @@ import uuid
 from pyinstrument import Profiler
 
 from chassis import db
-from gateway.views.youth import YouthProjection
+from gateway.projections.youth import YouthProjection
 
 from . import rebuild
 from .stack import BenchStack

@@ -19,7 +19,7 @@ from chassis.envelope import Envelope
 from chassis.kafka import TopicSpec, ensure_topics
 from chassis.kafka import producer as make_producer
 from chassis.projection import ProjectionRunner, reset_projection
-from gateway.views.youth import YouthProjection
+from gateway.projections.youth import YouthProjection
 from services.registry import domain
 
 from . import rebuild_limits

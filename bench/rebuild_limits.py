@@ -20,7 +20,7 @@ from chassis.projection import (
     reset_projection,
     write_checkpoints,
 )
-from gateway.views.youth import YouthProjection
+from gateway.projections.youth import YouthProjection
 from services.registry import domain
 
 from .cpu import Cpu, process_seconds

@@ -15,10 +15,10 @@ from chassis.errors import AppError
 from chassis.service import build_service_app
 from chassis.settings import Settings, get_settings
 
-from . import views
 from .clients import ServiceClient
 from .deps import SERVICES, GatewayDeps
 from .limits import BodySizeLimit
+from .projections import projections
 from .requests import TypedRequestErrors
 from .schema import Context, build_schema
 
@@ -41,7 +41,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = build_service_app(name="gateway", title="xinqing gateway", settings=settings,
                             migrations=Path(__file__).parent / "migrations", topics=[],
-                            projections=lambda rt: views.projections(settings), publishes=False,
+                            projections=lambda rt: projections(settings), publishes=False,
                             deps=GatewayDeps({s: ServiceClient(s, settings.service_url(s)) for s in SERVICES}))
 
     async def context(connection: HTTPConnection) -> Context:

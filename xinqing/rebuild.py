@@ -57,7 +57,7 @@ async def republish(settings: Settings, service: str) -> int:
 
 async def reset_gateway(settings: Settings) -> list[str]:
     """Empty the gateway's read models and positions; returns the projections reset."""
-    from gateway.views import projections
+    from gateway.projections import projections
 
     pool = await asyncpg.create_pool(settings.database_url(settings.database("gateway")), min_size=1, max_size=1,
                                      init=init_connection)

@@ -1,8 +1,9 @@
-"""The GraphQL schema, assembled from one module per domain (youth, and later branches, stations).
+"""The GraphQL schema, assembled from one package per domain: youth/, branches/, stations/.
 
-Each domain module contributes a Dashboard part, a Mutation part and optional Query / Subscription
-parts; they are merged here so that domains grow side by side without editing each other's files.
-`build_schema(settings)` adds the protections that depend on settings (limits, introspection).
+Each domain contributes a DashboardPart (its figures on the dashboard), a Mutation part (forwarded to
+the service that owns it, common.forward) and optional Query / Subscription parts; they are merged here
+so that domains grow side by side without editing each other's files. `build_schema(settings)` adds the
+protections that depend on settings (limits, introspection).
 """
 from __future__ import annotations
 
@@ -18,11 +19,11 @@ from chassis.settings import Settings
 from ..errors import ErrorCodes
 from ..live import projection_changes
 from ..telemetry import Telemetry
-from . import branches, stations, youth, youth_trends
+from . import branches, stations, youth
 from .common import Context, DashboardBase, DashboardScope, DistrictArg, FromArg, ToArg, dashboard_scope
 from .dashboard_cache import DashboardFigures, DashboardResults
 
-DOMAINS = [youth, youth_trends, branches, stations]
+DOMAINS = [youth, branches, stations]
 
 
 def field_paths(type_: GraphQLNamedType, prefix: str = "", depth: int = 4) -> list[str]:

@@ -1,5 +1,6 @@
-"""What every part of the schema shares: the request context, read-your-writes, command results, the
-dashboard's scope (district and date range, narrowed by the token)."""
+"""What every part of the schema shares: the request context, read-your-writes, the one way to forward
+to a service and its command results, the district a read covers, the dashboard's scope (district and
+date range, narrowed by the token)."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
@@ -80,6 +81,25 @@ class CommandResult:
         return cls(id=answer["id"], version=answer["version"], position=answer["position"])
 
 
+async def forward(info: strawberry.Info, service: str, path: str, *, method: str = "POST", json: dict | None = None,
+                  params: dict | None = None) -> dict:
+    """A mutation (or a read of personal fields) forwarded to the service that owns it, with the caller's
+    token: the service checks roles, districts and every rule again."""
+    ctx: Context = info.context
+    return await ctx.service(service).call(method, path, token=ctx.principal.token, json=json, params=params)
+
+
+async def command(info: strawberry.Info, service: str, path: str, *, method: str = "POST", json: dict | None = None,
+                  params: dict | None = None) -> CommandResult:
+    """`forward` for a command answered with the usual CommandResult."""
+    return CommandResult.of(await forward(info, service, path, method=method, json=json, params=params))
+
+
+def without_none(body: dict) -> dict:
+    """A request body without its absent (None) fields."""
+    return {k: v for k, v in body.items() if v is not None}
+
+
 @dataclass(frozen=True)
 class DashboardScope:
     district: str | None  # None: city-wide
@@ -101,6 +121,16 @@ def scoped_district(principal: Principal, district: str | None) -> str | None:
             raise Forbidden(f"您的权限仅限 {DISTRICTS[principal.district]}，不能查看其他区的数据。", rule="district")
         return principal.district
     return district
+
+
+async def read_scope(info: strawberry.Info, roles: Sequence[str], district: str | None = None,
+                     min_position: str | None = None) -> str | None:
+    """Who may read a list and which district it covers: a caller with one of `roles`, once the read
+    models have applied `min_position` (read-your-writes), held to its own district (`scoped_district`)."""
+    ctx: Context = info.context
+    ctx.principal.require(*roles)
+    await ctx.await_position(min_position)
+    return scoped_district(ctx.principal, district)
 
 
 def dashboard_scope(principal: Principal, district: str | None, date_from: date | None,

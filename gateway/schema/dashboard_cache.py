@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 from collections import OrderedDict
-from datetime import date
 from inspect import isawaitable
 from typing import Any
 
@@ -71,7 +70,7 @@ class DashboardFigures(SchemaExtension):
         generation = await _generation_of(root, runtime)
         scope = root.scope
         # today: a default like "the current quarter" must not outlive its day
-        key = (info.field_name, scope.district, scope.date_from, scope.date_to, date.today(),
+        key = (info.field_name, scope.district, scope.date_from, scope.date_to, runtime.deps.clock.today(),
                tuple(sorted((k, repr(v)) for k, v in kwargs.items())))
         cache = figure_cache(runtime)
         hit, value = cache.get(generation, key)
@@ -104,7 +103,7 @@ class DashboardResults(SchemaExtension):
             if principal is not None:
                 runtime: Runtime = ec.context.runtime
                 key = ("result", ec.query, ec.operation_name, orjson.dumps(ec.variables or {}, option=orjson.OPT_SORT_KEYS),
-                       tuple(sorted(principal.roles)), principal.district, date.today())
+                       tuple(sorted(principal.roles)), principal.district, runtime.deps.clock.today())
                 try:
                     generation = await _read_generation(runtime)
                 except Exception:  # the database is down: execute, so the resolvers answer UNAVAILABLE typed

@@ -13,8 +13,8 @@ from typing import Any
 
 import asyncpg
 
-from ..views import branches as branch_views
-from ..views import stations as station_views
+from ..tables import branches as branch_views
+from ..tables import stations as station_views
 from .common import Context
 
 Fetch = Callable[[asyncpg.Connection, list[str]], Awaitable[Sequence[asyncpg.Record]]]

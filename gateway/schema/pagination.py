@@ -1,17 +1,21 @@
-"""Cursor-paginated lists (keyset pagination) with a maximum page size, shared by every domain.
+"""Cursor-paginated lists (keyset pagination) with a maximum page size: the one way every list
+resolver pages.
 
-Usage in a resolver:
-    limit, after = page_args(first, after_cursor)                 # validates first ≤ MAX_PAGE_SIZE
-    rows = await views.list_x(conn, after_key=after, limit=limit + 1)   # one extra row: is there more?
-    return connection(rows, limit, node=to_node, key=lambda r: (r["registered_on"].isoformat(), r["youth_id"]))
+A list from the gateway's read models:
+    return await table_page(info, first, after, lambda conn, after, limit: tables.x_page(conn, ..., after=after,
+                            limit=limit), node=to_x, key=lambda r: (r["registered_on"].isoformat(), r["youth_id"]),
+                            shape=2)
+A list a service answers: `paginate` with a fetch that asks the service and returns `service_rows(answer)`.
 Cursors are opaque to clients (base64 of the sort key of the last row).
 """
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import date
 from typing import Any, Generic, TypeVar
 
+import asyncpg
 import orjson
 import strawberry
 
@@ -20,6 +24,7 @@ from chassis.errors import FieldError, ValidationFailed
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
 T = TypeVar("T")
+BAD_CURSOR = "分页游标无效：请使用上一页返回的 endCursor"
 
 
 @strawberry.type
@@ -46,7 +51,7 @@ def decode_cursor(cursor: str) -> list[Any]:
     except (ValueError, orjson.JSONDecodeError):
         value = None
     if not isinstance(value, list):
-        raise ValidationFailed([FieldError("after", "分页游标无效：请使用上一页返回的 endCursor", "cursor")])
+        raise ValidationFailed([FieldError("after", BAD_CURSOR, "cursor")])
     return value
 
 
@@ -65,3 +70,51 @@ def connection(rows: Sequence[Any], limit: int, *, node: Callable[[Any], T], key
                       page_info=PageInfo(has_next_page=len(rows) > limit,
                                          end_cursor=encode_cursor(key(page[-1])) if page else None),
                       total_count=total_count)
+
+
+def checked_cursor(key: list[Any] | None, size: int, *, dated: bool = False) -> list[Any] | None:
+    """A decoded cursor must have its list's shape, `size` strings (the first an ISO date if `dated`):
+    a forged one is bad input, not a server error."""
+    if key is None:
+        return None
+    ok = len(key) == size and all(isinstance(k, str) for k in key)
+    if ok and dated:
+        try:
+            date.fromisoformat(key[0])
+        except ValueError:
+            ok = False
+    if not ok:
+        raise ValidationFailed([FieldError("after", BAD_CURSOR, "cursor")])
+    return key
+
+
+# (the decoded cursor or None, the page size) -> the page's rows in order, and one more if more exist
+Fetch = Callable[[list[Any] | None, int], Awaitable[Sequence[Any]]]
+# the same from a read model: (connection, decoded cursor or None, how many rows to read)
+Read = Callable[[asyncpg.Connection, list[Any] | None, int], Awaitable[Sequence[Any]]]
+
+
+async def paginate(first: int | None, after: str | None, fetch: Fetch, *, node: Callable[[Any], T],
+                   key: Callable[[Any], Sequence[Any]], shape: int | None = None,
+                   dated: bool = False) -> Connection[T]:
+    """A list resolver's paging, whole: check `first` and the cursor (of `shape` strings when given),
+    fetch the page and one row more (it only says that a next page exists), build the Connection."""
+    limit, after_key = page_args(first, after)
+    if shape is not None:
+        after_key = checked_cursor(after_key, shape, dated=dated)
+    return connection(await fetch(after_key, limit), limit, node=node, key=key)
+
+
+async def table_page(info: strawberry.Info, first: int | None, after: str | None, read: Read, *,
+                     node: Callable[[Any], T], key: Callable[[Any], Sequence[Any]], shape: int | None = None,
+                     dated: bool = False) -> Connection[T]:
+    """`paginate` over the gateway's read models: `read` gets a pooled connection and the row count."""
+    async def fetch(after_key: list[Any] | None, limit: int) -> Sequence[Any]:
+        async with info.context.runtime.pool.acquire() as conn:
+            return await read(conn, after_key, limit + 1)
+    return await paginate(first, after, fetch, node=node, key=key, shape=shape, dated=dated)
+
+
+def service_rows(answer: dict) -> list[Any]:
+    """A service's page ({"items": […], "hasNextPage": …}) as `Fetch` rows (a placeholder for "more")."""
+    return answer["items"] + ([None] if answer["hasNextPage"] else [])

@@ -13,8 +13,8 @@ import pytest
 from chassis import db
 from chassis.envelope import Envelope
 from chassis.projection import claim, claim_batch
-from gateway.views.youth import YouthProjection
-from gateway.views.youth_daily import YouthDailyProjection
+from gateway.projections.youth import YouthProjection
+from gateway.projections.youth_daily import YouthDailyProjection
 
 pytestmark = pytest.mark.integration
 MIGRATIONS = Path(__file__).resolve().parents[2] / "gateway" / "migrations"

@@ -6,8 +6,9 @@ from datetime import date
 import pytest
 
 from chassis.errors import ValidationFailed
-from gateway.schema.branches import check_quarter, cursor, share
-from gateway.views.branches import quarter_bounds
+from gateway.schema.branches.dashboard import check_quarter, share
+from gateway.schema.pagination import checked_cursor as cursor
+from gateway.tables.branches import quarter_bounds
 
 
 @pytest.mark.parametrize("key, size, dated", [

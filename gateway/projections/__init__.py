@@ -1,10 +1,12 @@
-"""The gateway's read models, one module per domain: projections from Kafka and their queries.
+"""What the gateway consumes from Kafka: one projection per read model, each its own consumer group.
 
-Only pseudonymous ids and public attributes are stored here; personal fields are fetched from the
-registry on demand and never kept.
+Each is a `chassis.projection.Dispatch` table from the producers' event types (contracts/) to handlers.
+Only pseudonymous ids and public attributes are stored; personal fields are fetched from the registry on
+demand and never kept. The SQL that reads these tables is in gateway/tables/.
 """
 from __future__ import annotations
 
+from chassis.projection import Projection
 from chassis.settings import Settings
 
 from .branches import BranchesProjection
@@ -14,7 +16,7 @@ from .youth import YouthProjection
 from .youth_daily import YouthDailyProjection
 
 
-def projections(settings: Settings) -> list:
+def projections(settings: Settings) -> list[Projection]:
     """Every projection the gateway runs (each is its own consumer group)."""
     return [YouthProjection(settings), YouthDailyProjection(settings), BranchesProjection(settings),
             StationsProjection(settings), StationsDailyProjection(settings)]

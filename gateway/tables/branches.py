@@ -1,6 +1,6 @@
-"""League organisation read model: branches, members, applications, transfers, organisations
-contacted, meetings and the 22 measures, from the branches service's topics. Coverage joins the
-members with the youth read model (gateway/views/youth.py) for the riders' and couriers' share."""
+"""Reads of the league organisation read model (filled by gateway/projections/branches.py): the
+dashboard's figures, the paginated lists and the batched lookups of related branches. Coverage joins
+the members with the youth read model for the riders' and couriers' share."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -9,136 +9,12 @@ from typing import Any
 
 import asyncpg
 
-from chassis.envelope import Envelope
-from chassis.settings import Settings
-
-TOPICS = ("xq.branches.branch", "xq.branches.membership", "xq.branches.organisation", "xq.branches.meeting",
-          "xq.branches.measure")
 COVERED_SUBTYPES = ["DELIVERY_RIDER", "COURIER"]  # "share of registered riders and couriers in a branch"
 
 
-def _d(value: str | None) -> date | None:
+def _date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
-
-class BranchesProjection:
-    name = "gateway.branches"
-    handles: tuple[str, ...] = ()  # TODO(issue 14, this session): the Dispatch table replaces it
-    tables = ("br_branches", "br_members", "br_applications", "br_transfers", "br_organisations", "br_meetings",
-              "br_measures", "br_milestones")
-    stream_prefixes = ("branch-", "membership-", "organisation-", "meeting-", "measure-")
-
-    def __init__(self, settings: Settings):
-        self.topics = tuple(settings.topic(t) for t in TOPICS)
-        self.handlers = {
-            "xq.branches.branch.founded.v1": self._founded,
-            "xq.branches.branch.renamed.v1": lambda c, d: c.execute(
-                "UPDATE br_branches SET name = $2 WHERE branch_id = $1", d["branch_id"], d["name"]),
-            "xq.branches.branch.secretary-assigned.v1": lambda c, d: c.execute(
-                "UPDATE br_branches SET secretary_id = $2 WHERE branch_id = $1", d["branch_id"], d["secretary_id"]),
-            "xq.branches.branch.dissolved.v1": lambda c, d: c.execute(
-                "UPDATE br_branches SET status = 'DISSOLVED', dissolved_on = $2 WHERE branch_id = $1",
-                d["branch_id"], _d(d["dissolved_on"])),
-            "xq.branches.membership.applied.v1": lambda c, d: c.execute(
-                "INSERT INTO br_applications (youth_id, branch_id, district, applied_on) VALUES ($1, $2, $3, $4) "
-                "ON CONFLICT (youth_id) DO UPDATE SET branch_id = $2, district = $3, applied_on = $4",
-                d["youth_id"], d["branch_id"], d["district"], _d(d["applied_on"])),
-            "xq.branches.membership.approved.v1": self._approved,
-            "xq.branches.membership.rejected.v1": self._application_closed,
-            "xq.branches.membership.application-withdrawn.v1": self._application_closed,
-            "xq.branches.membership.joined-with-invitation.v1": lambda c, d: self._member(
-                c, d["youth_id"], d["branch_id"], d["district"], d["joined_on"], "INVITATION"),
-            "xq.branches.membership.transfer-requested.v1": self._transfer_requested,
-            "xq.branches.membership.transfer-approved.v1": self._transfer_approved,
-            "xq.branches.membership.transfer-rejected.v1": lambda c, d: self._transfer_closed(
-                c, d["transfer_id"], "REJECTED", d["rejected_on"]),
-            "xq.branches.membership.transfer-expired.v1": lambda c, d: self._transfer_closed(
-                c, d["transfer_id"], "EXPIRED", d["expired_on"]),
-            "xq.branches.membership.ended.v1": self._ended,
-            "xq.branches.organisation.contacted.v1": lambda c, d: c.execute(
-                "INSERT INTO br_organisations (organisation_id, name, kind, district, stage, contacted_on) "
-                "VALUES ($1, $2, $3, $4, 'CONTACTED', $5)", d["organisation_id"], d["name"], d["kind"],
-                d["district"], _d(d["contacted_on"])),
-            "xq.branches.organisation.relationship-established.v1": lambda c, d: c.execute(
-                "UPDATE br_organisations SET stage = 'WORKING' WHERE organisation_id = $1", d["organisation_id"]),
-            "xq.branches.organisation.branch-founded.v1": lambda c, d: c.execute(
-                "UPDATE br_organisations SET stage = 'BRANCH_FOUNDED', branch_id = $2 WHERE organisation_id = $1",
-                d["organisation_id"], d["branch_id"]),
-            "xq.branches.meeting.held.v1": lambda c, d: c.execute(
-                "INSERT INTO br_meetings (meeting_id, branch_id, district, kind, held_on, topic, attendance) "
-                "VALUES ($1, $2, $3, $4, $5, $6, $7)", d["meeting_id"], d["branch_id"], d["district"], d["kind"],
-                _d(d["held_on"]), d["topic"], len(d["attendees"])),
-            "xq.branches.meeting.attendance-recorded.v1": lambda c, d: c.execute(
-                "UPDATE br_meetings SET attendance = attendance + $2 WHERE meeting_id = $1", d["meeting_id"],
-                len(d["attendees"])),
-            "xq.branches.measure.defined.v1": lambda c, d: c.execute(
-                "INSERT INTO br_measures (measure_id, area, title, lead, partners, placeholder) "
-                "VALUES ($1, $2, $3, $4, $5, $6)", d["measure_id"], d["area"], d["title"], d["lead"],
-                d["partners"], d["placeholder"]),
-            "xq.branches.measure.milestone-added.v1": lambda c, d: c.execute(
-                "INSERT INTO br_milestones (milestone_id, measure_id, title, due_on) VALUES ($1, $2, $3, $4)",
-                d["milestone_id"], d["measure_id"], d["title"], _d(d["due_on"])),
-            "xq.branches.measure.milestone-completed.v1": lambda c, d: c.execute(
-                "UPDATE br_milestones SET completed_on = $2 WHERE milestone_id = $1", d["milestone_id"],
-                _d(d["completed_on"])),
-            "xq.branches.measure.progress-reported.v1": lambda c, d: c.execute(
-                "UPDATE br_measures SET percent = $2, last_note = $3, reported_on = $4 WHERE measure_id = $1",
-                d["measure_id"], d["percent"], d["note"], _d(d["reported_on"])),
-        }
-
-    async def apply(self, conn: asyncpg.Connection, event: Envelope) -> None:
-        handler = self.handlers.get(event.type)
-        if handler is not None:  # events it does not show (invitation codes) are skipped
-            await handler(conn, event.data)
-
-    @staticmethod
-    async def _founded(conn, d) -> None:
-        await conn.execute(
-            "INSERT INTO br_branches (branch_id, name, kind, district, organisation_id, founded_on) "
-            "VALUES ($1, $2, $3, $4, $5, $6)", d["branch_id"], d["name"], d["kind"], d["district"],
-            d.get("organisation_id"), _d(d["founded_on"]))
-
-    @staticmethod
-    async def _member(conn, youth_id, branch_id, district, joined_on, via) -> None:
-        await conn.execute(
-            "INSERT INTO br_members (youth_id, branch_id, district, joined_on, via) VALUES ($1, $2, $3, $4, $5) "
-            "ON CONFLICT (youth_id) DO UPDATE SET branch_id = $2, district = $3, joined_on = $4, via = $5",
-            youth_id, branch_id, district, _d(joined_on), via)
-
-    async def _approved(self, conn, d) -> None:
-        await conn.execute("DELETE FROM br_applications WHERE youth_id = $1", d["youth_id"])
-        await self._member(conn, d["youth_id"], d["branch_id"], d["district"], d["joined_on"], "APPLICATION")
-
-    @staticmethod
-    async def _application_closed(conn, d) -> None:
-        await conn.execute("DELETE FROM br_applications WHERE youth_id = $1", d["youth_id"])
-
-    @staticmethod
-    async def _transfer_requested(conn, d) -> None:
-        await conn.execute(
-            """INSERT INTO br_transfers (transfer_id, youth_id, from_branch_id, from_district, to_branch_id,
-                                         to_district, initiated_by, requested_on, expires_on)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""",
-            d["transfer_id"], d["youth_id"], d["from_branch_id"], d["from_district"], d["to_branch_id"],
-            d["to_district"], d["initiated_by"], _d(d["requested_on"]), _d(d["expires_on"]))
-
-    async def _transfer_approved(self, conn, d) -> None:
-        await self._transfer_closed(conn, d["transfer_id"], "APPROVED", d["approved_on"])
-        await self._member(conn, d["youth_id"], d["to_branch_id"], d["to_district"], d["approved_on"], "TRANSFER")
-
-    @staticmethod
-    async def _transfer_closed(conn, transfer_id, status, on) -> None:
-        await conn.execute("UPDATE br_transfers SET status = $2, decided_on = $3 WHERE transfer_id = $1",
-                           transfer_id, status, _d(on))
-
-    @staticmethod
-    async def _ended(conn, d) -> None:
-        await conn.execute("DELETE FROM br_members WHERE youth_id = $1", d["youth_id"])
-        await conn.execute("UPDATE br_transfers SET status = 'CANCELLED', decided_on = $2 "
-                           "WHERE youth_id = $1 AND status = 'PENDING'", d["youth_id"], _d(d["ended_on"]))
-
-
-# ---- queries ------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class BranchCounts:
@@ -255,7 +131,7 @@ async def member_page(conn: asyncpg.Connection, *, branch_id: str, after: list |
         """SELECT * FROM br_members WHERE branch_id = $1
               AND ($2::date IS NULL OR (joined_on, youth_id) > ($2, $3))
             ORDER BY joined_on, youth_id LIMIT $4""",
-        branch_id, _d(after[0]) if after else None, after[1] if after else None, limit)
+        branch_id, _date(after[0]) if after else None, after[1] if after else None, limit)
 
 
 async def transfer_page(conn: asyncpg.Connection, *, district: str | None, status: str | None, after: list | None,
@@ -265,7 +141,7 @@ async def transfer_page(conn: asyncpg.Connection, *, district: str | None, statu
             WHERE ($1::text IS NULL OR from_district = $1 OR to_district = $1) AND ($2::text IS NULL OR status = $2)
               AND ($3::date IS NULL OR (requested_on, transfer_id) > ($3, $4))
             ORDER BY requested_on, transfer_id LIMIT $5""",
-        district, status, _d(after[0]) if after else None, after[1] if after else None, limit)
+        district, status, _date(after[0]) if after else None, after[1] if after else None, limit)
 
 
 async def organisation_page(conn: asyncpg.Connection, *, district: str | None, without_branch: bool | None,

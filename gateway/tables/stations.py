@@ -1,7 +1,8 @@
-"""Stations read models: stations, person-times, programmes, events, appeals; and their queries.
+"""Reads of the stations read models (filled by gateway/projections/stations.py and stations_daily.py):
+stations and person-times, programmes, events, appeals.
 
-Person-times are counters per (station, service type, Beijing month): tens of millions of records
-become a few hundred thousand rows. Health-related records arrive without a youth id (counts only).
+Person-times are kept twice: monthly counters (st_service_counts) answer month and all-time questions,
+daily counters (st_service_daily) any range of days.
 """
 from __future__ import annotations
 
@@ -12,15 +13,9 @@ from typing import Any
 
 import asyncpg
 
-from chassis.envelope import Envelope
-from chassis.settings import Settings
-
-TOPICS = ("xq.stations.station", "xq.stations.service", "xq.stations.programme", "xq.stations.event",
-          "xq.stations.appeal")
 EARTH_RADIUS_KM = 6371.0088
 # Ranking of handling units: weights of the three rates (接诉即办 "三率"; configurable later if needed).
 WEIGHTS = {"response": 0.10, "resolution": 0.45, "satisfaction": 0.45}
-SATISFIED = ("SATISFIED", "BASICALLY_SATISFIED")
 
 
 def beijing_day_within(column: str, first: int) -> str:
@@ -29,118 +24,7 @@ def beijing_day_within(column: str, first: int) -> str:
     return f"(${first}::date IS NULL OR {day} >= ${first}) AND (${first + 1}::date IS NULL OR {day} <= ${first + 1})"
 
 
-class StationsProjection:
-    name = "gateway.stations"
-    handles: tuple[str, ...] = ()  # TODO(issue 14, this session): the Dispatch table replaces it
-    tables = ("st_stations", "st_service_counts", "st_programmes", "st_enrolments", "st_events", "st_appeals")
-    stream_prefixes = ("station-", "visits-", "programme-", "enrolment-", "event-", "appeal-")
-
-    def __init__(self, settings: Settings):
-        self.topics = tuple(settings.topic(t) for t in TOPICS)
-
-    async def apply(self, conn: asyncpg.Connection, event: Envelope) -> None:
-        handler = getattr(self, "_" + event.type.removeprefix("xq.stations.").removesuffix(".v1")
-                          .replace(".", "_").replace("-", "_"), None)
-        if handler is not None:  # an event type this read model does not need
-            await handler(conn, event.data)
-
-    async def _station_created(self, conn, d: dict) -> None:
-        await conn.execute(
-            """INSERT INTO st_stations (station_id, kind, name, district, address, lat, lon, operator, opening_hours,
-                                        services, status)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'OPEN')""",
-            d["station_id"], d["kind"], d["name"], d["district"], d["address"], d["lat"], d["lon"], d["operator"],
-            d["opening_hours"], d["services"])
-
-    async def _station_status_changed(self, conn, d: dict) -> None:
-        await conn.execute("UPDATE st_stations SET status = $2 WHERE station_id = $1", d["station_id"], d["status"])
-
-    async def _station_services_changed(self, conn, d: dict) -> None:
-        await conn.execute("UPDATE st_stations SET services = $2 WHERE station_id = $1", d["station_id"],
-                           d["services"])
-
-    async def _service_delivered(self, conn, d: dict) -> None:
-        await conn.execute(
-            """INSERT INTO st_service_counts (station_id, service_type, month, district, station_kind, count, registered)
-               VALUES ($1, $2, $3, $4, $5, 1, $6)
-               ON CONFLICT (station_id, service_type, month) DO UPDATE
-               SET count = st_service_counts.count + 1, registered = st_service_counts.registered + $6""",
-            d["station_id"], d["service_type"], d["delivered_on"][:7], d["district"], d["station_kind"],
-            int(d["registered"]))
-
-    async def _programme_created(self, conn, d: dict) -> None:
-        await conn.execute("INSERT INTO st_programmes (programme_id, name, kind, district, starts_on) "
-                           "VALUES ($1, $2, $3, $4, $5::text::date)",
-                           d["programme_id"], d["name"], d["kind"], d["district"], d["starts_on"])
-
-    async def _programme_session_added(self, conn, d: dict) -> None:
-        await conn.execute("UPDATE st_programmes SET sessions = sessions + 1 WHERE programme_id = $1",
-                           d["programme_id"])
-
-    async def _programme_enrolled(self, conn, d: dict) -> None:
-        await conn.execute("INSERT INTO st_enrolments (programme_id, youth_id, district, enrolled_on) "
-                           "VALUES ($1, $2, $3, $4::text::date)",
-                           d["programme_id"], d["youth_id"], d["district"], d["enrolled_on"])
-
-    async def _programme_session_attended(self, conn, d: dict) -> None:
-        await conn.execute("UPDATE st_enrolments SET attended = attended + 1 WHERE programme_id = $1 AND youth_id = $2",
-                           d["programme_id"], d["youth_id"])
-
-    async def _programme_exam_result_recorded(self, conn, d: dict) -> None:
-        await conn.execute("UPDATE st_enrolments SET result = $3 WHERE programme_id = $1 AND youth_id = $2",
-                           d["programme_id"], d["youth_id"], d["result"])
-
-    async def _programme_scholarship_paid(self, conn, d: dict) -> None:
-        await conn.execute("UPDATE st_enrolments SET scholarship = $3::text::numeric, paid_on = $4::text::date "
-                           "WHERE programme_id = $1 AND youth_id = $2",
-                           d["programme_id"], d["youth_id"], str(d["amount"]), d["paid_on"])
-
-    async def _event_scheduled(self, conn, d: dict) -> None:
-        await conn.execute("INSERT INTO st_events (event_id, kind, title, district, starts_at, capacity, station_id) "
-                           "VALUES ($1, $2, $3, $4, $5::text::timestamptz, $6, $7)",
-                           d["event_id"], d["kind"], d["title"], d["district"], d["starts_at"], d["capacity"],
-                           d.get("station_id"))
-
-    async def _event_registered(self, conn, d: dict) -> None:
-        await conn.execute("UPDATE st_events SET registered = registered + 1 WHERE event_id = $1", d["event_id"])
-
-    async def _event_attended(self, conn, d: dict) -> None:
-        await conn.execute("UPDATE st_events SET attended = attended + 1 WHERE event_id = $1", d["event_id"])
-
-    async def _appeal_imported(self, conn, d: dict) -> None:
-        await conn.execute(
-            """INSERT INTO st_appeals (appeal_id, service_request_id, service_name, tier, district, received_at,
-                                       contact_due, resolve_due, status)
-               VALUES ($1, $2, $3, $4, $5, $6::text::timestamptz, $7::text::timestamptz, $8::text::timestamptz,
-                       'RECEIVED')""",
-            d["appeal_id"], d["service_request_id"], d["service_name"], d["tier"], d["district"], d["received_at"],
-            d["contact_due"], d["resolve_due"])
-
-    async def _appeal_dispatched(self, conn, d: dict) -> None:
-        await conn.execute("UPDATE st_appeals SET status = 'DISPATCHED', unit = $2, dispatched_at = "
-                           "$3::text::timestamptz, month = $4 WHERE appeal_id = $1",
-                           d["appeal_id"], d["unit"], d["dispatched_at"], d["month"])
-
-    async def _appeal_contacted(self, conn, d: dict) -> None:
-        await conn.execute("UPDATE st_appeals SET status = 'CONTACTED', contacted_in_time = $2 WHERE appeal_id = $1",
-                           d["appeal_id"], d["in_time"])
-
-    async def _appeal_resolved(self, conn, d: dict) -> None:
-        await conn.execute("UPDATE st_appeals SET status = 'RESOLVED', resolved_in_time = $2 WHERE appeal_id = $1",
-                           d["appeal_id"], d["in_time"])
-
-    async def _appeal_rated(self, conn, d: dict) -> None:
-        await conn.execute("UPDATE st_appeals SET status = 'RATED', satisfaction = $2 WHERE appeal_id = $1",
-                           d["appeal_id"], d["satisfaction"])
-
-    async def _appeal_contact_overdue(self, conn, d: dict) -> None:
-        await conn.execute("UPDATE st_appeals SET contact_overdue = true WHERE appeal_id = $1", d["appeal_id"])
-
-    async def _appeal_resolution_overdue(self, conn, d: dict) -> None:
-        await conn.execute("UPDATE st_appeals SET resolution_overdue = true WHERE appeal_id = $1", d["appeal_id"])
-
-
-# ---- queries: stations and person-times ----------------------------------------------------------
+# ---- stations and person-times ----------------------------------------------------------
 
 async def station_counts(conn, district: str | None) -> list[asyncpg.Record]:
     return await conn.fetch("SELECT kind, district, status, count(*)::int AS n FROM st_stations "
@@ -211,7 +95,7 @@ async def nearest_stations(conn, *, lat: float, lon: float, service: str | None,
         lat, lon, service, district, dlat, dlon, limit, EARTH_RADIUS_KM, radius_km)
 
 
-# ---- queries: programmes and events --------------------------------------------------------------
+# ---- programmes and events --------------------------------------------------------------
 
 _STARTS = "($2::date IS NULL OR starts_on >= $2) AND ($3::date IS NULL OR starts_on <= $3)"
 
@@ -264,7 +148,7 @@ async def list_events(conn, *, district: str | None, after: list | None, limit: 
             ORDER BY starts_at, event_id LIMIT $4""", district, after[0], after[1], limit)
 
 
-# ---- queries: appeals ----------------------------------------------------------------------------
+# ---- appeals ----------------------------------------------------------------------------
 
 # The three rates count only what is due: an appeal still inside its contact window is not yet a
 # failure. Response: contacted in time / dispatched appeals whose contact is settled (contacted, or
@@ -345,3 +229,29 @@ async def list_appeals(conn, *, district: str | None, status: str | None, overdu
               AND ($4::text IS NULL OR (received_at, appeal_id) < ($4::text::timestamptz, $5))
             ORDER BY received_at DESC, appeal_id DESC LIMIT $6""",
         district, status, overdue, after[0], after[1], limit)
+
+
+# ---- person-times per Beijing day -------------------------------------------------------
+
+_WITHIN = ("($1::text IS NULL OR c.district = $1) AND ($2::date IS NULL OR c.day >= $2) "
+           "AND ($3::date IS NULL OR c.day <= $3)")
+
+
+async def person_times_between(conn: asyncpg.Connection, district: str | None, date_from: date | None,
+                               date_to: date | None, group: str) -> list[asyncpg.Record]:
+    """Person-times within the range grouped by service_type, district or month (YYYY-MM)."""
+    column = {"service_type": "c.service_type", "district": "c.district",
+              "month": "to_char(c.day, 'YYYY-MM')"}[group]
+    return await conn.fetch(
+        f"SELECT {column} AS key, sum(c.count)::int AS n, sum(c.registered)::int AS registered "
+        f"FROM st_service_daily c WHERE {_WITHIN} GROUP BY 1 ORDER BY 1", district, date_from, date_to)
+
+
+async def busiest_between(conn: asyncpg.Connection, district: str | None, date_from: date | None,
+                          date_to: date | None, limit: int) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        f"""SELECT c.station_id, s.name, s.district, s.kind, sum(c.count)::int AS n
+              FROM st_service_daily c JOIN st_stations s USING (station_id)
+             WHERE {_WITHIN}
+             GROUP BY c.station_id, s.name, s.district, s.kind
+             ORDER BY n DESC, c.station_id LIMIT $4""", district, date_from, date_to, limit)

@@ -1,0 +1,208 @@
+"""League organisation read model: branches, members, applications, transfers, organisations
+contacted, meetings and the 22 measures, from the branches service's topics (their reads:
+gateway/tables/branches.py). Invitation codes are not shown anywhere: those events are passed over."""
+from __future__ import annotations
+
+from datetime import date
+
+import asyncpg
+
+from chassis.envelope import Envelope
+from chassis.projection import Dispatch
+from chassis.settings import Settings
+from contracts.branches import TOPICS, BranchEvents, MeasureEvents, MeetingEvents, MembershipEvents, OrganisationEvents
+
+
+class BranchesProjection(Dispatch):
+    name = "gateway.branches"
+    tables = ("br_branches", "br_members", "br_applications", "br_transfers", "br_organisations", "br_meetings",
+              "br_measures", "br_milestones")
+    stream_prefixes = ("branch-", "membership-", "organisation-", "meeting-", "measure-")
+
+    def __init__(self, settings: Settings):
+        self.topics = tuple(settings.topic(t.name) for t in TOPICS)
+        self.handlers = {
+            BranchEvents.FOUNDED: _founded,
+            BranchEvents.RENAMED: _renamed,
+            BranchEvents.SECRETARY_ASSIGNED: _secretary_assigned,
+            BranchEvents.DISSOLVED: _dissolved,
+            MembershipEvents.APPLIED: _applied,
+            MembershipEvents.APPROVED: _approved,
+            MembershipEvents.REJECTED: _application_closed,
+            MembershipEvents.APPLICATION_WITHDRAWN: _application_closed,
+            MembershipEvents.JOINED_WITH_INVITATION: _joined_with_invitation,
+            MembershipEvents.TRANSFER_REQUESTED: _transfer_requested,
+            MembershipEvents.TRANSFER_APPROVED: _transfer_approved,
+            MembershipEvents.TRANSFER_REJECTED: _transfer_rejected,
+            MembershipEvents.TRANSFER_EXPIRED: _transfer_expired,
+            MembershipEvents.ENDED: _ended,
+            OrganisationEvents.CONTACTED: _organisation_contacted,
+            OrganisationEvents.RELATIONSHIP_ESTABLISHED: _relationship_established,
+            OrganisationEvents.BRANCH_FOUNDED: _organisation_branch_founded,
+            MeetingEvents.HELD: _meeting_held,
+            MeetingEvents.ATTENDANCE_RECORDED: _attendance_recorded,
+            MeasureEvents.DEFINED: _measure_defined,
+            MeasureEvents.MILESTONE_ADDED: _milestone_added,
+            MeasureEvents.MILESTONE_COMPLETED: _milestone_completed,
+            MeasureEvents.PROGRESS_REPORTED: _progress_reported,
+        }
+
+
+def _d(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+# ---- branches ------------------------------------------------------------------------------------
+
+async def _founded(conn: asyncpg.Connection, e: Envelope) -> None:
+    d = e.data
+    await conn.execute(
+        "INSERT INTO br_branches (branch_id, name, kind, district, organisation_id, founded_on) "
+        "VALUES ($1, $2, $3, $4, $5, $6)", d["branch_id"], d["name"], d["kind"], d["district"],
+        d.get("organisation_id"), _d(d["founded_on"]))
+
+
+async def _renamed(conn: asyncpg.Connection, e: Envelope) -> None:
+    await conn.execute("UPDATE br_branches SET name = $2 WHERE branch_id = $1", e.data["branch_id"], e.data["name"])
+
+
+async def _secretary_assigned(conn: asyncpg.Connection, e: Envelope) -> None:
+    await conn.execute("UPDATE br_branches SET secretary_id = $2 WHERE branch_id = $1", e.data["branch_id"],
+                       e.data["secretary_id"])
+
+
+async def _dissolved(conn: asyncpg.Connection, e: Envelope) -> None:
+    await conn.execute("UPDATE br_branches SET status = 'DISSOLVED', dissolved_on = $2 WHERE branch_id = $1",
+                       e.data["branch_id"], _d(e.data["dissolved_on"]))
+
+
+# ---- memberships ---------------------------------------------------------------------------------
+
+async def _applied(conn: asyncpg.Connection, e: Envelope) -> None:
+    d = e.data
+    await conn.execute(
+        "INSERT INTO br_applications (youth_id, branch_id, district, applied_on) VALUES ($1, $2, $3, $4) "
+        "ON CONFLICT (youth_id) DO UPDATE SET branch_id = $2, district = $3, applied_on = $4",
+        d["youth_id"], d["branch_id"], d["district"], _d(d["applied_on"]))
+
+
+async def _member(conn: asyncpg.Connection, youth_id, branch_id, district, joined_on, via) -> None:
+    await conn.execute(
+        "INSERT INTO br_members (youth_id, branch_id, district, joined_on, via) VALUES ($1, $2, $3, $4, $5) "
+        "ON CONFLICT (youth_id) DO UPDATE SET branch_id = $2, district = $3, joined_on = $4, via = $5",
+        youth_id, branch_id, district, _d(joined_on), via)
+
+
+async def _approved(conn: asyncpg.Connection, e: Envelope) -> None:
+    d = e.data
+    await conn.execute("DELETE FROM br_applications WHERE youth_id = $1", d["youth_id"])
+    await _member(conn, d["youth_id"], d["branch_id"], d["district"], d["joined_on"], "APPLICATION")
+
+
+async def _application_closed(conn: asyncpg.Connection, e: Envelope) -> None:
+    await conn.execute("DELETE FROM br_applications WHERE youth_id = $1", e.data["youth_id"])
+
+
+async def _joined_with_invitation(conn: asyncpg.Connection, e: Envelope) -> None:
+    d = e.data
+    await _member(conn, d["youth_id"], d["branch_id"], d["district"], d["joined_on"], "INVITATION")
+
+
+async def _transfer_requested(conn: asyncpg.Connection, e: Envelope) -> None:
+    d = e.data
+    await conn.execute(
+        """INSERT INTO br_transfers (transfer_id, youth_id, from_branch_id, from_district, to_branch_id,
+                                     to_district, initiated_by, requested_on, expires_on)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""",
+        d["transfer_id"], d["youth_id"], d["from_branch_id"], d["from_district"], d["to_branch_id"],
+        d["to_district"], d["initiated_by"], _d(d["requested_on"]), _d(d["expires_on"]))
+
+
+async def _transfer_closed(conn: asyncpg.Connection, transfer_id: str, status: str, on: str) -> None:
+    await conn.execute("UPDATE br_transfers SET status = $2, decided_on = $3 WHERE transfer_id = $1",
+                       transfer_id, status, _d(on))
+
+
+async def _transfer_approved(conn: asyncpg.Connection, e: Envelope) -> None:
+    d = e.data
+    await _transfer_closed(conn, d["transfer_id"], "APPROVED", d["approved_on"])
+    await _member(conn, d["youth_id"], d["to_branch_id"], d["to_district"], d["approved_on"], "TRANSFER")
+
+
+async def _transfer_rejected(conn: asyncpg.Connection, e: Envelope) -> None:
+    await _transfer_closed(conn, e.data["transfer_id"], "REJECTED", e.data["rejected_on"])
+
+
+async def _transfer_expired(conn: asyncpg.Connection, e: Envelope) -> None:
+    await _transfer_closed(conn, e.data["transfer_id"], "EXPIRED", e.data["expired_on"])
+
+
+async def _ended(conn: asyncpg.Connection, e: Envelope) -> None:
+    d = e.data
+    await conn.execute("DELETE FROM br_members WHERE youth_id = $1", d["youth_id"])
+    await conn.execute("UPDATE br_transfers SET status = 'CANCELLED', decided_on = $2 "
+                       "WHERE youth_id = $1 AND status = 'PENDING'", d["youth_id"], _d(d["ended_on"]))
+
+
+# ---- organisations -------------------------------------------------------------------------------
+
+async def _organisation_contacted(conn: asyncpg.Connection, e: Envelope) -> None:
+    d = e.data
+    await conn.execute(
+        "INSERT INTO br_organisations (organisation_id, name, kind, district, stage, contacted_on) "
+        "VALUES ($1, $2, $3, $4, 'CONTACTED', $5)", d["organisation_id"], d["name"], d["kind"],
+        d["district"], _d(d["contacted_on"]))
+
+
+async def _relationship_established(conn: asyncpg.Connection, e: Envelope) -> None:
+    await conn.execute("UPDATE br_organisations SET stage = 'WORKING' WHERE organisation_id = $1",
+                       e.data["organisation_id"])
+
+
+async def _organisation_branch_founded(conn: asyncpg.Connection, e: Envelope) -> None:
+    await conn.execute("UPDATE br_organisations SET stage = 'BRANCH_FOUNDED', branch_id = $2 "
+                       "WHERE organisation_id = $1", e.data["organisation_id"], e.data["branch_id"])
+
+
+# ---- meetings ------------------------------------------------------------------------------------
+
+async def _meeting_held(conn: asyncpg.Connection, e: Envelope) -> None:
+    d = e.data
+    await conn.execute(
+        "INSERT INTO br_meetings (meeting_id, branch_id, district, kind, held_on, topic, attendance) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7)", d["meeting_id"], d["branch_id"], d["district"], d["kind"],
+        _d(d["held_on"]), d["topic"], len(d["attendees"]))
+
+
+async def _attendance_recorded(conn: asyncpg.Connection, e: Envelope) -> None:
+    await conn.execute("UPDATE br_meetings SET attendance = attendance + $2 WHERE meeting_id = $1",
+                       e.data["meeting_id"], len(e.data["attendees"]))
+
+
+# ---- the 22 measures -----------------------------------------------------------------------------
+
+async def _measure_defined(conn: asyncpg.Connection, e: Envelope) -> None:
+    d = e.data
+    await conn.execute(
+        "INSERT INTO br_measures (measure_id, area, title, lead, partners, placeholder) "
+        "VALUES ($1, $2, $3, $4, $5, $6)", d["measure_id"], d["area"], d["title"], d["lead"],
+        d["partners"], d["placeholder"])
+
+
+async def _milestone_added(conn: asyncpg.Connection, e: Envelope) -> None:
+    d = e.data
+    await conn.execute(
+        "INSERT INTO br_milestones (milestone_id, measure_id, title, due_on) VALUES ($1, $2, $3, $4)",
+        d["milestone_id"], d["measure_id"], d["title"], _d(d["due_on"]))
+
+
+async def _milestone_completed(conn: asyncpg.Connection, e: Envelope) -> None:
+    await conn.execute("UPDATE br_milestones SET completed_on = $2 WHERE milestone_id = $1",
+                       e.data["milestone_id"], _d(e.data["completed_on"]))
+
+
+async def _progress_reported(conn: asyncpg.Connection, e: Envelope) -> None:
+    d = e.data
+    await conn.execute(
+        "UPDATE br_measures SET percent = $2, last_note = $3, reported_on = $4 WHERE measure_id = $1",
+        d["measure_id"], d["percent"], d["note"], _d(d["reported_on"]))

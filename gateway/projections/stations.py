@@ -1,0 +1,185 @@
+"""Stations read models: stations, person-times, programmes, events, appeals, from the stations
+service's topics (their reads: gateway/tables/stations.py).
+
+Person-times are counters per (station, service type, Beijing month): tens of millions of records
+become a few hundred thousand rows. Health-related records arrive without a youth id (counts only).
+"""
+from __future__ import annotations
+
+import asyncpg
+
+from chassis.envelope import Envelope
+from chassis.projection import Dispatch
+from chassis.settings import Settings
+from contracts.stations import (
+    TOPICS,
+    ActivityEvents,
+    AppealEvents,
+    ProgrammeEvents,
+    ServiceEvents,
+    StationEvents,
+)
+
+
+class StationsProjection(Dispatch):
+    name = "gateway.stations"
+    tables = ("st_stations", "st_service_counts", "st_programmes", "st_enrolments", "st_events", "st_appeals")
+    stream_prefixes = ("station-", "visits-", "programme-", "enrolment-", "event-", "appeal-")
+
+    def __init__(self, settings: Settings):
+        self.topics = tuple(settings.topic(t.name) for t in TOPICS)
+        self.handlers = {
+            StationEvents.CREATED: _station_created,
+            StationEvents.STATUS_CHANGED: _station_status_changed,
+            StationEvents.SERVICES_CHANGED: _station_services_changed,
+            ServiceEvents.DELIVERED: _service_delivered,
+            ProgrammeEvents.CREATED: _programme_created,
+            ProgrammeEvents.SESSION_ADDED: _programme_session_added,
+            ProgrammeEvents.ENROLLED: _programme_enrolled,
+            ProgrammeEvents.SESSION_ATTENDED: _programme_session_attended,
+            ProgrammeEvents.EXAM_RESULT_RECORDED: _programme_exam_result_recorded,
+            ProgrammeEvents.SCHOLARSHIP_PAID: _programme_scholarship_paid,
+            ActivityEvents.SCHEDULED: _event_scheduled,
+            ActivityEvents.REGISTERED: _event_registered,
+            ActivityEvents.ATTENDED: _event_attended,
+            AppealEvents.IMPORTED: _appeal_imported,
+            AppealEvents.DISPATCHED: _appeal_dispatched,
+            AppealEvents.CONTACTED: _appeal_contacted,
+            AppealEvents.RESOLVED: _appeal_resolved,
+            AppealEvents.RATED: _appeal_rated,
+            AppealEvents.CONTACT_OVERDUE: _appeal_contact_overdue,
+            AppealEvents.RESOLUTION_OVERDUE: _appeal_resolution_overdue,
+        }
+
+
+# ---- stations and person-times -------------------------------------------------------------------
+
+async def _station_created(conn: asyncpg.Connection, e: Envelope) -> None:
+    d = e.data
+    await conn.execute(
+        """INSERT INTO st_stations (station_id, kind, name, district, address, lat, lon, operator, opening_hours,
+                                    services, status)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'OPEN')""",
+        d["station_id"], d["kind"], d["name"], d["district"], d["address"], d["lat"], d["lon"], d["operator"],
+        d["opening_hours"], d["services"])
+
+
+async def _station_status_changed(conn: asyncpg.Connection, e: Envelope) -> None:
+    await conn.execute("UPDATE st_stations SET status = $2 WHERE station_id = $1", e.data["station_id"],
+                       e.data["status"])
+
+
+async def _station_services_changed(conn: asyncpg.Connection, e: Envelope) -> None:
+    await conn.execute("UPDATE st_stations SET services = $2 WHERE station_id = $1", e.data["station_id"],
+                       e.data["services"])
+
+
+async def _service_delivered(conn: asyncpg.Connection, e: Envelope) -> None:
+    d = e.data
+    await conn.execute(
+        """INSERT INTO st_service_counts (station_id, service_type, month, district, station_kind, count, registered)
+           VALUES ($1, $2, $3, $4, $5, 1, $6)
+           ON CONFLICT (station_id, service_type, month) DO UPDATE
+           SET count = st_service_counts.count + 1, registered = st_service_counts.registered + $6""",
+        d["station_id"], d["service_type"], d["delivered_on"][:7], d["district"], d["station_kind"],
+        int(d["registered"]))
+
+
+# ---- programmes ----------------------------------------------------------------------------------
+
+async def _programme_created(conn: asyncpg.Connection, e: Envelope) -> None:
+    d = e.data
+    await conn.execute("INSERT INTO st_programmes (programme_id, name, kind, district, starts_on) "
+                       "VALUES ($1, $2, $3, $4, $5::text::date)",
+                       d["programme_id"], d["name"], d["kind"], d["district"], d["starts_on"])
+
+
+async def _programme_session_added(conn: asyncpg.Connection, e: Envelope) -> None:
+    await conn.execute("UPDATE st_programmes SET sessions = sessions + 1 WHERE programme_id = $1",
+                       e.data["programme_id"])
+
+
+async def _programme_enrolled(conn: asyncpg.Connection, e: Envelope) -> None:
+    d = e.data
+    await conn.execute("INSERT INTO st_enrolments (programme_id, youth_id, district, enrolled_on) "
+                       "VALUES ($1, $2, $3, $4::text::date)",
+                       d["programme_id"], d["youth_id"], d["district"], d["enrolled_on"])
+
+
+async def _programme_session_attended(conn: asyncpg.Connection, e: Envelope) -> None:
+    await conn.execute("UPDATE st_enrolments SET attended = attended + 1 WHERE programme_id = $1 AND youth_id = $2",
+                       e.data["programme_id"], e.data["youth_id"])
+
+
+async def _programme_exam_result_recorded(conn: asyncpg.Connection, e: Envelope) -> None:
+    d = e.data
+    await conn.execute("UPDATE st_enrolments SET result = $3 WHERE programme_id = $1 AND youth_id = $2",
+                       d["programme_id"], d["youth_id"], d["result"])
+
+
+async def _programme_scholarship_paid(conn: asyncpg.Connection, e: Envelope) -> None:
+    d = e.data
+    await conn.execute("UPDATE st_enrolments SET scholarship = $3::text::numeric, paid_on = $4::text::date "
+                       "WHERE programme_id = $1 AND youth_id = $2",
+                       d["programme_id"], d["youth_id"], str(d["amount"]), d["paid_on"])
+
+
+# ---- events (activities) -------------------------------------------------------------------------
+
+async def _event_scheduled(conn: asyncpg.Connection, e: Envelope) -> None:
+    d = e.data
+    await conn.execute("INSERT INTO st_events (event_id, kind, title, district, starts_at, capacity, station_id) "
+                       "VALUES ($1, $2, $3, $4, $5::text::timestamptz, $6, $7)",
+                       d["event_id"], d["kind"], d["title"], d["district"], d["starts_at"], d["capacity"],
+                       d.get("station_id"))
+
+
+async def _event_registered(conn: asyncpg.Connection, e: Envelope) -> None:
+    await conn.execute("UPDATE st_events SET registered = registered + 1 WHERE event_id = $1", e.data["event_id"])
+
+
+async def _event_attended(conn: asyncpg.Connection, e: Envelope) -> None:
+    await conn.execute("UPDATE st_events SET attended = attended + 1 WHERE event_id = $1", e.data["event_id"])
+
+
+# ---- appeals -------------------------------------------------------------------------------------
+
+async def _appeal_imported(conn: asyncpg.Connection, e: Envelope) -> None:
+    d = e.data
+    await conn.execute(
+        """INSERT INTO st_appeals (appeal_id, service_request_id, service_name, tier, district, received_at,
+                                   contact_due, resolve_due, status)
+           VALUES ($1, $2, $3, $4, $5, $6::text::timestamptz, $7::text::timestamptz, $8::text::timestamptz,
+                   'RECEIVED')""",
+        d["appeal_id"], d["service_request_id"], d["service_name"], d["tier"], d["district"], d["received_at"],
+        d["contact_due"], d["resolve_due"])
+
+
+async def _appeal_dispatched(conn: asyncpg.Connection, e: Envelope) -> None:
+    d = e.data
+    await conn.execute("UPDATE st_appeals SET status = 'DISPATCHED', unit = $2, dispatched_at = "
+                       "$3::text::timestamptz, month = $4 WHERE appeal_id = $1",
+                       d["appeal_id"], d["unit"], d["dispatched_at"], d["month"])
+
+
+async def _appeal_contacted(conn: asyncpg.Connection, e: Envelope) -> None:
+    await conn.execute("UPDATE st_appeals SET status = 'CONTACTED', contacted_in_time = $2 WHERE appeal_id = $1",
+                       e.data["appeal_id"], e.data["in_time"])
+
+
+async def _appeal_resolved(conn: asyncpg.Connection, e: Envelope) -> None:
+    await conn.execute("UPDATE st_appeals SET status = 'RESOLVED', resolved_in_time = $2 WHERE appeal_id = $1",
+                       e.data["appeal_id"], e.data["in_time"])
+
+
+async def _appeal_rated(conn: asyncpg.Connection, e: Envelope) -> None:
+    await conn.execute("UPDATE st_appeals SET status = 'RATED', satisfaction = $2 WHERE appeal_id = $1",
+                       e.data["appeal_id"], e.data["satisfaction"])
+
+
+async def _appeal_contact_overdue(conn: asyncpg.Connection, e: Envelope) -> None:
+    await conn.execute("UPDATE st_appeals SET contact_overdue = true WHERE appeal_id = $1", e.data["appeal_id"])
+
+
+async def _appeal_resolution_overdue(conn: asyncpg.Connection, e: Envelope) -> None:
+    await conn.execute("UPDATE st_appeals SET resolution_overdue = true WHERE appeal_id = $1", e.data["appeal_id"])

@@ -1,0 +1,157 @@
+"""The league organisation's mutations, forwarded to the branches service (which checks roles,
+districts and every rule again)."""
+from __future__ import annotations
+
+from datetime import date
+
+import strawberry
+
+from ..common import CommandResult, command, forward, without_none
+from .types import BranchKind, LeaveReason, MeetingKind, OrganisationKind, RejectReason, TransferSide
+
+SERVICE = "branches"
+
+
+@strawberry.input(description="成立团支部")
+class FoundBranchInput:
+    name: str
+    kind: BranchKind
+    district: str = strawberry.field(description="区县代码（GB/T 2260）：所属区团委")
+    organisation_id: strawberry.ID | None = strawberry.field(default=None, description="在哪个联系的组织中建立")
+
+
+@strawberry.input(description="记录联系的组织")
+class RecordOrganisationInput:
+    name: str
+    kind: OrganisationKind
+    district: str
+
+
+@strawberry.input(description="记录会议或活动")
+class RecordMeetingInput:
+    branch_id: strawberry.ID
+    kind: MeetingKind
+    held_on: date
+    topic: str
+    attendees: list[strawberry.ID] = strawberry.field(default_factory=list, description="参会团员的青年编号")
+
+
+@strawberry.type(description="邀请码已发放")
+class InvitationResult:
+    id: strawberry.ID
+    version: int
+    position: str
+    code: str
+    expires_at: str
+    max_uses: int
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="成立团支部")
+    async def found_branch(self, info: strawberry.Info, input: FoundBranchInput) -> CommandResult:
+        return await command(info, SERVICE, "/branches", json=without_none({
+            "name": input.name, "kind": input.kind.value, "district": input.district,
+            "organisationId": input.organisation_id}))
+
+    @strawberry.mutation(description="团支部更名")
+    async def rename_branch(self, info: strawberry.Info, branch_id: strawberry.ID, name: str,
+                            expected_version: int | None = None) -> CommandResult:
+        return await command(info, SERVICE, f"/branches/{branch_id}/rename",
+                             json=without_none({"name": name, "expectedVersion": expected_version}))
+
+    @strawberry.mutation(description="任命团支部书记（须为本支部团员）")
+    async def assign_secretary(self, info: strawberry.Info, branch_id: strawberry.ID,
+                               secretary_id: strawberry.ID) -> CommandResult:
+        return await command(info, SERVICE, f"/branches/{branch_id}/secretary", json={"secretaryId": secretary_id})
+
+    @strawberry.mutation(description="撤销团支部（须先转出或退出全部团员）")
+    async def dissolve_branch(self, info: strawberry.Info, branch_id: strawberry.ID) -> CommandResult:
+        return await command(info, SERVICE, f"/branches/{branch_id}/dissolve")
+
+    @strawberry.mutation(description="发放入团邀请码（流动团支部）")
+    async def issue_invitation(self, info: strawberry.Info, branch_id: strawberry.ID, valid_hours: int = 72,
+                               max_uses: int = 50) -> InvitationResult:
+        a = await forward(info, SERVICE, f"/branches/{branch_id}/invitations",
+                          json={"validHours": valid_hours, "maxUses": max_uses})
+        return InvitationResult(id=a["id"], version=a["version"], position=a["position"], code=a["code"],
+                                expires_at=a["expiresAt"], max_uses=a["maxUses"])
+
+    @strawberry.mutation(description="记录联系的组织")
+    async def record_organisation_contact(self, info: strawberry.Info, input: RecordOrganisationInput) -> CommandResult:
+        return await command(info, SERVICE, "/organisations", json={
+            "name": input.name, "kind": input.kind.value, "district": input.district})
+
+    @strawberry.mutation(description="与组织建立工作关系")
+    async def establish_working_relationship(self, info: strawberry.Info,
+                                             organisation_id: strawberry.ID) -> CommandResult:
+        return await command(info, SERVICE, f"/organisations/{organisation_id}/relationship")
+
+    @strawberry.mutation(description="入团申请")
+    async def apply_for_membership(self, info: strawberry.Info, youth_id: strawberry.ID,
+                                   branch_id: strawberry.ID) -> CommandResult:
+        return await command(info, SERVICE, f"/memberships/{youth_id}/apply", json={"branchId": branch_id})
+
+    @strawberry.mutation(description="批准入团申请")
+    async def approve_membership(self, info: strawberry.Info, youth_id: strawberry.ID,
+                                 branch_id: strawberry.ID) -> CommandResult:
+        return await command(info, SERVICE, f"/memberships/{youth_id}/approve", json={"branchId": branch_id})
+
+    @strawberry.mutation(description="不批准入团申请")
+    async def reject_membership(self, info: strawberry.Info, youth_id: strawberry.ID, branch_id: strawberry.ID,
+                                reason: RejectReason) -> CommandResult:
+        return await command(info, SERVICE, f"/memberships/{youth_id}/reject",
+                             json={"branchId": branch_id, "reason": reason.value})
+
+    @strawberry.mutation(description="凭邀请码加入流动团支部")
+    async def join_with_invitation(self, info: strawberry.Info, youth_id: strawberry.ID, code: str) -> CommandResult:
+        return await command(info, SERVICE, f"/memberships/{youth_id}/join", json={"code": code})
+
+    @strawberry.mutation(description="发起组织关系转接（返回转接编号）")
+    async def request_transfer(self, info: strawberry.Info, youth_id: strawberry.ID, to_branch_id: strawberry.ID,
+                               initiated_by: TransferSide) -> CommandResult:
+        return await command(info, SERVICE, f"/memberships/{youth_id}/transfer",
+                             json={"toBranchId": to_branch_id, "initiatedBy": initiated_by.value})
+
+    @strawberry.mutation(description="接收团支部同意转接")
+    async def approve_transfer(self, info: strawberry.Info, youth_id: strawberry.ID,
+                               transfer_id: strawberry.ID) -> CommandResult:
+        return await command(info, SERVICE, f"/memberships/{youth_id}/transfer/approve",
+                             json={"transferId": transfer_id})
+
+    @strawberry.mutation(description="接收团支部拒绝转接")
+    async def reject_transfer(self, info: strawberry.Info, youth_id: strawberry.ID,
+                              transfer_id: strawberry.ID) -> CommandResult:
+        return await command(info, SERVICE, f"/memberships/{youth_id}/transfer/reject",
+                             json={"transferId": transfer_id})
+
+    @strawberry.mutation(description="退出团支部")
+    async def leave_branch(self, info: strawberry.Info, youth_id: strawberry.ID, reason: LeaveReason) -> CommandResult:
+        return await command(info, SERVICE, f"/memberships/{youth_id}/leave", json={"reason": reason.value})
+
+    @strawberry.mutation(description="记录会议或活动（含参会团员）")
+    async def record_meeting(self, info: strawberry.Info, input: RecordMeetingInput) -> CommandResult:
+        return await command(info, SERVICE, "/meetings", json={
+            "branchId": input.branch_id, "kind": input.kind.value, "heldOn": input.held_on.isoformat(),
+            "topic": input.topic, "attendees": list(input.attendees)})
+
+    @strawberry.mutation(description="补记参会团员")
+    async def record_attendance(self, info: strawberry.Info, meeting_id: strawberry.ID,
+                                attendees: list[strawberry.ID]) -> CommandResult:
+        return await command(info, SERVICE, f"/meetings/{meeting_id}/attendance", json={"attendees": list(attendees)})
+
+    @strawberry.mutation(description="为措施新增工作节点")
+    async def add_milestone(self, info: strawberry.Info, measure_id: strawberry.ID, title: str,
+                            due_on: date) -> CommandResult:
+        return await command(info, SERVICE, f"/measures/{measure_id}/milestones",
+                             json={"title": title, "dueOn": due_on.isoformat()})
+
+    @strawberry.mutation(description="完成工作节点")
+    async def complete_milestone(self, info: strawberry.Info, measure_id: strawberry.ID,
+                                 milestone_id: strawberry.ID) -> CommandResult:
+        return await command(info, SERVICE, f"/measures/{measure_id}/milestones/{milestone_id}/complete")
+
+    @strawberry.mutation(description="报告措施推进进度（0–100）")
+    async def report_measure_progress(self, info: strawberry.Info, measure_id: strawberry.ID, percent: int,
+                                      note: str = "") -> CommandResult:
+        return await command(info, SERVICE, f"/measures/{measure_id}/progress", json={"percent": percent, "note": note})

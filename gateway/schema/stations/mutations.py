@@ -1,0 +1,165 @@
+"""The stations' mutations, forwarded to the stations service (which checks roles, districts and every
+rule again)."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import strawberry
+
+from ..common import CommandResult, command, forward
+from .types import ServiceType, StationKind, StationStatus
+
+SERVICE = "stations"
+
+
+@strawberry.input(description="新建站点")
+class CreateStationInput:
+    kind: StationKind
+    name: str
+    district: str
+    address: str
+    lat: float
+    lon: float
+    operator: str = strawberry.field(description="LEAGUE | TRADE_UNION | WOMENS_FEDERATION | COMPANY")
+    opening_hours: str
+    services: list[ServiceType]
+
+
+@strawberry.input(description="一条服务记录（人次）")
+class ServiceRecordInput:
+    idempotency_key: str = strawberry.field(description="手机端生成（如 UUID）；重传不会重复计数")
+    service_type: ServiceType
+    delivered_at: datetime
+    youth_id: strawberry.ID | None = strawberry.field(default=None, description="登记青年编号；匿名留空")
+
+
+@strawberry.type(description="批量上传结果")
+class RecordServicesResult:
+    accepted: int
+    duplicates: list[str] = strawberry.field(description="已登记过的幂等键（本次未重复计数）")
+    anonymised: list[str] = strawberry.field(description="青年未登记或未同意“服务记录”用途：按匿名计数")
+    position: str | None
+
+
+@strawberry.input(description="12345 工单（Open311 GeoReport v2 字段）及分级、区县")
+class ImportAppealInput:
+    service_request_id: str
+    service_code: str
+    service_name: str
+    requested_datetime: datetime
+    tier: str = strawberry.field(description="EMERGENCY | UTILITIES | GENERAL | COMPLEX")
+    district: str
+    description: str | None = None
+    address: str | None = None
+    lat: float | None = None
+    long: float | None = None
+
+
+def _iso(at: datetime | None) -> str | None:
+    return at.isoformat() if at else None
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="新建站点")
+    async def create_station(self, info: strawberry.Info, input: CreateStationInput) -> CommandResult:
+        return await command(info, SERVICE, "/stations", json={
+            "kind": input.kind.value, "name": input.name, "district": input.district, "address": input.address,
+            "lat": input.lat, "lon": input.lon, "operator": input.operator, "openingHours": input.opening_hours,
+            "services": [s.value for s in input.services]})
+
+    @strawberry.mutation(description="变更站点状态（开放 / 暂停 / 关闭）")
+    async def change_station_status(self, info: strawberry.Info, station_id: strawberry.ID, status: StationStatus,
+                                    reason: str = "", expected_version: int | None = None) -> CommandResult:
+        return await command(info, SERVICE, f"/stations/{station_id}/status", json={
+            "status": status.value, "reason": reason, "expectedVersion": expected_version})
+
+    @strawberry.mutation(description="批量上传服务记录（可迟传、可重传，同一幂等键只计一次）")
+    async def record_services(self, info: strawberry.Info, station_id: strawberry.ID,
+                              records: list[ServiceRecordInput]) -> RecordServicesResult:
+        r = await forward(info, SERVICE, f"/stations/{station_id}/records", json={"records": [
+            {"idempotencyKey": x.idempotency_key, "serviceType": x.service_type.value,
+             "deliveredAt": x.delivered_at.isoformat(), "youthId": x.youth_id} for x in records]})
+        return RecordServicesResult(accepted=r["accepted"], duplicates=r["duplicates"], anonymised=r["anonymised"],
+                                    position=r["position"])
+
+    @strawberry.mutation(description="新建培养项目（如新青年学堂骑手班）")
+    async def create_programme(self, info: strawberry.Info, name: str, kind: str, district: str,
+                               starts_on: date) -> CommandResult:
+        return await command(info, SERVICE, "/programmes", json={
+            "name": name, "kind": kind, "district": district, "startsOn": starts_on.isoformat()})
+
+    @strawberry.mutation(description="新增课次；返回的 id 是课次编号")
+    async def add_programme_session(self, info: strawberry.Info, programme_id: strawberry.ID, title: str,
+                                    starts_at: datetime) -> CommandResult:
+        return await command(info, SERVICE, f"/programmes/{programme_id}/sessions",
+                             json={"title": title, "startsAt": starts_at.isoformat()})
+
+    @strawberry.mutation(description="报名培养项目")
+    async def enrol(self, info: strawberry.Info, programme_id: strawberry.ID, youth_id: strawberry.ID) -> CommandResult:
+        return await command(info, SERVICE, f"/programmes/{programme_id}/enrolments", json={"youthId": youth_id})
+
+    @strawberry.mutation(description="登记课次出勤")
+    async def record_programme_attendance(self, info: strawberry.Info, programme_id: strawberry.ID,
+                                          youth_id: strawberry.ID, session_id: strawberry.ID) -> CommandResult:
+        return await command(info, SERVICE, f"/programmes/{programme_id}/enrolments/{youth_id}/attendance",
+                             json={"sessionId": session_id})
+
+    @strawberry.mutation(description="登记考试结果（PASSED | FAILED）")
+    async def record_exam_result(self, info: strawberry.Info, programme_id: strawberry.ID, youth_id: strawberry.ID,
+                                 result: str, exam_on: date) -> CommandResult:
+        return await command(info, SERVICE, f"/programmes/{programme_id}/enrolments/{youth_id}/exam",
+                             json={"result": result, "examOn": exam_on.isoformat()})
+
+    @strawberry.mutation(description="发放奖学金")
+    async def pay_scholarship(self, info: strawberry.Info, programme_id: strawberry.ID, youth_id: strawberry.ID,
+                              amount: Decimal, paid_on: date) -> CommandResult:
+        return await command(info, SERVICE, f"/programmes/{programme_id}/enrolments/{youth_id}/scholarship",
+                             json={"amount": str(amount), "paidOn": paid_on.isoformat()})
+
+    @strawberry.mutation(description="发布活动（沙龙、展览、论坛、讲座）")
+    async def schedule_event(self, info: strawberry.Info, kind: str, title: str, district: str, starts_at: datetime,
+                             capacity: int, station_id: strawberry.ID | None = None) -> CommandResult:
+        return await command(info, SERVICE, "/events", json={
+            "kind": kind, "title": title, "district": district, "startsAt": starts_at.isoformat(),
+            "capacity": capacity, "stationId": station_id})
+
+    @strawberry.mutation(description="活动报名（超出容量会被拒绝）")
+    async def register_for_event(self, info: strawberry.Info, event_id: strawberry.ID,
+                                 youth_id: strawberry.ID) -> CommandResult:
+        return await command(info, SERVICE, f"/events/{event_id}/registrations", json={"youthId": youth_id})
+
+    @strawberry.mutation(description="活动签到")
+    async def record_event_attendance(self, info: strawberry.Info, event_id: strawberry.ID,
+                                      youth_id: strawberry.ID) -> CommandResult:
+        return await command(info, SERVICE, f"/events/{event_id}/attendance", json={"youthId": youth_id})
+
+    @strawberry.mutation(description="导入 12345 工单")
+    async def import_appeal(self, info: strawberry.Info, input: ImportAppealInput) -> CommandResult:
+        return await command(info, SERVICE, "/appeals/open311", json={
+            "service_request_id": input.service_request_id, "service_code": input.service_code,
+            "service_name": input.service_name, "requested_datetime": input.requested_datetime.isoformat(),
+            "tier": input.tier, "district": input.district, "description": input.description,
+            "address": input.address, "lat": input.lat, "long": input.long})
+
+    @strawberry.mutation(description="派单至承办单位")
+    async def dispatch_appeal(self, info: strawberry.Info, appeal_id: strawberry.ID, unit: str,
+                              at: datetime | None = None) -> CommandResult:
+        return await command(info, SERVICE, f"/appeals/{appeal_id}/dispatch", json={"unit": unit, "at": _iso(at)})
+
+    @strawberry.mutation(description="登记首次联系诉求人")
+    async def contact_appeal(self, info: strawberry.Info, appeal_id: strawberry.ID,
+                             at: datetime | None = None) -> CommandResult:
+        return await command(info, SERVICE, f"/appeals/{appeal_id}/contact", json={"at": _iso(at)})
+
+    @strawberry.mutation(description="办结工单")
+    async def resolve_appeal(self, info: strawberry.Info, appeal_id: strawberry.ID,
+                             at: datetime | None = None) -> CommandResult:
+        return await command(info, SERVICE, f"/appeals/{appeal_id}/resolve", json={"at": _iso(at)})
+
+    @strawberry.mutation(description="登记诉求人评价（SATISFIED | BASICALLY_SATISFIED | UNSATISFIED）")
+    async def rate_appeal(self, info: strawberry.Info, appeal_id: strawberry.ID, satisfaction: str,
+                          at: datetime | None = None) -> CommandResult:
+        return await command(info, SERVICE, f"/appeals/{appeal_id}/rating",
+                             json={"satisfaction": satisfaction, "at": _iso(at)})

@@ -1,0 +1,108 @@
+"""The stations' lists (keyset-paginated, ..pagination) and the nearest open stations to a point."""
+from __future__ import annotations
+
+import strawberry
+
+from chassis.errors import FieldError, ValidationFailed
+
+from ...tables import stations as tables
+from ..common import DASHBOARD_ROLES, Context, read_scope
+from ..pagination import Connection, table_page
+from .dashboard import month_arg
+from .types import (
+    STAFF_READ,
+    Appeal,
+    Event,
+    PersonTimes,
+    Programme,
+    ServiceType,
+    Station,
+    StationKind,
+    to_appeal,
+    to_event,
+    to_person_times,
+    to_programme,
+    to_station,
+)
+
+NEAREST_MAX = 50
+LAT_RANGE, LON_RANGE = (39.44, 41.06), (115.42, 117.51)  # Beijing
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="站点列表（按名称分页）")
+    async def stations(self, info: strawberry.Info, kind: StationKind | None = None, district: str | None = None,
+                       first: int | None = None, after: str | None = None) -> Connection[Station]:
+        district = await read_scope(info, DASHBOARD_ROLES, district)
+        return await table_page(
+            info, first, after, lambda conn, key, limit: tables.list_stations(
+                conn, district=district, kind=kind.value if kind else None, after=key, limit=limit),
+            node=to_station, key=lambda r: (r["name"], r["station_id"]), shape=2)
+
+    @strawberry.field(description="离某点最近的、开放中的、提供某项服务的站点，按距离排序（骑手在路上问的）")
+    async def nearest_stations(self, info: strawberry.Info, lat: float, lon: float,
+                               service: ServiceType | None = None, limit: int = 5,
+                               radius_km: float | None = None) -> list[Station]:
+        ctx: Context = info.context
+        ctx.principal.require(*DASHBOARD_ROLES)
+        errors = []
+        if not LAT_RANGE[0] <= lat <= LAT_RANGE[1]:
+            errors.append(FieldError("lat", f"纬度应在北京市范围内（{LAT_RANGE[0]}–{LAT_RANGE[1]}）", "beijing_bounds"))
+        if not LON_RANGE[0] <= lon <= LON_RANGE[1]:
+            errors.append(FieldError("lon", f"经度应在北京市范围内（{LON_RANGE[0]}–{LON_RANGE[1]}）", "beijing_bounds"))
+        if not 1 <= limit <= NEAREST_MAX:
+            errors.append(FieldError("limit", f"应为 1–{NEAREST_MAX}", "range"))
+        if radius_km is not None and not 0 < radius_km <= 200:
+            errors.append(FieldError("radiusKm", "搜索半径应为 0–200 公里", "range"))
+        if errors:
+            raise ValidationFailed(errors)
+        # Without a radius, widen the box until `limit` stations are found (a rider far out still gets an answer).
+        radii = [radius_km] if radius_km is not None else [5.0, 20.0, 80.0, 200.0]
+        async with ctx.runtime.pool.acquire() as conn:
+            for radius in radii:
+                rows = await tables.nearest_stations(conn, lat=lat, lon=lon, service=service.value if service else None,
+                                                     district=None, limit=limit, radius_km=radius)
+                if len(rows) >= limit:
+                    break
+        return [to_station(r, round(r["km"], 3)) for r in rows]
+
+    @strawberry.field(description="服务人次明细：按月份、站点、服务类型（分页）")
+    async def person_times(self, info: strawberry.Info, district: str | None = None, station_id: str | None = None,
+                           month: str | None = None, service_type: ServiceType | None = None,
+                           first: int | None = None, after: str | None = None) -> Connection[PersonTimes]:
+        district = await read_scope(info, STAFF_READ, district)
+        month = month_arg(month)
+        return await table_page(
+            info, first, after, lambda conn, key, limit: tables.list_person_times(
+                conn, district=district, station_id=station_id, month=month,
+                service_type=service_type.value if service_type else None, after=key, limit=limit),
+            node=to_person_times, key=lambda r: (r["month"], r["station_id"], r["service_type"]), shape=3)
+
+    @strawberry.field(description="培养项目列表（分页）")
+    async def programmes(self, info: strawberry.Info, district: str | None = None, first: int | None = None,
+                         after: str | None = None) -> Connection[Programme]:
+        district = await read_scope(info, STAFF_READ, district)
+        return await table_page(
+            info, first, after, lambda conn, key, limit: tables.list_programmes(
+                conn, district=district, after=key, limit=limit),
+            node=to_programme, key=lambda r: (r["starts_on"].isoformat(), r["programme_id"]), shape=2, dated=True)
+
+    @strawberry.field(description="活动列表（按开始时间分页）")
+    async def events(self, info: strawberry.Info, district: str | None = None, first: int | None = None,
+                     after: str | None = None) -> Connection[Event]:
+        district = await read_scope(info, STAFF_READ, district)
+        return await table_page(
+            info, first, after, lambda conn, key, limit: tables.list_events(
+                conn, district=district, after=key, limit=limit),
+            node=to_event, key=lambda r: (r["starts_at"].isoformat(), r["event_id"]), shape=2)
+
+    @strawberry.field(description="12345 工单列表（新到旧分页）；status 与 overdue 可筛选")
+    async def appeals(self, info: strawberry.Info, district: str | None = None, status: str | None = None,
+                      overdue: bool | None = None, first: int | None = None,
+                      after: str | None = None) -> Connection[Appeal]:
+        district = await read_scope(info, STAFF_READ, district)
+        return await table_page(
+            info, first, after, lambda conn, key, limit: tables.list_appeals(
+                conn, district=district, status=status, overdue=overdue, after=key, limit=limit),
+            node=to_appeal, key=lambda r: (r["received_at"].isoformat(), r["appeal_id"]), shape=2)

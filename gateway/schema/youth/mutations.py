@@ -1,0 +1,103 @@
+"""The person lifecycle, forwarded to the registry: register, update, consent, merge, erase, export."""
+from __future__ import annotations
+
+from datetime import date
+
+import strawberry
+from strawberry.scalars import JSON
+
+from ..common import CommandResult, command, forward, without_none
+from .types import (
+    PURPOSE_DOC,
+    SERVICE,
+    ConsentChannel,
+    ConsentPurpose,
+    Education,
+    EmployerKind,
+    Gender,
+    Need,
+    Subtype,
+    YouthType,
+    plain,
+    purpose_params,
+)
+
+
+@strawberry.input(description="登记一名新兴青年")
+class RegisterYouthInput:
+    name: str
+    gender: Gender
+    birth_date: date
+    mobile: str
+    district: str = strawberry.field(description="区县代码（GB/T 2260），如 110105 朝阳区")
+    youth_type: YouthType
+    subtype: Subtype
+    consents: list[ConsentPurpose] = strawberry.field(description=PURPOSE_DOC + "；须含 REGISTRATION")
+    id_number: str | None = strawberry.field(default=None, description="身份证号（可选）")
+    wechat: str | None = None
+    employer: str | None = strawberry.field(default=None, description="工作单位 / 平台")
+    employer_kind: EmployerKind | None = None
+    education: Education | None = None
+    needs: list[Need] | None = None
+    notice_version: str | None = strawberry.field(default=None, description="告知书版本（默认 v1）")
+    channel: ConsentChannel | None = None
+
+
+@strawberry.input(description="更新资料：只修改给出的字段（null 清除可选字段）")
+class UpdateYouthProfileInput:
+    mobile: str | None = strawberry.UNSET
+    wechat: str | None = strawberry.UNSET
+    district: str | None = strawberry.UNSET
+    employer: str | None = strawberry.UNSET
+    employer_kind: EmployerKind | None = strawberry.UNSET
+    youth_type: YouthType | None = strawberry.UNSET
+    subtype: Subtype | None = strawberry.UNSET
+    needs: list[Need] | None = strawberry.UNSET
+    education: Education | None = strawberry.UNSET
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="登记青年（转发至登记服务）")
+    async def register_youth(self, info: strawberry.Info, input: RegisterYouthInput) -> CommandResult:
+        body = {"name": input.name, "gender": input.gender.value, "birthDate": input.birth_date.isoformat(),
+                "mobile": input.mobile, "district": input.district, "youthType": input.youth_type.value,
+                "subtype": input.subtype.value, "consents": plain(input.consents), "idNumber": input.id_number,
+                "wechat": input.wechat, "employer": input.employer, "employerKind": plain(input.employer_kind),
+                "education": plain(input.education), "needs": plain(input.needs),
+                "noticeVersion": input.notice_version, "channel": plain(input.channel)}
+        return await command(info, SERVICE, "/youth", json=without_none(body))
+
+    @strawberry.mutation(description="更新资料（每次更新记为一个事件，只含变更的字段）")
+    async def update_youth_profile(self, info: strawberry.Info, id: strawberry.ID, input: UpdateYouthProfileInput,
+                                   expected_version: int | None = None, purpose: str | None = None) -> CommandResult:
+        names = {"employer_kind": "employerKind", "youth_type": "youthType"}
+        body = {names.get(k, k): plain(v) for k, v in vars(input).items() if v is not strawberry.UNSET}
+        if expected_version is not None:
+            body["expectedVersion"] = expected_version
+        return await command(info, SERVICE, f"/youth/{id}", method="PATCH", json=body, params=purpose_params(purpose))
+
+    @strawberry.mutation(description="取得同意（" + PURPOSE_DOC + "）")
+    async def give_consent(self, info: strawberry.Info, id: strawberry.ID, purpose: ConsentPurpose,
+                           notice_version: str, channel: ConsentChannel) -> CommandResult:
+        body = {"purpose": purpose.value, "noticeVersion": notice_version, "channel": channel.value}
+        return await command(info, SERVICE, f"/youth/{id}/consents", json=body)
+
+    @strawberry.mutation(description="撤回同意；撤回 REGISTRATION 即停用该记录")
+    async def withdraw_consent(self, info: strawberry.Info, id: strawberry.ID,
+                               purpose: ConsentPurpose) -> CommandResult:
+        return await command(info, SERVICE, f"/youth/{id}/consents/withdraw", json={"purpose": purpose.value})
+
+    @strawberry.mutation(description="合并两条重复记录：较早登记的保留，返回被合并的记录")
+    async def merge_youth(self, info: strawberry.Info, youth_id: strawberry.ID, other_youth_id: strawberry.ID,
+                          purpose: str | None = None) -> CommandResult:
+        body = {"youthId": youth_id, "otherYouthId": other_youth_id}
+        return await command(info, SERVICE, "/youth:merge", json=body, params=purpose_params(purpose))
+
+    @strawberry.mutation(description="删除个人信息（PIPL 第 47 条）：销毁该人的数据密钥，各处不再可读")
+    async def erase_youth(self, info: strawberry.Info, id: strawberry.ID, purpose: str | None = None) -> CommandResult:
+        return await command(info, SERVICE, f"/youth/{id}/erase", params=purpose_params(purpose))
+
+    @strawberry.mutation(description="查阅、复制（PIPL 第 45 条）：导出登记服务持有的该人全部信息（JSON），记入审计")
+    async def export_youth(self, info: strawberry.Info, id: strawberry.ID, purpose: str | None = None) -> JSON:
+        return await forward(info, SERVICE, f"/youth/{id}/export", method="GET", params=purpose_params(purpose))
