@@ -239,6 +239,43 @@ async def test_the_registry_records_the_end_of_league_age_once_and_the_member_re
     assert refused.json()["rule"] == "over_league_age"
 
 
+async def test_a_bulk_imported_person_reaches_the_end_of_league_age_too(branches, registry, db, token, settings):
+    """Issue 14: the bulk path wrote the index row without the league-age end, so the sweep never chose
+    bulk-imported people. Both paths share one row writer now."""
+    branch = await found(branches, token)
+    today = registry_today()
+    turning_29 = date(today.year - 29, today.month, 1) + timedelta(days=40)  # 29th birthday in ~5-6 weeks
+    op = bearer(token("registry_operator"))
+    batch = await registry.post("/youth:batch", headers=op, json={
+        "rows": [{"line": 2, "data": person(birthDate=turning_29.isoformat())}]})
+    [row] = batch.json()["results"]
+    assert row["status"] == "CREATED", batch.text
+    imported = row["id"]
+    await post(branches, f"/memberships/{imported}/apply", {"branchId": branch}, token("admin"), 201)
+    await post(branches, f"/memberships/{imported}/approve", {"branchId": branch}, token("admin"), 200)
+
+    runtime = registry.app.state.runtime
+    later = today + timedelta(days=100)  # the league age ended a month or two before
+    runtime.deps.clock = Clock.fixed(datetime(later.year, later.month, later.day, 4, tzinfo=UTC))
+    try:
+        job = next(j for j in runtime.scheduler.jobs if j.name == "end_league_age")
+        assert await runtime.scheduler.run_once(job)
+    finally:
+        runtime.deps.clock = Clock()
+    async with runtime.pool.acquire() as conn:
+        ended = await conn.fetch("SELECT data FROM events WHERE stream_id = $1 AND event_type = $2",
+                                 f"youth-{imported}", "xq.registry.youth.league-age-ended.v1")
+    assert [r["data"] for r in ended] == [{"youth_id": imported, "ended_on": later.isoformat()}]
+    published = await registry_published(settings, f"youth-{imported}", 2)
+    assert published.type == "xq.registry.youth.league-age-ended.v1"
+
+    async def retired():
+        return await db.fetchval("SELECT status FROM roster WHERE youth_id = $1", imported) == "NONE"
+    await eventually(retired)
+    last_type, last = (await events_of(db, f"membership-{imported}"))[-1]
+    assert last_type == "xq.branches.membership.ended.v1" and last["reason"] == "OVER_AGE"
+
+
 async def test_a_branch_is_dissolved_only_after_its_members_left(branches, feed, db, token):
     branch = await found(branches, token, kind="PARK", name="751 园区团支部")
     youth = await member(branches, token, feed, branch)
