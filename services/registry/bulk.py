@@ -12,7 +12,6 @@ import uuid
 from typing import Any
 
 import asyncpg
-import orjson
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 from pydantic import ValidationError as PydanticValidationError
@@ -126,18 +125,6 @@ async def _write(conn, store, vault, who: Principal, fresh: list, purpose: str) 
     ident = [(kind, d, c.youth_id) for c, keys, _ in fresh for kind, d in keys]
     await conn.execute("INSERT INTO youth_identifiers (kind, digest, youth_id) "
                        "SELECT * FROM unnest($1::text[], $2::bytea[], $3::text[])", *map(list, zip(*ident)))
-    rows = []
-    for c, _, event in fresh:
-        state = domain.youth.evolve(domain.YouthState(), event)
-        subject = domain.stream_id(c.youth_id)
-        card = {k: state.profile[k] for k in views.CARD_FIELDS if state.profile.get(k) is not None}
-        rows.append((c.youth_id, state.district, state.youth_type, state.subtype, state.employer_kind,
-                     views.employer_digest(vault, state.profile.get("employer")), event.birth_date.year,
-                     state.registered_on, state.status, await sealer.seal(conn, subject, orjson.dumps(card))))
-    await conn.execute(
-        """INSERT INTO youth_index (youth_id, district, youth_type, subtype, employer_kind, employer_digest,
-                                    birth_year, registered_on, status, card)
-           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bytea[],
-                                $7::int[], $8::date[], $9::text[], $10::bytea[])""", *map(list, zip(*rows)))
+    await views.save_index(conn, sealer, [domain.youth.evolve(domain.YouthState(), e) for _, _, e in fresh])
     await sealer.flush(conn)
     await views.record_audit(conn, who, "IMPORT", [c.youth_id for c, _, _ in fresh], ["*"], purpose)

@@ -15,34 +15,42 @@ from opentelemetry import trace
 
 from chassis.auth import Principal
 
-from .domain import Status, YouthState, league_age_until
+from .domain import Status, YouthState, league_age_until, stream_id
 from .identity import AGE_BANDS, normalize_employer
 from .vault import KeyRing, Vault
 
 CARD_FIELDS = ("name", "gender", "mobile", "id_number")
 
 
-async def save_index(conn: asyncpg.Connection, keys: KeyRing, subject: str, state: YouthState) -> None:
-    """Write the row for `state` (delete it once the person is merged away or erased)."""
-    if state.status in (Status.MERGED, Status.ERASED):
-        await conn.execute("DELETE FROM youth_index WHERE youth_id = $1", state.youth_id)
+async def save_index(conn: asyncpg.Connection, keys: KeyRing, states: list[YouthState]) -> None:
+    """Write the rows for `states` with one statement each for deletes and upserts (a person merged away or
+    erased loses the row). The one row writer of the registry: a command writes one state, a bulk import many."""
+    gone = [s.youth_id for s in states if s.status in (Status.MERGED, Status.ERASED)]
+    if gone:
+        await conn.execute("DELETE FROM youth_index WHERE youth_id = ANY($1::text[])", gone)
+    rows = [await _index_row(conn, keys, s) for s in states if s.status not in (Status.MERGED, Status.ERASED)]
+    if not rows:
         return
-    card = {k: state.profile.get(k) for k in CARD_FIELDS if state.profile.get(k) is not None}
-    sealed = await keys.seal(conn, subject, orjson.dumps(card)) if card else None
-    employer = state.profile.get("employer")
-    birth = state.profile.get("birth_date")
     await conn.execute(
         """INSERT INTO youth_index (youth_id, district, youth_type, subtype, employer_kind, employer_digest,
                                     birth_year, registered_on, status, card, league_age_until, league_age_ended)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bytea[],
+                                $7::int[], $8::date[], $9::text[], $10::bytea[], $11::date[], $12::bool[])
            ON CONFLICT (youth_id) DO UPDATE SET district = EXCLUDED.district, youth_type = EXCLUDED.youth_type,
                subtype = EXCLUDED.subtype, employer_kind = EXCLUDED.employer_kind,
                employer_digest = EXCLUDED.employer_digest, birth_year = EXCLUDED.birth_year,
                status = EXCLUDED.status, card = EXCLUDED.card, league_age_until = EXCLUDED.league_age_until,
                league_age_ended = EXCLUDED.league_age_ended, updated_at = now()""",
-        state.youth_id, state.district, state.youth_type, state.subtype, state.employer_kind,
-        employer_digest(keys.vault, employer), birth.year if birth else None, state.registered_on, state.status, sealed,
-        league_age_until(state), state.league_age_ended)
+        *map(list, zip(*rows)))
+
+
+async def _index_row(conn: asyncpg.Connection, keys: KeyRing, state: YouthState) -> tuple:
+    card = {k: state.profile.get(k) for k in CARD_FIELDS if state.profile.get(k) is not None}
+    sealed = await keys.seal(conn, stream_id(state.youth_id), orjson.dumps(card)) if card else None
+    birth = state.profile.get("birth_date")
+    return (state.youth_id, state.district, state.youth_type, state.subtype, state.employer_kind,
+            employer_digest(keys.vault, state.profile.get("employer")), birth.year if birth else None,
+            state.registered_on, state.status, sealed, league_age_until(state), state.league_age_ended)
 
 
 def employer_digest(vault: Vault, employer: str | None) -> bytes | None:

@@ -76,7 +76,7 @@ async def run(conn: asyncpg.Connection, store: EventStore, vault: Vault, youth_i
     done = await commands.run(conn, store, domain.youth, subject, command, expected_version=expected_version,
                               guard=guard, new_stream=registering, sealer=keys)
     await keep_identifiers(conn, vault, done.before, done.state, who)
-    await views.save_index(conn, keys, done.stream_id, done.state)
+    await views.save_index(conn, keys, [done.state])
     await keys.flush(conn)
     return Outcome(done.envelopes, done.state, done.version)
 
