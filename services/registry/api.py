@@ -141,9 +141,8 @@ async def erase_youth(youth_id: uuid.UUID, request: Request, who: Principal = De
     who.require(*OPERATORS)
     rt, store, vault = _parts(request)
     async with transaction(rt.pool) as conn:
-        outcome = await workflow.run(conn, store, vault, str(youth_id), domain.EraseYouth(today()), who=who)
-        await vault.shred(conn, domain.stream_id(str(youth_id)))  # crypto-shredding: every sealed copy is gone
-        await views.record_audit(conn, who, "ERASE", str(youth_id), ["*"], purpose or "本人申请删除")
+        outcome, erased = await workflow.erase(conn, store, vault, str(youth_id), today(), who)
+        await views.record_audit(conn, who, "ERASE", erased, ["*"], purpose or "本人申请删除")
     return outcome.accepted()
 
 

@@ -53,6 +53,27 @@ async def _index_row(conn: asyncpg.Connection, keys: KeyRing, state: YouthState)
             state.registered_on, state.status, sealed, league_age_until(state), state.league_age_ended)
 
 
+async def save_merge(conn: asyncpg.Connection, before: YouthState, after: YouthState) -> None:
+    """Remember which record went into which, for erasure (`merged_group`)."""
+    if after.status == Status.MERGED and before.status != Status.MERGED:
+        await conn.execute("INSERT INTO youth_merges (youth_id, into_youth_id) VALUES ($1, $2) "
+                           "ON CONFLICT (youth_id) DO NOTHING", after.youth_id, after.merged_into)
+
+
+async def merged_group(conn: asyncpg.Connection, youth_id: str) -> list[str]:
+    """Every record of the person `youth_id` belongs to: the records it was merged into, up to the survivor,
+    and every record merged into any of them (a merge may follow a merge)."""
+    rows = await conn.fetch(
+        """WITH RECURSIVE up(youth_id) AS (
+               SELECT $1::text
+               UNION SELECT m.into_youth_id FROM youth_merges m JOIN up USING (youth_id)),
+           down(youth_id) AS (
+               SELECT youth_id FROM up
+               UNION SELECT m.youth_id FROM youth_merges m JOIN down ON m.into_youth_id = down.youth_id)
+           SELECT youth_id FROM down ORDER BY youth_id""", youth_id)
+    return [r["youth_id"] for r in rows]
+
+
 def employer_digest(vault: Vault, employer: str | None) -> bytes | None:
     return vault.blind_index("employer", normalize_employer(employer)) if employer else None
 

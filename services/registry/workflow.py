@@ -77,8 +77,24 @@ async def run(conn: asyncpg.Connection, store: EventStore, vault: Vault, youth_i
                               guard=guard, new_stream=registering, sealer=keys)
     await keep_identifiers(conn, vault, done.before, done.state, who)
     await views.save_index(conn, keys, [done.state])
+    await views.save_merge(conn, done.before, done.state)
     await keys.flush(conn)
     return Outcome(done.envelopes, done.state, done.version)
+
+
+async def erase(conn: asyncpg.Connection, store: EventStore, vault: Vault, youth_id: str, today: date,
+                who: Principal) -> tuple[Outcome, list[str]]:
+    """Erase the person `youth_id` (PIPL Art. 47) with every record merged into the same person: each record
+    keeps its sealed profile under its own key, so each one is erased and its key shredded, in the caller's
+    one transaction. Returns the outcome for `youth_id` and every id erased."""
+    outcome = await run(conn, store, vault, youth_id, domain.EraseYouth(today), who=who)
+    group = await views.merged_group(conn, youth_id)
+    for other in group:
+        if other != youth_id and (await load(conn, store, other))[0].status != domain.Status.ERASED:
+            await run(conn, store, vault, other, domain.EraseYouth(today))  # the same person: no district guard
+    for each in group:
+        await vault.shred(conn, domain.stream_id(each))  # crypto-shredding: every sealed copy is gone
+    return outcome, group
 
 
 async def claim_identifiers(conn, vault: Vault, claims: list[tuple[str, str]], youth_id: str,
