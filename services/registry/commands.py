@@ -83,8 +83,10 @@ async def erase(conn: asyncpg.Connection, store: EventStore, vault: Vault, youth
     """Erase the person `youth_id` (PIPL Art. 47) with every record merged into the same person: each record
     keeps its sealed profile under its own key, so each one is erased and its key shredded, in the caller's
     one transaction. Returns the outcome for `youth_id` and every id erased."""
+    survivor = await tables.survivor_of(conn, youth_id)
+    await tables.lock_survivor(conn, survivor)
     outcome = await run(conn, store, vault, youth_id, EraseYouth(today), who=who)
-    group = await tables.merged_group(conn, youth_id)
+    group = await tables.merged_group(conn, survivor)
     for other in group:
         if other != youth_id and (await load(conn, store, other))[0].status != Status.ERASED:
             await run(conn, store, vault, other, EraseYouth(today))  # the same person: no district guard

@@ -187,24 +187,35 @@ async def lookup(conn: asyncpg.Connection, vault: Vault, *, mobile: str | None =
 # ---- youth_merges ------------------------------------------------------------------------------
 
 async def save_merge(conn: asyncpg.Connection, before: YouthState, after: YouthState) -> None:
-    """Remember which record went into which, for erasure (`merged_group`)."""
+    """Remember which record went into which, for erasure (`survivor_of`, `merged_group`)."""
     if after.status == Status.MERGED and before.status != Status.MERGED:
         await conn.execute("INSERT INTO youth_merges (youth_id, into_youth_id) VALUES ($1, $2) "
                            "ON CONFLICT (youth_id) DO NOTHING", after.youth_id, after.merged_into)
 
 
-async def merged_group(conn: asyncpg.Connection, youth_id: str) -> list[str]:
-    """Every record of the person `youth_id` belongs to: the records it was merged into, up to the survivor,
-    and every record merged into any of them (a merge may follow a merge)."""
+async def survivor_of(conn: asyncpg.Connection, youth_id: str) -> str:
+    """The record `youth_id` was merged into, following merge after merge; `youth_id` itself if none."""
+    return await conn.fetchval(
+        """WITH RECURSIVE up(youth_id, depth) AS (
+               SELECT $1::text, 0
+               UNION SELECT m.into_youth_id, up.depth + 1 FROM youth_merges m JOIN up USING (youth_id))
+           SELECT youth_id FROM up ORDER BY depth DESC LIMIT 1""", youth_id)
+
+
+async def merged_group(conn: asyncpg.Connection, survivor: str) -> list[str]:
+    """The survivor and every record merged into it, directly or through a record merged earlier."""
     rows = await conn.fetch(
-        """WITH RECURSIVE up(youth_id) AS (
+        """WITH RECURSIVE down(youth_id) AS (
                SELECT $1::text
-               UNION SELECT m.into_youth_id FROM youth_merges m JOIN up USING (youth_id)),
-           down(youth_id) AS (
-               SELECT youth_id FROM up
                UNION SELECT m.youth_id FROM youth_merges m JOIN down ON m.into_youth_id = down.youth_id)
-           SELECT youth_id FROM down ORDER BY youth_id""", youth_id)
+           SELECT youth_id FROM down ORDER BY youth_id""", survivor)
     return [r["youth_id"] for r in rows]
+
+
+async def lock_survivor(conn: asyncpg.Connection, survivor: str) -> None:
+    """Held by a merge into `survivor` and by the erasure of its person until the transaction ends: a merge
+    that commits during an erasure would leave its record out of it."""
+    await conn.execute("SELECT pg_advisory_xact_lock(hashtext('registry.survivor:' || $1))", survivor)
 
 
 async def first_registered(conn: asyncpg.Connection, youth_ids: list[str]) -> str | None:

@@ -195,3 +195,25 @@ async def test_erasing_a_survivor_erases_the_records_merged_into_it(gateway, reg
     for number in (first_mobile, second_mobile):
         again = await gql(gateway, REGISTER, {"input": person(mobile=number)}, token=op)
         assert "errors" not in again, again
+
+
+async def test_erasing_a_merged_record_erases_its_survivor_and_every_other_duplicate(registry, settings, token):
+    """The other direction, through a chain: c merged into b, then b into a; erasing c erases all three."""
+    op = bearer(token("registry_operator"))
+    a, b, c = [(await registry.post("/youth", json=person(), headers=op)).json()["id"] for _ in range(3)]
+    for gone, kept in ((c, b), (b, a)):
+        merged = await registry.post("/youth:merge", json={"youthId": gone, "otherYouthId": kept}, headers=op)
+        assert merged.json()["id"] == gone, merged.text
+    erased = await registry.post(f"/youth/{c}/erase", headers=op)
+    assert erased.status_code == 200, erased.text
+    for yid in (a, b, c):
+        profile = (await registry.get(f"/youth/{yid}", headers=op)).json()
+        assert profile["status"] == "ERASED" and "name" not in profile and "mobile" not in profile
+    conn = await asyncpg.connect(settings.database_url(settings.database("registry")))
+    try:
+        assert await conn.fetchval("SELECT count(*) FROM person_keys WHERE subject = ANY($1::text[])",
+                                   [f"youth-{y}" for y in (a, b, c)]) == 0
+    finally:
+        await conn.close()
+    twice = await registry.post(f"/youth/{a}/erase", headers=op)
+    assert twice.status_code == 409 and twice.json()["rule"] == "already_erased"

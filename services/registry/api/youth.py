@@ -99,6 +99,7 @@ async def merge_youth(body: MergeRequest, request: Request, who: Principal = Dep
         raise RuleViolated("不能把记录合并到它自己。", rule="merge_self")
     async with transaction(rt.pool) as conn:
         survivor, gone = (a, b) if await tables.first_registered(conn, [a, b]) == a else (b, a)
+        await tables.lock_survivor(conn, survivor)  # an erasure of the survivor's person finishes first
         kept, _ = await commands.load_existing(conn, rt.deps.store, survivor, who)
         outcome = await commands.run(conn, rt.deps.store, rt.deps.vault, gone, MergeInto(survivor, kept.status),
                                      who=who)
