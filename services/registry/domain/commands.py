@@ -65,3 +65,7 @@ class EraseYouth:
 class EndLeagueAge:
     """Record that the person's league age (14–28) is over (the registry's scheduled sweep)."""
     today: date
+
+
+YouthCommand = (RegisterYouth | UpdateProfile | GiveConsent | WithdrawConsent | MergeInto | EraseYouth
+                | EndLeagueAge)

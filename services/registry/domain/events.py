@@ -100,5 +100,7 @@ class YouthErased:
     erased_on: date
 
 
+YouthEvent = (YouthRegistered | YouthProfileUpdated | ConsentGiven | ConsentWithdrawn | YouthDeactivated
+              | YouthMerged | YouthErased | LeagueAgeEnded)
 codec = EventCodec(YouthRegistered, YouthProfileUpdated, ConsentGiven, ConsentWithdrawn, YouthDeactivated,
                    YouthMerged, YouthErased, LeagueAgeEnded)

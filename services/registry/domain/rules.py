@@ -141,7 +141,8 @@ def normalized_changes(changes: dict[str, Any], state: YouthState) -> dict[str, 
                 _enum(errors, "needs", need, Need, "需求")
         out[key] = value
     if "youth_type" in out or "subtype" in out:
-        _check_type(errors, out.get("youth_type", state.youth_type), out.get("subtype", state.subtype))
+        # "" for a missing value: refused like any value outside the lists
+        _check_type(errors, out.get("youth_type", state.youth_type) or "", out.get("subtype", state.subtype) or "")
     errors.raise_if_any()
     current = {**state.profile, "district": state.district, "youth_type": state.youth_type,
                "subtype": state.subtype, "employer_kind": state.employer_kind}

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from ..identity import league_age
 
@@ -22,8 +23,8 @@ class YouthState:
     employer_kind: str | None = None
     is_minor: bool = False
     registered_on: date | None = None
-    consents: dict[str, dict] = field(default_factory=dict)  # purpose → {notice_version, channel, given_on}
-    profile: dict = field(default_factory=dict)  # personal fields, decrypted; empty once erased
+    consents: dict[str, dict[str, Any]] = field(default_factory=dict)  # purpose → {notice_version, channel, given_on}
+    profile: dict[str, Any] = field(default_factory=dict)  # personal fields, decrypted; empty once erased
     merged_into: str | None = None
     league_age_ended: bool = False  # over league age at registration, or recorded by EndLeagueAge
 
