@@ -25,8 +25,7 @@ from chassis.service import caller
 from .. import commands, tables
 from ..access import OPERATORS
 from ..deps import runtime
-from ..domain.decider import youth
-from ..domain.state import YouthState
+from ..domain.decider import registration
 from .youth import RegisterYouthRequest
 
 router = APIRouter(tags=["youth"])
@@ -81,7 +80,7 @@ async def register_batch(body: BatchRequest, request: Request, who: Principal = 
             req = RegisterYouthRequest.model_validate(row.data)
             who.require_district(req.district)
             command = req.command(str(uuid.uuid4()), on)
-            [event] = youth.decide(command, YouthState())
+            event = registration(command)
         except Exception as exc:  # noqa: BLE001 — every row failure is reported, never a 500
             results[index] = RowResult(line=row.line, status="INVALID", errors=_errors_of(exc))
             continue

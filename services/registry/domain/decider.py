@@ -62,12 +62,17 @@ def _require_usable(state: YouthState, *, allow_deactivated: bool = False) -> st
 def _register(c: RegisterYouth, state: YouthState) -> list[YouthEvent]:
     if state.exists:
         raise RuleViolated("该青年已登记，不能重复登记。", rule="already_registered")
+    return [registration(c)]
+
+
+def registration(c: RegisterYouth) -> YouthRegistered:
+    """The event registering a new person (a bulk import asks for it row by row: nobody exists yet)."""
     validate_registration(c)
     age = age_on(c.birth_date, c.today)
     league_from, league_until = league_age(c.birth_date)
     within = league_from <= c.today <= league_until
     consents = sorted(set(c.consents))
-    return [YouthRegistered(
+    return YouthRegistered(
         youth_id=c.youth_id, district=c.district, youth_type=c.youth_type, subtype=c.subtype,
         is_minor=age < ADULT_AGE, age_band=age_band(age), registered_on=c.today, consents=consents,
         league_age=within, employer_kind=c.employer_kind,
@@ -76,7 +81,7 @@ def _register(c: RegisterYouth, state: YouthState) -> list[YouthEvent]:
         id_number=normalize_id_number(c.id_number) if c.id_number else None,
         wechat=clean_text(c.wechat) or None, employer=clean_text(c.employer) or None, education=c.education,
         needs=sorted(set(c.needs)) or None,
-    )]
+    )
 
 
 def _update(c: UpdateProfile, state: YouthState) -> list[YouthEvent]:
