@@ -13,7 +13,7 @@ from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastor
 
 from .workloads import payload_json
 
-EVENT_TOPIC = "services.registry.domain:YouthRegistered"
+EVENT_TOPIC = "services.registry.domain.events:YouthRegistered"
 
 
 class EventsourcingPeer:

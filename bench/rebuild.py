@@ -20,7 +20,8 @@ from chassis.kafka import TopicSpec, ensure_topics
 from chassis.kafka import producer as make_producer
 from chassis.projection import ProjectionRunner, reset_projection
 from gateway.projections.youth import YouthProjection
-from services.registry import domain
+from services.registry.domain.events import YouthRegistered, codec
+from services.registry.domain.state import stream_id
 
 from . import rebuild_limits
 from .cpu import Cpu
@@ -41,9 +42,9 @@ async def fill_topic(bootstrap: str, topic: str, events: int, partitions: int) -
         now = datetime.now(UTC)
         pending = []
         for i in range(events):
-            _, public, _ = domain.codec.encode(registered(i))
-            stream = domain.stream_id(public["youth_id"])
-            env = Envelope(id=uuid.uuid4(), type=domain.YouthRegistered.TYPE, source="/xinqing/registry",
+            _, public, _ = codec.encode(registered(i))
+            stream = stream_id(public["youth_id"])
+            env = Envelope(id=uuid.uuid4(), type=YouthRegistered.TYPE, source="/xinqing/registry",
                            subject=stream, stream_version=1, time=now, data=public)
             pending.append(await producer.send(topic, env.kafka_value(), key=stream.encode(),
                                                headers=env.kafka_headers()))

@@ -21,7 +21,8 @@ from chassis.projection import (
     write_checkpoints,
 )
 from gateway.projections.youth import YouthProjection
-from services.registry import domain
+from services.registry.domain.events import YouthRegistered, codec
+from services.registry.domain.state import stream_id
 
 from .cpu import Cpu, process_seconds
 from .report import Report
@@ -89,9 +90,9 @@ async def _database_only(stack: BenchStack, pool, events: int) -> tuple[float, d
     for start in range(0, events, MAX_RECORDS):
         batch = []
         for i in range(start, min(start + MAX_RECORDS, events)):
-            _, public, _ = domain.codec.encode(registered(i))
-            batch.append(Envelope(id=uuid.uuid4(), type=domain.YouthRegistered.TYPE, source="/xinqing/registry",
-                                  subject=domain.stream_id(public["youth_id"]), stream_version=1, time=now,
+            _, public, _ = codec.encode(registered(i))
+            batch.append(Envelope(id=uuid.uuid4(), type=YouthRegistered.TYPE, source="/xinqing/registry",
+                                  subject=stream_id(public["youth_id"]), stream_version=1, time=now,
                                   data=public))
         c0, t0 = process_seconds(None), time.perf_counter()
         async with pool.acquire() as conn:

@@ -7,7 +7,7 @@ from datetime import date
 
 import orjson
 
-from services.registry import domain
+from services.registry.domain.events import YouthRegistered, codec
 
 TOPIC = "xq.registry.youth"
 DISTRICTS = ("110105", "110108", "110106", "110112", "110114", "110115", "110101", "110102")
@@ -15,17 +15,17 @@ KINDS = (("NEW_BUSINESS", "DELIVERY_RIDER"), ("NEW_BUSINESS", "COURIER"), ("ONLI
          ("INDEPENDENT_ART", "DESIGNER"))
 
 
-def registered(i: int, youth_id: str | None = None) -> domain.YouthRegistered:
+def registered(i: int, youth_id: str | None = None) -> YouthRegistered:
     """The public part of a registration (what is stored in `data` and published)."""
     youth_type, subtype = KINDS[i % len(KINDS)]
-    return domain.YouthRegistered(
+    return YouthRegistered(
         youth_id=youth_id or str(uuid.uuid4()), district=DISTRICTS[i % len(DISTRICTS)], youth_type=youth_type,
         subtype=subtype, is_minor=False, age_band="23-28", registered_on=date(2026, 11, 29),
         consents=["REGISTRATION", "SERVICE_RECORDS"])
 
 
 def payload_json(i: int = 0) -> str:
-    _, public, _ = domain.codec.encode(registered(i, "00000000-0000-0000-0000-000000000000"))
+    _, public, _ = codec.encode(registered(i, "00000000-0000-0000-0000-000000000000"))
     return orjson.dumps(public).decode()
 
 

@@ -19,7 +19,7 @@ import httpx
 
 from chassis import db
 from chassis.eventstore import EventStore
-from services.registry import domain
+from services.registry.domain.events import codec
 
 from . import pgbench
 from .cpu import CpuSnapshot
@@ -83,7 +83,7 @@ async def run_pgbench(stack: BenchStack, report: Report, cfg: WritePathConfig) -
 async def run_chassis(stack: BenchStack, report: Report, cfg: WritePathConfig) -> float:
     dsn = await stack.fresh_database("bench_chassis")
     pool = await db.create_pool(dsn, max_size=cfg.concurrency)
-    store = EventStore("/xinqing/registry", domain.codec, TOPIC)
+    store = EventStore("/xinqing/registry", codec, TOPIC)
     events = [[registered(i)] for i in range(64)]  # encoding is part of append; building the event is not
 
     async def op(i: int) -> None:

@@ -71,6 +71,10 @@ class Vault:
     async def shred(self, conn: asyncpg.Connection, subject: str) -> bool:
         return await conn.fetchval("DELETE FROM person_keys WHERE subject = $1 RETURNING true", subject) or False
 
+    async def not_rewrapped(self, conn: asyncpg.Connection) -> int:
+        """How many person keys are still wrapped by a retired master key."""
+        return await conn.fetchval("SELECT count(*) FROM person_keys WHERE key_id <> $1", self.master_key_id)
+
     def key_ring(self) -> KeyRing:
         return KeyRing(self)
 

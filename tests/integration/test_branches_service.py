@@ -10,8 +10,7 @@ import pytest
 from chassis.clock import Clock
 from chassis.db import create_pool
 from services.branches import jobs
-from services.registry import league_age
-from services.registry.workflow import today as registry_today
+from services.registry import jobs as registry_jobs
 from tests.integration.registry_feed import RegistryFeed
 from tests.registry_support import person
 from tests.registry_support import published as registry_published
@@ -196,7 +195,7 @@ async def test_the_registry_records_the_end_of_league_age_once_and_the_member_re
     """The registry's monthly sweep publishes `league-age-ended.v1` (no date of the person's), exactly once;
     the branches view reacts by ending the membership with OVER_AGE."""
     branch = await found(branches, token)
-    today = registry_today()
+    today = Clock().today()
     turning_29 = date(today.year - 29, today.month, 1) + timedelta(days=40)  # 29th birthday in ~5-6 weeks
     op = bearer(token("registry_operator"))
     old = (await registry.post("/youth", json=person(birthDate=turning_29.isoformat()), headers=op)).json()["id"]
@@ -210,7 +209,7 @@ async def test_the_registry_records_the_end_of_league_age_once_and_the_member_re
 
     runtime = registry.app.state.runtime
     store, vault = runtime.deps.store, runtime.deps.vault
-    assert await league_age.end_league_age(runtime.pool, store, vault, today) == 0  # still within league age
+    assert await registry_jobs.end_league_age(runtime.pool, store, vault, today) == 0  # still within league age
     later = today + timedelta(days=100)  # a month after the league age ended
     runtime.deps.clock = Clock.fixed(datetime(later.year, later.month, later.day, 4, tzinfo=UTC))
     try:  # through the scheduler's wiring, with the injected clock; twice: the second run records nothing
@@ -218,7 +217,7 @@ async def test_the_registry_records_the_end_of_league_age_once_and_the_member_re
         assert await runtime.scheduler.run_once(job) and await runtime.scheduler.run_once(job)
     finally:
         runtime.deps.clock = Clock()
-    assert await league_age.end_league_age(runtime.pool, store, vault, later) == 0
+    assert await registry_jobs.end_league_age(runtime.pool, store, vault, later) == 0
     async with runtime.pool.acquire() as conn:
         ended = await conn.fetch("SELECT stream_id, data FROM events WHERE event_type = $1",
                                  "xq.registry.youth.league-age-ended.v1")
@@ -237,6 +236,43 @@ async def test_the_registry_records_the_end_of_league_age_once_and_the_member_re
     # and they cannot join again
     refused = await post(branches, f"/memberships/{old}/apply", {"branchId": branch}, token("admin"), 409)
     assert refused.json()["rule"] == "over_league_age"
+
+
+async def test_a_bulk_imported_person_reaches_the_end_of_league_age_too(branches, registry, db, token, settings):
+    """Issue 14: the bulk path wrote the index row without the league-age end, so the sweep never chose
+    bulk-imported people. Both paths share one row writer now."""
+    branch = await found(branches, token)
+    today = Clock().today()
+    turning_29 = date(today.year - 29, today.month, 1) + timedelta(days=40)  # 29th birthday in ~5-6 weeks
+    op = bearer(token("registry_operator"))
+    batch = await registry.post("/youth:batch", headers=op, json={
+        "rows": [{"line": 2, "data": person(birthDate=turning_29.isoformat())}]})
+    [row] = batch.json()["results"]
+    assert row["status"] == "CREATED", batch.text
+    imported = row["id"]
+    await post(branches, f"/memberships/{imported}/apply", {"branchId": branch}, token("admin"), 201)
+    await post(branches, f"/memberships/{imported}/approve", {"branchId": branch}, token("admin"), 200)
+
+    runtime = registry.app.state.runtime
+    later = today + timedelta(days=100)  # the league age ended a month or two before
+    runtime.deps.clock = Clock.fixed(datetime(later.year, later.month, later.day, 4, tzinfo=UTC))
+    try:
+        job = next(j for j in runtime.scheduler.jobs if j.name == "end_league_age")
+        assert await runtime.scheduler.run_once(job)
+    finally:
+        runtime.deps.clock = Clock()
+    async with runtime.pool.acquire() as conn:
+        ended = await conn.fetch("SELECT data FROM events WHERE stream_id = $1 AND event_type = $2",
+                                 f"youth-{imported}", "xq.registry.youth.league-age-ended.v1")
+    assert [r["data"] for r in ended] == [{"youth_id": imported, "ended_on": later.isoformat()}]
+    published = await registry_published(settings, f"youth-{imported}", 2)
+    assert published.type == "xq.registry.youth.league-age-ended.v1"
+
+    async def retired():
+        return await db.fetchval("SELECT status FROM roster WHERE youth_id = $1", imported) == "NONE"
+    await eventually(retired)
+    last_type, last = (await events_of(db, f"membership-{imported}"))[-1]
+    assert last_type == "xq.branches.membership.ended.v1" and last["reason"] == "OVER_AGE"
 
 
 async def test_a_branch_is_dissolved_only_after_its_members_left(branches, feed, db, token):

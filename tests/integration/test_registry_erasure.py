@@ -6,12 +6,14 @@ import logging
 from datetime import date
 
 import asyncpg
+import pytest
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from chassis.tracing import setup_tracing
+from services.partners.app import create_app as create_partners
 from tests.registry_support import DASHBOARD, REGISTER, YOUTH, data, gql, id_number, mobile, person, register
-from tests.support import bearer, raw_records
+from tests.support import bearer, raw_records, running
 
 NAME, WECHAT, EMPLOYER = "欧阳娜娜", "erase_me_wx", "删除测试文化传媒有限公司"
 
@@ -120,3 +122,98 @@ async def test_erasure_leaves_no_readable_personal_field_anywhere(gateway, regis
     assert "errors" not in again, again
     twice = await gql(gateway, f'mutation {{ eraseYouth(id: "{yid}") {{ version }} }}', token=op)
     assert twice["errors"][0]["extensions"]["code"] == "RULE_VIOLATED"
+
+
+@pytest.fixture(scope="module")
+async def partners(settings, registry):
+    """The partner publisher in-process: what agencies receive must not outlive an erasure either."""
+    async with running(create_partners(settings)) as client:
+        yield client
+
+
+async def every_record(settings, topic: str) -> bytes:
+    """Keys, headers and values of every record on `topic` (read until nothing more comes)."""
+    records = await raw_records(settings.kafka_bootstrap, settings.topic(topic), expect=10**9, timeout=5)
+    return b"".join((r.key or b"") + (r.value or b"") + b"".join(v for _, v in r.headers) for r in records)
+
+
+async def test_erasing_a_survivor_erases_the_records_merged_into_it(gateway, registry, partners, settings, token):
+    """Issue 14: a merged record kept its own key, so erasing the survivor left the duplicate's name, mobile and
+    ID number readable. Erasing either record erases every record merged into the same person."""
+    logs = Capture()
+    logging.getLogger().addHandler(logs)
+    op = token("registry_operator", subject="op-erase-merged")
+    name, idn = "司马相如", id_number(date(1995, 3, 9), "MALE")
+    first_mobile, second_mobile = mobile(), mobile()
+    share = ["REGISTRATION", "SHARE_WITH_AGENCY_HRSS"]
+    try:
+        survivor = (await register(gateway, op, name=name, birthDate="1995-03-09", mobile=first_mobile,
+                                   consents=share, district="110116"))["id"]
+        duplicate = (await register(gateway, op, name=name, birthDate="1995-03-09", mobile=second_mobile,
+                                    idNumber=idn, wechat=WECHAT, consents=share, district="110116"))["id"]
+        merged = data(await gql(gateway, """mutation M($a: ID!, $b: ID!) { mergeYouth(youthId: $a, otherYouthId: $b)
+            { id } }""", {"a": duplicate, "b": survivor}, token=op))["mergeYouth"]
+        assert merged["id"] == duplicate
+        data(await gql(gateway, f'mutation {{ eraseYouth(id: "{survivor}") {{ version }} }}', token=op))
+    finally:
+        logging.getLogger().removeHandler(logs)
+    secrets = [name, WECHAT, idn, first_mobile, second_mobile, "+86" + first_mobile, "+86" + second_mobile,
+               "1995-03-09", "2009-03-09", "2024-03-09", "2024-03-08"]
+
+    # reads and exports of either id answer without personal fields
+    for yid in (survivor, duplicate):
+        profile = data(await gql(gateway, YOUTH, {"id": yid, "reveal": True}, token=op))["youth"]
+        assert profile["status"] == "ERASED", profile
+        assert all(profile[k] is None for k in ("name", "mobile", "idNumber", "birthDate", "wechat", "employer"))
+        read = (await registry.get(f"/youth/{yid}?reveal=idNumber", headers=bearer(op))).json()
+        export = (await registry.get(f"/youth/{yid}/export", headers=bearer(op))).json()
+        assert secrets_in(str(read) + str(export), secrets) == []
+
+    # the store: neither key is left, no sealed part opens, no index row or identifier remains
+    conn = await asyncpg.connect(settings.database_url(settings.database("registry")))
+    try:
+        vault = registry.app.state.runtime.deps.vault
+        for yid in (survivor, duplicate):
+            subject = f"youth-{yid}"
+            sealed = await conn.fetch("SELECT sealed FROM events WHERE stream_id = $1 AND sealed IS NOT NULL", subject)
+            assert sealed and [await vault.unseal(conn, subject, r["sealed"]) for r in sealed] == [None] * len(sealed)
+            assert await conn.fetchval("SELECT count(*) FROM person_keys WHERE subject = $1", subject) == 0
+            assert await conn.fetchval("SELECT count(*) FROM youth_index WHERE youth_id = $1", yid) == 0
+            assert await conn.fetchval("SELECT count(*) FROM youth_identifiers WHERE youth_id = $1", yid) == 0
+    finally:
+        await conn.close()
+    for service in ("registry", "gateway", "partners"):
+        assert secrets_in(await dump_database(settings, service), secrets) == [], service
+
+    # Kafka: the registry's topic and the agency's partner topic
+    for topic in ("xq.registry.youth", "partner.hrss.youth"):
+        raw = await every_record(settings, topic)
+        assert raw and [s for s in secrets if s.encode() in raw] == [], topic
+
+    # logs never carried the values; and the identifiers of both records are free again
+    assert secrets_in("\n".join(logs.lines), secrets) == []
+    for number in (first_mobile, second_mobile):
+        again = await gql(gateway, REGISTER, {"input": person(mobile=number)}, token=op)
+        assert "errors" not in again, again
+
+
+async def test_erasing_a_merged_record_erases_its_survivor_and_every_other_duplicate(registry, settings, token):
+    """The other direction, through a chain: c merged into b, then b into a; erasing c erases all three."""
+    op = bearer(token("registry_operator"))
+    a, b, c = [(await registry.post("/youth", json=person(), headers=op)).json()["id"] for _ in range(3)]
+    for gone, kept in ((c, b), (b, a)):
+        merged = await registry.post("/youth:merge", json={"youthId": gone, "otherYouthId": kept}, headers=op)
+        assert merged.json()["id"] == gone, merged.text
+    erased = await registry.post(f"/youth/{c}/erase", headers=op)
+    assert erased.status_code == 200, erased.text
+    for yid in (a, b, c):
+        profile = (await registry.get(f"/youth/{yid}", headers=op)).json()
+        assert profile["status"] == "ERASED" and "name" not in profile and "mobile" not in profile
+    conn = await asyncpg.connect(settings.database_url(settings.database("registry")))
+    try:
+        assert await conn.fetchval("SELECT count(*) FROM person_keys WHERE subject = ANY($1::text[])",
+                                   [f"youth-{y}" for y in (a, b, c)]) == 0
+    finally:
+        await conn.close()
+    twice = await registry.post(f"/youth/{a}/erase", headers=op)
+    assert twice.status_code == 409 and twice.json()["rule"] == "already_erased"

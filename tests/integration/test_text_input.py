@@ -9,7 +9,7 @@ import unicodedata
 import pytest
 
 from services.branches.domain.rules import NAME_MAX as BRANCH_NAME_MAX
-from services.registry.domain import NAME_MAX, TEXT_MAX
+from services.registry.domain.rules import NAME_MAX, TEXT_MAX
 from tests.integration.stations_support import caught_up
 from tests.registry_support import YOUTH, data, gql, register
 from tests.support import bearer

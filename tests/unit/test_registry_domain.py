@@ -7,11 +7,14 @@ from datetime import date
 import pytest
 
 from chassis.errors import RuleViolated, ValidationFailed
-from services.registry import domain
-from services.registry.domain import RegisterYouth, YouthRegistered, youth
+from contracts.registry import Gender
+from services.registry.domain.commands import RegisterYouth
+from services.registry.domain.decider import youth
+from services.registry.domain.events import YouthRegistered, codec
+from services.registry.identity import normalize_mobile
 
 TODAY = date(2026, 11, 29)
-REGISTER = RegisterYouth(youth_id="y1", name="王小明", gender=domain.Gender.MALE, birth_date=date(2001, 3, 4),
+REGISTER = RegisterYouth(youth_id="y1", name="王小明", gender=Gender.MALE, birth_date=date(2001, 3, 4),
                          mobile="13800138000", district="110105", youth_type="NEW_BUSINESS",
                          subtype="DELIVERY_RIDER", consents=("REGISTRATION",), today=TODAY)
 
@@ -65,7 +68,7 @@ def test_age_must_be_16_to_35_on_the_registration_date(birth, ok, minor):
     ("1380013800X", None),
 ])
 def test_mobile_numbers_are_normalised_to_e164_or_refused(raw, e164):
-    assert domain.normalize_mobile(raw) == e164
+    assert normalize_mobile(raw) == e164
 
 
 def test_every_bad_field_is_named_at_once():
@@ -95,10 +98,10 @@ def test_state_keeps_profile_for_operators():
 
 def test_codec_keeps_personal_fields_out_of_the_public_payload():
     [event] = youth.run([], REGISTER)
-    event_type, public, private = domain.codec.encode(event)
+    event_type, public, private = codec.encode(event)
     assert event_type == "xq.registry.youth.registered.v1"
     assert not {"name", "gender", "birth_date", "mobile"} & set(public)
     assert b"+8613800138000" in private and "王小明".encode() in private
-    assert domain.codec.decode(event_type, public, private) == event
-    erased = domain.codec.decode(event_type, {**public, **domain.codec.erased_placeholder(event_type)})
+    assert codec.decode(event_type, public, private) == event
+    erased = codec.decode(event_type, {**public, **codec.erased_placeholder(event_type)})
     assert erased.name is None and erased.mobile is None and erased.district == "110105"

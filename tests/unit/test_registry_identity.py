@@ -8,7 +8,9 @@ import pytest
 
 from chassis.errors import ValidationFailed
 from services.registry import identity
-from services.registry.domain import RegisterYouth, league_age_until, youth
+from services.registry.domain.commands import RegisterYouth
+from services.registry.domain.decider import youth
+from services.registry.domain.state import league_age_until
 
 TODAY = date(2026, 11, 29)
 # Valid GB 11643 numbers for people of registry age (check digits computed by the rule in DOMAIN.md).

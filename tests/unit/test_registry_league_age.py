@@ -8,8 +8,9 @@ from datetime import date
 import pytest
 
 from chassis.errors import RuleViolated
-from services.registry import domain
-from services.registry.domain import EndLeagueAge, EraseYouth, LeagueAgeEnded, WithdrawConsent, youth
+from services.registry.domain.commands import EndLeagueAge, EraseYouth, WithdrawConsent
+from services.registry.domain.decider import youth
+from services.registry.domain.events import LeagueAgeEnded, codec
 from tests.unit.test_registry_domain import REGISTER
 
 BIRTH = date(1998, 3, 4)  # league age ends 2027-03-03
@@ -25,7 +26,7 @@ def rule_of(given, command) -> str:
 def test_the_end_of_league_age_is_recorded_in_the_month_after_it_ended():
     [event] = youth.run(REGISTERED, EndLeagueAge(date(2027, 4, 1)))
     assert event == LeagueAgeEnded(youth_id="y1", ended_on=date(2027, 4, 1))
-    _, public, _ = domain.codec.encode(event)
+    _, public, _ = codec.encode(event)
     assert public == {"youth_id": "y1", "ended_on": "2027-04-01"}
     assert youth.fold([*REGISTERED, event]).league_age_ended
 

@@ -6,20 +6,16 @@ from datetime import date
 import pytest
 
 from chassis.errors import RuleViolated, ValidationFailed
-from services.registry import domain
-from services.registry.domain import (
+from services.registry.domain.commands import EraseYouth, GiveConsent, MergeInto, UpdateProfile, WithdrawConsent
+from services.registry.domain.decider import youth
+from services.registry.domain.events import (
     ConsentGiven,
     ConsentWithdrawn,
-    EraseYouth,
-    GiveConsent,
-    MergeInto,
-    UpdateProfile,
-    WithdrawConsent,
     YouthDeactivated,
     YouthErased,
     YouthMerged,
     YouthProfileUpdated,
-    youth,
+    codec,
 )
 from tests.unit.test_registry_domain import REGISTER
 
@@ -38,7 +34,7 @@ def test_an_update_records_only_the_changed_fields_and_publishes_only_public_one
                                                     "subtype": "COURIER", "employer": "某某快递"}))
     assert event == YouthProfileUpdated(youth_id="y1", changed=["employer", "mobile", "subtype"], subtype="COURIER",
                                         mobile="+8613900000000", employer="某某快递")
-    _, public, private = domain.codec.encode(event)
+    _, public, private = codec.encode(event)
     assert "mobile" not in public and "employer" not in public and public["subtype"] == "COURIER"
     assert b"+8613900000000" in private
     state = youth.fold([*REGISTERED, event])
@@ -109,7 +105,7 @@ def test_nothing_but_registration_applies_to_an_unknown_person():
 
 
 def test_public_payloads_follow_the_contract():
-    _, public, _ = domain.codec.encode(REGISTERED[0])
+    _, public, _ = codec.encode(REGISTERED[0])
     assert set(public) == {"youth_id", "district", "youth_type", "subtype", "is_minor", "age_band", "registered_on",
                            "consents", "league_age", "employer_kind", "notice_version", "channel"}
     assert public["league_age"] is True  # a flag: the league-age dates would give away the birth date

@@ -1,4 +1,4 @@
-"""Registry HTTP API, commands (FastAPI). Field names are camelCase, as in the GraphQL schema.
+"""Registry HTTP API, commands on people (FastAPI). Field names are camelCase, as in the GraphQL schema.
 
 Every change is audited (who, which person, which fields, purpose); values never enter the audit.
 Identifiers (mobile, ID number) travel only in request bodies, never in URLs (URLs reach logs and spans).
@@ -15,13 +15,16 @@ from chassis.auth import Principal
 from chassis.commands import transaction
 from chassis.errors import RuleViolated
 from chassis.http import Accepted, ApiModel
-from chassis.service import Runtime, caller, runtime
+from chassis.service import caller
+from contracts.registry import Channel, Education, EmployerKind, Gender, Need
 
-from . import domain, views, workflow
-from .domain import Channel, Education, EmployerKind, Gender, Need
-from .workflow import OPERATORS, today
+from .. import commands, tables
+from ..access import OPERATORS
+from ..deps import Runtime, runtime
+from ..domain.commands import GiveConsent, MergeInto, RegisterYouth, UpdateProfile, WithdrawConsent
+from ..domain.rules import CAMEL, validate_registration
 
-router = APIRouter(prefix="/youth", tags=["youth"])
+router = APIRouter(tags=["youth"])
 PURPOSE = Query(None, max_length=100, description="用途（记入审计），如 “受理本人查询”")
 
 
@@ -47,8 +50,8 @@ class RegisterYouthRequest(ProfileFields):
     notice_version: str = Field("v1", description="告知书版本")
     channel: Channel = Channel.IN_PERSON
 
-    def command(self, youth_id: str, on: date) -> domain.RegisterYouth:
-        return domain.RegisterYouth(
+    def command(self, youth_id: str, on: date) -> RegisterYouth:
+        return RegisterYouth(
             youth_id=youth_id, name=self.name, gender=self.gender, birth_date=self.birth_date, mobile=self.mobile,
             district=self.district, youth_type=self.youth_type, subtype=self.subtype, consents=tuple(self.consents),
             today=on, id_number=self.id_number, wechat=self.wechat, employer=self.employer,
@@ -85,97 +88,89 @@ class MergeRequest(ApiModel):
     other_youth_id: uuid.UUID
 
 
-def _parts(request: Request) -> tuple[Runtime, object, object]:
-    rt: Runtime = runtime(request)
-    return rt, rt.deps.store, rt.deps.vault
-
-
-@router.post("", status_code=201, response_model=Accepted, summary="登记青年 (RegisterYouth)")
-async def register_youth(body: RegisterYouthRequest, request: Request, who: Principal = Depends(caller),
-                         purpose: str | None = PURPOSE):
-    who.require(*OPERATORS)
-    who.require_district(body.district)
-    rt, store, vault = _parts(request)
-    youth_id = str(uuid.uuid4())
-    command = body.command(youth_id, today())
-    domain.validate_registration(command)  # before touching the database: bad input stores nothing
-    async with transaction(rt.pool) as conn:
-        outcome = await workflow.run(conn, store, vault, youth_id, command, who=who)
-        fields = [domain.CAMEL[k] for k in outcome.state.profile]
-        await views.record_audit(conn, who, "REGISTER", youth_id, fields, purpose or "登记")
-    return outcome.accepted()
-
-
-@router.patch("/{youth_id}", response_model=Accepted, summary="更新资料（联系方式、区、单位、细分类型、需求）")
-async def update_profile(youth_id: uuid.UUID, body: UpdateProfileRequest, request: Request,
-                         who: Principal = Depends(caller), purpose: str | None = PURPOSE):
-    who.require(*OPERATORS)
-    rt, store, vault = _parts(request)
-    changes = {k: v for k, v in body.model_dump(exclude_unset=True).items() if k != "expected_version"}
-    return await _command(rt, who, str(youth_id), domain.UpdateProfile(changes), "UPDATE",
-                          purpose or "更新资料", expected_version=body.expected_version)
-
-
-@router.post("/{youth_id}/consents", response_model=Accepted, summary="取得同意（按用途）")
-async def give_consent(youth_id: uuid.UUID, body: ConsentRequest, request: Request,
-                       who: Principal = Depends(caller), purpose: str | None = PURPOSE):
-    who.require(*OPERATORS)
-    rt, _, _ = _parts(request)
-    command = domain.GiveConsent(body.purpose, body.notice_version, body.channel, today())
-    return await _command(rt, who, str(youth_id), command, "CONSENT_GIVE", purpose or "同意管理")
-
-
-@router.post("/{youth_id}/consents/withdraw", response_model=Accepted,
-             summary="撤回同意；撤回“登记”同意即停用该记录")
-async def withdraw_consent(youth_id: uuid.UUID, body: WithdrawRequest, request: Request,
-                           who: Principal = Depends(caller), purpose: str | None = PURPOSE):
-    who.require(*OPERATORS)
-    rt, _, _ = _parts(request)
-    return await _command(rt, who, str(youth_id), domain.WithdrawConsent(body.purpose, today()), "CONSENT_WITHDRAW",
-                          purpose or "同意管理")
-
-
-@router.post("/{youth_id}/erase", response_model=Accepted, summary="删除个人信息（PIPL 第 47 条，加密销毁）")
-async def erase_youth(youth_id: uuid.UUID, request: Request, who: Principal = Depends(caller),
-                      purpose: str | None = PURPOSE):
-    who.require(*OPERATORS)
-    rt, store, vault = _parts(request)
-    async with transaction(rt.pool) as conn:
-        outcome = await workflow.run(conn, store, vault, str(youth_id), domain.EraseYouth(today()), who=who)
-        await vault.shred(conn, domain.stream_id(str(youth_id)))  # crypto-shredding: every sealed copy is gone
-        await views.record_audit(conn, who, "ERASE", str(youth_id), ["*"], purpose or "本人申请删除")
-    return outcome.accepted()
-
-
-merge_router = APIRouter(tags=["youth"])
-
-
-@merge_router.post("/youth:merge", response_model=Accepted,
-                   summary="合并重复记录：较早登记的记录保留，另一条记录合并进去")
+@router.post("/youth:merge", response_model=Accepted,
+             summary="合并重复记录：较早登记的记录保留，另一条记录合并进去")
 async def merge_youth(body: MergeRequest, request: Request, who: Principal = Depends(caller),
                       purpose: str | None = PURPOSE):
     who.require(*OPERATORS)
-    rt, store, vault = _parts(request)
+    rt = runtime(request)
     a, b = str(body.youth_id), str(body.other_youth_id)
     if a == b:
         raise RuleViolated("不能把记录合并到它自己。", rule="merge_self")
     async with transaction(rt.pool) as conn:
-        first = await conn.fetchval("SELECT stream_id FROM events WHERE stream_id = ANY($1::text[]) AND version = 1 "
-                                    "ORDER BY global_position LIMIT 1", [domain.stream_id(a), domain.stream_id(b)])
-        survivor, gone = (a, b) if first == domain.stream_id(a) else (b, a)
-        kept, _ = await workflow.load_existing(conn, store, survivor, who)
-        outcome = await workflow.run(conn, store, vault, gone, domain.MergeInto(survivor, kept.status), who=who)
-        await views.record_audit(conn, who, "MERGE", [gone, survivor], [], purpose or "合并重复记录")
+        survivor, gone = (a, b) if await tables.first_registered(conn, [a, b]) == a else (b, a)
+        await tables.lock_survivor(conn, survivor)  # an erasure of the survivor's person finishes first
+        kept, _ = await commands.load_existing(conn, rt.deps.store, survivor, who)
+        outcome = await commands.run(conn, rt.deps.store, rt.deps.vault, gone, MergeInto(survivor, kept.status),
+                                     who=who)
+        await tables.record_audit(conn, who, "MERGE", [gone, survivor], [], purpose or "合并重复记录")
+    return outcome.accepted()
+
+
+@router.post("/youth", status_code=201, response_model=Accepted, summary="登记青年 (RegisterYouth)")
+async def register_youth(body: RegisterYouthRequest, request: Request, who: Principal = Depends(caller),
+                         purpose: str | None = PURPOSE):
+    who.require(*OPERATORS)
+    who.require_district(body.district)
+    rt = runtime(request)
+    youth_id = str(uuid.uuid4())
+    command = body.command(youth_id, rt.deps.clock.today())
+    validate_registration(command)  # before touching the database: bad input stores nothing
+    async with transaction(rt.pool) as conn:
+        outcome = await commands.run(conn, rt.deps.store, rt.deps.vault, youth_id, command, who=who)
+        fields = [CAMEL[k] for k in outcome.state.profile]
+        await tables.record_audit(conn, who, "REGISTER", youth_id, fields, purpose or "登记")
+    return outcome.accepted()
+
+
+@router.patch("/youth/{youth_id}", response_model=Accepted, summary="更新资料（联系方式、区、单位、细分类型、需求）")
+async def update_profile(youth_id: uuid.UUID, body: UpdateProfileRequest, request: Request,
+                         who: Principal = Depends(caller), purpose: str | None = PURPOSE):
+    who.require(*OPERATORS)
+    changes = {k: v for k, v in body.model_dump(exclude_unset=True).items() if k != "expected_version"}
+    return await _command(runtime(request), who, str(youth_id), UpdateProfile(changes), "UPDATE",
+                          purpose or "更新资料", expected_version=body.expected_version)
+
+
+@router.post("/youth/{youth_id}/consents", response_model=Accepted, summary="取得同意（按用途）")
+async def give_consent(youth_id: uuid.UUID, body: ConsentRequest, request: Request,
+                       who: Principal = Depends(caller), purpose: str | None = PURPOSE):
+    who.require(*OPERATORS)
+    rt = runtime(request)
+    command = GiveConsent(body.purpose, body.notice_version, body.channel, rt.deps.clock.today())
+    return await _command(rt, who, str(youth_id), command, "CONSENT_GIVE", purpose or "同意管理")
+
+
+@router.post("/youth/{youth_id}/consents/withdraw", response_model=Accepted,
+             summary="撤回同意；撤回“登记”同意即停用该记录")
+async def withdraw_consent(youth_id: uuid.UUID, body: WithdrawRequest, request: Request,
+                           who: Principal = Depends(caller), purpose: str | None = PURPOSE):
+    who.require(*OPERATORS)
+    rt = runtime(request)
+    return await _command(rt, who, str(youth_id), WithdrawConsent(body.purpose, rt.deps.clock.today()),
+                          "CONSENT_WITHDRAW", purpose or "同意管理")
+
+
+@router.post("/youth/{youth_id}/erase", response_model=Accepted,
+             summary="删除个人信息（PIPL 第 47 条，加密销毁；合并进同一人的记录一并删除）")
+async def erase_youth(youth_id: uuid.UUID, request: Request, who: Principal = Depends(caller),
+                      purpose: str | None = PURPOSE):
+    who.require(*OPERATORS)
+    rt = runtime(request)
+    async with transaction(rt.pool) as conn:
+        outcome, erased = await commands.erase(conn, rt.deps.store, rt.deps.vault, str(youth_id),
+                                               rt.deps.clock.today(), who)
+        await tables.record_audit(conn, who, "ERASE", erased, ["*"], purpose or "本人申请删除")
     return outcome.accepted()
 
 
 async def _command(rt: Runtime, who: Principal, youth_id: str, command, action: str, purpose: str,
                    expected_version: int | None = None) -> dict:
     async with transaction(rt.pool) as conn:
-        outcome = await workflow.run(conn, rt.deps.store, rt.deps.vault, youth_id, command,
+        outcome = await commands.run(conn, rt.deps.store, rt.deps.vault, youth_id, command,
                                      expected_version=expected_version, who=who)
         if outcome.envelopes:  # audit what changed: field names of an update, the purpose of a consent
-            changed = [domain.CAMEL[f] for e in outcome.envelopes for f in e.data.get("changed", [])]
-            await views.record_audit(conn, who, action, youth_id,
-                                     changed or [f"consent:{outcome.envelopes[0].data['purpose']}"], purpose)
+            changed = [CAMEL[f] for e in outcome.envelopes for f in e.data.get("changed", [])]
+            await tables.record_audit(conn, who, action, youth_id,
+                                      changed or [f"consent:{outcome.envelopes[0].data['purpose']}"], purpose)
     return outcome.accepted()

@@ -4,7 +4,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 
 from chassis.auth import Principal
-from chassis.service import Runtime, caller, runtime
+from chassis.service import caller
+
+from ..deps import runtime
 
 router = APIRouter(tags=["keys"])
 
@@ -12,9 +14,9 @@ router = APIRouter(tags=["keys"])
 @router.post("/admin/keys:rewrap", summary="主密钥轮换：用当前主密钥重新封装所有个人数据密钥")
 async def rewrap(request: Request, who: Principal = Depends(caller)) -> dict:
     who.require("admin")
-    rt: Runtime = runtime(request)
+    rt = runtime(request)
     vault = rt.deps.vault
     async with rt.pool.acquire() as conn:
         done = await vault.rewrap(conn)
-        remaining = await conn.fetchval("SELECT count(*) FROM person_keys WHERE key_id <> $1", vault.master_key_id)
+        remaining = await vault.not_rewrapped(conn)
     return {"rewrapped": done, "remaining": remaining, "keyId": vault.master_key_id}

@@ -1,0 +1,9 @@
+"""The registry's HTTP API, one router per resource: people (commands), one person's profile and export,
+search, bulk import, the audit trail, master-key rotation."""
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from . import audit, bulk, keys, profile, search, youth
+
+routers: list[APIRouter] = [bulk.router, youth.router, profile.router, search.router, audit.router, keys.router]

@@ -1,0 +1,140 @@
+"""Running commands on a person's record: load, guard, decide, append (chassis.commands.run), then keep
+the query tables (tables.py) in the same transaction. Every write path of the registry goes through here:
+one command, an erasure (the person with every record merged into them), a bulk import."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import asyncpg
+
+from chassis import commands
+from chassis.auth import Principal
+from chassis.envelope import Envelope
+from chassis.errors import Duplicate, NotFound
+from chassis.eventstore import EventStore
+from contracts.registry import Status
+
+from . import tables
+from .access import OPERATORS
+from .domain.commands import EraseYouth, RegisterYouth, UpdateProfile
+from .domain.decider import youth
+from .domain.events import YouthRegistered
+from .domain.state import YouthState, stream_id
+from .vault import Vault
+
+
+@dataclass(frozen=True)
+class Outcome:
+    envelopes: list[Envelope]
+    state: YouthState
+    version: int
+
+    def accepted(self) -> dict:
+        subject = stream_id(self.state.youth_id)
+        return {"id": self.state.youth_id, "version": self.version, "position": f"{subject}@{self.version}"}
+
+
+async def load(conn: asyncpg.Connection, store: EventStore, youth_id: str) -> tuple[YouthState, int]:
+    stream = await store.load(conn, stream_id(youth_id))
+    return youth.fold(stream.events), stream.version
+
+
+async def load_existing(conn, store, youth_id: str, who: Principal) -> tuple[YouthState, int]:
+    state, version = await load(conn, store, youth_id)
+    who.require_found_in_district(state.district if state.exists else None, "未找到该青年。")
+    return state, version
+
+
+async def run(conn: asyncpg.Connection, store: EventStore, vault: Vault, youth_id: str, command, *,
+              expected_version: int | None = None, who: Principal | None = None) -> Outcome:
+    """`command` on the person `youth_id`. A RegisterYouth must come with an id made for it (a fresh
+    UUID): there is nothing to load, and a stream that exists after all is refused by the append."""
+    if who is not None and isinstance(command, UpdateProfile) and "district" in command.changes:
+        who.require_district(command.changes["district"])  # a district may not move a person out of reach
+
+    def guard(state: YouthState) -> None:
+        if isinstance(command, RegisterYouth):
+            if who is not None and state.exists:
+                who.require_district(state.district)
+            return
+        if who is None:
+            if not state.exists:
+                raise NotFound("未找到该青年。")
+            return
+        who.require_found_in_district(state.district if state.exists else None, "未找到该青年。")
+
+    subject = stream_id(youth_id)
+    keys = vault.key_ring()  # the person's key read or made once for the events and the index row
+    registering = isinstance(command, RegisterYouth)
+    if registering:
+        keys.new_person(subject)
+    done = await commands.run(conn, store, youth, subject, command, expected_version=expected_version,
+                              guard=guard, new_stream=registering, sealer=keys)
+    await keep_identifiers(conn, vault, done.before, done.state, who)
+    await tables.save_index(conn, keys, [done.state])
+    await tables.save_merge(conn, done.before, done.state)
+    await keys.flush(conn)
+    return Outcome(done.envelopes, done.state, done.version)
+
+
+async def erase(conn: asyncpg.Connection, store: EventStore, vault: Vault, youth_id: str, today: date,
+                who: Principal) -> tuple[Outcome, list[str]]:
+    """Erase the person `youth_id` (PIPL Art. 47) with every record merged into the same person: each record
+    keeps its sealed profile under its own key, so each one is erased and its key shredded, in the caller's
+    one transaction. Returns the outcome for `youth_id` and every id erased."""
+    survivor = await tables.survivor_of(conn, youth_id)
+    await tables.lock_survivor(conn, survivor)
+    outcome = await run(conn, store, vault, youth_id, EraseYouth(today), who=who)
+    group = await tables.merged_group(conn, survivor)
+    for other in group:
+        if other != youth_id and (await load(conn, store, other))[0].status != Status.ERASED:
+            await run(conn, store, vault, other, EraseYouth(today))  # the same person: no district guard
+    for each in group:
+        await vault.shred(conn, stream_id(each))  # crypto-shredding: every sealed copy is gone
+    return outcome, group
+
+
+async def register_many(conn: asyncpg.Connection, store: EventStore, vault: Vault,
+                        fresh: list[tuple[str, list[tuple[str, bytes]], YouthRegistered]]) -> None:
+    """Write a bulk import's new people `[(youth id, [(kind, digest)], event)]` with a handful of statements:
+    keys, events and outbox, identifiers, query table. The caller found no duplicates among them."""
+    keys = vault.key_ring()
+    for youth_id, _, _ in fresh:
+        keys.new_person(stream_id(youth_id))
+    # Fresh ids start new streams: appended after version 0 without loading anything.
+    await store.append_many(conn, [(stream_id(y), 0, [e]) for y, _, e in fresh], sealer=keys)
+    await tables.add_identifiers(conn, [(kind, d, y) for y, digests, _ in fresh for kind, d in digests])
+    await tables.save_index(conn, keys, [youth.evolve(YouthState(), e) for _, _, e in fresh])
+    await keys.flush(conn)
+
+
+async def keep_identifiers(conn, vault: Vault, before: YouthState, after: YouthState, who) -> None:
+    youth_id = after.youth_id
+    if after.status == Status.ERASED:
+        await tables.release_identifiers(conn, youth_id)
+        return
+    if after.status == Status.MERGED and before.status != Status.MERGED:
+        await tables.move_identifiers(conn, youth_id, after.merged_into)
+        return
+    claims = []
+    for kind in ("mobile", "id_number"):
+        old, new = before.profile.get(kind), after.profile.get(kind)
+        if new != old:
+            if old is not None:
+                await tables.release_identifier(conn, vault, kind, old, youth_id)
+            if new is not None:
+                claims.append((kind, new))
+    if claims:
+        taken = await tables.claim_identifiers(conn, vault, claims, youth_id)
+        for kind, _ in claims:  # a value that belongs to someone else is a duplicate (the first found is reported)
+            if kind in taken:
+                raise await duplicate(conn, kind, taken[kind], who)
+
+
+async def duplicate(conn, kind: str, existing: str, who: Principal | None) -> Duplicate:
+    label = "手机号" if kind == "mobile" else "身份证号"
+    district = await tables.district_of(conn, existing)
+    visible = who is not None and who.has_any(*OPERATORS) and (district is None or who.sees_district(district))
+    details = {"existing_id": existing, "identifier": kind} if visible else {"identifier": kind}
+    return Duplicate(f"该{label}已登记，请勿重复登记。", **details)

@@ -1,0 +1,71 @@
+"""What may be asked of a person's record. Dates come in on the command (Beijing's today, from the
+service's clock) so that the rules stay pure."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from contracts.registry import Channel
+
+
+@dataclass(frozen=True)
+class RegisterYouth:
+    youth_id: str
+    name: str
+    gender: str
+    birth_date: date
+    mobile: str
+    district: str
+    youth_type: str
+    subtype: str
+    consents: tuple[str, ...]
+    today: date  # the registration date in Asia/Shanghai, given so the rule stays pure
+    id_number: str | None = None
+    wechat: str | None = None
+    employer: str | None = None
+    employer_kind: str | None = None
+    education: str | None = None
+    needs: tuple[str, ...] = ()
+    notice_version: str = "v1"
+    channel: str = Channel.IN_PERSON
+
+
+@dataclass(frozen=True)
+class UpdateProfile:
+    changes: dict[str, Any]  # snake_case field → new value (None clears an optional field)
+
+
+@dataclass(frozen=True)
+class GiveConsent:
+    purpose: str
+    notice_version: str
+    channel: str
+    today: date
+
+
+@dataclass(frozen=True)
+class WithdrawConsent:
+    purpose: str
+    today: date
+
+
+@dataclass(frozen=True)
+class MergeInto:
+    into_youth_id: str
+    into_status: str | None  # the survivor's status, None when it does not exist
+
+
+@dataclass(frozen=True)
+class EraseYouth:
+    today: date
+
+
+@dataclass(frozen=True)
+class EndLeagueAge:
+    """Record that the person's league age (14–28) is over (the registry's scheduled sweep)."""
+    today: date
+
+
+YouthCommand = (RegisterYouth | UpdateProfile | GiveConsent | WithdrawConsent | MergeInto | EraseYouth
+                | EndLeagueAge)

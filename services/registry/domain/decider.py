@@ -1,0 +1,205 @@
+"""The person's decider: which events a command yields (decide) and how events change the record
+(evolve). One function per command and per event, found through a table by type."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from chassis.decider import Decider
+from chassis.errors import Collector, RuleViolated
+from contracts.registry import REGISTRATION, Status, is_known_purpose
+
+from ..identity import age_band, age_on, clean_text, league_age, normalize_id_number, normalize_mobile
+from .commands import (
+    EndLeagueAge,
+    EraseYouth,
+    GiveConsent,
+    MergeInto,
+    RegisterYouth,
+    UpdateProfile,
+    WithdrawConsent,
+    YouthCommand,
+)
+from .events import (
+    ConsentGiven,
+    ConsentWithdrawn,
+    LeagueAgeEnded,
+    YouthDeactivated,
+    YouthErased,
+    YouthEvent,
+    YouthMerged,
+    YouthProfileUpdated,
+    YouthRegistered,
+)
+from .rules import ADULT_AGE, PUBLIC_CHANGES, PURPOSES_TEXT, check_notice, normalized_changes, validate_registration
+from .state import YouthState, league_age_until
+
+PERSONAL_PROFILE = ("name", "gender", "birth_date", "mobile", "id_number", "wechat", "employer", "education",
+                    "needs")
+
+
+def _registered(state: YouthState) -> str:
+    """The person's id; refused when nobody is registered under the stream."""
+    if not state.exists or state.youth_id is None:
+        raise RuleViolated("未找到该青年。", rule="not_registered")
+    return state.youth_id
+
+
+def _require_usable(state: YouthState, *, allow_deactivated: bool = False) -> str:
+    """The person's id, when the record may be changed."""
+    youth_id = _registered(state)
+    if state.status == Status.ERASED:
+        raise RuleViolated("该青年的个人信息已删除，不能再操作。", rule="erased")
+    if state.status == Status.MERGED:
+        raise RuleViolated(f"该记录已合并到 {state.merged_into}，请操作保留的记录。", rule="merged",
+                           into_youth_id=state.merged_into)
+    if state.status == Status.DEACTIVATED and not allow_deactivated:
+        raise RuleViolated("该记录已因撤回登记同意而停用；重新取得登记同意后才能修改。", rule="deactivated")
+    return youth_id
+
+
+def _register(c: RegisterYouth, state: YouthState) -> list[YouthEvent]:
+    if state.exists:
+        raise RuleViolated("该青年已登记，不能重复登记。", rule="already_registered")
+    return [registration(c)]
+
+
+def registration(c: RegisterYouth) -> YouthRegistered:
+    """The event registering a new person (a bulk import asks for it row by row: nobody exists yet)."""
+    validate_registration(c)
+    age = age_on(c.birth_date, c.today)
+    league_from, league_until = league_age(c.birth_date)
+    within = league_from <= c.today <= league_until
+    consents = sorted(set(c.consents))
+    return YouthRegistered(
+        youth_id=c.youth_id, district=c.district, youth_type=c.youth_type, subtype=c.subtype,
+        is_minor=age < ADULT_AGE, age_band=age_band(age), registered_on=c.today, consents=consents,
+        league_age=within, employer_kind=c.employer_kind,
+        notice_version=c.notice_version, channel=c.channel,
+        name=clean_text(c.name), gender=str(c.gender), birth_date=c.birth_date, mobile=normalize_mobile(c.mobile),
+        id_number=normalize_id_number(c.id_number) if c.id_number else None,
+        wechat=clean_text(c.wechat) or None, employer=clean_text(c.employer) or None, education=c.education,
+        needs=sorted(set(c.needs)) or None,
+    )
+
+
+def _update(c: UpdateProfile, state: YouthState) -> list[YouthEvent]:
+    youth_id = _require_usable(state)
+    changes = normalized_changes(c.changes, state)
+    if not changes:
+        return []
+    return [YouthProfileUpdated(youth_id=youth_id, changed=sorted(changes), **changes)]
+
+
+def _give_consent(c: GiveConsent, state: YouthState) -> list[YouthEvent]:
+    youth_id = _require_usable(state, allow_deactivated=c.purpose == REGISTRATION)
+    errors = Collector()
+    if not is_known_purpose(c.purpose):
+        errors.add("purpose", f"同意用途无效：应为 {PURPOSES_TEXT}", "enum")
+    check_notice(errors, c.notice_version, c.channel)
+    errors.raise_if_any()
+    held = state.consents.get(c.purpose)
+    if held and held["notice_version"] == c.notice_version and state.status == Status.ACTIVE:
+        raise RuleViolated("已取得该用途、该版本告知书的同意。", rule="already_given")
+    return [ConsentGiven(youth_id=youth_id, purpose=c.purpose, notice_version=c.notice_version,
+                         channel=c.channel, given_on=c.today)]
+
+
+def _withdraw_consent(c: WithdrawConsent, state: YouthState) -> list[YouthEvent]:
+    youth_id = _require_usable(state, allow_deactivated=True)
+    if c.purpose not in state.consents:
+        raise RuleViolated(f"未曾取得用途 {c.purpose} 的同意（或已撤回），无需撤回。", rule="not_given")
+    events: list[YouthEvent] = [ConsentWithdrawn(youth_id=youth_id, purpose=c.purpose, withdrawn_on=c.today)]
+    if c.purpose == REGISTRATION and state.status == Status.ACTIVE:
+        events.append(YouthDeactivated(youth_id=youth_id, reason="REGISTRATION_CONSENT_WITHDRAWN"))
+    return events
+
+
+def _merge(c: MergeInto, state: YouthState) -> list[YouthEvent]:
+    youth_id = _require_usable(state, allow_deactivated=True)
+    if c.into_youth_id == youth_id:
+        raise RuleViolated("不能把记录合并到它自己。", rule="merge_self")
+    if c.into_status not in (Status.ACTIVE, Status.DEACTIVATED):
+        raise RuleViolated("要保留的记录不存在、已合并或已删除。", rule="merge_target")
+    return [YouthMerged(youth_id=youth_id, into_youth_id=c.into_youth_id)]
+
+
+def _erase(c: EraseYouth, state: YouthState) -> list[YouthEvent]:
+    youth_id = _registered(state)
+    if state.status == Status.ERASED:
+        raise RuleViolated("该青年的个人信息已删除。", rule="already_erased")
+    return [YouthErased(youth_id=youth_id, erased_on=c.today)]
+
+
+def _end_league_age(c: EndLeagueAge, state: YouthState) -> list[YouthEvent]:
+    youth_id = _registered(state)
+    if state.status != Status.ACTIVE:
+        raise RuleViolated("该青年的登记已停用、合并或删除。", rule="not_active")
+    if state.league_age_ended:
+        raise RuleViolated("该青年的团员年龄已结束，已有记录。", rule="league_age_already_ended")
+    # Recorded by the month, never by the day: the event (and its time) must not give away the birthday.
+    until = league_age_until(state)
+    if until is None or until >= c.today.replace(day=1):
+        raise RuleViolated("该青年的团员年龄（28 周岁）尚未在上月或更早结束。", rule="within_league_age")
+    return [LeagueAgeEnded(youth_id=youth_id, ended_on=c.today)]
+
+
+DECIDE: dict[type, Callable[[Any, YouthState], list[YouthEvent]]] = {
+    RegisterYouth: _register, UpdateProfile: _update, GiveConsent: _give_consent,
+    WithdrawConsent: _withdraw_consent, MergeInto: _merge, EraseYouth: _erase, EndLeagueAge: _end_league_age,
+}
+
+
+def decide(command: YouthCommand, state: YouthState) -> list[YouthEvent]:
+    handler = DECIDE.get(type(command))
+    if handler is None:
+        raise TypeError(f"unknown command {type(command).__name__}")
+    return handler(command, state)
+
+
+def _on_registered(state: YouthState, e: YouthRegistered) -> YouthState:
+    profile = {k: getattr(e, k) for k in PERSONAL_PROFILE if getattr(e, k) is not None}
+    consents = {p: {"notice_version": e.notice_version, "channel": e.channel, "given_on": e.registered_on}
+                for p in e.consents}
+    return replace(state, exists=True, status=Status.ACTIVE, youth_id=e.youth_id, district=e.district,
+                   youth_type=e.youth_type, subtype=e.subtype, employer_kind=e.employer_kind, is_minor=e.is_minor,
+                   registered_on=e.registered_on, consents=consents, profile=profile,
+                   league_age_ended=not e.league_age)
+
+
+def _profile_updated(state: YouthState, e: YouthProfileUpdated) -> YouthState:
+    public = {k: getattr(e, k) for k in PUBLIC_CHANGES if k in e.changed}
+    personal_changes: dict[str, Any] = {
+        k: getattr(e, k) for k in ("mobile", "wechat", "employer", "education", "needs") if k in e.changed}
+    profile: dict[str, Any] = {k: v for k, v in {**state.profile, **personal_changes}.items() if v is not None}
+    if state.status == Status.ERASED:
+        profile = {}
+    return replace(state, profile=profile, **public)
+
+
+def _consent_given(state: YouthState, e: ConsentGiven) -> YouthState:
+    consents = {**state.consents, e.purpose: {"notice_version": e.notice_version, "channel": e.channel,
+                                              "given_on": e.given_on}}
+    status = Status.ACTIVE if e.purpose == REGISTRATION and state.status == Status.DEACTIVATED else state.status
+    return replace(state, consents=consents, status=status)
+
+
+EVOLVE: dict[type, Callable[[YouthState, Any], YouthState]] = {
+    YouthRegistered: _on_registered,
+    YouthProfileUpdated: _profile_updated,
+    ConsentGiven: _consent_given,
+    ConsentWithdrawn: lambda s, e: replace(s, consents={p: v for p, v in s.consents.items() if p != e.purpose}),
+    YouthDeactivated: lambda s, e: replace(s, status=Status.DEACTIVATED),
+    YouthMerged: lambda s, e: replace(s, status=Status.MERGED, merged_into=e.into_youth_id),
+    YouthErased: lambda s, e: replace(s, status=Status.ERASED, profile={}),
+    LeagueAgeEnded: lambda s, e: replace(s, league_age_ended=True),
+}
+
+
+def evolve(state: YouthState, event: YouthEvent) -> YouthState:
+    handler = EVOLVE.get(type(event))
+    return handler(state, event) if handler else state
+
+
+youth: Decider[YouthCommand, YouthState, YouthEvent] = Decider(initial=YouthState, decide=decide, evolve=evolve)

@@ -1,0 +1,106 @@
+"""What happened to a person's record; the type names are the registry's published contract
+(contracts/registry.py). Fields declared `personal()` are sealed with the person's key, never published."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import ClassVar
+
+from chassis.codec import EventCodec, personal
+from contracts.registry import Channel, YouthEvents
+
+
+@dataclass(frozen=True)
+class YouthRegistered:
+    TYPE: ClassVar[str] = YouthEvents.REGISTERED
+    youth_id: str
+    district: str
+    youth_type: str
+    subtype: str
+    is_minor: bool
+    age_band: str
+    registered_on: date
+    consents: list[str]
+    league_age: bool = False  # within league age 14–28 on the registration day (no dates: they reveal the birth date)
+    employer_kind: str | None = None
+    notice_version: str = "v1"
+    channel: str = Channel.IN_PERSON
+    name: str | None = personal(default=None)
+    gender: str | None = personal(default=None)
+    birth_date: date | None = personal(default=None)
+    mobile: str | None = personal(default=None)
+    id_number: str | None = personal(default=None)
+    wechat: str | None = personal(default=None)
+    employer: str | None = personal(default=None)
+    education: str | None = personal(default=None)
+    needs: list[str] | None = personal(default=None)
+
+
+@dataclass(frozen=True)
+class LeagueAgeEnded:
+    """`ended_on` is the day the sweep recorded it (the first run of the month after the person's league age
+    ended), never the last day of league age itself, which would give away the birth date."""
+    TYPE: ClassVar[str] = YouthEvents.LEAGUE_AGE_ENDED
+    youth_id: str
+    ended_on: date
+
+
+@dataclass(frozen=True)
+class YouthProfileUpdated:
+    TYPE: ClassVar[str] = YouthEvents.PROFILE_UPDATED
+    youth_id: str
+    changed: list[str]  # payload field names (snake_case), personal ones included, values only if public
+    district: str | None = None
+    youth_type: str | None = None
+    subtype: str | None = None
+    employer_kind: str | None = None
+    mobile: str | None = personal(default=None)
+    wechat: str | None = personal(default=None)
+    employer: str | None = personal(default=None)
+    education: str | None = personal(default=None)
+    needs: list[str] | None = personal(default=None)
+
+
+@dataclass(frozen=True)
+class ConsentGiven:
+    TYPE: ClassVar[str] = YouthEvents.CONSENT_GIVEN
+    youth_id: str
+    purpose: str
+    notice_version: str
+    channel: str
+    given_on: date
+
+
+@dataclass(frozen=True)
+class ConsentWithdrawn:
+    TYPE: ClassVar[str] = YouthEvents.CONSENT_WITHDRAWN
+    youth_id: str
+    purpose: str
+    withdrawn_on: date
+
+
+@dataclass(frozen=True)
+class YouthDeactivated:
+    TYPE: ClassVar[str] = YouthEvents.DEACTIVATED
+    youth_id: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class YouthMerged:
+    TYPE: ClassVar[str] = YouthEvents.MERGED
+    youth_id: str
+    into_youth_id: str
+
+
+@dataclass(frozen=True)
+class YouthErased:
+    TYPE: ClassVar[str] = YouthEvents.ERASED
+    youth_id: str
+    erased_on: date
+
+
+YouthEvent = (YouthRegistered | YouthProfileUpdated | ConsentGiven | ConsentWithdrawn | YouthDeactivated
+              | YouthMerged | YouthErased | LeagueAgeEnded)
+codec = EventCodec(YouthRegistered, YouthProfileUpdated, ConsentGiven, ConsentWithdrawn, YouthDeactivated,
+                   YouthMerged, YouthErased, LeagueAgeEnded)

@@ -1,0 +1,255 @@
+"""The registry's own query tables and audit trail: the SQL that commands write in their transaction and
+the API reads, so operators always read their own writes.
+
+- `youth_index`: one row per registered person for operators' search. Personal values appear only sealed
+  (`card`, with the person's key) or as blind-index digests; the employer is searchable through a digest of
+  its normalised name (docs/REGISTRY.md).
+- `youth_identifiers`: the blind index of mobiles and ID numbers (duplicates, exact lookup).
+- `youth_merges`: which record went into which, so erasure reaches every record of a person.
+- `audit`: who read or changed whose personal data (field names, never values).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import asyncpg
+import orjson
+from opentelemetry import trace
+
+from chassis.auth import Principal
+from contracts.registry import Status
+
+from .domain.state import YouthState, league_age_until, stream_id
+from .identity import AGE_BANDS, normalize_employer, normalize_id_number, normalize_mobile
+from .vault import KeyRing, Vault
+
+CARD_FIELDS = ("name", "gender", "mobile", "id_number")
+
+
+# ---- youth_index -------------------------------------------------------------------------------
+
+async def save_index(conn: asyncpg.Connection, keys: KeyRing, states: list[YouthState]) -> None:
+    """Write the rows for `states` with one statement each for deletes and upserts (a person merged away or
+    erased loses the row). The one row writer of the registry: a command writes one state, a bulk import many."""
+    gone = [s.youth_id for s in states if s.status in (Status.MERGED, Status.ERASED)]
+    if gone:
+        await conn.execute("DELETE FROM youth_index WHERE youth_id = ANY($1::text[])", gone)
+    rows = [await _index_row(conn, keys, s) for s in states if s.status not in (Status.MERGED, Status.ERASED)]
+    if not rows:
+        return
+    await conn.execute(
+        """INSERT INTO youth_index (youth_id, district, youth_type, subtype, employer_kind, employer_digest,
+                                    birth_year, registered_on, status, card, league_age_until, league_age_ended)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bytea[],
+                                $7::int[], $8::date[], $9::text[], $10::bytea[], $11::date[], $12::bool[])
+           ON CONFLICT (youth_id) DO UPDATE SET district = EXCLUDED.district, youth_type = EXCLUDED.youth_type,
+               subtype = EXCLUDED.subtype, employer_kind = EXCLUDED.employer_kind,
+               employer_digest = EXCLUDED.employer_digest, birth_year = EXCLUDED.birth_year,
+               status = EXCLUDED.status, card = EXCLUDED.card, league_age_until = EXCLUDED.league_age_until,
+               league_age_ended = EXCLUDED.league_age_ended, updated_at = now()""",
+        *map(list, zip(*rows)))
+
+
+async def _index_row(conn: asyncpg.Connection, keys: KeyRing, state: YouthState) -> tuple:
+    card = {k: state.profile.get(k) for k in CARD_FIELDS if state.profile.get(k) is not None}
+    sealed = await keys.seal(conn, stream_id(state.youth_id), orjson.dumps(card)) if card else None
+    birth = state.profile.get("birth_date")
+    return (state.youth_id, state.district, state.youth_type, state.subtype, state.employer_kind,
+            employer_digest(keys.vault, state.profile.get("employer")), birth.year if birth else None,
+            state.registered_on, state.status, sealed, league_age_until(state), state.league_age_ended)
+
+
+def employer_digest(vault: Vault, employer: str | None) -> bytes | None:
+    return vault.blind_index("employer", normalize_employer(employer)) if employer else None
+
+
+async def district_of(conn: asyncpg.Connection, youth_id: str) -> str | None:
+    return await conn.fetchval("SELECT district FROM youth_index WHERE youth_id = $1", youth_id)
+
+
+async def league_age_over(conn: asyncpg.Connection, before: date, limit: int) -> list[str]:
+    """Active people whose league age ended before `before` and is not recorded yet, oldest first."""
+    return [r["youth_id"] for r in await conn.fetch(
+        """SELECT youth_id FROM youth_index WHERE status = 'ACTIVE' AND NOT league_age_ended
+             AND league_age_until < $1 ORDER BY league_age_until, youth_id LIMIT $2""", before, limit)]
+
+
+@dataclass(frozen=True)
+class SearchFilter:
+    district: str | None = None
+    youth_type: str | None = None
+    subtype: str | None = None
+    employer_digest: bytes | None = None
+    age_band: str | None = None
+    registered_from: date | None = None
+    registered_to: date | None = None
+    status: str | None = None
+    youth_ids: list[str] | None = None  # from an exact lookup (blind index)
+
+
+def birth_years(age_band: str, today: date) -> tuple[int, int]:
+    """Age band by the age reached in the current calendar year (the index keeps only the birth year)."""
+    low, high = next((lo, hi) for lo, hi in AGE_BANDS if f"{lo}-{hi}" == age_band)
+    return today.year - high, today.year - low
+
+
+async def search(conn: asyncpg.Connection, f: SearchFilter, *, today: date, after: list | None,
+                 limit: int) -> list[asyncpg.Record]:
+    """Keyset pagination on (registered_on, youth_id); returns up to `limit` rows. Only the conditions given
+    enter the SQL, so each query shape gets its own plan and index (2 M rows: no catch-all OR-NULL plan)."""
+    where, args = [], []
+
+    def cond(sql: str, *values) -> None:
+        for value in values:
+            args.append(value)
+            sql = sql.replace("?", f"${len(args)}", 1)
+        where.append(sql)
+
+    for column, value in (("district", f.district), ("youth_type", f.youth_type), ("subtype", f.subtype),
+                          ("employer_digest", f.employer_digest), ("status", f.status)):
+        if value is not None:
+            cond(f"{column} = ?", value)
+    if f.age_band:
+        cond("birth_year BETWEEN ? AND ?", *birth_years(f.age_band, today))
+    if f.registered_from:
+        cond("registered_on >= ?", f.registered_from)
+    if f.registered_to:
+        cond("registered_on <= ?", f.registered_to)
+    if f.youth_ids is not None:
+        cond("youth_id = ANY(?::text[])", f.youth_ids)
+    if after:
+        cond("(registered_on, youth_id) > (?::date, ?::text)", date.fromisoformat(after[0]), after[1])
+    args.append(limit)
+    sql = ("SELECT youth_id, district, youth_type, subtype, employer_kind, registered_on, status, card "
+           f"FROM youth_index {'WHERE ' + ' AND '.join(where) if where else ''} "
+           f"ORDER BY registered_on, youth_id LIMIT ${len(args)}")
+    return await conn.fetch(sql, *args)
+
+
+# ---- youth_identifiers (blind index) -----------------------------------------------------------
+
+async def claim_identifiers(conn: asyncpg.Connection, vault: Vault, claims: list[tuple[str, str]],
+                            youth_id: str) -> dict[str, str]:
+    """Claim `[(kind, value), …]` for `youth_id` with one statement; returns the kinds held by someone else
+    (kind → their id)."""
+    owners = await conn.fetch(
+        "INSERT INTO youth_identifiers (kind, digest, youth_id) SELECT k, d, $3 FROM unnest($1::text[], $2::bytea[]) "
+        "AS c(k, d) ON CONFLICT (kind, digest) DO UPDATE SET kind = youth_identifiers.kind RETURNING kind, youth_id",
+        [kind for kind, _ in claims], [vault.blind_index(kind, value) for kind, value in claims], youth_id)
+    return {r["kind"]: r["youth_id"] for r in owners if r["youth_id"] != youth_id}
+
+
+async def release_identifier(conn: asyncpg.Connection, vault: Vault, kind: str, value: str, youth_id: str) -> None:
+    await conn.execute("DELETE FROM youth_identifiers WHERE kind = $1 AND digest = $2 AND youth_id = $3",
+                       kind, vault.blind_index(kind, value), youth_id)
+
+
+async def release_identifiers(conn: asyncpg.Connection, youth_id: str) -> None:
+    await conn.execute("DELETE FROM youth_identifiers WHERE youth_id = $1", youth_id)
+
+
+async def move_identifiers(conn: asyncpg.Connection, youth_id: str, to_youth_id: str) -> None:
+    await conn.execute("UPDATE youth_identifiers SET youth_id = $2 WHERE youth_id = $1", youth_id, to_youth_id)
+
+
+async def identifier_owners(conn: asyncpg.Connection, pairs: list[tuple[str, bytes]]) -> dict[bytes, str]:
+    """digest → youth id for the `(kind, digest)` pairs already in the index, with one statement."""
+    return {bytes(r["digest"]): r["youth_id"] for r in await conn.fetch(  # (kind, digest): the primary key
+        "SELECT i.digest, i.youth_id FROM youth_identifiers i "
+        "JOIN unnest($1::text[], $2::bytea[]) AS w(kind, digest) USING (kind, digest)",
+        [k for k, _ in pairs], [d for _, d in pairs])}
+
+
+async def add_identifiers(conn: asyncpg.Connection, rows: list[tuple[str, bytes, str]]) -> None:
+    """Insert `(kind, digest, youth_id)` rows with one statement (a taken identifier violates the key)."""
+    await conn.execute("INSERT INTO youth_identifiers (kind, digest, youth_id) "
+                       "SELECT * FROM unnest($1::text[], $2::bytea[], $3::text[])", *map(list, zip(*rows)))
+
+
+async def lookup(conn: asyncpg.Connection, vault: Vault, *, mobile: str | None = None,
+                 id_number: str | None = None) -> list[str]:
+    """Exact lookup through the blind index; never decrypts anyone."""
+    digests = []
+    if mobile:
+        e164 = normalize_mobile(mobile)
+        digests.append(("mobile", vault.blind_index("mobile", e164) if e164 else b""))
+    if id_number:
+        digests.append(("id_number", vault.blind_index("id_number", normalize_id_number(id_number))))
+    ids: set[str] | None = None
+    for kind, digest in digests:
+        found = {r["youth_id"] for r in await conn.fetch(
+            "SELECT youth_id FROM youth_identifiers WHERE kind = $1 AND digest = $2", kind, digest)}
+        ids = found if ids is None else ids & found
+    return sorted(ids or ())
+
+
+# ---- youth_merges ------------------------------------------------------------------------------
+
+async def save_merge(conn: asyncpg.Connection, before: YouthState, after: YouthState) -> None:
+    """Remember which record went into which, for erasure (`survivor_of`, `merged_group`)."""
+    if after.status == Status.MERGED and before.status != Status.MERGED:
+        await conn.execute("INSERT INTO youth_merges (youth_id, into_youth_id) VALUES ($1, $2) "
+                           "ON CONFLICT (youth_id) DO NOTHING", after.youth_id, after.merged_into)
+
+
+async def survivor_of(conn: asyncpg.Connection, youth_id: str) -> str:
+    """The record `youth_id` was merged into, following merge after merge; `youth_id` itself if none."""
+    return await conn.fetchval(
+        """WITH RECURSIVE up(youth_id, depth) AS (
+               SELECT $1::text, 0
+               UNION SELECT m.into_youth_id, up.depth + 1 FROM youth_merges m JOIN up USING (youth_id))
+           SELECT youth_id FROM up ORDER BY depth DESC LIMIT 1""", youth_id)
+
+
+async def merged_group(conn: asyncpg.Connection, survivor: str) -> list[str]:
+    """The survivor and every record merged into it, directly or through a record merged earlier."""
+    rows = await conn.fetch(
+        """WITH RECURSIVE down(youth_id) AS (
+               SELECT $1::text
+               UNION SELECT m.youth_id FROM youth_merges m JOIN down ON m.into_youth_id = down.youth_id)
+           SELECT youth_id FROM down ORDER BY youth_id""", survivor)
+    return [r["youth_id"] for r in rows]
+
+
+async def lock_survivor(conn: asyncpg.Connection, survivor: str) -> None:
+    """Held by a merge into `survivor` and by the erasure of its person until the transaction ends: a merge
+    that commits during an erasure would leave its record out of it."""
+    await conn.execute("SELECT pg_advisory_xact_lock(hashtext('registry.survivor:' || $1))", survivor)
+
+
+async def first_registered(conn: asyncpg.Connection, youth_ids: list[str]) -> str | None:
+    """Of `youth_ids`, the one registered first (by its first event's position in the store)."""
+    first = await conn.fetchval("SELECT stream_id FROM events WHERE stream_id = ANY($1::text[]) AND version = 1 "
+                                "ORDER BY global_position LIMIT 1", [stream_id(y) for y in youth_ids])
+    return next((y for y in youth_ids if stream_id(y) == first), None)
+
+
+async def recorded_at(conn: asyncpg.Connection, subject: str) -> list[asyncpg.Record]:
+    """Version and time of every event of the stream `subject`, in order (for the export's history)."""
+    return await conn.fetch("SELECT version, recorded_at FROM events WHERE stream_id = $1 ORDER BY version", subject)
+
+
+# ---- audit -------------------------------------------------------------------------------------
+
+async def record_audit(conn: asyncpg.Connection, who: Principal, action: str, youth_ids: list[str] | str | None,
+                       fields: list[str], purpose: str | None) -> None:
+    """One row per person touched. Field *names* only, never values."""
+    ids = [youth_ids] if isinstance(youth_ids, str) or youth_ids is None else list(youth_ids)
+    if not ids:
+        return
+    ctx = trace.get_current_span().get_span_context()
+    trace_id = format(ctx.trace_id, "032x") if ctx.is_valid else None
+    await conn.execute(
+        """INSERT INTO audit (actor, roles, scope, action, youth_id, fields, purpose, trace_id)
+           SELECT $1, $2, $3, $4, unnest($5::text[]), $6, $7, $8""",
+        who.subject, sorted(who.roles), who.district, action, ids, fields, purpose, trace_id)
+
+
+async def audit_entries(conn: asyncpg.Connection, *, youth_id: str | None, actor: str | None, action: str | None,
+                        after: int | None, limit: int) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        """SELECT id, at, actor, roles, scope, action, youth_id, fields, purpose, trace_id FROM audit
+            WHERE ($1::text IS NULL OR youth_id = $1) AND ($2::text IS NULL OR actor = $2)
+              AND ($3::text IS NULL OR action = $3) AND ($4::bigint IS NULL OR id < $4)
+            ORDER BY id DESC LIMIT $5""", youth_id, actor, action, after, limit)
