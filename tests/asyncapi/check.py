@@ -129,7 +129,8 @@ def _schema(resolved: bool) -> jsonschema.Draft7Validator:
         for holder in (operation, reply):
             holder["properties"]["channel"]["$ref"] = DEFINITIONS + "channel.json"
             holder["properties"]["messages"]["items"]["$ref"] = DEFINITIONS + "messageObject.json"
-    return jsonschema.Draft7Validator(schema, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
+    # Every format jsonschema knows (uri needs rfc3986-validator), as the parser checks them all (ajv-formats).
+    return jsonschema.Draft7Validator(schema, format_checker=jsonschema.FormatChecker())
 
 
 def _schema_errors(document: Any, validator: jsonschema.Draft7Validator, state: str) -> list[str]:

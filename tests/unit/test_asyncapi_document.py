@@ -61,6 +61,8 @@ BROKEN = {
     "a payload that is no JSON Schema": (
         lambda doc: doc["components"]["messages"]["registry_event"]["payload"].__setitem__("type", "nonsense"),
         "/components/messages/registry_event/payload/type"),
+    "a link that is no URI": (
+        lambda doc: doc["info"].__setitem__("externalDocs", {"url": "docs/PARTNERS.md"}), "is not a 'uri'"),
     "a field the specification does not know": (lambda doc: doc["info"].__setitem__("owner", "xinqing"), "/info"),
     "a required field missing": (lambda doc: doc["info"].pop("version"), "'version' is a required property"),
     "a $ref where no reference is allowed": (
