@@ -3,23 +3,35 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: up test test-faults test-unit test-integration lint reset token help web bench bench-smoke
+.PHONY: up test test-faults test-unit test-integration lint lock reset token help web bench bench-smoke
 
 help:
 	@echo "make up     run the whole stack (PostgreSQL, Kafka, services, gateway) with demo data"
 	@echo "make test   run every test against a real PostgreSQL and Kafka started by the test session"
 	@echo "make test-faults  kill Kafka, PostgreSQL and app processes under load; nothing lost or doubled (docs/HARDENING.md)"
 	@echo "make web    build the dashboard page (gateway/web/dist)"
-	@echo "make lint   ruff"
+	@echo "make lint   ruff and mypy (strict on chassis/, contracts/, services/*/domain); make test runs it first"
+	@echo "make lock   resolve pyproject.toml again into requirements.lock with hashes (UPGRADE=1: newest versions)"
 	@echo "make bench  the benchmark suite at full scale (minutes; results in .bench/, see docs/BENCHMARKS.md)"
 	@echo "make bench-smoke  the same harness at tiny scale (< 1 min; numbers meaningless)"
 	@echo "make reset  delete the local data directory"
 
-$(BIN)/.installed: pyproject.toml
+# Exactly the versions CI tested: every package of requirements.lock (runtime, test, bench and the build
+# backend) checked against its hash, then this project itself without resolving anything again.
+LOCK := requirements.lock
+$(BIN)/.installed: $(LOCK) pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
+
+# After a change to pyproject.toml's dependencies: `make lock` resolves again and keeps every pin it can;
+# `make lock UPGRADE=1` takes the newest versions the ranges allow. For CI's Python 3.11 on Linux x86_64,
+# with hashes; the build backend (build-system.requires) comes along.
+lock: $(BIN)/.installed
+	$(BIN)/python -c "import tomllib; print(*tomllib.load(open('pyproject.toml', 'rb'))['build-system']['requires'], sep='\n')" \
+	  | $(BIN)/uv pip compile pyproject.toml - --extra test --generate-hashes $(if $(UPGRADE),--upgrade) --quiet --custom-compile-command "make lock" \
+	      --python-version 3.11 --python-platform x86_64-unknown-linux-gnu --output-file $(LOCK)
 
 # The dashboard page (gateway/web → gateway/web/dist, served by the gateway at /): npm ci from the
 # committed lock file, then a build that needs no network.
@@ -34,7 +46,8 @@ web: $(WEB)/node_modules/.installed
 up: $(BIN)/.installed web
 	$(BIN)/xinqing up
 
-test: $(BIN)/.installed web
+# lint first: a type error or a lint finding fails in seconds, before the servers start.
+test: $(BIN)/.installed web lint
 	$(BIN)/pytest
 
 # Fault injection (tests/faults): kills Kafka, PostgreSQL and app processes under load; a few minutes.
@@ -46,6 +59,7 @@ test-unit: $(BIN)/.installed
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 reset: $(BIN)/.installed
 	$(BIN)/xinqing reset

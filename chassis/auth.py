@@ -8,10 +8,11 @@ from __future__ import annotations
 import time
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 import jwt
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from .errors import Forbidden, NotFound, Unauthenticated
 from .reference import DISTRICTS
@@ -68,11 +69,14 @@ class TokenVerifier:
         self.issuer = settings.jwt_issuer
         self.audience = settings.jwt_audience
         # Parsed once, and only the algorithm of its own kind accepted (no RS/ES confusion).
-        self.public_key = serialization.load_pem_public_key(public_key) if public_key else None
+        key = serialization.load_pem_public_key(public_key) if public_key else None
+        if key is not None and not isinstance(key, rsa.RSAPublicKey | ec.EllipticCurvePublicKey):
+            raise ValueError(f"the JWT public key must be RSA or EC (RS256, ES256), not {type(key).__name__}")
+        self.public_key = key
         self.algorithms = ALGORITHMS if self.public_key is None else \
             ["ES256"] if isinstance(self.public_key, ec.EllipticCurvePublicKey) else ["RS256"]
         self.jwks = jwt.PyJWKClient(settings.jwt_jwks_url) if settings.jwt_jwks_url else None
-        self._verified: dict[str, dict] = {}
+        self._verified: dict[str, dict[str, Any]] = {}
 
     def verify(self, authorization: str | None) -> Principal:
         if not authorization or not authorization.lower().startswith("bearer "):
@@ -92,9 +96,14 @@ class TokenVerifier:
             raise Unauthenticated("令牌中的区县代码无效。")
         return Principal(subject=str(claims["sub"]), roles=roles, district=district, token=token)
 
-    def _decode(self, token: str) -> dict:
+    def _decode(self, token: str) -> dict[str, Any]:
         try:
-            key = self.jwks.get_signing_key_from_jwt(token).key if self.jwks else self.public_key
+            if self.jwks is not None:
+                key = self.jwks.get_signing_key_from_jwt(token).key
+            elif self.public_key is not None:
+                key = self.public_key
+            else:
+                raise RuntimeError("the token verifier has neither a JWKS URL nor a public key")
             return jwt.decode(token, key, algorithms=self.algorithms, audience=self.audience, issuer=self.issuer,
                               options={"require": ["exp", "iss", "aud", "sub"]})
         except jwt.ExpiredSignatureError:

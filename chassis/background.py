@@ -10,7 +10,7 @@ from typing import Any
 
 class Background:
     def __init__(self) -> None:
-        self._tasks: list[asyncio.Task] = []
+        self._tasks: list[asyncio.Task[Any]] = []
 
     def start(self, coroutine: Coroutine[Any, Any, Any], name: str) -> None:
         self._tasks.append(asyncio.create_task(coroutine, name=name))

@@ -8,29 +8,39 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 import orjson
 from pydantic import TypeAdapter
 
+if TYPE_CHECKING:
+    from .db import Connection
 
-def personal(**kwargs) -> Any:
+
+def personal(**kwargs: Any) -> Any:
     """Mark a dataclass field as personal information (sealed, never published)."""
     return dataclasses.field(metadata={"personal": True}, **kwargs)
 
 
 class Sealer(Protocol):
-    async def seal(self, conn, subject: str, plaintext: bytes) -> bytes: ...
-    async def unseal(self, conn, subject: str, sealed: bytes) -> bytes | None: ...  # None: key destroyed
+    async def seal(self, conn: Connection, subject: str, plaintext: bytes) -> bytes: ...
+    async def unseal(self, conn: Connection, subject: str, sealed: bytes) -> bytes | None: ...  # None: key destroyed
+
+
+class DomainEvent(Protocol):
+    """An event class: a frozen dataclass that names its stored type."""
+
+    TYPE: ClassVar[str]
+    __dataclass_fields__: ClassVar[dict[str, dataclasses.Field[Any]]]
 
 
 Upcaster = Callable[[dict[str, Any]], tuple[str, dict[str, Any]]]
 
 
 class EventCodec:
-    def __init__(self, *event_classes: type, upcasters: dict[str, Upcaster] | None = None):
+    def __init__(self, *event_classes: type[DomainEvent], upcasters: dict[str, Upcaster] | None = None):
         self.by_type = {cls.TYPE: cls for cls in event_classes}
-        self.adapters = {cls.TYPE: TypeAdapter(cls) for cls in event_classes}
+        self.adapters: dict[str, TypeAdapter[Any]] = {cls.TYPE: TypeAdapter(cls) for cls in event_classes}
         self.upcasters = upcasters or {}
         self.personal_fields = {
             cls.TYPE: {f.name for f in dataclasses.fields(cls) if f.metadata.get("personal")}

@@ -1,7 +1,7 @@
 """Running a command against a stream: load, fold, guard, decide, append with the expected version."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -9,7 +9,7 @@ from typing import Any, Generic, TypeVar
 import asyncpg
 
 from .codec import Sealer
-from .db import unavailable_as_503
+from .db import Connection, unavailable_as_503
 from .decider import Decider
 from .envelope import Envelope
 from .errors import VersionConflict
@@ -19,7 +19,7 @@ S = TypeVar("S")
 
 
 @asynccontextmanager
-async def transaction(pool: asyncpg.Pool):
+async def transaction(pool: asyncpg.Pool) -> AsyncIterator[Connection]:
     """A connection in a transaction; a database that is down becomes a 503."""
     async with unavailable_as_503(pool) as conn, conn.transaction():
         yield conn
@@ -36,10 +36,10 @@ class Outcome(Generic[S]):
     version: int  # the stream's version after the command
 
 
-async def run(conn: asyncpg.Connection, store: EventStore, decider: Decider, stream_id: str, command: Any,
-              *, expected_version: int | None = None, guard: Callable[[Any], None] | None = None,
+async def run(conn: Connection, store: EventStore, decider: Decider[Any, S, Any], stream_id: str, command: Any,
+              *, expected_version: int | None = None, guard: Callable[[S], None] | None = None,
               correlation_id: str | None = None, race_retries: int = 0, new_stream: bool = False,
-              sealer: Sealer | None = None) -> Outcome:
+              sealer: Sealer | None = None) -> Outcome[S]:
     """Decide `command` on the current state of `stream_id` and append the result (caller holds the
     transaction). `guard(state)` runs before deciding: the place for "does it exist" and "may this
     caller touch it" checks that need the current state (it raises to refuse).
@@ -75,13 +75,13 @@ async def run(conn: asyncpg.Connection, store: EventStore, decider: Decider, str
         return Outcome(stream_id, envelopes, before, state, stream.version + len(events))
 
 
-async def execute(conn: asyncpg.Connection, store: EventStore, decider: Decider, stream_id: str, command: Any,
+async def execute(conn: Connection, store: EventStore, decider: Decider[Any, Any, Any], stream_id: str, command: Any,
                   **options: Any) -> list[Envelope]:
     """`run`, when only the stored envelopes matter."""
     return (await run(conn, store, decider, stream_id, command, **options)).envelopes
 
 
-def accepted(envelopes: list[Envelope], entity_id: str) -> dict:
+def accepted(envelopes: list[Envelope], entity_id: str) -> dict[str, Any]:
     """The body every command answers with: the id, the stream version and the read position."""
     last = envelopes[-1]
     return {"id": entity_id, "version": last.stream_version, "position": last.position}

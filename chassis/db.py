@@ -3,19 +3,25 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import TypeAlias
 
 import asyncpg
 import orjson
+from asyncpg.pool import PoolConnectionProxy
 
 from .errors import Unavailable
 from .retry import retrying
 
 CHASSIS_MIGRATIONS = Path(__file__).parent / "migrations"
 
+# What queries run on: a connection of its own, or the pool's (`pool.acquire()` lends a proxy of one).
+Connection: TypeAlias = "asyncpg.Connection | PoolConnectionProxy"
+
 # Raised when the server is gone, restarting or refusing: the request fails fast with 503.
-UNAVAILABLE_ERRORS: tuple[type[BaseException], ...] = (
+UNAVAILABLE_ERRORS: tuple[type[Exception], ...] = (
     OSError,
     asyncio.TimeoutError,
     asyncpg.exceptions.ConnectionDoesNotExistError,
@@ -128,7 +134,7 @@ async def migrate(pool: asyncpg.Pool, *directories: Path) -> list[str]:
 
 
 @asynccontextmanager
-async def unavailable_as_503(pool: asyncpg.Pool):
+async def unavailable_as_503(pool: asyncpg.Pool) -> AsyncIterator[PoolConnectionProxy]:
     """Acquire a connection; a database that is down becomes `Unavailable` (503 + Retry-After)."""
     try:
         async with pool.acquire() as conn:

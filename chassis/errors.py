@@ -6,6 +6,7 @@ names in English. The HTTP mapping lives in `chassis.http`, the GraphQL one in t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -19,12 +20,12 @@ class AppError(Exception):
     code = "ERROR"
     status = 400
 
-    def __init__(self, message: str, **details):
+    def __init__(self, message: str, **details: Any):
         super().__init__(message)
         self.message = message
         self.details = details
 
-    def body(self) -> dict:
+    def body(self) -> dict[str, Any]:
         return {"code": self.code, "message": self.message, **self.details}
 
 
@@ -39,7 +40,7 @@ class ValidationFailed(AppError):
         summary = "；".join(f"{e.field}：{e.message}" for e in errors)
         super().__init__(f"输入有误：{summary}")
 
-    def body(self) -> dict:
+    def body(self) -> dict[str, Any]:
         return {"code": self.code, "message": self.message,
                 "errors": [{"field": e.field, "rule": e.rule, "message": e.message} for e in self.errors]}
 
@@ -50,7 +51,7 @@ class RuleViolated(AppError):
     code = "RULE_VIOLATED"
     status = 409
 
-    def __init__(self, message: str, rule: str, **details):
+    def __init__(self, message: str, rule: str, **details: Any):
         super().__init__(message, rule=rule, **details)
 
 

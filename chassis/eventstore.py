@@ -16,6 +16,7 @@ from opentelemetry import trace
 from . import metrics
 from .clock import utc_now
 from .codec import EventCodec, Sealer
+from .db import Connection
 from .envelope import Envelope
 from .errors import VersionConflict
 from .tracing import current_traceparent
@@ -54,7 +55,7 @@ class EventStore:
         self.topic = topic
         self.sealer = sealer
 
-    async def load(self, conn: asyncpg.Connection, stream_id: str) -> Stream:
+    async def load(self, conn: Connection, stream_id: str) -> Stream:
         with tracer.start_as_current_span("eventstore.load", attributes={"xq.stream": stream_id}):
             rows = await conn.fetch(
                 "SELECT version, event_type, data, sealed FROM events WHERE stream_id = $1 ORDER BY version",
@@ -62,7 +63,7 @@ class EventStore:
             events = [await self._decode(conn, stream_id, r) for r in rows]
             return Stream(stream_id, rows[-1]["version"] if rows else 0, events)
 
-    async def _decode(self, conn, stream_id: str, row) -> Any:
+    async def _decode(self, conn: Connection, stream_id: str, row: asyncpg.Record) -> Any:
         personal = None
         if row["sealed"] is not None and self.sealer is not None:
             personal = await self.sealer.unseal(conn, stream_id, row["sealed"])
@@ -70,7 +71,7 @@ class EventStore:
             **row["data"], **self.codec.erased_placeholder(row["event_type"])}
         return self.codec.decode(row["event_type"], data, personal)
 
-    async def append(self, conn: asyncpg.Connection, stream_id: str, expected_version: int,
+    async def append(self, conn: Connection, stream_id: str, expected_version: int,
                      events: list[Any], *, correlation_id: str | None = None,
                      causation_id: str | None = None, sealer: Sealer | None = None) -> list[Envelope]:
         """Append after `expected_version`; the caller holds the transaction. `sealer` replaces the
@@ -83,7 +84,7 @@ class EventStore:
                                            causation_id, sealer)
             return written
 
-    async def append_many(self, conn: asyncpg.Connection, appends: list[tuple[str, int, list[Any]]], *,
+    async def append_many(self, conn: Connection, appends: list[tuple[str, int, list[Any]]], *,
                           correlation_id: str | None = None, causation_id: str | None = None,
                           sealer: Sealer | None = None) -> list[list[Envelope]]:
         """Bulk: append to many streams at once, `[(stream_id, expected_version, events), …]`, with one
@@ -99,7 +100,7 @@ class EventStore:
                                                       "xq.events": sum(len(e) for _, _, e in appends)}):
             return await self._write(conn, appends, correlation_id, causation_id, sealer or self.sealer)
 
-    async def _write(self, conn: asyncpg.Connection, appends: list[tuple[str, int, list[Any]]],
+    async def _write(self, conn: Connection, appends: list[tuple[str, int, list[Any]]],
                      correlation_id: str | None, causation_id: str | None,
                      sealer: Sealer | None = None) -> list[list[Envelope]]:
         sealer = sealer or self.sealer

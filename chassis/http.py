@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import unicodedata
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -71,13 +72,13 @@ class ApiModel(BaseModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _nfc(cls, data):
+    def _nfc(cls, data: Any) -> Any:
         """Text is stored in Unicode NFC: "é" typed as e + combining accent and as one character are the
         same name, compare equal and count the same length (nested models normalise themselves)."""
         return _normalised(data) if isinstance(data, dict) else data
 
 
-def _normalised(value):
+def _normalised(value: object) -> object:
     if isinstance(value, str):
         return unicodedata.normalize("NFC", value)
     if isinstance(value, dict):
@@ -102,16 +103,16 @@ def _trace_id() -> str | None:
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
-    async def app_error(_: Request, exc: AppError):
+    async def app_error(_: Request, exc: AppError) -> JSONResponse:
         headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, Unavailable) else None
         return JSONResponse(exc.body(), status_code=exc.status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
-    async def bad_request(_: Request, exc: RequestValidationError):
+    async def bad_request(_: Request, exc: RequestValidationError) -> JSONResponse:
         failed = ValidationFailed(field_errors(exc))
         return JSONResponse(failed.body(), status_code=422)
 
-    async def database_down(_: Request, exc: Exception):
+    async def database_down(_: Request, exc: Exception) -> JSONResponse:
         failed = Unavailable()
         return JSONResponse(failed.body(), status_code=503, headers={"Retry-After": str(failed.retry_after)})
 
@@ -119,7 +120,7 @@ def install_error_handlers(app: FastAPI) -> None:
         app.add_exception_handler(kind, database_down)
 
     @app.exception_handler(Exception)
-    async def unexpected(_: Request, exc: Exception):
+    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
         trace_id = _trace_id()
         log.exception("unexpected error", extra={"trace_id": trace_id})
         return JSONResponse({"code": "INTERNAL", "message": "服务器内部错误，已记录，请联系运维人员。",
@@ -144,7 +145,7 @@ def declare_error_responses(app: FastAPI) -> None:
     routers included after this call are covered too)."""
     build = app.openapi
 
-    def openapi() -> dict:
+    def openapi() -> dict[str, Any]:
         if app.openapi_schema:
             return app.openapi_schema
         doc = build()
@@ -160,4 +161,4 @@ def declare_error_responses(app: FastAPI) -> None:
         app.openapi_schema = doc
         return doc
 
-    app.openapi = openapi
+    app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented way to extend the document

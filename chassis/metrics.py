@@ -9,16 +9,20 @@ Attributes are names of things (service, route, topic, event type, error code), 
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, TypeAlias
 
 from opentelemetry import metrics
 from opentelemetry.metrics import CallbackOptions, Observation
 from prometheus_client import CollectorRegistry
 
+if TYPE_CHECKING:
+    from opentelemetry.sdk.metrics import MeterProvider
+
 # The registry `/metrics` renders (a private one: the default registry also collects process
 # metrics twice when several apps share a test process).
 PROMETHEUS = CollectorRegistry(auto_describe=True)
-_provider = None
+_provider: MeterProvider | None = None
 
 meter = metrics.get_meter("xinqing")
 
@@ -36,14 +40,18 @@ ERRORS = meter.create_counter(
     "xq.errors", unit="{error}", description="errors per component (http, relay, projection, graphql) and kind")
 
 
+# A series of a gauge: its attributes as ((name, value), …), hashable and in a fixed order.
+Attributes: TypeAlias = tuple[tuple[str, str], ...]
+
+
 class Gauges:
     """Latest sampled value of each gauge, per attribute set, per owner (one owner per running app, so
     an app that stops takes its series with it)."""
 
     def __init__(self) -> None:
-        self._values: dict[str, dict[object, dict[tuple, float]]] = {}
+        self._values: dict[str, dict[object, dict[Attributes, float]]] = {}
 
-    def replace(self, owner: object, name: str, values: dict[tuple, float]) -> None:
+    def replace(self, owner: object, name: str, values: dict[Attributes, float]) -> None:
         self._values.setdefault(name, {})[owner] = values
 
     def forget(self, owner: object) -> None:
@@ -68,7 +76,7 @@ GAUGE_DESCRIPTIONS = {
 }
 
 
-def _callback(name: str):
+def _callback(name: str) -> Callable[[CallbackOptions], Iterable[Observation]]:
     def observe(options: CallbackOptions) -> Iterable[Observation]:
         return GAUGES.observe(name)
     return observe
@@ -87,12 +95,13 @@ def setup_metrics(service_name: str, otlp_endpoint: str | None = None, interval_
 
 
 def meter_provider(service_name: str, otlp_endpoint: str | None, interval_seconds: float,
-                   registry: CollectorRegistry):
+                   registry: CollectorRegistry) -> MeterProvider:
     from opentelemetry.exporter.prometheus import PrometheusMetricReader
     from opentelemetry.sdk.metrics import MeterProvider
+    from opentelemetry.sdk.metrics.export import MetricReader
     from opentelemetry.sdk.resources import Resource
 
-    readers = [PrometheusMetricReader(registry=registry)]
+    readers: list[MetricReader] = [PrometheusMetricReader(registry=registry)]
     if otlp_endpoint:
         from opentelemetry.exporter.otlp.proto.http.metric_exporter import OTLPMetricExporter
         from opentelemetry.sdk.metrics.export import PeriodicExportingMetricReader

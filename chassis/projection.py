@@ -10,16 +10,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, TypeAlias
 
 import asyncpg
-from aiokafka import ConsumerRebalanceListener, TopicPartition
+from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, ConsumerRecord, TopicPartition
 from opentelemetry import trace
 
 from . import metrics
 from .background import Background
+from .db import Connection
 from .envelope import Envelope, from_kafka
 from .faults import fault_point
 from .kafka import consumer as make_consumer
@@ -33,6 +34,9 @@ MAX_RECORDS = 2000  # per fetch and transaction (all partitions); a backlog (reb
 # trace; from this many on, a projection's `apply_batch` takes the batch (bulk, replay). Same read model.
 SET_BASED_FROM = 8
 
+# One fetch: per partition, its records and the events decoded from them.
+Fetched: TypeAlias = list[tuple[TopicPartition, list[ConsumerRecord], list[Envelope]]]
+
 
 class Projection(Protocol):
     name: str  # the key of its positions; with the namespace, its consumer group
@@ -41,14 +45,14 @@ class Projection(Protocol):
     stream_prefixes: Sequence[str]  # streams it reads (read-your-writes waits on these)
     handles: Collection[str]  # the event types it acts on (checked against contracts/ at start-up)
 
-    async def apply(self, conn: asyncpg.Connection, event: Envelope) -> None: ...
+    async def apply(self, conn: Connection, event: Envelope) -> None: ...
 
     # Optional: `async def apply_batch(self, conn, events: list[Envelope]) -> None` applies the claimed
     # events of one fetch at once (set-based SQL; each stream's events in version order, the partitions'
     # batches one after the other); the runner uses it for batches of SET_BASED_FROM events or more.
 
 
-Handler = Callable[[asyncpg.Connection, Envelope], Awaitable[None]]
+Handler = Callable[[Connection, Envelope], Awaitable[None]]
 
 
 class Dispatch:
@@ -63,13 +67,13 @@ class Dispatch:
     def handles(self) -> Collection[str]:
         return self.handlers.keys()
 
-    async def apply(self, conn: asyncpg.Connection, event: Envelope) -> None:
+    async def apply(self, conn: Connection, event: Envelope) -> None:
         handler = self.handlers.get(event.type)
         if handler is not None:
             await handler(conn, event)
 
 
-async def claim(conn: asyncpg.Connection, projection: str, event: Envelope) -> bool:
+async def claim(conn: Connection, projection: str, event: Envelope) -> bool:
     """True when `event` is the next version of its stream for this projection (then it is recorded).
     False for a repeat (already applied) or an event whose predecessor has not arrived yet."""
     if event.stream_version == 1:
@@ -88,7 +92,7 @@ class ClaimRace(Exception):
     and the runner resumes from its checkpoint."""
 
 
-async def claim_batch(conn: asyncpg.Connection, projection: str, events: Sequence[Envelope]) -> list[bool]:
+async def claim_batch(conn: Connection, projection: str, events: Sequence[Envelope]) -> list[bool]:
     """`claim` for a whole batch, in one statement when every stream is new to the projection (new
     registrations, a rebuild), three at most otherwise. -> one verdict per event, in order.
 
@@ -137,7 +141,7 @@ async def claim_batch(conn: asyncpg.Connection, projection: str, events: Sequenc
     return verdicts
 
 
-async def write_checkpoints(conn: asyncpg.Connection, projection: str,
+async def write_checkpoints(conn: Connection, projection: str,
                             positions: Sequence[tuple[str, int, int, datetime | None]]) -> None:
     """Move the checkpoints of several partitions, (topic, partition, next_offset, newest event time) each,
     in one statement."""
@@ -157,31 +161,31 @@ def parse_position(position: str) -> tuple[str, int]:
     return stream, int(version)
 
 
-async def has_reached(conn: asyncpg.Connection, projection: str, position: str) -> bool:
+async def has_reached(conn: Connection, projection: str, position: str) -> bool:
     stream, version = parse_position(position)
     seen = await conn.fetchval("SELECT version FROM projection_streams WHERE projection = $1 AND stream_id = $2",
                                projection, stream)
     return seen is not None and seen >= version
 
 
-class _SeekToCheckpoint(ConsumerRebalanceListener):
-    def __init__(self, runner: ProjectionRunner):
+class _SeekToCheckpoint(ConsumerRebalanceListener):  # type: ignore[misc]  # aiokafka ships no types
+    def __init__(self, runner: ProjectionRunner, consumer: AIOKafkaConsumer):
         self.runner = runner
+        self.consumer = consumer
 
-    async def on_partitions_revoked(self, revoked) -> None:
+    async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
         pass
 
-    async def on_partitions_assigned(self, assigned) -> None:
+    async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
         async with self.runner.pool.acquire() as conn:
             rows = await conn.fetch("SELECT topic, partition, next_offset FROM projection_checkpoints "
                                     "WHERE projection = $1", self.runner.projection.name)
         saved = {(r["topic"], r["partition"]): r["next_offset"] for r in rows}
-        consumer = self.runner.consumer
         for tp in assigned:
             if (tp.topic, tp.partition) in saved:
-                consumer.seek(tp, saved[(tp.topic, tp.partition)])
+                self.consumer.seek(tp, saved[(tp.topic, tp.partition)])
             else:
-                await consumer.seek_to_beginning(tp)
+                await self.consumer.seek_to_beginning(tp)
 
 
 class ProjectionRunner:
@@ -193,7 +197,6 @@ class ProjectionRunner:
         self.group = group
         self.client_id = client_id
         self.retry_delay = retry_delay
-        self.consumer = None
         self.applied = 0
         self.skipped = 0
         self.batches = 0  # batches applied since start: a change counter that live views watch
@@ -208,20 +211,20 @@ class ProjectionRunner:
 
     async def _run(self) -> None:
         while True:
-            self.consumer = make_consumer(self.bootstrap, self.group, client_id=self.client_id)
-            ahead = None
+            consumer = make_consumer(self.bootstrap, self.group, client_id=self.client_id)
+            ahead: asyncio.Future[Fetched] | None = None
             try:
-                self.consumer.subscribe(list(self.projection.topics), listener=_SeekToCheckpoint(self))
-                await self.consumer.start()
-                ahead = asyncio.ensure_future(self._fetch())
+                consumer.subscribe(list(self.projection.topics), listener=_SeekToCheckpoint(self, consumer))
+                await consumer.start()
+                ahead = asyncio.ensure_future(self._fetch(consumer))
                 while True:
                     # Fetch and decode the next batch while PostgreSQL applies this one: the two overlap
                     # on two cores instead of taking turns. A batch fetched ahead of a failure or a
                     # rebalance is harmless: claims skip what was applied, the checkpoint rules.
                     fetched = await ahead
-                    ahead = asyncio.ensure_future(self._fetch())
+                    ahead = asyncio.ensure_future(self._fetch(consumer))
                     if fetched:
-                        await self._apply(fetched)
+                        await self._apply(consumer, fetched)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
@@ -234,16 +237,16 @@ class ProjectionRunner:
                     ahead.cancel()
                     await asyncio.gather(ahead, return_exceptions=True)
                 try:
-                    await self.consumer.stop()
+                    await consumer.stop()
                 except Exception:
                     pass
 
-    async def _fetch(self) -> list[tuple[TopicPartition, list, list[Envelope]]]:
-        batches = await self.consumer.getmany(timeout_ms=500, max_records=MAX_RECORDS)
+    async def _fetch(self, consumer: AIOKafkaConsumer) -> Fetched:
+        batches = await consumer.getmany(timeout_ms=500, max_records=MAX_RECORDS)
         return [(tp, records, [from_kafka(r.key, r.value, r.headers) for r in records])
                 for tp, records in batches.items() if records]
 
-    async def _apply(self, fetched: list[tuple[TopicPartition, list, list[Envelope]]]) -> None:
+    async def _apply(self, consumer: AIOKafkaConsumer, fetched: Fetched) -> None:
         """One transaction for everything fetched (all partitions: a stream lives in one partition, so
         per-stream order is each partition's order): claims, the projection's effects, checkpoints."""
         name = self.projection.name
@@ -263,9 +266,10 @@ class ProjectionRunner:
         async with self._progress:
             self._progress.notify_all()
         fault_point("projection.after_commit")  # effects and checkpoint committed, Kafka offsets not yet
-        await self._commit_offsets({tp: records for tp, records, _ in fetched})
+        await self._commit_offsets(consumer, {tp: records for tp, records, _ in fetched})
 
-    async def _apply_set_based(self, conn, batch_apply, fetched, claimed: list[Envelope]) -> None:
+    async def _apply_set_based(self, conn: Connection, batch_apply: Callable[[Connection, list[Envelope]], Awaitable[None]],
+                               fetched: Fetched, claimed: list[Envelope]) -> None:
         """One span for the batch, linked to the traces of (up to 64 of) its events."""
         links = [trace.Link(ctx) for e in claimed[:64] if e.traceparent
                  and (ctx := trace.get_current_span(context_from_traceparent(e.traceparent)).get_span_context()).is_valid]
@@ -279,7 +283,7 @@ class ProjectionRunner:
         self.applied += len(claimed)
         metrics.EVENTS_PROJECTED.add(len(claimed), {"projection": self.projection.name})
 
-    async def _apply_one_by_one(self, conn, fetched, verdicts) -> None:
+    async def _apply_one_by_one(self, conn: Connection, fetched: Fetched, verdicts: Iterator[bool]) -> None:
         """Each event in its own span, continuing the trace of the request that caused it."""
         name = self.projection.name
         for tp, records, events in fetched:
@@ -299,10 +303,10 @@ class ProjectionRunner:
                         self.applied += 1
                         metrics.EVENTS_PROJECTED.add(1, {"projection": name})
 
-    async def _commit_offsets(self, batches: dict) -> None:
+    async def _commit_offsets(self, consumer: AIOKafkaConsumer, batches: dict[TopicPartition, list[ConsumerRecord]]) -> None:
         """Informational (lag monitoring); where to resume is the database checkpoint."""
         try:
-            await self.consumer.commit({tp: records[-1].offset + 1 for tp, records in batches.items()})
+            await consumer.commit({tp: records[-1].offset + 1 for tp, records in batches.items()})
         except Exception as exc:
             log.info("offset commit failed (harmless: the database checkpoint rules)", extra={"error": repr(exc)})
 

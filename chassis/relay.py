@@ -12,6 +12,7 @@ import logging
 import zlib
 
 import asyncpg
+from aiokafka import AIOKafkaProducer
 from opentelemetry import trace
 
 from . import metrics
@@ -87,7 +88,7 @@ class OutboxRelay:
         finally:
             await conn.close()
 
-    async def _start_producer(self, producer) -> None:
+    async def _start_producer(self, producer: AIOKafkaProducer) -> None:
         while True:
             try:
                 await ensure_topics(self.bootstrap, self.topics)
@@ -99,7 +100,7 @@ class OutboxRelay:
                 log.warning("Kafka unreachable; the outbox keeps the events", extra={"error": repr(exc)[:200]})
                 await asyncio.sleep(self.retry_delay)
 
-    async def _drain_once(self, conn: asyncpg.Connection, producer) -> int:
+    async def _drain_once(self, conn: asyncpg.Connection, producer: AIOKafkaProducer) -> int:
         rows = await conn.fetch(
             """SELECT o.id, o.topic, e.global_position, e.event_id, e.stream_id, e.version, e.event_type,
                       e.data, e.metadata, e.recorded_at
@@ -114,8 +115,8 @@ class OutboxRelay:
             await conn.fetchval("SELECT max(id) FROM outbox") - rows[0]["id"] + 1)
         # The stored traceparent is the parent, so the trace of the request continues here even when
         # the event waited out a Kafka outage in the outbox. One span per request's events in this batch:
-        # a bulk import appends hundreds under one traceparent. traceparent -> [span, its traceparent, envs]
-        spans: dict[str | None, list] = {}
+        # a bulk import appends hundreds under one traceparent. traceparent -> (span, its traceparent, envs)
+        spans: dict[str | None, tuple[trace.Span, str | None, list[Envelope]]] = {}
         try:
             futures = []
             for r in rows:
@@ -127,7 +128,7 @@ class OutboxRelay:
                                              attributes={"messaging.system": "kafka",
                                                          "messaging.operation.type": "send",
                                                          "messaging.destination.name": r["topic"]})
-                    group = spans[env.traceparent] = [span, traceparent_of(span), []]
+                    group = spans[env.traceparent] = (span, traceparent_of(span), [])
                 group[2].append(env)
                 env = env.with_traceparent(group[1])
                 futures.append(await producer.send(r["topic"], env.kafka_value(),
@@ -159,7 +160,7 @@ class PublishFailed(Exception):
     pass
 
 
-def _envelope(r) -> Envelope:
+def _envelope(r: asyncpg.Record) -> Envelope:
     meta = r["metadata"]
     return Envelope(id=r["event_id"], type=r["event_type"], source=meta.get("source", ""),
                     subject=r["stream_id"], stream_version=r["version"], time=r["recorded_at"],

@@ -6,7 +6,7 @@ calls `build_service_app`; the start-up and shutdown order lives here once.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,7 +56,8 @@ class Runtime(Generic[D]):
 
 
 def runtime(request: Request) -> Runtime[Any]:
-    return request.app.state.runtime
+    rt: Runtime[Any] = request.app.state.runtime  # app.state holds anything; lifespan put the Runtime there
+    return rt
 
 
 async def caller(request: Request) -> Principal:
@@ -83,7 +84,7 @@ def build_service_app(
     dsn = settings.database_url(settings.database(name))
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI):
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await db.wait_for_database(dsn, create=settings.environment != "production")
         pool = await db.create_pool(dsn, max_size=settings.pg_pool_max, command_timeout=settings.pg_command_timeout)
         await db.migrate(pool, migrations)

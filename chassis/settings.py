@@ -110,7 +110,7 @@ class Settings(BaseSettings):
         return f"postgresql://{auth}@{self.pg_host}:{self.pg_port}/{database}"
 
     def service_url(self, service: str) -> str:
-        explicit = getattr(self, f"{service}_url", None)
+        explicit: str | None = getattr(self, f"{service}_url", None)
         if explicit:
             return explicit.rstrip("/")
         return f"http://{self.host}:{getattr(self, f'{service}_port')}"

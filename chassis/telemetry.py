@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from fastapi import FastAPI, Request
@@ -30,7 +30,7 @@ READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
 class Sampler:
-    def __init__(self, rt: Runtime):
+    def __init__(self, rt: Runtime[Any]):
         self.rt = rt
         self.kafka_ok: bool | None = None  # None: not asked yet
         self._client: AIOKafkaConsumer | None = None
@@ -89,12 +89,12 @@ class Sampler:
         if ends is None:
             metrics.GAUGES.replace(self, "xq.consumer.lag", {})  # unknown, rather than stale
         else:
-            lag = {}
-            for r in runners:
+            lag: dict[metrics.Attributes, float] = {}
+            for runner in runners:
                 for tp, end in ends.items():
-                    if tp.topic in r.projection.topics:
-                        at = done.get((r.projection.name, tp.topic, tp.partition), 0)
-                        lag[(("group", r.group), ("topic", tp.topic), ("partition", str(tp.partition)))] = \
+                    if tp.topic in runner.projection.topics:
+                        at = done.get((runner.projection.name, tp.topic, tp.partition), 0)
+                        lag[(("group", runner.group), ("topic", tp.topic), ("partition", str(tp.partition)))] = \
                             float(max(end - at, 0))
             metrics.GAUGES.replace(self, "xq.consumer.lag", lag)
         metrics.GAUGES.replace(self, "xq.kafka.up", {service: 1.0 if self.kafka_ok else 0.0})
@@ -185,17 +185,17 @@ def install_operations_endpoints(app: FastAPI, service: str, *, commands: bool =
     app.add_middleware(MeasureRequests, service=service, commands=commands)
 
     @app.get("/health/live", tags=["operations"], summary="liveness: the process answers")
-    async def live() -> dict:
+    async def live() -> dict[str, Any]:
         return {"status": "ok"}
 
     @app.get("/health/ready", tags=["operations"],
              summary="readiness: 503 when the database is unreachable; Kafka is reported, not required",
              responses={503: {"description": "the database is unreachable"}})
-    async def ready(request: Request):
+    async def ready(request: Request) -> JSONResponse:
         # Kafka down is "degraded", not "not ready": commands still succeed (the outbox keeps their
         # events) and reads still answer, so taking every replica out of service would turn a broker
         # outage into a full one. The alert on xq_kafka_up / lag covers it (docs/RUNBOOK.md).
-        rt: Runtime = request.app.state.runtime
+        rt: Runtime[Any] = request.app.state.runtime
         checks = {}
         try:
             async with rt.pool.acquire(timeout=2) as conn:

@@ -195,10 +195,10 @@ class ConsumerKilled(BaseException):
 class DiesBeforeOffsetCommit(ProjectionRunner):
     """Commits offsets normally until it has applied 7 events, then dies right before the commit."""
 
-    async def _commit_offsets(self, batches) -> None:
+    async def _commit_offsets(self, consumer, batches) -> None:
         if self.applied >= 7:
             raise ConsumerKilled()
-        await super()._commit_offsets(batches)
+        await super()._commit_offsets(consumer, batches)
 
 
 async def test_consumer_killed_between_database_commit_and_offset_commit_applies_once(pool, settings):
