@@ -32,6 +32,9 @@ lock: $(BIN)/.installed
 	$(BIN)/python -c "import tomllib; print(*tomllib.load(open('pyproject.toml', 'rb'))['build-system']['requires'], sep='\n')" \
 	  | $(BIN)/uv pip compile pyproject.toml - --extra test --generate-hashes $(if $(UPGRADE),--upgrade) --quiet --custom-compile-command "make lock" \
 	      --python-version 3.11 --python-platform x86_64-unknown-linux-gnu --output-file $(LOCK)
+	$(BIN)/python -c "import tomllib; print(*tomllib.load(open('pyproject.toml', 'rb'))['build-system']['requires'], sep='\n')" \
+	  | $(BIN)/uv pip compile pyproject.toml - --constraint $(LOCK) --generate-hashes --quiet --custom-compile-command "make lock" \
+	      --python-version 3.11 --python-platform x86_64-unknown-linux-gnu --output-file requirements-runtime.lock
 
 # The dashboard page (gateway/web → gateway/web/dist, served by the gateway at /): npm ci from the
 # committed lock file, then a build that needs no network.

@@ -227,3 +227,20 @@ def test_every_alert_has_a_runbook_section_and_the_readme_links_the_runbook(base
         assert rule["annotations"]["runbook"] == f"docs/RUNBOOK.md#{rule['alert'].lower()}"
     assert "docs/RUNBOOK.md" in (ROOT / "README.md").read_text()
 
+
+
+def pins(lock: Path) -> dict[str, str]:
+    return dict(re.findall(r"^([A-Za-z0-9_.\-\[\]]+)==(\S+)", lock.read_text(), re.M))
+
+
+def test_the_image_installs_what_ci_tested_and_every_package_of_the_project():
+    """The image takes the runtime lock (a subset of CI's lock, at the same versions) with hashes, and copies
+    every top-level package the project installs (a package left out breaks imports only in the image)."""
+    text = (ROOT / "Dockerfile").read_text()
+    assert "--require-hashes -r requirements-runtime.lock" in text
+    runtime, tested = pins(ROOT / "requirements-runtime.lock"), pins(ROOT / "requirements.lock")
+    assert runtime and {name: version for name, version in runtime.items() if tested.get(name) != version} == {}
+    packages = re.search(r'include = \[(.*?)\]', (ROOT / "pyproject.toml").read_text()).group(1)
+    for package in re.findall(r'"(\w+)\*"', packages):
+        if package != "bench":  # benchmarks are not shipped
+            assert re.search(rf"^COPY {package} {package}$", text, re.M), package
