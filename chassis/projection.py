@@ -23,6 +23,7 @@ from .background import Background
 from .envelope import Envelope, from_kafka
 from .faults import fault_point
 from .kafka import consumer as make_consumer
+from .kafka_ready import wait_for_group_coordinator
 from .tracing import context_from_traceparent
 
 log = logging.getLogger(__name__)
@@ -190,6 +191,7 @@ class ProjectionRunner:
             ahead = None
             try:
                 self.consumer.subscribe(list(self.projection.topics), listener=_SeekToCheckpoint(self))
+                await wait_for_group_coordinator(self.bootstrap, self.group)
                 await self.consumer.start()
                 ahead = asyncio.ensure_future(self._fetch())
                 while True:
