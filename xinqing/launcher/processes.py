@@ -40,8 +40,8 @@ class ManagedProcess:
             pw = pwd.getpwnam(self.run_as)
             kwargs.update(user=pw.pw_uid, group=pw.pw_gid, extra_groups=[])
             env.update(HOME=pw.pw_dir, USER=self.run_as, LOGNAME=self.run_as)
-        # A stop signal waits until `popen` is set: the owner, which listed this process before
-        # starting it, can then stop it, whenever the signal came.
+        # A stop signal waits until `popen` is set, so the owner, which listed this process before
+        # starting it, can stop it whenever the signal came…
         with STOP_SIGNALS.deferred():
             self.popen = subprocess.Popen(
                 self.argv,
@@ -53,7 +53,8 @@ class ManagedProcess:
                 start_new_session=True,  # Ctrl-C reaches the launcher only; it stops children in order
                 **kwargs,
             )
-        threading.Thread(target=self._pump, args=(sink,), daemon=True, name=f"log-{self.name}").start()
+            # and its output is read from the start: a child whose pipe fills up cannot shut down
+            threading.Thread(target=self._pump, args=(sink,), daemon=True, name=f"log-{self.name}").start()
 
     def _pump(self, sink: LineSink) -> None:
         assert self.popen and self.popen.stdout
