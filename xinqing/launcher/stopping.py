@@ -12,6 +12,7 @@ import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from types import FrameType
 
 
 class StopRequested(KeyboardInterrupt):
@@ -31,7 +32,7 @@ class StopSignals:
             signal.signal(sig, self._on_signal)
         self._installed = True
 
-    def _on_signal(self, signum: int, _frame) -> None:
+    def _on_signal(self, signum: int, _frame: FrameType | None) -> None:
         self._signal = signal.Signals(signum)
         self.requested.set()
         self._raise_if_due()
