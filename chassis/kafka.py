@@ -8,6 +8,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
+from .kafka_ready import wait_for_topics
 from .partitioner import key_partitioner
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,7 @@ def consumer(bootstrap: str, group_id: str | None, *topics: str, client_id: str)
 
 
 async def ensure_topics(bootstrap: str, specs: list[TopicSpec]) -> None:
+    """Create the missing topics; return once they take writes (chassis/kafka_ready.py)."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10000)
     await admin.start()
     try:
@@ -63,3 +65,4 @@ async def ensure_topics(bootstrap: str, specs: list[TopicSpec]) -> None:
             log.info("created topics", extra={"topics": [s.name for s in missing]})
     finally:
         await admin.close()
+    await wait_for_topics(bootstrap, [s.name for s in specs])

@@ -24,6 +24,7 @@ from .db import Connection
 from .envelope import Envelope, from_kafka
 from .faults import fault_point
 from .kafka import consumer as make_consumer
+from .kafka_ready import wait_for_group_coordinator
 from .tracing import context_from_traceparent
 
 log = logging.getLogger(__name__)
@@ -215,6 +216,7 @@ class ProjectionRunner:
             ahead: asyncio.Future[Fetched] | None = None
             try:
                 consumer.subscribe(list(self.projection.topics), listener=_SeekToCheckpoint(self, consumer))
+                await wait_for_group_coordinator(self.bootstrap, self.group)
                 await consumer.start()
                 ahead = asyncio.ensure_future(self._fetch(consumer))
                 while True:

@@ -45,12 +45,13 @@ class LocalInfra:
         self.check_ports()
         self.postgres.prepare()
         self.kafka.prepare()  # resolves jars first: a missing Java or network fails before anything runs
+        # Listed before started: whenever a stop signal comes, `stop` finds every child that runs.
         pg = self.postgres.process()
-        pg.start(sink)
         self.processes.append(pg)
+        pg.start(sink)
         kafka = self.kafka.process()
-        kafka.start(sink)
         self.processes.append(kafka)
+        kafka.start(sink)
         self.postgres.wait_ready(pg)
         self.kafka.wait_ready(kafka)
         if self.settings.kafka_sasl_port:
@@ -74,6 +75,6 @@ class LocalInfra:
         old = next(p for p in self.processes if p.name == name)
         server = self.postgres if name == "postgres" else self.kafka
         new = server.process()
-        new.start(sink)
         self.processes[self.processes.index(old)] = new
+        new.start(sink)
         server.wait_ready(new)

@@ -17,6 +17,7 @@ from chassis.settings import PROJECT_ROOT, Settings
 from .errors import LaunchError
 from .ports import accepts
 from .processes import ManagedProcess, wait_until
+from .stopping import STOP_SIGNALS
 
 POM = PROJECT_ROOT / "deploy" / "kafka" / "pom.xml"
 LOG4J = PROJECT_ROOT / "deploy" / "kafka" / "log4j2.xml"
@@ -133,13 +134,14 @@ class KafkaBroker:
         self.config = self.data_dir / "server.properties"
         self.config.write_text("".join(f"{k}={v}\n" for k, v in self.properties().items()))
         if not (self.data_dir / "log" / "meta.properties").exists():
-            done = subprocess.run(
-                [self.java, "-cp", f"{self.libs}/*", "kafka.tools.StorageTool", "format",
-                 "-t", new_cluster_id(), "-c", str(self.config),
-                 *(a for user, password in self.scram_users.items()
-                   for a in ("--add-scram", f"SCRAM-SHA-512=[name={user},password={password}]"))],
-                capture_output=True, text=True, env={"KAFKA_LOG4J_OPTS": ""},
-            )
+            with STOP_SIGNALS.deferred():  # a stop signal waits: a half-formatted log would never start
+                done = subprocess.run(
+                    [self.java, "-cp", f"{self.libs}/*", "kafka.tools.StorageTool", "format",
+                     "-t", new_cluster_id(), "-c", str(self.config),
+                     *(a for user, password in self.scram_users.items()
+                       for a in ("--add-scram", f"SCRAM-SHA-512=[name={user},password={password}]"))],
+                    capture_output=True, text=True, env={"KAFKA_LOG4J_OPTS": ""},
+                )
             if done.returncode != 0:
                 raise LaunchError(f"Formatting the Kafka log directory failed: {done.stderr.strip()[-300:]}")
 

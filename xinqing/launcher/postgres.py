@@ -21,6 +21,7 @@ from chassis.settings import Settings
 from .errors import LaunchError
 from .ports import accepts
 from .processes import ManagedProcess, wait_until
+from .stopping import STOP_SIGNALS
 
 
 def find_bin_dir(settings: Settings) -> Path:
@@ -77,8 +78,9 @@ class PostgresServer:
             os.chown(self.data_dir, pw.pw_uid, pw.pw_gid)
         os.chmod(self.data_dir, 0o700)
         if not (self.data_dir / "PG_VERSION").exists():
-            self._run([str(self.bin_dir / "initdb"), "-D", str(self.data_dir), "-U", self.settings.pg_user,
-                       "--auth=trust", "--encoding=UTF8", "--no-locale"], "initdb")
+            with STOP_SIGNALS.deferred():  # a stop signal waits: half a cluster would never start
+                self._run([str(self.bin_dir / "initdb"), "-D", str(self.data_dir), "-U", self.settings.pg_user,
+                          "--auth=trust", "--encoding=UTF8", "--no-locale"], "initdb")
 
     def _run(self, argv: list[str], what: str) -> None:
         kwargs: dict = {}

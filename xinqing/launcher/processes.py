@@ -16,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .stopping import STOP_SIGNALS
+
 LineSink = Callable[[str, str], None]  # (process name, line)
 
 
@@ -38,17 +40,21 @@ class ManagedProcess:
             pw = pwd.getpwnam(self.run_as)
             kwargs.update(user=pw.pw_uid, group=pw.pw_gid, extra_groups=[])
             env.update(HOME=pw.pw_dir, USER=self.run_as, LOGNAME=self.run_as)
-        self.popen = subprocess.Popen(
-            self.argv,
-            env=env,
-            cwd=self.cwd,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # Ctrl-C reaches the launcher only; it stops children in order
-            **kwargs,
-        )
-        threading.Thread(target=self._pump, args=(sink,), daemon=True, name=f"log-{self.name}").start()
+        # A stop signal waits until `popen` is set, so the owner, which listed this process before
+        # starting it, can stop it whenever the signal came…
+        with STOP_SIGNALS.deferred():
+            self.popen = subprocess.Popen(
+                self.argv,
+                env=env,
+                cwd=self.cwd,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # Ctrl-C reaches the launcher only; it stops children in order
+                **kwargs,
+            )
+            # and its output is read from the start: a child whose pipe fills up cannot shut down
+            threading.Thread(target=self._pump, args=(sink,), daemon=True, name=f"log-{self.name}").start()
 
     def _pump(self, sink: LineSink) -> None:
         assert self.popen and self.popen.stdout
@@ -69,6 +75,7 @@ class ManagedProcess:
             os.killpg(self.popen.pid, sig)
 
     def stop(self) -> int | None:
+        """The stop signal, then SIGKILL when it has not ended within `stop_timeout`; never waits longer."""
         if not self.popen:
             return None
         if self.running:
@@ -76,15 +83,17 @@ class ManagedProcess:
             try:
                 self.popen.wait(self.stop_timeout)
             except subprocess.TimeoutExpired:
-                self.signal(signal.SIGKILL)
-                self.popen.wait(5)
+                self.kill()
         return self.popen.returncode
 
     def kill(self) -> None:
-        """SIGKILL, for fault-injection tests: no shutdown hook runs."""
+        """SIGKILL (also for fault-injection tests: no shutdown hook runs)."""
         if self.running:
             self.signal(signal.SIGKILL)
-            self.popen.wait(10)
+            try:
+                self.popen.wait(10)
+            except subprocess.TimeoutExpired:
+                pass  # stuck in the kernel: nothing more can be done from here
 
 
 def wait_until(check: Callable[[], bool], timeout: float, what: str, proc: ManagedProcess | None = None) -> None:

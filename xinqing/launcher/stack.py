@@ -1,12 +1,13 @@
 """`xinqing up`: the whole stack in the foreground, with prefixed logs; Ctrl-C stops it cleanly.
 
 Order: PostgreSQL and Kafka, then the services, then the gateway; each waits for the previous to be
-healthy. Stopping goes the other way. The data directory is kept, so the next run continues.
+healthy. Stopping goes the other way, from any moment: SIGINT or SIGTERM during start-up, the demo
+data or steady running unwinds to `Stack.stop` (launcher/stopping.py). The data directory is kept,
+so the next run continues.
 """
 from __future__ import annotations
 
 import asyncio
-import signal
 import sys
 import threading
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from .infra import LocalInfra
 from .ports import require_free
 from .postgres import ensure_databases
 from .processes import ManagedProcess, wait_until
+from .stopping import STOP_SIGNALS, StopRequested
 
 
 @dataclass(frozen=True)
@@ -87,12 +89,12 @@ class Stack:
         self.log = PrefixedLog(console)
         self.infra = LocalInfra(settings, settings.data_dir) if start_infra else None
         self.apps: list[ManagedProcess] = []
-        self.stopping = threading.Event()
 
     def say(self, message: str) -> None:
         self.log("xinqing", message)
 
     def start(self) -> None:
+        STOP_SIGNALS.install()  # before the first child: from here on a signal stops what runs
         s = self.settings
         for app in APPS:
             require_free(s.host, getattr(s, app.port_setting), app.name, f"XQ_{app.port_setting.upper()}")
@@ -104,12 +106,14 @@ class Stack:
         asyncio.run(ensure_databases(s, [s.database(app.name) for app in APPS]))
         for app in APPS:
             proc = app_process(app, s)
+            self.apps.append(proc)  # listed before started, so that `stop` finds it whenever it comes
             proc.start(self.log)
-            self.apps.append(proc)
             url = f"http://{s.host}:{getattr(s, app.port_setting)}/health/live"
             wait_until(lambda url=url: _healthy(url), 90, app.name, proc)
 
     def stop(self) -> None:
+        """Gateway, services, Kafka, PostgreSQL: each gets its stop signal, then SIGKILL after its timeout."""
+        STOP_SIGNALS.stopping()
         self.say("stopping…")
         for proc in reversed(self.apps):
             proc.stop()
@@ -121,13 +125,14 @@ class Stack:
         return [*(self.infra.processes if self.infra else []), *self.apps]
 
     def run_forever(self) -> int:
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(sig, lambda *_: self.stopping.set())
-        while not self.stopping.wait(0.5):
-            dead = [p for p in self.children() if not p.running]
-            if dead:
-                self.say(f"{dead[0].name} exited unexpectedly (code {dead[0].popen.returncode}); stopping the stack")
-                return 1
+        try:
+            while not STOP_SIGNALS.requested.wait(0.5):
+                dead = [p for p in self.children() if not p.running]
+                if dead:
+                    self.say(f"{dead[0].name} exited unexpectedly (code {dead[0].popen.returncode}); stopping the stack")
+                    return 1
+        except StopRequested:
+            pass
         return 0
 
 
