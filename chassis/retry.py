@@ -41,6 +41,28 @@ async def retrying(action: Callable[[], Awaitable[T]], *, on: type[BaseException
             await asyncio.sleep(delay)
 
 
+class _Transient(Exception):
+    def __init__(self, answer: object):
+        super().__init__()
+        self.answer = answer
+
+
+async def retrying_while(action: Callable[[], Awaitable[T]], transient: Callable[[T], bool], *,
+                         attempts: int | None = None, timeout: float | None = None, delay: float = 0.0) -> T:
+    """`retrying` for an action that answers instead of raising (an HTTP response, say): ask again while
+    `transient(answer)` holds, within the same bounds; the last answer is returned either way."""
+
+    async def once() -> T:
+        answer = await action()
+        if transient(answer):
+            raise _Transient(answer)
+        return answer
+    try:
+        return await retrying(once, on=_Transient, attempts=attempts, timeout=timeout, delay=delay)
+    except _Transient as last:
+        return last.answer  # type: ignore[return-value]  # what `action` answered, a T
+
+
 async def polling(probe: Callable[[], Awaitable[T | None]], *, timeout: float, interval: float) -> T | None:
     """`await probe()` until it answers something other than None or `timeout` seconds passed (then None)."""
     deadline = time.monotonic() + timeout

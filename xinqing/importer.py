@@ -19,6 +19,7 @@ from pathlib import Path
 import httpx
 
 from chassis.reference import DISTRICTS, SUBTYPES, YOUTH_TYPES
+from chassis.retry import retrying_while
 
 HEADERS = {
     "姓名": "name", "性别": "gender", "出生日期": "birthDate", "手机号": "mobile", "手机": "mobile",
@@ -136,11 +137,9 @@ async def import_rows(client: httpx.AsyncClient, rows: Iterator[tuple[int, dict]
 
     async def send(batch: list[tuple[int, dict]]) -> None:
         body = {"rows": [{"line": line, "data": data} for line, data in batch]}
-        for attempt in range(5):
-            response = await client.post("/youth:batch", json=body)
-            if response.status_code != 409:  # 409: a concurrent registration took an identifier; try again
-                break
-            await asyncio.sleep(0.2 * (attempt + 1))
+        # 409: a concurrent registration took an identifier; the chunk may go again
+        response = await retrying_while(lambda: client.post("/youth:batch", json=body),
+                                        lambda r: r.status_code == 409, attempts=5, delay=0.3)
         if response.status_code != 200:
             raise ImportFailed(f"登记服务拒绝了第 {batch[0][0]}–{batch[-1][0]} 行（HTTP {response.status_code}）："
                                f"{response.text[:300]}")

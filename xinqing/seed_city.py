@@ -26,6 +26,7 @@ from chassis.auth import issue_token
 from chassis.clock import Clock
 from chassis.keys import jwt_private_key
 from chassis.reference import SUBTYPES
+from chassis.retry import retrying_while
 from chassis.settings import Settings
 
 from .seed import DISTRICT_WEIGHTS, SUBTYPE_WEIGHTS
@@ -108,21 +109,18 @@ async def write_chunk(client: httpx.AsyncClient, people: People, first: int, las
         body = orjson.dumps({"rows": [{"line": i, "data": people(i)} for i in range(start, stop)],
                              "purpose": "城市规模合成数据"})  # orjson: httpx's json= encodes with the stdlib
         async with gate:
-            for attempt in range(6):
-                r = await client.post("/youth:batch", content=body, headers={"content-type": "application/json"})
-                # 409: a concurrent batch took an identifier first (the registry asks for a retry); 5xx: busy
-                if r.status_code in (409, 429, 502, 503, 504) and attempt < 5:
-                    await asyncio.sleep(0.5 * (attempt + 1))
-                    continue
-                if r.status_code != 200:
-                    raise RuntimeError(f"seeding people {start}–{stop - 1} failed: HTTP {r.status_code} {r.text[:300]}")
-                result = r.json()
-                if result["invalid"]:
-                    bad = next(x for x in result["results"] if x["status"] == "INVALID")
-                    raise RuntimeError(f"synthetic person {bad['line']} refused: {bad.get('errors')}")
-                progress.created += result["created"]
-                progress.existing += result["duplicates"]
-                return
+            # 409: a concurrent batch took an identifier first (the registry asks for a retry); 5xx: busy
+            r = await retrying_while(
+                lambda: client.post("/youth:batch", content=body, headers={"content-type": "application/json"}),
+                lambda r: r.status_code in (409, 429, 502, 503, 504), attempts=6, delay=1.0)
+            if r.status_code != 200:
+                raise RuntimeError(f"seeding people {start}–{stop - 1} failed: HTTP {r.status_code} {r.text[:300]}")
+            result = r.json()
+            if result["invalid"]:
+                bad = next(x for x in result["results"] if x["status"] == "INVALID")
+                raise RuntimeError(f"synthetic person {bad['line']} refused: {bad.get('errors')}")
+            progress.created += result["created"]
+            progress.existing += result["duplicates"]
 
     await asyncio.gather(*(one(i, min(i + batch, last)) for i in range(first, last, batch)))
 

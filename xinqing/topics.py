@@ -10,11 +10,11 @@ import asyncio
 import contextlib
 import importlib
 import sys
-import time
 
 import yaml
 
 from chassis.kafka import TopicSpec, ensure_topics
+from chassis.retry import retrying
 from chassis.settings import Settings
 
 from .launcher.stack import APPS
@@ -38,15 +38,8 @@ def declared_topics(settings: Settings) -> list[TopicSpec]:
 
 def create(settings: Settings, specs: list[TopicSpec], timeout: float = 120) -> None:
     """Create the missing topics, waiting for the broker to answer (it may still be starting)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            asyncio.run(ensure_topics(settings.kafka_bootstrap, specs))
-            return
-        except Exception:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(2)
+    asyncio.run(retrying(lambda: ensure_topics(settings.kafka_bootstrap, specs), on=Exception, timeout=timeout, delay=2,
+                         what="creating topics"))
 
 
 def strimzi(specs: list[TopicSpec]) -> str:

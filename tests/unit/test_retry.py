@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from chassis.retry import polling, retrying
+from chassis.retry import polling, retrying, retrying_while
 
 
 class Transient(Exception):
@@ -64,3 +64,17 @@ async def test_polling_answers_the_first_found_value_or_none():
     async def never():
         return None
     assert await polling(never, timeout=0.02, interval=0.005) is None
+
+
+async def test_retrying_while_asks_again_while_the_answer_is_transient_and_returns_the_last():
+    answers = iter([409, 409, 200])
+
+    async def post():
+        return next(answers)
+    assert await retrying_while(post, lambda a: a == 409, attempts=5) == 200
+    always = iter([503] * 10)
+
+    async def busy():
+        return next(always)
+    assert await retrying_while(busy, lambda a: a == 503, attempts=3) == 503
+    assert next(always) == 503 and len(list(always)) == 6  # exactly three asked
