@@ -83,6 +83,10 @@ class ExpireInvitations:
     now: datetime
 
 
+BranchCommand = (FoundBranch | RenameBranch | AssignSecretary | DissolveBranch | IssueInvitation | RedeemInvitation
+                 | ExpireInvitations)
+
+
 # ---- events ------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -142,6 +146,10 @@ class InvitationExpired:
     code: str
 
 
+BranchEvent = (BranchFounded | BranchRenamed | SecretaryAssigned | BranchDissolved | InvitationIssued
+               | InvitationRedeemed | InvitationExpired)
+
+
 # ---- state -------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -154,7 +162,7 @@ class Invitation:
 
 @dataclass(frozen=True)
 class BranchState:
-    exists: bool = False
+    exists: bool = False  # founded: branch_id, name, kind and district are set
     dissolved: bool = False
     branch_id: str | None = None
     name: str | None = None
@@ -168,13 +176,6 @@ class BranchState:
         return self.exists and not self.dissolved
 
 
-def _require_active(state: BranchState) -> None:
-    if not state.exists:
-        raise RuleViolated("未找到该团支部。", rule="branch_not_found")
-    if state.dissolved:
-        raise RuleViolated("该团支部已撤销，不能再进行此操作。", rule="branch_dissolved")
-
-
 def validate_founding(c: FoundBranch) -> None:
     errors = Collector()
     check_name(errors, "name", c.name)
@@ -184,7 +185,7 @@ def validate_founding(c: FoundBranch) -> None:
     errors.raise_if_any()
 
 
-def decide(command, state: BranchState) -> list:
+def decide(command: BranchCommand, state: BranchState) -> list[BranchEvent]:
     if isinstance(command, FoundBranch):
         if state.exists:
             raise RuleViolated("该团支部已成立。", rule="already_founded")
@@ -192,11 +193,15 @@ def decide(command, state: BranchState) -> list:
         return [BranchFounded(branch_id=command.branch_id, name=command.name.strip(), kind=command.kind,
                               district=command.district, founded_on=command.today,
                               organisation_id=command.organisation_id)]
-    if isinstance(command, ExpireInvitations) and state.exists:  # also on a dissolved branch: housekeeping
+    if isinstance(command, ExpireInvitations) and state.exists and state.branch_id is not None:
+        # also on a dissolved branch: housekeeping
         return [InvitationExpired(branch_id=state.branch_id, code=code)
                 for code, inv in sorted(state.invitations.items())
                 if not inv.closed and (command.now >= inv.expires_at or inv.uses >= inv.max_uses)]
-    _require_active(state)
+    if not state.exists or state.branch_id is None or state.district is None:
+        raise RuleViolated("未找到该团支部。", rule="branch_not_found")
+    if state.dissolved:
+        raise RuleViolated("该团支部已撤销，不能再进行此操作。", rule="branch_dissolved")
     if isinstance(command, RenameBranch):
         errors = Collector()
         name = check_name(errors, "name", command.name)
@@ -242,7 +247,7 @@ def decide(command, state: BranchState) -> list:
     raise TypeError(f"unknown command {type(command).__name__}")
 
 
-def evolve(state: BranchState, event) -> BranchState:
+def evolve(state: BranchState, event: BranchEvent) -> BranchState:
     if isinstance(event, BranchFounded):
         return replace(state, exists=True, branch_id=event.branch_id, name=event.name, kind=event.kind,
                        district=event.district)

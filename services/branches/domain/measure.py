@@ -97,15 +97,19 @@ class ProgressReported:
     reported_on: date
 
 
+MeasureCommand = DefineMeasure | AddMilestone | CompleteMilestone | ReportProgress
+MeasureEvent = MeasureDefined | MilestoneAdded | MilestoneCompleted | ProgressReported
+
+
 @dataclass(frozen=True)
 class MeasureState:
-    exists: bool = False
+    exists: bool = False  # defined: measure_id is set
     measure_id: str | None = None
     percent: int = 0
     milestones: dict[str, bool] = field(default_factory=dict)  # id → completed
 
 
-def decide(command, state: MeasureState) -> list:
+def decide(command: MeasureCommand, state: MeasureState) -> list[MeasureEvent]:
     if isinstance(command, DefineMeasure):
         if state.exists:
             raise RuleViolated("该措施已定义。", rule="already_defined")
@@ -120,7 +124,7 @@ def decide(command, state: MeasureState) -> list:
         return [MeasureDefined(measure_id=command.measure_id, area=command.area, title=command.title.strip(),
                                lead=command.lead.strip(), partners=list(command.partners),
                                placeholder=command.placeholder)]
-    if not state.exists:
+    if not state.exists or state.measure_id is None:
         raise RuleViolated("未找到该措施（编号应为 M01–M22）。", rule="measure_not_found")
     if isinstance(command, AddMilestone):
         errors = Collector()
@@ -156,7 +160,7 @@ def decide(command, state: MeasureState) -> list:
     raise TypeError(f"unknown command {type(command).__name__}")
 
 
-def evolve(state: MeasureState, event) -> MeasureState:
+def evolve(state: MeasureState, event: MeasureEvent) -> MeasureState:
     if isinstance(event, MeasureDefined):
         return MeasureState(True, event.measure_id)
     if isinstance(event, MilestoneAdded):

@@ -74,9 +74,13 @@ class AttendanceRecorded:
     attendees: list[str]  # added by this record
 
 
+MeetingCommand = RecordMeeting | RecordAttendance
+MeetingEvent = MeetingHeld | AttendanceRecorded
+
+
 @dataclass(frozen=True)
 class MeetingState:
-    exists: bool = False
+    exists: bool = False  # recorded: meeting_id, branch_id and district are set
     meeting_id: str | None = None
     branch_id: str | None = None
     district: str | None = None
@@ -94,7 +98,7 @@ def _check_attendees(errors: Collector, attendees: Iterable[str], members: froze
         errors.add("attendees", f"有 {len(strangers)} 人不是本支部团员，不能记为参会", "not_member")
 
 
-def decide(command, state: MeetingState) -> list:
+def decide(command: MeetingCommand, state: MeetingState) -> list[MeetingEvent]:
     if isinstance(command, RecordMeeting):
         if state.exists:
             raise RuleViolated("该会议已记录。", rule="already_recorded")
@@ -115,7 +119,7 @@ def decide(command, state: MeetingState) -> list:
         return [MeetingHeld(meeting_id=command.meeting_id, branch_id=command.branch_id, district=command.district,
                             kind=command.kind, held_on=command.held_on, topic=topic,
                             attendees=list(command.attendees))]
-    if not state.exists:
+    if not state.exists or state.meeting_id is None or state.branch_id is None:
         raise RuleViolated("未找到该会议。", rule="meeting_not_found")
     if isinstance(command, RecordAttendance):
         errors = Collector()
@@ -131,7 +135,7 @@ def decide(command, state: MeetingState) -> list:
     raise TypeError(f"unknown command {type(command).__name__}")
 
 
-def evolve(state: MeetingState, event) -> MeetingState:
+def evolve(state: MeetingState, event: MeetingEvent) -> MeetingState:
     if isinstance(event, MeetingHeld):
         return MeetingState(True, event.meeting_id, event.branch_id, event.district, frozenset(event.attendees))
     if isinstance(event, AttendanceRecorded):

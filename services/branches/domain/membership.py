@@ -106,6 +106,10 @@ class EndForRegistry:
     today: date
 
 
+MembershipCommand = (Apply | Approve | Reject | JoinWithInvitation | Leave | RetireOverAge | EndForRegistry
+                     | transfer.TransferCommand)
+
+
 # ---- events ------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -166,6 +170,10 @@ class MembershipEnded:
     ended_on: date
 
 
+MembershipEvent = (MembershipApplied | MembershipApproved | MembershipRejected | JoinedWithInvitation
+                   | ApplicationWithdrawn | MembershipEnded | transfer.TransferEvent)
+
+
 # ---- state -------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -177,49 +185,69 @@ class MembershipState:
     transfer: Transfer | None = None
 
 
-def _require_joinable(state: MembershipState, branch: BranchFacts) -> None:
+@dataclass(frozen=True)
+class Placement:
+    """Who applied to or belongs to which branch: what a membership state holds unless its status is NONE."""
+    youth_id: str
+    branch_id: str
+    district: str
+
+
+def _placement(state: MembershipState) -> Placement | None:
+    if state.status == Status.NONE or state.youth_id is None or state.branch_id is None or state.district is None:
+        return None
+    return Placement(state.youth_id, state.branch_id, state.district)
+
+
+def _require_joinable(state: MembershipState, branch: BranchFacts) -> str:
+    """The district of the branch to join, when the person may join it."""
     if state.status == Status.MEMBER:
         raise RuleViolated("该青年已是另一团支部的团员；一人同一时间只能属于一个团支部，请办理组织关系转接。",
                            rule="already_member", branch_id=state.branch_id)
     if state.status == Status.APPLIED:
         raise RuleViolated("该青年已有一份待审批的入团申请。", rule="application_pending", branch_id=state.branch_id)
-    if not branch.active:
+    if not branch.active or branch.district is None:  # an active branch has a district
         raise RuleViolated("该团支部不存在或已撤销。", rule="branch_inactive")
+    return branch.district
 
 
-def _require_member(state: MembershipState) -> None:
-    if state.status != Status.MEMBER:
+def _require_member(state: MembershipState) -> Placement:
+    placement = _placement(state)
+    if state.status != Status.MEMBER or placement is None:
         raise RuleViolated("该青年目前不是团员。", rule="not_member")
+    return placement
 
 
-def decide(command, state: MembershipState) -> list:
+def decide(command: MembershipCommand, state: MembershipState) -> list[MembershipEvent]:
     if isinstance(command, Apply):
-        _require_joinable(state, command.branch)
+        district = _require_joinable(state, command.branch)
         check_league_age(command.youth)
         return [MembershipApplied(youth_id=command.youth_id, branch_id=command.branch.branch_id,
-                                  district=command.branch.district, applied_on=command.today)]
+                                  district=district, applied_on=command.today)]
     if isinstance(command, JoinWithInvitation):
-        _require_joinable(state, command.branch)
+        district = _require_joinable(state, command.branch)
         check_league_age(command.youth)
         return [JoinedWithInvitation(youth_id=command.youth_id, branch_id=command.branch.branch_id,
-                                     district=command.branch.district, code=command.code, joined_on=command.today)]
+                                     district=district, code=command.code, joined_on=command.today)]
     if isinstance(command, (Approve, Reject)):
-        if state.status != Status.APPLIED or state.branch_id != command.branch_id:
+        applied = _placement(state)
+        if state.status != Status.APPLIED or applied is None or applied.branch_id != command.branch_id:
             raise RuleViolated("没有向该团支部提出的待审批入团申请（可能已被审批）。", rule="no_pending_application")
         if isinstance(command, Approve):
             if command.youth is not None:
                 check_league_age(command.youth)
-            return [MembershipApproved(youth_id=state.youth_id, branch_id=state.branch_id, district=state.district,
-                                       joined_on=command.today)]
-        return [MembershipRejected(youth_id=state.youth_id, branch_id=state.branch_id, district=state.district,
+            return [MembershipApproved(youth_id=applied.youth_id, branch_id=applied.branch_id,
+                                       district=applied.district, joined_on=command.today)]
+        return [MembershipRejected(youth_id=applied.youth_id, branch_id=applied.branch_id, district=applied.district,
                                    reason=str(command.reason), rejected_on=command.today)]
     if isinstance(command, transfer.COMMANDS):
-        _require_member(state)
-        return transfer.decide(command, youth_id=state.youth_id, branch_id=state.branch_id,
-                               district=state.district, pending=state.transfer)
+        member = _require_member(state)
+        # list() re-types the transfer events as membership events (a list's item type is fixed).
+        return list(transfer.decide(command, youth_id=member.youth_id, branch_id=member.branch_id,
+                                    district=member.district, pending=state.transfer))
     if isinstance(command, Leave):
-        _require_member(state)
-        return [MembershipEnded(youth_id=state.youth_id, branch_id=state.branch_id, district=state.district,
+        member = _require_member(state)
+        return [MembershipEnded(youth_id=member.youth_id, branch_id=member.branch_id, district=member.district,
                                 reason=str(command.reason), ended_on=command.today)]
     if isinstance(command, RetireOverAge):
         # A pending application is withdrawn too, since it could no longer be approved.
@@ -229,20 +257,21 @@ def decide(command, state: MembershipState) -> list:
     raise TypeError(f"unknown command {type(command).__name__}")
 
 
-def _end_for_registry(state: MembershipState, reason, today: date) -> list:
+def _end_for_registry(state: MembershipState, reason: LeaveReason | RegistryEnd, today: date) -> list[MembershipEvent]:
     """A reaction to the registry (the person left league age, withdrew, was merged or erased): a
     membership ends, an application is withdrawn, and nothing to end is not an error (the person may
     never have joined)."""
-    if state.status == Status.MEMBER:
-        return [MembershipEnded(youth_id=state.youth_id, branch_id=state.branch_id, district=state.district,
-                                reason=str(reason), ended_on=today)]
-    if state.status == Status.APPLIED:
-        return [ApplicationWithdrawn(youth_id=state.youth_id, branch_id=state.branch_id, district=state.district,
-                                     reason=str(reason), withdrawn_on=today)]
+    placement = _placement(state)
+    if state.status == Status.MEMBER and placement is not None:
+        return [MembershipEnded(youth_id=placement.youth_id, branch_id=placement.branch_id,
+                                district=placement.district, reason=str(reason), ended_on=today)]
+    if state.status == Status.APPLIED and placement is not None:
+        return [ApplicationWithdrawn(youth_id=placement.youth_id, branch_id=placement.branch_id,
+                                     district=placement.district, reason=str(reason), withdrawn_on=today)]
     return []
 
 
-def evolve(state: MembershipState, event) -> MembershipState:
+def evolve(state: MembershipState, event: MembershipEvent) -> MembershipState:
     if isinstance(event, MembershipApplied):
         return MembershipState(Status.APPLIED, event.youth_id, event.branch_id, event.district)
     if isinstance(event, MembershipApproved):

@@ -78,9 +78,13 @@ class BranchLinked:
     founded_on: date
 
 
+OrganisationCommand = RecordContact | EstablishRelationship | LinkBranch
+OrganisationEvent = OrganisationContacted | RelationshipEstablished | BranchLinked
+
+
 @dataclass(frozen=True)
 class OrganisationState:
-    exists: bool = False
+    exists: bool = False  # contacted: organisation_id, district and stage are set
     organisation_id: str | None = None
     district: str | None = None
     stage: Stage | None = None
@@ -96,14 +100,14 @@ def validate_contact(c: RecordContact) -> None:
     errors.raise_if_any()
 
 
-def decide(command, state: OrganisationState) -> list:
+def decide(command: OrganisationCommand, state: OrganisationState) -> list[OrganisationEvent]:
     if isinstance(command, RecordContact):
         if state.exists:
             raise RuleViolated("该组织已登记联系。", rule="already_recorded")
         validate_contact(command)
         return [OrganisationContacted(organisation_id=command.organisation_id, name=command.name.strip(),
                                       kind=command.kind, district=command.district, contacted_on=command.today)]
-    if not state.exists:
+    if not state.exists or state.organisation_id is None:
         raise RuleViolated("未找到该组织。", rule="organisation_not_found")
     if isinstance(command, EstablishRelationship):
         if state.stage != Stage.CONTACTED:
@@ -117,7 +121,7 @@ def decide(command, state: OrganisationState) -> list:
     raise TypeError(f"unknown command {type(command).__name__}")
 
 
-def evolve(state: OrganisationState, event) -> OrganisationState:
+def evolve(state: OrganisationState, event: OrganisationEvent) -> OrganisationState:
     if isinstance(event, OrganisationContacted):
         return OrganisationState(True, event.organisation_id, event.district, Stage.CONTACTED)
     if isinstance(event, RelationshipEstablished):

@@ -64,6 +64,7 @@ class ExpireTransfer:
 
 
 COMMANDS = (RequestTransfer, ApproveTransfer, RejectTransfer, ExpireTransfer)
+TransferCommand = RequestTransfer | ApproveTransfer | RejectTransfer | ExpireTransfer
 
 
 # ---- events ------------------------------------------------------------------------------------
@@ -109,6 +110,9 @@ class TransferExpired:
     expired_on: date
 
 
+TransferEvent = TransferRequested | TransferApproved | TransferRejected | TransferExpired
+
+
 # ---- rules -------------------------------------------------------------------------------------
 
 def _require_pending(pending: Transfer | None, transfer_id: str | None = None) -> Transfer:
@@ -117,13 +121,14 @@ def _require_pending(pending: Transfer | None, transfer_id: str | None = None) -
     return pending
 
 
-def decide(command, *, youth_id: str, branch_id: str, district: str, pending: Transfer | None) -> list:
+def decide(command: TransferCommand, *, youth_id: str, branch_id: str, district: str,
+           pending: Transfer | None) -> list[TransferEvent]:
     """A transfer command for a member of `branch_id` (in `district`) with `pending` as their open transfer."""
     if isinstance(command, RequestTransfer):
         if pending is not None:
             raise RuleViolated("已有一项待处理的组织关系转接。", rule="transfer_pending")
         to = command.to_branch
-        if not to.active:
+        if not to.active or to.district is None:  # an active branch has a district
             raise RuleViolated("接收团支部不存在或已撤销。", rule="branch_inactive")
         if to.branch_id == branch_id:
             raise RuleViolated("接收团支部与当前团支部相同。", rule="same_branch")

@@ -53,6 +53,9 @@ class RecordActivityAttendance:
     youth_id: str
 
 
+ActivityCommand = ScheduleActivity | RegisterForActivity | RecordActivityAttendance
+
+
 @dataclass(frozen=True)
 class ActivityScheduled:
     TYPE: ClassVar[str] = ActivityEvents.SCHEDULED
@@ -79,9 +82,12 @@ class ActivityAttended:
     youth_id: str
 
 
+ActivityEvent = ActivityScheduled | ActivityRegistered | ActivityAttended
+
+
 @dataclass(frozen=True)
 class ActivityState:
-    exists: bool = False
+    exists: bool = False  # scheduled: event_id and district are set
     event_id: str | None = None
     district: str | None = None
     capacity: int = 0
@@ -89,7 +95,7 @@ class ActivityState:
     attended: frozenset[str] = field(default_factory=frozenset)
 
 
-def decide(command, state: ActivityState) -> list:
+def decide(command: ActivityCommand, state: ActivityState) -> list[ActivityEvent]:
     if isinstance(command, ScheduleActivity):
         if state.exists:
             raise RuleViolated("该活动已存在。", rule="already_exists")
@@ -105,7 +111,7 @@ def decide(command, state: ActivityState) -> list:
         return [ActivityScheduled(event_id=command.event_id, kind=command.kind, title=command.title.strip(),
                                   district=command.district, starts_at=command.starts_at,
                                   capacity=command.capacity, station_id=command.station_id)]
-    if not state.exists:
+    if not state.exists or state.event_id is None:
         raise RuleViolated("活动不存在。", rule="not_found")
     if isinstance(command, RegisterForActivity):
         if command.youth_id in state.registered:
@@ -123,7 +129,7 @@ def decide(command, state: ActivityState) -> list:
     raise TypeError(f"unknown command {type(command).__name__}")
 
 
-def evolve(state: ActivityState, event) -> ActivityState:
+def evolve(state: ActivityState, event: ActivityEvent) -> ActivityState:
     if isinstance(event, ActivityScheduled):
         return ActivityState(exists=True, event_id=event.event_id, district=event.district, capacity=event.capacity)
     if isinstance(event, ActivityRegistered):

@@ -104,7 +104,7 @@ class ImportAppeal:
     district: str
     lat: float | None
     lon: float | None
-    deadlines: dict  # tier → (contact Window, resolve Window): configuration, passed in
+    deadlines: dict[str, tuple[Window, Window]]  # tier → (contact, resolve): configuration, passed in
 
 
 @dataclass(frozen=True)
@@ -132,6 +132,9 @@ class RateAppeal:
 @dataclass(frozen=True)
 class MarkOverdue:
     now: datetime
+
+
+AppealCommand = ImportAppeal | DispatchAppeal | ContactCitizen | ResolveAppeal | RateAppeal | MarkOverdue
 
 
 # ---- events --------------------------------------------------------------------------------------
@@ -199,9 +202,13 @@ class ResolutionOverdue:
     marked_at: datetime
 
 
+AppealEvent = (AppealImported | AppealDispatched | CitizenContacted | AppealResolved | AppealRated | ContactOverdue
+               | ResolutionOverdue)
+
+
 @dataclass(frozen=True)
 class AppealState:
-    exists: bool = False
+    exists: bool = False  # imported: appeal_id, district, status, received_at and both deadlines are set
     appeal_id: str | None = None
     district: str | None = None
     status: str | None = None
@@ -219,7 +226,7 @@ def _moment(errors: Collector, at: datetime, state: AppealState, field: str = "a
         errors.add(field, "时间不能早于工单受理时间", "before_received")
 
 
-def decide(command, state: AppealState) -> list:
+def decide(command: AppealCommand, state: AppealState) -> list[AppealEvent]:
     if isinstance(command, ImportAppeal):
         if state.exists:
             raise RuleViolated("该 12345 工单已导入，不能重复导入。", rule="already_imported",
@@ -243,10 +250,10 @@ def decide(command, state: AppealState) -> list:
             tier=command.tier, district=command.district, received_at=received,
             contact_due=min(deadline(received, contact), deadline(received, resolve)),
             resolve_due=deadline(received, resolve))]
-    if not state.exists:
+    if not state.exists or state.appeal_id is None or state.contact_due is None or state.resolve_due is None:
         raise RuleViolated("工单不存在。", rule="not_found")
     if isinstance(command, MarkOverdue):
-        events: list = []
+        events: list[AppealEvent] = []
         if not state.contacted and not state.contact_overdue and command.now > state.contact_due:
             events.append(ContactOverdue(appeal_id=state.appeal_id, due=state.contact_due, marked_at=command.now))
         if not state.resolved and not state.resolution_overdue and command.now > state.resolve_due:
@@ -287,7 +294,7 @@ def decide(command, state: AppealState) -> list:
     raise TypeError(f"unknown command {type(command).__name__}")
 
 
-def evolve(state: AppealState, event) -> AppealState:
+def evolve(state: AppealState, event: AppealEvent) -> AppealState:
     if isinstance(event, AppealImported):
         return AppealState(exists=True, appeal_id=event.appeal_id, district=event.district,
                            status=AppealStatus.RECEIVED, received_at=event.received_at,

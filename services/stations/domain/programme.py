@@ -52,6 +52,9 @@ class AddSession:
     starts_at: datetime
 
 
+ProgrammeCommand = CreateProgramme | AddSession
+
+
 @dataclass(frozen=True)
 class ProgrammeCreated:
     TYPE: ClassVar[str] = ProgrammeEvents.CREATED
@@ -71,15 +74,18 @@ class SessionAdded:
     starts_at: datetime
 
 
+ProgrammeEvent = ProgrammeCreated | SessionAdded
+
+
 @dataclass(frozen=True)
 class ProgrammeState:
-    exists: bool = False
+    exists: bool = False  # created: programme_id and district are set
     programme_id: str | None = None
     district: str | None = None
     sessions: tuple[str, ...] = ()
 
 
-def decide_programme(command, state: ProgrammeState) -> list:
+def decide_programme(command: ProgrammeCommand, state: ProgrammeState) -> list[ProgrammeEvent]:
     if isinstance(command, CreateProgramme):
         if state.exists:
             raise RuleViolated("该项目已存在。", rule="already_exists")
@@ -91,7 +97,7 @@ def decide_programme(command, state: ProgrammeState) -> list:
         return [ProgrammeCreated(programme_id=command.programme_id, name=command.name.strip(),
                                  kind=command.kind.strip().upper(), district=command.district,
                                  starts_on=command.starts_on)]
-    if not state.exists:
+    if not state.exists or state.programme_id is None:
         raise RuleViolated("项目不存在。", rule="not_found")
     if isinstance(command, AddSession):
         errors = Collector()
@@ -105,7 +111,7 @@ def decide_programme(command, state: ProgrammeState) -> list:
     raise TypeError(f"unknown command {type(command).__name__}")
 
 
-def evolve_programme(state: ProgrammeState, event) -> ProgrammeState:
+def evolve_programme(state: ProgrammeState, event: ProgrammeEvent) -> ProgrammeState:
     if isinstance(event, ProgrammeCreated):
         return ProgrammeState(exists=True, programme_id=event.programme_id, district=event.district)
     if isinstance(event, SessionAdded):
@@ -143,6 +149,9 @@ class PayScholarship:
     paid_on: date
 
 
+EnrolmentCommand = Enrol | RecordAttendance | RecordExamResult | PayScholarship
+
+
 @dataclass(frozen=True)
 class Enrolled:
     TYPE: ClassVar[str] = ProgrammeEvents.ENROLLED
@@ -178,9 +187,12 @@ class ScholarshipPaid:
     paid_on: date
 
 
+EnrolmentEvent = Enrolled | SessionAttended | ExamResultRecorded | ScholarshipPaid
+
+
 @dataclass(frozen=True)
 class EnrolmentState:
-    exists: bool = False
+    exists: bool = False  # enrolled: programme_id and youth_id are set
     programme_id: str | None = None
     youth_id: str | None = None
     attended: frozenset[str] = field(default_factory=frozenset)
@@ -188,15 +200,16 @@ class EnrolmentState:
     scholarship_paid: bool = False
 
 
-def decide_enrolment(command, state: EnrolmentState) -> list:
+def decide_enrolment(command: EnrolmentCommand, state: EnrolmentState) -> list[EnrolmentEvent]:
     if isinstance(command, Enrol):
-        if not command.programme.exists:
+        programme = command.programme
+        if not programme.exists or programme.programme_id is None or programme.district is None:
             raise RuleViolated("项目不存在。", rule="programme_not_found")
         if state.exists:
             raise RuleViolated("该青年已报名此项目，不能重复报名。", rule="already_enrolled")
-        return [Enrolled(programme_id=command.programme.programme_id, youth_id=command.youth_id,
-                         district=command.programme.district, enrolled_on=command.enrolled_on)]
-    if not state.exists:
+        return [Enrolled(programme_id=programme.programme_id, youth_id=command.youth_id,
+                         district=programme.district, enrolled_on=command.enrolled_on)]
+    if not state.exists or state.programme_id is None or state.youth_id is None:
         raise RuleViolated("该青年未报名此项目。", rule="not_enrolled")
     if isinstance(command, RecordAttendance):
         if command.session_id not in command.programme.sessions:
@@ -229,7 +242,7 @@ def decide_enrolment(command, state: EnrolmentState) -> list:
     raise TypeError(f"unknown command {type(command).__name__}")
 
 
-def evolve_enrolment(state: EnrolmentState, event) -> EnrolmentState:
+def evolve_enrolment(state: EnrolmentState, event: EnrolmentEvent) -> EnrolmentState:
     if isinstance(event, Enrolled):
         return EnrolmentState(exists=True, programme_id=event.programme_id, youth_id=event.youth_id)
     if isinstance(event, SessionAttended):

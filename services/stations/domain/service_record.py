@@ -12,15 +12,16 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import ClassVar
 
 from chassis.clock import beijing_date
 from chassis.errors import Collector, RuleViolated
+from chassis.reference import SERVICE_TYPES
 from contracts.stations import ServiceEvents
 
 from .common import aware
-from .station import HEALTH_SERVICES, ServiceType, StationState, StationStatus
+from .station import HEALTH_SERVICES, StationState, StationStatus
 
 MAX_BATCH = 500
 CLOCK_SKEW = timedelta(minutes=10)  # phones' clocks run a little fast
@@ -28,7 +29,7 @@ KEY_MAX = 100
 RECORD_NAMESPACE = uuid.UUID("6f0c5a8e-2b9e-4f43-9d7a-1c1b9a1e5e01")
 
 
-def stream_id(station_id: str, day) -> str:
+def stream_id(station_id: str, day: date) -> str:
     return f"visits-{station_id}-{day:%Y%m%d}"
 
 
@@ -87,8 +88,8 @@ def validate_batch(c: RecordServices) -> None:
         elif key in seen:
             errors.add(f"{f}.idempotencyKey", "同一批次中幂等键重复", "duplicate")
         seen.add(key)
-        if r.service_type not in ServiceType.__members__:
-            errors.add(f"{f}.serviceType", f"服务类型无效：应为 {'、'.join(ServiceType)} 之一", "enum")
+        if r.service_type not in SERVICE_TYPES:
+            errors.add(f"{f}.serviceType", f"服务类型无效：应为 {'、'.join(SERVICE_TYPES)} 之一", "enum")
         if aware(r.delivered_at, f"{f}.deliveredAt", errors) and r.delivered_at > c.now + CLOCK_SKEW:
             errors.add(f"{f}.deliveredAt", "服务时间不能晚于当前时间", "future")
         if r.youth_id is not None:
@@ -101,7 +102,7 @@ def validate_batch(c: RecordServices) -> None:
 
 def decide_records(command: RecordServices, station: StationState) -> list[ServiceDelivered]:
     """The events for records not seen before (the caller has already dropped repeats)."""
-    if not station.exists:
+    if not station.exists or station.kind is None or station.district is None:
         raise RuleViolated("站点不存在。", rule="station_not_found")
     if station.status == StationStatus.CLOSED:
         # Late uploads from before the closure are still facts; refuse only what happened after it.

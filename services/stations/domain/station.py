@@ -12,8 +12,6 @@ from contracts.stations import StationEvents
 
 from .common import check_district, check_point, check_text
 
-StationKind = StrEnum("StationKind", {k: k for k in STATION_KINDS})  # 暖心驿站, 小哥加油站, 筑梦空间
-
 
 class Operator(StrEnum):
     LEAGUE = "LEAGUE"                # 团组织
@@ -26,9 +24,6 @@ class StationStatus(StrEnum):
     OPEN = "OPEN"
     TEMPORARILY_CLOSED = "TEMPORARILY_CLOSED"
     CLOSED = "CLOSED"  # for good: no further change
-
-
-ServiceType = StrEnum("ServiceType", {k: k for k in SERVICE_TYPES})  # 体检, 义诊, 理发, 法律咨询…
 
 
 # Health-related records are sensitive (PIPL): outside the station's own database they are counts only.
@@ -64,6 +59,9 @@ class ChangeStationServices:
     services: tuple[str, ...]
 
 
+StationCommand = CreateStation | ChangeStationStatus | ChangeStationServices
+
+
 @dataclass(frozen=True)
 class StationCreated:
     TYPE: ClassVar[str] = StationEvents.CREATED
@@ -94,9 +92,12 @@ class StationServicesChanged:
     services: list[str]
 
 
+StationEvent = StationCreated | StationStatusChanged | StationServicesChanged
+
+
 @dataclass(frozen=True)
 class StationState:
-    exists: bool = False
+    exists: bool = False  # created: station_id, kind, district and status are set
     station_id: str | None = None
     kind: str | None = None
     district: str | None = None
@@ -105,17 +106,17 @@ class StationState:
 
 
 def _check_services(errors: Collector, services: tuple[str, ...]) -> None:
-    bad = [s for s in services if s not in ServiceType.__members__]
+    bad = [s for s in services if s not in SERVICE_TYPES]
     if bad:
-        errors.add("services", f"服务类型无效：{'、'.join(bad)}；应为 {'、'.join(ServiceType)} 之一", "enum")
+        errors.add("services", f"服务类型无效：{'、'.join(bad)}；应为 {'、'.join(SERVICE_TYPES)} 之一", "enum")
     elif not services:
         errors.add("services", "至少提供一项服务", "required")
 
 
 def validate_station(c: CreateStation) -> None:
     errors = Collector()
-    if c.kind not in StationKind.__members__:
-        errors.add("kind", f"站点类型无效：应为 {'、'.join(StationKind)} 之一", "enum")
+    if c.kind not in STATION_KINDS:  # 暖心驿站, 小哥加油站, 筑梦空间
+        errors.add("kind", f"站点类型无效：应为 {'、'.join(STATION_KINDS)} 之一", "enum")
     check_text(errors, c.name, "name", "站点名称")
     check_district(errors, c.district)
     check_text(errors, c.address, "address", "地址", 200)
@@ -127,7 +128,7 @@ def validate_station(c: CreateStation) -> None:
     errors.raise_if_any()
 
 
-def decide(command, state: StationState) -> list:
+def decide(command: StationCommand, state: StationState) -> list[StationEvent]:
     if isinstance(command, CreateStation):
         if state.exists:
             raise RuleViolated("该站点已存在。", rule="already_exists")
@@ -137,7 +138,7 @@ def decide(command, state: StationState) -> list:
                                lon=command.lon, operator=command.operator,
                                opening_hours=command.opening_hours.strip(),
                                services=sorted(set(command.services)))]
-    if not state.exists:
+    if not state.exists or state.station_id is None:
         raise RuleViolated("站点不存在。", rule="not_found")
     if state.status == StationStatus.CLOSED:
         raise RuleViolated("站点已永久关闭，不能再修改。", rule="closed")
@@ -158,7 +159,7 @@ def decide(command, state: StationState) -> list:
     raise TypeError(f"unknown command {type(command).__name__}")
 
 
-def evolve(state: StationState, event) -> StationState:
+def evolve(state: StationState, event: StationEvent) -> StationState:
     if isinstance(event, StationCreated):
         return StationState(exists=True, station_id=event.station_id, kind=event.kind, district=event.district,
                             status=StationStatus.OPEN, services=tuple(event.services))
