@@ -8,21 +8,14 @@ from datetime import UTC, datetime
 import pytest
 
 from chassis.envelope import Envelope
-from chassis.kafka import TopicSpec, ensure_topics
-from chassis.projection import ProjectionRunner, claim_batch
-from chassis.relay import OutboxRelay
+from chassis.projection import claim_batch
 from tests.integration import chassis_fixtures as fx
 from tests.support import eventually
 
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture(scope="module")
-async def pool(settings):
-    pool = await fx.pool_for(settings, "counters")
-    await ensure_topics(settings.kafka_bootstrap, [TopicSpec(settings.topic(fx.TOPIC), 3)])
-    yield pool
-    await pool.close()
+pool = fx.counters_pool
 
 
 def ev(stream: str, version: int) -> Envelope:
@@ -92,10 +85,8 @@ class BatchedCounters(fx.CounterProjection):
 
 
 async def test_a_set_based_projection_applies_every_event_once_in_stream_order(pool, settings):
-    relay = OutboxRelay(settings.database_url(settings.database("counters")), settings.kafka_bootstrap, "counters",
-                        [TopicSpec(settings.topic(fx.TOPIC), 3)], poll_interval=0.2)
-    runner = ProjectionRunner(pool, settings.kafka_bootstrap, BatchedCounters(settings),
-                              group=settings.group("test.batched"), client_id="test", retry_delay=0.5)
+    relay = fx.relay(settings, poll_interval=0.2)
+    runner = fx.runner(settings, pool, BatchedCounters(settings), "test.batched")
     store = fx.store(settings)
     relay.start()
     runner.start()
