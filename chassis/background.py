@@ -3,9 +3,21 @@ cancelled and awaited on stop, so shutdown never leaves a task writing after its
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from contextlib import suppress
-from typing import Any
+from typing import Any, NoReturn
+
+
+async def retrying(attempt: Callable[[], Awaitable[object]], *, pause: float,
+                   report: Callable[[Exception], None]) -> NoReturn:
+    """Run `attempt` again and again, for a loop that must outlive the database or Kafka going away: a
+    failure is reported and waited out for `pause` seconds; only cancellation (stop) ends it."""
+    while True:
+        try:
+            await attempt()
+        except Exception as exc:
+            report(exc)
+            await asyncio.sleep(pause)
 
 
 class Background:

@@ -19,7 +19,7 @@ from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, ConsumerRecord
 from opentelemetry import trace
 
 from . import metrics
-from .background import Background
+from .background import Background, retrying
 from .db import Connection
 from .envelope import Envelope, from_kafka
 from .faults import fault_point
@@ -204,42 +204,41 @@ class ProjectionRunner:
         self._background = Background()
 
     def start(self) -> None:
-        self._background.start(self._run(), f"projection-{self.projection.name}")
+        self._background.start(retrying(self._consume, pause=self.retry_delay, report=self._interrupted),
+                               f"projection-{self.projection.name}")
 
     async def stop(self) -> None:
         await self._background.stop()
 
-    async def _run(self) -> None:
-        while True:
-            consumer = make_consumer(self.bootstrap, self.group, client_id=self.client_id)
-            ahead: asyncio.Future[Fetched] | None = None
-            try:
-                consumer.subscribe(list(self.projection.topics), listener=_SeekToCheckpoint(self, consumer))
-                await consumer.start()
+    def _interrupted(self, exc: Exception) -> None:
+        metrics.ERRORS.add(1, {"service": self.client_id, "component": "projection", "kind": type(exc).__name__})
+        log.warning("projection interrupted; resuming from its checkpoint",
+                    extra={"projection": self.projection.name, "error": repr(exc)[:300]})
+
+    async def _consume(self) -> None:
+        """One consumer session, until it fails (or is cancelled)."""
+        consumer = make_consumer(self.bootstrap, self.group, client_id=self.client_id)
+        ahead: asyncio.Future[Fetched] | None = None
+        try:
+            consumer.subscribe(list(self.projection.topics), listener=_SeekToCheckpoint(self, consumer))
+            await consumer.start()
+            ahead = asyncio.ensure_future(self._fetch(consumer))
+            while True:
+                # Fetch and decode the next batch while PostgreSQL applies this one: the two overlap
+                # on two cores instead of taking turns. A batch fetched ahead of a failure or a
+                # rebalance is harmless: claims skip what was applied, the checkpoint rules.
+                fetched = await ahead
                 ahead = asyncio.ensure_future(self._fetch(consumer))
-                while True:
-                    # Fetch and decode the next batch while PostgreSQL applies this one: the two overlap
-                    # on two cores instead of taking turns. A batch fetched ahead of a failure or a
-                    # rebalance is harmless: claims skip what was applied, the checkpoint rules.
-                    fetched = await ahead
-                    ahead = asyncio.ensure_future(self._fetch(consumer))
-                    if fetched:
-                        await self._apply(consumer, fetched)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                metrics.ERRORS.add(1, {"service": self.client_id, "component": "projection", "kind": type(exc).__name__})
-                log.warning("projection interrupted; resuming from its checkpoint",
-                            extra={"projection": self.projection.name, "error": repr(exc)[:300]})
-                await asyncio.sleep(self.retry_delay)
-            finally:
-                if ahead is not None:
-                    ahead.cancel()
-                    await asyncio.gather(ahead, return_exceptions=True)
-                try:
-                    await consumer.stop()
-                except Exception:
-                    pass
+                if fetched:
+                    await self._apply(consumer, fetched)
+        finally:
+            if ahead is not None:
+                ahead.cancel()
+                await asyncio.gather(ahead, return_exceptions=True)
+            try:
+                await consumer.stop()
+            except Exception:
+                pass
 
     async def _fetch(self, consumer: AIOKafkaConsumer) -> Fetched:
         batches = await consumer.getmany(timeout_ms=500, max_records=MAX_RECORDS)

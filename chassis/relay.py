@@ -16,7 +16,7 @@ from aiokafka import AIOKafkaProducer
 from opentelemetry import trace
 
 from . import metrics
-from .background import Background
+from .background import Background, retrying
 from .db import init_connection
 from .envelope import Envelope
 from .eventstore import OUTBOX_CHANNEL
@@ -48,20 +48,14 @@ class OutboxRelay:
         self.paused = False  # tests pause publishing to observe the backlog
 
     def start(self) -> None:
-        self._background.start(self._run(), f"relay-{self.service}")
+        self._background.start(retrying(self._lead, pause=self.retry_delay, report=self._interrupted),
+                               f"relay-{self.service}")
 
     async def stop(self) -> None:
         await self._background.stop()
 
-    async def _run(self) -> None:
-        while True:
-            try:
-                await self._lead()
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # database gone: elect again when it is back
-                log.warning("relay interrupted, retrying", extra={"error": repr(exc)[:200]})
-                await asyncio.sleep(self.retry_delay)
+    def _interrupted(self, exc: Exception) -> None:  # database gone: elect again when it is back
+        log.warning("relay interrupted, retrying", extra={"error": repr(exc)[:200]})
 
     async def _lead(self) -> None:
         conn: asyncpg.Connection = await asyncpg.connect(self.dsn, timeout=5)
