@@ -63,6 +63,18 @@ async def events_of(db, stream: str) -> list[tuple[str, dict]]:
     return [(r["event_type"], r["data"]) for r in rows]
 
 
+async def transfer_started(branches, token, feed, kind: str, name: str, *, initiated_by: str):
+    """A member of a new Chaoyang branch, and its transfer to a new Haidian branch started by the secretary
+    of the side that initiates it (FROM: Chaoyang, TO: Haidian)."""
+    b1 = await found(branches, token)
+    b2 = await found(branches, token, kind=kind, district=HAIDIAN, name=name)
+    youth = await member(branches, token, feed, b1)
+    initiator = token("branch_secretary", CHAOYANG if initiated_by == "FROM" else HAIDIAN)
+    started = await post(branches, f"/memberships/{youth}/transfer", {"toBranchId": b2, "initiatedBy": initiated_by},
+                         initiator, 201)
+    return b1, b2, youth, started
+
+
 async def until_membership_ended(db, youth: str) -> None:
     async def ended():
         return await db.fetchval("SELECT status FROM roster WHERE youth_id = $1", youth) == "NONE"
@@ -137,11 +149,8 @@ async def test_an_invitation_code_admits_riders_until_it_expires_or_is_used_up(b
 
 
 async def test_a_transfer_unanswered_for_three_months_expires_and_is_refused(branches, feed, db, token):
-    b1 = await found(branches, token)
-    b2 = await found(branches, token, kind="ENTERPRISE", district=HAIDIAN, name="海淀快递企业团支部")
-    youth = await member(branches, token, feed, b1)
-    started = await post(branches, f"/memberships/{youth}/transfer", {"toBranchId": b2, "initiatedBy": "TO"},
-                         token("branch_secretary", HAIDIAN), 201)
+    b1, b2, youth, started = await transfer_started(branches, token, feed, "ENTERPRISE", "海淀快递企业团支部",
+                                                    initiated_by="TO")
     assert started.json()["version"] == 3
     transfer_id = started.json()["id"]
     # the sending district cannot answer for the receiving branch
@@ -166,11 +175,8 @@ async def test_a_transfer_unanswered_for_three_months_expires_and_is_refused(bra
 
 
 async def test_an_approved_transfer_moves_the_member(branches, feed, db, token):
-    b1 = await found(branches, token)
-    b2 = await found(branches, token, kind="COMMUNITY", district=HAIDIAN, name="海淀社区团支部")
-    youth = await member(branches, token, feed, b1)
-    started = await post(branches, f"/memberships/{youth}/transfer", {"toBranchId": b2, "initiatedBy": "FROM"},
-                         token("branch_secretary", CHAOYANG), 201)
+    b1, b2, youth, started = await transfer_started(branches, token, feed, "COMMUNITY", "海淀社区团支部",
+                                                    initiated_by="FROM")
     transfer_id = started.json()["id"]
     await post(branches, f"/memberships/{youth}/transfer/approve", {"transferId": transfer_id},
                token("branch_secretary", HAIDIAN), 200)
