@@ -73,6 +73,14 @@ class Dispatch:
             await handler(conn, event)
 
 
+def statement(sql: str, *fields: str) -> Handler:
+    """A handler that runs one SQL statement, its parameters $1, $2, … the event's data `fields` in that
+    order: most effects of an event on a read model are one insert or update."""
+    async def run(conn: Connection, event: Envelope) -> None:
+        await conn.execute(sql, *(event.data[f] for f in fields))
+    return run
+
+
 async def claim(conn: Connection, projection: str, event: Envelope) -> bool:
     """True when `event` is the next version of its stream for this projection (then it is recorded).
     False for a repeat (already applied) or an event whose predecessor has not arrived yet."""

@@ -8,7 +8,7 @@ from datetime import date
 import asyncpg
 
 from chassis.envelope import Envelope
-from chassis.projection import Dispatch
+from chassis.projection import Dispatch, statement
 from chassis.settings import Settings
 from contracts.branches import TOPICS, BranchEvents, MeasureEvents, MeetingEvents, MembershipEvents, OrganisationEvents
 
@@ -62,13 +62,10 @@ async def _founded(conn: asyncpg.Connection, e: Envelope) -> None:
         d.get("organisation_id"), _d(d["founded_on"]))
 
 
-async def _renamed(conn: asyncpg.Connection, e: Envelope) -> None:
-    await conn.execute("UPDATE br_branches SET name = $2 WHERE branch_id = $1", e.data["branch_id"], e.data["name"])
+_renamed = statement("UPDATE br_branches SET name = $2 WHERE branch_id = $1", "branch_id", "name")
 
-
-async def _secretary_assigned(conn: asyncpg.Connection, e: Envelope) -> None:
-    await conn.execute("UPDATE br_branches SET secretary_id = $2 WHERE branch_id = $1", e.data["branch_id"],
-                       e.data["secretary_id"])
+_secretary_assigned = statement("UPDATE br_branches SET secretary_id = $2 WHERE branch_id = $1",
+                                "branch_id", "secretary_id")
 
 
 async def _dissolved(conn: asyncpg.Connection, e: Envelope) -> None:
@@ -99,8 +96,7 @@ async def _approved(conn: asyncpg.Connection, e: Envelope) -> None:
     await _member(conn, d["youth_id"], d["branch_id"], d["district"], d["joined_on"], "APPLICATION")
 
 
-async def _application_closed(conn: asyncpg.Connection, e: Envelope) -> None:
-    await conn.execute("DELETE FROM br_applications WHERE youth_id = $1", e.data["youth_id"])
+_application_closed = statement("DELETE FROM br_applications WHERE youth_id = $1", "youth_id")
 
 
 async def _joined_with_invitation(conn: asyncpg.Connection, e: Envelope) -> None:
@@ -154,14 +150,12 @@ async def _organisation_contacted(conn: asyncpg.Connection, e: Envelope) -> None
         d["district"], _d(d["contacted_on"]))
 
 
-async def _relationship_established(conn: asyncpg.Connection, e: Envelope) -> None:
-    await conn.execute("UPDATE br_organisations SET stage = 'WORKING' WHERE organisation_id = $1",
-                       e.data["organisation_id"])
+_relationship_established = statement(
+    "UPDATE br_organisations SET stage = 'WORKING' WHERE organisation_id = $1", "organisation_id")
 
-
-async def _organisation_branch_founded(conn: asyncpg.Connection, e: Envelope) -> None:
-    await conn.execute("UPDATE br_organisations SET stage = 'BRANCH_FOUNDED', branch_id = $2 "
-                       "WHERE organisation_id = $1", e.data["organisation_id"], e.data["branch_id"])
+_organisation_branch_founded = statement(
+    "UPDATE br_organisations SET stage = 'BRANCH_FOUNDED', branch_id = $2 WHERE organisation_id = $1",
+    "organisation_id", "branch_id")
 
 
 # ---- meetings ------------------------------------------------------------------------------------
@@ -181,12 +175,9 @@ async def _attendance_recorded(conn: asyncpg.Connection, e: Envelope) -> None:
 
 # ---- the 22 measures -----------------------------------------------------------------------------
 
-async def _measure_defined(conn: asyncpg.Connection, e: Envelope) -> None:
-    d = e.data
-    await conn.execute(
-        "INSERT INTO br_measures (measure_id, area, title, lead, partners, placeholder) "
-        "VALUES ($1, $2, $3, $4, $5, $6)", d["measure_id"], d["area"], d["title"], d["lead"],
-        d["partners"], d["placeholder"])
+_measure_defined = statement(
+    "INSERT INTO br_measures (measure_id, area, title, lead, partners, placeholder) VALUES ($1, $2, $3, $4, $5, $6)",
+    "measure_id", "area", "title", "lead", "partners", "placeholder")
 
 
 async def _milestone_added(conn: asyncpg.Connection, e: Envelope) -> None:
