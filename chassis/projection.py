@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import operator
 import time
 from collections.abc import Awaitable, Callable, Collection, Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import Protocol, TypeAlias
+from typing import Any, Protocol, TypeAlias
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, ConsumerRecord, TopicPartition
@@ -73,11 +74,18 @@ class Dispatch:
             await handler(conn, event)
 
 
-def statement(sql: str, *fields: str) -> Handler:
-    """A handler that runs one SQL statement, its parameters $1, $2, … the event's data `fields` in that
-    order: most effects of an event on a read model are one insert or update."""
+# A statement's parameter: a field of the event's data by name, or a function of the data (a value the
+# column wants converted, e.g. ISO text to a date).
+Parameter: TypeAlias = str | Callable[[dict[str, Any]], object]
+
+
+def statement(sql: str, *parameters: Parameter) -> Handler:
+    """A handler that runs one SQL statement with `parameters` as $1, $2, …: most effects of an event on a
+    read model are one insert or update."""
+    values = [p if callable(p) else operator.itemgetter(p) for p in parameters]
+
     async def run(conn: Connection, event: Envelope) -> None:
-        await conn.execute(sql, *(event.data[f] for f in fields))
+        await conn.execute(sql, *(value(event.data) for value in values))
     return run
 
 

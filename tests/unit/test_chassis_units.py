@@ -127,7 +127,7 @@ def test_unknown_roles_are_ignored_and_unknown_districts_refused():
         VERIFIER.verify(f"Bearer {bad}")
 
 
-async def test_a_statement_handler_passes_the_event_fields_in_the_order_named():
+async def test_a_statement_handler_passes_the_named_fields_or_computed_values_in_order():
     calls = []
 
     class Conn:
@@ -137,4 +137,5 @@ async def test_a_statement_handler_passes_the_event_fields_in_the_order_named():
     event = Envelope(id=uuid.uuid4(), type="t", source="/t", subject="s-1", stream_version=1,
                      time=datetime.now(UTC), data={"b": 2, "a": 1, "unused": 3})
     await statement("UPDATE x SET b = $2 WHERE a = $1", "a", "b")(Conn(), event)
-    assert calls == [("UPDATE x SET b = $2 WHERE a = $1", (1, 2))]
+    await statement("UPDATE x SET b = $2 WHERE a = $1", "a", lambda data: data["b"] * 10)(Conn(), event)
+    assert calls == [("UPDATE x SET b = $2 WHERE a = $1", (1, 2)), ("UPDATE x SET b = $2 WHERE a = $1", (1, 20))]
