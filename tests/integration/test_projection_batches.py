@@ -36,18 +36,22 @@ async def test_a_batch_claims_each_next_version_once_and_refuses_repeats_and_gap
     assert [(r["stream_id"], r["version"]) for r in rows] == [("b-1", 3), ("b-2", 2)]
 
 
+def rival_claim(conn, events: list[Envelope]) -> asyncio.Task[list[bool]]:
+    """A second claimant of "p.race", in a transaction of its own and a task of its own (it may wait on a row
+    the first claimant holds)."""
+    async def claim() -> list[bool]:
+        async with conn.transaction():
+            return await claim_batch(conn, "p.race", events)
+    return asyncio.create_task(claim())
+
+
 async def test_two_consumers_claiming_the_same_new_stream_at_once_apply_it_once(pool):
     """A rebalance overlap: the second claimant waits for the first, then reads the event as a repeat."""
     async with pool.acquire() as first, pool.acquire() as second:
         tx = first.transaction()
         await tx.start()
         assert await claim_batch(first, "p.race", [ev("r-1", 1)]) == [True]
-
-        async def rival():
-            async with second.transaction():
-                return await claim_batch(second, "p.race", [ev("r-1", 1)])
-
-        late = asyncio.create_task(rival())
+        late = rival_claim(second, [ev("r-1", 1)])
         await asyncio.sleep(0.3)  # the rival now waits on the first claimant's row
         assert not late.done()
         await tx.commit()
@@ -61,12 +65,7 @@ async def test_a_claimant_whose_rival_rolls_back_claims_the_stream_itself(pool):
         tx = first.transaction()
         await tx.start()
         assert await claim_batch(first, "p.race", [ev("r-2", 1)]) == [True]
-
-        async def rival():
-            async with second.transaction():
-                return await claim_batch(second, "p.race", [ev("r-2", 1), ev("r-2", 2)])
-
-        late = asyncio.create_task(rival())
+        late = rival_claim(second, [ev("r-2", 1), ev("r-2", 2)])
         await asyncio.sleep(0.3)
         await tx.rollback()
         assert await late == [True, True]
