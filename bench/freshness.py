@@ -12,13 +12,12 @@ import itertools
 import time
 
 import asyncpg
-import httpx
 import numpy as np
 
 from .loadgen import open_loop
 from .report import Report
 from .stack import BenchStack
-from .workloads import registration_body
+from .workloads import register
 
 PROJECTION = "gateway.youth"
 _runs = itertools.count(5)
@@ -46,14 +45,9 @@ async def run(stack: BenchStack, report: Report, *, rate: float, seconds: float,
                 return
             await asyncio.sleep(poll)
 
-    headers = {"authorization": f"Bearer {stack.token()}"}
-    limits = httpx.Limits(max_connections=concurrency * 4, max_keepalive_connections=concurrency * 4)
-    async with httpx.AsyncClient(base_url=stack.settings.service_url("registry"), headers=headers, limits=limits,
-                                 timeout=60) as client:
+    async with stack.client("registry", connections=concurrency * 4) as client:
         async def op(i: int) -> None:
-            r = await client.post("/youth", json=registration_body(i, run_no))
-            if r.status_code != 201:
-                raise RuntimeError(f"HTTP {r.status_code}: {r.text[:200]}")
+            r = await register(client, i, run_no)
             acked[f"youth-{r.json()['id']}"] = time.perf_counter()
 
         watcher = asyncio.create_task(watch())

@@ -192,8 +192,6 @@ async def run(stack: BenchStack, report: Report, cfg: GatewayQueriesConfig, say=
         "appeals list, deep page (keyset)": (APPEALS, {"after": cursors["appeals"]}),
     }
     table = report.table("gateway_queries", "5. Gateway queries over city-scale read models", COLUMNS)
-    headers = {"authorization": f"Bearer {stack.token()}", "content-type": "application/json"}
-    limits = httpx.Limits(max_connections=cfg.concurrency, max_keepalive_connections=cfg.concurrency)
     idle = await _idle_cpu(stack, cfg.idle_seconds)
     writer = await asyncpg.create_pool(stack.dsn(gateway_settings(stack).database("gateway")), min_size=1,
                                        max_size=cfg.concurrency)
@@ -203,8 +201,8 @@ async def run(stack: BenchStack, report: Report, cfg: GatewayQueriesConfig, say=
     top_step = ""
     target_row = None
     city_ceiling = None
-    async with httpx.AsyncClient(base_url=stack.settings.service_url("gateway"), headers=headers, limits=limits,
-                                 timeout=60) as client:
+    async with stack.client("gateway", connections=cfg.concurrency,
+                            headers={"content-type": "application/json"}) as client:
         for name, (query, variables) in queries.items():
             body = httpx.Request("POST", "/", json={"query": query, "variables": variables}).content
             service: list[float] = []

@@ -16,7 +16,7 @@ from chassis.settings import PROJECT_ROOT
 from xinqing.seed_city import seed_city
 
 from .cpu import CpuSnapshot, idle_rates, net_of_idle, postgres_by_database
-from .stack import BenchStack
+from .stack import BenchStack, on_fresh_stack
 
 
 async def profile(stack: BenchStack, people: int, out: Path) -> None:
@@ -62,13 +62,8 @@ async def profile(stack: BenchStack, people: int, out: Path) -> None:
 def main() -> None:
     out = PROJECT_ROOT / ".bench"
     out.mkdir(exist_ok=True)
-    stack = BenchStack()
-    try:
-        stack.start_infra()
-        stack.start_apps(["registry", "gateway"])
-        asyncio.run(profile(stack, int(sys.argv[1]) if len(sys.argv) > 1 else 20_000, out))
-    finally:
-        stack.stop()
+    people = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
+    on_fresh_stack(lambda stack: profile(stack, people, out), ["registry", "gateway"])
 
 
 if __name__ == "__main__":

@@ -3,7 +3,6 @@
 .bench/gateway.folded), with CPU ms per request of each process."""
 from __future__ import annotations
 
-import asyncio
 import sys
 from pathlib import Path
 
@@ -14,16 +13,15 @@ from chassis.settings import PROJECT_ROOT
 from .city_data import CitySize
 from .gateway_queries import _prepare, gateway_settings, page_query
 from .spy import profile_closed_loop
-from .stack import BenchStack
+from .stack import BenchStack, on_fresh_stack
 
 
 async def profile(stack: BenchStack, seconds: int, youth: int, out: Path) -> None:
     conn, _ = await _prepare(stack, CitySize(youth=youth), print)
     await conn.close()
     stack.start_apps(["gateway"], gateway_settings(stack))
-    headers = {"authorization": f"Bearer {stack.token()}", "content-type": "application/json"}
     body = httpx.Request("POST", "/", json={"query": page_query(), "variables": {}}).content
-    async with httpx.AsyncClient(base_url=stack.settings.service_url("gateway"), headers=headers, timeout=60) as c:
+    async with stack.client("gateway", headers={"content-type": "application/json"}) as c:
         async def op(i: int) -> None:
             r = await c.post("/graphql", content=body)
             if r.status_code != 200 or b'"errors"' in r.content:
@@ -37,13 +35,9 @@ async def profile(stack: BenchStack, seconds: int, youth: int, out: Path) -> Non
 def main() -> None:
     out = PROJECT_ROOT / ".bench" / "gateway.folded"
     out.parent.mkdir(exist_ok=True)
-    stack = BenchStack()
-    try:
-        stack.start_infra()
-        asyncio.run(profile(stack, int(sys.argv[1]) if len(sys.argv) > 1 else 15,
-                            int(sys.argv[2]) if len(sys.argv) > 2 else 20_000, out))
-    finally:
-        stack.stop()
+    seconds = int(sys.argv[1]) if len(sys.argv) > 1 else 15
+    youth = int(sys.argv[2]) if len(sys.argv) > 2 else 20_000
+    on_fresh_stack(lambda stack: profile(stack, seconds, youth, out))
 
 
 if __name__ == "__main__":

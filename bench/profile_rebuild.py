@@ -2,7 +2,6 @@
 (own PostgreSQL + Kafka, as the harness). Prints events/s and the profile tree."""
 from __future__ import annotations
 
-import asyncio
 import sys
 import uuid
 
@@ -12,7 +11,7 @@ from chassis import db
 from gateway.projections.youth import YouthProjection
 
 from . import rebuild
-from .stack import BenchStack
+from .stack import BenchStack, on_fresh_stack
 
 
 async def profile(stack: BenchStack, events: int) -> None:
@@ -32,12 +31,8 @@ async def profile(stack: BenchStack, events: int) -> None:
 
 
 def main() -> None:
-    stack = BenchStack()
-    try:
-        stack.start_infra()
-        asyncio.run(profile(stack, int(sys.argv[1]) if len(sys.argv) > 1 else 50_000))
-    finally:
-        stack.stop()
+    events = int(sys.argv[1]) if len(sys.argv) > 1 else 50_000
+    on_fresh_stack(lambda stack: profile(stack, events))
 
 
 if __name__ == "__main__":

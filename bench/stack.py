@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Coroutine, Iterable
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -95,6 +96,15 @@ class BenchStack:
 
         return issue_token(jwt_private_key(self.settings), self.settings, roles=[role], subject="bench")
 
+    def client(self, app: str, *, connections: int | None = None,
+               headers: dict[str, str] | None = None) -> httpx.AsyncClient:
+        """An admin's client of the app's HTTP API; `connections`: at most that many, all kept open."""
+        options: dict[str, Any] = {}
+        if connections:
+            options["limits"] = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+        return httpx.AsyncClient(base_url=self.settings.service_url(app), timeout=60,
+                                 headers={"authorization": f"Bearer {self.token()}", **(headers or {})}, **options)
+
     def stop(self) -> None:
         for proc in reversed(list(self.apps.values())):
             proc.stop()
@@ -104,6 +114,17 @@ class BenchStack:
         if not self.keep:
             shutil.rmtree(self.data_dir, ignore_errors=True)
             shutil.rmtree(self.infra.postgres.data_dir, ignore_errors=True)
+
+
+def on_fresh_stack(work: Callable[[BenchStack], Coroutine[Any, Any, None]], apps: Iterable[str] = ()) -> None:
+    """`work` on a stack of its own (infrastructure, then `apps` as processes), stopped however it ends."""
+    stack = BenchStack()
+    try:
+        stack.start_infra()
+        stack.start_apps(apps)
+        asyncio.run(work(stack))
+    finally:
+        stack.stop()
 
 
 def _ready(url: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
+import httpx
 import orjson
 
 from services.registry.domain.events import YouthRegistered, codec
@@ -35,3 +36,11 @@ def registration_body(i: int, run: int) -> dict:
     return {"name": "测试青年", "gender": "MALE" if i % 2 else "FEMALE", "birthDate": "1998-05-17",
             "mobile": f"19{run % 10}{i:08d}", "district": DISTRICTS[i % len(DISTRICTS)],
             "youthType": youth_type, "subtype": subtype, "consents": ["REGISTRATION", "SERVICE_RECORDS"]}
+
+
+async def register(client: httpx.AsyncClient, i: int, run: int) -> httpx.Response:
+    """POST /youth with `registration_body(i, run)`; anything but 201 stops the measurement."""
+    r = await client.post("/youth", json=registration_body(i, run))
+    if r.status_code != 201:
+        raise RuntimeError(f"HTTP {r.status_code}: {r.text[:200]}")
+    return r

@@ -15,8 +15,6 @@ import itertools
 import uuid
 from dataclasses import dataclass
 
-import httpx
-
 from chassis import db
 from chassis.eventstore import EventStore
 from services.registry.domain.events import codec
@@ -27,7 +25,7 @@ from .loadgen import RunStats, closed_loop, open_loop
 from .peer import EventsourcingPeer
 from .report import Report
 from .stack import BenchStack, wait_quiet
-from .workloads import TOPIC, registered, registration_body
+from .workloads import TOPIC, register, registered
 
 COLUMNS = ["contender", "mode", "offered /s", "achieved /s", "p50 ms", "p99 ms", "max ms", "errors",
            "CPU ms/cmd (client side)", "CPU ms/cmd (PostgreSQL)"]
@@ -125,14 +123,9 @@ async def run_peer(stack: BenchStack, report: Report, cfg: WritePathConfig) -> f
 async def run_registry_http(stack: BenchStack, report: Report, cfg: WritePathConfig) -> float:
     stack.start_apps(["registry"])
     run = next(_runs)
-    headers = {"authorization": f"Bearer {stack.token()}"}
-    limits = httpx.Limits(max_connections=cfg.concurrency, max_keepalive_connections=cfg.concurrency)
-    async with httpx.AsyncClient(base_url=stack.settings.service_url("registry"), headers=headers, limits=limits,
-                                 timeout=60) as client:
+    async with stack.client("registry", connections=cfg.concurrency) as client:
         async def op(i: int) -> None:
-            r = await client.post("/youth", json=registration_body(i, run))
-            if r.status_code != 201:
-                raise RuntimeError(f"HTTP {r.status_code}: {r.text[:200]}")
+            await register(client, i, run)
 
         await op(99_999_999)  # warm: token verification, prepared statements, the relay's first batch
         (sat, nxt), cpu = await _measured(stack, "registry", closed_loop(op, cfg.concurrency, cfg.saturation_seconds))

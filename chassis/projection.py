@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import operator
 import time
 from collections.abc import Awaitable, Callable, Collection, Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import Protocol, TypeAlias
+from typing import Any, Protocol, TypeAlias
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, ConsumerRecord, TopicPartition
@@ -25,6 +26,7 @@ from .envelope import Envelope, from_kafka
 from .faults import fault_point
 from .kafka import consumer as make_consumer
 from .kafka_ready import wait_for_group_coordinator
+from .retry import resuming
 from .tracing import context_from_traceparent
 
 log = logging.getLogger(__name__)
@@ -72,6 +74,21 @@ class Dispatch:
         handler = self.handlers.get(event.type)
         if handler is not None:
             await handler(conn, event)
+
+
+# A statement's parameter: a field of the event's data by name, or a function of the data (a value the
+# column wants converted, e.g. ISO text to a date).
+Parameter: TypeAlias = str | Callable[[dict[str, Any]], object]
+
+
+def statement(sql: str, *parameters: Parameter) -> Handler:
+    """A handler that runs one SQL statement with `parameters` as $1, $2, …: most effects of an event on a
+    read model are one insert or update."""
+    values = [p if callable(p) else operator.itemgetter(p) for p in parameters]
+
+    async def run(conn: Connection, event: Envelope) -> None:
+        await conn.execute(sql, *(value(event.data) for value in values))
+    return run
 
 
 async def claim(conn: Connection, projection: str, event: Envelope) -> bool:
@@ -205,43 +222,42 @@ class ProjectionRunner:
         self._background = Background()
 
     def start(self) -> None:
-        self._background.start(self._run(), f"projection-{self.projection.name}")
+        self._background.start(resuming(self._consume, pause=self.retry_delay, report=self._interrupted),
+                               f"projection-{self.projection.name}")
 
     async def stop(self) -> None:
         await self._background.stop()
 
-    async def _run(self) -> None:
-        while True:
-            consumer = make_consumer(self.bootstrap, self.group, client_id=self.client_id)
-            ahead: asyncio.Future[Fetched] | None = None
-            try:
-                consumer.subscribe(list(self.projection.topics), listener=_SeekToCheckpoint(self, consumer))
-                await wait_for_group_coordinator(self.bootstrap, self.group)
-                await consumer.start()
+    def _interrupted(self, exc: Exception) -> None:
+        metrics.ERRORS.add(1, {"service": self.client_id, "component": "projection", "kind": type(exc).__name__})
+        log.warning("projection interrupted; resuming from its checkpoint",
+                    extra={"projection": self.projection.name, "error": repr(exc)[:300]})
+
+    async def _consume(self) -> None:
+        """One consumer session, until it fails (or is cancelled)."""
+        consumer = make_consumer(self.bootstrap, self.group, client_id=self.client_id)
+        ahead: asyncio.Future[Fetched] | None = None
+        try:
+            consumer.subscribe(list(self.projection.topics), listener=_SeekToCheckpoint(self, consumer))
+            await wait_for_group_coordinator(self.bootstrap, self.group)
+            await consumer.start()
+            ahead = asyncio.ensure_future(self._fetch(consumer))
+            while True:
+                # Fetch and decode the next batch while PostgreSQL applies this one: the two overlap
+                # on two cores instead of taking turns. A batch fetched ahead of a failure or a
+                # rebalance is harmless: claims skip what was applied, the checkpoint rules.
+                fetched = await ahead
                 ahead = asyncio.ensure_future(self._fetch(consumer))
-                while True:
-                    # Fetch and decode the next batch while PostgreSQL applies this one: the two overlap
-                    # on two cores instead of taking turns. A batch fetched ahead of a failure or a
-                    # rebalance is harmless: claims skip what was applied, the checkpoint rules.
-                    fetched = await ahead
-                    ahead = asyncio.ensure_future(self._fetch(consumer))
-                    if fetched:
-                        await self._apply(consumer, fetched)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                metrics.ERRORS.add(1, {"service": self.client_id, "component": "projection", "kind": type(exc).__name__})
-                log.warning("projection interrupted; resuming from its checkpoint",
-                            extra={"projection": self.projection.name, "error": repr(exc)[:300]})
-                await asyncio.sleep(self.retry_delay)
-            finally:
-                if ahead is not None:
-                    ahead.cancel()
-                    await asyncio.gather(ahead, return_exceptions=True)
-                try:
-                    await consumer.stop()
-                except Exception:
-                    pass
+                if fetched:
+                    await self._apply(consumer, fetched)
+        finally:
+            if ahead is not None:
+                ahead.cancel()
+                await asyncio.gather(ahead, return_exceptions=True)
+            try:
+                await consumer.stop()
+            except Exception:
+                pass
 
     async def _fetch(self, consumer: AIOKafkaConsumer) -> Fetched:
         batches = await consumer.getmany(timeout_ms=500, max_records=MAX_RECORDS)

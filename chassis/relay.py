@@ -23,6 +23,7 @@ from .eventstore import OUTBOX_CHANNEL
 from .faults import fault_point
 from .kafka import TopicSpec, ensure_topics
 from .kafka import producer as make_producer
+from .retry import resuming
 from .tracing import context_from_traceparent, traceparent_of
 
 log = logging.getLogger(__name__)
@@ -48,20 +49,14 @@ class OutboxRelay:
         self.paused = False  # tests pause publishing to observe the backlog
 
     def start(self) -> None:
-        self._background.start(self._run(), f"relay-{self.service}")
+        self._background.start(resuming(self._lead, pause=self.retry_delay, report=self._interrupted),
+                               f"relay-{self.service}")
 
     async def stop(self) -> None:
         await self._background.stop()
 
-    async def _run(self) -> None:
-        while True:
-            try:
-                await self._lead()
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # database gone: elect again when it is back
-                log.warning("relay interrupted, retrying", extra={"error": repr(exc)[:200]})
-                await asyncio.sleep(self.retry_delay)
+    def _interrupted(self, exc: Exception) -> None:  # database gone: elect again when it is back
+        log.warning("relay interrupted, retrying", extra={"error": repr(exc)[:200]})
 
     async def _lead(self) -> None:
         conn: asyncpg.Connection = await asyncpg.connect(self.dsn, timeout=5)

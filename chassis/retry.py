@@ -1,6 +1,8 @@
 """The one retry helper: try an action again on the failures that are worth another try.
 
-Use it for a transient condition (a race with a concurrent writer, a server that is still starting, a
+`resuming` is the unbounded kind, for the relay's and the projections' loops that must outlive an outage.
+
+Use `retrying` for a transient condition (a race with a concurrent writer, a server that is still starting, a
 fact that has not arrived yet); never to hide a refusal. Re-deciding a command on a version conflict
 has its own option, `chassis.commands.run(race_retries=…)`.
 """
@@ -10,7 +12,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import NoReturn, TypeVar
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -71,3 +73,15 @@ async def polling(probe: Callable[[], Awaitable[T | None]], *, timeout: float, i
         if found is not None or time.monotonic() >= deadline:
             return found
         await asyncio.sleep(interval)
+
+
+async def resuming(attempt: Callable[[], Awaitable[object]], *, pause: float,
+                   report: Callable[[Exception], None]) -> NoReturn:
+    """Run `attempt` again and again, for a loop that must outlive the database or Kafka going away: a
+    failure is reported and waited out for `pause` seconds; only cancellation (stop) ends it."""
+    while True:
+        try:
+            await attempt()
+        except Exception as exc:
+            report(exc)
+            await asyncio.sleep(pause)

@@ -6,6 +6,7 @@ import time
 from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager
 
+import asyncpg
 import httpx
 from aiokafka import AIOKafkaConsumer
 from asgi_lifespan import LifespanManager
@@ -21,6 +22,16 @@ async def running(app):
         async with httpx.AsyncClient(transport=transport, base_url="http://test", timeout=30) as client:
             client.app = app  # the app itself (manager.app is a wrapper): tests reach app.state.runtime
             yield client
+
+
+@asynccontextmanager
+async def service_db(settings, service: str):
+    """A connection to a service's own database, closed when the block ends."""
+    conn = await asyncpg.connect(settings.database_url(settings.database(service)))
+    try:
+        yield conn
+    finally:
+        await conn.close()
 
 
 def bearer(token: str) -> dict[str, str]:

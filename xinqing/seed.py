@@ -12,14 +12,13 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 import asyncpg
-import httpx
 from faker import Faker
 
-from chassis.auth import issue_token
 from chassis.clock import Clock
-from chassis.keys import jwt_private_key
 from chassis.reference import DISTRICTS, SUBTYPES
 from chassis.settings import Settings
+
+from .seed_access import admin_client
 
 # Share of each subtype in the demo population (sums to 1).
 SUBTYPE_WEIGHTS = {
@@ -49,12 +48,10 @@ def person(fake: Faker, rng: random.Random, n: int, today: date) -> dict:
 
 
 async def _seed(settings: Settings, say: Callable[[str], None], count: int = 300) -> int:
-    token = issue_token(jwt_private_key(settings), settings, roles=["admin"], subject="seed")
     fake, rng, today = Faker("zh_CN"), random.Random(2021), Clock().today()
     fake.seed_instance(2021)
     created = 0
-    async with httpx.AsyncClient(base_url=settings.service_url("registry"), timeout=30,
-                                 headers={"authorization": f"Bearer {token}"}) as client:
+    async with admin_client(settings, "registry") as client:
         sem = asyncio.Semaphore(8)
 
         async def one(n: int) -> None:

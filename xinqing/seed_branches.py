@@ -8,38 +8,30 @@ import asyncio
 from collections.abc import Callable
 
 import asyncpg
-import httpx
 
-from chassis.auth import issue_token
 from chassis.clock import Clock
-from chassis.keys import jwt_private_key
 from chassis.reference import DISTRICTS
 from chassis.settings import Settings
+
+from .seed_access import admin_client, read_when_ready
 
 BUSY = ("110105", "110108", "110106", "110112", "110114", "110115")
 PROGRESS = {"M01": 100, "M03": 60, "M09": 45, "M10": 30, "M13": 70, "M14": 50, "M15": 25}
 
 
-async def _wait_for_registry_view(settings: Settings, expected: int, timeout: float = 60) -> list:
+async def _wait_for_registry_view(settings: Settings, expected: int) -> list:
     """The branches service learns of people from registry events; wait until it has seen them."""
-    conn = await asyncpg.connect(settings.database_url(settings.database("branches")))
-    try:
-        deadline = asyncio.get_running_loop().time() + timeout
-        while True:
-            rows = await conn.fetch("SELECT youth_id, district, subtype FROM youth_facts WHERE status = 'ACTIVE' "
-                                    "AND league_age AND NOT league_age_ended ORDER BY youth_id")
-            seen = await conn.fetchval("SELECT count(*) FROM youth_facts")
-            if seen >= expected or asyncio.get_running_loop().time() > deadline:
-                return rows
-            await asyncio.sleep(0.5)
-    finally:
-        await conn.close()
+    async def read(conn: asyncpg.Connection) -> tuple[list, int]:
+        rows = await conn.fetch("SELECT youth_id, district, subtype FROM youth_facts WHERE status = 'ACTIVE' "
+                                "AND league_age AND NOT league_age_ended ORDER BY youth_id")
+        return rows, await conn.fetchval("SELECT count(*) FROM youth_facts")
+
+    rows, _ = await read_when_ready(settings, "branches", read, lambda found: found[1] >= expected)
+    return rows
 
 
 async def _seed(settings: Settings, say: Callable[[str], None], registered: int) -> None:
-    token = issue_token(jwt_private_key(settings), settings, roles=["admin"], subject="seed")
-    async with httpx.AsyncClient(base_url=settings.service_url("branches"), timeout=30,
-                                 headers={"authorization": f"Bearer {token}"}) as client:
+    async with admin_client(settings, "branches") as client:
         async def post(path: str, body: dict | None = None) -> dict | None:
             r = await client.post(path, json=body or {})
             if r.status_code in (200, 201):

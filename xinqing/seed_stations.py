@@ -12,11 +12,11 @@ from datetime import datetime, timedelta
 import asyncpg
 import httpx
 
-from chassis.auth import issue_token
 from chassis.clock import Clock
-from chassis.keys import jwt_private_key
 from chassis.reference import DISTRICTS, SERVICE_TYPES
 from chassis.settings import Settings
+
+from .seed_access import admin_client, read_when_ready
 
 # Rough centres of the districts (lat, lon): stations are scattered a few km around them.
 CENTRES = {
@@ -107,26 +107,18 @@ async def seed_stations_with(client: httpx.AsyncClient, youth_ids: list[str], rn
     return {"stations": len(stations), "records": records, "appeals": appeals}
 
 
-async def _consenting_youth(settings: Settings, timeout: float = 60) -> list[str]:
+async def _consenting_youth(settings: Settings) -> list[str]:
     """Registered youth who consented to service records, once the stations service has heard of them."""
-    conn = await asyncpg.connect(settings.database_url(settings.database("stations")))
-    try:
-        deadline = asyncio.get_running_loop().time() + timeout
-        while True:
-            rows = await conn.fetch("SELECT youth_id FROM known_youth WHERE active AND service_records "
-                                    "ORDER BY youth_id")
-            if rows or asyncio.get_running_loop().time() > deadline:
-                return [r["youth_id"] for r in rows]
-            await asyncio.sleep(0.5)
-    finally:
-        await conn.close()
+    async def read(conn: asyncpg.Connection) -> list[str]:
+        rows = await conn.fetch("SELECT youth_id FROM known_youth WHERE active AND service_records ORDER BY youth_id")
+        return [r["youth_id"] for r in rows]
+
+    return await read_when_ready(settings, "stations", read, bool)
 
 
 async def _seed(settings: Settings, say: Callable[[str], None]) -> None:
-    token = issue_token(jwt_private_key(settings), settings, roles=["admin"], subject="seed")
     youth = await _consenting_youth(settings)
-    async with httpx.AsyncClient(base_url=settings.service_url("stations"), timeout=30,
-                                 headers={"authorization": f"Bearer {token}"}) as client:
+    async with admin_client(settings, "stations") as client:
         done = await seed_stations_with(client, youth, random.Random(2021), Clock().now())
     say(f"demo data: {done['stations']} stations, {done['records']} person-times, {done['appeals']} appeals")
 

@@ -3,12 +3,13 @@ contacted, meetings and the 22 measures, from the branches service's topics (the
 gateway/tables/branches.py). Invitation codes are not shown anywhere: those events are passed over."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import asyncpg
 
 from chassis.envelope import Envelope
-from chassis.projection import Dispatch
+from chassis.projection import Dispatch, statement
 from chassis.settings import Settings
 from contracts.branches import TOPICS, BranchEvents, MeasureEvents, MeetingEvents, MembershipEvents, OrganisationEvents
 
@@ -52,6 +53,11 @@ def _d(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
+def _day(field: str) -> Callable[[dict], date | None]:
+    """A statement parameter: the event's ISO date `field` as the date its column wants."""
+    return lambda data: _d(data[field])
+
+
 # ---- branches ------------------------------------------------------------------------------------
 
 async def _founded(conn: asyncpg.Connection, e: Envelope) -> None:
@@ -62,28 +68,21 @@ async def _founded(conn: asyncpg.Connection, e: Envelope) -> None:
         d.get("organisation_id"), _d(d["founded_on"]))
 
 
-async def _renamed(conn: asyncpg.Connection, e: Envelope) -> None:
-    await conn.execute("UPDATE br_branches SET name = $2 WHERE branch_id = $1", e.data["branch_id"], e.data["name"])
+_renamed = statement("UPDATE br_branches SET name = $2 WHERE branch_id = $1", "branch_id", "name")
 
+_secretary_assigned = statement("UPDATE br_branches SET secretary_id = $2 WHERE branch_id = $1",
+                                "branch_id", "secretary_id")
 
-async def _secretary_assigned(conn: asyncpg.Connection, e: Envelope) -> None:
-    await conn.execute("UPDATE br_branches SET secretary_id = $2 WHERE branch_id = $1", e.data["branch_id"],
-                       e.data["secretary_id"])
-
-
-async def _dissolved(conn: asyncpg.Connection, e: Envelope) -> None:
-    await conn.execute("UPDATE br_branches SET status = 'DISSOLVED', dissolved_on = $2 WHERE branch_id = $1",
-                       e.data["branch_id"], _d(e.data["dissolved_on"]))
+_dissolved = statement("UPDATE br_branches SET status = 'DISSOLVED', dissolved_on = $2 WHERE branch_id = $1",
+                       "branch_id", _day("dissolved_on"))
 
 
 # ---- memberships ---------------------------------------------------------------------------------
 
-async def _applied(conn: asyncpg.Connection, e: Envelope) -> None:
-    d = e.data
-    await conn.execute(
-        "INSERT INTO br_applications (youth_id, branch_id, district, applied_on) VALUES ($1, $2, $3, $4) "
-        "ON CONFLICT (youth_id) DO UPDATE SET branch_id = $2, district = $3, applied_on = $4",
-        d["youth_id"], d["branch_id"], d["district"], _d(d["applied_on"]))
+_applied = statement(
+    "INSERT INTO br_applications (youth_id, branch_id, district, applied_on) VALUES ($1, $2, $3, $4) "
+    "ON CONFLICT (youth_id) DO UPDATE SET branch_id = $2, district = $3, applied_on = $4",
+    "youth_id", "branch_id", "district", _day("applied_on"))
 
 
 async def _member(conn: asyncpg.Connection, youth_id, branch_id, district, joined_on, via) -> None:
@@ -99,8 +98,7 @@ async def _approved(conn: asyncpg.Connection, e: Envelope) -> None:
     await _member(conn, d["youth_id"], d["branch_id"], d["district"], d["joined_on"], "APPLICATION")
 
 
-async def _application_closed(conn: asyncpg.Connection, e: Envelope) -> None:
-    await conn.execute("DELETE FROM br_applications WHERE youth_id = $1", e.data["youth_id"])
+_application_closed = statement("DELETE FROM br_applications WHERE youth_id = $1", "youth_id")
 
 
 async def _joined_with_invitation(conn: asyncpg.Connection, e: Envelope) -> None:
@@ -108,14 +106,12 @@ async def _joined_with_invitation(conn: asyncpg.Connection, e: Envelope) -> None
     await _member(conn, d["youth_id"], d["branch_id"], d["district"], d["joined_on"], "INVITATION")
 
 
-async def _transfer_requested(conn: asyncpg.Connection, e: Envelope) -> None:
-    d = e.data
-    await conn.execute(
-        """INSERT INTO br_transfers (transfer_id, youth_id, from_branch_id, from_district, to_branch_id,
-                                     to_district, initiated_by, requested_on, expires_on)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""",
-        d["transfer_id"], d["youth_id"], d["from_branch_id"], d["from_district"], d["to_branch_id"],
-        d["to_district"], d["initiated_by"], _d(d["requested_on"]), _d(d["expires_on"]))
+_transfer_requested = statement(
+    """INSERT INTO br_transfers (transfer_id, youth_id, from_branch_id, from_district, to_branch_id,
+                                 to_district, initiated_by, requested_on, expires_on)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""",
+    "transfer_id", "youth_id", "from_branch_id", "from_district", "to_branch_id", "to_district", "initiated_by",
+    _day("requested_on"), _day("expires_on"))
 
 
 async def _transfer_closed(conn: asyncpg.Connection, transfer_id: str, status: str, on: str) -> None:
@@ -146,22 +142,16 @@ async def _ended(conn: asyncpg.Connection, e: Envelope) -> None:
 
 # ---- organisations -------------------------------------------------------------------------------
 
-async def _organisation_contacted(conn: asyncpg.Connection, e: Envelope) -> None:
-    d = e.data
-    await conn.execute(
-        "INSERT INTO br_organisations (organisation_id, name, kind, district, stage, contacted_on) "
-        "VALUES ($1, $2, $3, $4, 'CONTACTED', $5)", d["organisation_id"], d["name"], d["kind"],
-        d["district"], _d(d["contacted_on"]))
+_organisation_contacted = statement(
+    "INSERT INTO br_organisations (organisation_id, name, kind, district, stage, contacted_on) "
+    "VALUES ($1, $2, $3, $4, 'CONTACTED', $5)", "organisation_id", "name", "kind", "district", _day("contacted_on"))
 
+_relationship_established = statement(
+    "UPDATE br_organisations SET stage = 'WORKING' WHERE organisation_id = $1", "organisation_id")
 
-async def _relationship_established(conn: asyncpg.Connection, e: Envelope) -> None:
-    await conn.execute("UPDATE br_organisations SET stage = 'WORKING' WHERE organisation_id = $1",
-                       e.data["organisation_id"])
-
-
-async def _organisation_branch_founded(conn: asyncpg.Connection, e: Envelope) -> None:
-    await conn.execute("UPDATE br_organisations SET stage = 'BRANCH_FOUNDED', branch_id = $2 "
-                       "WHERE organisation_id = $1", e.data["organisation_id"], e.data["branch_id"])
+_organisation_branch_founded = statement(
+    "UPDATE br_organisations SET stage = 'BRANCH_FOUNDED', branch_id = $2 WHERE organisation_id = $1",
+    "organisation_id", "branch_id")
 
 
 # ---- meetings ------------------------------------------------------------------------------------
@@ -181,28 +171,17 @@ async def _attendance_recorded(conn: asyncpg.Connection, e: Envelope) -> None:
 
 # ---- the 22 measures -----------------------------------------------------------------------------
 
-async def _measure_defined(conn: asyncpg.Connection, e: Envelope) -> None:
-    d = e.data
-    await conn.execute(
-        "INSERT INTO br_measures (measure_id, area, title, lead, partners, placeholder) "
-        "VALUES ($1, $2, $3, $4, $5, $6)", d["measure_id"], d["area"], d["title"], d["lead"],
-        d["partners"], d["placeholder"])
+_measure_defined = statement(
+    "INSERT INTO br_measures (measure_id, area, title, lead, partners, placeholder) VALUES ($1, $2, $3, $4, $5, $6)",
+    "measure_id", "area", "title", "lead", "partners", "placeholder")
 
+_milestone_added = statement(
+    "INSERT INTO br_milestones (milestone_id, measure_id, title, due_on) VALUES ($1, $2, $3, $4)",
+    "milestone_id", "measure_id", "title", _day("due_on"))
 
-async def _milestone_added(conn: asyncpg.Connection, e: Envelope) -> None:
-    d = e.data
-    await conn.execute(
-        "INSERT INTO br_milestones (milestone_id, measure_id, title, due_on) VALUES ($1, $2, $3, $4)",
-        d["milestone_id"], d["measure_id"], d["title"], _d(d["due_on"]))
+_milestone_completed = statement("UPDATE br_milestones SET completed_on = $2 WHERE milestone_id = $1",
+                                 "milestone_id", _day("completed_on"))
 
-
-async def _milestone_completed(conn: asyncpg.Connection, e: Envelope) -> None:
-    await conn.execute("UPDATE br_milestones SET completed_on = $2 WHERE milestone_id = $1",
-                       e.data["milestone_id"], _d(e.data["completed_on"]))
-
-
-async def _progress_reported(conn: asyncpg.Connection, e: Envelope) -> None:
-    d = e.data
-    await conn.execute(
-        "UPDATE br_measures SET percent = $2, last_note = $3, reported_on = $4 WHERE measure_id = $1",
-        d["measure_id"], d["percent"], d["note"], _d(d["reported_on"]))
+_progress_reported = statement(
+    "UPDATE br_measures SET percent = $2, last_note = $3, reported_on = $4 WHERE measure_id = $1",
+    "measure_id", "percent", "note", _day("reported_on"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncpg
 
 from chassis.envelope import Envelope
-from chassis.projection import Dispatch
+from chassis.projection import Dispatch, statement
 from chassis.settings import Settings
 from contracts.stations import (
     TOPICS,
@@ -54,24 +54,17 @@ class StationsProjection(Dispatch):
 
 # ---- stations and person-times -------------------------------------------------------------------
 
-async def _station_created(conn: asyncpg.Connection, e: Envelope) -> None:
-    d = e.data
-    await conn.execute(
-        """INSERT INTO st_stations (station_id, kind, name, district, address, lat, lon, operator, opening_hours,
-                                    services, status)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'OPEN')""",
-        d["station_id"], d["kind"], d["name"], d["district"], d["address"], d["lat"], d["lon"], d["operator"],
-        d["opening_hours"], d["services"])
+_station_created = statement(
+    """INSERT INTO st_stations (station_id, kind, name, district, address, lat, lon, operator, opening_hours,
+                                services, status)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'OPEN')""",
+    "station_id", "kind", "name", "district", "address", "lat", "lon", "operator", "opening_hours", "services")
 
+_station_status_changed = statement("UPDATE st_stations SET status = $2 WHERE station_id = $1",
+                                    "station_id", "status")
 
-async def _station_status_changed(conn: asyncpg.Connection, e: Envelope) -> None:
-    await conn.execute("UPDATE st_stations SET status = $2 WHERE station_id = $1", e.data["station_id"],
-                       e.data["status"])
-
-
-async def _station_services_changed(conn: asyncpg.Connection, e: Envelope) -> None:
-    await conn.execute("UPDATE st_stations SET services = $2 WHERE station_id = $1", e.data["station_id"],
-                       e.data["services"])
+_station_services_changed = statement("UPDATE st_stations SET services = $2 WHERE station_id = $1",
+                                      "station_id", "services")
 
 
 async def _service_delivered(conn: asyncpg.Connection, e: Envelope) -> None:
@@ -87,34 +80,23 @@ async def _service_delivered(conn: asyncpg.Connection, e: Envelope) -> None:
 
 # ---- programmes ----------------------------------------------------------------------------------
 
-async def _programme_created(conn: asyncpg.Connection, e: Envelope) -> None:
-    d = e.data
-    await conn.execute("INSERT INTO st_programmes (programme_id, name, kind, district, starts_on) "
-                       "VALUES ($1, $2, $3, $4, $5::text::date)",
-                       d["programme_id"], d["name"], d["kind"], d["district"], d["starts_on"])
+_programme_created = statement("INSERT INTO st_programmes (programme_id, name, kind, district, starts_on) "
+                               "VALUES ($1, $2, $3, $4, $5::text::date)",
+                               "programme_id", "name", "kind", "district", "starts_on")
 
+_programme_session_added = statement("UPDATE st_programmes SET sessions = sessions + 1 WHERE programme_id = $1",
+                                     "programme_id")
 
-async def _programme_session_added(conn: asyncpg.Connection, e: Envelope) -> None:
-    await conn.execute("UPDATE st_programmes SET sessions = sessions + 1 WHERE programme_id = $1",
-                       e.data["programme_id"])
+_programme_enrolled = statement("INSERT INTO st_enrolments (programme_id, youth_id, district, enrolled_on) "
+                                "VALUES ($1, $2, $3, $4::text::date)",
+                                "programme_id", "youth_id", "district", "enrolled_on")
 
+_programme_session_attended = statement(
+    "UPDATE st_enrolments SET attended = attended + 1 WHERE programme_id = $1 AND youth_id = $2",
+    "programme_id", "youth_id")
 
-async def _programme_enrolled(conn: asyncpg.Connection, e: Envelope) -> None:
-    d = e.data
-    await conn.execute("INSERT INTO st_enrolments (programme_id, youth_id, district, enrolled_on) "
-                       "VALUES ($1, $2, $3, $4::text::date)",
-                       d["programme_id"], d["youth_id"], d["district"], d["enrolled_on"])
-
-
-async def _programme_session_attended(conn: asyncpg.Connection, e: Envelope) -> None:
-    await conn.execute("UPDATE st_enrolments SET attended = attended + 1 WHERE programme_id = $1 AND youth_id = $2",
-                       e.data["programme_id"], e.data["youth_id"])
-
-
-async def _programme_exam_result_recorded(conn: asyncpg.Connection, e: Envelope) -> None:
-    d = e.data
-    await conn.execute("UPDATE st_enrolments SET result = $3 WHERE programme_id = $1 AND youth_id = $2",
-                       d["programme_id"], d["youth_id"], d["result"])
+_programme_exam_result_recorded = statement(
+    "UPDATE st_enrolments SET result = $3 WHERE programme_id = $1 AND youth_id = $2", "programme_id", "youth_id", "result")
 
 
 async def _programme_scholarship_paid(conn: asyncpg.Connection, e: Envelope) -> None:
@@ -134,52 +116,34 @@ async def _event_scheduled(conn: asyncpg.Connection, e: Envelope) -> None:
                        d.get("station_id"))
 
 
-async def _event_registered(conn: asyncpg.Connection, e: Envelope) -> None:
-    await conn.execute("UPDATE st_events SET registered = registered + 1 WHERE event_id = $1", e.data["event_id"])
+_event_registered = statement("UPDATE st_events SET registered = registered + 1 WHERE event_id = $1", "event_id")
 
-
-async def _event_attended(conn: asyncpg.Connection, e: Envelope) -> None:
-    await conn.execute("UPDATE st_events SET attended = attended + 1 WHERE event_id = $1", e.data["event_id"])
+_event_attended = statement("UPDATE st_events SET attended = attended + 1 WHERE event_id = $1", "event_id")
 
 
 # ---- appeals -------------------------------------------------------------------------------------
 
-async def _appeal_imported(conn: asyncpg.Connection, e: Envelope) -> None:
-    d = e.data
-    await conn.execute(
-        """INSERT INTO st_appeals (appeal_id, service_request_id, service_name, tier, district, received_at,
-                                   contact_due, resolve_due, status)
-           VALUES ($1, $2, $3, $4, $5, $6::text::timestamptz, $7::text::timestamptz, $8::text::timestamptz,
-                   'RECEIVED')""",
-        d["appeal_id"], d["service_request_id"], d["service_name"], d["tier"], d["district"], d["received_at"],
-        d["contact_due"], d["resolve_due"])
+_appeal_imported = statement(
+    """INSERT INTO st_appeals (appeal_id, service_request_id, service_name, tier, district, received_at,
+                               contact_due, resolve_due, status)
+       VALUES ($1, $2, $3, $4, $5, $6::text::timestamptz, $7::text::timestamptz, $8::text::timestamptz,
+               'RECEIVED')""",
+    "appeal_id", "service_request_id", "service_name", "tier", "district", "received_at", "contact_due", "resolve_due")
 
+_appeal_dispatched = statement("UPDATE st_appeals SET status = 'DISPATCHED', unit = $2, dispatched_at = "
+                               "$3::text::timestamptz, month = $4 WHERE appeal_id = $1",
+                               "appeal_id", "unit", "dispatched_at", "month")
 
-async def _appeal_dispatched(conn: asyncpg.Connection, e: Envelope) -> None:
-    d = e.data
-    await conn.execute("UPDATE st_appeals SET status = 'DISPATCHED', unit = $2, dispatched_at = "
-                       "$3::text::timestamptz, month = $4 WHERE appeal_id = $1",
-                       d["appeal_id"], d["unit"], d["dispatched_at"], d["month"])
+_appeal_contacted = statement("UPDATE st_appeals SET status = 'CONTACTED', contacted_in_time = $2 WHERE appeal_id = $1",
+                              "appeal_id", "in_time")
 
+_appeal_resolved = statement("UPDATE st_appeals SET status = 'RESOLVED', resolved_in_time = $2 WHERE appeal_id = $1",
+                             "appeal_id", "in_time")
 
-async def _appeal_contacted(conn: asyncpg.Connection, e: Envelope) -> None:
-    await conn.execute("UPDATE st_appeals SET status = 'CONTACTED', contacted_in_time = $2 WHERE appeal_id = $1",
-                       e.data["appeal_id"], e.data["in_time"])
+_appeal_rated = statement("UPDATE st_appeals SET status = 'RATED', satisfaction = $2 WHERE appeal_id = $1",
+                          "appeal_id", "satisfaction")
 
+_appeal_contact_overdue = statement("UPDATE st_appeals SET contact_overdue = true WHERE appeal_id = $1", "appeal_id")
 
-async def _appeal_resolved(conn: asyncpg.Connection, e: Envelope) -> None:
-    await conn.execute("UPDATE st_appeals SET status = 'RESOLVED', resolved_in_time = $2 WHERE appeal_id = $1",
-                       e.data["appeal_id"], e.data["in_time"])
-
-
-async def _appeal_rated(conn: asyncpg.Connection, e: Envelope) -> None:
-    await conn.execute("UPDATE st_appeals SET status = 'RATED', satisfaction = $2 WHERE appeal_id = $1",
-                       e.data["appeal_id"], e.data["satisfaction"])
-
-
-async def _appeal_contact_overdue(conn: asyncpg.Connection, e: Envelope) -> None:
-    await conn.execute("UPDATE st_appeals SET contact_overdue = true WHERE appeal_id = $1", e.data["appeal_id"])
-
-
-async def _appeal_resolution_overdue(conn: asyncpg.Connection, e: Envelope) -> None:
-    await conn.execute("UPDATE st_appeals SET resolution_overdue = true WHERE appeal_id = $1", e.data["appeal_id"])
+_appeal_resolution_overdue = statement("UPDATE st_appeals SET resolution_overdue = true WHERE appeal_id = $1",
+                                       "appeal_id")

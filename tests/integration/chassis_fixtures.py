@@ -10,12 +10,16 @@ from pathlib import Path
 from typing import ClassVar
 
 import asyncpg
+import pytest
 
 from chassis import db
 from chassis.codec import EventCodec
 from chassis.decider import Decider
 from chassis.envelope import Envelope
 from chassis.eventstore import EventStore
+from chassis.kafka import TopicSpec, ensure_topics
+from chassis.projection import Projection, ProjectionRunner
+from chassis.relay import OutboxRelay
 from chassis.settings import Settings
 
 TOPIC = "xq.test.counters"
@@ -68,3 +72,28 @@ async def pool_for(settings: Settings, service: str) -> asyncpg.Pool:
     pool = await db.create_pool(dsn, max_size=25)
     await db.migrate(pool, MIGRATIONS)
     return pool
+
+
+def topics(settings: Settings) -> list[TopicSpec]:
+    return [TopicSpec(settings.topic(TOPIC), 3)]
+
+
+@pytest.fixture(scope="module")
+async def counters_pool(settings):
+    """The counters' database with their topic in place. A test module binds it under the name its tests
+    use (`pool = fx.counters_pool`): pytest registers a fixture under the name it is bound to."""
+    pool = await pool_for(settings, "counters")
+    await ensure_topics(settings.kafka_bootstrap, topics(settings))
+    yield pool
+    await pool.close()
+
+
+def relay(settings: Settings, kind: type[OutboxRelay] = OutboxRelay, **options) -> OutboxRelay:
+    """The counters' outbox relay (`kind`: a test's subclass); `options` as OutboxRelay takes them."""
+    return kind(settings.database_url(settings.database("counters")), settings.kafka_bootstrap, "counters",
+                topics(settings), **options)
+
+
+def runner(settings: Settings, pool: asyncpg.Pool, projection: Projection, group: str) -> ProjectionRunner:
+    return ProjectionRunner(pool, settings.kafka_bootstrap, projection, group=settings.group(group),
+                            client_id="test", retry_delay=0.5)

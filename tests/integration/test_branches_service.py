@@ -63,6 +63,24 @@ async def events_of(db, stream: str) -> list[tuple[str, dict]]:
     return [(r["event_type"], r["data"]) for r in rows]
 
 
+async def transfer_started(branches, token, feed, kind: str, name: str, *, initiated_by: str):
+    """A member of a new Chaoyang branch, and its transfer to a new Haidian branch started by the secretary
+    of the side that initiates it (FROM: Chaoyang, TO: Haidian)."""
+    b1 = await found(branches, token)
+    b2 = await found(branches, token, kind=kind, district=HAIDIAN, name=name)
+    youth = await member(branches, token, feed, b1)
+    initiator = token("branch_secretary", CHAOYANG if initiated_by == "FROM" else HAIDIAN)
+    started = await post(branches, f"/memberships/{youth}/transfer", {"toBranchId": b2, "initiatedBy": initiated_by},
+                         initiator, 201)
+    return b1, b2, youth, started
+
+
+async def until_membership_ended(db, youth: str) -> None:
+    async def ended():
+        return await db.fetchval("SELECT status FROM roster WHERE youth_id = $1", youth) == "NONE"
+    await eventually(ended)
+
+
 async def test_two_concurrent_approvals_of_the_same_application_exactly_one_succeeds(branches, feed, db, token):
     branch = await found(branches, token)
     youth = await feed.register(birth=ADULT)
@@ -131,11 +149,8 @@ async def test_an_invitation_code_admits_riders_until_it_expires_or_is_used_up(b
 
 
 async def test_a_transfer_unanswered_for_three_months_expires_and_is_refused(branches, feed, db, token):
-    b1 = await found(branches, token)
-    b2 = await found(branches, token, kind="ENTERPRISE", district=HAIDIAN, name="海淀快递企业团支部")
-    youth = await member(branches, token, feed, b1)
-    started = await post(branches, f"/memberships/{youth}/transfer", {"toBranchId": b2, "initiatedBy": "TO"},
-                         token("branch_secretary", HAIDIAN), 201)
+    b1, b2, youth, started = await transfer_started(branches, token, feed, "ENTERPRISE", "海淀快递企业团支部",
+                                                    initiated_by="TO")
     assert started.json()["version"] == 3
     transfer_id = started.json()["id"]
     # the sending district cannot answer for the receiving branch
@@ -160,11 +175,8 @@ async def test_a_transfer_unanswered_for_three_months_expires_and_is_refused(bra
 
 
 async def test_an_approved_transfer_moves_the_member(branches, feed, db, token):
-    b1 = await found(branches, token)
-    b2 = await found(branches, token, kind="COMMUNITY", district=HAIDIAN, name="海淀社区团支部")
-    youth = await member(branches, token, feed, b1)
-    started = await post(branches, f"/memberships/{youth}/transfer", {"toBranchId": b2, "initiatedBy": "FROM"},
-                         token("branch_secretary", CHAOYANG), 201)
+    b1, b2, youth, started = await transfer_started(branches, token, feed, "COMMUNITY", "海淀社区团支部",
+                                                    initiated_by="FROM")
     transfer_id = started.json()["id"]
     await post(branches, f"/memberships/{youth}/transfer/approve", {"transferId": transfer_id},
                token("branch_secretary", HAIDIAN), 200)
@@ -176,9 +188,7 @@ async def test_erasure_of_a_youth_ends_the_membership_and_keeps_nothing_personal
     youth = await member(branches, token, feed, branch)
     await feed.erase(youth)
 
-    async def ended():
-        return await db.fetchval("SELECT status FROM roster WHERE youth_id = $1", youth) == "NONE"
-    await eventually(ended)
+    await until_membership_ended(db, youth)
     last_type, last = (await events_of(db, f"membership-{youth}"))[-1]
     assert last_type == "xq.branches.membership.ended.v1" and last["reason"] == "ERASED"
     facts = await db.fetchrow("SELECT * FROM youth_facts WHERE youth_id = $1", youth)
@@ -226,9 +236,7 @@ async def test_the_registry_records_the_end_of_league_age_once_and_the_member_re
     published = await registry_published(settings, f"youth-{old}", 2)
     assert published.type == "xq.registry.youth.league-age-ended.v1" and published.data["ended_on"] == later.isoformat()
 
-    async def retired():
-        return await db.fetchval("SELECT status FROM roster WHERE youth_id = $1", old) == "NONE"
-    await eventually(retired)
+    await until_membership_ended(db, old)
     last_type, last = (await events_of(db, f"membership-{old}"))[-1]
     assert last_type == "xq.branches.membership.ended.v1" and last["reason"] == "OVER_AGE"
     assert [t for t, _ in await events_of(db, f"membership-{old}")].count("xq.branches.membership.ended.v1") == 1
@@ -268,9 +276,7 @@ async def test_a_bulk_imported_person_reaches_the_end_of_league_age_too(branches
     published = await registry_published(settings, f"youth-{imported}", 2)
     assert published.type == "xq.registry.youth.league-age-ended.v1"
 
-    async def retired():
-        return await db.fetchval("SELECT status FROM roster WHERE youth_id = $1", imported) == "NONE"
-    await eventually(retired)
+    await until_membership_ended(db, imported)
     last_type, last = (await events_of(db, f"membership-{imported}"))[-1]
     assert last_type == "xq.branches.membership.ended.v1" and last["reason"] == "OVER_AGE"
 
@@ -312,9 +318,7 @@ async def test_deactivation_ends_the_membership_and_a_bad_path_id_names_its_fiel
     youth = await member(branches, token, feed, branch)
     await feed.deactivate(youth)
 
-    async def ended():
-        return await db.fetchval("SELECT status FROM roster WHERE youth_id = $1", youth) == "NONE"
-    await eventually(ended)
+    await until_membership_ended(db, youth)
     assert (await events_of(db, f"membership-{youth}"))[-1][1]["reason"] == "DEACTIVATED"
     bad = await post(branches, "/memberships/not-a-uuid/apply", {"branchId": branch}, token("admin"), 422)
     assert bad.json()["errors"][0]["field"] == "youthId"

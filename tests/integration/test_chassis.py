@@ -8,29 +8,20 @@ import pytest
 
 from chassis.commands import execute
 from chassis.errors import VersionConflict
-from chassis.kafka import TopicSpec, ensure_topics
 from chassis.projection import ProjectionRunner
 from chassis.relay import OutboxRelay
 from tests.integration import chassis_fixtures as fx
 from tests.support import eventually
 
-
-@pytest.fixture(scope="module")
-async def pool(settings):
-    pool = await fx.pool_for(settings, "counters")
-    await ensure_topics(settings.kafka_bootstrap, [TopicSpec(settings.topic(fx.TOPIC), 3)])
-    yield pool
-    await pool.close()
+pool = fx.counters_pool
 
 
 def make_relay(settings) -> OutboxRelay:
-    return OutboxRelay(settings.database_url(settings.database("counters")), settings.kafka_bootstrap, "counters",
-                       [TopicSpec(settings.topic(fx.TOPIC), 3)], poll_interval=0.2, retry_delay=0.5)
+    return fx.relay(settings, poll_interval=0.2, retry_delay=0.5)
 
 
 def make_runner(settings, pool) -> ProjectionRunner:
-    return ProjectionRunner(pool, settings.kafka_bootstrap, fx.CounterProjection(settings),
-                            group=settings.group("test.counters"), client_id="test", retry_delay=0.5)
+    return fx.runner(settings, pool, fx.CounterProjection(settings), "test.counters")
 
 
 async def tick(pool, settings, stream: str, amount: int = 1, expected: int | None = None):

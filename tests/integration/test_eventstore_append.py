@@ -12,11 +12,7 @@ from tests.integration import chassis_fixtures as fx
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture(scope="module")
-async def pool(settings):
-    pool = await fx.pool_for(settings, "counters")
-    yield pool
-    await pool.close()
+pool = fx.counters_pool
 
 
 async def versions(pool, stream: str) -> list[int]:

@@ -8,21 +8,14 @@ from datetime import UTC, datetime
 import pytest
 
 from chassis.envelope import Envelope
-from chassis.kafka import TopicSpec, ensure_topics
-from chassis.projection import ProjectionRunner, claim_batch
-from chassis.relay import OutboxRelay
+from chassis.projection import claim_batch
 from tests.integration import chassis_fixtures as fx
 from tests.support import eventually
 
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture(scope="module")
-async def pool(settings):
-    pool = await fx.pool_for(settings, "counters")
-    await ensure_topics(settings.kafka_bootstrap, [TopicSpec(settings.topic(fx.TOPIC), 3)])
-    yield pool
-    await pool.close()
+pool = fx.counters_pool
 
 
 def ev(stream: str, version: int) -> Envelope:
@@ -43,18 +36,22 @@ async def test_a_batch_claims_each_next_version_once_and_refuses_repeats_and_gap
     assert [(r["stream_id"], r["version"]) for r in rows] == [("b-1", 3), ("b-2", 2)]
 
 
+def rival_claim(conn, events: list[Envelope]) -> asyncio.Task[list[bool]]:
+    """A second claimant of "p.race", in a transaction of its own and a task of its own (it may wait on a row
+    the first claimant holds)."""
+    async def claim() -> list[bool]:
+        async with conn.transaction():
+            return await claim_batch(conn, "p.race", events)
+    return asyncio.create_task(claim())
+
+
 async def test_two_consumers_claiming_the_same_new_stream_at_once_apply_it_once(pool):
     """A rebalance overlap: the second claimant waits for the first, then reads the event as a repeat."""
     async with pool.acquire() as first, pool.acquire() as second:
         tx = first.transaction()
         await tx.start()
         assert await claim_batch(first, "p.race", [ev("r-1", 1)]) == [True]
-
-        async def rival():
-            async with second.transaction():
-                return await claim_batch(second, "p.race", [ev("r-1", 1)])
-
-        late = asyncio.create_task(rival())
+        late = rival_claim(second, [ev("r-1", 1)])
         await asyncio.sleep(0.3)  # the rival now waits on the first claimant's row
         assert not late.done()
         await tx.commit()
@@ -68,12 +65,7 @@ async def test_a_claimant_whose_rival_rolls_back_claims_the_stream_itself(pool):
         tx = first.transaction()
         await tx.start()
         assert await claim_batch(first, "p.race", [ev("r-2", 1)]) == [True]
-
-        async def rival():
-            async with second.transaction():
-                return await claim_batch(second, "p.race", [ev("r-2", 1), ev("r-2", 2)])
-
-        late = asyncio.create_task(rival())
+        late = rival_claim(second, [ev("r-2", 1), ev("r-2", 2)])
         await asyncio.sleep(0.3)
         await tx.rollback()
         assert await late == [True, True]
@@ -92,10 +84,8 @@ class BatchedCounters(fx.CounterProjection):
 
 
 async def test_a_set_based_projection_applies_every_event_once_in_stream_order(pool, settings):
-    relay = OutboxRelay(settings.database_url(settings.database("counters")), settings.kafka_bootstrap, "counters",
-                        [TopicSpec(settings.topic(fx.TOPIC), 3)], poll_interval=0.2)
-    runner = ProjectionRunner(pool, settings.kafka_bootstrap, BatchedCounters(settings),
-                              group=settings.group("test.batched"), client_id="test", retry_delay=0.5)
+    relay = fx.relay(settings, poll_interval=0.2)
+    runner = fx.runner(settings, pool, BatchedCounters(settings), "test.batched")
     store = fx.store(settings)
     relay.start()
     runner.start()

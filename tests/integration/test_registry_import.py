@@ -4,12 +4,11 @@ from __future__ import annotations
 import csv
 from datetime import date, datetime
 
-import asyncpg
 import httpx
 from openpyxl import Workbook
 
 from tests.registry_support import id_number
-from tests.support import bearer
+from tests.support import bearer, service_db
 from xinqing.importer import import_rows, read_rows, write_errors
 
 HEADER = ["姓名", "性别", "出生日期", "手机号", "身份证号", "区县", "细分类型", "工作单位", "需求", "同意"]
@@ -61,12 +60,9 @@ async def test_csv_import_reports_bad_rows_imports_good_ones_and_is_idempotent(r
     again = (await run_import(registry, path, op, concurrency=3))[1]  # chunks in parallel: still nothing twice
     assert (again.created, again.already, again.invalid_rows) == (0, 3, 5)
 
-    conn = await asyncpg.connect(settings.database_url(settings.database("registry")))
-    try:
+    async with service_db(settings, "registry") as conn:
         assert await conn.fetchval("SELECT count(*) FROM events") == 2
         assert await conn.fetchval("SELECT count(*) FROM audit WHERE action = 'IMPORT'") == 2
-    finally:
-        await conn.close()
     found = await registry.post("/youth:search", json={"mobile": "13600000002"}, headers=bearer(op))
     [li] = found.json()["items"]
     assert li["name"] == "李四" and li["subtype"] == "DESIGNER" and li["idNumber"].count("*") == 8

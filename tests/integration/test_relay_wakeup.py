@@ -6,7 +6,6 @@ import asyncio
 
 import pytest
 
-from chassis.kafka import TopicSpec, ensure_topics
 from chassis.relay import OutboxRelay
 from tests.integration import chassis_fixtures as fx
 from tests.support import eventually
@@ -14,12 +13,7 @@ from tests.support import eventually
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture(scope="module")
-async def pool(settings):
-    pool = await fx.pool_for(settings, "counters")
-    await ensure_topics(settings.kafka_bootstrap, [TopicSpec(settings.topic(fx.TOPIC), 3)])
-    yield pool
-    await pool.close()
+pool = fx.counters_pool
 
 
 class SlowRelay(OutboxRelay):
@@ -38,8 +32,7 @@ class SlowRelay(OutboxRelay):
 
 
 async def test_an_event_committed_during_a_drain_is_published_without_waiting_for_the_poll(pool, settings):
-    relay = SlowRelay(settings.database_url(settings.database("counters")), settings.kafka_bootstrap, "counters",
-                      [TopicSpec(settings.topic(fx.TOPIC), 3)], poll_interval=120)  # the poll never rescues
+    relay = fx.relay(settings, SlowRelay, poll_interval=120)  # the poll never rescues
     store = fx.store(settings)
 
     async def append(stream: str) -> None:

@@ -2,9 +2,7 @@
 Kafka → gateway projection → dashboard."""
 from __future__ import annotations
 
-import asyncpg
-
-from tests.support import bearer, read_topic
+from tests.support import bearer, read_topic, service_db
 
 REGISTER = """
 mutation Register($input: RegisterYouthInput!) { registerYouth(input: $input) { id version position } }
@@ -62,13 +60,10 @@ async def test_personal_fields_never_reach_kafka_or_the_events_table_in_plaintex
     raw = b"".join(e.kafka_value() + b"".join(v for _, v in e.kafka_headers()) for e in events)
     for secret in ("李思思", "13900000002", "2001-03-04"):
         assert secret.encode() not in raw
-    conn = await asyncpg.connect(settings.database_url(settings.database("registry")))
-    try:
+    async with service_db(settings, "registry") as conn:
         dump = await conn.fetchval("SELECT string_agg(data::text || coalesce(encode(sealed, 'escape'), ''), '') "
                                    "FROM events WHERE stream_id = $1", f"youth-{youth_id}")
         sealed = await conn.fetchval("SELECT sealed FROM events WHERE stream_id = $1", f"youth-{youth_id}")
-    finally:
-        await conn.close()
     assert "李思思" not in dump and "13900000002" not in dump
     assert sealed is not None and len(sealed) > 20  # the personal part is there, encrypted
 
@@ -77,11 +72,8 @@ async def test_mutation_without_token_is_unauthenticated_and_stores_nothing(gate
     result = await gql(gateway, REGISTER, {"input": youth_input(mobile="13900000003")})
     assert result["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     assert result["data"] is None
-    conn = await asyncpg.connect(settings.database_url(settings.database("registry")))
-    try:
+    async with service_db(settings, "registry") as conn:
         assert await conn.fetchval("SELECT count(*) FROM youth_identifiers") == 2  # the two earlier tests only
-    finally:
-        await conn.close()
 
 
 async def test_bad_input_names_the_field_and_stores_nothing(gateway, settings, token):
@@ -103,9 +95,6 @@ async def test_bad_input_names_the_field_and_stores_nothing(gateway, settings, t
     assert "youthType" in unknown["errors"][0]["message"]
     extra = await gql(gateway, REGISTER, {"input": {**youth_input(), "shoeSize": 42}}, token=token("admin"))
     assert extra["errors"][0]["extensions"]["code"] == "VALIDATION" and "shoeSize" in extra["errors"][0]["message"]
-    conn = await asyncpg.connect(settings.database_url(settings.database("registry")))
-    try:
+    async with service_db(settings, "registry") as conn:
         assert await conn.fetchval("SELECT count(*) FROM events") == 2
         assert await conn.fetchval("SELECT count(*) FROM outbox") == 0
-    finally:
-        await conn.close()

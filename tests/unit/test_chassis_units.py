@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from chassis.auth import TokenVerifier, issue_token
 from chassis.envelope import Envelope, from_kafka
 from chassis.errors import Forbidden, Unauthenticated
+from chassis.projection import statement
 from chassis.settings import Settings
 
 
@@ -124,3 +125,17 @@ def test_unknown_roles_are_ignored_and_unknown_districts_refused():
     bad = jwt.encode(claims(district="999999"), PRIVATE, algorithm="ES256")
     with pytest.raises(Unauthenticated):
         VERIFIER.verify(f"Bearer {bad}")
+
+
+async def test_a_statement_handler_passes_the_named_fields_or_computed_values_in_order():
+    calls = []
+
+    class Conn:
+        async def execute(self, sql, *args):
+            calls.append((sql, args))
+
+    event = Envelope(id=uuid.uuid4(), type="t", source="/t", subject="s-1", stream_version=1,
+                     time=datetime.now(UTC), data={"b": 2, "a": 1, "unused": 3})
+    await statement("UPDATE x SET b = $2 WHERE a = $1", "a", "b")(Conn(), event)
+    await statement("UPDATE x SET b = $2 WHERE a = $1", "a", lambda data: data["b"] * 10)(Conn(), event)
+    assert calls == [("UPDATE x SET b = $2 WHERE a = $1", (1, 2)), ("UPDATE x SET b = $2 WHERE a = $1", (1, 20))]

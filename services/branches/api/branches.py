@@ -15,7 +15,7 @@ from chassis.service import caller
 from .. import tables
 from ..commands import branch_state, own_branch, run
 from ..domain import branch, organisation
-from .common import SECRETARIES, BranchId, now, require_branch_scope, rt_of, stores, today
+from .common import SECRETARIES, BranchId, existing, now, require_branch_scope, rt_of, stores, today
 
 router = APIRouter(prefix="/branches", tags=["branches"])
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud in a WeChat group
@@ -65,9 +65,8 @@ async def found_branch(body: FoundBranchRequest, request: Request, who: Principa
     async with transaction(rt.pool) as conn:
         envelopes, _ = await run(conn, stores(rt).branch, branch.branch, branch.stream_id(branch_id), command)
         if org_id:  # the organisation's pipeline moves to BRANCH_FOUNDED in the same transaction
-            org = organisation.organisation.fold((await stores(rt).organisation.load(
-                conn, organisation.stream_id(org_id))).events)
-            who.require_found_in_district(org.district if org.exists else None, "未找到该组织。")
+            await existing(conn, who, stores(rt).organisation, organisation.organisation,
+                           organisation.stream_id(org_id), "未找到该组织。")
             await run(conn, stores(rt).organisation, organisation.organisation, organisation.stream_id(org_id),
                       organisation.LinkBranch(branch_id=branch_id, today=today(rt)))
     return accepted(envelopes, branch_id)

@@ -5,9 +5,12 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated
 
+import asyncpg
 from fastapi import Path, Request
 
 from chassis.auth import Principal
+from chassis.decider import Decider
+from chassis.eventstore import EventStore
 
 from ..commands import Stores
 from ..deps import Runtime, runtime
@@ -43,3 +46,12 @@ def rt_of(request: Request) -> Runtime:
 def require_branch_scope(who: Principal, state) -> None:
     """The branch exists and lies in the caller's district (chassis.auth: one answer for both)."""
     who.require_found_in_district(state.district if state.exists else None, "未找到该团支部。")
+
+
+async def existing(conn: asyncpg.Connection, who: Principal, store: EventStore, decider: Decider, stream_id: str,
+                   missing: str):
+    """The aggregate's state, when it exists and lies in the caller's district (else `missing`, the same
+    answer for both, chassis.auth)."""
+    state = decider.fold((await store.load(conn, stream_id)).events)
+    who.require_found_in_district(state.district if state.exists else None, missing)
+    return state

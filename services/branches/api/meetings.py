@@ -15,7 +15,7 @@ from chassis.service import caller
 from .. import tables
 from ..commands import branch_facts, run
 from ..domain import meeting
-from .common import SECRETARIES, MeetingId, rt_of, stores, today
+from .common import SECRETARIES, MeetingId, existing, rt_of, stores, today
 
 router = APIRouter(prefix="/meetings", tags=["meetings"])
 
@@ -56,8 +56,7 @@ async def record_attendance(meeting_id: MeetingId, body: AttendanceRequest, requ
     rt = rt_of(request)
     sid = meeting.stream_id(str(meeting_id))
     async with transaction(rt.pool) as conn:
-        state = meeting.meeting.fold((await stores(rt).meeting.load(conn, sid)).events)
-        who.require_found_in_district(state.district if state.exists else None, "未找到该会议。")
+        state = await existing(conn, who, stores(rt).meeting, meeting.meeting, sid, "未找到该会议。")
         command = meeting.RecordAttendance(attendees=tuple(map(str, body.attendees)),
                                            members=await tables.members(conn, state.branch_id))
         envelopes, _ = await run(conn, stores(rt).meeting, meeting.meeting, sid, command)

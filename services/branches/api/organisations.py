@@ -14,7 +14,7 @@ from chassis.service import caller
 
 from ..commands import run
 from ..domain import organisation
-from .common import SECRETARIES, OrganisationId, rt_of, stores, today
+from .common import SECRETARIES, OrganisationId, existing, rt_of, stores, today
 
 router = APIRouter(prefix="/organisations", tags=["organisations"])
 
@@ -46,8 +46,7 @@ async def establish_relationship(organisation_id: OrganisationId, request: Reque
     rt = rt_of(request)
     sid = organisation.stream_id(str(organisation_id))
     async with transaction(rt.pool) as conn:
-        state = organisation.organisation.fold((await stores(rt).organisation.load(conn, sid)).events)
-        who.require_found_in_district(state.district if state.exists else None, "未找到该组织。")
+        await existing(conn, who, stores(rt).organisation, organisation.organisation, sid, "未找到该组织。")
         envelopes, _ = await run(conn, stores(rt).organisation, organisation.organisation, sid,
                                  organisation.EstablishRelationship(today=today(rt)))
     return accepted(envelopes, str(organisation_id))

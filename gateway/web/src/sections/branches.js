@@ -14,10 +14,7 @@ XQ.section({
       { label: "骑手、快递员入团组织比例", text: ui.pct(b.coverage.share), figure: "branches.coverage.share" },
       { label: "待办转接", value: b.transfersPending, figure: "branches.transfersPending" },
     ]);
-    ui.chart(el, "branches-by-kind", {
-      tooltip: { trigger: "item" },
-      series: [{ type: "pie", radius: "62%", data: b.byKind.map((r) => ({ name: r.name, value: r.count })) }],
-    });
+    ui.pie(el, "branches-by-kind", b.byKind, "62%");
     ui.table(el, "branches.byKind", ["类型", "数量"], b.byKind.map((r) => ({ key: r.kind, cells: [r.name, r.count] })));
   },
 });
@@ -47,12 +44,8 @@ XQ.section({
       { label: "措施", value: m.total, figure: "measures.total" },
       { label: "平均进度", text: `${m.averageProgress}%`, figure: "measures.averageProgress" },
     ]);
-    ui.chart(el, "measures-by-area", {
-      tooltip: { trigger: "axis" },
-      grid: { left: 110, right: 24, top: 8, bottom: 24 },
-      xAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
-      yAxis: { type: "category", inverse: true, data: m.byArea.map((a) => a.name), axisLabel: { interval: 0 } },
-      series: [{ type: "bar", data: m.byArea.map((a) => a.averageProgress), itemStyle: { color: "#d35400" } }],
+    ui.bars(el, "measures-by-area", m.byArea, "averageProgress", {
+      left: 110, right: 24, color: "#d35400", xAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
     });
   },
 });

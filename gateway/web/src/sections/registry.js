@@ -47,6 +47,23 @@ XQ.ui = {
     chart.setOption(option, true);
     return chart;
   },
+  pie(el, key, rows, radius) {
+    // rows: [{name, count}], one slice each
+    return XQ.ui.chart(el, key, {
+      tooltip: { trigger: "item" },
+      series: [{ type: "pie", radius, data: rows.map((r) => ({ name: r.name, value: r.count })) }],
+    });
+  },
+  bars(el, key, rows, field, { left, right = 16, color, xAxis = { type: "value", minInterval: 1 }, label = { interval: 0 } }) {
+    // rows: [{name, <field>}], one horizontal bar each, in the order given (the first on top)
+    return XQ.ui.chart(el, key, {
+      tooltip: { trigger: "axis" },
+      grid: { left, right, top: 8, bottom: 24 },
+      xAxis,
+      yAxis: { type: "category", inverse: true, data: rows.map((r) => r.name), axisLabel: label },
+      series: [{ type: "bar", data: rows.map((r) => r[field]), itemStyle: { color } }],
+    });
+  },
   table(el, key, headers, rows) {
     // the figures behind a chart, as a table: readable on a phone and by screen readers
     let box = el.querySelector(`details[data-table="${key}"]`);

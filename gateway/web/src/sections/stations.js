@@ -9,10 +9,7 @@ XQ.section({
       { label: "站点", value: s.total, figure: "stations.total" },
       { label: "开放中", value: s.open, figure: "stations.open" },
     ]);
-    ui.chart(el, "stations-by-kind", {
-      tooltip: { trigger: "item" },
-      series: [{ type: "pie", radius: ["35%", "62%"], data: s.byKind.map((r) => ({ name: r.name, value: r.count })) }],
-    });
+    ui.pie(el, "stations-by-kind", s.byKind, ["35%", "62%"]);
     ui.table(el, "stations.byKind", ["类型", "数量"], s.byKind.map((r) => ({ key: r.key, cells: [r.name, r.count] })));
   },
 });
@@ -25,13 +22,7 @@ XQ.section({
   render(el, d, ui) {
     const s = d.stations;
     ui.kpis(el, [{ label: "服务人次", value: s.personTimes, figure: "stations.personTimes" }]);
-    ui.chart(el, "person-times-by-type", {
-      tooltip: { trigger: "axis" },
-      grid: { left: 90, right: 16, top: 8, bottom: 24 },
-      xAxis: { type: "value", minInterval: 1 },
-      yAxis: { type: "category", inverse: true, data: s.byServiceType.map((r) => r.name), axisLabel: { interval: 0 } },
-      series: [{ type: "bar", data: s.byServiceType.map((r) => r.count), itemStyle: { color: "#2c7be5" } }],
-    });
+    ui.bars(el, "person-times-by-type", s.byServiceType, "count", { left: 90, color: "#2c7be5" });
     ui.table(el, "stations.byServiceType", ["服务类型", "人次"],
       s.byServiceType.map((r) => ({ key: r.serviceType, cells: [r.name, r.count] })));
   },

@@ -21,10 +21,7 @@ XQ.section({
   selection: "youth { byType { type name count } }",
   render(el, d, ui) {
     const rows = d.youth.byType;
-    ui.chart(el, "by-type", {
-      tooltip: { trigger: "item" },
-      series: [{ type: "pie", radius: ["40%", "70%"], data: rows.map((r) => ({ name: r.name, value: r.count })) }],
-    });
+    ui.pie(el, "by-type", rows, ["40%", "70%"]);
     ui.table(el, "youth.byType", ["类型", "人数"], rows.map((r) => ({ key: r.type, cells: [r.name, r.count] })));
   },
 });
@@ -35,13 +32,7 @@ XQ.section({
   selection: "youth { byDistrict { district name count } }",
   render(el, d, ui) {
     const rows = [...d.youth.byDistrict].sort((a, b) => b.count - a.count);
-    ui.chart(el, "by-district", {
-      tooltip: { trigger: "axis" },
-      grid: { left: 70, right: 16, top: 8, bottom: 24 },
-      xAxis: { type: "value", minInterval: 1 },
-      yAxis: { type: "category", inverse: true, data: rows.map((r) => r.name), axisLabel: { interval: 0, fontSize: 11 } },
-      series: [{ type: "bar", data: rows.map((r) => r.count), itemStyle: { color: "#c0392b" } }],
-    });
+    ui.bars(el, "by-district", rows, "count", { left: 70, color: "#c0392b", label: { interval: 0, fontSize: 11 } });
     ui.table(el, "youth.byDistrict", ["区县", "人数"], rows.map((r) => ({ key: r.district, cells: [r.name, r.count] })));
   },
 });
