@@ -11,7 +11,7 @@ import asyncpg
 from chassis import commands
 from chassis.auth import Principal
 from chassis.envelope import Envelope
-from chassis.errors import Duplicate, NotFound
+from chassis.errors import Duplicate, NotFound, RuleViolated
 from chassis.eventstore import EventStore
 from contracts.registry import Status
 
@@ -140,6 +140,8 @@ async def keep_account(conn, vault: Vault, before: YouthState, after: YouthState
     if after.status == Status.ERASED:
         await tables.forget_account(conn, after.youth_id)
     elif after.account is not None and after.account != before.account:
+        if await tables.account_in_group(conn, after.youth_id):  # a record merged with it is linked already
+            raise RuleViolated("该青年已用本人账号登录并关联了记录。", rule="account_already_linked")
         await tables.link_account(conn, account_digest(vault, after.account), after.youth_id)
 
 

@@ -249,6 +249,12 @@ async def link_account(conn: asyncpg.Connection, account_digest: bytes, youth_id
     await conn.execute("DELETE FROM claim_codes WHERE youth_id = $1", youth_id)  # nothing left to claim
 
 
+async def account_in_group(conn: asyncpg.Connection, youth_id: str) -> bool:
+    """Whether an account reaches the person of `youth_id` already: through it or any record merged with it."""
+    group = await merged_group(conn, await survivor_of(conn, youth_id))
+    return await conn.fetchval("SELECT EXISTS (SELECT 1 FROM youth_accounts WHERE youth_id = ANY($1::text[]))", group)
+
+
 async def forget_account(conn: asyncpg.Connection, youth_id: str) -> None:
     """An erased record: its account link and any claim code are gone."""
     await conn.execute("DELETE FROM youth_accounts WHERE youth_id = $1", youth_id)

@@ -167,6 +167,8 @@ async def test_erase_me_shreds_every_record_of_the_person_and_unlinks_the_accoun
     mine = await register_me(gateway, rider, name="赵删除")  # then by themself, with another mobile
     data(await gql(gateway, MERGE, {"a": older["id"], "b": mine["id"]}, token=op))
     assert (await me(gateway, rider))["id"] == older["id"]  # the account follows the merge to the survivor
+    reissue = await gql(gateway, ISSUE, {"id": older["id"]}, token=op)  # nor can another account claim the person
+    assert reissue["errors"][0]["extensions"]["rule"] == "account_already_linked"
 
     erased = data(await gql(gateway, "mutation { eraseMe { id } }", token=rider))["eraseMe"]
     assert erased["id"] == older["id"]

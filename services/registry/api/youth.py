@@ -124,6 +124,8 @@ async def issue_claim_code(youth_id: uuid.UUID, request: Request, who: Principal
     async with transaction(rt.pool) as conn:
         state, _ = await commands.load_existing(conn, rt.deps.store, str(youth_id), who)
         claim_code_issuable(state)
+        if await tables.account_in_group(conn, str(youth_id)):  # a record merged into it is linked already
+            raise RuleViolated("该青年已用本人账号登录并关联了记录，无需认领码。", rule="account_already_linked")
         await tables.save_claim_code(conn, claim_code_digest(rt.deps.vault, code), str(youth_id), expires_at)
         await tables.record_audit(conn, who, "CLAIM_CODE", str(youth_id), [], "打印认领码")
     return ClaimCode(youth_id=str(youth_id), code=code, expires_at=expires_at)
