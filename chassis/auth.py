@@ -2,6 +2,11 @@
 
 Services and the gateway verify the same way. Only asymmetric algorithms are accepted, so `alg: none`
 and HMAC tokens signed with a public key are refused. Production verifies against a JWKS URL.
+
+Two issuers: staff tokens (`jwt_issuer`, roles and district in the claims) and youth tokens from the
+young people's identity provider (`youth_issuer`, e.g. 京通 or WeChat through OIDC). A youth token's role
+is `youth` because of who issued it, whatever its claims say; `sub` is the account at that provider, and
+it carries no district and no staff role. A staff token can never carry the role `youth`.
 """
 from __future__ import annotations
 
@@ -18,7 +23,9 @@ from .errors import Forbidden, NotFound, Unauthenticated
 from .reference import DISTRICTS
 from .settings import Settings
 
-ROLES = ("admin", "registry_operator", "branch_secretary", "station_staff", "department_viewer", "partner")
+STAFF_ROLES = ("admin", "registry_operator", "branch_secretary", "station_staff", "department_viewer", "partner")
+YOUTH = "youth"  # a young person signed in through the youth identity provider
+ROLES = (*STAFF_ROLES, YOUTH)
 ALGORITHMS = ["ES256", "RS256"]
 
 
@@ -29,6 +36,10 @@ class Principal:
     district: str | None  # None: city-wide
     token: str = ""
 
+    @property
+    def is_youth(self) -> bool:
+        return YOUTH in self.roles
+
     def has_any(self, *roles: str) -> bool:
         return bool(self.roles & set(roles))
 
@@ -38,6 +49,7 @@ class Principal:
 
     def require_district(self, district: str) -> None:
         """District-scoped callers act only within their own district."""
+        self._not_youth()
         if self.district is not None and district != self.district:
             raise Forbidden(f"您的权限仅限 {DISTRICTS.get(self.district, self.district)}，不能操作其他区的数据。",
                             rule="district")
@@ -46,6 +58,7 @@ class Principal:
         """An aggregate looked up by id (`district` None: it does not exist). A district-scoped caller gets
         the same FORBIDDEN for an id of another district and for an id of nothing, so it cannot learn which
         ids exist elsewhere; a city-wide caller sees everything anyway and gets NOT_FOUND (`missing`)."""
+        self._not_youth()
         if self.district is None:
             if district is None:
                 raise NotFound(missing)
@@ -55,7 +68,13 @@ class Principal:
                             "该对象不存在，或属于其他区。", rule="district")
 
     def sees_district(self, district: str) -> bool:
-        return self.district is None or self.district == district
+        return not self.is_youth and (self.district is None or self.district == district)
+
+    def _not_youth(self) -> None:
+        """A youth token has no district, which for staff means city-wide: district checks refuse it outright,
+        so a staff path that forgot its role check still cannot serve a young person's token."""
+        if self.is_youth:
+            raise Forbidden("青年本人账号不能执行工作人员的操作。", rule="role")
 
 
 class TokenVerifier:
@@ -66,8 +85,12 @@ class TokenVerifier:
     CACHE_SIZE = 10_000
 
     def __init__(self, settings: Settings, public_key: bytes | None = None):
+        if settings.youth_issuer == settings.jwt_issuer:
+            raise ValueError("youth_issuer must differ from jwt_issuer: the issuer tells a youth token from a staff one")
         self.issuer = settings.jwt_issuer
         self.audience = settings.jwt_audience
+        self.youth_issuer = settings.youth_issuer
+        self.youth_audience = settings.youth_audience
         # Parsed once, and only the algorithm of its own kind accepted (no RS/ES confusion).
         key = serialization.load_pem_public_key(public_key) if public_key else None
         if key is not None and not isinstance(key, rsa.RSAPublicKey | ec.EllipticCurvePublicKey):
@@ -76,6 +99,8 @@ class TokenVerifier:
         self.algorithms = ALGORITHMS if self.public_key is None else \
             ["ES256"] if isinstance(self.public_key, ec.EllipticCurvePublicKey) else ["RS256"]
         self.jwks = jwt.PyJWKClient(settings.jwt_jwks_url) if settings.jwt_jwks_url else None
+        # Youth tokens: the youth provider's JWKS; without one, the development key (as for staff tokens).
+        self.youth_jwks = jwt.PyJWKClient(settings.youth_jwks_url) if settings.youth_jwks_url else None
         self._verified: dict[str, dict[str, Any]] = {}
 
     def verify(self, authorization: str | None) -> Principal:
@@ -90,7 +115,9 @@ class TokenVerifier:
             if len(self._verified) >= self.CACHE_SIZE:
                 self._verified.clear()
             self._verified[token] = claims
-        roles = frozenset(r for r in claims.get("roles", []) if r in ROLES)
+        if claims["iss"] == self.youth_issuer:
+            return Principal(subject=str(claims["sub"]), roles=frozenset({YOUTH}), district=None, token=token)
+        roles = frozenset(r for r in claims.get("roles", []) if r in STAFF_ROLES)
         district = claims.get("district")
         if district is not None and district not in DISTRICTS:
             raise Unauthenticated("令牌中的区县代码无效。")
@@ -98,13 +125,20 @@ class TokenVerifier:
 
     def _decode(self, token: str) -> dict[str, Any]:
         try:
-            if self.jwks is not None:
-                key = self.jwks.get_signing_key_from_jwt(token).key
+            # Unverified only to choose the key and the expected issuer; the signature check below decides.
+            youth = jwt.decode(token, options={"verify_signature": False}).get("iss") == self.youth_issuer
+            jwks = self.youth_jwks if youth else self.jwks
+            if jwks is not None:
+                key = jwks.get_signing_key_from_jwt(token).key
             elif self.public_key is not None:
                 key = self.public_key
+            elif youth:
+                raise Unauthenticated("本系统未配置青年身份提供方（XQ_YOUTH_JWKS_URL），暂不能以青年身份登录。")
             else:
                 raise RuntimeError("the token verifier has neither a JWKS URL nor a public key")
-            return jwt.decode(token, key, algorithms=self.algorithms, audience=self.audience, issuer=self.issuer,
+            return jwt.decode(token, key, algorithms=self.algorithms,
+                              audience=self.youth_audience if youth else self.audience,
+                              issuer=self.youth_issuer if youth else self.issuer,
                               options={"require": ["exp", "iss", "aud", "sub"]})
         except jwt.ExpiredSignatureError:
             raise Unauthenticated("登录已过期，请重新获取令牌。") from None
@@ -114,15 +148,24 @@ class TokenVerifier:
 
 def issue_token(private_key: bytes, settings: Settings, *, roles: list[str], district: str | None = None,
                 subject: str | None = None, ttl_seconds: int = 12 * 3600) -> str:
-    """Development tokens (the `xinqing token` command and tests); production tokens come from the IdP."""
+    """Development tokens (the `xinqing token` command and tests); production tokens come from the IdPs.
+    `roles=["youth"]` makes a youth token as the youth provider would: its issuer, the account as `sub`,
+    no roles claim and no district."""
     unknown = set(roles) - set(ROLES)
     if unknown:
         raise ValueError(f"unknown role(s): {', '.join(sorted(unknown))}; known: {', '.join(ROLES)}")
     if district is not None and district not in DISTRICTS:
         raise ValueError(f"unknown district code {district}; known: {', '.join(DISTRICTS)}")
+    youth = YOUTH in roles
+    if youth and (len(roles) > 1 or district):
+        raise ValueError("a youth token carries the role youth alone, without a district")
     now = int(time.time())
-    claims = {"iss": settings.jwt_issuer, "aud": settings.jwt_audience, "sub": subject or f"dev-{uuid.uuid4().hex[:8]}",
-              "iat": now, "exp": now + ttl_seconds, "roles": roles}
+    claims: dict[str, Any] = {
+        "iss": settings.youth_issuer if youth else settings.jwt_issuer,
+        "aud": settings.youth_audience if youth else settings.jwt_audience,
+        "sub": subject or f"dev-{uuid.uuid4().hex[:8]}", "iat": now, "exp": now + ttl_seconds}
+    if not youth:
+        claims["roles"] = roles
     if district:
         claims["district"] = district
     return jwt.encode(claims, private_key, algorithm="ES256")

@@ -61,6 +61,11 @@ class Settings(BaseSettings):
     jwt_public_key_file: Path | None = Field(None, description="PEM public key of the token issuer")
     jwt_private_key_file: Path | None = Field(None, description="PEM private key (development tokens only)")
     jwt_jwks_url: str | None = Field(None, description="JWKS URL of the production identity provider")
+    youth_issuer: str = Field("xinqing-dev-youth", description="issuer of youth tokens (the young people's identity "
+                                                               "provider, e.g. 京通 or WeChat through OIDC)")
+    youth_audience: str = Field("xinqing-youth", description="expected audience of youth tokens (the app's client id)")
+    youth_jwks_url: str | None = Field(None, description="JWKS URL of the youth identity provider (default: the "
+                                                         "development key, as for staff tokens)")
     master_key: str | None = Field(None, description="base64 256-bit master key that wraps per-person keys")
     master_key_id: str = Field("k1", description="id of the current master key (for rotation)")
     master_keys_retired: str | None = Field(None, description="retired master keys that still unwrap old person "

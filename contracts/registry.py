@@ -18,6 +18,7 @@ class YouthEvents:
     MERGED = "xq.registry.youth.merged.v1"
     ERASED = "xq.registry.youth.erased.v1"
     LEAGUE_AGE_ENDED = "xq.registry.youth.league-age-ended.v1"
+    ACCOUNT_LINKED = "xq.registry.youth.account-linked.v1"  # the person signs in with their own account
 
 
 YOUTH = Topic("xq.registry.youth", "registry", types_of(YouthEvents))
@@ -77,3 +78,9 @@ class Status(StrEnum):
     DEACTIVATED = "DEACTIVATED"
     MERGED = "MERGED"
     ERASED = "ERASED"
+
+
+class AccountLink(StrEnum):
+    """How a person's own sign-in account came to reach their record (`account-linked.v1`)."""
+    SELF_REGISTERED = "SELF_REGISTERED"  # registerMe
+    CLAIM_CODE = "CLAIM_CODE"  # a record staff created, claimed with the code printed for that person

@@ -54,7 +54,8 @@ def up(infra: bool = typer.Option(True, help="start PostgreSQL and Kafka (--no-i
 
 
 @app.command()
-def token(role: str = typer.Option(..., help=f"one of: {', '.join(ROLES)}"),
+def token(role: str = typer.Option(..., help=f"one of: {', '.join(ROLES)} (youth: a young person's token, "
+                                              "--subject is their account at the identity provider)"),
           district: str | None = typer.Option(None, help="district code to scope the token to, e.g. 110105"),
           subject: str | None = typer.Option(None, help="user id in the token (default: random)"),
           hours: float = typer.Option(12, help="validity in hours")) -> None:

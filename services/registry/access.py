@@ -12,14 +12,16 @@ from .identity import mask_id_number, mask_mobile
 
 OPERATORS = ("admin", "registry_operator")
 SCOPED_READERS = ("branch_secretary", "station_staff")
+PROFILE = ("name", "gender", "birth_date", "mobile", "id_number", "wechat", "employer", "education", "needs")
+OWN = PROFILE  # what a person sees of their own record (`me`): all of it, the ID number masked
+EXPORTED = PROFILE + ("id_number_revealed",)  # an export (PIPL Art. 45): all of it, in full
 
 
 def readable_fields(who: Principal, *, reveal_id: bool) -> tuple[str, ...]:
     """Operators see the profile (ID number masked unless revealed); branch secretaries and station staff
     see name and masked mobile; nobody else sees persons."""
     if who.has_any(*OPERATORS):
-        return ("name", "gender", "birth_date", "mobile", "id_number", "wechat", "employer", "education", "needs") \
-            + (("id_number_revealed",) if reveal_id else ())
+        return EXPORTED if reveal_id else PROFILE
     if who.has_any(*SCOPED_READERS):
         return ("name", "mobile_masked")
     raise Forbidden("当前角色无权查看个人信息（只能查看汇总数据）。", rule="role")

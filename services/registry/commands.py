@@ -11,12 +11,13 @@ import asyncpg
 from chassis import commands
 from chassis.auth import Principal
 from chassis.envelope import Envelope
-from chassis.errors import Duplicate, NotFound
+from chassis.errors import Duplicate, NotFound, RuleViolated
 from chassis.eventstore import EventStore
 from contracts.registry import Status
 
 from . import tables
 from .access import OPERATORS
+from .accounts import account_digest
 from .domain.commands import EraseYouth, RegisterYouth, UpdateProfile
 from .domain.decider import youth
 from .domain.events import YouthRegistered
@@ -72,6 +73,7 @@ async def run(conn: asyncpg.Connection, store: EventStore, vault: Vault, youth_i
     done = await commands.run(conn, store, youth, subject, command, expected_version=expected_version,
                               guard=guard, new_stream=registering, sealer=keys)
     await keep_identifiers(conn, vault, done.before, done.state, who)
+    await keep_account(conn, vault, done.before, done.state)
     await tables.save_index(conn, keys, [done.state])
     await tables.save_merge(conn, done.before, done.state)
     await keys.flush(conn)
@@ -79,10 +81,11 @@ async def run(conn: asyncpg.Connection, store: EventStore, vault: Vault, youth_i
 
 
 async def erase(conn: asyncpg.Connection, store: EventStore, vault: Vault, youth_id: str, today: date,
-                who: Principal) -> tuple[Outcome, list[str]]:
+                who: Principal | None) -> tuple[Outcome, list[str]]:
     """Erase the person `youth_id` (PIPL Art. 47) with every record merged into the same person: each record
     keeps its sealed profile under its own key, so each one is erased and its key shredded, in the caller's
-    one transaction. Returns the outcome for `youth_id` and every id erased."""
+    one transaction. `who` None: the person themself (`youth_id` resolved from their own account). Returns
+    the outcome for `youth_id` and every id erased."""
     survivor = await tables.survivor_of(conn, youth_id)
     await tables.lock_survivor(conn, survivor)
     outcome = await run(conn, store, vault, youth_id, EraseYouth(today), who=who)
@@ -130,6 +133,16 @@ async def keep_identifiers(conn, vault: Vault, before: YouthState, after: YouthS
         for kind, _ in claims:  # a value that belongs to someone else is a duplicate (the first found is reported)
             if kind in taken:
                 raise await duplicate(conn, kind, taken[kind], who)
+
+
+async def keep_account(conn, vault: Vault, before: YouthState, after: YouthState) -> None:
+    """The account link table follows the record: linked when `account-linked.v1` was decided, gone on erasure."""
+    if after.status == Status.ERASED:
+        await tables.forget_account(conn, after.youth_id)
+    elif after.account is not None and after.account != before.account:
+        if await tables.account_in_group(conn, after.youth_id):  # a record merged with it is linked already
+            raise RuleViolated("该青年已用本人账号登录并关联了记录。", rule="account_already_linked")
+        await tables.link_account(conn, account_digest(vault, after.account), after.youth_id)
 
 
 async def duplicate(conn, kind: str, existing: str, who: Principal | None) -> Duplicate:

@@ -6,18 +6,21 @@ the API reads, so operators always read their own writes.
   its normalised name (docs/REGISTRY.md).
 - `youth_identifiers`: the blind index of mobiles and ID numbers (duplicates, exact lookup).
 - `youth_merges`: which record went into which, so erasure reaches every record of a person.
+- `youth_accounts`, `claim_codes`: a person's own sign-in account (a digest) → their record, and the
+  one-time codes with which a person claims a record staff created (a digest).
 - `audit`: who read or changed whose personal data (field names, never values).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 import asyncpg
 import orjson
 from opentelemetry import trace
 
 from chassis.auth import Principal
+from chassis.errors import RuleViolated
 from contracts.registry import Status
 
 from .domain.state import YouthState, league_age_until, stream_id
@@ -228,6 +231,47 @@ async def first_registered(conn: asyncpg.Connection, youth_ids: list[str]) -> st
 async def recorded_at(conn: asyncpg.Connection, subject: str) -> list[asyncpg.Record]:
     """Version and time of every event of the stream `subject`, in order (for the export's history)."""
     return await conn.fetch("SELECT version, recorded_at FROM events WHERE stream_id = $1 ORDER BY version", subject)
+
+
+# ---- youth_accounts, claim_codes ---------------------------------------------------------------
+
+async def linked_youth(conn: asyncpg.Connection, account_digest: bytes) -> str | None:
+    return await conn.fetchval("SELECT youth_id FROM youth_accounts WHERE account_digest = $1", account_digest)
+
+
+async def link_account(conn: asyncpg.Connection, account_digest: bytes, youth_id: str) -> None:
+    """Link, or refuse when the account or the record is linked already (a concurrent link included: the keys
+    decide); the caller's transaction then rolls back."""
+    linked = await conn.fetchval("INSERT INTO youth_accounts (account_digest, youth_id) VALUES ($1, $2) "
+                                 "ON CONFLICT DO NOTHING RETURNING youth_id", account_digest, youth_id)
+    if linked is None:
+        raise RuleViolated("该账号或该登记记录已与其他账号关联。", rule="account_already_linked")
+    await conn.execute("DELETE FROM claim_codes WHERE youth_id = $1", youth_id)  # nothing left to claim
+
+
+async def account_in_group(conn: asyncpg.Connection, youth_id: str) -> bool:
+    """Whether an account reaches the person of `youth_id` already: through it or any record merged with it."""
+    group = await merged_group(conn, await survivor_of(conn, youth_id))
+    return await conn.fetchval("SELECT EXISTS (SELECT 1 FROM youth_accounts WHERE youth_id = ANY($1::text[]))", group)
+
+
+async def forget_account(conn: asyncpg.Connection, youth_id: str) -> None:
+    """An erased record: its account link and any claim code are gone."""
+    await conn.execute("DELETE FROM youth_accounts WHERE youth_id = $1", youth_id)
+    await conn.execute("DELETE FROM claim_codes WHERE youth_id = $1", youth_id)
+
+
+async def save_claim_code(conn: asyncpg.Connection, code_digest: bytes, youth_id: str, expires_at: datetime) -> None:
+    """The record's claim code; a new one replaces the code printed before."""
+    await conn.execute("INSERT INTO claim_codes (code_digest, youth_id, expires_at) VALUES ($1, $2, $3) "
+                       "ON CONFLICT (youth_id) DO UPDATE SET code_digest = EXCLUDED.code_digest, "
+                       "expires_at = EXCLUDED.expires_at", code_digest, youth_id, expires_at)
+
+
+async def take_claim_code(conn: asyncpg.Connection, code_digest: bytes) -> asyncpg.Record | None:
+    """(youth_id, expires_at) of the code, used up in this transaction (a concurrent claim waits, then finds none)."""
+    return await conn.fetchrow("DELETE FROM claim_codes WHERE code_digest = $1 RETURNING youth_id, expires_at",
+                               code_digest)
 
 
 # ---- audit -------------------------------------------------------------------------------------

@@ -2,9 +2,10 @@
 
 The arguments are generated from the schema (required ones only, well-formed dummies; ids of nothing
 that exists), so an answer other than FORBIDDEN means the role passed the access check and the request
-went on to validation or lookup. Every token is scoped to 朝阳区 (110105); "own" puts 110105 into
-every district argument, "other" 110108 (海淀区). A field without a row in ACCESS fails the test, so a
-new field cannot arrive without its access decision.
+went on to validation or lookup. Every staff token is scoped to 朝阳区 (110105); "own" puts 110105 into
+every district argument, "other" 110108 (海淀区). A youth token (a young person's own account) has no
+district: its own-record fields act on the caller's record whatever the arguments say. A field without a
+row in ACCESS fails the test, so a new field cannot arrive without its access decision.
 
 FORBIDDEN carries `rule`: "role" (the role may not do this at all) or "district" (not in the caller's
 district). An id of nothing answers a district-scoped caller exactly like an id of another district
@@ -101,7 +102,7 @@ async def test_every_field_every_role_every_district_as_the_table_says(gateway, 
     observed: dict[str, dict[str, str]] = {}
     for kind, name in FIELDS:
         for role in ROLES:
-            t = token(role, OWN)
+            t = token(role, subject="access-table") if role == "youth" else token(role, OWN)
             cells = observed.setdefault(name, {})
             for where, district in (("own", OWN), ("other", OTHER)):
                 query, variables = operation(kind, name, district)
@@ -132,9 +133,10 @@ def expected(name: str, cell: str) -> str:
 # looked-up aggregate's, so an id of nothing answers FORBIDDEN/district); a role not named is denied.
 EVERYONE = {r: "any" for r in ("admin", "operator", "secretary", "staff", "viewer", "partner")}
 SHORT = {"admin": "admin", "registry_operator": "operator", "branch_secretary": "secretary",
-         "station_staff": "staff", "department_viewer": "viewer", "partner": "partner"}
+         "station_staff": "staff", "department_viewer": "viewer", "partner": "partner", "youth": "youth"}
+OWN_RECORD = {"youth": "any"}  # a youth token on its own record; every staff role is refused
 ACCESS: dict[str, dict[str, str]] = {
-    "districts": EVERYONE,
+    "districts": {**EVERYONE, "youth": "any"},  # reference list (e.g. for registerMe's district)
     "dashboard": {"admin": "own", "operator": "own", "secretary": "own", "staff": "own", "viewer": "own"},
     "youth": {"admin": "by_id", "operator": "by_id", "secretary": "by_id", "staff": "by_id"},
     "youths": {"admin": "any", "operator": "any", "secretary": "any", "staff": "any"},
@@ -158,6 +160,15 @@ ACCESS: dict[str, dict[str, str]] = {
     "mergeYouth": {"admin": "any", "operator": "any"},
     "eraseYouth": {"admin": "by_id", "operator": "by_id"},
     "exportYouth": {"admin": "by_id", "operator": "by_id"},
+    "issueClaimCode": {"admin": "by_id", "operator": "by_id", "staff": "by_id"},
+    "me": OWN_RECORD,
+    "registerMe": OWN_RECORD,
+    "claimMyRecord": OWN_RECORD,
+    "updateMyProfile": OWN_RECORD,
+    "giveMyConsent": OWN_RECORD,
+    "withdrawMyConsent": OWN_RECORD,
+    "exportMyData": OWN_RECORD,
+    "eraseMe": OWN_RECORD,
     "foundBranch": {"admin": "own", "secretary": "own"},
     "renameBranch": {"admin": "by_id", "secretary": "by_id"},
     "assignSecretary": {"admin": "by_id", "secretary": "by_id"},

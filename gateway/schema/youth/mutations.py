@@ -1,7 +1,8 @@
-"""The person lifecycle, forwarded to the registry: register, update, consent, merge, erase, export."""
+"""The person lifecycle, forwarded to the registry: register, update, consent, merge, erase, export, and the
+claim code a station prints so that the person can link the record to their own account."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import strawberry
 from strawberry.scalars import JSON
@@ -56,6 +57,13 @@ class UpdateYouthProfileInput:
     education: Education | None = strawberry.UNSET
 
 
+@strawberry.type(description="一次性认领码：本人在应用中输入（claimMyRecord），即可把这条记录关联到本人账号")
+class ClaimCode:
+    youth_id: strawberry.ID
+    code: str
+    expires_at: datetime = strawberry.field(description="过期时间（签发后 7 天）；新码作废旧码")
+
+
 @strawberry.type
 class Mutation:
     @strawberry.mutation(description="登记青年（转发至登记服务）")
@@ -101,3 +109,9 @@ class Mutation:
     @strawberry.mutation(description="查阅、复制（PIPL 第 45 条）：导出登记服务持有的该人全部信息（JSON），记入审计")
     async def export_youth(self, info: strawberry.Info, id: strawberry.ID, purpose: str | None = None) -> JSON:
         return await forward(info, SERVICE, f"/youth/{id}/export", method="GET", params=purpose_params(purpose))
+
+    @strawberry.mutation(description="为工作人员登记的青年打印一次性认领码（驿站工作人员、登记管理员，限本区）")
+    async def issue_claim_code(self, info: strawberry.Info, youth_id: strawberry.ID) -> ClaimCode:
+        answer = await forward(info, SERVICE, f"/youth/{youth_id}/claim-code")
+        return ClaimCode(youth_id=answer["youthId"], code=answer["code"],
+                         expires_at=datetime.fromisoformat(answer["expiresAt"]))

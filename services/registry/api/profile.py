@@ -14,11 +14,12 @@ from pydantic import BaseModel
 from chassis.auth import Principal
 from chassis.clock import BEIJING
 from chassis.commands import transaction
+from chassis.errors import NotFound
 from chassis.service import caller
 
 from .. import commands, tables
-from ..access import OPERATORS, audited_fields, personal_view, readable_fields
-from ..deps import runtime
+from ..access import EXPORTED, OPERATORS, audited_fields, personal_view, readable_fields
+from ..deps import Runtime, runtime
 from ..domain.decider import youth
 from ..domain.state import YouthState, stream_id
 
@@ -90,15 +91,25 @@ async def export_youth(youth_id: uuid.UUID, request: Request, who: Principal = D
     who.require(*OPERATORS)
     rt = runtime(request)
     async with transaction(rt.pool) as conn:
-        subject = stream_id(str(youth_id))
-        stream = await rt.deps.store.load(conn, subject)
-        state = youth.fold(stream.events)
-        who.require_found_in_district(state.district if state.exists else None, "未找到该青年。")
-        meta = await tables.recorded_at(conn, subject)
-        personal = personal_view(state.profile, readable_fields(who, reveal_id=True))
-        history = [{"version": m["version"], "at": m["recorded_at"].isoformat(), "type": e.TYPE,
-                    "fields": _jsonable(e)} for m, e in zip(meta, stream.events)]
+        exported = await export_of(conn, rt, str(youth_id), who)
         await tables.record_audit(conn, who, "EXPORT", str(youth_id), ["*"], purpose or "本人查阅、复制")
+    return exported
+
+
+async def export_of(conn, rt: Runtime, youth_id: str, who: Principal | None) -> dict:
+    """Everything the registry holds on the person `youth_id`; `who` None: the person themself (their id
+    resolved from their own account), else an operator held to their district."""
+    subject = stream_id(youth_id)
+    stream = await rt.deps.store.load(conn, subject)
+    state = youth.fold(stream.events)
+    if who is not None:
+        who.require_found_in_district(state.district if state.exists else None, "未找到该青年。")
+    elif not state.exists:
+        raise NotFound("未找到该青年。")
+    meta = await tables.recorded_at(conn, subject)
+    personal = personal_view(state.profile, EXPORTED)
+    history = [{"version": m["version"], "at": m["recorded_at"].isoformat(), "type": e.TYPE,
+                "fields": _jsonable(e)} for m, e in zip(meta, stream.events)]
     return {
         "exportedAt": rt.deps.clock.now().astimezone(BEIJING).isoformat(),
         "id": state.youth_id, "status": state.status, "version": stream.version,

@@ -6,7 +6,7 @@ Identifiers (mobile, ID number) travel only in request bodies, never in URLs (UR
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import Field
@@ -20,8 +20,10 @@ from contracts.registry import Channel, Education, EmployerKind, Gender, Need
 
 from .. import commands, tables
 from ..access import OPERATORS
+from ..accounts import CLAIM_CODE_VALID, claim_code_digest, new_claim_code
 from ..deps import Runtime, runtime
 from ..domain.commands import GiveConsent, MergeInto, RegisterYouth, UpdateProfile, WithdrawConsent
+from ..domain.decider import claim_code_issuable
 from ..domain.rules import CAMEL, validate_registration
 
 router = APIRouter(tags=["youth"])
@@ -105,6 +107,28 @@ async def merge_youth(body: MergeRequest, request: Request, who: Principal = Dep
                                      who=who)
         await tables.record_audit(conn, who, "MERGE", [gone, survivor], [], purpose or "合并重复记录")
     return outcome.accepted()
+
+
+class ClaimCode(ApiModel):
+    youth_id: str
+    code: str = Field(description="一次性认领码：本人在应用中输入，即可把这条记录关联到本人账号")
+    expires_at: datetime
+
+
+@router.post("/youth/{youth_id}/claim-code", response_model=ClaimCode,
+             summary="打印认领码（一次性，7 天内有效；新码作废旧码）")
+async def issue_claim_code(youth_id: uuid.UUID, request: Request, who: Principal = Depends(caller)):
+    who.require(*OPERATORS, "station_staff")
+    rt = runtime(request)
+    code, expires_at = new_claim_code(), rt.deps.clock.now() + CLAIM_CODE_VALID
+    async with transaction(rt.pool) as conn:
+        state, _ = await commands.load_existing(conn, rt.deps.store, str(youth_id), who)
+        claim_code_issuable(state)
+        if await tables.account_in_group(conn, str(youth_id)):  # a record merged into it is linked already
+            raise RuleViolated("该青年已用本人账号登录并关联了记录，无需认领码。", rule="account_already_linked")
+        await tables.save_claim_code(conn, claim_code_digest(rt.deps.vault, code), str(youth_id), expires_at)
+        await tables.record_audit(conn, who, "CLAIM_CODE", str(youth_id), [], "打印认领码")
+    return ClaimCode(youth_id=str(youth_id), code=code, expires_at=expires_at)
 
 
 @router.post("/youth", status_code=201, response_model=Accepted, summary="登记青年 (RegisterYouth)")

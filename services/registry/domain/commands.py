@@ -3,7 +3,7 @@ service's clock) so that the rules stay pure."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from contracts.registry import Channel
@@ -67,5 +67,17 @@ class EndLeagueAge:
     today: date
 
 
+@dataclass(frozen=True)
+class LinkAccount:
+    """Link the person's own sign-in account (`account`: the subject at the youth identity provider) to the
+    record: right after `registerMe`, or when they claim a record staff created, with a claim code that
+    expires at `code_expires_at` (checked against `now`)."""
+    account: str
+    via: str  # AccountLink
+    today: date
+    now: datetime | None = None
+    code_expires_at: datetime | None = None
+
+
 YouthCommand = (RegisterYouth | UpdateProfile | GiveConsent | WithdrawConsent | MergeInto | EraseYouth
-                | EndLeagueAge)
+                | EndLeagueAge | LinkAccount)

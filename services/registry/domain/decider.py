@@ -8,13 +8,14 @@ from typing import Any
 
 from chassis.decider import Decider
 from chassis.errors import Collector, RuleViolated
-from contracts.registry import REGISTRATION, Status, is_known_purpose
+from contracts.registry import REGISTRATION, AccountLink, Status, is_known_purpose
 
 from ..identity import age_band, age_on, clean_text, league_age, normalize_id_number, normalize_mobile
 from .commands import (
     EndLeagueAge,
     EraseYouth,
     GiveConsent,
+    LinkAccount,
     MergeInto,
     RegisterYouth,
     UpdateProfile,
@@ -22,6 +23,7 @@ from .commands import (
     YouthCommand,
 )
 from .events import (
+    AccountLinked,
     ConsentGiven,
     ConsentWithdrawn,
     LeagueAgeEnded,
@@ -145,9 +147,27 @@ def _end_league_age(c: EndLeagueAge, state: YouthState) -> list[YouthEvent]:
     return [LeagueAgeEnded(youth_id=youth_id, ended_on=c.today)]
 
 
+def claim_code_issuable(state: YouthState) -> str:
+    """The person's id, when staff may print a claim code for the record: it can be changed (a deactivated
+    record too: its person may consent again once signed in) and no account reaches it yet."""
+    youth_id = _require_usable(state, allow_deactivated=True)
+    if state.account is not None:
+        raise RuleViolated("该青年已用本人账号登录并关联了这条记录，无需认领码。", rule="account_already_linked")
+    return youth_id
+
+
+def _link_account(c: LinkAccount, state: YouthState) -> list[YouthEvent]:
+    youth_id = claim_code_issuable(state)
+    if c.via == AccountLink.CLAIM_CODE and (c.code_expires_at is None or c.now is None
+                                            or c.code_expires_at <= c.now):
+        raise RuleViolated("认领码已过期，请到驿站请工作人员重新打印。", rule="claim_code_expired")
+    return [AccountLinked(youth_id=youth_id, via=c.via, linked_on=c.today, account=c.account)]
+
+
 DECIDE: dict[type, Callable[[Any, YouthState], list[YouthEvent]]] = {
     RegisterYouth: _register, UpdateProfile: _update, GiveConsent: _give_consent,
     WithdrawConsent: _withdraw_consent, MergeInto: _merge, EraseYouth: _erase, EndLeagueAge: _end_league_age,
+    LinkAccount: _link_account,
 }
 
 
@@ -192,8 +212,9 @@ EVOLVE: dict[type, Callable[[YouthState, Any], YouthState]] = {
     ConsentWithdrawn: lambda s, e: replace(s, consents={p: v for p, v in s.consents.items() if p != e.purpose}),
     YouthDeactivated: lambda s, e: replace(s, status=Status.DEACTIVATED),
     YouthMerged: lambda s, e: replace(s, status=Status.MERGED, merged_into=e.into_youth_id),
-    YouthErased: lambda s, e: replace(s, status=Status.ERASED, profile={}),
+    YouthErased: lambda s, e: replace(s, status=Status.ERASED, profile={}, account=None),
     LeagueAgeEnded: lambda s, e: replace(s, league_age_ended=True),
+    AccountLinked: lambda s, e: replace(s, account=e.account),
 }
 
 

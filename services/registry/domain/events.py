@@ -100,7 +100,18 @@ class YouthErased:
     erased_on: date
 
 
+@dataclass(frozen=True)
+class AccountLinked:
+    """The person's own sign-in account now reaches this record. The account (the subject at the youth identity
+    provider) is sealed: published are only the record, how it was linked and the day."""
+    TYPE: ClassVar[str] = YouthEvents.ACCOUNT_LINKED
+    youth_id: str
+    via: str  # AccountLink
+    linked_on: date
+    account: str | None = personal(default=None)
+
+
 YouthEvent = (YouthRegistered | YouthProfileUpdated | ConsentGiven | ConsentWithdrawn | YouthDeactivated
-              | YouthMerged | YouthErased | LeagueAgeEnded)
+              | YouthMerged | YouthErased | LeagueAgeEnded | AccountLinked)
 codec = EventCodec(YouthRegistered, YouthProfileUpdated, ConsentGiven, ConsentWithdrawn, YouthDeactivated,
-                   YouthMerged, YouthErased, LeagueAgeEnded)
+                   YouthMerged, YouthErased, LeagueAgeEnded, AccountLinked)

@@ -27,6 +27,7 @@ class YouthState:
     profile: dict[str, Any] = field(default_factory=dict)  # personal fields, decrypted; empty once erased
     merged_into: str | None = None
     league_age_ended: bool = False  # over league age at registration, or recorded by EndLeagueAge
+    account: str | None = None  # the person's own sign-in account (sealed in AccountLinked); None: not linked
 
 
 def league_age_until(state: YouthState) -> date | None:

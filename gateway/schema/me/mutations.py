@@ -1,0 +1,98 @@
+"""A young person's commands on their own record, forwarded to the registry with their token."""
+from __future__ import annotations
+
+from datetime import date
+
+import strawberry
+from strawberry.scalars import JSON
+
+from ..common import CommandResult, command, forward, without_none
+from ..youth.mutations import UpdateYouthProfileInput
+from ..youth.types import (
+    PURPOSE_DOC,
+    ConsentChannel,
+    ConsentPurpose,
+    Education,
+    EmployerKind,
+    Gender,
+    Need,
+    Subtype,
+    YouthType,
+    plain,
+)
+from .types import SERVICE, own
+
+SELF_CHANNEL = "APP 或 WECHAT（默认 APP）"
+
+
+@strawberry.input(description="本人登记：本人填写的资料；须同意 REGISTRATION")
+class RegisterMeInput:
+    name: str
+    gender: Gender
+    birth_date: date
+    mobile: str
+    district: str = strawberry.field(description="工作或居住的区（GB/T 2260），如 110105 朝阳区")
+    youth_type: YouthType
+    subtype: Subtype
+    consents: list[ConsentPurpose] = strawberry.field(description=PURPOSE_DOC + "；须含 REGISTRATION")
+    id_number: str | None = strawberry.field(default=None, description="身份证号（可选）")
+    wechat: str | None = None
+    employer: str | None = strawberry.field(default=None, description="工作单位 / 平台")
+    employer_kind: EmployerKind | None = None
+    education: Education | None = None
+    needs: list[Need] | None = None
+    notice_version: str | None = strawberry.field(default=None, description="告知书版本（默认 v1）")
+    channel: ConsentChannel | None = strawberry.field(default=None, description="取得同意的渠道：" + SELF_CHANNEL)
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="本人登记，并把记录关联到本人账号（仅青年本人令牌）。手机号已登记时为 DUPLICATE"
+                                     "（如曾在驿站登记，请用认领码认领）")
+    async def register_me(self, info: strawberry.Info, input: RegisterMeInput) -> CommandResult:
+        own(info)
+        body = {"name": input.name, "gender": input.gender.value, "birthDate": input.birth_date.isoformat(),
+                "mobile": input.mobile, "district": input.district, "youthType": input.youth_type.value,
+                "subtype": input.subtype.value, "consents": plain(input.consents), "idNumber": input.id_number,
+                "wechat": input.wechat, "employer": input.employer, "employerKind": plain(input.employer_kind),
+                "education": plain(input.education), "needs": plain(input.needs),
+                "noticeVersion": input.notice_version, "channel": plain(input.channel)}
+        return await command(info, SERVICE, "/me", json=without_none(body))
+
+    @strawberry.mutation(description="用驿站打印的一次性认领码（7 天内有效）认领工作人员为本人登记的记录")
+    async def claim_my_record(self, info: strawberry.Info, code: str) -> CommandResult:
+        own(info)
+        return await command(info, SERVICE, "/me:claim", json={"code": code})
+
+    @strawberry.mutation(description="本人更新资料（只修改给出的字段）")
+    async def update_my_profile(self, info: strawberry.Info, input: UpdateYouthProfileInput,
+                                expected_version: int | None = None) -> CommandResult:
+        own(info)
+        names = {"employer_kind": "employerKind", "youth_type": "youthType"}
+        body = {names.get(k, k): plain(v) for k, v in vars(input).items() if v is not strawberry.UNSET}
+        if expected_version is not None:
+            body["expectedVersion"] = expected_version
+        return await command(info, SERVICE, "/me", method="PATCH", json=body)
+
+    @strawberry.mutation(description="本人给予同意（" + PURPOSE_DOC + "）；渠道 " + SELF_CHANNEL)
+    async def give_my_consent(self, info: strawberry.Info, purpose: ConsentPurpose, notice_version: str = "v1",
+                              channel: ConsentChannel | None = None) -> CommandResult:
+        own(info)
+        body = without_none({"purpose": purpose.value, "noticeVersion": notice_version, "channel": plain(channel)})
+        return await command(info, SERVICE, "/me/consents", json=body)
+
+    @strawberry.mutation(description="本人撤回同意；撤回 REGISTRATION 即停用本人的记录")
+    async def withdraw_my_consent(self, info: strawberry.Info, purpose: ConsentPurpose) -> CommandResult:
+        own(info)
+        return await command(info, SERVICE, "/me/consents/withdraw", json={"purpose": purpose.value})
+
+    @strawberry.mutation(description="本人查阅、复制（PIPL 第 45 条）：导出登记服务持有的本人全部信息（JSON）")
+    async def export_my_data(self, info: strawberry.Info) -> JSON:
+        own(info)
+        return await forward(info, SERVICE, "/me/export", method="GET")
+
+    @strawberry.mutation(description="本人删除个人信息（PIPL 第 47 条）：销毁本人的数据密钥（合并进来的记录一并删除），"
+                                     "账号关联随之解除；之后 me 为 NOT_FOUND")
+    async def erase_me(self, info: strawberry.Info) -> CommandResult:
+        own(info)
+        return await command(info, SERVICE, "/me:erase")

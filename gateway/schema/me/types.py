@@ -1,0 +1,54 @@
+"""What a young person sees of their own record, and the check every `me` field starts with."""
+from __future__ import annotations
+
+from datetime import date
+
+import strawberry
+
+from chassis.auth import YOUTH
+
+from ..common import Context
+from ..youth.types import Consent, ConsentPurpose, Subtype, YouthStatus, YouthType
+
+SERVICE = "registry"  # the owner of the account link and of every person's record
+
+
+def own(info: strawberry.Info) -> None:
+    """Only a youth token reaches its own record (the registry checks again); a staff token is FORBIDDEN."""
+    ctx: Context = info.context
+    ctx.principal.require(YOUTH)
+
+
+@strawberry.type(description="本人的登记记录（身份证号打码）")
+class MyRecord:
+    id: strawberry.ID
+    status: YouthStatus
+    version: int = strawberry.field(description="乐观并发：updateMyProfile 的 expectedVersion")
+    district: str
+    youth_type: YouthType
+    subtype: Subtype
+    employer_kind: str | None
+    is_minor: bool
+    registered_on: date
+    name: str | None
+    gender: str | None
+    birth_date: date | None
+    mobile: str | None
+    id_number: str | None = strawberry.field(description="身份证号（打码，如 110105********002X）")
+    wechat: str | None
+    employer: str | None
+    education: str | None
+    needs: list[str] | None
+    consents: list[Consent]
+
+
+def to_my_record(p: dict) -> MyRecord:
+    return MyRecord(
+        id=p["id"], status=YouthStatus[p["status"]], version=p["version"], district=p["district"],
+        youth_type=YouthType[p["youthType"]], subtype=Subtype[p["subtype"]], employer_kind=p.get("employerKind"),
+        is_minor=p["isMinor"], registered_on=date.fromisoformat(p["registeredOn"]), name=p.get("name"),
+        gender=p.get("gender"), birth_date=date.fromisoformat(p["birthDate"]) if p.get("birthDate") else None,
+        mobile=p.get("mobile"), id_number=p.get("idNumber"), wechat=p.get("wechat"), employer=p.get("employer"),
+        education=p.get("education"), needs=p.get("needs"),
+        consents=[Consent(purpose=ConsentPurpose(c["purpose"]), notice_version=c["noticeVersion"],
+                          channel=c["channel"], given_on=date.fromisoformat(c["givenOn"])) for c in p["consents"]])
