@@ -1,5 +1,8 @@
-"""The stations service's published contract: a topic per aggregate and the event types on each."""
+"""The stations service's published contract: a topic per aggregate, the event types on each, and the
+case taxonomy the gateway shares."""
 from __future__ import annotations
+
+from enum import StrEnum
 
 from .topic import Topic, types_of
 
@@ -39,9 +42,73 @@ class AppealEvents:
     RESOLVED = "xq.stations.appeal.resolved.v1"
 
 
+class CaseEvents:  # 咨询 → 转介 → 调解/援助 → 办结 → 评价 (services/stations/domain/case.py)
+    OPENED = "xq.stations.case.opened.v1"
+    TRIAGED = "xq.stations.case.triaged.v1"
+    REFERRED = "xq.stations.case.referred.v1"
+    AGENCY_ACCEPTED = "xq.stations.case.agency-accepted.v1"
+    AGENCY_DECLINED = "xq.stations.case.agency-declined.v1"
+    MEDIATION_STARTED = "xq.stations.case.mediation-started.v1"
+    AID_GRANTED = "xq.stations.case.aid-granted.v1"
+    RESOLVED = "xq.stations.case.resolved.v1"
+    RATED = "xq.stations.case.rated.v1"
+    REOPENED = "xq.stations.case.reopened.v1"
+    FIRST_RESPONSE_OVERDUE = "xq.stations.case.first-response-overdue.v1"  # reminders, from the overdue job
+    RESOLUTION_OVERDUE = "xq.stations.case.resolution-overdue.v1"
+
+
+class CaseCategory(StrEnum):
+    CAREER = "CAREER"                      # 就业创业
+    SOCIAL_SECURITY = "SOCIAL_SECURITY"    # 社保
+    LEGAL_ADVICE = "LEGAL_ADVICE"          # 法律咨询
+    LEGAL_AID = "LEGAL_AID"                # 法律援助
+    LABOUR_DISPUTE = "LABOUR_DISPUTE"      # 劳动争议
+    WORK_INJURY = "WORK_INJURY"            # 工伤
+    TRAFFIC_ACCIDENT = "TRAFFIC_ACCIDENT"  # 交通事故
+    WAGE_ARREARS = "WAGE_ARREARS"          # 欠薪
+    PLATFORM_RULES = "PLATFORM_RULES"      # 平台规则（派单、罚款、算法）
+    PSYCHOLOGICAL = "PSYCHOLOGICAL"        # 心理
+    HOUSING = "HOUSING"                    # 住房
+    EDUCATION = "EDUCATION"                # 教育培训
+    OTHER = "OTHER"
+
+
+class CaseUrgency(StrEnum):
+    NORMAL = "NORMAL"
+    URGENT = "URGENT"      # e.g. wages owed before a deadline, an injury without care
+    CRITICAL = "CRITICAL"  # safety at risk: a psychological crisis, violence
+
+
+class CaseStatus(StrEnum):
+    OPEN = "OPEN"
+    TRIAGED = "TRIAGED"
+    REFERRED = "REFERRED"
+    ACCEPTED = "ACCEPTED"        # by the agency it was referred to
+    DECLINED = "DECLINED"        # by that agency: refer elsewhere or resolve
+    IN_MEDIATION = "IN_MEDIATION"
+    AID_GRANTED = "AID_GRANTED"
+    RESOLVED = "RESOLVED"
+    RATED = "RATED"
+
+
+class CaseOutcome(StrEnum):
+    SETTLED = "SETTLED"
+    AID_GIVEN = "AID_GIVEN"
+    ADVICE_GIVEN = "ADVICE_GIVEN"
+    WITHDRAWN = "WITHDRAWN"
+    UNREACHABLE = "UNREACHABLE"
+
+
+class CaseSource(StrEnum):
+    WALK_IN = "WALK_IN"  # opened by station staff
+    APPEAL = "APPEAL"    # from a 12345 appeal
+    YOUTH = "YOUTH"      # self-service (not yet offered)
+
+
 STATION = Topic("xq.stations.station", "stations", types_of(StationEvents))
 SERVICE = Topic("xq.stations.service", "stations", types_of(ServiceEvents))
 PROGRAMME = Topic("xq.stations.programme", "stations", types_of(ProgrammeEvents))
 EVENT = Topic("xq.stations.event", "stations", types_of(ActivityEvents))
 APPEAL = Topic("xq.stations.appeal", "stations", types_of(AppealEvents))
-TOPICS = (STATION, SERVICE, PROGRAMME, EVENT, APPEAL)
+CASE = Topic("xq.stations.case", "stations", types_of(CaseEvents))
+TOPICS = (STATION, SERVICE, PROGRAMME, EVENT, APPEAL, CASE)

@@ -29,10 +29,11 @@ class Stores:
     programme: EventStore
     event: EventStore  # activities: salons, exhibitions, forums, talks
     appeal: EventStore
+    case: EventStore  # seals each case's summary with the case's own key (CaseKeys)
 
 
 TOPICS = {"station": contract.STATION, "service": contract.SERVICE, "programme": contract.PROGRAMME,
-          "event": contract.EVENT, "appeal": contract.APPEAL}  # a Stores field's topic
+          "event": contract.EVENT, "appeal": contract.APPEAL, "case": contract.CASE}  # a Stores field's topic
 
 
 def make_stores(settings: Settings) -> Stores:

@@ -1,10 +1,10 @@
 """Stations deciders, one module per aggregate: station, service_record (person-times), programme
-(+ enrolment), activity (events: salons, talks…), appeal (接诉即办). Pure rules, no IO."""
+(+ enrolment), activity (events: salons, talks…), appeal (接诉即办), case (求助个案). Pure rules, no IO."""
 from __future__ import annotations
 
 from chassis.codec import EventCodec
 
-from . import activity, appeal, programme, service_record, station
+from . import activity, appeal, case, programme, service_record, station
 
 # One codec per topic (the event store publishes each store's events to one topic).
 codecs = {
@@ -13,6 +13,7 @@ codecs = {
     "programme": EventCodec(*programme.EVENTS),
     "event": EventCodec(*activity.EVENTS),
     "appeal": EventCodec(*appeal.EVENTS),
+    "case": EventCodec(*case.EVENTS),
 }
 
-__all__ = ["activity", "appeal", "codecs", "programme", "service_record", "station"]
+__all__ = ["activity", "appeal", "case", "codecs", "programme", "service_record", "station"]

@@ -1,0 +1,341 @@
+"""Cases (求助个案): a youth's need, from the first conversation to a rated outcome.
+
+opened (walk-in at a station, or from a 12345 appeal) → triaged (category and urgency confirmed, assigned:
+the first response) → referred to an agency (only with the youth's consent to THAT referral) → accepted or
+declined by the agency → in mediation / aid granted → resolved (an outcome) → rated (1–5); a resolved case
+may be reopened within 30 days. Deadlines for the first response and the resolution depend on category and
+urgency (configuration, passed in on the command); the overdue job asks `MarkOverdue(now)` and gets the
+reminders as events.
+
+The summary is personal: `personal()` on the event (case_events.py), so the event store seals it with the
+case's own key (erasure of the youth shreds it) and it never reaches the published payload.
+"""
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from chassis.decider import Decider
+from chassis.errors import Collector, RuleViolated
+from contracts.agencies import AGENCIES
+from contracts.stations import CaseCategory, CaseOutcome, CaseSource, CaseStatus, CaseUrgency
+
+from .appeal import Window, deadline
+from .case_events import (  # noqa: F401 — EVENTS: the codec reads it here
+    EVENTS,
+    AgencyAccepted,
+    AgencyDeclined,
+    AidGranted,
+    CaseOpened,
+    CaseRated,
+    CaseReferred,
+    CaseReopened,
+    CaseResolved,
+    CaseTriaged,
+    Event,
+    FirstResponseOverdue,
+    MediationStarted,
+    ResolutionOverdue,
+)
+from .common import aware, check_district, check_text
+
+CASE_NAMESPACE = uuid.UUID("5f0c3a1e-8d2b-4c6f-9e7a-1b3d5f7a9c2e")
+REOPEN_WITHIN = timedelta(days=30)
+SUMMARY_MAX = 2000
+
+# (first response, resolution) by urgency; "CATEGORY/URGENCY" keys override one category (settings: config.py).
+Deadlines = Mapping[str, tuple[Window, Window]]
+DEFAULT_DEADLINES: dict[str, tuple[Window, Window]] = {
+    CaseUrgency.NORMAL: (Window(hours=24), Window(days=15)),
+    CaseUrgency.URGENT: (Window(hours=4), Window(days=3)),
+    CaseUrgency.CRITICAL: (Window(hours=1), Window(hours=24)),
+    f"{CaseCategory.LABOUR_DISPUTE}/{CaseUrgency.NORMAL}": (Window(hours=24), Window(days=30)),
+    f"{CaseCategory.LEGAL_AID}/{CaseUrgency.NORMAL}": (Window(hours=24), Window(days=30)),
+    f"{CaseCategory.WORK_INJURY}/{CaseUrgency.NORMAL}": (Window(hours=24), Window(days=60)),
+}
+OPEN_STATES = frozenset({CaseStatus.OPEN, CaseStatus.TRIAGED, CaseStatus.REFERRED, CaseStatus.ACCEPTED,
+                         CaseStatus.DECLINED, CaseStatus.IN_MEDIATION, CaseStatus.AID_GRANTED})
+
+
+def windows_for(deadlines: Deadlines, category: str, urgency: str) -> tuple[Window, Window]:
+    """The most specific setting: the category's own for this urgency, else the urgency's."""
+    return deadlines.get(f"{category}/{urgency}") or deadlines[urgency]
+
+
+def case_id_for_appeal(appeal_id: str) -> str:
+    """One case per 12345 appeal: opening it twice is refused."""
+    return str(uuid.uuid5(CASE_NAMESPACE, appeal_id))
+
+
+def stream_id(case_id: str) -> str:
+    return f"case-{case_id}"
+
+
+# ---- commands ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class OpenCase:
+    case_id: str
+    source: str
+    category: str
+    urgency: str
+    district: str
+    summary: str
+    at: datetime
+    deadlines: Deadlines
+    station_id: str | None = None
+    youth_id: str | None = None  # the registry's pseudonymous id, when the youth is registered
+    appeal_id: str | None = None
+
+
+@dataclass(frozen=True)
+class TriageCase:
+    category: str
+    urgency: str
+    assignee: str  # the unit or worker handling it
+    at: datetime
+    deadlines: Deadlines
+
+
+@dataclass(frozen=True)
+class ReferCase:
+    agency: str
+    consent: bool  # the youth agreed to THIS referral (recorded by the worker who asked)
+    at: datetime
+
+
+@dataclass(frozen=True)
+class RecordAgencyAnswer:
+    accepted: bool
+    reason: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class StartMediation:
+    at: datetime
+
+
+@dataclass(frozen=True)
+class GrantAid:
+    at: datetime
+
+
+@dataclass(frozen=True)
+class ResolveCase:
+    outcome: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class RateCase:
+    rating: int
+    at: datetime
+
+
+@dataclass(frozen=True)
+class ReopenCase:
+    reason: str
+    at: datetime
+    deadlines: Deadlines
+
+
+@dataclass(frozen=True)
+class MarkOverdue:
+    now: datetime
+
+
+Command = (OpenCase | TriageCase | ReferCase | RecordAgencyAnswer | StartMediation | GrantAid | ResolveCase
+           | RateCase | ReopenCase | MarkOverdue)
+
+
+@dataclass(frozen=True)
+class CaseState:
+    exists: bool = False
+    case_id: str = ""
+    district: str | None = None
+    status: str = CaseStatus.OPEN
+    category: str = CaseCategory.OTHER
+    urgency: str = CaseUrgency.NORMAL
+    youth_id: str | None = None
+    opened_at: datetime | None = None
+    first_response_due: datetime | None = None
+    resolve_due: datetime | None = None
+    responded: bool = False  # triaged: the first response is given
+    agency: str | None = None
+    resolved_at: datetime | None = None
+    first_response_overdue: bool = False
+    resolution_overdue: bool = False
+
+
+# ---- decide --------------------------------------------------------------------------------------
+
+def _check_class(errors: Collector, category: str, urgency: str) -> None:
+    if category not in CaseCategory.__members__:
+        errors.add("category", f"类别无效：应为 {'、'.join(CaseCategory)} 之一", "enum")
+    if urgency not in CaseUrgency.__members__:
+        errors.add("urgency", f"紧急程度无效：应为 {'、'.join(CaseUrgency)} 之一", "enum")
+
+
+def _moment(errors: Collector, at: datetime, state: CaseState) -> None:
+    if aware(at, "at", errors) and state.opened_at and at < state.opened_at:
+        errors.add("at", "时间不能早于个案登记时间", "before_opened")
+
+
+def _require(state: CaseState, allowed: frozenset[str], message: str, rule: str) -> None:
+    if state.status not in allowed:
+        raise RuleViolated(message, rule=rule, status=state.status)
+
+
+def _open(command: OpenCase, state: CaseState) -> list[Event]:
+    if state.exists:
+        raise RuleViolated("个案已存在（同一 12345 工单只能登记一个个案）。", rule="already_opened")
+    errors = Collector()
+    if command.source not in CaseSource.__members__:
+        errors.add("source", f"来源无效：应为 {'、'.join(CaseSource)} 之一", "enum")
+    elif command.source == CaseSource.APPEAL and not command.appeal_id:
+        errors.add("appealId", "来自 12345 的个案须给出工单编号", "required")
+    _check_class(errors, command.category, command.urgency)
+    check_district(errors, command.district)
+    check_text(errors, command.summary, "summary", "诉求摘要", SUMMARY_MAX)
+    if command.youth_id is not None:
+        check_text(errors, command.youth_id, "youthId", "青年编号", 64)
+    aware(command.at, "at", errors)
+    errors.raise_if_any()
+    first, resolve = windows_for(command.deadlines, command.category, command.urgency)
+    return [CaseOpened(
+        case_id=command.case_id, source=command.source, category=command.category, urgency=command.urgency,
+        district=command.district, station_id=command.station_id, youth_id=command.youth_id,
+        appeal_id=command.appeal_id, opened_at=command.at,
+        first_response_due=min(deadline(command.at, first), deadline(command.at, resolve)),
+        resolve_due=deadline(command.at, resolve), summary=command.summary.strip())]
+
+
+def _overdue(command: MarkOverdue, state: CaseState) -> list[Event]:
+    events: list[Event] = []
+    open_ = state.status in OPEN_STATES
+    if (open_ and not state.responded and not state.first_response_overdue and state.first_response_due
+            and command.now > state.first_response_due):
+        events.append(FirstResponseOverdue(case_id=state.case_id, due=state.first_response_due,
+                                           marked_at=command.now))
+    if open_ and not state.resolution_overdue and state.resolve_due and command.now > state.resolve_due:
+        events.append(ResolutionOverdue(case_id=state.case_id, due=state.resolve_due, marked_at=command.now))
+    return events  # nothing due: nothing to say (the job may ask again)
+
+
+def _step(command: Command, state: CaseState, errors: Collector) -> list[Event]:
+    cid = state.case_id
+    if isinstance(command, TriageCase):
+        _check_class(errors, command.category, command.urgency)
+        check_text(errors, command.assignee, "assignee", "承办人或单位", 100)
+        errors.raise_if_any()
+        _require(state, frozenset({CaseStatus.OPEN}), "个案已分诊。", "already_triaged")
+        assert state.opened_at is not None and state.first_response_due is not None
+        _, resolve = windows_for(command.deadlines, command.category, command.urgency)
+        return [CaseTriaged(case_id=cid, category=command.category, urgency=command.urgency,
+                            assignee=command.assignee.strip(), triaged_at=command.at,
+                            in_time=command.at <= state.first_response_due,
+                            resolve_due=deadline(state.opened_at, resolve))]
+    if isinstance(command, ReferCase):
+        if command.agency not in AGENCIES:
+            errors.add("agency", f"机构代码无效：应为 {'、'.join(AGENCIES)} 之一", "enum")
+        errors.raise_if_any()
+        _require(state, frozenset({CaseStatus.TRIAGED, CaseStatus.DECLINED}),
+                 "须先分诊，且未在转介中，才能转介。", "not_referable")
+        if not command.consent:
+            raise RuleViolated(f"转介至{AGENCIES[command.agency]}须经青年本人同意（针对本次转介），"
+                               "请先征得同意再转介。", rule="consent_required", agency=command.agency)
+        return [CaseReferred(case_id=cid, agency=command.agency, referred_at=command.at)]
+    if isinstance(command, RecordAgencyAnswer):
+        if not command.accepted:
+            check_text(errors, command.reason, "reason", "不予受理的理由", 200)
+        errors.raise_if_any()
+        _require(state, frozenset({CaseStatus.REFERRED}), "个案未在转介中，无法登记机构答复。", "not_referred")
+        assert state.agency is not None
+        if command.accepted:
+            return [AgencyAccepted(case_id=cid, agency=state.agency, at=command.at)]
+        return [AgencyDeclined(case_id=cid, agency=state.agency, reason=command.reason.strip(), at=command.at)]
+    if isinstance(command, StartMediation | GrantAid):
+        errors.raise_if_any()
+        _require(state, frozenset({CaseStatus.ACCEPTED, CaseStatus.IN_MEDIATION}),
+                 "机构受理后才能登记调解或援助。", "not_accepted")
+        if isinstance(command, StartMediation):
+            if state.status == CaseStatus.IN_MEDIATION:
+                raise RuleViolated("个案已在调解中。", rule="already_in_mediation")
+            return [MediationStarted(case_id=cid, at=command.at)]
+        return [AidGranted(case_id=cid, at=command.at)]
+    if isinstance(command, ResolveCase):
+        if command.outcome not in CaseOutcome.__members__:
+            errors.add("outcome", f"办结结果无效：应为 {'、'.join(CaseOutcome)} 之一", "enum")
+        errors.raise_if_any()
+        _require(state, OPEN_STATES, "个案已办结。", "already_resolved")
+        assert state.resolve_due is not None
+        return [CaseResolved(case_id=cid, outcome=command.outcome, resolved_at=command.at,
+                             in_time=command.at <= state.resolve_due)]
+    if isinstance(command, RateCase):
+        if not 1 <= command.rating <= 5:
+            errors.add("rating", "评分应为 1–5", "range")
+        errors.raise_if_any()
+        _require(state, frozenset({CaseStatus.RESOLVED}),
+                 "该个案已评价。" if state.status == CaseStatus.RATED else "个案办结后才能评价。",
+                 "already_rated" if state.status == CaseStatus.RATED else "not_resolved")
+        return [CaseRated(case_id=cid, rating=command.rating, rated_at=command.at)]
+    if isinstance(command, ReopenCase):
+        check_text(errors, command.reason, "reason", "重新办理的理由", 200)
+        errors.raise_if_any()
+        _require(state, frozenset({CaseStatus.RESOLVED, CaseStatus.RATED}), "个案尚未办结。", "not_resolved")
+        assert state.resolved_at is not None
+        if command.at > state.resolved_at + REOPEN_WITHIN:
+            raise RuleViolated("办结已超过 30 天，不能重新办理；请登记新个案。", rule="reopen_window_passed")
+        _, resolve = windows_for(command.deadlines, state.category, state.urgency)  # a fresh window
+        return [CaseReopened(case_id=cid, reason=command.reason.strip(), reopened_at=command.at,
+                             resolve_due=deadline(command.at, resolve))]
+    raise TypeError(f"unknown command {type(command).__name__}")
+
+
+def decide(command: Command, state: CaseState) -> list[Event]:
+    if isinstance(command, OpenCase):
+        return _open(command, state)
+    if not state.exists:
+        raise RuleViolated("个案不存在。", rule="not_found")
+    if isinstance(command, MarkOverdue):
+        return _overdue(command, state)
+    errors = Collector()
+    _moment(errors, command.at, state)
+    return _step(command, state, errors)
+
+
+def evolve(state: CaseState, event: Event) -> CaseState:
+    if isinstance(event, CaseOpened):
+        return CaseState(exists=True, case_id=event.case_id, district=event.district, category=event.category,
+                         urgency=event.urgency, youth_id=event.youth_id, opened_at=event.opened_at,
+                         first_response_due=event.first_response_due, resolve_due=event.resolve_due)
+    if isinstance(event, CaseTriaged):
+        return replace(state, status=CaseStatus.TRIAGED, category=event.category, urgency=event.urgency,
+                       responded=True,
+                       resolve_due=event.resolve_due)
+    if isinstance(event, CaseReferred):
+        return replace(state, status=CaseStatus.REFERRED, agency=event.agency)
+    if isinstance(event, AgencyAccepted):
+        return replace(state, status=CaseStatus.ACCEPTED)
+    if isinstance(event, AgencyDeclined):
+        return replace(state, status=CaseStatus.DECLINED)
+    if isinstance(event, MediationStarted):
+        return replace(state, status=CaseStatus.IN_MEDIATION)
+    if isinstance(event, AidGranted):
+        return replace(state, status=CaseStatus.AID_GRANTED)
+    if isinstance(event, CaseResolved):
+        return replace(state, status=CaseStatus.RESOLVED, resolved_at=event.resolved_at)
+    if isinstance(event, CaseRated):
+        return replace(state, status=CaseStatus.RATED)
+    if isinstance(event, CaseReopened):
+        return replace(state, status=CaseStatus.TRIAGED, resolved_at=None, resolve_due=event.resolve_due,
+                       resolution_overdue=False)
+    if isinstance(event, FirstResponseOverdue):
+        return replace(state, first_response_overdue=True)
+    return replace(state, resolution_overdue=True)  # ResolutionOverdue, the last kind
+
+
+case: Decider[Command, CaseState, Event] = Decider(initial=CaseState, decide=decide, evolve=evolve)

@@ -1,0 +1,128 @@
+"""The case's events (services/stations/domain/case.py decides them). Only `summary` is personal: the
+event store seals it with the case's own key and never publishes it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import ClassVar
+
+from chassis.codec import personal
+from contracts.stations import CaseEvents
+
+# ---- events --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CaseOpened:
+    TYPE: ClassVar[str] = CaseEvents.OPENED
+    case_id: str
+    source: str
+    category: str
+    urgency: str
+    district: str
+    station_id: str | None
+    youth_id: str | None
+    appeal_id: str | None
+    opened_at: datetime
+    first_response_due: datetime
+    resolve_due: datetime
+    summary: str | None = personal(default=None)  # None once the case's key is shredded
+
+
+@dataclass(frozen=True)
+class CaseTriaged:
+    TYPE: ClassVar[str] = CaseEvents.TRIAGED
+    case_id: str
+    category: str
+    urgency: str
+    assignee: str
+    triaged_at: datetime
+    in_time: bool
+    resolve_due: datetime
+
+
+@dataclass(frozen=True)
+class CaseReferred:
+    TYPE: ClassVar[str] = CaseEvents.REFERRED
+    case_id: str
+    agency: str
+    referred_at: datetime
+
+
+@dataclass(frozen=True)
+class AgencyAccepted:
+    TYPE: ClassVar[str] = CaseEvents.AGENCY_ACCEPTED
+    case_id: str
+    agency: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class AgencyDeclined:
+    TYPE: ClassVar[str] = CaseEvents.AGENCY_DECLINED
+    case_id: str
+    agency: str
+    reason: str  # the agency's reason (no personal content: "不属受理范围")
+    at: datetime
+
+
+@dataclass(frozen=True)
+class MediationStarted:
+    TYPE: ClassVar[str] = CaseEvents.MEDIATION_STARTED
+    case_id: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class AidGranted:
+    TYPE: ClassVar[str] = CaseEvents.AID_GRANTED
+    case_id: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class CaseResolved:
+    TYPE: ClassVar[str] = CaseEvents.RESOLVED
+    case_id: str
+    outcome: str
+    resolved_at: datetime
+    in_time: bool
+
+
+@dataclass(frozen=True)
+class CaseRated:
+    TYPE: ClassVar[str] = CaseEvents.RATED
+    case_id: str
+    rating: int
+    rated_at: datetime
+
+
+@dataclass(frozen=True)
+class CaseReopened:
+    TYPE: ClassVar[str] = CaseEvents.REOPENED
+    case_id: str
+    reason: str
+    reopened_at: datetime
+    resolve_due: datetime
+
+
+@dataclass(frozen=True)
+class FirstResponseOverdue:
+    TYPE: ClassVar[str] = CaseEvents.FIRST_RESPONSE_OVERDUE
+    case_id: str
+    due: datetime
+    marked_at: datetime
+
+
+@dataclass(frozen=True)
+class ResolutionOverdue:
+    TYPE: ClassVar[str] = CaseEvents.RESOLUTION_OVERDUE
+    case_id: str
+    due: datetime
+    marked_at: datetime
+
+
+Event = (CaseOpened | CaseTriaged | CaseReferred | AgencyAccepted | AgencyDeclined | MediationStarted | AidGranted
+         | CaseResolved | CaseRated | CaseReopened | FirstResponseOverdue | ResolutionOverdue)
+
+EVENTS = (CaseOpened, CaseTriaged, CaseReferred, AgencyAccepted, AgencyDeclined, MediationStarted, AidGranted,
+          CaseResolved, CaseRated, CaseReopened, FirstResponseOverdue, ResolutionOverdue)
