@@ -13,11 +13,12 @@ from chassis.auth import Principal
 from chassis.clock import beijing_date
 from chassis.commands import Outcome, accepted, run, transaction
 from chassis.decider import Decider
+from chassis.errors import RuleViolated
 from chassis.eventstore import EventStore
 
 from . import tables
 from .deps import Runtime
-from .domain import appeal, programme, service_record, station
+from .domain import appeal, case, programme, service_record, station
 
 RACE_RETRIES = 3  # commands decide on the current state: a concurrent writer (the overdue marking) is retried
 NOT_FOUND = "未找到要操作的对象。"
@@ -148,3 +149,44 @@ async def mark_appeal_overdue(rt: Runtime, appeal_id: str, now: datetime) -> boo
                             appeal.MarkOverdue(now))
         await _track_deadlines(conn, outcome)
     return bool(outcome.envelopes)
+
+
+# ---- cases: every change mirrors the open deadlines and whose case it is --------------------------
+
+async def _track_case(conn: asyncpg.Connection, outcome: Outcome) -> None:
+    await tables.track_case(conn, outcome.state)
+
+
+async def open_case(rt: Runtime, who: Principal, command: case.OpenCase) -> dict:
+    """A case from a 12345 appeal must lie in the appeal's district (the caller's, checked on the appeal)."""
+    if command.appeal_id is not None:
+        async with rt.pool.acquire() as conn:
+            source = await _existing(conn, rt.deps.stores.appeal, appeal.appeal, appeal.stream_id(command.appeal_id),
+                                     who, "工单不存在。")
+        if source.district != command.district:
+            raise RuleViolated("个案的区县须与 12345 工单的区县一致。", rule="appeal_district")
+    cid = command.case_id
+    return await execute(rt, rt.deps.stores.case, case.case, case.stream_id(cid), command, cid, then=_track_case)
+
+
+async def case_step(rt: Runtime, who: Principal, case_id: str, command) -> dict:
+    return await execute(rt, rt.deps.stores.case, case.case, case.stream_id(case_id), command, case_id,
+                         who=who, missing="个案不存在。", then=_track_case)
+
+
+async def mark_case_overdue(rt: Runtime, case_id: str, now: datetime) -> bool:
+    """`MarkOverdue(now)` on one case in its own transaction; whether a reminder was recorded."""
+    async with transaction(rt.pool) as conn:
+        outcome = await run(conn, rt.deps.stores.case, case.case, case.stream_id(case_id), case.MarkOverdue(now))
+        await _track_case(conn, outcome)
+    return bool(outcome.envelopes)
+
+
+async def read_case_summary(rt: Runtime, who: Principal, case_id: str, purpose: str) -> str | None:
+    """The case's summary for its district's staff (None once its youth was erased); the read is audited
+    in the same transaction, so there is no read without its audit row."""
+    async with transaction(rt.pool) as conn:
+        events = (await rt.deps.stores.case.load(conn, case.stream_id(case_id))).events
+        _in_district(who, "个案不存在。")(case.case.fold(events))
+        await tables.audit_case_read(conn, who, case_id, purpose)
+    return next(e.summary for e in events if isinstance(e, case.CaseOpened))

@@ -1,5 +1,5 @@
-"""What the stations' routes and jobs are given: an event store per aggregate, the appeal deadlines
-and the clock."""
+"""What the stations' routes and jobs are given: an event store per aggregate, the key vault that seals
+case summaries, the appeal and case deadlines and the clock."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
@@ -10,6 +10,7 @@ from chassis import service
 from chassis.clock import Clock
 from chassis.eventstore import EventStore
 from chassis.settings import Settings
+from chassis.vault import Vault
 from contracts import stations as contract
 
 from .config import StationsConfig
@@ -36,9 +37,10 @@ TOPICS = {"station": contract.STATION, "service": contract.SERVICE, "programme":
           "event": contract.EVENT, "appeal": contract.APPEAL, "case": contract.CASE}  # a Stores field's topic
 
 
-def make_stores(settings: Settings) -> Stores:
-    return Stores(**{f.name: EventStore(SOURCE, codecs[f.name], settings.topic(TOPICS[f.name].name))
-                     for f in fields(Stores)})
+def make_stores(settings: Settings, vault: Vault) -> Stores:
+    sealers = {"case": vault}  # the only aggregate with personal fields
+    return Stores(**{f.name: EventStore(SOURCE, codecs[f.name], settings.topic(TOPICS[f.name].name),
+                                        sealer=sealers.get(f.name)) for f in fields(Stores)})
 
 
 @dataclass
@@ -46,6 +48,8 @@ class StationsDeps:
     stores: Stores
     config: StationsConfig
     deadlines: dict[str, tuple[Window, Window]]
+    vault: Vault
+    case_deadlines: dict[str, tuple[Window, Window]]
     clock: Clock = field(default_factory=Clock)
 
 

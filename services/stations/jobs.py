@@ -1,6 +1,7 @@
-"""The stations' scheduled work: the process that marks overdue appeals. Each appeal past an open
-deadline gets `MarkOverdue(now)` through its decider, in its own transaction (one stuck appeal never
-holds the others back). Safe to run twice: the decider answers nothing for what is already marked."""
+"""The stations' scheduled work: the processes that mark overdue appeals and cases. Each appeal or case
+past an open deadline gets `MarkOverdue(now)` through its decider, in its own transaction (one stuck
+item never holds the others back); for a case the answer is a reminder event. Safe to run twice: the
+deciders answer nothing for what is already marked."""
 from __future__ import annotations
 
 import logging
@@ -10,7 +11,7 @@ from chassis.errors import VersionConflict
 from chassis.scheduler import Job
 
 from . import tables
-from .commands import mark_appeal_overdue
+from .commands import mark_appeal_overdue, mark_case_overdue
 from .deps import Runtime
 
 log = logging.getLogger(__name__)
@@ -29,7 +30,22 @@ async def mark_overdue(rt: Runtime, now: datetime) -> int:
     return marked
 
 
+async def remind_overdue_cases(rt: Runtime, now: datetime) -> int:
+    """Record a reminder on every case whose first response or resolution is due before `now`; how many."""
+    async with rt.pool.acquire() as conn:
+        due = await tables.overdue_cases(conn, now)
+    reminded = 0
+    for case_id in due:
+        try:
+            reminded += await mark_case_overdue(rt, case_id, now)
+        except VersionConflict:  # someone handled it meanwhile; the next run looks again
+            log.info("case changed while marking overdue", extra={"case_id": case_id})
+    return reminded
+
+
 def jobs(rt: Runtime) -> list[Job]:
     # The clock is read at each run, so a test that moves rt.deps.clock moves the marking with it.
     return [Job("appeals.mark_overdue", rt.deps.config.overdue_scan_seconds,
-                lambda: mark_overdue(rt, rt.deps.clock.now()))]
+                lambda: mark_overdue(rt, rt.deps.clock.now())),
+            Job("cases.remind_overdue", rt.deps.config.overdue_scan_seconds,
+                lambda: remind_overdue_cases(rt, rt.deps.clock.now()))]

@@ -1,14 +1,18 @@
 """The stations service's own query tables. Written in the same transaction as the events they
 follow (so they are never behind, see commands.py): idempotency keys of service records, the
-sensitive part of health records and appeals, and the open appeal deadlines the scheduled process
-scans. Written from the registry's events (projections.py): who may be named on a service record."""
+sensitive part of health records and appeals, the open appeal and case deadlines the scheduled process
+scans, whose each case is, and the audit of case reads. Written from the registry's events
+(projections.py): who may be named on a service record; erasure shreds the keys of the person's cases."""
 from __future__ import annotations
 
 from datetime import datetime
 
 import asyncpg
 
+from chassis.auth import Principal
+
 from .domain.appeal import AppealState
+from .domain.case import OPEN_STATES, CaseState, stream_id
 
 
 async def claim_record_keys(conn: asyncpg.Connection, station_id: str,
@@ -49,6 +53,40 @@ async def track_deadlines(conn: asyncpg.Connection, state: AppealState) -> None:
             state.appeal_id, contact, resolve)
 
 
+async def track_case(conn: asyncpg.Connection, state: CaseState) -> None:
+    """Mirror the case's open deadlines and its youth after a change (state folded with the new events)."""
+    open_ = state.status in OPEN_STATES
+    first = None if state.responded or state.first_response_overdue or not open_ else state.first_response_due
+    resolve = None if state.resolution_overdue or not open_ else state.resolve_due
+    if first is None and resolve is None:
+        await conn.execute("DELETE FROM case_deadlines WHERE case_id = $1", state.case_id)
+    else:
+        await conn.execute(
+            """INSERT INTO case_deadlines (case_id, first_response_due, resolve_due) VALUES ($1, $2, $3)
+               ON CONFLICT (case_id) DO UPDATE SET first_response_due = $2, resolve_due = $3""",
+            state.case_id, first, resolve)
+    if state.youth_id:
+        await conn.execute("INSERT INTO case_subjects (case_id, youth_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                           state.case_id, state.youth_id)
+
+
+async def overdue_cases(conn: asyncpg.Connection, now: datetime, limit: int = 500) -> list[str]:
+    rows = await conn.fetch(
+        "SELECT case_id FROM case_deadlines WHERE first_response_due < $1 OR resolve_due < $1 "
+        "ORDER BY least(first_response_due, resolve_due) LIMIT $2", now, limit)
+    return [r["case_id"] for r in rows]
+
+
+async def audit_case_read(conn: asyncpg.Connection, who: Principal, case_id: str, purpose: str) -> None:
+    await conn.execute("INSERT INTO case_reads (actor, roles, district, case_id, purpose) VALUES ($1, $2, $3, $4, $5)",
+                       who.subject, sorted(who.roles), who.district, case_id, purpose)
+
+
+async def case_reads(conn: asyncpg.Connection, case_id: str) -> list[asyncpg.Record]:
+    return await conn.fetch("SELECT at, actor, roles, purpose FROM case_reads WHERE case_id = $1 ORDER BY id",
+                            case_id)
+
+
 async def overdue_appeals(conn: asyncpg.Connection, now: datetime, limit: int = 500) -> list[str]:
     rows = await conn.fetch(
         "SELECT appeal_id FROM appeal_deadlines WHERE contact_due < $1 OR resolve_due < $1 "
@@ -72,9 +110,14 @@ async def deactivate_known_youth(conn: asyncpg.Connection, youth_id: str) -> Non
 
 
 async def forget_youth(conn: asyncpg.Connection, youth_id: str) -> None:
-    """Erasure: the person is no longer known here, nor who received health services at our stations."""
+    """Erasure: the person is no longer known here, nor who received health services at our stations; the
+    keys of their cases are deleted, so every copy of those summaries is unreadable (the cases, without a
+    word of content, still count)."""
     await conn.execute("DELETE FROM known_youth WHERE youth_id = $1", youth_id)
     await conn.execute("DELETE FROM health_record_subjects WHERE youth_id = $1", youth_id)
+    cases = await conn.fetch("SELECT case_id FROM case_subjects WHERE youth_id = $1", youth_id)
+    await conn.execute("DELETE FROM person_keys WHERE subject = ANY($1::text[])",
+                       [stream_id(r["case_id"]) for r in cases])
 
 
 async def consenting_youth(conn: asyncpg.Connection, youth_ids: set[str]) -> set[str]:

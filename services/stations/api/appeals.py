@@ -9,14 +9,13 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from chassis.auth import Principal
-from chassis.errors import FieldError, ValidationFailed
 from chassis.http import Accepted, ApiModel
 from chassis.service import caller
 
 from .. import commands
-from ..deps import Runtime, runtime
+from ..deps import runtime
 from ..domain import appeal
-from .common import STAFF
+from .common import STAFF, moment
 
 router = APIRouter(tags=["appeals"])
 
@@ -65,18 +64,10 @@ async def import_appeal(body: Open311Request, request: Request, who: Principal =
     return await commands.import_appeal(rt, command, body.description, body.address)
 
 
-def _at(rt: Runtime, body: AppealStepRequest) -> datetime:
-    now = rt.deps.clock.now()
-    at = body.at or now
-    if at.tzinfo is None or at > now:
-        raise ValidationFailed([FieldError("at", "时间须带时区，且不能晚于当前时间", "future")])
-    return at
-
-
 async def _step(request: Request, who: Principal, appeal_id: uuid.UUID, body: AppealStepRequest, make) -> dict:
     """`make(at)` is the command, at the moment the body names (now by default)."""
     rt = runtime(request)
-    return await commands.appeal_step(rt, who, str(appeal_id), make(_at(rt, body)))
+    return await commands.appeal_step(rt, who, str(appeal_id), make(moment(rt, body.at)))
 
 
 @router.post("/appeals/{appeal_id}/dispatch", response_model=Accepted, summary="派单")
