@@ -10,6 +10,7 @@ from chassis.projection import Projection
 from chassis.settings import Settings
 
 from .branches import BranchesProjection
+from .cases import CasesProjection
 from .stations import StationsProjection
 from .stations_daily import StationsDailyProjection
 from .youth import YouthProjection
@@ -19,4 +20,4 @@ from .youth_daily import YouthDailyProjection
 def projections(settings: Settings) -> list[Projection]:
     """Every projection the gateway runs (each is its own consumer group)."""
     return [YouthProjection(settings), YouthDailyProjection(settings), BranchesProjection(settings),
-            StationsProjection(settings), StationsDailyProjection(settings)]
+            StationsProjection(settings), StationsDailyProjection(settings), CasesProjection(settings)]

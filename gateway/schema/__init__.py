@@ -1,10 +1,10 @@
-"""The GraphQL schema, assembled from one package per domain: youth/, branches/, stations/; and me/, a young
-person's own record (youth tokens).
+"""The GraphQL schema, assembled from one package per domain: youth/, branches/, stations/, cases/; and
+me/, a young person's own record (youth tokens).
 
-Each domain contributes a DashboardPart (its figures on the dashboard), a Mutation part (forwarded to
-the service that owns it, common.forward) and optional Query / Subscription parts; they are merged here
-so that domains grow side by side without editing each other's files. `build_schema(settings)` adds the
-protections that depend on settings (limits, introspection).
+Each domain contributes a DashboardPart (its figures on the dashboard; cases has none yet), a Mutation part
+(forwarded to the service that owns it, common.forward) and optional Query / Subscription parts; they are
+merged here so that domains grow side by side without editing each other's files. `build_schema(settings)`
+adds the protections that depend on settings (limits, introspection).
 """
 from __future__ import annotations
 
@@ -20,11 +20,11 @@ from chassis.settings import Settings
 from ..errors import ErrorCodes
 from ..live import projection_changes
 from ..telemetry import Telemetry
-from . import branches, me, stations, youth
+from . import branches, cases, me, stations, youth
 from .common import Context, DashboardBase, DashboardScope, DistrictArg, FromArg, ToArg, dashboard_scope
 from .dashboard_cache import DashboardFigures, DashboardResults
 
-DOMAINS = [youth, branches, stations]
+DOMAINS = [youth, branches, stations, cases]
 SELF_SERVICE = [me]  # queries and mutations of a youth token on its own record; nothing on the dashboard
 
 
@@ -48,7 +48,8 @@ class DashboardMeta:
         return field_paths(info.schema._schema.get_type("Dashboard"))
 
 
-Dashboard = merge_types("Dashboard", tuple(m.DashboardPart for m in DOMAINS) + (DashboardBase, DashboardMeta))
+Dashboard = merge_types("Dashboard", tuple(m.DashboardPart for m in DOMAINS if hasattr(m, "DashboardPart"))
+                        + (DashboardBase, DashboardMeta))
 
 
 def dashboard_for(scope: DashboardScope) -> Dashboard:

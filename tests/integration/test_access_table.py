@@ -206,4 +206,15 @@ ACCESS: dict[str, dict[str, str]] = {
     "contactAppeal": {"admin": "by_id", "staff": "by_id"},
     "resolveAppeal": {"admin": "by_id", "staff": "by_id"},
     "rateAppeal": {"admin": "by_id", "staff": "by_id"},
+    "cases": {"admin": "any", "staff": "any"},  # no district argument: a district token's list is its own district
+    "caseSummary": {"admin": "by_id", "staff": "by_id"},
+    "openCase": {"admin": "own", "staff": "own"},
+    "triageCase": {"admin": "by_id", "staff": "by_id"},
+    "referCase": {"admin": "by_id", "staff": "by_id"},
+    "recordAgencyAnswer": {"admin": "by_id", "staff": "by_id"},
+    "startCaseMediation": {"admin": "by_id", "staff": "by_id"},
+    "grantCaseAid": {"admin": "by_id", "staff": "by_id"},
+    "resolveCase": {"admin": "by_id", "staff": "by_id"},
+    "rateCase": {"admin": "by_id", "staff": "by_id"},
+    "reopenCase": {"admin": "by_id", "staff": "by_id"},
 }

@@ -1,0 +1,38 @@
+"""The cases list (keyset pages over the gateway's read model, district-scoped) and the audited read of one
+case's summary (forwarded to the stations service, which checks the district and records the read)."""
+from __future__ import annotations
+
+import strawberry
+
+from ...tables import cases as tables
+from ..common import forward, read_scope
+from ..pagination import Connection, table_page
+from .types import CASE_STAFF, Case, CaseFilter, to_case
+
+
+@strawberry.type(description="诉求摘要（个人信息）")
+class CaseSummary:
+    case_id: strawberry.ID
+    summary: str | None = strawberry.field(description="青年已删除登记信息时为空")
+    erased: bool
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="求助个案列表（新到旧分页）；可按状态、类别、区县筛选，区级令牌只看本区")
+    async def cases(self, info: strawberry.Info, filter: CaseFilter | None = None, first: int | None = None,
+                    after: str | None = None) -> Connection[Case]:
+        chosen = filter or CaseFilter()
+        district = await read_scope(info, CASE_STAFF, chosen.district)
+        return await table_page(
+            info, first, after, lambda conn, key, limit: tables.list_cases(
+                conn, district=district, status=chosen.status.value if chosen.status else None,
+                category=chosen.category.value if chosen.category else None, after=key, limit=limit),
+            node=to_case, key=lambda r: (r["opened_at"].isoformat(), r["case_id"]), shape=2)
+
+    @strawberry.field(description="读取个案的诉求摘要：仅本区站点工作人员与管理员，须说明用途，每次读取留痕")
+    async def case_summary(self, info: strawberry.Info, case_id: strawberry.ID, purpose: str) -> CaseSummary:
+        info.context.principal.require(*CASE_STAFF)
+        answer = await forward(info, "stations", f"/cases/{case_id}/summary", method="GET",
+                               params={"purpose": purpose})
+        return CaseSummary(case_id=answer["caseId"], summary=answer["summary"], erased=answer["erased"])
