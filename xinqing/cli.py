@@ -196,8 +196,9 @@ def topics(create: bool = typer.Option(False, "--create", help="create the missi
 @app.command("rotate-master-key")
 def rotate_master_key(new_key_id: str = typer.Option(..., help="id of the new key, e.g. k2"),
                       batch: int = typer.Option(1000, help="rows per transaction")) -> None:
-    """Re-wrap every person's data key under the master key in $NEW_MASTER_KEY (base64, 32 bytes).
-    The current key comes from the settings (XQ_MASTER_KEY, XQ_MASTER_KEY_ID). Stop the registry first."""
+    """Re-wrap every person's data key (the registry's, and the stations' case keys) under the master key in
+    $NEW_MASTER_KEY (base64, 32 bytes). The current key comes from the settings (XQ_MASTER_KEY,
+    XQ_MASTER_KEY_ID). Stop the registry and the stations service first."""
     import asyncio
     import base64
     import os
@@ -215,12 +216,13 @@ def rotate_master_key(new_key_id: str = typer.Option(..., help="id of the new ke
     if len(new_key) != 32:
         fail("NEW_MASTER_KEY must be 32 random bytes, base64-encoded (head -c32 /dev/urandom | base64)")
     try:
-        count = asyncio.run(rewrap(settings.database_url(settings.database("registry")), master_key(settings),
-                                   settings.master_key_id, new_key, new_key_id, batch=batch))
+        count = sum(asyncio.run(rewrap(settings.database_url(settings.database(service)), master_key(settings),
+                                       settings.master_key_id, new_key, new_key_id, batch=batch))
+                    for service in ("registry", "stations"))  # the stations seal case summaries
     except ValueError as exc:
         fail(str(exc))
     console.print(f"re-wrapped {count} data keys under {new_key_id}; now set XQ_MASTER_KEY and "
-                  f"XQ_MASTER_KEY_ID={new_key_id} and start the registry")
+                  f"XQ_MASTER_KEY_ID={new_key_id} and start the registry and the stations service")
 
 
 @app.command()

@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 
 def _unwrap(master: AESGCM, subject: str, wrapped: bytes) -> bytes:
-    return master.decrypt(wrapped[:12], wrapped[12:], subject.encode())  # format of services/registry/vault.py
+    return master.decrypt(wrapped[:12], wrapped[12:], subject.encode())  # format of chassis/vault.py
 
 
 def _wrap(master: AESGCM, subject: str, key: bytes) -> bytes:
