@@ -7,8 +7,11 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from chassis.clock import Clock
+from chassis.tracing import setup_tracing
 from services.stations.jobs import remind_overdue_cases
 from tests.integration.stations_support import caught_up, gql, ok, register_youth
 from tests.integration.test_registry_erasure import dump_database, every_record
@@ -141,6 +144,8 @@ class Capture(logging.Handler):
 
 
 async def test_the_summary_is_sealed_everywhere_and_shredded_with_its_youth(gateway, stations, settings, token):
+    spans = InMemorySpanExporter()
+    setup_tracing("test", None, [SimpleSpanProcessor(spans)])
     logs = Capture()
     logging.getLogger().addHandler(logs)
     try:
@@ -158,6 +163,8 @@ async def test_the_summary_is_sealed_everywhere_and_shredded_with_its_youth(gate
     gateway_db = await dump_database(settings, "gateway")
     assert not [s for s in secrets if s in gateway_db or s.encode().hex() in gateway_db]
     assert not [s for s in secrets if any(s in line for line in logs.lines)]
+    span_text = "\n".join(repr(s.attributes) + s.name for s in spans.get_finished_spans())
+    assert span_text and not [s for s in secrets if s in span_text]
     stations_db = await dump_database(settings, "stations")
     assert not [s for s in secrets if s in stations_db or s.encode().hex() in stations_db]  # sealed at rest
 
