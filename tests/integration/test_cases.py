@@ -4,6 +4,7 @@ model; consent and district refusals; deadlines and overdue reminders on a fixed
 from __future__ import annotations
 
 import logging
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
@@ -105,6 +106,30 @@ async def test_other_districts_and_other_roles_are_refused(gateway, token):
     for role in ("department_viewer", "registry_operator"):
         for query, variables in ((CASES, {}), (SUMMARY_READ, {"c": cid})):
             assert refusal(await gql(gateway, query, variables, token(role, district="110105")))["rule"] == "role"
+
+
+IMPORT = "mutation($i: ImportAppealInput!) { importAppeal(input: $i) { id position } }"
+
+
+async def test_a_12345_appeal_opens_one_case_in_its_own_district(gateway, token):
+    staff = token("station_staff", district="110105")
+    appeal = (await ok(gateway, IMPORT, {"i": {
+        "serviceRequestId": f"12345-{uuid.uuid4().hex[:8]}", "serviceCode": "RIDER_PAY", "serviceName": "工资拖欠",
+        "requestedDatetime": datetime.now(UTC).isoformat(), "tier": "GENERAL", "district": "110105"}}, staff))
+    aid = appeal["importAppeal"]["id"]
+    wrong = await gql(gateway, OPEN, {"input": {"category": "WAGE_ARREARS", "district": "110105", "summary": "x",
+                                                "appealId": str(uuid.uuid4())}}, staff)
+    assert (refusal(wrong)["code"], refusal(wrong)["rule"]) == ("FORBIDDEN", "district")  # an appeal of nothing
+    opened = await open_case(gateway, staff, appealId=aid)
+    row = await listed(gateway, staff, opened["id"], opened["position"])
+    assert row is not None and row["status"] == "OPEN"
+    again = await gql(gateway, OPEN, {"input": {"category": "OTHER", "district": "110105", "summary": "y",
+                                                "appealId": aid}}, staff)
+    assert refusal(again)["rule"] == "already_opened"
+    admin = token("admin")  # city-wide: may name another district, but not for this appeal
+    elsewhere = await gql(gateway, OPEN, {"input": {"category": "OTHER", "district": "110108", "summary": "y",
+                                                    "appealId": aid}}, admin)
+    assert refusal(elsewhere)["rule"] == "appeal_district"
 
 
 async def test_deadlines_and_overdue_reminders_on_a_fixed_clock(gateway, stations, token):
