@@ -23,8 +23,8 @@ from contracts.agencies import AGENCIES
 from contracts.stations import CaseCategory, CaseOutcome, CaseSource, CaseStatus, CaseUrgency
 
 from .appeal import Window, deadline
-from .case_events import (  # noqa: F401 — EVENTS: the codec reads it here
-    EVENTS,
+from .case_events import EVENTS as EVENTS  # re-exported: every domain module names its EVENTS
+from .case_events import (
     AgencyAccepted,
     AgencyDeclined,
     AidGranted,
