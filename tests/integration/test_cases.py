@@ -182,7 +182,7 @@ async def test_the_summary_is_sealed_everywhere_and_shredded_with_its_youth(gate
         await caught_up(gateway, staff, [opened["position"], walk_in["position"]])
     finally:
         logging.getLogger().removeHandler(logs)
-    secrets = [SUMMARY, "13912345678", "匿名来访"]
+    secrets = [SUMMARY, "13912345678", "匿名来访", "欠薪未到账"]
     kafka = await every_record(settings, "xq.stations.case")
     assert not [s for s in secrets if s.encode() in kafka]
     gateway_db = await dump_database(settings, "gateway")

@@ -153,6 +153,7 @@ def test_reopen_within_30_days_of_resolution_gives_a_fresh_window_and_not_after(
                  case.RateCase(2, at(days=2)))
     [reopened] = case.case.run(done, case.ReopenCase("问题未解决", at(days=31), DEFAULT_DEADLINES))
     assert reopened.resolve_due == at(days=61)  # the triaged category's window, from the reopening
+    assert "reason" not in EventCodec(*case.EVENTS).encode(reopened)[1]  # the youth's words: sealed
     assert case.case.fold([*done, reopened]).status == "TRIAGED"
     with pytest.raises(RuleViolated) as refused:
         case.case.run(done, case.ReopenCase("问题未解决", at(days=31, hours=1), DEFAULT_DEADLINES))

@@ -1,5 +1,6 @@
-"""The case's events (services/stations/domain/case.py decides them). Only `summary` is personal: the
-event store seals it with the case's own key and never publishes it."""
+"""The case's events (services/stations/domain/case.py decides them). The youth's words — the summary, the
+reason a case is reopened — are personal: the event store seals them with the case's own key and never
+publishes them. A declining agency's reason is public (the agency's stated ground, recorded without names)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -100,9 +101,9 @@ class CaseRated:
 class CaseReopened:
     TYPE: ClassVar[str] = CaseEvents.REOPENED
     case_id: str
-    reason: str
     reopened_at: datetime
     resolve_due: datetime
+    reason: str | None = personal(default=None)  # None once the case's key is shredded
 
 
 @dataclass(frozen=True)
