@@ -15,9 +15,9 @@ import asyncpg
 
 from chassis.auth import Principal
 from chassis.errors import NotFound
+from chassis.vault import Vault
 
 from . import tables
-from .vault import Vault
 
 CLAIM_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CLAIM_CODE_LENGTH = 8

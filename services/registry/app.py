@@ -10,12 +10,12 @@ from chassis.kafka import TopicSpec
 from chassis.keys import blind_index_key, master_key, retired_master_keys
 from chassis.service import build_service_app
 from chassis.settings import Settings, get_settings
+from chassis.vault import Vault
 from contracts.registry import YOUTH
 
 from . import api, jobs, projections
 from .deps import RegistryDeps
 from .domain.events import codec
-from .vault import Vault
 
 SOURCE = "/xinqing/registry"
 

@@ -13,6 +13,7 @@ from chassis.auth import Principal
 from chassis.envelope import Envelope
 from chassis.errors import Duplicate, NotFound, RuleViolated
 from chassis.eventstore import EventStore
+from chassis.vault import Vault
 from contracts.registry import Status
 
 from . import tables
@@ -22,7 +23,6 @@ from .domain.commands import EraseYouth, RegisterYouth, UpdateProfile
 from .domain.decider import youth
 from .domain.events import YouthRegistered
 from .domain.state import YouthState, stream_id
-from .vault import Vault
 
 
 @dataclass(frozen=True)

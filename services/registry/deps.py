@@ -8,8 +8,7 @@ from fastapi import Request
 from chassis import service
 from chassis.clock import Clock
 from chassis.eventstore import EventStore
-
-from .vault import Vault
+from chassis.vault import Vault
 
 
 @dataclass

@@ -16,11 +16,11 @@ from chassis.commands import transaction
 from chassis.errors import AppError
 from chassis.eventstore import EventStore
 from chassis.scheduler import Job
+from chassis.vault import Vault
 
 from . import commands, tables
 from .deps import Runtime
 from .domain.commands import EndLeagueAge
-from .vault import Vault
 
 log = logging.getLogger(__name__)
 BATCH = 500

@@ -21,11 +21,11 @@ from opentelemetry import trace
 
 from chassis.auth import Principal
 from chassis.errors import RuleViolated
+from chassis.vault import KeyRing, Vault
 from contracts.registry import Status
 
 from .domain.state import YouthState, league_age_until, stream_id
 from .identity import AGE_BANDS, normalize_employer, normalize_id_number, normalize_mobile
-from .vault import KeyRing, Vault
 
 CARD_FIELDS = ("name", "gender", "mobile", "id_number")
 

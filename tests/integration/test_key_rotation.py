@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from chassis import db
-from services.registry.vault import Vault
+from chassis.vault import Vault
 from xinqing.rotate import rewrap
 
 pytestmark = pytest.mark.integration

@@ -13,6 +13,7 @@ from chassis.commands import transaction
 from chassis.errors import FieldError, ValidationFailed
 from chassis.http import ApiModel
 from chassis.service import caller
+from chassis.vault import Vault, unseal_with
 from contracts.registry import Status
 
 from .. import tables
@@ -20,7 +21,6 @@ from ..access import audited_fields, personal_view, readable_fields
 from ..deps import runtime
 from ..domain.state import stream_id
 from ..identity import AGE_BANDS, normalize_employer
-from ..vault import Vault, unseal_with
 
 router = APIRouter(tags=["youth"])
 MAX_PAGE = 100
