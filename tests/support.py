@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -104,3 +105,14 @@ async def _started(server, task) -> bool:
         task.result()  # raises why it stopped
         raise AssertionError("server stopped during start-up")
     return server.started
+
+
+class CapturedLogs(logging.Handler):
+    """Every log record, every attribute included, as text: what a scan for personal data reads."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(repr(record.__dict__) + record.getMessage())

@@ -5,7 +5,10 @@ deciders answer nothing for what is already marked."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import datetime
+
+import asyncpg
 
 from chassis.errors import VersionConflict
 from chassis.scheduler import Job
@@ -17,30 +20,31 @@ from .deps import Runtime
 log = logging.getLogger(__name__)
 
 
+DueIds = Callable[[asyncpg.Connection, datetime], Awaitable[list[str]]]
+Mark = Callable[[Runtime, str, datetime], Awaitable[int]]
+
+
+async def _mark_each(rt: Runtime, now: datetime, due: DueIds, mark: Mark, what: str) -> int:
+    """`mark` every aggregate `due` finds, each in its own transaction; how many got an event."""
+    async with rt.pool.acquire() as conn:
+        ids = await due(conn, now)
+    marked = 0
+    for aggregate_id in ids:
+        try:
+            marked += await mark(rt, aggregate_id, now)
+        except VersionConflict:  # someone handled it meanwhile; the next run looks again
+            log.info("changed while marking overdue", extra={"aggregate": what, "id": aggregate_id})
+    return marked
+
+
 async def mark_overdue(rt: Runtime, now: datetime) -> int:
     """Mark every appeal whose deadline passed before `now`; how many appeals got an event."""
-    async with rt.pool.acquire() as conn:
-        due = await tables.overdue_appeals(conn, now)
-    marked = 0
-    for appeal_id in due:
-        try:
-            marked += await mark_appeal_overdue(rt, appeal_id, now)
-        except VersionConflict:  # someone handled it meanwhile; the next run looks again
-            log.info("appeal changed while marking overdue", extra={"appeal_id": appeal_id})
-    return marked
+    return await _mark_each(rt, now, tables.overdue_appeals, mark_appeal_overdue, "appeal")
 
 
 async def remind_overdue_cases(rt: Runtime, now: datetime) -> int:
     """Record a reminder on every case whose first response or resolution is due before `now`; how many."""
-    async with rt.pool.acquire() as conn:
-        due = await tables.overdue_cases(conn, now)
-    reminded = 0
-    for case_id in due:
-        try:
-            reminded += await mark_case_overdue(rt, case_id, now)
-        except VersionConflict:  # someone handled it meanwhile; the next run looks again
-            log.info("case changed while marking overdue", extra={"case_id": case_id})
-    return reminded
+    return await _mark_each(rt, now, tables.overdue_cases, mark_case_overdue, "case")
 
 
 def jobs(rt: Runtime) -> list[Job]:

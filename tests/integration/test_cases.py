@@ -16,7 +16,7 @@ from chassis.tracing import setup_tracing
 from services.stations.jobs import remind_overdue_cases
 from tests.integration.stations_support import caught_up, gql, ok, register_youth
 from tests.integration.test_registry_erasure import dump_database, every_record
-from tests.support import eventually
+from tests.support import CapturedLogs, eventually
 
 SUMMARY = "外卖骑手王某反映：站长拖欠三个月工资共计一万二千元，电话13912345678"
 OPEN = """mutation($input: OpenCaseInput!) { openCase(input: $input) { id version position } }"""
@@ -159,19 +159,10 @@ async def test_deadlines_and_overdue_reminders_on_a_fixed_clock(gateway, station
         rt.deps.clock = Clock()
 
 
-class Capture(logging.Handler):
-    def __init__(self):
-        super().__init__(logging.DEBUG)
-        self.lines: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(repr(record.__dict__) + record.getMessage())
-
-
 async def test_the_summary_is_sealed_everywhere_and_shredded_with_its_youth(gateway, stations, settings, token):
     spans = InMemorySpanExporter()
     setup_tracing("test", None, [SimpleSpanProcessor(spans)])
-    logs = Capture()
+    logs = CapturedLogs()
     logging.getLogger().addHandler(logs)
     try:
         staff = token("station_staff", district="110105")

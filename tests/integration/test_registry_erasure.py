@@ -13,18 +13,9 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from chassis.tracing import setup_tracing
 from services.partners.app import create_app as create_partners
 from tests.registry_support import DASHBOARD, REGISTER, YOUTH, data, gql, id_number, mobile, person, register
-from tests.support import bearer, raw_records, running
+from tests.support import CapturedLogs, bearer, raw_records, running
 
 NAME, WECHAT, EMPLOYER = "欧阳娜娜", "erase_me_wx", "删除测试文化传媒有限公司"
-
-
-class Capture(logging.Handler):
-    def __init__(self):
-        super().__init__(logging.DEBUG)
-        self.lines: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(repr(record.__dict__) + record.getMessage())
 
 
 async def dump_database(settings, service: str) -> str:
@@ -46,7 +37,7 @@ def secrets_in(text: str, secrets: list[str]) -> list[str]:
 async def test_erasure_leaves_no_readable_personal_field_anywhere(gateway, registry, settings, token):
     spans = InMemorySpanExporter()
     setup_tracing("test", None, [SimpleSpanProcessor(spans)])
-    logs = Capture()
+    logs = CapturedLogs()
     logging.getLogger().addHandler(logs)
     op = token("registry_operator", subject="op-erase")
     idn = id_number(date(1996, 5, 17), "FEMALE")
@@ -140,7 +131,7 @@ async def every_record(settings, topic: str) -> bytes:
 async def test_erasing_a_survivor_erases_the_records_merged_into_it(gateway, registry, partners, settings, token):
     """Issue 14: a merged record kept its own key, so erasing the survivor left the duplicate's name, mobile and
     ID number readable. Erasing either record erases every record merged into the same person."""
-    logs = Capture()
+    logs = CapturedLogs()
     logging.getLogger().addHandler(logs)
     op = token("registry_operator", subject="op-erase-merged")
     name, idn = "司马相如", id_number(date(1995, 3, 9), "MALE")

@@ -30,6 +30,9 @@ def test_the_schema_only_grows_from_the_committed_snapshot():
         SNAPSHOT.write_text(current)
     breaking = find_breaking_changes(build_schema(SNAPSHOT.read_text()), build_schema(current))
     assert not breaking, "breaking GraphQL changes:\n" + "\n".join(f"- {c.type.name}: {c.description}" for c in breaking)
+    # Front-ends read the committed file: it is the schema served, never a stale copy.
+    assert current == SNAPSHOT.read_text(), "gateway/schema.graphql is stale: XQ_UPDATE_SCHEMA_SNAPSHOT=1 pytest " + \
+        "tests/unit/test_schema_contract.py writes it (additions only)"
 
 
 def test_the_skeleton_contract_queries_still_validate():

@@ -1,23 +1,15 @@
 """A young person's commands on their own record, forwarded to the registry with their token."""
 from __future__ import annotations
 
-from datetime import date
-
 import strawberry
 from strawberry.scalars import JSON
 
 from ..common import CommandResult, command, forward, without_none
-from ..youth.mutations import UpdateYouthProfileInput
+from ..youth.mutations import RegisterYouthInput, UpdateYouthProfileInput
 from ..youth.types import (
     PURPOSE_DOC,
     ConsentChannel,
     ConsentPurpose,
-    Education,
-    EmployerKind,
-    Gender,
-    Need,
-    Subtype,
-    YouthType,
     plain,
 )
 from .types import SERVICE, own
@@ -26,22 +18,10 @@ SELF_CHANNEL = "APP 或 WECHAT（默认 APP）"
 
 
 @strawberry.input(description="本人登记：本人填写的资料；须同意 REGISTRATION")
-class RegisterMeInput:
-    name: str
-    gender: Gender
-    birth_date: date
-    mobile: str
+class RegisterMeInput(RegisterYouthInput):
+    """The same fields as an operator's registration, in the same order; two say what they mean for a person."""
+
     district: str = strawberry.field(description="工作或居住的区（GB/T 2260），如 110105 朝阳区")
-    youth_type: YouthType
-    subtype: Subtype
-    consents: list[ConsentPurpose] = strawberry.field(description=PURPOSE_DOC + "；须含 REGISTRATION")
-    id_number: str | None = strawberry.field(default=None, description="身份证号（可选）")
-    wechat: str | None = None
-    employer: str | None = strawberry.field(default=None, description="工作单位 / 平台")
-    employer_kind: EmployerKind | None = None
-    education: Education | None = None
-    needs: list[Need] | None = None
-    notice_version: str | None = strawberry.field(default=None, description="告知书版本（默认 v1）")
     channel: ConsentChannel | None = strawberry.field(default=None, description="取得同意的渠道：" + SELF_CHANNEL)
 
 
