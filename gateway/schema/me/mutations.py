@@ -1,4 +1,6 @@
-"""A young person's commands on their own record, forwarded to the registry with their token."""
+"""A young person's commands on their own record, forwarded with their token: to the registry (the record
+itself) and to the branches service (their membership; it asks the registry whose record the token's account
+is linked to, so no argument names a person)."""
 from __future__ import annotations
 
 from datetime import date
@@ -20,6 +22,7 @@ from ..youth.types import (
     YouthType,
     plain,
 )
+from .memberships import BRANCHES
 from .types import SERVICE, own
 
 SELF_CHANNEL = "APP 或 WECHAT（默认 APP）"
@@ -96,3 +99,23 @@ class Mutation:
     async def erase_me(self, info: strawberry.Info) -> CommandResult:
         own(info)
         return await command(info, SERVICE, "/me:erase")
+
+    @strawberry.mutation(description="本人凭海报上的邀请码加入流动团支部")
+    async def join_branch_with_code(self, info: strawberry.Info, code: str) -> CommandResult:
+        own(info)
+        return await command(info, BRANCHES, "/me/membership:join", json={"code": code})
+
+    @strawberry.mutation(description="本人向团支部提出入团申请，由该团支部审批（工作人员代办用 applyForMembership）")
+    async def apply_for_my_membership(self, info: strawberry.Info, branch_id: strawberry.ID) -> CommandResult:
+        own(info)
+        return await command(info, BRANCHES, "/me/membership:apply", json={"branchId": branch_id})
+
+    @strawberry.mutation(description="本人申请把组织关系转到另一团支部，由接收团支部审批；返回转接编号")
+    async def request_my_transfer(self, info: strawberry.Info, to_branch_id: strawberry.ID) -> CommandResult:
+        own(info)
+        return await command(info, BRANCHES, "/me/membership:transfer", json={"toBranchId": to_branch_id})
+
+    @strawberry.mutation(description="本人申请退出所在团支部")
+    async def leave_my_branch(self, info: strawberry.Info) -> CommandResult:
+        own(info)
+        return await command(info, BRANCHES, "/me/membership:leave")

@@ -9,6 +9,7 @@ from chassis.auth import YOUTH
 
 from ..common import Context
 from ..youth.types import Consent, ConsentPurpose, Subtype, YouthStatus, YouthType
+from .memberships import MyMembership, my_memberships
 
 SERVICE = "registry"  # the owner of the account link and of every person's record
 
@@ -40,6 +41,10 @@ class MyRecord:
     education: str | None
     needs: list[str] | None
     consents: list[Consent]
+
+    @strawberry.field(description="本人所在或申请加入的团支部（入团申请、团员、待处理的转接）；没有时为空")
+    async def memberships(self, info: strawberry.Info) -> list[MyMembership]:
+        return await my_memberships(info)
 
 
 def to_my_record(p: dict) -> MyRecord:
