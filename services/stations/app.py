@@ -6,6 +6,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from chassis.kafka import TopicSpec
+from chassis.own_record import OwnRecord
 from chassis.service import build_service_app
 from chassis.settings import Settings, get_settings
 from contracts.stations import TOPICS
@@ -21,7 +22,8 @@ def create_app(settings: Settings | None = None, config: StationsConfig | None =
     app = build_service_app(name="stations", title="xinqing stations", settings=settings,
                             migrations=Path(__file__).parent / "migrations",
                             topics=[TopicSpec(settings.topic(t.name), settings.kafka_partitions) for t in TOPICS],
-                            deps=StationsDeps(make_stores(settings), config, config.tier_deadlines()),
+                            deps=StationsDeps(make_stores(settings), config, config.tier_deadlines(),
+                                              OwnRecord(settings.service_url("registry"))),
                             projections=projections.projections, jobs=jobs.jobs)
     for router in api.routers:
         app.include_router(router)

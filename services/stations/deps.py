@@ -1,5 +1,5 @@
-"""What the stations' routes and jobs are given: an event store per aggregate, the appeal deadlines
-and the clock."""
+"""What the stations' routes and jobs are given: an event store per aggregate, the appeal deadlines,
+the registry's answer to "who is this young person" and the clock."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
@@ -9,6 +9,7 @@ from fastapi import Request
 from chassis import service
 from chassis.clock import Clock
 from chassis.eventstore import EventStore
+from chassis.own_record import OwnRecord
 from chassis.settings import Settings
 from contracts import stations as contract
 
@@ -45,6 +46,7 @@ class StationsDeps:
     stores: Stores
     config: StationsConfig
     deadlines: dict[str, tuple[Window, Window]]
+    registry: OwnRecord  # which record a youth token's account is linked to
     clock: Clock = field(default_factory=Clock)
 
 

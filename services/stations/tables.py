@@ -1,13 +1,15 @@
 """The stations service's own query tables. Written in the same transaction as the events they
 follow (so they are never behind, see commands.py): idempotency keys of service records, the
-sensitive part of health records and appeals, and the open appeal deadlines the scheduled process
-scans. Written from the registry's events (projections.py): who may be named on a service record."""
+sensitive part of health records and appeals, the open appeal deadlines the scheduled process
+scans, and a young person's own bookings, enrolments and rating comments (what `me` lists). Written
+from the registry's events (projections.py): who may be named on a service record."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import asyncpg
 
+from .domain.activity import ActivityState
 from .domain.appeal import AppealState
 
 
@@ -75,6 +77,8 @@ async def forget_youth(conn: asyncpg.Connection, youth_id: str) -> None:
     """Erasure: the person is no longer known here, nor who received health services at our stations."""
     await conn.execute("DELETE FROM known_youth WHERE youth_id = $1", youth_id)
     await conn.execute("DELETE FROM health_record_subjects WHERE youth_id = $1", youth_id)
+    for table in ("youth_bookings", "youth_enrolments", "rating_comments"):
+        await conn.execute(f"DELETE FROM {table} WHERE youth_id = $1", youth_id)
 
 
 async def consenting_youth(conn: asyncpg.Connection, youth_ids: set[str]) -> set[str]:
@@ -84,3 +88,36 @@ async def consenting_youth(conn: asyncpg.Connection, youth_ids: set[str]) -> set
     rows = await conn.fetch("SELECT youth_id FROM known_youth WHERE youth_id = ANY($1::text[]) "
                             "AND active AND service_records", list(youth_ids))
     return {r["youth_id"] for r in rows}
+
+
+# ---- a young person's own bookings, enrolments and rating comments ---------------------------------
+
+async def keep_booking(conn: asyncpg.Connection, youth_id: str, event: ActivityState) -> None:
+    """Mirror whether `youth_id` holds a place at `event` (state after the command)."""
+    if youth_id in event.registered and event.title is not None and event.starts_at is not None:
+        await conn.execute("INSERT INTO youth_bookings (youth_id, event_id, title, starts_at) VALUES ($1, $2, $3, $4) "
+                           "ON CONFLICT DO NOTHING", youth_id, event.event_id, event.title, event.starts_at)
+    else:
+        await conn.execute("DELETE FROM youth_bookings WHERE youth_id = $1 AND event_id = $2", youth_id, event.event_id)
+
+
+async def keep_enrolment(conn: asyncpg.Connection, youth_id: str, programme_id: str, name: str,
+                         enrolled_on: date) -> None:
+    await conn.execute("INSERT INTO youth_enrolments (youth_id, programme_id, name, enrolled_on) "
+                       "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING", youth_id, programme_id, name, enrolled_on)
+
+
+async def keep_rating_comment(conn: asyncpg.Connection, station_id: str, youth_id: str, on: date,
+                              comment: str) -> None:
+    await conn.execute("INSERT INTO rating_comments (station_id, youth_id, rated_on, comment) VALUES ($1, $2, $3, $4) "
+                       "ON CONFLICT DO NOTHING", station_id, youth_id, on, comment)
+
+
+async def bookings_of(conn: asyncpg.Connection, youth_id: str) -> list[asyncpg.Record]:
+    return await conn.fetch("SELECT event_id, title, starts_at FROM youth_bookings WHERE youth_id = $1 "
+                            "ORDER BY starts_at, event_id", youth_id)
+
+
+async def enrolments_of(conn: asyncpg.Connection, youth_id: str) -> list[asyncpg.Record]:
+    return await conn.fetch("SELECT programme_id, name, enrolled_on FROM youth_enrolments WHERE youth_id = $1 "
+                            "ORDER BY enrolled_on, programme_id", youth_id)

@@ -1,6 +1,7 @@
 """A young person's commands on their own record, forwarded with their token: to the registry (the record
-itself) and to the branches service (their membership; it asks the registry whose record the token's account
-is linked to, so no argument names a person)."""
+itself), to the branches service (their membership) and to the stations service (bookings, enrolments,
+ratings); those two ask the registry whose record the token's account is linked to, so no argument names a
+person."""
 from __future__ import annotations
 
 from datetime import date
@@ -23,6 +24,7 @@ from ..youth.types import (
     plain,
 )
 from .memberships import BRANCHES
+from .stations import STATIONS
 from .types import SERVICE, own
 
 SELF_CHANNEL = "APP 或 WECHAT（默认 APP）"
@@ -119,3 +121,27 @@ class Mutation:
     async def leave_my_branch(self, info: strawberry.Info) -> CommandResult:
         own(info)
         return await command(info, BRANCHES, "/me/membership:leave")
+
+    @strawberry.mutation(description="本人报名活动；名额已满时为 RULE_VIOLATED（rule capacity_reached），活动开始后不能报名")
+    async def book_event(self, info: strawberry.Info, event_id: strawberry.ID) -> CommandResult:
+        own(info)
+        return await command(info, STATIONS, "/me/bookings", json={"eventId": event_id})
+
+    @strawberry.mutation(description="本人取消活动报名（活动开始前），名额随之释放")
+    async def cancel_booking(self, info: strawberry.Info, event_id: strawberry.ID) -> CommandResult:
+        own(info)
+        return await command(info, STATIONS, "/me/bookings:cancel", json={"eventId": event_id})
+
+    @strawberry.mutation(description="本人报名项目（如新青年学堂骑手班）")
+    async def enrol_in_programme(self, info: strawberry.Info, programme_id: strawberry.ID) -> CommandResult:
+        own(info)
+        return await command(info, STATIONS, "/me/enrolments", json={"programmeId": programme_id})
+
+    @strawberry.mutation(description="本人评价某站点某天的服务：1–5 分，可附评价（200 字内）；每个站点每天一次，"
+                                     "30 天内")
+    async def rate_service(self, info: strawberry.Info, station_id: strawberry.ID, on: date, score: int,
+                           comment: str | None = None) -> CommandResult:
+        own(info)
+        body = without_none({"stationId": station_id, "on": on.isoformat(), "score": score, "comment": comment})
+        return await command(info, STATIONS, "/me/ratings", json=body)
+

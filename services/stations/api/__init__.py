@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from . import appeals, events, programmes, service_records, stations
+from . import appeals, events, me, programmes, service_records, stations
 
 routers: list[APIRouter] = [stations.router, service_records.router, programmes.router, events.router,
-                            appeals.router]
+                            appeals.router, me.router]
