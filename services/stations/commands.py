@@ -133,6 +133,9 @@ async def record_services(rt: Runtime, who: Principal, command: service_record.R
         # A fixed order: two batches never lock each other's days crosswise.
         positions = [await _append_to_day(conn, rt.deps.stores.service, stream, by_stream[stream])
                      for stream in sorted(by_stream)]
+        await tables.keep_services(conn, [  # what the person received, for their own export
+            (r.youth_id, service_record.record_id(sid, r.idempotency_key), sid, r.service_type,
+             beijing_date(r.delivered_at)) for r in fresh if r.youth_id in named])
         await tables.keep_health_subjects(conn, [
             (service_record.record_id(sid, r.idempotency_key), r.youth_id) for r in fresh
             if r.service_type in station.HEALTH_SERVICES and r.youth_id in named])

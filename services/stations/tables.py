@@ -1,7 +1,8 @@
 """The stations service's own query tables. Written in the same transaction as the events they
 follow (so they are never behind, see commands.py): idempotency keys of service records, the
 sensitive part of health records and appeals, the open appeal deadlines the scheduled process
-scans, and a young person's own bookings, enrolments and rating comments (what `me` lists). Written
+scans, and a young person's own bookings, enrolments, ratings and services received (what `me` and
+their export list). Written
 from the registry's events (projections.py): who may be named on a service record."""
 from __future__ import annotations
 
@@ -77,7 +78,7 @@ async def forget_youth(conn: asyncpg.Connection, youth_id: str) -> None:
     """Erasure: the person is no longer known here, nor who received health services at our stations."""
     await conn.execute("DELETE FROM known_youth WHERE youth_id = $1", youth_id)
     await conn.execute("DELETE FROM health_record_subjects WHERE youth_id = $1", youth_id)
-    for table in ("youth_bookings", "youth_enrolments", "rating_comments"):
+    for table in ("youth_bookings", "youth_enrolments", "youth_ratings", "youth_services"):
         await conn.execute(f"DELETE FROM {table} WHERE youth_id = $1", youth_id)
 
 
@@ -90,7 +91,7 @@ async def consenting_youth(conn: asyncpg.Connection, youth_ids: set[str]) -> set
     return {r["youth_id"] for r in rows}
 
 
-# ---- a young person's own bookings, enrolments and rating comments ---------------------------------
+# ---- a young person's own bookings, enrolments, ratings and services received ---------------------
 
 async def keep_booking(conn: asyncpg.Connection, youth_id: str, event: ActivityState) -> None:
     """Mirror whether `youth_id` holds a place at `event` (state after the command)."""
@@ -107,10 +108,17 @@ async def keep_enrolment(conn: asyncpg.Connection, youth_id: str, programme_id: 
                        "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING", youth_id, programme_id, name, enrolled_on)
 
 
-async def keep_rating_comment(conn: asyncpg.Connection, station_id: str, youth_id: str, on: date,
-                              comment: str) -> None:
-    await conn.execute("INSERT INTO rating_comments (station_id, youth_id, rated_on, comment) VALUES ($1, $2, $3, $4) "
-                       "ON CONFLICT DO NOTHING", station_id, youth_id, on, comment)
+async def keep_rating(conn: asyncpg.Connection, youth_id: str, station_id: str, on: date, score: int,
+                      comment: str | None) -> None:
+    await conn.execute("INSERT INTO youth_ratings (youth_id, station_id, rated_on, score, comment) "
+                       "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING", youth_id, station_id, on, score, comment)
+
+
+async def keep_services(conn: asyncpg.Connection, rows: list[tuple[str, str, str, str, date]]) -> None:
+    """(youth_id, record_id, station_id, service_type, delivered_on) of records that name their youth."""
+    if rows:
+        await conn.executemany("INSERT INTO youth_services (youth_id, record_id, station_id, service_type, "
+                               "delivered_on) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING", rows)
 
 
 async def bookings_of(conn: asyncpg.Connection, youth_id: str) -> list[asyncpg.Record]:
@@ -121,3 +129,13 @@ async def bookings_of(conn: asyncpg.Connection, youth_id: str) -> list[asyncpg.R
 async def enrolments_of(conn: asyncpg.Connection, youth_id: str) -> list[asyncpg.Record]:
     return await conn.fetch("SELECT programme_id, name, enrolled_on FROM youth_enrolments WHERE youth_id = $1 "
                             "ORDER BY enrolled_on, programme_id", youth_id)
+
+
+async def ratings_of(conn: asyncpg.Connection, youth_id: str) -> list[asyncpg.Record]:
+    return await conn.fetch("SELECT station_id, rated_on, score, comment FROM youth_ratings WHERE youth_id = $1 "
+                            "ORDER BY rated_on, station_id", youth_id)
+
+
+async def services_of(conn: asyncpg.Connection, youth_id: str) -> list[asyncpg.Record]:
+    return await conn.fetch("SELECT record_id, station_id, service_type, delivered_on FROM youth_services "
+                            "WHERE youth_id = $1 ORDER BY delivered_on, record_id", youth_id)

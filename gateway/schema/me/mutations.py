@@ -91,10 +91,17 @@ class Mutation:
         own(info)
         return await command(info, SERVICE, "/me/consents/withdraw", json={"purpose": purpose.value})
 
-    @strawberry.mutation(description="本人查阅、复制（PIPL 第 45 条）：导出登记服务持有的本人全部信息（JSON）")
+    @strawberry.mutation(description="本人查阅、复制（PIPL 第 45 条）：导出持有的本人全部信息（JSON）：登记记录、"
+                                     "团组织关系、接受的服务、活动与项目报名、服务评价")
     async def export_my_data(self, info: strawberry.Info) -> JSON:
         own(info)
-        return await forward(info, SERVICE, "/me/export", method="GET")
+        exported = await forward(info, SERVICE, "/me/export", method="GET")
+        # What the other services hold under the person's pseudonymous id, each asked with the caller's token.
+        branches = await forward(info, BRANCHES, "/me/membership/export", method="GET")
+        stations = await forward(info, STATIONS, "/me/export", method="GET")
+        return {**exported, "memberships": branches["memberships"], **stations,
+                "note": "青年之家持有的本人全部信息：登记服务的记录，以及团组织关系（memberships）、接受的服务（services）、"
+                        "活动报名（bookings）、项目报名（enrolments）、服务评价（ratings）。"}
 
     @strawberry.mutation(description="本人删除个人信息（PIPL 第 47 条）：销毁本人的数据密钥（合并进来的记录一并删除），"
                                      "账号关联随之解除；之后 me 为 NOT_FOUND")

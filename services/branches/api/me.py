@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 
+import orjson
 from fastapi import APIRouter, Depends, Request
 
 from chassis.auth import YOUTH, Principal
@@ -105,3 +106,12 @@ async def my_membership(request: Request, youth_id: str = Depends(own_id)) -> di
         "district": state.district,
         "transfer": {"toBranchId": pending.to_branch_id, "toBranchName": names[pending.to_branch_id],
                      "expiresOn": pending.expires_on.isoformat()} if pending else None}]}
+
+
+@router.get("/export", summary="本人查阅、复制（PIPL 第 45 条）：团组织关系的全部记录（申请、入团、转接、退出）")
+async def export_mine(request: Request, youth_id: str = Depends(own_id)) -> dict:
+    rt = rt_of(request)
+    async with rt.pool.acquire() as conn:
+        stream = await stores(rt).membership.load(conn, membership.stream_id(youth_id))
+    # The events as recorded (dates and ids, nothing personal beyond the pseudonymous id).
+    return {"memberships": [{"type": e.TYPE, "fields": orjson.loads(orjson.dumps(e))} for e in stream.events]}

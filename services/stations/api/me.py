@@ -83,12 +83,12 @@ async def rate_service(body: RatingRequest, request: Request, youth_id: str = De
     if not at.exists:
         raise NotFound("站点不存在。")
 
-    async def keep_comment(conn, outcome) -> None:
-        if body.comment and body.comment.strip():
-            await tables.keep_rating_comment(conn, sid, youth_id, body.on, body.comment.strip())
+    async def keep(conn, outcome) -> None:
+        comment = body.comment.strip() if body.comment and body.comment.strip() else None
+        await tables.keep_rating(conn, youth_id, sid, body.on, body.score, comment)
 
     return await execute(rt, rt.deps.stores.service, rating.rating, rating.stream_id(sid, youth_id, body.on),
-                         command, sid, then=keep_comment)
+                         command, sid, then=keep)
 
 
 @router.get("/bookings", summary="本人报名的活动")
@@ -96,8 +96,23 @@ async def my_bookings(request: Request, youth_id: str = Depends(own_id)) -> dict
     rt = runtime(request)
     async with rt.pool.acquire() as conn:
         rows = await tables.bookings_of(conn, youth_id)
-    return {"bookings": [{"eventId": r["event_id"], "title": r["title"], "startsAt": r["starts_at"].isoformat()}
-                         for r in rows]}
+    return {"bookings": [_booking(r) for r in rows]}
+
+
+@router.get("/export", summary="本人查阅、复制（PIPL 第 45 条）：驿站服务持有的本人信息")
+async def export_mine(request: Request, youth_id: str = Depends(own_id)) -> dict:
+    rt = runtime(request)
+    async with rt.pool.acquire() as conn:
+        bookings, enrolments = await tables.bookings_of(conn, youth_id), await tables.enrolments_of(conn, youth_id)
+        ratings, services = await tables.ratings_of(conn, youth_id), await tables.services_of(conn, youth_id)
+    return {
+        "services": [{"recordId": r["record_id"], "stationId": r["station_id"], "serviceType": r["service_type"],
+                      "deliveredOn": r["delivered_on"].isoformat()} for r in services],
+        "bookings": [_booking(r) for r in bookings],
+        "enrolments": [_enrolment(r) for r in enrolments],
+        "ratings": [{"stationId": r["station_id"], "on": r["rated_on"].isoformat(), "score": r["score"],
+                     "comment": r["comment"]} for r in ratings],
+    }
 
 
 @router.get("/enrolments", summary="本人报名的项目")
@@ -105,5 +120,12 @@ async def my_enrolments(request: Request, youth_id: str = Depends(own_id)) -> di
     rt = runtime(request)
     async with rt.pool.acquire() as conn:
         rows = await tables.enrolments_of(conn, youth_id)
-    return {"enrolments": [{"programmeId": r["programme_id"], "name": r["name"],
-                            "enrolledOn": r["enrolled_on"].isoformat()} for r in rows]}
+    return {"enrolments": [_enrolment(r) for r in rows]}
+
+
+def _booking(r) -> dict:
+    return {"eventId": r["event_id"], "title": r["title"], "startsAt": r["starts_at"].isoformat()}
+
+
+def _enrolment(r) -> dict:
+    return {"programmeId": r["programme_id"], "name": r["name"], "enrolledOn": r["enrolled_on"].isoformat()}

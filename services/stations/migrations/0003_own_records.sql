@@ -1,6 +1,7 @@
--- A young person's own bookings and enrolments, written in the command's transaction (whoever made them:
--- the person or station staff), so `me` lists them without replaying every event stream; and the words of
--- a rating (its event carries the score only). Pseudonymous ids; all of it deleted on erasure.
+-- A young person's own bookings, enrolments, ratings and the services they received (records that name
+-- them), written in the command's transaction (whoever made them: the person or station staff), so `me` and
+-- their export (PIPL Art. 45) list them without replaying every event stream. A rating's words live only
+-- here (its event carries the score). Pseudonymous ids; all of it deleted on erasure.
 CREATE TABLE IF NOT EXISTS youth_bookings (
     youth_id  text NOT NULL,
     event_id  text NOT NULL,
@@ -17,11 +18,20 @@ CREATE TABLE IF NOT EXISTS youth_enrolments (
     PRIMARY KEY (youth_id, programme_id)
 );
 
-CREATE TABLE IF NOT EXISTS rating_comments (
-    station_id text NOT NULL,
+CREATE TABLE IF NOT EXISTS youth_ratings (
     youth_id   text NOT NULL,
+    station_id text NOT NULL,
     rated_on   date NOT NULL,
-    comment    text NOT NULL,
-    PRIMARY KEY (station_id, youth_id, rated_on)
+    score      smallint NOT NULL,
+    comment    text,
+    PRIMARY KEY (youth_id, station_id, rated_on)
 );
-CREATE INDEX IF NOT EXISTS rating_comments_youth ON rating_comments (youth_id);
+
+CREATE TABLE IF NOT EXISTS youth_services (
+    youth_id     text NOT NULL,
+    record_id    text NOT NULL,
+    station_id   text NOT NULL,
+    service_type text NOT NULL,
+    delivered_on date NOT NULL,         -- Beijing date
+    PRIMARY KEY (youth_id, record_id)
+);
