@@ -8,9 +8,11 @@ a young person can only ever act on their own.
 from __future__ import annotations
 
 import httpx
+from fastapi import Depends, Request
 
 from chassis.auth import YOUTH, Principal
 from chassis.errors import NotFound, Unavailable
+from chassis.service import caller
 from chassis.tracing import inject_headers
 from contracts.registry import OWN_RECORD_PATH
 
@@ -32,3 +34,10 @@ class OwnRecord:
         if response.status_code != 200:
             raise Unavailable(f"登记服务暂时无法确认您的身份（HTTP {response.status_code}），请稍后重试。", retry_after=2)
         return str(response.json()["youthId"])
+
+
+async def own_youth_id(request: Request, who: Principal = Depends(caller)) -> str:
+    """FastAPI dependency of a young person's own routes: their record id, asked of the registry through the
+    service's `deps.registry` (an OwnRecord). A staff token: FORBIDDEN."""
+    registry: OwnRecord = request.app.state.runtime.deps.registry
+    return await registry.youth_id(who)

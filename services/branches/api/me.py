@@ -12,11 +12,10 @@ import uuid
 import orjson
 from fastapi import APIRouter, Depends, Request
 
-from chassis.auth import YOUTH, Principal
 from chassis.commands import accepted, transaction
 from chassis.errors import NotFound
 from chassis.http import Accepted, ApiModel
-from chassis.service import caller
+from chassis.own_record import own_youth_id
 
 from ..commands import branch_facts, branch_state, run_membership, share_branch, youth_facts
 from ..deps import Runtime
@@ -35,12 +34,6 @@ class TransferToRequest(ApiModel):
     to_branch_id: uuid.UUID
 
 
-async def own_id(request: Request, who: Principal = Depends(caller)) -> str:
-    """The caller's own record id, from the registry (a staff token: FORBIDDEN)."""
-    who.require(YOUTH)
-    return await rt_of(request).deps.registry.youth_id(who)
-
-
 async def _existing_branch(conn, rt: Runtime, branch_id: str) -> BranchFacts:
     facts = await branch_facts(conn, stores(rt), branch_id)
     if facts.district is None:
@@ -49,14 +42,14 @@ async def _existing_branch(conn, rt: Runtime, branch_id: str) -> BranchFacts:
 
 
 @router.post(":join", status_code=201, response_model=Accepted, summary="本人凭邀请码加入流动团支部")
-async def join_with_code(body: JoinRequest, request: Request, youth_id: str = Depends(own_id)):
+async def join_with_code(body: JoinRequest, request: Request, youth_id: str = Depends(own_youth_id)):
     rt = rt_of(request)
     return await redeem_invitation(rt, youth_id, body.code,
                                    lambda conn, branch_id: _existing_branch(conn, rt, branch_id))
 
 
 @router.post(":apply", status_code=201, response_model=Accepted, summary="本人提出入团申请")
-async def apply(body: BranchRef, request: Request, youth_id: str = Depends(own_id)):
+async def apply(body: BranchRef, request: Request, youth_id: str = Depends(own_youth_id)):
     rt = rt_of(request)
     person = await youth_facts(rt.pool, youth_id, wait=rt.settings.consistency_wait_seconds)
     async with transaction(rt.pool) as conn:
@@ -69,7 +62,7 @@ async def apply(body: BranchRef, request: Request, youth_id: str = Depends(own_i
 
 @router.post(":transfer", status_code=201, response_model=Accepted,
              summary="本人申请组织关系转接（由接收团支部审批）")
-async def request_transfer(body: TransferToRequest, request: Request, youth_id: str = Depends(own_id)):
+async def request_transfer(body: TransferToRequest, request: Request, youth_id: str = Depends(own_youth_id)):
     rt = rt_of(request)
     person = await youth_facts(rt.pool, youth_id, wait=rt.settings.consistency_wait_seconds)
     async with transaction(rt.pool) as conn:
@@ -82,7 +75,7 @@ async def request_transfer(body: TransferToRequest, request: Request, youth_id: 
 
 
 @router.post(":leave", response_model=Accepted, summary="本人申请退出团支部")
-async def leave(request: Request, youth_id: str = Depends(own_id)):
+async def leave(request: Request, youth_id: str = Depends(own_youth_id)):
     rt = rt_of(request)
     async with transaction(rt.pool) as conn:
         envelopes, _ = await run_membership(conn, stores(rt), youth_id,
@@ -91,7 +84,7 @@ async def leave(request: Request, youth_id: str = Depends(own_id)):
 
 
 @router.get("", summary="本人的团组织关系：所在或申请中的团支部，及待处理的转接")
-async def my_membership(request: Request, youth_id: str = Depends(own_id)) -> dict:
+async def my_membership(request: Request, youth_id: str = Depends(own_youth_id)) -> dict:
     rt = rt_of(request)
     async with rt.pool.acquire() as conn:
         stream = await stores(rt).membership.load(conn, membership.stream_id(youth_id))
@@ -109,7 +102,7 @@ async def my_membership(request: Request, youth_id: str = Depends(own_id)) -> di
 
 
 @router.get("/export", summary="本人查阅、复制（PIPL 第 45 条）：团组织关系的全部记录（申请、入团、转接、退出）")
-async def export_mine(request: Request, youth_id: str = Depends(own_id)) -> dict:
+async def export_mine(request: Request, youth_id: str = Depends(own_youth_id)) -> dict:
     rt = rt_of(request)
     async with rt.pool.acquire() as conn:
         stream = await stores(rt).membership.load(conn, membership.stream_id(youth_id))

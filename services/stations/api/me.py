@@ -13,11 +13,10 @@ from datetime import date
 from fastapi import APIRouter, Depends, Request
 from pydantic import Field
 
-from chassis.auth import YOUTH, Principal
 from chassis.commands import transaction
 from chassis.errors import NotFound
 from chassis.http import Accepted, ApiModel
-from chassis.service import caller
+from chassis.own_record import own_youth_id
 
 from .. import tables
 from ..commands import booking_of, enrolment, execute, existing_only
@@ -43,14 +42,8 @@ class RatingRequest(ApiModel):
     comment: str | None = None
 
 
-async def own_id(request: Request, who: Principal = Depends(caller)) -> str:
-    """The caller's own record id, from the registry (a staff token: FORBIDDEN)."""
-    who.require(YOUTH)
-    return await runtime(request).deps.registry.youth_id(who)
-
-
 @router.post("/bookings", status_code=201, response_model=Accepted, summary="本人报名活动（名额已满时 capacity_reached）")
-async def book_event(body: BookingRequest, request: Request, youth_id: str = Depends(own_id)):
+async def book_event(body: BookingRequest, request: Request, youth_id: str = Depends(own_youth_id)):
     rt, eid = runtime(request), str(body.event_id)
     return await execute(rt, rt.deps.stores.event, activity.activity, activity.stream_id(eid),
                          activity.RegisterForActivity(youth_id, rt.deps.clock.now()), eid,
@@ -58,7 +51,7 @@ async def book_event(body: BookingRequest, request: Request, youth_id: str = Dep
 
 
 @router.post("/bookings:cancel", response_model=Accepted, summary="本人取消活动报名（活动开始前）")
-async def cancel_booking(body: BookingRequest, request: Request, youth_id: str = Depends(own_id)):
+async def cancel_booking(body: BookingRequest, request: Request, youth_id: str = Depends(own_youth_id)):
     rt, eid = runtime(request), str(body.event_id)
     return await execute(rt, rt.deps.stores.event, activity.activity, activity.stream_id(eid),
                          activity.CancelRegistration(youth_id, rt.deps.clock.now()), eid,
@@ -66,14 +59,14 @@ async def cancel_booking(body: BookingRequest, request: Request, youth_id: str =
 
 
 @router.post("/enrolments", status_code=201, response_model=Accepted, summary="本人报名项目（如新青年学堂骑手班）")
-async def enrol_in_programme(body: EnrolmentRequest, request: Request, youth_id: str = Depends(own_id)):
+async def enrol_in_programme(body: EnrolmentRequest, request: Request, youth_id: str = Depends(own_youth_id)):
     rt, pid = runtime(request), str(body.programme_id)
     today = rt.deps.clock.today()
     return await enrolment(rt, None, pid, youth_id, lambda p: programme.Enrol(p, youth_id, today))
 
 
 @router.post("/ratings", status_code=201, response_model=Accepted, summary="本人评价站点某天的服务（每站每天一次）")
-async def rate_service(body: RatingRequest, request: Request, youth_id: str = Depends(own_id)):
+async def rate_service(body: RatingRequest, request: Request, youth_id: str = Depends(own_youth_id)):
     rt, sid = runtime(request), str(body.station_id)
     async with transaction(rt.pool) as conn:
         at = station.station.fold((await rt.deps.stores.station.load(conn, station.stream_id(sid))).events)
@@ -92,7 +85,7 @@ async def rate_service(body: RatingRequest, request: Request, youth_id: str = De
 
 
 @router.get("/bookings", summary="本人报名的活动")
-async def my_bookings(request: Request, youth_id: str = Depends(own_id)) -> dict:
+async def my_bookings(request: Request, youth_id: str = Depends(own_youth_id)) -> dict:
     rt = runtime(request)
     async with rt.pool.acquire() as conn:
         rows = await tables.bookings_of(conn, youth_id)
@@ -100,7 +93,7 @@ async def my_bookings(request: Request, youth_id: str = Depends(own_id)) -> dict
 
 
 @router.get("/export", summary="本人查阅、复制（PIPL 第 45 条）：驿站服务持有的本人信息")
-async def export_mine(request: Request, youth_id: str = Depends(own_id)) -> dict:
+async def export_mine(request: Request, youth_id: str = Depends(own_youth_id)) -> dict:
     rt = runtime(request)
     async with rt.pool.acquire() as conn:
         bookings, enrolments = await tables.bookings_of(conn, youth_id), await tables.enrolments_of(conn, youth_id)
@@ -116,7 +109,7 @@ async def export_mine(request: Request, youth_id: str = Depends(own_id)) -> dict
 
 
 @router.get("/enrolments", summary="本人报名的项目")
-async def my_enrolments(request: Request, youth_id: str = Depends(own_id)) -> dict:
+async def my_enrolments(request: Request, youth_id: str = Depends(own_youth_id)) -> dict:
     rt = runtime(request)
     async with rt.pool.acquire() as conn:
         rows = await tables.enrolments_of(conn, youth_id)
