@@ -1,5 +1,6 @@
 """exportMyData (PIPL Art. 45) gives everything held on the person, across the services: the registry's
-record, the branch membership's history, the services received, bookings, enrolments and ratings."""
+record, the branch membership's history, the services received, bookings, enrolments and ratings; and
+after eraseMe (Art. 47) the stations service keeps none of its own rows on the person."""
 from __future__ import annotations
 
 import uuid
@@ -10,11 +11,13 @@ import pytest
 from chassis.clock import BEIJING
 from tests.integration.stations_support import RECORD, create_station
 from tests.registry_support import data, gql, person
+from tests.support import eventually, service_db
 
 pytestmark = pytest.mark.integration
 
 
-async def test_the_export_holds_memberships_services_bookings_enrolments_and_ratings(gateway, stations, token):
+async def test_the_export_holds_memberships_services_bookings_enrolments_and_ratings(gateway, stations, settings,
+                                                                                    token):
     admin = token("admin")
     rider = token("youth", subject="wx-export-all")
     youth_id = data(await gql(gateway, "mutation R($i: RegisterMeInput!) { registerMe(input: $i) { id position } }",
@@ -49,3 +52,12 @@ async def test_the_export_holds_memberships_services_bookings_enrolments_and_rat
     assert [b["eventId"] for b in exported["bookings"]] == [event]
     assert exported["enrolments"] == []
     assert exported["ratings"] == [{"stationId": station, "on": now.date().isoformat(), "score": 4, "comment": "挺好"}]
+
+    data(await gql(gateway, "mutation { eraseMe { id } }", token=rider))
+    own = ("youth_bookings", "youth_enrolments", "youth_ratings", "youth_services")
+
+    async def forgotten() -> bool:
+        async with service_db(settings, "stations") as conn:
+            counts = [await conn.fetchval(f"SELECT count(*) FROM {t} WHERE youth_id = $1", youth_id) for t in own]
+        return counts == [0, 0, 0, 0]
+    await eventually(forgotten)
