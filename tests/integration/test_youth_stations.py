@@ -3,6 +3,7 @@ give the place back (capacity respected), enrol in a programme, rate a station's
 `me { bookings enrolments }`; nothing on anyone else's behalf."""
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import datetime, timedelta
 
@@ -67,6 +68,16 @@ async def test_booking_respects_capacity_and_a_cancelled_place_is_free_again(gat
     await caught_up(gateway, admin, [cancelled["position"], booked["position"]])
     assert await registered(gateway, admin, event) == 2
     assert rule(await gql(gateway, CANCEL, {"e": event}, riders[0])) == "not_registered"
+
+
+async def test_riders_racing_for_the_last_place_one_gets_it(gateway, token):
+    riders = [token("youth", subject=f"wx-race-{i}") for i in range(3)]
+    for rider in riders:
+        await register_me(gateway, rider)
+    event = await schedule(gateway, token("admin"), capacity=1)
+    results = await asyncio.gather(*(gql(gateway, BOOK, {"e": event}, rider) for rider in riders))
+    assert sum("errors" not in r for r in results) == 1
+    assert sorted(rule(r) for r in results if "errors" in r) == ["capacity_reached", "capacity_reached"]
 
 
 async def test_a_started_event_takes_no_booking(gateway, token):
