@@ -90,6 +90,10 @@ class Settings(BaseSettings):
     graphql_max_tokens: int = Field(2000, description="tokens in one query document")
     graphql_max_cost: int = Field(5000, description="estimated cost of one query (fields × page sizes)")
     graphql_max_body_bytes: int = Field(64 * 1024, description="largest GraphQL request body")
+    anonymous_per_minute: int = Field(60, description="GraphQL calls a minute per client address without a token "
+                                                      "(the public station finder and events); beyond: HTTP 429")
+    trusted_proxies: str = Field("", description="proxies whose X-Forwarded-For names the client, comma-separated "
+                                                 "addresses or networks (e.g. 10.0.0.0/8); from anyone else it is ignored")
 
     @property
     def introspection_allowed(self) -> bool:

@@ -23,6 +23,10 @@ class YouthEvents:
 
 YOUTH = Topic("xq.registry.youth", "registry", types_of(YouthEvents))
 
+# The registry's answer to "which record is this youth token's account linked to?" (GET with the caller's own
+# token; `{"youthId": ...}`, or NOT_FOUND when none): how the other services learn who a young person is.
+OWN_RECORD_PATH = "/me/identity"
+
 # Consent purposes: registration itself, service records, and sharing with one agency each.
 REGISTRATION, SERVICE_RECORDS, SHARE_PREFIX = "REGISTRATION", "SERVICE_RECORDS", "SHARE_WITH_AGENCY:"
 

@@ -15,6 +15,7 @@ class StationEvents:
 
 class ServiceEvents:
     DELIVERED = "xq.stations.service.delivered.v1"
+    RATED = "xq.stations.service.rated.v1"  # a young person rates the service of a station on a day
 
 
 class ProgrammeEvents:
@@ -29,6 +30,7 @@ class ProgrammeEvents:
 class ActivityEvents:  # the "event" aggregate: activities at a station
     ATTENDED = "xq.stations.event.attended.v1"
     REGISTERED = "xq.stations.event.registered.v1"
+    REGISTRATION_CANCELLED = "xq.stations.event.registration-cancelled.v1"  # the place is free again
     SCHEDULED = "xq.stations.event.scheduled.v1"
 
 

@@ -15,6 +15,7 @@ from chassis.errors import AppError
 from chassis.service import build_service_app
 from chassis.settings import Settings, get_settings
 
+from .anonymous import AnonymousLimit, AnonymousRateLimit, proxies
 from .clients import ServiceClient
 from .deps import SERVICES, GatewayDeps
 from .limits import BodySizeLimit
@@ -42,7 +43,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = build_service_app(name="gateway", title="xinqing gateway", settings=settings,
                             migrations=Path(__file__).parent / "migrations", topics=[],
                             projections=lambda rt: projections(settings), publishes=False,
-                            deps=GatewayDeps({s: ServiceClient(s, settings.service_url(s)) for s in SERVICES}))
+                            deps=GatewayDeps({s: ServiceClient(s, settings.service_url(s)) for s in SERVICES},
+                                             AnonymousLimit(settings.anonymous_per_minute,
+                                                            proxies(settings.trusted_proxies))))
 
     async def context(connection: HTTPConnection) -> Context:
         return Context(connection.app.state.runtime)
@@ -52,6 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                            subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL])
     app.include_router(router, prefix="/graphql")
     app.add_middleware(BodySizeLimit, max_bytes=settings.graphql_max_body_bytes)
+    app.add_middleware(AnonymousRateLimit)  # outermost: a refused caller's body is not even read
     if WEB_DIST.is_dir():
         app.mount("/", StaticFiles(directory=WEB_DIST, html=True), name="dashboard")
     else:

@@ -1,5 +1,5 @@
 """What the gateway's resolvers are given: a client per service it forwards commands to, the cache of
-dashboard figures, and the clock."""
+dashboard figures, the anonymous callers' rate limit, and the clock."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from chassis import service
 from chassis.clock import Clock
 
+from .anonymous import AnonymousLimit
 from .clients import ServiceClient
 from .schema.dashboard_cache import FigureCache
 
@@ -17,6 +18,7 @@ SERVICES = ("registry", "branches", "stations")
 @dataclass
 class GatewayDeps:
     clients: dict[str, ServiceClient]
+    anonymous: AnonymousLimit
     figures: FigureCache = field(default_factory=FigureCache)
     clock: Clock = field(default_factory=Clock)
 

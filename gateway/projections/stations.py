@@ -41,6 +41,7 @@ class StationsProjection(Dispatch):
             ProgrammeEvents.SCHOLARSHIP_PAID: _programme_scholarship_paid,
             ActivityEvents.SCHEDULED: _event_scheduled,
             ActivityEvents.REGISTERED: _event_registered,
+            ActivityEvents.REGISTRATION_CANCELLED: _event_registration_cancelled,
             ActivityEvents.ATTENDED: _event_attended,
             AppealEvents.IMPORTED: _appeal_imported,
             AppealEvents.DISPATCHED: _appeal_dispatched,
@@ -117,6 +118,9 @@ async def _event_scheduled(conn: asyncpg.Connection, e: Envelope) -> None:
 
 
 _event_registered = statement("UPDATE st_events SET registered = registered + 1 WHERE event_id = $1", "event_id")
+
+_event_registration_cancelled = statement("UPDATE st_events SET registered = registered - 1 WHERE event_id = $1",
+                                          "event_id")
 
 _event_attended = statement("UPDATE st_events SET attended = attended + 1 WHERE event_id = $1", "event_id")
 

@@ -1,5 +1,5 @@
-"""The GraphQL schema, assembled from one package per domain: youth/, branches/, stations/, cases/; and
-me/, a young person's own record (youth tokens).
+"""The GraphQL schema, assembled from one package per domain: youth/, branches/, stations/, cases/; me/, a
+young person's own record (youth tokens); and public, what anyone may read without a token.
 
 Each domain contributes a DashboardPart (its figures on the dashboard; cases has none yet), a Mutation part
 (forwarded to the service that owns it, common.forward) and optional Query / Subscription parts; they are
@@ -20,12 +20,13 @@ from chassis.settings import Settings
 from ..errors import ErrorCodes
 from ..live import projection_changes
 from ..telemetry import Telemetry
-from . import branches, cases, me, stations, youth
+from . import branches, cases, me, public, stations, youth
 from .common import Context, DashboardBase, DashboardScope, DistrictArg, FromArg, ToArg, dashboard_scope
 from .dashboard_cache import DashboardFigures, DashboardResults
 
 DOMAINS = [youth, branches, stations, cases]
 SELF_SERVICE = [me]  # queries and mutations of a youth token on its own record; nothing on the dashboard
+PUBLIC = [public]  # what anyone may read without a token
 
 
 def field_paths(type_: GraphQLNamedType, prefix: str = "", depth: int = 4) -> list[str]:
@@ -92,7 +93,7 @@ class RootSubscription:
             yield dashboard_for(scope)
 
 
-Query = merge_types("Query", (RootQuery, *(m.Query for m in DOMAINS + SELF_SERVICE if hasattr(m, "Query"))))
+Query = merge_types("Query", (RootQuery, *(m.Query for m in DOMAINS + SELF_SERVICE + PUBLIC if hasattr(m, "Query"))))
 Mutation = merge_types("Mutation", tuple(m.Mutation for m in DOMAINS + SELF_SERVICE if hasattr(m, "Mutation")))
 Subscription = merge_types("Subscription", (RootSubscription, *(m.Subscription for m in DOMAINS
                                                                  if hasattr(m, "Subscription"))))

@@ -41,6 +41,12 @@ class Context(BaseContext):
     def principal(self) -> Principal:
         return self.runtime.verifier.verify(self.authorization)
 
+    def public(self) -> None:
+        """A public field: anyone, also without a token (then rate-limited per address, gateway/anonymous.py);
+        a token that is sent must still be valid."""
+        if self.authorization is not None:
+            self.principal  # noqa: B018 — verifies the token
+
     def service(self, name: str):
         return self.runtime.deps.clients[name]
 

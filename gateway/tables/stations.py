@@ -148,6 +148,16 @@ async def list_events(conn, *, district: str | None, after: list | None, limit: 
             ORDER BY starts_at, event_id LIMIT $4""", district, after[0], after[1], limit)
 
 
+async def upcoming_events(conn, *, district: str | None, now, after: list | None, limit: int) -> list[asyncpg.Record]:
+    """Events not yet started, soonest first, with the name of the station that holds them (the public list)."""
+    after = after or [None, None]
+    return await conn.fetch(
+        """SELECT e.*, s.name AS station_name FROM st_events e LEFT JOIN st_stations s USING (station_id)
+            WHERE e.starts_at > $1 AND ($2::text IS NULL OR e.district = $2)
+              AND ($3::text IS NULL OR (e.starts_at, e.event_id) > ($3::text::timestamptz, $4))
+            ORDER BY e.starts_at, e.event_id LIMIT $5""", now, district, after[0], after[1], limit)
+
+
 # ---- appeals ----------------------------------------------------------------------------
 
 # The three rates count only what is due: an appeal still inside its contact window is not yet a

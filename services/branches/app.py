@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from chassis.errors import VersionConflict
 from chassis.eventstore import EventStore
 from chassis.kafka import TopicSpec
+from chassis.own_record import OwnRecord
 from chassis.service import build_service_app
 from chassis.settings import Settings, get_settings
 from contracts import branches as contract
@@ -45,7 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = build_service_app(name="branches", title="xinqing branches", settings=settings,
                             migrations=Path(__file__).parent / "migrations",
                             topics=[TopicSpec(settings.topic(t.name), settings.kafka_partitions) for t in TOPICS.values()],
-                            deps=BranchesDeps(make_stores(settings)),
+                            deps=BranchesDeps(make_stores(settings), OwnRecord(settings.service_url("registry"))),
                             projections=projections.projections, jobs=jobs.jobs, on_startup=define_measures)
     for router in api.routers:
         app.include_router(router)

@@ -1,4 +1,5 @@
-"""What the branches' routes, projections and jobs are given: an event store per aggregate and the clock."""
+"""What the branches' routes, projections and jobs are given: an event store per aggregate, the registry's
+answer to "who is this young person" and the clock."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -7,6 +8,7 @@ from fastapi import Request
 
 from chassis import service
 from chassis.clock import Clock
+from chassis.own_record import OwnRecord
 
 from .commands import Stores
 
@@ -14,6 +16,7 @@ from .commands import Stores
 @dataclass
 class BranchesDeps:
     stores: Stores
+    registry: OwnRecord  # which record a youth token's account is linked to
     clock: Clock = field(default_factory=Clock)
 
 

@@ -7,6 +7,7 @@ from fastapi import FastAPI
 
 from chassis.kafka import TopicSpec
 from chassis.keys import master_key, retired_master_keys
+from chassis.own_record import OwnRecord
 from chassis.service import build_service_app
 from chassis.settings import Settings, get_settings
 from chassis.vault import Vault
@@ -25,7 +26,7 @@ def create_app(settings: Settings | None = None, config: StationsConfig | None =
                             migrations=Path(__file__).parent / "migrations",
                             topics=[TopicSpec(settings.topic(t.name), settings.kafka_partitions) for t in TOPICS],
                             deps=StationsDeps(make_stores(settings, vault), config, config.tier_deadlines(), vault,
-                                             config.case_deadline_windows()),
+                                              config.case_deadline_windows(), OwnRecord(settings.service_url("registry"))),
                             projections=projections.projections, jobs=jobs.jobs)
     for router in api.routers:
         app.include_router(router)

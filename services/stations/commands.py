@@ -13,7 +13,7 @@ from chassis.auth import Principal
 from chassis.clock import beijing_date
 from chassis.commands import Outcome, accepted, run, transaction
 from chassis.decider import Decider
-from chassis.errors import RuleViolated
+from chassis.errors import NotFound, RuleViolated
 from chassis.eventstore import EventStore
 
 from . import tables
@@ -24,6 +24,16 @@ RACE_RETRIES = 3  # commands decide on the current state: a concurrent writer (t
 NOT_FOUND = "未找到要操作的对象。"
 
 Then = Callable[[asyncpg.Connection, Outcome], Awaitable[None]]
+Guard = Callable[[object], None]
+
+
+def existing_only(missing: str) -> Guard:
+    """A guard for a young person's own steps: the aggregate exists, in any district (NOT_FOUND otherwise)."""
+
+    def guard(state) -> None:
+        if not state.exists:
+            raise NotFound(missing)
+    return guard
 
 
 def _in_district(who: Principal, missing: str) -> Callable[[object], None]:
@@ -36,38 +46,51 @@ def _in_district(who: Principal, missing: str) -> Callable[[object], None]:
 
 async def execute(rt: Runtime, store: EventStore, decider: Decider, stream: str, command, entity_id: str, *,
                   who: Principal | None = None, missing: str = NOT_FOUND, expected_version: int | None = None,
-                  then: Then | None = None) -> dict:
+                  then: Then | None = None, guard: Guard | None = None) -> dict:
     """Decide `command` on `stream` and append, in one transaction; with `who`, on an existing aggregate
-    in the caller's district only. `then(conn, outcome)` writes query tables in the same transaction."""
+    in the caller's district only (or as `guard` says). `then(conn, outcome)` writes query tables in the
+    same transaction."""
+    if guard is None and who is not None:
+        guard = _in_district(who, missing)
     async with transaction(rt.pool) as conn:
         outcome = await run(conn, store, decider, stream, command, expected_version=expected_version,
-                            guard=_in_district(who, missing) if who is not None else None,
-                            race_retries=RACE_RETRIES)
+                            guard=guard, race_retries=RACE_RETRIES)
         if then is not None:
             await then(conn, outcome)
     return accepted(outcome.envelopes, entity_id)
 
 
-async def _existing(conn: asyncpg.Connection, store: EventStore, decider: Decider, stream: str, who: Principal,
-                    missing: str):
-    """The aggregate's state, when it exists and lies in the caller's district."""
+async def _existing(conn: asyncpg.Connection, store: EventStore, decider: Decider, stream: str, guard: Guard):
+    """The aggregate's state, when `guard` lets the caller act on it."""
     state = decider.fold((await store.load(conn, stream)).events)
-    _in_district(who, missing)(state)
+    guard(state)
     return state
 
 
 # ---- programmes: an enrolment is decided on its programme's state ---------------------------------
 
-async def enrolment(rt: Runtime, who: Principal, programme_id: str, youth_id: str,
+async def enrolment(rt: Runtime, who: Principal | None, programme_id: str, youth_id: str,
                     make: Callable[[programme.ProgrammeState], object]) -> dict:
-    """`make(programme)` is the enrolment command, built on the programme's current state."""
+    """`make(programme)` is the enrolment command, built on the programme's current state; `who` None: the
+    person themselves (any district). A new enrolment is listed among the person's own."""
     store = rt.deps.stores.programme
+    missing = "项目不存在。"
     async with transaction(rt.pool) as conn:
-        prog = await _existing(conn, store, programme.programme, programme.programme_stream(programme_id), who,
-                               "项目不存在。")
+        prog = await _existing(conn, store, programme.programme, programme.programme_stream(programme_id),
+                               _in_district(who, missing) if who is not None else existing_only(missing))
+        command = make(prog)
         outcome = await run(conn, store, programme.enrolment, programme.enrolment_stream(programme_id, youth_id),
-                            make(prog), race_retries=RACE_RETRIES)
+                            command, race_retries=RACE_RETRIES)
+        if isinstance(command, programme.Enrol) and prog.name is not None:
+            await tables.keep_enrolment(conn, youth_id, programme_id, prog.name, command.enrolled_on)
     return accepted(outcome.envelopes, f"{programme_id}/{youth_id}")
+
+
+def booking_of(youth_id: str) -> Then:
+    """`then` of an event command on a person's place: mirror it among their own bookings."""
+    async def keep(conn: asyncpg.Connection, outcome: Outcome) -> None:
+        await tables.keep_booking(conn, youth_id, outcome.state)
+    return keep
 
 
 # ---- services delivered: batches to per-station-per-day streams ----------------------------------
@@ -92,8 +115,8 @@ async def record_services(rt: Runtime, who: Principal, command: service_record.R
     service_record.validate_batch(command)  # bad input stores nothing
     sid, records = command.station_id, command.records
     async with transaction(rt.pool) as conn:
-        state = await _existing(conn, rt.deps.stores.station, station.station, station.stream_id(sid), who,
-                                "站点不存在。")
+        state = await _existing(conn, rt.deps.stores.station, station.station, station.stream_id(sid),
+                                _in_district(who, "站点不存在。"))
         # Sorted, so two uploads sharing keys take the key rows' locks in the same order (no deadlock).
         keys = sorted((r.idempotency_key, service_record.record_id(sid, r.idempotency_key),
                        service_record.stream_id(sid, beijing_date(r.delivered_at))) for r in records)
@@ -110,6 +133,9 @@ async def record_services(rt: Runtime, who: Principal, command: service_record.R
         # A fixed order: two batches never lock each other's days crosswise.
         positions = [await _append_to_day(conn, rt.deps.stores.service, stream, by_stream[stream])
                      for stream in sorted(by_stream)]
+        await tables.keep_services(conn, [  # what the person received, for their own export
+            (r.youth_id, service_record.record_id(sid, r.idempotency_key), sid, r.service_type,
+             beijing_date(r.delivered_at)) for r in fresh if r.youth_id in named])
         await tables.keep_health_subjects(conn, [
             (service_record.record_id(sid, r.idempotency_key), r.youth_id) for r in fresh
             if r.service_type in station.HEALTH_SERVICES and r.youth_id in named])

@@ -1,5 +1,5 @@
 """What the stations' routes and jobs are given: an event store per aggregate, the key vault that seals
-case summaries, the appeal and case deadlines and the clock."""
+case summaries, the appeal and case deadlines, the registry's answer to "who is this young person" and the clock."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
@@ -9,6 +9,7 @@ from fastapi import Request
 from chassis import service
 from chassis.clock import Clock
 from chassis.eventstore import EventStore
+from chassis.own_record import OwnRecord
 from chassis.settings import Settings
 from chassis.vault import Vault
 from contracts import stations as contract
@@ -50,6 +51,7 @@ class StationsDeps:
     deadlines: dict[str, tuple[Window, Window]]
     vault: Vault
     case_deadlines: dict[str, tuple[Window, Window]]
+    registry: OwnRecord  # which record a youth token's account is linked to
     clock: Clock = field(default_factory=Clock)
 
 

@@ -1,16 +1,18 @@
 """The stations service's own query tables. Written in the same transaction as the events they
 follow (so they are never behind, see commands.py): idempotency keys of service records, the
 sensitive part of health records and appeals, the open appeal and case deadlines the scheduled process
-scans, whose each case is, and the audit of case reads. Written from the registry's events
-(projections.py): who may be named on a service record; erasure shreds the keys of the person's cases."""
+scans, whose each case is, the audit of case reads, and a young person's own bookings, enrolments, ratings and
+services received (what `me` and their export list). Written from the registry's events (projections.py): who
+may be named on a service record; erasure shreds the keys of the person's cases."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import asyncpg
 
 from chassis.auth import Principal
 
+from .domain.activity import ActivityState
 from .domain.appeal import AppealState
 from .domain.case import OPEN_STATES, CaseState, stream_id
 
@@ -118,6 +120,8 @@ async def forget_youth(conn: asyncpg.Connection, youth_id: str) -> None:
     cases = await conn.fetch("SELECT case_id FROM case_subjects WHERE youth_id = $1", youth_id)
     await conn.execute("DELETE FROM person_keys WHERE subject = ANY($1::text[])",
                        [stream_id(r["case_id"]) for r in cases])
+    for table in ("youth_bookings", "youth_enrolments", "youth_ratings", "youth_services"):
+        await conn.execute(f"DELETE FROM {table} WHERE youth_id = $1", youth_id)
 
 
 async def consenting_youth(conn: asyncpg.Connection, youth_ids: set[str]) -> set[str]:
@@ -127,3 +131,53 @@ async def consenting_youth(conn: asyncpg.Connection, youth_ids: set[str]) -> set
     rows = await conn.fetch("SELECT youth_id FROM known_youth WHERE youth_id = ANY($1::text[]) "
                             "AND active AND service_records", list(youth_ids))
     return {r["youth_id"] for r in rows}
+
+
+# ---- a young person's own bookings, enrolments, ratings and services received ---------------------
+
+async def keep_booking(conn: asyncpg.Connection, youth_id: str, event: ActivityState) -> None:
+    """Mirror whether `youth_id` holds a place at `event` (state after the command)."""
+    if youth_id in event.registered and event.title is not None and event.starts_at is not None:
+        await conn.execute("INSERT INTO youth_bookings (youth_id, event_id, title, starts_at) VALUES ($1, $2, $3, $4) "
+                           "ON CONFLICT DO NOTHING", youth_id, event.event_id, event.title, event.starts_at)
+    else:
+        await conn.execute("DELETE FROM youth_bookings WHERE youth_id = $1 AND event_id = $2", youth_id, event.event_id)
+
+
+async def keep_enrolment(conn: asyncpg.Connection, youth_id: str, programme_id: str, name: str,
+                         enrolled_on: date) -> None:
+    await conn.execute("INSERT INTO youth_enrolments (youth_id, programme_id, name, enrolled_on) "
+                       "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING", youth_id, programme_id, name, enrolled_on)
+
+
+async def keep_rating(conn: asyncpg.Connection, youth_id: str, station_id: str, on: date, score: int,
+                      comment: str | None) -> None:
+    await conn.execute("INSERT INTO youth_ratings (youth_id, station_id, rated_on, score, comment) "
+                       "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING", youth_id, station_id, on, score, comment)
+
+
+async def keep_services(conn: asyncpg.Connection, rows: list[tuple[str, str, str, str, date]]) -> None:
+    """(youth_id, record_id, station_id, service_type, delivered_on) of records that name their youth."""
+    if rows:
+        await conn.executemany("INSERT INTO youth_services (youth_id, record_id, station_id, service_type, "
+                               "delivered_on) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING", rows)
+
+
+async def bookings_of(conn: asyncpg.Connection, youth_id: str) -> list[asyncpg.Record]:
+    return await conn.fetch("SELECT event_id, title, starts_at FROM youth_bookings WHERE youth_id = $1 "
+                            "ORDER BY starts_at, event_id", youth_id)
+
+
+async def enrolments_of(conn: asyncpg.Connection, youth_id: str) -> list[asyncpg.Record]:
+    return await conn.fetch("SELECT programme_id, name, enrolled_on FROM youth_enrolments WHERE youth_id = $1 "
+                            "ORDER BY enrolled_on, programme_id", youth_id)
+
+
+async def ratings_of(conn: asyncpg.Connection, youth_id: str) -> list[asyncpg.Record]:
+    return await conn.fetch("SELECT station_id, rated_on, score, comment FROM youth_ratings WHERE youth_id = $1 "
+                            "ORDER BY rated_on, station_id", youth_id)
+
+
+async def services_of(conn: asyncpg.Connection, youth_id: str) -> list[asyncpg.Record]:
+    return await conn.fetch("SELECT record_id, station_id, service_type, delivered_on FROM youth_services "
+                            "WHERE youth_id = $1 ORDER BY delivered_on, record_id", youth_id)

@@ -3,6 +3,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from chassis.own_record import OwnRecord
 from gateway.app import create_app as create_gateway
 from gateway.clients import ServiceClient
 from services.branches.app import create_app as create_branches
@@ -31,6 +32,10 @@ async def gateway(settings, registry, branches, stations):
                                               transport=httpx.ASGITransport(app=branches.app))
         rt.deps.clients["stations"] = ServiceClient("stations", "http://stations",
                                               transport=httpx.ASGITransport(app=stations.app))
+        # A youth token's own record: the services ask the in-process registry, as the gateway does.
+        for service in (branches, stations):
+            service.app.state.runtime.deps.registry = OwnRecord(
+                "http://registry", transport=httpx.ASGITransport(app=registry.app))
         yield client
 
 

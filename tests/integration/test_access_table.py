@@ -4,8 +4,9 @@ The arguments are generated from the schema (required ones only, well-formed dum
 that exists), so an answer other than FORBIDDEN means the role passed the access check and the request
 went on to validation or lookup. Every staff token is scoped to 朝阳区 (110105); "own" puts 110105 into
 every district argument, "other" 110108 (海淀区). A youth token (a young person's own account) has no
-district: its own-record fields act on the caller's record whatever the arguments say. A field without a
-row in ACCESS fails the test, so a new field cannot arrive without its access decision.
+district: its own-record fields act on the caller's record whatever the arguments say. The anonymous caller
+(no token) reaches the public fields only. A field without a row in ACCESS fails the test, so a new field
+cannot arrive without its access decision.
 
 FORBIDDEN carries `rule`: "role" (the role may not do this at all) or "district" (not in the caller's
 district). An id of nothing answers a district-scoped caller exactly like an id of another district
@@ -29,6 +30,7 @@ from graphql import (
 )
 
 from chassis.auth import ROLES
+from gateway.anonymous import AnonymousLimit
 from gateway.schema import schema
 from tests.registry_support import gql
 
@@ -120,6 +122,19 @@ async def test_every_field_every_role_every_district_as_the_table_says(gateway, 
     assert not wrong, "\n".join(f"{k}: {v}" for k, v in sorted(wrong.items()))
 
 
+async def test_without_a_token_only_the_public_fields_answer(gateway, token):
+    """The anonymous caller: every field refuses it (UNAUTHENTICATED) except the public ones."""
+    rt = gateway.app.state.runtime
+    limit = rt.deps.anonymous
+    rt.deps.anonymous = AnonymousLimit(per_minute=100_000)  # the rate limit has its own test
+    try:
+        observed = {name: decision(await gql(gateway, *operation(kind, name, OWN))) for kind, name in FIELDS}
+    finally:
+        rt.deps.anonymous = limit
+    wrong = {name: got for name, got in observed.items() if got != ("allow" if "anonymous" in ACCESS[name] else "deny")}
+    assert not wrong, wrong
+
+
 def expected(name: str, cell: str) -> str:
     role, where = cell.split("/")
     rule = ACCESS[name]
@@ -135,6 +150,7 @@ EVERYONE = {r: "any" for r in ("admin", "operator", "secretary", "staff", "viewe
 SHORT = {"admin": "admin", "registry_operator": "operator", "branch_secretary": "secretary",
          "station_staff": "staff", "department_viewer": "viewer", "partner": "partner", "youth": "youth"}
 OWN_RECORD = {"youth": "any"}  # a youth token on its own record; every staff role is refused
+PUBLIC = {**EVERYONE, "youth": "any", "anonymous": "any"}  # anyone, also without a token (rate-limited then)
 ACCESS: dict[str, dict[str, str]] = {
     "districts": {**EVERYONE, "youth": "any"},  # reference list (e.g. for registerMe's district)
     "dashboard": {"admin": "own", "operator": "own", "secretary": "own", "staff": "own", "viewer": "own"},
@@ -148,7 +164,8 @@ ACCESS: dict[str, dict[str, str]] = {
     "meetingCompliance": {"admin": "own", "secretary": "own"},
     "measures": {"admin": "any", "operator": "any", "secretary": "any", "staff": "any", "viewer": "any"},
     "stations": {"admin": "own", "operator": "own", "secretary": "own", "staff": "own", "viewer": "own"},
-    "nearestStations": {"admin": "any", "operator": "any", "secretary": "any", "staff": "any", "viewer": "any"},
+    "nearestStations": PUBLIC,
+    "upcomingEvents": PUBLIC,
     "personTimes": {"admin": "own", "staff": "own", "viewer": "own"},
     "programmes": {"admin": "own", "staff": "own", "viewer": "own"},
     "events": {"admin": "own", "staff": "own", "viewer": "own"},
@@ -169,6 +186,14 @@ ACCESS: dict[str, dict[str, str]] = {
     "withdrawMyConsent": OWN_RECORD,
     "exportMyData": OWN_RECORD,
     "eraseMe": OWN_RECORD,
+    "joinBranchWithCode": OWN_RECORD,
+    "applyForMyMembership": OWN_RECORD,
+    "requestMyTransfer": OWN_RECORD,
+    "leaveMyBranch": OWN_RECORD,
+    "bookEvent": OWN_RECORD,
+    "cancelBooking": OWN_RECORD,
+    "enrolInProgramme": OWN_RECORD,
+    "rateService": OWN_RECORD,
     "foundBranch": {"admin": "own", "secretary": "own"},
     "renameBranch": {"admin": "by_id", "secretary": "by_id"},
     "assignSecretary": {"admin": "by_id", "secretary": "by_id"},

@@ -1,5 +1,10 @@
-"""A young person's commands on their own record, forwarded to the registry with their token."""
+"""A young person's commands on their own record, forwarded with their token: to the registry (the record
+itself), to the branches service (their membership) and to the stations service (bookings, enrolments,
+ratings); those two ask the registry whose record the token's account is linked to, so no argument names a
+person."""
 from __future__ import annotations
+
+from datetime import date
 
 import strawberry
 from strawberry.scalars import JSON
@@ -12,6 +17,8 @@ from ..youth.types import (
     ConsentPurpose,
     plain,
 )
+from .memberships import BRANCHES
+from .stations import STATIONS
 from .types import SERVICE, own
 
 SELF_CHANNEL = "APP 或 WECHAT（默认 APP）"
@@ -66,13 +73,64 @@ class Mutation:
         own(info)
         return await command(info, SERVICE, "/me/consents/withdraw", json={"purpose": purpose.value})
 
-    @strawberry.mutation(description="本人查阅、复制（PIPL 第 45 条）：导出登记服务持有的本人全部信息（JSON）")
+    @strawberry.mutation(description="本人查阅、复制（PIPL 第 45 条）：导出持有的本人全部信息（JSON）：登记记录、"
+                                     "团组织关系、接受的服务、活动与项目报名、服务评价")
     async def export_my_data(self, info: strawberry.Info) -> JSON:
         own(info)
-        return await forward(info, SERVICE, "/me/export", method="GET")
+        exported = await forward(info, SERVICE, "/me/export", method="GET")
+        # What the other services hold under the person's pseudonymous id, each asked with the caller's token.
+        branches = await forward(info, BRANCHES, "/me/membership/export", method="GET")
+        stations = await forward(info, STATIONS, "/me/export", method="GET")
+        return {**exported, "memberships": branches["memberships"], **stations,
+                "note": "青年之家持有的本人全部信息：登记服务的记录，以及团组织关系（memberships）、接受的服务（services）、"
+                        "活动报名（bookings）、项目报名（enrolments）、服务评价（ratings）。"}
 
     @strawberry.mutation(description="本人删除个人信息（PIPL 第 47 条）：销毁本人的数据密钥（合并进来的记录一并删除），"
                                      "账号关联随之解除；之后 me 为 NOT_FOUND")
     async def erase_me(self, info: strawberry.Info) -> CommandResult:
         own(info)
         return await command(info, SERVICE, "/me:erase")
+
+    @strawberry.mutation(description="本人凭海报上的邀请码加入流动团支部")
+    async def join_branch_with_code(self, info: strawberry.Info, code: str) -> CommandResult:
+        own(info)
+        return await command(info, BRANCHES, "/me/membership:join", json={"code": code})
+
+    @strawberry.mutation(description="本人向团支部提出入团申请，由该团支部审批（工作人员代办用 applyForMembership）")
+    async def apply_for_my_membership(self, info: strawberry.Info, branch_id: strawberry.ID) -> CommandResult:
+        own(info)
+        return await command(info, BRANCHES, "/me/membership:apply", json={"branchId": branch_id})
+
+    @strawberry.mutation(description="本人申请把组织关系转到另一团支部，由接收团支部审批；返回转接编号")
+    async def request_my_transfer(self, info: strawberry.Info, to_branch_id: strawberry.ID) -> CommandResult:
+        own(info)
+        return await command(info, BRANCHES, "/me/membership:transfer", json={"toBranchId": to_branch_id})
+
+    @strawberry.mutation(description="本人申请退出所在团支部")
+    async def leave_my_branch(self, info: strawberry.Info) -> CommandResult:
+        own(info)
+        return await command(info, BRANCHES, "/me/membership:leave")
+
+    @strawberry.mutation(description="本人报名活动；名额已满时为 RULE_VIOLATED（rule capacity_reached），活动开始后不能报名")
+    async def book_event(self, info: strawberry.Info, event_id: strawberry.ID) -> CommandResult:
+        own(info)
+        return await command(info, STATIONS, "/me/bookings", json={"eventId": event_id})
+
+    @strawberry.mutation(description="本人取消活动报名（活动开始前），名额随之释放")
+    async def cancel_booking(self, info: strawberry.Info, event_id: strawberry.ID) -> CommandResult:
+        own(info)
+        return await command(info, STATIONS, "/me/bookings:cancel", json={"eventId": event_id})
+
+    @strawberry.mutation(description="本人报名项目（如新青年学堂骑手班）")
+    async def enrol_in_programme(self, info: strawberry.Info, programme_id: strawberry.ID) -> CommandResult:
+        own(info)
+        return await command(info, STATIONS, "/me/enrolments", json={"programmeId": programme_id})
+
+    @strawberry.mutation(description="本人评价某站点某天的服务：1–5 分，可附评价（200 字内）；每个站点每天一次，"
+                                     "30 天内")
+    async def rate_service(self, info: strawberry.Info, station_id: strawberry.ID, on: date, score: int,
+                           comment: str | None = None) -> CommandResult:
+        own(info)
+        body = without_none({"stationId": station_id, "on": on.isoformat(), "score": score, "comment": comment})
+        return await command(info, STATIONS, "/me/ratings", json=body)
+

@@ -9,6 +9,8 @@ from chassis.auth import YOUTH
 
 from ..common import Context
 from ..youth.types import Consent, ConsentPurpose, Subtype, YouthStatus, YouthType
+from .memberships import MyMembership, my_memberships
+from .stations import MyBooking, MyEnrolment, my_bookings, my_enrolments
 
 SERVICE = "registry"  # the owner of the account link and of every person's record
 
@@ -40,6 +42,18 @@ class MyRecord:
     education: str | None
     needs: list[str] | None
     consents: list[Consent]
+
+    @strawberry.field(description="本人所在或申请加入的团支部（入团申请、团员、待处理的转接）；没有时为空")
+    async def memberships(self, info: strawberry.Info) -> list[MyMembership]:
+        return await my_memberships(info)
+
+    @strawberry.field(description="本人报名的活动（按开始时间）")
+    async def bookings(self, info: strawberry.Info) -> list[MyBooking]:
+        return await my_bookings(info)
+
+    @strawberry.field(description="本人报名的项目（如新青年学堂骑手班）")
+    async def enrolments(self, info: strawberry.Info) -> list[MyEnrolment]:
+        return await my_enrolments(info)
 
 
 def to_my_record(p: dict) -> MyRecord:

@@ -3,6 +3,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from . import branches, measures, meetings, memberships, organisations
+from . import branches, me, measures, meetings, memberships, organisations
 
-routers: list[APIRouter] = [module.router for module in (branches, organisations, memberships, meetings, measures)]
+routers: list[APIRouter] = [module.router for module in (branches, organisations, memberships, meetings, measures, me)]

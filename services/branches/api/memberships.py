@@ -109,8 +109,15 @@ async def join_with_invitation(youth_id: YouthId, body: JoinRequest, request: Re
                                who: Principal = Depends(caller)):
     who.require(*SECRETARIES)
     rt = rt_of(request)
-    code = body.code.strip().upper()
-    person = await youth_facts(rt.pool, str(youth_id), wait=rt.settings.consistency_wait_seconds)
+    return await redeem_invitation(rt, str(youth_id), body.code,
+                                   lambda conn, branch_id: _facts_in_scope(conn, rt, who, branch_id))
+
+
+async def redeem_invitation(rt, youth_id: str, typed_code: str, branch_in_scope) -> dict:
+    """Join the branch of an invitation code; `branch_in_scope(conn, branch_id)` gives the branch's facts
+    when the caller may join someone to it (a secretary: their district; the person themselves: any)."""
+    code = typed_code.strip().upper()
+    person = await youth_facts(rt.pool, youth_id, wait=rt.settings.consistency_wait_seconds)
 
     async def redeem():
         async with transaction(rt.pool) as conn:
@@ -118,16 +125,16 @@ async def join_with_invitation(youth_id: YouthId, body: JoinRequest, request: Re
             if branch_id is None:
                 raise RuleViolated("邀请码无效，请核对后重试。", rule="invitation_unknown")
             await share_branch(conn, branch_id)
-            facts = await _facts_in_scope(conn, rt, who, branch_id)
+            facts = await branch_in_scope(conn, branch_id)
             # One transaction for both streams: a refused join uses no code, a refused code undoes the join.
-            envelopes, _ = await run_membership(conn, stores(rt), str(youth_id), membership.JoinWithInvitation(
-                youth_id=str(youth_id), branch=facts, youth=person, code=code, today=today(rt)))
+            envelopes, _ = await run_membership(conn, stores(rt), youth_id, membership.JoinWithInvitation(
+                youth_id=youth_id, branch=facts, youth=person, code=code, today=today(rt)))
             try:
                 await run(conn, stores(rt).branch, branch.branch, branch.stream_id(branch_id),
                           branch.RedeemInvitation(code=code, now=now(rt)))
             except VersionConflict as conflict:
                 raise _CodeRace(conflict) from None
-        return accepted(envelopes, str(youth_id))
+        return accepted(envelopes, youth_id)
 
     try:  # the whole transaction again: the join is decided anew on the code's fresh state
         return await retrying(redeem, on=_CodeRace, attempts=REDEEM_ATTEMPTS)

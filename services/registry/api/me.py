@@ -17,7 +17,7 @@ from chassis.commands import transaction
 from chassis.errors import FieldError, RuleViolated, ValidationFailed
 from chassis.http import Accepted, ApiModel
 from chassis.service import caller
-from contracts.registry import AccountLink, Channel
+from contracts.registry import OWN_RECORD_PATH, AccountLink, Channel
 
 from .. import commands, tables
 from ..access import OWN, personal_view
@@ -100,6 +100,18 @@ async def me(request: Request, who: Principal = Depends(youth_caller)):
         youth_id = await own_record(conn, rt.deps.vault, who)
         state, version = await commands.load(conn, rt.deps.store, youth_id)
     return profile_of(state, version, personal_view(state.profile, OWN))
+
+
+class OwnRecordId(ApiModel):
+    youth_id: str
+
+
+@router.get(OWN_RECORD_PATH, response_model=OwnRecordId,
+            summary="本人账号关联的记录编号（其他服务凭本人令牌询问；未关联或已删除为 NOT_FOUND）")
+async def own_record_id(request: Request, who: Principal = Depends(youth_caller)):
+    rt = runtime(request)
+    async with rt.pool.acquire() as conn:
+        return OwnRecordId(youth_id=await own_record(conn, rt.deps.vault, who))
 
 
 @router.patch("/me", response_model=Accepted, summary="本人更新资料")

@@ -11,7 +11,7 @@ from chassis.auth import Principal
 from chassis.http import Accepted, ApiModel
 from chassis.service import caller
 
-from ..commands import execute
+from ..commands import booking_of, execute
 from ..deps import runtime
 from ..domain import activity
 from .common import STAFF
@@ -48,7 +48,8 @@ async def register_for_event(event_id: uuid.UUID, body: EventYouthRequest, reque
     who.require(*STAFF)
     rt, eid = runtime(request), str(event_id)
     return await execute(rt, rt.deps.stores.event, activity.activity, activity.stream_id(eid),
-                         activity.RegisterForActivity(str(body.youth_id)), eid, who=who)
+                         activity.RegisterForActivity(str(body.youth_id)), eid, who=who,
+                         then=booking_of(str(body.youth_id)))
 
 
 @router.post("/events/{event_id}/attendance", response_model=Accepted, summary="活动签到")

@@ -46,6 +46,14 @@ class ScheduleActivity:
 @dataclass(frozen=True)
 class RegisterForActivity:
     youth_id: str
+    now: datetime | None = None  # a person booking themselves: not once the event has started
+
+
+@dataclass(frozen=True)
+class CancelRegistration:
+    """A person gives their place back (before the event starts, and not once attended)."""
+    youth_id: str
+    now: datetime
 
 
 @dataclass(frozen=True)
@@ -53,7 +61,7 @@ class RecordActivityAttendance:
     youth_id: str
 
 
-ActivityCommand = ScheduleActivity | RegisterForActivity | RecordActivityAttendance
+ActivityCommand = ScheduleActivity | RegisterForActivity | CancelRegistration | RecordActivityAttendance
 
 
 @dataclass(frozen=True)
@@ -76,13 +84,20 @@ class ActivityRegistered:
 
 
 @dataclass(frozen=True)
+class ActivityRegistrationCancelled:
+    TYPE: ClassVar[str] = ActivityEvents.REGISTRATION_CANCELLED
+    event_id: str
+    youth_id: str
+
+
+@dataclass(frozen=True)
 class ActivityAttended:
     TYPE: ClassVar[str] = ActivityEvents.ATTENDED
     event_id: str
     youth_id: str
 
 
-ActivityEvent = ActivityScheduled | ActivityRegistered | ActivityAttended
+ActivityEvent = ActivityScheduled | ActivityRegistered | ActivityRegistrationCancelled | ActivityAttended
 
 
 @dataclass(frozen=True)
@@ -90,6 +105,8 @@ class ActivityState:
     exists: bool = False  # scheduled: event_id and district are set
     event_id: str | None = None
     district: str | None = None
+    title: str | None = None
+    starts_at: datetime | None = None
     capacity: int = 0
     registered: frozenset[str] = field(default_factory=frozenset)
     attended: frozenset[str] = field(default_factory=frozenset)
@@ -116,10 +133,19 @@ def decide(command: ActivityCommand, state: ActivityState) -> list[ActivityEvent
     if isinstance(command, RegisterForActivity):
         if command.youth_id in state.registered:
             raise RuleViolated("该青年已报名此活动。", rule="already_registered")
+        if command.now is not None:
+            _not_started(state, command.now, "报名")
         if len(state.registered) >= state.capacity:
             raise RuleViolated(f"活动名额已满（容量 {state.capacity} 人），无法报名。", rule="capacity_reached",
                                capacity=state.capacity)
         return [ActivityRegistered(event_id=state.event_id, youth_id=command.youth_id)]
+    if isinstance(command, CancelRegistration):
+        if command.youth_id not in state.registered:
+            raise RuleViolated("您未报名此活动。", rule="not_registered")
+        if command.youth_id in state.attended:
+            raise RuleViolated("已签到的活动不能取消报名。", rule="already_attended")
+        _not_started(state, command.now, "取消报名")
+        return [ActivityRegistrationCancelled(event_id=state.event_id, youth_id=command.youth_id)]
     if isinstance(command, RecordActivityAttendance):
         if command.youth_id not in state.registered:
             raise RuleViolated("该青年未报名此活动，不能登记出席。", rule="not_registered")
@@ -129,15 +155,23 @@ def decide(command: ActivityCommand, state: ActivityState) -> list[ActivityEvent
     raise TypeError(f"unknown command {type(command).__name__}")
 
 
+def _not_started(state: ActivityState, now: datetime, what: str) -> None:
+    if state.starts_at is not None and now >= state.starts_at:
+        raise RuleViolated(f"活动已开始，不能{what}。", rule="event_started")
+
+
 def evolve(state: ActivityState, event: ActivityEvent) -> ActivityState:
     if isinstance(event, ActivityScheduled):
-        return ActivityState(exists=True, event_id=event.event_id, district=event.district, capacity=event.capacity)
+        return ActivityState(exists=True, event_id=event.event_id, district=event.district, title=event.title,
+                             starts_at=event.starts_at, capacity=event.capacity)
     if isinstance(event, ActivityRegistered):
         return replace(state, registered=state.registered | {event.youth_id})
+    if isinstance(event, ActivityRegistrationCancelled):
+        return replace(state, registered=state.registered - {event.youth_id})
     if isinstance(event, ActivityAttended):
         return replace(state, attended=state.attended | {event.youth_id})
     return state
 
 
 activity = Decider(initial=ActivityState, decide=decide, evolve=evolve)
-EVENTS = (ActivityScheduled, ActivityRegistered, ActivityAttended)
+EVENTS = (ActivityScheduled, ActivityRegistered, ActivityRegistrationCancelled, ActivityAttended)

@@ -82,6 +82,7 @@ class ProgrammeState:
     exists: bool = False  # created: programme_id and district are set
     programme_id: str | None = None
     district: str | None = None
+    name: str | None = None
     sessions: tuple[str, ...] = ()
 
 
@@ -113,7 +114,8 @@ def decide_programme(command: ProgrammeCommand, state: ProgrammeState) -> list[P
 
 def evolve_programme(state: ProgrammeState, event: ProgrammeEvent) -> ProgrammeState:
     if isinstance(event, ProgrammeCreated):
-        return ProgrammeState(exists=True, programme_id=event.programme_id, district=event.district)
+        return ProgrammeState(exists=True, programme_id=event.programme_id, district=event.district,
+                              name=event.name)
     if isinstance(event, SessionAdded):
         return replace(state, sessions=(*state.sessions, event.session_id))
     return state

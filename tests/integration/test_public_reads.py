@@ -1,0 +1,90 @@
+"""What anyone may read without signing in, on the real stack: the nearest open stations and the upcoming
+events (public fields only), and the per-address rate limit on anonymous calls (429 with Retry-After;
+X-Forwarded-For believed only from a configured proxy)."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from chassis.clock import BEIJING, Clock
+from gateway.anonymous import AnonymousLimit, proxies
+from tests.integration.stations_support import caught_up, create_station
+from tests.registry_support import data, person
+
+pytestmark = pytest.mark.integration
+
+NEAREST = """query N($lat: Float!, $lon: Float!) { nearestStations(lat: $lat, lon: $lon, service: REST, limit: 2) {
+  id name distanceKm } }"""
+UPCOMING = """{ upcomingEvents(district: "110105", first: 100) { nodes { id title remainingPlaces stationName } } }"""
+
+
+async def anonymous(gateway, query: str, variables: dict | None = None, headers: dict | None = None):
+    return await gateway.post("/graphql", json={"query": query, "variables": variables or {}}, headers=headers or {})
+
+
+async def test_anyone_finds_the_nearest_station_and_the_upcoming_events_without_a_token(gateway, token):
+    admin = token("admin")
+    near = await create_station(gateway, admin, "公开测试近站", 39.9101, 116.4101)
+    far = await create_station(gateway, admin, "公开测试远站", 39.9301, 116.4301)
+    await caught_up(gateway, admin, [near["position"], far["position"]])
+    answer = await anonymous(gateway, NEAREST, {"lat": 39.91, "lon": 116.41})
+    assert answer.status_code == 200
+    found = answer.json()["data"]["nearestStations"]
+    assert [s["id"] for s in found] == [near["id"], far["id"]] and found[0]["distanceKm"] < 0.1
+
+    soon = (datetime.now(BEIJING) + timedelta(days=2)).isoformat()
+    past = (datetime.now(BEIJING) - timedelta(days=2)).isoformat()
+    ids = {}
+    for title, at in (("公开沙龙", soon), ("已结束的沙龙", past)):
+        ids[title] = data((await gateway.post("/graphql", headers={"authorization": f"Bearer {admin}"}, json={
+            "query": """mutation S($at: DateTime!, $t: String!, $s: ID!) { scheduleEvent(kind: "SALON", title: $t,
+              district: "110105", startsAt: $at, capacity: 3, stationId: $s) { id position } }""",
+            "variables": {"at": at, "t": title, "s": near["id"]}})).json())["scheduleEvent"]
+    await caught_up(gateway, admin, [e["position"] for e in ids.values()])
+    events = data((await anonymous(gateway, UPCOMING)).json())["upcomingEvents"]["nodes"]
+    mine = [e for e in events if e["id"] in {i["id"] for i in ids.values()}]
+    assert mine == [{"id": ids["公开沙龙"]["id"], "title": "公开沙龙", "remainingPlaces": 3, "stationName": "公开测试近站"}]
+
+    rider = token("youth", subject="wx-public-booker")
+    await gateway.post("/graphql", headers={"authorization": f"Bearer {rider}"}, json={
+        "query": "mutation R($i: RegisterMeInput!) { registerMe(input: $i) { id } }", "variables": {"i": person()}})
+    booked = data((await gateway.post("/graphql", headers={"authorization": f"Bearer {rider}"}, json={
+        "query": "mutation B($e: ID!) { bookEvent(eventId: $e) { position } }",
+        "variables": {"e": ids["公开沙龙"]["id"]}})).json())["bookEvent"]
+    await caught_up(gateway, admin, [booked["position"]])
+    events = data((await anonymous(gateway, UPCOMING)).json())["upcomingEvents"]["nodes"]
+    assert next(e for e in events if e["id"] == ids["公开沙龙"]["id"])["remainingPlaces"] == 2  # one place fewer
+    # Anything else still needs a token.
+    refused = (await anonymous(gateway, "{ events { nodes { id } } }")).json()
+    assert refused["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_anonymous_calls_are_rate_limited_per_client_address(gateway, token):
+    rt = gateway.app.state.runtime
+    limit, clock = rt.deps.anonymous, rt.deps.clock
+    query = {"lat": 39.91, "lon": 116.41}
+    try:
+        rt.deps.clock = Clock.fixed(clock.now())
+        # The test client's peer is 127.0.0.1: here a trusted proxy, so X-Forwarded-For names the client.
+        rt.deps.anonymous = AnonymousLimit(3, proxies("127.0.0.1"))
+        rider = {"x-forwarded-for": "203.0.113.7, 127.0.0.1"}
+        for _ in range(3):
+            assert (await anonymous(gateway, NEAREST, query, rider)).status_code == 200
+        refused = await anonymous(gateway, NEAREST, query, rider)
+        assert refused.status_code == 429 and refused.headers["retry-after"] == "20"  # 3 a minute: one per 20 s
+        assert refused.json()["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
+        other = {"x-forwarded-for": "203.0.113.8"}
+        assert (await anonymous(gateway, NEAREST, query, other)).status_code == 200  # another address, its own bucket
+        signed_in = {"authorization": f"Bearer {token('youth', subject='wx-rate')}"}
+        assert (await anonymous(gateway, NEAREST, query, signed_in)).status_code == 200  # a token is not limited
+        rt.deps.clock = Clock.fixed(clock.now() + timedelta(seconds=20))
+        assert (await anonymous(gateway, NEAREST, query, rider)).status_code == 200  # one call a 20 s later
+
+        # No trusted proxy: X-Forwarded-For is the client's own say and ignored, so it cannot pick a fresh bucket.
+        rt.deps.anonymous = AnonymousLimit(3)
+        answers = [(await anonymous(gateway, NEAREST, query, {"x-forwarded-for": f"198.51.100.{i}"})).status_code
+                   for i in range(4)]
+        assert answers == [200, 200, 200, 429]
+    finally:
+        rt.deps.anonymous, rt.deps.clock = limit, clock
