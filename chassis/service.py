@@ -18,7 +18,7 @@ from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
 import contracts
 
-from . import db
+from . import db, roles
 from .auth import Principal, TokenVerifier
 from .http import declare_error_responses, install_error_handlers
 from .kafka import TopicSpec
@@ -27,6 +27,7 @@ from .logs import setup_logging
 from .metrics import setup_metrics
 from .projection import Projection, ProjectionRunner
 from .relay import OutboxRelay
+from .retry import retrying
 from .scheduler import Job, Scheduler
 from .settings import Settings
 from .telemetry import Sampler, install_operations_endpoints
@@ -81,11 +82,15 @@ def build_service_app(
     setup_logging(name, settings.log_level)
     setup_tracing(name, settings.otlp_endpoint)
     setup_metrics(name, settings.otlp_endpoint, settings.metrics_interval_seconds)
-    dsn = settings.database_url(settings.database(name))
+    provisions = settings.environment != "production"  # in production the roles come from deploy/
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        await db.wait_for_database(dsn, create=settings.environment != "production")
+        if provisions:
+            await retrying(lambda: roles.provision(settings, name), on=db.UNAVAILABLE_ERRORS, timeout=60.0,
+                           delay=1.0, what="database server not reachable yet")
+        dsn = roles.service_dsn(settings, name)
+        await db.wait_for_database(dsn)
         pool = await db.create_pool(dsn, max_size=settings.pg_pool_max, command_timeout=settings.pg_command_timeout)
         await db.migrate(pool, migrations)
         verifier = TokenVerifier(settings, None if settings.jwt_jwks_url else jwt_public_key(settings))

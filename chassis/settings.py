@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import quote
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -27,8 +28,13 @@ class Settings(BaseSettings):
     # PostgreSQL: one server, one database per service (each service owns its database).
     pg_host: str = Field("127.0.0.1", description="PostgreSQL host")
     pg_port: int = Field(55432, description="PostgreSQL port (not 5432, to stay clear of a system server)")
-    pg_user: str = Field("xinqing", description="PostgreSQL role")
-    pg_password: str = Field("", description="PostgreSQL password (empty: trust on loopback)")
+    pg_user: str = Field("xinqing", description="PostgreSQL admin role: creates the services' roles and databases "
+                                               "(launcher, tests, maintenance commands); services never use it")
+    pg_password: str = Field("", description="password of the admin role (empty: trust on loopback)")
+    pg_service_password: str | None = Field(None, description="password of this service's own role (named as its "
+                                                              "database; default: the development file "
+                                                              "<data_dir>/keys/pg-<role>.password)")
+    pg_sslmode: str = Field("prefer", description="libpq sslmode of every connection (verify-full in production)")
     pg_bin_dir: Path | None = Field(None, description="directory with initdb/postgres (default: found on the machine)")
     pg_os_user: str = Field("xinqing", description="unprivileged OS user that runs PostgreSQL when started as root")
     pg_pool_max: int = Field(10, description="connections per process")
@@ -110,9 +116,11 @@ class Settings(BaseSettings):
     def group(self, projection: str) -> str:
         return f"{self.namespace}.{projection}"
 
-    def database_url(self, database: str) -> str:
-        auth = self.pg_user + (f":{self.pg_password}" if self.pg_password else "")
-        return f"postgresql://{auth}@{self.pg_host}:{self.pg_port}/{database}"
+    def database_url(self, database: str, *, user: str | None = None, password: str | None = None) -> str:
+        """The admin's DSN of `database`, or another role's with `user` and `password` (chassis.roles)."""
+        user, password = (user, password) if user else (self.pg_user, self.pg_password)
+        auth = quote(user, safe="") + (f":{quote(password, safe='')}" if password else "")
+        return f"postgresql://{auth}@{self.pg_host}:{self.pg_port}/{database}?sslmode={self.pg_sslmode}"
 
     def service_url(self, service: str) -> str:
         explicit: str | None = getattr(self, f"{service}_url", None)
