@@ -102,7 +102,7 @@ async def _hand_over_objects(settings: Settings, database: str, owner: str) -> N
             owner)
         relations = await conn.fetch(
             "SELECT c.oid::regclass::text AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "JOIN pg_roles r ON r.oid = c.relowner WHERE r.rolname <> $1 AND c.relkind = ANY($2::\"char\"[]) "
+            "JOIN pg_roles r ON r.oid = c.relowner WHERE r.rolname <> $1 AND c.relkind::text = ANY($2::text[]) "
             "AND nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema'", owner, list(_OWNED_RELATIONS))
         routines = await conn.fetch(
             "SELECT p.oid::regprocedure::text AS name FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
