@@ -57,14 +57,18 @@ def up(infra: bool = typer.Option(True, help="start PostgreSQL and Kafka (--no-i
 def token(role: str = typer.Option(..., help=f"one of: {', '.join(ROLES)} (youth: a young person's token, "
                                               "--subject is their account at the identity provider)"),
           district: str | None = typer.Option(None, help="district code to scope the token to, e.g. 110105"),
+          city: bool = typer.Option(False, "--city", help="city-wide on purpose (claim scope: city): a district "
+                                                          "role without --district needs it"),
           subject: str | None = typer.Option(None, help="user id in the token (default: random)"),
           hours: float = typer.Option(12, help="validity in hours")) -> None:
-    """Print a development JWT signed with the local key."""
+    """Print a development JWT signed with the local key (never in production)."""
     settings = Settings()
+    if settings.environment == "production":
+        fail("XQ_ENVIRONMENT=production：令牌只由身份提供方签发，此处不签发。")
     ensure_dev_keys(settings.keys_dir)
     try:
         print(issue_token(jwt_private_key(settings), settings, roles=[role], district=district, subject=subject,
-                          ttl_seconds=int(hours * 3600)))
+                          ttl_seconds=int(hours * 3600), city=city))
     except ValueError as exc:
         fail(str(exc))
 
@@ -139,7 +143,8 @@ def import_youth(file: Path = typer.Argument(..., exists=True, dir_okay=False, h
 
     settings = Settings()
     if token is None:
-        token = issue_token(jwt_private_key(settings), settings, roles=["registry_operator"], subject="import")
+        token = issue_token(jwt_private_key(settings), settings, roles=["registry_operator"], subject="import",
+                             city=True)
     try:
         total, rows = read_rows(file)
     except (ValueError, OSError) as exc:
