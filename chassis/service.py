@@ -20,6 +20,7 @@ import contracts
 
 from . import db, roles
 from .auth import Principal, TokenVerifier
+from .body_limit import BodySizeLimit, service_refusal
 from .http import declare_error_responses, install_error_handlers
 from .kafka import TopicSpec
 from .keys import jwt_public_key
@@ -78,6 +79,7 @@ def build_service_app(
     on_startup: Callable[[Runtime[D]], object] | None = None,
     publishes: bool = True,
     jobs: Callable[[Runtime[D]], list[Job]] = lambda rt: [],
+    too_large: Callable[[int], bytes] = service_refusal,
 ) -> FastAPI:
     setup_logging(name, settings.log_level)
     setup_tracing(name, settings.otlp_endpoint)
@@ -136,6 +138,8 @@ def build_service_app(
     install_error_handlers(app)
     declare_error_responses(app)
     install_operations_endpoints(app, name, commands=publishes)
+    # Outside every route: an oversized body is refused unread (the gateway's refusal is GraphQL-shaped).
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes(name), refusal=too_large)
     # No span per ASGI message ("http send" / "http receive"): two or three spans per request that say
     # nothing the request span does not.
     FastAPIInstrumentor.instrument_app(app, excluded_urls="health/.*,metrics", exclude_spans=["receive", "send"])

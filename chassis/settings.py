@@ -14,6 +14,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+OTHER_SERVICE_MAX_BODY_BYTES = 1024 * 1024  # a service without a setting of its own (the tests' sample services)
 
 
 class Settings(BaseSettings):
@@ -97,11 +98,25 @@ class Settings(BaseSettings):
     graphql_max_cost: int = Field(5000, description="estimated cost of one query (fields × page sizes)")
     graphql_max_body_bytes: int = Field(64 * 1024, description="largest GraphQL request body")
 
+    # Request bodies: larger ones are refused with 413 before they are parsed (chassis/body_limit.py).
+    registry_max_body_bytes: int = Field(4 * 1024 * 1024, description="largest registry request body (a bulk "
+                                                                     "import chunk is up to 2,000 rows)")
+    branches_max_body_bytes: int = Field(256 * 1024, description="largest branches request body")
+    stations_max_body_bytes: int = Field(256 * 1024, description="largest stations request body")
+    partners_max_body_bytes: int = Field(64 * 1024, description="largest partner publisher request body")
+
     @property
     def introspection_allowed(self) -> bool:
         if self.graphql_introspection is None:
             return self.environment != "production"
         return self.graphql_introspection
+
+    def max_body_bytes(self, service: str) -> int:
+        """The body limit of a service by name; the gateway's is the GraphQL one."""
+        limits = {"gateway": self.graphql_max_body_bytes, "registry": self.registry_max_body_bytes,
+                  "branches": self.branches_max_body_bytes, "stations": self.stations_max_body_bytes,
+                  "partners": self.partners_max_body_bytes}
+        return limits.get(service, OTHER_SERVICE_MAX_BODY_BYTES)
 
     def database(self, service: str) -> str:
         return f"{self.namespace}_{service}"

@@ -17,7 +17,7 @@ from chassis.settings import Settings, get_settings
 
 from .clients import ServiceClient
 from .deps import SERVICES, GatewayDeps
-from .limits import BodySizeLimit
+from .limits import graphql_refusal
 from .projections import projections
 from .requests import TypedRequestErrors
 from .schema import Context, build_schema
@@ -41,7 +41,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = build_service_app(name="gateway", title="xinqing gateway", settings=settings,
                             migrations=Path(__file__).parent / "migrations", topics=[],
-                            projections=lambda rt: projections(settings), publishes=False,
+                            projections=lambda rt: projections(settings), publishes=False, too_large=graphql_refusal,
                             deps=GatewayDeps({s: ServiceClient(s, settings.service_url(s)) for s in SERVICES}))
 
     async def context(connection: HTTPConnection) -> Context:
@@ -51,7 +51,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                            graphql_ide="graphiql" if settings.introspection_allowed else None,
                            subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL])
     app.include_router(router, prefix="/graphql")
-    app.add_middleware(BodySizeLimit, max_bytes=settings.graphql_max_body_bytes)
     if WEB_DIST.is_dir():
         app.mount("/", StaticFiles(directory=WEB_DIST, html=True), name="dashboard")
     else:
