@@ -84,7 +84,9 @@ def build_service_app(
     setup_logging(name, settings.log_level)
     setup_tracing(name, settings.otlp_endpoint)
     setup_metrics(name, settings.otlp_endpoint, settings.metrics_interval_seconds)
-    provisions = settings.environment != "production"  # in production the roles come from deploy/
+    # Given a password of its own (a secret of deploy/), a service finds its role made; without one
+    # (development, tests) it makes its role and database with the admin, as the launcher does.
+    provisions = settings.environment != "production" and not settings.pg_service_password
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -36,6 +36,8 @@ class Settings(BaseSettings):
                                                               "database; default: the development file "
                                                               "<data_dir>/keys/pg-<role>.password)")
     pg_sslmode: str = Field("prefer", description="libpq sslmode of every connection (verify-full in production)")
+    pg_sslrootcert: Path | None = Field(None, description="CA certificate the server's is verified against "
+                                                          "(verify-ca, verify-full)")
     pg_bin_dir: Path | None = Field(None, description="directory with initdb/postgres (default: found on the machine)")
     pg_os_user: str = Field("xinqing", description="unprivileged OS user that runs PostgreSQL when started as root")
     pg_pool_max: int = Field(10, description="connections per process")
@@ -135,7 +137,9 @@ class Settings(BaseSettings):
         """The admin's DSN of `database`, or another role's with `user` and `password` (chassis.roles)."""
         user, password = (user, password) if user else (self.pg_user, self.pg_password)
         auth = quote(user, safe="") + (f":{quote(password, safe='')}" if password else "")
-        return f"postgresql://{auth}@{self.pg_host}:{self.pg_port}/{database}?sslmode={self.pg_sslmode}"
+        tls = f"sslmode={self.pg_sslmode}" + (f"&sslrootcert={quote(str(self.pg_sslrootcert))}"
+                                              if self.pg_sslrootcert else "")
+        return f"postgresql://{auth}@{self.pg_host}:{self.pg_port}/{database}?{tls}"
 
     def service_url(self, service: str) -> str:
         explicit: str | None = getattr(self, f"{service}_url", None)
