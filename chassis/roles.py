@@ -73,23 +73,21 @@ async def provision(settings: Settings, service: str) -> None:
     secret = settings.pg_service_password or ensure_dev_password(settings, service)
     conn = await asyncpg.connect(settings.database_url("postgres"), timeout=5)
     try:
+        # One provisioning at a time: two processes altering the same role or database at once would
+        # fail with "tuple concurrently updated". Released when the connection closes.
+        await conn.execute("SELECT pg_advisory_lock(hashtext('xq:provision'))")
         exists = await conn.fetchval("SELECT true FROM pg_roles WHERE rolname = $1", name)
-        verb = "ALTER" if exists else "CREATE"
-        try:  # NOSUPERUSER NOCREATEDB NOCREATEROLE are the defaults; LOGIN with the password of settings
-            await conn.execute(f'{verb} ROLE "{name}" LOGIN PASSWORD {_literal(secret)}')
-        except (asyncpg.DuplicateObjectError, asyncpg.UniqueViolationError):
-            pass  # created meanwhile by another process starting with the same settings
-        if await conn.fetchval("SELECT true FROM pg_database WHERE datname = $1", database):
+        # NOSUPERUSER NOCREATEDB NOCREATEROLE are the defaults; LOGIN with the password of settings
+        await conn.execute(f'{"ALTER" if exists else "CREATE"} ROLE "{name}" LOGIN PASSWORD {_literal(secret)}')
+        owner = await conn.fetchval("SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = $1", database)
+        if owner is None:
+            await conn.execute(f'CREATE DATABASE "{database}" OWNER "{name}"')
+        elif owner != name:
             await conn.execute(f'ALTER DATABASE "{database}" OWNER TO "{name}"')
-        else:
-            try:
-                await conn.execute(f'CREATE DATABASE "{database}" OWNER "{name}"')
-            except (asyncpg.DuplicateDatabaseError, asyncpg.UniqueViolationError):
-                pass
         await conn.execute(f'REVOKE CONNECT, TEMPORARY ON DATABASE "{database}" FROM PUBLIC')
+        await _hand_over_objects(settings, database, name)
     finally:
         await conn.close()
-    await _hand_over_objects(settings, database, name)
 
 
 async def _hand_over_objects(settings: Settings, database: str, owner: str) -> None:
