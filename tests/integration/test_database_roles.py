@@ -52,18 +52,29 @@ async def test_the_registrys_role_cannot_change_or_delete_an_audit_row(settings,
         await conn.close()
 
 
-async def test_a_database_from_before_roles_is_handed_to_the_services_role(settings):
-    """An existing data directory: tables the admin created become the service's own, without a reset."""
-    admin = await asyncpg.connect(settings.database_url("postgres"))
-    await admin.execute(f'CREATE DATABASE "{settings.database("stations")}"')
-    await admin.close()
-    admin = await asyncpg.connect(settings.database_url(settings.database("stations")))
-    await admin.execute("CREATE TABLE legacy (id int PRIMARY KEY)")
-    await admin.close()
-    await roles.provision(settings, "stations")
-    conn = await as_service(settings, "stations")
+async def test_a_database_from_before_roles_is_handed_to_the_services_role(settings, tmp_path):
+    """An existing data directory: the registry's database as the admin migrated it before roles existed
+    becomes the registry role's own without a reset, and the new migration closes the audit trail."""
+    settings = settings.model_copy(update={"namespace": f"{settings.namespace}_old"})  # a database of its own
+    before = tmp_path / "registry" / "migrations"
+    before.mkdir(parents=True)
+    for path in sorted(REGISTRY_MIGRATIONS.glob("*.sql"))[:-1]:
+        (before / path.name).write_text(path.read_text())
+    admin_dsn = settings.database_url(settings.database("registry"))
+    await db.wait_for_database(admin_dsn, create=True)
+    admin = await db.create_pool(admin_dsn, max_size=1)
     try:
-        await conn.execute("INSERT INTO legacy VALUES (1)")
-        await conn.execute("ALTER TABLE legacy ADD COLUMN note text")
+        await db.migrate(admin, before)
     finally:
-        await conn.close()
+        await admin.close()
+    await roles.provision(settings, "registry")
+    pool = await db.create_pool(roles.service_dsn(settings, "registry"), max_size=1)
+    try:
+        assert await db.migrate(pool, REGISTRY_MIGRATIONS) == ["registry/0006_audit_append_only.sql"]
+        async with pool.acquire() as conn:
+            await conn.execute("INSERT INTO audit (actor, roles, action) VALUES ('op', '{admin}', 'READ')")
+            await conn.execute("ALTER TABLE youth_index ADD COLUMN IF NOT EXISTS probe text")  # its own now
+            with pytest.raises(asyncpg.InsufficientPrivilegeError):
+                await conn.execute("DELETE FROM audit")
+    finally:
+        await pool.close()
