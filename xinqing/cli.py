@@ -15,6 +15,7 @@ from chassis.reference import DISTRICTS
 from chassis.settings import Settings
 
 from .launcher.errors import LaunchError
+from .settings_doc import SECRET
 
 app = typer.Typer(help="新青 xinqing: backend for Beijing's work with new emerging youth groups.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
@@ -114,7 +115,7 @@ def show_settings() -> None:
     table = Table("variable", "value", "meaning")
     for name, field in Settings.model_fields.items():
         value = getattr(settings, name)
-        if name in ("master_key", "blind_index_key", "partner_key", "pg_password") and value:
+        if name in SECRET and value:
             value = "***"
         table.add_row(f"XQ_{name.upper()}", str(value), field.description or "")
     console.print(table)
