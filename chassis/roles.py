@@ -36,8 +36,8 @@ def ensure_dev_password(settings: Settings, service: str) -> str:
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         draft = path.with_name(f"{path.name}.{os.getpid()}")
-        draft.write_text(base64.urlsafe_b64encode(os.urandom(24)).decode())
-        draft.chmod(0o600)
+        with os.fdopen(os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as out:
+            out.write(base64.urlsafe_b64encode(os.urandom(24)).decode())
         try:
             os.link(draft, path)
         except FileExistsError:
