@@ -1,7 +1,7 @@
 """Protection against abusive queries: depth, aliases, tokens, cost, request body size (the refusal's
-shape; chassis.body_limit counts); introspection
-off where the settings say so. Every refusal is a clear error with `extensions.code = VALIDATION` and
-the `rule` that was broken (see errors.LIMIT_MESSAGES)."""
+shape here; chassis.body_limit counts the bytes); introspection off where the settings say so. Every
+refusal is a clear error with `extensions.code = VALIDATION` and the `rule` that was broken (see
+errors.LIMIT_MESSAGES)."""
 from __future__ import annotations
 
 from collections import OrderedDict
