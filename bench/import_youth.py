@@ -83,7 +83,7 @@ def main() -> None:
 
 async def against_url(args, workdir: Path) -> None:
     settings = Settings()
-    token = issue_token(jwt_private_key(settings), settings, roles=["registry_operator"], subject="bench")
+    token = issue_token(jwt_private_key(settings), settings, roles=["registry_operator"], subject="bench", city=True)
     async with httpx.AsyncClient(base_url=args.url, timeout=300, headers={"authorization": f"Bearer {token}"}) as client:
         await bench(client, args.rows, args.chunk, args.concurrency, workdir)
 
@@ -112,7 +112,7 @@ async def in_process(settings: Settings, args, workdir: Path) -> None:
 
     app = create_app(settings)
     async with LifespanManager(app, startup_timeout=120) as manager:
-        token = issue_token(jwt_private_key(settings), settings, roles=["registry_operator"], subject="bench")
+        token = issue_token(jwt_private_key(settings), settings, roles=["registry_operator"], subject="bench", city=True)
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=manager.app), base_url="http://registry",
                                      timeout=300, headers={"authorization": f"Bearer {token}"}) as client:
             await bench(client, args.rows, args.chunk, args.concurrency, workdir)

@@ -92,9 +92,10 @@ class BenchStack:
             wait_until(lambda url=url: _ready(url), 120, app.name, proc)
 
     def token(self, role: str = "admin") -> str:
-        from chassis.auth import issue_token
+        from chassis.auth import SCOPED_ROLES, issue_token
 
-        return issue_token(jwt_private_key(self.settings), self.settings, roles=[role], subject="bench")
+        return issue_token(jwt_private_key(self.settings), self.settings, roles=[role], subject="bench",
+                           city=role in SCOPED_ROLES)
 
     def client(self, app: str, *, connections: int | None = None,
                headers: dict[str, str] | None = None) -> httpx.AsyncClient:

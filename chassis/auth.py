@@ -24,6 +24,10 @@ from .reference import DISTRICTS
 from .settings import Settings
 
 STAFF_ROLES = ("admin", "registry_operator", "branch_secretary", "station_staff", "department_viewer", "partner")
+# Roles that act for one district: a token without `district` is refused unless it says city-wide itself
+# (`scope: "city"`), so an identity provider that forgets the claim does not hand out the whole city.
+SCOPED_ROLES = frozenset({"registry_operator", "branch_secretary", "station_staff", "department_viewer"})
+CITY = "city"  # the `scope` claim of an explicitly city-wide token
 YOUTH = "youth"  # a young person signed in through the youth identity provider
 ROLES = (*STAFF_ROLES, YOUTH)
 ALGORITHMS = ["ES256", "RS256"]
@@ -121,6 +125,9 @@ class TokenVerifier:
         district = claims.get("district")
         if district is not None and district not in DISTRICTS:
             raise Unauthenticated("令牌中的区县代码无效。")
+        if district is None and roles & SCOPED_ROLES and "admin" not in roles and claims.get("scope") != CITY:
+            raise Unauthenticated("令牌缺少 district（区县）声明：区县角色的令牌须注明区县；"
+                                  "全市范围的令牌须明确声明 scope: \"city\"。")
         return Principal(subject=str(claims["sub"]), roles=roles, district=district, token=token)
 
     def _decode(self, token: str) -> dict[str, Any]:
@@ -147,18 +154,21 @@ class TokenVerifier:
 
 
 def issue_token(private_key: bytes, settings: Settings, *, roles: list[str], district: str | None = None,
-                subject: str | None = None, ttl_seconds: int = 12 * 3600) -> str:
+                subject: str | None = None, ttl_seconds: int = 12 * 3600, city: bool = False) -> str:
     """Development tokens (the `xinqing token` command and tests); production tokens come from the IdPs.
     `roles=["youth"]` makes a youth token as the youth provider would: its issuer, the account as `sub`,
-    no roles claim and no district."""
+    no roles claim and no district. `city` marks a token without a district as city-wide on purpose
+    (`scope: "city"`): a district-scoped role without either is refused by the verifier."""
     unknown = set(roles) - set(ROLES)
     if unknown:
         raise ValueError(f"unknown role(s): {', '.join(sorted(unknown))}; known: {', '.join(ROLES)}")
     if district is not None and district not in DISTRICTS:
         raise ValueError(f"unknown district code {district}; known: {', '.join(DISTRICTS)}")
     youth = YOUTH in roles
-    if youth and (len(roles) > 1 or district):
+    if youth and (len(roles) > 1 or district or city):
         raise ValueError("a youth token carries the role youth alone, without a district")
+    if city and district:
+        raise ValueError("a token is either for one district or city-wide, not both")
     now = int(time.time())
     claims: dict[str, Any] = {
         "iss": settings.youth_issuer if youth else settings.jwt_issuer,
@@ -168,4 +178,6 @@ def issue_token(private_key: bytes, settings: Settings, *, roles: list[str], dis
         claims["roles"] = roles
     if district:
         claims["district"] = district
+    if city:
+        claims["scope"] = CITY
     return jwt.encode(claims, private_key, algorithm="ES256")

@@ -73,8 +73,9 @@ async def wait_for_database(dsn: str, timeout: float = 60.0, *, create: bool = F
 
 
 async def _create_database(dsn: str) -> None:
-    server, _, name = dsn.rpartition("/")
-    conn = await asyncpg.connect(f"{server}/postgres", timeout=3)
+    address, _, options = dsn.partition("?")
+    server, _, name = address.rpartition("/")
+    conn = await asyncpg.connect(f"{server}/postgres" + (f"?{options}" if options else ""), timeout=3)
     try:
         await conn.execute(f'CREATE DATABASE "{name}"')
     except asyncpg.DuplicateDatabaseError:

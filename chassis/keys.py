@@ -61,10 +61,21 @@ def partner_key(settings: Settings) -> bytes:
 
 
 def jwt_public_key(settings: Settings) -> bytes:
-    return (settings.jwt_public_key_file or settings.keys_dir / "jwt-public.pem").read_bytes()
+    """The key tokens are verified with. In production only an explicit one: the development key pair in
+    the data directory can be minted with by anyone who can run `xinqing token`."""
+    if settings.jwt_public_key_file:
+        return settings.jwt_public_key_file.read_bytes()
+    if settings.environment == "production":
+        raise RuntimeError("XQ_ENVIRONMENT=production refuses the development JWT key: set XQ_JWT_JWKS_URL "
+                           "or XQ_JWT_PUBLIC_KEY_FILE")
+    return (settings.keys_dir / "jwt-public.pem").read_bytes()
 
 
 def jwt_private_key(settings: Settings) -> bytes:
+    """The key development tokens are signed with; production tokens come from the identity provider only."""
+    if settings.environment == "production":
+        raise RuntimeError("XQ_ENVIRONMENT=production: tokens come from the identity provider; no token is "
+                           "minted here")
     return (settings.jwt_private_key_file or settings.keys_dir / "jwt-private.pem").read_bytes()
 
 

@@ -18,8 +18,9 @@ from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
 import contracts
 
-from . import db
+from . import db, roles
 from .auth import Principal, TokenVerifier
+from .body_limit import BodySizeLimit, service_refusal
 from .http import declare_error_responses, install_error_handlers
 from .kafka import TopicSpec
 from .keys import jwt_public_key
@@ -27,6 +28,7 @@ from .logs import setup_logging
 from .metrics import setup_metrics
 from .projection import Projection, ProjectionRunner
 from .relay import OutboxRelay
+from .retry import retrying
 from .scheduler import Job, Scheduler
 from .settings import Settings
 from .telemetry import Sampler, install_operations_endpoints
@@ -77,15 +79,22 @@ def build_service_app(
     on_startup: Callable[[Runtime[D]], object] | None = None,
     publishes: bool = True,
     jobs: Callable[[Runtime[D]], list[Job]] = lambda rt: [],
+    too_large: Callable[[int], bytes] = service_refusal,
 ) -> FastAPI:
     setup_logging(name, settings.log_level)
     setup_tracing(name, settings.otlp_endpoint)
     setup_metrics(name, settings.otlp_endpoint, settings.metrics_interval_seconds)
-    dsn = settings.database_url(settings.database(name))
+    # Given a password of its own (a secret of deploy/), a service finds its role made; without one
+    # (development, tests) it makes its role and database with the admin, as the launcher does.
+    provisions = settings.environment != "production" and not settings.pg_service_password
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        await db.wait_for_database(dsn, create=settings.environment != "production")
+        if provisions:
+            await retrying(lambda: roles.provision(settings, name), on=db.UNAVAILABLE_ERRORS, timeout=60.0,
+                           delay=1.0, what="database server not reachable yet")
+        dsn = roles.service_dsn(settings, name)
+        await db.wait_for_database(dsn)
         pool = await db.create_pool(dsn, max_size=settings.pg_pool_max, command_timeout=settings.pg_command_timeout)
         await db.migrate(pool, migrations)
         verifier = TokenVerifier(settings, None if settings.jwt_jwks_url else jwt_public_key(settings))
@@ -131,6 +140,8 @@ def build_service_app(
     install_error_handlers(app)
     declare_error_responses(app)
     install_operations_endpoints(app, name, commands=publishes)
+    # Outside every route: an oversized body is refused unread (the gateway's refusal is GraphQL-shaped).
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes(name), refusal=too_large)
     # No span per ASGI message ("http send" / "http receive"): two or three spans per request that say
     # nothing the request span does not.
     FastAPIInstrumentor.instrument_app(app, excluded_urls="health/.*,metrics", exclude_spans=["receive", "send"])

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import quote
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+OTHER_SERVICE_MAX_BODY_BYTES = 1024 * 1024  # a service without a setting of its own (the tests' sample services)
 
 
 class Settings(BaseSettings):
@@ -27,8 +29,15 @@ class Settings(BaseSettings):
     # PostgreSQL: one server, one database per service (each service owns its database).
     pg_host: str = Field("127.0.0.1", description="PostgreSQL host")
     pg_port: int = Field(55432, description="PostgreSQL port (not 5432, to stay clear of a system server)")
-    pg_user: str = Field("xinqing", description="PostgreSQL role")
-    pg_password: str = Field("", description="PostgreSQL password (empty: trust on loopback)")
+    pg_user: str = Field("xinqing", description="PostgreSQL admin role: creates the services' roles and databases "
+                                               "(launcher, tests, maintenance commands); services never use it")
+    pg_password: str = Field("", description="password of the admin role (empty: trust on loopback)")
+    pg_service_password: str | None = Field(None, description="password of this service's own role (named as its "
+                                                              "database; default: the development file "
+                                                              "<data_dir>/keys/pg-<role>.password)")
+    pg_sslmode: str = Field("prefer", description="libpq sslmode of every connection (verify-full in production)")
+    pg_sslrootcert: Path | None = Field(None, description="CA certificate the server's is verified against "
+                                                          "(verify-ca, verify-full)")
     pg_bin_dir: Path | None = Field(None, description="directory with initdb/postgres (default: found on the machine)")
     pg_os_user: str = Field("xinqing", description="unprivileged OS user that runs PostgreSQL when started as root")
     pg_pool_max: int = Field(10, description="connections per process")
@@ -95,11 +104,25 @@ class Settings(BaseSettings):
     trusted_proxies: str = Field("", description="proxies whose X-Forwarded-For names the client, comma-separated "
                                                  "addresses or networks (e.g. 10.0.0.0/8); from anyone else it is ignored")
 
+    # Request bodies: larger ones are refused with 413 before they are parsed (chassis/body_limit.py).
+    registry_max_body_bytes: int = Field(4 * 1024 * 1024, description="largest registry request body (a bulk "
+                                                                     "import chunk is up to 2,000 rows)")
+    branches_max_body_bytes: int = Field(256 * 1024, description="largest branches request body")
+    stations_max_body_bytes: int = Field(256 * 1024, description="largest stations request body")
+    partners_max_body_bytes: int = Field(64 * 1024, description="largest partner publisher request body")
+
     @property
     def introspection_allowed(self) -> bool:
         if self.graphql_introspection is None:
             return self.environment != "production"
         return self.graphql_introspection
+
+    def max_body_bytes(self, service: str) -> int:
+        """The body limit of a service by name; the gateway's is the GraphQL one."""
+        limits = {"gateway": self.graphql_max_body_bytes, "registry": self.registry_max_body_bytes,
+                  "branches": self.branches_max_body_bytes, "stations": self.stations_max_body_bytes,
+                  "partners": self.partners_max_body_bytes}
+        return limits.get(service, OTHER_SERVICE_MAX_BODY_BYTES)
 
     def database(self, service: str) -> str:
         return f"{self.namespace}_{service}"
@@ -114,9 +137,13 @@ class Settings(BaseSettings):
     def group(self, projection: str) -> str:
         return f"{self.namespace}.{projection}"
 
-    def database_url(self, database: str) -> str:
-        auth = self.pg_user + (f":{self.pg_password}" if self.pg_password else "")
-        return f"postgresql://{auth}@{self.pg_host}:{self.pg_port}/{database}"
+    def database_url(self, database: str, *, user: str | None = None, password: str | None = None) -> str:
+        """The admin's DSN of `database`, or another role's with `user` and `password` (chassis.roles)."""
+        user, password = (user, password) if user else (self.pg_user, self.pg_password)
+        auth = quote(user, safe="") + (f":{quote(password, safe='')}" if password else "")
+        tls = f"sslmode={self.pg_sslmode}" + (f"&sslrootcert={quote(str(self.pg_sslrootcert))}"
+                                              if self.pg_sslrootcert else "")
+        return f"postgresql://{auth}@{self.pg_host}:{self.pg_port}/{database}?{tls}"
 
     def service_url(self, service: str) -> str:
         explicit: str | None = getattr(self, f"{service}_url", None)

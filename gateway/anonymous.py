@@ -13,9 +13,13 @@ from __future__ import annotations
 import ipaddress
 import math
 from collections import OrderedDict
+from typing import TYPE_CHECKING
 
 import orjson
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+if TYPE_CHECKING:  # deps.py holds the limit made here
+    from .deps import GatewayDeps
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -63,8 +67,9 @@ class AnonymousLimit:
 class AnonymousRateLimit:
     """ASGI middleware over /graphql: a request without a token takes from its address's bucket."""
 
-    def __init__(self, app: ASGIApp, path: str = "/graphql"):
+    def __init__(self, app: ASGIApp, deps: GatewayDeps, path: str = "/graphql"):
         self.app = app
+        self.deps = deps  # read at each request: a test may replace its clock
         self.path = path
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -73,7 +78,7 @@ class AnonymousRateLimit:
             return
         headers = dict(scope.get("headers") or ())
         if b"authorization" not in headers:
-            deps = scope["app"].state.runtime.deps
+            deps = self.deps
             limit: AnonymousLimit = deps.anonymous
             forwarded = headers.get(b"x-forwarded-for")
             client = limit.client((scope.get("client") or (None,))[0], forwarded.decode("latin-1") if forwarded else None)

@@ -18,7 +18,7 @@ from chassis.settings import Settings, get_settings
 from .anonymous import AnonymousLimit, AnonymousRateLimit, proxies
 from .clients import ServiceClient
 from .deps import SERVICES, GatewayDeps
-from .limits import BodySizeLimit
+from .limits import graphql_refusal
 from .projections import projections
 from .requests import TypedRequestErrors
 from .schema import Context, build_schema
@@ -40,12 +40,12 @@ class GatewayRouter(TypedRequestErrors, GraphQLRouter):
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
 
+    deps = GatewayDeps({s: ServiceClient(s, settings.service_url(s)) for s in SERVICES},
+                       AnonymousLimit(settings.anonymous_per_minute, proxies(settings.trusted_proxies)))
     app = build_service_app(name="gateway", title="xinqing gateway", settings=settings,
                             migrations=Path(__file__).parent / "migrations", topics=[],
-                            projections=lambda rt: projections(settings), publishes=False,
-                            deps=GatewayDeps({s: ServiceClient(s, settings.service_url(s)) for s in SERVICES},
-                                             AnonymousLimit(settings.anonymous_per_minute,
-                                                            proxies(settings.trusted_proxies))))
+                            projections=lambda rt: projections(settings), publishes=False, too_large=graphql_refusal,
+                            deps=deps)
 
     async def context(connection: HTTPConnection) -> Context:
         return Context(connection.app.state.runtime)
@@ -54,8 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                            graphql_ide="graphiql" if settings.introspection_allowed else None,
                            subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL])
     app.include_router(router, prefix="/graphql")
-    app.add_middleware(BodySizeLimit, max_bytes=settings.graphql_max_body_bytes)
-    app.add_middleware(AnonymousRateLimit)  # outermost: a refused caller's body is not even read
+    app.add_middleware(AnonymousRateLimit, deps=deps)  # outermost: a refused caller's body is not even read
     if WEB_DIST.is_dir():
         app.mount("/", StaticFiles(directory=WEB_DIST, html=True), name="dashboard")
     else:

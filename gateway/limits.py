@@ -1,6 +1,7 @@
-"""Protection against abusive queries: depth, aliases, tokens, cost, request body size; introspection
-off where the settings say so. Every refusal is a clear error with `extensions.code = VALIDATION` and
-the `rule` that was broken (see errors.LIMIT_MESSAGES)."""
+"""Protection against abusive queries: depth, aliases, tokens, cost, request body size (the refusal's
+shape here; chassis.body_limit counts the bytes); introspection off where the settings say so. Every
+refusal is a clear error with `extensions.code = VALIDATION` and the `rule` that was broken (see
+errors.LIMIT_MESSAGES)."""
 from __future__ import annotations
 
 from collections import OrderedDict
@@ -22,7 +23,6 @@ from graphql import (
     get_named_type,
 )
 from graphql.validation import ValidationContext, ValidationRule
-from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
@@ -151,72 +151,8 @@ def limit_extensions(settings: Settings) -> list:
     return factories
 
 
-class BodySizeLimit:
-    """ASGI middleware: refuse a request body over `max_bytes` (by Content-Length, or while it streams in)
-    with HTTP 413 and a GraphQL-shaped error, before anything parses it.
-
-    The rest of the body is read and dropped (a chunk at a time, up to `drain_bytes`) before answering: a
-    client still uploading when the server closes the connection sees a broken pipe, not the 413."""
-
-    def __init__(self, app: ASGIApp, max_bytes: int, drain_bytes: int = 16 * 1024 * 1024):
-        self.app = app
-        self.max_bytes = max_bytes
-        self.drain_bytes = drain_bytes
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        declared = dict(scope.get("headers") or ()).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._drain(receive, 0)
-            await self._refuse(send)
-            return
-        received = 0
-        started = refused = False
-
-        async def counting_receive():
-            # Over the limit: answer 413 here and tell the app the client has gone, so it stops reading
-            # (an exception raised through the app's middleware would reach the client as a 500).
-            nonlocal received, refused
-            if refused:
-                return {"type": "http.disconnect"}
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    if message.get("more_body", False):
-                        await self._drain(receive, received)
-                    if not started:
-                        await self._refuse(send)
-                    refused = True
-                    return {"type": "http.disconnect"}
-            return message
-
-        async def tracking_send(message):
-            nonlocal started
-            if refused:
-                return  # the 413 has been sent; whatever the app says after the disconnect is dropped
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
-        try:
-            await self.app(scope, counting_receive, tracking_send)
-        except Exception:
-            if not refused:
-                raise
-
-    async def _drain(self, receive: Receive, already: int) -> None:
-        while already <= self.drain_bytes:
-            message = await receive()
-            if message["type"] != "http.request" or not message.get("more_body", False):
-                return
-            already += len(message.get("body", b""))
-
-    async def _refuse(self, send: Send) -> None:
-        body = orjson.dumps({"data": None, "errors": [{
-            "message": f"请求体过大（上限 {self.max_bytes} 字节）。",
-            "extensions": {"code": "VALIDATION", "rule": "body_size", "max_bytes": self.max_bytes}}]})
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
-        await send({"type": "http.response.body", "body": body})
+def graphql_refusal(max_bytes: int) -> bytes:
+    """The gateway's answer to an oversized body (chassis.body_limit): a GraphQL-shaped VALIDATION error."""
+    return orjson.dumps({"data": None, "errors": [{
+        "message": f"请求体过大（上限 {max_bytes} 字节）。",
+        "extensions": {"code": "VALIDATION", "rule": "body_size", "max_bytes": max_bytes}}]})

@@ -129,10 +129,14 @@ def private_key(infra) -> bytes:
 
 @pytest.fixture(scope="session")
 def token(infra, private_key):
-    from chassis.auth import issue_token
+    from chassis.auth import SCOPED_ROLES, issue_token
 
-    def make(role: str = "admin", district: str | None = None, **kwargs) -> str:
-        return issue_token(private_key, infra.settings, roles=[role], district=district, **kwargs)
+    def make(role: str = "admin", district: str | None = None, *, city: bool | None = None, **kwargs) -> str:
+        """A district role without a district is city-wide on purpose here (`scope: "city"`, issue 15):
+        pass `city=False` for a token that forgot its district."""
+        if city is None:
+            city = district is None and role in SCOPED_ROLES
+        return issue_token(private_key, infra.settings, roles=[role], district=district, city=city, **kwargs)
 
     return make
 

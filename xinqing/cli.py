@@ -15,6 +15,7 @@ from chassis.reference import DISTRICTS
 from chassis.settings import Settings
 
 from .launcher.errors import LaunchError
+from .settings_doc import SECRET
 
 app = typer.Typer(help="新青 xinqing: backend for Beijing's work with new emerging youth groups.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
@@ -57,14 +58,18 @@ def up(infra: bool = typer.Option(True, help="start PostgreSQL and Kafka (--no-i
 def token(role: str = typer.Option(..., help=f"one of: {', '.join(ROLES)} (youth: a young person's token, "
                                               "--subject is their account at the identity provider)"),
           district: str | None = typer.Option(None, help="district code to scope the token to, e.g. 110105"),
+          city: bool = typer.Option(False, "--city", help="city-wide on purpose (claim scope: city): a district "
+                                                          "role without --district needs it"),
           subject: str | None = typer.Option(None, help="user id in the token (default: random)"),
           hours: float = typer.Option(12, help="validity in hours")) -> None:
-    """Print a development JWT signed with the local key."""
+    """Print a development JWT signed with the local key (never in production)."""
     settings = Settings()
+    if settings.environment == "production":
+        fail("XQ_ENVIRONMENT=production：令牌只由身份提供方签发，此处不签发。")
     ensure_dev_keys(settings.keys_dir)
     try:
         print(issue_token(jwt_private_key(settings), settings, roles=[role], district=district, subject=subject,
-                          ttl_seconds=int(hours * 3600)))
+                          ttl_seconds=int(hours * 3600), city=city))
     except ValueError as exc:
         fail(str(exc))
 
@@ -110,7 +115,7 @@ def show_settings() -> None:
     table = Table("variable", "value", "meaning")
     for name, field in Settings.model_fields.items():
         value = getattr(settings, name)
-        if name in ("master_key", "blind_index_key", "partner_key", "pg_password") and value:
+        if name in SECRET and value:
             value = "***"
         table.add_row(f"XQ_{name.upper()}", str(value), field.description or "")
     console.print(table)
@@ -139,7 +144,8 @@ def import_youth(file: Path = typer.Argument(..., exists=True, dir_okay=False, h
 
     settings = Settings()
     if token is None:
-        token = issue_token(jwt_private_key(settings), settings, roles=["registry_operator"], subject="import")
+        token = issue_token(jwt_private_key(settings), settings, roles=["registry_operator"], subject="import",
+                             city=True)
     try:
         total, rows = read_rows(file)
     except (ValueError, OSError) as exc:

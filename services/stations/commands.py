@@ -188,7 +188,7 @@ async def open_case(rt: Runtime, who: Principal, command: case.OpenCase) -> dict
     if command.appeal_id is not None:
         async with rt.pool.acquire() as conn:
             source = await _existing(conn, rt.deps.stores.appeal, appeal.appeal, appeal.stream_id(command.appeal_id),
-                                     who, "工单不存在。")
+                                     _in_district(who, "工单不存在。"))
         if source.district != command.district:
             raise RuleViolated("个案的区县须与 12345 工单的区县一致。", rule="appeal_district")
     cid = command.case_id

@@ -43,7 +43,7 @@ def test_the_youth_issuer_decides_the_role_not_the_claims():
 def test_a_staff_token_never_carries_the_youth_role():
     now = int(time.time())
     staff = jwt.encode({"iss": SETTINGS.jwt_issuer, "aud": SETTINGS.jwt_audience, "sub": "x", "exp": now + 60,
-                        "roles": ["youth", "station_staff"]}, PRIVATE, algorithm="ES256")
+                        "roles": ["youth", "station_staff"], "scope": "city"}, PRIVATE, algorithm="ES256")
     who = VERIFIER.verify(f"Bearer {staff}")
     assert who.roles == {"station_staff"} and not who.is_youth
 

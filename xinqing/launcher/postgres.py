@@ -123,14 +123,9 @@ class PostgresServer:
         return asyncio.run(ping())
 
 
-async def ensure_databases(settings: Settings, names: list[str]) -> None:
-    import asyncpg
+async def ensure_roles(settings: Settings, services: list[str]) -> None:
+    """Each service's login role and its database: created on a fresh cluster, added to an existing one."""
+    from chassis import roles
 
-    conn = await asyncpg.connect(settings.database_url("postgres"))
-    try:
-        existing = {r["datname"] for r in await conn.fetch("SELECT datname FROM pg_database")}
-        for name in names:
-            if name not in existing:
-                await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
+    for service in services:
+        await roles.provision(settings, service)

@@ -22,7 +22,7 @@ from chassis.settings import Settings
 
 from .infra import LocalInfra
 from .ports import require_free
-from .postgres import ensure_databases
+from .postgres import ensure_roles
 from .processes import ManagedProcess, wait_until
 from .stopping import STOP_SIGNALS, StopRequested
 
@@ -103,7 +103,7 @@ class Stack:
             self.say(f"starting PostgreSQL on {s.pg_host}:{s.pg_port} and Kafka on {s.kafka_bootstrap} "
                      f"(data in {s.data_dir})")
             self.infra.start(self.log)
-        asyncio.run(ensure_databases(s, [s.database(app.name) for app in APPS]))
+        asyncio.run(ensure_roles(s, [app.name for app in APPS]))
         for app in APPS:
             proc = app_process(app, s)
             self.apps.append(proc)  # listed before started, so that `stop` finds it whenever it comes

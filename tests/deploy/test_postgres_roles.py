@@ -1,0 +1,27 @@
+"""Issue 15 in the deploy files: each app connects as its own PostgreSQL role with its own secret, never
+as the admin; the roles script and the compose init cover every app; production verifies the server."""
+from __future__ import annotations
+
+from tests.deploy.test_deploy_files import DEFAULTS, FACTORIES, ROOT, base, kustomize, of_kind  # noqa: F401
+
+
+def test_every_app_gets_its_own_roles_password_and_never_the_admins(base):  # noqa: F811
+    for app in FACTORIES:
+        env = {e["name"]: e for e in of_kind(base, "Deployment")[app]["spec"]["template"]["spec"]["containers"][0]["env"]}
+        assert "XQ_PG_PASSWORD" not in env, app
+        assert env["XQ_PG_SERVICE_PASSWORD"]["valueFrom"]["secretKeyRef"]["name"] == f"xinqing-postgres-{app}"
+
+
+def test_the_roles_script_and_the_compose_init_close_every_database():
+    script = (ROOT / "deploy/k8s/postgres-roles.sql").read_text()
+    init = (ROOT / "deploy/compose/postgres-init.sql").read_text()
+    for app in FACTORIES:
+        database = DEFAULTS.database(app)  # the role is named as the database (chassis.roles.role)
+        assert f"'{database}'" in script and f"ALTER DATABASE {database}" in script, app
+        for text in (script, init):
+            assert f"REVOKE CONNECT, TEMPORARY ON DATABASE {database} " in text, app
+
+
+def test_production_verifies_the_database_servers_certificate():
+    config = of_kind(kustomize("production"), "ConfigMap")["xinqing-config"]["data"]
+    assert config["XQ_PG_SSLMODE"] == "verify-full" and config["XQ_PG_SSLROOTCERT"]
