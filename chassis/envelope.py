@@ -64,15 +64,31 @@ class Envelope:
         return replace(self, traceparent=traceparent)
 
 
+class MissingField(KeyError):
+    """A consumed event lacks a field its consumer reads: the message cannot be read (a dead letter,
+    chassis/deadletter.py), unlike a KeyError of the consumer's own making (retried)."""
+
+
+class Payload(dict[str, Any]):
+    """The data of a consumed event: a dict whose missing field raises `MissingField`."""
+
+    def __missing__(self, key: str) -> Any:
+        raise MissingField(key)
+
+
 # The attributes an Envelope has fields for; any other `ce_*` header is an extension.
 _ATTRIBUTES = frozenset({"ce_specversion", "ce_id", "ce_source", "ce_type", "ce_subject", "ce_time", "content-type",
                          "ce_streamversion", "ce_traceparent", "traceparent", "ce_correlationid", "ce_causationid"})
 
 
 def from_kafka(key: bytes | None, value: bytes | None, headers: list[tuple[str, bytes]]) -> Envelope:
+    """Raises KeyError or ValueError for a message that is not an event (chassis/deadletter.py says which)."""
     # Every consumed event passes here (a rebuild: tens of thousands a second), so it does the least work
     # that gives the same Envelope: extensions only when there are unknown headers, no per-call sets.
     h = {k: v.decode() for k, v in headers}
+    data = orjson.loads(value) if value else {}
+    if not isinstance(data, dict):
+        raise ValueError("the body is not a JSON object")
     extra = h.keys() - _ATTRIBUTES
     # Filled like the dataclass' __init__ would, minus its object.__setattr__ per field (frozen), which
     # was a quarter of the decoding; the fields are the dataclass' own, all of them set.
@@ -82,7 +98,7 @@ def from_kafka(key: bytes | None, value: bytes | None, headers: list[tuple[str, 
         subject=h.get("ce_subject") or (key or b"").decode(),
         stream_version=int(h["ce_streamversion"]),
         time=datetime.fromisoformat(h["ce_time"]),  # Python 3.11 reads the trailing "Z"
-        data=orjson.loads(value) if value else {},
+        data=Payload(data),
         traceparent=h.get("traceparent") or h.get("ce_traceparent"),
         correlation_id=h.get("ce_correlationid"), causation_id=h.get("ce_causationid"), global_position=None,
         extensions={k[3:]: v for k, v in h.items() if k in extra and k.startswith("ce_")} if extra else {},
