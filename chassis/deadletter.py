@@ -24,8 +24,9 @@ import orjson
 from asyncpg.exceptions import _base as asyncpg_client
 
 from . import metrics
+from .claims import claim
 from .db import Connection
-from .envelope import Envelope, MissingField, from_kafka
+from .envelope import Envelope, MissingField, UnreadablePayload, from_kafka
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +122,8 @@ def payload_error(exc: BaseException) -> str | None:
     consumer (retried). The reasons name fields and kinds of error, never a value."""
     if isinstance(exc, MissingField):
         return f"field {str(exc.args[0])[:100]} missing"
+    if isinstance(exc, UnreadablePayload):
+        return str(exc)[:300]
     if isinstance(exc, asyncpg_client.DataError):  # asyncpg refused to encode a parameter: a wrong type
         return "a field has a type its column cannot take"
     if isinstance(exc, (asyncpg.DataError, asyncpg.NotNullViolationError, asyncpg.CheckViolationError)):
@@ -168,3 +171,47 @@ def count_from_zero(projection: str) -> None:
     """Every kind's series exists from the start (at 0): an alert on its increase sees the first letter."""
     for kind in KINDS:
         DEAD_LETTERS.add(0, {"projection": projection, "kind": kind})
+
+
+class CannotReplay(Exception):
+    """A dead letter that cannot be applied (yet); the message says why (shown to the operator)."""
+
+
+class Applies(Protocol):
+    name: str
+
+    async def apply(self, conn: Connection, event: Envelope) -> None: ...
+
+
+async def replay(conn: Connection, letter_id: int, projection: Applies, known_types: Collection[str] | None) -> Envelope:
+    """Apply a dead letter through `projection`, in the caller's transaction, as the runner would have:
+    read again by today's code, claimed (the next version of its stream, else refused), applied, and
+    marked replayed — so it is applied once, however often it is replayed."""
+    row = await conn.fetchrow("SELECT * FROM dead_letters WHERE id = $1 AND projection = $2 FOR UPDATE",
+                              letter_id, projection.name)
+    if row is None:
+        raise CannotReplay(f"{projection.name} 没有编号为 {letter_id} 的死信")
+    if row["replayed_at"] is not None:
+        raise CannotReplay(f"死信 {letter_id} 已重放过（{row['replayed_at']:%Y-%m-%d %H:%M:%S}）")
+    if not row["complete"]:
+        raise CannotReplay(f"死信 {letter_id} 只保存了消息的一部分（值超过 {KEPT_VALUE_BYTES} 字节），无法重放")
+    stored = Stored(row["topic"], row["partition"], row["offset"], row["key"], row["value"],
+                    list(zip(row["header_names"], row["header_values"])))
+    event = read(stored, known_types)
+    if isinstance(event, Letter):
+        raise CannotReplay(f"死信 {letter_id} 仍无法读取（{event.kind}：{event.reason}）")
+    if not await claim(conn, projection.name, event):
+        version = await conn.fetchval("SELECT version FROM projection_streams WHERE projection = $1 AND stream_id = $2",
+                                      projection.name, event.subject)
+        raise CannotReplay(f"死信 {letter_id} 是 {event.subject} 的第 {event.stream_version} 版，而 {projection.name} "
+                           f"已处理到第 {version or 0} 版：不能按顺序应用（见 docs/RUNBOOK.md 死信一节）")
+    try:
+        async with conn.transaction():
+            await projection.apply(conn, event)
+    except Exception as exc:
+        reason = payload_error(exc)
+        if reason is None:
+            raise
+        raise CannotReplay(f"死信 {letter_id} 仍无法读取（payload：{reason}）") from exc
+    await conn.execute("UPDATE dead_letters SET replayed_at = now() WHERE id = $1", letter_id)
+    return event

@@ -6,9 +6,10 @@ extension (so it survives in the store while Kafka is down) and as its own heade
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 import orjson
@@ -64,9 +65,26 @@ class Envelope:
         return replace(self, traceparent=traceparent)
 
 
-class MissingField(KeyError):
-    """A consumed event lacks a field its consumer reads: the message cannot be read (a dead letter,
-    chassis/deadletter.py), unlike a KeyError of the consumer's own making (retried)."""
+class UnreadablePayload(Exception):
+    """A consumed event's payload is not what its type promises (a field missing, or of another type):
+    the message cannot be read (a dead letter, chassis/deadletter.py), unlike a failure of the consumer
+    (retried). The message names the field, never its value."""
+
+
+class MissingField(UnreadablePayload, KeyError):
+    """A consumed event lacks a field its consumer reads (`Payload`'s answer to `data[name]`)."""
+
+
+T = TypeVar("T")
+
+
+def field_of(data: Mapping[str, Any], name: str, kind: type[T], default: T) -> T:
+    """`data[name]` checked to be a `kind` (`default` when absent), for a handler that uses the value
+    as one (iterates a list, compares a text); a value of another type cannot be read."""
+    value = data.get(name, default)
+    if not isinstance(value, kind):
+        raise UnreadablePayload(f"field {name} is not a {kind.__name__}")
+    return value
 
 
 class Payload(dict[str, Any]):

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 import pytest
 from aiokafka import AIOKafkaProducer
 
+from chassis import deadletter
 from chassis.envelope import Envelope
 from chassis.kafka import TopicSpec, ensure_topics
 from contracts.registry import YOUTH, YouthEvents
@@ -121,7 +122,7 @@ async def test_every_good_message_is_applied_once_and_every_bad_one_is_a_dead_le
                                     "FROM dead_letters WHERE projection = $1", projection)
             assert sorted((r["kind"], r["partition"], r["offset"]) for r in rows) == sorted(bad), projection
             assert all(r["reason"] for r in rows)
-            assert all(r["kept"] <= dead_letters.KEPT_VALUE_BYTES < r["value_size"]
+            assert all(r["kept"] <= deadletter.KEPT_VALUE_BYTES < r["value_size"]
                        for r in rows if r["kind"] == "oversized")
             # Exactly once: each good stream claimed at version 1, nothing else.
             streams = await conn.fetch("SELECT stream_id, version FROM projection_streams WHERE projection = $1",
