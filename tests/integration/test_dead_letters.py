@@ -23,6 +23,7 @@ from gateway.app import create_app as create_gateway
 from services.branches.app import create_app as create_branches
 from services.partners.app import create_app as create_partners
 from services.stations.app import create_app as create_stations
+from tests.integration import chassis_fixtures as fx
 from tests.support import eventually, running, service_db
 from xinqing import dead_letters
 
@@ -168,3 +169,56 @@ async def test_the_cli_lists_dead_letters_and_replays_one_once_after_a_fix(setti
     async with service_db(settings, "stations") as conn:
         assert await conn.fetchval("SELECT replayed_at IS NOT NULL FROM dead_letters WHERE id = $1",
                                    int(unknown.ref.split("/")[1]))
+
+
+class Flaky(fx.CounterProjection):
+    """The counters, whose handler fails on the event of amount 13 with `failures`, one per attempt; set-based
+    from SET_BASED_FROM events on, like the gateway's projections."""
+
+    def __init__(self, settings, failures: list[Exception]):
+        super().__init__(settings)
+        self.failures = failures
+
+    async def apply(self, conn, event: Envelope) -> None:
+        if event.data.get("amount") == 13 and self.failures:
+            raise self.failures.pop(0)
+        await super().apply(conn, event)
+
+    async def apply_batch(self, conn, events: list[Envelope]) -> None:
+        for event in events:
+            await self.apply(conn, event)
+
+
+counters_pool = fx.counters_pool
+
+
+async def test_a_failing_handler_is_retried_never_a_dead_letter_and_an_unreadable_event_is_one(settings, counters_pool):
+    """The database gone (OSError) and a bug that fails twice: retried until the event is applied, once.
+    An event without the field its handler reads: a dead letter, and the batch around it applied."""
+    events = [Envelope(id=uuid.uuid4(), type=fx.Ticked.TYPE, source="/xinqing/test", subject=f"c-{i}", stream_version=1,
+                       time=datetime.now(UTC), data={} if i == 7 else {"amount": i}) for i in range(1, 21)]
+    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap)
+    await producer.start()
+    try:
+        for event in events:
+            await producer.send_and_wait(settings.topic(fx.TOPIC), event.kafka_value(), key=b"one partition",
+                                         headers=event.kafka_headers())
+    finally:
+        await producer.stop()
+    projection = Flaky(settings, [OSError("database gone"), RuntimeError("a bug"), RuntimeError("a bug")])
+    runner = fx.runner(settings, counters_pool, projection, "dead-letter-counters")
+    runner.start()
+    try:
+        async def all_applied() -> bool:
+            return await counters_pool.fetchval("SELECT count(*) FROM counter_applied") == 19
+        await eventually(all_applied, timeout=60)
+    finally:
+        await runner.stop()
+    assert projection.failures == []
+    applied = await counters_pool.fetch("SELECT stream_id, count(*) AS n FROM counter_applied GROUP BY stream_id")
+    assert sorted(r["stream_id"] for r in applied) == sorted(f"c-{i}" for i in range(1, 21) if i != 7)
+    assert {r["n"] for r in applied} == {1}
+    assert await counters_pool.fetchval("SELECT sum(total) FROM counter_totals") == sum(range(1, 21)) - 7
+    letters = await counters_pool.fetch("SELECT kind, reason, stream_id FROM dead_letters")
+    assert [(r["kind"], r["reason"], r["stream_id"]) for r in letters] == [("payload", "field amount missing", "c-7")]
+    assert await counters_pool.fetchval("SELECT count(*) FROM projection_streams WHERE stream_id = 'c-7'") == 0
