@@ -212,12 +212,14 @@ class ProjectionRunner:
         again one event at a time, each in a savepoint, to keep that event as a dead letter."""
         name = self.projection.name
         letters = [item for _, _, items in fetched for item in items if isinstance(item, Letter)]
+        counts = self.applied, self.skipped  # what a rolled-back attempt counted is taken back
         try:
             async with self.pool.acquire() as conn, conn.transaction():
                 await self._apply_all(conn, fetched)
                 await deadletter.record(conn, name, letters)
                 await write_checkpoints(conn, name, _positions(fetched))
         except Exception as exc:
+            self.applied, self.skipped = counts
             if isinstance(exc, UNAVAILABLE_ERRORS + (ClaimRace,)) and deadletter.payload_error(exc) is None:
                 raise  # transient: resumed from the checkpoint
             log.info("batch failed; applying it one event at a time",
@@ -226,6 +228,7 @@ class ProjectionRunner:
                 letters += await self._apply_each_alone(conn, fetched)
                 await deadletter.record(conn, name, letters)
                 await write_checkpoints(conn, name, _positions(fetched))
+        metrics.EVENTS_PROJECTED.add(self.applied - counts[0], {"projection": name})
         deadletter.counted(self.client_id, name, letters)
         self.batches += 1
         async with self._progress:
@@ -278,7 +281,6 @@ class ProjectionRunner:
                             "messaging.batch.message_count": len(claimed)}):
             await batch_apply(conn, claimed)
         self.applied += len(claimed)
-        metrics.EVENTS_PROJECTED.add(len(claimed), {"projection": self.projection.name})
 
     async def _apply_one_by_one(self, conn: Connection, fetched: Fetched, verdicts: Iterator[bool]) -> None:
         """Each event in its own span, continuing the trace of the request that caused it."""
@@ -300,7 +302,6 @@ class ProjectionRunner:
                             "xq.stream": event.subject}):
             await self.projection.apply(conn, event)
             self.applied += 1
-            metrics.EVENTS_PROJECTED.add(1, {"projection": name})
 
     async def _commit_offsets(self, consumer: AIOKafkaConsumer, batches: dict[TopicPartition, list[ConsumerRecord]]) -> None:
         """Informational (lag monitoring); where to resume is the database checkpoint."""
