@@ -38,6 +38,7 @@ def test_a_good_record_reads_as_its_event_whose_missing_field_cannot_be_read():
         got.data["district"]
     assert got.data.get("district") is None
     assert field_of(got.data, "consents", list, []) == ["A"]
+    assert field_of({"consents": None}, "consents", list, []) == field_of({}, "consents", list, []) == []
     with pytest.raises(UnreadablePayload, match="youth_id is not a list"):
         field_of(got.data, "youth_id", list, [])
 
@@ -84,3 +85,15 @@ def test_only_a_payload_the_handler_cannot_use_is_unreadable_and_its_reason_name
     reason = payload_error(error)
     assert (reason is not None) == unreadable
     assert reason is None or (SECRET not in reason and "42" not in reason)
+
+
+@pytest.mark.parametrize("data", [{"youth_id": 42}, {"youth_id": "y-1", "consents": 5},
+                                  {"youth_id": "y-1", "purpose": ["SHARE"]}, {"youth_id": "y-1", "changed": "district"}])
+async def test_the_partner_publisher_cannot_read_fields_its_rules_would_misuse(data):
+    from services.partners.domain import Pseudonymiser
+    from services.partners.projections import PartnerPublisher
+
+    publisher = PartnerPublisher([], Pseudonymiser(b"k" * 32), lambda name: name)
+    with pytest.raises(UnreadablePayload) as raised:  # before it touches the database
+        await publisher.publish(None, event(**data))
+    assert payload_error(raised.value) is not None
