@@ -158,13 +158,19 @@ def _row(projection: str, letter: Letter) -> tuple[object, ...]:
 
 
 def counted(service: str, projection: str, letters: Sequence[Letter]) -> None:
-    """After the commit: the metric and a log line per letter (place and kind only)."""
+    """After the commit: the metric, and one log line per batch (places and kinds only: a flood of junk
+    is one line, not thousands)."""
+    if not letters:
+        return
+    kinds: dict[str, int] = {}
     for letter in letters:
-        DEAD_LETTERS.add(1, {"projection": projection, "kind": letter.kind})
-        m = letter.message
-        log.warning("message cannot be read: kept as a dead letter and passed",
-                    extra={"service": service, "projection": projection, "topic": m.topic,
-                           "partition": m.partition, "offset": m.offset, "kind": letter.kind})
+        kinds[letter.kind] = kinds.get(letter.kind, 0) + 1
+    for kind, n in kinds.items():
+        DEAD_LETTERS.add(n, {"projection": projection, "kind": kind})
+    first = letters[0].message
+    log.warning("messages cannot be read: kept as dead letters and passed",
+                extra={"service": service, "projection": projection, "kinds": kinds, "topic": first.topic,
+                       "partition": first.partition, "offset": first.offset})
 
 
 def count_from_zero(projection: str) -> None:
