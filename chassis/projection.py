@@ -4,6 +4,8 @@ For each batch, one database transaction applies the events, claims each (stream
 `projection_streams` and moves the per-partition checkpoint; Kafka offsets are committed after it.
 On (re)assignment the consumer seeks to the database checkpoint, so the database alone decides where
 to resume; a redelivered event fails its claim and is skipped. Rebuild = truncate + replay.
+A message that cannot be read is kept as a dead letter in the same transaction and passed
+(chassis/deadletter.py); any other failure rolls the batch back and is retried from the checkpoint.
 """
 from __future__ import annotations
 
@@ -19,10 +21,12 @@ import asyncpg
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, ConsumerRecord, TopicPartition
 from opentelemetry import trace
 
-from . import metrics
+from . import deadletter, metrics
 from .background import Background
-from .db import Connection
-from .envelope import Envelope, from_kafka
+from .claims import ClaimRace, claim, claim_batch
+from .db import UNAVAILABLE_ERRORS, Connection
+from .deadletter import Letter
+from .envelope import Envelope
 from .faults import fault_point
 from .kafka import consumer as make_consumer
 from .kafka_ready import wait_for_group_coordinator
@@ -37,8 +41,8 @@ MAX_RECORDS = 2000  # per fetch and transaction (all partitions); a backlog (reb
 # trace; from this many on, a projection's `apply_batch` takes the batch (bulk, replay). Same read model.
 SET_BASED_FROM = 8
 
-# One fetch: per partition, its records and the events decoded from them.
-Fetched: TypeAlias = list[tuple[TopicPartition, list[ConsumerRecord], list[Envelope]]]
+# One fetch: per partition, its records and what was read from each: its event, or a dead letter.
+Fetched: TypeAlias = list[tuple[TopicPartition, list[ConsumerRecord], list[Envelope | Letter]]]
 
 
 class Projection(Protocol):
@@ -91,74 +95,6 @@ def statement(sql: str, *parameters: Parameter) -> Handler:
     return run
 
 
-async def claim(conn: Connection, projection: str, event: Envelope) -> bool:
-    """True when `event` is the next version of its stream for this projection (then it is recorded).
-    False for a repeat (already applied) or an event whose predecessor has not arrived yet."""
-    if event.stream_version == 1:
-        row = await conn.fetchrow(
-            "INSERT INTO projection_streams (projection, stream_id, version) VALUES ($1, $2, 1) "
-            "ON CONFLICT DO NOTHING RETURNING version", projection, event.subject)
-    else:
-        row = await conn.fetchrow(
-            "UPDATE projection_streams SET version = $3 WHERE projection = $1 AND stream_id = $2 "
-            "AND version = $3 - 1 RETURNING version", projection, event.subject, event.stream_version)
-    return row is not None
-
-
-class ClaimRace(Exception):
-    """A stream this batch inserted a moment ago is gone (a concurrent reset): the batch is rolled back
-    and the runner resumes from its checkpoint."""
-
-
-async def claim_batch(conn: Connection, projection: str, events: Sequence[Envelope]) -> list[bool]:
-    """`claim` for a whole batch, in one statement when every stream is new to the projection (new
-    registrations, a rebuild), three at most otherwise. -> one verdict per event, in order.
-
-    New streams are claimed by inserting them, without reading first: the insert reports the streams
-    that already exist (or that a concurrent claimant inserted first: the insert waits for it, so a
-    rebalance overlap reads as repeats, never as a double effect). Only those are read, locked and moved."""
-    fresh: dict[str, int] = {}  # stream -> the version its events reach when the stream is new (1, 2, 3…)
-    if_new = []
-    for e in events:
-        ok = e.stream_version == fresh.get(e.subject, 0) + 1
-        if ok:
-            fresh[e.subject] = e.stream_version
-        if_new.append(ok)
-    known: set[str] = set()
-    if fresh:
-        streams = sorted(fresh)  # one lock order for every claimant
-        known = {r[0] for r in await conn.fetch(
-            "WITH i AS (INSERT INTO projection_streams (projection, stream_id, version) "
-            "SELECT $1, s, v FROM unnest($2::text[], $3::int[]) AS t(s, v) ON CONFLICT DO NOTHING RETURNING stream_id) "
-            "SELECT s FROM unnest($2::text[]) AS s EXCEPT SELECT stream_id FROM i",
-            projection, streams, [fresh[s] for s in streams])}
-    claimed_new = fresh.keys() - known
-    rest = sorted({e.subject for e in events} - claimed_new)
-    if not rest:
-        return if_new
-    rows = await conn.fetch("SELECT stream_id, version FROM projection_streams WHERE projection = $1 "
-                            "AND stream_id = ANY($2::text[]) ORDER BY stream_id FOR UPDATE", projection, rest)
-    before = {r["stream_id"]: r["version"] for r in rows}
-    now = dict(before)
-    verdicts = []
-    for e, ok_if_new in zip(events, if_new):
-        if e.subject in claimed_new:
-            verdicts.append(ok_if_new)
-            continue
-        ok = e.stream_version == now.get(e.subject, 0) + 1
-        if ok:
-            now[e.subject] = e.stream_version
-        verdicts.append(ok)
-    if any(s not in before for s in now):  # claimable only from version 1, which the insert took
-        raise ClaimRace(f"{projection}: a stream vanished while it was claimed")
-    moved = [s for s in now if now[s] != before[s]]
-    if moved:  # rows locked above: nobody else moved them
-        await conn.execute(
-            "UPDATE projection_streams p SET version = t.v FROM unnest($2::text[], $3::int[]) AS t(s, v) "
-            "WHERE p.projection = $1 AND p.stream_id = t.s", projection, moved, [now[s] for s in moved])
-    return verdicts
-
-
 async def write_checkpoints(conn: Connection, projection: str,
                             positions: Sequence[tuple[str, int, int, datetime | None]]) -> None:
     """Move the checkpoints of several partitions, (topic, partition, next_offset, newest event time) each,
@@ -168,7 +104,8 @@ async def write_checkpoints(conn: Connection, projection: str,
         """INSERT INTO projection_checkpoints (projection, topic, partition, next_offset, event_time)
            SELECT $1, * FROM unnest($2::text[], $3::int[], $4::bigint[], $5::timestamptz[])
            ON CONFLICT (projection, topic, partition) DO UPDATE
-           SET next_offset = EXCLUDED.next_offset, event_time = EXCLUDED.event_time, updated_at = now()""",
+           SET next_offset = EXCLUDED.next_offset, updated_at = now(),
+               event_time = coalesce(EXCLUDED.event_time, projection_checkpoints.event_time)""",
         projection, topics, partitions, offsets, times)
 
 
@@ -208,18 +145,22 @@ class _SeekToCheckpoint(ConsumerRebalanceListener):  # type: ignore[misc]  # aio
 
 class ProjectionRunner:
     def __init__(self, pool: asyncpg.Pool, bootstrap: str, projection: Projection, *, group: str,
-                 client_id: str, retry_delay: float = 1.0):
+                 client_id: str, retry_delay: float = 1.0, known_types: Collection[str] | None = None):
+        """`known_types`: the event types the topics may carry (contracts/); others are dead letters.
+        None: any type is read (topics contracts/ does not list)."""
         self.pool = pool
         self.bootstrap = bootstrap
         self.projection = projection
         self.group = group
         self.client_id = client_id
         self.retry_delay = retry_delay
+        self.known_types = known_types
         self.applied = 0
         self.skipped = 0
         self.batches = 0  # batches applied since start: a change counter that live views watch
         self._progress = asyncio.Condition()
         self._background = Background()
+        deadletter.count_from_zero(projection.name)
 
     def start(self) -> None:
         self._background.start(resuming(self._consume, pause=self.retry_delay, report=self._interrupted),
@@ -261,30 +202,71 @@ class ProjectionRunner:
 
     async def _fetch(self, consumer: AIOKafkaConsumer) -> Fetched:
         batches = await consumer.getmany(timeout_ms=500, max_records=MAX_RECORDS)
-        return [(tp, records, [from_kafka(r.key, r.value, r.headers) for r in records])
+        return [(tp, records, [deadletter.read(r, self.known_types) for r in records])
                 for tp, records in batches.items() if records]
 
     async def _apply(self, consumer: AIOKafkaConsumer, fetched: Fetched) -> None:
         """One transaction for everything fetched (all partitions: a stream lives in one partition, so
-        per-stream order is each partition's order): claims, the projection's effects, checkpoints."""
+        per-stream order is each partition's order): claims, the projection's effects, dead letters,
+        checkpoints. When a handler finds an event it cannot read, the batch is rolled back and applied
+        again one event at a time, each in a savepoint, to keep that event as a dead letter."""
         name = self.projection.name
-        batch_apply = getattr(self.projection, "apply_batch", None)
-        events = [e for _, _, evs in fetched for e in evs]
-        async with self.pool.acquire() as conn, conn.transaction():
-            verdicts = await claim_batch(conn, name, events)
-            claimed = [e for e, ok in zip(events, verdicts) if ok]
-            self.skipped += len(events) - len(claimed)
-            if batch_apply is not None and len(claimed) >= SET_BASED_FROM:
-                await self._apply_set_based(conn, batch_apply, fetched, claimed)
-            else:
-                await self._apply_one_by_one(conn, fetched, iter(verdicts))
-            await write_checkpoints(conn, name, [(tp.topic, tp.partition, records[-1].offset + 1, evs[-1].time)
-                                                 for tp, records, evs in fetched])
+        letters = [item for _, _, items in fetched for item in items if isinstance(item, Letter)]
+        counts = self.applied, self.skipped  # what a rolled-back attempt counted is taken back
+        try:
+            async with self.pool.acquire() as conn, conn.transaction():
+                await self._apply_all(conn, fetched)
+                await deadletter.record(conn, name, letters)
+                await write_checkpoints(conn, name, _positions(fetched))
+        except Exception as exc:
+            self.applied, self.skipped = counts
+            if isinstance(exc, UNAVAILABLE_ERRORS + (ClaimRace,)) and deadletter.payload_error(exc) is None:
+                raise  # transient: resumed from the checkpoint
+            log.info("batch failed; applying it one event at a time",
+                     extra={"projection": name, "error": type(exc).__name__})
+            async with self.pool.acquire() as conn, conn.transaction():
+                letters += await self._apply_each_alone(conn, fetched)
+                await deadletter.record(conn, name, letters)
+                await write_checkpoints(conn, name, _positions(fetched))
+        metrics.EVENTS_PROJECTED.add(self.applied - counts[0], {"projection": name})
+        deadletter.counted(self.client_id, name, letters)
         self.batches += 1
         async with self._progress:
             self._progress.notify_all()
         fault_point("projection.after_commit")  # effects and checkpoint committed, Kafka offsets not yet
         await self._commit_offsets(consumer, {tp: records for tp, records, _ in fetched})
+
+    async def _apply_all(self, conn: Connection, fetched: Fetched) -> None:
+        batch_apply = getattr(self.projection, "apply_batch", None)
+        events = [e for _, _, items in fetched for e in items if isinstance(e, Envelope)]
+        verdicts = await claim_batch(conn, self.projection.name, events)
+        claimed = [e for e, ok in zip(events, verdicts) if ok]
+        self.skipped += len(events) - len(claimed)
+        if batch_apply is not None and len(claimed) >= SET_BASED_FROM:
+            await self._apply_set_based(conn, batch_apply, fetched, claimed)
+        else:
+            await self._apply_one_by_one(conn, fetched, iter(verdicts))
+
+    async def _apply_each_alone(self, conn: Connection, fetched: Fetched) -> list[Letter]:
+        """Each event claimed and applied in a savepoint of its own; one whose handler cannot read it is
+        rolled back (claim included) and returned as a dead letter. Any other failure is raised."""
+        letters = []
+        for tp, records, items in fetched:
+            for record, item in zip(records, items):
+                if isinstance(item, Letter):
+                    continue
+                try:
+                    async with conn.transaction():
+                        if await claim(conn, self.projection.name, item):
+                            await self._apply_one(conn, tp, record, item)
+                        else:
+                            self.skipped += 1
+                except Exception as exc:
+                    reason = deadletter.payload_error(exc)
+                    if reason is None:
+                        raise
+                    letters.append(Letter(record, deadletter.PAYLOAD, reason, item))
+        return letters
 
     async def _apply_set_based(self, conn: Connection, batch_apply: Callable[[Connection, list[Envelope]], Awaitable[None]],
                                fetched: Fetched, claimed: list[Envelope]) -> None:
@@ -299,27 +281,27 @@ class ProjectionRunner:
                             "messaging.batch.message_count": len(claimed)}):
             await batch_apply(conn, claimed)
         self.applied += len(claimed)
-        metrics.EVENTS_PROJECTED.add(len(claimed), {"projection": self.projection.name})
 
     async def _apply_one_by_one(self, conn: Connection, fetched: Fetched, verdicts: Iterator[bool]) -> None:
         """Each event in its own span, continuing the trace of the request that caused it."""
+        for tp, records, items in fetched:
+            for record, event in zip(records, items):
+                if isinstance(event, Envelope) and next(verdicts):
+                    await self._apply_one(conn, tp, record, event)
+
+    async def _apply_one(self, conn: Connection, tp: TopicPartition, record: ConsumerRecord, event: Envelope) -> None:
         name = self.projection.name
-        for tp, records, events in fetched:
-            for record, event in zip(records, events):
-                ok = next(verdicts)
-                with tracer.start_as_current_span(
-                        f"project {name}", context=context_from_traceparent(event.traceparent),
-                        kind=trace.SpanKind.CONSUMER,
-                        attributes={"messaging.system": "kafka", "messaging.operation.type": "process",
-                                    "messaging.destination.name": tp.topic,
-                                    "messaging.destination.partition.id": str(tp.partition),
-                                    "messaging.consumer.group.name": self.group,
-                                    "messaging.kafka.offset": record.offset, "xq.event_type": event.type,
-                                    "xq.stream": event.subject}):
-                    if ok:
-                        await self.projection.apply(conn, event)
-                        self.applied += 1
-                        metrics.EVENTS_PROJECTED.add(1, {"projection": name})
+        with tracer.start_as_current_span(
+                f"project {name}", context=context_from_traceparent(event.traceparent),
+                kind=trace.SpanKind.CONSUMER,
+                attributes={"messaging.system": "kafka", "messaging.operation.type": "process",
+                            "messaging.destination.name": tp.topic,
+                            "messaging.destination.partition.id": str(tp.partition),
+                            "messaging.consumer.group.name": self.group,
+                            "messaging.kafka.offset": record.offset, "xq.event_type": event.type,
+                            "xq.stream": event.subject}):
+            await self.projection.apply(conn, event)
+            self.applied += 1
 
     async def _commit_offsets(self, consumer: AIOKafkaConsumer, batches: dict[TopicPartition, list[ConsumerRecord]]) -> None:
         """Informational (lag monitoring); where to resume is the database checkpoint."""
@@ -360,9 +342,17 @@ class ProjectionRunner:
             self.start()
 
 
+def _positions(fetched: Fetched) -> list[tuple[str, int, int, datetime | None]]:
+    """Each partition's checkpoint after this fetch, with the time of its newest readable event."""
+    return [(tp.topic, tp.partition, records[-1].offset + 1,
+             next((e.time for e in reversed(items) if isinstance(e, Envelope)), None))
+            for tp, records, items in fetched]
+
+
 async def reset_projection(pool: asyncpg.Pool, projection: Projection) -> None:
     async with pool.acquire() as conn, conn.transaction():
         for table in projection.tables:
             await conn.execute(f"TRUNCATE {table}")
         await conn.execute("DELETE FROM projection_streams WHERE projection = $1", projection.name)
         await conn.execute("DELETE FROM projection_checkpoints WHERE projection = $1", projection.name)
+        await conn.execute("DELETE FROM dead_letters WHERE projection = $1", projection.name)  # met again

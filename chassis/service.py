@@ -103,10 +103,11 @@ def build_service_app(
             rt.relay = OutboxRelay(dsn, settings.kafka_bootstrap, name, topics)
             rt.relay.start()
         for projection in projections(rt):
-            contracts.require_declared(projection.name, [settings.bare_topic(t) for t in projection.topics],
-                                       projection.handles)
+            bare_topics = [settings.bare_topic(t) for t in projection.topics]
+            contracts.require_declared(projection.name, bare_topics, projection.handles)
             runner = ProjectionRunner(pool, settings.kafka_bootstrap, projection, group=settings.group(projection.name),
-                                      client_id=f"{name}-{projection.name}")
+                                      client_id=f"{name}-{projection.name}",
+                                      known_types=contracts.declared_types(bare_topics))
             rt.projections[projection.name] = runner
             runner.start()
         if on_startup:

@@ -265,6 +265,47 @@ def rebuild(republish: list[str] = typer.Option([], "--republish", help="service
         fail(str(exc))
 
 
+dead_letters_app = typer.Typer(help="Messages the consumers could not read (docs/RUNBOOK.md).",
+                               invoke_without_command=True)
+app.add_typer(dead_letters_app, name="dead-letters")
+
+
+@dead_letters_app.callback()
+def dead_letters(ctx: typer.Context,
+                 service: list[str] = typer.Option([], "--service", help="consumer whose dead letters to list "
+                                                   "(repeatable): gateway, branches, stations, partners")) -> None:
+    """List the dead letters of every consumer (or of --service): where, what kind, why, replayed or not."""
+    import asyncio
+
+    from .dead_letters import CONSUMERS, listing
+
+    if ctx.invoked_subcommand is not None:
+        return
+    unknown = set(service) - set(CONSUMERS)
+    if unknown:
+        fail(f"no consumer named {', '.join(sorted(unknown))}: one of {', '.join(CONSUMERS)}")
+    letters = asyncio.run(listing(Settings(), service or list(CONSUMERS)))
+    table = Table("id", "projection", "kind", "reason", "topic/partition@offset", "event", "recorded", "replayed")
+    for d in letters:
+        table.add_row(d.ref, d.projection, d.kind, d.reason, f"{d.topic}/{d.partition}@{d.offset}",
+                      f"{d.event_type or '-'} {d.stream or ''}", f"{d.recorded_at:%Y-%m-%d %H:%M:%S}",
+                      f"{d.replayed_at:%Y-%m-%d %H:%M:%S}" if d.replayed_at else "")
+    console.print(table if letters else "没有死信")
+
+
+@dead_letters_app.command("replay")
+def replay_dead_letter(ref: str = typer.Argument(..., help="the dead letter's id as listed, e.g. gateway/12")) -> None:
+    """Apply one dead letter through its projection after a fix (once: a replayed one is refused)."""
+    import asyncio
+
+    from .dead_letters import CannotReplay, replay
+
+    try:
+        console.print(asyncio.run(replay(Settings(), ref)))
+    except CannotReplay as exc:
+        fail(str(exc))
+
+
 def main() -> None:
     try:
         app()

@@ -15,7 +15,7 @@ from typing import Any
 import asyncpg
 from opentelemetry import context as otel_context
 
-from chassis.envelope import Envelope
+from chassis.envelope import Envelope, field_of
 from chassis.eventstore import EventStore
 from chassis.projection import Dispatch, Projection
 from contracts.partners import PartnerYouthMessages
@@ -25,6 +25,8 @@ from .deps import Runtime
 from .domain import FOLLOWED, Agreement, PartnerMessage, Person, Pseudonymiser, react
 
 SOURCE = "/xinqing/partners"
+# The fields the rules (domain.react) use as a list or a text, beside `youth_id`.
+SHAPES: dict[str, type] = {"consents": list, "changed": list, "purpose": str}
 
 
 def projections(rt: Runtime) -> list[Projection]:
@@ -74,9 +76,11 @@ class PartnerPublisher(Dispatch):
         self.handlers = dict.fromkeys(FOLLOWED, self.publish)
 
     async def publish(self, conn: asyncpg.Connection, event: Envelope) -> None:
-        youth_id = event.data.get("youth_id")
+        youth_id = field_of(event.data, "youth_id", str, "")
         if not youth_id:
             return
+        for name, kind in SHAPES.items():  # of another type, the event cannot be read (a dead letter)
+            field_of(event.data, name, kind, kind())
         person = await load_person(conn, youth_id)
         after, messages = react(self.agreements, self.pseudonyms, person, event.type, event.data,
                                 on=event.time.astimezone(UTC).date())

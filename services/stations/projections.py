@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncpg
 
-from chassis.envelope import Envelope
+from chassis.envelope import Envelope, field_of
 from chassis.projection import Dispatch, Projection
 from chassis.settings import Settings
 from contracts.registry import SERVICE_RECORDS, YOUTH, YouthEvents
@@ -14,7 +14,7 @@ from .tables import add_known_youth, deactivate_known_youth, forget_youth, set_s
 
 
 async def _registered(conn: asyncpg.Connection, event: Envelope) -> None:
-    await add_known_youth(conn, event.data["youth_id"], SERVICE_RECORDS in event.data.get("consents", []))
+    await add_known_youth(conn, event.data["youth_id"], SERVICE_RECORDS in field_of(event.data, "consents", list, []))
 
 
 def _consent(given: bool):
