@@ -8,7 +8,7 @@ from datetime import date
 
 import asyncpg
 
-from chassis.envelope import Envelope
+from chassis.envelope import Envelope, field_of
 from chassis.projection import Dispatch, statement
 from chassis.settings import Settings
 from contracts.branches import TOPICS, BranchEvents, MeasureEvents, MeetingEvents, MembershipEvents, OrganisationEvents
@@ -161,12 +161,12 @@ async def _meeting_held(conn: asyncpg.Connection, e: Envelope) -> None:
     await conn.execute(
         "INSERT INTO br_meetings (meeting_id, branch_id, district, kind, held_on, topic, attendance) "
         "VALUES ($1, $2, $3, $4, $5, $6, $7)", d["meeting_id"], d["branch_id"], d["district"], d["kind"],
-        _d(d["held_on"]), d["topic"], len(d["attendees"]))
+        _d(d["held_on"]), d["topic"], len(field_of(d, "attendees", list, [])))
 
 
 async def _attendance_recorded(conn: asyncpg.Connection, e: Envelope) -> None:
     await conn.execute("UPDATE br_meetings SET attendance = attendance + $2 WHERE meeting_id = $1",
-                       e.data["meeting_id"], len(e.data["attendees"]))
+                       e.data["meeting_id"], len(field_of(e.data, "attendees", list, [])))
 
 
 # ---- the 22 measures -----------------------------------------------------------------------------
