@@ -22,6 +22,7 @@ from .domain import appeal, case, programme, service_record, station
 
 RACE_RETRIES = 3  # commands decide on the current state: a concurrent writer (the overdue marking) is retried
 NOT_FOUND = "未找到要操作的对象。"
+NO_CASE = "个案不存在。"
 
 Then = Callable[[asyncpg.Connection, Outcome], Awaitable[None]]
 Guard = Callable[[object], None]
@@ -181,6 +182,39 @@ async def mark_appeal_overdue(rt: Runtime, appeal_id: str, now: datetime) -> boo
 
 async def _track_case(conn: asyncpg.Connection, outcome: Outcome) -> None:
     await tables.track_case(conn, outcome.state)
+    await tables.keep_own_case(conn, outcome.state, opened=outcome.state.exists and not outcome.before.exists)
+
+
+def own_case(youth_id: str) -> Guard:
+    """A guard for a young person's step on a case: their own, else NOT_FOUND — another person's case
+    answers exactly like a case of nothing."""
+
+    def guard(state) -> None:
+        if not state.belongs_to(youth_id):
+            raise NotFound(NO_CASE)
+    return guard
+
+
+async def open_own_case(rt: Runtime, command: case.OpenCase) -> dict:
+    cid = command.case_id
+    return await execute(rt, rt.deps.stores.case, case.case, case.stream_id(cid), command, cid, then=_track_case)
+
+
+async def own_case_step(rt: Runtime, youth_id: str, case_id: str, command) -> dict:
+    return await execute(rt, rt.deps.stores.case, case.case, case.stream_id(case_id), command, case_id,
+                         guard=own_case(youth_id), then=_track_case)
+
+
+async def own_case_summaries(rt: Runtime, youth_id: str, case_ids: list[str]) -> dict[str, str | None]:
+    """The summaries of the person's own cases (theirs to read: not a staff read, so not audited); an id that
+    is not theirs raises NOT_FOUND."""
+    summaries: dict[str, str | None] = {}
+    async with rt.pool.acquire() as conn:
+        for case_id in case_ids:
+            events = (await rt.deps.stores.case.load(conn, case.stream_id(case_id))).events
+            own_case(youth_id)(case.case.fold(events))
+            summaries[case_id] = next(e.summary for e in events if isinstance(e, case.CaseOpened))
+    return summaries
 
 
 async def open_case(rt: Runtime, who: Principal, command: case.OpenCase) -> dict:

@@ -1,9 +1,9 @@
 """The stations service's own query tables. Written in the same transaction as the events they
 follow (so they are never behind, see commands.py): idempotency keys of service records, the
 sensitive part of health records and appeals, the open appeal and case deadlines the scheduled process
-scans, whose each case is, the audit of case reads, and a young person's own bookings, enrolments, ratings and
-services received (what `me` and their export list). Written from the registry's events (projections.py): who
-may be named on a service record; erasure shreds the keys of the person's cases."""
+scans, whose each case is, the audit of case reads, and a young person's own bookings, enrolments, ratings,
+cases and services received (what `me` and their export list). Written from the registry's events
+(projections.py): who may be named on a service record; erasure shreds the keys of the person's cases."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -72,6 +72,30 @@ async def track_case(conn: asyncpg.Connection, state: CaseState) -> None:
                            state.case_id, state.youth_id)
 
 
+async def keep_own_case(conn: asyncpg.Connection, state: CaseState, opened: bool) -> None:
+    """Mirror a case that names its youth among that person's own cases: inserted when it is opened, only
+    updated afterwards (after the person's erasure a staff step on the case must not list it again)."""
+    if not state.youth_id or state.opened_at is None:
+        return
+    if opened:
+        await conn.execute(
+            """INSERT INTO youth_cases (case_id, youth_id, source, category, urgency, district, status, opened_at)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING""",
+            state.case_id, state.youth_id, state.source, state.category, state.urgency, state.district,
+            state.status, state.opened_at)
+    else:
+        await conn.execute(
+            """UPDATE youth_cases SET category = $2, urgency = $3, status = $4, agency = $5, outcome = $6,
+               rating = $7 WHERE case_id = $1""",
+            state.case_id, state.category, state.urgency, state.status, state.agency, state.outcome, state.rating)
+
+
+async def cases_of(conn: asyncpg.Connection, youth_id: str) -> list[asyncpg.Record]:
+    return await conn.fetch("SELECT case_id, source, category, urgency, district, status, opened_at, agency, "
+                            "outcome, rating FROM youth_cases WHERE youth_id = $1 ORDER BY opened_at DESC, case_id",
+                            youth_id)
+
+
 async def overdue_cases(conn: asyncpg.Connection, now: datetime, limit: int = 500) -> list[str]:
     rows = await conn.fetch(
         "SELECT case_id FROM case_deadlines WHERE first_response_due < $1 OR resolve_due < $1 "
@@ -120,7 +144,7 @@ async def forget_youth(conn: asyncpg.Connection, youth_id: str) -> None:
     cases = await conn.fetch("SELECT case_id FROM case_subjects WHERE youth_id = $1", youth_id)
     await conn.execute("DELETE FROM person_keys WHERE subject = ANY($1::text[])",
                        [stream_id(r["case_id"]) for r in cases])
-    for table in ("youth_bookings", "youth_enrolments", "youth_ratings", "youth_services"):
+    for table in ("youth_bookings", "youth_enrolments", "youth_ratings", "youth_services", "youth_cases"):
         await conn.execute(f"DELETE FROM {table} WHERE youth_id = $1", youth_id)
 
 

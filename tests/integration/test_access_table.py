@@ -194,6 +194,8 @@ ACCESS: dict[str, dict[str, str]] = {
     "cancelBooking": OWN_RECORD,
     "enrolInProgramme": OWN_RECORD,
     "rateService": OWN_RECORD,
+    "openMyCase": OWN_RECORD,
+    "rateMyCase": OWN_RECORD,
     "foundBranch": {"admin": "own", "secretary": "own"},
     "renameBranch": {"admin": "by_id", "secretary": "by_id"},
     "assignSecretary": {"admin": "by_id", "secretary": "by_id"},

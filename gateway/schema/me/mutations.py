@@ -9,6 +9,7 @@ from datetime import date
 import strawberry
 from strawberry.scalars import JSON
 
+from ..cases.types import Category, Urgency
 from ..common import CommandResult, command, forward, without_none
 from ..youth.mutations import RegisterYouthInput, UpdateYouthProfileInput
 from ..youth.types import (
@@ -30,6 +31,14 @@ class RegisterMeInput(RegisterYouthInput):
 
     district: str = strawberry.field(description="工作或居住的区（GB/T 2260），如 110105 朝阳区")
     channel: ConsentChannel | None = strawberry.field(default=None, description="取得同意的渠道：" + SELF_CHANNEL)
+
+
+@strawberry.input(description="本人登记求助个案")
+class OpenMyCaseInput:
+    category: Category
+    summary: str = strawberry.field(description="本人所述的诉求（加密保存，仅本人与本区站点工作人员可读）")
+    district: str = strawberry.field(description="求助所在的区（GB/T 2260），如 110105 朝阳区")
+    urgency: Urgency = Urgency.NORMAL
 
 
 @strawberry.type
@@ -74,7 +83,7 @@ class Mutation:
         return await command(info, SERVICE, "/me/consents/withdraw", json={"purpose": purpose.value})
 
     @strawberry.mutation(description="本人查阅、复制（PIPL 第 45 条）：导出持有的本人全部信息（JSON）：登记记录、"
-                                     "团组织关系、接受的服务、活动与项目报名、服务评价")
+                                     "团组织关系、接受的服务、活动与项目报名、服务评价、求助个案")
     async def export_my_data(self, info: strawberry.Info) -> JSON:
         own(info)
         exported = await forward(info, SERVICE, "/me/export", method="GET")
@@ -83,7 +92,7 @@ class Mutation:
         stations = await forward(info, STATIONS, "/me/export", method="GET")
         return {**exported, "memberships": branches["memberships"], **stations,
                 "note": "青年之家持有的本人全部信息：登记服务的记录，以及团组织关系（memberships）、接受的服务（services）、"
-                        "活动报名（bookings）、项目报名（enrolments）、服务评价（ratings）。"}
+                        "活动报名（bookings）、项目报名（enrolments）、服务评价（ratings）、求助个案及本人所述诉求（cases）。"}
 
     @strawberry.mutation(description="本人删除个人信息（PIPL 第 47 条）：销毁本人的数据密钥（合并进来的记录一并删除），"
                                      "账号关联随之解除；之后 me 为 NOT_FOUND")
@@ -134,3 +143,15 @@ class Mutation:
         body = without_none({"stationId": station_id, "on": on.isoformat(), "score": score, "comment": comment})
         return await command(info, STATIONS, "/me/ratings", json=body)
 
+
+    @strawberry.mutation(description="本人登记求助个案（如欠薪、劳动争议）；返回个案编号，办理进度见 me { cases }")
+    async def open_my_case(self, info: strawberry.Info, input: OpenMyCaseInput) -> CommandResult:
+        own(info)
+        return await command(info, STATIONS, "/me/cases", json={
+            "category": input.category.value, "summary": input.summary, "district": input.district,
+            "urgency": input.urgency.value})
+
+    @strawberry.mutation(description="本人评价已办结的个案：1–5 分，一次；非本人的个案为 NOT_FOUND")
+    async def rate_my_case(self, info: strawberry.Info, case_id: strawberry.ID, score: int) -> CommandResult:
+        own(info)
+        return await command(info, STATIONS, f"/me/cases/{case_id}/rating", json={"score": score})

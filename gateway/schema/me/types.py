@@ -9,6 +9,7 @@ from chassis.auth import YOUTH
 
 from ..common import Context
 from ..youth.types import Consent, ConsentPurpose, Subtype, YouthStatus, YouthType
+from .cases import MyCase, my_cases
 from .memberships import MyMembership, my_memberships
 from .stations import MyBooking, MyEnrolment, my_bookings, my_enrolments
 
@@ -54,6 +55,10 @@ class MyRecord:
     @strawberry.field(description="本人报名的项目（如新青年学堂骑手班）")
     async def enrolments(self, info: strawberry.Info) -> list[MyEnrolment]:
         return await my_enrolments(info)
+
+    @strawberry.field(description="本人的求助个案（新到旧）：状态、类别、转介机构、办结结果与本人的评价")
+    async def cases(self, info: strawberry.Info) -> list[MyCase]:
+        return await my_cases(info)
 
 
 def to_my_record(p: dict) -> MyRecord:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from . import appeals, cases, events, me, programmes, service_records, stations
+from . import appeals, cases, events, me, my_cases, programmes, service_records, stations
 
 routers: list[APIRouter] = [stations.router, service_records.router, programmes.router, events.router,
-                            appeals.router, cases.router, me.router]
+                            appeals.router, cases.router, me.router, my_cases.router]

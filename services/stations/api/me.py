@@ -19,9 +19,10 @@ from chassis.http import Accepted, ApiModel
 from chassis.own_record import own_youth_id
 
 from .. import tables
-from ..commands import booking_of, enrolment, execute, existing_only
+from ..commands import booking_of, enrolment, execute, existing_only, own_case_summaries
 from ..deps import runtime
 from ..domain import activity, programme, rating, station
+from .my_cases import own_case
 
 router = APIRouter(prefix="/me", tags=["me"])
 NO_EVENT = "活动不存在。"
@@ -98,6 +99,9 @@ async def export_mine(request: Request, youth_id: str = Depends(own_youth_id)) -
     async with rt.pool.acquire() as conn:
         bookings, enrolments = await tables.bookings_of(conn, youth_id), await tables.enrolments_of(conn, youth_id)
         ratings, services = await tables.ratings_of(conn, youth_id), await tables.services_of(conn, youth_id)
+        cases = await tables.cases_of(conn, youth_id)
+    # The person's own words, in full: the summaries of their cases (None once shredded).
+    summaries = await own_case_summaries(rt, youth_id, [r["case_id"] for r in cases])
     return {
         "services": [{"recordId": r["record_id"], "stationId": r["station_id"], "serviceType": r["service_type"],
                       "deliveredOn": r["delivered_on"].isoformat()} for r in services],
@@ -105,6 +109,7 @@ async def export_mine(request: Request, youth_id: str = Depends(own_youth_id)) -
         "enrolments": [_enrolment(r) for r in enrolments],
         "ratings": [{"stationId": r["station_id"], "on": r["rated_on"].isoformat(), "score": r["score"],
                      "comment": r["comment"]} for r in ratings],
+        "cases": [own_case(r) | {"summary": summaries[r["case_id"]]} for r in cases],
     }
 
 

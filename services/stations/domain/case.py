@@ -160,14 +160,21 @@ class CaseState:
     category: str = CaseCategory.OTHER
     urgency: str = CaseUrgency.NORMAL
     youth_id: str | None = None
+    source: str = CaseSource.WALK_IN
     opened_at: datetime | None = None
     first_response_due: datetime | None = None
     resolve_due: datetime | None = None
     responded: bool = False  # triaged: the first response is given
     agency: str | None = None
     resolved_at: datetime | None = None
+    outcome: str | None = None
+    rating: int | None = None
     first_response_overdue: bool = False
     resolution_overdue: bool = False
+
+    def belongs_to(self, youth_id: str) -> bool:
+        """Whether the case is this young person's own (the only cases they may see or rate)."""
+        return self.exists and self.youth_id is not None and self.youth_id == youth_id
 
 
 # ---- decide --------------------------------------------------------------------------------------
@@ -197,6 +204,8 @@ def _open(command: OpenCase, state: CaseState) -> list[Event]:
         errors.add("source", f"来源无效：应为 {'、'.join(CaseSource)} 之一", "enum")
     elif command.source == CaseSource.APPEAL and not command.appeal_id:
         errors.add("appealId", "来自 12345 的个案须给出工单编号", "required")
+    elif command.source == CaseSource.YOUTH and not command.youth_id:
+        errors.add("youthId", "青年本人登记的个案须关联本人的登记记录", "required")
     _check_class(errors, command.category, command.urgency)
     check_district(errors, command.district)
     check_text(errors, command.summary, "summary", "诉求摘要", SUMMARY_MAX)
@@ -310,7 +319,8 @@ def decide(command: Command, state: CaseState) -> list[Event]:
 def evolve(state: CaseState, event: Event) -> CaseState:
     if isinstance(event, CaseOpened):
         return CaseState(exists=True, case_id=event.case_id, district=event.district, category=event.category,
-                         urgency=event.urgency, youth_id=event.youth_id, opened_at=event.opened_at,
+                         urgency=event.urgency, youth_id=event.youth_id, source=event.source,
+                         opened_at=event.opened_at,
                          first_response_due=event.first_response_due, resolve_due=event.resolve_due)
     if isinstance(event, CaseTriaged):
         return replace(state, status=CaseStatus.TRIAGED, category=event.category, urgency=event.urgency,
@@ -327,12 +337,12 @@ def evolve(state: CaseState, event: Event) -> CaseState:
     if isinstance(event, AidGranted):
         return replace(state, status=CaseStatus.AID_GRANTED)
     if isinstance(event, CaseResolved):
-        return replace(state, status=CaseStatus.RESOLVED, resolved_at=event.resolved_at)
+        return replace(state, status=CaseStatus.RESOLVED, resolved_at=event.resolved_at, outcome=event.outcome)
     if isinstance(event, CaseRated):
-        return replace(state, status=CaseStatus.RATED)
+        return replace(state, status=CaseStatus.RATED, rating=event.rating)
     if isinstance(event, CaseReopened):
-        return replace(state, status=CaseStatus.TRIAGED, resolved_at=None, resolve_due=event.resolve_due,
-                       resolution_overdue=False)
+        return replace(state, status=CaseStatus.TRIAGED, resolved_at=None, outcome=None, rating=None,
+                       resolve_due=event.resolve_due, resolution_overdue=False)
     if isinstance(event, FirstResponseOverdue):
         return replace(state, first_response_overdue=True)
     return replace(state, resolution_overdue=True)  # ResolutionOverdue, the last kind
