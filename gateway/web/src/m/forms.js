@@ -28,7 +28,7 @@
       field("姓名", el("input", { name: "name", required: true, autocomplete: "name" })),
       field("性别", el("select", { name: "gender", required: true }, options([["MALE", "男"], ["FEMALE", "女"]], null, "请选择"))),
       field("出生日期", el("input", { name: "birthDate", type: "date", required: true })),
-      field("手机号", el("input", { name: "mobile", type: "tel", required: true, pattern: "1\\d{10}", autocomplete: "tel" })),
+      field("手机号", el("input", { name: "mobile", type: "tel", required: true, autocomplete: "tel" })),
       field("工作或居住的区", el("select", { name: "district", required: true }, options(DISTRICTS.map((d) => [d[0], d[1]]), null, "请选择"))),
       field("从业类型", subtypeSelect(null)),
       field("身份证号（可选）", el("input", { name: "idNumber", autocomplete: "off" })),
@@ -55,7 +55,7 @@
   function profileForm(me, onSubmit) {
     const form = el("form", { id: "profile-form", class: "card" },
       el("h3", {}, "修改资料"),
-      field("手机号", el("input", { name: "mobile", type: "tel", pattern: "1\\d{10}", value: me.mobile || "" })),
+      field("手机号", el("input", { name: "mobile", type: "tel", autocomplete: "tel", value: me.mobile || "" })),
       field("工作或居住的区", el("select", { name: "district" }, options(DISTRICTS.map((d) => [d[0], d[1]]), me.district))),
       field("从业类型", subtypeSelect(me.subtype)),
       field("学历", el("select", { name: "education" }, options(Object.entries(EDUCATION), me.education, "未填写"))),
