@@ -174,6 +174,12 @@ def test_a_new_youth_registers_books_joins_exports_and_erases(stack, browser, to
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.screenshot(path=str(ARTIFACTS / "mobile-mine.png"), full_page=True)
 
+    page.click("#nav-events")  # a booking can be cancelled: the place comes back
+    item.locator("button[data-action=cancel]").click()
+    expect(item.locator(".remaining")).to_have_text("5", timeout=15_000)
+    page.click("#nav-mine")
+    expect(mine).to_have_attribute("data-state", "registered")
+
     with page.expect_download() as download:
         page.click("#export")
     saved = tmp_path / "export.json"
@@ -198,6 +204,7 @@ def test_signed_out_the_page_lists_events_and_fits_a_laptop(stack, browser):
     page.goto(f"http://{stack.host}:{stack.gateway_port}/m/")
     page.click("#nav-events")
     expect(page.locator("#event-list li").first).to_be_visible()
+    expect(page.locator("#event-list li button").first).to_have_text("登录后报名")  # booking needs signing in
     page.click("#nav-mine")
     expect(page.locator("#mine")).to_have_attribute("data-state", "signed-out")
     assert page.evaluate("document.documentElement.scrollWidth") <= 1366
