@@ -63,6 +63,7 @@
   }
 
   async function show() {
+    $("events-signin").hidden = !!state.token;
     try {
       await load();
     } catch (e) {
