@@ -1,7 +1,8 @@
 """The young people's mobile page (/m/) in a real browser at 375×812 (Debian's chromium driven by
 Playwright) against the running stack: the nearest station from a fixed location, then one person's
 path — register, book an event (the places left drop by one), join a branch by code, export, erase
-(signed out afterwards). Screenshots of each tab are kept in .test-logs/ (mobile-*.png)."""
+(signed out afterwards) — and a person registered at a station claiming their record with the station's
+code. Screenshots of each tab are kept in .test-logs/ (mobile-*.png)."""
 from __future__ import annotations
 
 import json
@@ -209,3 +210,32 @@ def test_signed_out_the_page_lists_events_and_fits_a_laptop(stack, browser):
     expect(page.locator("#mine")).to_have_attribute("data-state", "signed-out")
     assert page.evaluate("document.documentElement.scrollWidth") <= 1366
     page.close()
+
+
+def test_a_person_registered_at_a_station_claims_their_record_with_the_code(stack, browser, token):
+    s, mobile = stack, "138" + str(uuid.uuid4().int)[:8]
+    made = ok(gql(s, "mutation($i: RegisterYouthInput!) { registerYouth(input: $i) { id } }", {"i": {
+        "name": "李快递", "gender": "FEMALE", "birthDate": "1999-09-09", "mobile": mobile, "district": "110108",
+        "youthType": "NEW_BUSINESS", "subtype": "COURIER", "consents": ["REGISTRATION"]}},
+        token=token("registry_operator")), "registerYouth")["id"]
+    code = ok(gql(s, "mutation($y: ID!) { issueClaimCode(youthId: $y) { code } }", {"y": made},
+                  token=token("admin")), "issueClaimCode")["code"]
+
+    context, page = phone(browser)
+    page.goto(f"http://{s.host}:{s.gateway_port}/m/#token={token('youth', subject=f'wx-claim-{uuid.uuid4().hex[:8]}')}")
+    mine = page.locator("#mine")
+    expect(mine).to_have_attribute("data-state", "unregistered", timeout=15_000)
+    form = page.locator("#register-form")
+    for label, value in (("姓名", "李快递"), ("出生日期", "1999-09-09"), ("手机号", mobile)):
+        form.get_by_label(label).fill(value)
+    form.get_by_label("性别").select_option("FEMALE")
+    form.get_by_label("工作或居住的区").select_option("110108")
+    form.get_by_label("从业类型").select_option("COURIER")
+    form.get_by_label("同意为登记和联系我而处理我的信息（必选）").check()
+    form.locator("button[type=submit]").click()
+    expect(page.locator("#status")).to_contain_text("该手机号已登记过")  # DUPLICATE, without naming the record
+    page.locator("#claim-form").get_by_label("认领码").fill(code)
+    page.locator("#claim-form button").click()
+    expect(mine).to_have_attribute("data-state", "registered", timeout=15_000)
+    expect(page.locator("dl.profile")).to_contain_text("李快递")
+    context.close()
