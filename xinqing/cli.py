@@ -43,7 +43,8 @@ def up(infra: bool = typer.Option(True, help="start PostgreSQL and Kafka (--no-i
 
             seed_demo_if_empty(settings, stack.say)
         token = issue_token(jwt_private_key(settings), settings, roles=["admin"], subject="dev-admin")
-        console.print(banner(settings, token), highlight=False, soft_wrap=True)
+        youth_token = issue_token(jwt_private_key(settings), settings, roles=["youth"], subject="dev-rider-1")
+        console.print(banner(settings, token, youth_token), highlight=False, soft_wrap=True)
         code = stack.run_forever()
     except LaunchError as exc:
         console.print(f"[bold red]xinqing:[/] {exc}")

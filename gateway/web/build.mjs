@@ -1,4 +1,5 @@
-// Builds the dashboard page into dist/: our files from src/ plus the libraries from node_modules
+// Builds the dashboard page into dist/ and the young people's mobile page into dist/m/ (src/m/, served at /m/):
+// our files from src/ plus the libraries from node_modules
 // (ECharts, the graphql-ws client). No bundler and no network: a copy is all the page needs.
 import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -15,4 +16,4 @@ cpSync(join(here, "node_modules/graphql-ws/umd/graphql-ws.min.js"), join(dist, "
 // Every file in src/sections/ is a section: list them so index.html loads each (add a file, get a section).
 const sections = readdirSync(join(here, "src/sections")).filter((f) => f.endsWith(".js") && f !== "registry.js").sort();
 writeFileSync(join(dist, "sections/index.json"), JSON.stringify(sections));
-console.log(`dashboard built into ${dist} (${sections.length} section files)`);
+console.log(`dashboard built into ${dist} (${sections.length} section files), mobile page into ${join(dist, "m")}`);

@@ -136,12 +136,14 @@ class Stack:
         return 0
 
 
-def banner(settings: Settings, token: str) -> str:
+def banner(settings: Settings, token: str, youth_token: str) -> str:
+    """`token` is the admin's; `youth_token` a young person's (development: the youth provider's key is local)."""
     s = settings
     return "\n".join([
         "",
         "新青 xinqing is running:",
         f"  dashboard           http://{s.host}:{s.gateway_port}/",
+        f"  mobile page         http://{s.host}:{s.gateway_port}/m/",
         f"  GraphQL (GraphiQL)  http://{s.host}:{s.gateway_port}/graphql",
         f"  registry API        http://{s.host}:{s.registry_port}/docs",
         f"  branches API        http://{s.host}:{s.branches_port}/docs",
@@ -153,6 +155,7 @@ def banner(settings: Settings, token: str) -> str:
         "Development token (admin, 12 h) — send as `Authorization: Bearer <token>`:",
         f"  {token}",
         f"The dashboard, logged in with it: http://{s.host}:{s.gateway_port}/#token={token}",
+        f"The mobile page, signed in as a young person (dev-rider-1): http://{s.host}:{s.gateway_port}/m/#token={youth_token}",
         "",
         "Ctrl-C stops everything (the data is kept; `xinqing reset` deletes it).",
         "",
