@@ -1,4 +1,4 @@
-"""`python -m bench --scale {tiny,full} [--only write_path,freshness,rebuild,gateway_queries] [--out FILE]`."""
+"""`python -m bench --scale {tiny,full} [--only write_path,freshness,rebuild,nearest_stations,gateway_queries] [--out FILE]`."""
 from __future__ import annotations
 
 import argparse
@@ -15,11 +15,11 @@ from .report import Report
 from .scales import SCALES
 from .stack import BenchStack
 
-BENCHMARKS = ("write_path", "freshness", "bulk_import", "rebuild", "gateway_queries")
+BENCHMARKS = ("write_path", "freshness", "bulk_import", "rebuild", "nearest_stations", "gateway_queries")
 
 
 async def run_all(stack: BenchStack, report: Report, scale, only: set[str], say) -> None:
-    from . import bulk_import, freshness, gateway_queries, rebuild, write_path
+    from . import bulk_import, freshness, gateway_queries, nearest_stations, rebuild, write_path
     from .memory import MemorySampler
 
     sampler = MemorySampler(stack)
@@ -39,6 +39,9 @@ async def run_all(stack: BenchStack, report: Report, scale, only: set[str], say)
         if "rebuild" in only:
             say(f"rebuild: {scale.rebuild_events:,} events into the gateway youth projection")
             await rebuild.run(stack, report, events=scale.rebuild_events)
+        if "nearest_stations" in only:
+            say(f"nearest stations: anonymous at {scale.nearest.rate:g}/s over {scale.nearest.stations} stations")
+            await nearest_stations.run(stack, report, scale.nearest, say)
         if "gateway_queries" in only:  # last: restarts PostgreSQL, replaces the gateway database
             say(f"gateway queries: {scale.gateway.size.describe()}")
             await gateway_queries.run(stack, report, scale.gateway, say)

@@ -25,6 +25,7 @@ class RunStats:
     p50_ms: float
     p99_ms: float
     max_ms: float
+    p95_ms: float = float("nan")
 
     @property
     def throughput(self) -> float:
@@ -34,10 +35,10 @@ class RunStats:
 def stats(latencies_s: list[float], errors: int, seconds: float, offered: float | None) -> RunStats:
     if latencies_s:
         arr = np.asarray(latencies_s) * 1000
-        p50, p99, mx = (float(x) for x in np.percentile(arr, [50, 99, 100]))
+        p50, p95, p99, mx = (float(x) for x in np.percentile(arr, [50, 95, 99, 100]))
     else:
-        p50 = p99 = mx = float("nan")
-    return RunStats(offered, len(latencies_s), errors, seconds, p50, p99, mx)
+        p50 = p95 = p99 = mx = float("nan")
+    return RunStats(offered, len(latencies_s), errors, seconds, p50, p99, mx, p95)
 
 
 async def open_loop(op: Op, rate: float, seconds: float, *, first: int = 0, max_in_flight: int = 5000) -> RunStats:

@@ -119,3 +119,14 @@ def test_gateway_queries_measured_every_query_over_data_generated_in_place(resul
     assert any("generated in place" in n and "checked against them" in n for n in table["notes"])
     assert results[0]["tables"]["gateway_statements"]["rows"]
     assert "dashboard p99" in {t["target"] for t in results[0]["targets"]}
+
+
+def test_nearest_stations_answered_anonymous_phones_without_errors_and_the_limit_held(results):
+    table = results[0]["tables"]["nearest_stations"]
+    assert [r["mode"].split(" ")[0] for r in table["rows"]] == ["saturation", "open"]
+    for row in table["rows"]:
+        assert row["errors"] == 0 and row["requests"] > 0 and row["achieved /s"] > 0, row
+        assert row["p50 ms"] <= row["p95 ms"] <= row["p99 ms"] <= row["max ms"], row
+        assert row["stations/answer"] > 0 and row["CPU ms/req (gateway)"] >= 0, row
+    assert any("answered 429" in n for n in table["notes"])  # measured with the anonymous limit on
+    assert "nearestStations p99" in {t["target"] for t in results[0]["targets"]}
