@@ -6,6 +6,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+from playwright.sync_api import Browser, sync_playwright
 
 from chassis.settings import Settings
 from xinqing.launcher.ports import free_port
@@ -13,6 +14,12 @@ from xinqing.launcher.processes import ManagedProcess, wait_until
 from xinqing.launcher.stack import APPS, app_process
 
 ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / ".test-logs"  # screenshots a person can look at after the run
+# Debian's chromium (never a browser Playwright downloads), started as the machine's notes say: without the
+# background networking a closed network refuses its connections many at a time.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 def env_of(settings: Settings) -> dict[str, str]:
@@ -58,3 +65,14 @@ def gql(s: Settings, query: str, variables: dict | None = None, token: str | Non
                    headers=headers, timeout=30)
     assert r.status_code == 200, r.text
     return r.json()
+
+
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    """A headless Debian chromium driven by Playwright, closed afterwards."""
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

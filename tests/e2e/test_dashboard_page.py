@@ -11,16 +11,12 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from gateway.app import WEB_DIST
-from tests.e2e.support import ROOT, app_processes, gql
+from tests.e2e.support import ARTIFACTS, app_processes, chromium, gql
 
 pytestmark = pytest.mark.e2e
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-ARTIFACTS = ROOT / ".test-logs"
 
 REGISTER = "mutation($input: RegisterYouthInput!) { registerYouth(input: $input) { id position } }"
 FIGURES = """query($pos: String) { dashboard(minPosition: $pos) { district available
@@ -36,10 +32,8 @@ def stack(settings, infra):
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def register(s, token, district: str, subtype: str = "DELIVERY_RIDER") -> str:

@@ -12,16 +12,12 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from gateway.app import WEB_DIST
-from tests.e2e.support import ROOT, app_processes, gql
+from tests.e2e.support import ARTIFACTS, app_processes, chromium, gql
 
 pytestmark = pytest.mark.e2e
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-ARTIFACTS = ROOT / ".test-logs"
 PHONE = {"width": 375, "height": 812}
 HERE = (40.3700, 116.0200)  # a quiet corner of Yanqing: no other test puts a station near it
 
@@ -38,10 +34,8 @@ def stack(settings, infra):
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def ok(result: dict, field: str):
