@@ -35,6 +35,9 @@ class OwnRecord:
             raise Unavailable(f"登记服务暂时无法确认您的身份（HTTP {response.status_code}），请稍后重试。", retry_after=2)
         return str(response.json()["youthId"])
 
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
 
 async def own_youth_id(request: Request, who: Principal = Depends(caller)) -> str:
     """FastAPI dependency of a young person's own routes: their record id, asked of the registry through the

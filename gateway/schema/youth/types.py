@@ -39,6 +39,13 @@ PURPOSE_DOC = f"同意用途：REGISTRATION、SERVICE_RECORDS 或 SHARE_WITH_AGE
 SERVICE = "registry"  # the owner of every person's record: youth reads and commands go there
 
 
+async def _branch_of(root: Youth | YouthListItem, info: strawberry.Info) -> Branch | None:
+    return await youth_branch(info, root.id)
+
+
+BRANCH_DOC = "所在团支部（团组织书记、管理员可见，其他角色为 null；同一请求内批量读取；不在您权限范围内的区时为 null）"
+
+
 @strawberry.type
 class Consent:
     purpose: ConsentPurpose
@@ -70,10 +77,7 @@ class Youth:
     education: str | None
     needs: list[str] | None
 
-    @strawberry.field(description="所在团支部（团组织书记、管理员可见，其他角色为 null；同一请求内批量读取；"
-                                  "不在您权限范围内的区时为 null）")
-    async def branch(self, info: strawberry.Info) -> Branch | None:
-        return await youth_branch(info, self.id)
+    branch: Branch | None = strawberry.field(resolver=_branch_of, description=BRANCH_DOC)
 
 
 @strawberry.type(description="检索结果中的一名青年")
@@ -90,10 +94,7 @@ class YouthListItem:
     mobile: str | None
     id_number: str | None
 
-    @strawberry.field(description="所在团支部（团组织书记、管理员可见，其他角色为 null；同一请求内批量读取；"
-                                  "不在您权限范围内的区时为 null）")
-    async def branch(self, info: strawberry.Info) -> Branch | None:
-        return await youth_branch(info, self.id)
+    branch: Branch | None = strawberry.field(resolver=_branch_of, description=BRANCH_DOC)
 
 
 @strawberry.type(description="审计记录：不含个人信息的值")
