@@ -221,8 +221,8 @@ class AppealCategorised:
     categorised_at: datetime
 
 
-AppealEvent = (AppealImported | AppealCategorised | AppealDispatched | CitizenContacted | AppealResolved | AppealRated | ContactOverdue
-               | ResolutionOverdue)
+AppealEvent = (AppealImported | AppealCategorised | AppealDispatched | CitizenContacted | AppealResolved | AppealRated
+               | ContactOverdue | ResolutionOverdue)
 
 
 @dataclass(frozen=True)
