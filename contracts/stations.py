@@ -61,7 +61,7 @@ class CaseEvents:  # 咨询 → 转介 → 调解/援助 → 办结 → 评价 (
 
 
 class HotTopicEvents:  # 集中诉求: a category's appeals in a district and week well above its recent weeks
-    DETECTED = "xq.stations.hot-topic.detected.v1"
+    DETECTED = "xq.stations.governance.hot-topic-detected.v1"
 
 
 class GovernanceEvents:  # 主动治理: a hot topic taken up as an item, with actions and a due date
