@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from chassis.auth import Principal
+from chassis.errors import FieldError, ValidationFailed
 from chassis.http import Accepted, ApiModel
 from chassis.service import caller
 
@@ -88,6 +89,8 @@ async def import_appeal(body: Open311Request, request: Request, who: Principal =
 async def read_details(appeal_id: uuid.UUID, body: ReadRequest, request: Request,
                        who: Principal = Depends(caller)) -> AppealDetails:
     who.require(*STAFF)
+    if not body.purpose.strip():
+        raise ValidationFailed([FieldError("purpose", "查阅用途不能为空", "required")])
     plain = await commands.read_appeal_details(runtime(request), who, str(appeal_id), body.purpose.strip())
     if plain is None:
         return AppealDetails(appealId=str(appeal_id), erased=True)
