@@ -14,6 +14,12 @@ from ...tables import governance as governance_tables
 from ...tables import stations as station_tables
 from ..common import Context, DashboardScope
 
+# How the page names each category (the taxonomy's codes are contracts.stations.CaseCategory).
+CATEGORY_NAMES = {
+    "CAREER": "就业创业", "SOCIAL_SECURITY": "社保", "LEGAL_ADVICE": "法律咨询", "LEGAL_AID": "法律援助",
+    "LABOUR_DISPUTE": "劳动争议", "WORK_INJURY": "工伤", "TRAFFIC_ACCIDENT": "交通事故", "WAGE_ARREARS": "欠薪",
+    "PLATFORM_RULES": "平台规则", "PSYCHOLOGICAL": "心理", "HOUSING": "住房", "EDUCATION": "教育培训", "OTHER": "其他",
+}
 # Service records that are consultations (咨询): the person-times the seed counts beside the cases.
 CONSULTATIONS = ("LEGAL", "CAREER", "SOCIAL_SECURITY")
 
@@ -88,7 +94,7 @@ class DashboardPart:
         responded = sum(r["responded"] for r in by_category)
         return CaseFigures(
             consultations=consultations, cases_opened=opened, person_times=consultations + opened,
-            by_category=[_count(r, r["key"]) for r in by_category if r["opened"]],
+            by_category=[_count(r, CATEGORY_NAMES.get(r["key"], r["key"])) for r in by_category if r["opened"]],
             by_district=[_count(r, DISTRICTS.get(r["key"], r["key"])) for r in by_district if r["opened"]],
             responded=responded, average_response_hours=_hours(sum(r["seconds"] for r in by_category), responded),
             responded_in_time_rate=_ratio(sum(r["in_time"] for r in by_category), responded),
