@@ -310,6 +310,16 @@ async def test_the_dashboards_case_figures_equal_a_recount_from_the_events(gatew
         == recount == {"HRSS": {"referred": 2, "accepted": 1, "declined": 1},
                        "JUSTICE": {"referred": 1, "accepted": 1, "declined": 0}}
     assert {a["agency"]: a["acceptanceRate"] for a in shown["referrals"]} == {"HRSS": 0.5, "JUSTICE": 1.0}
+    # The list's filters by handling unit and agency (cursor pages of cs_cases).
+    listing = """query($f: CaseFilter, $after: String) { cases(filter: $f, first: 2, after: $after) {
+      nodes { id } pageInfo { hasNextPage endCursor } } }"""
+    justice = await ok(gateway, listing, {"f": {"district": "110118", "agency": "JUSTICE"}}, staff)
+    assert [n["id"] for n in justice["cases"]["nodes"]] == [ids[3]]
+    unit = {"district": "110118", "unit": "密云区服务站"}
+    first = (await ok(gateway, listing, {"f": unit}, staff))["cases"]
+    rest = (await ok(gateway, listing, {"f": unit, "after": first["pageInfo"]["endCursor"]}, staff))["cases"]
+    assert first["pageInfo"]["hasNextPage"] and not rest["pageInfo"]["hasNextPage"]
+    assert sorted(n["id"] for n in first["nodes"] + rest["nodes"]) == sorted(ids[:4])
     # The city's figures hold this district's too (a city-wide token, no district).
     city = await figures(gateway, admin, None)
     assert city["casesOpened"] >= 5 and any(d["key"] == "110118" for d in city["byDistrict"])

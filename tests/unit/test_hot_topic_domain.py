@@ -167,3 +167,12 @@ def test_overdue_is_marked_once_after_the_due_day_and_done_late_is_not_in_time()
     action = governance.item.run([*given, late], governance.AddAction("约谈", bj(2026, 11, 22)))
     [done] = governance.item.run([*given, late, *action], governance.CompleteItem(bj(2026, 11, 23)))
     assert not done.in_time
+
+
+def test_the_ranking_weights_setting_changes_the_units_score():
+    from gateway.tables.stations import Rates
+
+    rates = Rates(response=1.0, resolution=0.5, satisfaction=0.0)
+    assert rates.score(Settings().ranking_weights()) == 32.5  # 10 % × 1 + 45 % × 0.5 + 45 % × 0
+    assert rates.score(ranking_weights("response=1,resolution=0,satisfaction=0")) == 100.0
+    assert Rates(response=None, resolution=0.5, satisfaction=None).score(Settings().ranking_weights()) == 50.0
