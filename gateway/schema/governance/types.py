@@ -43,6 +43,16 @@ async def _appeals(info: strawberry.Info, category: str, district: str, week: st
     return [to_appeal(r) for r in rows]
 
 
+async def _actions_of(ctx: Context, item_ids: list[str]) -> list[list]:
+    """The actions of a page's items in one statement (the request's DataLoader batches them)."""
+    async with ctx.runtime.pool.acquire() as conn:
+        rows = await tables.actions_of(conn, item_ids)
+    by_item: dict[str, list] = {i: [] for i in item_ids}
+    for r in rows:
+        by_item[r["item_id"]].append(r)
+    return [by_item[i] for i in item_ids]
+
+
 @strawberry.type(description="集中诉求：某类别工单在某区某周（北京时间 ISO 周）明显多于该类别近几周")
 class HotTopic:
     id: strawberry.ID
@@ -88,8 +98,7 @@ class GovernanceItem:
     @strawberry.field(description="治理措施（按登记顺序）")
     async def actions(self, info: strawberry.Info) -> list[GovernanceAction]:
         ctx: Context = info.context
-        async with ctx.runtime.pool.acquire() as conn:
-            rows = await tables.actions_of(conn, [str(self.id)])
+        rows = await ctx.loader("governance_actions", lambda ids: _actions_of(ctx, ids)).load(str(self.id))
         return [GovernanceAction(number=r["number"], text=r["text"], at=r["at"]) for r in rows]
 
     @strawberry.field(description="来源工单（该集中诉求的类别、区、周）")
