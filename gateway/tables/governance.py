@@ -34,14 +34,19 @@ async def actions_of(conn: asyncpg.Connection, item_ids: list[str]) -> list[asyn
                             item_ids)
 
 
-async def topic_appeals(conn: asyncpg.Connection, category: str, district: str, week: str,
+async def topic_appeals(conn: asyncpg.Connection, keys: list[tuple[str, str, str]],
                         limit: int) -> list[asyncpg.Record]:
-    """The appeals a hot topic (and its governance item) came from: that category, district and week."""
+    """The appeals hot topics (and their governance items) came from — each (category, district, week) key's
+    newest `limit` — for a page of topics in one statement."""
     return await conn.fetch(
-        """SELECT *, ((contact_overdue AND NOT coalesce(contacted_in_time, false))
-                      OR (resolution_overdue AND NOT coalesce(resolved_in_time, false))) AS overdue
-             FROM st_appeals WHERE category = $1 AND district = $2 AND week = $3
-            ORDER BY received_at DESC, appeal_id DESC LIMIT $4""", category, district, week, limit)
+        """SELECT k.category AS key_category, k.district AS key_district, k.week AS key_week, a.*,
+                  ((a.contact_overdue AND NOT coalesce(a.contacted_in_time, false))
+                   OR (a.resolution_overdue AND NOT coalesce(a.resolved_in_time, false))) AS overdue
+             FROM unnest($1::text[], $2::text[], $3::text[]) AS k(category, district, week)
+             CROSS JOIN LATERAL (SELECT * FROM st_appeals s
+                                  WHERE s.category = k.category AND s.district = k.district AND s.week = k.week
+                                  ORDER BY s.received_at DESC, s.appeal_id DESC LIMIT $4) a""",
+        [k[0] for k in keys], [k[1] for k in keys], [k[2] for k in keys], limit)
 
 
 async def counts(conn: asyncpg.Connection, district: str | None) -> asyncpg.Record:

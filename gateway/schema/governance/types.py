@@ -37,10 +37,18 @@ class AssigneeKind(StrEnum):
 
 
 async def _appeals(info: strawberry.Info, category: str, district: str, week: str, first: int) -> list[Appeal]:
+    """The appeals of one topic's (category, district, week); a page's topics are read in one statement."""
     ctx: Context = info.context
-    async with ctx.runtime.pool.acquire() as conn:
-        rows = await tables.topic_appeals(conn, category, district, week, max(1, min(first, APPEALS_MAX)))
-    return [to_appeal(r) for r in rows]
+    limit = max(1, min(first, APPEALS_MAX))
+
+    async def load(keys: list[tuple[str, str, str]]) -> list[list[Appeal]]:
+        async with ctx.runtime.pool.acquire() as conn:
+            rows = await tables.topic_appeals(conn, keys, limit)
+        found: dict[tuple[str, str, str], list[Appeal]] = {k: [] for k in keys}
+        for r in rows:
+            found[(r["key_category"], r["key_district"], r["key_week"])].append(to_appeal(r))
+        return [found[k] for k in keys]
+    return await ctx.loader(f"topic_appeals:{limit}", load).load((category, district, week))
 
 
 async def _actions_of(ctx: Context, item_ids: list[str]) -> list[list]:
