@@ -77,6 +77,17 @@ async def test_an_appeals_text_is_read_by_its_districts_staff_audited_and_sealed
                 == "role"
         blank = await gql(gateway, DETAILS.replace("核实集中诉求", "  "), {"a": appeal["id"]}, staff)
         assert refusal(blank)["code"] == "VALIDATION"
+        # Its category: set by the district's staff (a command and its event), refused to another district's.
+        categorise = 'mutation($a: ID!) { categoriseAppeal(appealId: $a, category: PLATFORM_RULES) { position } }'
+        elsewhere = await gql(gateway, categorise, {"a": appeal["id"]}, token("station_staff", district="110105"))
+        assert (refusal(elsewhere)["code"], refusal(elsewhere)["rule"]) == ("FORBIDDEN", "district")
+        position = (await ok(gateway, categorise, {"a": appeal["id"]}, staff))["categoriseAppeal"]["position"]
+        await caught_up(gateway, staff, [position])
+        listed = await ok(gateway, 'query { appeals(district: "110116", first: 100) { nodes { id category week } } }',
+                          None, staff)
+        mine = next(n for n in listed["appeals"]["nodes"] if n["id"] == appeal["id"])
+        assert mine["category"] == "PLATFORM_RULES" and mine["week"] == beijing_week(datetime.now(BEIJING)
+                                                                                     - timedelta(hours=1))
     finally:
         logging.getLogger().removeHandler(logs)
     conn = await stations_db(settings)
