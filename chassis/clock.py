@@ -46,3 +46,25 @@ class Clock:
 def beijing_date(instant: datetime) -> date:
     """The calendar day in Beijing on which `instant` falls."""
     return instant.astimezone(BEIJING).date()
+
+
+def beijing_week(instant: datetime) -> str:
+    """The ISO week in Beijing in which `instant` falls, as YYYY-Www (Monday to Sunday, Beijing time): how
+    weekly figures such as the 12345 hot topics are keyed."""
+    year, week, _ = instant.astimezone(BEIJING).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def weeks_before(week: str, n: int) -> list[str]:
+    """The `n` ISO weeks before `week` (YYYY-Www), nearest first."""
+    monday = date.fromisocalendar(int(week[:4]), int(week[6:]), 1)
+    out = []
+    for i in range(1, n + 1):
+        year, number, _ = (monday - timedelta(weeks=i)).isocalendar()
+        out.append(f"{year}-W{number:02d}")
+    return out
+
+
+def week_start(week: str) -> date:
+    """The Monday (Beijing date) of ISO week `week` (YYYY-Www)."""
+    return date.fromisocalendar(int(week[:4]), int(week[6:]), 1)

@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -111,6 +111,29 @@ class Settings(BaseSettings):
     stations_max_body_bytes: int = Field(256 * 1024, description="largest stations request body")
     partners_max_body_bytes: int = Field(64 * 1024, description="largest partner publisher request body")
 
+    # 12345 appeals: the handling units' ranking and the hot topics (集中诉求, services/stations/domain/hot_topic.py).
+    appeal_ranking_weights: str = Field(
+        "response=0.10,resolution=0.45,satisfaction=0.45",
+        description="weights of the three rates (响应率, 解决率, 满意率) in the handling units' score; renormalised "
+                    "over the rates a unit has")
+    hot_topic_factor: float = Field(2.0, gt=0, description="a category's appeals in a district and Beijing week are a "
+                                    "hot topic at this many times the mean of its look-back weeks (and the minimum)")
+    hot_topic_min_count: int = Field(5, ge=1, description="fewest appeals of a category in a district and week "
+                                     "that can be a hot topic")
+    hot_topic_lookback_weeks: int = Field(4, ge=1, le=52, description="weeks before the current one whose mean "
+                                          "a hot topic is compared with")
+    hot_topic_scan_seconds: float = Field(300.0, gt=0, description="how often the stations service looks for hot "
+                                          "topics (this week and last) and overdue governance items")
+
+    @field_validator("appeal_ranking_weights")
+    @classmethod
+    def _weights(cls, value: str) -> str:
+        ranking_weights(value)
+        return value
+
+    def ranking_weights(self) -> dict[str, float]:
+        return ranking_weights(self.appeal_ranking_weights)
+
     @property
     def introspection_allowed(self) -> bool:
         if self.graphql_introspection is None:
@@ -159,3 +182,22 @@ class Settings(BaseSettings):
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
+
+
+RATES = ("response", "resolution", "satisfaction")
+
+
+def ranking_weights(text: str) -> dict[str, float]:
+    """'response=0.10,resolution=0.45,satisfaction=0.45' → weights; each rate once, non-negative, not all zero."""
+    weights: dict[str, float] = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        name, _, value = part.partition("=")
+        name = name.strip()
+        if name not in RATES or name in weights:
+            raise ValueError(f"ranking weight {name!r}: expected each of {', '.join(RATES)} once")
+        weights[name] = float(value)
+        if weights[name] < 0:
+            raise ValueError(f"ranking weight {name}: must not be negative")
+    if set(weights) != set(RATES) or not sum(weights.values()):
+        raise ValueError(f"ranking weights: give all of {', '.join(RATES)}, not all zero")
+    return weights

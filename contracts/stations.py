@@ -42,6 +42,7 @@ class AppealEvents:
     RATED = "xq.stations.appeal.rated.v1"
     RESOLUTION_OVERDUE = "xq.stations.appeal.resolution-overdue.v1"
     RESOLVED = "xq.stations.appeal.resolved.v1"
+    CATEGORISED = "xq.stations.appeal.categorised.v1"  # a category from the case taxonomy (on import or by staff)
 
 
 class CaseEvents:  # 咨询 → 转介 → 调解/援助 → 办结 → 评价 (services/stations/domain/case.py)
@@ -57,6 +58,17 @@ class CaseEvents:  # 咨询 → 转介 → 调解/援助 → 办结 → 评价 (
     REOPENED = "xq.stations.case.reopened.v1"
     FIRST_RESPONSE_OVERDUE = "xq.stations.case.first-response-overdue.v1"  # reminders, from the overdue job
     RESOLUTION_OVERDUE = "xq.stations.case.resolution-overdue.v1"
+
+
+class HotTopicEvents:  # 集中诉求: a category's appeals in a district and week well above its recent weeks
+    DETECTED = "xq.stations.governance.hot-topic-detected.v1"
+
+
+class GovernanceEvents:  # 主动治理: a hot topic taken up as an item, with actions and a due date
+    OPENED = "xq.stations.governance.opened.v1"
+    ACTION_ADDED = "xq.stations.governance.action-added.v1"
+    DONE = "xq.stations.governance.done.v1"
+    OVERDUE = "xq.stations.governance.overdue.v1"  # from the overdue job
 
 
 class CaseCategory(StrEnum):
@@ -113,4 +125,6 @@ PROGRAMME = Topic("xq.stations.programme", "stations", types_of(ProgrammeEvents)
 EVENT = Topic("xq.stations.event", "stations", types_of(ActivityEvents))
 APPEAL = Topic("xq.stations.appeal", "stations", types_of(AppealEvents))
 CASE = Topic("xq.stations.case", "stations", types_of(CaseEvents))
-TOPICS = (STATION, SERVICE, PROGRAMME, EVENT, APPEAL, CASE)
+# Hot topics and the governance items made of them share one topic: the 主动治理 side, read together.
+GOVERNANCE = Topic("xq.stations.governance", "stations", types_of(HotTopicEvents) | types_of(GovernanceEvents))
+TOPICS = (STATION, SERVICE, PROGRAMME, EVENT, APPEAL, CASE, GOVERNANCE)

@@ -10,7 +10,9 @@ from chassis.projection import Projection
 from chassis.settings import Settings
 
 from .branches import BranchesProjection
+from .case_figures import CaseFiguresProjection
 from .cases import CasesProjection
+from .governance import GovernanceProjection
 from .stations import StationsProjection
 from .stations_daily import StationsDailyProjection
 from .youth import YouthProjection
@@ -20,4 +22,5 @@ from .youth_daily import YouthDailyProjection
 def projections(settings: Settings) -> list[Projection]:
     """Every projection the gateway runs (each is its own consumer group)."""
     return [YouthProjection(settings), YouthDailyProjection(settings), BranchesProjection(settings),
-            StationsProjection(settings), StationsDailyProjection(settings), CasesProjection(settings)]
+            StationsProjection(settings), StationsDailyProjection(settings), CasesProjection(settings),
+            CaseFiguresProjection(settings), GovernanceProjection(settings)]

@@ -12,6 +12,7 @@ from chassis.envelope import Envelope
 from chassis.projection import Dispatch, statement
 from chassis.settings import Settings
 from contracts.stations import (
+    GOVERNANCE,
     TOPICS,
     ActivityEvents,
     AppealEvents,
@@ -27,7 +28,7 @@ class StationsProjection(Dispatch):
     stream_prefixes = ("station-", "visits-", "programme-", "enrolment-", "event-", "appeal-")
 
     def __init__(self, settings: Settings):
-        self.topics = tuple(settings.topic(t.name) for t in TOPICS)
+        self.topics = tuple(settings.topic(t.name) for t in TOPICS if t is not GOVERNANCE)  # that one: governance.py
         self.handlers = {
             StationEvents.CREATED: _station_created,
             StationEvents.STATUS_CHANGED: _station_status_changed,
@@ -44,6 +45,7 @@ class StationsProjection(Dispatch):
             ActivityEvents.REGISTRATION_CANCELLED: _event_registration_cancelled,
             ActivityEvents.ATTENDED: _event_attended,
             AppealEvents.IMPORTED: _appeal_imported,
+            AppealEvents.CATEGORISED: _appeal_categorised,
             AppealEvents.DISPATCHED: _appeal_dispatched,
             AppealEvents.CONTACTED: _appeal_contacted,
             AppealEvents.RESOLVED: _appeal_resolved,
@@ -133,6 +135,9 @@ _appeal_imported = statement(
        VALUES ($1, $2, $3, $4, $5, $6::text::timestamptz, $7::text::timestamptz, $8::text::timestamptz,
                'RECEIVED')""",
     "appeal_id", "service_request_id", "service_name", "tier", "district", "received_at", "contact_due", "resolve_due")
+
+_appeal_categorised = statement("UPDATE st_appeals SET category = $2, week = $3 WHERE appeal_id = $1",
+                                "appeal_id", "category", "week")
 
 _appeal_dispatched = statement("UPDATE st_appeals SET status = 'DISPATCHED', unit = $2, dispatched_at = "
                                "$3::text::timestamptz, month = $4 WHERE appeal_id = $1",

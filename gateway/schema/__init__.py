@@ -1,7 +1,8 @@
-"""The GraphQL schema, assembled from one package per domain: youth/, branches/, stations/, cases/; me/, a
+"""The GraphQL schema, assembled from one package per domain: youth/, branches/, stations/, cases/,
+governance/ (12345 hot topics and governance items); me/, a
 young person's own record (youth tokens); and public, what anyone may read without a token.
 
-Each domain contributes a DashboardPart (its figures on the dashboard; cases has none yet), a Mutation part
+Each domain contributes a DashboardPart (its figures on the dashboard), a Mutation part
 (forwarded to the service that owns it, common.forward) and optional Query / Subscription parts; they are
 merged here so that domains grow side by side without editing each other's files. `build_schema(settings)`
 adds the protections that depend on settings (limits, introspection).
@@ -20,11 +21,11 @@ from chassis.settings import Settings
 from ..errors import ErrorCodes
 from ..live import projection_changes
 from ..telemetry import Telemetry
-from . import branches, cases, me, public, stations, youth
+from . import branches, cases, governance, me, public, stations, youth
 from .common import Context, DashboardBase, DashboardScope, DistrictArg, FromArg, ToArg, dashboard_scope
 from .dashboard_cache import DashboardFigures, DashboardResults
 
-DOMAINS = [youth, branches, stations, cases]
+DOMAINS = [youth, branches, stations, cases, governance]
 SELF_SERVICE = [me]  # queries and mutations of a youth token on its own record; nothing on the dashboard
 PUBLIC = [public]  # what anyone may read without a token
 

@@ -14,8 +14,6 @@ from typing import Any
 import asyncpg
 
 EARTH_RADIUS_KM = 6371.0088
-# Ranking of handling units: weights of the three rates (接诉即办 "三率"; configurable later if needed).
-WEIGHTS = {"response": 0.10, "resolution": 0.45, "satisfaction": 0.45}
 
 
 def beijing_day_within(column: str, first: int) -> str:
@@ -193,10 +191,10 @@ class Rates:
         return cls(ratio(r["contacted_in_time"], r["contact_due"]), ratio(r["resolved_in_time"], r["resolve_due"]),
                    ratio(r["satisfied"], r["rated"]))
 
-    @property
-    def score(self) -> float:
-        """Weighted sum over the rates that exist (weights renormalised), 0–100."""
-        parts = [(WEIGHTS[k], v) for k, v in (("response", self.response), ("resolution", self.resolution),
+    def score(self, weights: dict[str, float]) -> float:
+        """Weighted sum over the rates that exist (weights renormalised), 0–100. The weights are the setting
+        XQ_APPEAL_RANKING_WEIGHTS (default 10/45/45: chassis/settings.py)."""
+        parts = [(weights[k], v) for k, v in (("response", self.response), ("resolution", self.resolution),
                                               ("satisfaction", self.satisfaction)) if v is not None]
         total = sum(w for w, _ in parts)
         return round(100 * sum(w * v for w, v in parts) / total, 2) if total else 0.0
@@ -217,15 +215,16 @@ async def appeal_figures(conn, district: str | None, month: str | None, date_fro
 
 
 async def unit_ranking(conn, district: str | None, month: str | None, date_from: date | None = None,
-                       date_to: date | None = None) -> list[tuple[asyncpg.Record, Rates]]:
+                       date_to: date | None = None, *, weights: dict[str, float]
+                       ) -> list[tuple[asyncpg.Record, Rates, float]]:
     """Handling units ranked over the appeals dispatched in `month`, or received within the range."""
     rows = await conn.fetch(
         f"""SELECT unit, count(*)::int AS dispatched, {_RATES} FROM st_appeals
              WHERE unit IS NOT NULL AND ($2::text IS NULL OR month = $2) AND ($1::text IS NULL OR district = $1)
                AND {beijing_day_within('received_at', 3)}
              GROUP BY unit""", district, month, date_from, date_to)
-    ranked = [(r, Rates.of(r)) for r in rows]
-    ranked.sort(key=lambda pair: (-pair[1].score, -pair[0]["dispatched"], pair[0]["unit"]))
+    ranked = [(r, rates, rates.score(weights)) for r in rows for rates in (Rates.of(r),)]
+    ranked.sort(key=lambda t: (-t[2], -t[0]["dispatched"], t[0]["unit"]))
     return ranked
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 import asyncpg
+import orjson
 
 from chassis.auth import Principal
 from chassis.clock import beijing_date
@@ -18,7 +19,7 @@ from chassis.eventstore import EventStore
 
 from . import tables
 from .deps import Runtime
-from .domain import appeal, case, programme, service_record, station
+from .domain import appeal, case, governance, hot_topic, programme, service_record, station
 
 RACE_RETRIES = 3  # commands decide on the current state: a concurrent writer (the overdue marking) is retried
 NOT_FOUND = "未找到要操作的对象。"
@@ -150,22 +151,46 @@ async def _track_deadlines(conn: asyncpg.Connection, outcome: Outcome) -> None:
     await tables.track_deadlines(conn, outcome.state)
 
 
-async def import_appeal(rt: Runtime, command: appeal.ImportAppeal, description: str | None,
-                        address: str | None) -> dict:
-    """The caller's words and place stay in the service's own table; the events carry none of them."""
+async def _appeal_changed(conn: asyncpg.Connection, outcome: Outcome) -> None:
+    """Mirror the open deadlines; move the week counts of a categorisation."""
+    await tables.track_deadlines(conn, outcome.state)
+    await tables.count_categorised(conn, [(e.data["previous"], e.data["category"], e.data["district"], e.data["week"])
+                                          for e in outcome.envelopes if e.type == appeal.AppealCategorised.TYPE])
+
+
+async def import_appeal(rt: Runtime, command: appeal.ImportAppeal, details: dict) -> dict:
+    """The caller's words, address and location (`details`) stay in the service's own table, sealed with the
+    appeal's own key; the events carry none of them."""
     appeal.decide(command, appeal.AppealState())  # validate before touching the database
     aid = command.appeal_id
 
     async def keep(conn: asyncpg.Connection, outcome: Outcome) -> None:
-        await tables.keep_appeal_details(conn, aid, description, address, command.lat, command.lon)
-        await _track_deadlines(conn, outcome)
+        sealed = await rt.deps.vault.seal(conn, appeal.stream_id(aid), orjson.dumps(details))
+        await tables.keep_appeal_details(conn, aid, sealed)
+        await _appeal_changed(conn, outcome)
 
     return await execute(rt, rt.deps.stores.appeal, appeal.appeal, appeal.stream_id(aid), command, aid, then=keep)
 
 
+async def read_appeal_details(rt: Runtime, who: Principal, appeal_id: str, purpose: str) -> dict | None:
+    """The appeal's words, address and location for its district's staff and admin (None once shredded: the
+    youth of a case opened from it was erased); the read is audited in the same transaction."""
+    async with transaction(rt.pool) as conn:
+        await _existing(conn, rt.deps.stores.appeal, appeal.appeal, appeal.stream_id(appeal_id),
+                        _in_district(who, "工单不存在。"))
+        await tables.audit_appeal_read(conn, who, appeal_id, purpose)
+        row = await tables.appeal_details(conn, appeal_id)
+        if row is None:
+            return {}
+        if row["sealed"] is None:  # imported before sealing (migration 0006): kept as it was
+            return {k: row[k] for k in ("description", "address", "lat", "lon")}
+        plain = await rt.deps.vault.unseal(conn, appeal.stream_id(appeal_id), row["sealed"])
+    return None if plain is None else orjson.loads(plain)
+
+
 async def appeal_step(rt: Runtime, who: Principal, appeal_id: str, command) -> dict:
     return await execute(rt, rt.deps.stores.appeal, appeal.appeal, appeal.stream_id(appeal_id), command, appeal_id,
-                         who=who, missing="工单不存在。", then=_track_deadlines)
+                         who=who, missing="工单不存在。", then=_appeal_changed)
 
 
 async def mark_appeal_overdue(rt: Runtime, appeal_id: str, now: datetime) -> bool:
@@ -250,3 +275,44 @@ async def read_case_summary(rt: Runtime, who: Principal, case_id: str, purpose: 
         _in_district(who, "个案不存在。")(case.case.fold(events))
         await tables.audit_case_read(conn, who, case_id, purpose)
     return next(e.summary for e in events if isinstance(e, case.CaseOpened))
+
+
+# ---- hot topics (集中诉求) and governance items (主动治理) ---------------------------------------------
+
+async def detect_hot_topic(rt: Runtime, command: hot_topic.DetectHotTopic) -> bool:
+    """One detection on the topic's stream, in its own transaction; whether it was recorded now. A topic
+    already recorded answers nothing; a concurrent detection of the same one loses the append (VersionConflict)."""
+    topic_id = hot_topic.hot_topic_id(command.category, command.district, command.week)
+    async with transaction(rt.pool) as conn:
+        outcome = await run(conn, rt.deps.stores.governance, hot_topic.hot_topic, hot_topic.stream_id(topic_id),
+                            command)
+    return bool(outcome.envelopes)
+
+
+async def _track_item(conn: asyncpg.Connection, outcome: Outcome) -> None:
+    state = outcome.state
+    await tables.track_governance(conn, state.item_id, None if state.done or state.overdue else state.due_at)
+
+
+async def open_governance_item(rt: Runtime, who: Principal, topic_id: str, make) -> dict:
+    """`make(topic)` is the OpenItem command built on the hot topic (which must lie in the caller's district);
+    one item per hot topic."""
+    async with rt.pool.acquire() as conn:
+        topic = await _existing(conn, rt.deps.stores.governance, hot_topic.hot_topic, hot_topic.stream_id(topic_id),
+                                _in_district(who, "集中诉求不存在。"))
+    command = make(topic)
+    return await execute(rt, rt.deps.stores.governance, governance.item, governance.stream_id(command.item_id),
+                         command, command.item_id, then=_track_item)
+
+
+async def governance_step(rt: Runtime, who: Principal, item_id: str, command) -> dict:
+    return await execute(rt, rt.deps.stores.governance, governance.item, governance.stream_id(item_id), command,
+                         item_id, who=who, missing="治理事项不存在。", then=_track_item)
+
+
+async def mark_governance_overdue(rt: Runtime, item_id: str, now: datetime) -> bool:
+    async with transaction(rt.pool) as conn:
+        outcome = await run(conn, rt.deps.stores.governance, governance.item, governance.stream_id(item_id),
+                            governance.MarkOverdue(now))
+        await _track_item(conn, outcome)
+    return bool(outcome.envelopes)

@@ -32,10 +32,12 @@ class Stores:
     event: EventStore  # activities: salons, exhibitions, forums, talks
     appeal: EventStore
     case: EventStore  # seals each case's summary with the case's own key (CaseKeys)
+    governance: EventStore  # hot topics (集中诉求) and governance items (主动治理): one topic
 
 
 TOPICS = {"station": contract.STATION, "service": contract.SERVICE, "programme": contract.PROGRAMME,
-          "event": contract.EVENT, "appeal": contract.APPEAL, "case": contract.CASE}  # a Stores field's topic
+          "event": contract.EVENT, "appeal": contract.APPEAL, "case": contract.CASE,
+          "governance": contract.GOVERNANCE}  # a Stores field's topic
 
 
 def make_stores(settings: Settings, vault: Vault) -> Stores:

@@ -14,6 +14,7 @@ from chassis.auth import Principal
 
 from .domain.activity import ActivityState
 from .domain.appeal import AppealState
+from .domain.appeal import stream_id as appeal_stream_id
 from .domain.case import OPEN_STATES, CaseState, stream_id
 
 
@@ -36,10 +37,61 @@ async def keep_health_subjects(conn: asyncpg.Connection, subjects: list[tuple[st
                                "ON CONFLICT DO NOTHING", subjects)
 
 
-async def keep_appeal_details(conn: asyncpg.Connection, appeal_id: str, description: str | None,
-                              address: str | None, lat: float | None, lon: float | None) -> None:
-    await conn.execute("INSERT INTO appeal_details (appeal_id, description, address, lat, lon) "
-                       "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING", appeal_id, description, address, lat, lon)
+async def keep_appeal_details(conn: asyncpg.Connection, appeal_id: str, sealed: bytes) -> None:
+    """The citizen's words, address and location, sealed with the appeal's key (commands.import_appeal)."""
+    await conn.execute("INSERT INTO appeal_details (appeal_id, sealed) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                       appeal_id, sealed)
+
+
+async def appeal_details(conn: asyncpg.Connection, appeal_id: str) -> asyncpg.Record | None:
+    return await conn.fetchrow("SELECT description, address, lat, lon, sealed FROM appeal_details "
+                               "WHERE appeal_id = $1", appeal_id)
+
+
+async def audit_appeal_read(conn: asyncpg.Connection, who: Principal, appeal_id: str, purpose: str) -> None:
+    await conn.execute("INSERT INTO appeal_reads (actor, roles, district, appeal_id, purpose) "
+                       "VALUES ($1, $2, $3, $4, $5)", who.subject, sorted(who.roles), who.district, appeal_id, purpose)
+
+
+async def count_categorised(conn: asyncpg.Connection, moved: list[tuple[str | None, str, str, str]]) -> None:
+    """(previous, category, district, week) of each categorisation: one appeal leaves its previous
+    category's count (if any) and joins the new one's, in the command's transaction."""
+    for previous, category, district, week in moved:
+        if previous is not None:
+            await conn.execute("UPDATE appeal_week_counts SET count = count - 1 "
+                               "WHERE week = $1 AND category = $2 AND district = $3", week, previous, district)
+        await conn.execute("INSERT INTO appeal_week_counts (category, district, week, count) VALUES ($1, $2, $3, 1) "
+                           "ON CONFLICT (week, category, district) DO UPDATE SET count = appeal_week_counts.count + 1",
+                           category, district, week)
+
+
+async def week_counts(conn: asyncpg.Connection, week: str, min_count: int) -> list[asyncpg.Record]:
+    """The (category, district) pairs with at least `min_count` appeals in `week`: the hot-topic candidates."""
+    return await conn.fetch("SELECT category, district, count FROM appeal_week_counts "
+                            "WHERE week = $1 AND count >= $2 ORDER BY category, district", week, min_count)
+
+
+async def counts_in(conn: asyncpg.Connection, category: str, district: str, weeks: list[str]) -> list[int]:
+    """The pair's count in each of `weeks`, in that order (0 for a week without appeals)."""
+    rows = await conn.fetch("SELECT week, count FROM appeal_week_counts WHERE category = $1 AND district = $2 "
+                            "AND week = ANY($3::text[])", category, district, weeks)
+    found = {r["week"]: r["count"] for r in rows}
+    return [found.get(w, 0) for w in weeks]
+
+
+async def track_governance(conn: asyncpg.Connection, item_id: str, due_at: datetime | None) -> None:
+    """Mirror an item's open deadline (None once it is done or marked overdue)."""
+    if due_at is None:
+        await conn.execute("DELETE FROM governance_deadlines WHERE item_id = $1", item_id)
+    else:
+        await conn.execute("INSERT INTO governance_deadlines (item_id, due_at) VALUES ($1, $2) "
+                           "ON CONFLICT (item_id) DO UPDATE SET due_at = $2", item_id, due_at)
+
+
+async def overdue_governance(conn: asyncpg.Connection, now: datetime, limit: int = 500) -> list[str]:
+    rows = await conn.fetch("SELECT item_id FROM governance_deadlines WHERE due_at < $1 ORDER BY due_at LIMIT $2",
+                            now, limit)
+    return [r["item_id"] for r in rows]
 
 
 async def track_deadlines(conn: asyncpg.Connection, state: AppealState) -> None:
@@ -68,8 +120,8 @@ async def track_case(conn: asyncpg.Connection, state: CaseState) -> None:
                ON CONFLICT (case_id) DO UPDATE SET first_response_due = $2, resolve_due = $3""",
             state.case_id, first, resolve)
     if state.youth_id:
-        await conn.execute("INSERT INTO case_subjects (case_id, youth_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-                           state.case_id, state.youth_id)
+        await conn.execute("INSERT INTO case_subjects (case_id, youth_id, appeal_id) VALUES ($1, $2, $3) "
+                           "ON CONFLICT DO NOTHING", state.case_id, state.youth_id, state.appeal_id)
 
 
 async def keep_own_case(conn: asyncpg.Connection, state: CaseState, opened: bool) -> None:
@@ -138,12 +190,14 @@ async def deactivate_known_youth(conn: asyncpg.Connection, youth_id: str) -> Non
 async def forget_youth(conn: asyncpg.Connection, youth_id: str) -> None:
     """Erasure: the person is no longer known here, nor who received health services at our stations; the
     keys of their cases are deleted, so every copy of those summaries is unreadable (the cases, without a
-    word of content, still count)."""
+    word of content, still count); so are the keys of the 12345 appeals their cases came from (the appeal's
+    words and address are theirs), while the appeals still count."""
     await conn.execute("DELETE FROM known_youth WHERE youth_id = $1", youth_id)
     await conn.execute("DELETE FROM health_record_subjects WHERE youth_id = $1", youth_id)
-    cases = await conn.fetch("SELECT case_id FROM case_subjects WHERE youth_id = $1", youth_id)
+    cases = await conn.fetch("SELECT case_id, appeal_id FROM case_subjects WHERE youth_id = $1", youth_id)
     await conn.execute("DELETE FROM person_keys WHERE subject = ANY($1::text[])",
-                       [stream_id(r["case_id"]) for r in cases])
+                       [stream_id(r["case_id"]) for r in cases]
+                       + [appeal_stream_id(r["appeal_id"]) for r in cases if r["appeal_id"]])
     for table in ("youth_bookings", "youth_enrolments", "youth_ratings", "youth_services", "youth_cases"):
         await conn.execute(f"DELETE FROM {table} WHERE youth_id = $1", youth_id)
 

@@ -20,7 +20,8 @@ pytestmark = pytest.mark.e2e
 
 REGISTER = "mutation($input: RegisterYouthInput!) { registerYouth(input: $input) { id position } }"
 FIGURES = """query($pos: String) { dashboard(minPosition: $pos) { district available
-    youth { total byType { type count } byDistrict { district count } } } }"""
+    youth { total byType { type count } byDistrict { district count } }
+    cases { personTimes casesOpened openHotTopics governanceOverdue } } }"""
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +90,10 @@ def test_the_page_shows_the_graphql_figures_and_follows_a_registration_live(stac
     declared = page.evaluate("XQ.sections.map(s => [s.id, s.needs])")
     available = set(expected["available"])
     assert shown == {sid for sid, needs in declared if set(needs) <= available}
-    assert {"youth-total", "youth-by-type", "youth-by-district", "youth-per-week"} <= shown
+    assert {"youth-total", "youth-by-type", "youth-by-district", "youth-per-week", "cases",
+            "referrals-governance"} <= shown
+    for figure in ("personTimes", "casesOpened", "openHotTopics", "governanceOverdue"):  # the cases section
+        expect(page.locator(f'[data-figure="cases.{figure}"]')).to_have_text(f"{expected['cases'][figure]:,}")
 
     expect(page.locator("#live")).to_have_attribute("data-state", "live", timeout=30_000)
     page.evaluate("window.__sameDocument = true")

@@ -19,7 +19,7 @@ class CaseSummary:
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="求助个案列表（新到旧分页）；可按状态、类别、区县筛选，区级令牌只看本区")
+    @strawberry.field(description="求助个案列表（新到旧分页）；可按状态、类别、区县、承办单位、转介机构、站点筛选，区级令牌只看本区")
     async def cases(self, info: strawberry.Info, filter: CaseFilter | None = None, first: int | None = None,
                     after: str | None = None) -> Connection[Case]:
         chosen = filter or CaseFilter()
@@ -27,7 +27,8 @@ class Query:
         return await table_page(
             info, first, after, lambda conn, key, limit: tables.list_cases(
                 conn, district=district, status=chosen.status.value if chosen.status else None,
-                category=chosen.category.value if chosen.category else None, after=key, limit=limit),
+                category=chosen.category.value if chosen.category else None, after=key, limit=limit,
+                unit=chosen.unit, agency=chosen.agency, station_id=chosen.station_id),
             node=to_case, key=lambda r: (r["opened_at"].isoformat(), r["case_id"]), shape=2)
 
     @strawberry.field(description="读取个案的诉求摘要：仅本区站点工作人员与管理员，须说明用途，每次读取留痕")

@@ -48,6 +48,9 @@ class CaseFilter:
     status: Status | None = None
     category: Category | None = None
     district: str | None = strawberry.field(default=None, description="区县代码；区级令牌只能是本区")
+    unit: str | None = strawberry.field(default=None, description="承办人或单位（分诊时指定）")
+    agency: str | None = strawberry.field(default=None, description="转介机构代码（当前或最近一次）")
+    station_id: strawberry.ID | None = strawberry.field(default=None, description="受理站点")
 
 
 def to_case(r) -> Case:

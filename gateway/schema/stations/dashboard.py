@@ -127,12 +127,13 @@ class DashboardPart:
         period = Period.of(self.scope, month)
         async with ctx.runtime.pool.acquire() as conn:
             r = await tables.appeal_figures(conn, self.district, period.month, period.date_from, period.date_to)
-            ranking = (await tables.unit_ranking(conn, self.district, period.month, period.date_from, period.date_to)
+            ranking = (await tables.unit_ranking(conn, self.district, period.month, period.date_from, period.date_to,
+                                                 weights=ctx.runtime.settings.ranking_weights())
                        if period.month or period.has_dates else [])
         rates = tables.Rates.of(r)
         return AppealFigures(
             total=r["total"], open=r["open"], overdue=r["overdue"], response_rate=rates.response,
             resolution_rate=rates.resolution, satisfaction_rate=rates.satisfaction,
             ranking=[UnitRank(rank=i, unit=row["unit"], dispatched=row["dispatched"], response_rate=rr.response,
-                              resolution_rate=rr.resolution, satisfaction_rate=rr.satisfaction, score=rr.score)
-                     for i, (row, rr) in enumerate(ranking, start=1)])
+                              resolution_rate=rr.resolution, satisfaction_rate=rr.satisfaction, score=score)
+                     for i, (row, rr, score) in enumerate(ranking, start=1)])

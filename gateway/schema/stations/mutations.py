@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import strawberry
 
+from ..cases.types import Category
 from ..common import CommandResult, command, forward
 from .types import ServiceType, StationKind, StationStatus
 
@@ -54,6 +55,7 @@ class ImportAppealInput:
     address: str | None = None
     lat: float | None = None
     long: float | None = None
+    category: Category | None = strawberry.field(default=None, description="个案类别（与求助个案同一分类），可导入后再设")
 
 
 def _iso(at: datetime | None) -> str | None:
@@ -141,7 +143,14 @@ class Mutation:
             "service_request_id": input.service_request_id, "service_code": input.service_code,
             "service_name": input.service_name, "requested_datetime": input.requested_datetime.isoformat(),
             "tier": input.tier, "district": input.district, "description": input.description,
-            "address": input.address, "lat": input.lat, "long": input.long})
+            "address": input.address, "lat": input.lat, "long": input.long,
+            "category": input.category.value if input.category else None})
+
+    @strawberry.mutation(description="设置或更正工单类别（与求助个案同一分类；集中诉求按类别计数）")
+    async def categorise_appeal(self, info: strawberry.Info, appeal_id: strawberry.ID, category: Category,
+                                at: datetime | None = None) -> CommandResult:
+        body = {"category": category.value} | ({"at": at.isoformat()} if at else {})
+        return await command(info, SERVICE, f"/appeals/{appeal_id}/category", json=body)
 
     @strawberry.mutation(description="派单至承办单位")
     async def dispatch_appeal(self, info: strawberry.Info, appeal_id: strawberry.ID, unit: str,

@@ -6,7 +6,7 @@ import strawberry
 from chassis.errors import FieldError, ValidationFailed
 
 from ...tables import stations as tables
-from ..common import DASHBOARD_ROLES, Context, read_scope
+from ..common import DASHBOARD_ROLES, Context, forward, read_scope
 from ..pagination import Connection, table_page
 from .dashboard import month_arg
 from .types import (
@@ -29,8 +29,26 @@ NEAREST_MAX = 50
 LAT_RANGE, LON_RANGE = (39.44, 41.06), (115.42, 117.51)  # Beijing
 
 
+@strawberry.type(description="12345 工单的诉求内容与地址（个人信息）")
+class AppealDetails:
+    appeal_id: strawberry.ID
+    description: str | None
+    address: str | None
+    lat: float | None
+    lon: float | None
+    erased: bool = strawberry.field(description="由此工单登记个案的青年已删除登记信息：内容已不可读")
+
+
 @strawberry.type
 class Query:
+    @strawberry.field(description="读取 12345 工单的诉求内容与地址：仅本区站点工作人员与管理员，须说明用途，每次读取留痕")
+    async def appeal_details(self, info: strawberry.Info, appeal_id: strawberry.ID, purpose: str) -> AppealDetails:
+        info.context.principal.require("admin", "station_staff")
+        answer = await forward(info, "stations", f"/appeals/{appeal_id}/details/read", json={"purpose": purpose})
+        return AppealDetails(appeal_id=answer["appealId"], description=answer.get("description"),
+                             address=answer.get("address"), lat=answer.get("lat"), lon=answer.get("long"),
+                             erased=answer["erased"])
+
     @strawberry.field(description="站点列表（按名称分页）")
     async def stations(self, info: strawberry.Info, kind: StationKind | None = None, district: str | None = None,
                        first: int | None = None, after: str | None = None) -> Connection[Station]:

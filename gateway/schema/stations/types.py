@@ -188,6 +188,8 @@ class Appeal:
     resolution_overdue: bool
     overdue: bool = strawberry.field(description="超期且未被补录为按时完成")
     satisfaction: str | None
+    category: str | None = strawberry.field(default=None, description="个案类别（CaseCategory），未设置时为空")
+    week: str | None = strawberry.field(default=None, description="受理所在周（北京时间 ISO 周，YYYY-Www），设类别后给出")
 
 
 def to_station(r, km: float | None = None) -> Station:
@@ -221,4 +223,5 @@ def to_appeal(r) -> Appeal:
                   contact_due=r["contact_due"], resolve_due=r["resolve_due"], unit=r["unit"],
                   contacted_in_time=r["contacted_in_time"], contact_overdue=r["contact_overdue"],
                   resolved_in_time=r["resolved_in_time"], resolution_overdue=r["resolution_overdue"],
-                  overdue=r["overdue"], satisfaction=r["satisfaction"])
+                  overdue=r["overdue"], satisfaction=r["satisfaction"], category=r.get("category"),
+                  week=r.get("week"))

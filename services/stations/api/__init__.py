@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from . import appeals, cases, events, me, my_cases, programmes, service_records, stations
+from . import appeals, cases, events, governance, me, my_cases, programmes, service_records, stations
 
 routers: list[APIRouter] = [stations.router, service_records.router, programmes.router, events.router,
-                            appeals.router, cases.router, me.router, my_cases.router]
+                            appeals.router, cases.router, governance.router, me.router,
+                            my_cases.router]

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from chassis.auth import Principal
+from chassis.errors import FieldError, ValidationFailed
 from chassis.http import Accepted, ApiModel
 from chassis.service import caller
 
@@ -36,6 +37,7 @@ class Open311Request(BaseModel):
     status: str | None = Field(None, description="open | closed (informational)")
     tier: str = Field(description="EMERGENCY | UTILITIES | GENERAL | COMPLEX (12345 分级)")
     district: str
+    category: str | None = Field(None, description="个案类别（与求助个案同一分类，如 WAGE_ARREARS）；可导入后由工作人员设置")
 
 
 class AppealStepRequest(ApiModel):
@@ -50,6 +52,23 @@ class RateRequest(AppealStepRequest):
     satisfaction: str = Field(description="SATISFIED | BASICALLY_SATISFIED | UNSATISFIED")
 
 
+class CategoryRequest(AppealStepRequest):
+    category: str = Field(description="个案类别（contracts/stations.py CaseCategory）")
+
+
+class ReadRequest(ApiModel):
+    purpose: str = Field(min_length=1, max_length=200, description="查阅用途（记入审计）")
+
+
+class AppealDetails(BaseModel):
+    appealId: str
+    description: str | None = None
+    address: str | None = None
+    lat: float | None = None
+    long: float | None = None
+    erased: bool = Field(description="诉求人相关个案的青年已删除登记信息：内容已不可读")
+
+
 @router.post("/appeals/open311", status_code=201, response_model=Accepted,
              summary="导入 12345 工单（Open311 GeoReport v2）")
 async def import_appeal(body: Open311Request, request: Request, who: Principal = Depends(caller)):
@@ -60,8 +79,29 @@ async def import_appeal(body: Open311Request, request: Request, who: Principal =
         appeal_id=appeal.appeal_id_for(body.service_request_id), service_request_id=body.service_request_id,
         service_code=body.service_code, service_name=body.service_name,
         requested_datetime=body.requested_datetime, tier=body.tier, district=body.district, lat=body.lat,
-        lon=body.long, deadlines=rt.deps.deadlines)
-    return await commands.import_appeal(rt, command, body.description, body.address)
+        lon=body.long, deadlines=rt.deps.deadlines, category=body.category)
+    details = {"description": body.description, "address": body.address, "lat": body.lat, "lon": body.long}
+    return await commands.import_appeal(rt, command, details)
+
+
+@router.post("/appeals/{appeal_id}/details/read", response_model=AppealDetails,
+             summary="读取工单诉求内容与地址（本区站点工作人员与管理员；每次读取留痕）")
+async def read_details(appeal_id: uuid.UUID, body: ReadRequest, request: Request,
+                       who: Principal = Depends(caller)) -> AppealDetails:
+    who.require(*STAFF)
+    if not body.purpose.strip():
+        raise ValidationFailed([FieldError("purpose", "查阅用途不能为空", "required")])
+    plain = await commands.read_appeal_details(runtime(request), who, str(appeal_id), body.purpose.strip())
+    if plain is None:
+        return AppealDetails(appealId=str(appeal_id), erased=True)
+    return AppealDetails(appealId=str(appeal_id), description=plain.get("description"), address=plain.get("address"),
+                         lat=plain.get("lat"), long=plain.get("lon"), erased=False)
+
+
+@router.post("/appeals/{appeal_id}/category", response_model=Accepted, summary="设置工单类别（与个案同一分类）")
+async def categorise(appeal_id: uuid.UUID, body: CategoryRequest, request: Request, who: Principal = Depends(caller)):
+    who.require(*STAFF)
+    return await _step(request, who, appeal_id, body, lambda at: appeal.CategoriseAppeal(body.category, at))
 
 
 async def _step(request: Request, who: Principal, appeal_id: uuid.UUID, body: AppealStepRequest, make) -> dict:

@@ -1,11 +1,12 @@
 """Stations deciders, one module per aggregate: station, service_record (person-times), programme
-(+ enrolment), activity (events: salons, talks…), appeal (接诉即办), case (求助个案), rating (a person rates a
+(+ enrolment), activity (events: salons, talks…), appeal (接诉即办), case (求助个案), hot_topic (集中诉求),
+governance (主动治理), rating (a person rates a
 station's service on a day). Pure rules, no IO."""
 from __future__ import annotations
 
 from chassis.codec import EventCodec
 
-from . import activity, appeal, case, programme, rating, service_record, station
+from . import activity, appeal, case, governance, hot_topic, programme, rating, service_record, station
 
 # One codec per topic (the event store publishes each store's events to one topic).
 codecs = {
@@ -15,6 +16,7 @@ codecs = {
     "event": EventCodec(*activity.EVENTS),
     "appeal": EventCodec(*appeal.EVENTS),
     "case": EventCodec(*case.EVENTS),
+    "governance": EventCodec(*hot_topic.EVENTS, *governance.EVENTS),  # hot topics and the items made of them
 }
 
-__all__ = ["activity", "appeal", "case", "codecs", "programme", "rating", "service_record", "station"]
+__all__ = ["activity", "appeal", "case", "codecs", "governance", "hot_topic", "programme", "rating", "service_record", "station"]

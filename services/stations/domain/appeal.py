@@ -14,10 +14,10 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import ClassVar
 
-from chassis.clock import BEIJING
+from chassis.clock import BEIJING, beijing_week
 from chassis.decider import Decider
 from chassis.errors import Collector, RuleViolated
-from contracts.stations import AppealEvents
+from contracts.stations import AppealEvents, CaseCategory
 
 from .common import aware, beijing_month, check_district, check_point, check_text
 
@@ -105,6 +105,14 @@ class ImportAppeal:
     lat: float | None
     lon: float | None
     deadlines: dict[str, tuple[Window, Window]]  # tier → (contact, resolve): configuration, passed in
+    category: str | None = None  # from the case taxonomy (contracts.stations.CaseCategory), when known
+
+
+@dataclass(frozen=True)
+class CategoriseAppeal:
+    """Staff set (or correct) the appeal's category; the hot-topic counts move with it."""
+    category: str
+    at: datetime
 
 
 @dataclass(frozen=True)
@@ -134,7 +142,7 @@ class MarkOverdue:
     now: datetime
 
 
-AppealCommand = ImportAppeal | DispatchAppeal | ContactCitizen | ResolveAppeal | RateAppeal | MarkOverdue
+AppealCommand = ImportAppeal | CategoriseAppeal | DispatchAppeal | ContactCitizen | ResolveAppeal | RateAppeal | MarkOverdue
 
 
 # ---- events --------------------------------------------------------------------------------------
@@ -202,8 +210,19 @@ class ResolutionOverdue:
     marked_at: datetime
 
 
-AppealEvent = (AppealImported | AppealDispatched | CitizenContacted | AppealResolved | AppealRated | ContactOverdue
-               | ResolutionOverdue)
+@dataclass(frozen=True)
+class AppealCategorised:
+    TYPE: ClassVar[str] = AppealEvents.CATEGORISED
+    appeal_id: str
+    category: str
+    previous: str | None  # the category it had (its count moves from there), None the first time
+    district: str
+    week: str  # Beijing ISO week of receipt (YYYY-Www): the week it counts in for hot topics
+    categorised_at: datetime
+
+
+AppealEvent = (AppealImported | AppealCategorised | AppealDispatched | CitizenContacted | AppealResolved | AppealRated
+               | ContactOverdue | ResolutionOverdue)
 
 
 @dataclass(frozen=True)
@@ -219,6 +238,12 @@ class AppealState:
     resolved: bool = False
     contact_overdue: bool = False
     resolution_overdue: bool = False
+    category: str | None = None
+
+
+def _check_category(errors: Collector, category: str) -> None:
+    if category not in CaseCategory.__members__:
+        errors.add("category", f"类别无效：应为 {'、'.join(CaseCategory)} 之一", "enum")
 
 
 def _moment(errors: Collector, at: datetime, state: AppealState, field: str = "at") -> None:
@@ -241,15 +266,20 @@ def decide(command: AppealCommand, state: AppealState) -> list[AppealEvent]:
         if command.lat is not None or command.lon is not None:
             check_point(errors, command.lat, command.lon, lon_field="long")
         aware(command.requested_datetime, "requested_datetime", errors)
+        if command.category is not None:
+            _check_category(errors, command.category)
         errors.raise_if_any()
         contact, resolve = command.deadlines[command.tier]
         received = command.requested_datetime
+        categorised: list[AppealEvent] = [] if command.category is None else [AppealCategorised(
+            appeal_id=command.appeal_id, category=command.category, previous=None, district=command.district,
+            week=beijing_week(received), categorised_at=received)]
         return [AppealImported(
             appeal_id=command.appeal_id, service_request_id=command.service_request_id.strip(),
             service_code=command.service_code.strip(), service_name=command.service_name.strip(),
             tier=command.tier, district=command.district, received_at=received,
             contact_due=min(deadline(received, contact), deadline(received, resolve)),
-            resolve_due=deadline(received, resolve))]
+            resolve_due=deadline(received, resolve)), *categorised]
     if not state.exists or state.appeal_id is None or state.contact_due is None or state.resolve_due is None:
         raise RuleViolated("工单不存在。", rule="not_found")
     if isinstance(command, MarkOverdue):
@@ -262,6 +292,15 @@ def decide(command: AppealCommand, state: AppealState) -> list[AppealEvent]:
         return events  # nothing due: nothing to say (the scheduled process may ask again)
     errors = Collector()
     _moment(errors, command.at, state)
+    if isinstance(command, CategoriseAppeal):
+        _check_category(errors, command.category)
+        errors.raise_if_any()
+        if command.category == state.category:
+            return []  # already so: nothing changes, nothing counts twice
+        assert state.district is not None and state.received_at is not None
+        return [AppealCategorised(appeal_id=state.appeal_id, category=command.category, previous=state.category,
+                                  district=state.district, week=beijing_week(state.received_at),
+                                  categorised_at=command.at)]
     if isinstance(command, DispatchAppeal):
         check_text(errors, command.unit, "unit", "承办单位", 100)
         errors.raise_if_any()
@@ -299,6 +338,8 @@ def evolve(state: AppealState, event: AppealEvent) -> AppealState:
         return AppealState(exists=True, appeal_id=event.appeal_id, district=event.district,
                            status=AppealStatus.RECEIVED, received_at=event.received_at,
                            contact_due=event.contact_due, resolve_due=event.resolve_due)
+    if isinstance(event, AppealCategorised):
+        return replace(state, category=event.category)
     if isinstance(event, AppealDispatched):
         return replace(state, status=AppealStatus.DISPATCHED)
     if isinstance(event, CitizenContacted):
@@ -315,5 +356,5 @@ def evolve(state: AppealState, event: AppealEvent) -> AppealState:
 
 
 appeal = Decider(initial=AppealState, decide=decide, evolve=evolve)
-EVENTS = (AppealImported, AppealDispatched, CitizenContacted, AppealResolved, AppealRated, ContactOverdue,
+EVENTS = (AppealImported, AppealCategorised, AppealDispatched, CitizenContacted, AppealResolved, AppealRated, ContactOverdue,
           ResolutionOverdue)

@@ -160,6 +160,7 @@ class CaseState:
     category: str = CaseCategory.OTHER
     urgency: str = CaseUrgency.NORMAL
     youth_id: str | None = None
+    appeal_id: str | None = None
     source: str = CaseSource.WALK_IN
     opened_at: datetime | None = None
     first_response_due: datetime | None = None
@@ -319,7 +320,8 @@ def decide(command: Command, state: CaseState) -> list[Event]:
 def evolve(state: CaseState, event: Event) -> CaseState:
     if isinstance(event, CaseOpened):
         return CaseState(exists=True, case_id=event.case_id, district=event.district, category=event.category,
-                         urgency=event.urgency, youth_id=event.youth_id, source=event.source,
+                         urgency=event.urgency, youth_id=event.youth_id, appeal_id=event.appeal_id,
+                         source=event.source,
                          opened_at=event.opened_at,
                          first_response_due=event.first_response_due, resolve_due=event.resolve_due)
     if isinstance(event, CaseTriaged):
