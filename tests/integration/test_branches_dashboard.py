@@ -17,7 +17,7 @@ ADULT = date(2000, 6, 1)
 
 
 def quarter_now() -> tuple[str, date]:
-    today = date.today()
+    today = Clock().today()
     q = (today.month - 1) // 3 + 1
     end = date(today.year + (q == 4), (3 * q) % 12 + 1, 1) - timedelta(days=1)
     return f"{today.year}-Q{q}", end

@@ -15,6 +15,7 @@ import pytest
 import websockets
 from fastapi import FastAPI
 
+from chassis.clock import Clock
 from chassis.errors import NotFound, VersionConflict
 from chassis.http import install_error_handlers
 from gateway.app import create_app as create_gateway
@@ -184,7 +185,7 @@ async def test_a_duplicate_registration_is_typed_by_the_registry(http, token):
 async def test_read_your_writes_on_every_projection_of_the_dashboard(http, token):
     # Huairou: no other test of this module registers there, so the figures move by this write alone
     viewer = token("department_viewer")
-    today = date.today().isoformat()
+    today = Clock().today().isoformat()
     query = """query($pos: String, $from: Date) { dashboard(minPosition: $pos, from: $from, district: "110116") {
         youth { total } registrationsPerWeek { nodes { week count } } } }"""
     before = (await gql(http, query, {"from": today}, viewer))["data"]["dashboard"]
@@ -192,7 +193,7 @@ async def test_read_your_writes_on_every_projection_of_the_dashboard(http, token
     after = (await gql(http, query, {"pos": written["position"], "from": today}, viewer))["data"]["dashboard"]
     assert after["youth"]["total"] == before["youth"]["total"] + 1  # no retry loop: the query waited
     weeks = {w["week"]: w["count"] for w in after["registrationsPerWeek"]["nodes"]}
-    monday = (date.today() - timedelta(days=date.today().weekday())).isoformat()
+    monday = (Clock().today() - timedelta(days=Clock().today().weekday())).isoformat()
     assert weeks[monday] == {w["week"]: w["count"] for w in before["registrationsPerWeek"]["nodes"]}.get(monday, 0) + 1
 
 
@@ -215,7 +216,7 @@ async def test_date_range_counts_registrations_in_the_period_only(http, token):
     viewer = token("department_viewer")
     query = ("query($pos: String, $from: Date, $to: Date) "
              "{ dashboard(minPosition: $pos, from: $from, to: $to) { youth { total } } }")
-    today = date.today()
+    today = Clock().today()  # the dashboard counts registrations by Beijing day, not by the machine's (UTC) date
     now = (await gql(http, query, {"pos": last["position"], "from": today.isoformat(), "to": today.isoformat()}, viewer))
     past = (await gql(http, query, {"from": "2020-01-01", "to": "2020-12-31"}, viewer))
     assert now["data"]["dashboard"]["youth"]["total"] >= 1

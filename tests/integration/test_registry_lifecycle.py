@@ -6,6 +6,7 @@ from datetime import date
 
 import asyncpg
 
+from chassis.clock import Clock
 from tests.registry_support import DASHBOARD, REGISTER, YOUTH, code, data, gql, id_number, mobile, person, published, register
 from tests.support import bearer
 
@@ -171,7 +172,7 @@ SEARCH = """query S($f: YouthFilter, $first: Int, $after: String) { youths(filte
 async def test_search_by_public_attributes_employer_age_band_and_exact_identifiers(gateway, token):
     op = token("registry_operator")
     ids = [(await register(gateway, op, district="110119", subtype="STREAMER", youthType="ONLINE_CULTURE",
-                           employer="快手 科技", birthDate=f"{date.today().year - 16 - i}-01-01"))["id"]
+                           employer="快手 科技", birthDate=f"{Clock().today().year - 16 - i}-01-01"))["id"]
            for i in range(3)]
     idn = id_number(date(1992, 6, 1))
     other = await register(gateway, op, district="110119", birthDate="1992-06-01", idNumber=idn, employer="抖音")
@@ -186,7 +187,7 @@ async def test_search_by_public_attributes_employer_age_band_and_exact_identifie
     assert {n["id"] for n in minors["youths"]["nodes"]} == set(ids[:2])  # 16 and 17 this year, not 18
     by_id = data(await gql(gateway, SEARCH, {"f": {"idNumber": idn}}, token=op))["youths"]["nodes"]
     assert [n["id"] for n in by_id] == [other["id"]] and by_id[0]["idNumber"].count("*") == 8
-    today = date.today().isoformat()
+    today = Clock().today().isoformat()
     dated = data(await gql(gateway, SEARCH, {"f": {"district": "110119", "registeredFrom": today, "registeredTo": today}},
                            token=op))["youths"]["nodes"]
     assert len(dated) == 4
