@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
+import yaml  # type: ignore[import-untyped]  # no stubs in the lock file
 
 from contracts.agencies import AGENCIES
 from contracts.stations import CaseCategory
@@ -65,12 +65,13 @@ def parse(source: str, agency: str, spec: Any) -> ReferralTerms:
 
 def load(directory: Path = AGREEMENTS_DIR) -> dict[str, ReferralTerms]:
     """agency → its referral terms, for the agreements that have a referral section."""
-    found = {}
+    found: dict[str, ReferralTerms] = {}
     for path in sorted(directory.glob("*.yaml")):
         try:
             doc = yaml.safe_load(path.read_text(encoding="utf-8"))
         except yaml.YAMLError as exc:
             raise ReferralTermsError(f"data-sharing agreement {path.name}: not valid YAML ({exc})") from None
         if isinstance(doc, dict) and "referrals" in doc:
-            found[doc.get("agency")] = parse(path.name, str(doc.get("agency")), doc["referrals"])
+            terms = parse(path.name, str(doc.get("agency")), doc["referrals"])
+            found[terms.agency] = terms
     return found

@@ -212,7 +212,9 @@ def _step(command: Command, state: CaseState, errors: Collector) -> list[Event]:
         return _refer(command, state, errors)
     if isinstance(command, AgencyReply):
         step = case_replies.translate(command, cid, state.agency, state.status)
-        return step if isinstance(step, list) else _step(step, state, errors)
+        if isinstance(step, list):
+            return list[Event](step)
+        return _step(step, state, errors)
     if isinstance(command, RecordAgencyAnswer):
         if not command.accepted:
             check_text(errors, command.reason, "reason", "不予受理的理由", 200)
