@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import uuid
+from types import SimpleNamespace
 
 import pytest
 from aiokafka.errors import TopicAuthorizationFailedError
@@ -143,8 +144,10 @@ async def test_hrss_reads_the_referral_pseudonymous_and_the_loop_closes_in_graph
     await caught_up(gateway, staff, [rated["position"]])
     assert (await staff_view(gateway, staff, cid))["status"] == "RATED"
     assert (await staff_view(gateway, staff, cid))["rating"] == 5
-    mine = data(await gql(gateway, "{ me { cases { id status outcome agency } } }", token=referred["rider"]))
-    assert {"id": cid, "status": "RATED", "outcome": "SETTLED", "agency": "HRSS"} in mine["me"]["cases"]
+    mine = data(await gql(gateway, "{ me { cases { id status outcome agency agencyStatus } } }",
+                          token=referred["rider"]))
+    assert {"id": cid, "status": "RATED", "outcome": "SETTLED", "agency": "HRSS",
+            "agencyStatus": "CLOSED"} in mine["me"]["cases"]
 
 
 async def test_agency_justice_may_not_write_hrss_replies(broker, settings, referred):
@@ -157,8 +160,8 @@ async def dead_letters(broker, settings) -> list[dict]:
     return await agency_client.read_all(login(broker, "hrss"), topic(settings, "hrss", "replies.dead-letters"))
 
 
-async def test_malformed_unknown_and_out_of_order_replies_land_on_the_dead_letters(gateway, broker, settings,
-                                                                                   referred):
+async def test_malformed_unknown_and_out_of_order_replies_land_on_the_dead_letters(gateway, stations, broker,
+                                                                                   settings, referred):
     await eventually(lambda: _published(broker, settings))
     ref = (await referrals(broker, settings))[0]["data"]["case_ref"]
     hrss, replies = login(broker, "hrss"), topic(settings, "hrss", "replies")
@@ -176,6 +179,13 @@ async def test_malformed_unknown_and_out_of_order_replies_land_on_the_dead_lette
     assert (bad["data"]["reason"], bad["data"]["rule"]) == ("schema", "additionalProperties")
     assert "mobile" in bad["data"]["message"] and "13800138000" not in repr(bad)  # names the field, not the value
     assert (found[unknown]["data"]["reason"], found[unknown]["data"]["field"]) == ("unknown_case", "case_ref")
+    # The same reply delivered again (same ce_id) is claimed already: no second dead letter, no effect.
+    consumer = stations.app.state.runtime.deps.replies
+    again = SimpleNamespace(topic=replies, partition=bad["data"]["partition"], offset=bad["data"]["offset"],
+                            value=b'{"case_ref": "' + ref.encode() + b'"}', headers=[
+                                ("ce_specversion", b"1.0"), ("ce_id", malformed.encode()), ("ce_source", b"/hrss"),
+                                ("ce_type", b"xq.partner.reply.accepted.v1")])
+    assert await consumer.handle(again) == "repeat"
     # A mediation that never started cannot end without agreement, whatever else HRSS said before.
     late = await agency_client.send_reply(hrss, replies, "mediation-result", ref, result="NOT_SETTLED")
 

@@ -19,3 +19,6 @@ CREATE TABLE IF NOT EXISTS agency_replies (
     received_at timestamptz NOT NULL,
     PRIMARY KEY (agency, reply_id)
 );
+
+-- The youth sees where their referred case stands at the agency too.
+ALTER TABLE youth_cases ADD COLUMN IF NOT EXISTS agency_status text;
