@@ -222,3 +222,33 @@ async def test_erasure_publishes_the_notice_and_leaves_nothing_personal_to_send_
         again = await rt.relay.enrich(conn, store.topic, _envelope(row))
     assert "summary" not in again.data and "contact" not in again.data
     assert again.data["case_ref"] == ref
+
+
+async def test_the_contact_goes_only_with_its_own_consent_and_is_never_stored_in_plaintext(gateway, stations, broker,
+                                                                                            settings, token):
+    staff = token("station_staff", district="110105")
+    walk_in = (await ok(gateway, "mutation($i: OpenCaseInput!) { openCase(input: $i) { id } }", {"i": {
+        "category": "LEGAL_AID", "district": "110105", "summary": "骑手被车撞伤，对方不赔偿，想申请法律援助"}},
+        staff))["openCase"]["id"]
+    await ok(gateway, step("triageCase", 'category: LEGAL_AID, urgency: NORMAL, assignee: "朝阳区维权站"'),
+             {"c": walk_in}, staff)
+    no_consent = await gql(gateway, step("referCase", 'agency: "JUSTICE", consent: true, contact: "13900001111"'),
+                           {"c": walk_in}, staff)
+    assert no_consent["errors"][0]["extensions"]["code"] == "VALIDATION"
+    await ok(gateway, step("referCase", 'agency: "JUSTICE", consent: true, shareContact: true, '
+                                        'contact: "13900001111"'), {"c": walk_in}, staff)
+    justice = login(broker, "justice")
+    found: list[dict] = []
+
+    async def published() -> bool:
+        found[:] = await agency_client.read_all(justice, topic(settings, "justice", "referrals"))
+        return bool(found)
+    await eventually(published)
+    [message] = found
+    assert message["data"]["contact"] == "13900001111" and message["data"]["category"] == "LEGAL_AID"
+    assert "subject_id" not in message["data"]  # a walk-in without a registered youth has no pseudonym
+    async with stations.app.state.runtime.pool.acquire() as conn:
+        stored = await conn.fetch("SELECT data::text AS data FROM events WHERE stream_id = $1",
+                                  message["data"]["case_ref"])
+        sealed_only = await conn.fetchval("SELECT count(*) FROM events WHERE data::text LIKE '%13900001111%'")
+    assert stored and sealed_only == 0  # the outbox row has no contact; the case event has it sealed
