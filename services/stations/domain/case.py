@@ -1,8 +1,10 @@
 """Cases (求助个案): a youth's need, from the first conversation to a rated outcome.
 
 opened (walk-in at a station, or from a 12345 appeal) → triaged (category and urgency confirmed, assigned:
-the first response) → referred to an agency (only with the youth's consent to THAT referral) → accepted or
-declined by the agency → in mediation / aid granted → resolved (an outcome) → rated (1–5); a resolved case
+the first response) → referred to an agency (only with the youth's consent to THAT referral, to an agency
+whose agreement takes the category; the contact only with a second consent) → accepted or declined by the
+agency → in mediation / aid granted → resolved (an outcome) → rated (1–5). The agency's replies are
+`AgencyReply` commands, turned into these same steps by case_replies.py; a resolved case
 may be reopened within 30 days. Deadlines for the first response and the resolution depend on category and
 urgency (configuration, passed in on the command); the overdue job asks `MarkOverdue(now)` and gets the
 reminders as events.
