@@ -31,6 +31,9 @@ from .reply_reading import Rejection, Reply, read
 
 log = logging.getLogger(__name__)
 NAME = "stations.replies"
+REPLIES = metrics.meter.create_counter(
+    "xq.agency_replies", unit="{message}",
+    description="agencies' replies read, per agency and verdict (applied, repeat, or the dead-letter reason)")
 
 
 def _command(reply: Reply, agency: str, at) -> case.AgencyReply:
@@ -90,6 +93,7 @@ class ReplyConsumer:
                 "INSERT INTO agency_replies (agency, reply_id, verdict, received_at) VALUES ($1, $2, '', $3) "
                 "ON CONFLICT DO NOTHING RETURNING true", agency, reply_id, now)
             if not claimed:
+                REPLIES.add(1, {"agency": agency, "verdict": "repeat"})
                 return "repeat"
             verdict = reading if isinstance(reading, Rejection) else await self._apply(conn, agency, reading, now)
             if isinstance(verdict, Rejection):
@@ -101,6 +105,7 @@ class ReplyConsumer:
             self.applied += 1
         else:
             self.rejected += 1
+        REPLIES.add(1, {"agency": agency, "verdict": name})
         return name
 
     async def _apply(self, conn, agency: str, reply: Reply, now) -> Rejection | None:
