@@ -56,7 +56,7 @@ def blind_index_key(settings: Settings) -> bytes:
 
 
 def partner_key(settings: Settings) -> bytes:
-    """The secret agencies' pseudonym keys are derived from (services/partners/domain/pseudonyms.py)."""
+    """The secret agencies' pseudonym keys are derived from (chassis/pseudonyms.py: partner topics and referrals)."""
     return _secret(settings, settings.partner_key, "partner.key", "XQ_PARTNER_KEY")
 
 

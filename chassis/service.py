@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 import asyncpg
 from fastapi import FastAPI, Request
@@ -27,7 +27,7 @@ from .keys import jwt_public_key
 from .logs import setup_logging
 from .metrics import setup_metrics
 from .projection import Projection, ProjectionRunner
-from .relay import OutboxRelay
+from .relay import Enricher, OutboxRelay
 from .retry import retrying
 from .scheduler import Job, Scheduler
 from .settings import Settings
@@ -38,6 +38,14 @@ log = logging.getLogger(__name__)
 
 
 D = TypeVar("D")
+
+
+class Consumer(Protocol):
+    """A Kafka consumer of a service's own that is no projection (stations reads agencies' replies): started
+    after the projections, stopped with them."""
+
+    def start(self) -> None: ...
+    async def stop(self) -> None: ...
 
 
 @dataclass
@@ -89,6 +97,8 @@ def build_service_app(
     publishes: bool = True,
     jobs: Callable[[Runtime[D]], list[Job]] = lambda rt: [],
     too_large: Callable[[int], bytes] = service_refusal,
+    enrich_outbox: Callable[[Runtime[D]], Enricher] | None = None,
+    consumers: Callable[[Runtime[D]], list[Consumer]] = lambda rt: [],
 ) -> FastAPI:
     setup_logging(name, settings.log_level)
     setup_tracing(name, settings.otlp_endpoint)
@@ -109,7 +119,8 @@ def build_service_app(
         verifier = TokenVerifier(settings, None if settings.jwt_jwks_url else jwt_public_key(settings))
         rt = Runtime(name, settings, pool, verifier, deps)
         if publishes:
-            rt.relay = OutboxRelay(dsn, settings.kafka_bootstrap, name, topics)
+            rt.relay = OutboxRelay(dsn, settings.kafka_bootstrap, name, topics,
+                                   enrich=enrich_outbox(rt) if enrich_outbox else None)
             rt.relay.start()
         for projection in projections(rt):
             bare_topics = [settings.bare_topic(t) for t in projection.topics]
@@ -119,6 +130,9 @@ def build_service_app(
                                       known_types=contracts.declared_types(bare_topics))
             rt.projections[projection.name] = runner
             runner.start()
+        started = consumers(rt)
+        for consumer in started:
+            consumer.start()
         if on_startup:
             result = on_startup(rt)
             if hasattr(result, "__await__"):
@@ -134,6 +148,8 @@ def build_service_app(
         finally:
             await sampler.stop()
             await rt.scheduler.stop()
+            for consumer in started:
+                await consumer.stop()
             for runner in rt.projections.values():
                 await runner.stop()
             if rt.relay:

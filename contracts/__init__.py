@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 
-from . import branches, registry, stations
+from . import branches, partners, registry, stations
 from .topic import Topic
 
-TOPICS: dict[str, Topic] = {t.name: t for t in (registry.YOUTH, *branches.TOPICS, *stations.TOPICS)}
+TOPICS: dict[str, Topic] = {t.name: t for t in (registry.YOUTH, *branches.TOPICS, *stations.TOPICS,
+                                                *partners.REFERRAL_TOPICS)}
 
 
 class ContractError(RuntimeError):

@@ -51,6 +51,7 @@ class CaseEvents:  # 咨询 → 转介 → 调解/援助 → 办结 → 评价 (
     REFERRED = "xq.stations.case.referred.v1"
     AGENCY_ACCEPTED = "xq.stations.case.agency-accepted.v1"
     AGENCY_DECLINED = "xq.stations.case.agency-declined.v1"
+    AGENCY_REPORTED = "xq.stations.case.agency-reported.v1"  # the agency's status changed, not the case's
     MEDIATION_STARTED = "xq.stations.case.mediation-started.v1"
     AID_GRANTED = "xq.stations.case.aid-granted.v1"
     RESOLVED = "xq.stations.case.resolved.v1"
@@ -103,6 +104,20 @@ class CaseStatus(StrEnum):
     AID_GRANTED = "AID_GRANTED"
     RESOLVED = "RESOLVED"
     RATED = "RATED"
+
+
+class AgencyStatus(StrEnum):
+    """Where a referred case stands at the agency (from its replies; shown on the case)."""
+    REFERRED = "REFERRED"            # sent, not yet answered
+    ACCEPTED = "ACCEPTED"
+    DECLINED = "DECLINED"
+    IN_PROGRESS = "IN_PROGRESS"      # being handled
+    AID_REVIEW = "AID_REVIEW"        # legal aid being decided
+    IN_MEDIATION = "IN_MEDIATION"
+    NOT_SETTLED = "NOT_SETTLED"      # mediation ended without agreement
+    AID_GRANTED = "AID_GRANTED"
+    AID_REFUSED = "AID_REFUSED"
+    CLOSED = "CLOSED"                # the agency closed it (the case is resolved)
 
 
 class CaseOutcome(StrEnum):

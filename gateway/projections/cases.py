@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from chassis.projection import Dispatch, Handler, statement
 from chassis.settings import Settings
-from contracts.stations import CASE, CaseEvents, CaseStatus
+from contracts.stations import CASE, AgencyStatus, CaseEvents, CaseStatus
 
 
-def _status(status: CaseStatus) -> Handler:
-    return statement(f"UPDATE cs_cases SET status = '{status}' WHERE case_id = $1", "case_id")
+def _status(status: CaseStatus, at_agency: AgencyStatus) -> Handler:
+    """The case's status and the agency's (an agency's reply, or a worker recording it)."""
+    return statement(f"UPDATE cs_cases SET status = '{status}', agency_status = '{at_agency}' WHERE case_id = $1",
+                     "case_id")
 
 
 def _flag(column: str) -> Handler:
@@ -30,15 +32,21 @@ _triaged = statement(
        WHERE case_id = $1""",
     "case_id", "category", "urgency", "assignee", "triaged_at", "in_time", "resolve_due")
 
-_referred = statement("UPDATE cs_cases SET status = 'REFERRED', agency = $2, agency_reason = NULL WHERE case_id = $1",
-                      "case_id", "agency")
+_referred = statement("UPDATE cs_cases SET status = 'REFERRED', agency = $2, agency_reason = NULL, "
+                      "agency_status = 'REFERRED' WHERE case_id = $1", "case_id", "agency")
 
-_declined = statement("UPDATE cs_cases SET status = 'DECLINED', agency_reason = $2 WHERE case_id = $1",
-                      "case_id", "reason")
+_declined = statement("UPDATE cs_cases SET status = 'DECLINED', agency_reason = $2, agency_status = 'DECLINED' "
+                      "WHERE case_id = $1", "case_id", "reason")
 
+_reported = statement("UPDATE cs_cases SET agency_status = $2 WHERE case_id = $1", "case_id", "status")
+
+# Resolving a case the agency holds closes it there too (a declined referral stays declined).
 _resolved = statement(
     """UPDATE cs_cases SET status = 'RESOLVED', outcome = $2, resolved_at = $3::text::timestamptz,
-              resolved_in_time = $4 WHERE case_id = $1""", "case_id", "outcome", "resolved_at", "in_time")
+              resolved_in_time = $4,
+              agency_status = CASE WHEN agency_status IS NULL OR agency_status = 'DECLINED' THEN agency_status
+                                   ELSE 'CLOSED' END
+       WHERE case_id = $1""", "case_id", "outcome", "resolved_at", "in_time")
 
 _rated = statement("UPDATE cs_cases SET status = 'RATED', rating = $2 WHERE case_id = $1", "case_id", "rating")
 
@@ -56,10 +64,11 @@ class CasesProjection(Dispatch):
         CaseEvents.OPENED: _opened,
         CaseEvents.TRIAGED: _triaged,
         CaseEvents.REFERRED: _referred,
-        CaseEvents.AGENCY_ACCEPTED: _status(CaseStatus.ACCEPTED),
+        CaseEvents.AGENCY_ACCEPTED: _status(CaseStatus.ACCEPTED, AgencyStatus.ACCEPTED),
         CaseEvents.AGENCY_DECLINED: _declined,
-        CaseEvents.MEDIATION_STARTED: _status(CaseStatus.IN_MEDIATION),
-        CaseEvents.AID_GRANTED: _status(CaseStatus.AID_GRANTED),
+        CaseEvents.AGENCY_REPORTED: _reported,
+        CaseEvents.MEDIATION_STARTED: _status(CaseStatus.IN_MEDIATION, AgencyStatus.IN_MEDIATION),
+        CaseEvents.AID_GRANTED: _status(CaseStatus.AID_GRANTED, AgencyStatus.AID_GRANTED),
         CaseEvents.RESOLVED: _resolved,
         CaseEvents.RATED: _rated,
         CaseEvents.REOPENED: _reopened,

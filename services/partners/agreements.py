@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 
+from chassis import referral_terms
 from chassis.settings import PROJECT_ROOT
 from contracts.agencies import AGENCIES
 from contracts.registry import share_with
@@ -18,7 +19,7 @@ from contracts.registry import share_with
 from .domain import ENDINGS, SHAREABLE, Agreement
 
 AGREEMENTS_DIR = PROJECT_ROOT / "deploy" / "contracts" / "agreements"
-KEYS = {"agency", "name", "purpose", "legal_basis", "consent_purpose", "domain", "events", "review"}
+KEYS = {"agency", "name", "purpose", "legal_basis", "consent_purpose", "domain", "events", "review", "referrals"}
 REQUIRED = {"agency", "name", "purpose", "consent_purpose", "events"}
 
 
@@ -60,6 +61,11 @@ def parse(source: str, doc: Any) -> Agreement:
             raise fail(f"{message_type}: field(s) {unknown} may not be shared; allowed: "
                        f"{sorted(SHAREABLE[message_type])}")
         granted[message_type] = frozenset(fields)
+    if "referrals" in doc:  # the cases referred to the agency (published by stations; checked here too)
+        try:
+            referral_terms.parse(source, agency, doc["referrals"])
+        except referral_terms.ReferralTermsError as exc:
+            raise AgreementError(str(exc)) from None
     return Agreement(agency=agency, name=str(doc["name"]), purpose=str(doc["purpose"]), events=granted)
 
 

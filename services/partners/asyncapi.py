@@ -18,11 +18,14 @@ from typing import Any
 import yaml
 from jsonschema import Draft7Validator, FormatChecker
 
+from chassis import referral_terms
 from chassis.settings import PROJECT_ROOT
 from contracts.agencies import AGENCIES
+from contracts.partners import PARTNER_TYPES, REFERRAL_TYPES, REPLY_TYPES
 from contracts.registry import YOUTH
 
-from .domain import ENDINGS, PARTNER_TYPES, Agreement
+from . import asyncapi_referrals
+from .domain import ENDINGS, Agreement
 
 CONTRACTS = PROJECT_ROOT / "deploy" / "contracts"
 SCHEMAS, PUBLISHED = CONTRACTS / "schemas", CONTRACTS / "published"
@@ -87,7 +90,14 @@ def incompatibilities(published: dict, current: dict, path: str = "") -> list[st
 # ---- AsyncAPI 3.0 ---------------------------------------------------------------------------------
 
 def _message_key(message_type: str) -> str:
-    return message_type.removeprefix("xq.partner.youth.").replace("-", "_").replace(".", "_")
+    """registered, …; referral_referred, reply_accepted, …"""
+    return message_type.removeprefix("xq.partner.youth.").removeprefix("xq.partner.").replace("-", "_").replace(".", "_")
+
+
+def _kafka_key(message_type: str) -> str:
+    if message_type in REFERRAL_TYPES or message_type in REPLY_TYPES:
+        return "the case_ref"
+    return "the subject (pseudonym)" if message_type.startswith("xq.partner.youth.") else "replies-<agency>"
 
 
 CE_HEADERS = {
@@ -98,9 +108,11 @@ CE_HEADERS = {
         "ce_specversion": {"type": "string", "const": "1.0"},
         "ce_id": {"type": "string", "description": "unique per message; a redelivered message keeps its id "
                                                    "(deduplicate on it)"},
-        "ce_source": {"type": "string", "const": "/xinqing/partners"},
+        "ce_source": {"type": "string", "enum": ["/xinqing/partners", "/xinqing/stations"],
+                      "description": "youth topics: the partners service; referrals and dead letters: stations"},
         "ce_type": {"type": "string"},
-        "ce_subject": {"type": "string", "description": "the agency's pseudonym of the person (= Kafka key)"},
+        "ce_subject": {"type": "string", "description": "the Kafka key: the agency's pseudonym of the person "
+                                                         "(youth topics) or the case_ref (referrals)"},
         "ce_time": {"type": "string", "format": "date-time"},
         "ce_streamversion": {"type": "string", "description": "1, 2, 3… per subject on this topic"},
         "content-type": {"type": "string", "const": "application/json"},
@@ -108,14 +120,16 @@ CE_HEADERS = {
 }
 
 
-def asyncapi(agreements: list[Agreement], topic_prefix: str = "") -> dict[str, Any]:
+def asyncapi(agreements: list[Agreement], topic_prefix: str = "",
+             terms: dict[str, referral_terms.ReferralTerms] | None = None) -> dict[str, Any]:
     messages = {}
-    for t in PARTNER_TYPES:
+    for t in sorted(PARTNER_TYPES):
+        headers = "replyHeaders" if t in REPLY_TYPES else "cloudEventsHeaders"
         messages[_message_key(t)] = {
             "name": t, "title": t, "summary": schema(t)["description"], "contentType": "application/json",
-            "headers": {"$ref": "#/components/schemas/cloudEventsHeaders"},
+            "headers": {"$ref": f"#/components/schemas/{headers}"},
             "payload": {"$ref": f"./schemas/{t}.json"},
-            "bindings": {"kafka": {"key": {"type": "string", "description": "the subject (pseudonym)"},
+            "bindings": {"kafka": {"key": {"type": "string", "description": _kafka_key(t)},
                                    "bindingVersion": "0.5.0"}},
         }
     channels, operations = {}, {}
@@ -140,6 +154,10 @@ def asyncapi(agreements: list[Agreement], topic_prefix: str = "") -> dict[str, A
             "security": [{"$ref": "#/components/securitySchemes/scram"}],
             "messages": [{"$ref": f"#/channels/{cid}/messages/{_message_key(t)}"} for t in types],
         }
+    referral_channels, referral_operations = asyncapi_referrals.channels(
+        referral_terms.load() if terms is None else terms, _message_key, topic_prefix)
+    channels.update(referral_channels)
+    operations.update(referral_operations)
     channels["registry_youth"] = {
         "address": topic_prefix + YOUTH.name,
         "title": "registry: youth (internal)",
@@ -168,14 +186,16 @@ def asyncapi(agreements: list[Agreement], topic_prefix: str = "") -> dict[str, A
         "asyncapi": "3.0.0",
         "info": {"title": "xinqing events", "version": "1.0.0",
                  "description": "Every Kafka topic of xinqing: the partner topics partner.<agency>.<domain> (what "
-                                "each agency may read, per its data-sharing agreement in "
+                                "each agency may read, and partner.<agency>.replies, the one it may write, per "
+                                "its data-sharing agreement in "
                                 "deploy/contracts/agreements/) and the internal topics they are derived from. "
                                 "Generated by `python -m services.partners.asyncapi`; see docs/PARTNERS.md."},
         "defaultContentType": "application/json",
         "servers": {
             "partners": {"host": f"kafka.example:{SASL_PORT_EXAMPLE}", "protocol": "kafka",
                          "description": "listener for agencies: SASL_PLAINTEXT (SASL_SSL in production), "
-                                        "SCRAM-SHA-512, one user per agency, ACLs allow its own topics only",
+                                        "SCRAM-SHA-512, one user per agency, ACLs allow reading its own topics "
+                                        "and writing its replies topic only",
                          "security": [{"$ref": "#/components/securitySchemes/scram"}]},
             "internal": {"host": "kafka.example:9092", "protocol": "kafka",
                          "description": "internal listener of the services (not reachable by agencies)"},
@@ -184,7 +204,7 @@ def asyncapi(agreements: list[Agreement], topic_prefix: str = "") -> dict[str, A
         "operations": operations,
         "components": {
             "messages": messages,
-            "schemas": {"cloudEventsHeaders": CE_HEADERS},
+            "schemas": {"cloudEventsHeaders": CE_HEADERS, "replyHeaders": asyncapi_referrals.REPLY_HEADERS},
             "securitySchemes": {"scram": {"type": "scramSha512",
                                           "description": f"user agency-<agency>, e.g. agency-hrss; "
                                                          f"agencies: {', '.join(sorted(AGENCIES))}"}},

@@ -17,7 +17,7 @@ from chassis.decider import Decider
 from chassis.errors import NotFound, RuleViolated
 from chassis.eventstore import EventStore
 
-from . import tables
+from . import referrals, tables
 from .deps import Runtime
 from .domain import appeal, case, governance, hot_topic, programme, service_record, station
 
@@ -205,7 +205,7 @@ async def mark_appeal_overdue(rt: Runtime, appeal_id: str, now: datetime) -> boo
 
 # ---- cases: every change mirrors the open deadlines and whose case it is --------------------------
 
-async def _track_case(conn: asyncpg.Connection, outcome: Outcome) -> None:
+async def track_case(conn: asyncpg.Connection, outcome: Outcome) -> None:
     await tables.track_case(conn, outcome.state)
     await tables.keep_own_case(conn, outcome.state, opened=outcome.state.exists and not outcome.before.exists)
 
@@ -222,12 +222,12 @@ def own_case(youth_id: str) -> Guard:
 
 async def open_own_case(rt: Runtime, command: case.OpenCase) -> dict:
     cid = command.case_id
-    return await execute(rt, rt.deps.stores.case, case.case, case.stream_id(cid), command, cid, then=_track_case)
+    return await execute(rt, rt.deps.stores.case, case.case, case.stream_id(cid), command, cid, then=track_case)
 
 
 async def own_case_step(rt: Runtime, youth_id: str, case_id: str, command) -> dict:
     return await execute(rt, rt.deps.stores.case, case.case, case.stream_id(case_id), command, case_id,
-                         guard=own_case(youth_id), then=_track_case)
+                         guard=own_case(youth_id), then=track_case)
 
 
 async def own_case_summaries(rt: Runtime, youth_id: str, case_ids: list[str]) -> dict[str, str | None]:
@@ -251,19 +251,26 @@ async def open_case(rt: Runtime, who: Principal, command: case.OpenCase) -> dict
         if source.district != command.district:
             raise RuleViolated("个案的区县须与 12345 工单的区县一致。", rule="appeal_district")
     cid = command.case_id
-    return await execute(rt, rt.deps.stores.case, case.case, case.stream_id(cid), command, cid, then=_track_case)
+    return await execute(rt, rt.deps.stores.case, case.case, case.stream_id(cid), command, cid, then=track_case)
 
 
 async def case_step(rt: Runtime, who: Principal, case_id: str, command) -> dict:
+    """A worker's step; a referral also goes into the outbox for its agency, in the same transaction."""
+
+    async def then(conn: asyncpg.Connection, outcome: Outcome) -> None:
+        await track_case(conn, outcome)
+        if isinstance(command, case.ReferCase) and outcome.envelopes:
+            await referrals.publish(rt, conn, outcome.state, command.at)
+
     return await execute(rt, rt.deps.stores.case, case.case, case.stream_id(case_id), command, case_id,
-                         who=who, missing="个案不存在。", then=_track_case)
+                         who=who, missing="个案不存在。", then=then)
 
 
 async def mark_case_overdue(rt: Runtime, case_id: str, now: datetime) -> bool:
     """`MarkOverdue(now)` on one case in its own transaction; whether a reminder was recorded."""
     async with transaction(rt.pool) as conn:
         outcome = await run(conn, rt.deps.stores.case, case.case, case.stream_id(case_id), case.MarkOverdue(now))
-        await _track_case(conn, outcome)
+        await track_case(conn, outcome)
     return bool(outcome.envelopes)
 
 

@@ -3,6 +3,7 @@ case summaries, the appeal and case deadlines, the registry's answer to "who is 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
+from typing import Any
 
 from fastapi import Request
 
@@ -10,13 +11,18 @@ from chassis import service
 from chassis.clock import Clock
 from chassis.eventstore import EventStore
 from chassis.own_record import OwnRecord
+from chassis.pseudonyms import Pseudonymiser
+from chassis.referral_terms import ReferralTerms
 from chassis.settings import Settings
 from chassis.vault import Vault
 from contracts import stations as contract
+from contracts.agencies import AGENCIES
+from contracts.partners import dead_letters_topic, referrals_topic
 
 from .config import StationsConfig
 from .domain import codecs
 from .domain.appeal import Window
+from .partner_messages import DEAD_LETTER_CODEC, REFERRAL_CODEC
 
 SOURCE = "/xinqing/stations"
 
@@ -46,6 +52,20 @@ def make_stores(settings: Settings, vault: Vault) -> Stores:
                                         sealer=sealers.get(f.name)) for f in fields(Stores)})
 
 
+@dataclass(frozen=True)
+class PartnerStores:
+    """Per agency: its referrals topic and the dead letters of its replies (services/stations/referrals.py)."""
+
+    referrals: dict[str, EventStore]
+    dead_letters: dict[str, EventStore]
+
+
+def make_partner_stores(settings: Settings) -> PartnerStores:
+    return PartnerStores(
+        {a: EventStore(SOURCE, REFERRAL_CODEC, settings.topic(referrals_topic(a))) for a in AGENCIES},
+        {a: EventStore(SOURCE, DEAD_LETTER_CODEC, settings.topic(dead_letters_topic(a))) for a in AGENCIES})
+
+
 @dataclass
 class StationsDeps:
     stores: Stores
@@ -54,7 +74,11 @@ class StationsDeps:
     vault: Vault
     case_deadlines: dict[str, tuple[Window, Window]]
     registry: OwnRecord  # which record a youth token's account is linked to
+    referral_terms: dict[str, ReferralTerms]  # agency → what its agreement lets it be referred
+    pseudonyms: Pseudonymiser  # the agencies' pseudonyms and case references
+    partner_stores: PartnerStores
     clock: Clock = field(default_factory=Clock)
+    replies: Any = None  # the ReplyConsumer, once started (replies.py; tests watch it)
 
 
 Runtime = service.Runtime[StationsDeps]

@@ -6,9 +6,9 @@ import asyncpg
 
 from chassis.envelope import Envelope, field_of
 from chassis.projection import Dispatch, Projection
-from chassis.settings import Settings
 from contracts.registry import SERVICE_RECORDS, YOUTH, YouthEvents
 
+from . import referrals
 from .deps import Runtime
 from .tables import add_known_youth, deactivate_known_youth, forget_youth, set_service_records_consent
 
@@ -28,8 +28,6 @@ async def _deactivated(conn: asyncpg.Connection, event: Envelope) -> None:
     await deactivate_known_youth(conn, event.data["youth_id"])
 
 
-async def _erased(conn: asyncpg.Connection, event: Envelope) -> None:
-    await forget_youth(conn, event.data["youth_id"])
 
 
 class KnownYouthProjection(Dispatch):
@@ -45,12 +43,18 @@ class KnownYouthProjection(Dispatch):
         YouthEvents.CONSENT_WITHDRAWN: _consent(given=False),
         YouthEvents.DEACTIVATED: _deactivated,
         YouthEvents.MERGED: _deactivated,  # the merged-away duplicate is inactive, like a deactivated one
-        YouthEvents.ERASED: _erased,
     }
 
-    def __init__(self, settings: Settings):
-        self.topics = (settings.topic(YOUTH.name),)
+    def __init__(self, rt: Runtime):
+        self.rt = rt
+        self.topics = (rt.settings.topic(YOUTH.name),)
+        self.handlers = {**self.handlers, YouthEvents.ERASED: self._erased}
+
+    async def _erased(self, conn: asyncpg.Connection, event: Envelope) -> None:
+        """Their referrals' agencies are told (referrals.erased), then their case keys are shredded."""
+        await referrals.erased(self.rt, conn, event.data["youth_id"], event.time)
+        await forget_youth(conn, event.data["youth_id"])
 
 
 def projections(rt: Runtime) -> list[Projection]:
-    return [KnownYouthProjection(rt.settings)]
+    return [KnownYouthProjection(rt)]

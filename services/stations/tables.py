@@ -138,13 +138,15 @@ async def keep_own_case(conn: asyncpg.Connection, state: CaseState, opened: bool
     else:
         await conn.execute(
             """UPDATE youth_cases SET category = $2, urgency = $3, status = $4, agency = $5, outcome = $6,
-               rating = $7 WHERE case_id = $1""",
-            state.case_id, state.category, state.urgency, state.status, state.agency, state.outcome, state.rating)
+               rating = $7, agency_status = $8 WHERE case_id = $1""",
+            state.case_id, state.category, state.urgency, state.status, state.agency, state.outcome, state.rating,
+            state.agency_status)
 
 
 async def cases_of(conn: asyncpg.Connection, youth_id: str) -> list[asyncpg.Record]:
     return await conn.fetch("SELECT case_id, source, category, urgency, district, status, opened_at, agency, "
-                            "outcome, rating FROM youth_cases WHERE youth_id = $1 ORDER BY opened_at DESC, case_id",
+                            "agency_status, outcome, rating FROM youth_cases WHERE youth_id = $1 "
+                            "ORDER BY opened_at DESC, case_id",
                             youth_id)
 
 

@@ -40,7 +40,8 @@ def given(*commands) -> list:
 
 
 TRIAGE = case.TriageCase("LABOUR_DISPUTE", "NORMAL", "朝阳区维权服务站", at(2), DEFAULT_DEADLINES)
-REFER = case.ReferCase("HRSS", consent=True, at=at(3))
+TAKES = frozenset({"LABOUR_DISPUTE"})  # what the agencies' agreements take, here
+REFER = case.ReferCase("HRSS", consent=True, at=at(3), takes=TAKES)
 
 
 def test_opening_a_walk_in_sets_both_deadlines_from_category_and_urgency():
@@ -95,13 +96,13 @@ def test_the_whole_loop_walk_in_to_rating():
 
 def test_a_referral_without_the_youths_consent_to_it_is_refused_with_the_rule():
     with pytest.raises(RuleViolated) as refused:
-        given(open_case(), TRIAGE, case.ReferCase("HRSS", consent=False, at=at(3)))
+        given(open_case(), TRIAGE, case.ReferCase("HRSS", consent=False, at=at(3), takes=TAKES))
     assert refused.value.details["rule"] == "consent_required" and "同意" in refused.value.message
 
 
 def test_a_referral_needs_a_known_agency_and_a_triaged_case():
     with pytest.raises(ValidationFailed):
-        given(open_case(), TRIAGE, case.ReferCase("FBI", consent=True, at=at(3)))
+        given(open_case(), TRIAGE, case.ReferCase("FBI", consent=True, at=at(3), takes=TAKES))
     with pytest.raises(RuleViolated) as refused:
         given(open_case(), REFER)
     assert refused.value.details["rule"] == "not_referable"
@@ -109,7 +110,7 @@ def test_a_referral_needs_a_known_agency_and_a_triaged_case():
 
 def test_a_declined_referral_may_go_to_another_agency():
     events = given(open_case(), TRIAGE, REFER, case.RecordAgencyAnswer(False, "不属受理范围", at(4)),
-                   case.ReferCase("JUSTICE", consent=True, at=at(5)), case.RecordAgencyAnswer(True, "", at(6)),
+                   case.ReferCase("JUSTICE", consent=True, at=at(5), takes=TAKES), case.RecordAgencyAnswer(True, "", at(6)),
                    case.GrantAid(at(7)), case.ResolveCase("AID_GIVEN", at(8)))
     assert events[3].reason == "不属受理范围" and events[4].agency == "JUSTICE"
     assert case.case.fold(events).status == "RESOLVED"

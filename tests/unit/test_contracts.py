@@ -14,7 +14,7 @@ import contracts
 from chassis.eventstore import EventStore
 from chassis.service import Runtime
 from chassis.settings import Settings
-from contracts.partners import PARTNER_YOUTH_TYPES
+from contracts.partners import PARTNER_TYPES
 
 ROOT = Path(__file__).resolve().parents[2]
 APPS = {"registry": "services.registry.app", "branches": "services.branches.app", "stations": "services.stations.app",
@@ -58,7 +58,18 @@ def test_a_producer_writes_exactly_the_types_it_declares(service: str):
 
 def test_every_declared_topic_has_its_producer():
     written = {s.topic for name in ("registry", "branches", "stations") for s in event_stores(built(name).state.deps)}
-    assert written == set(contracts.TOPICS)
+    by_agencies = {t.name for t in contracts.TOPICS.values() if t.owner.startswith("agency-")}
+    assert written == set(contracts.TOPICS) - by_agencies and by_agencies  # agencies write their replies
+
+
+def test_every_partner_topic_names_its_readers():
+    """The ACLs follow owner and readers: an agency reads its referrals and dead letters, writes its replies."""
+    topics = contracts.TOPICS
+    assert topics["partner.hrss.replies"].owner == "agency-hrss"
+    assert topics["partner.hrss.replies"].readers == {"stations"}
+    assert topics["partner.hrss.referrals"].owner == "stations"
+    assert topics["partner.hrss.referrals"].readers == {"agency-hrss"}
+    assert "agency-hrss" in topics["partner.hrss.replies.dead-letters"].readers
 
 
 @pytest.mark.parametrize("service", list(APPS))
@@ -81,12 +92,14 @@ def test_a_consumer_of_an_undeclared_type_is_refused():
 
 def test_every_partner_message_type_has_a_schema():
     schemas = {p.stem for p in (ROOT / "deploy" / "contracts" / "schemas").glob("*.json")}
-    assert schemas == set(PARTNER_YOUTH_TYPES)
+    assert schemas == set(PARTNER_TYPES)
 
 
 def test_event_type_names_follow_the_convention():
     """xq.<service>.<aggregate>.<event>.v<n>, on the topic xq.<service>.<aggregate>."""
     for topic in contracts.TOPICS.values():
+        if topic.name.startswith("partner."):
+            continue  # partner messages: xq.partner.<kind>.<message>.v<n> (test_partners_contracts.py)
         for event_type in topic.types:
             head, _, version = event_type.rpartition(".")
             assert head.rpartition(".")[0] == topic.name and version.startswith("v"), event_type

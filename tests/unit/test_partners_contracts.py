@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from contracts.agencies import AGENCIES
+from contracts.partners import PARTNER_TYPES
 from contracts.partners import PartnerYouthMessages as Msg
 from contracts.registry import YouthEvents as Youth
 from contracts.registry import share_with
@@ -32,6 +33,10 @@ def test_every_agency_has_a_valid_agreement():
     ({"events": {Msg.REGISTERED: {"fields": ["youth_id"]}}}, "field(s) ['youth_id'] may not be shared"),
     ({"events": {Msg.ERASED: {"fields": ["subject_id"]}}}, "always sent"),
     ({"fields": ["district"]}, "unknown key(s) ['fields']"),
+    ({"referrals": {"categories": ["PARKING"], "fields": []}}, "referrals: unknown categor(ies) ['PARKING']"),
+    ({"referrals": {"categories": ["LABOUR_DISPUTE"], "fields": ["summary", "mobile"]}},
+     "referrals: field(s) ['mobile'] may not be referred"),
+    ({"referrals": {"categories": ["LABOUR_DISPUTE"]}}, "exactly 'categories' and 'fields'"),
 ])
 def test_an_invalid_agreement_refuses_to_start_naming_the_problem(tmp_path, change, message):
     doc = yaml.safe_load((files.AGREEMENTS_DIR / "hrss.yaml").read_text())
@@ -82,14 +87,14 @@ def test_every_message_the_rules_can_produce_validates_against_its_schema():
 
 
 def test_schemas_are_closed_and_refuse_personal_fields():
-    for t in d.PARTNER_TYPES:
+    for t in PARTNER_TYPES:
         assert asyncapi.schema(t)["additionalProperties"] is False
         assert asyncapi.problems(t, {"subject_id": "hrss-" + "0" * 40, "name": "王小明"})
 
 
 def test_current_schemas_are_backward_compatible_with_the_published_ones():
     published = sorted(p.stem for p in asyncapi.PUBLISHED.glob("*.json"))
-    assert published == sorted(d.PARTNER_TYPES)
+    assert published == sorted(PARTNER_TYPES)  # youth, referrals, replies and dead letters
     for t in published:
         assert asyncapi.incompatibilities(asyncapi.schema(t, asyncapi.PUBLISHED), asyncapi.schema(t)) == [], t
 
@@ -131,3 +136,12 @@ def test_the_asyncapi_document_is_generated_from_the_agreements_and_schemas():
 def test_schema_files_are_plain_json():
     for path in itertools.chain(asyncapi.SCHEMAS.glob("*.json"), asyncapi.PUBLISHED.glob("*.json")):
         json.loads(path.read_text())
+
+
+def test_the_referral_sections_are_read_by_stations_as_the_partners_service_checks_them():
+    from chassis import referral_terms
+    terms = referral_terms.load()
+    assert {"HRSS", "JUSTICE"} <= set(terms) and "GOVSERVICE" not in terms  # no section: no referrals
+    hrss = terms["HRSS"]
+    assert "LABOUR_DISPUTE" in hrss.categories and hrss.allows("summary") and hrss.allows("case_ref")
+    assert not terms["UNION"].allows("subject_id") and not terms["UNION"].allows("contact")

@@ -1,4 +1,6 @@
-"""Agencies' access to the local broker: one SCRAM user per agency, ACLs for its own topics only.
+"""Agencies' access to the local broker: one SCRAM user per agency, ACLs for its own topics only: Read on
+`partner.<agency>.*` (youth, referrals, the dead letters of its replies), Write on `partner.<agency>.replies`
+alone (contracts/partners.py: the agency principal owns that one topic).
 
 Users are created when the log directory is formatted (`--add-scram`); ACLs are added with Kafka's
 own `kafka-acls` tool (org.apache.kafka.tools.AclCommand, from deploy/kafka/pom.xml) over the internal
@@ -12,6 +14,7 @@ from pathlib import Path
 
 from chassis.settings import Settings
 from contracts.agencies import AGENCIES
+from contracts.partners import replies_topic
 
 from .errors import LaunchError
 
@@ -47,12 +50,19 @@ def acl_arguments(settings: Settings, agency: str) -> list[str]:
             "--resource-pattern-type", "prefixed", "--topic", prefix, "--group", prefix]
 
 
+def write_acl_arguments(settings: Settings, agency: str) -> list[str]:
+    """Write on the agency's replies topic, that literal name only (not the dead letters beside it)."""
+    return ["--add", "--allow-principal", f"User:{user(agency)}", "--operation", "Write",
+            "--resource-pattern-type", "literal", "--topic", settings.topic(replies_topic(agency))]
+
+
 def grant_acls(settings: Settings, java: str, libs: Path, agencies=AGENCY_NAMES) -> None:
     """Idempotent: adding an ACL that exists changes nothing."""
     for agency in agencies:
-        done = subprocess.run(
-            [java, "-cp", f"{libs}/*", "org.apache.kafka.tools.AclCommand",
-             "--bootstrap-server", settings.kafka_bootstrap, *acl_arguments(settings, agency)],
-            capture_output=True, text=True, env={"KAFKA_LOG4J_OPTS": ""}, timeout=120)
-        if done.returncode != 0:
-            raise LaunchError(f"Adding the Kafka ACLs of {user(agency)} failed: {done.stderr.strip()[-300:]}")
+        for arguments in (acl_arguments(settings, agency), write_acl_arguments(settings, agency)):
+            done = subprocess.run(
+                [java, "-cp", f"{libs}/*", "org.apache.kafka.tools.AclCommand",
+                 "--bootstrap-server", settings.kafka_bootstrap, *arguments],
+                capture_output=True, text=True, env={"KAFKA_LOG4J_OPTS": ""}, timeout=120)
+            if done.returncode != 0:
+                raise LaunchError(f"Adding the Kafka ACLs of {user(agency)} failed: {done.stderr.strip()[-300:]}")

@@ -47,10 +47,13 @@ class Mutation:
         return await _step(info, case_id, "triage", {"category": category.value, "urgency": urgency.value,
                                                      "assignee": assignee, "at": _iso(at)})
 
-    @strawberry.mutation(description="转介至机构；consent：青年已同意本次转介（未同意则拒绝）")
+    @strawberry.mutation(description="转介至机构；consent：青年已同意本次转介（未同意则拒绝，不发布）；"
+                                     "shareContact/contact：青年另行同意向该机构提供的联系方式")
     async def refer_case(self, info: strawberry.Info, case_id: strawberry.ID, agency: str, consent: bool,
-                         at: datetime | None = None) -> CommandResult:
-        return await _step(info, case_id, "referral", {"agency": agency, "consent": consent, "at": _iso(at)})
+                         at: datetime | None = None, share_contact: bool = False,
+                         contact: str | None = None) -> CommandResult:
+        return await _step(info, case_id, "referral", {"agency": agency, "consent": consent, "at": _iso(at),
+                                                       "shareContact": share_contact, "contact": contact})
 
     @strawberry.mutation(description="登记机构答复：受理，或不予受理及理由")
     async def record_agency_answer(self, info: strawberry.Info, case_id: strawberry.ID, accepted: bool,

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import strawberry
 
-from contracts.stations import CaseCategory, CaseOutcome, CaseSource, CaseStatus, CaseUrgency
+from contracts.stations import AgencyStatus, CaseCategory, CaseOutcome, CaseSource, CaseStatus, CaseUrgency
 
 CASE_STAFF = ("admin", "station_staff")  # who handles cases, and the only roles that see them
 
@@ -15,6 +15,7 @@ Urgency = strawberry.enum(CaseUrgency, name="CaseUrgency", description="紧急�
 Status = strawberry.enum(CaseStatus, name="CaseStatus", description="个案状态")
 Outcome = strawberry.enum(CaseOutcome, name="CaseOutcome", description="办结结果")
 Source = strawberry.enum(CaseSource, name="CaseSource", description="个案来源")
+AtAgency = strawberry.enum(AgencyStatus, name="AgencyStatus", description="转介机构的办理状态（来自机构答复）")
 
 
 @strawberry.type(description="求助个案（不含诉求摘要；摘要经 caseSummary 读取并留痕）")
@@ -41,6 +42,8 @@ class Case:
     resolution_overdue: bool
     rating: int | None
     reopened: int = strawberry.field(description="重新办理次数")
+    agency_status: AtAgency | None = strawberry.field(
+        default=None, description="转介机构的办理状态：已转介、受理、不予受理、办理中、调解中、办结等（来自机构答复）")
 
 
 @strawberry.input(description="个案筛选")
@@ -63,4 +66,4 @@ def to_case(r) -> Case:
         agency=r["agency"], agency_reason=r["agency_reason"],
         outcome=CaseOutcome(r["outcome"]) if r["outcome"] else None, resolved_at=r["resolved_at"],
         resolved_in_time=r["resolved_in_time"], resolution_overdue=r["resolution_overdue"], rating=r["rating"],
-        reopened=r["reopened"])
+        reopened=r["reopened"], agency_status=AgencyStatus(r["agency_status"]) if r["agency_status"] else None)

@@ -6,9 +6,9 @@ from datetime import date
 
 import strawberry
 
-from contracts.stations import CaseCategory, CaseOutcome, CaseSource, CaseStatus, CaseUrgency
+from contracts.stations import AgencyStatus, CaseCategory, CaseOutcome, CaseSource, CaseStatus, CaseUrgency
 
-from ..cases.types import Category, Outcome, Source, Status, Urgency
+from ..cases.types import AtAgency, Category, Outcome, Source, Status, Urgency
 from ..common import forward
 from .stations import STATIONS
 
@@ -25,6 +25,7 @@ class MyCase:
     agency: str | None = strawberry.field(description="转介机构代码（当前或最近一次）")
     outcome: Outcome | None
     rating: int | None = strawberry.field(description="本人的评价（1–5）")
+    agency_status: AtAgency | None = strawberry.field(default=None, description="转介机构的办理状态（来自机构答复）")
 
     @strawberry.field(description="本人所述的诉求摘要（删除登记信息后为空）")
     async def summary(self, info: strawberry.Info) -> str | None:
@@ -37,5 +38,6 @@ async def my_cases(info: strawberry.Info) -> list[MyCase]:
     return [MyCase(id=c["caseId"], source=CaseSource(c["source"]), status=CaseStatus(c["status"]),
                    category=CaseCategory(c["category"]), urgency=CaseUrgency(c["urgency"]), district=c["district"],
                    opened_on=date.fromisoformat(c["openedOn"]), agency=c["agency"],
-                   outcome=CaseOutcome(c["outcome"]) if c["outcome"] else None, rating=c["rating"])
+                   outcome=CaseOutcome(c["outcome"]) if c["outcome"] else None, rating=c["rating"],
+                   agency_status=AgencyStatus(c["agencyStatus"]) if c.get("agencyStatus") else None)
             for c in answer["cases"]]

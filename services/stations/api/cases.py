@@ -46,7 +46,10 @@ class TriageRequest(StepRequest):
 
 class ReferRequest(StepRequest):
     agency: str = Field(description="机构代码（contracts/agencies.py），如 HRSS")
-    consent: bool = Field(description="青年已同意本次转介（针对该机构）")
+    consent: bool = Field(description="青年已同意本次转介（针对该机构；每次转介单独征得）")
+    share_contact: bool = Field(False, description="青年另行同意向该机构提供联系方式")
+    contact: str | None = Field(None, max_length=100,
+                                description="青年同意提供的联系方式（个人信息：加密保存，仅在发布时解密）")
 
 
 class AgencyAnswerRequest(StepRequest):
@@ -96,7 +99,10 @@ async def triage(case_id: uuid.UUID, body: TriageRequest, request: Request, who:
 
 @router.post("/cases/{case_id}/referral", response_model=Accepted, summary="转介至机构（须青年同意本次转介）")
 async def refer(case_id: uuid.UUID, body: ReferRequest, request: Request, who: Principal = Depends(caller)):
-    return await _step(request, who, case_id, body, lambda at: case.ReferCase(body.agency, body.consent, at))
+    terms = runtime(request).deps.referral_terms.get(body.agency)
+    takes = terms.categories if terms else frozenset()  # no referral section: the agency takes none
+    return await _step(request, who, case_id, body, lambda at: case.ReferCase(
+        body.agency, body.consent, at, takes, body.share_contact, body.contact))
 
 
 @router.post("/cases/{case_id}/agency-answer", response_model=Accepted, summary="登记机构答复（受理 / 不予受理）")

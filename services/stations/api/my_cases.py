@@ -67,5 +67,6 @@ def own_case(r) -> dict:
     """One of the person's cases as `me` and their export show it (the summary is added by the export only)."""
     return {"caseId": r["case_id"], "source": r["source"], "category": r["category"], "urgency": r["urgency"],
             "district": r["district"], "status": r["status"], "openedAt": r["opened_at"].isoformat(),
-            "openedOn": beijing_date(r["opened_at"]).isoformat(), "agency": r["agency"], "outcome": r["outcome"],
+            "openedOn": beijing_date(r["opened_at"]).isoformat(), "agency": r["agency"],
+            "agencyStatus": r["agency_status"], "outcome": r["outcome"],
             "rating": r["rating"]}

@@ -1,8 +1,10 @@
 """Cases (求助个案): a youth's need, from the first conversation to a rated outcome.
 
 opened (walk-in at a station, or from a 12345 appeal) → triaged (category and urgency confirmed, assigned:
-the first response) → referred to an agency (only with the youth's consent to THAT referral) → accepted or
-declined by the agency → in mediation / aid granted → resolved (an outcome) → rated (1–5); a resolved case
+the first response) → referred to an agency (only with the youth's consent to THAT referral, to an agency
+whose agreement takes the category; the contact only with a second consent) → accepted or declined by the
+agency → in mediation / aid granted → resolved (an outcome) → rated (1–5). The agency's replies are
+`AgencyReply` commands, turned into these same steps by case_replies.py; a resolved case
 may be reopened within 30 days. Deadlines for the first response and the resolution depend on category and
 urgency (configuration, passed in on the command); the overdue job asks `MarkOverdue(now)` and gets the
 reminders as events.
@@ -13,20 +15,36 @@ case's own key (erasure of the youth shreds it) and it never reaches the publish
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from chassis.decider import Decider
 from chassis.errors import Collector, RuleViolated
 from contracts.agencies import AGENCIES
-from contracts.stations import CaseCategory, CaseOutcome, CaseSource, CaseStatus, CaseUrgency
+from contracts.stations import AgencyStatus, CaseCategory, CaseOutcome, CaseSource, CaseStatus, CaseUrgency
 
+from . import case_replies
 from .appeal import Window, deadline
+from .case_commands import (
+    AgencyReply,
+    Command,
+    Deadlines,
+    GrantAid,
+    MarkOverdue,
+    OpenCase,
+    RateCase,
+    RecordAgencyAnswer,
+    ReferCase,
+    ReopenCase,
+    ResolveCase,
+    StartMediation,
+    TriageCase,
+)
 from .case_events import EVENTS as EVENTS  # re-exported: every domain module names its EVENTS
 from .case_events import (
     AgencyAccepted,
     AgencyDeclined,
+    AgencyReported,
     AidGranted,
     CaseOpened,
     CaseRated,
@@ -45,8 +63,6 @@ CASE_NAMESPACE = uuid.UUID("5f0c3a1e-8d2b-4c6f-9e7a-1b3d5f7a9c2e")
 REOPEN_WITHIN = timedelta(days=30)
 SUMMARY_MAX = 2000
 
-# (first response, resolution) by urgency; "CATEGORY/URGENCY" keys override one category (settings: config.py).
-Deadlines = Mapping[str, tuple[Window, Window]]
 DEFAULT_DEADLINES: dict[str, tuple[Window, Window]] = {
     CaseUrgency.NORMAL: (Window(hours=24), Window(days=15)),
     CaseUrgency.URGENT: (Window(hours=4), Window(days=3)),
@@ -73,84 +89,6 @@ def stream_id(case_id: str) -> str:
     return f"case-{case_id}"
 
 
-# ---- commands ------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class OpenCase:
-    case_id: str
-    source: str
-    category: str
-    urgency: str
-    district: str
-    summary: str
-    at: datetime
-    deadlines: Deadlines
-    station_id: str | None = None
-    youth_id: str | None = None  # the registry's pseudonymous id, when the youth is registered
-    appeal_id: str | None = None
-
-
-@dataclass(frozen=True)
-class TriageCase:
-    category: str
-    urgency: str
-    assignee: str  # the unit or worker handling it
-    at: datetime
-    deadlines: Deadlines
-
-
-@dataclass(frozen=True)
-class ReferCase:
-    agency: str
-    consent: bool  # the youth agreed to THIS referral (recorded by the worker who asked)
-    at: datetime
-
-
-@dataclass(frozen=True)
-class RecordAgencyAnswer:
-    accepted: bool
-    reason: str
-    at: datetime
-
-
-@dataclass(frozen=True)
-class StartMediation:
-    at: datetime
-
-
-@dataclass(frozen=True)
-class GrantAid:
-    at: datetime
-
-
-@dataclass(frozen=True)
-class ResolveCase:
-    outcome: str
-    at: datetime
-
-
-@dataclass(frozen=True)
-class RateCase:
-    rating: int
-    at: datetime
-
-
-@dataclass(frozen=True)
-class ReopenCase:
-    reason: str
-    at: datetime
-    deadlines: Deadlines
-
-
-@dataclass(frozen=True)
-class MarkOverdue:
-    now: datetime
-
-
-Command = (OpenCase | TriageCase | ReferCase | RecordAgencyAnswer | StartMediation | GrantAid | ResolveCase
-           | RateCase | ReopenCase | MarkOverdue)
-
-
 @dataclass(frozen=True)
 class CaseState:
     exists: bool = False
@@ -167,6 +105,8 @@ class CaseState:
     resolve_due: datetime | None = None
     responded: bool = False  # triaged: the first response is given
     agency: str | None = None
+    agency_status: str | None = None  # AgencyStatus, from the agency's replies
+    contact_shared: bool = False  # the youth consented to give the current referral's agency their contact
     resolved_at: datetime | None = None
     outcome: str | None = None
     rating: int | None = None
@@ -223,6 +163,29 @@ def _open(command: OpenCase, state: CaseState) -> list[Event]:
         resolve_due=deadline(command.at, resolve), summary=command.summary.strip())]
 
 
+def _refer(command: ReferCase, state: CaseState, errors: Collector) -> list[Event]:
+    """Only with the youth's consent to this referral (not a blanket one: each referral asks again), to an
+    agency whose agreement takes the case's category; the contact only with a second, separate consent."""
+    if command.agency not in AGENCIES:
+        errors.add("agency", f"机构代码无效：应为 {'、'.join(AGENCIES)} 之一", "enum")
+    if command.share_contact:
+        check_text(errors, command.contact or "", "contact", "同意提供给机构的联系方式", 100)
+    elif command.contact:
+        errors.add("contact", "青年未同意向机构提供联系方式，不能填写联系方式", "contact_consent_required")
+    errors.raise_if_any()
+    _require(state, frozenset({CaseStatus.TRIAGED, CaseStatus.DECLINED}),
+             "须先分诊，且未在转介中，才能转介。", "not_referable")
+    if not command.consent:
+        raise RuleViolated(f"转介至{AGENCIES[command.agency]}须经青年本人同意（针对本次转介），"
+                           "请先征得同意再转介。", rule="consent_required", field="consent", agency=command.agency)
+    if state.category not in command.takes:
+        raise RuleViolated(f"{AGENCIES[command.agency]}的数据共享协议不受理该类别的转介。",
+                           rule="category_not_taken", field="agency", agency=command.agency)
+    return [CaseReferred(case_id=state.case_id, agency=command.agency, referred_at=command.at, consent=True,
+                         contact_shared=command.share_contact,
+                         contact=command.contact.strip() if command.share_contact and command.contact else None)]
+
+
 def _overdue(command: MarkOverdue, state: CaseState) -> list[Event]:
     events: list[Event] = []
     open_ = state.status in OPEN_STATES
@@ -249,15 +212,12 @@ def _step(command: Command, state: CaseState, errors: Collector) -> list[Event]:
                             in_time=command.at <= state.first_response_due,
                             resolve_due=deadline(state.opened_at, resolve))]
     if isinstance(command, ReferCase):
-        if command.agency not in AGENCIES:
-            errors.add("agency", f"机构代码无效：应为 {'、'.join(AGENCIES)} 之一", "enum")
-        errors.raise_if_any()
-        _require(state, frozenset({CaseStatus.TRIAGED, CaseStatus.DECLINED}),
-                 "须先分诊，且未在转介中，才能转介。", "not_referable")
-        if not command.consent:
-            raise RuleViolated(f"转介至{AGENCIES[command.agency]}须经青年本人同意（针对本次转介），"
-                               "请先征得同意再转介。", rule="consent_required", agency=command.agency)
-        return [CaseReferred(case_id=cid, agency=command.agency, referred_at=command.at)]
+        return _refer(command, state, errors)
+    if isinstance(command, AgencyReply):
+        step = case_replies.translate(command, cid, state.agency, state.status)
+        if isinstance(step, list):
+            return list[Event](step)
+        return _step(step, state, errors)
     if isinstance(command, RecordAgencyAnswer):
         if not command.accepted:
             check_text(errors, command.reason, "reason", "不予受理的理由", 200)
@@ -329,17 +289,22 @@ def evolve(state: CaseState, event: Event) -> CaseState:
                        responded=True,
                        resolve_due=event.resolve_due)
     if isinstance(event, CaseReferred):
-        return replace(state, status=CaseStatus.REFERRED, agency=event.agency)
+        return replace(state, status=CaseStatus.REFERRED, agency=event.agency, agency_status=AgencyStatus.REFERRED,
+                       contact_shared=event.contact_shared)
     if isinstance(event, AgencyAccepted):
-        return replace(state, status=CaseStatus.ACCEPTED)
+        return replace(state, status=CaseStatus.ACCEPTED, agency_status=AgencyStatus.ACCEPTED)
     if isinstance(event, AgencyDeclined):
-        return replace(state, status=CaseStatus.DECLINED)
+        return replace(state, status=CaseStatus.DECLINED, agency_status=AgencyStatus.DECLINED)
+    if isinstance(event, AgencyReported):
+        return replace(state, agency_status=event.status)
     if isinstance(event, MediationStarted):
-        return replace(state, status=CaseStatus.IN_MEDIATION)
+        return replace(state, status=CaseStatus.IN_MEDIATION, agency_status=AgencyStatus.IN_MEDIATION)
     if isinstance(event, AidGranted):
-        return replace(state, status=CaseStatus.AID_GRANTED)
+        return replace(state, status=CaseStatus.AID_GRANTED, agency_status=AgencyStatus.AID_GRANTED)
     if isinstance(event, CaseResolved):
-        return replace(state, status=CaseStatus.RESOLVED, resolved_at=event.resolved_at, outcome=event.outcome)
+        closed = AgencyStatus.CLOSED if state.agency_status not in (None, AgencyStatus.DECLINED) else state.agency_status
+        return replace(state, status=CaseStatus.RESOLVED, resolved_at=event.resolved_at, outcome=event.outcome,
+                       agency_status=closed)
     if isinstance(event, CaseRated):
         return replace(state, status=CaseStatus.RATED, rating=event.rating)
     if isinstance(event, CaseReopened):

@@ -47,6 +47,9 @@ class CaseReferred:
     case_id: str
     agency: str
     referred_at: datetime
+    consent: bool = True  # the youth's consent to this referral (a referral is never recorded without it)
+    contact_shared: bool = False  # and their separate consent to give the agency their contact
+    contact: str | None = personal(default=None)  # None once the case's key is shredded
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,17 @@ class AgencyDeclined:
     case_id: str
     agency: str
     reason: str  # the agency's reason (no personal content: "不属受理范围")
+    at: datetime
+
+
+@dataclass(frozen=True)
+class AgencyReported:
+    """The agency's word on a case that changes its status at the agency, not the case's own (in progress,
+    mediation not settled, aid refused)."""
+    TYPE: ClassVar[str] = CaseEvents.AGENCY_REPORTED
+    case_id: str
+    agency: str
+    status: str  # contracts.stations.AgencyStatus
     at: datetime
 
 
@@ -122,8 +136,9 @@ class ResolutionOverdue:
     marked_at: datetime
 
 
-Event = (CaseOpened | CaseTriaged | CaseReferred | AgencyAccepted | AgencyDeclined | MediationStarted | AidGranted
-         | CaseResolved | CaseRated | CaseReopened | FirstResponseOverdue | ResolutionOverdue)
+Event = (CaseOpened | CaseTriaged | CaseReferred | AgencyAccepted | AgencyDeclined | AgencyReported
+         | MediationStarted | AidGranted | CaseResolved | CaseRated | CaseReopened | FirstResponseOverdue | ResolutionOverdue)
 
-EVENTS = (CaseOpened, CaseTriaged, CaseReferred, AgencyAccepted, AgencyDeclined, MediationStarted, AidGranted,
+EVENTS = (CaseOpened, CaseTriaged, CaseReferred, AgencyAccepted, AgencyDeclined, AgencyReported, MediationStarted,
+          AidGranted,
           CaseResolved, CaseRated, CaseReopened, FirstResponseOverdue, ResolutionOverdue)

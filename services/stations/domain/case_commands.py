@@ -1,0 +1,104 @@
+"""The commands on a case (services/stations/domain/case.py decides them). Time comes on the command;
+configuration (deadlines, the categories an agency takes) too."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from .appeal import Window
+
+# (first response, resolution) by urgency; "CATEGORY/URGENCY" keys override one category (settings: config.py).
+Deadlines = Mapping[str, tuple[Window, Window]]
+
+
+@dataclass(frozen=True)
+class OpenCase:
+    case_id: str
+    source: str
+    category: str
+    urgency: str
+    district: str
+    summary: str
+    at: datetime
+    deadlines: Deadlines
+    station_id: str | None = None
+    youth_id: str | None = None  # the registry's pseudonymous id, when the youth is registered
+    appeal_id: str | None = None
+
+
+@dataclass(frozen=True)
+class TriageCase:
+    category: str
+    urgency: str
+    assignee: str  # the unit or worker handling it
+    at: datetime
+    deadlines: Deadlines
+
+
+@dataclass(frozen=True)
+class ReferCase:
+    agency: str
+    consent: bool  # the youth agreed to THIS referral, to THIS agency (recorded by the worker who asked)
+    at: datetime
+    takes: frozenset[str] = frozenset()  # the categories the agency's agreement takes (none: no referrals)
+    share_contact: bool = False  # the youth's separate consent to give the agency their contact
+    contact: str | None = None  # the contact they agreed to give (personal: sealed with the case's key)
+
+
+@dataclass(frozen=True)
+class RecordAgencyAnswer:
+    accepted: bool
+    reason: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class StartMediation:
+    at: datetime
+
+
+@dataclass(frozen=True)
+class GrantAid:
+    at: datetime
+
+
+@dataclass(frozen=True)
+class ResolveCase:
+    outcome: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class RateCase:
+    rating: int
+    at: datetime
+
+
+@dataclass(frozen=True)
+class ReopenCase:
+    reason: str
+    at: datetime
+    deadlines: Deadlines
+
+
+@dataclass(frozen=True)
+class MarkOverdue:
+    now: datetime
+
+
+@dataclass(frozen=True)
+class AgencyReply:
+    """What the agency the case is referred to answered on its replies topic (a validated message; see
+    case_replies.py for what each kind does to the case)."""
+    agency: str
+    kind: str  # contracts.partners.ReplyMessages
+    at: datetime
+    reason: str = ""  # declined
+    stage: str = ""  # in-progress: HANDLING | MEDIATION | AID_REVIEW
+    result: str = ""  # mediation-result: SETTLED | NOT_SETTLED; aid-decision: GRANTED | REFUSED
+    outcome: str = ""  # closed: a CaseOutcome
+
+
+Command = (OpenCase | TriageCase | ReferCase | RecordAgencyAnswer | StartMediation | GrantAid | ResolveCase
+           | RateCase | ReopenCase | MarkOverdue | AgencyReply)
