@@ -52,6 +52,10 @@ def setup_tracing(service_name: str, otlp_endpoint: str | None = None,
     and add their in-memory exporters through `extra_processors`)."""
     global _provider
     if _provider is None:
+        # HTTP spans and metrics with the stable OpenTelemetry names (http.request.method, url.path,
+        # http.response.status_code; http.server.request.duration in seconds), read once when the first
+        # instrumentation starts, i.e. after this. Database spans keep the asyncpg instrumentation's names.
+        os.environ.setdefault("OTEL_SEMCONV_STABILITY_OPT_IN", "http")
         _provider = tracer_provider(service_name, otlp_endpoint, zipkin_endpoint, sample_ratio)
         trace.set_tracer_provider(_provider)
         _instrument_libraries()

@@ -97,6 +97,9 @@ def test_a_registration_is_one_trace_in_zipkin_from_the_gateway_to_the_projectio
     publish = next(sp for sp in spans if sp.get("kind") == "PRODUCER")  # the relay, in the registry's process
     assert publish["localEndpoint"]["serviceName"] == "registry" and publish["name"].startswith("publish ")
     assert publish["tags"]["messaging.destination.name"].endswith("xq.registry.youth")
+    server = next(sp for sp in spans if sp.get("kind") == "SERVER" and sp["name"] == "post /youth")
+    assert server["tags"]["http.request.method"] == "POST" and server["tags"]["http.route"] == "/youth"
+    assert server["tags"]["http.response.status_code"] in ("200", "201")
     project = next(sp for sp in spans if sp["name"] == "project gateway.youth")
     assert project["tags"]["messaging.system"] == "kafka"
     assert project["tags"]["messaging.operation.type"] == "process"
