@@ -128,3 +128,17 @@ def test_the_banner_names_the_dashboards_or_how_to_get_them(tmp_path):
     shown = banner(s, "admin-token", "youth-token", lines)
     assert "http://127.0.0.1:19411/zipkin/" in shown and "http://127.0.0.1:9090/consoles/xinqing.html" in shown
     assert "xinqing up --observe" in banner(Settings(), "admin-token", "youth-token")
+
+
+def test_with_zipkin_down_an_export_fails_quietly():
+    from opentelemetry.sdk.trace.export import SpanExportResult
+
+    from chassis.zipkin import ZipkinExporter
+    from xinqing.launcher.ports import free_port
+
+    provider = TracerProvider()
+    spans = finished(provider)
+    with provider.get_tracer("test").start_as_current_span("POST /graphql"):
+        pass
+    exporter = ZipkinExporter(f"http://127.0.0.1:{free_port()}", timeout=2)
+    assert exporter.export(spans.get_finished_spans()) == SpanExportResult.FAILURE

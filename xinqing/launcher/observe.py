@@ -105,7 +105,8 @@ class Observe:
         zipkin = ManagedProcess("zipkin", [
             self.java, "-Xms64m", "-Xmx256m", "-XX:TieredStopAtLevel=1", "-Djava.awt.headless=true",
             "-jar", str(self.jar), f"--armeria.ports[0].ip={s.host}", f"--armeria.ports[0].port={s.zipkin_port}",
-            "--zipkin.storage.mem.max-spans=100000", "--logging.level.root=WARN",
+            "--zipkin.storage.mem.max-spans=100000", "--spring.main.banner-mode=off", "--logging.level.root=WARN",
+            "--logging.level.io.micrometer=ERROR",  # a warning of its own set-up at every start, nothing to do
             "--logging.level.com.linecorp.armeria.server.Server=INFO"], stop_timeout=10)
         prometheus = ManagedProcess("prometheus", [
             self.prometheus, f"--config.file={self.config}", f"--storage.tsdb.path={self.dir / 'data'}",
