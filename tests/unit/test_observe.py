@@ -130,6 +130,11 @@ def test_the_banner_names_the_dashboards_or_how_to_get_them(tmp_path):
     assert "xinqing up --observe" in banner(Settings(), "admin-token", "youth-token")
 
 
+def test_without_prometheus_the_banner_says_how_to_install_it(monkeypatch):
+    monkeypatch.setattr(observe.shutil, "which", lambda _: None)
+    assert "apt-get install prometheus" in banner(Settings(), "admin-token", "youth-token")
+
+
 def test_with_zipkin_down_an_export_fails_quietly():
     from opentelemetry.sdk.trace.export import SpanExportResult
 

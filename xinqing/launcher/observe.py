@@ -42,6 +42,12 @@ def require_prometheus() -> str:
     return found
 
 
+def hint() -> str:
+    """The banner's line when the dashboards are off: how to have them (and Prometheus, if missing)."""
+    line = "  ops dashboards      `xinqing up --observe` or `make up OBSERVE=1` (Zipkin, Prometheus; docs/RUNBOOK.md)"
+    return line if shutil.which("prometheus") else line + "; first `sudo apt-get install prometheus`"
+
+
 def zipkin_jar(settings: Settings) -> Path:
     into = settings.cache_dir / f"zipkin-{settings.zipkin_version}"
     jar = into / f"zipkin-server-{settings.zipkin_version}-exec.jar"

@@ -21,7 +21,7 @@ from chassis.keys import ensure_dev_keys
 from chassis.settings import Settings
 
 from .infra import LocalInfra
-from .observe import Observe, with_zipkin
+from .observe import Observe, hint, with_zipkin
 from .ports import require_free
 from .postgres import ensure_roles
 from .processes import ManagedProcess, wait_until
@@ -166,7 +166,7 @@ def banner(settings: Settings, token: str, youth_token: str, observe: list[str] 
         f"  partners (health)   http://{s.host}:{s.partners_port}/health/ready",
         f"  Kafka               {s.kafka_bootstrap}",
         f"  PostgreSQL          postgresql://{s.pg_user}@{s.pg_host}:{s.pg_port}/{s.database('registry')}",
-        *(observe or ["  ops dashboards      `xinqing up --observe` (Zipkin and Prometheus; docs/RUNBOOK.md)"]),
+        *(observe or [hint()]),
         "",
         "Development token (admin, 12 h) — send as `Authorization: Bearer <token>`:",
         f"  {token}",
