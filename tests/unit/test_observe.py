@@ -19,6 +19,7 @@ from chassis.tracing import NoOrphanQueries
 from chassis.zipkin import zipkin_span
 from xinqing.launcher import observe
 from xinqing.launcher.errors import LaunchError
+from xinqing.launcher.ports import free_port
 from xinqing.launcher.prometheus_files import ALERTS, rule_groups, saved_graphs_url, write_config
 from xinqing.launcher.stack import APPS, banner
 
@@ -139,11 +140,23 @@ def test_with_zipkin_down_an_export_fails_quietly():
     from opentelemetry.sdk.trace.export import SpanExportResult
 
     from chassis.zipkin import ZipkinExporter
-    from xinqing.launcher.ports import free_port
-
     provider = TracerProvider()
     spans = finished(provider)
     with provider.get_tracer("test").start_as_current_span("POST /graphql"):
         pass
     exporter = ZipkinExporter(f"http://127.0.0.1:{free_port()}", timeout=2)
     assert exporter.export(spans.get_finished_spans()) == SpanExportResult.FAILURE
+
+
+def test_a_taken_prometheus_port_names_the_debian_service_and_the_setting(tmp_path, monkeypatch):
+    import socket
+
+    monkeypatch.setattr(observe, "zipkin_jar", lambda s: tmp_path / "zipkin.jar")  # no Maven here
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        s = Settings(data_dir=tmp_path, prometheus_port=taken.getsockname()[1], zipkin_port=free_port())
+        with pytest.raises(LaunchError) as refused:
+            observe.Observe(s, APP_PORTS).prepare()
+    message = str(refused.value)
+    assert "systemctl disable --now prometheus" in message and "XQ_PROMETHEUS_PORT" in message

@@ -20,7 +20,7 @@ from chassis.settings import PROJECT_ROOT, Settings
 from . import prometheus_files
 from .errors import LaunchError
 from .kafka import require_java
-from .ports import require_free
+from .ports import port_is_free, require_free
 from .processes import LineSink, ManagedProcess, wait_until
 
 POM = PROJECT_ROOT / "deploy" / "zipkin" / "pom.xml"
@@ -102,7 +102,10 @@ class Observe:
         self.java = require_java()
         self.jar = zipkin_jar(s)
         require_free(s.host, s.zipkin_port, "Zipkin", "XQ_ZIPKIN_PORT")
-        require_free(s.host, s.prometheus_port, "Prometheus", "XQ_PROMETHEUS_PORT")
+        if not port_is_free(s.host, s.prometheus_port):  # most often the package's own service, started on install
+            raise LaunchError(f"Port {s.prometheus_port} on {s.host} (Prometheus) is already in use, often by the "
+                              "Debian package's own service: stop it (`sudo systemctl disable --now prometheus`) "
+                              "or choose another port with XQ_PROMETHEUS_PORT.")
         self.config = prometheus_files.write_config(s, self.apps, self.dir, scrape_interval=self.scrape_interval)
 
     def start(self, sink: LineSink) -> None:
