@@ -127,8 +127,15 @@ def query(observe: Observe, promql: str) -> list[dict]:
 
 def test_prometheus_scrapes_every_process_and_answers_for_request_rate_and_lag(dashboards, token):
     s, observe = dashboards
-    for _ in range(3):  # requests to rate
+    def ask() -> None:
         assert "errors" not in gql(s, "query { dashboard { youth { total } } }", token=token("department_viewer"))
+
+    # A rate needs the counter to rise between two scrapes: first its series, scraped, then more requests.
+    ask()
+    eventually(lambda: query(observe, 'xq_graphql_duration_seconds_count{job="gateway", type="query"}'),
+               what="the gateway's GraphQL counter scraped")
+    for _ in range(3):
+        ask()
     ups = eventually(lambda: len(r := query(observe, "up == 1")) >= len(APPS) + 2 and r, what="every target up")
     assert {u["metric"]["job"] for u in ups} >= {a.name for a in APPS} | {"zipkin", "prometheus"}
 
