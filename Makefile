@@ -7,6 +7,7 @@ BIN    := $(VENV)/bin
 
 help:
 	@echo "make up     run the whole stack (PostgreSQL, Kafka, services, gateway) with demo data"
+	@echo "make up OBSERVE=1  the same, with the ops dashboards: Zipkin (traces) and Prometheus (metrics, alerts)"
 	@echo "make test   run every test against a real PostgreSQL and Kafka started by the test session"
 	@echo "make test-faults  kill Kafka, PostgreSQL and app processes under load; nothing lost or doubled (docs/HARDENING.md)"
 	@echo "make web    build the dashboard page (gateway/web/dist)"
@@ -46,8 +47,9 @@ $(WEB)/node_modules/.installed: $(WEB)/package-lock.json
 web: $(WEB)/node_modules/.installed
 	cd $(WEB) && npm run --silent build
 
+# OBSERVE=1: also the ops dashboards, Zipkin and Prometheus (`xinqing up --observe`, docs/RUNBOOK.md)
 up: $(BIN)/.installed web
-	$(BIN)/xinqing up
+	$(BIN)/xinqing up $(if $(OBSERVE),--observe)
 
 # lint first: a type error or a lint finding fails in seconds, before the servers start.
 test: $(BIN)/.installed web lint

@@ -101,7 +101,8 @@ def build_service_app(
     consumers: Callable[[Runtime[D]], list[Consumer]] = lambda rt: [],
 ) -> FastAPI:
     setup_logging(name, settings.log_level)
-    setup_tracing(name, settings.otlp_endpoint)
+    setup_tracing(name, settings.otlp_endpoint, zipkin_endpoint=settings.zipkin_endpoint,
+                  sample_ratio=settings.trace_sample_ratio)
     setup_metrics(name, settings.otlp_endpoint, settings.metrics_interval_seconds)
     # Given a password of its own (a secret of deploy/), a service finds its role made; without one
     # (development, tests) it makes its role and database with the admin, as the launcher does.

@@ -84,6 +84,13 @@ class Settings(BaseSettings):
 
     # Telemetry
     otlp_endpoint: str | None = Field(None, description="OTLP/HTTP endpoint, e.g. http://127.0.0.1:4318")
+    zipkin_endpoint: str | None = Field(None, description="Zipkin base URL spans are also sent to (its v2 JSON), "
+                                                          "e.g. http://127.0.0.1:9411; `xinqing up --observe` sets it")
+    trace_sample_ratio: float = Field(1.0, ge=0.0, le=1.0, description="share of new traces recorded (by trace id; "
+                                                                       "the services follow the caller's decision)")
+    zipkin_port: int = Field(9411, description="`xinqing up --observe`: port of the local Zipkin (traces UI)")
+    zipkin_version: str = Field("3.4.2", description="`xinqing up --observe`: Zipkin server version (Maven Central)")
+    prometheus_port: int = Field(9090, description="`xinqing up --observe`: port of the local Prometheus")
     log_level: str = Field("INFO", description="log level")
     metrics_interval_seconds: float = Field(15.0, description="how often the gauges (outbox backlog, consumer lag, "
                                                               "projection age) are sampled and pushed by OTLP")

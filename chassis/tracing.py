@@ -14,7 +14,7 @@ from opentelemetry import context, propagate, trace
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
-from opentelemetry.sdk.trace.sampling import ALWAYS_ON, Decision, ParentBased, Sampler, SamplingResult
+from opentelemetry.sdk.trace.sampling import Decision, ParentBased, Sampler, SamplingResult, TraceIdRatioBased
 from opentelemetry.trace import Link, SpanKind, TraceState
 from opentelemetry.util.types import Attributes
 
@@ -24,11 +24,14 @@ _provider: TracerProvider | None = None
 class NoOrphanQueries(Sampler):
     """Database calls are traced inside a request, a publish or a projection handler; the background
     loops' own polls (outbox drain, advisory lock, checkpoints) would each start a one-span trace of
-    their own every second, so a database span without a parent is dropped. Everything else is kept
-    (parent-based: a trace is recorded whole or not at all)."""
+    their own every second, so a database span without a parent is dropped. Of the other new traces,
+    `ratio` are kept, decided from the trace id (TraceIdRatioBased); a span with a parent follows the
+    parent's decision, carried in `traceparent` (ParentBased), so a trace is recorded whole or not at all
+    across the gateway, the services, the relay and the projections."""
 
-    def __init__(self) -> None:
-        self._inner = ParentBased(ALWAYS_ON)
+    def __init__(self, ratio: float = 1.0) -> None:
+        self._ratio = ratio
+        self._inner = ParentBased(TraceIdRatioBased(ratio))
 
     def should_sample(self, parent_context: context.Context | None, trace_id: int, name: str,
                       kind: SpanKind | None = None, attributes: Attributes = None, links: Sequence[Link] | None = None,
@@ -39,16 +42,21 @@ class NoOrphanQueries(Sampler):
         return self._inner.should_sample(parent_context, trace_id, name, kind, attributes, links, trace_state)
 
     def get_description(self) -> str:
-        return "NoOrphanQueries(ParentBased(ALWAYS_ON))"
+        return f"NoOrphanQueries(ParentBased(TraceIdRatioBased({self._ratio})))"
 
 
 def setup_tracing(service_name: str, otlp_endpoint: str | None = None,
-                  extra_processors: Sequence[SpanProcessor] = ()) -> TracerProvider:
+                  extra_processors: Sequence[SpanProcessor] = (), *, zipkin_endpoint: str | None = None,
+                  sample_ratio: float = 1.0) -> TracerProvider:
     """Install one tracer provider per process (idempotent: tests build several apps in one process,
     and add their in-memory exporters through `extra_processors`)."""
     global _provider
     if _provider is None:
-        _provider = tracer_provider(service_name, otlp_endpoint)
+        # HTTP spans and metrics with the stable OpenTelemetry names (http.request.method, url.path,
+        # http.response.status_code; http.server.request.duration in seconds), read once when the first
+        # instrumentation starts, i.e. after this. Database spans keep the asyncpg instrumentation's names.
+        os.environ.setdefault("OTEL_SEMCONV_STABILITY_OPT_IN", "http")
+        _provider = tracer_provider(service_name, otlp_endpoint, zipkin_endpoint, sample_ratio)
         trace.set_tracer_provider(_provider)
         _instrument_libraries()
     for p in extra_processors:
@@ -57,12 +65,18 @@ def setup_tracing(service_name: str, otlp_endpoint: str | None = None,
     return _provider
 
 
-def tracer_provider(service_name: str, otlp_endpoint: str | None) -> TracerProvider:
-    provider = TracerProvider(resource=Resource.create({"service.name": service_name}), sampler=NoOrphanQueries())
+def tracer_provider(service_name: str, otlp_endpoint: str | None, zipkin_endpoint: str | None = None,
+                    sample_ratio: float = 1.0) -> TracerProvider:
+    provider = TracerProvider(resource=Resource.create({"service.name": service_name}),
+                              sampler=NoOrphanQueries(sample_ratio))
     if otlp_endpoint:
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
         provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=f"{otlp_endpoint}/v1/traces")))
+    if zipkin_endpoint:  # the local dashboards (`xinqing up --observe`): Zipkin takes its own JSON
+        from .zipkin import ZipkinExporter
+
+        provider.add_span_processor(BatchSpanProcessor(ZipkinExporter(zipkin_endpoint), schedule_delay_millis=1000))
     return provider
 
 

@@ -29,12 +29,14 @@ def fail(message: str) -> None:
 
 @app.command()
 def up(infra: bool = typer.Option(True, help="start PostgreSQL and Kafka (--no-infra: use running ones)"),
-       seed: bool = typer.Option(True, help="load demo data into an empty stack")) -> None:
+       seed: bool = typer.Option(True, help="load demo data into an empty stack"),
+       observe: bool = typer.Option(False, help="also start the ops dashboards: Zipkin (traces) and Prometheus "
+                                                "(metrics, alerts), docs/RUNBOOK.md")) -> None:
     """Run the whole stack in the foreground (PostgreSQL, Kafka, services, gateway)."""
     from .launcher.stack import Stack, banner
 
-    settings = Settings()
-    stack = Stack(settings, console, start_infra=infra)
+    stack = Stack(Settings(), console, start_infra=infra, observe=observe)
+    settings = stack.settings
     code = 1
     try:
         stack.start()
@@ -44,7 +46,8 @@ def up(infra: bool = typer.Option(True, help="start PostgreSQL and Kafka (--no-i
             seed_demo_if_empty(settings, stack.say)
         token = issue_token(jwt_private_key(settings), settings, roles=["admin"], subject="dev-admin")
         youth_token = issue_token(jwt_private_key(settings), settings, roles=["youth"], subject="dev-rider-1")
-        console.print(banner(settings, token, youth_token), highlight=False, soft_wrap=True)
+        dashboards = stack.observe.banner_lines() if stack.observe else None
+        console.print(banner(settings, token, youth_token, dashboards), highlight=False, soft_wrap=True)
         code = stack.run_forever()
     except LaunchError as exc:
         console.print(f"[bold red]xinqing:[/] {exc}")

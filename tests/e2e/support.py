@@ -39,9 +39,11 @@ def answers(url: str) -> bool:
 
 
 @contextmanager
-def app_processes(settings: Settings, log_name: str) -> Iterator[tuple[Settings, list[ManagedProcess]]]:
-    """Every app of the stack (services, then the gateway) as a process on a free port; stopped after."""
-    s = settings.model_copy(update={app.port_setting: free_port() for app in APPS})
+def app_processes(settings: Settings, log_name: str, *, on_ports: bool = False
+                  ) -> Iterator[tuple[Settings, list[ManagedProcess]]]:
+    """Every app of the stack (services, then the gateway) as a process on a free port (`on_ports`: on the
+    ports `settings` name, chosen by the caller); stopped after."""
+    s = settings if on_ports else settings.model_copy(update={app.port_setting: free_port() for app in APPS})
     log = open(ROOT / ".test-logs" / log_name, "a", buffering=1)
     procs: list[ManagedProcess] = []
     try:

@@ -97,6 +97,16 @@ async def test_outbox_backlog_rises_while_the_relay_is_paused_and_drains_after(r
     assert total(samples, "xq_events_published_total", service="registry") >= 3
     assert total(samples, "xq_kafka_up", service="registry") == 1
     assert total(samples, "xq_command_duration_seconds_count", service="registry", method="POST", route="/youth") >= 3
+    assert_seconds_buckets(samples, "xq_command_duration_seconds_bucket")
+
+
+def assert_seconds_buckets(samples, name: str) -> None:
+    """Bucket bounds in seconds (not the SDK's default, meant for milliseconds, under which any p95 read
+    about 4.9 s and the latency alerts fired on nothing)."""
+    from chassis.metrics import SECONDS_BUCKETS
+
+    bounds = {labels["le"] for labels, _ in samples[name]}
+    assert bounds == {str(float(b)) for b in SECONDS_BUCKETS} | {"+Inf"}, sorted(bounds)
 
 
 async def _backlog_is_zero(client) -> bool:
@@ -118,6 +128,7 @@ async def test_graphql_latency_per_operation_and_error_codes_are_counted(gateway
         assert total(after, name, operation="Register", type="mutation", outcome=outcome) \
             == total(before, name, operation="Register", type="mutation", outcome=outcome) + 1
     assert total(after, "xq_command_duration_seconds_count", service="gateway") == 0  # GraphQL is not a command
+    assert_seconds_buckets(after, "xq_graphql_duration_seconds_bucket")
     errors = "xq_errors_total"
     assert total(after, errors, component="graphql", kind="VALIDATION") \
         == total(before, errors, component="graphql", kind="VALIDATION") + 1

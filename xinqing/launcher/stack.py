@@ -21,6 +21,7 @@ from chassis.keys import ensure_dev_keys
 from chassis.settings import Settings
 
 from .infra import LocalInfra
+from .observe import Observe, hint, with_zipkin
 from .ports import require_free
 from .postgres import ensure_roles
 from .processes import ManagedProcess, wait_until
@@ -44,7 +45,8 @@ APPS = [
 ]
 
 COLOURS = {"postgres": "blue", "kafka": "magenta", "registry": "green", "gateway": "cyan",
-           "branches": "yellow", "stations": "bright_red", "xinqing": "bold"}
+           "branches": "yellow", "stations": "bright_red", "xinqing": "bold",
+           "zipkin": "bright_blue", "prometheus": "bright_magenta"}
 
 
 class PrefixedLog:
@@ -70,9 +72,10 @@ class PrefixedLog:
 
 def app_process(app: App, settings: Settings) -> ManagedProcess:
     port = getattr(settings, app.port_setting)
+    zipkin = {"XQ_ZIPKIN_ENDPOINT": settings.zipkin_endpoint} if settings.zipkin_endpoint else {}
     return ManagedProcess(app.name, [sys.executable, "-m", "uvicorn", app.factory, "--factory", "--host", settings.host,
                                      "--port", str(port), "--no-access-log", "--log-level", "warning"],
-                          env={"XQ_DATA_DIR": str(settings.data_dir)})
+                          env={"XQ_DATA_DIR": str(settings.data_dir), **zipkin})
 
 
 def _healthy(url: str) -> bool:
@@ -83,11 +86,13 @@ def _healthy(url: str) -> bool:
 
 
 class Stack:
-    def __init__(self, settings: Settings, console: Console, *, start_infra: bool = True):
-        self.settings = settings
+    def __init__(self, settings: Settings, console: Console, *, start_infra: bool = True, observe: bool = False):
+        self.settings = settings = with_zipkin(settings) if observe else settings
         self.console = console
         self.log = PrefixedLog(console)
         self.infra = LocalInfra(settings, settings.data_dir) if start_infra else None
+        # Zipkin and Prometheus (launcher/observe.py), when asked for
+        self.observe = Observe(settings, [(a.name, a.port_setting) for a in APPS]) if observe else None
         self.apps: list[ManagedProcess] = []
 
     def say(self, message: str) -> None:
@@ -99,10 +104,16 @@ class Stack:
         for app in APPS:
             require_free(s.host, getattr(s, app.port_setting), app.name, f"XQ_{app.port_setting.upper()}")
         ensure_dev_keys(s.keys_dir)
+        if self.observe:  # first: Zipkin's JVM starts while PostgreSQL and Kafka do
+            self.observe.prepare()
+            self.say(f"starting Zipkin on {s.host}:{s.zipkin_port} and Prometheus on {s.host}:{s.prometheus_port}")
+            self.observe.start(self.log)
         if self.infra:
             self.say(f"starting PostgreSQL on {s.pg_host}:{s.pg_port} and Kafka on {s.kafka_bootstrap} "
                      f"(data in {s.data_dir})")
             self.infra.start(self.log)
+        if self.observe:
+            self.observe.wait_ready()
         asyncio.run(ensure_roles(s, [app.name for app in APPS]))
         for app in APPS:
             proc = app_process(app, s)
@@ -119,10 +130,13 @@ class Stack:
             proc.stop()
         if self.infra:
             self.infra.stop()
+        if self.observe:
+            self.observe.stop()
         self.say("stopped; data kept in " + str(self.settings.data_dir))
 
     def children(self) -> list[ManagedProcess]:
-        return [*(self.infra.processes if self.infra else []), *self.apps]
+        return [*(self.infra.processes if self.infra else []), *(self.observe.processes if self.observe else []),
+                *self.apps]
 
     def run_forever(self) -> int:
         try:
@@ -136,8 +150,9 @@ class Stack:
         return 0
 
 
-def banner(settings: Settings, token: str, youth_token: str) -> str:
-    """`token` is the admin's; `youth_token` a young person's (development: the youth provider's key is local)."""
+def banner(settings: Settings, token: str, youth_token: str, observe: list[str] | None = None) -> str:
+    """`token` is the admin's; `youth_token` a young person's (development: the youth provider's key is local);
+    `observe`: the dashboards' lines (Observe.banner_lines)."""
     s = settings
     return "\n".join([
         "",
@@ -151,6 +166,7 @@ def banner(settings: Settings, token: str, youth_token: str) -> str:
         f"  partners (health)   http://{s.host}:{s.partners_port}/health/ready",
         f"  Kafka               {s.kafka_bootstrap}",
         f"  PostgreSQL          postgresql://{s.pg_user}@{s.pg_host}:{s.pg_port}/{s.database('registry')}",
+        *(observe or [hint()]),
         "",
         "Development token (admin, 12 h) — send as `Authorization: Bearer <token>`:",
         f"  {token}",
