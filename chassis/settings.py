@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     pg_service_password: str | None = Field(None, description="password of this service's own role (named as its "
                                                               "database; default: the development file "
                                                               "<data_dir>/keys/pg-<role>.password)")
+    pg_keys_password: str | None = Field(None, description="password of the role of this service's person-key store "
+                                                           "(database <namespace>_<service>_keys; registry and "
+                                                           "stations only; default: the development file)")
     pg_sslmode: str = Field("prefer", description="libpq sslmode of every connection (verify-full in production)")
     pg_sslrootcert: Path | None = Field(None, description="CA certificate the server's is verified against "
                                                           "(verify-ca, verify-full)")

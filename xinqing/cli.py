@@ -211,6 +211,7 @@ def rotate_master_key(new_key_id: str = typer.Option(..., help="id of the new ke
     import os
 
     from chassis.keys import master_key
+    from chassis.keystore import SEALING_SERVICES, store_of
 
     from .rotate import rewrap
 
@@ -223,9 +224,9 @@ def rotate_master_key(new_key_id: str = typer.Option(..., help="id of the new ke
     if len(new_key) != 32:
         fail("NEW_MASTER_KEY must be 32 random bytes, base64-encoded (head -c32 /dev/urandom | base64)")
     try:
-        count = sum(asyncio.run(rewrap(settings.database_url(settings.database(service)), master_key(settings),
+        count = sum(asyncio.run(rewrap(settings.database_url(settings.database(store_of(service))), master_key(settings),
                                        settings.master_key_id, new_key, new_key_id, batch=batch))
-                    for service in ("registry", "stations"))  # the stations seal case summaries
+                    for service in SEALING_SERVICES)  # their key stores (chassis/keystore.py)
     except ValueError as exc:
         fail(str(exc))
     console.print(f"re-wrapped {count} data keys under {new_key_id}; now set XQ_MASTER_KEY and "

@@ -76,7 +76,7 @@ async def run(conn: asyncpg.Connection, store: EventStore, vault: Vault, youth_i
     await keep_account(conn, vault, done.before, done.state)
     await tables.save_index(conn, keys, [done.state])
     await tables.save_merge(conn, done.before, done.state)
-    await keys.flush(conn)
+    await keys.flush()  # after the append, before the commit (chassis/keystore.py: order)
     return Outcome(done.envelopes, done.state, done.version)
 
 
@@ -93,8 +93,8 @@ async def erase(conn: asyncpg.Connection, store: EventStore, vault: Vault, youth
     for other in group:
         if other != youth_id and (await load(conn, store, other))[0].status != Status.ERASED:
             await run(conn, store, vault, other, EraseYouth(today))  # the same person: no district guard
-    for each in group:
-        await vault.shred(conn, stream_id(each))  # crypto-shredding: every sealed copy is gone
+    # Crypto-shredding, in the key store, before this transaction commits the erasure (chassis/keystore.py)
+    await vault.shred([stream_id(each) for each in group])
     return outcome, group
 
 
@@ -109,7 +109,7 @@ async def register_many(conn: asyncpg.Connection, store: EventStore, vault: Vaul
     await store.append_many(conn, [(stream_id(y), 0, [e]) for y, _, e in fresh], sealer=keys)
     await tables.add_identifiers(conn, [(kind, d, y) for y, digests, _ in fresh for kind, d in digests])
     await tables.save_index(conn, keys, [youth.evolve(YouthState(), e) for _, _, e in fresh])
-    await keys.flush(conn)
+    await keys.flush()
 
 
 async def keep_identifiers(conn, vault: Vault, before: YouthState, after: YouthState, who) -> None:

@@ -7,6 +7,7 @@ import asyncpg
 from chassis.envelope import Envelope, field_of
 from chassis.projection import Dispatch, Projection
 from chassis.settings import Settings
+from chassis.vault import Vault
 from contracts.registry import SERVICE_RECORDS, YOUTH, YouthEvents
 
 from .deps import Runtime
@@ -28,10 +29,6 @@ async def _deactivated(conn: asyncpg.Connection, event: Envelope) -> None:
     await deactivate_known_youth(conn, event.data["youth_id"])
 
 
-async def _erased(conn: asyncpg.Connection, event: Envelope) -> None:
-    await forget_youth(conn, event.data["youth_id"])
-
-
 class KnownYouthProjection(Dispatch):
     """Withdrawal, deactivation and erasure take effect here, and erasure also forgets who received
     health services at our stations."""
@@ -45,12 +42,18 @@ class KnownYouthProjection(Dispatch):
         YouthEvents.CONSENT_WITHDRAWN: _consent(given=False),
         YouthEvents.DEACTIVATED: _deactivated,
         YouthEvents.MERGED: _deactivated,  # the merged-away duplicate is inactive, like a deactivated one
-        YouthEvents.ERASED: _erased,
     }
 
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, vault: Vault):
         self.topics = (settings.topic(YOUTH.name),)
+        self.vault = vault
+        self.handlers = {**self.handlers, YouthEvents.ERASED: self._erased}
+
+    async def _erased(self, conn: asyncpg.Connection, event: Envelope) -> None:
+        cases = await forget_youth(conn, event.data["youth_id"])
+        # Shredded before this event's checkpoint commits: a failure replays the event (idempotent).
+        await self.vault.shred(cases)
 
 
 def projections(rt: Runtime) -> list[Projection]:
-    return [KnownYouthProjection(rt.settings)]
+    return [KnownYouthProjection(rt.settings, rt.deps.vault)]

@@ -135,17 +135,16 @@ async def deactivate_known_youth(conn: asyncpg.Connection, youth_id: str) -> Non
     await conn.execute("UPDATE known_youth SET active = false WHERE youth_id = $1", youth_id)
 
 
-async def forget_youth(conn: asyncpg.Connection, youth_id: str) -> None:
-    """Erasure: the person is no longer known here, nor who received health services at our stations; the
-    keys of their cases are deleted, so every copy of those summaries is unreadable (the cases, without a
-    word of content, still count)."""
+async def forget_youth(conn: asyncpg.Connection, youth_id: str) -> list[str]:
+    """Erasure: the person is no longer known here, nor who received health services at our stations.
+    Returns the stream ids of their cases, whose keys the caller shreds in the key store, so every copy
+    of those summaries is unreadable (the cases, without a word of content, still count)."""
     await conn.execute("DELETE FROM known_youth WHERE youth_id = $1", youth_id)
     await conn.execute("DELETE FROM health_record_subjects WHERE youth_id = $1", youth_id)
     cases = await conn.fetch("SELECT case_id FROM case_subjects WHERE youth_id = $1", youth_id)
-    await conn.execute("DELETE FROM person_keys WHERE subject = ANY($1::text[])",
-                       [stream_id(r["case_id"]) for r in cases])
     for table in ("youth_bookings", "youth_enrolments", "youth_ratings", "youth_services", "youth_cases"):
         await conn.execute(f"DELETE FROM {table} WHERE youth_id = $1", youth_id)
+    return [stream_id(r["case_id"]) for r in cases]
 
 
 async def consenting_youth(conn: asyncpg.Connection, youth_ids: set[str]) -> set[str]:

@@ -273,7 +273,7 @@ def registry_event(kind: str, youth_id: str, **data) -> Envelope:
 
 async def test_withdrawal_and_erasure_from_the_registry_take_effect_at_the_stations(stations):
     """The agreed registry contract, applied by the stations' projection on its real database."""
-    projection = KnownYouthProjection(stations.app.state.runtime.settings)
+    projection = KnownYouthProjection(stations.app.state.runtime.settings, stations.app.state.runtime.deps.vault)
     pool = stations.app.state.runtime.pool
     youth = str(uuid.uuid4())
     async with pool.acquire() as conn, conn.transaction():

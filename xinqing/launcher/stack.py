@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from chassis.keys import ensure_dev_keys
+from chassis.keystore import SEALING_SERVICES, store_of
 from chassis.settings import Settings
 
 from .infra import LocalInfra
@@ -103,7 +104,7 @@ class Stack:
             self.say(f"starting PostgreSQL on {s.pg_host}:{s.pg_port} and Kafka on {s.kafka_bootstrap} "
                      f"(data in {s.data_dir})")
             self.infra.start(self.log)
-        asyncio.run(ensure_roles(s, [app.name for app in APPS]))
+        asyncio.run(ensure_roles(s, [app.name for app in APPS] + [store_of(svc) for svc in SEALING_SERVICES]))
         for app in APPS:
             proc = app_process(app, s)
             self.apps.append(proc)  # listed before started, so that `stop` finds it whenever it comes
