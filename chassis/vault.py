@@ -1,8 +1,11 @@
 """Per-person encryption (crypto-shredding) and the blind index (the registry's; the stations seal case
 summaries with it too, with their own key store).
 
-Each person has a random 256-bit data key; personal fields are sealed with it (AES-256-GCM, the
-stream id as associated data). The data key is kept wrapped by a master key, with that master key's
+Each person has a random 256-bit data key; personal fields are sealed with it (AES-256-GCM). The
+associated data binds a sealed blob to its place: the person (stream id) and where it lies (`place`: the
+event's type and id, or the search card), so a blob copied to another event or field of the same person,
+or to another person, fails to open. Blobs of format 1 (sealed before that binding) name the person only
+and still open. The data key is kept wrapped by a master key, with that master key's
 id, in the service's key store (chassis/keystore.py: a database apart from the events, so a copy of
 the events and the master key open nothing). The current master key wraps new keys, retired master
 keys (settings) still unwrap old ones, and `rewrap` moves every person key to the current master key
@@ -19,19 +22,49 @@ import os
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from .db import Connection
+from .erasure_ledger import ErasureLedger
 from .keystore import KeyStore
 
-FORMAT = b"\x01"  # sealed blob: version byte, 12-byte nonce, ciphertext+tag
+# A sealed blob: format byte, 12-byte nonce, ciphertext+tag. The format says what the associated data was.
+FORMAT_PERSON = b"\x01"  # the stream id only (data sealed before the place binding; opened, never written)
+FORMAT = b"\x02"  # the stream id and the place
+CARD = "card"  # the place of the registry's search card (youth_index.card)
+
+
+def event_place(event_type: str, event_id: object) -> str:
+    """The place of an event's sealed personal fields (events.sealed)."""
+    return f"event:{event_type}:{event_id}"
+
+
+def _associated(subject: str, place: str) -> bytes:
+    return f"xq.sealed.v2\x1f{subject}\x1f{place}".encode()
+
+
+def seal_by(cipher: AESGCM, subject: str, place: str, plaintext: bytes) -> bytes:
+    nonce = os.urandom(12)
+    return FORMAT + nonce + cipher.encrypt(nonce, plaintext, _associated(subject, place))
+
+
+def open_by(cipher: AESGCM, subject: str, place: str, sealed: bytes) -> bytes:
+    """The plaintext; raises (cryptography's InvalidTag) when the blob is not this place's or was altered."""
+    if sealed[:1] == FORMAT:
+        associated = _associated(subject, place)
+    elif sealed[:1] == FORMAT_PERSON:
+        associated = subject.encode()
+    else:
+        raise ValueError(f"unknown sealed format {sealed[:1]!r}")
+    return cipher.decrypt(sealed[1:13], sealed[13:], associated)
 
 
 class Vault:
     def __init__(self, master_key: bytes, master_key_id: str, blind_key: bytes | None = None,
-                 retired: dict[str, bytes] | None = None, *, keys: KeyStore):
+                 retired: dict[str, bytes] | None = None, *, keys: KeyStore, ledger: ErasureLedger | None = None):
         self.master_key_id = master_key_id
         self.masters = {**{k: AESGCM(v) for k, v in (retired or {}).items()}, master_key_id: AESGCM(master_key)}
         self.master = self.masters[master_key_id]
         self.blind_key = blind_key
         self.keys = keys
+        self.ledger = ledger  # the registry's: erasures and sharing withdrawals outlive a restore (issue 22)
 
     def blind_index(self, kind: str, value: str) -> bytes:
         if self.blind_key is None:
@@ -63,16 +96,16 @@ class Vault:
         return key
 
     # The Sealer protocol (chassis/codec.py): `conn` is the events' transaction, which the keys are not in.
-    async def seal(self, conn: Connection, subject: str, plaintext: bytes) -> bytes:
+    async def seal(self, conn: Connection, subject: str, plaintext: bytes, place: str) -> bytes:
         key = await self.data_key(subject, create=True)
         assert key is not None  # created when missing
-        return seal_with(key, subject, plaintext)
+        return seal_by(AESGCM(key), subject, place, plaintext)
 
-    async def unseal(self, conn: Connection, subject: str, sealed: bytes) -> bytes | None:
+    async def unseal(self, conn: Connection, subject: str, sealed: bytes, place: str) -> bytes | None:
         key = await self.data_key(subject)
         if key is None:
             return None  # shredded
-        return unseal_with(key, subject, sealed)
+        return open_by(AESGCM(key), subject, place, sealed)
 
     async def shred(self, subjects: list[str]) -> int:
         """Crypto-shredding. Call it before the erasure's events commit (chassis/keystore.py: order)."""
@@ -100,15 +133,6 @@ class Vault:
                         [(r["subject"], self.master_key_id,
                           self.wrap(r["subject"], self.unwrap(r["subject"], r["key_id"], r["wrapped"]))) for r in rows])
                     done += len(rows)
-
-
-def seal_with(key: bytes, subject: str, plaintext: bytes) -> bytes:
-    nonce = os.urandom(12)
-    return FORMAT + nonce + AESGCM(key).encrypt(nonce, plaintext, subject.encode())
-
-
-def unseal_with(key: bytes, subject: str, sealed: bytes) -> bytes:
-    return AESGCM(key).decrypt(sealed[1:13], sealed[13:], subject.encode())
 
 
 class KeyRing:
@@ -141,15 +165,14 @@ class KeyRing:
             self.ciphers[subject] = None if key is None else AESGCM(key)
         return self.ciphers[subject]
 
-    async def seal(self, conn: Connection, subject: str, plaintext: bytes) -> bytes:
-        nonce = os.urandom(12)
+    async def seal(self, conn: Connection, subject: str, plaintext: bytes, place: str) -> bytes:
         cipher = await self._cipher(subject, create=True)
         assert cipher is not None  # created when missing
-        return FORMAT + nonce + cipher.encrypt(nonce, plaintext, subject.encode())
+        return seal_by(cipher, subject, place, plaintext)
 
-    async def unseal(self, conn: Connection | None, subject: str, sealed: bytes) -> bytes | None:
+    async def unseal(self, conn: Connection | None, subject: str, sealed: bytes, place: str) -> bytes | None:
         cipher = await self._cipher(subject, create=False)
-        return None if cipher is None else cipher.decrypt(sealed[1:13], sealed[13:], subject.encode())
+        return None if cipher is None else open_by(cipher, subject, place, sealed)
 
     async def flush(self) -> None:
         """Keep the keys of the people registered in this transaction (after their first events were

@@ -20,15 +20,15 @@ async def test_rewrapped_keys_open_with_the_new_master_key_only(settings):
     old_key, new_key, blind = os.urandom(32), os.urandom(32), os.urandom(32)
     old, new = Vault(old_key, "k1", blind, keys=store), Vault(new_key, "k2", blind, keys=store)
     try:
-        sealed = {f"youth-{i}": await old.seal(None, f"youth-{i}", f"秘密{i}".encode()) for i in range(25)}
+        sealed = {f"youth-{i}": await old.seal(None, f"youth-{i}", f"秘密{i}".encode(), "card") for i in range(25)}
 
         assert await rewrap(dsn, old_key, "k1", new_key, "k2", batch=10) == 25
         assert await rewrap(dsn, old_key, "k1", new_key, "k2", batch=10) == 0  # resumable: nothing left
 
         for subject, blob in sealed.items():
-            assert await new.unseal(None, subject, blob) == f"秘密{subject[6:]}".encode()
+            assert await new.unseal(None, subject, blob, "card") == f"秘密{subject[6:]}".encode()
         with pytest.raises(RuntimeError, match="k2"):
-            await old.unseal(None, "youth-0", sealed["youth-0"])
+            await old.unseal(None, "youth-0", sealed["youth-0"], "card")
         async with store.acquire() as conn:
             assert await conn.fetchval("SELECT count(*) FROM person_keys WHERE key_id = 'k2'") == 25
         with pytest.raises(ValueError):

@@ -11,6 +11,7 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from chassis.tracing import setup_tracing
+from chassis.vault import event_place
 from services.partners.app import create_app as create_partners
 from tests.registry_support import DASHBOARD, REGISTER, YOUTH, data, gql, id_number, mobile, person, register
 from tests.support import CapturedLogs, bearer, keys_left, raw_records, running
@@ -71,10 +72,12 @@ async def test_erasure_leaves_no_readable_personal_field_anywhere(gateway, regis
     # event store: nothing in clear, and the sealed parts can no longer be opened
     conn = await asyncpg.connect(settings.database_url(settings.database("registry")))
     try:
-        rows = await conn.fetch("SELECT data::text AS data, sealed FROM events WHERE stream_id = $1 ORDER BY version",
+        rows = await conn.fetch("SELECT data::text AS data, sealed, event_type, event_id FROM events WHERE stream_id = $1 "
+                                "ORDER BY version",
                                 subject)
         vault = registry.app.state.runtime.deps.vault
-        assert [await vault.unseal(conn, subject, r["sealed"]) for r in rows if r["sealed"]] == [None, None]
+        assert [await vault.unseal(conn, subject, r["sealed"], event_place(r["event_type"], r["event_id"]))
+                for r in rows if r["sealed"]] == [None, None]
         assert await keys_left(settings, [subject]) == 0
         assert await conn.fetchval("SELECT count(*) FROM youth_index WHERE youth_id = $1", yid) == 0
         assert await conn.fetchval("SELECT count(*) FROM youth_identifiers WHERE youth_id = $1", yid) == 0
@@ -166,8 +169,10 @@ async def test_erasing_a_survivor_erases_the_records_merged_into_it(gateway, reg
         vault = registry.app.state.runtime.deps.vault
         for yid in (survivor, duplicate):
             subject = f"youth-{yid}"
-            sealed = await conn.fetch("SELECT sealed FROM events WHERE stream_id = $1 AND sealed IS NOT NULL", subject)
-            assert sealed and [await vault.unseal(conn, subject, r["sealed"]) for r in sealed] == [None] * len(sealed)
+            sealed = await conn.fetch("SELECT sealed, event_type, event_id FROM events "
+                                  "WHERE stream_id = $1 AND sealed IS NOT NULL", subject)
+            assert sealed and [await vault.unseal(conn, subject, r["sealed"], event_place(r["event_type"], r["event_id"]))
+                           for r in sealed] == [None] * len(sealed)
             assert await keys_left(settings, [subject]) == 0
             assert await conn.fetchval("SELECT count(*) FROM youth_index WHERE youth_id = $1", yid) == 0
             assert await conn.fetchval("SELECT count(*) FROM youth_identifiers WHERE youth_id = $1", yid) == 0

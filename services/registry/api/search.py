@@ -13,7 +13,7 @@ from chassis.commands import transaction
 from chassis.errors import FieldError, ValidationFailed
 from chassis.http import ApiModel
 from chassis.service import caller
-from chassis.vault import KeyRing
+from chassis.vault import CARD, KeyRing
 from contracts.registry import Status
 
 from .. import tables
@@ -111,5 +111,5 @@ async def search_youth(body: SearchRequest, request: Request, who: Principal = D
 async def _card(keys: KeyRing, row) -> dict:
     if row["card"] is None:
         return {}
-    plain = await keys.unseal(None, stream_id(row["youth_id"]), row["card"])
+    plain = await keys.unseal(None, stream_id(row["youth_id"]), row["card"], CARD)
     return orjson.loads(plain) if plain is not None else {}
