@@ -234,6 +234,31 @@ def rotate_master_key(new_key_id: str = typer.Option(..., help="id of the new ke
 
 
 @app.command()
+def backup(list_: bool = typer.Option(False, "--list", help="list what is kept instead of backing up")) -> None:
+    """A base backup of every store now (PostgreSQL running), then the retention (docs/RUNBOOK.md, "Backups")."""
+    from .backups.commands import listing, take_backup
+
+    settings = Settings()
+    try:
+        for line in listing(settings) if list_ else [take_backup(settings)]:
+            print(line)
+    except RuntimeError as exc:
+        fail(str(exc))
+
+
+@app.command()
+def restore(to: str = typer.Option(..., "--to", help="latest, or an ISO time (UTC unless it says otherwise)")) -> None:
+    """Restore every store to one recovery point, apply the erasure ledger again, rebuild topics and read
+    models (the stack stopped; docs/RUNBOOK.md, "Restore")."""
+    from .backups.commands import restore as do_restore
+
+    try:
+        do_restore(Settings(), to, console)
+    except (RuntimeError, ValueError, LaunchError) as exc:
+        fail(str(exc))
+
+
+@app.command()
 def districts() -> None:
     """List the 16 district codes."""
     for code, name in DISTRICTS.items():

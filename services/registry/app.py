@@ -5,6 +5,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from chassis.erasure_ledger import ErasureLedger
 from chassis.eventstore import EventStore
 from chassis.kafka import TopicSpec
 from chassis.keys import blind_index_key, master_key, retired_master_keys
@@ -24,7 +25,8 @@ SOURCE = "/xinqing/registry"
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     vault = Vault(master_key(settings), settings.master_key_id, blind_index_key(settings),
-                  retired=retired_master_keys(settings), keys=KeyStore("registry"))
+                  retired=retired_master_keys(settings), keys=KeyStore("registry"),
+                  ledger=ErasureLedger(settings.ledger))
     store = EventStore(SOURCE, codec, settings.topic(YOUTH.name), sealer=vault)
     app = build_service_app(name="registry", title="xinqing registry", settings=settings,
                             migrations=Path(__file__).parent / "migrations",

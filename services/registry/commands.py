@@ -11,15 +11,16 @@ import asyncpg
 from chassis import commands
 from chassis.auth import Principal
 from chassis.envelope import Envelope
+from chassis.erasure_ledger import ERASED, SHARING_GIVEN, SHARING_WITHDRAWN
 from chassis.errors import Duplicate, NotFound, RuleViolated
 from chassis.eventstore import EventStore
 from chassis.vault import Vault
-from contracts.registry import Status
+from contracts.registry import SHARE_PREFIX, Status
 
 from . import tables
 from .access import OPERATORS
 from .accounts import account_digest
-from .domain.commands import EraseYouth, RegisterYouth, UpdateProfile
+from .domain.commands import EraseYouth, GiveConsent, RegisterYouth, UpdateProfile, WithdrawConsent
 from .domain.decider import youth
 from .domain.events import YouthRegistered
 from .domain.state import YouthState, stream_id
@@ -77,6 +78,10 @@ async def run(conn: asyncpg.Connection, store: EventStore, vault: Vault, youth_i
     await tables.save_index(conn, keys, [done.state])
     await tables.save_merge(conn, done.before, done.state)
     await keys.flush()  # after the append, before the commit (chassis/keystore.py: order)
+    if vault.ledger is not None and done.envelopes and isinstance(command, GiveConsent | WithdrawConsent) \
+            and command.purpose.startswith(SHARE_PREFIX):  # an agency's sharing outlives a restore too
+        await vault.ledger.record(SHARING_GIVEN if isinstance(command, GiveConsent) else SHARING_WITHDRAWN,
+                                  [youth_id], command.purpose)
     return Outcome(done.envelopes, done.state, done.version)
 
 
@@ -95,6 +100,8 @@ async def erase(conn: asyncpg.Connection, store: EventStore, vault: Vault, youth
             await run(conn, store, vault, other, EraseYouth(today))  # the same person: no district guard
     # Crypto-shredding, in the key store, before this transaction commits the erasure (chassis/keystore.py)
     await vault.shred([stream_id(each) for each in group])
+    if vault.ledger is not None:  # before the commit too: a restore applies it again (chassis/erasure_ledger.py)
+        await vault.ledger.record(ERASED, group)
     return outcome, group
 
 

@@ -11,6 +11,7 @@ import asyncio
 import sys
 import threading
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import httpx
 import orjson
@@ -21,11 +22,15 @@ from chassis.keys import ensure_dev_keys
 from chassis.keystore import SEALING_SERVICES, store_of
 from chassis.settings import Settings
 
+from .errors import LaunchError
 from .infra import LocalInfra
 from .ports import require_free
 from .postgres import ensure_roles
 from .processes import ManagedProcess, wait_until
 from .stopping import STOP_SIGNALS, StopRequested
+
+if TYPE_CHECKING:
+    from xinqing.backups.commands import BackgroundBackups
 
 
 @dataclass(frozen=True)
@@ -90,6 +95,7 @@ class Stack:
         self.log = PrefixedLog(console)
         self.infra = LocalInfra(settings, settings.data_dir) if start_infra else None
         self.apps: list[ManagedProcess] = []
+        self.backups: BackgroundBackups | None = None
 
     def say(self, message: str) -> None:
         self.log("xinqing", message)
@@ -99,6 +105,9 @@ class Stack:
         s = self.settings
         for app in APPS:
             require_free(s.host, getattr(s, app.port_setting), app.name, f"XQ_{app.port_setting.upper()}")
+        if (s.data_dir / "RESTORE_PENDING").exists():  # xinqing/backups/restore.py: not before it finished
+            raise LaunchError(f"a restore has not finished ({s.data_dir / 'RESTORE_PENDING'}): run "
+                              "`xinqing restore --to …` again")
         ensure_dev_keys(s.keys_dir)
         if self.infra:
             self.say(f"starting PostgreSQL on {s.pg_host}:{s.pg_port} and Kafka on {s.kafka_bootstrap} "
@@ -111,11 +120,18 @@ class Stack:
             proc.start(self.log)
             url = f"http://{s.host}:{getattr(s, app.port_setting)}/health/live"
             wait_until(lambda url=url: _healthy(url), 90, app.name, proc)
+        if s.backup_every_hours > 0 and self.infra:
+            from xinqing.backups.commands import BackgroundBackups
+
+            self.backups = BackgroundBackups(s, self.say)
+            self.backups.start()
 
     def stop(self) -> None:
         """Gateway, services, Kafka, PostgreSQL: each gets its stop signal, then SIGKILL after its timeout."""
         STOP_SIGNALS.stopping()
         self.say("stopping…")
+        if self.backups:
+            self.backups.stop()
         for proc in reversed(self.apps):
             proc.stop()
         if self.infra:
