@@ -247,13 +247,19 @@ def backup(list_: bool = typer.Option(False, "--list", help="list what is kept i
 
 
 @app.command()
-def restore(to: str = typer.Option(..., "--to", help="latest, or an ISO time (UTC unless it says otherwise)")) -> None:
+def restore(to: str = typer.Option("latest", "--to", help="latest, or an ISO time (UTC unless it says otherwise)"),
+            recovered: bool = typer.Option(False, "--recovered", help="the cluster was already recovered elsewhere "
+                                           "(production: CloudNativePG from object storage); do only the rest")) -> None:
     """Restore every store to one recovery point, apply the erasure ledger again, rebuild topics and read
-    models (the stack stopped; docs/RUNBOOK.md, "Restore")."""
+    models (the stack stopped; docs/RUNBOOK.md, "Backups and restore")."""
+    from .backups.commands import after_recovery
     from .backups.commands import restore as do_restore
 
     try:
-        do_restore(Settings(), to, console)
+        if recovered:
+            after_recovery(Settings(), console)
+        else:
+            do_restore(Settings(), to, console)
     except (RuntimeError, ValueError, LaunchError) as exc:
         fail(str(exc))
 

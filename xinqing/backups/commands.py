@@ -14,8 +14,9 @@ from xinqing.launcher.infra import LocalInfra
 from xinqing.launcher.ports import accepts
 from xinqing.launcher.postgres import find_bin_dir
 
+from .reapply import Reapplied
 from .repository import Repository, parse_target
-from .restore import finish, lay_down
+from .restore import finish, lay_down, marker
 
 
 def take_backup(settings: Settings) -> str:
@@ -55,6 +56,18 @@ def restore(settings: Settings, to: str, console: Console) -> None:
         done = asyncio.run(finish(settings))
     finally:
         infra.stop()
+    report(done, console)
+
+
+def after_recovery(settings: Settings, console: Console) -> None:
+    """Production: the cluster was recovered from object storage (deploy/k8s/backups); the apps are still
+    scaled to zero. The ledger, the topics and the read models, as on a laptop."""
+    marker(settings).parent.mkdir(parents=True, exist_ok=True)
+    marker(settings).write_text("restore: after recovery\n")
+    report(asyncio.run(finish(settings)), console)
+
+
+def report(done: Reapplied, console: Console) -> None:
     console.print(f"restored; ledger applied again: {len(done.erased)} erased, {done.shredded} keys shredded, "
                   f"{len(done.withdrawn)} sharing consents withdrawn. Start the stack (`make up`): the relays "
                   "publish the stores again and the read models are replayed.")
