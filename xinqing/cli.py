@@ -236,7 +236,8 @@ def rotate_master_key(new_key_id: str = typer.Option(..., help="id of the new ke
 @app.command()
 def backup(list_: bool = typer.Option(False, "--list", help="list what is kept instead of backing up")) -> None:
     """A base backup of every store now (PostgreSQL running), then the retention (docs/RUNBOOK.md, "Backups")."""
-    from .backups.commands import listing, take_backup
+    from .backups.background import take_backup
+    from .backups.commands import listing
 
     settings = Settings()
     try:

@@ -25,7 +25,7 @@ from gateway.clients import ServiceClient
 from services.registry.app import create_app as create_registry
 from tests.registry_support import DASHBOARD, YOUTH, data, gql, person
 from tests.support import bearer, eventually, keys_left, raw_records, running
-from xinqing.backups.commands import take_backup
+from xinqing.backups.background import take_backup
 from xinqing.backups.repository import Repository
 from xinqing.backups.restore import finish, lay_down, marker
 from xinqing.launcher.postgres import PostgresServer

@@ -1,32 +1,22 @@
-"""`xinqing backup` and `xinqing restore`, and the background backups of `make up` (XQ_BACKUP_EVERY_HOURS)."""
+"""`xinqing backup --list` and `xinqing restore` (the drill of docs/RUNBOOK.md, "Backups and restore")."""
 from __future__ import annotations
 
 import asyncio
-import threading
-from collections.abc import Callable
+import os
+import signal
+import time
 
 from rich.console import Console
 
-from chassis.clock import utc_now
 from chassis.settings import Settings
 from xinqing.launcher.errors import LaunchError
 from xinqing.launcher.infra import LocalInfra
 from xinqing.launcher.ports import accepts
-from xinqing.launcher.postgres import find_bin_dir
+from xinqing.launcher.stack import PID_FILE
 
 from .reapply import Reapplied
 from .repository import Repository, parse_target
 from .restore import finish, lay_down, marker
-
-
-def take_backup(settings: Settings) -> str:
-    """A base backup now, then the retention: one line saying what was kept."""
-    repo = Repository(settings)
-    bin_dir = find_bin_dir(settings)
-    done = repo.take(bin_dir)
-    pruned = repo.prune(bin_dir)
-    return (f"backup {done.stamp}: {done.size / 1e6:.1f} MB in {(done.finished - done.started).total_seconds():.1f} s"
-            + (f"; removed {', '.join(pruned)}" if pruned else ""))
 
 
 def listing(settings: Settings) -> list[str]:
@@ -42,10 +32,10 @@ def listing(settings: Settings) -> list[str]:
 def restore(settings: Settings, to: str, console: Console) -> None:
     """The whole drill on a local stack (it must be stopped: its apps would keep writing)."""
     target = parse_target(to)
+    backup = Repository(settings).choose(target)  # before anything stops: no backup, nothing changed
+    stop_running_stack(settings, console)
     if accepts(settings.pg_host, settings.pg_port):
-        raise LaunchError("the stack is running: stop it first (Ctrl-C on `make up`), then restore")
-    repo = Repository(settings)
-    backup = repo.choose(target)
+        raise LaunchError("PostgreSQL still answers (a stack not started by `xinqing up` here?): stop it, then restore")
     infra = LocalInfra(settings, settings.data_dir)
     console.print(f"restoring {backup.stamp} and the WAL after it to {to}")
     aside = lay_down(settings, infra.postgres.data_dir, backup, target, infra.postgres.os_user)
@@ -59,6 +49,25 @@ def restore(settings: Settings, to: str, console: Console) -> None:
     report(done, console)
 
 
+def stop_running_stack(settings: Settings, console: Console, timeout: float = 120) -> None:
+    """A stack `xinqing up` runs on this data directory is stopped (SIGTERM: apps first, then the servers)."""
+    pid_file = settings.data_dir / PID_FILE
+    try:
+        pid = int(pid_file.read_text())
+        os.kill(pid, signal.SIGTERM)
+    except (FileNotFoundError, ValueError, ProcessLookupError):
+        return
+    console.print(f"stopping the running stack (pid {pid})…")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.5)
+    raise LaunchError(f"the stack (pid {pid}) did not stop within {timeout:.0f} s")
+
+
 def after_recovery(settings: Settings, console: Console) -> None:
     """Production: the cluster was recovered from object storage (deploy/k8s/backups); the apps are still
     scaled to zero. The ledger, the topics and the read models, as on a laptop."""
@@ -68,33 +77,6 @@ def after_recovery(settings: Settings, console: Console) -> None:
 
 
 def report(done: Reapplied, console: Console) -> None:
-    console.print(f"restored; ledger applied again: {len(done.erased)} erased, {done.shredded} keys shredded, "
-                  f"{len(done.withdrawn)} sharing consents withdrawn. Start the stack (`make up`): the relays "
-                  "publish the stores again and the read models are replayed.")
-
-
-class BackgroundBackups:
-    """`make up` with XQ_BACKUP_EVERY_HOURS > 0: a base backup at start (if none yet) and on the schedule."""
-
-    def __init__(self, settings: Settings, say: Callable[[str], None]):
-        self.settings, self.say = settings, say
-        self.stopped = threading.Event()
-        self.thread = threading.Thread(target=self._run, name="backups", daemon=True)
-
-    def start(self) -> None:
-        self.thread.start()
-
-    def stop(self) -> None:
-        self.stopped.set()
-
-    def _run(self) -> None:
-        period = self.settings.backup_every_hours * 3600
-        repo = Repository(self.settings)
-        backups = repo.backups()
-        wait = max(0.0, backups[-1].finished.timestamp() + period - utc_now().timestamp()) if backups else 0.0
-        while not self.stopped.wait(wait):
-            try:
-                self.say(take_backup(self.settings))
-            except Exception as exc:  # a failed backup is said, and tried again on the schedule
-                self.say(f"backup failed: {exc}")
-            wait = period
+    console.print(f"restored; ledger applied again: {len(done.erased)} records erased again (their keys shredded "
+                  f"with them), {done.shredded} more keys shredded, {len(done.withdrawn)} sharing consents withdrawn "
+                  "again. Start the stack (`make up`): the relays publish the stores again and the read models replay.")

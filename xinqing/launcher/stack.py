@@ -8,6 +8,7 @@ so the next run continues.
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import threading
 from dataclasses import dataclass
@@ -30,7 +31,9 @@ from .processes import ManagedProcess, wait_until
 from .stopping import STOP_SIGNALS, StopRequested
 
 if TYPE_CHECKING:
-    from xinqing.backups.commands import BackgroundBackups
+    from xinqing.backups.background import BackgroundBackups
+
+PID_FILE = "xinqing-up.pid"
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,7 @@ class Stack:
             raise LaunchError(f"a restore has not finished ({s.data_dir / 'RESTORE_PENDING'}): run "
                               "`xinqing restore --to …` again")
         ensure_dev_keys(s.keys_dir)
+        (s.data_dir / PID_FILE).write_text(str(os.getpid()))  # `xinqing restore` stops this stack by it
         if self.infra:
             self.say(f"starting PostgreSQL on {s.pg_host}:{s.pg_port} and Kafka on {s.kafka_bootstrap} "
                      f"(data in {s.data_dir})")
@@ -121,7 +125,7 @@ class Stack:
             url = f"http://{s.host}:{getattr(s, app.port_setting)}/health/live"
             wait_until(lambda url=url: _healthy(url), 90, app.name, proc)
         if s.backup_every_hours > 0 and self.infra:
-            from xinqing.backups.commands import BackgroundBackups
+            from xinqing.backups.background import BackgroundBackups
 
             self.backups = BackgroundBackups(s, self.say)
             self.backups.start()
@@ -136,6 +140,7 @@ class Stack:
             proc.stop()
         if self.infra:
             self.infra.stop()
+        (self.settings.data_dir / PID_FILE).unlink(missing_ok=True)
         self.say("stopped; data kept in " + str(self.settings.data_dir))
 
     def children(self) -> list[ManagedProcess]:
