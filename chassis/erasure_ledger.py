@@ -13,6 +13,7 @@ asked for; an erasure never commits without its entry.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,6 +22,9 @@ from pathlib import Path
 import orjson
 
 from .clock import utc_now
+from .errors import Unavailable
+
+log = logging.getLogger(__name__)
 
 ERASED, SHARING_WITHDRAWN, SHARING_GIVEN = "erased", "sharing-withdrawn", "sharing-given"
 
@@ -38,7 +42,13 @@ class ErasureLedger:
         self.path = path
 
     async def record(self, kind: str, youth_ids: list[str], purpose: str | None = None) -> None:
-        await asyncio.to_thread(self.record_now, kind, youth_ids, purpose)
+        """Before the caller commits. A ledger that cannot be written refuses the erasure (503, retried later):
+        an erasure that a restore would forget is not accepted."""
+        try:
+            await asyncio.to_thread(self.record_now, kind, youth_ids, purpose)
+        except OSError as exc:
+            log.error("erasure ledger not writable", extra={"path": str(self.path), "error": type(exc).__name__})
+            raise Unavailable("服务暂时不可用（删除记录账本无法写入），请稍后重试。") from exc
 
     def record_now(self, kind: str, youth_ids: list[str], purpose: str | None = None) -> None:
         now = utc_now().isoformat()

@@ -98,10 +98,10 @@ async def erase(conn: asyncpg.Connection, store: EventStore, vault: Vault, youth
     for other in group:
         if other != youth_id and (await load(conn, store, other))[0].status != Status.ERASED:
             await run(conn, store, vault, other, EraseYouth(today))  # the same person: no district guard
+    if vault.ledger is not None:  # first: no key is shredded for an erasure a restore could forget
+        await vault.ledger.record(ERASED, group)  # (chassis/erasure_ledger.py)
     # Crypto-shredding, in the key store, before this transaction commits the erasure (chassis/keystore.py)
     await vault.shred([stream_id(each) for each in group])
-    if vault.ledger is not None:  # before the commit too: a restore applies it again (chassis/erasure_ledger.py)
-        await vault.ledger.record(ERASED, group)
     return outcome, group
 
 

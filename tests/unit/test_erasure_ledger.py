@@ -57,3 +57,11 @@ def test_a_target_is_latest_or_an_iso_time_in_utc_unless_it_says_otherwise():
     assert parse_target("2026-12-02T18:00:00+08:00") == datetime(2026, 12, 2, 10, tzinfo=UTC)
     with pytest.raises(ValueError):
         parse_target("yesterday")
+
+
+async def test_a_ledger_that_cannot_be_written_refuses_with_unavailable(tmp_path):
+    from chassis.errors import Unavailable
+
+    (tmp_path / "ledger").write_text("a file where the directory should be")
+    with pytest.raises(Unavailable):
+        await ErasureLedger(tmp_path / "ledger" / "erasure-ledger.jsonl").record(ERASED, ["a"])
