@@ -5,7 +5,8 @@ Register, back up, register and erase more (one erased person was in the backup)
 directory, restore to latest: every registration is back and the erased people stay erased in the
 event store, the key store, the topic and the gateway's read model. Then restore to a time before the
 second batch: those registrations are gone everywhere, and the erasure of the person from the backup
-still holds (the erasure ledger, kept beside the backups, is applied again)."""
+still holds (the erasure ledger, kept beside the backups, is applied again), and so does the withdrawal of a
+consent to share with an agency."""
 from __future__ import annotations
 
 import asyncio
@@ -31,6 +32,7 @@ from xinqing.backups.restore import finish, lay_down, marker
 from xinqing.launcher.postgres import PostgresServer
 
 pytestmark = pytest.mark.integration
+HRSS = "SHARE_WITH_AGENCY:HRSS"
 
 
 def free_port() -> int:
@@ -111,11 +113,15 @@ async def test_restores_every_registration_and_never_an_erased_person(drill, tok
                 return (await registry.post("/youth", json=person(name=name), headers=op)).json()["id"]
 
             kept, erased_later = await register("备份前甲"), await register("备份前乙")
+            given = await registry.post(f"/youth/{kept}/consents", json={"purpose": HRSS}, headers=op)
+            assert given.status_code == 200, given.text
             print(take_backup(drill))
             await asyncio.sleep(1.5)
             before_second = utc_now()
             await asyncio.sleep(1.5)
             second, erased_new = await register("备份后丙"), await register("备份后丁")
+            withdrawn = await registry.post(f"/youth/{kept}/consents/withdraw", json={"purpose": HRSS}, headers=op)
+            assert withdrawn.status_code == 200, withdrawn.text  # sharing withdrawn after the backup: stays so
             for gone in (erased_later, erased_new):
                 assert (await registry.post(f"/youth/{gone}/erase", headers=op)).status_code == 200
             await archived(drill)
@@ -136,7 +142,8 @@ async def test_restores_every_registration_and_never_an_erased_person(drill, tok
 async def expect(settings, op, admin, *, present: dict[str, str], erased: list[str], absent: list[str]) -> None:
     async with stack(settings) as (registry, gateway):
         for youth_id, name in present.items():
-            assert (await registry.get(f"/youth/{youth_id}", headers=op)).json()["name"] == name
+            read = (await registry.get(f"/youth/{youth_id}", headers=op)).json()
+            assert read["name"] == name and HRSS not in {c["purpose"] for c in read["consents"]}, read
         for youth_id in absent:
             assert (await registry.get(f"/youth/{youth_id}", headers=op)).status_code == 404
         for youth_id in erased:  # the store, the key store
