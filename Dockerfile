@@ -27,7 +27,8 @@ RUN pip install --no-deps --no-build-isolation -e . && python -m compileall -q /
 FROM python:3.11-slim AS runtime
 RUN groupadd --system --gid 10001 xinqing \
     && useradd --system --uid 10001 --gid 10001 --home-dir /var/lib/xinqing --shell /usr/sbin/nologin xinqing \
-    && mkdir -p /var/lib/xinqing/keys && chown -R 10001:10001 /var/lib/xinqing
+    && mkdir -p /var/lib/xinqing/keys /var/lib/xinqing-backups \
+    && chown -R 10001:10001 /var/lib/xinqing /var/lib/xinqing-backups
 COPY --from=build /opt/venv /opt/venv
 COPY --from=build /app /app
 ENV PATH=/opt/venv/bin:$PATH \

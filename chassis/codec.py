@@ -23,8 +23,11 @@ def personal(**kwargs: Any) -> Any:
 
 
 class Sealer(Protocol):
-    async def seal(self, conn: Connection, subject: str, plaintext: bytes) -> bytes: ...
-    async def unseal(self, conn: Connection, subject: str, sealed: bytes) -> bytes | None: ...  # None: key destroyed
+    """Seals personal bytes with the subject's key, bound to `place` (chassis/vault.py: event_place)."""
+
+    async def seal(self, conn: Connection, subject: str, plaintext: bytes, place: str) -> bytes: ...
+    async def unseal(self, conn: Connection, subject: str, sealed: bytes,
+                     place: str) -> bytes | None: ...  # None: key destroyed
 
 
 class DomainEvent(Protocol):

@@ -98,14 +98,16 @@ RENAMED = {
 }
 
 
-def migration_files(*directories: Path) -> list[tuple[str, Path]]:
-    """The chassis' and then the given directories' SQL files in the order applied, each with its
-    recorded name (`<owner>/<file>`, e.g. `gateway/0001_youth.sql`)."""
+def migration_files(*directories: Path, chassis: bool = True) -> list[tuple[str, Path]]:
+    """The chassis' (unless `chassis` is False: a database without events, such as the key store) and
+    then the given directories' SQL files in the order applied, each with its recorded name
+    (`<owner>/<file>`, e.g. `gateway/0001_youth.sql`)."""
     return [(f"{directory.parent.name}/{path.name}", path)
-            for directory in (CHASSIS_MIGRATIONS, *directories) for path in sorted(directory.glob("*.sql"))]
+            for directory in ((CHASSIS_MIGRATIONS,) if chassis else ()) + directories
+            for path in sorted(directory.glob("*.sql"))]
 
 
-async def migrate(pool: asyncpg.Pool, *directories: Path) -> list[str]:
+async def migrate(pool: asyncpg.Pool, *directories: Path, chassis: bool = True) -> list[str]:
     """Apply the chassis' and then the service's SQL files once each, in name order, recording each
     file's sha256. A file changed after it was applied raises `MigrationChanged` and nothing is applied;
     rows recorded before checksums existed adopt the file's checksum as it is now."""
@@ -119,7 +121,7 @@ async def migrate(pool: asyncpg.Pool, *directories: Path) -> list[str]:
                            "FROM unnest($1::text[], $2::text[]) AS renamed(old, new) WHERE name = renamed.old",
                            list(RENAMED), list(RENAMED.values()))
         recorded = {r["name"]: r["checksum"] for r in await conn.fetch("SELECT name, checksum FROM schema_migrations")}
-        for name, path in migration_files(*directories):
+        for name, path in migration_files(*directories, chassis=chassis):
             checksum = hashlib.sha256(path.read_bytes()).hexdigest()
             if name not in recorded:
                 await conn.execute(path.read_text())

@@ -20,6 +20,7 @@ from .db import Connection
 from .envelope import Envelope
 from .errors import VersionConflict
 from .tracing import current_traceparent
+from .vault import event_place
 
 tracer = trace.get_tracer("xinqing.eventstore")
 OUTBOX_CHANNEL = "xq_outbox"
@@ -58,7 +59,7 @@ class EventStore:
     async def load(self, conn: Connection, stream_id: str) -> Stream:
         with tracer.start_as_current_span("eventstore.load", attributes={"xq.stream": stream_id}):
             rows = await conn.fetch(
-                "SELECT version, event_type, data, sealed FROM events WHERE stream_id = $1 ORDER BY version",
+                "SELECT event_id, version, event_type, data, sealed FROM events WHERE stream_id = $1 ORDER BY version",
                 stream_id)
             events = [await self._decode(conn, stream_id, r) for r in rows]
             return Stream(stream_id, rows[-1]["version"] if rows else 0, events)
@@ -66,7 +67,8 @@ class EventStore:
     async def _decode(self, conn: Connection, stream_id: str, row: asyncpg.Record) -> Any:
         personal = None
         if row["sealed"] is not None and self.sealer is not None:
-            personal = await self.sealer.unseal(conn, stream_id, row["sealed"])
+            personal = await self.sealer.unseal(conn, stream_id, row["sealed"],
+                                                event_place(row["event_type"], row["event_id"]))
         data = row["data"] if personal or row["sealed"] is None else {
             **row["data"], **self.codec.erased_placeholder(row["event_type"])}
         return self.codec.decode(row["event_type"], data, personal)
@@ -113,12 +115,13 @@ class EventStore:
             mine = []
             for i, event in enumerate(events, start=1):
                 event_type, public, private = self.codec.encode(event)
+                event_id = uuid.uuid4()
                 sealed = None
                 if private is not None:
                     if sealer is None:
                         raise RuntimeError(f"{event_type} carries personal fields but this store has no sealer")
-                    sealed = await sealer.seal(conn, stream_id, private)
-                env = Envelope(id=uuid.uuid4(), type=event_type, source=self.source, subject=stream_id,
+                    sealed = await sealer.seal(conn, stream_id, private, event_place(event_type, event_id))
+                env = Envelope(id=event_id, type=event_type, source=self.source, subject=stream_id,
                                stream_version=expected_version + i, time=now, data=public,
                                traceparent=traceparent, correlation_id=correlation_id, causation_id=causation_id)
                 mine.append(env)

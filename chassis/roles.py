@@ -47,13 +47,21 @@ def ensure_dev_password(settings: Settings, service: str) -> str:
     return path.read_text().strip()
 
 
+def _configured(settings: Settings, service: str) -> str | None:
+    """The password a secret of deploy/ gives: a key store's role (`<service>_keys`, chassis/keystore.py)
+    has one of its own, XQ_PG_KEYS_PASSWORD."""
+    return settings.pg_keys_password if service.endswith("_keys") else settings.pg_service_password
+
+
 def password(settings: Settings, service: str) -> str:
-    """XQ_PG_SERVICE_PASSWORD (a secret in deploy/), else the development file (never in production)."""
-    if settings.pg_service_password:
-        return settings.pg_service_password
+    """XQ_PG_SERVICE_PASSWORD or XQ_PG_KEYS_PASSWORD (secrets in deploy/), else the development file
+    (never in production)."""
+    if configured := _configured(settings, service):
+        return configured
     path = _dev_password_file(settings, service)
     if settings.environment == "production" or not path.exists():
-        raise RuntimeError(f"XQ_PG_SERVICE_PASSWORD is not set (and no development password at {path})")
+        setting = "XQ_PG_KEYS_PASSWORD" if service.endswith("_keys") else "XQ_PG_SERVICE_PASSWORD"
+        raise RuntimeError(f"{setting} is not set (and no development password at {path})")
     return path.read_text().strip()
 
 
@@ -70,7 +78,7 @@ def _literal(value: str) -> str:
 async def provision(settings: Settings, service: str) -> None:
     """Create (or bring up to date) the service's role and database, as the admin. Idempotent."""
     name, database = role(settings, service), settings.database(service)
-    secret = settings.pg_service_password or ensure_dev_password(settings, service)
+    secret = _configured(settings, service) or ensure_dev_password(settings, service)
     conn = await asyncpg.connect(settings.database_url("postgres"), timeout=5)
     try:
         # One provisioning at a time: two processes altering the same role or database at once would

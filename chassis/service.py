@@ -24,6 +24,7 @@ from .body_limit import BodySizeLimit, service_refusal
 from .http import declare_error_responses, install_error_handlers
 from .kafka import TopicSpec
 from .keys import jwt_public_key
+from .keystore import KeyStore
 from .logs import setup_logging
 from .metrics import setup_metrics
 from .projection import Projection, ProjectionRunner
@@ -99,6 +100,7 @@ def build_service_app(
     too_large: Callable[[int], bytes] = service_refusal,
     enrich_outbox: Callable[[Runtime[D]], Enricher] | None = None,
     consumers: Callable[[Runtime[D]], list[Consumer]] = lambda rt: [],
+    key_store: KeyStore | None = None,
 ) -> FastAPI:
     setup_logging(name, settings.log_level)
     setup_tracing(name, settings.otlp_endpoint, zipkin_endpoint=settings.zipkin_endpoint,
@@ -116,7 +118,12 @@ def build_service_app(
         dsn = roles.service_dsn(settings, name)
         await db.wait_for_database(dsn)
         pool = await db.create_pool(dsn, max_size=settings.pg_pool_max, command_timeout=settings.pg_command_timeout)
+        if key_store is not None:  # opened first: the events' keys (old data directories: moved there)
+            await retrying(lambda: key_store.open(settings, provisions=provisions), on=db.UNAVAILABLE_ERRORS,
+                           timeout=60.0, delay=1.0, what="key store not reachable yet")
         await db.migrate(pool, migrations)
+        if key_store is not None:
+            await key_store.adopt_legacy(pool)
         verifier = TokenVerifier(settings, None if settings.jwt_jwks_url else jwt_public_key(settings))
         rt = Runtime(name, settings, pool, verifier, deps)
         if publishes:
@@ -157,6 +164,8 @@ def build_service_app(
                 await rt.relay.stop()
             await pool.close()
             await close_clients(deps)
+            if key_store is not None:
+                await key_store.close()
             log.info("stopped cleanly", extra={"service": name})
 
     # FastAPI's native telemetry is off: opentelemetry-instrumentation-fastapi (below) makes the spans

@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     pg_service_password: str | None = Field(None, description="password of this service's own role (named as its "
                                                               "database; default: the development file "
                                                               "<data_dir>/keys/pg-<role>.password)")
+    pg_keys_password: str | None = Field(None, description="password of the role of this service's person-key store "
+                                                           "(database <namespace>_<service>_keys; registry and "
+                                                           "stations only; default: the development file)")
     pg_sslmode: str = Field("prefer", description="libpq sslmode of every connection (verify-full in production)")
     pg_sslrootcert: Path | None = Field(None, description="CA certificate the server's is verified against "
                                                           "(verify-ca, verify-full)")
@@ -76,6 +79,17 @@ class Settings(BaseSettings):
     youth_jwks_url: str | None = Field(None, description="JWKS URL of the youth identity provider (default: the "
                                                          "development key, as for staff tokens)")
     master_key: str | None = Field(None, description="base64 256-bit master key that wraps per-person keys")
+    backup_dir: Path | None = Field(None, description="backup repository: base backups and archived WAL "
+                                                      "(default: <data_dir>-backups, beside the data directory)")
+    backup_every_hours: float = Field(0, description="`make up` takes a base backup this often and archives WAL "
+                                                     "continuously (0: no background backups)")
+    backup_keep: int = Field(7, description="base backups kept (with the WAL since the oldest kept); older "
+                                            "ones are deleted after each backup")
+    backup_archive_timeout: int = Field(60, description="seconds after which a WAL segment is archived even if not "
+                                                        "full: the most a disk loss can lose (RPO)")
+    erasure_ledger: Path | None = Field(None, description="erasure ledger (ids and times of erasures and agency-"
+                                                          "sharing withdrawals), outside the backed-up stores "
+                                                          "(default: <backup repository>/erasure-ledger.jsonl)")
     master_key_id: str = Field("k1", description="id of the current master key (for rotation)")
     master_keys_retired: str | None = Field(None, description="retired master keys that still unwrap old person "
                                                               "keys until rotated: 'k0=<base64>,k00=<base64>'")
@@ -184,6 +198,15 @@ class Settings(BaseSettings):
     @property
     def keys_dir(self) -> Path:
         return self.data_dir / "keys"
+
+    @property
+    def backups(self) -> Path:
+        """The backup repository: beside the data directory, never inside it (losing one keeps the other)."""
+        return self.backup_dir or self.data_dir.with_name(f"{self.data_dir.name}-backups")
+
+    @property
+    def ledger(self) -> Path:
+        return self.erasure_ledger or self.backups / "erasure-ledger.jsonl"
 
 
 @lru_cache

@@ -1,12 +1,17 @@
 """Per-person encryption (crypto-shredding) and the blind index (the registry's; the stations seal case
-summaries with it too, in their own database's `person_keys`).
+summaries with it too, with their own key store).
 
-Each person has a random 256-bit data key; personal fields are sealed with it (AES-256-GCM, the
-stream id as associated data). The data key is stored wrapped by a master key, with that master
-key's id: the current master key wraps new keys, retired master keys (settings) still unwrap old
-ones, and `rewrap` moves every person key to the current master key (rotation). Erasure deletes the
-wrapped key: every sealed field of that person, wherever a copy lies, becomes unreadable. The blind
-index is an HMAC of a normalised identifier, so duplicates are found without decrypting anyone.
+Each person has a random 256-bit data key; personal fields are sealed with it (AES-256-GCM). The
+associated data binds a sealed blob to its place: the person (stream id) and where it lies (`place`: the
+event's type and id, or the search card), so a blob copied to another event or field of the same person,
+or to another person, fails to open. Blobs of format 1 (sealed before that binding) name the person only
+and still open. The data key is kept wrapped by a master key, with that master key's
+id, in the service's key store (chassis/keystore.py: a database apart from the events, so a copy of
+the events and the master key open nothing). The current master key wraps new keys, retired master
+keys (settings) still unwrap old ones, and `rewrap` moves every person key to the current master key
+(rotation). Erasure deletes the wrapped key: every sealed field of that person, wherever a copy lies,
+becomes unreadable. The blind index is an HMAC of a normalised identifier, so duplicates are found
+without decrypting anyone.
 """
 from __future__ import annotations
 
@@ -14,19 +19,52 @@ import hashlib
 import hmac
 import os
 
-import asyncpg
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-FORMAT = b"\x01"  # sealed blob: version byte, 12-byte nonce, ciphertext+tag
+from .db import Connection
+from .erasure_ledger import ErasureLedger
+from .keystore import KeyStore
+
+# A sealed blob: format byte, 12-byte nonce, ciphertext+tag. The format says what the associated data was.
+FORMAT_PERSON = b"\x01"  # the stream id only (data sealed before the place binding; opened, never written)
+FORMAT = b"\x02"  # the stream id and the place
+CARD = "card"  # the place of the registry's search card (youth_index.card)
+
+
+def event_place(event_type: str, event_id: object) -> str:
+    """The place of an event's sealed personal fields (events.sealed)."""
+    return f"event:{event_type}:{event_id}"
+
+
+def _associated(subject: str, place: str) -> bytes:
+    return f"xq.sealed.v2\x1f{subject}\x1f{place}".encode()
+
+
+def seal_by(cipher: AESGCM, subject: str, place: str, plaintext: bytes) -> bytes:
+    nonce = os.urandom(12)
+    return FORMAT + nonce + cipher.encrypt(nonce, plaintext, _associated(subject, place))
+
+
+def open_by(cipher: AESGCM, subject: str, place: str, sealed: bytes) -> bytes:
+    """The plaintext; raises (cryptography's InvalidTag) when the blob is not this place's or was altered."""
+    if sealed[:1] == FORMAT:
+        associated = _associated(subject, place)
+    elif sealed[:1] == FORMAT_PERSON:
+        associated = subject.encode()
+    else:
+        raise ValueError(f"unknown sealed format {sealed[:1]!r}")
+    return cipher.decrypt(sealed[1:13], sealed[13:], associated)
 
 
 class Vault:
     def __init__(self, master_key: bytes, master_key_id: str, blind_key: bytes | None = None,
-                 retired: dict[str, bytes] | None = None):
+                 retired: dict[str, bytes] | None = None, *, keys: KeyStore, ledger: ErasureLedger | None = None):
         self.master_key_id = master_key_id
         self.masters = {**{k: AESGCM(v) for k, v in (retired or {}).items()}, master_key_id: AESGCM(master_key)}
         self.master = self.masters[master_key_id]
         self.blind_key = blind_key
+        self.keys = keys
+        self.ledger = ledger  # the registry's: erasures and sharing withdrawals outlive a restore (issue 22)
 
     def blind_index(self, kind: str, value: str) -> bytes:
         if self.blind_key is None:
@@ -43,112 +81,103 @@ class Vault:
             raise RuntimeError(f"person key wrapped by unknown master key {key_id}; configure it as retired")
         return master.decrypt(wrapped[:12], wrapped[12:], subject.encode())
 
-    async def _data_key(self, conn: asyncpg.Connection, subject: str, *, create: bool) -> bytes | None:
-        row = await conn.fetchrow("SELECT key_id, wrapped FROM person_keys WHERE subject = $1", subject)
-        if row is None:
-            if not create:
-                return None
+    async def data_keys(self, subjects: list[str]) -> dict[str, bytes]:
+        """The keys of those of `subjects` that have one (not shredded), read in one round trip."""
+        found = await self.keys.wrapped(subjects)
+        return {s: self.unwrap(s, key_id, wrapped) for s, (key_id, wrapped) in found.items()}
+
+    async def data_key(self, subject: str, *, create: bool = False) -> bytes | None:
+        """The person's key, or None once shredded; with `create`, made (and kept) when missing."""
+        key = (await self.data_keys([subject])).get(subject)
+        if key is None and create:
             key = AESGCM.generate_key(256)
-            inserted = await conn.fetchval(
-                "INSERT INTO person_keys (subject, key_id, wrapped) VALUES ($1, $2, $3) "
-                "ON CONFLICT (subject) DO NOTHING RETURNING subject", subject, self.master_key_id,
-                self.wrap(subject, key))
-            if inserted is None:  # a concurrent registration of the same id created it first
-                return await self._data_key(conn, subject, create=False)
-            return key
-        return self.unwrap(subject, row["key_id"], row["wrapped"])
+            if not await self.keys.add(subject, self.master_key_id, self.wrap(subject, key)):
+                return await self.data_key(subject)  # a concurrent first seal of the same subject won
+        return key
 
-    async def data_key(self, conn: asyncpg.Connection, subject: str) -> bytes | None:
-        """The person's key, or None once shredded."""
-        return await self._data_key(conn, subject, create=False)
-
-    async def seal(self, conn: asyncpg.Connection, subject: str, plaintext: bytes) -> bytes:
-        key = await self._data_key(conn, subject, create=True)
+    # The Sealer protocol (chassis/codec.py): `conn` is the events' transaction, which the keys are not in.
+    async def seal(self, conn: Connection, subject: str, plaintext: bytes, place: str) -> bytes:
+        key = await self.data_key(subject, create=True)
         assert key is not None  # created when missing
-        return seal_with(key, subject, plaintext)
+        return seal_by(AESGCM(key), subject, place, plaintext)
 
-    async def unseal(self, conn: asyncpg.Connection, subject: str, sealed: bytes) -> bytes | None:
-        key = await self._data_key(conn, subject, create=False)
+    async def unseal(self, conn: Connection, subject: str, sealed: bytes, place: str) -> bytes | None:
+        key = await self.data_key(subject)
         if key is None:
             return None  # shredded
-        return unseal_with(key, subject, sealed)
+        return open_by(AESGCM(key), subject, place, sealed)
 
-    async def shred(self, conn: asyncpg.Connection, subject: str) -> bool:
-        return await conn.fetchval("DELETE FROM person_keys WHERE subject = $1 RETURNING true", subject) or False
+    async def shred(self, subjects: list[str]) -> int:
+        """Crypto-shredding. Call it before the erasure's events commit (chassis/keystore.py: order)."""
+        return await self.keys.shred(subjects)
 
-    async def not_rewrapped(self, conn: asyncpg.Connection) -> int:
+    async def not_rewrapped(self) -> int:
         """How many person keys are still wrapped by a retired master key."""
-        return int(await conn.fetchval("SELECT count(*) FROM person_keys WHERE key_id <> $1", self.master_key_id))
+        return await self.keys.count_not_under(self.master_key_id)
 
     def key_ring(self) -> KeyRing:
         return KeyRing(self)
 
-    async def rewrap(self, conn: asyncpg.Connection, batch_size: int = 1000) -> int:
+    async def rewrap(self, batch_size: int = 1000) -> int:
         """Key rotation: re-wrap every person key still under a retired master key (resumable)."""
         done = 0
-        while True:
-            async with conn.transaction():
-                rows = await conn.fetch("SELECT subject, key_id, wrapped FROM person_keys WHERE key_id <> $1 "
-                                        "LIMIT $2 FOR UPDATE SKIP LOCKED", self.master_key_id, batch_size)
-                if not rows:
-                    return done
-                await conn.executemany(
-                    "UPDATE person_keys SET key_id = $2, wrapped = $3 WHERE subject = $1",
-                    [(r["subject"], self.master_key_id,
-                      self.wrap(r["subject"], self.unwrap(r["subject"], r["key_id"], r["wrapped"]))) for r in rows])
-                done += len(rows)
-
-
-def seal_with(key: bytes, subject: str, plaintext: bytes) -> bytes:
-    nonce = os.urandom(12)
-    return FORMAT + nonce + AESGCM(key).encrypt(nonce, plaintext, subject.encode())
-
-
-def unseal_with(key: bytes, subject: str, sealed: bytes) -> bytes:
-    return AESGCM(key).decrypt(sealed[1:13], sealed[13:], subject.encode())
+        async with self.keys.acquire() as conn:
+            while True:
+                async with conn.transaction():
+                    rows = await conn.fetch("SELECT subject, key_id, wrapped FROM person_keys WHERE key_id <> $1 "
+                                            "LIMIT $2 FOR UPDATE SKIP LOCKED", self.master_key_id, batch_size)
+                    if not rows:
+                        return done
+                    await conn.executemany(
+                        "UPDATE person_keys SET key_id = $2, wrapped = $3 WHERE subject = $1",
+                        [(r["subject"], self.master_key_id,
+                          self.wrap(r["subject"], self.unwrap(r["subject"], r["key_id"], r["wrapped"]))) for r in rows])
+                    done += len(rows)
 
 
 class KeyRing:
-    """The person keys of one transaction (a command, or a bulk import): each read and unwrapped once,
-    however many fields, events and index rows it seals, with one AES-GCM key schedule per person.
-    People registered in the transaction get keys made in memory (`new_person`), written by `flush`
-    with one statement in the same transaction. Lives only as long as the transaction: a key shredded
-    later is never served from here."""
+    """The person keys of one transaction (a command, a bulk import, a page of search results): each
+    read and unwrapped once, however many fields, events and index rows it seals, with one AES-GCM key
+    schedule per person. People registered in the transaction get keys made in memory (`new_person`),
+    written to the key store by `flush` with one statement, which the caller runs after its append and
+    before its commit (chassis/keystore.py: order). Lives only as long as the transaction: a key
+    shredded later is never served from here."""
 
     def __init__(self, vault: Vault):
         self.vault = vault
-        self.keys: dict[str, bytes] = {}
         self.ciphers: dict[str, AESGCM | None] = {}  # None: the person's key was shredded
-        self.new: list[str] = []
+        self.new: dict[str, bytes] = {}
 
     def new_person(self, subject: str) -> None:
-        key = self.keys[subject] = AESGCM.generate_key(256)
+        key = self.new[subject] = AESGCM.generate_key(256)
         self.ciphers[subject] = AESGCM(key)
-        self.new.append(subject)
 
-    async def _cipher(self, conn: asyncpg.Connection, subject: str, *, create: bool) -> AESGCM | None:
+    async def preload(self, subjects: list[str]) -> None:
+        """Read the keys of many people at once (a page of results)."""
+        wanted = [s for s in subjects if s not in self.ciphers]
+        if wanted:
+            keys = await self.vault.data_keys(wanted)
+            self.ciphers.update({s: AESGCM(keys[s]) if s in keys else None for s in wanted})
+
+    async def _cipher(self, subject: str, *, create: bool) -> AESGCM | None:
         if self.ciphers.get(subject) is None and (create or subject not in self.ciphers):
-            key = await self.vault._data_key(conn, subject, create=create)
+            key = await self.vault.data_key(subject, create=create)
             self.ciphers[subject] = None if key is None else AESGCM(key)
         return self.ciphers[subject]
 
-    async def seal(self, conn: asyncpg.Connection, subject: str, plaintext: bytes) -> bytes:
-        nonce = os.urandom(12)
-        cipher = await self._cipher(conn, subject, create=True)
+    async def seal(self, conn: Connection, subject: str, plaintext: bytes, place: str) -> bytes:
+        cipher = await self._cipher(subject, create=True)
         assert cipher is not None  # created when missing
-        return FORMAT + nonce + cipher.encrypt(nonce, plaintext, subject.encode())
+        return seal_by(cipher, subject, place, plaintext)
 
-    async def unseal(self, conn: asyncpg.Connection, subject: str, sealed: bytes) -> bytes | None:
-        cipher = await self._cipher(conn, subject, create=False)
-        return None if cipher is None else cipher.decrypt(sealed[1:13], sealed[13:], subject.encode())
+    async def unseal(self, conn: Connection | None, subject: str, sealed: bytes, place: str) -> bytes | None:
+        cipher = await self._cipher(subject, create=False)
+        return None if cipher is None else open_by(cipher, subject, place, sealed)
 
-    async def flush(self, conn: asyncpg.Connection) -> None:
-        """Write the keys of the people registered in this transaction (a person already keyed is a
-        conflict: the primary key refuses it and the transaction rolls back)."""
+    async def flush(self) -> None:
+        """Keep the keys of the people registered in this transaction (after their first events were
+        appended, before the commit)."""
         if self.new:
-            await conn.execute(
-                "INSERT INTO person_keys (subject, key_id, wrapped) "
-                "SELECT * FROM unnest($1::text[], $2::text[], $3::bytea[])",
-                self.new, [self.vault.master_key_id] * len(self.new),
-                [self.vault.wrap(s, self.keys[s]) for s in self.new])
-            self.new = []
+            await self.vault.keys.put_new([(s, self.vault.master_key_id, self.vault.wrap(s, key))
+                                           for s, key in self.new.items()])
+            self.new = {}

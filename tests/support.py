@@ -35,6 +35,12 @@ async def service_db(settings, service: str):
         await conn.close()
 
 
+async def keys_left(settings, subjects: list[str], service: str = "registry") -> int:
+    """How many of `subjects` still have a data key in the service's key store (chassis/keystore.py)."""
+    async with service_db(settings, f"{service}_keys") as conn:
+        return int(await conn.fetchval("SELECT count(*) FROM person_keys WHERE subject = ANY($1::text[])", subjects))
+
+
 def bearer(token: str) -> dict[str, str]:
     return {"authorization": f"Bearer {token}"}
 

@@ -214,6 +214,7 @@ def rotate_master_key(new_key_id: str = typer.Option(..., help="id of the new ke
     import os
 
     from chassis.keys import master_key
+    from chassis.keystore import SEALING_SERVICES, store_of
 
     from .rotate import rewrap
 
@@ -226,13 +227,45 @@ def rotate_master_key(new_key_id: str = typer.Option(..., help="id of the new ke
     if len(new_key) != 32:
         fail("NEW_MASTER_KEY must be 32 random bytes, base64-encoded (head -c32 /dev/urandom | base64)")
     try:
-        count = sum(asyncio.run(rewrap(settings.database_url(settings.database(service)), master_key(settings),
+        count = sum(asyncio.run(rewrap(settings.database_url(settings.database(store_of(service))), master_key(settings),
                                        settings.master_key_id, new_key, new_key_id, batch=batch))
-                    for service in ("registry", "stations"))  # the stations seal case summaries
+                    for service in SEALING_SERVICES)  # their key stores (chassis/keystore.py)
     except ValueError as exc:
         fail(str(exc))
     console.print(f"re-wrapped {count} data keys under {new_key_id}; now set XQ_MASTER_KEY and "
                   f"XQ_MASTER_KEY_ID={new_key_id} and start the registry and the stations service")
+
+
+@app.command()
+def backup(list_: bool = typer.Option(False, "--list", help="list what is kept instead of backing up")) -> None:
+    """A base backup of every store now (PostgreSQL running), then the retention (docs/RUNBOOK.md, "Backups")."""
+    from .backups.background import take_backup
+    from .backups.commands import listing
+
+    settings = Settings()
+    try:
+        for line in listing(settings) if list_ else [take_backup(settings)]:
+            print(line)
+    except RuntimeError as exc:
+        fail(str(exc))
+
+
+@app.command()
+def restore(to: str = typer.Option("latest", "--to", help="latest, or an ISO time (UTC unless it says otherwise)"),
+            recovered: bool = typer.Option(False, "--recovered", help="the cluster was already recovered elsewhere "
+                                           "(production: CloudNativePG from object storage); do only the rest")) -> None:
+    """Restore every store to one recovery point, apply the erasure ledger again, rebuild topics and read
+    models (the stack stopped; docs/RUNBOOK.md, "Backups and restore")."""
+    from .backups.commands import after_recovery
+    from .backups.commands import restore as do_restore
+
+    try:
+        if recovered:
+            after_recovery(Settings(), console)
+        else:
+            do_restore(Settings(), to, console)
+    except (RuntimeError, ValueError, LaunchError) as exc:
+        fail(str(exc))
 
 
 @app.command()

@@ -1,9 +1,9 @@
 """Master-key rotation: re-wrap every person's data key from the current master key to a new one.
 
-Only the wrapping changes (`person_keys.wrapped`, `key_id`); sealed personal data is untouched. Rows
-are done in batches, each in its own transaction, and only rows still under the old key id are read,
-so an interrupted run is simply run again. The registry must be stopped meanwhile: its vault holds one
-master key at a time (docs/RUNBOOK.md, "Rotate the master key").
+Only the wrapping changes (`person_keys.wrapped`, `key_id`, in each key store: chassis/keystore.py); sealed
+personal data is untouched. Rows are done in batches, each in its own transaction, and only rows still
+under the old key id are read, so an interrupted run is simply run again. The registry must be stopped
+meanwhile: its vault holds one master key at a time (docs/RUNBOOK.md, "Rotate the master key").
 """
 from __future__ import annotations
 

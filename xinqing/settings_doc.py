@@ -6,7 +6,7 @@ from pathlib import Path
 from chassis.settings import PROJECT_ROOT, Settings
 
 DOC = PROJECT_ROOT / "docs" / "CONFIGURATION.md"
-SECRET = ("master_key", "blind_index_key", "pg_password", "pg_service_password", "partner_key")
+SECRET = ("master_key", "blind_index_key", "pg_password", "pg_service_password", "pg_keys_password", "partner_key")
 
 
 def render() -> str:

@@ -7,8 +7,13 @@ CREATE DATABASE xq_branches;
 CREATE DATABASE xq_stations;
 CREATE DATABASE xq_partners;
 CREATE DATABASE xq_gateway;
+-- The person-key stores of the services that seal (chassis/keystore.py): apart from the events they unlock.
+CREATE DATABASE xq_registry_keys;
+CREATE DATABASE xq_stations_keys;
 REVOKE CONNECT, TEMPORARY ON DATABASE xq_registry FROM PUBLIC;
 REVOKE CONNECT, TEMPORARY ON DATABASE xq_branches FROM PUBLIC;
 REVOKE CONNECT, TEMPORARY ON DATABASE xq_stations FROM PUBLIC;
 REVOKE CONNECT, TEMPORARY ON DATABASE xq_partners FROM PUBLIC;
 REVOKE CONNECT, TEMPORARY ON DATABASE xq_gateway FROM PUBLIC;
+REVOKE CONNECT, TEMPORARY ON DATABASE xq_registry_keys FROM PUBLIC;
+REVOKE CONNECT, TEMPORARY ON DATABASE xq_stations_keys FROM PUBLIC;

@@ -11,15 +11,16 @@ import asyncpg
 from chassis import commands
 from chassis.auth import Principal
 from chassis.envelope import Envelope
+from chassis.erasure_ledger import ERASED, SHARING_GIVEN, SHARING_WITHDRAWN
 from chassis.errors import Duplicate, NotFound, RuleViolated
 from chassis.eventstore import EventStore
 from chassis.vault import Vault
-from contracts.registry import Status
+from contracts.registry import SHARE_PREFIX, Status
 
 from . import tables
 from .access import OPERATORS
 from .accounts import account_digest
-from .domain.commands import EraseYouth, RegisterYouth, UpdateProfile
+from .domain.commands import EraseYouth, GiveConsent, RegisterYouth, UpdateProfile, WithdrawConsent
 from .domain.decider import youth
 from .domain.events import YouthRegistered
 from .domain.state import YouthState, stream_id
@@ -76,7 +77,11 @@ async def run(conn: asyncpg.Connection, store: EventStore, vault: Vault, youth_i
     await keep_account(conn, vault, done.before, done.state)
     await tables.save_index(conn, keys, [done.state])
     await tables.save_merge(conn, done.before, done.state)
-    await keys.flush(conn)
+    await keys.flush()  # after the append, before the commit (chassis/keystore.py: order)
+    if vault.ledger is not None and done.envelopes and isinstance(command, GiveConsent | WithdrawConsent) \
+            and command.purpose.startswith(SHARE_PREFIX):  # an agency's sharing outlives a restore too
+        await vault.ledger.record(SHARING_GIVEN if isinstance(command, GiveConsent) else SHARING_WITHDRAWN,
+                                  [youth_id], command.purpose)
     return Outcome(done.envelopes, done.state, done.version)
 
 
@@ -93,8 +98,10 @@ async def erase(conn: asyncpg.Connection, store: EventStore, vault: Vault, youth
     for other in group:
         if other != youth_id and (await load(conn, store, other))[0].status != Status.ERASED:
             await run(conn, store, vault, other, EraseYouth(today))  # the same person: no district guard
-    for each in group:
-        await vault.shred(conn, stream_id(each))  # crypto-shredding: every sealed copy is gone
+    if vault.ledger is not None:  # first: no key is shredded for an erasure a restore could forget
+        await vault.ledger.record(ERASED, group)  # (chassis/erasure_ledger.py)
+    # Crypto-shredding, in the key store, before this transaction commits the erasure (chassis/keystore.py)
+    await vault.shred([stream_id(each) for each in group])
     return outcome, group
 
 
@@ -109,7 +116,7 @@ async def register_many(conn: asyncpg.Connection, store: EventStore, vault: Vaul
     await store.append_many(conn, [(stream_id(y), 0, [e]) for y, _, e in fresh], sealer=keys)
     await tables.add_identifiers(conn, [(kind, d, y) for y, digests, _ in fresh for kind, d in digests])
     await tables.save_index(conn, keys, [youth.evolve(YouthState(), e) for _, _, e in fresh])
-    await keys.flush(conn)
+    await keys.flush()
 
 
 async def keep_identifiers(conn, vault: Vault, before: YouthState, after: YouthState, who) -> None:

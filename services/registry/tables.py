@@ -21,7 +21,7 @@ from opentelemetry import trace
 
 from chassis.auth import Principal
 from chassis.errors import RuleViolated
-from chassis.vault import KeyRing, Vault
+from chassis.vault import CARD, KeyRing, Vault
 from contracts.registry import Status
 
 from .domain.state import YouthState, league_age_until, stream_id
@@ -56,7 +56,7 @@ async def save_index(conn: asyncpg.Connection, keys: KeyRing, states: list[Youth
 
 async def _index_row(conn: asyncpg.Connection, keys: KeyRing, state: YouthState) -> tuple:
     card = {k: state.profile.get(k) for k in CARD_FIELDS if state.profile.get(k) is not None}
-    sealed = await keys.seal(conn, stream_id(state.youth_id), orjson.dumps(card)) if card else None
+    sealed = await keys.seal(conn, stream_id(state.youth_id), orjson.dumps(card), CARD) if card else None
     birth = state.profile.get("birth_date")
     return (state.youth_id, state.district, state.youth_type, state.subtype, state.employer_kind,
             employer_digest(keys.vault, state.profile.get("employer")), birth.year if birth else None,

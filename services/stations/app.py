@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from chassis import referral_terms
 from chassis.kafka import TopicSpec
 from chassis.keys import master_key, partner_key, retired_master_keys
+from chassis.keystore import KeyStore
 from chassis.own_record import OwnRecord
 from chassis.pseudonyms import Pseudonymiser
 from chassis.service import build_service_app
@@ -38,14 +39,15 @@ def topic_specs(settings: Settings) -> list[TopicSpec]:
 def create_app(settings: Settings | None = None, config: StationsConfig | None = None) -> FastAPI:
     settings = settings or get_settings()
     config = config or StationsConfig()
-    vault = Vault(master_key(settings), settings.master_key_id, retired=retired_master_keys(settings))
+    vault = Vault(master_key(settings), settings.master_key_id, retired=retired_master_keys(settings),
+                  keys=KeyStore("stations"))
     deps = StationsDeps(make_stores(settings, vault), config, config.tier_deadlines(), vault,
                         config.case_deadline_windows(), OwnRecord(settings.service_url("registry")),
                         referral_terms.load(), Pseudonymiser(partner_key(settings)), make_partner_stores(settings))
     app = build_service_app(name="stations", title="xinqing stations", settings=settings,
                             migrations=Path(__file__).parent / "migrations", topics=topic_specs(settings), deps=deps,
                             projections=projections.projections, jobs=jobs.jobs, enrich_outbox=referrals.enricher,
-                            consumers=replies.consumers)
+                            consumers=replies.consumers, key_store=vault.keys)
     for router in api.routers:
         app.include_router(router)
     return app

@@ -24,6 +24,7 @@ from .domain import appeal, case, governance, hot_topic, programme, service_reco
 RACE_RETRIES = 3  # commands decide on the current state: a concurrent writer (the overdue marking) is retried
 NOT_FOUND = "未找到要操作的对象。"
 NO_CASE = "个案不存在。"
+APPEAL_DETAILS = "appeal-details"  # the place an appeal's sealed words are bound to (chassis.vault associated data)
 
 Then = Callable[[asyncpg.Connection, Outcome], Awaitable[None]]
 Guard = Callable[[object], None]
@@ -165,7 +166,7 @@ async def import_appeal(rt: Runtime, command: appeal.ImportAppeal, details: dict
     aid = command.appeal_id
 
     async def keep(conn: asyncpg.Connection, outcome: Outcome) -> None:
-        sealed = await rt.deps.vault.seal(conn, appeal.stream_id(aid), orjson.dumps(details))
+        sealed = await rt.deps.vault.seal(conn, appeal.stream_id(aid), orjson.dumps(details), APPEAL_DETAILS)
         await tables.keep_appeal_details(conn, aid, sealed)
         await _appeal_changed(conn, outcome)
 
@@ -184,7 +185,7 @@ async def read_appeal_details(rt: Runtime, who: Principal, appeal_id: str, purpo
             return {}
         if row["sealed"] is None:  # imported before sealing (migration 0006): kept as it was
             return {k: row[k] for k in ("description", "address", "lat", "lon")}
-        plain = await rt.deps.vault.unseal(conn, appeal.stream_id(appeal_id), row["sealed"])
+        plain = await rt.deps.vault.unseal(conn, appeal.stream_id(appeal_id), row["sealed"], APPEAL_DETAILS)
     return None if plain is None else orjson.loads(plain)
 
 

@@ -51,9 +51,12 @@ class KnownYouthProjection(Dispatch):
         self.handlers = {**self.handlers, YouthEvents.ERASED: self._erased}
 
     async def _erased(self, conn: asyncpg.Connection, event: Envelope) -> None:
-        """Their referrals' agencies are told (referrals.erased), then their case keys are shredded."""
+        """Their referrals' agencies are told (referrals.erased), then the keys of their cases (and of the
+        appeals those came from) are shredded."""
         await referrals.erased(self.rt, conn, event.data["youth_id"], event.time)
-        await forget_youth(conn, event.data["youth_id"])
+        subjects = await forget_youth(conn, event.data["youth_id"])
+        # Shredded before this event's checkpoint commits: a failure replays the event (idempotent).
+        await self.rt.deps.vault.shred(subjects)
 
 
 def projections(rt: Runtime) -> list[Projection]:

@@ -189,19 +189,17 @@ async def deactivate_known_youth(conn: asyncpg.Connection, youth_id: str) -> Non
     await conn.execute("UPDATE known_youth SET active = false WHERE youth_id = $1", youth_id)
 
 
-async def forget_youth(conn: asyncpg.Connection, youth_id: str) -> None:
-    """Erasure: the person is no longer known here, nor who received health services at our stations; the
-    keys of their cases are deleted, so every copy of those summaries is unreadable (the cases, without a
-    word of content, still count); so are the keys of the 12345 appeals their cases came from (the appeal's
-    words and address are theirs), while the appeals still count."""
+async def forget_youth(conn: asyncpg.Connection, youth_id: str) -> list[str]:
+    """Erasure: the person is no longer known here, nor who received health services at our stations.
+    Returns the key subjects of their cases and of the 12345 appeals those came from (the appeal's words and
+    address are theirs), which the caller shreds in the key store: every copy of those summaries and words
+    is then unreadable, while the cases and appeals, without a word of content, still count."""
     await conn.execute("DELETE FROM known_youth WHERE youth_id = $1", youth_id)
     await conn.execute("DELETE FROM health_record_subjects WHERE youth_id = $1", youth_id)
     cases = await conn.fetch("SELECT case_id, appeal_id FROM case_subjects WHERE youth_id = $1", youth_id)
-    await conn.execute("DELETE FROM person_keys WHERE subject = ANY($1::text[])",
-                       [stream_id(r["case_id"]) for r in cases]
-                       + [appeal_stream_id(r["appeal_id"]) for r in cases if r["appeal_id"]])
     for table in ("youth_bookings", "youth_enrolments", "youth_ratings", "youth_services", "youth_cases"):
         await conn.execute(f"DELETE FROM {table} WHERE youth_id = $1", youth_id)
+    return [stream_id(r["case_id"]) for r in cases] + [appeal_stream_id(r["appeal_id"]) for r in cases if r["appeal_id"]]
 
 
 async def consenting_youth(conn: asyncpg.Connection, youth_ids: set[str]) -> set[str]:

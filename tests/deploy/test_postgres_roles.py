@@ -25,3 +25,19 @@ def test_the_roles_script_and_the_compose_init_close_every_database():
 def test_production_verifies_the_database_servers_certificate():
     config = of_kind(kustomize("production"), "ConfigMap")["xinqing-config"]["data"]
     assert config["XQ_PG_SSLMODE"] == "verify-full" and config["XQ_PG_SSLROOTCERT"]
+
+
+def test_each_key_store_has_its_own_role_database_and_secret(base):  # noqa: F811
+    """Person keys apart from the events (chassis/keystore.py): a database and role per sealing service."""
+    from chassis.keystore import SEALING_SERVICES, store_of
+
+    script = (ROOT / "deploy/k8s/postgres-roles.sql").read_text()
+    init = (ROOT / "deploy/compose/postgres-init.sql").read_text()
+    for app in SEALING_SERVICES:
+        database = DEFAULTS.database(store_of(app))
+        assert f"'{database}'" in script and f"ALTER DATABASE {database} OWNER TO {database}" in script, app
+        assert f"CREATE DATABASE {database};" in init, app
+        for text in (script, init):
+            assert f"REVOKE CONNECT, TEMPORARY ON DATABASE {database} " in text, app
+        env = {e["name"]: e for e in of_kind(base, "Deployment")[app]["spec"]["template"]["spec"]["containers"][0]["env"]}
+        assert env["XQ_PG_KEYS_PASSWORD"]["valueFrom"]["secretKeyRef"]["name"] == f"xinqing-postgres-{app}-keys"

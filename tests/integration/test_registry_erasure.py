@@ -11,9 +11,10 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from chassis.tracing import setup_tracing
+from chassis.vault import event_place
 from services.partners.app import create_app as create_partners
 from tests.registry_support import DASHBOARD, REGISTER, YOUTH, data, gql, id_number, mobile, person, register
-from tests.support import CapturedLogs, bearer, raw_records, running
+from tests.support import CapturedLogs, bearer, keys_left, raw_records, running
 
 NAME, WECHAT, EMPLOYER = "欧阳娜娜", "erase_me_wx", "删除测试文化传媒有限公司"
 
@@ -71,11 +72,13 @@ async def test_erasure_leaves_no_readable_personal_field_anywhere(gateway, regis
     # event store: nothing in clear, and the sealed parts can no longer be opened
     conn = await asyncpg.connect(settings.database_url(settings.database("registry")))
     try:
-        rows = await conn.fetch("SELECT data::text AS data, sealed FROM events WHERE stream_id = $1 ORDER BY version",
+        rows = await conn.fetch("SELECT data::text AS data, sealed, event_type, event_id FROM events WHERE stream_id = $1 "
+                                "ORDER BY version",
                                 subject)
         vault = registry.app.state.runtime.deps.vault
-        assert [await vault.unseal(conn, subject, r["sealed"]) for r in rows if r["sealed"]] == [None, None]
-        assert await conn.fetchval("SELECT count(*) FROM person_keys WHERE subject = $1", subject) == 0
+        assert [await vault.unseal(conn, subject, r["sealed"], event_place(r["event_type"], r["event_id"]))
+                for r in rows if r["sealed"]] == [None, None]
+        assert await keys_left(settings, [subject]) == 0
         assert await conn.fetchval("SELECT count(*) FROM youth_index WHERE youth_id = $1", yid) == 0
         assert await conn.fetchval("SELECT count(*) FROM youth_identifiers WHERE youth_id = $1", yid) == 0
         assert len(rows) == 3 and "erased.v1" in (await conn.fetchval(
@@ -166,9 +169,11 @@ async def test_erasing_a_survivor_erases_the_records_merged_into_it(gateway, reg
         vault = registry.app.state.runtime.deps.vault
         for yid in (survivor, duplicate):
             subject = f"youth-{yid}"
-            sealed = await conn.fetch("SELECT sealed FROM events WHERE stream_id = $1 AND sealed IS NOT NULL", subject)
-            assert sealed and [await vault.unseal(conn, subject, r["sealed"]) for r in sealed] == [None] * len(sealed)
-            assert await conn.fetchval("SELECT count(*) FROM person_keys WHERE subject = $1", subject) == 0
+            sealed = await conn.fetch("SELECT sealed, event_type, event_id FROM events "
+                                  "WHERE stream_id = $1 AND sealed IS NOT NULL", subject)
+            assert sealed and [await vault.unseal(conn, subject, r["sealed"], event_place(r["event_type"], r["event_id"]))
+                           for r in sealed] == [None] * len(sealed)
+            assert await keys_left(settings, [subject]) == 0
             assert await conn.fetchval("SELECT count(*) FROM youth_index WHERE youth_id = $1", yid) == 0
             assert await conn.fetchval("SELECT count(*) FROM youth_identifiers WHERE youth_id = $1", yid) == 0
     finally:
@@ -202,8 +207,7 @@ async def test_erasing_a_merged_record_erases_its_survivor_and_every_other_dupli
         assert profile["status"] == "ERASED" and "name" not in profile and "mobile" not in profile
     conn = await asyncpg.connect(settings.database_url(settings.database("registry")))
     try:
-        assert await conn.fetchval("SELECT count(*) FROM person_keys WHERE subject = ANY($1::text[])",
-                                   [f"youth-{y}" for y in (a, b, c)]) == 0
+        assert await keys_left(settings, [f"youth-{y}" for y in (a, b, c)]) == 0
     finally:
         await conn.close()
     twice = await registry.post(f"/youth/{a}/erase", headers=op)

@@ -116,6 +116,7 @@ async def test_the_export_holds_the_cases_and_erasure_removes_them_and_shreds_th
     async def forgotten() -> bool:
         async with service_db(settings, "stations") as conn:
             rows = await conn.fetchval("SELECT count(*) FROM youth_cases WHERE youth_id = $1", youth_id)
+        async with service_db(settings, "stations_keys") as conn:  # the key store (chassis/keystore.py)
             keys = await conn.fetchval("SELECT count(*) FROM person_keys WHERE subject = ANY($1::text[])",
                                        [f"case-{cid}", f"case-{walk_in}"])
         return rows == 0 and keys == 0

@@ -100,6 +100,13 @@ class PostgresServer:
             "-c", "max_connections=300", "-c", "shared_buffers=256MB",
             "-c", "log_min_messages=warning", "-c", "log_line_prefix=%m ",
         ]
+        if s.backup_every_hours > 0:  # WAL archived continuously into the backup repository (xinqing/backups)
+            from xinqing.backups.repository import Repository
+
+            repo = Repository(s)
+            pw = pwd.getpwnam(self.os_user) if self.as_root and self.os_user else None
+            repo.prepare((pw.pw_uid, pw.pw_gid) if pw else None)
+            argv += repo.archive_options()
         if not self.durable:  # throwaway test clusters: no fsync; crash safety is not what they test
             argv += ["-c", "fsync=off", "-c", "full_page_writes=off"]
         return ManagedProcess("postgres", argv, run_as=self.os_user, cwd=Path("/"),

@@ -8,9 +8,11 @@ so the next run continues.
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import threading
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import httpx
 import orjson
@@ -18,14 +20,21 @@ from rich.console import Console
 from rich.markup import escape
 
 from chassis.keys import ensure_dev_keys
+from chassis.keystore import SEALING_SERVICES, store_of
 from chassis.settings import Settings
 
+from .errors import LaunchError
 from .infra import LocalInfra
 from .observe import Observe, hint, with_zipkin
 from .ports import require_free
 from .postgres import ensure_roles
 from .processes import ManagedProcess, wait_until
 from .stopping import STOP_SIGNALS, StopRequested
+
+if TYPE_CHECKING:
+    from xinqing.backups.background import BackgroundBackups
+
+PID_FILE = "xinqing-up.pid"
 
 
 @dataclass(frozen=True)
@@ -94,6 +103,7 @@ class Stack:
         # Zipkin and Prometheus (launcher/observe.py), when asked for
         self.observe = Observe(settings, [(a.name, a.port_setting) for a in APPS]) if observe else None
         self.apps: list[ManagedProcess] = []
+        self.backups: BackgroundBackups | None = None
 
     def say(self, message: str) -> None:
         self.log("xinqing", message)
@@ -103,7 +113,11 @@ class Stack:
         s = self.settings
         for app in APPS:
             require_free(s.host, getattr(s, app.port_setting), app.name, f"XQ_{app.port_setting.upper()}")
+        if (s.data_dir / "RESTORE_PENDING").exists():  # xinqing/backups/restore.py: not before it finished
+            raise LaunchError(f"a restore has not finished ({s.data_dir / 'RESTORE_PENDING'}): run "
+                              "`xinqing restore --to …` again")
         ensure_dev_keys(s.keys_dir)
+        (s.data_dir / PID_FILE).write_text(str(os.getpid()))  # `xinqing restore` stops this stack by it
         if self.observe:  # first: Zipkin's JVM starts while PostgreSQL and Kafka do
             self.observe.prepare()
             self.say(f"starting Zipkin on {s.host}:{s.zipkin_port} and Prometheus on {s.host}:{s.prometheus_port}")
@@ -114,24 +128,32 @@ class Stack:
             self.infra.start(self.log)
         if self.observe:
             self.observe.wait_ready()
-        asyncio.run(ensure_roles(s, [app.name for app in APPS]))
+        asyncio.run(ensure_roles(s, [app.name for app in APPS] + [store_of(svc) for svc in SEALING_SERVICES]))
         for app in APPS:
             proc = app_process(app, s)
             self.apps.append(proc)  # listed before started, so that `stop` finds it whenever it comes
             proc.start(self.log)
             url = f"http://{s.host}:{getattr(s, app.port_setting)}/health/live"
             wait_until(lambda url=url: _healthy(url), 90, app.name, proc)
+        if s.backup_every_hours > 0 and self.infra:
+            from xinqing.backups.background import BackgroundBackups
+
+            self.backups = BackgroundBackups(s, self.say)
+            self.backups.start()
 
     def stop(self) -> None:
         """Gateway, services, Kafka, PostgreSQL: each gets its stop signal, then SIGKILL after its timeout."""
         STOP_SIGNALS.stopping()
         self.say("stopping…")
+        if self.backups:
+            self.backups.stop()
         for proc in reversed(self.apps):
             proc.stop()
         if self.infra:
             self.infra.stop()
         if self.observe:
             self.observe.stop()
+        (self.settings.data_dir / PID_FILE).unlink(missing_ok=True)
         self.say("stopped; data kept in " + str(self.settings.data_dir))
 
     def children(self) -> list[ManagedProcess]:

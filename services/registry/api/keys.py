@@ -16,7 +16,6 @@ async def rewrap(request: Request, who: Principal = Depends(caller)) -> dict:
     who.require("admin")
     rt = runtime(request)
     vault = rt.deps.vault
-    async with rt.pool.acquire() as conn:
-        done = await vault.rewrap(conn)
-        remaining = await vault.not_rewrapped(conn)
+    done = await vault.rewrap()
+    remaining = await vault.not_rewrapped()
     return {"rewrapped": done, "remaining": remaining, "keyId": vault.master_key_id}

@@ -13,7 +13,7 @@ from chassis.commands import transaction
 from chassis.errors import FieldError, ValidationFailed
 from chassis.http import ApiModel
 from chassis.service import caller
-from chassis.vault import Vault, unseal_with
+from chassis.vault import CARD, KeyRing
 from contracts.registry import Status
 
 from .. import tables
@@ -92,8 +92,10 @@ async def search_youth(body: SearchRequest, request: Request, who: Principal = D
             raise ValidationFailed([FieldError("after", "分页游标无效：请使用上一页返回的 endCursor", "cursor")]) from None
         page = rows[:body.first]
         items = []
+        keys = vault.key_ring()
+        await keys.preload([stream_id(r["youth_id"]) for r in page if r["card"] is not None])  # one round trip
         for r in page:
-            card = await _card(conn, vault, r)
+            card = await _card(keys, r)
             items.append(SearchItem(id=r["youth_id"], district=r["district"], youthType=r["youth_type"],
                                     subtype=r["subtype"], employerKind=r["employer_kind"],
                                     registeredOn=r["registered_on"], status=r["status"],
@@ -106,9 +108,8 @@ async def search_youth(body: SearchRequest, request: Request, who: Principal = D
     return SearchResult(items=items, hasNextPage=len(rows) > body.first, endCursor=end)
 
 
-async def _card(conn, vault: Vault, row) -> dict:
+async def _card(keys: KeyRing, row) -> dict:
     if row["card"] is None:
         return {}
-    subject = stream_id(row["youth_id"])
-    key = await vault.data_key(conn, subject)
-    return orjson.loads(unseal_with(key, subject, row["card"])) if key else {}
+    plain = await keys.unseal(None, stream_id(row["youth_id"]), row["card"], CARD)
+    return orjson.loads(plain) if plain is not None else {}

@@ -1,0 +1,1 @@
+"""Backups and point-in-time recovery of every store (issue 22): docs/RUNBOOK.md, "Backups and restore"."""
