@@ -62,6 +62,8 @@ def token(role: str = typer.Option(..., help=f"one of: {', '.join(ROLES)} (youth
           city: bool = typer.Option(False, "--city", help="city-wide on purpose (claim scope: city): a district "
                                                           "role without --district needs it"),
           subject: str | None = typer.Option(None, help="user id in the token (default: random)"),
+          department: str | None = typer.Option(None, help="department_staff: the department code it acts for, "
+                                                           "e.g. RSJ (chassis/departments.yaml)"),
           hours: float = typer.Option(12, help="validity in hours")) -> None:
     """Print a development JWT signed with the local key (never in production)."""
     settings = Settings()
@@ -70,7 +72,7 @@ def token(role: str = typer.Option(..., help=f"one of: {', '.join(ROLES)} (youth
     ensure_dev_keys(settings.keys_dir)
     try:
         print(issue_token(jwt_private_key(settings), settings, roles=[role], district=district, subject=subject,
-                          ttl_seconds=int(hours * 3600), city=city))
+                          ttl_seconds=int(hours * 3600), city=city, department=department))
     except ValueError as exc:
         fail(str(exc))
 
