@@ -15,6 +15,7 @@ from chassis.reference import DISTRICTS
 from chassis.settings import Settings
 
 from .launcher.errors import LaunchError
+from .measures import app as measures_app
 from .settings_doc import SECRET
 
 app = typer.Typer(help="新青 xinqing: backend for Beijing's work with new emerging youth groups.",
@@ -124,6 +125,7 @@ def show_settings() -> None:
     console.print(table)
 
 
+app.add_typer(measures_app, name="measures")
 import_app = typer.Typer(help="Bulk import from survey sheets.", no_args_is_help=True)
 app.add_typer(import_app, name="import")
 

@@ -15,9 +15,10 @@ from chassis.settings import Settings, get_settings
 from contracts import branches as contract
 
 from . import api, jobs, projections
-from .commands import Stores, load_measures, seed_measures
+from .commands import Stores, seed_measures
 from .deps import BranchesDeps, Runtime
 from .domain import branch, measure, meeting, membership, organisation
+from .plan import read_plan
 
 log = logging.getLogger(__name__)
 SOURCE = "/xinqing/branches"
@@ -36,7 +37,7 @@ def make_stores(settings: Settings) -> Stores:
 
 async def define_measures(rt: Runtime) -> None:
     try:
-        await seed_measures(rt.pool, rt.deps.stores.measure, load_measures())
+        await seed_measures(rt.pool, rt.deps.stores.measure, read_plan())
     except VersionConflict:
         log.info("measures seeded by another replica")
 

@@ -8,10 +8,9 @@ branch in the middle of its dissolution.
 """
 from __future__ import annotations
 
-import json
 import zlib
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any
 
 import asyncpg
@@ -27,8 +26,8 @@ from chassis.retry import polling
 from . import tables
 from .domain import branch, measure, membership
 from .domain.facts import BranchFacts, YouthFacts
+from .plan import Plan
 
-MEASURES_FILE = Path(__file__).parent / "measures.json"  # the 22 measures' reference data
 YOUTH_POLL_SECONDS = 0.2
 
 
@@ -99,23 +98,27 @@ async def youth_facts(pool: asyncpg.Pool, youth_id: str, *, wait: float) -> Yout
                       league_age=row.league_age, league_age_ended=row.league_age_ended)
 
 
-# ---- the 22 measures, defined from their reference data ----------------------------------------
+# ---- the 22 measures, from the plan file ------------------------------------------------------
 
-def load_measures(path: Path = MEASURES_FILE) -> list[dict]:
-    """The measures of the reference file, as the file holds them."""
-    return json.loads(path.read_text(encoding="utf-8"))["measures"]
-
-
-async def seed_measures(pool: asyncpg.Pool, store: EventStore, seed: list[dict]) -> int:
-    """Define every measure of `seed` that is not defined yet (idempotent at start-up)."""
+async def seed_measures(pool: asyncpg.Pool, store: EventStore, plan: Plan) -> int:
+    """Define every measure of the shipped plan that is not defined yet (idempotent at start-up). A measure
+    already defined is left alone: a reloaded official list must not be put back to the examples."""
     defined = 0
     async with transaction(pool) as conn:
-        for m in seed:
-            stream = await store.load(conn, measure.stream_id(m["id"]))
+        for m in plan.measures:
+            stream = await store.load(conn, measure.stream_id(m.measure_id))
             if stream.version:
                 continue
-            await run(conn, store, measure.measure, measure.stream_id(m["id"]), measure.DefineMeasure(
-                measure_id=m["id"], area=m["area"], title=m["title"], lead=m["lead"],
-                partners=tuple(m.get("partners", ())), placeholder=m.get("placeholder", True)))
+            await run(conn, store, measure.measure, measure.stream_id(m.measure_id), m)
             defined += 1
     return defined
+
+
+async def apply_plan(conn: asyncpg.Connection, store: EventStore, plan: Plan, today: date) -> list[Envelope]:
+    """Every measure of `plan` as the file now says it (the caller holds the transaction): each difference
+    is an event on the measure's stream; an unchanged measure adds nothing."""
+    envelopes: list[Envelope] = []
+    for m in plan.measures:
+        done, _ = await run(conn, store, measure.measure, measure.stream_id(m.measure_id), replace(m, today=today))
+        envelopes += done
+    return envelopes
