@@ -24,7 +24,7 @@ from chassis.eventstore import EventStore
 from chassis.retry import polling
 
 from . import tables
-from .domain import branch, measure, membership
+from .domain import action_item, branch, joint_meeting, measure, membership
 from .domain.facts import BranchFacts, YouthFacts
 from .plan import Plan
 
@@ -38,6 +38,8 @@ class Stores:
     organisation: EventStore
     meeting: EventStore
     measure: EventStore
+    joint_meeting: EventStore
+    action_item: EventStore
 
 
 async def run(conn: asyncpg.Connection, store: EventStore, decider: Decider, stream_id: str, command: Any, *,
@@ -122,3 +124,30 @@ async def apply_plan(conn: asyncpg.Connection, store: EventStore, plan: Plan, to
         done, _ = await run(conn, store, measure.measure, measure.stream_id(m.measure_id), replace(m, today=today))
         envelopes += done
     return envelopes
+
+
+# ---- joint meetings and their action items ------------------------------------------------------
+
+async def record_joint_meeting(conn: asyncpg.Connection, stores: Stores,
+                               command: joint_meeting.RecordJointMeeting) -> list[Envelope]:
+    """The meeting and every action item of its decisions, in one transaction (the caller's)."""
+    envelopes, _ = await run(conn, stores.joint_meeting, joint_meeting.joint_meeting,
+                             joint_meeting.stream_id(command.meeting_id), command)
+    for decision in command.decisions:
+        for item in decision.items:
+            done, _ = await run_action_item(conn, stores, item.item_id, action_item.AssignItem(
+                item_id=item.item_id, meeting_id=command.meeting_id, meeting_district=command.district,
+                decision=decision.text.strip(), title=item.title, assignee_kind=item.assignee_kind,
+                assignee=item.assignee, due_on=item.due_on))
+            envelopes += done
+    return envelopes
+
+
+async def run_action_item(conn: asyncpg.Connection, stores: Stores, item_id: str, command: Any,
+                          *, guard: Any = None) -> tuple[list[Envelope], action_item.ItemState]:
+    """An action item command, with its `action_items` row updated in the same transaction."""
+    outcome = await commands.run(conn, stores.action_item, action_item.action_item, action_item.stream_id(item_id),
+                                 command, guard=guard)
+    if outcome.envelopes:
+        await tables.save_action_item(conn, item_id, outcome.state)
+    return outcome.envelopes, outcome.state
