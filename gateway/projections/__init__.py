@@ -11,6 +11,7 @@ from chassis.settings import Settings
 
 from .branches import BranchesProjection
 from .cases import CasesProjection
+from .joint_meetings import JointMeetingsProjection
 from .stations import StationsProjection
 from .stations_daily import StationsDailyProjection
 from .youth import YouthProjection
@@ -20,4 +21,5 @@ from .youth_daily import YouthDailyProjection
 def projections(settings: Settings) -> list[Projection]:
     """Every projection the gateway runs (each is its own consumer group)."""
     return [YouthProjection(settings), YouthDailyProjection(settings), BranchesProjection(settings),
-            StationsProjection(settings), StationsDailyProjection(settings), CasesProjection(settings)]
+            StationsProjection(settings), StationsDailyProjection(settings), CasesProjection(settings),
+            JointMeetingsProjection(settings)]
