@@ -162,6 +162,7 @@ EVERYONE = {r: "any" for r in ("admin", "operator", "secretary", "staff", "viewe
 SHORT = {"admin": "admin", "registry_operator": "operator", "branch_secretary": "secretary",
          "station_staff": "staff", "department_viewer": "viewer", "partner": "partner", "youth": "youth",
          "department_staff": "dept"}
+DASHBOARD = {r: "any" for r in ("admin", "operator", "secretary", "staff", "viewer", "dept")}  # the dashboard roles
 OWN_RECORD = {"youth": "any"}  # a youth token on its own record; every staff role is refused
 PUBLIC = {**EVERYONE, "youth": "any", "anonymous": "any"}  # anyone, also without a token (rate-limited then)
 ACCESS: dict[str, dict[str, str]] = {
@@ -178,7 +179,8 @@ ACCESS: dict[str, dict[str, str]] = {
     "meetingCompliance": {"admin": "own", "secretary": "own"},
     "measures": {"admin": "any", "operator": "any", "secretary": "any", "staff": "any", "viewer": "any",
                  "dept": "any"},
-    "stations": {"admin": "own", "operator": "own", "secretary": "own", "staff": "own", "viewer": "own"},
+    "stations": {"admin": "own", "operator": "own", "secretary": "own", "staff": "own", "viewer": "own",
+                 "dept": "own"},  # the dashboard roles
     "nearestStations": PUBLIC,
     "upcomingEvents": PUBLIC,
     "personTimes": {"admin": "own", "staff": "own", "viewer": "own"},
@@ -230,7 +232,19 @@ ACCESS: dict[str, dict[str, str]] = {
     "recordAttendance": {"admin": "by_id", "secretary": "by_id"},
     "addMilestone": {"admin": "any"},  # the joint meeting office: city-wide measures
     "completeMilestone": {"admin": "any"},  # the joint meeting office: city-wide measures
-    "reportMeasureProgress": {"admin": "any"},  # the joint meeting office: city-wide measures
+    # the league office reports on any measure; a department on the measures it leads (M01 is 团市委's)
+    "reportMeasureProgress": {"admin": "any", "dept": "by_dept"},
+    "addMeasureContribution": {"dept": "by_dept"},  # a supporting department of the measure (M01: not SFJ)
+    "departments": DASHBOARD,
+    "measureBoard": DASHBOARD,
+    "actionItems": {r: "own" for r in DASHBOARD},
+    "jointMeetings": {r: "own" for r in DASHBOARD},
+    "nextMeetingAgenda": {r: "own" for r in DASHBOARD},
+    # the dummy is a city meeting: a district admin may record its own district's meetings, not the city's
+    "recordJointMeeting": {"admin": "by_id"},
+    # an item of nothing answers like another's: FORBIDDEN (district for a district admin, department for staff)
+    "noteActionItemProgress": {"admin": "by_id", "dept": "by_dept"},
+    "completeActionItem": {"admin": "by_id", "dept": "by_dept"},
     "createStation": {"admin": "own", "staff": "own"},
     "changeStationStatus": {"admin": "by_id", "staff": "by_id"},
     "recordServices": {"admin": "by_id", "staff": "by_id"},
