@@ -149,7 +149,7 @@ async def test_a_district_meeting_decides_items_that_their_assignees_close(gatew
                                   token=token("department_staff", department="SFJ")))
     assert (refused["code"], refused["rule"]) == ("FORBIDDEN", "department")
     noted = data(await gql(gateway, NOTE, {"i": rsj_item, "n": "已开设 3 个咨询点"}, token=rsj))
-    done = data(await gql(gateway, DONE, {"i": rsj_item}, token=rsj))["completeActionItem"]
+    assert data(await gql(gateway, DONE, {"i": rsj_item}, token=rsj))["completeActionItem"]["id"] == rsj_item
     assert noted["noteActionItemProgress"]["id"] == rsj_item
     again = errors_of(await gql(gateway, DONE, {"i": rsj_item}, token=rsj))
     assert again["code"] == "RULE_VIOLATED"
