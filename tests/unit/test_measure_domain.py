@@ -73,8 +73,9 @@ def test_a_completed_or_hand_added_milestone_is_not_dropped_by_a_reload():
 
 
 def test_a_plan_with_an_unknown_department_or_area_names_the_fields():
-    bad = replace(M09, area="NOPE", lead="NOPE", partners=("ZGH", "ZGH"), title=" ")
-    assert fields_of([], bad) == {"area", "lead", "title", "supporting"}
+    bad = replace(M09, area="NOPE", lead="NOPE", partners=("ZGH", "ZGH"), title=" ",
+                  milestones=(M09.milestones[0], replace(M09.milestones[0], title="同一编号")))
+    assert fields_of([], bad) == {"area", "lead", "title", "supporting", "milestones"}
 
 
 # ---- milestones and reports ------------------------------------------------------------------------

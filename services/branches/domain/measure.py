@@ -225,6 +225,8 @@ def _check_plan(command: PlanMeasure) -> None:
         errors.add("supporting", "配合单位不能重复，也不能与牵头单位相同", "duplicate")
     for m in command.milestones:
         check_text(errors, "milestones", m.title, TITLE_MAX)
+    if len({m.milestone_id for m in command.milestones}) != len(command.milestones):
+        errors.add("milestones", "工作节点编号重复", "duplicate")
     errors.raise_if_any()
 
 
