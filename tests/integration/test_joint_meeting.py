@@ -175,3 +175,35 @@ async def test_a_district_meeting_decides_items_that_their_assignees_close(gatew
     closed = data(await gql(gateway, DONE, {"i": district_item}, token=chaoyang))["completeActionItem"]
     rows = data(await gql(gateway, ITEMS, {"pos": closed["position"]}, token=chaoyang))["actionItems"]["nodes"]
     assert rows == []  # both closed by their assignees: nothing open
+
+
+MEETINGS = """query($pos: String) { jointMeetings(minPosition: $pos) { nodes { id level district topics decisions
+    attending { code name } items { id assignee } } } }"""
+
+
+async def test_meetings_are_listed_in_the_callers_scope(gateway, token):
+    today = Clock().today().isoformat()
+    city = data(await gql(gateway, RECORD, {"i": {
+        "level": "CITY", "heldOn": today, "attending": ["TSW", "RSJ"], "topics": ["全市推进"],
+        "decisions": [{"text": "各区摸底", "items": [
+            {"title": "海淀摸底", "assigneeKind": "DISTRICT", "assignee": HAIDIAN, "dueOn": today},
+            {"title": "全市政策", "assigneeKind": "DEPARTMENT", "assignee": "RSJ", "dueOn": today}]}]}},
+        token=token("admin")))["recordJointMeeting"]
+    haidian = data(await gql(gateway, RECORD, {"i": {
+        "level": "DISTRICT", "district": HAIDIAN, "heldOn": today, "attending": ["TSW"], "topics": ["海淀"]}},
+        token=token("admin", HAIDIAN)))["recordJointMeeting"]
+    city_only = errors_of(await gql(gateway, RECORD, {"i": {
+        "level": "CITY", "heldOn": today, "attending": ["TSW"], "topics": ["x"]}}, token=token("admin", CHAOYANG)))
+    assert city_only["rule"] == "district"
+
+    everything = data(await gql(gateway, MEETINGS, {"pos": haidian["position"]}, token=token("department_viewer")))
+    ids = {m["id"]: m for m in everything["jointMeetings"]["nodes"]}
+    assert {city["id"], haidian["id"]} <= set(ids)
+    assert ids[city["id"]]["attending"] == [{"code": "TSW", "name": "团市委"}, {"code": "RSJ", "name": "市人力社保局"}]
+    assert {i["id"] for i in ids[city["id"]]["items"]} == set(city["itemIds"])
+
+    chaoyang = data(await gql(gateway, MEETINGS, {"pos": city["position"]},
+                              token=token("department_viewer", CHAOYANG)))["jointMeetings"]["nodes"]
+    seen = {m["id"]: m for m in chaoyang}
+    assert haidian["id"] not in seen  # another district's meeting
+    assert [i["assignee"] for i in seen[city["id"]]["items"]] == ["RSJ"]  # the city's, without Haidian's item

@@ -95,7 +95,8 @@ class Query:
                                              after=key, limit=limit)
             items: dict[str, list[ActionItem]] = {}
             for r in await tables.items_of_meetings(conn, [m["meeting_id"] for m in rows]):
-                items.setdefault(r["meeting_id"], []).append(to_item(r, mine))
+                if district is None or r["district"] in (None, district):  # a city meeting's items elsewhere: not shown
+                    items.setdefault(r["meeting_id"], []).append(to_item(r, mine))
             return [(m, items.get(m["meeting_id"], [])) for m in rows]
         return await table_page(info, first, after, read, node=lambda pair: to_meeting(*pair),
                                 key=lambda pair: (pair[0]["held_on"].isoformat(), pair[0]["meeting_id"]),
