@@ -94,8 +94,17 @@
 
   XQ.section({
     id: "joint-meeting", title: "联席会议：措施推进与待办事项", order: 24, size: "wide",
-    needs: ["jointMeeting.measures.id", "jointMeeting.measures.stale", "jointMeeting.measures.example",
-      "jointMeeting.openItems.id", "jointMeeting.byAssignee.assignee"],
+    needs: [
+      "jointMeeting.byAssignee.assignee", "jointMeeting.byAssignee.assigneeKind", "jointMeeting.byAssignee.name",
+      "jointMeeting.byAssignee.open", "jointMeeting.byAssignee.overdue", "jointMeeting.measures.area",
+      "jointMeeting.measures.areaName", "jointMeeting.measures.example", "jointMeeting.measures.id",
+      "jointMeeting.measures.lastReportOn", "jointMeeting.measures.lead.code", "jointMeeting.measures.lead.name",
+      "jointMeeting.measures.progress", "jointMeeting.measures.stale", "jointMeeting.measures.title",
+      "jointMeeting.openItems.assignee", "jointMeeting.openItems.assigneeKind",
+      "jointMeeting.openItems.assigneeName", "jointMeeting.openItems.district", "jointMeeting.openItems.dueOn",
+      "jointMeeting.openItems.id", "jointMeeting.openItems.overdue", "jointMeeting.openItems.title",
+      "jointMeeting.openItemsTotal", "jointMeeting.overdueItems", "jointMeeting.staleAfterDays",
+      "jointMeeting.staleMeasures"],
     selection: "jointMeeting { staleAfterDays staleMeasures openItemsTotal overdueItems " +
       "measures { id area areaName title example lead { code name } progress lastReportOn stale } " +
       "openItems { id title assigneeKind assignee assigneeName district dueOn overdue } " +
