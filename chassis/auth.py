@@ -7,6 +7,11 @@ Two issuers: staff tokens (`jwt_issuer`, roles and district in the claims) and y
 young people's identity provider (`youth_issuer`, e.g. 京通 or WeChat through OIDC). A youth token's role
 is `youth` because of who issued it, whatever its claims say; `sub` is the account at that provider, and
 it carries no district and no staff role. A staff token can never carry the role `youth`.
+
+A department's staff (`department_staff`) act for one department of the joint meeting: the token's
+`department` claim names it (a code of chassis/departments.yaml) and is required; they report on that
+department's measures and update the action items assigned to it, nothing else (issue 18).
+`department_viewer` stays read-only.
 """
 from __future__ import annotations
 
@@ -20,10 +25,12 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from .errors import Forbidden, NotFound, Unauthenticated
-from .reference import DISTRICTS
+from .reference import DEPARTMENTS, DISTRICTS
 from .settings import Settings
 
-STAFF_ROLES = ("admin", "registry_operator", "branch_secretary", "station_staff", "department_viewer", "partner")
+STAFF_ROLES = ("admin", "registry_operator", "branch_secretary", "station_staff", "department_viewer", "partner",
+               "department_staff")
+DEPARTMENT_STAFF = "department_staff"  # acts for the department of its `department` claim
 # Roles that act for one district: a token without `district` is refused unless it says city-wide itself
 # (`scope: "city"`), so an identity provider that forgets the claim does not hand out the whole city.
 SCOPED_ROLES = frozenset({"registry_operator", "branch_secretary", "station_staff", "department_viewer"})
@@ -39,6 +46,7 @@ class Principal:
     roles: frozenset[str]
     district: str | None  # None: city-wide
     token: str = ""
+    department: str | None = None  # the department a department_staff token acts for (else None)
 
     @property
     def is_youth(self) -> bool:
@@ -73,6 +81,12 @@ class Principal:
 
     def sees_district(self, district: str) -> bool:
         return not self.is_youth and (self.district is None or self.district == district)
+
+    def require_department(self, department: str, what: str) -> None:
+        """A department's staff act for their own department only (`what`: what they may not touch)."""
+        if self.department != department:
+            name = DEPARTMENTS.get(self.department or "", self.department)
+            raise Forbidden(f"您代表 {name}，不能{what}。", rule="department")
 
     def _not_youth(self) -> None:
         """A youth token has no district, which for staff means city-wide: district checks refuse it outright,
@@ -128,7 +142,11 @@ class TokenVerifier:
         if district is None and roles & SCOPED_ROLES and "admin" not in roles and claims.get("scope") != CITY:
             raise Unauthenticated("令牌缺少 district（区县）声明：区县角色的令牌须注明区县；"
                                   "全市范围的令牌须明确声明 scope: \"city\"。")
-        return Principal(subject=str(claims["sub"]), roles=roles, district=district, token=token)
+        department = claims.get("department") if DEPARTMENT_STAFF in roles else None
+        if DEPARTMENT_STAFF in roles and department not in DEPARTMENTS:
+            raise Unauthenticated("部门工作人员的令牌须有 department（成员单位代码）声明，且为已登记的成员单位。")
+        return Principal(subject=str(claims["sub"]), roles=roles, district=district, token=token,
+                         department=department)
 
     def _decode(self, token: str) -> dict[str, Any]:
         try:
@@ -154,11 +172,13 @@ class TokenVerifier:
 
 
 def issue_token(private_key: bytes, settings: Settings, *, roles: list[str], district: str | None = None,
-                subject: str | None = None, ttl_seconds: int = 12 * 3600, city: bool = False) -> str:
+                subject: str | None = None, ttl_seconds: int = 12 * 3600, city: bool = False,
+                 department: str | None = None) -> str:
     """Development tokens (the `xinqing token` command and tests); production tokens come from the IdPs.
     `roles=["youth"]` makes a youth token as the youth provider would: its issuer, the account as `sub`,
     no roles claim and no district. `city` marks a token without a district as city-wide on purpose
-    (`scope: "city"`): a district-scoped role without either is refused by the verifier."""
+    (`scope: "city"`): a district-scoped role without either is refused by the verifier. `department`:
+    the department a `department_staff` token acts for (required for that role, refused for others)."""
     unknown = set(roles) - set(ROLES)
     if unknown:
         raise ValueError(f"unknown role(s): {', '.join(sorted(unknown))}; known: {', '.join(ROLES)}")
@@ -169,6 +189,10 @@ def issue_token(private_key: bytes, settings: Settings, *, roles: list[str], dis
         raise ValueError("a youth token carries the role youth alone, without a district")
     if city and district:
         raise ValueError("a token is either for one district or city-wide, not both")
+    if (DEPARTMENT_STAFF in roles) != (department is not None):
+        raise ValueError("a department_staff token names its department (--department), and only it does")
+    if department is not None and department not in DEPARTMENTS:
+        raise ValueError(f"unknown department code {department}; known: {', '.join(DEPARTMENTS)}")
     now = int(time.time())
     claims: dict[str, Any] = {
         "iss": settings.youth_issuer if youth else settings.jwt_issuer,
@@ -180,4 +204,6 @@ def issue_token(private_key: bytes, settings: Settings, *, roles: list[str], dis
         claims["district"] = district
     if city:
         claims["scope"] = CITY
+    if department:
+        claims["department"] = department
     return jwt.encode(claims, private_key, algorithm="ES256")

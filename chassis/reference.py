@@ -1,6 +1,8 @@
 """Reference data every service shares (DOMAIN.md): Beijing's districts and the youth types."""
 from __future__ import annotations
 
+from pathlib import Path
+
 # GB/T 2260 codes of Beijing's 16 districts → name shown on screen.
 DISTRICTS: dict[str, str] = {
     "110101": "东城区", "110102": "西城区", "110105": "朝阳区", "110106": "丰台区",
@@ -38,3 +40,18 @@ SERVICE_TYPES: dict[str, str] = {
     "HEALTH_CHECK": "体检", "FREE_CLINIC": "义诊", "HAIRCUT": "理发", "LEGAL": "法律咨询",
     "CAREER": "职业发展", "SOCIAL_SECURITY": "社会保障", "REST": "休息 / 充电 / 饮水", "OTHER": "其他",
 }
+
+
+def _departments() -> dict[str, str]:
+    """The joint meeting's member departments, from chassis/departments.yaml (data the league office keeps)."""
+    import yaml  # here: only this list needs it
+
+    path = Path(__file__).with_name("departments.yaml")
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
+        raise ValueError(f"{path}: expected a mapping of department code to name")
+    return data
+
+
+# Departments of the joint meeting (市委组织部, 市人力社保局 …): code → name on screen.
+DEPARTMENTS: dict[str, str] = _departments()

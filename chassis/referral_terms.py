@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml  # type: ignore[import-untyped]  # no stubs in the lock file
+import yaml
 
 from contracts.agencies import AGENCIES
 from contracts.stations import CaseCategory

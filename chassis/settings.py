@@ -109,6 +109,11 @@ class Settings(BaseSettings):
     metrics_interval_seconds: float = Field(15.0, description="how often the gauges (outbox backlog, consumer lag, "
                                                               "projection age) are sampled and pushed by OTLP")
 
+    # The joint meeting's measures (issue 18).
+    measure_stale_days: int = Field(92, ge=1, description="days without a progress report after which a measure "
+                                                           "is flagged stale on the dashboard and the next "
+                                                           "meeting's agenda (default: a quarter)")
+
     # Read-your-writes: how long a query may wait for the projection to reach a position.
     consistency_wait_seconds: float = Field(5.0, description="max wait for a requested read position")
 

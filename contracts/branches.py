@@ -39,10 +39,26 @@ class MeetingEvents:
 
 
 class MeasureEvents:
+    CONTRIBUTION_ADDED = "xq.branches.measure.contribution-added.v1"
     DEFINED = "xq.branches.measure.defined.v1"
+    LEAD_CHANGED = "xq.branches.measure.lead-changed.v1"
     MILESTONE_ADDED = "xq.branches.measure.milestone-added.v1"
     MILESTONE_COMPLETED = "xq.branches.measure.milestone-completed.v1"
+    MILESTONE_DROPPED = "xq.branches.measure.milestone-dropped.v1"
+    MILESTONE_REVISED = "xq.branches.measure.milestone-revised.v1"
     PROGRESS_REPORTED = "xq.branches.measure.progress-reported.v1"
+    REVISED = "xq.branches.measure.revised.v1"
+
+
+class JointMeetingEvents:
+    HELD = "xq.branches.joint-meeting.held.v1"
+
+
+class ActionItemEvents:
+    ASSIGNED = "xq.branches.action-item.assigned.v1"
+    DONE = "xq.branches.action-item.done.v1"
+    OVERDUE = "xq.branches.action-item.overdue.v1"
+    PROGRESS_NOTED = "xq.branches.action-item.progress-noted.v1"
 
 
 BRANCH = Topic("xq.branches.branch", "branches", types_of(BranchEvents))
@@ -50,4 +66,6 @@ MEMBERSHIP = Topic("xq.branches.membership", "branches", types_of(MembershipEven
 ORGANISATION = Topic("xq.branches.organisation", "branches", types_of(OrganisationEvents))
 MEETING = Topic("xq.branches.meeting", "branches", types_of(MeetingEvents))
 MEASURE = Topic("xq.branches.measure", "branches", types_of(MeasureEvents))
-TOPICS = (BRANCH, MEMBERSHIP, ORGANISATION, MEETING, MEASURE)
+JOINT_MEETING = Topic("xq.branches.joint-meeting", "branches", types_of(JointMeetingEvents))
+ACTION_ITEM = Topic("xq.branches.action-item", "branches", types_of(ActionItemEvents))
+TOPICS = (BRANCH, MEMBERSHIP, ORGANISATION, MEETING, MEASURE, JOINT_MEETING, ACTION_ITEM)

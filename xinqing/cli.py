@@ -15,6 +15,7 @@ from chassis.reference import DISTRICTS
 from chassis.settings import Settings
 
 from .launcher.errors import LaunchError
+from .measures import app as measures_app
 from .settings_doc import SECRET
 
 app = typer.Typer(help="新青 xinqing: backend for Beijing's work with new emerging youth groups.",
@@ -65,6 +66,8 @@ def token(role: str = typer.Option(..., help=f"one of: {', '.join(ROLES)} (youth
           city: bool = typer.Option(False, "--city", help="city-wide on purpose (claim scope: city): a district "
                                                           "role without --district needs it"),
           subject: str | None = typer.Option(None, help="user id in the token (default: random)"),
+          department: str | None = typer.Option(None, help="department_staff: the department code it acts for, "
+                                                           "e.g. RSJ (chassis/departments.yaml)"),
           hours: float = typer.Option(12, help="validity in hours")) -> None:
     """Print a development JWT signed with the local key (never in production)."""
     settings = Settings()
@@ -73,7 +76,7 @@ def token(role: str = typer.Option(..., help=f"one of: {', '.join(ROLES)} (youth
     ensure_dev_keys(settings.keys_dir)
     try:
         print(issue_token(jwt_private_key(settings), settings, roles=[role], district=district, subject=subject,
-                          ttl_seconds=int(hours * 3600), city=city))
+                          ttl_seconds=int(hours * 3600), city=city, department=department))
     except ValueError as exc:
         fail(str(exc))
 
@@ -125,6 +128,7 @@ def show_settings() -> None:
     console.print(table)
 
 
+app.add_typer(measures_app, name="measures")
 import_app = typer.Typer(help="Bulk import from survey sheets.", no_args_is_help=True)
 app.add_typer(import_app, name="import")
 

@@ -1,11 +1,13 @@
 """Demo data for league organisation, written through the branches service's HTTP API: a mobile
 branch of riders in every district, courier-company and park branches in the busy districts, the
-organisations contacted, riders joining by invitation code, couriers by application, a few meetings
-and progress on some measures. Runs after the registry demo data (it joins the people registered)."""
+organisations contacted, riders joining by invitation code, couriers by application, a few meetings,
+progress on some measures and a district joint meeting with its action items. Runs after the registry
+demo data (it joins the people registered)."""
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from datetime import timedelta
 
 import asyncpg
 
@@ -81,6 +83,13 @@ async def _seed(settings: Settings, say: Callable[[str], None], registered: int)
                                          "topic": "学习团章，交流从业经验", "attendees": ids[:10]})
         for measure, percent in PROGRESS.items():
             await post(f"/measures/{measure}/progress", {"percent": percent, "note": "演示数据"})
+        # a district joint meeting whose decision the departments and the district are to carry out
+        due = (today + timedelta(days=30)).isoformat()
+        await post("/joint-meetings", {
+            "level": "DISTRICT", "district": "110105", "heldOn": today.isoformat(), "attending": ["TSW", "RSJ", "ZGH"],
+            "topics": ["外卖骑手社会保障（演示数据）"], "decisions": [{"text": "在暖心驿站设社保咨询点", "items": [
+                {"title": "驿站社保政策咨询", "assigneeKind": "DEPARTMENT", "assignee": "RSJ", "dueOn": due},
+                {"title": "摸清全区外卖站点", "assigneeKind": "DISTRICT", "assignee": "110105", "dueOn": due}]}]})
     say(f"demo data: {len(mobile) + len(enterprise)} branches, {joined} members")
 
 

@@ -13,6 +13,7 @@ from .branches import BranchesProjection
 from .case_figures import CaseFiguresProjection
 from .cases import CasesProjection
 from .governance import GovernanceProjection
+from .joint_meetings import JointMeetingsProjection
 from .stations import StationsProjection
 from .stations_daily import StationsDailyProjection
 from .youth import YouthProjection
@@ -23,4 +24,5 @@ def projections(settings: Settings) -> list[Projection]:
     """Every projection the gateway runs (each is its own consumer group)."""
     return [YouthProjection(settings), YouthDailyProjection(settings), BranchesProjection(settings),
             StationsProjection(settings), StationsDailyProjection(settings), CasesProjection(settings),
-            CaseFiguresProjection(settings), GovernanceProjection(settings)]
+            CaseFiguresProjection(settings), GovernanceProjection(settings),
+            JointMeetingsProjection(settings)]

@@ -11,17 +11,31 @@ import asyncpg
 from chassis.envelope import Envelope, field_of
 from chassis.projection import Dispatch, statement
 from chassis.settings import Settings
-from contracts.branches import TOPICS, BranchEvents, MeasureEvents, MeetingEvents, MembershipEvents, OrganisationEvents
+from contracts.branches import (
+    BRANCH,
+    MEASURE,
+    MEETING,
+    MEMBERSHIP,
+    ORGANISATION,
+    BranchEvents,
+    MeasureEvents,
+    MeetingEvents,
+    MembershipEvents,
+    OrganisationEvents,
+)
+
+from .joint_meetings import MEASURE_HANDLERS
 
 
 class BranchesProjection(Dispatch):
     name = "gateway.branches"
     tables = ("br_branches", "br_members", "br_applications", "br_transfers", "br_organisations", "br_meetings",
-              "br_measures", "br_milestones")
+              "br_measures", "br_milestones", "br_contributions")
     stream_prefixes = ("branch-", "membership-", "organisation-", "meeting-", "measure-")
 
     def __init__(self, settings: Settings):
-        self.topics = tuple(settings.topic(t.name) for t in TOPICS)
+        # the joint meetings' topics have their own projection (joint_meetings.py)
+        self.topics = tuple(settings.topic(t.name) for t in (BRANCH, MEMBERSHIP, ORGANISATION, MEETING, MEASURE))
         self.handlers = {
             BranchEvents.FOUNDED: _founded,
             BranchEvents.RENAMED: _renamed,
@@ -42,10 +56,9 @@ class BranchesProjection(Dispatch):
             OrganisationEvents.BRANCH_FOUNDED: _organisation_branch_founded,
             MeetingEvents.HELD: _meeting_held,
             MeetingEvents.ATTENDANCE_RECORDED: _attendance_recorded,
-            MeasureEvents.DEFINED: _measure_defined,
             MeasureEvents.MILESTONE_ADDED: _milestone_added,
             MeasureEvents.MILESTONE_COMPLETED: _milestone_completed,
-            MeasureEvents.PROGRESS_REPORTED: _progress_reported,
+            **MEASURE_HANDLERS,
         }
 
 
@@ -171,17 +184,9 @@ async def _attendance_recorded(conn: asyncpg.Connection, e: Envelope) -> None:
 
 # ---- the 22 measures -----------------------------------------------------------------------------
 
-_measure_defined = statement(
-    "INSERT INTO br_measures (measure_id, area, title, lead, partners, placeholder) VALUES ($1, $2, $3, $4, $5, $6)",
-    "measure_id", "area", "title", "lead", "partners", "placeholder")
-
 _milestone_added = statement(
     "INSERT INTO br_milestones (milestone_id, measure_id, title, due_on) VALUES ($1, $2, $3, $4)",
     "milestone_id", "measure_id", "title", _day("due_on"))
 
 _milestone_completed = statement("UPDATE br_milestones SET completed_on = $2 WHERE milestone_id = $1",
                                  "milestone_id", _day("completed_on"))
-
-_progress_reported = statement(
-    "UPDATE br_measures SET percent = $2, last_note = $3, reported_on = $4 WHERE measure_id = $1",
-    "measure_id", "percent", "note", _day("reported_on"))

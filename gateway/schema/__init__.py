@@ -21,11 +21,11 @@ from chassis.settings import Settings
 from ..errors import ErrorCodes
 from ..live import projection_changes
 from ..telemetry import Telemetry
-from . import branches, cases, governance, me, public, stations, youth
+from . import branches, cases, governance, joint, me, public, stations, youth
 from .common import Context, DashboardBase, DashboardScope, DistrictArg, FromArg, ToArg, dashboard_scope
 from .dashboard_cache import DashboardFigures, DashboardResults
 
-DOMAINS = [youth, branches, stations, cases, governance]
+DOMAINS = [youth, branches, stations, cases, governance, joint]
 SELF_SERVICE = [me]  # queries and mutations of a youth token on its own record; nothing on the dashboard
 PUBLIC = [public]  # what anyone may read without a token
 

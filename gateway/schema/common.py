@@ -19,7 +19,8 @@ from chassis.projection import parse_position
 from chassis.reference import DISTRICTS
 from chassis.service import Runtime
 
-DASHBOARD_ROLES = ("admin", "registry_operator", "branch_secretary", "station_staff", "department_viewer")
+DASHBOARD_ROLES = ("admin", "registry_operator", "branch_secretary", "station_staff", "department_viewer",
+                   "department_staff")
 
 
 class Context(BaseContext):

@@ -15,18 +15,21 @@ from chassis.settings import Settings, get_settings
 from contracts import branches as contract
 
 from . import api, jobs, projections
-from .commands import Stores, load_measures, seed_measures
+from .commands import Stores, seed_measures
 from .deps import BranchesDeps, Runtime
-from .domain import branch, measure, meeting, membership, organisation
+from .domain import action_item, branch, joint_meeting, measure, meeting, membership, organisation
+from .plan import read_plan
 
 log = logging.getLogger(__name__)
 SOURCE = "/xinqing/branches"
 # One topic per aggregate: consumers subscribe to what they read (a partner interested in members
 # need not read meetings), and each topic keeps per-stream order by its key.
 TOPICS = {"branch": contract.BRANCH, "membership": contract.MEMBERSHIP, "organisation": contract.ORGANISATION,
-          "meeting": contract.MEETING, "measure": contract.MEASURE}
+          "meeting": contract.MEETING, "measure": contract.MEASURE, "joint_meeting": contract.JOINT_MEETING,
+          "action_item": contract.ACTION_ITEM}
 CODECS = {"branch": branch.codec, "membership": membership.codec, "organisation": organisation.codec,
-          "meeting": meeting.codec, "measure": measure.codec}
+          "meeting": meeting.codec, "measure": measure.codec, "joint_meeting": joint_meeting.codec,
+          "action_item": action_item.codec}
 
 
 def make_stores(settings: Settings) -> Stores:
@@ -36,7 +39,7 @@ def make_stores(settings: Settings) -> Stores:
 
 async def define_measures(rt: Runtime) -> None:
     try:
-        await seed_measures(rt.pool, rt.deps.stores.measure, load_measures())
+        await seed_measures(rt.pool, rt.deps.stores.measure, read_plan())
     except VersionConflict:
         log.info("measures seeded by another replica")
 

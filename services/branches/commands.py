@@ -8,10 +8,9 @@ branch in the middle of its dissolution.
 """
 from __future__ import annotations
 
-import json
 import zlib
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any
 
 import asyncpg
@@ -25,10 +24,10 @@ from chassis.eventstore import EventStore
 from chassis.retry import polling
 
 from . import tables
-from .domain import branch, measure, membership
+from .domain import action_item, branch, joint_meeting, measure, membership
 from .domain.facts import BranchFacts, YouthFacts
+from .plan import Plan
 
-MEASURES_FILE = Path(__file__).parent / "measures.json"  # the 22 measures' reference data
 YOUTH_POLL_SECONDS = 0.2
 
 
@@ -39,6 +38,8 @@ class Stores:
     organisation: EventStore
     meeting: EventStore
     measure: EventStore
+    joint_meeting: EventStore
+    action_item: EventStore
 
 
 async def run(conn: asyncpg.Connection, store: EventStore, decider: Decider, stream_id: str, command: Any, *,
@@ -99,23 +100,54 @@ async def youth_facts(pool: asyncpg.Pool, youth_id: str, *, wait: float) -> Yout
                       league_age=row.league_age, league_age_ended=row.league_age_ended)
 
 
-# ---- the 22 measures, defined from their reference data ----------------------------------------
+# ---- the 22 measures, from the plan file ------------------------------------------------------
 
-def load_measures(path: Path = MEASURES_FILE) -> list[dict]:
-    """The measures of the reference file, as the file holds them."""
-    return json.loads(path.read_text(encoding="utf-8"))["measures"]
-
-
-async def seed_measures(pool: asyncpg.Pool, store: EventStore, seed: list[dict]) -> int:
-    """Define every measure of `seed` that is not defined yet (idempotent at start-up)."""
+async def seed_measures(pool: asyncpg.Pool, store: EventStore, plan: Plan) -> int:
+    """Define every measure of the shipped plan that is not defined yet (idempotent at start-up). A measure
+    already defined is left alone: a reloaded official list must not be put back to the examples."""
     defined = 0
     async with transaction(pool) as conn:
-        for m in seed:
-            stream = await store.load(conn, measure.stream_id(m["id"]))
+        for m in plan.measures:
+            stream = await store.load(conn, measure.stream_id(m.measure_id))
             if stream.version:
                 continue
-            await run(conn, store, measure.measure, measure.stream_id(m["id"]), measure.DefineMeasure(
-                measure_id=m["id"], area=m["area"], title=m["title"], lead=m["lead"],
-                partners=tuple(m.get("partners", ())), placeholder=m.get("placeholder", True)))
+            await run(conn, store, measure.measure, measure.stream_id(m.measure_id), m)
             defined += 1
     return defined
+
+
+async def apply_plan(conn: asyncpg.Connection, store: EventStore, plan: Plan, today: date) -> list[Envelope]:
+    """Every measure of `plan` as the file now says it (the caller holds the transaction): each difference
+    is an event on the measure's stream; an unchanged measure adds nothing."""
+    envelopes: list[Envelope] = []
+    for m in plan.measures:
+        done, _ = await run(conn, store, measure.measure, measure.stream_id(m.measure_id), replace(m, today=today))
+        envelopes += done
+    return envelopes
+
+
+# ---- joint meetings and their action items ------------------------------------------------------
+
+async def record_joint_meeting(conn: asyncpg.Connection, stores: Stores,
+                               command: joint_meeting.RecordJointMeeting) -> list[Envelope]:
+    """The meeting and every action item of its decisions, in one transaction (the caller's)."""
+    envelopes, _ = await run(conn, stores.joint_meeting, joint_meeting.joint_meeting,
+                             joint_meeting.stream_id(command.meeting_id), command)
+    for decision in command.decisions:
+        for item in decision.items:
+            done, _ = await run_action_item(conn, stores, item.item_id, action_item.AssignItem(
+                item_id=item.item_id, meeting_id=command.meeting_id, meeting_district=command.district,
+                decision=decision.text.strip(), title=item.title, assignee_kind=item.assignee_kind,
+                assignee=item.assignee, due_on=item.due_on))
+            envelopes += done
+    return envelopes
+
+
+async def run_action_item(conn: asyncpg.Connection, stores: Stores, item_id: str, command: Any,
+                          *, guard: Any = None) -> tuple[list[Envelope], action_item.ItemState]:
+    """An action item command, with its `action_items` row updated in the same transaction."""
+    outcome = await commands.run(conn, stores.action_item, action_item.action_item, action_item.stream_id(item_id),
+                                 command, guard=guard)
+    if outcome.envelopes:
+        await tables.save_action_item(conn, item_id, outcome.state)
+    return outcome.envelopes, outcome.state

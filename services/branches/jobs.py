@@ -1,5 +1,6 @@
 """Scheduled processes of the branches service. Each acts through a decider, so everything they do
-is an event with a reason: transfers unanswered for 3 months, invitation codes past their time. Each
+is an event with a reason: transfers unanswered for 3 months, invitation codes past their time, joint
+meeting action items open past their due date. Each
 takes `today` / `now`, so tests drive them directly; `jobs` reads them from the service's clock at each
 run. (The end of league age is not a job here: the registry records it and the registry view reacts,
 projections.py.)"""
@@ -15,9 +16,10 @@ from chassis.errors import AppError
 from chassis.scheduler import Job
 
 from . import tables
-from .commands import Stores, run, run_membership, share_branch
+from .commands import Stores, run, run_action_item, run_membership, share_branch
 from .deps import Runtime
 from .domain import branch
+from .domain.action_item import MarkOverdue
 from .domain.transfer import ExpireTransfer
 
 log = logging.getLogger(__name__)
@@ -31,6 +33,8 @@ def jobs(rt: Runtime) -> list[Job]:
             lambda: expire_transfers(rt.pool, rt.deps.stores, rt.deps.clock.today())),
         Job("expire_invitations", EVERY_SECONDS,
             lambda: expire_invitations(rt.pool, rt.deps.stores, rt.deps.clock.now())),
+        Job("overdue_action_items", EVERY_SECONDS,
+            lambda: mark_overdue_items(rt.pool, rt.deps.stores, rt.deps.clock.today())),
     ]
 
 
@@ -72,3 +76,15 @@ async def expire_invitations(pool: asyncpg.Pool, stores: Stores, now: datetime) 
         return envelopes
 
     return await _each(pool, "expire_invitations", branch_ids, expire)
+
+
+async def mark_overdue_items(pool: asyncpg.Pool, stores: Stores, today: date) -> int:
+    """Action items still open after their due date go overdue (an event, once; done items never do)."""
+    async with pool.acquire() as conn:
+        item_ids = await tables.items_overdue_before(conn, today, BATCH)
+
+    async def mark(conn, item_id):
+        envelopes, _ = await run_action_item(conn, stores, item_id, MarkOverdue(today=today))
+        return envelopes
+
+    return await _each(pool, "overdue_action_items", item_ids, mark)

@@ -4,6 +4,8 @@
   side, not a projection); read by dissolution, meeting attendance, secretaries and the scheduled jobs.
 - `invitation_codes`: which branch a code belongs to and until when, written when the code is issued
   and closed when it expires; read when someone joins with a code.
+- `action_items`: the joint meetings' action items (assignee, due date, open or done), written in each
+  item command's transaction; read by the overdue job.
 - `youth_facts`: the service's view of registry events (projections.py writes it); membership
   commands read it instead of calling the registry.
 """
@@ -14,6 +16,7 @@ from datetime import date, datetime
 
 import asyncpg
 
+from .domain.action_item import ItemState
 from .domain.membership import MembershipState, Status
 
 # ---- roster ------------------------------------------------------------------------------------
@@ -122,3 +125,21 @@ async def erase_youth(conn: asyncpg.Connection, youth_id: str, status: str) -> N
     """An erased person keeps nothing here but the pseudonymous id and the fact of erasure."""
     await conn.execute("UPDATE youth_facts SET status = $2, district = NULL, subtype = NULL, league_age = NULL "
                        "WHERE youth_id = $1", youth_id, status)
+
+
+# ---- action_items ------------------------------------------------------------------------------
+
+
+async def save_action_item(conn: asyncpg.Connection, item_id: str, state: ItemState) -> None:
+    await conn.execute(
+        """INSERT INTO action_items (item_id, assignee_kind, assignee, due_on, status, overdue)
+           VALUES ($1, $2, $3, $4, $5, $6)
+           ON CONFLICT (item_id) DO UPDATE SET status = EXCLUDED.status, overdue = EXCLUDED.overdue""",
+        item_id, state.assignee_kind, state.assignee, state.due_on, str(state.status), state.overdue)
+
+
+async def items_overdue_before(conn: asyncpg.Connection, today: date, limit: int) -> list[str]:
+    """Open items not yet marked whose due date is before `today`."""
+    rows = await conn.fetch("SELECT item_id FROM action_items WHERE status = 'OPEN' AND NOT overdue "
+                            "AND due_on < $1 ORDER BY due_on, item_id LIMIT $2", today, limit)
+    return [r["item_id"] for r in rows]

@@ -228,3 +228,47 @@ def test_a_bad_token_is_refused_with_a_clear_message(stack, browser):
 def test_graphiql_is_served_for_developers(stack):
     page = httpx.get(f"http://{stack.host}:{stack.gateway_port}/graphql", headers={"accept": "text/html"}, timeout=10)
     assert page.status_code == 200 and "graphiql" in page.text.lower()
+
+
+JOINT = """query($pos: String) { dashboard(minPosition: $pos) { jointMeeting { staleMeasures openItemsTotal
+    measures { id title example lead { code } progress lastReportOn stale } openItems { id assignee } } } }"""
+
+
+def test_the_measures_table_shows_what_graphql_says_with_a_departments_own_first(stack, browser, token):
+    """Issue 18: the measures table (area, title, lead, progress, last report, stale, example marker) equals
+    the GraphQL answer; 团市委's staff see the measures it leads first; the filters narrow the table."""
+    s = stack
+    tsw = token("department_staff", department="TSW")
+    reported = gql(s, "mutation { reportMeasureProgress(measureId: \"M09\", percent: 35, note: \"新建流动团支部\") "
+                      "{ position } }", token=tsw)
+    assert "errors" not in reported, reported
+    expected = gql(s, JOINT, {"pos": reported["data"]["reportMeasureProgress"]["position"]}, token=tsw)
+    assert "errors" not in expected, expected
+    joint = expected["data"]["dashboard"]["jointMeeting"]
+    assert len(joint["measures"]) == 22
+
+    page = open_dashboard(browser, s, tsw)
+    rows = page.locator('table[data-figures="jointMeeting.measures"] tr[data-key]')
+    expect(rows).to_have_count(22, timeout=30_000)
+    shown = {}
+    for i in range(rows.count()):
+        row = rows.nth(i)
+        shown[row.get_attribute("data-key")] = (
+            number(row.locator("[data-progress]").text_content()),
+            row.locator("[data-last-report]").text_content(),
+            row.locator("[data-stale]").get_attribute("data-stale") == "true",
+            row.locator('[data-example="true"]').count() == 1)
+    assert shown == {m["id"]: (m["progress"], m["lastReportOn"] or "—", m["stale"], m["example"])
+                     for m in joint["measures"]}
+    assert shown["M09"][0] == 35
+    order = [rows.nth(i).get_attribute("data-key") for i in range(rows.count())]
+    led = [m["id"] for m in joint["measures"] if m["lead"]["code"] == "TSW"]
+    assert order[:len(led)] == led  # its own measures first
+    if any(m["example"] for m in joint["measures"]):
+        expect(page.locator('[data-examples="true"]')).to_be_visible()  # the titles are marked as examples
+
+    page.select_option('.joint-filters [data-filter="lead"]', "ZGH")
+    led_by_zgh = sorted(m["id"] for m in joint["measures"] if m["lead"]["code"] == "ZGH")
+    expect(rows).to_have_count(len(led_by_zgh))
+    assert sorted(rows.nth(i).get_attribute("data-key") for i in range(rows.count())) == led_by_zgh
+    page.close()

@@ -36,6 +36,9 @@ from tests.registry_support import gql
 
 pytestmark = pytest.mark.integration
 OWN, OTHER = "110105", "110108"
+# The department a department_staff token acts for: it leads no measure of the shipped file, so acting on the
+# dummy measure M01 (led by 团市委) is refused with rule "department" (the cell "by_dept").
+DEPARTMENT = "SFJ"
 GQL = schema._schema
 
 SCALARS = {"ID": lambda d: str(uuid.UUID(int=1)), "String": lambda d: "x", "Int": lambda d: 1,
@@ -89,11 +92,15 @@ def operation(kind: str, name: str, district: str) -> tuple[str, dict]:
 
 
 def decision(result: dict) -> str:
-    """deny (no token, or the role may not), district (the role may, not here), allow (past both)."""
+    """deny (no token, or the role may not), district (the role may, not here), department (the role may,
+    not for this department's work), allow (past all)."""
     extensions = [e.get("extensions", {}) for e in result.get("errors", [])]
-    if any(x.get("code") == "UNAUTHENTICATED" or (x.get("code") == "FORBIDDEN" and x.get("rule") != "district")
+    if any(x.get("code") == "UNAUTHENTICATED" or (x.get("code") == "FORBIDDEN"
+                                                  and x.get("rule") not in ("district", "department"))
            for x in extensions):
         return "deny"
+    if any(x.get("code") == "FORBIDDEN" and x.get("rule") == "department" for x in extensions):
+        return "department"
     return "district" if any(x.get("code") == "FORBIDDEN" for x in extensions) else "allow"
 
 
@@ -104,7 +111,8 @@ async def test_every_field_every_role_every_district_as_the_table_says(gateway, 
     observed: dict[str, dict[str, str]] = {}
     for kind, name in FIELDS:
         for role in ROLES:
-            t = token(role, subject="access-table") if role == "youth" else token(role, OWN)
+            t = token(role, subject="access-table") if role == "youth" else \
+                token(role, OWN, department=DEPARTMENT) if role == "department_staff" else token(role, OWN)
             cells = observed.setdefault(name, {})
             for where, district in (("own", OWN), ("other", OTHER)):
                 query, variables = operation(kind, name, district)
@@ -141,19 +149,26 @@ def expected(name: str, cell: str) -> str:
     allowed = rule.get(SHORT[role], "")
     if allowed == "any" or (allowed == "own" and where == "own"):
         return "allow"
+    if allowed == "by_dept":
+        return "department"
     return "district" if allowed in ("own", "by_id") else "deny"
 
 
 # role → "any" (every district), "own" (its own district only), "by_id" (the role may; the district is the
-# looked-up aggregate's, so an id of nothing answers FORBIDDEN/district); a role not named is denied.
-EVERYONE = {r: "any" for r in ("admin", "operator", "secretary", "staff", "viewer", "partner")}
+# looked-up aggregate's, so an id of nothing answers FORBIDDEN/district), "by_dept" (the role may, for its
+# own department's work only: the dummy is another department's, FORBIDDEN/department); a role not named
+# is denied.
+EVERYONE = {r: "any" for r in ("admin", "operator", "secretary", "staff", "viewer", "partner", "dept")}
 SHORT = {"admin": "admin", "registry_operator": "operator", "branch_secretary": "secretary",
-         "station_staff": "staff", "department_viewer": "viewer", "partner": "partner", "youth": "youth"}
+         "station_staff": "staff", "department_viewer": "viewer", "partner": "partner", "youth": "youth",
+         "department_staff": "dept"}
+DASHBOARD = {r: "any" for r in ("admin", "operator", "secretary", "staff", "viewer", "dept")}  # the dashboard roles
 OWN_RECORD = {"youth": "any"}  # a youth token on its own record; every staff role is refused
 PUBLIC = {**EVERYONE, "youth": "any", "anonymous": "any"}  # anyone, also without a token (rate-limited then)
 ACCESS: dict[str, dict[str, str]] = {
     "districts": {**EVERYONE, "youth": "any"},  # reference list (e.g. for registerMe's district)
-    "dashboard": {"admin": "own", "operator": "own", "secretary": "own", "staff": "own", "viewer": "own"},
+    "dashboard": {"admin": "own", "operator": "own", "secretary": "own", "staff": "own", "viewer": "own",
+                  "dept": "own"},
     "youth": {"admin": "by_id", "operator": "by_id", "secretary": "by_id", "staff": "by_id"},
     "youths": {"admin": "any", "operator": "any", "secretary": "any", "staff": "any"},
     "auditEntries": {"admin": "any"},
@@ -162,8 +177,10 @@ ACCESS: dict[str, dict[str, str]] = {
     "transfers": {"admin": "own", "secretary": "own"},
     "organisations": {"admin": "own", "secretary": "own"},
     "meetingCompliance": {"admin": "own", "secretary": "own"},
-    "measures": {"admin": "any", "operator": "any", "secretary": "any", "staff": "any", "viewer": "any"},
-    "stations": {"admin": "own", "operator": "own", "secretary": "own", "staff": "own", "viewer": "own"},
+    "measures": {"admin": "any", "operator": "any", "secretary": "any", "staff": "any", "viewer": "any",
+                 "dept": "any"},
+    "stations": {"admin": "own", "operator": "own", "secretary": "own", "staff": "own", "viewer": "own",
+                 "dept": "own"},  # the dashboard roles
     "nearestStations": PUBLIC,
     "upcomingEvents": PUBLIC,
     "personTimes": {"admin": "own", "staff": "own", "viewer": "own"},
@@ -215,7 +232,19 @@ ACCESS: dict[str, dict[str, str]] = {
     "recordAttendance": {"admin": "by_id", "secretary": "by_id"},
     "addMilestone": {"admin": "any"},  # the joint meeting office: city-wide measures
     "completeMilestone": {"admin": "any"},  # the joint meeting office: city-wide measures
-    "reportMeasureProgress": {"admin": "any"},  # the joint meeting office: city-wide measures
+    # the league office reports on any measure; a department on the measures it leads (M01 is 团市委's)
+    "reportMeasureProgress": {"admin": "any", "dept": "by_dept"},
+    "addMeasureContribution": {"dept": "by_dept"},  # a supporting department of the measure (M01: not SFJ)
+    "departments": DASHBOARD,
+    "measureBoard": DASHBOARD,
+    "actionItems": {r: "own" for r in DASHBOARD},
+    "jointMeetings": {r: "own" for r in DASHBOARD},
+    "nextMeetingAgenda": {r: "own" for r in DASHBOARD},
+    # the dummy is a city meeting: a district admin may record its own district's meetings, not the city's
+    "recordJointMeeting": {"admin": "by_id"},
+    # an item of nothing answers like another's: FORBIDDEN (district for a district admin, department for staff)
+    "noteActionItemProgress": {"admin": "by_id", "dept": "by_dept"},
+    "completeActionItem": {"admin": "by_id", "dept": "by_dept"},
     "createStation": {"admin": "own", "staff": "own"},
     "changeStationStatus": {"admin": "by_id", "staff": "by_id"},
     "recordServices": {"admin": "by_id", "staff": "by_id"},

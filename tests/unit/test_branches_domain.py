@@ -1,4 +1,4 @@
-"""Branch, organisation, meeting and measure rules, Given / When / Then (no IO)."""
+"""Branch, organisation and meeting rules, Given / When / Then (no IO)."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
@@ -6,9 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from chassis.errors import RuleViolated, ValidationFailed
-from services.branches.commands import load_measures
 from services.branches.domain import branch as b
-from services.branches.domain import measure as ms
 from services.branches.domain import meeting as mt
 from services.branches.domain import organisation as o
 
@@ -168,41 +166,3 @@ def test_a_quarter_is_compliant_with_a_general_meeting_a_lecture_and_a_committee
     result = mt.quarter_compliance(missing_month, "2026-Q4")
     assert (result.committee_months, result.compliant) == (2, False)
     assert not mt.quarter_compliance(meetings, "2026-Q3").compliant  # only the September committee meeting
-
-
-# ---- measures ----------------------------------------------------------------------------------
-
-DEFINED = [ms.MeasureDefined("M09", "CONTACT_COVERAGE", "在骑手群体中组建流动团支部", "团市委", ["市总工会"], True)]
-
-
-def test_the_seed_holds_22_measures_in_the_5_areas_each_with_a_lead():
-    seed = load_measures()
-    assert [m["id"] for m in seed] == [f"M{i:02d}" for i in range(1, 23)]
-    assert {m["area"] for m in seed} == set(ms.Area)
-    assert all(m["lead"] for m in seed)
-
-
-def test_milestones_and_progress_of_a_measure():
-    [added] = ms.measure.run(DEFINED, ms.AddMilestone("k1", "完成 16 区摸底", date(2027, 3, 31)))
-    [done] = ms.measure.run([*DEFINED, added], ms.CompleteMilestone("k1", TODAY))
-    assert done == ms.MilestoneCompleted("M09", "k1", TODAY)
-    [progress] = ms.measure.run([*DEFINED, added, done], ms.ReportProgress(40, "已建 215 个流动团支部", TODAY))
-    assert progress == ms.ProgressReported("M09", 40, "已建 215 个流动团支部", TODAY)
-
-
-@pytest.mark.parametrize("given, command, rule", [
-    (DEFINED, ms.DefineMeasure("M09", "CONTACT_COVERAGE", "x", "团市委", (), True), "already_defined"),
-    ([], ms.ReportProgress(10, "", TODAY), "measure_not_found"),
-    (DEFINED, ms.CompleteMilestone("k9", TODAY), "milestone_not_found"),
-    ([*DEFINED, ms.MilestoneAdded("M09", "k1", "x", TODAY)], ms.AddMilestone("k1", "y", TODAY), "duplicate_milestone"),
-    ([*DEFINED, ms.MilestoneAdded("M09", "k1", "x", TODAY), ms.MilestoneCompleted("M09", "k1", TODAY)],
-     ms.CompleteMilestone("k1", TODAY), "milestone_completed"),
-    ([*DEFINED, ms.ProgressReported("M09", 50, "", TODAY)], ms.ReportProgress(40, "", TODAY), "progress_backwards"),
-])
-def test_illegal_measure_transitions_are_refused(given, command, rule):
-    assert rule_of(ms.measure, given, command) == rule
-
-
-def test_progress_and_milestones_are_validated_by_field():
-    assert fields_of(ms.measure, DEFINED, ms.ReportProgress(101, "x" * 501, TODAY)) == {"percent", "note"}
-    assert fields_of(ms.measure, DEFINED, ms.AddMilestone("k1", " ", TODAY)) == {"title"}

@@ -151,7 +151,11 @@ class Mutation:
                                  milestone_id: strawberry.ID) -> CommandResult:
         return await command(info, SERVICE, f"/measures/{measure_id}/milestones/{milestone_id}/complete")
 
-    @strawberry.mutation(description="报告措施推进进度（0–100）")
+    @strawberry.mutation(description="报告措施推进进度（0–100）：牵头单位报告本单位牵头的措施（做了什么、佐证链接、"
+                                     "日期），联席会议办公室可代报")
     async def report_measure_progress(self, info: strawberry.Info, measure_id: strawberry.ID, percent: int,
-                                      note: str = "") -> CommandResult:
-        return await command(info, SERVICE, f"/measures/{measure_id}/progress", json={"percent": percent, "note": note})
+                                      note: str = "", evidence: list[str] | None = None,
+                                      reported_on: date | None = None) -> CommandResult:
+        return await command(info, SERVICE, f"/measures/{measure_id}/progress", json=without_none({
+            "percent": percent, "note": note, "evidence": evidence,
+            "reportedOn": reported_on.isoformat() if reported_on else None}))

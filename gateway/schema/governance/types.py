@@ -11,6 +11,7 @@ from contracts.stations import CaseCategory
 from ...tables import governance as tables
 from ..cases.types import Category
 from ..common import Context
+from ..joint.types import AssigneeKind
 from ..stations.types import Appeal, to_appeal
 
 GOVERNANCE_STAFF = ("admin", "station_staff")  # who opens and tracks items (the service checks the district)
@@ -28,12 +29,6 @@ class HotTopicStatus(StrEnum):
 class GovernanceStatus(StrEnum):
     OPEN = "OPEN"
     DONE = "DONE"
-
-
-@strawberry.enum(description="承办方类型")
-class AssigneeKind(StrEnum):
-    DEPARTMENT = "DEPARTMENT"
-    DISTRICT = "DISTRICT"
 
 
 async def _appeals(info: strawberry.Info, category: str, district: str, week: str, first: int) -> list[Appeal]:

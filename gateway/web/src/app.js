@@ -3,7 +3,7 @@
 (function () {
   const ROLE_NAMES = {
     admin: "管理员", registry_operator: "登记员", branch_secretary: "团组织书记", station_staff: "站点工作人员",
-    department_viewer: "部门查看人员", partner: "合作单位",
+    department_viewer: "部门查看人员", partner: "合作单位", department_staff: "部门工作人员",
   };
   const $ = (id) => document.getElementById(id);
   const state = { token: null, districts: {}, sections: [], unsubscribe: null, ws: null };
@@ -26,6 +26,8 @@
       return {};
     }
   }
+
+  XQ.claims = () => claims(state.token || ""); // sections put the caller's own work first (joint.js)
 
   async function post(query, variables) {
     const response = await fetch("/graphql", {

@@ -1,10 +1,11 @@
 """Small value rules shared by the branches aggregates."""
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 
 from chassis.errors import Collector
-from chassis.reference import DISTRICTS
+from chassis.reference import DEPARTMENTS, DISTRICTS
 
 NAME_MAX = 60
 
@@ -33,3 +34,39 @@ def add_months(day: date, months: int) -> date:
         except ValueError:
             continue
     raise AssertionError("unreachable")
+
+
+TEXT_MAX = 500
+LINKS_MAX = 10
+LINK_MAX = 500
+
+
+def check_text(errors: Collector, field: str, raw: str | None, limit: int = TEXT_MAX, *,
+               required: bool = True) -> str:
+    """Free text of the joint meeting's records: trimmed, not blank (when required), no control
+    characters (a pasted form feed or escape sequence is refused rather than stored), at most `limit`."""
+    text = (raw or "").strip()
+    if not text:
+        if required:
+            errors.add(field, "不能为空", "required")
+    elif any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in text):
+        errors.add(field, "不能包含控制字符", "control")
+    elif len(text) > limit:
+        errors.add(field, f"不能超过 {limit} 个字符", "too_long")
+    return text
+
+
+def check_links(errors: Collector, field: str, links: tuple[str, ...]) -> list[str]:
+    """Evidence links: http(s) addresses (a document, a news item, a photo album), a few at most."""
+    if len(links) > LINKS_MAX:
+        errors.add(field, f"佐证链接不能超过 {LINKS_MAX} 个", "too_long")
+    cleaned = [link.strip() for link in links]
+    if any(not (link.startswith(("https://", "http://")) and 10 < len(link) <= LINK_MAX and " " not in link
+                and not any(unicodedata.category(c) == "Cc" for c in link)) for link in cleaned):
+        errors.add(field, f"佐证链接应为 http(s):// 开头、不超过 {LINK_MAX} 个字符的网址", "format")
+    return cleaned
+
+
+def check_department(errors: Collector, field: str, code: str) -> None:
+    if code not in DEPARTMENTS:
+        errors.add(field, f"未登记的成员单位代码 {code}（见 chassis/departments.yaml）", "department")
