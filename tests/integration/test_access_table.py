@@ -166,6 +166,7 @@ ACCESS: dict[str, dict[str, str]] = {
     "stations": {"admin": "own", "operator": "own", "secretary": "own", "staff": "own", "viewer": "own"},
     "nearestStations": PUBLIC,
     "upcomingEvents": PUBLIC,
+    "upcomingProgrammes": PUBLIC,
     "personTimes": {"admin": "own", "staff": "own", "viewer": "own"},
     "programmes": {"admin": "own", "staff": "own", "viewer": "own"},
     "events": {"admin": "own", "staff": "own", "viewer": "own"},
