@@ -60,13 +60,12 @@ class Query:
             raise ValidationFailed(errors)
         # Without a radius, widen the box until `limit` stations are found (a rider far out still gets an answer).
         radii = [radius_km] if radius_km is not None else [5.0, 20.0, 80.0, 200.0]
-        async with ctx.runtime.pool.acquire() as conn:
-            for radius in radii:
-                rows = await tables.nearest_stations(conn, lat=lat, lon=lon, service=service.value if service else None,
-                                                     district=None, limit=limit, radius_km=radius)
-                if len(rows) >= limit:
-                    break
-        return [to_station(r, round(r["km"], 3)) for r in rows]
+        stations = await ctx.runtime.deps.stations.current(ctx.runtime)  # in memory: nearest.py
+        for radius in radii:
+            found = stations.nearest(lat, lon, service.value if service else None, limit, radius)
+            if len(found) >= limit:
+                break
+        return found
 
     @strawberry.field(description="服务人次明细：按月份、站点、服务类型（分页）")
     async def person_times(self, info: strawberry.Info, district: str | None = None, station_id: str | None = None,
