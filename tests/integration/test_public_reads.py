@@ -108,6 +108,41 @@ async def test_anyone_sees_the_upcoming_programmes_without_who_enrolled(gateway,
     assert forged["extensions"]["code"] == "VALIDATION"
 
 
+FLAT = """query Find($lat: Float!, $lon: Float!, $s: ServiceType) { near: nearestStations(lat: $lat, lon: $lon,
+  service: $s, limit: 3) { __typename id where: name kind services lat distanceKm openingHours } }"""
+
+
+async def test_a_flat_anonymous_finder_query_is_answered_directly_and_exactly_as_the_full_path(gateway, token):
+    admin = token("admin")
+    made = [await create_station(gateway, admin, f"直答站{i}", 39.8801 + 0.001 * i, 116.3301) for i in range(4)]
+    await caught_up(gateway, admin, [m["position"] for m in made])
+    direct = gateway.app.state.direct_nearest
+    point = {"lat": 39.88, "lon": 116.33, "s": "REST"}
+    first = await anonymous(gateway, FLAT, point)  # the full path, which makes the document known
+    assert (FLAT, None) in direct.plans
+    again = await anonymous(gateway, FLAT, point)  # the direct path
+    signed_in = await anonymous(gateway, FLAT, point, {"authorization": f"Bearer {admin}"})  # never direct
+    assert first.json() == again.json() == signed_in.json()
+    near = again.json()["data"]["near"]
+    assert [s["where"] for s in near] == ["直答站0", "直答站1", "直答站2"]
+    assert near[0]["__typename"] == "Station" and near[0]["kind"] == "RIDER_REFUEL" and "REST" in near[0]["services"]
+
+    # Whatever would be refused is answered by the full path, with its usual errors.
+    outside = (await anonymous(gateway, FLAT, {**point, "lat": 31.2})).json()
+    assert outside["errors"][0]["extensions"]["code"] == "VALIDATION"
+    assert outside["errors"][0]["extensions"]["field"] == "lat"
+    wrong_type = (await anonymous(gateway, FLAT, {**point, "s": "NOT_A_SERVICE"})).json()
+    assert wrong_type["data"] is None and wrong_type["errors"]
+    missing = (await anonymous(gateway, FLAT, {"lon": 116.33})).json()
+    assert missing["data"] is None and "$lat" in missing["errors"][0]["message"]
+    # Another shape (a fragment, another field beside it) is never planned.
+    fragment = """query { nearestStations(lat: 39.88, lon: 116.33) { ...S } } fragment S on Station { id }"""
+    both = """query { nearestStations(lat: 39.88, lon: 116.33) { id } upcomingEvents(first: 1) { nodes { id } } }"""
+    for query in (fragment, both):
+        assert "errors" not in (await anonymous(gateway, query)).json()
+        assert (query, None) not in direct.plans
+
+
 async def test_anonymous_calls_are_rate_limited_per_client_address(gateway, token):
     rt = gateway.app.state.runtime
     limit, clock = rt.deps.anonymous, rt.deps.clock
