@@ -22,12 +22,33 @@ from .limits import graphql_refusal
 from .projections import projections
 from .requests import TypedRequestErrors
 from .schema import Context, build_schema
+from .schema.stations.nearest_direct import DirectNearest, direct_nearest, station_attributes
 
 # The dashboard page, built by `make web` (gateway/web → gateway/web/dist).
 WEB_DIST = Path(__file__).parent / "web" / "dist"
 
 
 class GatewayRouter(TypedRequestErrors, GraphQLRouter):
+    def __init__(self, schema, **kwargs):
+        super().__init__(schema, **kwargs)
+        self.direct = DirectNearest(schema._schema, station_attributes(schema))
+
+    async def execute_single(self, request, request_adapter, sub_response, context: Context, root_value,
+                             request_data):
+        """The anonymous station finder's flat documents on the direct path (nearest_direct.py); the rest,
+        and anything that would be an error, as always."""
+        anonymous = context.authorization is None
+        if anonymous and request_data.query:
+            answer = await self.direct.answer(request_data.query, request_data.operation_name,
+                                              request_data.variables, lambda **args: direct_nearest(context, args))
+            if answer is not None:
+                return answer
+        result = await super().execute_single(request, request_adapter, sub_response, context, root_value,
+                                              request_data)
+        if anonymous and request_data.query and not result.errors:
+            self.direct.learn(request_data.query, request_data.operation_name)
+        return result
+
     async def on_ws_connect(self, context: Context):
         """graphql-transport-ws: the token comes in connection_init; without a valid one the socket closes
         (4403) before any subscription starts."""
@@ -54,6 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                            graphql_ide="graphiql" if settings.introspection_allowed else None,
                            subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL])
     app.include_router(router, prefix="/graphql")
+    app.state.direct_nearest = router.direct  # tests look at which documents it answers
     app.add_middleware(AnonymousRateLimit, deps=deps)  # outermost: a refused caller's body is not even read
     if WEB_DIST.is_dir():
         app.mount("/", StaticFiles(directory=WEB_DIST, html=True), name="dashboard")

@@ -1,5 +1,6 @@
 """What the gateway's resolvers are given: a client per service it forwards commands to, the cache of
-dashboard figures, the anonymous callers' rate limit, and the clock."""
+dashboard figures, the open stations in memory (nearestStations), the anonymous callers' rate limit, and
+the clock."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -10,6 +11,7 @@ from chassis.clock import Clock
 from .anonymous import AnonymousLimit
 from .clients import ServiceClient
 from .schema.dashboard_cache import FigureCache
+from .schema.stations.nearest import StationIndex
 
 # The services mutations are forwarded to (each reachable at settings.service_url(name)).
 SERVICES = ("registry", "branches", "stations")
@@ -20,6 +22,7 @@ class GatewayDeps:
     clients: dict[str, ServiceClient]
     anonymous: AnonymousLimit
     figures: FigureCache = field(default_factory=FigureCache)
+    stations: StationIndex = field(default_factory=StationIndex)
     clock: Clock = field(default_factory=Clock)
 
 

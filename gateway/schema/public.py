@@ -1,10 +1,12 @@
-"""What anyone may read without signing in (a phone before its owner signs in): the upcoming events, with
-public fields only — what, when, where and how many places are left; never who booked. The nearest
+"""What anyone may read without signing in (a phone before its owner signs in): the upcoming events and
+programmes (e.g. 骑手班), with public fields only — what, when, where and, for events, how many places are
+left; never who booked or enrolled, and no enrolment counts for programmes (they have no capacity, and a
+count of a small class singles people out). The nearest
 stations (stations/queries.py) are public too. Anonymous calls are rate-limited per client address
 (gateway/anonymous.py)."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import strawberry
 
@@ -29,11 +31,31 @@ class PublicEvent:
     station_name: str | None = strawberry.field(description="举办站点的名称（未在站点举办时为 null）")
 
 
+@strawberry.type(description="公开的项目信息（如新青年学堂骑手班；不含报名人数与报名者）")
+class PublicProgramme:
+    id: strawberry.ID
+    name: str
+    kind: str = strawberry.field(description="项目类别，如 RIDER_DIPLOMA（骑手班）")
+    district: str
+    starts_on: date
+    sessions: int = strawberry.field(description="已排定的课次数")
+
+
 def to_public_event(r) -> PublicEvent:
     return PublicEvent(id=r["event_id"], kind=r["kind"], title=r["title"], district=r["district"],
                        starts_at=r["starts_at"], capacity=r["capacity"],
                        remaining_places=max(0, r["capacity"] - r["registered"]), station_id=r["station_id"],
                        station_name=r["station_name"])
+
+
+def to_public_programme(r) -> PublicProgramme:
+    return PublicProgramme(id=r["programme_id"], name=r["name"], kind=r["kind"], district=r["district"],
+                           starts_on=r["starts_on"], sessions=r["sessions"])
+
+
+def checked_district(district: str | None) -> None:
+    if district is not None and district not in DISTRICTS:
+        raise ValidationFailed([FieldError("district", "区县代码无效：应为北京市 16 个区之一的 GB/T 2260 代码", "enum")])
 
 
 @strawberry.type
@@ -43,10 +65,23 @@ class Query:
                               after: str | None = None) -> Connection[PublicEvent]:
         ctx: Context = info.context
         ctx.public()
-        if district is not None and district not in DISTRICTS:
-            raise ValidationFailed([FieldError("district", "区县代码无效：应为北京市 16 个区之一的 GB/T 2260 代码", "enum")])
+        checked_district(district)
         now = ctx.runtime.deps.clock.now()
         return await table_page(
             info, first, after, lambda conn, key, limit: tables.upcoming_events(
                 conn, district=district, now=now, after=key, limit=limit),
             node=to_public_event, key=lambda r: (r["starts_at"].isoformat(), r["event_id"]), shape=2)
+
+    @strawberry.field(description="即将开班的项目（今天及以后开班，按开班日期），如骑手班，可按区筛选；报名用 "
+                                  "enrolInProgramme。公开：无需登录（未登录时按来源地址限流）")
+    async def upcoming_programmes(self, info: strawberry.Info, district: str | None = None, first: int | None = None,
+                                  after: str | None = None) -> Connection[PublicProgramme]:
+        ctx: Context = info.context
+        ctx.public()
+        checked_district(district)
+        today = ctx.runtime.deps.clock.today()
+        return await table_page(
+            info, first, after, lambda conn, key, limit: tables.upcoming_programmes(
+                conn, district=district, today=today, after=key, limit=limit),
+            node=to_public_programme, key=lambda r: (r["starts_on"].isoformat(), r["programme_id"]), shape=2,
+            dated=True)

@@ -128,6 +128,18 @@ async def list_programmes(conn, *, district: str | None, after: list | None, lim
         district, after[0], after[1], limit)
 
 
+async def upcoming_programmes(conn, *, district: str | None, today: date, after: list | None,
+                              limit: int) -> list[asyncpg.Record]:
+    """Programmes starting today or later (Beijing day), soonest first: the public list, so no enrolment
+    figures (a count of two in a small class points at people)."""
+    after = after or [None, None]
+    return await conn.fetch(
+        """SELECT programme_id, name, kind, district, starts_on, sessions FROM st_programmes
+            WHERE starts_on >= $1 AND ($2::text IS NULL OR district = $2)
+              AND ($3::text IS NULL OR (starts_on::text, programme_id) > ($3, $4))
+            ORDER BY starts_on, programme_id LIMIT $5""", today, district, after[0], after[1], limit)
+
+
 async def event_figures(conn, district: str | None, date_from: date | None = None,
                        date_to: date | None = None) -> asyncpg.Record:
     """Events starting (Beijing day) within the range; all without one."""

@@ -1,8 +1,9 @@
 """The young people's mobile page (/m/) in a real browser at 375×812 (Debian's chromium driven by
 Playwright) against the running stack: the nearest station from a fixed location, then one person's
-path — register, book an event (the places left drop by one), join a branch by code, export, erase
-(signed out afterwards) — and a person registered at a station claiming their record with the station's
-code. Screenshots of each tab are kept in .test-logs/ (mobile-*.png)."""
+path — register, book an event (the places left drop by one), enrol in a programme (骑手班), join a branch
+by code, ask for help in 求助 (the case listed with its status as staff and an agency handle it, then rated),
+export, erase (signed out afterwards) — and a person registered at a station claiming their record with the
+station's code. Screenshots of each tab are kept in .test-logs/ (mobile-*.png)."""
 from __future__ import annotations
 
 import json
@@ -23,6 +24,8 @@ HERE = (40.3700, 116.0200)  # a quiet corner of Yanqing: no other test puts a st
 
 NEAREST = "query($lat: Float!, $lon: Float!) { nearestStations(lat: $lat, lon: $lon, limit: 10) { id } }"
 UPCOMING = "{ upcomingEvents(first: 100) { nodes { id remainingPlaces } } }"
+PROGRAMMES = "{ upcomingProgrammes(first: 100) { nodes { id } } }"
+BEIJING = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +84,7 @@ def test_the_nearest_station_is_found_from_the_phones_location(stack, browser, t
     page.goto(f"http://{s.host}:{s.gateway_port}/m/")
     expect(page.locator("#tab-stations")).to_be_visible()
     expect(page.locator("#nav-events")).to_be_visible()
-    assert page.locator("text=求助").count() == 0  # hidden until case self-service exists
+    expect(page.locator("#nav-help")).to_have_text("求助")
     page.click("#locate")
     first = page.locator("#station-list li").first
     expect(first).to_have_attribute("data-station-id", near, timeout=15_000)
@@ -101,7 +104,7 @@ def test_the_nearest_station_is_found_from_the_phones_location(stack, browser, t
 
 
 def schedule_event(s, admin: str) -> str:
-    starts = (datetime.now(ZoneInfo("Asia/Shanghai")) + timedelta(days=3)).isoformat()
+    starts = (datetime.now(BEIJING) + timedelta(days=3)).isoformat()
     return ok(gql(s, """mutation($at: DateTime!) { scheduleEvent(kind: "SALON", title: "骑手沙龙（手机页测试）",
         district: "110105", startsAt: $at, capacity: 5) { id } }""", {"at": starts}, token=admin), "scheduleEvent")["id"]
 
@@ -115,6 +118,20 @@ def branch_with_code(s, admin: str) -> tuple[str, str]:
     return branch, code
 
 
+def programme(s, admin: str) -> str:
+    starts = (datetime.now(BEIJING) + timedelta(days=1)).date().isoformat()
+    made = ok(gql(s, """mutation($on: Date!) { createProgramme(name: "新青年学堂骑手班（手机页测试）", kind: "RIDER_DIPLOMA",
+        district: "110105", startsOn: $on) { id } }""", {"on": starts}, token=admin), "createProgramme")["id"]
+    # polled with a token: anonymous calls from this address share the page's rate-limit bucket
+    eventually(lambda: [p["id"] for p in ok(gql(s, PROGRAMMES, token=admin), "upcomingProgrammes")["nodes"]],
+               lambda ids: made in ids)
+    return made
+
+
+def case_step(s, staff: str, case_id: str, name: str, args: str) -> None:
+    ok(gql(s, f"mutation($c: ID!) {{ {name}(caseId: $c, {args}) {{ id }} }}", {"c": case_id}, token=staff), name)
+
+
 def remaining(s, admin: str, event_id: str) -> int | None:
     nodes = ok(gql(s, UPCOMING, token=admin), "upcomingEvents")["nodes"]
     return next((e["remainingPlaces"] for e in nodes if e["id"] == event_id), None)
@@ -123,6 +140,7 @@ def remaining(s, admin: str, event_id: str) -> int | None:
 def test_a_new_youth_registers_books_joins_exports_and_erases(stack, browser, token, tmp_path):
     s, admin = stack, token("admin")
     event = schedule_event(s, admin)
+    rider_class = programme(s, admin)
     branch, code = branch_with_code(s, admin)
     assert eventually(lambda: remaining(s, admin, event), lambda n: n == 5) == 5
     rider = token("youth", subject=f"wx-mobile-{uuid.uuid4().hex[:8]}")
@@ -158,16 +176,24 @@ def test_a_new_youth_registers_books_joins_exports_and_erases(stack, browser, to
     expect(item.locator(".remaining")).to_have_text("4", timeout=15_000)
     expect(item.locator(".booked")).to_be_visible()
     assert remaining(s, admin, event) == 4
+    course = page.locator(f'#programme-list li[data-programme-id="{rider_class}"]')
+    expect(course).to_contain_text("骑手班（学历提升）")
+    course.locator("button[data-action=enrol]").click()
+    expect(course.locator(".enrolled")).to_have_text("已报名", timeout=15_000)
+    expect(page.locator("#status")).to_contain_text("已报名")
     page.screenshot(path=str(ARTIFACTS / "mobile-events.png"), full_page=True)
 
     page.click("#nav-mine")
     expect(page.locator(f'#my-bookings li[data-event-id="{event}"]')).to_be_visible()
+    expect(page.locator(f'#my-bookings li[data-programme-id="{rider_class}"]')).to_contain_text("骑手班")
     page.locator("#join-form").get_by_label("团支部邀请码（海报上的）").fill(code)
     page.locator("#join-form button").click()
     expect(page.locator(f'#memberships li[data-branch-id="{branch}"]')).to_contain_text("朝阳骑手流动团支部",
                                                                                       timeout=15_000)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.screenshot(path=str(ARTIFACTS / "mobile-mine.png"), full_page=True)
+
+    ask_for_help(page, s, token("station_staff", district="110105"))
 
     page.click("#nav-events")  # a booking can be cancelled: the place comes back
     item.locator("button[data-action=cancel]").click()
@@ -194,12 +220,58 @@ def test_a_new_youth_registers_books_joins_exports_and_erases(stack, browser, to
     context.close()
 
 
+def ask_for_help(page, s, staff: str) -> None:
+    """求助: open a case, see it listed as submitted; as staff and an agency handle it the page shows each step,
+    and once resolved the person rates it."""
+    page.click("#nav-help")
+    help_tab = page.locator("#help")
+    expect(help_tab).to_have_attribute("data-state", "registered", timeout=15_000)
+    form = page.locator("#case-form")
+    expect(form.get_by_label("问题发生在哪个区")).to_have_value("110105")  # the person's own district to start with
+    form.get_by_label("问题类别").select_option(label="欠薪")
+    form.get_by_label("遇到了什么问题").fill("配送站拖欠我两个月工资，站长不接电话")
+    form.get_by_label("紧急（如欠薪临近期限、受伤未得到救治）").check()
+    form.locator("button[type=submit]").click()
+    expect(page.locator("#status")).to_contain_text("已提交求助")
+    item = page.locator("#my-cases li").first
+    expect(item).to_have_attribute("data-status", "OPEN")
+    expect(item).to_contain_text("欠薪")
+    expect(item).to_contain_text("已提交，等待站点处理")
+    expect(item).to_contain_text("紧急")
+    expect(item).to_contain_text("配送站拖欠我两个月工资")
+
+    case_id = item.get_attribute("data-case-id")
+    case_step(s, staff, case_id, "triageCase", 'category: WAGE_ARREARS, urgency: URGENT, assignee: "朝阳区维权站"')
+    case_step(s, staff, case_id, "referCase", 'agency: "HRSS", consent: true')
+    case_step(s, staff, case_id, "recordAgencyAnswer", "accepted: true")
+    page.click("#nav-help")  # opening the tab reads the cases again
+    item = page.locator(f'#my-cases li[data-case-id="{case_id}"]')
+    expect(item).to_have_attribute("data-status", "ACCEPTED", timeout=15_000)
+    expect(item).to_contain_text("机构已受理")
+    expect(item.locator(".agency")).to_have_text("转介机构：人力社保局")
+
+    case_step(s, staff, case_id, "resolveCase", "outcome: SETTLED")
+    page.click("#nav-help")
+    expect(item).to_have_attribute("data-status", "RESOLVED", timeout=15_000)
+    expect(item).to_contain_text("办理结果：已调解解决")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")  # the fixed tab bar then covers nothing
+    page.screenshot(path=str(ARTIFACTS / "mobile-help.png"), full_page=True)
+    item.get_by_role("button", name="评 4 分").click()
+    expect(item).to_have_attribute("data-status", "RATED", timeout=15_000)
+    expect(item).to_contain_text("我的评价：4 分")
+    assert item.locator("[data-score]").count() == 0  # rated once: no buttons left
+
+
 def test_signed_out_the_page_lists_events_and_fits_a_laptop(stack, browser):
     page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")
     page.goto(f"http://{stack.host}:{stack.gateway_port}/m/")
     page.click("#nav-events")
     expect(page.locator("#event-list li").first).to_be_visible()
     expect(page.locator("#event-list li button").first).to_have_text("登录后报名")  # booking needs signing in
+    expect(page.locator("#programme-list li").first).to_be_visible()
+    page.click("#nav-help")
+    expect(page.locator("#help")).to_have_attribute("data-state", "signed-out")  # asking for help needs signing in
     page.click("#nav-mine")
     expect(page.locator("#mine")).to_have_attribute("data-state", "signed-out")
     assert page.evaluate("document.documentElement.scrollWidth") <= 1366

@@ -183,6 +183,7 @@ ACCESS: dict[str, dict[str, str]] = {
                  "dept": "own"},  # the dashboard roles
     "nearestStations": PUBLIC,
     "upcomingEvents": PUBLIC,
+    "upcomingProgrammes": PUBLIC,
     "personTimes": {"admin": "own", "staff": "own", "viewer": "own"},
     "programmes": {"admin": "own", "staff": "own", "viewer": "own"},
     "events": {"admin": "own", "staff": "own", "viewer": "own"},

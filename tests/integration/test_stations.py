@@ -10,6 +10,7 @@ import asyncpg
 
 from chassis.clock import BEIJING, Clock
 from chassis.envelope import Envelope
+from gateway.tables import stations as tables
 from services.stations.domain.service_record import record_id
 from services.stations.jobs import mark_overdue
 from services.stations.projections import KnownYouthProjection
@@ -157,6 +158,33 @@ async def test_nearest_open_stations_offering_a_service_come_in_distance_order(g
     outside = await gql(gateway, NEAREST, {"lat": 31.23, "lon": 116.3}, staff)
     assert outside["errors"][0]["extensions"]["code"] == "VALIDATION"
     assert outside["errors"][0]["extensions"]["field"] == "lat"
+
+
+async def test_the_in_memory_finder_answers_as_the_sql_and_follows_a_closed_station(gateway, token):
+    """nearestStations answers from memory (gateway/schema/stations/nearest.py): the same stations and
+    kilometres as the SQL query over the read model, and a station closed after the stations were loaded
+    is gone from the next answer once the projection applied it."""
+    staff = token("station_staff", district="110105")
+    made = [await create_station(gateway, staff, f"比对站{i}", 39.92 + 0.004 * (i % 5), 116.44 + 0.005 * (i // 5))
+            for i in range(15)]
+    await caught_up(gateway, staff, [m["position"] for m in made])
+    rt = gateway.app.state.runtime
+    stations = await rt.deps.stations.current(rt)
+    async with rt.pool.acquire() as conn:
+        for lat, lon, service, radius in ((39.93, 116.45, None, 2.0), (39.925, 116.46, "REST", 5.0),
+                                          (39.94, 116.44, "HEALTH_CHECK", 10.0), (39.93, 116.45, "LEGAL", 5.0)):
+            rows = await tables.nearest_stations(conn, lat=lat, lon=lon, service=service, district=None, limit=12,
+                                                 radius_km=radius)
+            assert [(s.id, s.distance_km) for s in stations.nearest(lat, lon, service, 12, radius)] == \
+                [(r["station_id"], round(r["km"], 3)) for r in rows]
+
+    here = {"lat": 39.92, "lon": 116.44}
+    first = (await ok(gateway, NEAREST, here, staff))["nearestStations"][0]["name"]
+    assert first == "比对站0"
+    closed = await ok(gateway, 'mutation($s: ID!) { changeStationStatus(stationId: $s, status: CLOSED) { position } }',
+                      {"s": made[0]["id"]}, staff)
+    await caught_up(gateway, staff, [closed["changeStationStatus"]["position"]])
+    assert "比对站0" not in [s["name"] for s in (await ok(gateway, NEAREST, here, staff))["nearestStations"]]
 
 
 async def _equals(get, expected) -> bool:

@@ -39,6 +39,31 @@ class AppealDetails:
     erased: bool = strawberry.field(description="由此工单登记个案的青年已删除登记信息：内容已不可读")
 
 
+async def nearest_answer(ctx: Context, lat: float, lon: float, service: str | None, limit: int,
+                         radius_km: float | None) -> list[Station]:
+    """The nearest open stations (its rules, then the search in memory, nearest.py); the resolver's, and the
+    direct path's for flat anonymous documents (nearest_direct.py)."""
+    errors = []
+    if not LAT_RANGE[0] <= lat <= LAT_RANGE[1]:
+        errors.append(FieldError("lat", f"纬度应在北京市范围内（{LAT_RANGE[0]}–{LAT_RANGE[1]}）", "beijing_bounds"))
+    if not LON_RANGE[0] <= lon <= LON_RANGE[1]:
+        errors.append(FieldError("lon", f"经度应在北京市范围内（{LON_RANGE[0]}–{LON_RANGE[1]}）", "beijing_bounds"))
+    if not 1 <= limit <= NEAREST_MAX:
+        errors.append(FieldError("limit", f"应为 1–{NEAREST_MAX}", "range"))
+    if radius_km is not None and not 0 < radius_km <= 200:
+        errors.append(FieldError("radiusKm", "搜索半径应为 0–200 公里", "range"))
+    if errors:
+        raise ValidationFailed(errors)
+    # Without a radius, widen the box until `limit` stations are found (a rider far out still gets an answer).
+    radii = [radius_km] if radius_km is not None else [5.0, 20.0, 80.0, 200.0]
+    stations = await ctx.runtime.deps.stations.current(ctx.runtime)  # in memory: nearest.py
+    for radius in radii:
+        found = stations.nearest(lat, lon, service, limit, radius)
+        if len(found) >= limit:
+            break
+    return found
+
+
 @strawberry.type
 class Query:
     @strawberry.field(description="读取 12345 工单的诉求内容与地址：仅本区站点工作人员与管理员，须说明用途，每次读取留痕")
@@ -65,26 +90,7 @@ class Query:
                                radius_km: float | None = None) -> list[Station]:
         ctx: Context = info.context
         ctx.public()  # every field of a station is public (name, address, hours, services; no contact person)
-        errors = []
-        if not LAT_RANGE[0] <= lat <= LAT_RANGE[1]:
-            errors.append(FieldError("lat", f"纬度应在北京市范围内（{LAT_RANGE[0]}–{LAT_RANGE[1]}）", "beijing_bounds"))
-        if not LON_RANGE[0] <= lon <= LON_RANGE[1]:
-            errors.append(FieldError("lon", f"经度应在北京市范围内（{LON_RANGE[0]}–{LON_RANGE[1]}）", "beijing_bounds"))
-        if not 1 <= limit <= NEAREST_MAX:
-            errors.append(FieldError("limit", f"应为 1–{NEAREST_MAX}", "range"))
-        if radius_km is not None and not 0 < radius_km <= 200:
-            errors.append(FieldError("radiusKm", "搜索半径应为 0–200 公里", "range"))
-        if errors:
-            raise ValidationFailed(errors)
-        # Without a radius, widen the box until `limit` stations are found (a rider far out still gets an answer).
-        radii = [radius_km] if radius_km is not None else [5.0, 20.0, 80.0, 200.0]
-        async with ctx.runtime.pool.acquire() as conn:
-            for radius in radii:
-                rows = await tables.nearest_stations(conn, lat=lat, lon=lon, service=service.value if service else None,
-                                                     district=None, limit=limit, radius_km=radius)
-                if len(rows) >= limit:
-                    break
-        return [to_station(r, round(r["km"], 3)) for r in rows]
+        return await nearest_answer(ctx, lat, lon, service.value if service else None, limit, radius_km)
 
     @strawberry.field(description="服务人次明细：按月份、站点、服务类型（分页）")
     async def person_times(self, info: strawberry.Info, district: str | None = None, station_id: str | None = None,

@@ -1,7 +1,7 @@
-// The mobile page's tabs: 找驿站, 活动, 我的 (求助 waits for case self-service, see index.html).
+// The mobile page's tabs: 找驿站, 活动, 求助, 我的.
 (function () {
   const { $, tabs } = window.XQM;
-  const NAMES = ["stations", "events", "mine"];
+  const NAMES = ["stations", "events", "help", "mine"];
 
   function open(name) {
     for (const n of NAMES) {

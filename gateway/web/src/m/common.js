@@ -80,9 +80,14 @@
       weekday: "short", hour: "2-digit", minute: "2-digit" });
   }
 
+  function day(isoDate) { // a calendar date ("2026-12-12"), shown as that day in Beijing
+    return new Date(`${isoDate}T12:00:00+08:00`).toLocaleDateString("zh-CN", { timeZone: "Asia/Shanghai",
+      month: "long", day: "numeric", weekday: "short" });
+  }
+
   const districtName = (code) => (DISTRICTS.find((d) => d[0] === code) || [code, code])[1];
   const subtypeName = (code) => Object.values(SUBTYPES).map((s) => s[code]).find(Boolean) || code;
 
-  window.XQM = { $, state, gql, say, el, when, signIn, signOut, districtName, subtypeName,
+  window.XQM = { $, state, gql, say, el, when, day, signIn, signOut, districtName, subtypeName,
     DISTRICTS, SERVICES, CONSENTS, SUBTYPES, EDUCATION, tabs: {} };
 })();

@@ -1,6 +1,5 @@
 // 活动: upcoming public events with the places left; a signed-in person books or cancels.
-// Programmes (e.g. 骑手班) are not listed: the API has no programme list a youth token may read yet
-// (`programmes` is for staff), so enrolling from the page waits for one.
+// Below them the programmes (e.g. 骑手班) to enrol in: programmes.js.
 (function () {
   const { $, state, gql, say, el, when, districtName } = window.XQM;
   const UPCOMING = `query { upcomingEvents(first: 30) { nodes { id title kind district startsAt capacity
@@ -64,11 +63,13 @@
 
   async function show() {
     $("events-signin").hidden = !!state.token;
+    const programmes = window.XQM.programmes.show();
     try {
       await load();
     } catch (e) {
       say(`活动加载失败：${e.message}`, true);
     }
+    await programmes;
   }
 
   window.XQM.tabs.events = { init: () => {}, show };
