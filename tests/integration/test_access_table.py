@@ -274,4 +274,13 @@ ACCESS: dict[str, dict[str, str]] = {
     "resolveCase": {"admin": "by_id", "staff": "by_id"},
     "rateCase": {"admin": "by_id", "staff": "by_id"},
     "reopenCase": {"admin": "by_id", "staff": "by_id"},
+    # 12345: an appeal's words for its district's staff (audited); hot topics and governance items carry no
+    # personal data, so the city's departments see them too; lists without a district argument are the caller's own
+    "appealDetails": {"admin": "by_id", "staff": "by_id"},
+    "categoriseAppeal": {"admin": "by_id", "staff": "by_id"},
+    "hotTopics": {"admin": "any", "staff": "any", "viewer": "any"},
+    "governanceItems": {"admin": "any", "staff": "any", "viewer": "any"},
+    "openGovernanceItem": {"admin": "by_id", "staff": "by_id"},
+    "addGovernanceAction": {"admin": "by_id", "staff": "by_id"},
+    "completeGovernanceItem": {"admin": "by_id", "staff": "by_id"},
 }
