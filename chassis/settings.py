@@ -111,6 +111,13 @@ class Settings(BaseSettings):
     stations_max_body_bytes: int = Field(256 * 1024, description="largest stations request body")
     partners_max_body_bytes: int = Field(64 * 1024, description="largest partner publisher request body")
 
+    # Registry reads of people (issue 15): lookups by identifier are rate-limited; listing many is a bulk read.
+    registry_lookups_per_minute: int = Field(30, description="registry lookups by mobile or ID number a minute per "
+                                                             "caller; beyond: HTTP 429 with Retry-After")
+    registry_bulk_read_per_hour: int = Field(2000, description="people a caller may list in an hour before the "
+                                                               "reads are audited as BULK_READ and counted in "
+                                                               "xq.registry.bulk_reads")
+
     @property
     def introspection_allowed(self) -> bool:
         if self.graphql_introspection is None:

@@ -131,6 +131,20 @@ async def test_health_says_what_it_checked(gateway, registry):
         assert ready.json() == {"status": "ok", "checks": {"database": "ok", "kafka": "ok"}}
 
 
+async def test_a_bulk_read_is_counted(registry, token):
+    """Over the hourly allowance of people listed (here none), a registry search is counted as a bulk read."""
+    rt = registry.app.state.runtime
+    allowance = rt.settings
+    rt.settings = allowance.model_copy(update={"registry_bulk_read_per_hour": 0})
+    try:
+        await register_direct(registry, token, "13900000777")
+        response = await registry.post("/youth:search", json={"first": 1}, headers=bearer(token("registry_operator")))
+        assert response.status_code == 200 and response.json()["items"]
+    finally:
+        rt.settings = allowance
+    assert total(await scrape(registry), "xq_registry_bulk_reads_total") >= 1
+
+
 async def test_every_series_the_alerts_query_is_served(gateway, registry):
     """deploy/k8s/base/alerts.yaml only names series that /metrics really has (run after the tests above,
     which made every kind of measurement)."""
