@@ -104,3 +104,20 @@ def test_unsupported_file_types_are_refused(tmp_path):
         assert ".csv" in str(exc)
     else:
         raise AssertionError("an .ods file was accepted")
+
+
+async def test_a_duplicate_in_another_district_is_reported_without_its_id(registry, token):
+    """As on the single path: a district operator learns that the mobile is taken, not whose record it is."""
+    from tests.registry_support import person
+
+    someone = person(district="110105")
+    existing = (await registry.post("/youth", json=someone, headers=bearer(token()))).json()["id"]
+    row = {"line": 2, "data": {**person(district="110108"), "mobile": someone["mobile"]}}
+    elsewhere = await registry.post("/youth:batch", json={"rows": [row]},
+                                    headers=bearer(token("registry_operator", "110108")))
+    [result] = elsewhere.json()["results"]
+    assert result["status"] == "DUPLICATE" and "id" not in result, result
+    assert existing not in elsewhere.text
+    row["data"]["district"] = "110105"
+    own = await registry.post("/youth:batch", json={"rows": [row]}, headers=bearer(token("registry_operator", "110105")))
+    assert own.json()["results"][0] == {"line": 2, "status": "DUPLICATE", "id": existing}
