@@ -4,6 +4,7 @@ counted in xq.registry.bulk_reads), on real PostgreSQL."""
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 import pytest
 
@@ -22,7 +23,7 @@ def settings(settings):
 
 async def audit_rows(settings, actor: str) -> list:
     async with service_db(settings, "registry") as conn:
-        return await conn.fetch("SELECT action, youth_id, fields FROM audit WHERE actor = $1 ORDER BY id", actor)
+        return await conn.fetch("SELECT action, youth_id, fields, purpose FROM audit WHERE actor = $1 ORDER BY id", actor)
 
 
 @pytest.mark.parametrize("role", ["branch_secretary", "station_staff", "department_viewer"])
@@ -77,3 +78,15 @@ async def test_listing_many_people_is_audited_as_a_bulk_read_and_counted(registr
 async def bulk_reads(registry) -> float:
     text = (await registry.get("/metrics")).text
     return sum(float(v) for v in re.findall(r"^xq_registry_bulk_reads_total\{[^}]*\} (\S+)$", text, re.M))
+
+
+async def test_purpose_comes_in_a_header_and_a_purpose_in_the_url_is_refused(registry, settings, token):
+    youth_id = (await registry.post("/youth", json=person(), headers=bearer(token()))).json()["id"]
+    reader = bearer(token("registry_operator", subject="op-purpose"))
+    in_url = await registry.get(f"/youth/{youth_id}", params={"purpose": "受理张三的查询"}, headers=reader)
+    assert in_url.status_code == 422 and in_url.json()["errors"][0]["field"] == "purpose", in_url.text
+    read = await registry.get(f"/youth/{youth_id}", headers={**reader, "X-Purpose": quote("受理张三的查询")})
+    assert read.status_code == 200, read.text
+    assert [r["purpose"] for r in await audit_rows(settings, "op-purpose")] == ["受理张三的查询"]
+    control = await registry.get(f"/youth/{youth_id}", headers={**reader, "X-Purpose": quote("a\u0007b")})
+    assert control.status_code == 422
