@@ -16,6 +16,8 @@ from strawberry.extensions.tracing.utils import should_skip_tracing
 
 from chassis import metrics
 
+from .operations import operation_label
+
 tracer = trace.get_tracer("xinqing.graphql")
 
 
@@ -28,7 +30,7 @@ class Telemetry(SchemaExtension):
             self._span = span
             yield
             ec = self.execution_context
-            name = ec.operation_name or "anonymous"
+            name = operation_label(ec.operation_name)  # the client's own name only when it is a known one
             try:
                 kind = ec.operation_type.value
             except Exception:  # the document did not parse
