@@ -56,6 +56,10 @@ async def test_csv_import_reports_bad_rows_imports_good_ones_and_is_idempotent(r
     write_errors(errors, report)
     written = list(csv.reader(errors.open(encoding="utf-8-sig")))
     assert written[0] == ["行号", "字段", "规则", "原因"] and {r[0] for r in written[1:]} == {str(n) for n in bad}
+    # No value of a row in it (birth date, ID number, mobile, the age of the 15-year-old), and for its owner only.
+    text = errors.read_text(encoding="utf-8-sig")
+    assert not [v for row in rows for v in (row[2], row[3], row[4]) if v and v in text] and "计算为" not in text
+    assert errors.stat().st_mode & 0o777 == 0o600
 
     again = (await run_import(registry, path, op, concurrency=3))[1]  # chunks in parallel: still nothing twice
     assert (again.created, again.already, again.invalid_rows) == (0, 3, 5)
