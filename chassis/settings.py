@@ -118,11 +118,28 @@ class Settings(BaseSettings):
                                                                "reads are audited as BULK_READ and counted in "
                                                                "xq.registry.bulk_reads")
 
+    # Partner publisher (issue 15): each agency's messages leave on its own schedule, so that two agencies cannot
+    # join their pseudonyms by the timing or the order of their topics (services/partners/release.py).
+    partners_release_seconds: float | None = Field(None, description="seconds between two releases of one "
+                                                                     "agency's messages (default: 60 in "
+                                                                     "production, 1 elsewhere)")
+    partners_release_jitter_seconds: float | None = Field(None, description="up to this many seconds more, drawn "
+                                                                            "anew for each agency and release "
+                                                                            "(default: 60 in production, 1 "
+                                                                            "elsewhere)")
+
     @property
     def introspection_allowed(self) -> bool:
         if self.graphql_introspection is None:
             return self.environment != "production"
         return self.graphql_introspection
+
+    @property
+    def partners_release(self) -> tuple[float, float]:
+        """(seconds between an agency's releases, the most jitter added to each)."""
+        default = 60.0 if self.environment == "production" else 1.0
+        return (self.partners_release_seconds if self.partners_release_seconds is not None else default,
+                self.partners_release_jitter_seconds if self.partners_release_jitter_seconds is not None else default)
 
     def max_body_bytes(self, service: str) -> int:
         """The body limit of a service by name; the gateway's is the GraphQL one."""
