@@ -19,6 +19,9 @@ from pathlib import Path
 import pytest
 from cloudevents.core.bindings.kafka import KafkaMessage, from_binary_event
 
+from chassis import db
+from chassis.kafka import TopicSpec
+from chassis.relay import OutboxRelay
 from contracts import agencies
 from contracts.partners import PartnerYouthMessages as Msg
 from services.partners import asyncapi
@@ -68,8 +71,16 @@ def psettings(broker):
 
 @pytest.fixture(scope="module")
 async def registry_pool(psettings):
-    async with rc.registry_database(psettings) as pool:
-        yield pool
+    dsn = psettings.database_url(psettings.database("registry"))
+    await db.wait_for_database(dsn, create=True)
+    pool = await db.create_pool(dsn)
+    await db.migrate(pool, Path(__file__).parent / "chassis_migrations")
+    relay = OutboxRelay(dsn, psettings.kafka_bootstrap, "registry",
+                        [TopicSpec(psettings.topic(rc.TOPIC), psettings.kafka_partitions)], poll_interval=0.2)
+    relay.start()
+    yield pool
+    await relay.stop()
+    await pool.close()
 
 
 @pytest.fixture(scope="module")
