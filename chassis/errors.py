@@ -97,6 +97,17 @@ class Unavailable(AppError):
         self.retry_after = retry_after
 
 
+class RateLimited(AppError):
+    """Too many calls of a kind by one caller in a window; `retry_after` seconds until the next may go."""
+
+    code = "RATE_LIMITED"
+    status = 429
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message, retryAfter=retry_after)
+        self.retry_after = retry_after
+
+
 @dataclass
 class Collector:
     """Gathers field errors from a validation pass and raises them together."""

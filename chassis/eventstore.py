@@ -8,6 +8,7 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 import asyncpg
@@ -75,15 +76,17 @@ class EventStore:
 
     async def append(self, conn: Connection, stream_id: str, expected_version: int,
                      events: list[Any], *, correlation_id: str | None = None,
-                     causation_id: str | None = None, sealer: Sealer | None = None) -> list[Envelope]:
+                     causation_id: str | None = None, sealer: Sealer | None = None,
+                     at: datetime | None = None) -> list[Envelope]:
         """Append after `expected_version`; the caller holds the transaction. `sealer` replaces the
-        store's own for this call (e.g. one that holds the keys of the command's transaction)."""
+        store's own for this call (e.g. one that holds the keys of the command's transaction). `at` is the
+        events' time (`ce_time`) when it is not now: the partner publisher's coarsened times."""
         if not events:
             return []
         with tracer.start_as_current_span("eventstore.append",
                                           attributes={"xq.stream": stream_id, "xq.events": len(events)}):
             (written,) = await self._write(conn, [(stream_id, expected_version, events)], correlation_id,
-                                           causation_id, sealer)
+                                           causation_id, sealer, at)
             return written
 
     async def append_many(self, conn: Connection, appends: list[tuple[str, int, list[Any]]], *,
@@ -104,10 +107,10 @@ class EventStore:
 
     async def _write(self, conn: Connection, appends: list[tuple[str, int, list[Any]]],
                      correlation_id: str | None, causation_id: str | None,
-                     sealer: Sealer | None = None) -> list[list[Envelope]]:
+                     sealer: Sealer | None = None, at: datetime | None = None) -> list[list[Envelope]]:
         sealer = sealer or self.sealer
         traceparent = current_traceparent()
-        now = utc_now()
+        now = at or utc_now()
         metadata = None  # the same for every event of one call: built once
         envelopes: list[list[Envelope]] = []
         rows = []

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, model_validator
 from pydantic.alias_generators import to_camel
 
 from .db import UNAVAILABLE_ERRORS
-from .errors import AppError, FieldError, Unavailable, ValidationFailed
+from .errors import AppError, FieldError, RateLimited, Unavailable, ValidationFailed
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +104,7 @@ def _trace_id() -> str | None:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def app_error(_: Request, exc: AppError) -> JSONResponse:
-        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, Unavailable) else None
+        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, Unavailable | RateLimited) else None
         return JSONResponse(exc.body(), status_code=exc.status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
@@ -132,7 +132,8 @@ def install_error_handlers(app: FastAPI) -> None:
 # down); the OpenAPI document says so, with the shared error body, so clients and schemathesis
 # (tests/e2e/test_openapi_fuzz.py) can rely on it.
 ERROR_RESPONSES = {"401": "未认证（缺少或无效的令牌）", "403": "无权限", "404": "未找到", "409": "冲突（规则或版本）",
-                   "422": "输入无效（逐字段说明）", "503": "暂时不可用（带 Retry-After），请稍后重试"}
+                   "422": "输入无效（逐字段说明）",
+                   "429": "调用过于频繁（带 Retry-After）", "503": "暂时不可用（带 Retry-After），请稍后重试"}
 ERROR_BODY = {"type": "object", "required": ["code", "message"], "additionalProperties": True,
               "properties": {"code": {"type": "string"}, "message": {"type": "string"},
                              "errors": {"type": "array", "items": {"type": "object", "properties": {

@@ -160,11 +160,35 @@ class Settings(BaseSettings):
     def ranking_weights(self) -> dict[str, float]:
         return ranking_weights(self.appeal_ranking_weights)
 
+    # Registry reads of people (issue 15): lookups by identifier are rate-limited; listing many is a bulk read.
+    registry_lookups_per_minute: int = Field(30, description="registry lookups by mobile or ID number a minute per "
+                                                             "caller; beyond: HTTP 429 with Retry-After")
+    registry_bulk_read_per_hour: int = Field(2000, description="people a caller may list in an hour before the "
+                                                               "reads are audited as BULK_READ and counted in "
+                                                               "xq.registry.bulk_reads")
+
+    # Partner publisher (issue 15): each agency's messages leave on its own schedule, so that two agencies cannot
+    # join their pseudonyms by the timing or the order of their topics (services/partners/release.py).
+    partners_release_seconds: float | None = Field(None, description="seconds between two releases of one "
+                                                                     "agency's messages (default: 60 in "
+                                                                     "production, 1 elsewhere)")
+    partners_release_jitter_seconds: float | None = Field(None, description="up to this many seconds more, drawn "
+                                                                            "anew for each agency and release "
+                                                                            "(default: 60 in production, 1 "
+                                                                            "elsewhere)")
+
     @property
     def introspection_allowed(self) -> bool:
         if self.graphql_introspection is None:
             return self.environment != "production"
         return self.graphql_introspection
+
+    @property
+    def partners_release(self) -> tuple[float, float]:
+        """(seconds between an agency's releases, the most jitter added to each)."""
+        default = 60.0 if self.environment == "production" else 1.0
+        return (self.partners_release_seconds if self.partners_release_seconds is not None else default,
+                self.partners_release_jitter_seconds if self.partners_release_jitter_seconds is not None else default)
 
     def max_body_bytes(self, service: str) -> int:
         """The body limit of a service by name; the gateway's is the GraphQL one."""

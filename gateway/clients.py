@@ -1,12 +1,21 @@
 """Forwarding mutations to the owning service, with the caller's token and the trace context."""
 from __future__ import annotations
 
+import re
+
 import httpx
 
-from chassis.errors import Unavailable
+from chassis.errors import FieldError, Unavailable, ValidationFailed
+from chassis.purpose import HEADER as PURPOSE_HEADER
+from chassis.purpose import header_value
 from chassis.tracing import inject_headers
 
 from .errors import ServiceError
+
+# A path the gateway builds is its own words and ids: letters, digits and `_:.~-` between slashes, never `.` or
+# `..` alone. Ids are checked against their rule before any resolver runs (ids.py); this is the second line,
+# so that no value can add a segment, a query string or an escape to a service URL.
+SAFE_PATH = re.compile(r"(/(?!\.{1,2}(?:/|$))[A-Za-z0-9_:.~-]+)+")
 
 
 class ServiceClient:
@@ -17,9 +26,17 @@ class ServiceClient:
 
     async def call(self, method: str, path: str, *, token: str, json: dict | None = None,
                    params: dict | None = None) -> dict:
+        if not SAFE_PATH.fullmatch(path):
+            raise ValidationFailed([FieldError("id", "编号格式无效", "id")])
         headers = inject_headers({"authorization": f"Bearer {token}"})
+        # `purpose` is never put in a URL (URLs reach spans and logs; chassis/purpose.py): whatever a resolver
+        # passes as a `purpose` parameter travels in the X-Purpose header.
+        params = dict(params or {})
+        purpose = params.pop("purpose", None)
+        if purpose is not None:
+            headers[PURPOSE_HEADER] = header_value(str(purpose))
         try:
-            response = await self.http.request(method, path, json=json, params=params, headers=headers)
+            response = await self.http.request(method, path, json=json, params=params or None, headers=headers)
         except httpx.TransportError:
             raise Unavailable(f"{self.name} 服务暂时无法连接，请稍后重试。") from None
         if response.status_code >= 400:

@@ -16,6 +16,8 @@ from strawberry.extensions.tracing.utils import should_skip_tracing
 
 from chassis import metrics
 
+from .operations import operation_label
+
 tracer = trace.get_tracer("xinqing.graphql")
 
 
@@ -28,7 +30,10 @@ class Telemetry(SchemaExtension):
             self._span = span
             yield
             ec = self.execution_context
-            name = ec.operation_name or "anonymous"
+            name = operation_label(ec.operation_name)  # the client's own name only when it is a known one
+            # The span's name is as bounded as the metric's label; the name the client sent is an attribute
+            # (bounded in length), for finding its traces.
+            span.set_attribute("graphql.operation.sent_name", (ec.operation_name or "")[:100])
             try:
                 kind = ec.operation_type.value
             except Exception:  # the document did not parse

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -172,7 +173,11 @@ async def import_rows(client: httpx.AsyncClient, rows: Iterator[tuple[int, dict]
 
 
 def write_errors(path: Path, report: Report) -> None:
-    with path.open("w", encoding="utf-8-sig", newline="") as f:
+    """The rows the registry refused: line, field, rule, reason (never a value of the row). Readable by its
+    owner only (0600): the line numbers point into a sheet of personal data. An existing file is replaced."""
+    path.unlink(missing_ok=True)  # created afresh: an old file's wider mode is not kept
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with open(fd, "w", encoding="utf-8-sig", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(["行号", "字段", "规则", "原因"])
         writer.writerows(report.invalid)

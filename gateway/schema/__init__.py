@@ -19,6 +19,7 @@ from chassis.reference import DISTRICTS
 from chassis.settings import Settings
 
 from ..errors import ErrorCodes
+from ..ids import CheckedIds
 from ..live import projection_changes
 from ..telemetry import Telemetry
 from . import branches, cases, governance, joint, me, public, stations, youth
@@ -115,6 +116,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         from ..limits import limit_extensions  # here: limits reads pagination, a module of this package
 
         extensions += limit_extensions(settings)
+    extensions.append(CheckedIds)  # after validation (the limits' cache): ids that could change a service URL
     return GatewaySchema(query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions)
 
 

@@ -126,12 +126,16 @@ async def branch_page(conn: asyncpg.Connection, *, district: str | None, kind: s
         district, kind, *(after or (None, None, None)), limit)
 
 
-async def member_page(conn: asyncpg.Connection, *, branch_id: str, after: list | None, limit: int) -> list:
+async def member_page(conn: asyncpg.Connection, *, branch_id: str, district: str | None, after: list | None,
+                      limit: int) -> list:
+    """A branch's members within `district` (None: city-wide). Filtered here, on each member's own district, so
+    that a district caller never reads another district's members, also while the branch row is not projected
+    yet (its membership events may be applied first) and the resolver has no branch district to check."""
     return await conn.fetch(
-        """SELECT * FROM br_members WHERE branch_id = $1
+        """SELECT * FROM br_members WHERE branch_id = $1 AND ($5::text IS NULL OR district = $5)
               AND ($2::date IS NULL OR (joined_on, youth_id) > ($2, $3))
             ORDER BY joined_on, youth_id LIMIT $4""",
-        branch_id, _date(after[0]) if after else None, after[1] if after else None, limit)
+        branch_id, _date(after[0]) if after else None, after[1] if after else None, limit, district)
 
 
 async def transfer_page(conn: asyncpg.Connection, *, district: str | None, status: str | None, after: list | None,

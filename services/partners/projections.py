@@ -2,10 +2,11 @@
 
 For each internal event, in one PostgreSQL transaction (the ProjectionRunner's): claim the event
 (stream version), update the person's consent view, and append the partner messages it calls for to
-this service's own event store, which writes their outbox rows. The chassis relay then publishes the
-outbox to `partner.<agency>.youth`. So a registry event yields its partner messages exactly once in
-the outbox (a redelivery fails its claim), and the relay delivers them at least once in order, a
-repeat keeping its `ce_id` and `ce_streamversion` (agencies deduplicate on them).
+hold for the agency's next release (release.py: each agency on its own schedule, so two agencies cannot
+join their pseudonyms by timing), which appends them to this service's own event store and outbox. The
+chassis relay then publishes the outbox to `partner.<agency>.youth`. So a registry event yields its partner
+messages exactly once in the outbox (a redelivery fails its claim), and the relay delivers them at least once
+in order, a repeat keeping its `ce_id` and `ce_streamversion` (agencies deduplicate on them).
 """
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from datetime import UTC
 from typing import Any
 
 import asyncpg
-from opentelemetry import context as otel_context
 
 from chassis.envelope import Envelope, field_of
 from chassis.eventstore import EventStore
@@ -23,6 +23,7 @@ from contracts.registry import YOUTH
 
 from .deps import Runtime
 from .domain import FOLLOWED, Agreement, PartnerMessage, Person, Pseudonymiser, react
+from .release import REDACTED, hold, redact_held
 
 SOURCE = "/xinqing/partners"
 # The fields the rules (domain.react) use as a list or a text, beside `youth_id`.
@@ -85,28 +86,16 @@ class PartnerPublisher(Dispatch):
         after, messages = react(self.agreements, self.pseudonyms, person, event.type, event.data,
                                 on=event.time.astimezone(UTC).date())
         await save_person(conn, after)
-        # A fresh, empty trace context: the internal event's trace id (and its event id as causation)
-        # would be the same in every agency's copy, a key to join them on. Partner messages carry neither.
-        token = otel_context.attach(otel_context.Context())
-        try:
-            for message in messages:
-                await self.append(conn, message)
-        finally:
-            otel_context.detach(token)
+        # Held, not appended: the release appends them without the internal event's trace id (or its event
+        # id as causation), which would be the same in every agency's copy, a key to join them on.
+        for message in messages:
+            await hold(conn, message, event.time)
         if any(m.type == PartnerYouthMessages.ERASED for m in messages) or (after.erased and not person.erased):
             await self.redact(conn, [self.pseudonyms.subject(a.agency, youth_id) for a in self.agreements])
-
-    async def append(self, conn: asyncpg.Connection, message: PartnerMessage) -> None:
-        version = await conn.fetchval("SELECT coalesce(max(version), 0) FROM events WHERE stream_id = $1",
-                                      message.subject)
-        await self.stores[message.agency].append(conn, message.subject, version, [message])
 
     @staticmethod
     async def redact(conn: asyncpg.Connection, subjects: list[str]) -> None:
         """Erasure reaches this database too: what was disclosed about the person keeps its shape (who got
-        what type when) but loses its attributes. Messages still waiting in the outbox go out redacted."""
-        await conn.execute(
-            """UPDATE events SET data = jsonb_strip_nulls(jsonb_build_object(
-                   'subject_id', data->'subject_id', 'changed', data->'changed',
-                   'withdrawn_on', data->'withdrawn_on', 'erased_on', data->'erased_on'))
-               WHERE stream_id = ANY($1::text[])""", subjects)
+        what type when) but loses its attributes. Messages still held or waiting in the outbox go out redacted."""
+        await conn.execute(f"UPDATE events SET data = {REDACTED} WHERE stream_id = ANY($1::text[])", subjects)
+        await redact_held(conn, subjects)

@@ -41,7 +41,8 @@ def id_number_problem(number: str, birth_date: date | None, gender: str | None) 
     if id_check_char(number[:17]) != number[17]:
         return "check_digit", "身份证号校验位不正确，请核对号码"
     if birth_date is not None and born != birth_date:
-        return "birth_date_mismatch", f"身份证号中的出生日期（{born.isoformat()}）与填写的出生日期不一致"
+        # The date is not repeated: error messages reach screens, logs and the import's error file.
+        return "birth_date_mismatch", "身份证号中的出生日期（第 7–14 位）与填写的出生日期不一致"
     if gender is not None and ("MALE" if int(number[16]) % 2 else "FEMALE") != gender:
         return "gender_mismatch", "身份证号第 17 位（奇数为男、偶数为女）与填写的性别不一致"
     return None

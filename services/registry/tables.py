@@ -71,6 +71,11 @@ async def district_of(conn: asyncpg.Connection, youth_id: str) -> str | None:
     return await conn.fetchval("SELECT district FROM youth_index WHERE youth_id = $1", youth_id)
 
 
+async def districts_of(conn: asyncpg.Connection, youth_ids: list[str]) -> dict[str, str]:
+    rows = await conn.fetch("SELECT youth_id, district FROM youth_index WHERE youth_id = ANY($1::text[])", youth_ids)
+    return {r["youth_id"]: r["district"] for r in rows}
+
+
 async def league_age_over(conn: asyncpg.Connection, before: date, limit: int) -> list[str]:
     """Active people whose league age ended before `before` and is not recorded yet, oldest first."""
     return [r["youth_id"] for r in await conn.fetch(

@@ -6,11 +6,19 @@ registry that leaked them into its payload must still not leak them to an agency
 """
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import ClassVar
 
+import asyncpg
+
+from chassis import db
 from chassis.codec import EventCodec
 from chassis.eventstore import EventStore
+from chassis.kafka import TopicSpec
+from chassis.relay import OutboxRelay
 from chassis.settings import Settings
 
 TOPIC = "xq.registry.youth"
@@ -81,3 +89,20 @@ codec = EventCodec(Registered, ProfileUpdated, ConsentGiven, ConsentWithdrawn, D
 
 def store(settings: Settings) -> EventStore:
     return EventStore("/xinqing/registry", codec, settings.topic(TOPIC))
+
+
+@asynccontextmanager
+async def registry_database(settings: Settings) -> AsyncIterator[asyncpg.Pool]:
+    """A registry-like event store (the chassis tables) whose relay publishes to the registry's topic."""
+    dsn = settings.database_url(settings.database("registry"))
+    await db.wait_for_database(dsn, create=True)
+    pool = await db.create_pool(dsn)
+    await db.migrate(pool, Path(__file__).parent / "chassis_migrations")
+    relay = OutboxRelay(dsn, settings.kafka_bootstrap, "registry",
+                        [TopicSpec(settings.topic(TOPIC), settings.kafka_partitions)], poll_interval=0.2)
+    relay.start()
+    try:
+        yield pool
+    finally:
+        await relay.stop()
+        await pool.close()

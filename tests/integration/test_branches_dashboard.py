@@ -227,8 +227,8 @@ async def test_lists_are_paginated_and_viewers_read_aggregates_only(gateway, sce
     measures = await gql(gateway, "{ measures(area: CONTACT_COVERAGE, first: 3) { nodes { id } "
                          "pageInfo { hasNextPage } } }", token=token("department_viewer"))
     assert [n["id"] for n in measures["data"]["measures"]["nodes"]] == ["M09", "M10", "M11"]
-    viewer = await gql(gateway, "{ branchMembers(branchId: \"x\") { nodes { youthId } } }",
-                       token=token("department_viewer"))
+    viewer = await gql(gateway, "query M($b: ID!) { branchMembers(branchId: $b) { nodes { youthId } } }",
+                       {"b": scenario.b1}, token=token("department_viewer"))
     assert viewer["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     too_many = await gql(gateway, "{ branches(first: 1000) { nodes { id } } }", token=token("admin"))
     assert too_many["errors"][0]["extensions"]["field"] == "first"

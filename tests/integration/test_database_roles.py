@@ -58,7 +58,9 @@ async def test_a_database_from_before_roles_is_handed_to_the_services_role(setti
     settings = settings.model_copy(update={"namespace": f"{settings.namespace}_old"})  # a database of its own
     before = tmp_path / "registry" / "migrations"
     before.mkdir(parents=True)
-    for path in sorted(REGISTRY_MIGRATIONS.glob("*.sql"))[:-1]:
+    for path in sorted(REGISTRY_MIGRATIONS.glob("*.sql")):
+        if path.name >= "0006":  # the migrations from before roles (later ones come after it)
+            break
         (before / path.name).write_text(path.read_text())
     admin_dsn = settings.database_url(settings.database("registry"))
     await db.wait_for_database(admin_dsn, create=True)
@@ -70,7 +72,7 @@ async def test_a_database_from_before_roles_is_handed_to_the_services_role(setti
     await roles.provision(settings, "registry")
     pool = await db.create_pool(roles.service_dsn(settings, "registry"), max_size=1)
     try:
-        assert await db.migrate(pool, REGISTRY_MIGRATIONS) == ["registry/0006_audit_append_only.sql"]
+        assert (await db.migrate(pool, REGISTRY_MIGRATIONS))[0] == "registry/0006_audit_append_only.sql"
         async with pool.acquire() as conn:
             await conn.execute("INSERT INTO audit (actor, roles, action) VALUES ('op', '{admin}', 'READ')")
             await conn.execute("ALTER TABLE youth_index ADD COLUMN IF NOT EXISTS probe text")  # its own now

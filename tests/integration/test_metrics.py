@@ -124,9 +124,9 @@ async def test_graphql_latency_per_operation_and_error_codes_are_counted(gateway
     assert bad.json()["errors"][0]["extensions"]["code"] == "VALIDATION"
     after = await scrape(gateway)
     name = "xq_graphql_duration_seconds_count"
-    for outcome in ("ok", "error"):
-        assert total(after, name, operation="Register", type="mutation", outcome=outcome) \
-            == total(before, name, operation="Register", type="mutation", outcome=outcome) + 1
+    for outcome in ("ok", "error"):  # "Register" is no client's operation name: counted as `other`
+        assert total(after, name, operation="other", type="mutation", outcome=outcome) \
+            == total(before, name, operation="other", type="mutation", outcome=outcome) + 1
     assert total(after, "xq_command_duration_seconds_count", service="gateway") == 0  # GraphQL is not a command
     assert_seconds_buckets(after, "xq_graphql_duration_seconds_bucket")
     errors = "xq_errors_total"
@@ -140,6 +140,41 @@ async def test_health_says_what_it_checked(gateway, registry):
         ready = await client.get("/health/ready")
         assert ready.status_code == 200
         assert ready.json() == {"status": "ok", "checks": {"database": "ok", "kafka": "ok"}}
+
+
+async def test_operation_names_outside_the_allow_list_do_not_grow_metrics(gateway, token):
+    """1,000 made-up operation names add no series: they are all `other`; a known name keeps its own."""
+    headers = bearer(token("department_viewer"))
+    await gateway.post("/graphql", json={"query": "query Dashboard { __typename }"}, headers=headers)
+    await gateway.post("/graphql", json={"query": "query Warmup { __typename }"}, headers=headers)
+    def graphql_series(samples) -> set:
+        return {tuple(sorted(labels.items())) for name, found in samples.items() if name.startswith("xq_graphql")
+                for labels, _ in found}
+
+    before = graphql_series(await scrape(gateway))
+    for i in range(1000):
+        answer = await gateway.post("/graphql", json={"query": f"query Probe{i}WangXiaoming {{ __typename }}"}, headers=headers)
+        assert answer.status_code == 200
+    text = (await gateway.get("/metrics")).text
+    assert "Probe" not in text and "WangXiaoming" not in text
+    after = graphql_series(await scrape(gateway))
+    assert after == before
+    operations = {dict(labels)["operation"] for labels in after}
+    assert "Dashboard" in operations and "other" in operations and "Warmup" not in operations
+
+
+async def test_a_bulk_read_is_counted(registry, token):
+    """Over the hourly allowance of people listed (here none), a registry search is counted as a bulk read."""
+    rt = registry.app.state.runtime
+    allowance = rt.settings
+    rt.settings = allowance.model_copy(update={"registry_bulk_read_per_hour": 0})
+    try:
+        await register_direct(registry, token, "13900000777")
+        response = await registry.post("/youth:search", json={"first": 1}, headers=bearer(token("registry_operator")))
+        assert response.status_code == 200 and response.json()["items"]
+    finally:
+        rt.settings = allowance
+    assert total(await scrape(registry), "xq_registry_bulk_reads_total") >= 1
 
 
 async def test_every_series_the_alerts_query_is_served(gateway, registry):

@@ -56,6 +56,10 @@ async def test_csv_import_reports_bad_rows_imports_good_ones_and_is_idempotent(r
     write_errors(errors, report)
     written = list(csv.reader(errors.open(encoding="utf-8-sig")))
     assert written[0] == ["行号", "字段", "规则", "原因"] and {r[0] for r in written[1:]} == {str(n) for n in bad}
+    # No value of a row in it (birth date, ID number, mobile, the age of the 15-year-old), and for its owner only.
+    text = errors.read_text(encoding="utf-8-sig")
+    assert not [v for row in rows for v in (row[2], row[3], row[4]) if v and v in text] and "计算为" not in text
+    assert errors.stat().st_mode & 0o777 == 0o600
 
     again = (await run_import(registry, path, op, concurrency=3))[1]  # chunks in parallel: still nothing twice
     assert (again.created, again.already, again.invalid_rows) == (0, 3, 5)
@@ -104,3 +108,20 @@ def test_unsupported_file_types_are_refused(tmp_path):
         assert ".csv" in str(exc)
     else:
         raise AssertionError("an .ods file was accepted")
+
+
+async def test_a_duplicate_in_another_district_is_reported_without_its_id(registry, token):
+    """As on the single path: a district operator learns that the mobile is taken, not whose record it is."""
+    from tests.registry_support import person
+
+    someone = person(district="110105")
+    existing = (await registry.post("/youth", json=someone, headers=bearer(token()))).json()["id"]
+    row = {"line": 2, "data": {**person(district="110108"), "mobile": someone["mobile"]}}
+    elsewhere = await registry.post("/youth:batch", json={"rows": [row]},
+                                    headers=bearer(token("registry_operator", "110108")))
+    [result] = elsewhere.json()["results"]
+    assert result["status"] == "DUPLICATE" and "id" not in result, result
+    assert existing not in elsewhere.text
+    row["data"]["district"] = "110105"
+    own = await registry.post("/youth:batch", json={"rows": [row]}, headers=bearer(token("registry_operator", "110105")))
+    assert own.json()["results"][0] == {"line": 2, "status": "DUPLICATE", "id": existing}

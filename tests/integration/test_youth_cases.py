@@ -90,8 +90,7 @@ async def test_another_persons_case_answers_as_a_case_of_nothing(gateway, statio
     # A staff token on the own routes, a youth token on the staff ones: refused by the service itself.
     admin = token("admin")
     assert (await stations.get("/me/cases", headers=bearer(admin))).status_code == 403
-    assert (await stations.get(f"/cases/{cid}/summary", params={"purpose": "x"},
-                               headers=bearer(bob))).status_code == 403
+    assert (await stations.get(f"/cases/{cid}/summary", headers={**bearer(bob), "X-Purpose": "x"})).status_code == 403
     assert [c["id"] for c in await my_cases(gateway, alice)] == [cid]
     assert code(await gql(gateway, OPEN, {"i": {"category": "OTHER", "summary": "x", "district": "110105"}},
                           token("youth", subject="wx-case-never-registered"))) == "NOT_FOUND"

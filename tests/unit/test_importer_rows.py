@@ -25,3 +25,16 @@ def test_codes_pass_through_and_excel_dates_become_iso():
 def test_values_it_cannot_map_are_left_for_the_registry_to_refuse():
     row = to_request({"district": "上海", "consents": "否"})
     assert row["district"] == "上海" and row["consents"] == ["否"]
+
+
+def test_the_error_file_is_for_its_owner_only(tmp_path):
+    import stat
+
+    from xinqing.importer import Report, write_errors
+
+    path = tmp_path / "errors.csv"
+    path.write_text("an old report")
+    path.chmod(0o644)
+    write_errors(path, Report(rows=1, invalid=[(2, "birthDate", "age_range", "登记对象须为 16–35 周岁（按登记日计算）")]))
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert "age_range" in path.read_text(encoding="utf-8-sig") and "an old report" not in path.read_text()

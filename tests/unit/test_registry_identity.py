@@ -115,3 +115,15 @@ def test_optional_profile_fields_are_checked():
     rules = refused_rules(command(education="PHD", needs=("MONEY",), employer_kind="GUILD",
                                   consents=("REGISTRATION", "SHARE_WITH_AGENCY:NASA")))
     assert rules == {"education": "enum", "needs": "enum", "employerKind": "enum", "consents": "enum"}
+
+
+def test_refusals_never_repeat_a_personal_value():
+    """Messages reach screens, logs and the import's error file: the birth date read from the ID number and the
+    person's age are not in them (issue 15)."""
+    too_young = command(birth_date=date(2015, 6, 1), id_number=None)
+    mismatch = command(birth_date=date(2001, 3, 5))
+    for cmd, hidden in ((too_young, ("11", "2015")), (mismatch, ("2001-03-04", "2001", "0304"))):
+        with pytest.raises(ValidationFailed) as refused:
+            youth.run([], cmd)
+        text = refused.value.message + " ".join(e.message for e in refused.value.errors)
+        assert refused.value.errors and not any(h in text for h in hidden), text

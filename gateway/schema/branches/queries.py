@@ -50,7 +50,8 @@ class Query:
             district = await tables.branch_district(conn, str(branch_id))
             if district is not None:
                 ctx.principal.require_district(district)
-            return await tables.member_page(conn, branch_id=str(branch_id), after=key, limit=limit)
+            return await tables.member_page(conn, branch_id=str(branch_id), district=ctx.principal.district,
+                                            after=key, limit=limit)
         return await table_page(info, first, after, read, node=to_member,
                                 key=lambda r: (r["joined_on"].isoformat(), r["youth_id"]), shape=2, dated=True)
 

@@ -2,8 +2,10 @@
 
 One transaction per call: rows are validated one by one (a bad row is reported with its line and
 reasons, the others go on); duplicates are found through the blind index, against the registry and
-within the batch, and answered as DUPLICATE with the existing id (a re-run of the same file reports
-every row as already imported). The good rows are written by `commands.register_many` with a handful of
+within the batch, and answered as DUPLICATE (a re-run of the same file reports every row as already
+imported). The existing id comes with it only when the caller could read that person anyway: a district
+operator is not told the id of someone registered in another district, as on the single path
+(`commands.duplicate`). The good rows are written by `commands.register_many` with a handful of
 statements, and audited with one.
 """
 from __future__ import annotations
@@ -91,11 +93,14 @@ async def register_batch(body: BatchRequest, request: Request, who: Principal = 
 
     async with transaction(rt.pool) as conn:
         known = await tables.identifier_owners(conn, [pair for _, _, digests, _ in good for pair in digests])
+        elsewhere = {y for y, d in (await tables.districts_of(conn, list(set(known.values())))).items()
+                     if not who.sees_district(d)}
         fresh = []
         for index, youth_id, digests, event in good:
             existing = next((known[d] for _, d in digests if d in known), None)
             if existing:
-                results[index] = RowResult(line=body.rows[index].line, status="DUPLICATE", id=existing)
+                results[index] = RowResult(line=body.rows[index].line, status="DUPLICATE",
+                                           id=None if existing in elsewhere else existing)
                 continue
             for _, d in digests:
                 known[d] = youth_id  # later rows of this batch with the same identifier are duplicates

@@ -15,6 +15,7 @@ from chassis.auth import Principal
 from chassis.clock import BEIJING
 from chassis.commands import transaction
 from chassis.errors import NotFound
+from chassis.purpose import purpose_header
 from chassis.service import caller
 
 from .. import commands, tables
@@ -72,7 +73,7 @@ def profile_of(state: YouthState, version: int, personal: dict) -> YouthProfile:
             summary="查看青年档案（按角色给出个人信息；reveal=idNumber 显示完整身份证号并记入审计）")
 async def get_youth(youth_id: uuid.UUID, request: Request, who: Principal = Depends(caller),
                     reveal: str | None = Query(None, pattern="^idNumber$"),
-                    purpose: str | None = Query(None, max_length=100)):
+                    purpose: str | None = Depends(purpose_header())):
     reveal = reveal if who.has_any(*OPERATORS) else None  # only operators may reveal; others never see it
     fields = readable_fields(who, reveal_id=reveal == "idNumber")
     rt = runtime(request)
@@ -87,7 +88,7 @@ async def get_youth(youth_id: uuid.UUID, request: Request, who: Principal = Depe
 
 @router.get("/youth/{youth_id}/export", summary="查阅、复制个人信息（PIPL 第 45 条）：导出登记服务持有的全部信息")
 async def export_youth(youth_id: uuid.UUID, request: Request, who: Principal = Depends(caller),
-                       purpose: str | None = Query(None, max_length=100)) -> dict:
+                       purpose: str | None = Depends(purpose_header())) -> dict:
     who.require(*OPERATORS)
     rt = runtime(request)
     async with transaction(rt.pool) as conn:

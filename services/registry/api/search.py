@@ -1,5 +1,9 @@
 """Registry HTTP API, operators' search: filters on the query table, exact lookup through the blind index,
-keyset pages. Personal fields come from each row's sealed card, by role; every search is audited."""
+keyset pages. Personal fields come from each row's sealed card, by role; every search is audited.
+
+A lookup by mobile or ID number is for operators only, audited even when it finds nobody, and limited per
+caller; a search that takes a caller over its hourly allowance of people is audited as BULK_READ
+(read_limits.py)."""
 from __future__ import annotations
 
 from datetime import date
@@ -17,10 +21,11 @@ from chassis.vault import CARD, KeyRing
 from contracts.registry import Status
 
 from .. import tables
-from ..access import audited_fields, personal_view, readable_fields
+from ..access import OPERATORS, audited_fields, personal_view, readable_fields
 from ..deps import runtime
 from ..domain.state import stream_id
 from ..identity import AGE_BANDS, normalize_employer
+from ..read_limits import admit_lookup, listing_action
 
 router = APIRouter(tags=["youth"])
 MAX_PAGE = 100
@@ -65,6 +70,9 @@ class SearchResult(BaseModel):
 @router.post("/youth:search", response_model=SearchResult, response_model_exclude_none=True,
              summary="检索青年（区、类型、细分、单位、年龄段、登记日期；手机号/身份证号精确查找）")
 async def search_youth(body: SearchRequest, request: Request, who: Principal = Depends(caller)):
+    lookup = [name for name, v in (("mobile", body.mobile), ("idNumber", body.id_number)) if v]
+    if lookup:
+        who.require(*OPERATORS)
     fields = readable_fields(who, reveal_id=False)
     card_fields = tuple(f for f in fields if f in ("name", "gender", "mobile", "mobile_masked", "id_number"))
     if body.district:
@@ -79,7 +87,8 @@ async def search_youth(body: SearchRequest, request: Request, who: Principal = D
     vault = rt.deps.vault
     async with transaction(rt.pool) as conn:
         ids = None
-        if body.mobile or body.id_number:
+        if lookup:
+            await admit_lookup(conn, who, rt.settings.registry_lookups_per_minute)
             ids = await tables.lookup(conn, vault, mobile=body.mobile, id_number=body.id_number)
         f = tables.SearchFilter(
             district=body.district or who.district, youth_type=body.youth_type, subtype=body.subtype,
@@ -100,8 +109,11 @@ async def search_youth(body: SearchRequest, request: Request, who: Principal = D
                                     subtype=r["subtype"], employerKind=r["employer_kind"],
                                     registeredOn=r["registered_on"], status=r["status"],
                                     **personal_view(card, card_fields)))
-        lookup = [name for name, v in (("mobile", body.mobile), ("idNumber", body.id_number)) if v]
-        await tables.record_audit(conn, who, "SEARCH" if not lookup else "LOOKUP", [i.id for i in items],
+        action = "LOOKUP" if lookup else await listing_action(conn, who, "SEARCH", len(items),
+                                                              rt.settings.registry_bulk_read_per_hour)
+        # A lookup that finds nobody is audited too (one row without a person): probing for who is registered
+        # leaves a trail, and it counts towards the caller's limit.
+        await tables.record_audit(conn, who, action, [i.id for i in items] or (None if lookup else []),
                                   audited_fields(card_fields) + [f"by:{n}" for n in lookup],
                                   body.purpose or "检索")
     end = [page[-1]["registered_on"].isoformat(), page[-1]["youth_id"]] if page else None

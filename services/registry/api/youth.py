@@ -8,13 +8,14 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 from pydantic import Field
 
 from chassis.auth import Principal
 from chassis.commands import transaction
 from chassis.errors import RuleViolated
 from chassis.http import Accepted, ApiModel
+from chassis.purpose import purpose_header
 from chassis.service import caller
 from contracts.registry import Channel, Education, EmployerKind, Gender, Need
 
@@ -27,7 +28,7 @@ from ..domain.decider import claim_code_issuable
 from ..domain.rules import CAMEL, validate_registration
 
 router = APIRouter(tags=["youth"])
-PURPOSE = Query(None, max_length=100, description="用途（记入审计），如 “受理本人查询”")
+PURPOSE = Depends(purpose_header())  # 用途（记入审计），如 “受理本人查询”: a header, never in the URL
 
 
 class ProfileFields(ApiModel):

@@ -85,7 +85,8 @@ def validate_registration(c: RegisterYouth) -> None:
     if c.birth_date > c.today:
         errors.add("birthDate", "出生日期不能晚于登记日期", "range")
     elif not MIN_AGE <= age <= MAX_AGE:
-        errors.add("birthDate", f"登记对象须为 {MIN_AGE}–{MAX_AGE} 周岁（按登记日计算为 {age} 周岁）", "age_range")
+        # The rule, never the person's age (messages reach screens, logs and the import's error file).
+        errors.add("birthDate", f"登记对象须为 {MIN_AGE}–{MAX_AGE} 周岁（按登记日计算）", "age_range")
     if c.id_number:
         problem = id_number_problem(normalize_id_number(c.id_number), c.birth_date, c.gender)
         if problem:

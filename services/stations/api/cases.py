@@ -6,11 +6,12 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 from pydantic import ConfigDict, Field
 
 from chassis.auth import Principal
 from chassis.http import Accepted, ApiModel
+from chassis.purpose import purpose_header
 from chassis.service import caller
 from contracts.stations import CaseSource
 
@@ -139,7 +140,7 @@ async def reopen(case_id: uuid.UUID, body: ReopenRequest, request: Request, who:
 
 
 @router.get("/cases/{case_id}/summary", summary="读取诉求摘要（本区站点工作人员与管理员；留痕）")
-async def summary(case_id: uuid.UUID, request: Request, purpose: str = Query(min_length=1, max_length=200),
+async def summary(case_id: uuid.UUID, request: Request, purpose: str = Depends(purpose_header(required=True, max_length=200)),
                   who: Principal = Depends(caller)) -> dict:
     who.require(*STAFF)
     text = await commands.read_case_summary(runtime(request), who, str(case_id), purpose)
