@@ -50,7 +50,7 @@ async def test_a_gateway_database_from_before_the_renumbering_continues_without_
     for path in sorted(GATEWAY_MIGRATIONS.glob("*.sql")):
         old_file = old_names.get(f"gateway/{path.name}", f"gateway/{path.name}").removeprefix("gateway/")
         shutil.copy(path, old_directory / old_file)
-    assert sorted(p.name for p in old_directory.iterdir())[-1] == "0010_appeals_recent.sql"
+    assert "0010_appeals_recent.sql" in {p.name for p in old_directory.iterdir()}  # its name before issue 14
     pool = await fresh_pool(settings, "gateway_old")
     try:
         await apply_as_before_checksums(pool, db.migration_files(old_directory))
