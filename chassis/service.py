@@ -23,6 +23,7 @@ from .auth import Principal, TokenVerifier
 from .body_limit import BodySizeLimit, service_refusal
 from .http import declare_error_responses, install_error_handlers
 from .kafka import TopicSpec
+from .kafka_login import service_login
 from .keys import jwt_public_key
 from .logs import setup_logging
 from .metrics import setup_metrics
@@ -99,13 +100,15 @@ def build_service_app(
         await db.migrate(pool, migrations)
         verifier = TokenVerifier(settings, None if settings.jwt_jwks_url else jwt_public_key(settings))
         rt = Runtime(name, settings, pool, verifier, deps)
+        kafka = service_login(settings, name)  # its own principal: the ACLs of contracts/ apply
         if publishes:
-            rt.relay = OutboxRelay(dsn, settings.kafka_bootstrap, name, topics)
+            rt.relay = OutboxRelay(dsn, kafka, name, topics)
             rt.relay.start()
         for projection in projections(rt):
             bare_topics = [settings.bare_topic(t) for t in projection.topics]
             contracts.require_declared(projection.name, bare_topics, projection.handles)
-            runner = ProjectionRunner(pool, settings.kafka_bootstrap, projection, group=settings.group(projection.name),
+            contracts.require_reader(name, projection.name, bare_topics)  # else the broker refuses it
+            runner = ProjectionRunner(pool, kafka, projection, group=settings.group(projection.name),
                                       client_id=f"{name}-{projection.name}",
                                       known_types=contracts.declared_types(bare_topics))
             rt.projections[projection.name] = runner

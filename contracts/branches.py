@@ -45,9 +45,10 @@ class MeasureEvents:
     PROGRESS_REPORTED = "xq.branches.measure.progress-reported.v1"
 
 
-BRANCH = Topic("xq.branches.branch", "branches", types_of(BranchEvents))
-MEMBERSHIP = Topic("xq.branches.membership", "branches", types_of(MembershipEvents))
-ORGANISATION = Topic("xq.branches.organisation", "branches", types_of(OrganisationEvents))
-MEETING = Topic("xq.branches.meeting", "branches", types_of(MeetingEvents))
-MEASURE = Topic("xq.branches.measure", "branches", types_of(MeasureEvents))
+READERS = frozenset({"gateway"})  # the dashboard's read models
+BRANCH = Topic("xq.branches.branch", "branches", types_of(BranchEvents), readers=READERS)
+MEMBERSHIP = Topic("xq.branches.membership", "branches", types_of(MembershipEvents), readers=READERS)
+ORGANISATION = Topic("xq.branches.organisation", "branches", types_of(OrganisationEvents), readers=READERS)
+MEETING = Topic("xq.branches.meeting", "branches", types_of(MeetingEvents), readers=READERS)
+MEASURE = Topic("xq.branches.measure", "branches", types_of(MeasureEvents), readers=READERS)
 TOPICS = (BRANCH, MEMBERSHIP, ORGANISATION, MEETING, MEASURE)

@@ -15,6 +15,10 @@ class PartnerYouthMessages:
 PARTNER_YOUTH_TYPES = types_of(PartnerYouthMessages)
 
 
+PUBLISHER = "partners"  # the one service that writes `partner.*` topics (the broker's ACLs: xinqing/kafka_acls.py)
+TOPIC_PREFIX = "partner."
+
+
 def partner_topic(agency: str) -> str:
     """The topic one agency reads (agency code in lower case)."""
-    return f"partner.{agency.lower()}.youth"
+    return f"{TOPIC_PREFIX}{agency.lower()}.youth"

@@ -1,4 +1,6 @@
-"""A topic as a contract: its name, the one service that writes it, and the event types it carries."""
+"""A topic as a contract: its name, the one service that writes it, the services that read it, and the event
+types it carries. Owner and readers are also the broker's ACLs (xinqing/kafka_acls.py): nobody else may
+write it, and a service not among its readers is refused when it subscribes."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -9,6 +11,7 @@ class Topic:
     name: str  # without the namespace prefix (chassis.settings.Settings.topic adds it)
     owner: str  # the only service that may write it
     types: frozenset[str]  # every event type its owner declares; nothing else may appear on it
+    readers: frozenset[str] = frozenset()  # the services whose projections consume it (tests/unit/test_contracts.py)
 
 
 def types_of(namespace: type) -> frozenset[str]:

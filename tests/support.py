@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -13,6 +14,7 @@ from aiokafka import AIOKafkaConsumer
 from asgi_lifespan import LifespanManager
 
 from chassis.envelope import Envelope, from_kafka
+from chassis.kafka_login import admin_login
 
 
 @asynccontextmanager
@@ -35,6 +37,15 @@ async def service_db(settings, service: str):
         await conn.close()
 
 
+def grant_acls(settings) -> None:
+    """Each principal's ACLs over `settings`' namespace (xinqing/kafka_acls.py), granted as `admin`; callable
+    from a synchronous fixture whatever event loop pytest-asyncio runs (a loop of its own, in a thread)."""
+    from xinqing.kafka_acls import acls, grant
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, grant(admin_login(settings), acls(settings))).result()
+
+
 def bearer(token: str) -> dict[str, str]:
     return {"authorization": f"Bearer {token}"}
 
@@ -49,9 +60,9 @@ async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 30, 
         await asyncio.sleep(interval)
 
 
-async def read_topic(bootstrap: str, topic: str, *, expect: int, timeout: float = 30) -> list[Envelope]:
-    """Every record on `topic` from the beginning, as envelopes (waits until at least `expect`)."""
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=None, auto_offset_reset="earliest",
+async def read_topic(settings, topic: str, *, expect: int, timeout: float = 30) -> list[Envelope]:
+    """Every record on `topic` from the beginning, as envelopes (waits until at least `expect`); read as `admin`."""
+    consumer = AIOKafkaConsumer(topic, **admin_login(settings).options(), group_id=None, auto_offset_reset="earliest",
                                 enable_auto_commit=False)
     await consumer.start()
     found: list[Envelope] = []
@@ -66,8 +77,8 @@ async def read_topic(bootstrap: str, topic: str, *, expect: int, timeout: float 
     return found
 
 
-async def raw_records(bootstrap: str, topic: str, *, expect: int, timeout: float = 30) -> list:
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=None, auto_offset_reset="earliest",
+async def raw_records(settings, topic: str, *, expect: int, timeout: float = 30) -> list:
+    consumer = AIOKafkaConsumer(topic, **admin_login(settings).options(), group_id=None, auto_offset_reset="earliest",
                                 enable_auto_commit=False)
     await consumer.start()
     found = []
