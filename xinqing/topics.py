@@ -38,9 +38,13 @@ def declared_topics(settings: Settings) -> list[TopicSpec]:
 
 
 def create(settings: Settings, specs: list[TopicSpec], timeout: float = 120) -> None:
-    """Create the missing topics, waiting for the broker to answer (it may still be starting)."""
+    """Create the missing topics, waiting for the broker to answer (it may still be starting); then grant the ACLs."""
     asyncio.run(retrying(lambda: ensure_topics(admin_login(settings), specs), on=Exception, timeout=timeout, delay=2,
                          what="creating topics"))
+    if settings.kafka_sasl:
+        from .kafka_acls import acls, grant
+
+        asyncio.run(grant(admin_login(settings), acls(settings)))
 
 
 def strimzi(specs: list[TopicSpec]) -> str:

@@ -16,6 +16,7 @@ import yaml
 from chassis.keys import ensure_dev_keys
 from chassis.settings import Settings
 from xinqing.launcher.stack import APPS
+from xinqing.kafka_users import strimzi_users
 from xinqing.topics import declared_topics, strimzi
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -187,6 +188,13 @@ def test_strimzi_topics_are_the_ones_the_services_declare(tmp_path):
     assert "xq.registry.youth" in checked_in
 
 
+def test_strimzi_users_carry_the_acls_of_the_contracts(tmp_path):
+    expected = strimzi_users(Settings(_env_file=None, data_dir=tmp_path))
+    checked_in = (K8S / "base" / "kafka-users.yaml").read_text()
+    assert checked_in == expected, ("deploy/k8s/base/kafka-users.yaml is out of date: run "
+                                    "`xinqing topics --strimzi-users > deploy/k8s/base/kafka-users.yaml`")
+
+
 def kustomize(overlay: str) -> list[dict]:
     tool = shutil.which("kustomize")
     command = [tool, "build"] if tool else [shutil.which("kubectl") or "kubectl", "kustomize"]
@@ -205,6 +213,14 @@ def test_overlays_build_into_a_complete_namespace(overlay):
     deployments = of_kind(docs, "Deployment")
     assert set(FACTORIES) | {"otel-collector"} == set(deployments)
     assert of_kind(docs, "KafkaTopic") and of_kind(docs, "PrometheusRule")
+    users = of_kind(docs, "KafkaUser")
+    for app, deployment in deployments.items():  # each app logs in to Kafka as its own principal
+        if app == "otel-collector":
+            continue
+        env = {e["name"]: e for e in deployment["spec"]["template"]["spec"]["containers"][0]["env"]}
+        assert env["XQ_KAFKA_USER"]["value"] == f"svc-{app}" in users, app
+        assert env["XQ_KAFKA_PASSWORD"]["valueFrom"]["secretKeyRef"] == {"name": f"svc-{app}", "key": "password"}
+    assert "authorization" not in users["admin"]["spec"]  # the cluster's super user, for set-up only
     collector_config = next(d for d in docs if d["kind"] == "ConfigMap" and d["metadata"]["name"].startswith("otel-"))
     volume = deployments["otel-collector"]["spec"]["template"]["spec"]["volumes"][0]
     assert volume["configMap"]["name"] == collector_config["metadata"]["name"]  # the hashed name is wired
