@@ -7,6 +7,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import asyncpg
 import httpx
@@ -44,6 +45,19 @@ def grant_acls(settings) -> None:
 
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
         pool.submit(asyncio.run, grant(admin_login(settings), acls(settings))).result()
+
+
+def librdkafka_env(directory: Path) -> dict[str, str]:
+    """The environment kcat runs in to log in with SCRAM: Debian 12's kcat, with librdkafka ≥ 2.6.1 in front of
+    Debian's 2.0.2, which sends a SCRAM client-final nonce that Kafka 4 rejects ("invalid credentials";
+    confluentinc/librdkafka#4895). Debian 13's kcat links a fixed librdkafka; on Debian 12 an operator puts a
+    newer one first on LD_LIBRARY_PATH, as here (the one the confluent-kafka wheel ships)."""
+    import confluent_kafka
+
+    found = sorted((Path(confluent_kafka.__file__).parent.parent / "confluent_kafka.libs").glob("librdkafka*.so*"))
+    assert found, "confluent-kafka's wheel ships librdkafka"
+    (directory / "librdkafka.so.1").symlink_to(found[0])
+    return {"LD_LIBRARY_PATH": str(directory)}
 
 
 def bearer(token: str) -> dict[str, str]:

@@ -15,8 +15,8 @@ import yaml
 
 from chassis.keys import ensure_dev_keys
 from chassis.settings import Settings
-from xinqing.launcher.stack import APPS
 from xinqing.kafka_users import strimzi_users
+from xinqing.launcher.stack import APPS
 from xinqing.topics import declared_topics, strimzi
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -88,7 +88,13 @@ def test_compose_points_every_process_at_the_servers_it_defines(compose):
     assert_service_urls(env, {n: port_of(n) for n in compose_apps(compose)}, "docker-compose.yml")
     assert env["XQ_PG_HOST"] in services and env["XQ_PG_PORT"] == "5432"
     kafka = services["kafka"]["environment"]
-    assert f"PLAINTEXT://{env['XQ_KAFKA_BOOTSTRAP']}" in kafka["KAFKA_ADVERTISED_LISTENERS"].split(",")
+    assert f"CLIENTS://{env['XQ_KAFKA_BOOTSTRAP']}" in kafka["KAFKA_ADVERTISED_LISTENERS"].split(",")
+    # No listener takes an anonymous client, and nobody but `broker` and `admin` is a super user.
+    assert set(kafka["KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"].split(",")) == {
+        f"{name}:SASL_PLAINTEXT" for name in ("CLIENTS", "CONTROLLER", "HOST")}
+    assert kafka["KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND"] == "false"
+    assert kafka["KAFKA_SUPER_USERS"] == "User:broker;User:admin"
+    assert "kafka-users" in services["topics"]["depends_on"]  # the users exist before the ACLs are granted
     assert urlsplit(env["XQ_OTLP_ENDPOINT"]).hostname in services
     collector = yaml.safe_load((ROOT / "deploy/otel/collector.yaml").read_text())
     http = collector["receivers"]["otlp"]["protocols"]["http"]["endpoint"]

@@ -29,7 +29,7 @@ from services.partners import asyncapi
 from services.partners import domain as d
 from services.partners.app import create_app as create_partners
 from tests.integration import registry_contract as rc
-from tests.support import eventually, grant_acls, raw_records, running
+from tests.support import eventually, grant_acls, librdkafka_env, raw_records, running
 from xinqing.kafka_acls import agency_user
 from xinqing.launcher import kafka_access
 from xinqing.launcher.kafka import KafkaBroker
@@ -105,18 +105,8 @@ async def append(pool, settings, youth_id: str, *events):
 
 @pytest.fixture(scope="module")
 def rdkafka(tmp_path_factory) -> dict[str, str]:
-    """The environment kcat runs in: Debian 12's kcat, with librdkafka ≥ 2.6.1 in front of Debian's 2.0.2.
-
-    librdkafka before 2.6.1 sends a SCRAM client-final nonce that Kafka 4 rejects ("invalid credentials";
-    confluentinc/librdkafka#4895). Debian 13's kcat links a fixed librdkafka; on Debian 12 an agency's
-    operator puts a newer one first on LD_LIBRARY_PATH, as here (the one the confluent-kafka wheel ships)."""
-    import confluent_kafka
-
-    found = sorted((Path(confluent_kafka.__file__).parent.parent / "confluent_kafka.libs").glob("librdkafka*.so*"))
-    assert found, "confluent-kafka's wheel ships librdkafka"
-    libdir = tmp_path_factory.mktemp("librdkafka")
-    (libdir / "librdkafka.so.1").symlink_to(found[0])
-    return {"LD_LIBRARY_PATH": str(libdir)}
+    """kcat's environment: a librdkafka whose SCRAM Kafka 4 accepts (tests/support.py)."""
+    return librdkafka_env(tmp_path_factory.mktemp("librdkafka"))
 
 
 async def kcat(broker, agency: str, password: str, topic_name: str, quiet: bool = True) -> subprocess.CompletedProcess:
