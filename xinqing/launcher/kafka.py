@@ -79,7 +79,7 @@ SCRAM = "org.apache.kafka.common.security.scram.ScramLoginModule required;"
 
 
 class KafkaBroker:
-    """Every listener authenticates (docs/OPERATIONS.md, "Kafka principals"): CLIENTS (the services, the
+    """Every listener authenticates (docs/RUNBOOK.md, "Kafka principals"): CLIENTS (the services, the
     launcher, the tools) and PARTNERS (the agencies, optional) with SCRAM-SHA-512; CONTROLLER, and the broker's
     own link, with the static `broker` principal over PLAIN. No listener takes an anonymous client."""
 
