@@ -44,7 +44,7 @@ PERSONAL = {"name": "王小明", "mobile": "+8613800138000", "id_number": "11010
 class SecuredBroker:
     def __init__(self, settings, data_dir: Path):
         self.settings = settings.model_copy(update={"kafka_bootstrap": f"127.0.0.1:{free_port()}",
-                                                    "kafka_controller_port": free_port()})
+                                                    "kafka_controller_port": free_port(), "kafka_sasl": True})
         self.sasl = f"127.0.0.1:{free_port()}"
         credentials = kafka_access.dev_credentials(self.settings)  # the session's: same keys directory
         self.passwords = {a: credentials[agency_user(a)] for a in AGENCIES}

@@ -50,7 +50,8 @@ def broker_login(settings: Settings, password: str) -> KafkaLogin:
     return KafkaLogin(settings.kafka_bootstrap, BROKER, password, mechanism="PLAIN")
 
 
-async def _logs_in(login: KafkaLogin) -> bool:
+async def logs_in(login: KafkaLogin) -> bool:
+    """Whether the broker takes this login (any failure counts as no)."""
     admin = AIOKafkaAdminClient(**login.options(), request_timeout_ms=5000)
     try:
         await admin.start()
@@ -63,7 +64,7 @@ async def _logs_in(login: KafkaLogin) -> bool:
 
 async def _refused(settings: Settings, credentials: dict[str, str]) -> list[str]:
     users = scram_users()
-    ok = await asyncio.gather(*(_logs_in(KafkaLogin(settings.kafka_bootstrap, u, credentials[u])) for u in users))
+    ok = await asyncio.gather(*(logs_in(KafkaLogin(settings.kafka_bootstrap, u, credentials[u])) for u in users))
     return [u for u, good in zip(users, ok) if not good]
 
 
