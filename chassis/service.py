@@ -100,11 +100,13 @@ def build_service_app(
         await db.migrate(pool, migrations)
         verifier = TokenVerifier(settings, None if settings.jwt_jwks_url else jwt_public_key(settings))
         rt = Runtime(name, settings, pool, verifier, deps)
-        kafka = service_login(settings, name)  # its own principal: the ACLs of contracts/ apply
+        consumes = projections(rt)
+        if publishes or consumes:  # as its own principal: the ACLs of contracts/ apply (xinqing/kafka_acls.py)
+            kafka = service_login(settings, name)
         if publishes:
             rt.relay = OutboxRelay(dsn, kafka, name, topics)
             rt.relay.start()
-        for projection in projections(rt):
+        for projection in consumes:
             bare_topics = [settings.bare_topic(t) for t in projection.topics]
             contracts.require_declared(projection.name, bare_topics, projection.handles)
             contracts.require_reader(name, projection.name, bare_topics)  # else the broker refuses it
