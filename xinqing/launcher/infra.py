@@ -56,7 +56,9 @@ class LocalInfra:
         self.postgres.wait_ready(pg)
         self.kafka.wait_ready(kafka)
         # A log directory formatted before a user existed gets it now, without a reset.
-        kafka_access.ensure_users(self.settings, self.kafka.java, self.kafka.libs, self.kafka.credentials)
+        added = kafka_access.ensure_users(self.settings, self.kafka.java, self.kafka.libs, self.kafka.credentials)
+        if added:
+            sink("kafka", f"added the Kafka users this log directory lacked: {', '.join(added)}")
         asyncio.run(grant(admin_login(self.settings), acls(self.settings)))
 
     def stop(self) -> None:

@@ -13,6 +13,7 @@ Development passwords live in `<data_dir>/keys/kafka-<user>.password` (0600, git
 from __future__ import annotations
 
 import asyncio
+import logging
 import secrets
 import subprocess
 import tempfile
@@ -64,7 +65,13 @@ async def logs_in(login: KafkaLogin) -> bool:
 
 async def _refused(settings: Settings, credentials: dict[str, str]) -> list[str]:
     users = scram_users()
-    ok = await asyncio.gather(*(logs_in(KafkaLogin(settings.kafka_bootstrap, u, credentials[u])) for u in users))
+    quiet = logging.getLogger("aiokafka")
+    level = quiet.level
+    quiet.setLevel(logging.CRITICAL)  # a refused login is the answer here, not an error
+    try:
+        ok = await asyncio.gather(*(logs_in(KafkaLogin(settings.kafka_bootstrap, u, credentials[u])) for u in users))
+    finally:
+        quiet.setLevel(level)
     return [u for u, good in zip(users, ok) if not good]
 
 
