@@ -15,7 +15,7 @@ class PartnerYouthMessages:
 PARTNER_YOUTH_TYPES = types_of(PartnerYouthMessages)
 
 
-PUBLISHER = "partners"  # the one service that writes `partner.*` topics (the broker's ACLs: xinqing/kafka_acls.py)
+PUBLISHER = "partners"  # the one service that writes `partner.<agency>.youth` (the ACLs: xinqing/kafka_acls.py)
 TOPIC_PREFIX = "partner."
 
 

@@ -11,7 +11,9 @@ class Topic:
     name: str  # without the namespace prefix (chassis.settings.Settings.topic adds it)
     owner: str  # the only service that may write it
     types: frozenset[str]  # every event type its owner declares; nothing else may appear on it
-    readers: frozenset[str] = frozenset()  # the services whose projections consume it (tests/unit/test_contracts.py)
+    # Who reads it: each service whose projections consume it (tests/unit/test_contracts.py), and any other
+    # principal by name (e.g. `agency-<code>`); the owner may be such a principal too.
+    readers: frozenset[str] = frozenset()
 
 
 def types_of(namespace: type) -> frozenset[str]:

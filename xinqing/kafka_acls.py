@@ -1,8 +1,10 @@
 """The broker's ACLs, derived from contracts/ alone (one source of truth; tests/unit/test_contracts.py).
 
-- a topic's owner writes (and creates) it; each service named among its readers reads it;
+- a topic's owner writes (and, a service, creates) it; each of its readers reads it. Owners and readers are
+  services (principal `svc-<service>`) or principals by name (`agency-<code>`);
 - each service consumes in its own consumer groups only (`<namespace>.<service>.…`, chassis.settings.group);
-- the partner publisher alone writes `partner.*`; an agency reads `partner.<agency>.*` in its own groups;
+- the partner publisher alone writes `partner.<agency>.youth`; an agency reads `partner.<agency>.*` in its
+  own groups;
 - nobody else has anything: the broker denies what no ACL allows (`allow.everyone.if.no.acl.found=false`).
 The idempotent producer needs no IdempotentWrite: Write on one topic is enough (KIP-679). No producer is
 transactional, so no TransactionalId ACL. `admin` (topic and ACL set-up) is a super user instead.
@@ -22,11 +24,12 @@ import contracts
 from chassis.kafka_login import KafkaLogin, principal
 from chassis.settings import Settings
 from contracts.agencies import AGENCIES
-from contracts.partners import PUBLISHER, TOPIC_PREFIX
+from contracts.partners import PUBLISHER, TOPIC_PREFIX, partner_topic
 
 SERVICES = ("registry", "branches", "stations", "partners", "gateway")  # a principal each
 AGENCY_NAMES = tuple(code.lower() for code in AGENCIES)
-WRITE = ("Write", "Describe", "Create")  # Create: a service makes its own topics on start-up
+WRITE = ("Write", "Describe")
+CREATE = ("Create",)  # a service makes its own topics on start-up (an agency's are made for it)
 READ = ("Read", "Describe")
 # Kafka's wire codes (org.apache.kafka.common.acl / resource)
 RESOURCE = {"topic": 2, "group": 3}
@@ -48,6 +51,17 @@ def agency_user(agency: str) -> str:
     return f"agency-{agency.lower()}"
 
 
+def principal_of(name: str) -> str:
+    """The Kafka user of a contract's owner or reader: a service's, or a principal named as such."""
+    return principal(name) if name in SERVICES else name
+
+
+def contract_principals() -> set[str]:
+    """Every principal contracts/ names (services, agencies, operators)."""
+    return ({principal(s) for s in SERVICES} | {agency_user(a) for a in AGENCY_NAMES}
+            | {principal_of(n) for t in contracts.TOPICS.values() for n in (t.owner, *t.readers)})
+
+
 def acls(settings: Settings) -> list[Acl]:
     """Every ACL of one namespace (topic and group names carry it: chassis.settings)."""
     found: set[Acl] = set()
@@ -56,13 +70,16 @@ def acls(settings: Settings) -> list[Acl]:
         found.update(Acl(user, resource, name, pattern, op) for op in operations)
 
     for topic in contracts.TOPICS.values():
-        allow(principal(topic.owner), "topic", settings.topic(topic.name), "literal", WRITE)
+        name = settings.topic(topic.name)
+        allow(principal_of(topic.owner), "topic", name, "literal", WRITE)
+        if topic.owner in SERVICES:
+            allow(principal(topic.owner), "topic", name, "literal", CREATE)
         for reader in topic.readers:
-            allow(principal(reader), "topic", settings.topic(topic.name), "literal", READ)
+            allow(principal_of(reader), "topic", name, "literal", READ)
     for service in SERVICES:
         allow(principal(service), "group", settings.group(f"{service}."), "prefixed", READ)
-    allow(principal(PUBLISHER), "topic", settings.topic(TOPIC_PREFIX), "prefixed", WRITE)
     for agency in AGENCY_NAMES:
+        allow(principal(PUBLISHER), "topic", settings.topic(partner_topic(agency)), "literal", WRITE + CREATE)
         prefix = settings.topic(f"{TOPIC_PREFIX}{agency}.")
         allow(agency_user(agency), "topic", prefix, "prefixed", READ)
         allow(agency_user(agency), "group", prefix, "prefixed", READ)

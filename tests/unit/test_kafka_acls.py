@@ -26,12 +26,23 @@ def test_readers_read_only_the_topics_they_consume_in_their_own_groups():
     assert rights(s, "svc-gateway", "Write") == set()
 
 
-def test_the_partner_publisher_alone_writes_partner_topics_and_agencies_read_their_own():
+def test_the_partner_publisher_alone_writes_partner_youth_topics_and_agencies_read_their_own():
     s = Settings(namespace="t1")
-    writers = {a.user for a in acls(s) if a.name.startswith("t1.partner.") and a.operation == "Write"}
-    assert writers == {"svc-partners"}
+    writes = {(a.user, a.name, a.pattern) for a in acls(s) if a.name.startswith("t1.partner.") and a.operation == "Write"}
+    assert ("svc-partners", "t1.partner.hrss.youth", "literal") in writes
+    assert {user for user, name, _ in writes if name.endswith(".youth")} == {"svc-partners"}
+    assert all(pattern == "literal" for _, _, pattern in writes)
     assert rights(s, "agency-hrss", "Read") == {("topic", "t1.partner.hrss.", "prefixed"),
                                                 ("group", "t1.partner.hrss.", "prefixed")}
+
+
+def test_a_principal_named_in_a_contract_owns_or_reads_as_itself(monkeypatch):
+    """An agency writes the topic whose contract names it as owner (agency-loop's replies), without Create."""
+    replies = contracts.topic.Topic("partner.hrss.replies", "agency-hrss", frozenset({"x"}), frozenset({"stations"}))
+    monkeypatch.setitem(contracts.TOPICS, replies.name, replies)
+    on_replies = {(a.user, a.operation) for a in acls(Settings()) if a.name == "partner.hrss.replies"}
+    assert on_replies == {("agency-hrss", "Write"), ("agency-hrss", "Describe"),
+                          ("svc-stations", "Read"), ("svc-stations", "Describe")}
 
 
 def test_no_service_holds_a_wildcard_or_a_cluster_right():

@@ -21,9 +21,9 @@ from pathlib import Path
 
 from aiokafka.admin import AIOKafkaAdminClient
 
-from chassis.kafka_login import ADMIN, KafkaLogin, password_file, principal
+from chassis.kafka_login import ADMIN, KafkaLogin, password_file
 from chassis.settings import Settings
-from xinqing.kafka_acls import AGENCY_NAMES, SERVICES, agency_user
+from xinqing.kafka_acls import contract_principals
 
 from .errors import LaunchError
 
@@ -31,7 +31,7 @@ BROKER = "broker"
 
 
 def scram_users() -> list[str]:
-    return [ADMIN, *(principal(s) for s in SERVICES), *(agency_user(a) for a in AGENCY_NAMES)]
+    return [ADMIN, *sorted(contract_principals())]
 
 
 def dev_credentials(settings: Settings) -> dict[str, str]:
