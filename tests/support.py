@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -39,12 +38,10 @@ async def service_db(settings, service: str):
 
 
 def grant_acls(settings) -> None:
-    """Each principal's ACLs over `settings`' namespace (xinqing/kafka_acls.py), granted as `admin`; callable
-    from a synchronous fixture whatever event loop pytest-asyncio runs (a loop of its own, in a thread)."""
-    from xinqing.kafka_acls import acls, grant
+    """Each principal's ACLs over `settings`' namespace (xinqing/kafka_acls.py), from a synchronous fixture."""
+    from xinqing.kafka_acls import grant_namespace
 
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        pool.submit(asyncio.run, grant(admin_login(settings), acls(settings))).result()
+    grant_namespace(settings)
 
 
 def librdkafka_env(directory: Path) -> dict[str, str]:

@@ -14,6 +14,8 @@ launcher grants the `xq` namespace's, each test module its own namespace's.
 """
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 from dataclasses import dataclass
 
 from aiokafka.admin import AIOKafkaAdminClient
@@ -21,7 +23,7 @@ from aiokafka.protocol.admin import CreateAclsRequest_v1
 from aiokafka.protocol.api import Request
 
 import contracts
-from chassis.kafka_login import KafkaLogin, principal
+from chassis.kafka_login import KafkaLogin, admin_login, principal
 from chassis.settings import Settings
 from contracts.agencies import AGENCIES
 from contracts.partners import PUBLISHER, TOPIC_PREFIX, partner_topic
@@ -110,3 +112,10 @@ async def grant(admin_login: KafkaLogin, entries: list[Acl]) -> None:
     for acl, (code, message) in zip(entries, response.creation_responses):
         if code:
             raise RuntimeError(f"the broker refused the ACL {acl}: error {code} {message or ''}".strip())
+
+
+def grant_namespace(settings: Settings) -> None:
+    """Every ACL of `settings`' namespace, as `admin`; callable from synchronous code whether or not an event
+    loop runs in this thread (a loop of its own, in a worker thread)."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, grant(admin_login(settings), acls(settings))).result()
