@@ -8,6 +8,7 @@ import uuid
 from pyinstrument import Profiler
 
 from chassis import db
+from chassis.kafka_login import admin_login
 from gateway.projections.youth import YouthProjection
 
 from . import rebuild
@@ -17,7 +18,7 @@ from .stack import BenchStack, on_fresh_stack
 async def profile(stack: BenchStack, events: int) -> None:
     s = stack.settings
     topic = f"bench.rebuild.{uuid.uuid4().hex[:6]}"
-    await rebuild.fill_topic(s.kafka_bootstrap, topic, events, s.kafka_partitions)
+    await rebuild.fill_topic(admin_login(s), topic, events, s.kafka_partitions)
     pool = await db.create_pool(await stack.fresh_database("bench_rebuild", rebuild.GATEWAY_MIGRATIONS), max_size=4)
     projection = YouthProjection(s)
     projection.topics = (topic,)

@@ -18,6 +18,7 @@ from chassis import db
 from chassis.envelope import Envelope
 from chassis.kafka import TopicSpec, ensure_topics
 from chassis.kafka import producer as make_producer
+from chassis.kafka_login import KafkaLogin, admin_login
 from chassis.projection import ProjectionRunner, reset_projection
 from gateway.projections.youth import YouthProjection
 from services.registry.domain.events import YouthRegistered, codec
@@ -34,9 +35,9 @@ TARGET = 50_000
 FIRST, REBUILD = "first build", "rebuild (truncate + replay)"
 
 
-async def fill_topic(bootstrap: str, topic: str, events: int, partitions: int) -> None:
-    await ensure_topics(bootstrap, [TopicSpec(topic, partitions)])
-    producer = make_producer(bootstrap, "bench-filler")
+async def fill_topic(login: KafkaLogin, topic: str, events: int, partitions: int) -> None:
+    await ensure_topics(login, [TopicSpec(topic, partitions)])
+    producer = make_producer(login, "bench-filler")
     await producer.start()
     try:
         now = datetime.now(UTC)
@@ -64,7 +65,7 @@ COLUMNS = ["projection", "pass", "events", "seconds", "events/s", "events/s afte
 async def run(stack: BenchStack, report: Report, *, events: int, timeout: float = 900) -> None:
     s = stack.settings
     topic = f"bench.rebuild.{uuid.uuid4().hex[:6]}"
-    await fill_topic(s.kafka_bootstrap, topic, events, s.kafka_partitions)
+    await fill_topic(admin_login(s), topic, events, s.kafka_partitions)
     dsn = await stack.fresh_database("bench_rebuild", GATEWAY_MIGRATIONS)
     pool = await db.create_pool(dsn, max_size=4)
     t = report.table("rebuild", "6. Rebuild: gateway youth read model from the events", COLUMNS)
@@ -99,7 +100,7 @@ async def _build(stack: BenchStack, pool, projection, events: int, timeout: floa
     """Empty the read model, replay the topic with a fresh consumer group; -> events/s (all of it, and
     from the first applied batch on: the group join of a fresh broker takes seconds), CPU per event."""
     await reset_projection(pool, projection)
-    runner = ProjectionRunner(pool, stack.settings.kafka_bootstrap, projection,
+    runner = ProjectionRunner(pool, admin_login(stack.settings), projection,
                               group=f"bench-rebuild-{uuid.uuid4().hex[:6]}", client_id="bench-rebuild")
     before = Cpu.take(stack)
     t0 = time.perf_counter()

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 from chassis.envelope import Envelope, from_kafka
 from chassis.kafka import consumer as make_consumer
+from chassis.kafka_login import KafkaLogin, admin_login
 from chassis.projection import (
     MAX_RECORDS,
     claim_batch,
@@ -40,7 +41,7 @@ async def run(stack: BenchStack, report: Report, pool, topic: str, events: int) 
     for label, decode in (("Kafka alone: bare aiokafka getmany, records untouched", False),
                           ("Kafka + decoding: aiokafka and from_kafka → Envelope", True)):
         before = Cpu.take(stack)
-        seconds, steady = await _consume(stack.settings.kafka_bootstrap, topic, events, decode)
+        seconds, steady = await _consume(admin_login(stack.settings), topic, events, decode)
         t.add(stage=label, events=events, seconds=round(seconds, 2),
               **{"events/s": round(events / seconds), "events/s after the group join": round(steady)},
               **before.per_event(Cpu.take(stack), events))
@@ -56,8 +57,8 @@ async def run(stack: BenchStack, report: Report, pool, topic: str, events: int) 
                    + ", ".join(f"{k} {v / seconds:.0%}" for k, v in split.items()) + ".")
 
 
-async def _consume(bootstrap: str, topic: str, events: int, decode: bool) -> tuple[float, float]:
-    consumer = make_consumer(bootstrap, f"bench-limit-{uuid.uuid4().hex[:6]}", topic, client_id="bench-limit")
+async def _consume(login: KafkaLogin, topic: str, events: int, decode: bool) -> tuple[float, float]:
+    consumer = make_consumer(login, f"bench-limit-{uuid.uuid4().hex[:6]}", topic, client_id="bench-limit")
     seen = 0
     t0 = time.perf_counter()
     first: tuple[float, int] | None = None

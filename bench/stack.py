@@ -14,6 +14,7 @@ import httpx
 from chassis import db
 from chassis.keys import ensure_dev_keys, jwt_private_key
 from chassis.settings import Settings
+from xinqing.kafka_acls import grant_namespace
 from xinqing.launcher.infra import LocalInfra
 from xinqing.launcher.ports import free_port
 from xinqing.launcher.postgres import find_bin_dir
@@ -80,6 +81,8 @@ class BenchStack:
         """Start the named apps as processes; `settings` (e.g. another namespace: its own databases and
         topics) instead of the stack's own."""
         settings = settings or self.settings
+        if settings.namespace != self.settings.namespace:  # its topics and groups: the launcher granted xq's
+            grant_namespace(settings)
         env = settings_env(settings)
         for app in APPS:
             if app.name not in names or app.name in self.apps:

@@ -8,6 +8,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
+from .kafka_login import KafkaLogin
 from .kafka_ready import wait_for_topics
 from .partitioner import key_partitioner
 
@@ -24,11 +25,11 @@ class TopicSpec:
     config: dict[str, str] = field(default_factory=lambda: {"retention.ms": "-1", "min.insync.replicas": "1"})
 
 
-def producer(bootstrap: str, client_id: str) -> AIOKafkaProducer:
+def producer(login: KafkaLogin, client_id: str) -> AIOKafkaProducer:
     # Idempotent producer: the broker drops the retries of one producer session, keeping per-partition
     # order. Duplicates across sessions (a relay that died before deleting its outbox rows) are dropped
     # by the consumers' per-stream version check.
-    return AIOKafkaProducer(bootstrap_servers=bootstrap, client_id=client_id, acks="all",
+    return AIOKafkaProducer(**login.options(), client_id=client_id, acks="all",
                             enable_idempotence=True, linger_ms=5, request_timeout_ms=10000,
                             max_batch_size=256 * 1024, partitioner=key_partitioner)
 
@@ -41,17 +42,17 @@ MAX_PARTITION_FETCH_BYTES = 1024 * 1024
 FETCH_MAX_BYTES = 8 * 1024 * 1024
 
 
-def consumer(bootstrap: str, group_id: str | None, *topics: str, client_id: str) -> AIOKafkaConsumer:
-    return AIOKafkaConsumer(*topics, bootstrap_servers=bootstrap, group_id=group_id, client_id=client_id,
+def consumer(login: KafkaLogin, group_id: str | None, *topics: str, client_id: str) -> AIOKafkaConsumer:
+    return AIOKafkaConsumer(*topics, **login.options(), group_id=group_id, client_id=client_id,
                             enable_auto_commit=False, auto_offset_reset="earliest",
                             isolation_level="read_committed", max_poll_records=1000,
                             fetch_max_wait_ms=100, max_partition_fetch_bytes=MAX_PARTITION_FETCH_BYTES,
                             fetch_max_bytes=FETCH_MAX_BYTES)
 
 
-async def ensure_topics(bootstrap: str, specs: list[TopicSpec]) -> None:
+async def ensure_topics(login: KafkaLogin, specs: list[TopicSpec]) -> None:
     """Create the missing topics; return once they take writes (chassis/kafka_ready.py)."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10000)
+    admin = AIOKafkaAdminClient(**login.options(), request_timeout_ms=10000)
     await admin.start()
     try:
         existing = set(await admin.list_topics())
@@ -65,4 +66,4 @@ async def ensure_topics(bootstrap: str, specs: list[TopicSpec]) -> None:
             log.info("created topics", extra={"topics": [s.name for s in missing]})
     finally:
         await admin.close()
-    await wait_for_topics(bootstrap, [s.name for s in specs])
+    await wait_for_topics(login, [s.name for s in specs])

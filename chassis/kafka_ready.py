@@ -19,17 +19,19 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaError, KafkaTimeoutError
 
+from .kafka_login import KafkaLogin
+
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 NO_GROUP_YET = 69  # GROUP_ID_NOT_FOUND: the coordinator answers; the group has not joined yet
 
 
-async def wait_for_topics(bootstrap: str, topics: list[str], *, timeout: float = 30) -> None:
+async def wait_for_topics(login: KafkaLogin, topics: list[str], *, timeout: float = 30) -> None:
     """Until every partition of `topics` has a leader that serves it."""
     if not topics:
         return  # (a metadata request for no topics would be answered with all of them)
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10000)
+    admin = AIOKafkaAdminClient(**login.options(), request_timeout_ms=10000)
     await admin.start()
     try:
         partitions = await _until(lambda: _led(admin, topics), timeout, "topics without a leader", topics)
@@ -39,7 +41,7 @@ async def wait_for_topics(bootstrap: str, topics: list[str], *, timeout: float =
         return
     # The end offset is asked of the same leader a write goes to; the consumer retries
     # NotLeaderForPartition in silence, up to its request timeout.
-    probe = AIOKafkaConsumer(bootstrap_servers=bootstrap, request_timeout_ms=int(timeout * 1000),
+    probe = AIOKafkaConsumer(**login.options(), request_timeout_ms=int(timeout * 1000),
                              enable_auto_commit=False)
     await probe.start()
     try:
@@ -50,9 +52,9 @@ async def wait_for_topics(bootstrap: str, topics: list[str], *, timeout: float =
         await probe.stop()
 
 
-async def wait_for_group_coordinator(bootstrap: str, group: str, *, timeout: float = 60) -> None:
+async def wait_for_group_coordinator(login: KafkaLogin, group: str, *, timeout: float = 60) -> None:
     """Until the group's coordinator answers for the group."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10000)
+    admin = AIOKafkaAdminClient(**login.options(), request_timeout_ms=10000)
     await admin.start()
     try:
         await _until(lambda: _coordinates(admin, group), timeout, "no group coordinator", group)

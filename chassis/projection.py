@@ -29,6 +29,7 @@ from .deadletter import Letter
 from .envelope import Envelope
 from .faults import fault_point
 from .kafka import consumer as make_consumer
+from .kafka_login import KafkaLogin
 from .kafka_ready import wait_for_group_coordinator
 from .retry import resuming
 from .tracing import context_from_traceparent
@@ -144,12 +145,12 @@ class _SeekToCheckpoint(ConsumerRebalanceListener):  # type: ignore[misc]  # aio
 
 
 class ProjectionRunner:
-    def __init__(self, pool: asyncpg.Pool, bootstrap: str, projection: Projection, *, group: str,
+    def __init__(self, pool: asyncpg.Pool, kafka: KafkaLogin, projection: Projection, *, group: str,
                  client_id: str, retry_delay: float = 1.0, known_types: Collection[str] | None = None):
         """`known_types`: the event types the topics may carry (contracts/); others are dead letters.
         None: any type is read (topics contracts/ does not list)."""
         self.pool = pool
-        self.bootstrap = bootstrap
+        self.kafka = kafka
         self.projection = projection
         self.group = group
         self.client_id = client_id
@@ -176,11 +177,11 @@ class ProjectionRunner:
 
     async def _consume(self) -> None:
         """One consumer session, until it fails (or is cancelled)."""
-        consumer = make_consumer(self.bootstrap, self.group, client_id=self.client_id)
+        consumer = make_consumer(self.kafka, self.group, client_id=self.client_id)
         ahead: asyncio.Future[Fetched] | None = None
         try:
             consumer.subscribe(list(self.projection.topics), listener=_SeekToCheckpoint(self, consumer))
-            await wait_for_group_coordinator(self.bootstrap, self.group)
+            await wait_for_group_coordinator(self.kafka, self.group)
             await consumer.start()
             ahead = asyncio.ensure_future(self._fetch(consumer))
             while True:

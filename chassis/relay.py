@@ -24,6 +24,7 @@ from .eventstore import OUTBOX_CHANNEL
 from .faults import fault_point
 from .kafka import TopicSpec, ensure_topics
 from .kafka import producer as make_producer
+from .kafka_login import KafkaLogin
 from .retry import resuming
 from .tracing import context_from_traceparent, traceparent_of
 
@@ -37,10 +38,10 @@ Enricher = Callable[[asyncpg.Connection, str, Envelope], Awaitable[Envelope]]
 
 
 class OutboxRelay:
-    def __init__(self, dsn: str, bootstrap: str, service: str, topics: list[TopicSpec], *, batch_size: int = 2000,
+    def __init__(self, dsn: str, kafka: KafkaLogin, service: str, topics: list[TopicSpec], *, batch_size: int = 2000,
                  poll_interval: float = 1.0, retry_delay: float = 1.0, enrich: Enricher | None = None):
         self.dsn = dsn
-        self.bootstrap = bootstrap
+        self.kafka = kafka
         self.service = service
         self.topics = topics
         self.kafka_ok = False
@@ -72,7 +73,7 @@ class OutboxRelay:
             while not await conn.fetchval("SELECT pg_try_advisory_lock($1)", self.lock_key):
                 await asyncio.sleep(self.poll_interval)  # another replica leads
             await conn.add_listener(OUTBOX_CHANNEL, lambda *_: self._wake.set())
-            producer = make_producer(self.bootstrap, f"relay-{self.service}")
+            producer = make_producer(self.kafka, f"relay-{self.service}")
             try:
                 await self._start_producer(producer)
                 while True:
@@ -93,7 +94,7 @@ class OutboxRelay:
     async def _start_producer(self, producer: AIOKafkaProducer) -> None:
         while True:
             try:
-                await ensure_topics(self.bootstrap, self.topics)
+                await ensure_topics(self.kafka, self.topics)
                 await producer.start()
                 self.kafka_ok = True
                 return

@@ -23,6 +23,7 @@ from .auth import Principal, TokenVerifier
 from .body_limit import BodySizeLimit, service_refusal
 from .http import declare_error_responses, install_error_handlers
 from .kafka import TopicSpec
+from .kafka_login import service_login
 from .keys import jwt_public_key
 from .keystore import KeyStore
 from .logs import setup_logging
@@ -43,7 +44,11 @@ D = TypeVar("D")
 
 class Consumer(Protocol):
     """A Kafka consumer of a service's own that is no projection (stations reads agencies' replies): started
-    after the projections, stopped with them."""
+    after the projections, stopped with them. Its topics, like a projection's, must list the service among
+    their readers (contracts/), else the broker would refuse it."""
+
+    name: str
+    topics: list[str]
 
     def start(self) -> None: ...
     async def stop(self) -> None: ...
@@ -126,20 +131,23 @@ def build_service_app(
             await key_store.adopt_legacy(pool)
         verifier = TokenVerifier(settings, None if settings.jwt_jwks_url else jwt_public_key(settings))
         rt = Runtime(name, settings, pool, verifier, deps)
+        consumes, others = projections(rt), consumers(rt)
+        if publishes or consumes or others:  # as its own principal: the ACLs of contracts/ apply (xinqing/kafka_acls.py)
+            kafka = service_login(settings, name)
         if publishes:
-            rt.relay = OutboxRelay(dsn, settings.kafka_bootstrap, name, topics,
-                                   enrich=enrich_outbox(rt) if enrich_outbox else None)
+            rt.relay = OutboxRelay(dsn, kafka, name, topics, enrich=enrich_outbox(rt) if enrich_outbox else None)
             rt.relay.start()
-        for projection in projections(rt):
+        for projection in consumes:
             bare_topics = [settings.bare_topic(t) for t in projection.topics]
             contracts.require_declared(projection.name, bare_topics, projection.handles)
-            runner = ProjectionRunner(pool, settings.kafka_bootstrap, projection, group=settings.group(projection.name),
+            contracts.require_reader(name, projection.name, bare_topics)  # else the broker refuses it
+            runner = ProjectionRunner(pool, kafka, projection, group=settings.group(projection.name),
                                       client_id=f"{name}-{projection.name}",
                                       known_types=contracts.declared_types(bare_topics))
             rt.projections[projection.name] = runner
             runner.start()
-        started = consumers(rt)
-        for consumer in started:
+        for consumer in others:
+            contracts.require_reader(name, consumer.name, [settings.bare_topic(t) for t in consumer.topics])
             consumer.start()
         if on_startup:
             result = on_startup(rt)
@@ -156,7 +164,7 @@ def build_service_app(
         finally:
             await sampler.stop()
             await rt.scheduler.stop()
-            for consumer in started:
+            for consumer in others:
                 await consumer.stop()
             for runner in rt.projections.values():
                 await runner.stop()
@@ -173,7 +181,8 @@ def build_service_app(
     app = FastAPI(title=title, lifespan=lifespan, version="1.0",
                   telemetry={"tracing": False, "metrics": False, "logs": False})
     app.state.topics = topics  # what this service publishes (`xinqing topics` reads it)
-    app.state.deps, app.state.projections = deps, projections  # tests/unit/test_contracts.py checks both
+    # tests/unit/test_contracts.py checks what they consume against contracts/
+    app.state.deps, app.state.projections, app.state.consumers = deps, projections, consumers
     install_error_handlers(app)
     declare_error_responses(app)
     install_operations_endpoints(app, name, commands=publishes)

@@ -53,6 +53,14 @@ class Settings(BaseSettings):
     kafka_heap: str = Field("512m", description="heap of the local broker")
     kafka_partitions: int = Field(6, description="partitions of each internal topic")
     kafka_libs: Path | None = Field(None, description="directory with Kafka jars (skips Maven)")
+    kafka_sasl: bool = Field(True, description="log in to the broker with SASL/SCRAM-SHA-512 (a principal per "
+                                               "service); false only for a broker without authentication")
+    kafka_user: str | None = Field(None, description="this process's Kafka principal (default: svc-<service>)")
+    kafka_password: str | None = Field(None, description="password of kafka_user (default: the development file "
+                                                         "<data_dir>/keys/kafka-<user>.password)")
+    kafka_admin_password: str | None = Field(None, description="password of the Kafka `admin` principal (topic and "
+                                                               "ACL set-up; default: <data_dir>/keys/kafka-admin."
+                                                               "password)")
     kafka_sasl_port: int | None = Field(None, description="local broker: also open the agencies' SASL/SCRAM listener "
                                                           "on this port, with ACLs (docs/PARTNERS.md)")
 

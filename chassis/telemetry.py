@@ -20,6 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from . import metrics
 from .background import Background
 from .faults import fault_point
+from .kafka_login import service_login
 
 if TYPE_CHECKING:
     from .service import Runtime
@@ -128,7 +129,7 @@ class Sampler:
 
     async def _kafka(self) -> AIOKafkaConsumer:
         if self._client is None:
-            client = AIOKafkaConsumer(bootstrap_servers=self.rt.settings.kafka_bootstrap, group_id=None,
+            client = AIOKafkaConsumer(**service_login(self.rt.settings, self.rt.name).options(), group_id=None,
                                       client_id=f"{self.rt.name}-metrics", request_timeout_ms=int(KAFKA_TIMEOUT * 1000))
             await client.start()
             self._client = client

@@ -29,6 +29,15 @@ def declared_types(topics: Iterable[str]) -> frozenset[str]:
     return frozenset(found)
 
 
+def require_reader(service: str, consumer: str, topics: Iterable[str]) -> None:
+    """Refuse a consumer of a topic whose contract does not name its service among the readers: the broker's
+    ACLs are made from those lists, so it would be refused there, later and less clearly."""
+    foreign = sorted(t for t in topics if service not in TOPICS[t].readers)
+    if foreign:
+        raise ContractError(f"{consumer} reads topics that do not list {service} among their readers in contracts/: "
+                            f"{', '.join(foreign)}")
+
+
 def require_declared(consumer: str, topics: Iterable[str], handled: Collection[str]) -> None:
     """Refuse a consumer that handles an event type its topics' producers do not declare (a misspelled
     or retired type would otherwise be dropped in silence)."""

@@ -61,11 +61,12 @@ class ActionItemEvents:
     PROGRESS_NOTED = "xq.branches.action-item.progress-noted.v1"
 
 
-BRANCH = Topic("xq.branches.branch", "branches", types_of(BranchEvents))
-MEMBERSHIP = Topic("xq.branches.membership", "branches", types_of(MembershipEvents))
-ORGANISATION = Topic("xq.branches.organisation", "branches", types_of(OrganisationEvents))
-MEETING = Topic("xq.branches.meeting", "branches", types_of(MeetingEvents))
-MEASURE = Topic("xq.branches.measure", "branches", types_of(MeasureEvents))
-JOINT_MEETING = Topic("xq.branches.joint-meeting", "branches", types_of(JointMeetingEvents))
-ACTION_ITEM = Topic("xq.branches.action-item", "branches", types_of(ActionItemEvents))
+READERS = frozenset({"gateway"})  # the dashboard's read models
+BRANCH = Topic("xq.branches.branch", "branches", types_of(BranchEvents), readers=READERS)
+MEMBERSHIP = Topic("xq.branches.membership", "branches", types_of(MembershipEvents), readers=READERS)
+ORGANISATION = Topic("xq.branches.organisation", "branches", types_of(OrganisationEvents), readers=READERS)
+MEETING = Topic("xq.branches.meeting", "branches", types_of(MeetingEvents), readers=READERS)
+MEASURE = Topic("xq.branches.measure", "branches", types_of(MeasureEvents), readers=READERS)
+JOINT_MEETING = Topic("xq.branches.joint-meeting", "branches", types_of(JointMeetingEvents), readers=READERS)
+ACTION_ITEM = Topic("xq.branches.action-item", "branches", types_of(ActionItemEvents), readers=READERS)
 TOPICS = (BRANCH, MEMBERSHIP, ORGANISATION, MEETING, MEASURE, JOINT_MEETING, ACTION_ITEM)

@@ -46,9 +46,13 @@ PARTNER_TYPES = PARTNER_YOUTH_TYPES | REFERRAL_TYPES | REPLY_TYPES | DEAD_LETTER
 OPS = "ops"  # the operators' principal: reads the dead letters
 
 
+PUBLISHER = "partners"  # the one service that writes `partner.<agency>.youth` (the ACLs: xinqing/kafka_acls.py)
+TOPIC_PREFIX = "partner."
+
+
 def partner_topic(agency: str) -> str:
     """The topic one agency reads (agency code in lower case)."""
-    return f"partner.{agency.lower()}.youth"
+    return f"{TOPIC_PREFIX}{agency.lower()}.youth"
 
 
 def agency_principal(agency: str) -> str:
@@ -56,11 +60,11 @@ def agency_principal(agency: str) -> str:
 
 
 def referrals_topic(agency: str) -> str:
-    return f"partner.{agency.lower()}.referrals"
+    return f"{TOPIC_PREFIX}{agency.lower()}.referrals"
 
 
 def replies_topic(agency: str) -> str:
-    return f"partner.{agency.lower()}.replies"
+    return f"{TOPIC_PREFIX}{agency.lower()}.replies"
 
 
 def dead_letters_topic(agency: str) -> str:

@@ -21,7 +21,8 @@ class YouthEvents:
     ACCOUNT_LINKED = "xq.registry.youth.account-linked.v1"  # the person signs in with their own account
 
 
-YOUTH = Topic("xq.registry.youth", "registry", types_of(YouthEvents))
+YOUTH = Topic("xq.registry.youth", "registry", types_of(YouthEvents),
+              readers=frozenset({"branches", "stations", "partners", "gateway"}))
 
 # The registry's answer to "which record is this youth token's account linked to?" (GET with the caller's own
 # token; `{"youthId": ...}`, or NOT_FOUND when none): how the other services learn who a young person is.

@@ -134,12 +134,14 @@ class CaseSource(StrEnum):
     YOUTH = "YOUTH"      # self-service (not yet offered)
 
 
-STATION = Topic("xq.stations.station", "stations", types_of(StationEvents))
-SERVICE = Topic("xq.stations.service", "stations", types_of(ServiceEvents))
-PROGRAMME = Topic("xq.stations.programme", "stations", types_of(ProgrammeEvents))
-EVENT = Topic("xq.stations.event", "stations", types_of(ActivityEvents))
-APPEAL = Topic("xq.stations.appeal", "stations", types_of(AppealEvents))
-CASE = Topic("xq.stations.case", "stations", types_of(CaseEvents))
+READERS = frozenset({"gateway"})  # the dashboard's read models
+STATION = Topic("xq.stations.station", "stations", types_of(StationEvents), readers=READERS)
+SERVICE = Topic("xq.stations.service", "stations", types_of(ServiceEvents), readers=READERS)
+PROGRAMME = Topic("xq.stations.programme", "stations", types_of(ProgrammeEvents), readers=READERS)
+EVENT = Topic("xq.stations.event", "stations", types_of(ActivityEvents), readers=READERS)
+APPEAL = Topic("xq.stations.appeal", "stations", types_of(AppealEvents), readers=READERS)
+CASE = Topic("xq.stations.case", "stations", types_of(CaseEvents), readers=READERS)
 # Hot topics and the governance items made of them share one topic: the 主动治理 side, read together.
-GOVERNANCE = Topic("xq.stations.governance", "stations", types_of(HotTopicEvents) | types_of(GovernanceEvents))
+GOVERNANCE = Topic("xq.stations.governance", "stations", types_of(HotTopicEvents) | types_of(GovernanceEvents),
+                   readers=READERS)
 TOPICS = (STATION, SERVICE, PROGRAMME, EVENT, APPEAL, CASE, GOVERNANCE)

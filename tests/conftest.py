@@ -23,6 +23,7 @@ import pytest
 
 from chassis.keys import ensure_dev_keys
 from chassis.settings import Settings
+from tests.support import grant_acls
 from xinqing.launcher.ports import free_port
 
 LOG_DIR = Path(os.environ.get("XQ_TEST_LOG_DIR", Path(__file__).parent.parent / ".test-logs"))
@@ -77,7 +78,8 @@ def _start_containers(data_dir: Path) -> Infra:
     kafka = KafkaContainer("apache/kafka:4.1.1").with_kraft().start()
     settings = Settings(environment="test", data_dir=data_dir, pg_host=pg.get_container_host_ip(),
                         pg_port=int(pg.get_exposed_port(5432)), pg_password="xinqing",
-                        kafka_bootstrap=kafka.get_bootstrap_server())
+                        kafka_bootstrap=kafka.get_bootstrap_server(),
+                        kafka_sasl=False)  # the image's broker takes anyone: the ACL tests need the launcher's
     return Infra(settings, containers=(pg, kafka))
 
 
@@ -119,7 +121,11 @@ def settings(infra, request) -> Settings:
     """Settings with a namespace of this module's own: its databases, consumer groups and topics."""
     name = Path(request.node.name).stem.removeprefix("test_").replace("-", "_")[:20]
     namespace = f"t{uuid.uuid4().hex[:6]}_{name}"
-    return infra.settings.model_copy(update={"namespace": namespace})
+    found = infra.settings.model_copy(update={"namespace": namespace})
+    if found.kafka_sasl:  # each principal's rights over this namespace's topics and groups (contracts/)
+        grant_acls(found)
+    return found
+
 
 
 @pytest.fixture(scope="session")

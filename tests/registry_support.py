@@ -66,7 +66,7 @@ async def published(settings, subject: str, version: int, timeout: float = 30):
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        events = await read_topic(settings.kafka_bootstrap, settings.topic("xq.registry.youth"), expect=10**9,
+        events = await read_topic(settings, settings.topic("xq.registry.youth"), expect=10**9,
                                   timeout=2)
         found = [e for e in events if e.subject == subject and e.stream_version == version]
         if found:

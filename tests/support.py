@@ -6,6 +6,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import asyncpg
 import httpx
@@ -13,6 +14,7 @@ from aiokafka import AIOKafkaConsumer
 from asgi_lifespan import LifespanManager
 
 from chassis.envelope import Envelope, from_kafka
+from chassis.kafka_login import admin_login
 
 
 @asynccontextmanager
@@ -41,6 +43,26 @@ async def keys_left(settings, subjects: list[str], service: str = "registry") ->
         return int(await conn.fetchval("SELECT count(*) FROM person_keys WHERE subject = ANY($1::text[])", subjects))
 
 
+def grant_acls(settings) -> None:
+    """Each principal's ACLs over `settings`' namespace (xinqing/kafka_acls.py), from a synchronous fixture."""
+    from xinqing.kafka_acls import grant_namespace
+
+    grant_namespace(settings)
+
+
+def librdkafka_env(directory: Path) -> dict[str, str]:
+    """The environment kcat runs in to log in with SCRAM: Debian 12's kcat, with librdkafka ≥ 2.6.1 in front of
+    Debian's 2.0.2, which sends a SCRAM client-final nonce that Kafka 4 rejects ("invalid credentials";
+    confluentinc/librdkafka#4895). Debian 13's kcat links a fixed librdkafka; on Debian 12 an operator puts a
+    newer one first on LD_LIBRARY_PATH, as here (the one the confluent-kafka wheel ships)."""
+    import confluent_kafka
+
+    found = sorted((Path(confluent_kafka.__file__).parent.parent / "confluent_kafka.libs").glob("librdkafka*.so*"))
+    assert found, "confluent-kafka's wheel ships librdkafka"
+    (directory / "librdkafka.so.1").symlink_to(found[0])
+    return {"LD_LIBRARY_PATH": str(directory)}
+
+
 def bearer(token: str) -> dict[str, str]:
     return {"authorization": f"Bearer {token}"}
 
@@ -55,9 +77,9 @@ async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 30, 
         await asyncio.sleep(interval)
 
 
-async def read_topic(bootstrap: str, topic: str, *, expect: int, timeout: float = 30) -> list[Envelope]:
-    """Every record on `topic` from the beginning, as envelopes (waits until at least `expect`)."""
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=None, auto_offset_reset="earliest",
+async def read_topic(settings, topic: str, *, expect: int, timeout: float = 30) -> list[Envelope]:
+    """Every record on `topic` from the beginning, as envelopes (waits until at least `expect`); read as `admin`."""
+    consumer = AIOKafkaConsumer(topic, **admin_login(settings).options(), group_id=None, auto_offset_reset="earliest",
                                 enable_auto_commit=False)
     await consumer.start()
     found: list[Envelope] = []
@@ -72,8 +94,8 @@ async def read_topic(bootstrap: str, topic: str, *, expect: int, timeout: float 
     return found
 
 
-async def raw_records(bootstrap: str, topic: str, *, expect: int, timeout: float = 30) -> list:
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=None, auto_offset_reset="earliest",
+async def raw_records(settings, topic: str, *, expect: int, timeout: float = 30) -> list:
+    consumer = AIOKafkaConsumer(topic, **admin_login(settings).options(), group_id=None, auto_offset_reset="earliest",
                                 enable_auto_commit=False)
     await consumer.start()
     found = []

@@ -183,19 +183,31 @@ def import_youth(file: Path = typer.Argument(..., exists=True, dir_okay=False, h
 
 @app.command()
 def keys() -> None:
-    """Create the development keys in the data directory (master key, blind-index key, token key pair)."""
+    """Create the development keys in the data directory (master key, blind-index key, token key pair, Kafka
+    passwords)."""
+    from .launcher.kafka_access import dev_credentials
+
     settings = Settings()
     ensure_dev_keys(settings.keys_dir)
+    dev_credentials(settings)  # the Kafka principals' passwords (the compose stack's broker reads them too)
     console.print(f"development keys in {settings.keys_dir}")
 
 
 @app.command()
 def topics(create: bool = typer.Option(False, "--create", help="create the missing ones on XQ_KAFKA_BOOTSTRAP"),
-           strimzi: bool = typer.Option(False, "--strimzi", help="print them as Strimzi KafkaTopic resources")) -> None:
-    """List the Kafka topics the services publish (as their code declares them)."""
+           strimzi: bool = typer.Option(False, "--strimzi", help="print them as Strimzi KafkaTopic resources"),
+           strimzi_users: bool = typer.Option(False, "--strimzi-users",
+                                              help="print the Kafka principals and their ACLs as Strimzi KafkaUsers")) -> None:
+    """List the Kafka topics the services publish (as their code declares them); --create also grants each
+    principal its ACLs (xinqing/kafka_acls.py), as `admin`."""
     from . import topics as declared
 
     settings = Settings()
+    if strimzi_users:
+        from .kafka_users import strimzi_users as users
+
+        print(users(settings), end="")
+        return
     specs = declared.declared_topics(settings)
     if strimzi:
         print(declared.strimzi(specs), end="")

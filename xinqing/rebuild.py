@@ -16,6 +16,7 @@ import asyncpg
 from chassis.db import init_connection
 from chassis.eventstore import OUTBOX_CHANNEL
 from chassis.kafka import TopicSpec, ensure_topics
+from chassis.kafka_login import admin_login
 from chassis.projection import reset_projection
 from chassis.settings import Settings
 
@@ -40,7 +41,7 @@ async def republish(settings: Settings, service: str) -> int:
         odd = sorted(t for t, topic in topics.items() if topic is None)
         if odd:  # e.g. the partners' per-agency topics: their messages are not named after a topic
             raise CannotRebuild(f"{service}: event types that name no topic: {', '.join(odd)}")
-        await ensure_topics(settings.kafka_bootstrap, [TopicSpec(settings.topic(t), settings.kafka_partitions)
+        await ensure_topics(admin_login(settings), [TopicSpec(settings.topic(t), settings.kafka_partitions)
                                                        for t in set(topics.values())])
         async with conn.transaction():
             done = await conn.execute(

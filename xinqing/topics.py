@@ -14,6 +14,7 @@ import sys
 import yaml
 
 from chassis.kafka import TopicSpec, ensure_topics
+from chassis.kafka_login import admin_login
 from chassis.retry import retrying
 from chassis.settings import Settings
 
@@ -37,9 +38,13 @@ def declared_topics(settings: Settings) -> list[TopicSpec]:
 
 
 def create(settings: Settings, specs: list[TopicSpec], timeout: float = 120) -> None:
-    """Create the missing topics, waiting for the broker to answer (it may still be starting)."""
-    asyncio.run(retrying(lambda: ensure_topics(settings.kafka_bootstrap, specs), on=Exception, timeout=timeout, delay=2,
+    """Create the missing topics, waiting for the broker to answer (it may still be starting); then grant the ACLs."""
+    asyncio.run(retrying(lambda: ensure_topics(admin_login(settings), specs), on=Exception, timeout=timeout, delay=2,
                          what="creating topics"))
+    if settings.kafka_sasl:
+        from .kafka_acls import acls, grant
+
+        asyncio.run(grant(admin_login(settings), acls(settings)))
 
 
 def strimzi(specs: list[TopicSpec]) -> str:

@@ -14,7 +14,6 @@ from chassis.kafka import TopicSpec
 from chassis.keys import partner_key
 from chassis.service import build_service_app
 from chassis.settings import Settings, get_settings
-from contracts.registry import YOUTH
 
 from . import agreements as agreement_files
 from . import api, jobs, projections
@@ -33,9 +32,8 @@ def partner_topic(name: str, partitions: int) -> TopicSpec:
 def create_app(settings: Settings | None = None, agreements_dir: Path | None = None) -> FastAPI:
     settings = settings or get_settings()
     agreements = agreement_files.load(agreements_dir or agreement_files.AGREEMENTS_DIR)
+    # Only its own topics: it may not create the registry's (its consumer waits for it; xinqing/kafka_acls.py).
     topics = [partner_topic(settings.topic(a.topic()), settings.kafka_partitions) for a in agreements]
-    # The registry's topic too (same settings as the registry declares): subscribing waits for it otherwise.
-    topics.append(TopicSpec(settings.topic(YOUTH.name), settings.kafka_partitions))
     app = build_service_app(
         name="partners", title="xinqing partner publisher", settings=settings,
         migrations=Path(__file__).parent / "migrations", topics=topics,

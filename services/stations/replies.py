@@ -19,8 +19,10 @@ from chassis.background import Background
 from chassis.commands import run, transaction
 from chassis.errors import AppError, RuleViolated, ValidationFailed
 from chassis.kafka import consumer as make_consumer
+from chassis.kafka_login import service_login
 from chassis.kafka_ready import wait_for_group_coordinator
 from chassis.retry import resuming
+from contracts.agencies import AGENCIES
 from contracts.partners import agency_of_topic, replies_topic
 
 from . import commands
@@ -43,9 +45,13 @@ def _command(reply: Reply, agency: str, at) -> case.AgencyReply:
 
 
 class ReplyConsumer:
+    name = NAME
+
     def __init__(self, rt: Runtime):
         self.rt = rt
-        self.topics = [rt.settings.topic(replies_topic(a)) for a in sorted(rt.deps.referral_terms)]
+        # Every agency's replies, as contracts/ declares them (an agency that takes no referrals has none to
+        # answer: anything it writes is dead-lettered as an unknown case).
+        self.topics = [rt.settings.topic(replies_topic(a)) for a in sorted(AGENCIES)]
         self.applied = 0
         self.rejected = 0
         self._background = Background()
@@ -64,10 +70,11 @@ class ReplyConsumer:
     async def _consume(self) -> None:
         settings = self.rt.settings
         group = settings.group(NAME)
-        consumer = make_consumer(settings.kafka_bootstrap, group, client_id=f"stations-{NAME}")
+        login = service_login(settings, "stations")  # its ACLs: read the agencies' replies in a stations.* group
+        consumer = make_consumer(login, group, client_id=f"stations-{NAME}")
         try:
             consumer.subscribe(self.topics)
-            await wait_for_group_coordinator(settings.kafka_bootstrap, group)
+            await wait_for_group_coordinator(login, group)
             await consumer.start()
             while True:
                 batches = await consumer.getmany(timeout_ms=500, max_records=200)

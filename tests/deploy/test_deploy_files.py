@@ -15,6 +15,7 @@ import yaml
 
 from chassis.keys import ensure_dev_keys
 from chassis.settings import Settings
+from xinqing.kafka_users import strimzi_users
 from xinqing.launcher.stack import APPS
 from xinqing.topics import declared_topics, strimzi
 
@@ -87,7 +88,13 @@ def test_compose_points_every_process_at_the_servers_it_defines(compose):
     assert_service_urls(env, {n: port_of(n) for n in compose_apps(compose)}, "docker-compose.yml")
     assert env["XQ_PG_HOST"] in services and env["XQ_PG_PORT"] == "5432"
     kafka = services["kafka"]["environment"]
-    assert f"PLAINTEXT://{env['XQ_KAFKA_BOOTSTRAP']}" in kafka["KAFKA_ADVERTISED_LISTENERS"].split(",")
+    assert f"CLIENTS://{env['XQ_KAFKA_BOOTSTRAP']}" in kafka["KAFKA_ADVERTISED_LISTENERS"].split(",")
+    # No listener takes an anonymous client, and nobody but `broker` and `admin` is a super user.
+    assert set(kafka["KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"].split(",")) == {
+        f"{name}:SASL_PLAINTEXT" for name in ("CLIENTS", "CONTROLLER", "HOST")}
+    assert kafka["KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND"] == "false"
+    assert kafka["KAFKA_SUPER_USERS"] == "User:broker;User:admin"
+    assert "kafka-users" in services["topics"]["depends_on"]  # the users exist before the ACLs are granted
     assert urlsplit(env["XQ_OTLP_ENDPOINT"]).hostname in services
     collector = yaml.safe_load((ROOT / "deploy/otel/collector.yaml").read_text())
     http = collector["receivers"]["otlp"]["protocols"]["http"]["endpoint"]
@@ -187,6 +194,13 @@ def test_strimzi_topics_are_the_ones_the_services_declare(tmp_path):
     assert "xq.registry.youth" in checked_in
 
 
+def test_strimzi_users_carry_the_acls_of_the_contracts(tmp_path):
+    expected = strimzi_users(Settings(_env_file=None, data_dir=tmp_path))
+    checked_in = (K8S / "base" / "kafka-users.yaml").read_text()
+    assert checked_in == expected, ("deploy/k8s/base/kafka-users.yaml is out of date: run "
+                                    "`xinqing topics --strimzi-users > deploy/k8s/base/kafka-users.yaml`")
+
+
 def kustomize(overlay: str) -> list[dict]:
     tool = shutil.which("kustomize")
     command = [tool, "build"] if tool else [shutil.which("kubectl") or "kubectl", "kustomize"]
@@ -205,6 +219,14 @@ def test_overlays_build_into_a_complete_namespace(overlay):
     deployments = of_kind(docs, "Deployment")
     assert set(FACTORIES) | {"otel-collector"} == set(deployments)
     assert of_kind(docs, "KafkaTopic") and of_kind(docs, "PrometheusRule")
+    users = of_kind(docs, "KafkaUser")
+    for app, deployment in deployments.items():  # each app logs in to Kafka as its own principal
+        if app == "otel-collector":
+            continue
+        env = {e["name"]: e for e in deployment["spec"]["template"]["spec"]["containers"][0]["env"]}
+        assert env["XQ_KAFKA_USER"]["value"] == f"svc-{app}" in users, app
+        assert env["XQ_KAFKA_PASSWORD"]["valueFrom"]["secretKeyRef"] == {"name": f"svc-{app}", "key": "password"}
+    assert "authorization" not in users["admin"]["spec"]  # the cluster's super user, for set-up only
     collector_config = next(d for d in docs if d["kind"] == "ConfigMap" and d["metadata"]["name"].startswith("otel-"))
     volume = deployments["otel-collector"]["spec"]["template"]["spec"]["volumes"][0]
     assert volume["configMap"]["name"] == collector_config["metadata"]["name"]  # the hashed name is wired

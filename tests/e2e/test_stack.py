@@ -11,8 +11,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from chassis.kafka_login import admin_login
 from chassis.settings import Settings
 from tests.e2e.support import ROOT, answers, app_processes, env_of, gql
+from tests.support import librdkafka_env
 from xinqing.launcher.kafka import resolve_jars
 from xinqing.launcher.ports import free_port
 from xinqing.launcher.processes import wait_until
@@ -27,19 +29,30 @@ def stack(settings, infra):
         yield running
 
 
-def read_with_kafka_client(s: Settings, topic: str) -> str:
-    """kcat when installed (CI installs it), else Kafka's own console consumer from the same jars."""
+def read_with_kafka_client(s: Settings, topic: str, tmp: Path) -> str:
+    """kcat when installed (CI installs it), else Kafka's own console consumer from the same jars; as `admin`,
+    the one principal an operator reads internal topics with (docs/RUNBOOK.md): anonymous clients are refused."""
+    admin = admin_login(s)
     if shutil.which("kcat") and os.environ.get("XQ_TEST_KAFKA_CLIENT") != "java":
-        cmd = ["kcat", "-C", "-b", s.kafka_bootstrap, "-t", topic, "-o", "beginning", "-e", "-q",
+        cmd = ["kcat", "-C", "-b", s.kafka_bootstrap, "-X", "security.protocol=SASL_PLAINTEXT",
+               "-X", "sasl.mechanisms=SCRAM-SHA-512", "-X", f"sasl.username={admin.user}",
+               "-X", f"sasl.password={admin.password}", "-t", topic, "-o", "beginning", "-e", "-q",
                "-f", "%k %h %s\n"]
+        env = {**os.environ, **librdkafka_env(tmp)}
     else:
+        config = tmp / "admin.properties"
+        config.write_text("security.protocol=SASL_PLAINTEXT\nsasl.mechanism=SCRAM-SHA-512\nsasl.jaas.config="
+                          "org.apache.kafka.common.security.scram.ScramLoginModule required "
+                          f'username="{admin.user}" password="{admin.password}";\n')
         cmd = ["java", "-cp", f"{resolve_jars(s)}/*", "org.apache.kafka.tools.consumer.ConsoleConsumer",
-               "--bootstrap-server", s.kafka_bootstrap, "--topic", topic, "--from-beginning",
-               "--timeout-ms", "10000", "--property", "print.key=true", "--property", "print.headers=true"]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=60).stdout
+               "--bootstrap-server", s.kafka_bootstrap, "--consumer.config", str(config), "--topic", topic,
+               "--from-beginning", "--timeout-ms", "10000", "--property", "print.key=true",
+               "--property", "print.headers=true"]
+        env = None
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=60, env=env).stdout
 
 
-def test_a_newcomer_registers_a_youth_and_sees_it_counted_and_published(stack, token):
+def test_a_newcomer_registers_a_youth_and_sees_it_counted_and_published(stack, token, tmp_path):
     s, _ = stack
     result = gql(s, """mutation { registerYouth(input: {name: "王小明", gender: MALE, birthDate: "2001-03-04",
         mobile: "+8613800138000", district: "110105", youthType: NEW_BUSINESS, subtype: DELIVERY_RIDER,
@@ -51,7 +64,7 @@ def test_a_newcomer_registers_a_youth_and_sees_it_counted_and_published(stack, t
     assert dash["data"]["dashboard"]["youth"]["total"] == 1
     assert dash["data"]["dashboard"]["youth"]["byDistrict"] == [{"district": "110105", "count": 1}]
 
-    out = read_with_kafka_client(s, s.topic("xq.registry.youth"))
+    out = read_with_kafka_client(s, s.topic("xq.registry.youth"), tmp_path)
     assert f"youth-{registered['id']}" in out
     assert "xq.registry.youth.registered.v1" in out
     assert "王小明" not in out and "13800138000" not in out

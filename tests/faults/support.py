@@ -19,6 +19,7 @@ import httpx
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from chassis.db import init_connection
+from chassis.kafka_login import admin_login
 from chassis.settings import Settings
 from tests.registry_support import id_number, person
 
@@ -122,7 +123,7 @@ async def wait_for(check, timeout: float, what: str) -> None:
 
 async def read_topic(s: Settings, topic: str, *, raw: list | None = None) -> list[tuple[str, dict[str, str]]]:
     """Every message of `topic` from the beginning: (key, CloudEvents headers); `raw` collects whole messages."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=s.kafka_bootstrap, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(**admin_login(s).options(), enable_auto_commit=False)
     await consumer.start()
     try:
         known = await consumer.topics()  # refreshes the metadata
@@ -283,7 +284,7 @@ async def offsets_behind_checkpoints(s: Settings, service: str) -> int:
     from aiokafka.admin import AIOKafkaAdminClient
 
     rows = await fetch(s, service, "SELECT projection, topic, partition, next_offset FROM projection_checkpoints")
-    admin = AIOKafkaAdminClient(bootstrap_servers=s.kafka_bootstrap)
+    admin = AIOKafkaAdminClient(**admin_login(s).options())
     await admin.start()
     try:
         behind = 0

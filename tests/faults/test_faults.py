@@ -18,6 +18,7 @@ import httpx
 import pytest
 from aiokafka.admin import AIOKafkaAdminClient
 
+from chassis.kafka_login import admin_login
 from tests.e2e.support import ROOT, answers, app_processes, env_of
 from tests.faults.support import (
     SENT,
@@ -299,7 +300,7 @@ async def test_disaster_recovery_rebuilds_a_lost_topic_and_a_broken_read_model_f
     finally:
         await conn.close()
     topic = s.topic("xq.registry.youth")
-    admin = AIOKafkaAdminClient(bootstrap_servers=s.kafka_bootstrap)
+    admin = AIOKafkaAdminClient(**admin_login(s).options())
     await admin.start()
     try:
         await admin.delete_topics([topic])
@@ -359,7 +360,7 @@ async def test_no_mobile_or_id_number_outside_the_registry_after_all_of_it(stack
             hits = personal_data_in("\n".join(r["t"] or "" for r in rows), mobiles, id_numbers)
             if hits:
                 found[f"{service}.{table}"] = hits[:3]
-    admin = AIOKafkaAdminClient(bootstrap_servers=s.kafka_bootstrap)
+    admin = AIOKafkaAdminClient(**admin_login(s).options())
     await admin.start()
     try:
         topics = [t for t in await admin.list_topics() if t.startswith(s.namespace + ".")]

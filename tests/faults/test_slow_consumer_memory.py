@@ -18,6 +18,7 @@ import pytest
 from chassis.envelope import Envelope
 from chassis.kafka import FETCH_MAX_BYTES, MAX_PARTITION_FETCH_BYTES, TopicSpec, ensure_topics
 from chassis.kafka import producer as make_producer
+from chassis.kafka_login import admin_login
 from chassis.projection import ProjectionRunner
 from tests.integration import chassis_fixtures as fx
 from tests.support import eventually
@@ -53,8 +54,8 @@ class StuckProjection:
 
 async def test_a_stuck_consumer_holds_a_bounded_part_of_a_large_backlog(settings):
     topic = settings.topic("test.blobs")
-    await ensure_topics(settings.kafka_bootstrap, [TopicSpec(topic, PARTITIONS)])
-    producer = make_producer(settings.kafka_bootstrap, "blob-writer")
+    await ensure_topics(admin_login(settings), [TopicSpec(topic, PARTITIONS)])
+    producer = make_producer(admin_login(settings), "blob-writer")
     await producer.start()
     try:
         for i in range(EVENTS):
@@ -67,7 +68,7 @@ async def test_a_stuck_consumer_holds_a_bounded_part_of_a_large_backlog(settings
 
     pool = await fx.pool_for(settings, "stuck")
     projection = StuckProjection(topic)
-    runner = ProjectionRunner(pool, settings.kafka_bootstrap, projection, group=settings.group(projection.name),
+    runner = ProjectionRunner(pool, admin_login(settings), projection, group=settings.group(projection.name),
                               client_id="stuck")
     gc.collect()
     tracemalloc.start()

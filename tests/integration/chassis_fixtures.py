@@ -18,6 +18,7 @@ from chassis.decider import Decider
 from chassis.envelope import Envelope
 from chassis.eventstore import EventStore
 from chassis.kafka import TopicSpec, ensure_topics
+from chassis.kafka_login import admin_login
 from chassis.projection import Projection, ProjectionRunner
 from chassis.relay import OutboxRelay
 from chassis.settings import Settings
@@ -83,17 +84,17 @@ async def counters_pool(settings):
     """The counters' database with their topic in place. A test module binds it under the name its tests
     use (`pool = fx.counters_pool`): pytest registers a fixture under the name it is bound to."""
     pool = await pool_for(settings, "counters")
-    await ensure_topics(settings.kafka_bootstrap, topics(settings))
+    await ensure_topics(admin_login(settings), topics(settings))
     yield pool
     await pool.close()
 
 
 def relay(settings: Settings, kind: type[OutboxRelay] = OutboxRelay, **options) -> OutboxRelay:
     """The counters' outbox relay (`kind`: a test's subclass); `options` as OutboxRelay takes them."""
-    return kind(settings.database_url(settings.database("counters")), settings.kafka_bootstrap, "counters",
+    return kind(settings.database_url(settings.database("counters")), admin_login(settings), "counters",
                 topics(settings), **options)
 
 
 def runner(settings: Settings, pool: asyncpg.Pool, projection: Projection, group: str) -> ProjectionRunner:
-    return ProjectionRunner(pool, settings.kafka_bootstrap, projection, group=settings.group(group),
+    return ProjectionRunner(pool, admin_login(settings), projection, group=settings.group(group),
                             client_id="test", retry_delay=0.5)

@@ -18,6 +18,7 @@ from chassis import db
 from chassis.codec import EventCodec
 from chassis.eventstore import EventStore
 from chassis.kafka import TopicSpec
+from chassis.kafka_login import service_login
 from chassis.relay import OutboxRelay
 from chassis.settings import Settings
 
@@ -98,7 +99,7 @@ async def registry_database(settings: Settings) -> AsyncIterator[asyncpg.Pool]:
     await db.wait_for_database(dsn, create=True)
     pool = await db.create_pool(dsn)
     await db.migrate(pool, Path(__file__).parent / "chassis_migrations")
-    relay = OutboxRelay(dsn, settings.kafka_bootstrap, "registry",
+    relay = OutboxRelay(dsn, service_login(settings, "registry"), "registry",
                         [TopicSpec(settings.topic(TOPIC), settings.kafka_partitions)], poll_interval=0.2)
     relay.start()
     try:

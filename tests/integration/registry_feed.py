@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 
 from chassis.envelope import Envelope
 from chassis.kafka import TopicSpec, ensure_topics, producer
+from chassis.kafka_login import service_login
 from chassis.settings import Settings
 
 TOPIC = "xq.registry.youth"
@@ -31,8 +32,8 @@ class RegistryFeed:
         self.producer = None
 
     async def __aenter__(self) -> RegistryFeed:
-        await ensure_topics(self.settings.kafka_bootstrap, [TopicSpec(self.topic, self.settings.kafka_partitions)])
-        self.producer = producer(self.settings.kafka_bootstrap, "test-registry-feed")
+        await ensure_topics(service_login(self.settings, "registry"), [TopicSpec(self.topic, self.settings.kafka_partitions)])
+        self.producer = producer(service_login(self.settings, "registry"), "test-registry-feed")
         await self.producer.start()
         return self
 

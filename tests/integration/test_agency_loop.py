@@ -20,8 +20,8 @@ from contracts.partners import ReferralMessages, ReplyDeadLetters
 from tests.integration.stations_support import caught_up, ok
 from tests.integration.test_partners import SecuredBroker, rdkafka  # noqa: F401  (a fixture, used by broker)
 from tests.registry_support import data, gql, mobile, person
-from tests.support import eventually, service_db
-from xinqing.launcher import partner_access
+from tests.support import eventually, grant_acls, service_db
+from xinqing.kafka_acls import agency_user
 
 pytestmark = pytest.mark.integration
 
@@ -43,7 +43,7 @@ def broker(infra, tmp_path_factory, rdkafka):  # noqa: F811
     proc.start(lambda name, line: infra.sink("kafka-agency", line))
     try:
         secured.kafka.wait_ready(proc)
-        partner_access.grant_acls(secured.settings, secured.kafka.java, secured.kafka.libs, ("hrss", "justice"))
+        grant_acls(secured.settings)
         yield secured
     finally:
         proc.stop()
@@ -56,7 +56,7 @@ def settings(broker):
 
 
 def login(broker, agency: str) -> dict:
-    return agency_client.login(broker.sasl, partner_access.user(agency), broker.passwords[agency])
+    return agency_client.login(broker.sasl, agency_user(agency), broker.passwords[agency])
 
 
 def topic(settings, agency: str, kind: str) -> str:

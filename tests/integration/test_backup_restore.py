@@ -160,7 +160,7 @@ async def expect(settings, op, admin, *, present: dict[str, str], erased: list[s
             assert seen["status"] == "ERASED" and seen["name"] is None
 
         # the topic: every stream on it is a stream of the restored store, each erased one ends erased
-        records = await raw_records(settings.kafka_bootstrap, settings.topic("xq.registry.youth"), expect=10**9,
+        records = await raw_records(settings, settings.topic("xq.registry.youth"), expect=10**9,
                                     timeout=5)
         subjects = {(r.key or b"").decode() for r in records}
         assert {f"youth-{y}" for y in absent}.isdisjoint(subjects)

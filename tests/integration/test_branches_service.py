@@ -193,7 +193,7 @@ async def test_erasure_of_a_youth_ends_the_membership_and_keeps_nothing_personal
     assert last_type == "xq.branches.membership.ended.v1" and last["reason"] == "ERASED"
     facts = await db.fetchrow("SELECT * FROM youth_facts WHERE youth_id = $1", youth)
     assert facts["status"] == "ERASED" and facts["league_age"] is None and facts["district"] is None
-    published = await read_topic(settings.kafka_bootstrap, settings.topic("xq.branches.membership"), expect=1)
+    published = await read_topic(settings, settings.topic("xq.branches.membership"), expect=1)
     assert any(e.subject == f"membership-{youth}" and e.data.get("reason") == "ERASED" for e in published)
     # an erased person cannot join again
     refused = await post(branches, f"/memberships/{youth}/apply", {"branchId": branch}, token("admin"), 409)
@@ -309,7 +309,7 @@ async def test_bad_input_and_wrong_district_store_nothing(branches, db, token):
 
 async def test_the_22_measures_are_defined_once_and_published(branches, db, settings):
     assert await db.fetchval("SELECT count(*) FROM events WHERE event_type = 'xq.branches.measure.defined.v1'") == 22
-    published = await read_topic(settings.kafka_bootstrap, settings.topic("xq.branches.measure"), expect=22)
+    published = await read_topic(settings, settings.topic("xq.branches.measure"), expect=22)
     assert len({e.subject for e in published if e.type == "xq.branches.measure.defined.v1"}) == 22
 
 

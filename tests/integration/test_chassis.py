@@ -8,6 +8,7 @@ import pytest
 
 from chassis.commands import execute
 from chassis.errors import VersionConflict
+from chassis.kafka_login import admin_login
 from chassis.projection import ProjectionRunner
 from chassis.relay import OutboxRelay
 from tests.integration import chassis_fixtures as fx
@@ -196,7 +197,7 @@ async def test_consumer_killed_between_database_commit_and_offset_commit_applies
     """The effect and the checkpoint commit together; the Kafka offset commit never happens. A new
     consumer resumes from the database checkpoint and applies nothing twice."""
     relay = make_relay(settings)
-    dying = DiesBeforeOffsetCommit(pool, settings.kafka_bootstrap, fx.CounterProjection(settings),
+    dying = DiesBeforeOffsetCommit(pool, admin_login(settings), fx.CounterProjection(settings),
                                    group=settings.group("test.counters"), client_id="dying")
     relay.start()
     try:

@@ -18,6 +18,7 @@ from aiokafka import AIOKafkaProducer
 from chassis import deadletter
 from chassis.envelope import Envelope
 from chassis.kafka import TopicSpec, ensure_topics
+from chassis.kafka_login import admin_login, service_login
 from contracts.registry import YOUTH, YouthEvents
 from gateway.app import create_app as create_gateway
 from services.branches.app import create_app as create_branches
@@ -70,9 +71,13 @@ def malformed(key: bytes) -> list[tuple[str, bytes, bytes, list[tuple[str, bytes
     ]
 
 
+def as_registry(settings):  # who may write the registry's topic, bad messages included
+    return service_login(settings, "registry")
+
+
 @pytest.fixture(scope="module")
 async def consumers(settings):
-    await ensure_topics(settings.kafka_bootstrap, [TopicSpec(settings.topic(YOUTH.name), settings.kafka_partitions)])
+    await ensure_topics(admin_login(settings), [TopicSpec(settings.topic(YOUTH.name), settings.kafka_partitions)])
     async with running(create_gateway(settings)) as gateway, running(create_branches(settings)) as branches, \
             running(create_stations(settings)) as stations, running(create_partners(settings)) as partners:
         yield {"gateway": gateway, "branches": branches, "stations": stations, "partners": partners}
@@ -82,7 +87,7 @@ async def consumers(settings):
 async def sent(settings, consumers):
     """Good registrations, the malformed messages, good registrations: -> (good youth ids, bad messages as
     (kind, partition, offset))."""
-    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap, max_request_size=2_000_000)
+    producer = AIOKafkaProducer(**as_registry(settings).options(), max_request_size=2_000_000)
     await producer.start()
     topic = settings.topic(YOUTH.name)
     good: list[str] = []
@@ -139,7 +144,7 @@ async def test_a_consumer_goes_on_after_its_dead_letters(settings, sent):
     """A registration written after the bad messages, on the same partitions, still reaches every consumer."""
     good, _ = sent
     later = registered(str(uuid.uuid4()))
-    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap)
+    producer = AIOKafkaProducer(**as_registry(settings).options())
     await producer.start()
     try:
         await producer.send_and_wait(settings.topic(YOUTH.name), later.kafka_value(), key=f"youth-{good[0]}".encode(),
@@ -197,7 +202,7 @@ async def test_a_failing_handler_is_retried_never_a_dead_letter_and_an_unreadabl
     An event without the field its handler reads: a dead letter, and the batch around it applied."""
     events = [Envelope(id=uuid.uuid4(), type=fx.Ticked.TYPE, source="/xinqing/test", subject=f"c-{i}", stream_version=1,
                        time=datetime.now(UTC), data={} if i == 7 else {"amount": i}) for i in range(1, 21)]
-    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap)
+    producer = AIOKafkaProducer(**admin_login(settings).options())  # a test topic
     await producer.start()
     try:
         for event in events:

@@ -53,7 +53,7 @@ async def test_two_agencies_topics_do_not_line_people_up(settings, registry_pool
                     youth_id, "110105", "NEW_BUSINESS", "DELIVERY_RIDER", False, "23-28", "2026-11-01",
                     ["REGISTRATION", "SHARE_WITH_AGENCY:HRSS", "SHARE_WITH_AGENCY:JUSTICE"], True, **PERSONAL)])
             await store.append(conn, f"youth-{ids[0]}", 1, [rc.Erased(ids[0], "2026-11-28")])
-        topics = {a: await raw_records(settings.kafka_bootstrap, settings.topic(f"partner.{a}.youth"),
+        topics = {a: await raw_records(settings, settings.topic(f"partner.{a}.youth"),
                                        expect=PEOPLE + 1, timeout=60) for a in ("hrss", "justice")}
     pseudonyms = d.Pseudonymiser(partner_key(settings))
     orders = {}

@@ -1,7 +1,7 @@
 """Partner topics on a real broker with SASL/SCRAM and ACLs, read by real clients (kcat, aiokafka).
 
-The module runs its own broker (the session's stays unsecured): a PLAINTEXT listener for the services
-(a trusted super user) and a PARTNERS listener where each agency logs in with SCRAM-SHA-512. Registry
+The module runs its own broker with a PARTNERS listener where each agency logs in with SCRAM-SHA-512 (the
+services log in on the internal listener, each as its own principal, as on the session's broker). Registry
 events follow the agreed contract, appended with the chassis event store into a registry-like database
 and published by the chassis relay; the partner publisher (the real app) turns them into partner
 messages that agencies read with kcat (Debian's) and the CloudEvents Python SDK.
@@ -21,6 +21,7 @@ from cloudevents.core.bindings.kafka import KafkaMessage, from_binary_event
 
 from chassis import db
 from chassis.kafka import TopicSpec
+from chassis.kafka_login import admin_login, service_login
 from chassis.relay import OutboxRelay
 from contracts import agencies
 from contracts.partners import PartnerYouthMessages as Msg
@@ -28,8 +29,9 @@ from services.partners import asyncapi
 from services.partners import domain as d
 from services.partners.app import create_app as create_partners
 from tests.integration import registry_contract as rc
-from tests.support import eventually, raw_records, running
-from xinqing.launcher import partner_access
+from tests.support import eventually, grant_acls, librdkafka_env, raw_records, running
+from xinqing.kafka_acls import agency_user
+from xinqing.launcher import kafka_access
 from xinqing.launcher.kafka import KafkaBroker
 from xinqing.launcher.ports import free_port
 
@@ -42,11 +44,12 @@ PERSONAL = {"name": "王小明", "mobile": "+8613800138000", "id_number": "11010
 class SecuredBroker:
     def __init__(self, settings, data_dir: Path):
         self.settings = settings.model_copy(update={"kafka_bootstrap": f"127.0.0.1:{free_port()}",
-                                                    "kafka_controller_port": free_port()})
+                                                    "kafka_controller_port": free_port(), "kafka_sasl": True})
         self.sasl = f"127.0.0.1:{free_port()}"
-        self.passwords = {a: secrets.token_urlsafe(16) for a in AGENCIES}
+        credentials = kafka_access.dev_credentials(self.settings)  # the session's: same keys directory
+        self.passwords = {a: credentials[agency_user(a)] for a in AGENCIES}
         self.kafka = KafkaBroker(self.settings, data_dir, sasl_port=int(self.sasl.rsplit(":", 1)[1]),
-                                 scram_users={partner_access.user(a): p for a, p in self.passwords.items()})
+                                 credentials=credentials)
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +61,7 @@ def broker(settings, infra, tmp_path_factory, rdkafka):
     proc.start(lambda name, line: infra.sink("kafka-secured", line))
     try:
         secured.kafka.wait_ready(proc)
-        partner_access.grant_acls(secured.settings, secured.kafka.java, secured.kafka.libs, AGENCIES)
+        grant_acls(secured.settings)
         yield secured
     finally:
         proc.stop()
@@ -75,7 +78,7 @@ async def registry_pool(psettings):
     await db.wait_for_database(dsn, create=True)
     pool = await db.create_pool(dsn)
     await db.migrate(pool, Path(__file__).parent / "chassis_migrations")
-    relay = OutboxRelay(dsn, psettings.kafka_bootstrap, "registry",
+    relay = OutboxRelay(dsn, service_login(psettings, "registry"), "registry",
                         [TopicSpec(psettings.topic(rc.TOPIC), psettings.kafka_partitions)], poll_interval=0.2)
     relay.start()
     yield pool
@@ -102,23 +105,13 @@ async def append(pool, settings, youth_id: str, *events):
 
 @pytest.fixture(scope="module")
 def rdkafka(tmp_path_factory) -> dict[str, str]:
-    """The environment kcat runs in: Debian 12's kcat, with librdkafka ≥ 2.6.1 in front of Debian's 2.0.2.
-
-    librdkafka before 2.6.1 sends a SCRAM client-final nonce that Kafka 4 rejects ("invalid credentials";
-    confluentinc/librdkafka#4895). Debian 13's kcat links a fixed librdkafka; on Debian 12 an agency's
-    operator puts a newer one first on LD_LIBRARY_PATH, as here (the one the confluent-kafka wheel ships)."""
-    import confluent_kafka
-
-    found = sorted((Path(confluent_kafka.__file__).parent.parent / "confluent_kafka.libs").glob("librdkafka*.so*"))
-    assert found, "confluent-kafka's wheel ships librdkafka"
-    libdir = tmp_path_factory.mktemp("librdkafka")
-    (libdir / "librdkafka.so.1").symlink_to(found[0])
-    return {"LD_LIBRARY_PATH": str(libdir)}
+    """kcat's environment: a librdkafka whose SCRAM Kafka 4 accepts (tests/support.py)."""
+    return librdkafka_env(tmp_path_factory.mktemp("librdkafka"))
 
 
 async def kcat(broker, agency: str, password: str, topic_name: str, quiet: bool = True) -> subprocess.CompletedProcess:
     argv = ["kcat", "-C", "-b", broker.sasl, "-X", "security.protocol=SASL_PLAINTEXT",
-            "-X", "sasl.mechanisms=SCRAM-SHA-512", "-X", f"sasl.username={partner_access.user(agency)}",
+            "-X", "sasl.mechanisms=SCRAM-SHA-512", "-X", f"sasl.username={agency_user(agency)}",
             "-X", f"sasl.password={password}", "-t", topic_name, "-o", "beginning", "-e", "-J", *(["-q"] if quiet else [])]
     proc = await asyncio.create_subprocess_exec(*argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                                 env={**os.environ, **broker.rdkafka})
@@ -226,7 +219,7 @@ async def test_no_partner_message_carries_personal_data_or_the_internal_youth_id
     """Scans key, headers and value of every message on every partner topic (read as the trusted internal
     client); the same scan finds the leaked values on the internal topic, so it can fail."""
     forbidden = [*PERSONAL.values(), *story.values()]
-    internal = await raw_records(psettings.kafka_bootstrap, psettings.topic(rc.TOPIC), expect=10)
+    internal = await raw_records(psettings, psettings.topic(rc.TOPIC), expect=10)
 
     def text(r) -> str:
         return " ".join([(r.key or b"").decode(), *(k + "=" + v.decode() for k, v in r.headers),
@@ -236,7 +229,7 @@ async def test_no_partner_message_carries_personal_data_or_the_internal_youth_id
     scanned = 0
     for agency in agencies.AGENCIES:
         expect = {"HRSS": 5, "JUSTICE": 3}.get(agency, 0)
-        records = await raw_records(psettings.kafka_bootstrap, topic(psettings, agency.lower()), expect=expect,
+        records = await raw_records(psettings, topic(psettings, agency.lower()), expect=expect,
                                     timeout=5 if expect == 0 else 30)
         assert len(records) == expect, agency
         for r in records:
@@ -290,7 +283,7 @@ async def test_partner_topics_are_compacted_by_subject(psettings, partners):
 
     async def described() -> bool:  # the relay declares the topics as it starts
         nonlocal configs
-        admin = AIOKafkaAdminClient(bootstrap_servers=psettings.kafka_bootstrap)
+        admin = AIOKafkaAdminClient(**admin_login(psettings).options())
         await admin.start()
         try:
             answer = await admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, topic(psettings, "hrss"))])

@@ -90,7 +90,7 @@ async def test_erasure_leaves_no_readable_personal_field_anywhere(gateway, regis
     assert secrets_in(registry_dump, derived) == []  # the index row that held the league-age end is gone
 
     # Kafka: keys, headers and values of every record on the topic
-    records = await raw_records(settings.kafka_bootstrap, settings.topic("xq.registry.youth"), expect=3)
+    records = await raw_records(settings, settings.topic("xq.registry.youth"), expect=3)
     raw = b"".join((r.key or b"") + (r.value or b"") + b"".join(v for _, v in r.headers) for r in records)
     assert [s for s in secrets + derived if s.encode() in raw] == []
     assert any(b"erased.v1" in b"".join(v for _, v in r.headers) for r in records)
@@ -127,7 +127,7 @@ async def partners(settings, registry):
 
 async def every_record(settings, topic: str) -> bytes:
     """Keys, headers and values of every record on `topic` (read until nothing more comes)."""
-    records = await raw_records(settings.kafka_bootstrap, settings.topic(topic), expect=10**9, timeout=5)
+    records = await raw_records(settings, settings.topic(topic), expect=10**9, timeout=5)
     return b"".join((r.key or b"") + (r.value or b"") + b"".join(v for _, v in r.headers) for r in records)
 
 

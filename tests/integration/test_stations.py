@@ -60,7 +60,7 @@ async def test_the_same_batch_uploaded_three_times_counts_once(gateway, stations
         await conn.close()
     assert stored == 6 and streams == 2 and kept == youth
 
-    events = await read_topic(settings.kafka_bootstrap, settings.topic("xq.stations.service"), expect=6)
+    events = await read_topic(settings, settings.topic("xq.stations.service"), expect=6)
     mine = {e.data["record_id"]: e for e in events if e.data["station_id"] == sid}
     assert len(mine) == 6
     health = mine[record_id(sid, "phone-7-1")]
@@ -235,7 +235,7 @@ async def test_an_untouched_appeal_past_its_deadline_is_marked_overdue_and_the_r
     assert after["responseRate"] == 0.5 and after["resolutionRate"] == 0.0
     assert after["ranking"][0]["unit"] == "丰台区人力社保局" and after["ranking"][0]["responseRate"] == 0.5
 
-    events = await read_topic(settings.kafka_bootstrap, settings.topic("xq.stations.appeal"), expect=7)
+    events = await read_topic(settings, settings.topic("xq.stations.appeal"), expect=7)
     mine = [e for e in events if e.data.get("appeal_id") == soon["importAppeal"]["id"]]
     assert [e.type for e in mine] == ["xq.stations.appeal.imported.v1", "xq.stations.appeal.dispatched.v1",
                                       "xq.stations.appeal.contact-overdue.v1",

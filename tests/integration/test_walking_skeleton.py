@@ -41,7 +41,7 @@ async def test_register_through_graphql_is_counted_on_the_dashboard_and_publishe
     assert {"type": "NEW_BUSINESS", "count": 1} in youth["byType"] or any(
         t["type"] == "NEW_BUSINESS" and t["count"] >= 1 for t in youth["byType"])
 
-    events = await read_topic(settings.kafka_bootstrap, settings.topic("xq.registry.youth"), expect=1)
+    events = await read_topic(settings, settings.topic("xq.registry.youth"), expect=1)
     mine = [e for e in events if e.data["youth_id"] == registered["id"]]
     assert len(mine) == 1
     event = mine[0]
@@ -56,7 +56,7 @@ async def test_personal_fields_never_reach_kafka_or_the_events_table_in_plaintex
                                                                  gender="FEMALE", subtype="COURIER")},
                        token=token("registry_operator"))
     youth_id = result["data"]["registerYouth"]["id"]
-    events = await read_topic(settings.kafka_bootstrap, settings.topic("xq.registry.youth"), expect=2)
+    events = await read_topic(settings, settings.topic("xq.registry.youth"), expect=2)
     raw = b"".join(e.kafka_value() + b"".join(v for _, v in e.kafka_headers()) for e in events)
     for secret in ("李思思", "13900000002", "2001-03-04"):
         assert secret.encode() not in raw

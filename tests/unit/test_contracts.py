@@ -103,3 +103,22 @@ def test_event_type_names_follow_the_convention():
         for event_type in topic.types:
             head, _, version = event_type.rpartition(".")
             assert head.rpartition(".")[0] == topic.name and version.startswith("v"), event_type
+
+
+def test_each_topic_declares_exactly_the_services_that_consume_it():
+    """The readers in contracts/ are the broker's ACLs (xinqing/kafka_acls.py): a consumer missing from them
+    would be refused by the broker, a reader that consumes nothing would hold a right it does not use."""
+    consumed: dict[str, set[str]] = {name: set() for name in contracts.TOPICS}
+    for service in APPS:
+        app, config = built(service), settings()
+        runtime = Runtime(service, config, pool=None, verifier=None, deps=app.state.deps)  # type: ignore[arg-type]
+        for consumer in [*app.state.projections(runtime), *app.state.consumers(runtime)]:
+            for topic in consumer.topics:
+                consumed[config.bare_topic(topic)].add(service)
+    assert {name: set(t.readers) & set(APPS) for name, t in contracts.TOPICS.items()} == consumed
+
+
+def test_a_consumer_its_topic_does_not_list_is_refused():
+    with pytest.raises(contracts.ContractError, match="xq.registry.youth"):
+        contracts.require_reader("registry", "registry.echo", ["xq.registry.youth"])
+    contracts.require_reader("gateway", "gateway.youth", ["xq.registry.youth"])

@@ -28,6 +28,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 
 import contracts
 from chassis.clock import utc_now
+from chassis.kafka_login import admin_login
 from chassis.settings import Settings
 
 from .reapply import Reapplied, reapply
@@ -92,7 +93,7 @@ async def wait_promoted(settings: Settings, timeout: float = 600) -> None:
 
 async def _empty_topics(settings: Settings) -> None:
     names = {settings.topic(name) for name in contracts.TOPICS}
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap, request_timeout_ms=10000)
+    admin = AIOKafkaAdminClient(**admin_login(settings).options(), request_timeout_ms=10000)
     await admin.start()
     try:
         present = names & set(await admin.list_topics())

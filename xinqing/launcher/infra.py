@@ -6,12 +6,15 @@ answers, and nothing at all when the settings point at servers already running.
 """
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from chassis.kafka_login import admin_login
 from chassis.settings import Settings
+from xinqing.kafka_acls import acls, grant
 
-from . import partner_access
+from . import kafka_access
 from .kafka import KafkaBroker
 from .ports import require_free
 from .postgres import PostgresServer
@@ -27,11 +30,9 @@ class LocalInfra:
 
     def __post_init__(self) -> None:
         self.postgres = PostgresServer(self.settings, self.data_dir / "pg", durable=self.durable)
-        secured = {}
-        if self.settings.kafka_sasl_port:  # the agencies' SASL/SCRAM listener (docs/PARTNERS.md)
-            secured = {"sasl_port": self.settings.kafka_sasl_port,
-                       "scram_users": partner_access.dev_credentials(self.settings.keys_dir)}
-        self.kafka = KafkaBroker(self.settings, self.data_dir / "kafka", **secured)
+        # sasl_port: also the agencies' listener (docs/PARTNERS.md)
+        self.kafka = KafkaBroker(self.settings, self.data_dir / "kafka", sasl_port=self.settings.kafka_sasl_port,
+                                 credentials=kafka_access.dev_credentials(self.settings))
 
     def check_ports(self) -> None:
         s = self.settings
@@ -54,8 +55,11 @@ class LocalInfra:
         kafka.start(sink)
         self.postgres.wait_ready(pg)
         self.kafka.wait_ready(kafka)
-        if self.settings.kafka_sasl_port:
-            partner_access.grant_acls(self.settings, self.kafka.java, self.kafka.libs)
+        # A log directory formatted before a user existed gets it now, without a reset.
+        added = kafka_access.ensure_users(self.settings, self.kafka.java, self.kafka.libs, self.kafka.credentials)
+        if added:
+            sink("kafka", f"added the Kafka users this log directory lacked: {', '.join(added)}")
+        asyncio.run(grant(admin_login(self.settings), acls(self.settings)))
 
     def stop(self) -> None:
         for proc in reversed(self.processes):

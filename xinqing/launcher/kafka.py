@@ -6,15 +6,18 @@ docs/OPERATIONS.md ("Kafka without Docker") for what differs from the release ta
 from __future__ import annotations
 
 import base64
+import logging
 import re
 import shutil
 import subprocess
 import uuid
 from pathlib import Path
 
+from chassis.kafka_login import ADMIN
 from chassis.settings import PROJECT_ROOT, Settings
 
 from .errors import LaunchError
+from .kafka_access import BROKER, broker_login
 from .ports import accepts
 from .processes import ManagedProcess, wait_until
 from .stopping import STOP_SIGNALS
@@ -71,30 +74,56 @@ def new_cluster_id() -> str:
             return cid
 
 
+PLAIN = "org.apache.kafka.common.security.plain.PlainLoginModule required"
+SCRAM = "org.apache.kafka.common.security.scram.ScramLoginModule required;"
+
+
 class KafkaBroker:
-    def __init__(self, settings: Settings, data_dir: Path, *, extra_properties: dict[str, str] | None = None,
-                 sasl_port: int | None = None, scram_users: dict[str, str] | None = None):
+    """Every listener authenticates (docs/RUNBOOK.md, "Kafka principals"): CLIENTS (the services, the
+    launcher, the tools) and PARTNERS (the agencies, optional) with SCRAM-SHA-512; CONTROLLER, and the broker's
+    own link, with the static `broker` principal over PLAIN. No listener takes an anonymous client."""
+
+    def __init__(self, settings: Settings, data_dir: Path, *, credentials: dict[str, str],
+                 extra_properties: dict[str, str] | None = None, sasl_port: int | None = None):
         self.settings = settings
         self.data_dir = data_dir
         self.extra = extra_properties or {}
         host, _, port = settings.kafka_bootstrap.partition(":")
         self.host, self.port = host, int(port)
-        # The agencies' listener (SASL/SCRAM-SHA-512 + ACLs); its users are created at format time.
-        self.sasl_port = sasl_port
-        self.scram_users = scram_users or {}
+        self.sasl_port = sasl_port  # the agencies' listener
+        self.credentials = credentials  # user -> password: BROKER's and the SCRAM users' (kafka_access)
 
     def properties(self) -> dict[str, str]:
-        h, p, c = self.host, self.port, self.settings.kafka_controller_port
+        h, p, c, s = self.host, self.port, self.settings.kafka_controller_port, self.sasl_port
+        partners = f",PARTNERS://{h}:{s}" if s else ""
+        broker = self.credentials[BROKER]
+        # The broker logs in as `broker` (username/password) and accepts only `broker` (user_broker) over PLAIN.
+        plain = f'{PLAIN} username="{BROKER}" password="{broker}" user_{BROKER}="{broker}";'
         return {
             "process.roles": "broker,controller",
             "node.id": "1",
             # Static voters: the controller port may change between runs without re-formatting.
             "controller.quorum.voters": f"1@{h}:{c}",
-            "listeners": f"PLAINTEXT://{h}:{p},CONTROLLER://{h}:{c}",
-            "advertised.listeners": f"PLAINTEXT://{h}:{p}",
-            "inter.broker.listener.name": "PLAINTEXT",
+            "listeners": f"CLIENTS://{h}:{p},CONTROLLER://{h}:{c}{partners}",
+            "advertised.listeners": f"CLIENTS://{h}:{p}{partners}",
+            "inter.broker.listener.name": "CLIENTS",
             "controller.listener.names": "CONTROLLER",
-            "listener.security.protocol.map": "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+            "listener.security.protocol.map": "CONTROLLER:SASL_PLAINTEXT,CLIENTS:SASL_PLAINTEXT,"
+                                              "PARTNERS:SASL_PLAINTEXT",
+            "sasl.enabled.mechanisms": "SCRAM-SHA-512",
+            "sasl.mechanism.controller.protocol": "PLAIN",
+            "sasl.mechanism.inter.broker.protocol": "PLAIN",
+            "listener.name.controller.sasl.enabled.mechanisms": "PLAIN",
+            "listener.name.controller.plain.sasl.jaas.config": plain,
+            "listener.name.clients.sasl.enabled.mechanisms": "SCRAM-SHA-512,PLAIN",
+            "listener.name.clients.scram-sha-512.sasl.jaas.config": SCRAM,
+            "listener.name.clients.plain.sasl.jaas.config": plain,
+            "listener.name.partners.sasl.enabled.mechanisms": "SCRAM-SHA-512",
+            "listener.name.partners.scram-sha-512.sasl.jaas.config": SCRAM,
+            "authorizer.class.name": "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+            "allow.everyone.if.no.acl.found": "false",
+            # `admin` sets up topics and ACLs; the services get only what xinqing/kafka_acls.py derives.
+            "super.users": f"User:{BROKER};User:{ADMIN}",
             "log.dirs": str(self.data_dir / "log"),
             "num.partitions": str(self.settings.kafka_partitions),
             "offsets.topic.replication.factor": "1",
@@ -105,26 +134,7 @@ class KafkaBroker:
             "transaction.state.log.min.isr": "1",
             "group.initial.rebalance.delay.ms": "0",
             "auto.create.topics.enable": "false",  # topics are declared by their owners (chassis.topics)
-            **(self.secured_properties() if self.sasl_port else {}),
             **self.extra,
-        }
-
-    def secured_properties(self) -> dict[str, str]:
-        """A PARTNERS listener where each agency logs in with SCRAM-SHA-512 and ACLs decide what it reads.
-        The internal PLAINTEXT and CONTROLLER listeners stay on loopback and are trusted: their principal
-        (ANONYMOUS) is a super user, so the services need no ACLs here (production: a principal per service)."""
-        h, p, c, s = self.host, self.port, self.settings.kafka_controller_port, self.sasl_port
-        return {
-            "listeners": f"PLAINTEXT://{h}:{p},CONTROLLER://{h}:{c},PARTNERS://{h}:{s}",
-            "advertised.listeners": f"PLAINTEXT://{h}:{p},PARTNERS://{h}:{s}",
-            "listener.security.protocol.map": "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,PARTNERS:SASL_PLAINTEXT",
-            "sasl.enabled.mechanisms": "SCRAM-SHA-512",
-            "listener.name.partners.sasl.enabled.mechanisms": "SCRAM-SHA-512",
-            "listener.name.partners.scram-sha-512.sasl.jaas.config":
-                "org.apache.kafka.common.security.scram.ScramLoginModule required;",
-            "authorizer.class.name": "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
-            "allow.everyone.if.no.acl.found": "false",
-            "super.users": "User:ANONYMOUS",
         }
 
     def prepare(self) -> None:
@@ -132,13 +142,15 @@ class KafkaBroker:
         self.libs = resolve_jars(self.settings)
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.config = self.data_dir / "server.properties"
+        self.config.touch(mode=0o600)
+        self.config.chmod(0o600)  # it holds the broker principal's password
         self.config.write_text("".join(f"{k}={v}\n" for k, v in self.properties().items()))
         if not (self.data_dir / "log" / "meta.properties").exists():
             with STOP_SIGNALS.deferred():  # a stop signal waits: a half-formatted log would never start
                 done = subprocess.run(
                     [self.java, "-cp", f"{self.libs}/*", "kafka.tools.StorageTool", "format",
                      "-t", new_cluster_id(), "-c", str(self.config),
-                     *(a for user, password in self.scram_users.items()
+                     *(a for user, password in self.credentials.items() if user != BROKER
                        for a in ("--add-scram", f"SCRAM-SHA-512=[name={user},password={password}]"))],
                     capture_output=True, text=True, env={"KAFKA_LOG4J_OPTS": ""},
                 )
@@ -166,7 +178,11 @@ class KafkaBroker:
         from aiokafka.admin import AIOKafkaAdminClient
 
         async def ping() -> bool:
-            admin = AIOKafkaAdminClient(bootstrap_servers=self.settings.kafka_bootstrap, request_timeout_ms=3000)
+            # As `broker`: `admin` may not exist yet (xinqing/launcher/kafka_access.py); aiokafka warns
+            # of every PLAIN login, and this one is on loopback to the broker's own listener.
+            logging.getLogger("aiokafka.conn").setLevel(logging.ERROR)
+            login = broker_login(self.settings, self.credentials[BROKER])
+            admin = AIOKafkaAdminClient(**login.options(), request_timeout_ms=3000)
             try:
                 await admin.start()
                 await admin.list_topics()
@@ -175,5 +191,6 @@ class KafkaBroker:
                 return False
             finally:
                 await admin.close()
+                logging.getLogger("aiokafka.conn").setLevel(logging.NOTSET)
 
         return asyncio.run(ping())
