@@ -14,11 +14,13 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from opentelemetry import trace
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator, model_validator
 from pydantic.alias_generators import to_camel
+from pydantic_core import PydanticCustomError
 
 from .db import UNAVAILABLE_ERRORS
 from .errors import AppError, FieldError, RateLimited, Unavailable, ValidationFailed
+from .text import is_multiline, text_fault
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +59,9 @@ def field_errors(exc: RequestValidationError) -> list[FieldError]:
             rule, msg = kind, "项数不符合要求"
         elif kind == "string_too_long":
             rule, msg = "too_long", f"过长：不能超过 {err.get('ctx', {}).get('max_length')} 个字符"
+        elif kind in ("blank", "control"):  # chassis.text's rule (ApiModel._text); `at` is the place in a list
+            rule, msg = kind, str(err.get("msg"))
+            name += str(err.get("ctx", {}).get("at", ""))
         elif kind.startswith("value_error"):
             rule, msg = "invalid", str(err.get("ctx", {}).get("error", err.get("msg")))
         else:
@@ -66,9 +71,21 @@ def field_errors(exc: RequestValidationError) -> list[FieldError]:
 
 
 class ApiModel(BaseModel):
-    """Request bodies: camelCase like the GraphQL schema, unknown fields refused, bounded strings."""
+    """Request bodies: camelCase like the GraphQL schema, unknown fields refused, bounded strings, and no
+    blank or control-character text in any field at any depth (chassis.text's rule)."""
 
     model_config = ConfigDict(extra="forbid", alias_generator=to_camel, populate_by_name=True, str_max_length=200)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _text(cls, value: Any, info: ValidationInfo) -> Any:
+        """Blank or control-character text is refused in every field (absent / None is fine). Runs on every
+        given field; lists of text are walked here. A dict is a nested body that checks its own fields (its
+        names say which text is multi-line), or free-form data checked where it becomes a body (a bulk row's
+        data is validated row by row as a RegisterYouthRequest: one bad row is reported, the others go on)."""
+        name = info.field_name or ""
+        _check_text(value, is_multiline(cls.model_fields[name].alias or name if name else ""), "")
+        return value
 
     @model_validator(mode="before")
     @classmethod
@@ -76,6 +93,15 @@ class ApiModel(BaseModel):
         """Text is stored in Unicode NFC: "é" typed as e + combining accent and as one character are the
         same name, compare equal and count the same length (nested models normalise themselves)."""
         return _normalised(data) if isinstance(data, dict) else data
+
+
+def _check_text(value: object, multiline: bool, at: str) -> None:
+    if isinstance(value, str):
+        if fault := text_fault(value, multiline=multiline):
+            raise PydanticCustomError(fault.rule, fault.message, {"at": at} if at else None)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _check_text(item, multiline, f"{at}.{i}")
 
 
 def _normalised(value: object) -> object:

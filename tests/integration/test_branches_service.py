@@ -294,8 +294,10 @@ async def test_a_branch_is_dissolved_only_after_its_members_left(branches, feed,
 
 async def test_bad_input_and_wrong_district_store_nothing(branches, db, token):
     before = await db.fetchval("SELECT count(*) FROM events")
-    bad = await post(branches, "/branches", {"name": "", "kind": "CLUB", "district": "310101"}, token("admin"), 422)
-    assert {e["field"] for e in bad.json()["errors"]} == {"name", "kind", "district"}
+    blank = await post(branches, "/branches", {"name": "", "kind": "MOBILE", "district": CHAOYANG}, token("admin"), 422)
+    assert [(e["field"], e["rule"]) for e in blank.json()["errors"]] == [("name", "blank")]  # the chassis text rule
+    bad = await post(branches, "/branches", {"name": "x", "kind": "CLUB", "district": "310101"}, token("admin"), 422)
+    assert {e["field"] for e in bad.json()["errors"]} == {"kind", "district"}
     elsewhere = await post(branches, "/branches", {"name": "海淀支部", "kind": "MOBILE", "district": HAIDIAN},
                            token("branch_secretary", CHAOYANG), 403)
     assert elsewhere.json()["code"] == "FORBIDDEN"

@@ -157,5 +157,5 @@ class Mutation:
                                       note: str = "", evidence: list[str] | None = None,
                                       reported_on: date | None = None) -> CommandResult:
         return await command(info, SERVICE, f"/measures/{measure_id}/progress", json=without_none({
-            "percent": percent, "note": note, "evidence": evidence,
+            "percent": percent, "note": note or None, "evidence": evidence,  # "" (the default) = no note
             "reportedOn": reported_on.isoformat() if reported_on else None}))

@@ -58,7 +58,9 @@ class Mutation:
     @strawberry.mutation(description="登记机构答复：受理，或不予受理及理由")
     async def record_agency_answer(self, info: strawberry.Info, case_id: strawberry.ID, accepted: bool,
                                    reason: str = "", at: datetime | None = None) -> CommandResult:
-        return await _step(info, case_id, "agency-answer", {"accepted": accepted, "reason": reason, "at": _iso(at)})
+        # the default "" = no reason given: dropped (the service refuses blank text in any field)
+        return await _step(info, case_id, "agency-answer", {"accepted": accepted, "reason": reason or None,
+                                                              "at": _iso(at)})
 
     @strawberry.mutation(description="进入调解")
     async def start_case_mediation(self, info: strawberry.Info, case_id: strawberry.ID,

@@ -65,7 +65,8 @@ class Mutation:
     @strawberry.mutation(description="承办方办结待办")
     async def complete_action_item(self, info: strawberry.Info, item_id: strawberry.ID,
                                    note: str = "") -> CommandResult:
-        return await command(info, SERVICE, f"/action-items/{item_id}/done", json={"note": note})
+        return await command(info, SERVICE, f"/action-items/{item_id}/done",
+                             json=without_none({"note": note or None}))  # the default "" = no note
 
     @strawberry.mutation(description="配合单位填写措施的工作贡献（做了什么、佐证链接）")
     async def add_measure_contribution(self, info: strawberry.Info, measure_id: strawberry.ID, note: str,

@@ -8,7 +8,7 @@ from decimal import Decimal
 import strawberry
 
 from ..cases.types import Category
-from ..common import CommandResult, command, forward
+from ..common import CommandResult, command, forward, without_none
 from .types import ServiceType, StationKind, StationStatus
 
 SERVICE = "stations"
@@ -74,8 +74,8 @@ class Mutation:
     @strawberry.mutation(description="变更站点状态（开放 / 暂停 / 关闭）")
     async def change_station_status(self, info: strawberry.Info, station_id: strawberry.ID, status: StationStatus,
                                     reason: str = "", expected_version: int | None = None) -> CommandResult:
-        return await command(info, SERVICE, f"/stations/{station_id}/status", json={
-            "status": status.value, "reason": reason, "expectedVersion": expected_version})
+        return await command(info, SERVICE, f"/stations/{station_id}/status", json=without_none({  # "" = no reason
+            "status": status.value, "reason": reason or None, "expectedVersion": expected_version}))
 
     @strawberry.mutation(description="批量上传服务记录（可迟传、可重传，同一幂等键只计一次）")
     async def record_services(self, info: strawberry.Info, station_id: strawberry.ID,

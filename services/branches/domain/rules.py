@@ -1,19 +1,19 @@
 """Small value rules shared by the branches aggregates."""
 from __future__ import annotations
 
-import unicodedata
 from datetime import date
 
 from chassis.errors import Collector
 from chassis.reference import DEPARTMENTS, DISTRICTS
+from chassis.text import is_multiline, text_fault
 
 NAME_MAX = 60
 
 
 def check_name(errors: Collector, field: str, raw: str) -> str:
     name = (raw or "").strip()
-    if not name:
-        errors.add(field, "名称不能为空", "required")
+    if fault := text_fault(raw or ""):  # the chassis rule: not blank, no control characters
+        errors.add(field, f"名称{fault.message}", fault.rule)
     elif len(name) > NAME_MAX:
         errors.add(field, f"名称不能超过 {NAME_MAX} 个字符", "too_long")
     return name
@@ -43,14 +43,14 @@ LINK_MAX = 500
 
 def check_text(errors: Collector, field: str, raw: str | None, limit: int = TEXT_MAX, *,
                required: bool = True) -> str:
-    """Free text of the joint meeting's records: trimmed, not blank (when required), no control
-    characters (a pasted form feed or escape sequence is refused rather than stored), at most `limit`."""
+    """Free text of the joint meeting's records: trimmed, the chassis rule (not blank when required; no
+    control characters — a pasted form feed or escape sequence is refused rather than stored; line breaks
+    only in multi-line fields such as notes and decision texts), at most `limit`."""
     text = (raw or "").strip()
-    if not text:
-        if required:
-            errors.add(field, "不能为空", "required")
-    elif any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in text):
-        errors.add(field, "不能包含控制字符", "control")
+    if not text and not required:
+        return text
+    if fault := text_fault(raw or "", multiline=is_multiline(field)):
+        errors.add(field, fault.message, fault.rule)
     elif len(text) > limit:
         errors.add(field, f"不能超过 {limit} 个字符", "too_long")
     return text
@@ -62,7 +62,7 @@ def check_links(errors: Collector, field: str, links: tuple[str, ...]) -> list[s
         errors.add(field, f"佐证链接不能超过 {LINKS_MAX} 个", "too_long")
     cleaned = [link.strip() for link in links]
     if any(not (link.startswith(("https://", "http://")) and 10 < len(link) <= LINK_MAX and " " not in link
-                and not any(unicodedata.category(c) == "Cc" for c in link)) for link in cleaned):
+                and text_fault(link) is None) for link in cleaned):
         errors.add(field, f"佐证链接应为 http(s):// 开头、不超过 {LINK_MAX} 个字符的网址", "format")
     return cleaned
 

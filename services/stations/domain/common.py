@@ -6,6 +6,7 @@ from datetime import datetime
 from chassis.clock import BEIJING
 from chassis.errors import Collector
 from chassis.reference import DISTRICTS
+from chassis.text import is_multiline, text_fault
 
 # Beijing municipality's bounding box: a point outside it is a typo (swapped lat/lon, wrong sign…).
 LAT_MIN, LAT_MAX = 39.44, 41.06
@@ -26,9 +27,11 @@ def check_district(errors: Collector, district: str, field: str = "district") ->
 
 
 def check_text(errors: Collector, value: str | None, field: str, label: str, max_len: int = 100) -> None:
-    if not value or not value.strip():
-        errors.add(field, f"{label}不能为空", "required")
-    elif len(value.strip()) > max_len:
+    """Required text: the chassis rule (not blank, no control characters; line breaks only in multi-line
+    fields), then this field's length. Commands come from feeds and jobs too, not only through ApiModel."""
+    if fault := text_fault(value or "", multiline=is_multiline(field)):
+        errors.add(field, f"{label}{fault.message}", fault.rule)
+    elif len((value or "").strip()) > max_len:
         errors.add(field, f"{label}不能超过 {max_len} 个字符", "too_long")
 
 
