@@ -19,6 +19,9 @@ from tests.integration.stations_support import RECORD, caught_up, create_station
 from tests.support import bearer, eventually, read_topic
 
 NOW = datetime.now(UTC).replace(microsecond=0)
+# Yesterday noon in Beijing: a few hours before it are the same Beijing day whatever the hour the tests run at
+# (stream per station and Beijing day: "now" minus 3 h crosses midnight for three hours of every day).
+NOON = datetime.combine(Clock().today() - timedelta(days=1), datetime.min.time().replace(hour=12), tzinfo=BEIJING)
 
 
 async def test_the_same_batch_uploaded_three_times_counts_once(gateway, stations, settings, token):
@@ -31,12 +34,12 @@ async def test_the_same_batch_uploaded_three_times_counts_once(gateway, stations
     batch = [{"idempotencyKey": f"phone-7-{i}", "serviceType": service, "deliveredAt": at.isoformat(),
               "youthId": who}
              for i, (service, at, who) in enumerate([
-                 ("REST", NOW - timedelta(hours=1), None),
-                 ("HEALTH_CHECK", NOW - timedelta(hours=2), youth),
-                 ("HAIRCUT", NOW - timedelta(days=3), youth),   # uploaded late: another day's stream
-                 ("LEGAL", NOW - timedelta(days=3), None),
-                 ("CAREER", NOW - timedelta(hours=3), no_consent),  # counted, but not named
-                 ("SOCIAL_SECURITY", NOW - timedelta(hours=3), str(uuid.uuid4()))])]  # unknown: not named
+                 ("REST", NOON - timedelta(hours=1), None),
+                 ("HEALTH_CHECK", NOON - timedelta(hours=2), youth),
+                 ("HAIRCUT", NOON - timedelta(days=3), youth),   # uploaded late: another day's stream
+                 ("LEGAL", NOON - timedelta(days=3), None),
+                 ("CAREER", NOON - timedelta(hours=3), no_consent),  # counted, but not named
+                 ("SOCIAL_SECURITY", NOON - timedelta(hours=3), str(uuid.uuid4()))])]  # unknown: not named
 
     first = await ok(gateway, RECORD, {"station": sid, "records": batch}, staff)
     assert first["recordServices"]["accepted"] == 6 and first["recordServices"]["duplicates"] == []
