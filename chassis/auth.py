@@ -15,6 +15,7 @@ department's measures and update the action items assigned to it, nothing else (
 """
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from .errors import Forbidden, NotFound, Unauthenticated
+from .jwks import JwksKeys
 from .reference import DEPARTMENTS, DISTRICTS
 from .settings import Settings
 
@@ -116,10 +118,15 @@ class TokenVerifier:
         self.public_key = key
         self.algorithms = ALGORITHMS if self.public_key is None else \
             ["ES256"] if isinstance(self.public_key, ec.EllipticCurvePublicKey) else ["RS256"]
-        self.jwks = jwt.PyJWKClient(settings.jwt_jwks_url) if settings.jwt_jwks_url else None
+        # Key sets held in memory, fetched off the event loop (chassis/jwks.py).
+        self.jwks = JwksKeys(settings.jwt_jwks_url) if settings.jwt_jwks_url else None
         # Youth tokens: the youth provider's JWKS; without one, the development key (as for staff tokens).
-        self.youth_jwks = jwt.PyJWKClient(settings.youth_jwks_url) if settings.youth_jwks_url else None
+        self.youth_jwks = JwksKeys(settings.youth_jwks_url) if settings.youth_jwks_url else None
         self._verified: dict[str, dict[str, Any]] = {}
+
+    async def load_keys(self) -> None:
+        """At start-up: the JWKS key sets fetched in a worker thread, so that no request waits for one."""
+        await asyncio.gather(*(keys.load() for keys in (self.jwks, self.youth_jwks) if keys is not None))
 
     def verify(self, authorization: str | None) -> Principal:
         if not authorization or not authorization.lower().startswith("bearer "):
@@ -154,7 +161,7 @@ class TokenVerifier:
             youth = jwt.decode(token, options={"verify_signature": False}).get("iss") == self.youth_issuer
             jwks = self.youth_jwks if youth else self.jwks
             if jwks is not None:
-                key = jwks.get_signing_key_from_jwt(token).key
+                key = jwks.key_for(token)
             elif self.public_key is not None:
                 key = self.public_key
             elif youth:

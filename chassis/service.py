@@ -130,6 +130,7 @@ def build_service_app(
         if key_store is not None:
             await key_store.adopt_legacy(pool)
         verifier = TokenVerifier(settings, None if settings.jwt_jwks_url else jwt_public_key(settings))
+        await verifier.load_keys()
         rt = Runtime(name, settings, pool, verifier, deps)
         consumes, others = projections(rt), consumers(rt)
         if publishes or consumes or others:  # as its own principal: the ACLs of contracts/ apply (xinqing/kafka_acls.py)
