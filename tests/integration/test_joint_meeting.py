@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+import asyncpg
 import pytest
 
 from chassis.clock import Clock
@@ -29,7 +30,7 @@ ITEMS = """query($pos: String, $d: String, $open: Boolean) { actionItems(minPosi
 NOTE = "mutation($i: ID!, $n: String!) { noteActionItemProgress(itemId: $i, note: $n) { id position } }"
 DONE = "mutation($i: ID!) { completeActionItem(itemId: $i) { id position } }"
 AGENDA = """query($d: String) { nextMeetingAgenda(district: $d) { staleMeasures { id } overdueItems { id }
-    hotTopics hotTopicsConnected } }"""
+    hotTopics { id category district status } } }"""
 
 
 @pytest.fixture(scope="module")
@@ -121,7 +122,6 @@ async def test_the_lead_department_reports_another_is_refused_and_stale_follows_
         rt.deps.clock = Clock()
     assert seen[82] == set() and seen[83] == seen[92] == {"M09"} and len(seen[93]) == 22
     assert {m["id"] for m in agenda["staleMeasures"]} == seen[93]
-    assert agenda["hotTopics"] == [] and agenda["hotTopicsConnected"] is False
 
 
 async def test_a_district_meeting_decides_items_that_their_assignees_close(gateway, branches, db, token):
@@ -179,6 +179,24 @@ async def test_a_district_meeting_decides_items_that_their_assignees_close(gatew
 
 MEETINGS = """query($pos: String) { jointMeetings(minPosition: $pos) { nodes { id level district topics decisions
     attending { code name } items { id assignee } } } }"""
+
+
+async def test_the_agenda_lists_the_open_hot_topics_of_its_scope(gateway, settings, token):
+    """集中诉求 from the 12345 side (gv_hot_topics, as gateway/projections/governance.py writes it): the open
+    ones of the agenda's district, not another district's, not one whose governance item is done."""
+    rows = [("ht-open-cy", CHAOYANG, "OPEN"), ("ht-done-cy", CHAOYANG, "DONE"), ("ht-open-hd", HAIDIAN, "OPEN")]
+    conn = await asyncpg.connect(settings.database_url(settings.database("gateway")))
+    try:
+        await conn.executemany("INSERT INTO gv_hot_topics (hot_topic_id, category, district, week, count, baseline, "
+                               "detected_at, status) VALUES ($1, 'WAGE_ARREARS', $2, '2026-W48', 12, 3.5, now(), $3)",
+                               rows)
+    finally:
+        await conn.close()
+    agenda = data(await gql(gateway, AGENDA, {"d": CHAOYANG}, token=token("admin")))["nextMeetingAgenda"]
+    mine = [t for t in agenda["hotTopics"] if t["id"].startswith("ht-")]
+    assert mine == [{"id": "ht-open-cy", "category": "WAGE_ARREARS", "district": CHAOYANG, "status": "OPEN"}]
+    scoped = data(await gql(gateway, AGENDA, {}, token=token("admin", HAIDIAN)))["nextMeetingAgenda"]
+    assert [t["id"] for t in scoped["hotTopics"] if t["id"].startswith("ht-")] == ["ht-open-hd"]
 
 
 async def test_meetings_are_listed_in_the_callers_scope(gateway, token):

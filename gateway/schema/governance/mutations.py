@@ -6,8 +6,9 @@ from datetime import date, datetime
 
 import strawberry
 
+from ..assignees import AssigneeKind
 from ..common import CommandResult, command, without_none
-from .types import GOVERNANCE_STAFF, AssigneeKind
+from .types import GOVERNANCE_STAFF
 
 SERVICE = "stations"
 

@@ -9,9 +9,9 @@ import strawberry
 from contracts.stations import CaseCategory
 
 from ...tables import governance as tables
+from ..assignees import AssigneeKind
 from ..cases.types import Category
 from ..common import Context
-from ..joint.types import AssigneeKind
 from ..stations.types import Appeal, to_appeal
 
 GOVERNANCE_STAFF = ("admin", "station_staff")  # who opens and tracks items (the service checks the district)

@@ -6,8 +6,9 @@ from datetime import date
 
 import strawberry
 
+from ..assignees import AssigneeKind
 from ..common import CommandResult, command, forward, without_none
-from .types import AssigneeKind, JointMeetingLevel
+from .types import JointMeetingLevel
 
 SERVICE = "branches"
 

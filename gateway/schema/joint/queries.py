@@ -9,13 +9,14 @@ import strawberry
 from chassis.errors import FieldError, ValidationFailed
 from chassis.reference import DEPARTMENTS
 
+from ...tables import governance as governance_tables
 from ...tables import joint_meetings as tables
 from ..branches.types import MeasureArea
 from ..common import DASHBOARD_ROLES, Context, read_scope
+from ..governance.types import HotTopic, to_hot_topic
 from ..pagination import BAD_CURSOR, Connection, table_page
 from .types import (
     ActionItem,
-    Agenda,
     Department,
     JointMeeting,
     JointMeetingLevel,
@@ -29,11 +30,12 @@ from .types import (
 AGENDA_ITEMS = 100
 
 
-def hot_topics_for_agenda(district: str | None) -> list[str] | None:
-    """HOOK for the 12345 side (issue 17): when the stations service publishes HotTopicDetected and the
-    gateway projects it, return the district's current hot topics here (None: not connected yet, and the
-    agenda says so — nothing is made up meanwhile)."""
-    return None
+@strawberry.type(description="下次联席会议议程的素材（查询，不生成文件）")
+class Agenda:
+    district: str | None = strawberry.field(description="议程范围：null 为全市")
+    stale_measures: list[MeasureStatus] = strawberry.field(description="久未报告进度的措施")
+    overdue_items: list[ActionItem] = strawberry.field(description="超期未办结的待办")
+    hot_topics: list[HotTopic] = strawberry.field(description="未办结的 12345 集中诉求（新到旧；尚未立治理事项或事项未办结）")
 
 
 def _mine(ctx: Context) -> tuple[str | None, str | None]:
@@ -102,7 +104,7 @@ class Query:
                                 key=lambda pair: (pair[0]["held_on"].isoformat(), pair[0]["meeting_id"]),
                                 shape=2, dated=True)
 
-    @strawberry.field(description="下次联席会议议程的素材：久未报告的措施、超期待办、热点诉求（接入后）")
+    @strawberry.field(description="下次联席会议议程的素材：久未报告的措施、超期待办、未办结的集中诉求")
     async def next_meeting_agenda(self, info: strawberry.Info, district: str | None = None) -> Agenda:
         district = await read_scope(info, DASHBOARD_ROLES, district)
         ctx: Context = info.context
@@ -111,7 +113,8 @@ class Query:
             stale = await tables.measure_board(conn, ctx.runtime.deps.clock.today(),
                                                ctx.runtime.settings.measure_stale_days, stale_only=True)
             overdue = await tables.overdue_items(conn, district, AGENDA_ITEMS)
-        hot = hot_topics_for_agenda(district)
+            # 集中诉求 still open (no governance item yet, or one not done): the 12345 side's (issue 17)
+            hot = await governance_tables.list_hot_topics(conn, district=district, category=None, status="OPEN",
+                                                          week=None, after=None, limit=AGENDA_ITEMS)
         return Agenda(district=district, stale_measures=[to_measure_status(r, mine[0]) for r in stale],
-                      overdue_items=[to_item(r, mine) for r in overdue], hot_topics=hot or [],
-                      hot_topics_connected=hot is not None)
+                      overdue_items=[to_item(r, mine) for r in overdue], hot_topics=[to_hot_topic(r) for r in hot])

@@ -8,15 +8,13 @@ import strawberry
 
 from chassis.reference import DEPARTMENTS, DISTRICTS
 
+from ..assignees import AssigneeKind
 from ..branches.types import AREAS, MeasureArea
 
 LEVELS = {"CITY": "市级联席会议", "DISTRICT": "区级联席会议"}
-ASSIGNEE_KINDS = {"DEPARTMENT": "成员单位", "DISTRICT": "区"}
 ITEM_STATUSES = {"OPEN": "在办", "DONE": "已办结"}
 
 JointMeetingLevel = strawberry.enum(Enum("JointMeetingLevel", {k: k for k in LEVELS}), description="联席会议层级")
-AssigneeKind = strawberry.enum(Enum("AssigneeKind", {k: k for k in ASSIGNEE_KINDS}),
-                               description="承办方：成员单位（市级部门）或区（待办事项、治理事项）")
 ActionItemStatus = strawberry.enum(Enum("ActionItemStatus", {k: k for k in ITEM_STATUSES}), description="待办事项状态")
 
 
@@ -126,10 +124,3 @@ def to_meeting(r, items: list[ActionItem]) -> JointMeeting:
                         topics=list(r["topics"]), decisions=list(r["decisions"]), items=items)
 
 
-@strawberry.type(description="下次联席会议议程的素材（查询，不生成文件）")
-class Agenda:
-    district: str | None = strawberry.field(description="议程范围：null 为全市")
-    stale_measures: list[MeasureStatus] = strawberry.field(description="久未报告进度的措施")
-    overdue_items: list[ActionItem] = strawberry.field(description="超期未办结的待办")
-    hot_topics: list[str] = strawberry.field(description="12345 热点诉求：尚未接入，目前为空列表（见 hotTopicsConnected）")
-    hot_topics_connected: bool = strawberry.field(description="热点诉求是否已接入议程（接诉即办一侧的热点上线后为 true）")
