@@ -76,6 +76,9 @@ def acls(settings: Settings) -> list[Acl]:
         allow(principal_of(topic.owner), "topic", name, "literal", WRITE)
         if topic.owner in SERVICES:
             allow(principal(topic.owner), "topic", name, "literal", CREATE)
+        else:  # an agency's (its replies): an agency may write but not create; the service reading it makes it
+            for reader in topic.readers & set(SERVICES):
+                allow(principal(reader), "topic", name, "literal", CREATE)
         for reader in topic.readers:
             allow(principal_of(reader), "topic", name, "literal", READ)
     for service in SERVICES:

@@ -14,7 +14,7 @@ def rights(settings: Settings, user: str, operation: str) -> set[tuple[str, str,
 def test_only_the_owner_writes_a_contract_topic():
     s = Settings()
     for topic in contracts.TOPICS.values():
-        writers = {a.user for a in acls(s) if a.name == topic.name and a.operation in ("Write", "Create")}
+        writers = {a.user for a in acls(s) if a.name == topic.name and a.operation == "Write"}
         assert writers == {principal_of(topic.owner)}, topic.name  # a service's svc-<name>, or an agency itself
 
 
@@ -40,12 +40,13 @@ def test_the_partner_publisher_alone_writes_partner_youth_topics_and_agencies_re
 
 
 def test_a_principal_named_in_a_contract_owns_or_reads_as_itself(monkeypatch):
-    """An agency writes the topic whose contract names it as owner (agency-loop's replies), without Create."""
+    """An agency writes the topic whose contract names it as owner (agency-loop's replies), without Create: the
+    service that reads it creates it."""
     replies = contracts.topic.Topic("partner.hrss.replies", "agency-hrss", frozenset({"x"}), frozenset({"stations"}))
     monkeypatch.setitem(contracts.TOPICS, replies.name, replies)
     on_replies = {(a.user, a.operation) for a in acls(Settings()) if a.name == "partner.hrss.replies"}
     assert on_replies == {("agency-hrss", "Write"), ("agency-hrss", "Describe"),
-                          ("svc-stations", "Read"), ("svc-stations", "Describe")}
+                          ("svc-stations", "Read"), ("svc-stations", "Describe"), ("svc-stations", "Create")}
 
 
 def test_no_service_holds_a_wildcard_or_a_cluster_right():
