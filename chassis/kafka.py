@@ -50,6 +50,13 @@ def consumer(login: KafkaLogin, group_id: str | None, *topics: str, client_id: s
                             fetch_max_bytes=FETCH_MAX_BYTES)
 
 
+class TopicsRefused(RuntimeError):
+    """The broker would not create topics (error 29: this principal may not; its ACLs come from contracts/)."""
+
+    def __init__(self, refused: list[tuple[str, int]]):
+        super().__init__("topics not created: " + ", ".join(f"{name} (Kafka error {code})" for name, code in refused))
+
+
 async def ensure_topics(login: KafkaLogin, specs: list[TopicSpec]) -> None:
     """Create the missing topics; return once they take writes (chassis/kafka_ready.py)."""
     admin = AIOKafkaAdminClient(**login.options(), request_timeout_ms=10000)
@@ -59,10 +66,14 @@ async def ensure_topics(login: KafkaLogin, specs: list[TopicSpec]) -> None:
         missing = [s for s in specs if s.name not in existing]
         if missing:
             try:
-                await admin.create_topics([NewTopic(s.name, s.partitions, 1, topic_configs=s.config)
-                                           for s in missing])
+                response = await admin.create_topics([NewTopic(s.name, s.partitions, 1, topic_configs=s.config)
+                                                      for s in missing])
             except TopicAlreadyExistsError:
-                pass  # another replica won the race
+                response = None  # another replica won the race
+            # Per-topic refusals come back in the answer, not as an exception (error 36: it exists already).
+            refused = [(e[0], e[1]) for e in getattr(response, "topic_errors", ()) if e[1] not in (0, 36)]
+            if refused:
+                raise TopicsRefused(refused)
             log.info("created topics", extra={"topics": [s.name for s in missing]})
     finally:
         await admin.close()

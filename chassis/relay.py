@@ -22,7 +22,7 @@ from .db import init_connection
 from .envelope import Envelope
 from .eventstore import OUTBOX_CHANNEL
 from .faults import fault_point
-from .kafka import TopicSpec, ensure_topics
+from .kafka import TopicSpec, TopicsRefused, ensure_topics
 from .kafka import producer as make_producer
 from .kafka_login import KafkaLogin
 from .retry import resuming
@@ -100,7 +100,11 @@ class OutboxRelay:
                 return
             except Exception as exc:
                 self.kafka_ok = False
-                log.warning("Kafka unreachable; the outbox keeps the events", extra={"error": repr(exc)[:200]})
+                if isinstance(exc, TopicsRefused):  # not a transient: the ACLs of contracts/ disagree
+                    log.error("Kafka refused this service's principal (ACLs: xinqing/kafka_acls.py); the outbox "
+                              "keeps the events", extra={"error": repr(exc)[:200]})
+                else:
+                    log.warning("Kafka unreachable; the outbox keeps the events", extra={"error": repr(exc)[:200]})
                 await asyncio.sleep(self.retry_delay)
 
     async def _drain_once(self, conn: asyncpg.Connection, producer: AIOKafkaProducer) -> int:
