@@ -4,7 +4,7 @@ open. The city's league office may update any item (it runs the joint meeting).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 from enum import StrEnum
 from typing import ClassVar
@@ -12,6 +12,7 @@ from typing import ClassVar
 from chassis.codec import EventCodec
 from chassis.decider import Decider
 from chassis.errors import Collector, Forbidden, RuleViolated
+from chassis.lifecycle import MarkOverdue, refuse_if, stream_naming
 from chassis.reference import DEPARTMENTS, DISTRICTS
 from contracts.branches import ActionItemEvents
 
@@ -26,8 +27,7 @@ class ItemStatus(StrEnum):
     DONE = "DONE"
 
 
-def stream_id(item_id: str) -> str:
-    return f"action-item-{item_id}"
+stream_id = stream_naming("action-item")
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,9 @@ class Actor:
 
 
 @dataclass(frozen=True)
-class AssignItem:
+class Assignment:
+    """Who does what by when for which decision: asked by `AssignItem`, recorded as it is by
+    `ActionItemAssigned`."""
     item_id: str
     meeting_id: str
     meeting_district: str | None  # None: a city meeting
@@ -50,36 +52,29 @@ class AssignItem:
     due_on: date
 
 
+class AssignItem(Assignment):
+    """Created in the transaction that records the joint meeting (commands.record_joint_meeting)."""
+
+
 @dataclass(frozen=True)
-class NoteProgress:
+class Update:
+    """The assignee's word on the item on `today`: a progress note (required) or the closing note."""
     actor: Actor
     note: str
     today: date
 
 
-@dataclass(frozen=True)
-class CompleteItem:
-    actor: Actor
-    note: str
-    today: date
+class NoteProgress(Update):
+    """The item stays open; the note is required."""
+
+
+class CompleteItem(Update):
+    """The item is done; the closing note may be empty."""
 
 
 @dataclass(frozen=True)
-class MarkOverdue:
-    today: date
-
-
-@dataclass(frozen=True)
-class ActionItemAssigned:
+class ActionItemAssigned(Assignment):
     TYPE: ClassVar[str] = ActionItemEvents.ASSIGNED
-    item_id: str
-    meeting_id: str
-    meeting_district: str | None
-    decision: str
-    title: str
-    assignee_kind: str
-    assignee: str
-    due_on: date
 
 
 @dataclass(frozen=True)
@@ -140,10 +135,9 @@ def require_assignee(state: ItemState, actor: Actor) -> None:
 
 def decide(command: ItemCommand, state: ItemState) -> list[ItemEvent]:
     if isinstance(command, AssignItem):
-        if state.exists:
-            raise RuleViolated("该事项已存在。", rule="already_assigned")
-        return [ActionItemAssigned(command.item_id, command.meeting_id, command.meeting_district, command.decision,
-                                   command.title.strip(), command.assignee_kind, command.assignee, command.due_on)]
+        refuse_if(state.exists, "该事项已存在。", "already_assigned")
+        # the event records the command's facts as they are, the title trimmed
+        return [ActionItemAssigned(**{**asdict(command), "title": command.title.strip()})]
     if not state.exists or state.item_id is None or state.due_on is None:
         raise RuleViolated("未找到该事项。", rule="item_not_found")
     if isinstance(command, MarkOverdue):

@@ -18,6 +18,7 @@ from typing import ClassVar
 from chassis.codec import EventCodec
 from chassis.decider import Decider
 from chassis.errors import RuleViolated
+from chassis.lifecycle import stream_naming
 from contracts.branches import MembershipEvents
 
 from . import transfer
@@ -51,8 +52,7 @@ class RejectReason(StrEnum):
     OTHER = "OTHER"
 
 
-def stream_id(youth_id: str) -> str:
-    return f"membership-{youth_id}"
+stream_id = stream_naming("membership")
 
 
 # ---- commands ----------------------------------------------------------------------------------
@@ -199,6 +199,11 @@ def _placement(state: MembershipState) -> Placement | None:
     return Placement(state.youth_id, state.branch_id, state.district)
 
 
+def _facts(placement: Placement) -> dict[str, str]:
+    """The placement's fields, which every membership event starts with."""
+    return {"youth_id": placement.youth_id, "branch_id": placement.branch_id, "district": placement.district}
+
+
 def _require_joinable(state: MembershipState, branch: BranchFacts) -> str:
     """The district of the branch to join, when the person may join it."""
     if state.status == Status.MEMBER:
@@ -236,10 +241,8 @@ def decide(command: MembershipCommand, state: MembershipState) -> list[Membershi
         if isinstance(command, Approve):
             if command.youth is not None:
                 check_league_age(command.youth)
-            return [MembershipApproved(youth_id=applied.youth_id, branch_id=applied.branch_id,
-                                       district=applied.district, joined_on=command.today)]
-        return [MembershipRejected(youth_id=applied.youth_id, branch_id=applied.branch_id, district=applied.district,
-                                   reason=str(command.reason), rejected_on=command.today)]
+            return [MembershipApproved(**_facts(applied), joined_on=command.today)]
+        return [MembershipRejected(**_facts(applied), reason=str(command.reason), rejected_on=command.today)]
     if isinstance(command, transfer.COMMANDS):
         member = _require_member(state)
         # list() re-types the transfer events as membership events (a list's item type is fixed).
@@ -247,8 +250,7 @@ def decide(command: MembershipCommand, state: MembershipState) -> list[Membershi
                                     district=member.district, pending=state.transfer))
     if isinstance(command, Leave):
         member = _require_member(state)
-        return [MembershipEnded(youth_id=member.youth_id, branch_id=member.branch_id, district=member.district,
-                                reason=str(command.reason), ended_on=command.today)]
+        return [MembershipEnded(**_facts(member), reason=str(command.reason), ended_on=command.today)]
     if isinstance(command, RetireOverAge):
         # A pending application is withdrawn too, since it could no longer be approved.
         return _end_for_registry(state, LeaveReason.OVER_AGE, command.today)
@@ -263,11 +265,9 @@ def _end_for_registry(state: MembershipState, reason: LeaveReason | RegistryEnd,
     never have joined)."""
     placement = _placement(state)
     if state.status == Status.MEMBER and placement is not None:
-        return [MembershipEnded(youth_id=placement.youth_id, branch_id=placement.branch_id,
-                                district=placement.district, reason=str(reason), ended_on=today)]
+        return [MembershipEnded(**_facts(placement), reason=str(reason), ended_on=today)]
     if state.status == Status.APPLIED and placement is not None:
-        return [ApplicationWithdrawn(youth_id=placement.youth_id, branch_id=placement.branch_id,
-                                     district=placement.district, reason=str(reason), withdrawn_on=today)]
+        return [ApplicationWithdrawn(**_facts(placement), reason=str(reason), withdrawn_on=today)]
     return []
 
 

@@ -9,10 +9,11 @@ from typing import ClassVar
 
 from chassis.codec import EventCodec
 from chassis.decider import Decider
-from chassis.errors import Collector, RuleViolated
+from chassis.errors import RuleViolated
+from chassis.lifecycle import refuse_if, stream_naming
 from contracts.branches import OrganisationEvents
 
-from .rules import check_district, check_name
+from .rules import check_district, check_name, one_of, validate
 
 
 class OrganisationKind(StrEnum):
@@ -29,16 +30,24 @@ class Stage(StrEnum):
     BRANCH_FOUNDED = "BRANCH_FOUNDED"
 
 
-def stream_id(organisation_id: str) -> str:
-    return f"organisation-{organisation_id}"
+stream_id = stream_naming("organisation")
 
 
 @dataclass(frozen=True)
-class RecordContact:
+class Contact:
+    """The organisation a first contact is about: asked by `RecordContact`, recorded as it is by
+    `OrganisationContacted`."""
     organisation_id: str
     name: str
     kind: str
     district: str
+
+
+CONTACT_CHECKS = {"name": check_name, "kind": one_of(OrganisationKind, "组织类型"), "district": check_district}
+
+
+@dataclass(frozen=True)
+class RecordContact(Contact):
     today: date
 
 
@@ -54,12 +63,8 @@ class LinkBranch:
 
 
 @dataclass(frozen=True)
-class OrganisationContacted:
+class OrganisationContacted(Contact):
     TYPE: ClassVar[str] = OrganisationEvents.CONTACTED
-    organisation_id: str
-    name: str
-    kind: str
-    district: str
     contacted_on: date
 
 
@@ -91,19 +96,14 @@ class OrganisationState:
     branch_id: str | None = None
 
 
-def validate_contact(c: RecordContact) -> None:
-    errors = Collector()
-    check_name(errors, "name", c.name)
-    if c.kind not in OrganisationKind.__members__:
-        errors.add("kind", f"组织类型无效：应为 {'、'.join(OrganisationKind)} 之一", "enum")
-    check_district(errors, "district", c.district)
-    errors.raise_if_any()
+def validate_contact(command: RecordContact) -> None:
+    """Also called by the API before it opens a transaction, so bad input costs no database work."""
+    validate(command, CONTACT_CHECKS)
 
 
 def decide(command: OrganisationCommand, state: OrganisationState) -> list[OrganisationEvent]:
     if isinstance(command, RecordContact):
-        if state.exists:
-            raise RuleViolated("该组织已登记联系。", rule="already_recorded")
+        refuse_if(state.exists, "该组织已登记联系。", "already_recorded")
         validate_contact(command)
         return [OrganisationContacted(organisation_id=command.organisation_id, name=command.name.strip(),
                                       kind=command.kind, district=command.district, contacted_on=command.today)]

@@ -1,7 +1,10 @@
 """Small value rules shared by the branches aggregates."""
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import date
+from enum import StrEnum
+from typing import Any
 
 from chassis.errors import Collector
 from chassis.reference import DEPARTMENTS, DISTRICTS
@@ -22,6 +25,27 @@ def check_name(errors: Collector, field: str, raw: str) -> str:
 def check_district(errors: Collector, field: str, district: str) -> None:
     if district not in DISTRICTS:
         errors.add(field, "区县代码无效：应为北京市 16 个区之一的 GB/T 2260 代码（如朝阳区 110105）", "enum")
+
+
+Check = Callable[[Collector, str, Any], object]  # adds the field's faults to the collector
+
+
+def one_of(allowed: type[StrEnum], label: str) -> Check:
+    """The value must be one of `allowed`; the message names the field in Chinese (`label`, e.g. 团支部类型)
+    and lists the allowed values."""
+    def check(errors: Collector, field: str, value: str) -> None:
+        if value not in allowed.__members__:
+            errors.add(field, f"{label}无效：应为 {'、'.join(allowed)} 之一", "enum")
+    return check
+
+
+def validate(command: object, checks: Mapping[str, Check]) -> None:
+    """Validation as data: each field of `command` named in `checks` (field → check, in the order the
+    form shows them) is checked, and every fault is reported at once."""
+    errors = Collector()
+    for field, check in checks.items():
+        check(errors, field, getattr(command, field))
+    errors.raise_if_any()
 
 
 def add_months(day: date, months: int) -> date:

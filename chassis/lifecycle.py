@@ -1,0 +1,34 @@
+"""Building blocks every aggregate's decider shares: how its streams are named, the commands of its
+life cycle that carry nothing but the day (a scheduled job's), and the guards at the top of `decide`.
+
+Pure (no IO), like the deciders that use it (chassis/decider.py).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from .errors import RuleViolated
+
+
+def stream_naming(prefix: str) -> Callable[[str], str]:
+    """The stream id of one aggregate instance, `<prefix>-<key>` (e.g. `branch-<uuid>`); the prefix is
+    stored in every event row, so it never changes once data exists."""
+    def stream_id(key: str) -> str:
+        return f"{prefix}-{key}"
+    return stream_id
+
+
+@dataclass(frozen=True)
+class MarkOverdue:
+    """A scheduled job's: what is still open past its due date goes overdue on `today` (at most once;
+    the job runs again and again, so nothing to mark is not an error)."""
+    today: date
+
+
+def refuse_if(condition: bool, message: str, rule: str) -> None:
+    """A guard of `decide`: refuse the command (RuleViolated with `rule`) when `condition` holds, e.g. a
+    creating command on a stream that already exists."""
+    if condition:
+        raise RuleViolated(message, rule=rule)
