@@ -7,7 +7,9 @@ projections.py.)"""
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime
+from typing import Any
 
 import asyncpg
 
@@ -38,9 +40,12 @@ def jobs(rt: Runtime) -> list[Job]:
     ]
 
 
-async def _each(pool: asyncpg.Pool, job: str, keys: list, act) -> int:
-    """Run `act(conn, key)` per key in its own transaction; one failure does not stop the others
-    (the next run retries it)."""
+async def _sweep(pool: asyncpg.Pool, job: str, due: Callable[[asyncpg.Connection], Awaitable[list]],
+                 act: Callable[[asyncpg.Connection, Any], Awaitable[list]]) -> int:
+    """Find what is `due` (a batch), then `act(conn, key)` on each in its own transaction; one failure
+    does not stop the others (the next run retries it). -> how many keys produced events."""
+    async with pool.acquire() as conn:
+        keys = await due(conn)
     done = 0
     for key in keys:
         try:
@@ -53,38 +58,32 @@ async def _each(pool: asyncpg.Pool, job: str, keys: list, act) -> int:
 
 async def expire_transfers(pool: asyncpg.Pool, stores: Stores, today: date) -> int:
     """Transfers unanswered for 3 months expire (the member stays in the old branch)."""
-    async with pool.acquire() as conn:
-        rows = await tables.transfers_expired_before(conn, today, BATCH)
-
     async def expire(conn, row):
         await share_branch(conn, row["transfer_to"])
         envelopes, _ = await run_membership(conn, stores, row["youth_id"], ExpireTransfer(today=today))
         return envelopes
 
-    return await _each(pool, "expire_transfers", rows, expire)
+    return await _sweep(pool, "expire_transfers", lambda conn: tables.transfers_expired_before(conn, today, BATCH),
+                        expire)
 
 
 async def expire_invitations(pool: asyncpg.Pool, stores: Stores, now: datetime) -> int:
     """Codes past their time are closed on their branch's stream (per branch, all at once)."""
-    async with pool.acquire() as conn:
-        branch_ids = await tables.branches_with_expired_codes(conn, now, BATCH)
-
     async def expire(conn, branch_id):
         envelopes, _ = await run(conn, stores.branch, branch.branch, branch.stream_id(branch_id),
                                  branch.ExpireInvitations(now=now))
         await tables.close_codes(conn, [e.data["code"] for e in envelopes])
         return envelopes
 
-    return await _each(pool, "expire_invitations", branch_ids, expire)
+    return await _sweep(pool, "expire_invitations", lambda conn: tables.branches_with_expired_codes(conn, now, BATCH),
+                        expire)
 
 
 async def mark_overdue_items(pool: asyncpg.Pool, stores: Stores, today: date) -> int:
     """Action items still open after their due date go overdue (an event, once; done items never do)."""
-    async with pool.acquire() as conn:
-        item_ids = await tables.items_overdue_before(conn, today, BATCH)
-
     async def mark(conn, item_id):
         envelopes, _ = await run_action_item(conn, stores, item_id, MarkOverdue(today=today))
         return envelopes
 
-    return await _each(pool, "overdue_action_items", item_ids, mark)
+    return await _sweep(pool, "overdue_action_items", lambda conn: tables.items_overdue_before(conn, today, BATCH),
+                        mark)

@@ -12,7 +12,8 @@ from typing import ClassVar
 
 from chassis.codec import EventCodec
 from chassis.decider import Decider
-from chassis.errors import Collector, RuleViolated
+from chassis.errors import Collector
+from chassis.lifecycle import refuse_if, stream_naming
 from contracts.branches import JointMeetingEvents
 
 from .rules import check_department, check_district, check_text
@@ -34,8 +35,7 @@ class AssigneeKind(StrEnum):
     DISTRICT = "DISTRICT"      # a district (its league committee leads the work there)
 
 
-def stream_id(meeting_id: str) -> str:
-    return f"joint-meeting-{meeting_id}"
+stream_id = stream_naming("joint-meeting")
 
 
 @dataclass(frozen=True)
@@ -132,8 +132,7 @@ def _check(command: RecordJointMeeting) -> None:
 
 
 def decide(command: RecordJointMeeting, state: JointMeetingState) -> list[JointMeetingHeld]:
-    if state.exists:
-        raise RuleViolated("该联席会议已记录。", rule="already_recorded")
+    refuse_if(state.exists, "该联席会议已记录。", "already_recorded")
     _check(command)
     return [JointMeetingHeld(
         meeting_id=command.meeting_id, level=command.level, district=command.district, held_on=command.held_on,

@@ -18,10 +18,11 @@ from typing import ClassVar
 from chassis.codec import EventCodec
 from chassis.decider import Decider
 from chassis.errors import Collector, Forbidden, RuleViolated
+from chassis.lifecycle import stream_naming
 from chassis.reference import DEPARTMENTS
 from contracts.branches import MeasureEvents
 
-from .rules import check_department, check_links, check_text
+from .rules import check_department, check_links, check_text, one_of
 
 NOTE_MAX = 500
 TITLE_MAX = 100
@@ -35,17 +36,23 @@ class Area(StrEnum):
     PLAYING_A_ROLE = "PLAYING_A_ROLE"              # 发挥作用
 
 
-def stream_id(measure_id: str) -> str:
-    return f"measure-{measure_id}"
+check_area = one_of(Area, "领域")
+
+stream_id = stream_naming("measure")
 
 
 # ---- commands ------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class PlannedMilestone:
-    milestone_id: str  # stable: derived from the measure and the milestone's key in the file
+class MilestoneSpec:
+    milestone_id: str
     title: str
     due_on: date
+
+
+class PlannedMilestone(MilestoneSpec):
+    """A milestone as the plan file states it; its id is stable, derived from the measure and the
+    milestone's key in the file."""
 
 
 @dataclass(frozen=True)
@@ -62,11 +69,8 @@ class PlanMeasure:
     today: date | None = None  # when a lead department changes
 
 
-@dataclass(frozen=True)
-class AddMilestone:
-    milestone_id: str
-    title: str
-    due_on: date
+class AddMilestone(MilestoneSpec):
+    """A milestone added by hand: a reload of the plan file neither revises nor drops it."""
 
 
 @dataclass(frozen=True)
@@ -215,8 +219,7 @@ class MeasureState:
 
 def _check_plan(command: PlanMeasure) -> None:
     errors = Collector()
-    if command.area not in Area.__members__:
-        errors.add("area", f"领域无效：应为 {'、'.join(Area)} 之一", "enum")
+    check_area(errors, "area", command.area)
     check_text(errors, "title", command.title, TITLE_MAX)
     check_department(errors, "lead", command.lead)
     for code in command.partners:

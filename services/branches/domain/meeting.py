@@ -15,7 +15,10 @@ from typing import ClassVar
 from chassis.codec import EventCodec
 from chassis.decider import Decider
 from chassis.errors import Collector, RuleViolated
+from chassis.lifecycle import refuse_if, stream_naming
 from contracts.branches import MeetingEvents
+
+from .rules import one_of
 
 TOPIC_MAX = 100
 MAX_ATTENDEES = 500
@@ -30,8 +33,9 @@ class MeetingKind(StrEnum):
     ACTIVITY = "ACTIVITY"                    # 主题活动
 
 
-def stream_id(meeting_id: str) -> str:
-    return f"meeting-{meeting_id}"
+check_kind = one_of(MeetingKind, "会议类型")
+
+stream_id = stream_naming("meeting")
 
 
 @dataclass(frozen=True)
@@ -100,13 +104,10 @@ def _check_attendees(errors: Collector, attendees: Iterable[str], members: froze
 
 def decide(command: MeetingCommand, state: MeetingState) -> list[MeetingEvent]:
     if isinstance(command, RecordMeeting):
-        if state.exists:
-            raise RuleViolated("该会议已记录。", rule="already_recorded")
-        if not command.branch_active:
-            raise RuleViolated("该团支部不存在或已撤销。", rule="branch_inactive")
+        refuse_if(state.exists, "该会议已记录。", "already_recorded")
+        refuse_if(not command.branch_active, "该团支部不存在或已撤销。", "branch_inactive")
         errors = Collector()
-        if command.kind not in MeetingKind.__members__:
-            errors.add("kind", f"会议类型无效：应为 {'、'.join(MeetingKind)} 之一", "enum")
+        check_kind(errors, "kind", command.kind)
         if command.held_on > command.today:
             errors.add("heldOn", "会议日期不能晚于今天（只记录已召开的会议）", "range")
         topic = (command.topic or "").strip()
