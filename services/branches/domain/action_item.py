@@ -72,7 +72,6 @@ class CompleteItem(Update):
     """The item is done; the closing note may be empty."""
 
 
-@dataclass(frozen=True)
 class ActionItemAssigned(Assignment):
     TYPE: ClassVar[str] = ActionItemEvents.ASSIGNED
 

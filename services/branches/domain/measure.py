@@ -134,22 +134,22 @@ class LeadChanged:
 
 
 @dataclass(frozen=True)
-class MilestoneAdded:
-    TYPE: ClassVar[str] = MeasureEvents.MILESTONE_ADDED
+class MilestoneStated:
+    """A milestone of the measure as it now reads: added (by hand or by the plan file), or revised."""
     measure_id: str
     milestone_id: str
     title: str
     due_on: date
-    planned: bool = False  # from the plan file (a reload may revise or drop it), not added by hand
 
 
 @dataclass(frozen=True)
-class MilestoneRevised:
+class MilestoneAdded(MilestoneStated):
+    TYPE: ClassVar[str] = MeasureEvents.MILESTONE_ADDED
+    planned: bool = False  # from the plan file (a reload may revise or drop it), not added by hand
+
+
+class MilestoneRevised(MilestoneStated):
     TYPE: ClassVar[str] = MeasureEvents.MILESTONE_REVISED
-    measure_id: str
-    milestone_id: str
-    title: str
-    due_on: date
 
 
 @dataclass(frozen=True)

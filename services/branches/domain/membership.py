@@ -95,15 +95,19 @@ class Leave:
 
 
 @dataclass(frozen=True)
-class RetireOverAge:
-    """The reaction to the registry's `league-age-ended.v1`."""
-    today: date
-
-
-@dataclass(frozen=True)
 class EndForRegistry:
-    reason: RegistryEnd
+    """A reaction to the registry: the person withdrew, was merged or erased (a RegistryEnd), or left
+    league age (RetireOverAge)."""
+    reason: RegistryEnd | LeaveReason
     today: date
+
+
+class RetireOverAge(EndForRegistry):
+    """The reaction to the registry's `league-age-ended.v1`: the end for the registry whose reason is
+    OVER_AGE."""
+
+    def __init__(self, today: date) -> None:
+        super().__init__(LeaveReason.OVER_AGE, today)
 
 
 MembershipCommand = (Apply | Approve | Reject | JoinWithInvitation | Leave | RetireOverAge | EndForRegistry
@@ -251,18 +255,15 @@ def decide(command: MembershipCommand, state: MembershipState) -> list[Membershi
     if isinstance(command, Leave):
         member = _require_member(state)
         return [MembershipEnded(**_facts(member), reason=str(command.reason), ended_on=command.today)]
-    if isinstance(command, RetireOverAge):
-        # A pending application is withdrawn too, since it could no longer be approved.
-        return _end_for_registry(state, LeaveReason.OVER_AGE, command.today)
-    if isinstance(command, EndForRegistry):
+    if isinstance(command, EndForRegistry):  # RetireOverAge too
         return _end_for_registry(state, command.reason, command.today)
     raise TypeError(f"unknown command {type(command).__name__}")
 
 
 def _end_for_registry(state: MembershipState, reason: LeaveReason | RegistryEnd, today: date) -> list[MembershipEvent]:
     """A reaction to the registry (the person left league age, withdrew, was merged or erased): a
-    membership ends, an application is withdrawn, and nothing to end is not an error (the person may
-    never have joined)."""
+    membership ends, a pending application is withdrawn (it could no longer be approved), and nothing to
+    end is not an error (the person may never have joined)."""
     placement = _placement(state)
     if state.status == Status.MEMBER and placement is not None:
         return [MembershipEnded(**_facts(placement), reason=str(reason), ended_on=today)]
