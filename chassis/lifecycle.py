@@ -14,7 +14,8 @@ from .errors import RuleViolated
 
 def stream_naming(prefix: str) -> Callable[[str], str]:
     """The stream id of one aggregate instance, `<prefix>-<key>` (e.g. `branch-<uuid>`); the prefix is
-    stored in every event row, so it never changes once data exists."""
+    stored in every event row, so it never changes once data exists. An aggregate module declares it at
+    its end, beside its Decider and EventCodec: the three are what the command runner needs of it."""
     def stream_id(key: str) -> str:
         return f"{prefix}-{key}"
     return stream_id

@@ -27,9 +27,6 @@ class ItemStatus(StrEnum):
     DONE = "DONE"
 
 
-stream_id = stream_naming("action-item")
-
-
 @dataclass(frozen=True)
 class Actor:
     """Who acts on an item: a department's staff, a district's league committee, or the city's office."""
@@ -167,3 +164,4 @@ def evolve(state: ItemState, event: ItemEvent) -> ItemState:
 
 action_item = Decider(initial=ItemState, decide=decide, evolve=evolve)
 codec = EventCodec(ActionItemAssigned, ProgressNoted, ActionItemDone, ActionItemOverdue)
+stream_id = stream_naming("action-item")

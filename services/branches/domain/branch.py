@@ -32,9 +32,6 @@ class BranchKind(StrEnum):
     COMMUNITY = "COMMUNITY"      # 社区团支部
 
 
-stream_id = stream_naming("branch")
-
-
 @dataclass(frozen=True)
 class Founding:
     """What founding a branch states: asked by `FoundBranch`, recorded as it is by `BranchFounded`."""
@@ -271,3 +268,4 @@ def evolve(state: BranchState, event: BranchEvent) -> BranchState:
 branch = Decider(initial=BranchState, decide=decide, evolve=evolve)
 codec = EventCodec(BranchFounded, BranchRenamed, SecretaryAssigned, BranchDissolved, InvitationIssued,
                    InvitationRedeemed, InvitationExpired)
+stream_id = stream_naming("branch")

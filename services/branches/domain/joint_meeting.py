@@ -35,9 +35,6 @@ class AssigneeKind(StrEnum):
     DISTRICT = "DISTRICT"      # a district (its league committee leads the work there)
 
 
-stream_id = stream_naming("joint-meeting")
-
-
 @dataclass(frozen=True)
 class ItemSpec:
     item_id: str
@@ -147,3 +144,4 @@ def evolve(state: JointMeetingState, event: JointMeetingHeld) -> JointMeetingSta
 
 joint_meeting = Decider(initial=JointMeetingState, decide=decide, evolve=evolve)
 codec = EventCodec(JointMeetingHeld)
+stream_id = stream_naming("joint-meeting")

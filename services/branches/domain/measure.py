@@ -38,8 +38,6 @@ class Area(StrEnum):
 
 check_area = one_of(Area, "领域")
 
-stream_id = stream_naming("measure")
-
 
 # ---- commands ------------------------------------------------------------------------------------
 
@@ -347,3 +345,4 @@ def evolve(state: MeasureState, event: MeasureEvent) -> MeasureState:
 measure = Decider(initial=MeasureState, decide=decide, evolve=evolve)
 codec = EventCodec(MeasureDefined, MeasureRevised, LeadChanged, MilestoneAdded, MilestoneRevised, MilestoneDropped,
                    MilestoneCompleted, ProgressReported, ContributionAdded)
+stream_id = stream_naming("measure")

@@ -35,8 +35,6 @@ class MeetingKind(StrEnum):
 
 check_kind = one_of(MeetingKind, "会议类型")
 
-stream_id = stream_naming("meeting")
-
 
 @dataclass(frozen=True)
 class RecordMeeting:
@@ -146,6 +144,7 @@ def evolve(state: MeetingState, event: MeetingEvent) -> MeetingState:
 
 meeting = Decider(initial=MeetingState, decide=decide, evolve=evolve)
 codec = EventCodec(MeetingHeld, AttendanceRecorded)
+stream_id = stream_naming("meeting")
 
 
 # ---- compliance ---------------------------------------------------------------------------------

@@ -52,9 +52,6 @@ class RejectReason(StrEnum):
     OTHER = "OTHER"
 
 
-stream_id = stream_naming("membership")
-
-
 # ---- commands ----------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -295,3 +292,4 @@ membership = Decider(initial=MembershipState, decide=decide, evolve=evolve)
 codec = EventCodec(MembershipApplied, MembershipApproved, MembershipRejected, JoinedWithInvitation,
                    ApplicationWithdrawn, TransferRequested, TransferApproved, TransferRejected, TransferExpired,
                    MembershipEnded)
+stream_id = stream_naming("membership")

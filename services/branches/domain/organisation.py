@@ -30,9 +30,6 @@ class Stage(StrEnum):
     BRANCH_FOUNDED = "BRANCH_FOUNDED"
 
 
-stream_id = stream_naming("organisation")
-
-
 @dataclass(frozen=True)
 class Contact:
     """The organisation a first contact is about: asked by `RecordContact`, recorded as it is by
@@ -133,3 +130,4 @@ def evolve(state: OrganisationState, event: OrganisationEvent) -> OrganisationSt
 
 organisation = Decider(initial=OrganisationState, decide=decide, evolve=evolve)
 codec = EventCodec(OrganisationContacted, RelationshipEstablished, BranchLinked)
+stream_id = stream_naming("organisation")
