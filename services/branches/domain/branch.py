@@ -18,7 +18,7 @@ from chassis.errors import Collector, RuleViolated
 from chassis.lifecycle import refuse_if, stream_naming
 from contracts.branches import BranchEvents
 
-from .rules import Check, check_district, check_name, one_of, validate
+from .rules import check_name, unit_checks, validate
 
 MAX_INVITATION_HOURS = 7 * 24
 MAX_INVITATION_USES = 500
@@ -41,11 +41,7 @@ class Founding:
     district: str
 
 
-FOUNDING_CHECKS: dict[str, Check] = {  # field → check, in the order the form shows them
-    "name": check_name,
-    "kind": one_of(BranchKind, "团支部类型"),
-    "district": check_district,
-}
+FOUNDING_CHECKS = unit_checks(BranchKind, "团支部类型")
 
 
 # ---- commands ----------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from chassis.errors import RuleViolated
 from chassis.lifecycle import refuse_if, stream_naming
 from contracts.branches import OrganisationEvents
 
-from .rules import Check, check_district, check_name, one_of, validate
+from .rules import unit_checks, validate
 
 
 class OrganisationKind(StrEnum):
@@ -40,11 +40,7 @@ class Contact:
     district: str
 
 
-CONTACT_CHECKS: dict[str, Check] = {  # field → check, in the order the form shows them
-    "name": check_name,
-    "kind": one_of(OrganisationKind, "组织类型"),
-    "district": check_district,
-}
+CONTACT_CHECKS = unit_checks(OrganisationKind, "组织类型")
 
 
 @dataclass(frozen=True)

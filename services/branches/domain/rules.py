@@ -39,6 +39,12 @@ def one_of(allowed: type[StrEnum], label: str) -> Check:
     return check
 
 
+def unit_checks(kinds: type[StrEnum], label: str) -> dict[str, Check]:
+    """The checks of a unit a district keeps (a branch, a contacted organisation), field → check in the
+    order the form shows them: its name, its kind (one of `kinds`, named `label`) and its district."""
+    return {"name": check_name, "kind": one_of(kinds, label), "district": check_district}
+
+
 def validate(command: object, checks: Mapping[str, Check]) -> None:
     """Validation as data: each field of `command` named in `checks` (field → check, in the order the
     form shows them) is checked, and every fault is reported at once."""
