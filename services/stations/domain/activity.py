@@ -11,11 +11,12 @@ from datetime import datetime
 from enum import StrEnum
 from typing import ClassVar
 
+from chassis import checks
 from chassis.decider import Decider
 from chassis.errors import Collector, RuleViolated
 from contracts.stations import ActivityEvents
 
-from .common import aware, check_district, check_text
+from .common import aware
 
 CAPACITY_MAX = 100_000
 
@@ -117,10 +118,9 @@ def decide(command: ActivityCommand, state: ActivityState) -> list[ActivityEvent
         if state.exists:
             raise RuleViolated("该活动已存在。", rule="already_exists")
         errors = Collector()
-        if command.kind not in ActivityKind.__members__:
-            errors.add("kind", f"活动类型无效：应为 {'、'.join(ActivityKind)} 之一", "enum")
-        check_text(errors, command.title, "title", "活动名称")
-        check_district(errors, command.district)
+        checks.one_of(errors, "kind", command.kind, ActivityKind, "活动类型")
+        checks.text(errors, command.title, "title", "活动名称")
+        checks.district(errors, command.district)
         aware(command.starts_at, "startsAt", errors)
         if not 1 <= command.capacity <= CAPACITY_MAX:
             errors.add("capacity", f"容量应为 1–{CAPACITY_MAX} 人", "range")

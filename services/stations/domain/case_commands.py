@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .appeal import Window
+from .common import MarkOverdue as MarkOverdue  # the overdue job asks every aggregate the same
 
 # (first response, resolution) by urgency; "CATEGORY/URGENCY" keys override one category (settings: config.py).
 Deadlines = Mapping[str, tuple[Window, Window]]
@@ -80,11 +81,6 @@ class ReopenCase:
     reason: str
     at: datetime
     deadlines: Deadlines
-
-
-@dataclass(frozen=True)
-class MarkOverdue:
-    now: datetime
 
 
 @dataclass(frozen=True)

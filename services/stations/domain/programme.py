@@ -12,11 +12,12 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import ClassVar
 
+from chassis import checks
 from chassis.decider import Decider
 from chassis.errors import Collector, RuleViolated
 from contracts.stations import ProgrammeEvents
 
-from .common import aware, check_district, check_text
+from .common import aware
 
 SCHOLARSHIP_MAX = Decimal("100000")
 
@@ -91,9 +92,9 @@ def decide_programme(command: ProgrammeCommand, state: ProgrammeState) -> list[P
         if state.exists:
             raise RuleViolated("该项目已存在。", rule="already_exists")
         errors = Collector()
-        check_text(errors, command.name, "name", "项目名称")
-        check_text(errors, command.kind, "kind", "项目类别", 40)
-        check_district(errors, command.district)
+        checks.text(errors, command.name, "name", "项目名称")
+        checks.text(errors, command.kind, "kind", "项目类别", 40)
+        checks.district(errors, command.district)
         errors.raise_if_any()
         return [ProgrammeCreated(programme_id=command.programme_id, name=command.name.strip(),
                                  kind=command.kind.strip().upper(), district=command.district,
@@ -102,7 +103,7 @@ def decide_programme(command: ProgrammeCommand, state: ProgrammeState) -> list[P
         raise RuleViolated("项目不存在。", rule="not_found")
     if isinstance(command, AddSession):
         errors = Collector()
-        check_text(errors, command.title, "title", "课程名称")
+        checks.text(errors, command.title, "title", "课程名称")
         aware(command.starts_at, "startsAt", errors)
         errors.raise_if_any()
         if command.session_id in state.sessions:
