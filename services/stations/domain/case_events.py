@@ -13,9 +13,14 @@ from contracts.stations import CaseEvents
 # ---- events --------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class CaseOpened:
-    TYPE: ClassVar[str] = CaseEvents.OPENED
+class CaseFact:
+    """What every event of a case says first: which case it is (stored flat, `case_id` the first key)."""
     case_id: str
+
+
+@dataclass(frozen=True)
+class CaseOpened(CaseFact):
+    TYPE: ClassVar[str] = CaseEvents.OPENED
     source: str
     category: str
     urgency: str
@@ -30,9 +35,8 @@ class CaseOpened:
 
 
 @dataclass(frozen=True)
-class CaseTriaged:
+class CaseTriaged(CaseFact):
     TYPE: ClassVar[str] = CaseEvents.TRIAGED
-    case_id: str
     category: str
     urgency: str
     assignee: str
@@ -42,9 +46,8 @@ class CaseTriaged:
 
 
 @dataclass(frozen=True)
-class CaseReferred:
+class CaseReferred(CaseFact):
     TYPE: ClassVar[str] = CaseEvents.REFERRED
-    case_id: str
     agency: str
     referred_at: datetime
     consent: bool = True  # the youth's consent to this referral (a referral is never recorded without it)
@@ -53,92 +56,88 @@ class CaseReferred:
 
 
 @dataclass(frozen=True)
-class AgencyAccepted:
+class AgencyAccepted(CaseFact):
     TYPE: ClassVar[str] = CaseEvents.AGENCY_ACCEPTED
-    case_id: str
     agency: str
     at: datetime
 
 
 @dataclass(frozen=True)
-class AgencyDeclined:
+class AgencyDeclined(CaseFact):
     TYPE: ClassVar[str] = CaseEvents.AGENCY_DECLINED
-    case_id: str
     agency: str
     reason: str  # the agency's reason (no personal content: "不属受理范围")
     at: datetime
 
 
 @dataclass(frozen=True)
-class AgencyReported:
+class AgencyReported(CaseFact):
     """The agency's word on a case that changes its status at the agency, not the case's own (in progress,
     mediation not settled, aid refused)."""
     TYPE: ClassVar[str] = CaseEvents.AGENCY_REPORTED
-    case_id: str
     agency: str
     status: str  # contracts.stations.AgencyStatus
     at: datetime
 
 
 @dataclass(frozen=True)
-class MediationStarted:
+class CaseStep(CaseFact):
+    """A step at the agency that says nothing but when it was taken."""
+    at: datetime
+
+
+@dataclass(frozen=True)
+class MediationStarted(CaseStep):
     TYPE: ClassVar[str] = CaseEvents.MEDIATION_STARTED
-    case_id: str
-    at: datetime
 
 
 @dataclass(frozen=True)
-class AidGranted:
+class AidGranted(CaseStep):
     TYPE: ClassVar[str] = CaseEvents.AID_GRANTED
-    case_id: str
-    at: datetime
 
 
 @dataclass(frozen=True)
-class CaseResolved:
+class CaseResolved(CaseFact):
     TYPE: ClassVar[str] = CaseEvents.RESOLVED
-    case_id: str
     outcome: str
     resolved_at: datetime
     in_time: bool
 
 
 @dataclass(frozen=True)
-class CaseRated:
+class CaseRated(CaseFact):
     TYPE: ClassVar[str] = CaseEvents.RATED
-    case_id: str
     rating: int
     rated_at: datetime
 
 
 @dataclass(frozen=True)
-class CaseReopened:
+class CaseReopened(CaseFact):
     TYPE: ClassVar[str] = CaseEvents.REOPENED
-    case_id: str
     reopened_at: datetime
     resolve_due: datetime
     reason: str | None = personal(default=None)  # None once the case's key is shredded
 
 
 @dataclass(frozen=True)
-class FirstResponseOverdue:
-    TYPE: ClassVar[str] = CaseEvents.FIRST_RESPONSE_OVERDUE
-    case_id: str
+class CaseOverdue(CaseFact):
+    """A reminder from the overdue job: the deadline `due` had passed when it looked, at `marked_at`."""
     due: datetime
     marked_at: datetime
 
 
 @dataclass(frozen=True)
-class ResolutionOverdue:
+class FirstResponseOverdue(CaseOverdue):
+    TYPE: ClassVar[str] = CaseEvents.FIRST_RESPONSE_OVERDUE
+
+
+@dataclass(frozen=True)
+class ResolutionOverdue(CaseOverdue):
     TYPE: ClassVar[str] = CaseEvents.RESOLUTION_OVERDUE
-    case_id: str
-    due: datetime
-    marked_at: datetime
 
 
 Event = (CaseOpened | CaseTriaged | CaseReferred | AgencyAccepted | AgencyDeclined | AgencyReported
          | MediationStarted | AidGranted | CaseResolved | CaseRated | CaseReopened | FirstResponseOverdue | ResolutionOverdue)
 
 EVENTS = (CaseOpened, CaseTriaged, CaseReferred, AgencyAccepted, AgencyDeclined, AgencyReported, MediationStarted,
-          AidGranted,
-          CaseResolved, CaseRated, CaseReopened, FirstResponseOverdue, ResolutionOverdue)
+          AidGranted, CaseResolved, CaseRated, CaseReopened, FirstResponseOverdue, ResolutionOverdue)
