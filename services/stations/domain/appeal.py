@@ -20,7 +20,7 @@ from chassis.decider import Decider
 from chassis.errors import Collector, RuleViolated
 from contracts.stations import AppealEvents, CaseCategory
 
-from .common import MarkOverdue, aware, beijing_month, check_point
+from .common import MarkOverdue, Step, aware, beijing_month, check_point
 
 APPEAL_NAMESPACE = uuid.UUID("0b6e0f4c-4d1f-4a8e-8f41-2a7c5d1e7d12")
 
@@ -123,13 +123,13 @@ class DispatchAppeal:
 
 
 @dataclass(frozen=True)
-class ContactCitizen:
-    at: datetime
+class ContactCitizen(Step):
+    """The handling unit's first contact with the citizen (against the contact deadline)."""
 
 
 @dataclass(frozen=True)
-class ResolveAppeal:
-    at: datetime
+class ResolveAppeal(Step):
+    """The handling unit resolved the appeal (against the resolve deadline)."""
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from .appeal import Window
 from .common import MarkOverdue as MarkOverdue  # the overdue job asks every aggregate the same
+from .common import Step
 
 # (first response, resolution) by urgency; "CATEGORY/URGENCY" keys override one category (settings: config.py).
 Deadlines = Mapping[str, tuple[Window, Window]]
@@ -55,13 +56,13 @@ class RecordAgencyAnswer:
 
 
 @dataclass(frozen=True)
-class StartMediation:
-    at: datetime
+class StartMediation(Step):
+    """The agency that accepted the case starts mediating."""
 
 
 @dataclass(frozen=True)
-class GrantAid:
-    at: datetime
+class GrantAid(Step):
+    """The agency that accepted the case grants legal aid."""
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,12 @@ def beijing_month(moment: datetime) -> str:
 
 
 @dataclass(frozen=True)
+class Step:
+    """A command that says nothing but when the step was taken (checked against the aggregate's own times)."""
+    at: datetime
+
+
+@dataclass(frozen=True)
 class MarkOverdue:
     """The overdue job's question to an aggregate with deadlines (appeal, case, governance item): record, once
     each, the deadlines passed by `now`; nothing when none is."""

@@ -20,7 +20,7 @@ from chassis.errors import Collector, RuleViolated
 from chassis.reference import DISTRICTS
 from contracts.stations import GovernanceEvents
 
-from .common import MarkOverdue, aware
+from .common import MarkOverdue, Step, aware
 
 GOVERNANCE_NAMESPACE = uuid.UUID("c3f1a7e2-5b8d-4e0a-b6c9-1d2e3f4a5b6c")
 TITLE_MAX = 100
@@ -66,8 +66,8 @@ class AddAction:
 
 
 @dataclass(frozen=True)
-class CompleteItem:
-    at: datetime
+class CompleteItem(Step):
+    """The item is done (refused before its first action)."""
 
 
 Command = OpenItem | AddAction | CompleteItem | MarkOverdue
