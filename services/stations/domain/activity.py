@@ -34,14 +34,20 @@ def stream_id(event_id: str) -> str:
 
 
 @dataclass(frozen=True)
-class ScheduleActivity:
+class ActivityFacts:
+    """What scheduling an event asks for and what its `scheduled` event records (the title cleaned)."""
     event_id: str
     kind: str
     title: str
     district: str
     starts_at: datetime
     capacity: int
-    station_id: str | None = None
+    station_id: str | None = None  # the station it is held at, if any
+
+
+@dataclass(frozen=True)
+class ScheduleActivity(ActivityFacts):
+    """Schedule an event."""
 
 
 @dataclass(frozen=True)
@@ -66,15 +72,8 @@ ActivityCommand = ScheduleActivity | RegisterForActivity | CancelRegistration | 
 
 
 @dataclass(frozen=True)
-class ActivityScheduled:
+class ActivityScheduled(ActivityFacts):
     TYPE: ClassVar[str] = ActivityEvents.SCHEDULED
-    event_id: str
-    kind: str
-    title: str
-    district: str
-    starts_at: datetime
-    capacity: int
-    station_id: str | None
 
 
 @dataclass(frozen=True)

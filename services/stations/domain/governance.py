@@ -46,7 +46,8 @@ def due_at(due_on: date) -> datetime:
 
 
 @dataclass(frozen=True)
-class OpenItem:
+class ItemFacts:
+    """What opening an item asks for and its `opened` event records first (title and assignee cleaned)."""
     item_id: str
     hot_topic_id: str
     category: str   # the hot topic's
@@ -56,6 +57,10 @@ class OpenItem:
     assignee_kind: str
     assignee: str
     due_on: date
+
+
+@dataclass(frozen=True)
+class OpenItem(ItemFacts):
     at: datetime
 
 
@@ -74,17 +79,8 @@ Command = OpenItem | AddAction | CompleteItem | MarkOverdue
 
 
 @dataclass(frozen=True)
-class ItemOpened:
+class ItemOpened(ItemFacts):
     TYPE: ClassVar[str] = GovernanceEvents.OPENED
-    item_id: str
-    hot_topic_id: str
-    category: str
-    district: str
-    week: str
-    title: str
-    assignee_kind: str
-    assignee: str
-    due_on: date
     due_at: datetime
     opened_at: datetime
 

@@ -38,12 +38,18 @@ def enrolment_stream(programme_id: str, youth_id: str) -> str:
 # ---- programme ---------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class CreateProgramme:
+class ProgrammeFacts:
+    """What creating a programme asks for and what its `created` event records (name and kind cleaned)."""
     programme_id: str
     name: str
     kind: str  # free label, e.g. RIDER_DIPLOMA (新青年学堂骑手班), CAREER, LEGAL
     district: str
     starts_on: date
+
+
+@dataclass(frozen=True)
+class CreateProgramme(ProgrammeFacts):
+    """Create a programme."""
 
 
 @dataclass(frozen=True)
@@ -57,13 +63,8 @@ ProgrammeCommand = CreateProgramme | AddSession
 
 
 @dataclass(frozen=True)
-class ProgrammeCreated:
+class ProgrammeCreated(ProgrammeFacts):
     TYPE: ClassVar[str] = ProgrammeEvents.CREATED
-    programme_id: str
-    name: str
-    kind: str
-    district: str
-    starts_on: date
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,9 @@ def stream_id(station_id: str) -> str:
 
 
 @dataclass(frozen=True)
-class CreateStation:
+class StationFacts:
+    """What creating a station asks for and what its `created` event records (texts cleaned); the services
+    follow, a tuple on the command and the sorted list on the event."""
     station_id: str
     kind: str
     name: str
@@ -46,6 +48,10 @@ class CreateStation:
     lon: float
     operator: str
     opening_hours: str
+
+
+@dataclass(frozen=True)
+class CreateStation(StationFacts):
     services: tuple[str, ...]
 
 
@@ -64,17 +70,8 @@ StationCommand = CreateStation | ChangeStationStatus | ChangeStationServices
 
 
 @dataclass(frozen=True)
-class StationCreated:
+class StationCreated(StationFacts):
     TYPE: ClassVar[str] = StationEvents.CREATED
-    station_id: str
-    kind: str
-    name: str
-    district: str
-    address: str
-    lat: float
-    lon: float
-    operator: str
-    opening_hours: str
     services: list[str]
 
 
