@@ -157,36 +157,35 @@ EnrolmentCommand = Enrol | RecordAttendance | RecordExamResult | PayScholarship
 
 
 @dataclass(frozen=True)
-class Enrolled:
-    TYPE: ClassVar[str] = ProgrammeEvents.ENROLLED
+class Learner:
+    """What every event of an enrolment says first: whose, in which programme (stored flat, in this order)."""
     programme_id: str
     youth_id: str
+
+
+@dataclass(frozen=True)
+class Enrolled(Learner):
+    TYPE: ClassVar[str] = ProgrammeEvents.ENROLLED
     district: str
     enrolled_on: date
 
 
 @dataclass(frozen=True)
-class SessionAttended:
+class SessionAttended(Learner):
     TYPE: ClassVar[str] = ProgrammeEvents.SESSION_ATTENDED
-    programme_id: str
-    youth_id: str
     session_id: str
 
 
 @dataclass(frozen=True)
-class ExamResultRecorded:
+class ExamResultRecorded(Learner):
     TYPE: ClassVar[str] = ProgrammeEvents.EXAM_RESULT_RECORDED
-    programme_id: str
-    youth_id: str
     result: str
     exam_on: date
 
 
 @dataclass(frozen=True)
-class ScholarshipPaid:
+class ScholarshipPaid(Learner):
     TYPE: ClassVar[str] = ProgrammeEvents.SCHOLARSHIP_PAID
-    programme_id: str
-    youth_id: str
     amount: Decimal
     paid_on: date
 
