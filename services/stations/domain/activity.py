@@ -139,19 +139,22 @@ def decide(command: ActivityCommand, state: ActivityState) -> list[ActivityEvent
                                capacity=state.capacity)
         return [ActivityRegistered(event_id=state.event_id, youth_id=command.youth_id)]
     if isinstance(command, CancelRegistration):
-        if command.youth_id not in state.registered:
-            raise RuleViolated("您未报名此活动。", rule="not_registered")
-        if command.youth_id in state.attended:
-            raise RuleViolated("已签到的活动不能取消报名。", rule="already_attended")
+        _unused_place(state, command.youth_id, "您未报名此活动。", "已签到的活动不能取消报名。")
         _not_started(state, command.now, "取消报名")
         return [ActivityRegistrationCancelled(event_id=state.event_id, youth_id=command.youth_id)]
     if isinstance(command, RecordActivityAttendance):
-        if command.youth_id not in state.registered:
-            raise RuleViolated("该青年未报名此活动，不能登记出席。", rule="not_registered")
-        if command.youth_id in state.attended:
-            raise RuleViolated("该青年的出席已登记。", rule="already_attended")
+        _unused_place(state, command.youth_id, "该青年未报名此活动，不能登记出席。", "该青年的出席已登记。")
         return [ActivityAttended(event_id=state.event_id, youth_id=command.youth_id)]
     raise TypeError(f"unknown command {type(command).__name__}")
+
+
+def _unused_place(state: ActivityState, youth_id: str, not_registered: str, attended: str) -> None:
+    """A place booked and not yet used: what both cancelling and recording attendance need (each says it its way:
+    to the person themselves, or to the staff at the door)."""
+    if youth_id not in state.registered:
+        raise RuleViolated(not_registered, rule="not_registered")
+    if youth_id in state.attended:
+        raise RuleViolated(attended, rule="already_attended")
 
 
 def _not_started(state: ActivityState, now: datetime, what: str) -> None:
