@@ -94,15 +94,20 @@ def stream_id(appeal_id: str) -> str:
 # ---- commands ------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class ImportAppeal:
-    """An Open311 GeoReport v2 service request plus the tier and district 12345 assigned."""
+class WorkOrder:
+    """What importing a 12345 work order asks for and its `imported` event records first (texts cleaned)."""
     appeal_id: str
     service_request_id: str
     service_code: str
     service_name: str
-    requested_datetime: datetime
     tier: str
     district: str
+
+
+@dataclass(frozen=True)
+class ImportAppeal(WorkOrder):
+    """An Open311 GeoReport v2 service request plus the tier and district 12345 assigned."""
+    requested_datetime: datetime
     lat: float | None
     lon: float | None
     deadlines: dict[str, tuple[Window, Window]]  # tier → (contact, resolve): configuration, passed in
@@ -144,14 +149,8 @@ AppealCommand = ImportAppeal | CategoriseAppeal | DispatchAppeal | ContactCitize
 # ---- events --------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class AppealImported:
+class AppealImported(WorkOrder):
     TYPE: ClassVar[str] = AppealEvents.IMPORTED
-    appeal_id: str
-    service_request_id: str
-    service_code: str
-    service_name: str
-    tier: str
-    district: str
     received_at: datetime
     contact_due: datetime
     resolve_due: datetime

@@ -13,14 +13,9 @@ from contracts.stations import CaseEvents
 # ---- events --------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class CaseFact:
-    """What every event of a case says first: which case it is (stored flat, `case_id` the first key)."""
-    case_id: str
-
-
-@dataclass(frozen=True)
-class CaseOpened(CaseFact):
+class CaseOpened:
     TYPE: ClassVar[str] = CaseEvents.OPENED
+    case_id: str
     source: str
     category: str
     urgency: str
@@ -35,8 +30,9 @@ class CaseOpened(CaseFact):
 
 
 @dataclass(frozen=True)
-class CaseTriaged(CaseFact):
+class CaseTriaged:
     TYPE: ClassVar[str] = CaseEvents.TRIAGED
+    case_id: str
     category: str
     urgency: str
     assignee: str
@@ -46,8 +42,9 @@ class CaseTriaged(CaseFact):
 
 
 @dataclass(frozen=True)
-class CaseReferred(CaseFact):
+class CaseReferred:
     TYPE: ClassVar[str] = CaseEvents.REFERRED
+    case_id: str
     agency: str
     referred_at: datetime
     consent: bool = True  # the youth's consent to this referral (a referral is never recorded without it)
@@ -56,33 +53,37 @@ class CaseReferred(CaseFact):
 
 
 @dataclass(frozen=True)
-class AgencyAccepted(CaseFact):
+class AgencyAccepted:
     TYPE: ClassVar[str] = CaseEvents.AGENCY_ACCEPTED
+    case_id: str
     agency: str
     at: datetime
 
 
 @dataclass(frozen=True)
-class AgencyDeclined(CaseFact):
+class AgencyDeclined:
     TYPE: ClassVar[str] = CaseEvents.AGENCY_DECLINED
+    case_id: str
     agency: str
     reason: str  # the agency's reason (no personal content: "不属受理范围")
     at: datetime
 
 
 @dataclass(frozen=True)
-class AgencyReported(CaseFact):
+class AgencyReported:
     """The agency's word on a case that changes its status at the agency, not the case's own (in progress,
     mediation not settled, aid refused)."""
     TYPE: ClassVar[str] = CaseEvents.AGENCY_REPORTED
+    case_id: str
     agency: str
     status: str  # contracts.stations.AgencyStatus
     at: datetime
 
 
 @dataclass(frozen=True)
-class CaseStep(CaseFact):
+class CaseStep:
     """A step at the agency that says nothing but when it was taken."""
+    case_id: str
     at: datetime
 
 
@@ -97,31 +98,35 @@ class AidGranted(CaseStep):
 
 
 @dataclass(frozen=True)
-class CaseResolved(CaseFact):
+class CaseResolved:
     TYPE: ClassVar[str] = CaseEvents.RESOLVED
+    case_id: str
     outcome: str
     resolved_at: datetime
     in_time: bool
 
 
 @dataclass(frozen=True)
-class CaseRated(CaseFact):
+class CaseRated:
     TYPE: ClassVar[str] = CaseEvents.RATED
+    case_id: str
     rating: int
     rated_at: datetime
 
 
 @dataclass(frozen=True)
-class CaseReopened(CaseFact):
+class CaseReopened:
     TYPE: ClassVar[str] = CaseEvents.REOPENED
+    case_id: str
     reopened_at: datetime
     resolve_due: datetime
     reason: str | None = personal(default=None)  # None once the case's key is shredded
 
 
 @dataclass(frozen=True)
-class CaseOverdue(CaseFact):
+class CaseOverdue:
     """A reminder from the overdue job: the deadline `due` had passed when it looked, at `marked_at`."""
+    case_id: str
     due: datetime
     marked_at: datetime
 
