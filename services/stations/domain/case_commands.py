@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .appeal import Window
+from .case_events import Intake
 from .common import MarkOverdue as MarkOverdue  # the overdue job asks every aggregate the same
 from .common import Step
 
@@ -15,12 +16,7 @@ Deadlines = Mapping[str, tuple[Window, Window]]
 
 
 @dataclass(frozen=True)
-class OpenCase:
-    case_id: str
-    source: str
-    category: str
-    urgency: str
-    district: str
+class OpenCase(Intake):
     summary: str
     at: datetime
     deadlines: Deadlines

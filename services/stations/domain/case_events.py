@@ -10,16 +10,22 @@ from typing import ClassVar
 from chassis.codec import personal
 from contracts.stations import CaseEvents
 
-# ---- events --------------------------------------------------------------------------------------
-
 @dataclass(frozen=True)
-class CaseOpened:
-    TYPE: ClassVar[str] = CaseEvents.OPENED
+class Intake:
+    """What opening a case asks for and its `opened` event records first: the case, where it came from, its
+    class (category and urgency) and district."""
     case_id: str
     source: str
     category: str
     urgency: str
     district: str
+
+
+# ---- events --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CaseOpened(Intake):
+    TYPE: ClassVar[str] = CaseEvents.OPENED
     station_id: str | None
     youth_id: str | None
     appeal_id: str | None
