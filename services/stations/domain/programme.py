@@ -142,15 +142,25 @@ class RecordAttendance:
 
 
 @dataclass(frozen=True)
-class RecordExamResult:
+class ExamFacts:
     result: str
     exam_on: date
 
 
 @dataclass(frozen=True)
-class PayScholarship:
+class ScholarshipFacts:
     amount: Decimal  # yuan
     paid_on: date
+
+
+@dataclass(frozen=True)
+class RecordExamResult(ExamFacts):
+    """Record the learner's exam result (once)."""
+
+
+@dataclass(frozen=True)
+class PayScholarship(ScholarshipFacts):
+    """Pay the learner's scholarship (once, after a passed exam)."""
 
 
 EnrolmentCommand = Enrol | RecordAttendance | RecordExamResult | PayScholarship
@@ -158,7 +168,8 @@ EnrolmentCommand = Enrol | RecordAttendance | RecordExamResult | PayScholarship
 
 @dataclass(frozen=True)
 class Learner:
-    """What every event of an enrolment says first: whose, in which programme (stored flat, in this order)."""
+    """What every event of an enrolment says first: whose, in which programme (stored flat, in this order). An
+    event that records a command's facts lists them after: `class X(Facts, Learner)` puts Learner's fields first."""
     programme_id: str
     youth_id: str
 
@@ -177,17 +188,13 @@ class SessionAttended(Learner):
 
 
 @dataclass(frozen=True)
-class ExamResultRecorded(Learner):
+class ExamResultRecorded(ExamFacts, Learner):
     TYPE: ClassVar[str] = ProgrammeEvents.EXAM_RESULT_RECORDED
-    result: str
-    exam_on: date
 
 
 @dataclass(frozen=True)
-class ScholarshipPaid(Learner):
+class ScholarshipPaid(ScholarshipFacts, Learner):
     TYPE: ClassVar[str] = ProgrammeEvents.SCHOLARSHIP_PAID
-    amount: Decimal
-    paid_on: date
 
 
 EnrolmentEvent = Enrolled | SessionAttended | ExamResultRecorded | ScholarshipPaid
