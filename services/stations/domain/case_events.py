@@ -10,6 +10,7 @@ from typing import ClassVar
 from chassis.codec import personal
 from contracts.stations import CaseEvents
 
+
 @dataclass(frozen=True)
 class Intake:
     """What opening a case asks for and its `opened` event records first: the case, where it came from, its
