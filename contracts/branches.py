@@ -1,7 +1,7 @@
 """The branches service's published contract: a topic per aggregate and the event types on each."""
 from __future__ import annotations
 
-from .topic import Topic, types_of
+from .topic import published
 
 
 class BranchEvents:
@@ -62,11 +62,6 @@ class ActionItemEvents:
 
 
 READERS = frozenset({"gateway"})  # the dashboard's read models
-BRANCH = Topic("xq.branches.branch", "branches", types_of(BranchEvents), readers=READERS)
-MEMBERSHIP = Topic("xq.branches.membership", "branches", types_of(MembershipEvents), readers=READERS)
-ORGANISATION = Topic("xq.branches.organisation", "branches", types_of(OrganisationEvents), readers=READERS)
-MEETING = Topic("xq.branches.meeting", "branches", types_of(MeetingEvents), readers=READERS)
-MEASURE = Topic("xq.branches.measure", "branches", types_of(MeasureEvents), readers=READERS)
-JOINT_MEETING = Topic("xq.branches.joint-meeting", "branches", types_of(JointMeetingEvents), readers=READERS)
-ACTION_ITEM = Topic("xq.branches.action-item", "branches", types_of(ActionItemEvents), readers=READERS)
-TOPICS = (BRANCH, MEMBERSHIP, ORGANISATION, MEETING, MEASURE, JOINT_MEETING, ACTION_ITEM)
+TOPICS = published("branches", READERS, BranchEvents, MembershipEvents, OrganisationEvents, MeetingEvents,
+                   MeasureEvents, JointMeetingEvents, ActionItemEvents)
+BRANCH, MEMBERSHIP, ORGANISATION, MEETING, MEASURE, JOINT_MEETING, ACTION_ITEM = TOPICS

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from .topic import Topic, types_of
+from .topic import published
 
 
 class StationEvents:
@@ -134,14 +134,11 @@ class CaseSource(StrEnum):
     YOUTH = "YOUTH"      # self-service (not yet offered)
 
 
+class GovernanceTopicEvents(HotTopicEvents, GovernanceEvents):
+    """Hot topics and the governance items made of them share one topic: the 主动治理 side, read together."""
+
+
 READERS = frozenset({"gateway"})  # the dashboard's read models
-STATION = Topic("xq.stations.station", "stations", types_of(StationEvents), readers=READERS)
-SERVICE = Topic("xq.stations.service", "stations", types_of(ServiceEvents), readers=READERS)
-PROGRAMME = Topic("xq.stations.programme", "stations", types_of(ProgrammeEvents), readers=READERS)
-EVENT = Topic("xq.stations.event", "stations", types_of(ActivityEvents), readers=READERS)
-APPEAL = Topic("xq.stations.appeal", "stations", types_of(AppealEvents), readers=READERS)
-CASE = Topic("xq.stations.case", "stations", types_of(CaseEvents), readers=READERS)
-# Hot topics and the governance items made of them share one topic: the 主动治理 side, read together.
-GOVERNANCE = Topic("xq.stations.governance", "stations", types_of(HotTopicEvents) | types_of(GovernanceEvents),
-                   readers=READERS)
-TOPICS = (STATION, SERVICE, PROGRAMME, EVENT, APPEAL, CASE, GOVERNANCE)
+TOPICS = published("stations", READERS, StationEvents, ServiceEvents, ProgrammeEvents, ActivityEvents,
+                   AppealEvents, CaseEvents, GovernanceTopicEvents)
+STATION, SERVICE, PROGRAMME, EVENT, APPEAL, CASE, GOVERNANCE = TOPICS

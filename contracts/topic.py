@@ -17,5 +17,19 @@ class Topic:
 
 
 def types_of(namespace: type) -> frozenset[str]:
-    """The event type names declared as class attributes of `namespace` (a class used as a namespace)."""
-    return frozenset(v for k, v in vars(namespace).items() if k.isupper() and isinstance(v, str))
+    """The event type names declared as class attributes of `namespace` (a class used as a namespace), and of
+    the namespaces it extends (two aggregates' types on one topic)."""
+    return frozenset(v for cls in namespace.__mro__ for k, v in vars(cls).items() if k.isupper() and isinstance(v, str))
+
+
+def published(owner: str, readers: frozenset[str], *namespaces: type) -> tuple[Topic, ...]:
+    """A service's topics, one per namespace of event types, in order. A topic is named by what its types
+    share (`xq.stations.case.opened.v1` → `xq.stations.case`), so a type can never sit on another topic."""
+    return tuple(Topic(_topic_name(types_of(ns)), owner, types_of(ns), readers) for ns in namespaces)
+
+
+def _topic_name(types: frozenset[str]) -> str:
+    names = {t.rsplit(".", 2)[0] for t in types}  # minus `<event>.v<n>`
+    if len(names) != 1:
+        raise ValueError(f"event types of one topic name different topics: {sorted(names)}")
+    return names.pop()

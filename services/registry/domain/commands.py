@@ -57,14 +57,19 @@ class MergeInto:
 
 
 @dataclass(frozen=True)
-class EraseYouth:
+class OnDay:
+    """A command whose only fact is the day it is asked on."""
     today: date
 
 
 @dataclass(frozen=True)
-class EndLeagueAge:
+class EraseYouth(OnDay):
+    """Erase the person's personal information (their key is shredded; the record keeps only public facts)."""
+
+
+@dataclass(frozen=True)
+class EndLeagueAge(OnDay):
     """Record that the person's league age (14–28) is over (the registry's scheduled sweep)."""
-    today: date
 
 
 @dataclass(frozen=True)

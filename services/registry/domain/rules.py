@@ -2,12 +2,11 @@
 request is collected and reported at once, in Chinese, with the camelCase field it concerns."""
 from __future__ import annotations
 
-from enum import StrEnum
-from functools import cache
 from typing import Any
 
+from chassis import checks
 from chassis.errors import Collector
-from chassis.reference import DISTRICTS, SUBTYPES, YOUTH_TYPES
+from chassis.reference import SUBTYPES, YOUTH_TYPES
 from contracts.agencies import AGENCIES
 from contracts.registry import (
     REGISTRATION,
@@ -40,17 +39,6 @@ CAMEL = {"mobile": "mobile", "wechat": "wechat", "district": "district", "employ
          "gender": "gender"}
 
 
-def _enum(errors: Collector, name: str, value: str | None, allowed: type[StrEnum], label: str) -> None:
-    if value is not None and value not in _values(allowed):
-        errors.add(name, f"{label}无效：应为 {'、'.join(allowed)} 之一", "enum")
-
-
-@cache
-def _values(allowed: type[StrEnum]) -> frozenset[str]:
-    """An enum's values as a set, built once (listing an enum per check is a visible cost in bulk imports)."""
-    return frozenset(allowed)
-
-
 def _optional_text(errors: Collector, name: str, value: str | None, label: str) -> None:
     if value is not None and len(clean_text(value)) > TEXT_MAX:
         errors.add(name, f"{label}不能超过 {TEXT_MAX} 个字符", "too_long")
@@ -66,11 +54,6 @@ def _check_type(errors: Collector, youth_type: str, subtype: str) -> None:
                               f"{youth_type}（{YOUTH_TYPES[youth_type]}）", "mismatch")
 
 
-def _check_district(errors: Collector, district: str) -> None:
-    if district not in DISTRICTS:
-        errors.add("district", "区县代码无效：应为北京市 16 个区之一的 GB/T 2260 代码（如朝阳区 110105）", "enum")
-
-
 def validate_registration(c: RegisterYouth) -> None:
     errors = Collector()
     name = clean_text(c.name)
@@ -78,7 +61,7 @@ def validate_registration(c: RegisterYouth) -> None:
         errors.add("name", "姓名不能为空", "required")
     elif len(name) > NAME_MAX:
         errors.add("name", f"姓名不能超过 {NAME_MAX} 个字符", "too_long")
-    _enum(errors, "gender", c.gender, Gender, "性别")
+    checks.one_of(errors, "gender", c.gender, Gender, "性别")
     if normalize_mobile(c.mobile) is None:
         errors.add("mobile", MOBILE_RULE, "format")
     age = age_on(c.birth_date, c.today)
@@ -91,14 +74,14 @@ def validate_registration(c: RegisterYouth) -> None:
         problem = id_number_problem(normalize_id_number(c.id_number), c.birth_date, c.gender)
         if problem:
             errors.add("idNumber", problem[1], problem[0])
-    _check_district(errors, c.district)
+    checks.district(errors, c.district)
     _check_type(errors, c.youth_type, c.subtype)
     _optional_text(errors, "wechat", c.wechat, "微信号")
     _optional_text(errors, "employer", c.employer, "工作单位/平台")
-    _enum(errors, "employerKind", c.employer_kind, EmployerKind, "单位类型")
-    _enum(errors, "education", c.education, Education, "学历")
+    checks.one_of(errors, "employerKind", c.employer_kind, EmployerKind, "单位类型")
+    checks.one_of(errors, "education", c.education, Education, "学历")
     for need in c.needs:
-        _enum(errors, "needs", need, Need, "需求")
+        checks.one_of(errors, "needs", need, Need, "需求")
     if REGISTRATION not in c.consents:
         errors.add("consents", "登记须取得本人对“登记”用途（REGISTRATION）的同意", "consent_required")
     for purpose in c.consents:
@@ -111,7 +94,7 @@ def validate_registration(c: RegisterYouth) -> None:
 def check_notice(errors: Collector, notice_version: str, channel: str) -> None:
     if not clean_text(notice_version) or len(notice_version) > 20:
         errors.add("noticeVersion", "告知书版本不能为空，且不超过 20 个字符", "required")
-    _enum(errors, "channel", channel, Channel, "取得同意的渠道")
+    checks.one_of(errors, "channel", channel, Channel, "取得同意的渠道")
 
 
 def normalized_changes(changes: dict[str, Any], state: YouthState) -> dict[str, Any]:
@@ -128,18 +111,18 @@ def normalized_changes(changes: dict[str, Any], state: YouthState) -> dict[str, 
             if value is None:
                 errors.add("mobile", MOBILE_RULE, "format")
         elif key == "district":
-            _check_district(errors, value)
+            checks.district(errors, value)
         elif key in ("wechat", "employer"):
             value = clean_text(value) or None
             _optional_text(errors, CAMEL[key], value, "微信号" if key == "wechat" else "工作单位/平台")
         elif key == "employer_kind":
-            _enum(errors, "employerKind", value, EmployerKind, "单位类型")
+            checks.one_of(errors, "employerKind", value, EmployerKind, "单位类型")
         elif key == "education":
-            _enum(errors, "education", value, Education, "学历")
+            checks.one_of(errors, "education", value, Education, "学历")
         elif key == "needs":
             value = sorted(set(value or []))
             for need in value:
-                _enum(errors, "needs", need, Need, "需求")
+                checks.one_of(errors, "needs", need, Need, "需求")
         out[key] = value
     if "youth_type" in out or "subtype" in out:
         # "" for a missing value: refused like any value outside the lists

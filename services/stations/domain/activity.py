@@ -11,11 +11,12 @@ from datetime import datetime
 from enum import StrEnum
 from typing import ClassVar
 
+from chassis import checks
 from chassis.decider import Decider
 from chassis.errors import Collector, RuleViolated
 from contracts.stations import ActivityEvents
 
-from .common import aware, check_district, check_text
+from .common import aware
 
 CAPACITY_MAX = 100_000
 
@@ -33,14 +34,20 @@ def stream_id(event_id: str) -> str:
 
 
 @dataclass(frozen=True)
-class ScheduleActivity:
+class ActivityFacts:
+    """What scheduling an event asks for and what its `scheduled` event records (the title cleaned)."""
     event_id: str
     kind: str
     title: str
     district: str
     starts_at: datetime
     capacity: int
-    station_id: str | None = None
+    station_id: str | None = None  # the station it is held at, if any
+
+
+@dataclass(frozen=True)
+class ScheduleActivity(ActivityFacts):
+    """Schedule an event."""
 
 
 @dataclass(frozen=True)
@@ -65,15 +72,8 @@ ActivityCommand = ScheduleActivity | RegisterForActivity | CancelRegistration | 
 
 
 @dataclass(frozen=True)
-class ActivityScheduled:
+class ActivityScheduled(ActivityFacts):
     TYPE: ClassVar[str] = ActivityEvents.SCHEDULED
-    event_id: str
-    kind: str
-    title: str
-    district: str
-    starts_at: datetime
-    capacity: int
-    station_id: str | None
 
 
 @dataclass(frozen=True)
@@ -117,10 +117,9 @@ def decide(command: ActivityCommand, state: ActivityState) -> list[ActivityEvent
         if state.exists:
             raise RuleViolated("该活动已存在。", rule="already_exists")
         errors = Collector()
-        if command.kind not in ActivityKind.__members__:
-            errors.add("kind", f"活动类型无效：应为 {'、'.join(ActivityKind)} 之一", "enum")
-        check_text(errors, command.title, "title", "活动名称")
-        check_district(errors, command.district)
+        checks.one_of(errors, "kind", command.kind, ActivityKind, "活动类型")
+        checks.text(errors, command.title, "title", "活动名称")
+        checks.district(errors, command.district)
         aware(command.starts_at, "startsAt", errors)
         if not 1 <= command.capacity <= CAPACITY_MAX:
             errors.add("capacity", f"容量应为 1–{CAPACITY_MAX} 人", "range")
@@ -140,19 +139,22 @@ def decide(command: ActivityCommand, state: ActivityState) -> list[ActivityEvent
                                capacity=state.capacity)
         return [ActivityRegistered(event_id=state.event_id, youth_id=command.youth_id)]
     if isinstance(command, CancelRegistration):
-        if command.youth_id not in state.registered:
-            raise RuleViolated("您未报名此活动。", rule="not_registered")
-        if command.youth_id in state.attended:
-            raise RuleViolated("已签到的活动不能取消报名。", rule="already_attended")
+        _unused_place(state, command.youth_id, "您未报名此活动。", "已签到的活动不能取消报名。")
         _not_started(state, command.now, "取消报名")
         return [ActivityRegistrationCancelled(event_id=state.event_id, youth_id=command.youth_id)]
     if isinstance(command, RecordActivityAttendance):
-        if command.youth_id not in state.registered:
-            raise RuleViolated("该青年未报名此活动，不能登记出席。", rule="not_registered")
-        if command.youth_id in state.attended:
-            raise RuleViolated("该青年的出席已登记。", rule="already_attended")
+        _unused_place(state, command.youth_id, "该青年未报名此活动，不能登记出席。", "该青年的出席已登记。")
         return [ActivityAttended(event_id=state.event_id, youth_id=command.youth_id)]
     raise TypeError(f"unknown command {type(command).__name__}")
+
+
+def _unused_place(state: ActivityState, youth_id: str, not_registered: str, attended: str) -> None:
+    """A place booked and not yet used: what both cancelling and recording attendance need (each says it its way:
+    to the person themselves, or to the staff at the door)."""
+    if youth_id not in state.registered:
+        raise RuleViolated(not_registered, rule="not_registered")
+    if youth_id in state.attended:
+        raise RuleViolated(attended, rule="already_attended")
 
 
 def _not_started(state: ActivityState, now: datetime, what: str) -> None:

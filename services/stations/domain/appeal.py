@@ -14,12 +14,13 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import ClassVar
 
+from chassis import checks
 from chassis.clock import BEIJING, beijing_week
 from chassis.decider import Decider
 from chassis.errors import Collector, RuleViolated
 from contracts.stations import AppealEvents, CaseCategory
 
-from .common import aware, beijing_month, check_district, check_point, check_text
+from .common import MarkOverdue, Step, aware, beijing_month, check_point
 
 APPEAL_NAMESPACE = uuid.UUID("0b6e0f4c-4d1f-4a8e-8f41-2a7c5d1e7d12")
 
@@ -93,15 +94,20 @@ def stream_id(appeal_id: str) -> str:
 # ---- commands ------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class ImportAppeal:
-    """An Open311 GeoReport v2 service request plus the tier and district 12345 assigned."""
+class WorkOrder:
+    """What importing a 12345 work order asks for and its `imported` event records first (texts cleaned)."""
     appeal_id: str
     service_request_id: str
     service_code: str
     service_name: str
-    requested_datetime: datetime
     tier: str
     district: str
+
+
+@dataclass(frozen=True)
+class ImportAppeal(WorkOrder):
+    """An Open311 GeoReport v2 service request plus the tier and district 12345 assigned."""
+    requested_datetime: datetime
     lat: float | None
     lon: float | None
     deadlines: dict[str, tuple[Window, Window]]  # tier → (contact, resolve): configuration, passed in
@@ -122,13 +128,13 @@ class DispatchAppeal:
 
 
 @dataclass(frozen=True)
-class ContactCitizen:
-    at: datetime
+class ContactCitizen(Step):
+    """The handling unit's first contact with the citizen (against the contact deadline)."""
 
 
 @dataclass(frozen=True)
-class ResolveAppeal:
-    at: datetime
+class ResolveAppeal(Step):
+    """The handling unit resolved the appeal (against the resolve deadline)."""
 
 
 @dataclass(frozen=True)
@@ -137,25 +143,14 @@ class RateAppeal:
     at: datetime
 
 
-@dataclass(frozen=True)
-class MarkOverdue:
-    now: datetime
-
-
 AppealCommand = ImportAppeal | CategoriseAppeal | DispatchAppeal | ContactCitizen | ResolveAppeal | RateAppeal | MarkOverdue
 
 
 # ---- events --------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class AppealImported:
+class AppealImported(WorkOrder):
     TYPE: ClassVar[str] = AppealEvents.IMPORTED
-    appeal_id: str
-    service_request_id: str
-    service_code: str
-    service_name: str
-    tier: str
-    district: str
     received_at: datetime
     contact_due: datetime
     resolve_due: datetime
@@ -242,8 +237,7 @@ class AppealState:
 
 
 def _check_category(errors: Collector, category: str) -> None:
-    if category not in CaseCategory.__members__:
-        errors.add("category", f"类别无效：应为 {'、'.join(CaseCategory)} 之一", "enum")
+    checks.one_of(errors, "category", category, CaseCategory, "类别")
 
 
 def _moment(errors: Collector, at: datetime, state: AppealState, field: str = "at") -> None:
@@ -257,12 +251,12 @@ def decide(command: AppealCommand, state: AppealState) -> list[AppealEvent]:
             raise RuleViolated("该 12345 工单已导入，不能重复导入。", rule="already_imported",
                                appeal_id=state.appeal_id)
         errors = Collector()
-        check_text(errors, command.service_request_id, "service_request_id", "工单编号", 64)
-        check_text(errors, command.service_code, "service_code", "诉求类别代码", 64)
-        check_text(errors, command.service_name, "service_name", "诉求类别", 100)
+        checks.text(errors, command.service_request_id, "service_request_id", "工单编号", 64)
+        checks.text(errors, command.service_code, "service_code", "诉求类别代码", 64)
+        checks.text(errors, command.service_name, "service_name", "诉求类别", 100)
         if command.tier not in command.deadlines:
             errors.add("tier", f"紧急程度无效：应为 {'、'.join(Tier)} 之一", "enum")
-        check_district(errors, command.district)
+        checks.district(errors, command.district)
         if command.lat is not None or command.lon is not None:
             check_point(errors, command.lat, command.lon, lon_field="long")
         aware(command.requested_datetime, "requested_datetime", errors)
@@ -302,7 +296,7 @@ def decide(command: AppealCommand, state: AppealState) -> list[AppealEvent]:
                                   district=state.district, week=beijing_week(state.received_at),
                                   categorised_at=command.at)]
     if isinstance(command, DispatchAppeal):
-        check_text(errors, command.unit, "unit", "承办单位", 100)
+        checks.text(errors, command.unit, "unit", "承办单位", 100)
         errors.raise_if_any()
         if state.status != AppealStatus.RECEIVED:
             raise RuleViolated("工单已派发，不能重复派发。", rule="already_dispatched")
@@ -323,8 +317,7 @@ def decide(command: AppealCommand, state: AppealState) -> list[AppealEvent]:
         return [AppealResolved(appeal_id=state.appeal_id, resolved_at=command.at,
                                in_time=command.at <= state.resolve_due)]
     if isinstance(command, RateAppeal):
-        if command.satisfaction not in Satisfaction.__members__:
-            errors.add("satisfaction", f"评价无效：应为 {'、'.join(Satisfaction)} 之一", "enum")
+        checks.one_of(errors, "satisfaction", command.satisfaction, Satisfaction, "评价")
         errors.raise_if_any()
         if state.status != AppealStatus.RESOLVED:
             raise RuleViolated("工单办结后才能评价。" if not state.resolved else "该工单已评价。",

@@ -18,6 +18,7 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from chassis import checks
 from chassis.decider import Decider
 from chassis.errors import Collector, RuleViolated
 from contracts.agencies import AGENCIES
@@ -57,7 +58,7 @@ from .case_events import (
     MediationStarted,
     ResolutionOverdue,
 )
-from .common import aware, check_district, check_text
+from .common import aware
 
 CASE_NAMESPACE = uuid.UUID("5f0c3a1e-8d2b-4c6f-9e7a-1b3d5f7a9c2e")
 REOPEN_WITHIN = timedelta(days=30)
@@ -121,10 +122,8 @@ class CaseState:
 # ---- decide --------------------------------------------------------------------------------------
 
 def _check_class(errors: Collector, category: str, urgency: str) -> None:
-    if category not in CaseCategory.__members__:
-        errors.add("category", f"类别无效：应为 {'、'.join(CaseCategory)} 之一", "enum")
-    if urgency not in CaseUrgency.__members__:
-        errors.add("urgency", f"紧急程度无效：应为 {'、'.join(CaseUrgency)} 之一", "enum")
+    checks.one_of(errors, "category", category, CaseCategory, "类别")
+    checks.one_of(errors, "urgency", urgency, CaseUrgency, "紧急程度")
 
 
 def _moment(errors: Collector, at: datetime, state: CaseState) -> None:
@@ -141,17 +140,16 @@ def _open(command: OpenCase, state: CaseState) -> list[Event]:
     if state.exists:
         raise RuleViolated("个案已存在（同一 12345 工单只能登记一个个案）。", rule="already_opened")
     errors = Collector()
-    if command.source not in CaseSource.__members__:
-        errors.add("source", f"来源无效：应为 {'、'.join(CaseSource)} 之一", "enum")
-    elif command.source == CaseSource.APPEAL and not command.appeal_id:
+    checks.one_of(errors, "source", command.source, CaseSource, "来源")
+    if command.source == CaseSource.APPEAL and not command.appeal_id:
         errors.add("appealId", "来自 12345 的个案须给出工单编号", "required")
     elif command.source == CaseSource.YOUTH and not command.youth_id:
         errors.add("youthId", "青年本人登记的个案须关联本人的登记记录", "required")
     _check_class(errors, command.category, command.urgency)
-    check_district(errors, command.district)
-    check_text(errors, command.summary, "summary", "诉求摘要", SUMMARY_MAX)
+    checks.district(errors, command.district)
+    checks.text(errors, command.summary, "summary", "诉求摘要", SUMMARY_MAX)
     if command.youth_id is not None:
-        check_text(errors, command.youth_id, "youthId", "青年编号", 64)
+        checks.text(errors, command.youth_id, "youthId", "青年编号", 64)
     aware(command.at, "at", errors)
     errors.raise_if_any()
     first, resolve = windows_for(command.deadlines, command.category, command.urgency)
@@ -166,10 +164,9 @@ def _open(command: OpenCase, state: CaseState) -> list[Event]:
 def _refer(command: ReferCase, state: CaseState, errors: Collector) -> list[Event]:
     """Only with the youth's consent to this referral (not a blanket one: each referral asks again), to an
     agency whose agreement takes the case's category; the contact only with a second, separate consent."""
-    if command.agency not in AGENCIES:
-        errors.add("agency", f"机构代码无效：应为 {'、'.join(AGENCIES)} 之一", "enum")
+    checks.one_of(errors, "agency", command.agency, AGENCIES, "机构代码")
     if command.share_contact:
-        check_text(errors, command.contact or "", "contact", "同意提供给机构的联系方式", 100)
+        checks.text(errors, command.contact or "", "contact", "同意提供给机构的联系方式", 100)
     elif command.contact:
         errors.add("contact", "青年未同意向机构提供联系方式，不能填写联系方式", "contact_consent_required")
     errors.raise_if_any()
@@ -202,7 +199,7 @@ def _step(command: Command, state: CaseState, errors: Collector) -> list[Event]:
     cid = state.case_id
     if isinstance(command, TriageCase):
         _check_class(errors, command.category, command.urgency)
-        check_text(errors, command.assignee, "assignee", "承办人或单位", 100)
+        checks.text(errors, command.assignee, "assignee", "承办人或单位", 100)
         errors.raise_if_any()
         _require(state, frozenset({CaseStatus.OPEN}), "个案已分诊。", "already_triaged")
         assert state.opened_at is not None and state.first_response_due is not None
@@ -220,7 +217,7 @@ def _step(command: Command, state: CaseState, errors: Collector) -> list[Event]:
         return _step(step, state, errors)
     if isinstance(command, RecordAgencyAnswer):
         if not command.accepted:
-            check_text(errors, command.reason, "reason", "不予受理的理由", 200)
+            checks.text(errors, command.reason, "reason", "不予受理的理由", 200)
         errors.raise_if_any()
         _require(state, frozenset({CaseStatus.REFERRED}), "个案未在转介中，无法登记机构答复。", "not_referred")
         assert state.agency is not None
@@ -237,8 +234,7 @@ def _step(command: Command, state: CaseState, errors: Collector) -> list[Event]:
             return [MediationStarted(case_id=cid, at=command.at)]
         return [AidGranted(case_id=cid, at=command.at)]
     if isinstance(command, ResolveCase):
-        if command.outcome not in CaseOutcome.__members__:
-            errors.add("outcome", f"办结结果无效：应为 {'、'.join(CaseOutcome)} 之一", "enum")
+        checks.one_of(errors, "outcome", command.outcome, CaseOutcome, "办结结果")
         errors.raise_if_any()
         _require(state, OPEN_STATES, "个案已办结。", "already_resolved")
         assert state.resolve_due is not None
@@ -253,7 +249,7 @@ def _step(command: Command, state: CaseState, errors: Collector) -> list[Event]:
                  "already_rated" if state.status == CaseStatus.RATED else "not_resolved")
         return [CaseRated(case_id=cid, rating=command.rating, rated_at=command.at)]
     if isinstance(command, ReopenCase):
-        check_text(errors, command.reason, "reason", "重新办理的理由", 200)
+        checks.text(errors, command.reason, "reason", "重新办理的理由", 200)
         errors.raise_if_any()
         _require(state, frozenset({CaseStatus.RESOLVED, CaseStatus.RATED}), "个案尚未办结。", "not_resolved")
         assert state.resolved_at is not None

@@ -7,18 +7,16 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .appeal import Window
+from .case_events import Intake
+from .common import MarkOverdue as MarkOverdue  # the overdue job asks every aggregate the same
+from .common import Step
 
 # (first response, resolution) by urgency; "CATEGORY/URGENCY" keys override one category (settings: config.py).
 Deadlines = Mapping[str, tuple[Window, Window]]
 
 
 @dataclass(frozen=True)
-class OpenCase:
-    case_id: str
-    source: str
-    category: str
-    urgency: str
-    district: str
+class OpenCase(Intake):
     summary: str
     at: datetime
     deadlines: Deadlines
@@ -54,13 +52,13 @@ class RecordAgencyAnswer:
 
 
 @dataclass(frozen=True)
-class StartMediation:
-    at: datetime
+class StartMediation(Step):
+    """The agency that accepted the case starts mediating."""
 
 
 @dataclass(frozen=True)
-class GrantAid:
-    at: datetime
+class GrantAid(Step):
+    """The agency that accepted the case grants legal aid."""
 
 
 @dataclass(frozen=True)
@@ -80,11 +78,6 @@ class ReopenCase:
     reason: str
     at: datetime
     deadlines: Deadlines
-
-
-@dataclass(frozen=True)
-class MarkOverdue:
-    now: datetime
 
 
 @dataclass(frozen=True)

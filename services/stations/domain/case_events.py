@@ -10,16 +10,23 @@ from typing import ClassVar
 from chassis.codec import personal
 from contracts.stations import CaseEvents
 
-# ---- events --------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class CaseOpened:
-    TYPE: ClassVar[str] = CaseEvents.OPENED
+class Intake:
+    """What opening a case asks for and its `opened` event records first: the case, where it came from, its
+    class (category and urgency) and district."""
     case_id: str
     source: str
     category: str
     urgency: str
     district: str
+
+
+# ---- events --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CaseOpened(Intake):
+    TYPE: ClassVar[str] = CaseEvents.OPENED
     station_id: str | None
     youth_id: str | None
     appeal_id: str | None
@@ -81,17 +88,20 @@ class AgencyReported:
 
 
 @dataclass(frozen=True)
-class MediationStarted:
-    TYPE: ClassVar[str] = CaseEvents.MEDIATION_STARTED
+class CaseStep:
+    """A step at the agency that says nothing but when it was taken."""
     case_id: str
     at: datetime
 
 
 @dataclass(frozen=True)
-class AidGranted:
+class MediationStarted(CaseStep):
+    TYPE: ClassVar[str] = CaseEvents.MEDIATION_STARTED
+
+
+@dataclass(frozen=True)
+class AidGranted(CaseStep):
     TYPE: ClassVar[str] = CaseEvents.AID_GRANTED
-    case_id: str
-    at: datetime
 
 
 @dataclass(frozen=True)
@@ -121,24 +131,25 @@ class CaseReopened:
 
 
 @dataclass(frozen=True)
-class FirstResponseOverdue:
-    TYPE: ClassVar[str] = CaseEvents.FIRST_RESPONSE_OVERDUE
+class CaseOverdue:
+    """A reminder from the overdue job: the deadline `due` had passed when it looked, at `marked_at`."""
     case_id: str
     due: datetime
     marked_at: datetime
 
 
 @dataclass(frozen=True)
-class ResolutionOverdue:
+class FirstResponseOverdue(CaseOverdue):
+    TYPE: ClassVar[str] = CaseEvents.FIRST_RESPONSE_OVERDUE
+
+
+@dataclass(frozen=True)
+class ResolutionOverdue(CaseOverdue):
     TYPE: ClassVar[str] = CaseEvents.RESOLUTION_OVERDUE
-    case_id: str
-    due: datetime
-    marked_at: datetime
 
 
 Event = (CaseOpened | CaseTriaged | CaseReferred | AgencyAccepted | AgencyDeclined | AgencyReported
          | MediationStarted | AidGranted | CaseResolved | CaseRated | CaseReopened | FirstResponseOverdue | ResolutionOverdue)
 
 EVENTS = (CaseOpened, CaseTriaged, CaseReferred, AgencyAccepted, AgencyDeclined, AgencyReported, MediationStarted,
-          AidGranted,
-          CaseResolved, CaseRated, CaseReopened, FirstResponseOverdue, ResolutionOverdue)
+          AidGranted, CaseResolved, CaseRated, CaseReopened, FirstResponseOverdue, ResolutionOverdue)

@@ -13,13 +13,14 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import ClassVar
 
+from chassis import checks
 from chassis.clock import BEIJING
 from chassis.decider import Decider
 from chassis.errors import Collector, RuleViolated
 from chassis.reference import DISTRICTS
 from contracts.stations import GovernanceEvents
 
-from .common import aware, check_text
+from .common import MarkOverdue, Step, aware
 
 GOVERNANCE_NAMESPACE = uuid.UUID("c3f1a7e2-5b8d-4e0a-b6c9-1d2e3f4a5b6c")
 TITLE_MAX = 100
@@ -45,7 +46,8 @@ def due_at(due_on: date) -> datetime:
 
 
 @dataclass(frozen=True)
-class OpenItem:
+class ItemFacts:
+    """What opening an item asks for and its `opened` event records first (title and assignee cleaned)."""
     item_id: str
     hot_topic_id: str
     category: str   # the hot topic's
@@ -55,6 +57,10 @@ class OpenItem:
     assignee_kind: str
     assignee: str
     due_on: date
+
+
+@dataclass(frozen=True)
+class OpenItem(ItemFacts):
     at: datetime
 
 
@@ -65,30 +71,16 @@ class AddAction:
 
 
 @dataclass(frozen=True)
-class CompleteItem:
-    at: datetime
-
-
-@dataclass(frozen=True)
-class MarkOverdue:
-    now: datetime
+class CompleteItem(Step):
+    """The item is done (refused before its first action)."""
 
 
 Command = OpenItem | AddAction | CompleteItem | MarkOverdue
 
 
 @dataclass(frozen=True)
-class ItemOpened:
+class ItemOpened(ItemFacts):
     TYPE: ClassVar[str] = GovernanceEvents.OPENED
-    item_id: str
-    hot_topic_id: str
-    category: str
-    district: str
-    week: str
-    title: str
-    assignee_kind: str
-    assignee: str
-    due_on: date
     due_at: datetime
     opened_at: datetime
 
@@ -137,13 +129,14 @@ def _open(command: OpenItem, state: ItemState) -> list[Event]:
     if state.exists:
         raise RuleViolated("该集中诉求已立项治理，不能重复立项。", rule="already_opened", item_id=state.item_id)
     errors = Collector()
-    check_text(errors, command.title, "title", "治理事项名称", TITLE_MAX)
-    if command.assignee_kind not in AssigneeKind.__members__:
-        errors.add("assigneeKind", f"承办方类型无效：应为 {'、'.join(AssigneeKind)} 之一", "enum")
-    elif command.assignee_kind == AssigneeKind.DISTRICT and command.assignee not in DISTRICTS:
-        errors.add("assignee", "承办区县应为北京市 16 个区之一的 GB/T 2260 代码（如 110105）", "enum")
-    else:
-        check_text(errors, command.assignee, "assignee", "承办部门", 100)
+    checks.text(errors, command.title, "title", "治理事项名称", TITLE_MAX)
+    # Which rule the assignee follows depends on its kind (none while the kind is unknown).
+    kind_known = checks.one_of(errors, "assigneeKind", command.assignee_kind, AssigneeKind, "承办方类型")
+    if kind_known and command.assignee_kind == AssigneeKind.DISTRICT:
+        if command.assignee not in DISTRICTS:
+            errors.add("assignee", "承办区县应为北京市 16 个区之一的 GB/T 2260 代码（如 110105）", "enum")
+    elif kind_known:
+        checks.text(errors, command.assignee, "assignee", "承办部门", 100)
     if aware(command.at, "at", errors) and due_at(command.due_on) <= command.at:
         errors.add("dueOn", "完成期限不能早于今天（北京时间）", "past")
     errors.raise_if_any()
@@ -166,7 +159,7 @@ def decide(command: Command, state: ItemState) -> list[Event]:
     if aware(command.at, "at", errors) and command.at < state.opened_at:
         errors.add("at", "时间不能早于立项时间", "before_opened")
     if isinstance(command, AddAction):
-        check_text(errors, command.text, "text", "治理措施", ACTION_MAX)
+        checks.text(errors, command.text, "text", "治理措施", ACTION_MAX)
     errors.raise_if_any()
     if state.done:
         raise RuleViolated("治理事项已完成。", rule="already_done")

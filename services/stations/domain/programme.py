@@ -12,11 +12,12 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import ClassVar
 
+from chassis import checks
 from chassis.decider import Decider
 from chassis.errors import Collector, RuleViolated
 from contracts.stations import ProgrammeEvents
 
-from .common import aware, check_district, check_text
+from .common import aware
 
 SCHOLARSHIP_MAX = Decimal("100000")
 
@@ -37,12 +38,18 @@ def enrolment_stream(programme_id: str, youth_id: str) -> str:
 # ---- programme ---------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class CreateProgramme:
+class ProgrammeFacts:
+    """What creating a programme asks for and what its `created` event records (name and kind cleaned)."""
     programme_id: str
     name: str
     kind: str  # free label, e.g. RIDER_DIPLOMA (新青年学堂骑手班), CAREER, LEGAL
     district: str
     starts_on: date
+
+
+@dataclass(frozen=True)
+class CreateProgramme(ProgrammeFacts):
+    """Create a programme."""
 
 
 @dataclass(frozen=True)
@@ -56,13 +63,8 @@ ProgrammeCommand = CreateProgramme | AddSession
 
 
 @dataclass(frozen=True)
-class ProgrammeCreated:
+class ProgrammeCreated(ProgrammeFacts):
     TYPE: ClassVar[str] = ProgrammeEvents.CREATED
-    programme_id: str
-    name: str
-    kind: str
-    district: str
-    starts_on: date
 
 
 @dataclass(frozen=True)
@@ -91,9 +93,9 @@ def decide_programme(command: ProgrammeCommand, state: ProgrammeState) -> list[P
         if state.exists:
             raise RuleViolated("该项目已存在。", rule="already_exists")
         errors = Collector()
-        check_text(errors, command.name, "name", "项目名称")
-        check_text(errors, command.kind, "kind", "项目类别", 40)
-        check_district(errors, command.district)
+        checks.text(errors, command.name, "name", "项目名称")
+        checks.text(errors, command.kind, "kind", "项目类别", 40)
+        checks.district(errors, command.district)
         errors.raise_if_any()
         return [ProgrammeCreated(programme_id=command.programme_id, name=command.name.strip(),
                                  kind=command.kind.strip().upper(), district=command.district,
@@ -102,7 +104,7 @@ def decide_programme(command: ProgrammeCommand, state: ProgrammeState) -> list[P
         raise RuleViolated("项目不存在。", rule="not_found")
     if isinstance(command, AddSession):
         errors = Collector()
-        check_text(errors, command.title, "title", "课程名称")
+        checks.text(errors, command.title, "title", "课程名称")
         aware(command.starts_at, "startsAt", errors)
         errors.raise_if_any()
         if command.session_id in state.sessions:
@@ -140,53 +142,59 @@ class RecordAttendance:
 
 
 @dataclass(frozen=True)
-class RecordExamResult:
+class ExamFacts:
     result: str
     exam_on: date
 
 
 @dataclass(frozen=True)
-class PayScholarship:
+class ScholarshipFacts:
     amount: Decimal  # yuan
     paid_on: date
+
+
+@dataclass(frozen=True)
+class RecordExamResult(ExamFacts):
+    """Record the learner's exam result (once)."""
+
+
+@dataclass(frozen=True)
+class PayScholarship(ScholarshipFacts):
+    """Pay the learner's scholarship (once, after a passed exam)."""
 
 
 EnrolmentCommand = Enrol | RecordAttendance | RecordExamResult | PayScholarship
 
 
 @dataclass(frozen=True)
-class Enrolled:
-    TYPE: ClassVar[str] = ProgrammeEvents.ENROLLED
+class Learner:
+    """What every event of an enrolment says first: whose, in which programme (stored flat, in this order). An
+    event that records a command's facts lists them after: `class X(Facts, Learner)` puts Learner's fields first."""
     programme_id: str
     youth_id: str
+
+
+@dataclass(frozen=True)
+class Enrolled(Learner):
+    TYPE: ClassVar[str] = ProgrammeEvents.ENROLLED
     district: str
     enrolled_on: date
 
 
 @dataclass(frozen=True)
-class SessionAttended:
+class SessionAttended(Learner):
     TYPE: ClassVar[str] = ProgrammeEvents.SESSION_ATTENDED
-    programme_id: str
-    youth_id: str
     session_id: str
 
 
 @dataclass(frozen=True)
-class ExamResultRecorded:
+class ExamResultRecorded(ExamFacts, Learner):
     TYPE: ClassVar[str] = ProgrammeEvents.EXAM_RESULT_RECORDED
-    programme_id: str
-    youth_id: str
-    result: str
-    exam_on: date
 
 
 @dataclass(frozen=True)
-class ScholarshipPaid:
+class ScholarshipPaid(ScholarshipFacts, Learner):
     TYPE: ClassVar[str] = ProgrammeEvents.SCHOLARSHIP_PAID
-    programme_id: str
-    youth_id: str
-    amount: Decimal
-    paid_on: date
 
 
 EnrolmentEvent = Enrolled | SessionAttended | ExamResultRecorded | ScholarshipPaid

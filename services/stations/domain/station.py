@@ -5,12 +5,13 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import ClassVar
 
+from chassis import checks
 from chassis.decider import Decider
 from chassis.errors import Collector, RuleViolated
 from chassis.reference import SERVICE_TYPES, STATION_KINDS
 from contracts.stations import StationEvents
 
-from .common import check_district, check_point, check_text
+from .common import check_point
 
 
 class Operator(StrEnum):
@@ -35,7 +36,9 @@ def stream_id(station_id: str) -> str:
 
 
 @dataclass(frozen=True)
-class CreateStation:
+class StationFacts:
+    """What creating a station asks for and what its `created` event records (texts cleaned); the services
+    follow, a tuple on the command and the sorted list on the event."""
     station_id: str
     kind: str
     name: str
@@ -45,6 +48,10 @@ class CreateStation:
     lon: float
     operator: str
     opening_hours: str
+
+
+@dataclass(frozen=True)
+class CreateStation(StationFacts):
     services: tuple[str, ...]
 
 
@@ -63,17 +70,8 @@ StationCommand = CreateStation | ChangeStationStatus | ChangeStationServices
 
 
 @dataclass(frozen=True)
-class StationCreated:
+class StationCreated(StationFacts):
     TYPE: ClassVar[str] = StationEvents.CREATED
-    station_id: str
-    kind: str
-    name: str
-    district: str
-    address: str
-    lat: float
-    lon: float
-    operator: str
-    opening_hours: str
     services: list[str]
 
 
@@ -115,15 +113,13 @@ def _check_services(errors: Collector, services: tuple[str, ...]) -> None:
 
 def validate_station(c: CreateStation) -> None:
     errors = Collector()
-    if c.kind not in STATION_KINDS:  # 暖心驿站, 小哥加油站, 筑梦空间
-        errors.add("kind", f"站点类型无效：应为 {'、'.join(STATION_KINDS)} 之一", "enum")
-    check_text(errors, c.name, "name", "站点名称")
-    check_district(errors, c.district)
-    check_text(errors, c.address, "address", "地址", 200)
+    checks.one_of(errors, "kind", c.kind, STATION_KINDS, "站点类型")  # 暖心驿站, 小哥加油站, 筑梦空间
+    checks.text(errors, c.name, "name", "站点名称")
+    checks.district(errors, c.district)
+    checks.text(errors, c.address, "address", "地址", 200)
     check_point(errors, c.lat, c.lon)
-    if c.operator not in Operator.__members__:
-        errors.add("operator", f"运营方无效：应为 {'、'.join(Operator)} 之一", "enum")
-    check_text(errors, c.opening_hours, "openingHours", "开放时间")
+    checks.one_of(errors, "operator", c.operator, Operator, "运营方")
+    checks.text(errors, c.opening_hours, "openingHours", "开放时间")
     _check_services(errors, c.services)
     errors.raise_if_any()
 
@@ -143,10 +139,9 @@ def decide(command: StationCommand, state: StationState) -> list[StationEvent]:
     if state.status == StationStatus.CLOSED:
         raise RuleViolated("站点已永久关闭，不能再修改。", rule="closed")
     if isinstance(command, ChangeStationStatus):
-        if command.status not in StationStatus.__members__:
-            errors = Collector()
-            errors.add("status", f"状态无效：应为 {'、'.join(StationStatus)} 之一", "enum")
-            errors.raise_if_any()
+        errors = Collector()
+        checks.one_of(errors, "status", command.status, StationStatus, "状态")
+        errors.raise_if_any()
         if command.status == state.status:
             raise RuleViolated(f"站点已是 {command.status} 状态。", rule="unchanged")
         return [StationStatusChanged(station_id=state.station_id, status=command.status,
