@@ -6,36 +6,32 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from chassis import checks
 from chassis.errors import Collector
-from chassis.reference import DEPARTMENTS, DISTRICTS
+from chassis.reference import DEPARTMENTS
 from chassis.text import is_multiline, text_fault
 
 NAME_MAX = 60
 
 
 def check_name(errors: Collector, field: str, raw: str) -> str:
-    name = (raw or "").strip()
-    if fault := text_fault(raw or ""):  # the chassis rule: not blank, no control characters
-        errors.add(field, f"名称{fault.message}", fault.rule)
-    elif len(name) > NAME_MAX:
-        errors.add(field, f"名称不能超过 {NAME_MAX} 个字符", "too_long")
-    return name
+    """A unit's name (a branch, an organisation): the chassis text rule and at most NAME_MAX characters."""
+    checks.text(errors, raw, field, "名称", NAME_MAX)
+    return (raw or "").strip()
 
 
 def check_district(errors: Collector, field: str, district: str) -> None:
-    if district not in DISTRICTS:
-        errors.add(field, "区县代码无效：应为北京市 16 个区之一的 GB/T 2260 代码（如朝阳区 110105）", "enum")
+    checks.district(errors, district, field)
 
 
 Check = Callable[[Collector, str, Any], object]  # adds the field's faults to the collector
 
 
 def one_of(allowed: type[StrEnum], label: str) -> Check:
-    """The value must be one of `allowed`; the message names the field in Chinese (`label`, e.g. 团支部类型)
-    and lists the allowed values."""
+    """`chassis.checks.one_of` as a check of a validation table: the message names the field in Chinese
+    (`label`, e.g. 团支部类型) and lists the allowed values."""
     def check(errors: Collector, field: str, value: str) -> None:
-        if value not in allowed.__members__:
-            errors.add(field, f"{label}无效：应为 {'、'.join(allowed)} 之一", "enum")
+        checks.one_of(errors, field, value, allowed, label)
     return check
 
 
