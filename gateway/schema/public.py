@@ -6,7 +6,7 @@ stations (stations/queries.py) are public too. Anonymous calls are rate-limited 
 (gateway/anonymous.py)."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 import strawberry
 
@@ -16,16 +16,11 @@ from chassis.reference import DISTRICTS
 from ..tables import stations as tables
 from .common import Context
 from .pagination import Connection, table_page
+from .stations.types import EventBase
 
 
 @strawberry.type(description="公开的活动信息（不含报名者）")
-class PublicEvent:
-    id: strawberry.ID
-    kind: str
-    title: str
-    district: str
-    starts_at: datetime
-    capacity: int
+class PublicEvent(EventBase):
     remaining_places: int = strawberry.field(description="剩余名额（报名一人即少一个）")
     station_id: strawberry.ID | None
     station_name: str | None = strawberry.field(description="举办站点的名称（未在站点举办时为 null）")

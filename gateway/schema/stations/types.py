@@ -149,13 +149,19 @@ class Programme:
 
 
 @strawberry.type
-class Event:
+class EventBase:
+    """What an event is, for staff (Event) and for anyone (public.PublicEvent); not a GraphQL type itself."""
+
     id: strawberry.ID
     kind: str
     title: str
     district: str
     starts_at: datetime
     capacity: int
+
+
+@strawberry.type
+class Event(EventBase):
     registered: int
     attended: int
     station_id: strawberry.ID | None = None
