@@ -15,7 +15,7 @@ from chassis.reference import DISTRICTS
 
 from ..tables import stations as tables
 from .common import Context
-from .pagination import Connection, table_page
+from .pagination import Connection, rows_page
 from .stations.types import EventBase
 
 
@@ -62,10 +62,9 @@ class Query:
         ctx.public()
         checked_district(district)
         now = ctx.runtime.deps.clock.now()
-        return await table_page(
-            info, first, after, lambda conn, key, limit: tables.upcoming_events(
-                conn, district=district, now=now, after=key, limit=limit),
-            node=to_public_event, key=lambda r: (r["starts_at"].isoformat(), r["event_id"]), shape=2)
+        return await rows_page(
+            info, first, after, tables.upcoming_events, {"district": district, "now": now},
+            node=to_public_event, order=("starts_at", "event_id"))
 
     @strawberry.field(description="即将开班的项目（今天及以后开班，按开班日期），如骑手班，可按区筛选；报名用 "
                                   "enrolInProgramme。公开：无需登录（未登录时按来源地址限流）")
@@ -75,8 +74,6 @@ class Query:
         ctx.public()
         checked_district(district)
         today = ctx.runtime.deps.clock.today()
-        return await table_page(
-            info, first, after, lambda conn, key, limit: tables.upcoming_programmes(
-                conn, district=district, today=today, after=key, limit=limit),
-            node=to_public_programme, key=lambda r: (r["starts_on"].isoformat(), r["programme_id"]), shape=2,
-            dated=True)
+        return await rows_page(
+            info, first, after, tables.upcoming_programmes, {"district": district, "today": today},
+            node=to_public_programme, order=("starts_on", "programme_id"), dated=True)
