@@ -10,6 +10,7 @@ from datetime import date
 
 import strawberry
 
+from chassis.clock import Clock
 from chassis.errors import FieldError, ValidationFailed
 from chassis.reference import DISTRICTS
 
@@ -48,9 +49,14 @@ def to_public_programme(r) -> PublicProgramme:
                            starts_on=r["starts_on"], sessions=r["sessions"])
 
 
-def checked_district(district: str | None) -> None:
+def public_clock(info: strawberry.Info, district: str | None) -> Clock:
+    """A public list's checks (a token, when sent, must be valid; the district, when given, one of Beijing's),
+    then the clock its window of what is upcoming starts from."""
+    ctx: Context = info.context
+    ctx.public()
     if district is not None and district not in DISTRICTS:
         raise ValidationFailed([FieldError("district", "区县代码无效：应为北京市 16 个区之一的 GB/T 2260 代码", "enum")])
+    return ctx.runtime.deps.clock
 
 
 @strawberry.type
@@ -58,10 +64,7 @@ class Query:
     @strawberry.field(description="即将开始的活动（尚未开始，按开始时间），可按区筛选；公开：无需登录（未登录时按来源地址限流）")
     async def upcoming_events(self, info: strawberry.Info, district: str | None = None, first: int | None = None,
                               after: str | None = None) -> Connection[PublicEvent]:
-        ctx: Context = info.context
-        ctx.public()
-        checked_district(district)
-        now = ctx.runtime.deps.clock.now()
+        now = public_clock(info, district).now()
         return await rows_page(
             info, first, after, tables.upcoming_events, {"district": district, "now": now},
             node=to_public_event, order=("starts_at", "event_id"))
@@ -70,10 +73,7 @@ class Query:
                                   "enrolInProgramme。公开：无需登录（未登录时按来源地址限流）")
     async def upcoming_programmes(self, info: strawberry.Info, district: str | None = None, first: int | None = None,
                                   after: str | None = None) -> Connection[PublicProgramme]:
-        ctx: Context = info.context
-        ctx.public()
-        checked_district(district)
-        today = ctx.runtime.deps.clock.today()
+        today = public_clock(info, district).today()
         return await rows_page(
             info, first, after, tables.upcoming_programmes, {"district": district, "today": today},
             node=to_public_programme, order=("starts_on", "programme_id"), dated=True)
