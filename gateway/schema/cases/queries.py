@@ -5,8 +5,8 @@ from __future__ import annotations
 import strawberry
 
 from ...tables import cases as tables
-from ..common import forward, read_scope
-from ..pagination import Connection, rows_page
+from ..common import forward
+from ..pagination import Connection, scoped_page
 from .types import CASE_STAFF, Case, CaseFilter, to_case
 
 
@@ -23,10 +23,9 @@ class Query:
     async def cases(self, info: strawberry.Info, filter: CaseFilter | None = None, first: int | None = None,
                     after: str | None = None) -> Connection[Case]:
         chosen = filter or CaseFilter()
-        district = await read_scope(info, CASE_STAFF, chosen.district)
-        return await rows_page(
-            info, first, after, tables.list_cases, {
-                "district": district, "status": chosen.status.value if chosen.status else None,
+        return await scoped_page(
+            info, CASE_STAFF, chosen.district, first, after, tables.list_cases, {
+                "status": chosen.status.value if chosen.status else None,
                 "category": chosen.category.value if chosen.category else None, "unit": chosen.unit,
                 "agency": chosen.agency, "station_id": chosen.station_id},
             node=to_case, order=("opened_at", "case_id"))

@@ -7,7 +7,7 @@ from chassis.errors import FieldError, ValidationFailed
 
 from ...tables import stations as tables
 from ..common import DASHBOARD_ROLES, Context, forward, read_scope
-from ..pagination import Connection, rows_page
+from ..pagination import Connection, rows_page, scoped_page
 from .dashboard import month_arg
 from .types import (
     STAFF_READ,
@@ -77,9 +77,8 @@ class Query:
     @strawberry.field(description="站点列表（按名称分页）")
     async def stations(self, info: strawberry.Info, kind: StationKind | None = None, district: str | None = None,
                        first: int | None = None, after: str | None = None) -> Connection[Station]:
-        district = await read_scope(info, DASHBOARD_ROLES, district)
-        return await rows_page(
-            info, first, after, tables.list_stations, {"district": district, "kind": kind.value if kind else None},
+        return await scoped_page(
+            info, DASHBOARD_ROLES, district, first, after, tables.list_stations, {"kind": kind.value if kind else None},
             node=to_station, order=("name", "station_id"))
 
     @strawberry.field(description="离某点最近的、开放中的、提供某项服务的站点，按距离排序（骑手在路上问的）；"
@@ -106,24 +105,21 @@ class Query:
     @strawberry.field(description="培养项目列表（分页）")
     async def programmes(self, info: strawberry.Info, district: str | None = None, first: int | None = None,
                          after: str | None = None) -> Connection[Programme]:
-        district = await read_scope(info, STAFF_READ, district)
-        return await rows_page(
-            info, first, after, tables.list_programmes, {"district": district},
+        return await scoped_page(
+            info, STAFF_READ, district, first, after, tables.list_programmes,
             node=to_programme, order=("starts_on", "programme_id"), dated=True)
 
     @strawberry.field(description="活动列表（按开始时间分页）")
     async def events(self, info: strawberry.Info, district: str | None = None, first: int | None = None,
                      after: str | None = None) -> Connection[Event]:
-        district = await read_scope(info, STAFF_READ, district)
-        return await rows_page(
-            info, first, after, tables.list_events, {"district": district},
+        return await scoped_page(
+            info, STAFF_READ, district, first, after, tables.list_events,
             node=to_event, order=("starts_at", "event_id"))
 
     @strawberry.field(description="12345 工单列表（新到旧分页）；status 与 overdue 可筛选")
     async def appeals(self, info: strawberry.Info, district: str | None = None, status: str | None = None,
                       overdue: bool | None = None, first: int | None = None,
                       after: str | None = None) -> Connection[Appeal]:
-        district = await read_scope(info, STAFF_READ, district)
-        return await rows_page(
-            info, first, after, tables.list_appeals, {"district": district, "status": status, "overdue": overdue},
+        return await scoped_page(
+            info, STAFF_READ, district, first, after, tables.list_appeals, {"status": status, "overdue": overdue},
             node=to_appeal, order=("received_at", "appeal_id"))
