@@ -5,6 +5,7 @@ person."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
@@ -30,6 +31,15 @@ async def mine(info: strawberry.Info, service: str, path: str, *, method: str = 
     """A command on the caller's own record: only a youth token (own), forwarded with it."""
     own(info)
     return await command(info, service, path, method=method, json=json)
+
+
+def _my_booking(path: str, description: str) -> Any:
+    """The person's own place at an event (book, cancel): the stations service answers."""
+
+    async def resolve(info: strawberry.Info, event_id: strawberry.ID) -> CommandResult:
+        return await mine(info, STATIONS, path, json={"eventId": event_id})
+
+    return strawberry.mutation(resolver=resolve, description=description)
 
 
 @strawberry.input(description="本人登记：本人填写的资料；须同意 REGISTRATION")
@@ -107,13 +117,9 @@ class Mutation:
     async def leave_my_branch(self, info: strawberry.Info) -> CommandResult:
         return await mine(info, BRANCHES, "/me/membership:leave")
 
-    @strawberry.mutation(description="本人报名活动；名额已满时为 RULE_VIOLATED（rule capacity_reached），活动开始后不能报名")
-    async def book_event(self, info: strawberry.Info, event_id: strawberry.ID) -> CommandResult:
-        return await mine(info, STATIONS, "/me/bookings", json={"eventId": event_id})
-
-    @strawberry.mutation(description="本人取消活动报名（活动开始前），名额随之释放")
-    async def cancel_booking(self, info: strawberry.Info, event_id: strawberry.ID) -> CommandResult:
-        return await mine(info, STATIONS, "/me/bookings:cancel", json={"eventId": event_id})
+    book_event = _my_booking("/me/bookings",
+                             "本人报名活动；名额已满时为 RULE_VIOLATED（rule capacity_reached），活动开始后不能报名")
+    cancel_booking = _my_booking("/me/bookings:cancel", "本人取消活动报名（活动开始前），名额随之释放")
 
     @strawberry.mutation(description="本人报名项目（如新青年学堂骑手班）")
     async def enrol_in_programme(self, info: strawberry.Info, programme_id: strawberry.ID) -> CommandResult:
