@@ -2,14 +2,14 @@
 XQ.section({
   id: "appeals", title: "接诉即办", order: 40, size: "narrow",
   selection: "appeals { open overdue responseRate resolutionRate satisfactionRate }",
-  render(el, d, ui) {
-    const a = d.appeals;
-    ui.kpis(el, "appeals", a, [
+  kpis: {
+    at: "appeals",
+    items: [
       ["在办", "open"],
       ["超期", "overdue"],
-      ["响应率", "responseRate", ui.pct],
-      ["解决率", "resolutionRate", ui.pct],
-      ["满意率", "satisfactionRate", ui.pct],
-    ]);
+      ["响应率", "responseRate", XQ.ui.pct],
+      ["解决率", "resolutionRate", XQ.ui.pct],
+      ["满意率", "satisfactionRate", XQ.ui.pct],
+    ],
   },
 });

@@ -4,14 +4,17 @@
 XQ.section({
   id: "branches", title: "团组织", order: 20,
   selection: "branches { total members transfersPending coverage { share } byKind { kind name count } }",
-  render(el, d, ui) {
-    const b = d.branches;
-    ui.kpis(el, "branches", b, [
+  kpis: {
+    at: "branches",
+    items: [
       ["团支部", "total"],
       ["团员", "members"],
-      ["骑手、快递员入团组织比例", "coverage.share", ui.pct],
+      ["骑手、快递员入团组织比例", "coverage.share", XQ.ui.pct],
       ["待办转接", "transfersPending"],
-    ]);
+    ],
+  },
+  render(el, d, ui) {
+    const b = d.branches;
     ui.pie(el, "branches-by-kind", b.byKind, "62%");
     ui.table(el, "branches.byKind", ["类型", "数量"], b.byKind.map((r) => ({ key: r.kind, cells: [r.name, r.count] })));
   },
@@ -20,25 +23,28 @@ XQ.section({
 XQ.section({
   id: "organisations", title: "联系的新兴领域组织", order: 21,
   selection: "branches { organisations { total withBranch withoutBranch } }",
-  render(el, d, ui) {
-    const o = d.branches.organisations;
-    ui.kpis(el, "organisations", o, [
+  kpis: {
+    at: "branches.organisations", figure: "organisations",
+    items: [
       ["已联系", "total"],
       ["已建团组织", "withBranch"],
       ["未建团组织", "withoutBranch"],
-    ]);
+    ],
   },
 });
 
 XQ.section({
   id: "measures", title: "22 条措施推进情况", order: 22, size: "wide",
   selection: "branches { measures { total averageProgress byArea { name averageProgress } } }",
-  render(el, d, ui) {
-    const m = d.branches.measures;
-    ui.kpis(el, "measures", m, [
+  kpis: {
+    at: "branches.measures", figure: "measures",
+    items: [
       ["措施", "total"],
       ["平均进度", "averageProgress", (v) => `${v}%`],
-    ]);
+    ],
+  },
+  render(el, d, ui) {
+    const m = d.branches.measures;
     ui.bars(el, "measures-by-area", m.byArea, "averageProgress", {
       left: 110, right: 24, color: "#d35400", xAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
     });
@@ -49,15 +55,15 @@ XQ.section({
   id: "branches-period", title: "团组织动态（所选期间）", order: 23, size: "narrow",
   selection: "branches { period { branchesFounded membersJoined meetings meetingAttendance organisationsContacted " +
     "transfersRequested } }",
-  render(el, d, ui) {
-    const p = d.branches.period;
-    ui.kpis(el, "branches.period", p, [
+  kpis: {
+    at: "branches.period",
+    items: [
       ["新建团支部", "branchesFounded"],
       ["新入团团员", "membersJoined"],
       ["会议与活动", "meetings"],
       ["参会人次", "meetingAttendance"],
       ["新联系组织", "organisationsContacted"],
       ["发起转接", "transfersRequested"],
-    ]);
+    ],
   },
 });

@@ -4,15 +4,18 @@ XQ.section({
   id: "cases", title: "咨询与求助个案", order: 41, size: "narrow",
   selection: "cases { personTimes consultations casesOpened averageResponseHours respondedInTimeRate " +
     "byCategory { key name opened } }",
-  render(el, d, ui) {
-    const c = d.cases;
-    ui.kpis(el, "cases", c, [
+  kpis: {
+    at: "cases",
+    items: [
       ["咨询与个案（人次）", "personTimes"],
       ["咨询人次", "consultations"],
       ["求助个案", "casesOpened"],
       ["平均首次响应（小时）", "averageResponseHours", (h) => (h == null ? "—" : h.toFixed(1))],
-      ["按时首次响应", "respondedInTimeRate", ui.pct],
-    ]);
+      ["按时首次响应", "respondedInTimeRate", XQ.ui.pct],
+    ],
+  },
+  render(el, d, ui) {
+    const c = d.cases;
     ui.bars(el, "cases-by-category", c.byCategory, "opened", { left: 70, color: "#e67e22" });
     ui.table(el, "cases.byCategory", ["类别", "个案"], c.byCategory.map((r) => ({ key: r.key, cells: [r.name, r.opened] })));
   },
@@ -22,13 +25,16 @@ XQ.section({
   id: "referrals-governance", title: "转介受理与主动治理", order: 42, size: "narrow",
   selection: "cases { referrals { agency name referred accepted declined } openHotTopics governanceOpen " +
     "governanceOverdue }",
-  render(el, d, ui) {
-    const c = d.cases;
-    ui.kpis(el, "cases", c, [
+  kpis: {
+    at: "cases",
+    items: [
       ["集中诉求（未办结）", "openHotTopics"],
       ["治理事项（进行中）", "governanceOpen"],
       ["治理事项逾期", "governanceOverdue"],
-    ]);
+    ],
+  },
+  render(el, d, ui) {
+    const c = d.cases;
     ui.table(el, "cases.referrals", ["机构", "转介", "受理", "不予受理"],
       c.referrals.map((r) => ({ key: r.agency, cells: [r.name, r.referred, r.accepted, r.declined] })));
     el.querySelector("details").open = true;

@@ -3,16 +3,31 @@
 //   title     heading in Chinese
 //   order     position on the page (smaller first); size: "wide" | "narrow" | undefined (half)
 //   selection the GraphQL selection inside `dashboard { … }`, e.g. "youth { byType { name count } }"
+//   kpis      key figures, drawn first: { at: "appeals", items: [[label, field, format?], …] } shows each
+//             field of `dashboard.<at>` (ui.kpis; data-figure "<figure or at>.<field>")
 //   (needs    set here, not by the section: the field paths under `dashboard` the selection reads, e.g.
 //             ["youth.byType.name", "youth.byType.count"]; the section is shown only when the gateway's
 //             schema has all of them (dashboard.available), so a domain that is not deployed yet hides
 //             its section instead of breaking the query)
-//   render(el, dashboard, ui)  draws into `el` from the answer (called again on every live update)
+//   render(el, dashboard, ui)  draws the rest into `el` from the answer (called again on every live update);
+//             a section of kpis only has none
 // The build lists every *.js file here in sections/index.json; the page loads them all.
 window.XQ = window.XQ || { sections: [] };
 
 XQ.section = function (def) {
-  XQ.sections.push({ ...def, needs: XQ.fieldPaths(def.selection) });
+  const kpis = def.kpis;
+  XQ.sections.push({
+    ...def, needs: XQ.fieldPaths(def.selection),
+    render(el, d, ui) {
+      if (kpis) ui.kpis(el, kpis.figure || kpis.at, XQ.at(d, kpis.at), kpis.items);
+      if (def.render) def.render(el, d, ui);
+    },
+  });
+};
+
+XQ.at = function (value, path) {
+  // value.<path> for a dotted path ("a.b"); undefined where a step is missing
+  return path.split(".").reduce((o, k) => (o == null ? undefined : o[k]), value);
 };
 
 XQ.fieldPaths = function (selection) {
@@ -46,11 +61,9 @@ XQ.ui = {
     // data-figure="<prefix>.<field>", which lets tests compare the page with GraphQL answers
     let box = el.querySelector(".kpis");
     if (!box) { box = document.createElement("div"); box.className = "kpis"; el.appendChild(box); }
-    box.innerHTML = items.map(([label, field, format = XQ.ui.fmt]) => {
-      const value = field.split(".").reduce((o, k) => (o == null ? undefined : o[k]), figures);
-      return `<div class="kpi"><div class="value" data-figure="${prefix}.${field}">${format(value)}</div>` +
-        `<div class="label">${label}</div></div>`;
-    }).join("");
+    box.innerHTML = items.map(([label, field, format = XQ.ui.fmt]) =>
+      `<div class="kpi"><div class="value" data-figure="${prefix}.${field}">${format(XQ.at(figures, field))}</div>` +
+      `<div class="label">${label}</div></div>`).join("");
   },
   chart(el, key, option) {
     // one ECharts instance per (section, key), reused on updates so charts do not flicker

@@ -2,12 +2,15 @@
 XQ.section({
   id: "stations", title: "服务站点", order: 30, size: "narrow",
   selection: "stations { total open byKind { key name count } }",
-  render(el, d, ui) {
-    const s = d.stations;
-    ui.kpis(el, "stations", s, [
+  kpis: {
+    at: "stations",
+    items: [
       ["站点", "total"],
       ["开放中", "open"],
-    ]);
+    ],
+  },
+  render(el, d, ui) {
+    const s = d.stations;
     ui.pie(el, "stations-by-kind", s.byKind, ["35%", "62%"]);
     ui.table(el, "stations.byKind", ["类型", "数量"], s.byKind.map((r) => ({ key: r.key, cells: [r.name, r.count] })));
   },
@@ -16,9 +19,9 @@ XQ.section({
 XQ.section({
   id: "person-times", title: "服务人次（所选期间，按服务类型）", order: 31, size: "narrow",
   selection: "stations { personTimes byServiceType { serviceType name count } }",
+  kpis: { at: "stations", items: [["服务人次", "personTimes"]] },
   render(el, d, ui) {
     const s = d.stations;
-    ui.kpis(el, "stations", s, [["服务人次", "personTimes"]]);
     ui.bars(el, "person-times-by-type", s.byServiceType, "count", { left: 90, color: "#2c7be5" });
     ui.table(el, "stations.byServiceType", ["服务类型", "人次"],
       s.byServiceType.map((r) => ({ key: r.serviceType, cells: [r.name, r.count] })));
@@ -38,12 +41,12 @@ XQ.section({
 XQ.section({
   id: "programmes", title: "培养项目", order: 33, size: "narrow",
   selection: "programmes { enrolments passRate scholarshipsPaid }",
-  render(el, d, ui) {
-    const p = d.programmes;
-    ui.kpis(el, "programmes", p, [
+  kpis: {
+    at: "programmes",
+    items: [
       ["报名", "enrolments"],
-      ["考试通过率", "passRate", ui.pct],
+      ["考试通过率", "passRate", XQ.ui.pct],
       ["已发放奖学金（人次）", "scholarshipsPaid"],
-    ]);
+    ],
   },
 });
