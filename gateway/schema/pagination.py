@@ -4,8 +4,8 @@ resolver pages.
 A list from the gateway's read models, sorted by (registered_on, youth_id), that staff read for their district:
     return await scoped_page(info, ROLES, district, first, after, tables.x_page, {"kind": kind}, node=to_x,
                              order=("registered_on", "youth_id"), dated=True)
-(`rows_page` when the read is not scoped that way.)
-(`table_page` when the read is not `x_page(conn, **where, after=…, limit=…)` or the sort key not plain columns.)
+(`rows_page` when the read is not scoped that way; `table_page` when it is not `x_page(conn, **where, after=…,
+limit=…)` or its sort key is not plain columns.)
 A list a service answers: `paginate` with a fetch that asks the service and returns `service_rows(answer)`.
 Cursors are opaque to clients (base64 of the sort key of the last row).
 """
