@@ -1,10 +1,11 @@
 """Cursor-paginated lists (keyset pagination) with a maximum page size: the one way every list
 resolver pages.
 
-A list from the gateway's read models:
-    return await table_page(info, first, after, lambda conn, after, limit: tables.x_page(conn, ..., after=after,
-                            limit=limit), node=to_x, key=lambda r: (r["registered_on"].isoformat(), r["youth_id"]),
-                            shape=2)
+A list from the gateway's read models, sorted by (registered_on, youth_id), that staff read for their district:
+    return await scoped_page(info, ROLES, district, first, after, tables.x_page, {"kind": kind}, node=to_x,
+                             order=("registered_on", "youth_id"), dated=True)
+(`rows_page` when the read is not scoped that way; `table_page` when it is not `x_page(conn, **where, after=…,
+limit=…)` or its sort key is not plain columns.)
 A list a service answers: `paginate` with a fetch that asks the service and returns `service_rows(answer)`.
 Cursors are opaque to clients (base64 of the sort key of the last row).
 """
@@ -20,6 +21,8 @@ import orjson
 import strawberry
 
 from chassis.errors import FieldError, ValidationFailed
+
+from .common import read_scope
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
@@ -118,3 +121,30 @@ async def table_page(info: strawberry.Info, first: int | None, after: str | None
 def service_rows(answer: dict) -> list[Any]:
     """A service's page ({"items": […], "hasNextPage": …}) as `Fetch` rows (a placeholder for "more")."""
     return answer["items"] + ([None] if answer["hasNextPage"] else [])
+
+
+# a read model query: (connection, **filters, after=decoded cursor or None, limit=how many rows to read)
+Rows = Callable[..., Awaitable[Sequence[Any]]]
+
+
+def sort_key(order: Sequence[str]) -> Callable[[Any], tuple[Any, ...]]:
+    """A row's cursor key: its `order` columns, dates and times as ISO text (a cursor holds strings)."""
+    return lambda r: tuple(r[c].isoformat() if isinstance(r[c], date) else r[c] for c in order)
+
+
+async def rows_page(info: strawberry.Info, first: int | None, after: str | None, rows: Rows, where: dict[str, Any], *,
+                    node: Callable[[Any], T], order: Sequence[str], dated: bool = False) -> Connection[T]:
+    """`table_page` over `rows(conn, **where, after=…, limit=…)`, whose rows are sorted by the `order` columns:
+    the cursor is their values (a forged one of another length is bad input)."""
+    return await table_page(info, first, after, lambda conn, key, limit: rows(conn, **where, after=key, limit=limit),
+                            node=node, key=sort_key(order), shape=len(order), dated=dated)
+
+
+async def scoped_page(info: strawberry.Info, roles: Sequence[str], district: str | None, first: int | None,
+                      after: str | None, rows: Rows, where: dict[str, Any] | None = None, *, node: Callable[[Any], T],
+                      order: Sequence[str], dated: bool = False, min_position: str | None = None) -> Connection[T]:
+    """`rows_page` of a list that `roles` may read, over the district the caller may see (`read_scope`): `rows`
+    gets it as `district`, besides the other filters in `where`."""
+    district = await read_scope(info, roles, district, min_position)
+    return await rows_page(info, first, after, rows, {"district": district, **(where or {})}, node=node, order=order,
+                           dated=dated)

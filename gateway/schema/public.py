@@ -6,26 +6,22 @@ stations (stations/queries.py) are public too. Anonymous calls are rate-limited 
 (gateway/anonymous.py)."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 import strawberry
 
+from chassis.clock import Clock
 from chassis.errors import FieldError, ValidationFailed
 from chassis.reference import DISTRICTS
 
 from ..tables import stations as tables
 from .common import Context
-from .pagination import Connection, table_page
+from .pagination import Connection, rows_page
+from .stations.types import EventBase
 
 
 @strawberry.type(description="公开的活动信息（不含报名者）")
-class PublicEvent:
-    id: strawberry.ID
-    kind: str
-    title: str
-    district: str
-    starts_at: datetime
-    capacity: int
+class PublicEvent(EventBase):
     remaining_places: int = strawberry.field(description="剩余名额（报名一人即少一个）")
     station_id: strawberry.ID | None
     station_name: str | None = strawberry.field(description="举办站点的名称（未在站点举办时为 null）")
@@ -53,9 +49,14 @@ def to_public_programme(r) -> PublicProgramme:
                            starts_on=r["starts_on"], sessions=r["sessions"])
 
 
-def checked_district(district: str | None) -> None:
+def public_clock(info: strawberry.Info, district: str | None) -> Clock:
+    """A public list's checks (a token, when sent, must be valid; the district, when given, one of Beijing's),
+    then the clock its window of what is upcoming starts from."""
+    ctx: Context = info.context
+    ctx.public()
     if district is not None and district not in DISTRICTS:
         raise ValidationFailed([FieldError("district", "区县代码无效：应为北京市 16 个区之一的 GB/T 2260 代码", "enum")])
+    return ctx.runtime.deps.clock
 
 
 @strawberry.type
@@ -63,25 +64,16 @@ class Query:
     @strawberry.field(description="即将开始的活动（尚未开始，按开始时间），可按区筛选；公开：无需登录（未登录时按来源地址限流）")
     async def upcoming_events(self, info: strawberry.Info, district: str | None = None, first: int | None = None,
                               after: str | None = None) -> Connection[PublicEvent]:
-        ctx: Context = info.context
-        ctx.public()
-        checked_district(district)
-        now = ctx.runtime.deps.clock.now()
-        return await table_page(
-            info, first, after, lambda conn, key, limit: tables.upcoming_events(
-                conn, district=district, now=now, after=key, limit=limit),
-            node=to_public_event, key=lambda r: (r["starts_at"].isoformat(), r["event_id"]), shape=2)
+        now = public_clock(info, district).now()
+        return await rows_page(
+            info, first, after, tables.upcoming_events, {"district": district, "now": now},
+            node=to_public_event, order=("starts_at", "event_id"))
 
     @strawberry.field(description="即将开班的项目（今天及以后开班，按开班日期），如骑手班，可按区筛选；报名用 "
                                   "enrolInProgramme。公开：无需登录（未登录时按来源地址限流）")
     async def upcoming_programmes(self, info: strawberry.Info, district: str | None = None, first: int | None = None,
                                   after: str | None = None) -> Connection[PublicProgramme]:
-        ctx: Context = info.context
-        ctx.public()
-        checked_district(district)
-        today = ctx.runtime.deps.clock.today()
-        return await table_page(
-            info, first, after, lambda conn, key, limit: tables.upcoming_programmes(
-                conn, district=district, today=today, after=key, limit=limit),
-            node=to_public_programme, key=lambda r: (r["starts_on"].isoformat(), r["programme_id"]), shape=2,
-            dated=True)
+        today = public_clock(info, district).today()
+        return await rows_page(
+            info, first, after, tables.upcoming_programmes, {"district": district, "today": today},
+            node=to_public_programme, order=("starts_on", "programme_id"), dated=True)

@@ -3,6 +3,7 @@ districts and every rule again)."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import strawberry
 
@@ -46,6 +47,24 @@ class InvitationResult:
     max_uses: int
 
 
+def _membership_step(step: str, description: str) -> Any:
+    """A step on a youth's membership that names the branch (apply, approve): one resolver, one route each."""
+
+    async def resolve(info: strawberry.Info, youth_id: strawberry.ID, branch_id: strawberry.ID) -> CommandResult:
+        return await command(info, SERVICE, f"/memberships/{youth_id}/{step}", json={"branchId": branch_id})
+
+    return strawberry.mutation(resolver=resolve, description=description)
+
+
+def _transfer_answer(answer: str, description: str) -> Any:
+    """The receiving branch's answer to a pending transfer (approve, reject)."""
+
+    async def resolve(info: strawberry.Info, youth_id: strawberry.ID, transfer_id: strawberry.ID) -> CommandResult:
+        return await command(info, SERVICE, f"/memberships/{youth_id}/transfer/{answer}", json={"transferId": transfer_id})
+
+    return strawberry.mutation(resolver=resolve, description=description)
+
+
 @strawberry.type
 class Mutation:
     @strawberry.mutation(description="成立团支部")
@@ -87,15 +106,8 @@ class Mutation:
                                              organisation_id: strawberry.ID) -> CommandResult:
         return await command(info, SERVICE, f"/organisations/{organisation_id}/relationship")
 
-    @strawberry.mutation(description="入团申请")
-    async def apply_for_membership(self, info: strawberry.Info, youth_id: strawberry.ID,
-                                   branch_id: strawberry.ID) -> CommandResult:
-        return await command(info, SERVICE, f"/memberships/{youth_id}/apply", json={"branchId": branch_id})
-
-    @strawberry.mutation(description="批准入团申请")
-    async def approve_membership(self, info: strawberry.Info, youth_id: strawberry.ID,
-                                 branch_id: strawberry.ID) -> CommandResult:
-        return await command(info, SERVICE, f"/memberships/{youth_id}/approve", json={"branchId": branch_id})
+    apply_for_membership = _membership_step("apply", "入团申请")
+    approve_membership = _membership_step("approve", "批准入团申请")
 
     @strawberry.mutation(description="不批准入团申请")
     async def reject_membership(self, info: strawberry.Info, youth_id: strawberry.ID, branch_id: strawberry.ID,
@@ -113,17 +125,8 @@ class Mutation:
         return await command(info, SERVICE, f"/memberships/{youth_id}/transfer",
                              json={"toBranchId": to_branch_id, "initiatedBy": initiated_by.value})
 
-    @strawberry.mutation(description="接收团支部同意转接")
-    async def approve_transfer(self, info: strawberry.Info, youth_id: strawberry.ID,
-                               transfer_id: strawberry.ID) -> CommandResult:
-        return await command(info, SERVICE, f"/memberships/{youth_id}/transfer/approve",
-                             json={"transferId": transfer_id})
-
-    @strawberry.mutation(description="接收团支部拒绝转接")
-    async def reject_transfer(self, info: strawberry.Info, youth_id: strawberry.ID,
-                              transfer_id: strawberry.ID) -> CommandResult:
-        return await command(info, SERVICE, f"/memberships/{youth_id}/transfer/reject",
-                             json={"transferId": transfer_id})
+    approve_transfer = _transfer_answer("approve", "接收团支部同意转接")
+    reject_transfer = _transfer_answer("reject", "接收团支部拒绝转接")
 
     @strawberry.mutation(description="退出团支部")
     async def leave_branch(self, info: strawberry.Info, youth_id: strawberry.ID, reason: LeaveReason) -> CommandResult:

@@ -6,7 +6,7 @@ import strawberry
 
 from ...tables import branches as tables
 from ..common import DASHBOARD_ROLES, Context, read_scope
-from ..pagination import Connection, table_page
+from ..pagination import Connection, scoped_page, table_page
 from .dashboard import chosen_quarter
 from .types import (
     LIST_ROLES,
@@ -34,11 +34,9 @@ class Query:
     async def branches(self, info: strawberry.Info, district: str | None = None, kind: BranchKind | None = None,
                        first: int | None = None, after: str | None = None,
                        min_position: str | None = None) -> Connection[Branch]:
-        district = await read_scope(info, LIST_ROLES, district, min_position)
-        return await table_page(
-            info, first, after, lambda conn, key, limit: tables.branch_page(
-                conn, district=district, kind=kind.value if kind else None, after=key, limit=limit),
-            node=to_branch, key=lambda r: (r["district"], r["name"], r["branch_id"]), shape=3)
+        return await scoped_page(
+            info, LIST_ROLES, district, first, after, tables.branch_page, {"kind": kind.value if kind else None},
+            node=to_branch, order=("district", "name", "branch_id"), min_position=min_position)
 
     @strawberry.field(description="某团支部的团员（仅青年编号）")
     async def branch_members(self, info: strawberry.Info, branch_id: strawberry.ID, first: int | None = None,
@@ -59,21 +57,17 @@ class Query:
     async def transfers(self, info: strawberry.Info, status: TransferStatus | None = None,
                         district: str | None = None, first: int | None = None, after: str | None = None,
                         min_position: str | None = None) -> Connection[Transfer]:
-        district = await read_scope(info, LIST_ROLES, district, min_position)
-        return await table_page(
-            info, first, after, lambda conn, key, limit: tables.transfer_page(
-                conn, district=district, status=status.value if status else None, after=key, limit=limit),
-            node=to_transfer, key=lambda r: (r["requested_on"].isoformat(), r["transfer_id"]), shape=2, dated=True)
+        return await scoped_page(
+            info, LIST_ROLES, district, first, after, tables.transfer_page, {"status": status.value if status else None},
+            node=to_transfer, order=("requested_on", "transfer_id"), dated=True, min_position=min_position)
 
     @strawberry.field(description="联系的组织；withoutBranch: true 只看尚未建团支部的")
     async def organisations(self, info: strawberry.Info, district: str | None = None,
                             without_branch: bool | None = None, first: int | None = None, after: str | None = None,
                             min_position: str | None = None) -> Connection[Organisation]:
-        district = await read_scope(info, LIST_ROLES, district, min_position)
-        return await table_page(
-            info, first, after, lambda conn, key, limit: tables.organisation_page(
-                conn, district=district, without_branch=without_branch, after=key, limit=limit),
-            node=to_organisation, key=lambda r: (r["district"], r["name"], r["organisation_id"]), shape=3)
+        return await scoped_page(
+            info, LIST_ROLES, district, first, after, tables.organisation_page, {"without_branch": without_branch},
+            node=to_organisation, order=("district", "name", "organisation_id"), min_position=min_position)
 
     @strawberry.field(description="各团支部某季度的三会两制一课落实情况")
     async def meeting_compliance(self, info: strawberry.Info, quarter: str | None = None,

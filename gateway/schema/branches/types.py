@@ -9,6 +9,7 @@ import strawberry
 
 from ..common import Context
 from ..loaders import branch_row, member_branch_row
+from ..related import related
 
 
 def _enum(name: str, names: dict[str, str], description: str):
@@ -195,9 +196,6 @@ async def related_branch(info: strawberry.Info, branch_id: str | None) -> Branch
     return to_branch(row) if row is not None else None
 
 
-RELATED = "（同一请求内批量读取；不在您权限范围内的区时为 null）"
-
-
 @strawberry.type
 class Member:
     youth_id: strawberry.ID
@@ -205,10 +203,7 @@ class Member:
     district: str
     joined_on: date
     via: str
-
-    @strawberry.field(description="所在团支部" + RELATED)
-    async def branch(self, info: strawberry.Info) -> Branch | None:
-        return await related_branch(info, self.branch_id)
+    branch: Branch | None = related(related_branch, "branch_id", Branch, "所在团支部")
 
 
 @strawberry.type
@@ -223,14 +218,8 @@ class Transfer:
     requested_on: date
     expires_on: date
     status: TransferStatus
-
-    @strawberry.field(description="转出团支部" + RELATED)
-    async def from_branch(self, info: strawberry.Info) -> Branch | None:
-        return await related_branch(info, self.from_branch_id)
-
-    @strawberry.field(description="接收团支部" + RELATED)
-    async def to_branch(self, info: strawberry.Info) -> Branch | None:
-        return await related_branch(info, self.to_branch_id)
+    from_branch: Branch | None = related(related_branch, "from_branch_id", Branch, "转出团支部")
+    to_branch: Branch | None = related(related_branch, "to_branch_id", Branch, "接收团支部")
 
 
 @strawberry.type
@@ -242,10 +231,7 @@ class Organisation:
     stage: OrganisationStage
     branch_id: strawberry.ID | None
     contacted_on: date
-
-    @strawberry.field(description="在该组织中建立的团支部" + RELATED)
-    async def branch(self, info: strawberry.Info) -> Branch | None:
-        return await related_branch(info, self.branch_id)
+    branch: Branch | None = related(related_branch, "branch_id", Branch, "在该组织中建立的团支部")
 
 
 @strawberry.type

@@ -5,8 +5,8 @@ from __future__ import annotations
 import strawberry
 
 from ...tables import cases as tables
-from ..common import forward, read_scope
-from ..pagination import Connection, table_page
+from ..common import forward
+from ..pagination import Connection, scoped_page
 from .types import CASE_STAFF, Case, CaseFilter, to_case
 
 
@@ -23,13 +23,12 @@ class Query:
     async def cases(self, info: strawberry.Info, filter: CaseFilter | None = None, first: int | None = None,
                     after: str | None = None) -> Connection[Case]:
         chosen = filter or CaseFilter()
-        district = await read_scope(info, CASE_STAFF, chosen.district)
-        return await table_page(
-            info, first, after, lambda conn, key, limit: tables.list_cases(
-                conn, district=district, status=chosen.status.value if chosen.status else None,
-                category=chosen.category.value if chosen.category else None, after=key, limit=limit,
-                unit=chosen.unit, agency=chosen.agency, station_id=chosen.station_id),
-            node=to_case, key=lambda r: (r["opened_at"].isoformat(), r["case_id"]), shape=2)
+        return await scoped_page(
+            info, CASE_STAFF, chosen.district, first, after, tables.list_cases, {
+                "status": chosen.status.value if chosen.status else None,
+                "category": chosen.category.value if chosen.category else None, "unit": chosen.unit,
+                "agency": chosen.agency, "station_id": chosen.station_id},
+            node=to_case, order=("opened_at", "case_id"))
 
     @strawberry.field(description="读取个案的诉求摘要：仅本区站点工作人员与管理员，须说明用途，每次读取留痕")
     async def case_summary(self, info: strawberry.Info, case_id: strawberry.ID, purpose: str) -> CaseSummary:

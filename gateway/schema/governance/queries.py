@@ -10,7 +10,7 @@ from chassis.errors import FieldError, ValidationFailed
 from ...tables import governance as tables
 from ..cases.types import Category
 from ..common import read_scope
-from ..pagination import Connection, table_page
+from ..pagination import Connection, rows_page
 from .types import (
     GOVERNANCE_READ,
     GovernanceItem,
@@ -48,19 +48,19 @@ class Query:
         district = await read_scope(info, GOVERNANCE_READ, chosen.district)
         if chosen.week is not None and not WEEK.match(chosen.week):
             raise ValidationFailed([FieldError("week", "周的格式应为 YYYY-Www（如 2026-W46）", "format")])
-        return await table_page(
-            info, first, after, lambda conn, key, limit: tables.list_hot_topics(
-                conn, district=district, category=chosen.category.value if chosen.category else None,
-                status=chosen.status.value if chosen.status else None, week=chosen.week, after=key, limit=limit),
-            node=to_hot_topic, key=lambda r: (r["detected_at"].isoformat(), r["hot_topic_id"]), shape=2)
+        return await rows_page(
+            info, first, after, tables.list_hot_topics, {
+                "district": district, "category": chosen.category.value if chosen.category else None,
+                "status": chosen.status.value if chosen.status else None, "week": chosen.week},
+            node=to_hot_topic, order=("detected_at", "hot_topic_id"))
 
     @strawberry.field(description="主动治理事项（新到旧分页）；区级令牌只看本区；可按状态、是否逾期筛选")
     async def governance_items(self, info: strawberry.Info, filter: GovernanceFilter | None = None,
                                first: int | None = None, after: str | None = None) -> Connection[GovernanceItem]:
         chosen = filter or GovernanceFilter()
         district = await read_scope(info, GOVERNANCE_READ, chosen.district)
-        return await table_page(
-            info, first, after, lambda conn, key, limit: tables.list_items(
-                conn, district=district, status=chosen.status.value if chosen.status else None,
-                overdue=chosen.overdue, after=key, limit=limit),
-            node=to_item, key=lambda r: (r["opened_at"].isoformat(), r["item_id"]), shape=2)
+        return await rows_page(
+            info, first, after, tables.list_items, {
+                "district": district, "status": chosen.status.value if chosen.status else None,
+                "overdue": chosen.overdue},
+            node=to_item, order=("opened_at", "item_id"))

@@ -5,13 +5,14 @@ person."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
 
 from ..cases.types import Category, Urgency
 from ..common import CommandResult, command, forward, without_none
-from ..youth.mutations import RegisterYouthInput, UpdateYouthProfileInput
+from ..youth.mutations import RegisterYouthInput, UpdateYouthProfileInput, profile_changes, registration
 from ..youth.types import (
     PURPOSE_DOC,
     ConsentChannel,
@@ -23,6 +24,22 @@ from .stations import STATIONS
 from .types import SERVICE, own
 
 SELF_CHANNEL = "APP 或 WECHAT（默认 APP）"
+
+
+async def mine(info: strawberry.Info, service: str, path: str, *, method: str = "POST",
+               json: dict | None = None) -> CommandResult:
+    """A command on the caller's own record: only a youth token (own), forwarded with it."""
+    own(info)
+    return await command(info, service, path, method=method, json=json)
+
+
+def _my_booking(path: str, description: str) -> Any:
+    """The person's own place at an event (book, cancel): the stations service answers."""
+
+    async def resolve(info: strawberry.Info, event_id: strawberry.ID) -> CommandResult:
+        return await mine(info, STATIONS, path, json={"eventId": event_id})
+
+    return strawberry.mutation(resolver=resolve, description=description)
 
 
 @strawberry.input(description="本人登记：本人填写的资料；须同意 REGISTRATION")
@@ -46,41 +63,26 @@ class Mutation:
     @strawberry.mutation(description="本人登记，并把记录关联到本人账号（仅青年本人令牌）。手机号已登记时为 DUPLICATE"
                                      "（如曾在驿站登记，请用认领码认领）")
     async def register_me(self, info: strawberry.Info, input: RegisterMeInput) -> CommandResult:
-        own(info)
-        body = {"name": input.name, "gender": input.gender.value, "birthDate": input.birth_date.isoformat(),
-                "mobile": input.mobile, "district": input.district, "youthType": input.youth_type.value,
-                "subtype": input.subtype.value, "consents": plain(input.consents), "idNumber": input.id_number,
-                "wechat": input.wechat, "employer": input.employer, "employerKind": plain(input.employer_kind),
-                "education": plain(input.education), "needs": plain(input.needs),
-                "noticeVersion": input.notice_version, "channel": plain(input.channel)}
-        return await command(info, SERVICE, "/me", json=without_none(body))
+        return await mine(info, SERVICE, "/me", json=registration(input))
 
     @strawberry.mutation(description="用驿站打印的一次性认领码（7 天内有效）认领工作人员为本人登记的记录")
     async def claim_my_record(self, info: strawberry.Info, code: str) -> CommandResult:
-        own(info)
-        return await command(info, SERVICE, "/me:claim", json={"code": code})
+        return await mine(info, SERVICE, "/me:claim", json={"code": code})
 
     @strawberry.mutation(description="本人更新资料（只修改给出的字段）")
     async def update_my_profile(self, info: strawberry.Info, input: UpdateYouthProfileInput,
                                 expected_version: int | None = None) -> CommandResult:
-        own(info)
-        names = {"employer_kind": "employerKind", "youth_type": "youthType"}
-        body = {names.get(k, k): plain(v) for k, v in vars(input).items() if v is not strawberry.UNSET}
-        if expected_version is not None:
-            body["expectedVersion"] = expected_version
-        return await command(info, SERVICE, "/me", method="PATCH", json=body)
+        return await mine(info, SERVICE, "/me", method="PATCH", json=profile_changes(input, expected_version))
 
     @strawberry.mutation(description="本人给予同意（" + PURPOSE_DOC + "）；渠道 " + SELF_CHANNEL)
     async def give_my_consent(self, info: strawberry.Info, purpose: ConsentPurpose, notice_version: str = "v1",
                               channel: ConsentChannel | None = None) -> CommandResult:
-        own(info)
         body = without_none({"purpose": purpose.value, "noticeVersion": notice_version, "channel": plain(channel)})
-        return await command(info, SERVICE, "/me/consents", json=body)
+        return await mine(info, SERVICE, "/me/consents", json=body)
 
     @strawberry.mutation(description="本人撤回同意；撤回 REGISTRATION 即停用本人的记录")
     async def withdraw_my_consent(self, info: strawberry.Info, purpose: ConsentPurpose) -> CommandResult:
-        own(info)
-        return await command(info, SERVICE, "/me/consents/withdraw", json={"purpose": purpose.value})
+        return await mine(info, SERVICE, "/me/consents/withdraw", json={"purpose": purpose.value})
 
     @strawberry.mutation(description="本人查阅、复制（PIPL 第 45 条）：导出持有的本人全部信息（JSON）：登记记录、"
                                      "团组织关系、接受的服务、活动与项目报名、服务评价、求助个案")
@@ -97,61 +99,46 @@ class Mutation:
     @strawberry.mutation(description="本人删除个人信息（PIPL 第 47 条）：销毁本人的数据密钥（合并进来的记录一并删除），"
                                      "账号关联随之解除；之后 me 为 NOT_FOUND")
     async def erase_me(self, info: strawberry.Info) -> CommandResult:
-        own(info)
-        return await command(info, SERVICE, "/me:erase")
+        return await mine(info, SERVICE, "/me:erase")
 
     @strawberry.mutation(description="本人凭海报上的邀请码加入流动团支部")
     async def join_branch_with_code(self, info: strawberry.Info, code: str) -> CommandResult:
-        own(info)
-        return await command(info, BRANCHES, "/me/membership:join", json={"code": code})
+        return await mine(info, BRANCHES, "/me/membership:join", json={"code": code})
 
     @strawberry.mutation(description="本人向团支部提出入团申请，由该团支部审批（工作人员代办用 applyForMembership）")
     async def apply_for_my_membership(self, info: strawberry.Info, branch_id: strawberry.ID) -> CommandResult:
-        own(info)
-        return await command(info, BRANCHES, "/me/membership:apply", json={"branchId": branch_id})
+        return await mine(info, BRANCHES, "/me/membership:apply", json={"branchId": branch_id})
 
     @strawberry.mutation(description="本人申请把组织关系转到另一团支部，由接收团支部审批；返回转接编号")
     async def request_my_transfer(self, info: strawberry.Info, to_branch_id: strawberry.ID) -> CommandResult:
-        own(info)
-        return await command(info, BRANCHES, "/me/membership:transfer", json={"toBranchId": to_branch_id})
+        return await mine(info, BRANCHES, "/me/membership:transfer", json={"toBranchId": to_branch_id})
 
     @strawberry.mutation(description="本人申请退出所在团支部")
     async def leave_my_branch(self, info: strawberry.Info) -> CommandResult:
-        own(info)
-        return await command(info, BRANCHES, "/me/membership:leave")
+        return await mine(info, BRANCHES, "/me/membership:leave")
 
-    @strawberry.mutation(description="本人报名活动；名额已满时为 RULE_VIOLATED（rule capacity_reached），活动开始后不能报名")
-    async def book_event(self, info: strawberry.Info, event_id: strawberry.ID) -> CommandResult:
-        own(info)
-        return await command(info, STATIONS, "/me/bookings", json={"eventId": event_id})
-
-    @strawberry.mutation(description="本人取消活动报名（活动开始前），名额随之释放")
-    async def cancel_booking(self, info: strawberry.Info, event_id: strawberry.ID) -> CommandResult:
-        own(info)
-        return await command(info, STATIONS, "/me/bookings:cancel", json={"eventId": event_id})
+    book_event = _my_booking("/me/bookings",
+                             "本人报名活动；名额已满时为 RULE_VIOLATED（rule capacity_reached），活动开始后不能报名")
+    cancel_booking = _my_booking("/me/bookings:cancel", "本人取消活动报名（活动开始前），名额随之释放")
 
     @strawberry.mutation(description="本人报名项目（如新青年学堂骑手班）")
     async def enrol_in_programme(self, info: strawberry.Info, programme_id: strawberry.ID) -> CommandResult:
-        own(info)
-        return await command(info, STATIONS, "/me/enrolments", json={"programmeId": programme_id})
+        return await mine(info, STATIONS, "/me/enrolments", json={"programmeId": programme_id})
 
     @strawberry.mutation(description="本人评价某站点某天的服务：1–5 分，可附评价（200 字内）；每个站点每天一次，"
                                      "30 天内")
     async def rate_service(self, info: strawberry.Info, station_id: strawberry.ID, on: date, score: int,
                            comment: str | None = None) -> CommandResult:
-        own(info)
         body = without_none({"stationId": station_id, "on": on.isoformat(), "score": score, "comment": comment})
-        return await command(info, STATIONS, "/me/ratings", json=body)
+        return await mine(info, STATIONS, "/me/ratings", json=body)
 
 
     @strawberry.mutation(description="本人登记求助个案（如欠薪、劳动争议）；返回个案编号，办理进度见 me { cases }")
     async def open_my_case(self, info: strawberry.Info, input: OpenMyCaseInput) -> CommandResult:
-        own(info)
-        return await command(info, STATIONS, "/me/cases", json={
+        return await mine(info, STATIONS, "/me/cases", json={
             "category": input.category.value, "summary": input.summary, "district": input.district,
             "urgency": input.urgency.value})
 
     @strawberry.mutation(description="本人评价已办结的个案：1–5 分，一次；非本人的个案为 NOT_FOUND")
     async def rate_my_case(self, info: strawberry.Info, case_id: strawberry.ID, score: int) -> CommandResult:
-        own(info)
-        return await command(info, STATIONS, f"/me/cases/{case_id}/rating", json={"score": score})
+        return await mine(info, STATIONS, f"/me/cases/{case_id}/rating", json={"score": score})

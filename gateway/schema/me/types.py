@@ -44,21 +44,13 @@ class MyRecord:
     needs: list[str] | None
     consents: list[Consent]
 
-    @strawberry.field(description="本人所在或申请加入的团支部（入团申请、团员、待处理的转接）；没有时为空")
-    async def memberships(self, info: strawberry.Info) -> list[MyMembership]:
-        return await my_memberships(info)
-
-    @strawberry.field(description="本人报名的活动（按开始时间）")
-    async def bookings(self, info: strawberry.Info) -> list[MyBooking]:
-        return await my_bookings(info)
-
-    @strawberry.field(description="本人报名的项目（如新青年学堂骑手班）")
-    async def enrolments(self, info: strawberry.Info) -> list[MyEnrolment]:
-        return await my_enrolments(info)
-
-    @strawberry.field(description="本人的求助个案（新到旧）：状态、类别、转介机构、办结结果与本人的评价")
-    async def cases(self, info: strawberry.Info) -> list[MyCase]:
-        return await my_cases(info)
+    # asked of the other services with the caller's token, only when the query selects them
+    memberships: list[MyMembership] = strawberry.field(
+        resolver=my_memberships, description="本人所在或申请加入的团支部（入团申请、团员、待处理的转接）；没有时为空")
+    bookings: list[MyBooking] = strawberry.field(resolver=my_bookings, description="本人报名的活动（按开始时间）")
+    enrolments: list[MyEnrolment] = strawberry.field(resolver=my_enrolments, description="本人报名的项目（如新青年学堂骑手班）")
+    cases: list[MyCase] = strawberry.field(
+        resolver=my_cases, description="本人的求助个案（新到旧）：状态、类别、转介机构、办结结果与本人的评价")
 
 
 def to_my_record(p: dict) -> MyRecord:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 import strawberry
 
@@ -60,6 +61,24 @@ class ImportAppealInput:
 
 def _iso(at: datetime | None) -> str | None:
     return at.isoformat() if at else None
+
+
+def _event_youth(what: str, description: str) -> Any:
+    """A youth's place at an event that staff record (registrations, attendance)."""
+
+    async def resolve(info: strawberry.Info, event_id: strawberry.ID, youth_id: strawberry.ID) -> CommandResult:
+        return await command(info, SERVICE, f"/events/{event_id}/{what}", json={"youthId": youth_id})
+
+    return strawberry.mutation(resolver=resolve, description=description)
+
+
+def _appeal_step(step: str, description: str) -> Any:
+    """A step on a 12345 appeal that carries only when it happened (contact, resolve)."""
+
+    async def resolve(info: strawberry.Info, appeal_id: strawberry.ID, at: datetime | None = None) -> CommandResult:
+        return await command(info, SERVICE, f"/appeals/{appeal_id}/{step}", json={"at": _iso(at)})
+
+    return strawberry.mutation(resolver=resolve, description=description)
 
 
 @strawberry.type
@@ -127,15 +146,8 @@ class Mutation:
             "kind": kind, "title": title, "district": district, "startsAt": starts_at.isoformat(),
             "capacity": capacity, "stationId": station_id})
 
-    @strawberry.mutation(description="活动报名（超出容量会被拒绝）")
-    async def register_for_event(self, info: strawberry.Info, event_id: strawberry.ID,
-                                 youth_id: strawberry.ID) -> CommandResult:
-        return await command(info, SERVICE, f"/events/{event_id}/registrations", json={"youthId": youth_id})
-
-    @strawberry.mutation(description="活动签到")
-    async def record_event_attendance(self, info: strawberry.Info, event_id: strawberry.ID,
-                                      youth_id: strawberry.ID) -> CommandResult:
-        return await command(info, SERVICE, f"/events/{event_id}/attendance", json={"youthId": youth_id})
+    register_for_event = _event_youth("registrations", "活动报名（超出容量会被拒绝）")
+    record_event_attendance = _event_youth("attendance", "活动签到")
 
     @strawberry.mutation(description="导入 12345 工单")
     async def import_appeal(self, info: strawberry.Info, input: ImportAppealInput) -> CommandResult:
@@ -157,15 +169,8 @@ class Mutation:
                               at: datetime | None = None) -> CommandResult:
         return await command(info, SERVICE, f"/appeals/{appeal_id}/dispatch", json={"unit": unit, "at": _iso(at)})
 
-    @strawberry.mutation(description="登记首次联系诉求人")
-    async def contact_appeal(self, info: strawberry.Info, appeal_id: strawberry.ID,
-                             at: datetime | None = None) -> CommandResult:
-        return await command(info, SERVICE, f"/appeals/{appeal_id}/contact", json={"at": _iso(at)})
-
-    @strawberry.mutation(description="办结工单")
-    async def resolve_appeal(self, info: strawberry.Info, appeal_id: strawberry.ID,
-                             at: datetime | None = None) -> CommandResult:
-        return await command(info, SERVICE, f"/appeals/{appeal_id}/resolve", json={"at": _iso(at)})
+    contact_appeal = _appeal_step("contact", "登记首次联系诉求人")
+    resolve_appeal = _appeal_step("resolve", "办结工单")
 
     @strawberry.mutation(description="登记诉求人评价（SATISFIED | BASICALLY_SATISFIED | UNSATISFIED）")
     async def rate_appeal(self, info: strawberry.Info, appeal_id: strawberry.ID, satisfaction: str,

@@ -7,7 +7,7 @@ from chassis.errors import FieldError, ValidationFailed
 
 from ...tables import stations as tables
 from ..common import DASHBOARD_ROLES, Context, forward, read_scope
-from ..pagination import Connection, table_page
+from ..pagination import Connection, rows_page, scoped_page
 from .dashboard import month_arg
 from .types import (
     STAFF_READ,
@@ -77,11 +77,9 @@ class Query:
     @strawberry.field(description="站点列表（按名称分页）")
     async def stations(self, info: strawberry.Info, kind: StationKind | None = None, district: str | None = None,
                        first: int | None = None, after: str | None = None) -> Connection[Station]:
-        district = await read_scope(info, DASHBOARD_ROLES, district)
-        return await table_page(
-            info, first, after, lambda conn, key, limit: tables.list_stations(
-                conn, district=district, kind=kind.value if kind else None, after=key, limit=limit),
-            node=to_station, key=lambda r: (r["name"], r["station_id"]), shape=2)
+        return await scoped_page(
+            info, DASHBOARD_ROLES, district, first, after, tables.list_stations, {"kind": kind.value if kind else None},
+            node=to_station, order=("name", "station_id"))
 
     @strawberry.field(description="离某点最近的、开放中的、提供某项服务的站点，按距离排序（骑手在路上问的）；"
                                   "公开：无需登录（未登录时按来源地址限流）")
@@ -98,36 +96,30 @@ class Query:
                            first: int | None = None, after: str | None = None) -> Connection[PersonTimes]:
         district = await read_scope(info, STAFF_READ, district)
         month = month_arg(month)
-        return await table_page(
-            info, first, after, lambda conn, key, limit: tables.list_person_times(
-                conn, district=district, station_id=station_id, month=month,
-                service_type=service_type.value if service_type else None, after=key, limit=limit),
-            node=to_person_times, key=lambda r: (r["month"], r["station_id"], r["service_type"]), shape=3)
+        return await rows_page(
+            info, first, after, tables.list_person_times, {
+                "district": district, "station_id": station_id, "month": month,
+                "service_type": service_type.value if service_type else None},
+            node=to_person_times, order=("month", "station_id", "service_type"))
 
     @strawberry.field(description="培养项目列表（分页）")
     async def programmes(self, info: strawberry.Info, district: str | None = None, first: int | None = None,
                          after: str | None = None) -> Connection[Programme]:
-        district = await read_scope(info, STAFF_READ, district)
-        return await table_page(
-            info, first, after, lambda conn, key, limit: tables.list_programmes(
-                conn, district=district, after=key, limit=limit),
-            node=to_programme, key=lambda r: (r["starts_on"].isoformat(), r["programme_id"]), shape=2, dated=True)
+        return await scoped_page(
+            info, STAFF_READ, district, first, after, tables.list_programmes,
+            node=to_programme, order=("starts_on", "programme_id"), dated=True)
 
     @strawberry.field(description="活动列表（按开始时间分页）")
     async def events(self, info: strawberry.Info, district: str | None = None, first: int | None = None,
                      after: str | None = None) -> Connection[Event]:
-        district = await read_scope(info, STAFF_READ, district)
-        return await table_page(
-            info, first, after, lambda conn, key, limit: tables.list_events(
-                conn, district=district, after=key, limit=limit),
-            node=to_event, key=lambda r: (r["starts_at"].isoformat(), r["event_id"]), shape=2)
+        return await scoped_page(
+            info, STAFF_READ, district, first, after, tables.list_events,
+            node=to_event, order=("starts_at", "event_id"))
 
     @strawberry.field(description="12345 工单列表（新到旧分页）；status 与 overdue 可筛选")
     async def appeals(self, info: strawberry.Info, district: str | None = None, status: str | None = None,
                       overdue: bool | None = None, first: int | None = None,
                       after: str | None = None) -> Connection[Appeal]:
-        district = await read_scope(info, STAFF_READ, district)
-        return await table_page(
-            info, first, after, lambda conn, key, limit: tables.list_appeals(
-                conn, district=district, status=status, overdue=overdue, after=key, limit=limit),
-            node=to_appeal, key=lambda r: (r["received_at"].isoformat(), r["appeal_id"]), shape=2)
+        return await scoped_page(
+            info, STAFF_READ, district, first, after, tables.list_appeals, {"status": status, "overdue": overdue},
+            node=to_appeal, order=("received_at", "appeal_id"))

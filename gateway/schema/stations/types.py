@@ -11,6 +11,7 @@ import strawberry
 from chassis.reference import SERVICE_TYPES, STATION_KINDS
 
 from ..loaders import station_row
+from ..related import related
 
 StationKind = strawberry.enum(Enum("StationKind", {k: k for k in STATION_KINDS}), description="站点类型")
 ServiceType = strawberry.enum(Enum("ServiceType", {k: k for k in SERVICE_TYPES}), description="服务类型")
@@ -114,9 +115,6 @@ class Station:
     distance_km: float | None = None
 
 
-RELATED = "（同一请求内批量读取；不在您权限范围内的区时为 null）"
-
-
 async def related_station(info: strawberry.Info, station_id: str | None) -> Station | None:
     """A list item's station, batched per request (one statement for the page)."""
     row = await station_row(info.context, station_id)
@@ -132,10 +130,7 @@ class PersonTimes:
     service_type: ServiceType
     count: int
     registered: int
-
-    @strawberry.field(description="站点" + RELATED)
-    async def station(self, info: strawberry.Info) -> Station | None:
-        return await related_station(info, self.station_id)
+    station: Station | None = related(related_station, "station_id", Station, "站点")
 
 
 @strawberry.type
@@ -154,20 +149,23 @@ class Programme:
 
 
 @strawberry.type
-class Event:
+class EventBase:
+    """What an event is, for staff (Event) and for anyone (public.PublicEvent); not a GraphQL type itself."""
+
     id: strawberry.ID
     kind: str
     title: str
     district: str
     starts_at: datetime
     capacity: int
+
+
+@strawberry.type
+class Event(EventBase):
     registered: int
     attended: int
     station_id: strawberry.ID | None = None
-
-    @strawberry.field(description="举办站点（未在站点举办时为 null）" + RELATED)
-    async def station(self, info: strawberry.Info) -> Station | None:
-        return await related_station(info, self.station_id)
+    station: Station | None = related(related_station, "station_id", Station, "举办站点（未在站点举办时为 null）")
 
 
 @strawberry.type

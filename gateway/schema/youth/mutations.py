@@ -57,6 +57,26 @@ class UpdateYouthProfileInput:
     education: Education | None = strawberry.UNSET
 
 
+def registration(input: RegisterYouthInput) -> dict:
+    """The registry's body for a registration, by staff (registerYouth) or by the person (registerMe)."""
+    return without_none({
+        "name": input.name, "gender": input.gender.value, "birthDate": input.birth_date.isoformat(),
+        "mobile": input.mobile, "district": input.district, "youthType": input.youth_type.value,
+        "subtype": input.subtype.value, "consents": plain(input.consents), "idNumber": input.id_number,
+        "wechat": input.wechat, "employer": input.employer, "employerKind": plain(input.employer_kind),
+        "education": plain(input.education), "needs": plain(input.needs),
+        "noticeVersion": input.notice_version, "channel": plain(input.channel)})
+
+
+def profile_changes(input: UpdateYouthProfileInput, expected_version: int | None) -> dict:
+    """The registry's PATCH body: only the fields given (null clears one), by staff or by the person."""
+    names = {"employer_kind": "employerKind", "youth_type": "youthType"}
+    body = {names.get(k, k): plain(v) for k, v in vars(input).items() if v is not strawberry.UNSET}
+    if expected_version is not None:
+        body["expectedVersion"] = expected_version
+    return body
+
+
 @strawberry.type(description="一次性认领码：本人在应用中输入（claimMyRecord），即可把这条记录关联到本人账号")
 class ClaimCode:
     youth_id: strawberry.ID
@@ -68,22 +88,13 @@ class ClaimCode:
 class Mutation:
     @strawberry.mutation(description="登记青年（转发至登记服务）")
     async def register_youth(self, info: strawberry.Info, input: RegisterYouthInput) -> CommandResult:
-        body = {"name": input.name, "gender": input.gender.value, "birthDate": input.birth_date.isoformat(),
-                "mobile": input.mobile, "district": input.district, "youthType": input.youth_type.value,
-                "subtype": input.subtype.value, "consents": plain(input.consents), "idNumber": input.id_number,
-                "wechat": input.wechat, "employer": input.employer, "employerKind": plain(input.employer_kind),
-                "education": plain(input.education), "needs": plain(input.needs),
-                "noticeVersion": input.notice_version, "channel": plain(input.channel)}
-        return await command(info, SERVICE, "/youth", json=without_none(body))
+        return await command(info, SERVICE, "/youth", json=registration(input))
 
     @strawberry.mutation(description="更新资料（每次更新记为一个事件，只含变更的字段）")
     async def update_youth_profile(self, info: strawberry.Info, id: strawberry.ID, input: UpdateYouthProfileInput,
                                    expected_version: int | None = None, purpose: str | None = None) -> CommandResult:
-        names = {"employer_kind": "employerKind", "youth_type": "youthType"}
-        body = {names.get(k, k): plain(v) for k, v in vars(input).items() if v is not strawberry.UNSET}
-        if expected_version is not None:
-            body["expectedVersion"] = expected_version
-        return await command(info, SERVICE, f"/youth/{id}", method="PATCH", json=body, params=purpose_params(purpose))
+        return await command(info, SERVICE, f"/youth/{id}", method="PATCH", json=profile_changes(input, expected_version),
+                             params=purpose_params(purpose))
 
     @strawberry.mutation(description="取得同意（" + PURPOSE_DOC + "）")
     async def give_consent(self, info: strawberry.Info, id: strawberry.ID, purpose: ConsentPurpose,

@@ -54,14 +54,20 @@ class Consent:
     given_on: date
 
 
-@strawberry.type(description="青年档案；个人信息按角色给出（身份证号默认打码）")
-class Youth:
+@strawberry.type
+class YouthBase:
+    """What the record and a search hit both show first; not a GraphQL type itself."""
+
     id: strawberry.ID
     status: YouthStatus
     district: str
     youth_type: YouthType
     subtype: Subtype
     employer_kind: str | None
+
+
+@strawberry.type(description="青年档案；个人信息按角色给出（身份证号默认打码）")
+class Youth(YouthBase):
     is_minor: bool
     registered_on: date
     consents: list[Consent]
@@ -81,13 +87,7 @@ class Youth:
 
 
 @strawberry.type(description="检索结果中的一名青年")
-class YouthListItem:
-    id: strawberry.ID
-    status: YouthStatus
-    district: str
-    youth_type: YouthType
-    subtype: Subtype
-    employer_kind: str | None
+class YouthListItem(YouthBase):
     registered_on: date
     name: str | None
     gender: str | None

@@ -94,17 +94,6 @@
 
   XQ.section({
     id: "joint-meeting", title: "联席会议：措施推进与待办事项", order: 24, size: "wide",
-    needs: [
-      "jointMeeting.byAssignee.assignee", "jointMeeting.byAssignee.assigneeKind", "jointMeeting.byAssignee.name",
-      "jointMeeting.byAssignee.open", "jointMeeting.byAssignee.overdue", "jointMeeting.measures.area",
-      "jointMeeting.measures.areaName", "jointMeeting.measures.example", "jointMeeting.measures.id",
-      "jointMeeting.measures.lastReportOn", "jointMeeting.measures.lead.code", "jointMeeting.measures.lead.name",
-      "jointMeeting.measures.progress", "jointMeeting.measures.stale", "jointMeeting.measures.title",
-      "jointMeeting.openItems.assignee", "jointMeeting.openItems.assigneeKind",
-      "jointMeeting.openItems.assigneeName", "jointMeeting.openItems.district", "jointMeeting.openItems.dueOn",
-      "jointMeeting.openItems.id", "jointMeeting.openItems.overdue", "jointMeeting.openItems.title",
-      "jointMeeting.openItemsTotal", "jointMeeting.overdueItems", "jointMeeting.staleAfterDays",
-      "jointMeeting.staleMeasures"],
     selection: "jointMeeting { staleAfterDays staleMeasures openItemsTotal overdueItems " +
       "measures { id area areaName title example lead { code name } progress lastReportOn stale } " +
       "openItems { id title assigneeKind assignee assigneeName district dueOn overdue } " +
@@ -112,10 +101,10 @@
     render(el, d, helpers) {
       ui = helpers;
       last = d.jointMeeting;
-      ui.kpis(el, [
-        { label: "久未报告的措施", value: last.staleMeasures, figure: "jointMeeting.staleMeasures" },
-        { label: "在办待办", value: last.openItemsTotal, figure: "jointMeeting.openItemsTotal" },
-        { label: "超期待办", value: last.overdueItems, figure: "jointMeeting.overdueItems" },
+      ui.kpis(el, "jointMeeting", last, [
+        ["久未报告的措施", "staleMeasures"],
+        ["在办待办", "openItemsTotal"],
+        ["超期待办", "overdueItems"],
       ]);
       draw(el);
     },

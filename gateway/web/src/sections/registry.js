@@ -2,16 +2,45 @@
 //   id        unique name; the card gets data-section="<id>"
 //   title     heading in Chinese
 //   order     position on the page (smaller first); size: "wide" | "narrow" | undefined (half)
-//   needs     field paths under `dashboard` it reads, e.g. ["youth.total"]; the section is shown only when
-//             the gateway's schema has all of them (dashboard.available), so a domain that is not
-//             deployed yet hides its section instead of breaking the query
-//   selection the GraphQL selection inside `dashboard { … }`, e.g. "youth { total }"
-//   render(el, dashboard, ui)  draws into `el` from the answer (called again on every live update)
+//   selection the GraphQL selection inside `dashboard { … }`, e.g. "youth { byType { name count } }"
+//   kpis      key figures, drawn first: { at: "appeals", items: [[label, field, format?], …] } shows each
+//             field of `dashboard.<at>` (ui.kpis; data-figure "<figure or at>.<field>")
+//   (needs    set here, not by the section: the field paths under `dashboard` the selection reads, e.g.
+//             ["youth.byType.name", "youth.byType.count"]; the section is shown only when the gateway's
+//             schema has all of them (dashboard.available), so a domain that is not deployed yet hides
+//             its section instead of breaking the query)
+//   render(el, dashboard, ui)  draws the rest into `el` from the answer (called again on every live update);
+//             a section of kpis only has none
 // The build lists every *.js file here in sections/index.json; the page loads them all.
 window.XQ = window.XQ || { sections: [] };
 
 XQ.section = function (def) {
-  XQ.sections.push(def);
+  const kpis = def.kpis;
+  XQ.sections.push({
+    ...def, needs: XQ.fieldPaths(def.selection),
+    render(el, d, ui) {
+      if (kpis) ui.kpis(el, kpis.figure || kpis.at, XQ.at(d, kpis.at), kpis.items);
+      if (def.render) def.render(el, d, ui);
+    },
+  });
+};
+
+XQ.at = function (value, path) {
+  // value.<path> for a dotted path ("a.b"); undefined where a step is missing
+  return path.split(".").reduce((o, k) => (o == null ? undefined : o[k]), value);
+};
+
+XQ.fieldPaths = function (selection) {
+  // "a(first: 9) { b c { d } }" -> ["a.b", "a.c.d"]: the leaf fields, arguments left out
+  const paths = [];
+  const parents = [];
+  let last = null;
+  for (const token of selection.replace(/\([^)]*\)/g, "").match(/[A-Za-z_]\w*|[{}]/g)) {
+    if (token === "{") { parents.push(last); paths.pop(); } // `last` has fields: not a leaf
+    else if (token === "}") parents.pop();
+    else { last = token; paths.push([...parents, token].join(".")); }
+  }
+  return paths;
 };
 
 // Small drawing helpers shared by the sections.
@@ -27,13 +56,14 @@ XQ.ui = {
     // shares arrive as fractions (0–1); null when nothing to divide by
     return share == null ? "—" : `${(100 * share).toFixed(1)}%`;
   },
-  kpis(el, items) {
-    // items: [{label, value, figure}] — data-figure lets tests compare the page with GraphQL answers
+  kpis(el, prefix, figures, items) {
+    // items: [label, field, format = fmt]: the figure at `field` (a dotted path) in `figures`, shown with
+    // data-figure="<prefix>.<field>", which lets tests compare the page with GraphQL answers
     let box = el.querySelector(".kpis");
     if (!box) { box = document.createElement("div"); box.className = "kpis"; el.appendChild(box); }
-    box.innerHTML = items.map((k) =>
-      `<div class="kpi"><div class="value" data-figure="${k.figure}">${k.text ?? XQ.ui.fmt(k.value)}</div>` +
-      `<div class="label">${k.label}</div></div>`).join("");
+    box.innerHTML = items.map(([label, field, format = XQ.ui.fmt]) =>
+      `<div class="kpi"><div class="value" data-figure="${prefix}.${field}">${format(XQ.at(figures, field))}</div>` +
+      `<div class="label">${label}</div></div>`).join("");
   },
   chart(el, key, option) {
     // one ECharts instance per (section, key), reused on updates so charts do not flicker

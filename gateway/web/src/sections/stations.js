@@ -1,14 +1,16 @@
 // Service stations (the stations domain): stations by kind, person-times by service type, busiest stations.
 XQ.section({
   id: "stations", title: "服务站点", order: 30, size: "narrow",
-  needs: ["stations.total", "stations.open", "stations.byKind.key", "stations.byKind.name", "stations.byKind.count"],
   selection: "stations { total open byKind { key name count } }",
+  kpis: {
+    at: "stations",
+    items: [
+      ["站点", "total"],
+      ["开放中", "open"],
+    ],
+  },
   render(el, d, ui) {
     const s = d.stations;
-    ui.kpis(el, [
-      { label: "站点", value: s.total, figure: "stations.total" },
-      { label: "开放中", value: s.open, figure: "stations.open" },
-    ]);
     ui.pie(el, "stations-by-kind", s.byKind, ["35%", "62%"]);
     ui.table(el, "stations.byKind", ["类型", "数量"], s.byKind.map((r) => ({ key: r.key, cells: [r.name, r.count] })));
   },
@@ -16,12 +18,10 @@ XQ.section({
 
 XQ.section({
   id: "person-times", title: "服务人次（所选期间，按服务类型）", order: 31, size: "narrow",
-  needs: ["stations.personTimes", "stations.byServiceType.serviceType", "stations.byServiceType.name",
-    "stations.byServiceType.count"],
   selection: "stations { personTimes byServiceType { serviceType name count } }",
+  kpis: { at: "stations", items: [["服务人次", "personTimes"]] },
   render(el, d, ui) {
     const s = d.stations;
-    ui.kpis(el, [{ label: "服务人次", value: s.personTimes, figure: "stations.personTimes" }]);
     ui.bars(el, "person-times-by-type", s.byServiceType, "count", { left: 90, color: "#2c7be5" });
     ui.table(el, "stations.byServiceType", ["服务类型", "人次"],
       s.byServiceType.map((r) => ({ key: r.serviceType, cells: [r.name, r.count] })));
@@ -30,7 +30,6 @@ XQ.section({
 
 XQ.section({
   id: "busiest-stations", title: "最繁忙站点（所选期间）", order: 32, size: "narrow",
-  needs: ["stations.busiest.stationId", "stations.busiest.name", "stations.busiest.count"],
   selection: "stations { busiest { stationId name count } }",
   render(el, d, ui) {
     ui.table(el, "stations.busiest", ["站点", "人次"],
@@ -41,14 +40,13 @@ XQ.section({
 
 XQ.section({
   id: "programmes", title: "培养项目", order: 33, size: "narrow",
-  needs: ["programmes.enrolments", "programmes.passRate", "programmes.scholarshipsPaid"],
   selection: "programmes { enrolments passRate scholarshipsPaid }",
-  render(el, d, ui) {
-    const p = d.programmes;
-    ui.kpis(el, [
-      { label: "报名", value: p.enrolments, figure: "programmes.enrolments" },
-      { label: "考试通过率", text: ui.pct(p.passRate), figure: "programmes.passRate" },
-      { label: "已发放奖学金（人次）", value: p.scholarshipsPaid, figure: "programmes.scholarshipsPaid" },
-    ]);
+  kpis: {
+    at: "programmes",
+    items: [
+      ["报名", "enrolments"],
+      ["考试通过率", "passRate", XQ.ui.pct],
+      ["已发放奖学金（人次）", "scholarshipsPaid"],
+    ],
   },
 });

@@ -3,21 +3,18 @@ const ESTIMATED_BASE = 2000000; // DOMAIN.md: 1.8–2.2 million new emerging you
 
 XQ.section({
   id: "youth-total", title: "登记青年", order: 10, size: "narrow",
-  needs: ["youth.total"],
   selection: "youth { total }",
   render(el, d, ui) {
-    ui.kpis(el, [
-      { label: "登记人数", value: d.youth.total, figure: "youth.total" },
-      { label: "占估计基数（约 200 万）", value: null, figure: "youth.share" },
+    const share = `${((100 * d.youth.total) / ESTIMATED_BASE).toFixed(3)}%`; // worked out here, not a GraphQL field
+    ui.kpis(el, "youth", d.youth, [
+      ["登记人数", "total"],
+      ["占估计基数（约 200 万）", "share", () => share],
     ]);
-    el.querySelector('[data-figure="youth.share"]').textContent =
-      `${((100 * d.youth.total) / ESTIMATED_BASE).toFixed(3)}%`;
   },
 });
 
 XQ.section({
   id: "youth-by-type", title: "按青年类型", order: 11, size: "narrow",
-  needs: ["youth.byType.type", "youth.byType.name", "youth.byType.count"],
   selection: "youth { byType { type name count } }",
   render(el, d, ui) {
     const rows = d.youth.byType;
@@ -28,7 +25,6 @@ XQ.section({
 
 XQ.section({
   id: "youth-by-district", title: "各区登记青年", order: 12, size: "narrow",
-  needs: ["youth.byDistrict.district", "youth.byDistrict.name", "youth.byDistrict.count"],
   selection: "youth { byDistrict { district name count } }",
   render(el, d, ui) {
     const rows = [...d.youth.byDistrict].sort((a, b) => b.count - a.count);
@@ -39,7 +35,6 @@ XQ.section({
 
 XQ.section({
   id: "youth-per-week", title: "每周登记数", order: 13, size: "wide",
-  needs: ["registrationsPerWeek.nodes.week", "registrationsPerWeek.nodes.count"],
   selection: "registrationsPerWeek(first: 100) { nodes { week count } }",
   render(el, d, ui) {
     const rows = d.registrationsPerWeek.nodes;
