@@ -19,7 +19,7 @@ import pytest
 from aiokafka.admin import AIOKafkaAdminClient
 
 from chassis.kafka_login import admin_login
-from tests.e2e.support import ROOT, answers, app_processes, env_of
+from tests.e2e.support import ROOT, app_processes, env_of
 from tests.faults.support import (
     SENT,
     Load,
@@ -34,6 +34,7 @@ from tests.faults.support import (
     rss_mb,
     wait_for,
 )
+from xinqing.launcher.ports import answers
 from xinqing.launcher.processes import ManagedProcess, wait_until
 from xinqing.launcher.stack import APPS, app_process
 
