@@ -68,6 +68,12 @@ class Principal:
             raise Forbidden(f"您的权限仅限 {DISTRICTS.get(self.district, self.district)}，不能操作其他区的数据。",
                             rule="district")
 
+    def require_in(self, district: str, *roles: str) -> None:
+        """One of `roles`, acting in `district`: a route that places something new there (the role is checked
+        first, so a caller without it is told so whatever the district)."""
+        self.require(*roles)
+        self.require_district(district)
+
     def require_found_in_district(self, district: str | None, missing: str) -> None:
         """An aggregate looked up by id (`district` None: it does not exist). A district-scoped caller gets
         the same FORBIDDEN for an id of another district and for an id of nothing, so it cannot learn which

@@ -1,7 +1,8 @@
 -- First start of the compose PostgreSQL: one database per service (each service owns its own).
 -- Names are settings.database(<service>) with the default namespace `xq`. No role but its owner may connect
--- to a database: each service, starting in development, creates its own login role (chassis/roles.py, the
--- password in the shared `keys` volume) and takes the database over.
+-- to a database (deploy/postgres/close-databases.sql, run next): each service, starting in development,
+-- creates its own login role (chassis/roles.py, the password in the shared `keys` volume) and takes the
+-- database over.
 CREATE DATABASE xq_registry;
 CREATE DATABASE xq_branches;
 CREATE DATABASE xq_stations;
@@ -10,10 +11,3 @@ CREATE DATABASE xq_gateway;
 -- The person-key stores of the services that seal (chassis/keystore.py): apart from the events they unlock.
 CREATE DATABASE xq_registry_keys;
 CREATE DATABASE xq_stations_keys;
-REVOKE CONNECT, TEMPORARY ON DATABASE xq_registry FROM PUBLIC;
-REVOKE CONNECT, TEMPORARY ON DATABASE xq_branches FROM PUBLIC;
-REVOKE CONNECT, TEMPORARY ON DATABASE xq_stations FROM PUBLIC;
-REVOKE CONNECT, TEMPORARY ON DATABASE xq_partners FROM PUBLIC;
-REVOKE CONNECT, TEMPORARY ON DATABASE xq_gateway FROM PUBLIC;
-REVOKE CONNECT, TEMPORARY ON DATABASE xq_registry_keys FROM PUBLIC;
-REVOKE CONNECT, TEMPORARY ON DATABASE xq_stations_keys FROM PUBLIC;

@@ -4,8 +4,9 @@
 --        -v registry_keys=... -v stations_keys=... \
 --        -f deploy/k8s/postgres-roles.sql
 -- Each role logs in, owns its own database only and may not connect to the others' (CONNECT revoked
--- from PUBLIC). The person-key stores (xq_registry_keys, xq_stations_keys; chassis/keystore.py) have roles
--- of their own, with passwords from the Secrets xinqing-postgres-registry-keys / -stations-keys.
+-- from PUBLIC by deploy/postgres/close-databases.sql, included at the end: run it from a checkout).
+-- The person-key stores (xq_registry_keys, xq_stations_keys; chassis/keystore.py) have roles of their
+-- own, with passwords from the Secrets xinqing-postgres-registry-keys / -stations-keys.
 -- Running it again sets the passwords again (rotation) and changes nothing else.
 \set ON_ERROR_STOP on
 
@@ -30,10 +31,4 @@ ALTER DATABASE xq_partners OWNER TO xq_partners;
 ALTER DATABASE xq_gateway  OWNER TO xq_gateway;
 ALTER DATABASE xq_registry_keys OWNER TO xq_registry_keys;
 ALTER DATABASE xq_stations_keys OWNER TO xq_stations_keys;
-REVOKE CONNECT, TEMPORARY ON DATABASE xq_registry FROM PUBLIC;
-REVOKE CONNECT, TEMPORARY ON DATABASE xq_branches FROM PUBLIC;
-REVOKE CONNECT, TEMPORARY ON DATABASE xq_stations FROM PUBLIC;
-REVOKE CONNECT, TEMPORARY ON DATABASE xq_partners FROM PUBLIC;
-REVOKE CONNECT, TEMPORARY ON DATABASE xq_gateway  FROM PUBLIC;
-REVOKE CONNECT, TEMPORARY ON DATABASE xq_registry_keys FROM PUBLIC;
-REVOKE CONNECT, TEMPORARY ON DATABASE xq_stations_keys FROM PUBLIC;
+\ir ../postgres/close-databases.sql

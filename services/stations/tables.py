@@ -6,6 +6,7 @@ cases and services received (what `me` and their export list). Written from the 
 (projections.py): who may be named on a service record; erasure shreds the keys of the person's cases."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 import asyncpg
@@ -79,13 +80,24 @@ async def counts_in(conn: asyncpg.Connection, category: str, district: str, week
     return [found.get(w, 0) for w in weeks]
 
 
+async def _open_deadlines(conn: asyncpg.Connection, table: str, key: tuple[str, str], **dues: datetime | None) -> None:
+    """Keep an aggregate's row of a deadlines table (`key`: its column and id) in step with the aggregate:
+    the row holds the deadlines still open (None: met, closed or marked overdue) and is gone once none is,
+    so the scheduled marking scans open deadlines only."""
+    column, value = key
+    if all(due is None for due in dues.values()):
+        await conn.execute(f"DELETE FROM {table} WHERE {column} = $1", value)
+        return
+    places = [f"${n}" for n in range(2, len(dues) + 2)]
+    await conn.execute(f"INSERT INTO {table} ({column}, {', '.join(dues)}) VALUES ($1, {', '.join(places)}) "
+                       f"ON CONFLICT ({column}) DO UPDATE SET "
+                       + ", ".join(f"{name} = {place}" for name, place in zip(dues, places, strict=True)),
+                       value, *dues.values())
+
+
 async def track_governance(conn: asyncpg.Connection, item_id: str, due_at: datetime | None) -> None:
     """Mirror an item's open deadline (None once it is done or marked overdue)."""
-    if due_at is None:
-        await conn.execute("DELETE FROM governance_deadlines WHERE item_id = $1", item_id)
-    else:
-        await conn.execute("INSERT INTO governance_deadlines (item_id, due_at) VALUES ($1, $2) "
-                           "ON CONFLICT (item_id) DO UPDATE SET due_at = $2", item_id, due_at)
+    await _open_deadlines(conn, "governance_deadlines", ("item_id", item_id), due_at=due_at)
 
 
 async def overdue_governance(conn: asyncpg.Connection, now: datetime, limit: int = 500) -> list[str]:
@@ -98,13 +110,8 @@ async def track_deadlines(conn: asyncpg.Connection, state: AppealState) -> None:
     """Mirror the appeal's open deadlines after a change (state folded with the new events)."""
     contact = None if state.contacted or state.contact_overdue else state.contact_due
     resolve = None if state.resolved or state.resolution_overdue else state.resolve_due
-    if contact is None and resolve is None:
-        await conn.execute("DELETE FROM appeal_deadlines WHERE appeal_id = $1", state.appeal_id)
-    else:
-        await conn.execute(
-            """INSERT INTO appeal_deadlines (appeal_id, contact_due, resolve_due) VALUES ($1, $2, $3)
-               ON CONFLICT (appeal_id) DO UPDATE SET contact_due = $2, resolve_due = $3""",
-            state.appeal_id, contact, resolve)
+    await _open_deadlines(conn, "appeal_deadlines", ("appeal_id", state.appeal_id), contact_due=contact,
+                          resolve_due=resolve)
 
 
 async def track_case(conn: asyncpg.Connection, state: CaseState) -> None:
@@ -112,13 +119,8 @@ async def track_case(conn: asyncpg.Connection, state: CaseState) -> None:
     open_ = state.status in OPEN_STATES
     first = None if state.responded or state.first_response_overdue or not open_ else state.first_response_due
     resolve = None if state.resolution_overdue or not open_ else state.resolve_due
-    if first is None and resolve is None:
-        await conn.execute("DELETE FROM case_deadlines WHERE case_id = $1", state.case_id)
-    else:
-        await conn.execute(
-            """INSERT INTO case_deadlines (case_id, first_response_due, resolve_due) VALUES ($1, $2, $3)
-               ON CONFLICT (case_id) DO UPDATE SET first_response_due = $2, resolve_due = $3""",
-            state.case_id, first, resolve)
+    await _open_deadlines(conn, "case_deadlines", ("case_id", state.case_id), first_response_due=first,
+                          resolve_due=resolve)
     if state.youth_id:
         await conn.execute("INSERT INTO case_subjects (case_id, youth_id, appeal_id) VALUES ($1, $2, $3) "
                            "ON CONFLICT DO NOTHING", state.case_id, state.youth_id, state.appeal_id)
@@ -141,13 +143,6 @@ async def keep_own_case(conn: asyncpg.Connection, state: CaseState, opened: bool
                rating = $7, agency_status = $8 WHERE case_id = $1""",
             state.case_id, state.category, state.urgency, state.status, state.agency, state.outcome, state.rating,
             state.agency_status)
-
-
-async def cases_of(conn: asyncpg.Connection, youth_id: str) -> list[asyncpg.Record]:
-    return await conn.fetch("SELECT case_id, source, category, urgency, district, status, opened_at, agency, "
-                            "agency_status, outcome, rating FROM youth_cases WHERE youth_id = $1 "
-                            "ORDER BY opened_at DESC, case_id",
-                            youth_id)
 
 
 async def overdue_cases(conn: asyncpg.Connection, now: datetime, limit: int = 500) -> list[str]:
@@ -189,6 +184,31 @@ async def deactivate_known_youth(conn: asyncpg.Connection, youth_id: str) -> Non
     await conn.execute("UPDATE known_youth SET active = false WHERE youth_id = $1", youth_id)
 
 
+# ---- a young person's own lists: what `me` and their export show, and what their erasure deletes -----
+
+@dataclass(frozen=True)
+class OwnList:
+    """One of the tables that hold a person's own rows (keyed by youth_id): the columns the person is shown,
+    in the order they are listed. Erasure deletes from every one of OWN_LISTS, the export reads them all."""
+    table: str
+    columns: str
+    order: str
+
+
+BOOKINGS = OwnList("youth_bookings", "event_id, title, starts_at", "starts_at, event_id")
+ENROLMENTS = OwnList("youth_enrolments", "programme_id, name, enrolled_on", "enrolled_on, programme_id")
+RATINGS = OwnList("youth_ratings", "station_id, rated_on, score, comment", "rated_on, station_id")
+SERVICES = OwnList("youth_services", "record_id, station_id, service_type, delivered_on", "delivered_on, record_id")
+CASES = OwnList("youth_cases", "case_id, source, category, urgency, district, status, opened_at, agency, "
+                "agency_status, outcome, rating", "opened_at DESC, case_id")  # newest first
+OWN_LISTS = (BOOKINGS, ENROLMENTS, RATINGS, SERVICES, CASES)
+
+
+async def own_rows(conn: asyncpg.Connection, own: OwnList, youth_id: str) -> list[asyncpg.Record]:
+    return await conn.fetch(f"SELECT {own.columns} FROM {own.table} WHERE youth_id = $1 ORDER BY {own.order}",
+                            youth_id)
+
+
 async def forget_youth(conn: asyncpg.Connection, youth_id: str) -> list[str]:
     """Erasure: the person is no longer known here, nor who received health services at our stations.
     Returns the key subjects of their cases and of the 12345 appeals those came from (the appeal's words and
@@ -197,8 +217,8 @@ async def forget_youth(conn: asyncpg.Connection, youth_id: str) -> list[str]:
     await conn.execute("DELETE FROM known_youth WHERE youth_id = $1", youth_id)
     await conn.execute("DELETE FROM health_record_subjects WHERE youth_id = $1", youth_id)
     cases = await conn.fetch("SELECT case_id, appeal_id FROM case_subjects WHERE youth_id = $1", youth_id)
-    for table in ("youth_bookings", "youth_enrolments", "youth_ratings", "youth_services", "youth_cases"):
-        await conn.execute(f"DELETE FROM {table} WHERE youth_id = $1", youth_id)
+    for own in OWN_LISTS:
+        await conn.execute(f"DELETE FROM {own.table} WHERE youth_id = $1", youth_id)
     return [stream_id(r["case_id"]) for r in cases] + [appeal_stream_id(r["appeal_id"]) for r in cases if r["appeal_id"]]
 
 
@@ -211,7 +231,7 @@ async def consenting_youth(conn: asyncpg.Connection, youth_ids: set[str]) -> set
     return {r["youth_id"] for r in rows}
 
 
-# ---- a young person's own bookings, enrolments, ratings and services received ---------------------
+# ---- keeping a young person's own bookings, enrolments, ratings and services received --------------
 
 async def keep_booking(conn: asyncpg.Connection, youth_id: str, event: ActivityState) -> None:
     """Mirror whether `youth_id` holds a place at `event` (state after the command)."""
@@ -239,23 +259,3 @@ async def keep_services(conn: asyncpg.Connection, rows: list[tuple[str, str, str
     if rows:
         await conn.executemany("INSERT INTO youth_services (youth_id, record_id, station_id, service_type, "
                                "delivered_on) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING", rows)
-
-
-async def bookings_of(conn: asyncpg.Connection, youth_id: str) -> list[asyncpg.Record]:
-    return await conn.fetch("SELECT event_id, title, starts_at FROM youth_bookings WHERE youth_id = $1 "
-                            "ORDER BY starts_at, event_id", youth_id)
-
-
-async def enrolments_of(conn: asyncpg.Connection, youth_id: str) -> list[asyncpg.Record]:
-    return await conn.fetch("SELECT programme_id, name, enrolled_on FROM youth_enrolments WHERE youth_id = $1 "
-                            "ORDER BY enrolled_on, programme_id", youth_id)
-
-
-async def ratings_of(conn: asyncpg.Connection, youth_id: str) -> list[asyncpg.Record]:
-    return await conn.fetch("SELECT station_id, rated_on, score, comment FROM youth_ratings WHERE youth_id = $1 "
-                            "ORDER BY rated_on, station_id", youth_id)
-
-
-async def services_of(conn: asyncpg.Connection, youth_id: str) -> list[asyncpg.Record]:
-    return await conn.fetch("SELECT record_id, station_id, service_type, delivered_on FROM youth_services "
-                            "WHERE youth_id = $1 ORDER BY delivered_on, record_id", youth_id)

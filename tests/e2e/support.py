@@ -10,8 +10,8 @@ from playwright.sync_api import Browser, sync_playwright
 
 from chassis.settings import Settings
 from xinqing.launcher.ports import free_port
-from xinqing.launcher.processes import ManagedProcess, wait_until
-from xinqing.launcher.stack import APPS, app_process
+from xinqing.launcher.processes import ManagedProcess
+from xinqing.launcher.stack import APPS, start_app
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / ".test-logs"  # screenshots a person can look at after the run
@@ -31,13 +31,6 @@ def env_of(settings: Settings) -> dict[str, str]:
     return out
 
 
-def answers(url: str) -> bool:
-    try:
-        return httpx.get(url, timeout=1).status_code == 200
-    except httpx.HTTPError:
-        return False
-
-
 @contextmanager
 def app_processes(settings: Settings, log_name: str, *, on_ports: bool = False
                   ) -> Iterator[tuple[Settings, list[ManagedProcess]]]:
@@ -48,12 +41,7 @@ def app_processes(settings: Settings, log_name: str, *, on_ports: bool = False
     procs: list[ManagedProcess] = []
     try:
         for app in APPS:
-            proc = app_process(app, s)
-            proc.env.update(env_of(s))
-            proc.start(lambda name, line: log.write(f"{name} | {line}\n"))
-            procs.append(proc)
-            url = f"http://{s.host}:{getattr(s, app.port_setting)}/health/live"
-            wait_until(lambda url=url: answers(url), 60, app.name, proc)
+            start_app(app, s, lambda name, line: log.write(f"{name} | {line}\n"), into=procs, env=env_of(s), timeout=60)
         yield s, procs
     finally:
         for proc in reversed(procs):

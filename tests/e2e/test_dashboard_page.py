@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from gateway.app import WEB_DIST
-from tests.e2e.support import ARTIFACTS, app_processes, chromium, gql
+from tests.e2e.support import ARTIFACTS, app_processes, gql
 
 pytestmark = pytest.mark.e2e
 
@@ -29,12 +29,6 @@ def stack(settings, infra):
     assert (WEB_DIST / "index.html").is_file(), "the dashboard page is not built: run `make web` (make test does)"
     with app_processes(settings, "e2e-dashboard.log") as (s, _):
         yield s
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 def register(s, token, district: str, subtype: str = "DELIVERY_RIDER") -> str:

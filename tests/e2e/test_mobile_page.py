@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import expect
 
 from gateway.app import WEB_DIST
-from tests.e2e.support import ARTIFACTS, app_processes, chromium, gql
+from tests.e2e.support import ARTIFACTS, app_processes, gql
 
 pytestmark = pytest.mark.e2e
 PHONE = {"width": 375, "height": 812}
@@ -33,12 +33,6 @@ def stack(settings, infra):
     assert (WEB_DIST / "m" / "index.html").is_file(), "the mobile page is not built: run `make web` (make test does)"
     with app_processes(settings, "e2e-mobile.log") as (s, _):
         yield s
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 def ok(result: dict, field: str):

@@ -13,12 +13,11 @@ import pytest
 
 from chassis.kafka_login import admin_login
 from chassis.settings import Settings
-from tests.e2e.support import ROOT, answers, app_processes, env_of, gql
+from tests.e2e.support import ROOT, app_processes, env_of, gql
 from tests.support import librdkafka_env
 from xinqing.launcher.kafka import resolve_jars
 from xinqing.launcher.ports import free_port
-from xinqing.launcher.processes import wait_until
-from xinqing.launcher.stack import APPS, app_process
+from xinqing.launcher.stack import APPS, start_app
 
 pytestmark = pytest.mark.e2e
 
@@ -97,10 +96,7 @@ def test_health_endpoints_answer(stack):
 
 def test_services_stop_cleanly_on_sigterm(settings, infra):
     s = settings.model_copy(update={"registry_port": free_port()})
-    proc = app_process(APPS[0], s)
-    proc.env.update(env_of(s))
-    proc.start(lambda *_: None)
-    wait_until(lambda: answers(f"http://{s.host}:{s.registry_port}/health/live"), 60, "registry", proc)
+    proc = start_app(APPS[0], s, lambda *_: None, env=env_of(s), timeout=60)
     code = proc.stop()
     assert code in (0, -15)  # uvicorn re-raises the signal after its graceful shutdown
     assert any("stopped cleanly" in line for line in proc.recent), proc.tail()

@@ -55,6 +55,14 @@ class Load:
     def start(self) -> None:
         self._task = asyncio.create_task(self._run())
 
+    @classmethod
+    async def warmed_up(cls, s: Settings, token: str, seconds: float) -> Load:
+        """A load started `seconds` ago: the fault then strikes a stack already under load."""
+        load = cls(s, token)
+        load.start()
+        await asyncio.sleep(seconds)
+        return load
+
     async def stop(self) -> None:
         self._stop.set()
         await self._task

@@ -19,7 +19,7 @@ import pytest
 from aiokafka.admin import AIOKafkaAdminClient
 
 from chassis.kafka_login import admin_login
-from tests.e2e.support import ROOT, answers, app_processes, env_of
+from tests.e2e.support import ROOT, app_processes, env_of
 from tests.faults.support import (
     SENT,
     Load,
@@ -34,6 +34,7 @@ from tests.faults.support import (
     rss_mb,
     wait_for,
 )
+from xinqing.launcher.ports import answers
 from xinqing.launcher.processes import ManagedProcess, wait_until
 from xinqing.launcher.stack import APPS, app_process
 
@@ -94,9 +95,7 @@ async def dashboard(s, token: str) -> tuple[dict, float]:
 
 async def test_kafka_killed_for_30_s_under_load(stack, infra, token):
     s, _ = stack
-    load = Load(s, token("registry_operator"))
-    load.start()
-    await asyncio.sleep(5)
+    load = await Load.warmed_up(s, token("registry_operator"), 5)
     await infra.kill("kafka")
     await asyncio.sleep(KAFKA_OUTAGE)
     during = len(load.accepted)
@@ -110,9 +109,7 @@ async def test_kafka_killed_for_30_s_under_load(stack, infra, token):
 
 async def test_postgres_killed_under_load_answers_503_then_recovers(stack, infra, token):
     s, _ = stack
-    load = Load(s, token("registry_operator"))
-    load.start()
-    await asyncio.sleep(3)
+    load = await Load.warmed_up(s, token("registry_operator"), 3)
     await infra.kill("postgres")
     await asyncio.sleep(4)
     outage_answer, outage_seconds = await dashboard(s, token("department_viewer"))
@@ -141,9 +138,7 @@ async def test_postgres_killed_under_load_answers_503_then_recovers(stack, infra
 @pytest.mark.parametrize("name", ["registry", "partners", "gateway"])
 async def test_an_app_killed_mid_load_loses_and_doubles_nothing(stack, token, name):
     s, procs = stack
-    load = Load(s, token("registry_operator"))
-    load.start()
-    await asyncio.sleep(4)
+    load = await Load.warmed_up(s, token("registry_operator"), 4)
     await asyncio.to_thread(restart, s, procs, name)
     await asyncio.sleep(4)
     await load.stop()

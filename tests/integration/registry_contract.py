@@ -1,8 +1,10 @@
-"""Registry-shaped events per the agreed contract (HELPER-BRIEF), appended with the chassis EventStore.
+"""Registry events as the partner tests append them with the chassis EventStore, into a registry-like
+database whose relay publishes them on the registry's topic.
 
-The registry implements consent-given/withdrawn/erased on its own branch; these stand-ins let the
-partner tests run without it. `name`, `mobile` and `id_number` are deliberately *public* fields here: a
-registry that leaked them into its payload must still not leak them to an agency (minimisation).
+Consent, deactivation and erasure are the registry's own event classes. Registration and profile updates are
+stand-ins with the agreed contract's public fields, in which `name`, `mobile` and `id_number` are
+deliberately *public*: a registry that leaked them into its payload must still not leak them to an agency
+(minimisation). The registry's own classes seal those fields, so they could not show it.
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from chassis.kafka import TopicSpec
 from chassis.kafka_login import service_login
 from chassis.relay import OutboxRelay
 from chassis.settings import Settings
+from services.registry.domain.events import ConsentGiven, ConsentWithdrawn, YouthDeactivated, YouthErased
 
 TOPIC = "xq.registry.youth"
 P = "xq.registry.youth."
@@ -53,39 +56,7 @@ class ProfileUpdated:
     mobile: str | None = None  # leaked on purpose
 
 
-@dataclass(frozen=True)
-class ConsentGiven:
-    TYPE: ClassVar[str] = P + "consent-given.v1"
-    youth_id: str
-    purpose: str
-    notice_version: str
-    channel: str
-    given_on: str
-
-
-@dataclass(frozen=True)
-class ConsentWithdrawn:
-    TYPE: ClassVar[str] = P + "consent-withdrawn.v1"
-    youth_id: str
-    purpose: str
-    withdrawn_on: str
-
-
-@dataclass(frozen=True)
-class Deactivated:
-    TYPE: ClassVar[str] = P + "deactivated.v1"
-    youth_id: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class Erased:
-    TYPE: ClassVar[str] = P + "erased.v1"
-    youth_id: str
-    erased_on: str
-
-
-codec = EventCodec(Registered, ProfileUpdated, ConsentGiven, ConsentWithdrawn, Deactivated, Erased)
+codec = EventCodec(Registered, ProfileUpdated, ConsentGiven, ConsentWithdrawn, YouthDeactivated, YouthErased)
 
 
 def store(settings: Settings) -> EventStore:

@@ -17,10 +17,10 @@ from chassis.keys import partner_key
 from chassis.pseudonyms import Pseudonymiser
 from chassis.relay import _envelope
 from contracts.partners import ReferralMessages, ReplyDeadLetters
+from tests.integration.secured_broker import secured_broker
 from tests.integration.stations_support import caught_up, ok
-from tests.integration.test_partners import SecuredBroker, rdkafka  # noqa: F401  (a fixture, used by broker)
 from tests.registry_support import data, gql, mobile, person
-from tests.support import eventually, grant_acls, service_db
+from tests.support import eventually, service_db
 from xinqing.kafka_acls import agency_user
 
 pytestmark = pytest.mark.integration
@@ -35,18 +35,10 @@ spec.loader.exec_module(agency_client)
 
 
 @pytest.fixture(scope="module")
-def broker(infra, tmp_path_factory, rdkafka):  # noqa: F811
+def broker(infra, tmp_path_factory):
     base = infra.settings.model_copy(update={"namespace": f"t{uuid.uuid4().hex[:6]}_agency_loop"})
-    secured = SecuredBroker(base, tmp_path_factory.mktemp("agency-kafka"))
-    secured.kafka.prepare()
-    proc = secured.kafka.process()
-    proc.start(lambda name, line: infra.sink("kafka-agency", line))
-    try:
-        secured.kafka.wait_ready(proc)
-        grant_acls(secured.settings)
+    with secured_broker(base, infra, tmp_path_factory.mktemp("agency-kafka"), "kafka-agency") as secured:
         yield secured
-    finally:
-        proc.stop()
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ schedule, and `ce_time` says the minute (an erasure: the day), never the instant
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 import pytest
 
@@ -52,7 +52,7 @@ async def test_two_agencies_topics_do_not_line_people_up(settings, registry_pool
                 await store.append(conn, f"youth-{youth_id}", 0, [rc.Registered(
                     youth_id, "110105", "NEW_BUSINESS", "DELIVERY_RIDER", False, "23-28", "2026-11-01",
                     ["REGISTRATION", "SHARE_WITH_AGENCY:HRSS", "SHARE_WITH_AGENCY:JUSTICE"], True, **PERSONAL)])
-            await store.append(conn, f"youth-{ids[0]}", 1, [rc.Erased(ids[0], "2026-11-28")])
+            await store.append(conn, f"youth-{ids[0]}", 1, [rc.YouthErased(ids[0], date(2026, 11, 28))])
         topics = {a: await raw_records(settings, settings.topic(f"partner.{a}.youth"),
                                        expect=PEOPLE + 1, timeout=60) for a in ("hrss", "justice")}
     pseudonyms = d.Pseudonymiser(partner_key(settings))

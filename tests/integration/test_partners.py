@@ -14,57 +14,33 @@ import os
 import secrets
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
 from cloudevents.core.bindings.kafka import KafkaMessage, from_binary_event
 
-from chassis import db
-from chassis.kafka import TopicSpec
-from chassis.kafka_login import admin_login, service_login
-from chassis.relay import OutboxRelay
+from chassis.kafka_login import admin_login
 from contracts import agencies
 from contracts.partners import PartnerYouthMessages as Msg
 from services.partners import asyncapi
 from services.partners import domain as d
 from services.partners.app import create_app as create_partners
 from tests.integration import registry_contract as rc
-from tests.support import eventually, grant_acls, librdkafka_env, raw_records, running
+from tests.integration.secured_broker import secured_broker
+from tests.support import eventually, librdkafka_env, raw_records, running
 from xinqing.kafka_acls import agency_user
-from xinqing.launcher import kafka_access
-from xinqing.launcher.kafka import KafkaBroker
-from xinqing.launcher.ports import free_port
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
-AGENCIES = ("hrss", "justice")  # the two this module gives credentials to
 PERSONAL = {"name": "王小明", "mobile": "+8613800138000", "id_number": "11010520010304002X"}
-
-
-class SecuredBroker:
-    def __init__(self, settings, data_dir: Path):
-        self.settings = settings.model_copy(update={"kafka_bootstrap": f"127.0.0.1:{free_port()}",
-                                                    "kafka_controller_port": free_port(), "kafka_sasl": True})
-        self.sasl = f"127.0.0.1:{free_port()}"
-        credentials = kafka_access.dev_credentials(self.settings)  # the session's: same keys directory
-        self.passwords = {a: credentials[agency_user(a)] for a in AGENCIES}
-        self.kafka = KafkaBroker(self.settings, data_dir, sasl_port=int(self.sasl.rsplit(":", 1)[1]),
-                                 credentials=credentials)
 
 
 @pytest.fixture(scope="module")
 def broker(settings, infra, tmp_path_factory, rdkafka):
-    secured = SecuredBroker(settings, tmp_path_factory.mktemp("secured-kafka"))
-    secured.rdkafka = rdkafka
-    secured.kafka.prepare()
-    proc = secured.kafka.process()
-    proc.start(lambda name, line: infra.sink("kafka-secured", line))
-    try:
-        secured.kafka.wait_ready(proc)
-        grant_acls(secured.settings)
+    with secured_broker(settings, infra, tmp_path_factory.mktemp("secured-kafka"), "kafka-secured") as secured:
+        secured.rdkafka = rdkafka
         yield secured
-    finally:
-        proc.stop()
 
 
 @pytest.fixture(scope="module")
@@ -74,16 +50,8 @@ def psettings(broker):
 
 @pytest.fixture(scope="module")
 async def registry_pool(psettings):
-    dsn = psettings.database_url(psettings.database("registry"))
-    await db.wait_for_database(dsn, create=True)
-    pool = await db.create_pool(dsn)
-    await db.migrate(pool, Path(__file__).parent / "chassis_migrations")
-    relay = OutboxRelay(dsn, service_login(psettings, "registry"), "registry",
-                        [TopicSpec(psettings.topic(rc.TOPIC), psettings.kafka_partitions)], poll_interval=0.2)
-    relay.start()
-    yield pool
-    await relay.stop()
-    await pool.close()
+    async with rc.registry_database(psettings) as pool:
+        yield pool
 
 
 @pytest.fixture(scope="module")
@@ -145,15 +113,15 @@ async def story(psettings, registry_pool, partners):
     last = []
     last += await append(registry_pool, psettings, ids["A"], registered("A", hrss, justice))
     last += await append(registry_pool, psettings, ids["B"], registered("B"),
-                         rc.ConsentGiven(ids["B"], hrss, "v1", "APP", "2026-11-02"))
+                         rc.ConsentGiven(ids["B"], hrss, "v1", "APP", date(2026, 11, 2)))
     last += await append(registry_pool, psettings, ids["A"],
                          rc.ProfileUpdated(ids["A"], ["district", "mobile"], district="110108",
                                            mobile=PERSONAL["mobile"]),
-                         rc.ConsentWithdrawn(ids["A"], hrss, "2026-11-20"),
+                         rc.ConsentWithdrawn(ids["A"], hrss, date(2026, 11, 20)),
                          rc.ProfileUpdated(ids["A"], ["district"], district="110101"))
-    last += await append(registry_pool, psettings, ids["B"], rc.Erased(ids["B"], "2026-11-28"))
+    last += await append(registry_pool, psettings, ids["B"], rc.YouthErased(ids["B"], date(2026, 11, 28)))
     last += await append(registry_pool, psettings, ids["C"], registered("C", justice),
-                         rc.Deactivated(ids["C"], "REGISTRATION consent withdrawn"))
+                         rc.YouthDeactivated(ids["C"], "REGISTRATION consent withdrawn"))
     last += await append(registry_pool, psettings, ids["D"], registered("D"))  # shares with nobody
     runner = partners.app.state.runtime.projections["partners.publisher"]
     for env in last:
@@ -301,7 +269,7 @@ async def test_a_second_publisher_replica_publishes_nothing_twice(broker, psetti
     the database checkpoint: the registry's old events produce nothing new, a new one exactly its messages."""
     async with running(create_partners(psettings)) as second:
         env = await append(registry_pool, psettings, story["A"],
-                           rc.ConsentGiven(story["A"], "SHARE_WITH_AGENCY:HRSS", "v2", "APP", "2026-11-29"))
+                           rc.ConsentGiven(story["A"], "SHARE_WITH_AGENCY:HRSS", "v2", "APP", date(2026, 11, 29)))
         runner = second.app.state.runtime.projections["partners.publisher"]
         assert await runner.wait_for(env[-1].position, 60)
         hrss = await read_agency(broker, psettings, "hrss", 6)

@@ -62,6 +62,16 @@ def test_a_valid_token_gives_roles_and_district():
         who.require_district("110105")
 
 
+def test_acting_in_a_district_needs_the_role_first_then_the_district():
+    who = VERIFIER.verify(f"Bearer {issue_token(PRIVATE, SETTINGS, roles=['station_staff'], district='110108')}")
+    who.require_in("110108", "admin", "station_staff")
+    with pytest.raises(Forbidden) as other_district:
+        who.require_in("110105", "station_staff")
+    with pytest.raises(Forbidden) as other_role:
+        who.require_in("110105", "admin")  # the role is named, whatever the district
+    assert (other_district.value.details["rule"], other_role.value.details["rule"]) == ("district", "role")
+
+
 def claims(**over):
     now = int(time.time())
     return {"iss": SETTINGS.jwt_issuer, "aud": SETTINGS.jwt_audience, "sub": "x", "iat": now, "exp": now + 60,

@@ -10,17 +10,11 @@ from contracts.registry import AccountLink
 from services.registry.domain.commands import EraseYouth, LinkAccount, MergeInto
 from services.registry.domain.decider import claim_code_issuable, youth
 from services.registry.domain.events import AccountLinked, codec
-from tests.unit.test_registry_domain import REGISTER
+from tests.unit.test_registry_domain import REGISTER, rule_of
 
 TODAY = date(2026, 12, 1)
 NOW = datetime(2026, 12, 1, 4, tzinfo=UTC)
 REGISTERED = youth.run([], REGISTER)
-
-
-def rule_of(given, command) -> str:
-    with pytest.raises(RuleViolated) as refused:
-        youth.run(given, command)
-    return refused.value.details["rule"]
 
 
 def test_a_person_who_registers_themselves_links_their_account_and_it_is_never_published():

@@ -23,6 +23,13 @@ def fields_of(exc: ValidationFailed) -> set[str]:
     return {e.field for e in exc.errors}
 
 
+def rule_of(given, command) -> str:
+    """The rule a refused command names (the registry's tests: Given events / When command / Then refused)."""
+    with pytest.raises(RuleViolated) as refused:
+        youth.run(given, command)
+    return refused.value.details["rule"]
+
+
 def test_registering_a_new_youth_records_public_and_personal_parts():
     [event] = youth.run([], REGISTER)
     assert event == YouthRegistered(youth_id="y1", district="110105", youth_type="NEW_BUSINESS",

@@ -7,20 +7,13 @@ from datetime import date
 
 import pytest
 
-from chassis.errors import RuleViolated
 from services.registry.domain.commands import EndLeagueAge, EraseYouth, WithdrawConsent
 from services.registry.domain.decider import youth
 from services.registry.domain.events import LeagueAgeEnded, codec
-from tests.unit.test_registry_domain import REGISTER
+from tests.unit.test_registry_domain import REGISTER, rule_of
 
 BIRTH = date(1998, 3, 4)  # league age ends 2027-03-03
 REGISTERED = youth.run([], replace(REGISTER, birth_date=BIRTH, today=date(2026, 12, 1)))
-
-
-def rule_of(given, command) -> str:
-    with pytest.raises(RuleViolated) as refused:
-        youth.run(given, command)
-    return refused.value.details["rule"]
 
 
 def test_the_end_of_league_age_is_recorded_in_the_month_after_it_ended():

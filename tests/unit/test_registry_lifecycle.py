@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from chassis.errors import RuleViolated, ValidationFailed
+from chassis.errors import ValidationFailed
 from services.registry.domain.commands import EraseYouth, GiveConsent, MergeInto, UpdateProfile, WithdrawConsent
 from services.registry.domain.decider import youth
 from services.registry.domain.events import (
@@ -17,16 +17,10 @@ from services.registry.domain.events import (
     YouthProfileUpdated,
     codec,
 )
-from tests.unit.test_registry_domain import REGISTER
+from tests.unit.test_registry_domain import REGISTER, rule_of
 
 TODAY = date(2026, 12, 1)
 REGISTERED = youth.run([], REGISTER)
-
-
-def rule_of(given, command) -> str:
-    with pytest.raises(RuleViolated) as refused:
-        youth.run(given, command)
-    return refused.value.details["rule"]
 
 
 def test_an_update_records_only_the_changed_fields_and_publishes_only_public_ones():

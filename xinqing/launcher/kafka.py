@@ -18,6 +18,7 @@ from chassis.settings import PROJECT_ROOT, Settings
 
 from .errors import LaunchError
 from .kafka_access import BROKER, broker_login
+from .maven import copy_dependencies
 from .ports import accepts
 from .processes import ManagedProcess, wait_until
 from .stopping import STOP_SIGNALS
@@ -46,22 +47,11 @@ def resolve_jars(settings: Settings) -> Path:
     libs = settings.cache_dir / f"kafka-{settings.kafka_version}" / "libs"
     if (libs / ".complete").exists():
         return libs
-    mvn = shutil.which("mvn")
-    if not mvn:
-        raise LaunchError("Maven (mvn) is needed once to fetch the Kafka jars: `apt-get install maven`, "
-                          "or set XQ_KAFKA_LIBS to a directory that holds them.")
-    libs.mkdir(parents=True, exist_ok=True)
-    done = subprocess.run(
-        [mvn, "-B", "-q", "-f", str(POM), f"-Dkafka.version={settings.kafka_version}",
-         "org.apache.maven.plugins:maven-dependency-plugin:3.6.1:copy-dependencies",
-         "-DincludeScope=runtime", f"-DoutputDirectory={libs}"],
-        capture_output=True, text=True,
-    )
-    if done.returncode != 0:
-        output = done.stdout + done.stderr
-        offline = re.search(r"resolve|transfer|Unknown host|connect", output, re.IGNORECASE)
-        reason = "no network to Maven Central?" if offline else " ".join(output.strip().splitlines()[-1:])
-        raise LaunchError(f"Could not fetch the Kafka {settings.kafka_version} jars with Maven ({reason}): "
+    failed = copy_dependencies(POM, ("kafka.version", settings.kafka_version), libs, missing_mvn=(
+        "Maven (mvn) is needed once to fetch the Kafka jars: `apt-get install maven`, "
+        "or set XQ_KAFKA_LIBS to a directory that holds them."))
+    if failed:
+        raise LaunchError(f"Could not fetch the Kafka {settings.kafka_version} jars with Maven ({failed}): "
                           "check the network or set XQ_KAFKA_LIBS to a directory that holds them.")
     (libs / ".complete").touch()
     return libs

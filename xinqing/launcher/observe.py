@@ -10,17 +10,15 @@ Both listen on `XQ_HOST` (127.0.0.1) only.
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
-
-import httpx
 
 from chassis.settings import PROJECT_ROOT, Settings
 
 from . import prometheus_files
 from .errors import LaunchError
 from .kafka import require_java
-from .ports import port_is_free, require_free
+from .maven import copy_dependencies
+from .ports import answers, port_is_free, require_free
 from .processes import LineSink, ManagedProcess, wait_until
 
 POM = PROJECT_ROOT / "deploy" / "zipkin" / "pom.xml"
@@ -53,28 +51,12 @@ def zipkin_jar(settings: Settings) -> Path:
     jar = into / f"zipkin-server-{settings.zipkin_version}-exec.jar"
     if jar.exists():
         return jar
-    mvn = shutil.which("mvn")
-    if not mvn:
-        raise LaunchError("Maven (mvn) is needed once to fetch Zipkin's jar: `apt-get install maven`.")
-    into.mkdir(parents=True, exist_ok=True)
-    done = subprocess.run(
-        [mvn, "-B", "-q", "-f", str(POM), f"-Dzipkin.version={settings.zipkin_version}",
-         "org.apache.maven.plugins:maven-dependency-plugin:3.6.1:copy-dependencies",
-         "-DincludeScope=runtime", f"-DoutputDirectory={into}"],
-        capture_output=True, text=True,
-    )
-    if done.returncode != 0 or not jar.exists():
-        last = " ".join((done.stdout + done.stderr).strip().splitlines()[-1:])
-        raise LaunchError(f"Could not fetch Zipkin {settings.zipkin_version} with Maven ({last or 'no jar'}): "
+    failed = copy_dependencies(POM, ("zipkin.version", settings.zipkin_version), into, missing_mvn=(
+        "Maven (mvn) is needed once to fetch Zipkin's jar: `apt-get install maven`."))
+    if failed or not jar.exists():
+        raise LaunchError(f"Could not fetch Zipkin {settings.zipkin_version} with Maven ({failed or 'no jar'}): "
                           "check the network to Maven Central.")
     return jar
-
-
-def answers(url: str) -> bool:
-    try:
-        return httpx.get(url, timeout=1).status_code == 200
-    except httpx.HTTPError:
-        return False
 
 
 class Observe:

@@ -1,5 +1,7 @@
 import socket
 
+import httpx
+
 from .errors import LaunchError
 
 
@@ -32,4 +34,12 @@ def accepts(host: str, port: int, timeout: float = 0.5) -> bool:
         with socket.create_connection((host, port), timeout=timeout):
             return True
     except OSError:
+        return False
+
+
+def answers(url: str) -> bool:
+    """Whether an HTTP endpoint (a health or readiness URL) answers 200 right now."""
+    try:
+        return httpx.get(url, timeout=1).status_code == 200
+    except httpx.HTTPError:
         return False

@@ -14,7 +14,6 @@ import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import httpx
 import orjson
 from rich.console import Console
 from rich.markup import escape
@@ -26,9 +25,9 @@ from chassis.settings import Settings
 from .errors import LaunchError
 from .infra import LocalInfra
 from .observe import Observe, hint, with_zipkin
-from .ports import require_free
+from .ports import answers, require_free
 from .postgres import ensure_roles
-from .processes import ManagedProcess, wait_until
+from .processes import LineSink, ManagedProcess, wait_until
 from .stopping import STOP_SIGNALS, StopRequested
 
 if TYPE_CHECKING:
@@ -87,11 +86,18 @@ def app_process(app: App, settings: Settings) -> ManagedProcess:
                           env={"XQ_DATA_DIR": str(settings.data_dir), **zipkin})
 
 
-def _healthy(url: str) -> bool:
-    try:
-        return httpx.get(url, timeout=1).status_code == 200
-    except httpx.HTTPError:
-        return False
+def start_app(app: App, settings: Settings, sink: LineSink, *, into: list[ManagedProcess] | None = None,
+              env: dict[str, str] | None = None, timeout: float = 90) -> ManagedProcess:
+    """Starts one app and waits until it answers at /health/live. `into` lists it before it starts, so that
+    whoever stops that list finds it whenever a stop comes; `env` adds to its environment."""
+    proc = app_process(app, settings)
+    proc.env.update(env or {})
+    if into is not None:
+        into.append(proc)
+    proc.start(sink)
+    url = f"http://{settings.host}:{getattr(settings, app.port_setting)}/health/live"
+    wait_until(lambda: answers(url), timeout, app.name, proc)
+    return proc
 
 
 class Stack:
@@ -130,11 +136,7 @@ class Stack:
             self.observe.wait_ready()
         asyncio.run(ensure_roles(s, [app.name for app in APPS] + [store_of(svc) for svc in SEALING_SERVICES]))
         for app in APPS:
-            proc = app_process(app, s)
-            self.apps.append(proc)  # listed before started, so that `stop` finds it whenever it comes
-            proc.start(self.log)
-            url = f"http://{s.host}:{getattr(s, app.port_setting)}/health/live"
-            wait_until(lambda url=url: _healthy(url), 90, app.name, proc)
+            start_app(app, s, self.log, into=self.apps)
         if s.backup_every_hours > 0 and self.infra:
             from xinqing.backups.background import BackgroundBackups
 

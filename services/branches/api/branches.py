@@ -54,8 +54,7 @@ class InvitationIssuedResponse(BaseModel):
 
 @router.post("", status_code=201, response_model=Accepted, summary="成立团支部 (FoundBranch)")
 async def found_branch(body: FoundBranchRequest, request: Request, who: Principal = Depends(caller)):
-    who.require(*SECRETARIES)
-    who.require_district(body.district)
+    who.require_in(body.district, *SECRETARIES)
     rt = rt_of(request)
     branch_id = str(uuid.uuid4())
     org_id = str(body.organisation_id) if body.organisation_id else None

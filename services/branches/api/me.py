@@ -8,6 +8,8 @@ ids are public (any district), so an unknown branch answers NOT_FOUND.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from datetime import date
 
 import orjson
 from fastapi import APIRouter, Depends, Request
@@ -20,7 +22,7 @@ from chassis.own_record import own_youth_id
 from ..commands import branch_facts, branch_state, run_membership, share_branch, youth_facts
 from ..deps import Runtime
 from ..domain import membership, transfer
-from ..domain.facts import BranchFacts
+from ..domain.facts import BranchFacts, YouthFacts
 from ..domain.membership import LeaveReason
 from ..domain.transfer import Side
 from .common import rt_of, stores, today
@@ -50,28 +52,33 @@ async def join_with_code(body: JoinRequest, request: Request, youth_id: str = De
 
 @router.post(":apply", status_code=201, response_model=Accepted, summary="本人提出入团申请")
 async def apply(body: BranchRef, request: Request, youth_id: str = Depends(own_youth_id)):
-    rt = rt_of(request)
-    person = await youth_facts(rt.pool, youth_id, wait=rt.settings.consistency_wait_seconds)
-    async with transaction(rt.pool) as conn:
-        await share_branch(conn, str(body.branch_id))
-        facts = await _existing_branch(conn, rt, str(body.branch_id))
-        envelopes, _ = await run_membership(conn, stores(rt), youth_id, membership.Apply(
-            youth_id=youth_id, branch=facts, youth=person, today=today(rt)))
-    return accepted(envelopes, youth_id)
+    return await _towards(request, youth_id, body.branch_id, youth_id, lambda person, to, day: membership.Apply(
+        youth_id=youth_id, branch=to, youth=person, today=day))
 
 
 @router.post(":transfer", status_code=201, response_model=Accepted,
              summary="本人申请组织关系转接（由接收团支部审批）")
 async def request_transfer(body: TransferToRequest, request: Request, youth_id: str = Depends(own_youth_id)):
+    transfer_id = str(uuid.uuid4())
+
+    def ask(person: YouthFacts, to: BranchFacts, day: date) -> transfer.RequestTransfer:
+        return transfer.RequestTransfer(transfer_id=transfer_id, to_branch=to, initiated_by=Side.FROM, youth=person,
+                                        today=day)
+    return await _towards(request, youth_id, body.to_branch_id, transfer_id, ask)
+
+
+async def _towards(request: Request, youth_id: str, branch_id: uuid.UUID, entity_id: str,
+                   make: Callable[[YouthFacts, BranchFacts, date], object]):
+    """The person's own step towards an existing branch (applying to it, asking to move to it).
+    `make(person, branch, day)` is the command on their membership stream: the person as the registry last
+    said, the branch's facts with the branch held (no dissolving it meanwhile)."""
     rt = rt_of(request)
     person = await youth_facts(rt.pool, youth_id, wait=rt.settings.consistency_wait_seconds)
     async with transaction(rt.pool) as conn:
-        await share_branch(conn, str(body.to_branch_id))
-        to = await _existing_branch(conn, rt, str(body.to_branch_id))
-        transfer_id = str(uuid.uuid4())
-        envelopes, _ = await run_membership(conn, stores(rt), youth_id, transfer.RequestTransfer(
-            transfer_id=transfer_id, to_branch=to, initiated_by=Side.FROM, youth=person, today=today(rt)))
-    return accepted(envelopes, transfer_id)
+        await share_branch(conn, str(branch_id))
+        to = await _existing_branch(conn, rt, str(branch_id))
+        envelopes, _ = await run_membership(conn, stores(rt), youth_id, make(person, to, today(rt)))
+    return accepted(envelopes, entity_id)
 
 
 @router.post(":leave", response_model=Accepted, summary="本人申请退出团支部")

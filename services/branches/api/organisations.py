@@ -27,8 +27,7 @@ class RecordContactRequest(ApiModel):
 
 @router.post("", status_code=201, response_model=Accepted, summary="记录联系的组织")
 async def record_contact(body: RecordContactRequest, request: Request, who: Principal = Depends(caller)):
-    who.require(*SECRETARIES)
-    who.require_district(body.district)
+    who.require_in(body.district, *SECRETARIES)
     rt = rt_of(request)
     org_id = str(uuid.uuid4())
     command = organisation.RecordContact(organisation_id=org_id, name=body.name, kind=body.kind,

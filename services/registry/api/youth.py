@@ -135,8 +135,7 @@ async def issue_claim_code(youth_id: uuid.UUID, request: Request, who: Principal
 @router.post("/youth", status_code=201, response_model=Accepted, summary="登记青年 (RegisterYouth)")
 async def register_youth(body: RegisterYouthRequest, request: Request, who: Principal = Depends(caller),
                          purpose: str | None = PURPOSE):
-    who.require(*OPERATORS)
-    who.require_district(body.district)
+    who.require_in(body.district, *OPERATORS)
     rt = runtime(request)
     youth_id = str(uuid.uuid4())
     command = body.command(youth_id, rt.deps.clock.today())

@@ -72,8 +72,7 @@ class AppealDetails(BaseModel):
 @router.post("/appeals/open311", status_code=201, response_model=Accepted,
              summary="导入 12345 工单（Open311 GeoReport v2）")
 async def import_appeal(body: Open311Request, request: Request, who: Principal = Depends(caller)):
-    who.require(*STAFF)
-    who.require_district(body.district)
+    who.require_in(body.district, *STAFF)
     rt = runtime(request)
     command = appeal.ImportAppeal(
         appeal_id=appeal.appeal_id_for(body.service_request_id), service_request_id=body.service_request_id,

@@ -72,8 +72,7 @@ class ReopenRequest(StepRequest):
 
 @router.post("/cases", status_code=201, response_model=Accepted, summary="登记个案（来访或 12345 工单）")
 async def open_case(body: OpenCaseRequest, request: Request, who: Principal = Depends(caller)):
-    who.require(*STAFF)
-    who.require_district(body.district)
+    who.require_in(body.district, *STAFF)
     rt = runtime(request)
     appeal_id = str(body.appeal_id) if body.appeal_id else None
     command = case.OpenCase(

@@ -11,7 +11,7 @@ from chassis.auth import Principal
 from chassis.http import Accepted, ApiModel
 from chassis.service import caller
 
-from ..commands import booking_of, execute
+from ..commands import Then, booking_of, execute
 from ..deps import runtime
 from ..domain import activity
 from .common import STAFF
@@ -34,8 +34,7 @@ class EventYouthRequest(ApiModel):
 
 @router.post("/events", status_code=201, response_model=Accepted, summary="发布活动")
 async def schedule_event(body: ScheduleEventRequest, request: Request, who: Principal = Depends(caller)):
-    who.require(*STAFF)
-    who.require_district(body.district)
+    who.require_in(body.district, *STAFF)
     rt, eid = runtime(request), str(uuid.uuid4())
     command = activity.ScheduleActivity(eid, body.kind, body.title, body.district, body.starts_at, body.capacity,
                                         str(body.station_id) if body.station_id else None)
@@ -45,17 +44,19 @@ async def schedule_event(body: ScheduleEventRequest, request: Request, who: Prin
 @router.post("/events/{event_id}/registrations", response_model=Accepted, summary="活动报名")
 async def register_for_event(event_id: uuid.UUID, body: EventYouthRequest, request: Request,
                              who: Principal = Depends(caller)):
-    who.require(*STAFF)
-    rt, eid = runtime(request), str(event_id)
-    return await execute(rt, rt.deps.stores.event, activity.activity, activity.stream_id(eid),
-                         activity.RegisterForActivity(str(body.youth_id)), eid, who=who,
-                         then=booking_of(str(body.youth_id)))
+    return await _staff_step(request, who, event_id, activity.RegisterForActivity(str(body.youth_id)),
+                             then=booking_of(str(body.youth_id)))
 
 
 @router.post("/events/{event_id}/attendance", response_model=Accepted, summary="活动签到")
 async def attend_event(event_id: uuid.UUID, body: EventYouthRequest, request: Request,
                        who: Principal = Depends(caller)):
+    return await _staff_step(request, who, event_id, activity.RecordActivityAttendance(str(body.youth_id)))
+
+
+async def _staff_step(request: Request, who: Principal, event_id: uuid.UUID, command, *, then: Then | None = None):
+    """Station staff act on an event that exists in their district."""
     who.require(*STAFF)
     rt, eid = runtime(request), str(event_id)
-    return await execute(rt, rt.deps.stores.event, activity.activity, activity.stream_id(eid),
-                         activity.RecordActivityAttendance(str(body.youth_id)), eid, who=who)
+    return await execute(rt, rt.deps.stores.event, activity.activity, activity.stream_id(eid), command, eid, who=who,
+                         then=then)

@@ -22,6 +22,7 @@ from .. import tables
 from ..commands import booking_of, enrolment, execute, existing_only, own_case_summaries
 from ..deps import runtime
 from ..domain import activity, programme, rating, station
+from .common import own_list
 from .my_cases import own_case
 
 router = APIRouter(prefix="/me", tags=["me"])
@@ -87,38 +88,30 @@ async def rate_service(body: RatingRequest, request: Request, youth_id: str = De
 
 @router.get("/bookings", summary="本人报名的活动")
 async def my_bookings(request: Request, youth_id: str = Depends(own_youth_id)) -> dict:
-    rt = runtime(request)
-    async with rt.pool.acquire() as conn:
-        rows = await tables.bookings_of(conn, youth_id)
-    return {"bookings": [_booking(r) for r in rows]}
+    return {"bookings": [_booking(r) for r in await own_list(request, tables.BOOKINGS, youth_id)]}
 
 
 @router.get("/export", summary="本人查阅、复制（PIPL 第 45 条）：驿站服务持有的本人信息")
 async def export_mine(request: Request, youth_id: str = Depends(own_youth_id)) -> dict:
     rt = runtime(request)
-    async with rt.pool.acquire() as conn:
-        bookings, enrolments = await tables.bookings_of(conn, youth_id), await tables.enrolments_of(conn, youth_id)
-        ratings, services = await tables.ratings_of(conn, youth_id), await tables.services_of(conn, youth_id)
-        cases = await tables.cases_of(conn, youth_id)
+    async with rt.pool.acquire() as conn:  # every list the service holds of the person
+        mine = {own: await tables.own_rows(conn, own, youth_id) for own in tables.OWN_LISTS}
     # The person's own words, in full: the summaries of their cases (None once shredded).
-    summaries = await own_case_summaries(rt, youth_id, [r["case_id"] for r in cases])
+    summaries = await own_case_summaries(rt, youth_id, [r["case_id"] for r in mine[tables.CASES]])
     return {
         "services": [{"recordId": r["record_id"], "stationId": r["station_id"], "serviceType": r["service_type"],
-                      "deliveredOn": r["delivered_on"].isoformat()} for r in services],
-        "bookings": [_booking(r) for r in bookings],
-        "enrolments": [_enrolment(r) for r in enrolments],
+                      "deliveredOn": r["delivered_on"].isoformat()} for r in mine[tables.SERVICES]],
+        "bookings": [_booking(r) for r in mine[tables.BOOKINGS]],
+        "enrolments": [_enrolment(r) for r in mine[tables.ENROLMENTS]],
         "ratings": [{"stationId": r["station_id"], "on": r["rated_on"].isoformat(), "score": r["score"],
-                     "comment": r["comment"]} for r in ratings],
-        "cases": [own_case(r) | {"summary": summaries[r["case_id"]]} for r in cases],
+                     "comment": r["comment"]} for r in mine[tables.RATINGS]],
+        "cases": [own_case(r) | {"summary": summaries[r["case_id"]]} for r in mine[tables.CASES]],
     }
 
 
 @router.get("/enrolments", summary="本人报名的项目")
 async def my_enrolments(request: Request, youth_id: str = Depends(own_youth_id)) -> dict:
-    rt = runtime(request)
-    async with rt.pool.acquire() as conn:
-        rows = await tables.enrolments_of(conn, youth_id)
-    return {"enrolments": [_enrolment(r) for r in rows]}
+    return {"enrolments": [_enrolment(r) for r in await own_list(request, tables.ENROLMENTS, youth_id)]}
 
 
 def _booking(r) -> dict:

@@ -16,6 +16,7 @@ from contracts.stations import CaseSource
 from .. import commands, tables
 from ..deps import runtime
 from ..domain import case
+from .common import own_list
 
 router = APIRouter(prefix="/me/cases", tags=["me"])
 
@@ -44,10 +45,7 @@ async def open_my_case(body: OpenMyCaseRequest, request: Request, youth_id: str 
 
 @router.get("", summary="本人的求助个案（本人登记的，及工作人员为本人登记的；新到旧）")
 async def my_cases(request: Request, youth_id: str = Depends(own_youth_id)) -> dict:
-    rt = runtime(request)
-    async with rt.pool.acquire() as conn:
-        rows = await tables.cases_of(conn, youth_id)
-    return {"cases": [own_case(r) for r in rows]}
+    return {"cases": [own_case(r) for r in await own_list(request, tables.CASES, youth_id)]}
 
 
 @router.get("/{case_id}/summary", summary="读取本人个案的诉求摘要")

@@ -18,6 +18,7 @@ from ..domain import programme
 from .common import STAFF
 
 router = APIRouter(tags=["programmes"])
+ENROLMENT = "/programmes/{programme_id}/enrolments/{youth_id}"  # one person's enrolment in one programme
 
 
 class CreateProgrammeRequest(ApiModel):
@@ -52,8 +53,7 @@ class ScholarshipRequest(ApiModel):
 
 @router.post("/programmes", status_code=201, response_model=Accepted, summary="新建培养项目")
 async def create_programme(body: CreateProgrammeRequest, request: Request, who: Principal = Depends(caller)):
-    who.require(*STAFF)
-    who.require_district(body.district)
+    who.require_in(body.district, *STAFF)
     rt, pid = runtime(request), str(uuid.uuid4())
     return await execute(rt, rt.deps.stores.programme, programme.programme, programme.programme_stream(pid),
                          programme.CreateProgramme(pid, body.name, body.kind, body.district, body.starts_on), pid)
@@ -78,28 +78,29 @@ async def enrol(programme_id: uuid.UUID, body: EnrolRequest, request: Request, w
                            lambda p: programme.Enrol(p, str(body.youth_id), today))
 
 
-@router.post("/programmes/{programme_id}/enrolments/{youth_id}/attendance", response_model=Accepted,
-             summary="登记课次出勤")
+@router.post(f"{ENROLMENT}/attendance", response_model=Accepted, summary="登记课次出勤")
 async def attend(programme_id: uuid.UUID, youth_id: uuid.UUID, body: AttendanceRequest, request: Request,
                  who: Principal = Depends(caller)):
-    who.require(*STAFF)
-    return await enrolment(runtime(request), who, str(programme_id), str(youth_id),
-                           lambda p: programme.RecordAttendance(p, str(body.session_id)))
+    return await _staff_step(request, who, programme_id, youth_id,
+                             lambda p: programme.RecordAttendance(p, str(body.session_id)))
 
 
-@router.post("/programmes/{programme_id}/enrolments/{youth_id}/exam", response_model=Accepted,
-             summary="登记考试结果")
+@router.post(f"{ENROLMENT}/exam", response_model=Accepted, summary="登记考试结果")
 async def exam(programme_id: uuid.UUID, youth_id: uuid.UUID, body: ExamRequest, request: Request,
                who: Principal = Depends(caller)):
-    who.require(*STAFF)
-    return await enrolment(runtime(request), who, str(programme_id), str(youth_id),
-                           lambda p: programme.RecordExamResult(body.result, body.exam_on))
+    return await _staff_step(request, who, programme_id, youth_id,
+                             lambda p: programme.RecordExamResult(body.result, body.exam_on))
 
 
-@router.post("/programmes/{programme_id}/enrolments/{youth_id}/scholarship", response_model=Accepted,
-             summary="发放奖学金")
+@router.post(f"{ENROLMENT}/scholarship", response_model=Accepted, summary="发放奖学金")
 async def scholarship(programme_id: uuid.UUID, youth_id: uuid.UUID, body: ScholarshipRequest, request: Request,
                       who: Principal = Depends(caller)):
+    return await _staff_step(request, who, programme_id, youth_id,
+                             lambda p: programme.PayScholarship(body.amount, body.paid_on))
+
+
+async def _staff_step(request: Request, who: Principal, programme_id: uuid.UUID, youth_id: uuid.UUID, make):
+    """Station staff act on a person's enrolment in a programme of their district; `make(programme)` is the
+    command, built on the programme's current state."""
     who.require(*STAFF)
-    return await enrolment(runtime(request), who, str(programme_id), str(youth_id),
-                           lambda p: programme.PayScholarship(body.amount, body.paid_on))
+    return await enrolment(runtime(request), who, str(programme_id), str(youth_id), make)

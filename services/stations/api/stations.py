@@ -43,8 +43,7 @@ class StationServicesRequest(ApiModel):
 
 @router.post("/stations", status_code=201, response_model=Accepted, summary="新建站点")
 async def create_station(body: CreateStationRequest, request: Request, who: Principal = Depends(caller)):
-    who.require(*STAFF)
-    who.require_district(body.district)
+    who.require_in(body.district, *STAFF)
     station_id = str(uuid.uuid4())
     command = station.CreateStation(station_id=station_id, kind=body.kind, name=body.name, district=body.district,
                                     address=body.address, lat=body.lat, lon=body.lon, operator=body.operator,
@@ -58,18 +57,21 @@ async def create_station(body: CreateStationRequest, request: Request, who: Prin
 @router.post("/stations/{station_id}/status", response_model=Accepted, summary="变更站点状态")
 async def change_station_status(station_id: uuid.UUID, body: StationStatusRequest, request: Request,
                                 who: Principal = Depends(caller)):
-    who.require(*STAFF)
-    rt, sid = runtime(request), str(station_id)
-    return await execute(rt, rt.deps.stores.station, station.station, station.stream_id(sid),
-                         station.ChangeStationStatus(body.status, body.reason), sid, who=who,
-                         expected_version=body.expected_version)
+    return await _staff_step(request, who, station_id, station.ChangeStationStatus(body.status, body.reason),
+                             body.expected_version)
 
 
 @router.put("/stations/{station_id}/services", response_model=Accepted, summary="变更服务项目")
 async def change_station_services(station_id: uuid.UUID, body: StationServicesRequest, request: Request,
                                   who: Principal = Depends(caller)):
+    return await _staff_step(request, who, station_id, station.ChangeStationServices(tuple(body.services)),
+                             body.expected_version)
+
+
+async def _staff_step(request: Request, who: Principal, station_id: uuid.UUID, command,
+                      expected_version: int | None):
+    """Station staff change a station that exists in their district (at `expected_version`, when given)."""
     who.require(*STAFF)
     rt, sid = runtime(request), str(station_id)
-    return await execute(rt, rt.deps.stores.station, station.station, station.stream_id(sid),
-                         station.ChangeStationServices(tuple(body.services)), sid, who=who,
-                         expected_version=body.expected_version)
+    return await execute(rt, rt.deps.stores.station, station.station, station.stream_id(sid), command, sid, who=who,
+                         expected_version=expected_version)
