@@ -24,8 +24,11 @@ from .types import (
 )
 
 
-@strawberry.input(description="登记一名新兴青年")
-class RegisterYouthInput:
+@strawberry.input(name="RegistrationFields", description="登记的资料（本人登记与工作人员登记共用）")
+class RegistrationFields:
+    """What a person's registration holds, whoever types it in (not itself in the schema: each mutation's
+    input names it)."""
+
     name: str
     gender: Gender
     birth_date: date
@@ -42,6 +45,12 @@ class RegisterYouthInput:
     needs: list[Need] | None = None
     notice_version: str | None = strawberry.field(default=None, description="告知书版本（默认 v1）")
     channel: ConsentChannel | None = None
+
+
+@strawberry.input(description="登记一名新兴青年")
+class RegisterYouthInput(RegistrationFields):
+    registered_on: date | None = strawberry.field(
+        default=None, description="登记日期（如问卷的填表日期；默认今天，北京时间）：不能晚于今天，不能早于本人年满 16 周岁之日")
 
 
 @strawberry.input(description="更新资料：只修改给出的字段（null 清除可选字段）")
@@ -73,7 +82,8 @@ class Mutation:
                 "subtype": input.subtype.value, "consents": plain(input.consents), "idNumber": input.id_number,
                 "wechat": input.wechat, "employer": input.employer, "employerKind": plain(input.employer_kind),
                 "education": plain(input.education), "needs": plain(input.needs),
-                "noticeVersion": input.notice_version, "channel": plain(input.channel)}
+                "noticeVersion": input.notice_version, "channel": plain(input.channel),
+                "registeredOn": input.registered_on.isoformat() if input.registered_on else None}
         return await command(info, SERVICE, "/youth", json=without_none(body))
 
     @strawberry.mutation(description="更新资料（每次更新记为一个事件，只含变更的字段）")

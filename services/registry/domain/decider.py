@@ -70,13 +70,14 @@ def _register(c: RegisterYouth, state: YouthState) -> list[YouthEvent]:
 def registration(c: RegisterYouth) -> YouthRegistered:
     """The event registering a new person (a bulk import asks for it row by row: nobody exists yet)."""
     validate_registration(c)
-    age = age_on(c.birth_date, c.today)
+    day = c.registration_day  # the figures published are the person's on the day they registered
+    age = age_on(c.birth_date, day)
     league_from, league_until = league_age(c.birth_date)
-    within = league_from <= c.today <= league_until
+    within = league_from <= day <= league_until
     consents = sorted(set(c.consents))
     return YouthRegistered(
         youth_id=c.youth_id, district=c.district, youth_type=c.youth_type, subtype=c.subtype,
-        is_minor=age < ADULT_AGE, age_band=age_band(age), registered_on=c.today, consents=consents,
+        is_minor=age < ADULT_AGE, age_band=age_band(age), registered_on=day, consents=consents,
         league_age=within, employer_kind=c.employer_kind,
         notice_version=c.notice_version, channel=c.channel,
         name=clean_text(c.name), gender=str(c.gender), birth_date=c.birth_date, mobile=normalize_mobile(c.mobile),
