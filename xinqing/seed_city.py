@@ -2,7 +2,8 @@
 
 2.2 M people across the 16 districts and the three youth types in the proportions of the demo seed
 (riders and couriers the largest group, the central and near-suburban districts the most populous),
-with Faker zh_CN names. Person i always gets the same synthetic mobile (the 199 1xxx xxxx block, easy
+with Faker zh_CN names, registered over the past year (`registeredOn`, more of them in recent weeks, so the
+weekly chart shows history). Person i always gets the same synthetic mobile (the 199 1xxx xxxx block, easy
 to recognise), so a re-run is idempotent: the registry's blind index answers 409 for anyone already
 registered. Progress is checkpointed after each completed chunk, so an interrupted run resumes where
 it stopped. The write path is the registry's bulk endpoint (POST /youth:batch: validation, blind-index
@@ -15,7 +16,7 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import httpx
@@ -29,7 +30,7 @@ from chassis.reference import SUBTYPES
 from chassis.retry import retrying_while
 from chassis.settings import Settings
 
-from .seed import DISTRICT_WEIGHTS, SUBTYPE_WEIGHTS
+from .seed import DISTRICT_WEIGHTS, SUBTYPE_WEIGHTS, registered_and_born
 
 CITY_YOUTH = 2_200_000
 MOBILE_BASE = 10_000_000  # 199 + 8 digits from here: clear of the demo seed's 1990000xxxx
@@ -83,15 +84,17 @@ class People:
         subtype = rng.choices(self.subtypes, weights=self.subtype_w)[0]
         youth_type = SUBTYPES[subtype][0]
         gender = rng.choice(["MALE", "MALE", "FEMALE"]) if youth_type == "NEW_BUSINESS" else rng.choice(["MALE", "FEMALE"])
+        registered, born = registered_and_born(rng, self.today)
         return {
             "name": rng.choice(self.last_names) + rng.choice(self.first_names[gender]),
             "gender": gender,
-            "birthDate": (self.today - timedelta(days=rng.randint(16 * 366 + 2, 35 * 365))).isoformat(),
+            "birthDate": born.isoformat(),
             "mobile": mobile(i),
             "district": rng.choices(self.districts, weights=self.district_w)[0],
             "youthType": youth_type,
             "subtype": subtype,
             "consents": ["REGISTRATION"] + (["SERVICE_RECORDS"] if rng.random() < 0.6 else []),
+            "registeredOn": registered.isoformat(),
         }
 
 
