@@ -138,10 +138,11 @@ def to_request(raw: dict) -> dict:
 
 
 async def import_rows(client: httpx.AsyncClient, rows: Iterator[tuple[int, dict]], *, chunk: int = 1000,
-                      concurrency: int = 1, progress: Callable[[int], None] = lambda n: None) -> Report:
+                      concurrency: int = 1, progress: Callable[[Report], None] = lambda report: None) -> Report:
     """Send rows in chunks; each chunk is one transaction in the registry. With one chunk in flight the first
     occurrence of a mobile / ID number in the file is the one imported; with several in flight, two such rows
-    in different chunks race (still exactly one is imported, the other reported as already imported)."""
+    in different chunks race (still exactly one is imported, the other reported as already imported).
+    `progress` gets the report so far after each chunk."""
     report = Report()
     pending: set[asyncio.Task] = set()
 
@@ -161,7 +162,7 @@ async def import_rows(client: httpx.AsyncClient, rows: Iterator[tuple[int, dict]
                 report.invalid += [(r["line"], e.get("field") or "", e.get("rule") or "", e["message"])
                                    for e in r["errors"]]
         report.rows += len(batch)
-        progress(len(batch))
+        progress(report)
 
     batch: list[tuple[int, dict]] = []
     for item in rows:

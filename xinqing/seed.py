@@ -1,8 +1,8 @@
 """Synthetic demo data, written through the real write paths (the services' HTTP APIs).
 
 Names and the like come from Faker's zh_CN provider; proportions roughly follow the seed document
-(riders and couriers are the largest group); registrations spread over the past year (`registeredOn`). Mobiles use the 199 0000 xxxx block, which makes
-synthetic people easy to recognise.
+(riders and couriers are the largest group); registrations spread over the past year (`registeredOn`).
+Mobiles use the 199 0000 xxxx block, which makes synthetic people easy to recognise.
 """
 from __future__ import annotations
 

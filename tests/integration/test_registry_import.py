@@ -37,8 +37,10 @@ async def run_import(registry, path, token, concurrency=1):
     async with client:
         total, rows = read_rows(path)
         seen = []
-        report = await import_rows(client, rows, chunk=3, concurrency=concurrency, progress=seen.append)
-    return total, report, sum(seen)
+        report = await import_rows(client, rows, chunk=3, concurrency=concurrency,
+                                   progress=lambda so_far: seen.append(so_far.rows))
+    assert seen == sorted(seen)  # the rows done so far, after each chunk
+    return total, report, seen[-1]
 
 
 async def test_csv_import_reports_bad_rows_imports_good_ones_and_is_idempotent(registry, settings, token, tmp_path):
