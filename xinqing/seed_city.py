@@ -103,7 +103,7 @@ def mobile(i: int) -> str:
 
 
 async def write_chunk(client: httpx.AsyncClient, people: People, first: int, last: int, concurrency: int,
-                      progress: Progress, batch: int = 500) -> None:
+                      progress: Progress, batch: int = 2000) -> None:
     """People first..last-1 through the registry's bulk endpoint (POST /youth:batch), `batch` rows a request,
     up to `concurrency` requests in flight. Rows already registered come back as DUPLICATE."""
     gate = asyncio.Semaphore(concurrency)
@@ -128,11 +128,12 @@ async def write_chunk(client: httpx.AsyncClient, people: People, first: int, las
     await asyncio.gather(*(one(i, min(i + batch, last)) for i in range(first, last, batch)))
 
 
-async def seed_city(settings: Settings, *, count: int = CITY_YOUTH, concurrency: int = 2, chunk: int = 5000,
-                    batch: int = 500,
+async def seed_city(settings: Settings, *, count: int = CITY_YOUTH, concurrency: int = 2, chunk: int = 8_000,
+                    batch: int = 2000,  # the registry's most per request: its per-request costs spread widest
                     checkpoint: Path | None = None, on_progress: Callable[[Progress, int], None] = lambda p, n: None,
                     transport: httpx.AsyncBaseTransport | None = None) -> Progress:
-    """Register people 0..count-1 (resuming after the checkpoint); -> what this run did."""
+    """Register people 0..count-1 (resuming after the checkpoint); -> what this run did. A chunk (the checkpoint's
+    step) of `batch` × `concurrency` × 2 keeps every request slot busy until the chunk's end."""
     mark = Checkpoint(checkpoint or settings.data_dir / "seed-city.json")
     progress = Progress(written=mark.load())
     token = issue_token(jwt_private_key(settings), settings, roles=["admin"], subject="seed-city", ttl_seconds=7 * 86400)
