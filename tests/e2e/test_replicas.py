@@ -115,19 +115,22 @@ async def test_a_replica_killed_mid_run_loses_and_doubles_nothing(replicas, sett
                                  "'xq.registry.youth.registered.v1' AND stream_id = ANY($1::text[])",
                                  [f"youth-{y}" for y in ids])
     assert len(stored) == PEOPLE  # stored once each
+    streams = [f"youth-{y}" for y in ids]
     async with service_db(settings, "gateway") as gw:
-        for _ in range(240):
-            rows = await gw.fetch("SELECT youth_id, district, registered_on FROM youth WHERE youth_id = ANY($1::text[])",
-                                  ids)
-            if len(rows) == PEOPLE:
+        for _ in range(240):  # until both youth projections (each its own consumer group) have every stream
+            done = await gw.fetchval("SELECT count(*) FROM projection_streams WHERE stream_id = ANY($1::text[]) "
+                                     "AND projection IN ('gateway.youth', 'gateway.youth_daily')", streams)
+            if done >= 2 * PEOPLE:
                 break
             await asyncio.sleep(0.5)
+        rows = await gw.fetch("SELECT youth_id, district, registered_on FROM youth WHERE youth_id = ANY($1::text[])",
+                              ids)
         daily = {(r["registered_on"], r["district"]): r["count"] for r in await gw.fetch(
             "SELECT registered_on, district, count FROM youth_daily WHERE youth_type = 'NEW_BUSINESS'")}
         counts = {r["district"]: r["count"] for r in await gw.fetch(
             "SELECT district, count FROM youth_counts WHERE subtype = 'COURIER'")}
         versions = await gw.fetch("SELECT projection, version FROM projection_streams WHERE stream_id = ANY($1::text[])",
-                                  [f"youth-{y}" for y in ids])
+                                  streams)
 
     # The read model equals a recount from the registry's events: every row, every kept counter.
     data = {r["stream_id"].removeprefix("youth-"): r["data"] if isinstance(r["data"], dict) else orjson.loads(r["data"])
