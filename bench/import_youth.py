@@ -16,7 +16,7 @@ import random
 import shutil
 import tempfile
 import time
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import httpx
@@ -27,6 +27,7 @@ from chassis.reference import DISTRICTS, SUBTYPES
 from chassis.settings import Settings
 from services.registry.identity import id_check_char
 from xinqing.importer import import_rows, read_rows
+from xinqing.seed import registered_and_born
 
 SURNAMES, GIVEN = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗", "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂"
 
@@ -35,9 +36,10 @@ def write_sheet(path: Path, rows: int, seed: int = 7) -> None:
     rng, today = random.Random(seed), date.today()
     with path.open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["name", "gender", "birthDate", "mobile", "idNumber", "district", "subtype", "employer", "consents"])
+        w.writerow(["name", "gender", "birthDate", "mobile", "idNumber", "district", "subtype", "employer", "consents",
+                    "登记日期"])
         for n in range(rows):
-            born = today - timedelta(days=rng.randint(16 * 366 + 2, 35 * 365))
+            registered, born = registered_and_born(rng, today)  # a survey's own date within the past year
             gender = rng.choice(["MALE", "FEMALE"])
             idn = ""
             if n % 3 == 0:
@@ -45,7 +47,8 @@ def write_sheet(path: Path, rows: int, seed: int = 7) -> None:
                 idn = first17 + id_check_char(first17)
             w.writerow([rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN), gender, born.isoformat(),
                         f"15{n:09d}", idn, rng.choice(list(DISTRICTS)), rng.choice(list(SUBTYPES)),
-                        rng.choice(["美团", "饿了么", "顺丰", "京东物流", "滴滴", "抖音", ""]), "REGISTRATION"])
+                        rng.choice(["美团", "饿了么", "顺丰", "京东物流", "滴滴", "抖音", ""]), "REGISTRATION",
+                        registered.isoformat()])
 
 
 async def timed_import(client: httpx.AsyncClient, path: Path, chunk: int, concurrency: int) -> tuple[float, object]:

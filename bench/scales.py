@@ -35,7 +35,7 @@ SCALES = {
     "full": Scale("full", WritePathConfig(concurrency=8, saturation_seconds=15, rate_seconds=10,
                                           rates=(100, 250, 500, 1000, 2000)),
                   freshness_rates=(100, 500), freshness_seconds=10, rebuild_events=100_000,
-                  bulk_people=20_000,
+                  bulk_people=200_000,  # issue 21: large enough to show the rate holds as the tables grow
                   gateway=GatewayQueriesConfig(CitySize(), seconds=10, dashboard_rates=(50, 200, 400), rate=200,
                                                saturation_seconds=10, concurrency=8),
                   nearest=NearestStationsConfig()),

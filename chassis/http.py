@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import unicodedata
+from functools import cache
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -83,8 +84,8 @@ class ApiModel(BaseModel):
         given field; lists of text are walked here. A dict is a nested body that checks its own fields (its
         names say which text is multi-line), or free-form data checked where it becomes a body (a bulk row's
         data is validated row by row as a RegisterYouthRequest: one bad row is reported, the others go on)."""
-        name = info.field_name or ""
-        _check_text(value, is_multiline(cls.model_fields[name].alias or name if name else ""), "")
+        if isinstance(value, str | list):  # numbers, dates, nested bodies: nothing to check here
+            _check_text(value, _multiline(cls, info.field_name or ""), "")
         return value
 
     @model_validator(mode="before")
@@ -93,6 +94,13 @@ class ApiModel(BaseModel):
         """Text is stored in Unicode NFC: "é" typed as e + combining accent and as one character are the
         same name, compare equal and count the same length (nested models normalise themselves)."""
         return _normalised(data) if isinstance(data, dict) else data
+
+
+@cache
+def _multiline(model: type[BaseModel], name: str) -> bool:
+    """Whether the field `name` of `model` holds multi-line text, looked up once per field (it runs on every
+    field of every request body: a bulk import's 500 rows × 15 fields)."""
+    return is_multiline(model.model_fields[name].alias or name) if name else False
 
 
 def _check_text(value: object, multiline: bool, at: str) -> None:

@@ -146,8 +146,8 @@ def import_youth(file: Path = typer.Argument(..., exists=True, dir_okay=False, h
     import asyncio
 
     import httpx
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+    from .import_progress import ImportProgress
     from .importer import ImportFailed, import_rows, read_rows, write_errors
 
     settings = Settings()
@@ -159,24 +159,20 @@ def import_youth(file: Path = typer.Argument(..., exists=True, dir_okay=False, h
     except (ValueError, OSError) as exc:
         fail(str(exc))
     errors = errors or file.with_name(file.name + ".errors.csv")
+    shown = ImportProgress(console, file.name, total)  # live on a terminal; elsewhere only the summary line
 
     async def run():
         async with httpx.AsyncClient(base_url=settings.service_url("registry"), timeout=120,
                                      headers={"authorization": f"Bearer {token}"}) as client:
-            with Progress(TextColumn("导入 {task.description}"), BarColumn(), MofNCompleteColumn(),
-                          TimeRemainingColumn(),
-                          console=console) as progress:
-                task = progress.add_task(file.name, total=total)
-                return await import_rows(client, rows, chunk=chunk, concurrency=concurrency,
-                                         progress=lambda n: progress.advance(task, n))
+            with shown:
+                return await import_rows(client, rows, chunk=chunk, concurrency=concurrency, progress=shown.update)
 
     try:
         report = asyncio.run(run())
     except (ImportFailed, httpx.HTTPError) as exc:
         fail(f"导入中断（已导入的行不受影响，重新运行即可继续）：{exc}")
     write_errors(errors, report)
-    console.print(f"共 {report.rows} 行：新登记 {report.created}，已登记（跳过）{report.already}，"
-                  f"有误 {report.invalid_rows}" + (f"（见 {errors}）" if report.invalid else ""))
+    console.print(shown.summary(report, errors), markup=False, highlight=False, soft_wrap=True)
     if report.invalid:
         raise typer.Exit(2)
 

@@ -1,7 +1,9 @@
 """Bulk import of youth from survey sheets (CSV or XLSX) through the registry's batch endpoint.
 
 Columns may be named in English (the API's camelCase) or in Chinese (姓名、性别、出生日期、手机号、身份证号、
-微信号、区县、青年类型、细分类型、工作单位、单位类型、学历、需求、同意). District, type and subtype accept the
+微信号、区县、青年类型、细分类型、工作单位、单位类型、学历、需求、同意、登记日期). 登记日期 (registeredOn) is the
+day the person filled in the survey: kept as their registration date (not after today, not before they were
+16); without it, the day of the import. District, type and subtype accept the
 code or the name on screen (朝阳区 / 110105, 外卖骑手 / DELIVERY_RIDER); 性别 accepts 男/女. The registry
 validates every row; rows it refuses are written to an error file with their line number and reasons.
 Re-running the same file is harmless: rows already registered come back as duplicates (already imported).
@@ -27,10 +29,11 @@ HEADERS = {
     "身份证号": "idNumber", "身份证号码": "idNumber", "微信号": "wechat", "区县": "district", "区": "district",
     "青年类型": "youthType", "类型": "youthType", "细分类型": "subtype", "工作单位": "employer", "平台": "employer",
     "单位类型": "employerKind", "学历": "education", "需求": "needs", "同意": "consents", "同意用途": "consents",
-    "告知书版本": "noticeVersion",
+    "告知书版本": "noticeVersion", "登记日期": "registeredOn", "填表日期": "registeredOn", "填报日期": "registeredOn",
 }
 FIELDS = {"name", "gender", "birthDate", "mobile", "idNumber", "wechat", "district", "youthType", "subtype",
-          "employer", "employerKind", "education", "needs", "consents", "noticeVersion", "channel"}
+          "employer", "employerKind", "education", "needs", "consents", "noticeVersion", "channel", "registeredOn"}
+DATES = ("birthDate", "registeredOn")
 BY_NAME = {**{v: k for k, v in DISTRICTS.items()}, **{v[:-1]: k for k, v in DISTRICTS.items()},
            **{v: k for k, v in YOUTH_TYPES.items()}, **{v[1]: k for k, v in SUBTYPES.items()},
            "男": "MALE", "女": "FEMALE"}
@@ -108,16 +111,22 @@ def _text(value) -> str:
     return str(value).strip()
 
 
+def _iso_date(text: str) -> str:
+    """2001/3/4, 2001.3.4 → 2001-03-04; anything else is passed on for the registry to refuse."""
+    parts = text.replace("/", "-").replace(".", "-").split("-")
+    if len(parts) == 3 and all(p.isdigit() for p in parts):
+        return f"{int(parts[0]):04d}-{int(parts[1]):02d}-{int(parts[2]):02d}"
+    return "-".join(parts)
+
+
 def to_request(raw: dict) -> dict:
     """A sheet row → the registry's registration fields (values it cannot map are passed on for the
     registry to refuse with a clear message)."""
     row = {k: _text(v) for k, v in raw.items() if k}
     out: dict = {k: BY_NAME.get(v, v) for k, v in row.items() if v and k not in ("needs", "consents")}
-    if row.get("birthDate"):
-        out["birthDate"] = row["birthDate"].replace("/", "-").replace(".", "-")
-        parts = out["birthDate"].split("-")
-        if len(parts) == 3 and all(p.isdigit() for p in parts):
-            out["birthDate"] = f"{int(parts[0]):04d}-{int(parts[1]):02d}-{int(parts[2]):02d}"
+    for name in DATES:
+        if row.get(name):
+            out[name] = _iso_date(row[name])
     if "subtype" in out and "youthType" not in out and out["subtype"] in SUBTYPES:
         out["youthType"] = SUBTYPES[out["subtype"]][0]
     if row.get("needs"):
@@ -129,10 +138,11 @@ def to_request(raw: dict) -> dict:
 
 
 async def import_rows(client: httpx.AsyncClient, rows: Iterator[tuple[int, dict]], *, chunk: int = 1000,
-                      concurrency: int = 1, progress: Callable[[int], None] = lambda n: None) -> Report:
+                      concurrency: int = 1, progress: Callable[[Report], None] = lambda report: None) -> Report:
     """Send rows in chunks; each chunk is one transaction in the registry. With one chunk in flight the first
     occurrence of a mobile / ID number in the file is the one imported; with several in flight, two such rows
-    in different chunks race (still exactly one is imported, the other reported as already imported)."""
+    in different chunks race (still exactly one is imported, the other reported as already imported).
+    `progress` gets the report so far after each chunk."""
     report = Report()
     pending: set[asyncio.Task] = set()
 
@@ -152,7 +162,7 @@ async def import_rows(client: httpx.AsyncClient, rows: Iterator[tuple[int, dict]
                 report.invalid += [(r["line"], e.get("field") or "", e.get("rule") or "", e["message"])
                                    for e in r["errors"]]
         report.rows += len(batch)
-        progress(len(batch))
+        progress(report)
 
     batch: list[tuple[int, dict]] = []
     for item in rows:

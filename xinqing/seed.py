@@ -1,8 +1,8 @@
 """Synthetic demo data, written through the real write paths (the services' HTTP APIs).
 
 Names and the like come from Faker's zh_CN provider; proportions roughly follow the seed document
-(riders and couriers are the largest group). Mobiles use the 199 0000 xxxx block, which makes
-synthetic people easy to recognise.
+(riders and couriers are the largest group); registrations spread over the past year (`registeredOn`).
+Mobiles use the 199 0000 xxxx block, which makes synthetic people easy to recognise.
 """
 from __future__ import annotations
 
@@ -31,19 +31,27 @@ DISTRICT_WEIGHTS = {code: (3 if code in ("110105", "110108", "110106", "110112",
                     for code in DISTRICTS}
 
 
+def registered_and_born(rng: random.Random, today: date) -> tuple[date, date]:
+    """A synthetic person's registration day within the past year — more of them recently, as a programme
+    that grows (the weekly chart shows history, not one bar) — and a birth date making them 16–35 that day."""
+    registered = today - timedelta(days=int(364 * rng.random() ** 1.5))
+    return registered, registered - timedelta(days=rng.randint(16 * 366 + 2, 35 * 365))
+
+
 def person(fake: Faker, rng: random.Random, n: int, today: date) -> dict:
     subtype = rng.choices(list(SUBTYPE_WEIGHTS), weights=list(SUBTYPE_WEIGHTS.values()))[0]
-    age_days = rng.randint(16 * 366, 35 * 365)
+    registered, born = registered_and_born(rng, today)
     return {
         "name": fake.name(),
         "gender": rng.choice(["MALE", "MALE", "FEMALE"]) if SUBTYPES[subtype][0] == "NEW_BUSINESS"
         else rng.choice(["MALE", "FEMALE"]),
-        "birthDate": (today - timedelta(days=age_days)).isoformat(),
+        "birthDate": born.isoformat(),
         "mobile": f"1990000{n:04d}",
         "district": rng.choices(list(DISTRICT_WEIGHTS), weights=list(DISTRICT_WEIGHTS.values()))[0],
         "youthType": SUBTYPES[subtype][0],
         "subtype": subtype,
         "consents": ["REGISTRATION"] + (["SERVICE_RECORDS"] if rng.random() < 0.6 else []),
+        "registeredOn": registered.isoformat(),
     }
 
 

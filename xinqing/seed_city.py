@@ -2,7 +2,8 @@
 
 2.2 M people across the 16 districts and the three youth types in the proportions of the demo seed
 (riders and couriers the largest group, the central and near-suburban districts the most populous),
-with Faker zh_CN names. Person i always gets the same synthetic mobile (the 199 1xxx xxxx block, easy
+with Faker zh_CN names, registered over the past year (`registeredOn`, more of them in recent weeks, so the
+weekly chart shows history). Person i always gets the same synthetic mobile (the 199 1xxx xxxx block, easy
 to recognise), so a re-run is idempotent: the registry's blind index answers 409 for anyone already
 registered. Progress is checkpointed after each completed chunk, so an interrupted run resumes where
 it stopped. The write path is the registry's bulk endpoint (POST /youth:batch: validation, blind-index
@@ -15,7 +16,7 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import httpx
@@ -29,7 +30,7 @@ from chassis.reference import SUBTYPES
 from chassis.retry import retrying_while
 from chassis.settings import Settings
 
-from .seed import DISTRICT_WEIGHTS, SUBTYPE_WEIGHTS
+from .seed import DISTRICT_WEIGHTS, SUBTYPE_WEIGHTS, registered_and_born
 
 CITY_YOUTH = 2_200_000
 MOBILE_BASE = 10_000_000  # 199 + 8 digits from here: clear of the demo seed's 1990000xxxx
@@ -83,15 +84,17 @@ class People:
         subtype = rng.choices(self.subtypes, weights=self.subtype_w)[0]
         youth_type = SUBTYPES[subtype][0]
         gender = rng.choice(["MALE", "MALE", "FEMALE"]) if youth_type == "NEW_BUSINESS" else rng.choice(["MALE", "FEMALE"])
+        registered, born = registered_and_born(rng, self.today)
         return {
             "name": rng.choice(self.last_names) + rng.choice(self.first_names[gender]),
             "gender": gender,
-            "birthDate": (self.today - timedelta(days=rng.randint(16 * 366 + 2, 35 * 365))).isoformat(),
+            "birthDate": born.isoformat(),
             "mobile": mobile(i),
             "district": rng.choices(self.districts, weights=self.district_w)[0],
             "youthType": youth_type,
             "subtype": subtype,
             "consents": ["REGISTRATION"] + (["SERVICE_RECORDS"] if rng.random() < 0.6 else []),
+            "registeredOn": registered.isoformat(),
         }
 
 
@@ -100,7 +103,7 @@ def mobile(i: int) -> str:
 
 
 async def write_chunk(client: httpx.AsyncClient, people: People, first: int, last: int, concurrency: int,
-                      progress: Progress, batch: int = 500) -> None:
+                      progress: Progress, batch: int = 2000) -> None:
     """People first..last-1 through the registry's bulk endpoint (POST /youth:batch), `batch` rows a request,
     up to `concurrency` requests in flight. Rows already registered come back as DUPLICATE."""
     gate = asyncio.Semaphore(concurrency)
@@ -125,11 +128,12 @@ async def write_chunk(client: httpx.AsyncClient, people: People, first: int, las
     await asyncio.gather(*(one(i, min(i + batch, last)) for i in range(first, last, batch)))
 
 
-async def seed_city(settings: Settings, *, count: int = CITY_YOUTH, concurrency: int = 2, chunk: int = 5000,
-                    batch: int = 500,
+async def seed_city(settings: Settings, *, count: int = CITY_YOUTH, concurrency: int = 2, chunk: int = 8_000,
+                    batch: int = 2000,  # the registry's most per request: its per-request costs spread widest
                     checkpoint: Path | None = None, on_progress: Callable[[Progress, int], None] = lambda p, n: None,
                     transport: httpx.AsyncBaseTransport | None = None) -> Progress:
-    """Register people 0..count-1 (resuming after the checkpoint); -> what this run did."""
+    """Register people 0..count-1 (resuming after the checkpoint); -> what this run did. A chunk (the checkpoint's
+    step) of `batch` × `concurrency` × 2 keeps every request slot busy until the chunk's end."""
     mark = Checkpoint(checkpoint or settings.data_dir / "seed-city.json")
     progress = Progress(written=mark.load())
     token = issue_token(jwt_private_key(settings), settings, roles=["admin"], subject="seed-city", ttl_seconds=7 * 86400)

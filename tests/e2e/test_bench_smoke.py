@@ -77,6 +77,7 @@ def test_rebuild_applied_every_event_for_each_pass_and_states_its_limits(results
 def test_bulk_import_stored_and_projected_every_person(results):
     (row,) = results[0]["tables"]["bulk_import"]["rows"]
     assert row["people"] == 300 and row["stored s"] <= row["projected s"] and row["end-to-end youth/s"] > 0
+    assert row["stored youth/s, first fifth"] > 0 and row["stored youth/s, last fifth"] > 0
     cpu, net = results[0]["tables"]["bulk_import_cpu"]["rows"]
     assert (cpu["measured"], net["measured"]) == ("all", "net of idle") and net["total"] <= cpu["total"]
     assert {"harness", "registry", "gateway", "postgres", "kafka", "total"} <= set(cpu)

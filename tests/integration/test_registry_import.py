@@ -37,8 +37,10 @@ async def run_import(registry, path, token, concurrency=1):
     async with client:
         total, rows = read_rows(path)
         seen = []
-        report = await import_rows(client, rows, chunk=3, concurrency=concurrency, progress=seen.append)
-    return total, report, sum(seen)
+        report = await import_rows(client, rows, chunk=3, concurrency=concurrency,
+                                   progress=lambda so_far: seen.append(so_far.rows))
+    assert seen == sorted(seen)  # the rows done so far, after each chunk
+    return total, report, seen[-1]
 
 
 async def test_csv_import_reports_bad_rows_imports_good_ones_and_is_idempotent(registry, settings, token, tmp_path):
@@ -125,3 +127,19 @@ async def test_a_duplicate_in_another_district_is_reported_without_its_id(regist
     row["data"]["district"] = "110105"
     own = await registry.post("/youth:batch", json={"rows": [row]}, headers=bearer(token("registry_operator", "110105")))
     assert own.json()["results"][0] == {"line": 2, "status": "DUPLICATE", "id": existing}
+
+
+async def test_a_batch_rows_text_is_stored_nfc_and_blank_text_is_refused_per_row(registry, token):
+    """Each row is brought to NFC once, as the registration body it is (not again by the batch around it)."""
+    from tests.registry_support import person
+
+    op = token("registry_operator")
+    rows = [{"line": 2, "data": person(name="Zoe\u0308 Lu\u0308\u030c", employer="Cafe\u0301")},
+            {"line": 3, "data": person(wechat="  ")}]
+    answer = (await registry.post("/youth:batch", json={"rows": rows, "purpose": "Cafe\u0301 导入"},
+                                  headers=bearer(op))).json()
+    created, blank = answer["results"]
+    assert created["status"] == "CREATED" and blank["status"] == "INVALID"
+    assert [e["field"] for e in blank["errors"]] == ["wechat"]
+    profile = (await registry.get(f"/youth/{created['id']}", headers=bearer(op))).json()
+    assert (profile["name"], profile["employer"]) == ("Zo\u00eb L\u01da", "Caf\u00e9")

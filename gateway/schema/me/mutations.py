@@ -12,7 +12,7 @@ from strawberry.scalars import JSON
 
 from ..cases.types import Category, Urgency
 from ..common import CommandResult, command, forward, without_none
-from ..youth.mutations import RegisterYouthInput, UpdateYouthProfileInput, profile_changes, registration
+from ..youth.mutations import RegistrationFields, UpdateYouthProfileInput, profile_changes, registration
 from ..youth.types import (
     PURPOSE_DOC,
     ConsentChannel,
@@ -43,7 +43,7 @@ def _my_booking(path: str, description: str) -> Any:
 
 
 @strawberry.input(description="本人登记：本人填写的资料；须同意 REGISTRATION")
-class RegisterMeInput(RegisterYouthInput):
+class RegisterMeInput(RegistrationFields):
     """The same fields as an operator's registration, in the same order; two say what they mean for a person."""
 
     district: str = strawberry.field(description="工作或居住的区（GB/T 2260），如 110105 朝阳区")

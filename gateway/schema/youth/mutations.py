@@ -24,8 +24,11 @@ from .types import (
 )
 
 
-@strawberry.input(description="登记一名新兴青年")
-class RegisterYouthInput:
+@strawberry.input(name="RegistrationFields", description="登记的资料（本人登记与工作人员登记共用）")
+class RegistrationFields:
+    """What a person's registration holds, whoever types it in (not itself in the schema: each mutation's
+    input names it)."""
+
     name: str
     gender: Gender
     birth_date: date
@@ -44,6 +47,12 @@ class RegisterYouthInput:
     channel: ConsentChannel | None = None
 
 
+@strawberry.input(description="登记一名新兴青年")
+class RegisterYouthInput(RegistrationFields):
+    registered_on: date | None = strawberry.field(
+        default=None, description="登记日期（如问卷的填表日期；默认今天，北京时间）：不能晚于今天，不能早于本人年满 16 周岁之日")
+
+
 @strawberry.input(description="更新资料：只修改给出的字段（null 清除可选字段）")
 class UpdateYouthProfileInput:
     mobile: str | None = strawberry.UNSET
@@ -57,7 +66,7 @@ class UpdateYouthProfileInput:
     education: Education | None = strawberry.UNSET
 
 
-def registration(input: RegisterYouthInput) -> dict:
+def registration(input: RegistrationFields, registered_on: date | None = None) -> dict:
     """The registry's body for a registration, by staff (registerYouth) or by the person (registerMe)."""
     return without_none({
         "name": input.name, "gender": input.gender.value, "birthDate": input.birth_date.isoformat(),
@@ -65,7 +74,9 @@ def registration(input: RegisterYouthInput) -> dict:
         "subtype": input.subtype.value, "consents": plain(input.consents), "idNumber": input.id_number,
         "wechat": input.wechat, "employer": input.employer, "employerKind": plain(input.employer_kind),
         "education": plain(input.education), "needs": plain(input.needs),
-        "noticeVersion": input.notice_version, "channel": plain(input.channel)})
+        "noticeVersion": input.notice_version, "channel": plain(input.channel),
+        # only an operator's registration may date it (a survey's 填表日期); a person registers today
+        "registeredOn": registered_on and registered_on.isoformat()})
 
 
 def profile_changes(input: UpdateYouthProfileInput, expected_version: int | None) -> dict:
@@ -88,7 +99,7 @@ class ClaimCode:
 class Mutation:
     @strawberry.mutation(description="登记青年（转发至登记服务）")
     async def register_youth(self, info: strawberry.Info, input: RegisterYouthInput) -> CommandResult:
-        return await command(info, SERVICE, "/youth", json=registration(input))
+        return await command(info, SERVICE, "/youth", json=registration(input, input.registered_on))
 
     @strawberry.mutation(description="更新资料（每次更新记为一个事件，只含变更的字段）")
     async def update_youth_profile(self, info: strawberry.Info, id: strawberry.ID, input: UpdateYouthProfileInput,

@@ -62,6 +62,8 @@ def _self_channel(channel: str) -> None:
 @router.post("/me", status_code=201, response_model=Accepted, summary="本人登记并关联本人账号（registerMe）")
 async def register_me(body: RegisterMeRequest, request: Request, who: Principal = Depends(youth_caller)):
     _self_channel(body.channel)
+    if body.registered_on is not None:  # a person registers themself today; only staff type in an earlier form
+        raise ValidationFailed([FieldError("registeredOn", "本人登记即当天登记，不能指定登记日期", "not_allowed")])
     rt = runtime(request)
     youth_id = str(uuid.uuid4())
     today = rt.deps.clock.today()

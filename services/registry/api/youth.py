@@ -52,6 +52,8 @@ class RegisterYouthRequest(ProfileFields):
                                 description="purposes consented to; REGISTRATION is required")
     notice_version: str = Field("v1", description="告知书版本")
     channel: Channel = Channel.IN_PERSON
+    registered_on: date | None = Field(None, description="登记日期（如问卷的填表日期；默认今天，北京时间）："
+                                                         "不能晚于今天，不能早于本人年满 16 周岁之日")
 
     def command(self, youth_id: str, on: date) -> RegisterYouth:
         return RegisterYouth(
@@ -59,7 +61,7 @@ class RegisterYouthRequest(ProfileFields):
             district=self.district, youth_type=self.youth_type, subtype=self.subtype, consents=tuple(self.consents),
             today=on, id_number=self.id_number, wechat=self.wechat, employer=self.employer,
             employer_kind=self.employer_kind, education=self.education, needs=tuple(self.needs),
-            notice_version=self.notice_version, channel=self.channel)
+            notice_version=self.notice_version, channel=self.channel, registered_on=self.registered_on)
 
 
 class UpdateProfileRequest(ApiModel):

@@ -29,6 +29,13 @@ class RegisterYouth:
     needs: tuple[str, ...] = ()
     notice_version: str = "v1"
     channel: str = Channel.IN_PERSON
+    # The day the person registered when it was not today (a survey's own date, typed in later); None: today.
+    # Never after `today`, never before the person was 16 (rules.validate_registration).
+    registered_on: date | None = None
+
+    @property
+    def registration_day(self) -> date:
+        return self.registered_on or self.today
 
 
 @dataclass(frozen=True)

@@ -70,13 +70,14 @@ def _register(c: RegisterYouth, state: YouthState) -> list[YouthEvent]:
 def registration(c: RegisterYouth) -> YouthRegistered:
     """The event registering a new person (a bulk import asks for it row by row: nobody exists yet)."""
     validate_registration(c)
-    age = age_on(c.birth_date, c.today)
+    day = c.registration_day  # the figures published are the person's on the day they registered
+    age = age_on(c.birth_date, day)
     league_from, league_until = league_age(c.birth_date)
-    within = league_from <= c.today <= league_until
+    within = league_from <= day <= league_until
     consents = sorted(set(c.consents))
     return YouthRegistered(
         youth_id=c.youth_id, district=c.district, youth_type=c.youth_type, subtype=c.subtype,
-        is_minor=age < ADULT_AGE, age_band=age_band(age), registered_on=c.today, consents=consents,
+        is_minor=age < ADULT_AGE, age_band=age_band(age), registered_on=day, consents=consents,
         league_age=within, employer_kind=c.employer_kind,
         notice_version=c.notice_version, channel=c.channel,
         name=clean_text(c.name), gender=str(c.gender), birth_date=c.birth_date, mobile=normalize_mobile(c.mobile),
@@ -179,13 +180,14 @@ def decide(command: YouthCommand, state: YouthState) -> list[YouthEvent]:
 
 
 def _on_registered(state: YouthState, e: YouthRegistered) -> YouthState:
-    profile = {k: getattr(e, k) for k in PERSONAL_PROFILE if getattr(e, k) is not None}
-    consents = {p: {"notice_version": e.notice_version, "channel": e.channel, "given_on": e.registered_on}
-                for p in e.consents}
-    return replace(state, exists=True, status=Status.ACTIVE, youth_id=e.youth_id, district=e.district,
-                   youth_type=e.youth_type, subtype=e.subtype, employer_kind=e.employer_kind, is_minor=e.is_minor,
-                   registered_on=e.registered_on, consents=consents, profile=profile,
-                   league_age_ended=not e.league_age)
+    """A stream's first event (a registration is refused on an existing record), so a new state rather than
+    `replace` of the initial one: a bulk import folds one per person, and `replace` was 7 % of its registry CPU."""
+    profile = {k: v for k in PERSONAL_PROFILE if (v := getattr(e, k)) is not None}
+    given = {"notice_version": e.notice_version, "channel": e.channel, "given_on": e.registered_on}
+    return YouthState(exists=True, status=Status.ACTIVE, youth_id=e.youth_id, district=e.district,
+                      youth_type=e.youth_type, subtype=e.subtype, employer_kind=e.employer_kind, is_minor=e.is_minor,
+                      registered_on=e.registered_on, consents={p: dict(given) for p in e.consents}, profile=profile,
+                      league_age_ended=not e.league_age)
 
 
 def _profile_updated(state: YouthState, e: YouthProfileUpdated) -> YouthState:

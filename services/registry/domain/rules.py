@@ -64,12 +64,7 @@ def validate_registration(c: RegisterYouth) -> None:
     checks.one_of(errors, "gender", c.gender, Gender, "性别")
     if normalize_mobile(c.mobile) is None:
         errors.add("mobile", MOBILE_RULE, "format")
-    age = age_on(c.birth_date, c.today)
-    if c.birth_date > c.today:
-        errors.add("birthDate", "出生日期不能晚于登记日期", "range")
-    elif not MIN_AGE <= age <= MAX_AGE:
-        # The rule, never the person's age (messages reach screens, logs and the import's error file).
-        errors.add("birthDate", f"登记对象须为 {MIN_AGE}–{MAX_AGE} 周岁（按登记日计算）", "age_range")
+    _check_age(errors, c)
     if c.id_number:
         problem = id_number_problem(normalize_id_number(c.id_number), c.birth_date, c.gender)
         if problem:
@@ -89,6 +84,23 @@ def validate_registration(c: RegisterYouth) -> None:
             errors.add("consents", f"同意用途 {purpose} 无效：应为 {PURPOSES_TEXT}", "enum")
     check_notice(errors, c.notice_version, c.channel)
     errors.raise_if_any()
+
+
+def _check_age(errors: Collector, c: RegisterYouth) -> None:
+    """16–35 on the day of registration: today, or the day the person registered (a survey's date), which
+    can be neither in the future nor before the person was 16. The rule is named, never the person's age
+    (messages reach screens, logs and the import's error file)."""
+    day = c.registration_day
+    if day > c.today:
+        errors.add("registeredOn", "登记日期不能晚于今天（北京时间）", "future")
+        day = c.today  # the age is still checked, on the latest day the registration can have
+    if c.birth_date > c.today:
+        errors.add("birthDate", "出生日期不能晚于登记日期", "range")
+    elif age_on(c.birth_date, day) < MIN_AGE <= age_on(c.birth_date, c.today):
+        # 16 now but not on the day given: the date is wrong, not the person
+        errors.add("registeredOn", f"登记日期不能早于本人年满 {MIN_AGE} 周岁之日", "before_min_age")
+    elif not MIN_AGE <= age_on(c.birth_date, day) <= MAX_AGE:
+        errors.add("birthDate", f"登记对象须为 {MIN_AGE}–{MAX_AGE} 周岁（按登记日计算）", "age_range")
 
 
 def check_notice(errors: Collector, notice_version: str, channel: str) -> None:
