@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
 
 import asyncpg
 
 from chassis import db
 from chassis.codec import EventCodec
+from chassis.event import Event, event
 from chassis.eventstore import EventStore
 from chassis.kafka import TopicSpec
 from chassis.kafka_login import service_login
@@ -26,9 +25,8 @@ TOPIC = "xq.registry.youth"
 P = "xq.registry.youth."
 
 
-@dataclass(frozen=True)
-class Registered:
-    TYPE: ClassVar[str] = P + "registered.v1"
+@event(P + "registered.v1")
+class Registered(Event):
     youth_id: str
     district: str
     youth_type: str
@@ -43,9 +41,8 @@ class Registered:
     id_number: str | None = None
 
 
-@dataclass(frozen=True)
-class ProfileUpdated:
-    TYPE: ClassVar[str] = P + "profile-updated.v1"
+@event(P + "profile-updated.v1")
+class ProfileUpdated(Event):
     youth_id: str
     changed: list[str]
     district: str | None = None
@@ -53,9 +50,8 @@ class ProfileUpdated:
     mobile: str | None = None  # leaked on purpose
 
 
-@dataclass(frozen=True)
-class ConsentGiven:
-    TYPE: ClassVar[str] = P + "consent-given.v1"
+@event(P + "consent-given.v1")
+class ConsentGiven(Event):
     youth_id: str
     purpose: str
     notice_version: str
@@ -63,24 +59,21 @@ class ConsentGiven:
     given_on: str
 
 
-@dataclass(frozen=True)
-class ConsentWithdrawn:
-    TYPE: ClassVar[str] = P + "consent-withdrawn.v1"
+@event(P + "consent-withdrawn.v1")
+class ConsentWithdrawn(Event):
     youth_id: str
     purpose: str
     withdrawn_on: str
 
 
-@dataclass(frozen=True)
-class Deactivated:
-    TYPE: ClassVar[str] = P + "deactivated.v1"
+@event(P + "deactivated.v1")
+class Deactivated(Event):
     youth_id: str
     reason: str
 
 
-@dataclass(frozen=True)
-class Erased:
-    TYPE: ClassVar[str] = P + "erased.v1"
+@event(P + "erased.v1")
+class Erased(Event):
     youth_id: str
     erased_on: str
 
