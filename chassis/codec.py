@@ -1,4 +1,4 @@
-"""Turns domain events (frozen dataclasses) into stored payloads and back.
+"""Turns domain events (chassis/event.py: frozen dataclasses with a type name) into stored payloads and back.
 
 A field declared with `personal()` is personal information: it never enters the public payload
 (`data`, which is published); it is sealed with the subject's own key by a `Sealer` (the registry's
@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import orjson
 from pydantic import TypeAdapter
+
+from .event import Event
 
 if TYPE_CHECKING:
     from .db import Connection
@@ -30,18 +32,11 @@ class Sealer(Protocol):
                      place: str) -> bytes | None: ...  # None: key destroyed
 
 
-class DomainEvent(Protocol):
-    """An event class: a frozen dataclass that names its stored type."""
-
-    TYPE: ClassVar[str]
-    __dataclass_fields__: ClassVar[dict[str, dataclasses.Field[Any]]]
-
-
 Upcaster = Callable[[dict[str, Any]], tuple[str, dict[str, Any]]]
 
 
 class EventCodec:
-    def __init__(self, *event_classes: type[DomainEvent], upcasters: dict[str, Upcaster] | None = None):
+    def __init__(self, *event_classes: type[Event], upcasters: dict[str, Upcaster] | None = None):
         self.by_type = {cls.TYPE: cls for cls in event_classes}
         self.adapters: dict[str, TypeAdapter[Any]] = {cls.TYPE: TypeAdapter(cls) for cls in event_classes}
         self.upcasters = upcasters or {}

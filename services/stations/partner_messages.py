@@ -4,17 +4,15 @@ the referral's summary and contact are not here — the relay adds them, unseale
 (referrals.enrich), so they are never stored in plaintext outside the sealed case."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from typing import ClassVar
 
 from chassis.codec import EventCodec
+from chassis.event import Event, event
 from contracts.partners import ReferralMessages, ReplyDeadLetters
 
 
-@dataclass(frozen=True)
-class ReferralSent:
-    TYPE: ClassVar[str] = ReferralMessages.REFERRED
+@event(ReferralMessages.REFERRED)
+class ReferralSent(Event):
     case_ref: str  # the agency's own reference of the case (its replies name it); the Kafka key
     category: str
     referred_at: datetime
@@ -24,16 +22,14 @@ class ReferralSent:
     contact_shared: bool = False  # the youth consented to giving their contact (added at publish)
 
 
-@dataclass(frozen=True)
-class ReferralErased:
-    TYPE: ClassVar[str] = ReferralMessages.ERASED
+@event(ReferralMessages.ERASED)
+class ReferralErased(Event):
     case_ref: str
     erased_on: str  # a date
 
 
-@dataclass(frozen=True)
-class ReplyRejected:
-    TYPE: ClassVar[str] = ReplyDeadLetters.REJECTED
+@event(ReplyDeadLetters.REJECTED)
+class ReplyRejected(Event):
     reason: str  # envelope | schema | unknown_case | not_referred_to_agency | out_of_order | invalid
     message: str  # why, in words, without the reply's values
     partition: int

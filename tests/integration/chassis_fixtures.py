@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
 
 import asyncpg
 import pytest
@@ -16,6 +15,7 @@ from chassis import db
 from chassis.codec import EventCodec
 from chassis.decider import Decider
 from chassis.envelope import Envelope
+from chassis.event import Event, event
 from chassis.eventstore import EventStore
 from chassis.kafka import TopicSpec, ensure_topics
 from chassis.kafka_login import admin_login
@@ -32,9 +32,8 @@ class Tick:
     amount: int
 
 
-@dataclass(frozen=True)
-class Ticked:
-    TYPE: ClassVar[str] = "xq.test.counter.ticked.v1"
+@event("xq.test.counter.ticked.v1")
+class Ticked(Event):
     amount: int
 
 

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
 
 import asyncpg
 
 from chassis import db
 from chassis.codec import EventCodec
+from chassis.event import Event, event
 from chassis.eventstore import EventStore
 from chassis.kafka import TopicSpec
 from chassis.kafka_login import service_login
@@ -29,9 +28,8 @@ TOPIC = "xq.registry.youth"
 P = "xq.registry.youth."
 
 
-@dataclass(frozen=True)
-class Registered:
-    TYPE: ClassVar[str] = P + "registered.v1"
+@event(P + "registered.v1")
+class Registered(Event):
     youth_id: str
     district: str
     youth_type: str
@@ -46,9 +44,8 @@ class Registered:
     id_number: str | None = None
 
 
-@dataclass(frozen=True)
-class ProfileUpdated:
-    TYPE: ClassVar[str] = P + "profile-updated.v1"
+@event(P + "profile-updated.v1")
+class ProfileUpdated(Event):
     youth_id: str
     changed: list[str]
     district: str | None = None

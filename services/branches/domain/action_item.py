@@ -7,11 +7,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, replace
 from datetime import date
 from enum import StrEnum
-from typing import ClassVar
 
 from chassis.codec import EventCodec
 from chassis.decider import Decider
 from chassis.errors import Collector, Forbidden, RuleViolated
+from chassis.event import Event, event
 from chassis.lifecycle import MarkOverdue, refuse_if, stream_naming
 from chassis.reference import DEPARTMENTS, DISTRICTS
 from contracts.branches import ActionItemEvents
@@ -69,29 +69,27 @@ class CompleteItem(Update):
     """The item is done; the closing note may be empty."""
 
 
-class ActionItemAssigned(Assignment):
-    TYPE: ClassVar[str] = ActionItemEvents.ASSIGNED
+@event(ActionItemEvents.ASSIGNED)
+class ActionItemAssigned(Assignment, Event):
+    pass
 
 
-@dataclass(frozen=True)
-class ProgressNoted:
-    TYPE: ClassVar[str] = ActionItemEvents.PROGRESS_NOTED
+@event(ActionItemEvents.PROGRESS_NOTED)
+class ProgressNoted(Event):
     item_id: str
     note: str
     noted_on: date
 
 
-@dataclass(frozen=True)
-class ActionItemDone:
-    TYPE: ClassVar[str] = ActionItemEvents.DONE
+@event(ActionItemEvents.DONE)
+class ActionItemDone(Event):
     item_id: str
     note: str
     done_on: date
 
 
-@dataclass(frozen=True)
-class ActionItemOverdue:
-    TYPE: ClassVar[str] = ActionItemEvents.OVERDUE
+@event(ActionItemEvents.OVERDUE)
+class ActionItemOverdue(Event):
     item_id: str
     due_on: date
     marked_on: date

@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import ClassVar
 
 from chassis.codec import EventCodec
 from chassis.decider import Decider
 from chassis.errors import Collector, RuleViolated
+from chassis.event import Event, event
 from chassis.lifecycle import refuse_if, stream_naming
 from contracts.branches import BranchEvents
 
@@ -94,55 +94,48 @@ BranchCommand = (FoundBranch | RenameBranch | AssignSecretary | DissolveBranch |
 
 # ---- events ------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class BranchFounded(Founding):
-    TYPE: ClassVar[str] = BranchEvents.FOUNDED
+@event(BranchEvents.FOUNDED)
+class BranchFounded(Founding, Event):
     founded_on: date
     organisation_id: str | None = None
 
 
-@dataclass(frozen=True)
-class BranchRenamed:
-    TYPE: ClassVar[str] = BranchEvents.RENAMED
+@event(BranchEvents.RENAMED)
+class BranchRenamed(Event):
     branch_id: str
     name: str
 
 
-@dataclass(frozen=True)
-class SecretaryAssigned:
-    TYPE: ClassVar[str] = BranchEvents.SECRETARY_ASSIGNED
+@event(BranchEvents.SECRETARY_ASSIGNED)
+class SecretaryAssigned(Event):
     branch_id: str
     secretary_id: str
 
 
-@dataclass(frozen=True)
-class BranchDissolved:
-    TYPE: ClassVar[str] = BranchEvents.DISSOLVED
+@event(BranchEvents.DISSOLVED)
+class BranchDissolved(Event):
     branch_id: str
     district: str
     dissolved_on: date
 
 
-@dataclass(frozen=True)
-class InvitationIssued:
-    TYPE: ClassVar[str] = BranchEvents.INVITATION_ISSUED
+@event(BranchEvents.INVITATION_ISSUED)
+class InvitationIssued(Event):
     branch_id: str
     code: str
     expires_at: datetime
     max_uses: int
 
 
-@dataclass(frozen=True)
-class InvitationRedeemed:
-    TYPE: ClassVar[str] = BranchEvents.INVITATION_REDEEMED
+@event(BranchEvents.INVITATION_REDEEMED)
+class InvitationRedeemed(Event):
     branch_id: str
     code: str
     uses: int  # after this one
 
 
-@dataclass(frozen=True)
-class InvitationExpired:
-    TYPE: ClassVar[str] = BranchEvents.INVITATION_EXPIRED
+@event(BranchEvents.INVITATION_EXPIRED)
+class InvitationExpired(Event):
     branch_id: str
     code: str
 

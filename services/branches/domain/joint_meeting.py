@@ -8,11 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import ClassVar
 
 from chassis.codec import EventCodec
 from chassis.decider import Decider
 from chassis.errors import Collector
+from chassis.event import Event, event
 from chassis.lifecycle import refuse_if, stream_naming
 from contracts.branches import JointMeetingEvents
 
@@ -62,9 +62,8 @@ class RecordJointMeeting:
     today: date
 
 
-@dataclass(frozen=True)
-class JointMeetingHeld:
-    TYPE: ClassVar[str] = JointMeetingEvents.HELD
+@event(JointMeetingEvents.HELD)
+class JointMeetingHeld(Event):
     meeting_id: str
     level: str
     district: str | None

@@ -13,11 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
-from typing import ClassVar
 
 from chassis.codec import EventCodec
 from chassis.decider import Decider
 from chassis.errors import Collector, Forbidden, RuleViolated
+from chassis.event import Event, event
 from chassis.lifecycle import stream_naming
 from chassis.reference import DEPARTMENTS
 from contracts.branches import MeasureEvents
@@ -98,9 +98,8 @@ class AddContribution:
 
 # ---- events --------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class MeasureDefined:
-    TYPE: ClassVar[str] = MeasureEvents.DEFINED
+@event(MeasureEvents.DEFINED)
+class MeasureDefined(Event):
     measure_id: str
     area: str
     title: str
@@ -110,10 +109,9 @@ class MeasureDefined:
     target_on: date | None = None
 
 
-@dataclass(frozen=True)
-class MeasureRevised:
+@event(MeasureEvents.REVISED)
+class MeasureRevised(Event):
     """The plan file changed the measure (all its fields as they now are; the lead has its own event)."""
-    TYPE: ClassVar[str] = MeasureEvents.REVISED
     measure_id: str
     area: str
     title: str
@@ -122,9 +120,8 @@ class MeasureRevised:
     target_on: date | None
 
 
-@dataclass(frozen=True)
-class LeadChanged:
-    TYPE: ClassVar[str] = MeasureEvents.LEAD_CHANGED
+@event(MeasureEvents.LEAD_CHANGED)
+class LeadChanged(Event):
     measure_id: str
     previous: str
     lead: str
@@ -132,7 +129,7 @@ class LeadChanged:
 
 
 @dataclass(frozen=True)
-class MilestoneStated:
+class MilestoneStated(Event):
     """A milestone of the measure as it now reads: added (by hand or by the plan file), or revised."""
     measure_id: str
     milestone_id: str
@@ -140,34 +137,31 @@ class MilestoneStated:
     due_on: date
 
 
-@dataclass(frozen=True)
+@event(MeasureEvents.MILESTONE_ADDED)
 class MilestoneAdded(MilestoneStated):
-    TYPE: ClassVar[str] = MeasureEvents.MILESTONE_ADDED
     planned: bool = False  # from the plan file (a reload may revise or drop it), not added by hand
 
 
+@event(MeasureEvents.MILESTONE_REVISED)
 class MilestoneRevised(MilestoneStated):
-    TYPE: ClassVar[str] = MeasureEvents.MILESTONE_REVISED
+    pass
 
 
-@dataclass(frozen=True)
-class MilestoneDropped:
-    TYPE: ClassVar[str] = MeasureEvents.MILESTONE_DROPPED
+@event(MeasureEvents.MILESTONE_DROPPED)
+class MilestoneDropped(Event):
     measure_id: str
     milestone_id: str
 
 
-@dataclass(frozen=True)
-class MilestoneCompleted:
-    TYPE: ClassVar[str] = MeasureEvents.MILESTONE_COMPLETED
+@event(MeasureEvents.MILESTONE_COMPLETED)
+class MilestoneCompleted(Event):
     measure_id: str
     milestone_id: str
     completed_on: date
 
 
-@dataclass(frozen=True)
-class ProgressReported:
-    TYPE: ClassVar[str] = MeasureEvents.PROGRESS_REPORTED
+@event(MeasureEvents.PROGRESS_REPORTED)
+class ProgressReported(Event):
     measure_id: str
     percent: int
     note: str
@@ -176,9 +170,8 @@ class ProgressReported:
     evidence: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class ContributionAdded:
-    TYPE: ClassVar[str] = MeasureEvents.CONTRIBUTION_ADDED
+@event(MeasureEvents.CONTRIBUTION_ADDED)
+class ContributionAdded(Event):
     measure_id: str
     department: str
     note: str

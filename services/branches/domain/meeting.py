@@ -10,11 +10,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
-from typing import ClassVar
 
 from chassis.codec import EventCodec
 from chassis.decider import Decider
 from chassis.errors import Collector, RuleViolated
+from chassis.event import Event, event
 from chassis.lifecycle import refuse_if, stream_naming
 from contracts.branches import MeetingEvents
 
@@ -56,9 +56,8 @@ class RecordAttendance:
     members: frozenset[str]
 
 
-@dataclass(frozen=True)
-class MeetingHeld:
-    TYPE: ClassVar[str] = MeetingEvents.HELD
+@event(MeetingEvents.HELD)
+class MeetingHeld(Event):
     meeting_id: str
     branch_id: str
     district: str
@@ -68,9 +67,8 @@ class MeetingHeld:
     attendees: list[str]  # youth ids (pseudonymous)
 
 
-@dataclass(frozen=True)
-class AttendanceRecorded:
-    TYPE: ClassVar[str] = MeetingEvents.ATTENDANCE_RECORDED
+@event(MeetingEvents.ATTENDANCE_RECORDED)
+class AttendanceRecorded(Event):
     meeting_id: str
     branch_id: str
     attendees: list[str]  # added by this record

@@ -13,11 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
-from typing import ClassVar
 
 from chassis.codec import EventCodec
 from chassis.decider import Decider
 from chassis.errors import RuleViolated
+from chassis.event import Event, event
 from chassis.lifecycle import stream_naming
 from contracts.branches import MembershipEvents
 
@@ -113,27 +113,24 @@ MembershipCommand = (Apply | Approve | Reject | JoinWithInvitation | Leave | Ret
 
 # ---- events ------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class MembershipApplied:
-    TYPE: ClassVar[str] = MembershipEvents.APPLIED
+@event(MembershipEvents.APPLIED)
+class MembershipApplied(Event):
     youth_id: str
     branch_id: str
     district: str
     applied_on: date
 
 
-@dataclass(frozen=True)
-class MembershipApproved:
-    TYPE: ClassVar[str] = MembershipEvents.APPROVED
+@event(MembershipEvents.APPROVED)
+class MembershipApproved(Event):
     youth_id: str
     branch_id: str
     district: str
     joined_on: date
 
 
-@dataclass(frozen=True)
-class MembershipRejected:
-    TYPE: ClassVar[str] = MembershipEvents.REJECTED
+@event(MembershipEvents.REJECTED)
+class MembershipRejected(Event):
     youth_id: str
     branch_id: str
     district: str
@@ -141,9 +138,8 @@ class MembershipRejected:
     rejected_on: date
 
 
-@dataclass(frozen=True)
-class JoinedWithInvitation:
-    TYPE: ClassVar[str] = MembershipEvents.JOINED_WITH_INVITATION
+@event(MembershipEvents.JOINED_WITH_INVITATION)
+class JoinedWithInvitation(Event):
     youth_id: str
     branch_id: str
     district: str
@@ -151,9 +147,8 @@ class JoinedWithInvitation:
     joined_on: date
 
 
-@dataclass(frozen=True)
-class ApplicationWithdrawn:
-    TYPE: ClassVar[str] = MembershipEvents.APPLICATION_WITHDRAWN
+@event(MembershipEvents.APPLICATION_WITHDRAWN)
+class ApplicationWithdrawn(Event):
     youth_id: str
     branch_id: str
     district: str
@@ -161,9 +156,8 @@ class ApplicationWithdrawn:
     withdrawn_on: date
 
 
-@dataclass(frozen=True)
-class MembershipEnded:
-    TYPE: ClassVar[str] = MembershipEvents.ENDED
+@event(MembershipEvents.ENDED)
+class MembershipEnded(Event):
     youth_id: str
     branch_id: str
     district: str

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
-from typing import ClassVar
 
 from chassis.codec import EventCodec
 from chassis.decider import Decider
 from chassis.errors import RuleViolated
+from chassis.event import Event, event
 from chassis.lifecycle import refuse_if, stream_naming
 from contracts.branches import OrganisationEvents
 
@@ -59,22 +59,19 @@ class LinkBranch:
     today: date
 
 
-@dataclass(frozen=True)
-class OrganisationContacted(Contact):
-    TYPE: ClassVar[str] = OrganisationEvents.CONTACTED
+@event(OrganisationEvents.CONTACTED)
+class OrganisationContacted(Contact, Event):
     contacted_on: date
 
 
-@dataclass(frozen=True)
-class RelationshipEstablished:
-    TYPE: ClassVar[str] = OrganisationEvents.RELATIONSHIP_ESTABLISHED
+@event(OrganisationEvents.RELATIONSHIP_ESTABLISHED)
+class RelationshipEstablished(Event):
     organisation_id: str
     established_on: date
 
 
-@dataclass(frozen=True)
-class BranchLinked:
-    TYPE: ClassVar[str] = OrganisationEvents.BRANCH_FOUNDED
+@event(OrganisationEvents.BRANCH_FOUNDED)
+class BranchLinked(Event):
     organisation_id: str
     branch_id: str
     founded_on: date

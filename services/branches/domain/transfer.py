@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import ClassVar
 
 from chassis.errors import RuleViolated
+from chassis.event import Event, event
 from contracts.branches import MembershipEvents
 
 from .facts import BranchFacts, YouthFacts, check_league_age
@@ -69,9 +69,8 @@ TransferCommand = RequestTransfer | ApproveTransfer | RejectTransfer | ExpireTra
 
 # ---- events ------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class TransferRequested:
-    TYPE: ClassVar[str] = MembershipEvents.TRANSFER_REQUESTED
+@event(MembershipEvents.TRANSFER_REQUESTED)
+class TransferRequested(Event):
     youth_id: str
     transfer_id: str
     from_branch_id: str
@@ -83,9 +82,8 @@ class TransferRequested:
     expires_on: date  # unanswered after this day, it expires
 
 
-@dataclass(frozen=True)
-class TransferApproved:
-    TYPE: ClassVar[str] = MembershipEvents.TRANSFER_APPROVED
+@event(MembershipEvents.TRANSFER_APPROVED)
+class TransferApproved(Event):
     youth_id: str
     transfer_id: str
     from_branch_id: str
@@ -94,17 +92,15 @@ class TransferApproved:
     approved_on: date
 
 
-@dataclass(frozen=True)
-class TransferRejected:
-    TYPE: ClassVar[str] = MembershipEvents.TRANSFER_REJECTED
+@event(MembershipEvents.TRANSFER_REJECTED)
+class TransferRejected(Event):
     youth_id: str
     transfer_id: str
     rejected_on: date
 
 
-@dataclass(frozen=True)
-class TransferExpired:
-    TYPE: ClassVar[str] = MembershipEvents.TRANSFER_EXPIRED
+@event(MembershipEvents.TRANSFER_EXPIRED)
+class TransferExpired(Event):
     youth_id: str
     transfer_id: str
     expired_on: date

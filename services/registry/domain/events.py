@@ -2,17 +2,15 @@
 (contracts/registry.py). Fields declared `personal()` are sealed with the person's key, never published."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from typing import ClassVar
 
 from chassis.codec import EventCodec, personal
+from chassis.event import Event, event
 from contracts.registry import Channel, YouthEvents
 
 
-@dataclass(frozen=True)
-class YouthRegistered:
-    TYPE: ClassVar[str] = YouthEvents.REGISTERED
+@event(YouthEvents.REGISTERED)
+class YouthRegistered(Event):
     youth_id: str
     district: str
     youth_type: str
@@ -36,18 +34,16 @@ class YouthRegistered:
     needs: list[str] | None = personal(default=None)
 
 
-@dataclass(frozen=True)
-class LeagueAgeEnded:
+@event(YouthEvents.LEAGUE_AGE_ENDED)
+class LeagueAgeEnded(Event):
     """`ended_on` is the day the sweep recorded it (the first run of the month after the person's league age
     ended), never the last day of league age itself, which would give away the birth date."""
-    TYPE: ClassVar[str] = YouthEvents.LEAGUE_AGE_ENDED
     youth_id: str
     ended_on: date
 
 
-@dataclass(frozen=True)
-class YouthProfileUpdated:
-    TYPE: ClassVar[str] = YouthEvents.PROFILE_UPDATED
+@event(YouthEvents.PROFILE_UPDATED)
+class YouthProfileUpdated(Event):
     youth_id: str
     changed: list[str]  # payload field names (snake_case), personal ones included, values only if public
     district: str | None = None
@@ -61,9 +57,8 @@ class YouthProfileUpdated:
     needs: list[str] | None = personal(default=None)
 
 
-@dataclass(frozen=True)
-class ConsentGiven:
-    TYPE: ClassVar[str] = YouthEvents.CONSENT_GIVEN
+@event(YouthEvents.CONSENT_GIVEN)
+class ConsentGiven(Event):
     youth_id: str
     purpose: str
     notice_version: str
@@ -71,40 +66,35 @@ class ConsentGiven:
     given_on: date
 
 
-@dataclass(frozen=True)
-class ConsentWithdrawn:
-    TYPE: ClassVar[str] = YouthEvents.CONSENT_WITHDRAWN
+@event(YouthEvents.CONSENT_WITHDRAWN)
+class ConsentWithdrawn(Event):
     youth_id: str
     purpose: str
     withdrawn_on: date
 
 
-@dataclass(frozen=True)
-class YouthDeactivated:
-    TYPE: ClassVar[str] = YouthEvents.DEACTIVATED
+@event(YouthEvents.DEACTIVATED)
+class YouthDeactivated(Event):
     youth_id: str
     reason: str
 
 
-@dataclass(frozen=True)
-class YouthMerged:
-    TYPE: ClassVar[str] = YouthEvents.MERGED
+@event(YouthEvents.MERGED)
+class YouthMerged(Event):
     youth_id: str
     into_youth_id: str
 
 
-@dataclass(frozen=True)
-class YouthErased:
-    TYPE: ClassVar[str] = YouthEvents.ERASED
+@event(YouthEvents.ERASED)
+class YouthErased(Event):
     youth_id: str
     erased_on: date
 
 
-@dataclass(frozen=True)
-class AccountLinked:
+@event(YouthEvents.ACCOUNT_LINKED)
+class AccountLinked(Event):
     """The person's own sign-in account now reaches this record. The account (the subject at the youth identity
     provider) is sealed: published are only the record, how it was linked and the day."""
-    TYPE: ClassVar[str] = YouthEvents.ACCOUNT_LINKED
     youth_id: str
     via: str  # AccountLink
     linked_on: date

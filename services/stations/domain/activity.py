@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
-from typing import ClassVar
 
 from chassis import checks
 from chassis.decider import Decider
 from chassis.errors import Collector, RuleViolated
+from chassis.event import Event, event
 from contracts.stations import ActivityEvents
 
 from .common import aware
@@ -71,28 +71,25 @@ class RecordActivityAttendance:
 ActivityCommand = ScheduleActivity | RegisterForActivity | CancelRegistration | RecordActivityAttendance
 
 
-@dataclass(frozen=True)
-class ActivityScheduled(ActivityFacts):
-    TYPE: ClassVar[str] = ActivityEvents.SCHEDULED
+@event(ActivityEvents.SCHEDULED)
+class ActivityScheduled(ActivityFacts, Event):
+    pass
 
 
-@dataclass(frozen=True)
-class ActivityRegistered:
-    TYPE: ClassVar[str] = ActivityEvents.REGISTERED
+@event(ActivityEvents.REGISTERED)
+class ActivityRegistered(Event):
     event_id: str
     youth_id: str
 
 
-@dataclass(frozen=True)
-class ActivityRegistrationCancelled:
-    TYPE: ClassVar[str] = ActivityEvents.REGISTRATION_CANCELLED
+@event(ActivityEvents.REGISTRATION_CANCELLED)
+class ActivityRegistrationCancelled(Event):
     event_id: str
     youth_id: str
 
 
-@dataclass(frozen=True)
-class ActivityAttended:
-    TYPE: ClassVar[str] = ActivityEvents.ATTENDED
+@event(ActivityEvents.ATTENDED)
+class ActivityAttended(Event):
     event_id: str
     youth_id: str
 

@@ -12,12 +12,12 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import ClassVar
 
 from chassis import checks
 from chassis.clock import BEIJING, beijing_week
 from chassis.decider import Decider
 from chassis.errors import Collector, RuleViolated
+from chassis.event import Event, event
 from contracts.stations import AppealEvents, CaseCategory
 
 from .common import MarkOverdue, Step, aware, beijing_month, check_point
@@ -148,66 +148,58 @@ AppealCommand = ImportAppeal | CategoriseAppeal | DispatchAppeal | ContactCitize
 
 # ---- events --------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class AppealImported(WorkOrder):
-    TYPE: ClassVar[str] = AppealEvents.IMPORTED
+@event(AppealEvents.IMPORTED)
+class AppealImported(WorkOrder, Event):
     received_at: datetime
     contact_due: datetime
     resolve_due: datetime
 
 
-@dataclass(frozen=True)
-class AppealDispatched:
-    TYPE: ClassVar[str] = AppealEvents.DISPATCHED
+@event(AppealEvents.DISPATCHED)
+class AppealDispatched(Event):
     appeal_id: str
     unit: str
     dispatched_at: datetime
     month: str  # Beijing month of dispatch (YYYY-MM): the month the unit is ranked in
 
 
-@dataclass(frozen=True)
-class CitizenContacted:
-    TYPE: ClassVar[str] = AppealEvents.CONTACTED
+@event(AppealEvents.CONTACTED)
+class CitizenContacted(Event):
     appeal_id: str
     contacted_at: datetime
     in_time: bool
 
 
-@dataclass(frozen=True)
-class AppealResolved:
-    TYPE: ClassVar[str] = AppealEvents.RESOLVED
+@event(AppealEvents.RESOLVED)
+class AppealResolved(Event):
     appeal_id: str
     resolved_at: datetime
     in_time: bool
 
 
-@dataclass(frozen=True)
-class AppealRated:
-    TYPE: ClassVar[str] = AppealEvents.RATED
+@event(AppealEvents.RATED)
+class AppealRated(Event):
     appeal_id: str
     satisfaction: str
     rated_at: datetime
 
 
-@dataclass(frozen=True)
-class ContactOverdue:
-    TYPE: ClassVar[str] = AppealEvents.CONTACT_OVERDUE
+@event(AppealEvents.CONTACT_OVERDUE)
+class ContactOverdue(Event):
     appeal_id: str
     due: datetime
     marked_at: datetime
 
 
-@dataclass(frozen=True)
-class ResolutionOverdue:
-    TYPE: ClassVar[str] = AppealEvents.RESOLUTION_OVERDUE
+@event(AppealEvents.RESOLUTION_OVERDUE)
+class ResolutionOverdue(Event):
     appeal_id: str
     due: datetime
     marked_at: datetime
 
 
-@dataclass(frozen=True)
-class AppealCategorised:
-    TYPE: ClassVar[str] = AppealEvents.CATEGORISED
+@event(AppealEvents.CATEGORISED)
+class AppealCategorised(Event):
     appeal_id: str
     category: str
     previous: str | None  # the category it had (its count moves from there), None the first time

@@ -47,13 +47,13 @@ from .case_events import (
     AgencyDeclined,
     AgencyReported,
     AidGranted,
+    CaseEvent,
     CaseOpened,
     CaseRated,
     CaseReferred,
     CaseReopened,
     CaseResolved,
     CaseTriaged,
-    Event,
     FirstResponseOverdue,
     MediationStarted,
     ResolutionOverdue,
@@ -136,7 +136,7 @@ def _require(state: CaseState, allowed: frozenset[str], message: str, rule: str)
         raise RuleViolated(message, rule=rule, status=state.status)
 
 
-def _open(command: OpenCase, state: CaseState) -> list[Event]:
+def _open(command: OpenCase, state: CaseState) -> list[CaseEvent]:
     if state.exists:
         raise RuleViolated("个案已存在（同一 12345 工单只能登记一个个案）。", rule="already_opened")
     errors = Collector()
@@ -161,7 +161,7 @@ def _open(command: OpenCase, state: CaseState) -> list[Event]:
         resolve_due=deadline(command.at, resolve), summary=command.summary.strip())]
 
 
-def _refer(command: ReferCase, state: CaseState, errors: Collector) -> list[Event]:
+def _refer(command: ReferCase, state: CaseState, errors: Collector) -> list[CaseEvent]:
     """Only with the youth's consent to this referral (not a blanket one: each referral asks again), to an
     agency whose agreement takes the case's category; the contact only with a second, separate consent."""
     checks.one_of(errors, "agency", command.agency, AGENCIES, "机构代码")
@@ -183,8 +183,8 @@ def _refer(command: ReferCase, state: CaseState, errors: Collector) -> list[Even
                          contact=command.contact.strip() if command.share_contact and command.contact else None)]
 
 
-def _overdue(command: MarkOverdue, state: CaseState) -> list[Event]:
-    events: list[Event] = []
+def _overdue(command: MarkOverdue, state: CaseState) -> list[CaseEvent]:
+    events: list[CaseEvent] = []
     open_ = state.status in OPEN_STATES
     if (open_ and not state.responded and not state.first_response_overdue and state.first_response_due
             and command.now > state.first_response_due):
@@ -195,7 +195,7 @@ def _overdue(command: MarkOverdue, state: CaseState) -> list[Event]:
     return events  # nothing due: nothing to say (the job may ask again)
 
 
-def _step(command: Command, state: CaseState, errors: Collector) -> list[Event]:
+def _step(command: Command, state: CaseState, errors: Collector) -> list[CaseEvent]:
     cid = state.case_id
     if isinstance(command, TriageCase):
         _check_class(errors, command.category, command.urgency)
@@ -213,7 +213,7 @@ def _step(command: Command, state: CaseState, errors: Collector) -> list[Event]:
     if isinstance(command, AgencyReply):
         step = case_replies.translate(command, cid, state.agency, state.status)
         if isinstance(step, list):
-            return list[Event](step)
+            return list[CaseEvent](step)
         return _step(step, state, errors)
     if isinstance(command, RecordAgencyAnswer):
         if not command.accepted:
@@ -261,7 +261,7 @@ def _step(command: Command, state: CaseState, errors: Collector) -> list[Event]:
     raise TypeError(f"unknown command {type(command).__name__}")
 
 
-def decide(command: Command, state: CaseState) -> list[Event]:
+def decide(command: Command, state: CaseState) -> list[CaseEvent]:
     if isinstance(command, OpenCase):
         return _open(command, state)
     if not state.exists:
@@ -273,7 +273,7 @@ def decide(command: Command, state: CaseState) -> list[Event]:
     return _step(command, state, errors)
 
 
-def evolve(state: CaseState, event: Event) -> CaseState:
+def evolve(state: CaseState, event: CaseEvent) -> CaseState:
     if isinstance(event, CaseOpened):
         return CaseState(exists=True, case_id=event.case_id, district=event.district, category=event.category,
                          urgency=event.urgency, youth_id=event.youth_id, appeal_id=event.appeal_id,
@@ -311,4 +311,4 @@ def evolve(state: CaseState, event: Event) -> CaseState:
     return replace(state, resolution_overdue=True)  # ResolutionOverdue, the last kind
 
 
-case: Decider[Command, CaseState, Event] = Decider(initial=CaseState, decide=decide, evolve=evolve)
+case: Decider[Command, CaseState, CaseEvent] = Decider(initial=CaseState, decide=decide, evolve=evolve)

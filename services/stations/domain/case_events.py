@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import ClassVar
 
 from chassis.codec import personal
+from chassis.event import Event, event
 from contracts.stations import CaseEvents
 
 
@@ -24,9 +24,8 @@ class Intake:
 
 # ---- events --------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class CaseOpened(Intake):
-    TYPE: ClassVar[str] = CaseEvents.OPENED
+@event(CaseEvents.OPENED)
+class CaseOpened(Intake, Event):
     station_id: str | None
     youth_id: str | None
     appeal_id: str | None
@@ -36,9 +35,8 @@ class CaseOpened(Intake):
     summary: str | None = personal(default=None)  # None once the case's key is shredded
 
 
-@dataclass(frozen=True)
-class CaseTriaged:
-    TYPE: ClassVar[str] = CaseEvents.TRIAGED
+@event(CaseEvents.TRIAGED)
+class CaseTriaged(Event):
     case_id: str
     category: str
     urgency: str
@@ -48,9 +46,8 @@ class CaseTriaged:
     resolve_due: datetime
 
 
-@dataclass(frozen=True)
-class CaseReferred:
-    TYPE: ClassVar[str] = CaseEvents.REFERRED
+@event(CaseEvents.REFERRED)
+class CaseReferred(Event):
     case_id: str
     agency: str
     referred_at: datetime
@@ -59,28 +56,25 @@ class CaseReferred:
     contact: str | None = personal(default=None)  # None once the case's key is shredded
 
 
-@dataclass(frozen=True)
-class AgencyAccepted:
-    TYPE: ClassVar[str] = CaseEvents.AGENCY_ACCEPTED
+@event(CaseEvents.AGENCY_ACCEPTED)
+class AgencyAccepted(Event):
     case_id: str
     agency: str
     at: datetime
 
 
-@dataclass(frozen=True)
-class AgencyDeclined:
-    TYPE: ClassVar[str] = CaseEvents.AGENCY_DECLINED
+@event(CaseEvents.AGENCY_DECLINED)
+class AgencyDeclined(Event):
     case_id: str
     agency: str
     reason: str  # the agency's reason (no personal content: "不属受理范围")
     at: datetime
 
 
-@dataclass(frozen=True)
-class AgencyReported:
+@event(CaseEvents.AGENCY_REPORTED)
+class AgencyReported(Event):
     """The agency's word on a case that changes its status at the agency, not the case's own (in progress,
     mediation not settled, aid refused)."""
-    TYPE: ClassVar[str] = CaseEvents.AGENCY_REPORTED
     case_id: str
     agency: str
     status: str  # contracts.stations.AgencyStatus
@@ -88,42 +82,39 @@ class AgencyReported:
 
 
 @dataclass(frozen=True)
-class CaseStep:
+class CaseStep(Event):
     """A step at the agency that says nothing but when it was taken."""
     case_id: str
     at: datetime
 
 
-@dataclass(frozen=True)
+@event(CaseEvents.MEDIATION_STARTED)
 class MediationStarted(CaseStep):
-    TYPE: ClassVar[str] = CaseEvents.MEDIATION_STARTED
+    pass
 
 
-@dataclass(frozen=True)
+@event(CaseEvents.AID_GRANTED)
 class AidGranted(CaseStep):
-    TYPE: ClassVar[str] = CaseEvents.AID_GRANTED
+    pass
 
 
-@dataclass(frozen=True)
-class CaseResolved:
-    TYPE: ClassVar[str] = CaseEvents.RESOLVED
+@event(CaseEvents.RESOLVED)
+class CaseResolved(Event):
     case_id: str
     outcome: str
     resolved_at: datetime
     in_time: bool
 
 
-@dataclass(frozen=True)
-class CaseRated:
-    TYPE: ClassVar[str] = CaseEvents.RATED
+@event(CaseEvents.RATED)
+class CaseRated(Event):
     case_id: str
     rating: int
     rated_at: datetime
 
 
-@dataclass(frozen=True)
-class CaseReopened:
-    TYPE: ClassVar[str] = CaseEvents.REOPENED
+@event(CaseEvents.REOPENED)
+class CaseReopened(Event):
     case_id: str
     reopened_at: datetime
     resolve_due: datetime
@@ -131,25 +122,25 @@ class CaseReopened:
 
 
 @dataclass(frozen=True)
-class CaseOverdue:
+class CaseOverdue(Event):
     """A reminder from the overdue job: the deadline `due` had passed when it looked, at `marked_at`."""
     case_id: str
     due: datetime
     marked_at: datetime
 
 
-@dataclass(frozen=True)
+@event(CaseEvents.FIRST_RESPONSE_OVERDUE)
 class FirstResponseOverdue(CaseOverdue):
-    TYPE: ClassVar[str] = CaseEvents.FIRST_RESPONSE_OVERDUE
+    pass
 
 
-@dataclass(frozen=True)
+@event(CaseEvents.RESOLUTION_OVERDUE)
 class ResolutionOverdue(CaseOverdue):
-    TYPE: ClassVar[str] = CaseEvents.RESOLUTION_OVERDUE
+    pass
 
 
-Event = (CaseOpened | CaseTriaged | CaseReferred | AgencyAccepted | AgencyDeclined | AgencyReported
-         | MediationStarted | AidGranted | CaseResolved | CaseRated | CaseReopened | FirstResponseOverdue | ResolutionOverdue)
+CaseEvent = (CaseOpened | CaseTriaged | CaseReferred | AgencyAccepted | AgencyDeclined | AgencyReported
+             | MediationStarted | AidGranted | CaseResolved | CaseRated | CaseReopened | FirstResponseOverdue | ResolutionOverdue)
 
 EVENTS = (CaseOpened, CaseTriaged, CaseReferred, AgencyAccepted, AgencyDeclined, AgencyReported, MediationStarted,
           AidGranted, CaseResolved, CaseRated, CaseReopened, FirstResponseOverdue, ResolutionOverdue)

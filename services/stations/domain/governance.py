@@ -11,12 +11,12 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
-from typing import ClassVar
 
 from chassis import checks
 from chassis.clock import BEIJING
 from chassis.decider import Decider
 from chassis.errors import Collector, RuleViolated
+from chassis.event import Event, event
 from chassis.reference import DISTRICTS
 from contracts.stations import GovernanceEvents
 
@@ -78,39 +78,35 @@ class CompleteItem(Step):
 Command = OpenItem | AddAction | CompleteItem | MarkOverdue
 
 
-@dataclass(frozen=True)
-class ItemOpened(ItemFacts):
-    TYPE: ClassVar[str] = GovernanceEvents.OPENED
+@event(GovernanceEvents.OPENED)
+class ItemOpened(ItemFacts, Event):
     due_at: datetime
     opened_at: datetime
 
 
-@dataclass(frozen=True)
-class ActionAdded:
-    TYPE: ClassVar[str] = GovernanceEvents.ACTION_ADDED
+@event(GovernanceEvents.ACTION_ADDED)
+class ActionAdded(Event):
     item_id: str
     number: int  # 1, 2, … in order
     text: str    # what was done (an institutional measure, not a person's words)
     at: datetime
 
 
-@dataclass(frozen=True)
-class ItemDone:
-    TYPE: ClassVar[str] = GovernanceEvents.DONE
+@event(GovernanceEvents.DONE)
+class ItemDone(Event):
     item_id: str
     done_at: datetime
     in_time: bool
 
 
-@dataclass(frozen=True)
-class ItemOverdue:
-    TYPE: ClassVar[str] = GovernanceEvents.OVERDUE
+@event(GovernanceEvents.OVERDUE)
+class ItemOverdue(Event):
     item_id: str
     due_at: datetime
     marked_at: datetime
 
 
-Event = ItemOpened | ActionAdded | ItemDone | ItemOverdue
+ItemEvent = ItemOpened | ActionAdded | ItemDone | ItemOverdue
 
 
 @dataclass(frozen=True)
@@ -125,7 +121,7 @@ class ItemState:
     overdue: bool = False
 
 
-def _open(command: OpenItem, state: ItemState) -> list[Event]:
+def _open(command: OpenItem, state: ItemState) -> list[ItemEvent]:
     if state.exists:
         raise RuleViolated("该集中诉求已立项治理，不能重复立项。", rule="already_opened", item_id=state.item_id)
     errors = Collector()
@@ -146,7 +142,7 @@ def _open(command: OpenItem, state: ItemState) -> list[Event]:
                        due_on=command.due_on, due_at=due_at(command.due_on), opened_at=command.at)]
 
 
-def decide(command: Command, state: ItemState) -> list[Event]:
+def decide(command: Command, state: ItemState) -> list[ItemEvent]:
     if isinstance(command, OpenItem):
         return _open(command, state)
     if not state.exists or state.due_at is None or state.opened_at is None:
@@ -171,7 +167,7 @@ def decide(command: Command, state: ItemState) -> list[Event]:
     return [ItemDone(item_id=state.item_id, done_at=command.at, in_time=command.at <= state.due_at)]
 
 
-def evolve(state: ItemState, event: Event) -> ItemState:
+def evolve(state: ItemState, event: ItemEvent) -> ItemState:
     if isinstance(event, ItemOpened):
         return ItemState(exists=True, item_id=event.item_id, district=event.district, opened_at=event.opened_at,
                          due_at=event.due_at)
@@ -182,5 +178,5 @@ def evolve(state: ItemState, event: Event) -> ItemState:
     return replace(state, overdue=True)  # ItemOverdue, the last kind
 
 
-item: Decider[Command, ItemState, Event] = Decider(initial=ItemState, decide=decide, evolve=evolve)
+item: Decider[Command, ItemState, ItemEvent] = Decider(initial=ItemState, decide=decide, evolve=evolve)
 EVENTS = (ItemOpened, ActionAdded, ItemDone, ItemOverdue)

@@ -15,10 +15,10 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import ClassVar
 
 from chassis.decider import Decider
 from chassis.errors import RuleViolated
+from chassis.event import Event, event
 from contracts.stations import HotTopicEvents
 
 HOT_TOPIC_NAMESPACE = uuid.UUID("7d0c8a52-3e4b-4f6a-9d1c-2b5e8f0a4c61")
@@ -60,9 +60,8 @@ class DetectHotTopic:
     at: datetime
 
 
-@dataclass(frozen=True)
-class HotTopicDetected:
-    TYPE: ClassVar[str] = HotTopicEvents.DETECTED
+@event(HotTopicEvents.DETECTED)
+class HotTopicDetected(Event):
     hot_topic_id: str
     category: str
     district: str

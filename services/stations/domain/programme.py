@@ -10,11 +10,11 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import ClassVar
 
 from chassis import checks
 from chassis.decider import Decider
 from chassis.errors import Collector, RuleViolated
+from chassis.event import Event, event
 from contracts.stations import ProgrammeEvents
 
 from .common import aware
@@ -62,14 +62,13 @@ class AddSession:
 ProgrammeCommand = CreateProgramme | AddSession
 
 
-@dataclass(frozen=True)
-class ProgrammeCreated(ProgrammeFacts):
-    TYPE: ClassVar[str] = ProgrammeEvents.CREATED
+@event(ProgrammeEvents.CREATED)
+class ProgrammeCreated(ProgrammeFacts, Event):
+    pass
 
 
-@dataclass(frozen=True)
-class SessionAdded:
-    TYPE: ClassVar[str] = ProgrammeEvents.SESSION_ADDED
+@event(ProgrammeEvents.SESSION_ADDED)
+class SessionAdded(Event):
     programme_id: str
     session_id: str
     title: str
@@ -167,34 +166,32 @@ EnrolmentCommand = Enrol | RecordAttendance | RecordExamResult | PayScholarship
 
 
 @dataclass(frozen=True)
-class Learner:
+class Learner(Event):
     """What every event of an enrolment says first: whose, in which programme (stored flat, in this order). An
     event that records a command's facts lists them after: `class X(Facts, Learner)` puts Learner's fields first."""
     programme_id: str
     youth_id: str
 
 
-@dataclass(frozen=True)
+@event(ProgrammeEvents.ENROLLED)
 class Enrolled(Learner):
-    TYPE: ClassVar[str] = ProgrammeEvents.ENROLLED
     district: str
     enrolled_on: date
 
 
-@dataclass(frozen=True)
+@event(ProgrammeEvents.SESSION_ATTENDED)
 class SessionAttended(Learner):
-    TYPE: ClassVar[str] = ProgrammeEvents.SESSION_ATTENDED
     session_id: str
 
 
-@dataclass(frozen=True)
+@event(ProgrammeEvents.EXAM_RESULT_RECORDED)
 class ExamResultRecorded(ExamFacts, Learner):
-    TYPE: ClassVar[str] = ProgrammeEvents.EXAM_RESULT_RECORDED
+    pass
 
 
-@dataclass(frozen=True)
+@event(ProgrammeEvents.SCHOLARSHIP_PAID)
 class ScholarshipPaid(ScholarshipFacts, Learner):
-    TYPE: ClassVar[str] = ProgrammeEvents.SCHOLARSHIP_PAID
+    pass
 
 
 EnrolmentEvent = Enrolled | SessionAttended | ExamResultRecorded | ScholarshipPaid

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import ClassVar
 
 from chassis.decider import Decider
 from chassis.errors import Collector, RuleViolated
+from chassis.event import Event, event
 from contracts.stations import ServiceEvents
 
 SCORE_MIN, SCORE_MAX = 1, 5
@@ -34,9 +34,8 @@ class RateService:
     today: date
 
 
-@dataclass(frozen=True)
-class ServiceRated:
-    TYPE: ClassVar[str] = ServiceEvents.RATED
+@event(ServiceEvents.RATED)
+class ServiceRated(Event):
     station_id: str
     youth_id: str
     rated_on: date

@@ -13,10 +13,10 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import ClassVar
 
 from chassis.clock import beijing_date
 from chassis.errors import Collector, RuleViolated
+from chassis.event import Event, event
 from chassis.reference import SERVICE_TYPES
 from contracts.stations import ServiceEvents
 
@@ -56,9 +56,8 @@ class RecordServices:
     named: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True)
-class ServiceDelivered:
-    TYPE: ClassVar[str] = ServiceEvents.DELIVERED
+@event(ServiceEvents.DELIVERED)
+class ServiceDelivered(Event):
     record_id: str
     station_id: str
     station_kind: str

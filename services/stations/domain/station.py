@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from typing import ClassVar
 
 from chassis import checks
 from chassis.decider import Decider
 from chassis.errors import Collector, RuleViolated
+from chassis.event import Event, event
 from chassis.reference import SERVICE_TYPES, STATION_KINDS
 from contracts.stations import StationEvents
 
@@ -69,23 +69,20 @@ class ChangeStationServices:
 StationCommand = CreateStation | ChangeStationStatus | ChangeStationServices
 
 
-@dataclass(frozen=True)
-class StationCreated(StationFacts):
-    TYPE: ClassVar[str] = StationEvents.CREATED
+@event(StationEvents.CREATED)
+class StationCreated(StationFacts, Event):
     services: list[str]
 
 
-@dataclass(frozen=True)
-class StationStatusChanged:
-    TYPE: ClassVar[str] = StationEvents.STATUS_CHANGED
+@event(StationEvents.STATUS_CHANGED)
+class StationStatusChanged(Event):
     station_id: str
     status: str
     reason: str
 
 
-@dataclass(frozen=True)
-class StationServicesChanged:
-    TYPE: ClassVar[str] = StationEvents.SERVICES_CHANGED
+@event(StationEvents.SERVICES_CHANGED)
+class StationServicesChanged(Event):
     station_id: str
     services: list[str]
 
