@@ -24,13 +24,15 @@ from contracts.branches import (
     OrganisationEvents,
 )
 
+from . import coverage
 from .joint_meetings import MEASURE_HANDLERS
 
 
 class BranchesProjection(Dispatch):
     name = "gateway.branches"
     tables = ("br_branches", "br_members", "br_applications", "br_transfers", "br_organisations", "br_meetings",
-              "br_measures", "br_milestones", "br_contributions")
+              "br_measures", "br_milestones", "br_contributions", "br_member_days", "br_application_counts",
+              "cv_in_branch")  # cv_in_branch: with the youth projection (coverage.py)
     stream_prefixes = ("branch-", "membership-", "organisation-", "meeting-", "measure-")
 
     def __init__(self, settings: Settings):
@@ -92,26 +94,56 @@ _dissolved = statement("UPDATE br_branches SET status = 'DISSOLVED', dissolved_o
 
 # ---- memberships ---------------------------------------------------------------------------------
 
-_applied = statement(
-    "INSERT INTO br_applications (youth_id, branch_id, district, applied_on) VALUES ($1, $2, $3, $4) "
-    "ON CONFLICT (youth_id) DO UPDATE SET branch_id = $2, district = $3, applied_on = $4",
-    "youth_id", "branch_id", "district", _day("applied_on"))
+# The kept figures (issue 21) move with the rows, in this transaction: pending applications per district,
+# current members per district and day joined, and the riders' and couriers' coverage (coverage.py).
+
+async def _count_application(conn: asyncpg.Connection, district: str | None, delta: int) -> None:
+    if district is not None:
+        await conn.execute("INSERT INTO br_application_counts (district, n) VALUES ($1, $2) "
+                           "ON CONFLICT (district) DO UPDATE SET n = br_application_counts.n + $2", district, delta)
+
+
+async def _count_member(conn: asyncpg.Connection, district: str, joined_on: date, delta: int) -> None:
+    await conn.execute("INSERT INTO br_member_days (district, joined_on, n) VALUES ($1, $2, $3) "
+                       "ON CONFLICT (district, joined_on) DO UPDATE SET n = br_member_days.n + $3",
+                       district, joined_on, delta)
+
+
+async def _applied(conn: asyncpg.Connection, e: Envelope) -> None:
+    d = e.data
+    before = await conn.fetchval("SELECT district FROM br_applications WHERE youth_id = $1", d["youth_id"])
+    await conn.execute(
+        "INSERT INTO br_applications (youth_id, branch_id, district, applied_on) VALUES ($1, $2, $3, $4) "
+        "ON CONFLICT (youth_id) DO UPDATE SET branch_id = $2, district = $3, applied_on = $4",
+        d["youth_id"], d["branch_id"], d["district"], _d(d["applied_on"]))
+    if before != d["district"]:
+        await _count_application(conn, before, -1)
+        await _count_application(conn, d["district"], 1)
+
+
+async def _application_closed(conn: asyncpg.Connection, e: Envelope) -> None:
+    district = await conn.fetchval("DELETE FROM br_applications WHERE youth_id = $1 RETURNING district",
+                                   e.data["youth_id"])
+    await _count_application(conn, district, -1)
 
 
 async def _member(conn: asyncpg.Connection, youth_id, branch_id, district, joined_on, via) -> None:
+    before = await conn.fetchrow("SELECT district, joined_on FROM br_members WHERE youth_id = $1", youth_id)
     await conn.execute(
         "INSERT INTO br_members (youth_id, branch_id, district, joined_on, via) VALUES ($1, $2, $3, $4, $5) "
         "ON CONFLICT (youth_id) DO UPDATE SET branch_id = $2, district = $3, joined_on = $4, via = $5",
         youth_id, branch_id, district, _d(joined_on), via)
+    if before is not None:
+        await _count_member(conn, before["district"], before["joined_on"], -1)
+    await _count_member(conn, district, _d(joined_on), 1)  # type: ignore[arg-type]  # joined_on is never empty
+    if before is None:
+        await coverage.membership_changed(conn, youth_id, 1)
 
 
 async def _approved(conn: asyncpg.Connection, e: Envelope) -> None:
     d = e.data
-    await conn.execute("DELETE FROM br_applications WHERE youth_id = $1", d["youth_id"])
+    await _application_closed(conn, e)
     await _member(conn, d["youth_id"], d["branch_id"], d["district"], d["joined_on"], "APPLICATION")
-
-
-_application_closed = statement("DELETE FROM br_applications WHERE youth_id = $1", "youth_id")
 
 
 async def _joined_with_invitation(conn: asyncpg.Connection, e: Envelope) -> None:
@@ -148,7 +180,11 @@ async def _transfer_expired(conn: asyncpg.Connection, e: Envelope) -> None:
 
 async def _ended(conn: asyncpg.Connection, e: Envelope) -> None:
     d = e.data
-    await conn.execute("DELETE FROM br_members WHERE youth_id = $1", d["youth_id"])
+    before = await conn.fetchrow("DELETE FROM br_members WHERE youth_id = $1 RETURNING district, joined_on",
+                                 d["youth_id"])
+    if before is not None:
+        await _count_member(conn, before["district"], before["joined_on"], -1)
+        await coverage.membership_changed(conn, d["youth_id"], -1)
     await conn.execute("UPDATE br_transfers SET status = 'CANCELLED', decided_on = $2 "
                        "WHERE youth_id = $1 AND status = 'PENDING'", d["youth_id"], _d(d["ended_on"]))
 

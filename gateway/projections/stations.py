@@ -2,7 +2,9 @@
 service's topics (their reads: gateway/tables/stations.py).
 
 Person-times are counters per (station, service type, Beijing month): tens of millions of records
-become a few hundred thousand rows. Health-related records arrive without a youth id (counts only).
+become a few hundred thousand rows, rolled up again for the dashboard (per district × type × month, per
+station × month) and the appeals' figures kept as counters (appeal_figures.py), all in the same transaction.
+Health-related records arrive without a youth id (counts only).
 """
 from __future__ import annotations
 
@@ -21,10 +23,13 @@ from contracts.stations import (
     StationEvents,
 )
 
+from .appeal_figures import kept
+
 
 class StationsProjection(Dispatch):
     name = "gateway.stations"
-    tables = ("st_stations", "st_service_counts", "st_programmes", "st_enrolments", "st_events", "st_appeals")
+    tables = ("st_stations", "st_service_counts", "st_programmes", "st_enrolments", "st_events", "st_appeals",
+              "st_pt_district", "st_pt_station", "ap_month_counts", "ap_day_counts")
     stream_prefixes = ("station-", "visits-", "programme-", "enrolment-", "event-", "appeal-")
 
     def __init__(self, settings: Settings):
@@ -44,14 +49,14 @@ class StationsProjection(Dispatch):
             ActivityEvents.REGISTERED: _event_registered,
             ActivityEvents.REGISTRATION_CANCELLED: _event_registration_cancelled,
             ActivityEvents.ATTENDED: _event_attended,
-            AppealEvents.IMPORTED: _appeal_imported,
-            AppealEvents.CATEGORISED: _appeal_categorised,
-            AppealEvents.DISPATCHED: _appeal_dispatched,
-            AppealEvents.CONTACTED: _appeal_contacted,
-            AppealEvents.RESOLVED: _appeal_resolved,
-            AppealEvents.RATED: _appeal_rated,
-            AppealEvents.CONTACT_OVERDUE: _appeal_contact_overdue,
-            AppealEvents.RESOLUTION_OVERDUE: _appeal_resolution_overdue,
+            AppealEvents.IMPORTED: kept(_appeal_imported),
+            AppealEvents.CATEGORISED: _appeal_categorised,  # moves no figure
+            AppealEvents.DISPATCHED: kept(_appeal_dispatched),
+            AppealEvents.CONTACTED: kept(_appeal_contacted),
+            AppealEvents.RESOLVED: kept(_appeal_resolved),
+            AppealEvents.RATED: kept(_appeal_rated),
+            AppealEvents.CONTACT_OVERDUE: kept(_appeal_contact_overdue),
+            AppealEvents.RESOLUTION_OVERDUE: kept(_appeal_resolution_overdue),
         }
 
 
@@ -79,6 +84,16 @@ async def _service_delivered(conn: asyncpg.Connection, e: Envelope) -> None:
            SET count = st_service_counts.count + 1, registered = st_service_counts.registered + $6""",
         d["station_id"], d["service_type"], d["delivered_on"][:7], d["district"], d["station_kind"],
         int(d["registered"]))
+    # the dashboard's roll-ups, in the same transaction (issue 21): per district × type × month, per station × month
+    await conn.execute(
+        """INSERT INTO st_pt_district (district, service_type, month, count, registered) VALUES ($1, $2, $3, 1, $4)
+           ON CONFLICT (district, service_type, month) DO UPDATE
+           SET count = st_pt_district.count + 1, registered = st_pt_district.registered + $4""",
+        d["district"], d["service_type"], d["delivered_on"][:7], int(d["registered"]))
+    await conn.execute(
+        """INSERT INTO st_pt_station (station_id, month, district, count) VALUES ($1, $2, $3, 1)
+           ON CONFLICT (station_id, month) DO UPDATE SET count = st_pt_station.count + 1""",
+        d["station_id"], d["delivered_on"][:7], d["district"])
 
 
 # ---- programmes ----------------------------------------------------------------------------------
