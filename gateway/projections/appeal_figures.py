@@ -7,7 +7,8 @@ contribution moves two counter tables —
 - ap_day_counts, per district × Beijing day received × handling unit: any range of days.
 
 ('' stands for no month or no unit yet.) The contribution is the one gateway/tables/stations.py's rates
-define (`_RATES`, `_OVERDUE`), written in Python here and in SQL for the recount (gateway/tables/recount.py).
+define, written in Python here and in SQL as the view ap_contributions (migration 0012), which the recount
+sums (gateway/tables/recount.py).
 """
 from __future__ import annotations
 
@@ -18,19 +19,6 @@ FIGURES = ("total", "open", "overdue", "contacted_in_time", "contact_due", "reso
            "satisfied", "rated")
 OPEN = ("RECEIVED", "DISPATCHED", "CONTACTED")
 SATISFIED = ("SATISFIED", "BASICALLY_SATISFIED")
-
-# The same contribution in SQL, over st_appeals (the recount).
-CONTRIBUTION_SQL = """count(*)::int, count(*) FILTER (WHERE status IN ('RECEIVED', 'DISPATCHED', 'CONTACTED'))::int,
-    count(*) FILTER (WHERE status IN ('RECEIVED', 'DISPATCHED', 'CONTACTED')
-                     AND ((contact_overdue AND NOT coalesce(contacted_in_time, false))
-                          OR (resolution_overdue AND NOT coalesce(resolved_in_time, false))))::int,
-    count(*) FILTER (WHERE unit IS NOT NULL AND contacted_in_time)::int,
-    count(*) FILTER (WHERE unit IS NOT NULL AND (contacted_in_time IS NOT NULL OR contact_overdue))::int,
-    count(*) FILTER (WHERE unit IS NOT NULL AND resolved_in_time)::int,
-    count(*) FILTER (WHERE unit IS NOT NULL AND (resolved_in_time IS NOT NULL OR resolution_overdue))::int,
-    count(*) FILTER (WHERE satisfaction IN ('SATISFIED', 'BASICALLY_SATISFIED'))::int,
-    count(satisfaction)::int"""
-
 
 def contribution(row) -> tuple[int, ...]:
     """What one st_appeals row adds to each of FIGURES."""

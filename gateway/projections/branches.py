@@ -9,8 +9,7 @@ from datetime import date
 import asyncpg
 
 from chassis.envelope import Envelope, field_of
-from chassis.projection import Dispatch, statement
-from chassis.settings import Settings
+from chassis.projection import statement
 from contracts.branches import (
     BRANCH,
     MEASURE,
@@ -26,42 +25,7 @@ from contracts.branches import (
 
 from . import coverage
 from .joint_meetings import MEASURE_HANDLERS
-
-
-class BranchesProjection(Dispatch):
-    name = "gateway.branches"
-    tables = ("br_branches", "br_members", "br_applications", "br_transfers", "br_organisations", "br_meetings",
-              "br_measures", "br_milestones", "br_contributions", "br_member_days", "br_application_counts",
-              "cv_in_branch")  # cv_in_branch: with the youth projection (coverage.py)
-    stream_prefixes = ("branch-", "membership-", "organisation-", "meeting-", "measure-")
-
-    def __init__(self, settings: Settings):
-        # the joint meetings' topics have their own projection (joint_meetings.py)
-        self.topics = tuple(settings.topic(t.name) for t in (BRANCH, MEMBERSHIP, ORGANISATION, MEETING, MEASURE))
-        self.handlers = {
-            BranchEvents.FOUNDED: _founded,
-            BranchEvents.RENAMED: _renamed,
-            BranchEvents.SECRETARY_ASSIGNED: _secretary_assigned,
-            BranchEvents.DISSOLVED: _dissolved,
-            MembershipEvents.APPLIED: _applied,
-            MembershipEvents.APPROVED: _approved,
-            MembershipEvents.REJECTED: _application_closed,
-            MembershipEvents.APPLICATION_WITHDRAWN: _application_closed,
-            MembershipEvents.JOINED_WITH_INVITATION: _joined_with_invitation,
-            MembershipEvents.TRANSFER_REQUESTED: _transfer_requested,
-            MembershipEvents.TRANSFER_APPROVED: _transfer_approved,
-            MembershipEvents.TRANSFER_REJECTED: _transfer_rejected,
-            MembershipEvents.TRANSFER_EXPIRED: _transfer_expired,
-            MembershipEvents.ENDED: _ended,
-            OrganisationEvents.CONTACTED: _organisation_contacted,
-            OrganisationEvents.RELATIONSHIP_ESTABLISHED: _relationship_established,
-            OrganisationEvents.BRANCH_FOUNDED: _organisation_branch_founded,
-            MeetingEvents.HELD: _meeting_held,
-            MeetingEvents.ATTENDANCE_RECORDED: _attendance_recorded,
-            MeasureEvents.MILESTONE_ADDED: _milestone_added,
-            MeasureEvents.MILESTONE_COMPLETED: _milestone_completed,
-            **MEASURE_HANDLERS,
-        }
+from .reading import Reading
 
 
 def _d(value: str | None) -> date | None:
@@ -226,3 +190,36 @@ _milestone_added = statement(
 
 _milestone_completed = statement("UPDATE br_milestones SET completed_on = $2 WHERE milestone_id = $1",
                                  "milestone_id", _day("completed_on"))
+
+
+# the joint meetings' topics have their own projection (joint_meetings.py); cv_in_branch is kept with the youth
+# projection (coverage.py)
+class BranchesProjection(Reading, name="gateway.branches", reads=(BRANCH, MEMBERSHIP, ORGANISATION, MEETING, MEASURE),
+                         streams=("branch-", "membership-", "organisation-", "meeting-", "measure-"),
+                         tables=("br_branches", "br_members", "br_applications", "br_transfers", "br_organisations",
+                                 "br_meetings", "br_measures", "br_milestones", "br_contributions", "br_member_days",
+                                 "br_application_counts", "cv_in_branch")):
+    handlers = {
+        BranchEvents.FOUNDED: _founded,
+        BranchEvents.RENAMED: _renamed,
+        BranchEvents.SECRETARY_ASSIGNED: _secretary_assigned,
+        BranchEvents.DISSOLVED: _dissolved,
+        MembershipEvents.APPLIED: _applied,
+        MembershipEvents.APPROVED: _approved,
+        MembershipEvents.REJECTED: _application_closed,
+        MembershipEvents.APPLICATION_WITHDRAWN: _application_closed,
+        MembershipEvents.JOINED_WITH_INVITATION: _joined_with_invitation,
+        MembershipEvents.TRANSFER_REQUESTED: _transfer_requested,
+        MembershipEvents.TRANSFER_APPROVED: _transfer_approved,
+        MembershipEvents.TRANSFER_REJECTED: _transfer_rejected,
+        MembershipEvents.TRANSFER_EXPIRED: _transfer_expired,
+        MembershipEvents.ENDED: _ended,
+        OrganisationEvents.CONTACTED: _organisation_contacted,
+        OrganisationEvents.RELATIONSHIP_ESTABLISHED: _relationship_established,
+        OrganisationEvents.BRANCH_FOUNDED: _organisation_branch_founded,
+        MeetingEvents.HELD: _meeting_held,
+        MeetingEvents.ATTENDANCE_RECORDED: _attendance_recorded,
+        MeasureEvents.MILESTONE_ADDED: _milestone_added,
+        MeasureEvents.MILESTONE_COMPLETED: _milestone_completed,
+        **MEASURE_HANDLERS,
+    }

@@ -11,8 +11,7 @@ from __future__ import annotations
 import asyncpg
 
 from chassis.envelope import Envelope
-from chassis.projection import Dispatch, statement
-from chassis.settings import Settings
+from chassis.projection import statement
 from contracts.stations import (
     GOVERNANCE,
     TOPICS,
@@ -24,41 +23,7 @@ from contracts.stations import (
 )
 
 from .appeal_figures import kept
-
-
-class StationsProjection(Dispatch):
-    name = "gateway.stations"
-    tables = ("st_stations", "st_service_counts", "st_programmes", "st_enrolments", "st_events", "st_appeals",
-              "st_pt_district", "st_pt_station", "ap_month_counts", "ap_day_counts")
-    stream_prefixes = ("station-", "visits-", "programme-", "enrolment-", "event-", "appeal-")
-
-    def __init__(self, settings: Settings):
-        self.topics = tuple(settings.topic(t.name) for t in TOPICS if t is not GOVERNANCE)  # that one: governance.py
-        self.handlers = {
-            StationEvents.CREATED: _station_created,
-            StationEvents.STATUS_CHANGED: _station_status_changed,
-            StationEvents.SERVICES_CHANGED: _station_services_changed,
-            ServiceEvents.DELIVERED: _service_delivered,
-            ProgrammeEvents.CREATED: _programme_created,
-            ProgrammeEvents.SESSION_ADDED: _programme_session_added,
-            ProgrammeEvents.ENROLLED: _programme_enrolled,
-            ProgrammeEvents.SESSION_ATTENDED: _programme_session_attended,
-            ProgrammeEvents.EXAM_RESULT_RECORDED: _programme_exam_result_recorded,
-            ProgrammeEvents.SCHOLARSHIP_PAID: _programme_scholarship_paid,
-            ActivityEvents.SCHEDULED: _event_scheduled,
-            ActivityEvents.REGISTERED: _event_registered,
-            ActivityEvents.REGISTRATION_CANCELLED: _event_registration_cancelled,
-            ActivityEvents.ATTENDED: _event_attended,
-            AppealEvents.IMPORTED: kept(_appeal_imported),
-            AppealEvents.CATEGORISED: _appeal_categorised,  # moves no figure
-            AppealEvents.DISPATCHED: kept(_appeal_dispatched),
-            AppealEvents.CONTACTED: kept(_appeal_contacted),
-            AppealEvents.RESOLVED: kept(_appeal_resolved),
-            AppealEvents.RATED: kept(_appeal_rated),
-            AppealEvents.CONTACT_OVERDUE: kept(_appeal_contact_overdue),
-            AppealEvents.RESOLUTION_OVERDUE: kept(_appeal_resolution_overdue),
-        }
-
+from .reading import Reading
 
 # ---- stations and person-times -------------------------------------------------------------------
 
@@ -171,3 +136,34 @@ _appeal_contact_overdue = statement("UPDATE st_appeals SET contact_overdue = tru
 
 _appeal_resolution_overdue = statement("UPDATE st_appeals SET resolution_overdue = true WHERE appeal_id = $1",
                                        "appeal_id")
+
+
+class StationsProjection(Reading, name="gateway.stations",
+                         reads=tuple(t for t in TOPICS if t is not GOVERNANCE),  # that one: governance.py
+                         streams=("station-", "visits-", "programme-", "enrolment-", "event-", "appeal-"),
+                         tables=("st_stations", "st_service_counts", "st_programmes", "st_enrolments", "st_events",
+                                 "st_appeals", "st_pt_district", "st_pt_station", "ap_month_counts", "ap_day_counts")):
+    handlers = {
+        StationEvents.CREATED: _station_created,
+        StationEvents.STATUS_CHANGED: _station_status_changed,
+        StationEvents.SERVICES_CHANGED: _station_services_changed,
+        ServiceEvents.DELIVERED: _service_delivered,
+        ProgrammeEvents.CREATED: _programme_created,
+        ProgrammeEvents.SESSION_ADDED: _programme_session_added,
+        ProgrammeEvents.ENROLLED: _programme_enrolled,
+        ProgrammeEvents.SESSION_ATTENDED: _programme_session_attended,
+        ProgrammeEvents.EXAM_RESULT_RECORDED: _programme_exam_result_recorded,
+        ProgrammeEvents.SCHOLARSHIP_PAID: _programme_scholarship_paid,
+        ActivityEvents.SCHEDULED: _event_scheduled,
+        ActivityEvents.REGISTERED: _event_registered,
+        ActivityEvents.REGISTRATION_CANCELLED: _event_registration_cancelled,
+        ActivityEvents.ATTENDED: _event_attended,
+        AppealEvents.IMPORTED: kept(_appeal_imported),
+        AppealEvents.CATEGORISED: _appeal_categorised,  # moves no figure
+        AppealEvents.DISPATCHED: kept(_appeal_dispatched),
+        AppealEvents.CONTACTED: kept(_appeal_contacted),
+        AppealEvents.RESOLVED: kept(_appeal_resolved),
+        AppealEvents.RATED: kept(_appeal_rated),
+        AppealEvents.CONTACT_OVERDUE: kept(_appeal_contact_overdue),
+        AppealEvents.RESOLUTION_OVERDUE: kept(_appeal_resolution_overdue),
+    }

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import asyncpg
 
-from ..projections.appeal_figures import CONTRIBUTION_SQL, FIGURES
+from ..projections.appeal_figures import FIGURES
 from ..projections.coverage import COVERED_SUBTYPES
 
 
@@ -28,6 +28,7 @@ class Kept:
         return self.kept or f"SELECT {', '.join(self.keys + self.values)} FROM {self.table}"
 
 
+_SUMS = ", ".join(f"sum({f})::int" for f in FIGURES)  # over the view ap_contributions (migration 0012)
 _COVERED = ", ".join(f"'{s}'" for s in COVERED_SUBTYPES)
 
 KEPT: tuple[Kept, ...] = (
@@ -47,11 +48,9 @@ KEPT: tuple[Kept, ...] = (
     Kept("st_pt_station", ("station_id", "month", "district"), ("count",),
          "SELECT station_id, month, min(district), sum(count)::int FROM st_service_counts GROUP BY 1, 2"),
     Kept("ap_month_counts", ("district", "month", "unit"), FIGURES,
-         f"SELECT district, coalesce(month, ''), coalesce(unit, ''), {CONTRIBUTION_SQL} FROM st_appeals "
-         "GROUP BY 1, 2, 3"),
+         f"SELECT district, month, unit, {_SUMS} FROM ap_contributions GROUP BY 1, 2, 3"),
     Kept("ap_day_counts", ("district", "day", "unit"), FIGURES,
-         f"SELECT district, (received_at AT TIME ZONE 'Asia/Shanghai')::date, coalesce(unit, ''), {CONTRIBUTION_SQL} "
-         "FROM st_appeals GROUP BY 1, 2, 3"),
+         f"SELECT district, day, unit, {_SUMS} FROM ap_contributions GROUP BY 1, 2, 3"),
 )
 
 

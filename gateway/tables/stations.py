@@ -211,7 +211,8 @@ def _counters(month: str | None, date_from: date | None, date_to: date | None) -
     """The kept appeal counters that answer the question (gateway/projections/appeal_figures.py) and the
     filter on them: per dispatch month (a month, or all time), or per Beijing day received (a range)."""
     if date_from is None and date_to is None:
-        return "ap_month_counts", "($1::text IS NULL OR district = $1) AND ($2::text IS NULL OR month = $2)"
+        return "ap_month_counts", ("($1::text IS NULL OR district = $1) AND ($2::text IS NULL OR month = $2) "
+                                   "AND $3::date IS NULL AND $4::date IS NULL")
     return "ap_day_counts", ("($1::text IS NULL OR district = $1) AND ($2::text IS NULL) "
                              "AND ($3::date IS NULL OR day >= $3) AND ($4::date IS NULL OR day <= $4)")
 
