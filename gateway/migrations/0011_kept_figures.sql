@@ -37,6 +37,20 @@ INSERT INTO br_application_counts (district, n)
 SELECT district, count(*)::int FROM br_applications GROUP BY district
 ON CONFLICT (district) DO NOTHING;
 
+-- Transfers per status, for the city ('') and for each district they leave or enter (once when the same).
+CREATE TABLE IF NOT EXISTS br_transfer_counts (
+    district text NOT NULL,
+    status   text NOT NULL,
+    n        integer NOT NULL,
+    PRIMARY KEY (district, status)
+);
+INSERT INTO br_transfer_counts (district, status, n)
+SELECT d, status, count(*)::int FROM (
+    SELECT '' AS d, status FROM br_transfers UNION ALL SELECT from_district, status FROM br_transfers
+    UNION ALL SELECT to_district, status FROM br_transfers WHERE to_district <> from_district) t
+ GROUP BY 1, 2
+ON CONFLICT (district, status) DO NOTHING;
+
 -- Person-times rolled up from st_service_counts (station × service type × month): per district × service
 -- type × month (by type, by district, by month) and per station × month (the busiest stations).
 CREATE TABLE IF NOT EXISTS st_pt_district (

@@ -115,17 +115,42 @@ async def _joined_with_invitation(conn: asyncpg.Connection, e: Envelope) -> None
     await _member(conn, d["youth_id"], d["branch_id"], d["district"], d["joined_on"], "INVITATION")
 
 
-_transfer_requested = statement(
-    """INSERT INTO br_transfers (transfer_id, youth_id, from_branch_id, from_district, to_branch_id,
-                                 to_district, initiated_by, requested_on, expires_on)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""",
-    "transfer_id", "youth_id", "from_branch_id", "from_district", "to_branch_id", "to_district", "initiated_by",
-    _day("requested_on"), _day("expires_on"))
+async def _count_transfers(conn: asyncpg.Connection, moved: list, before: str | None, after: str) -> None:
+    """Transfers moved from status `before` (None: new) to `after`, counted for the city ('') and for each of
+    their two districts (once when the same)."""
+    deltas: dict[tuple[str, str], int] = {}
+    for r in moved:
+        for district in {"", r["from_district"], r["to_district"]}:
+            for status, n in ((before, -1), (after, 1)):
+                if status is not None:
+                    deltas[(district, status)] = deltas.get((district, status), 0) + n
+    keys = sorted(k for k, n in deltas.items() if n)
+    if keys:
+        await conn.execute(
+            """INSERT INTO br_transfer_counts (district, status, n) SELECT * FROM unnest($1::text[], $2::text[], $3::int[])
+               ON CONFLICT (district, status) DO UPDATE SET n = br_transfer_counts.n + EXCLUDED.n""",
+            [k[0] for k in keys], [k[1] for k in keys], [deltas[k] for k in keys])
+
+
+async def _transfer_requested(conn: asyncpg.Connection, e: Envelope) -> None:
+    d = e.data
+    await conn.execute(
+        """INSERT INTO br_transfers (transfer_id, youth_id, from_branch_id, from_district, to_branch_id,
+                                     to_district, initiated_by, requested_on, expires_on)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""",
+        d["transfer_id"], d["youth_id"], d["from_branch_id"], d["from_district"], d["to_branch_id"], d["to_district"],
+        d["initiated_by"], _d(d["requested_on"]), _d(d["expires_on"]))
+    await _count_transfers(conn, [d], None, "PENDING")
 
 
 async def _transfer_closed(conn: asyncpg.Connection, transfer_id: str, status: str, on: str) -> None:
-    await conn.execute("UPDATE br_transfers SET status = $2, decided_on = $3 WHERE transfer_id = $1",
-                       transfer_id, status, _d(on))
+    row = await conn.fetchrow(
+        """UPDATE br_transfers t SET status = $2, decided_on = $3
+             FROM (SELECT status FROM br_transfers WHERE transfer_id = $1) old
+            WHERE t.transfer_id = $1 RETURNING old.status, t.from_district, t.to_district""",
+        transfer_id, status, _d(on))
+    if row is not None and row["status"] != status:
+        await _count_transfers(conn, [row], row["status"], status)
 
 
 async def _transfer_approved(conn: asyncpg.Connection, e: Envelope) -> None:
@@ -149,8 +174,10 @@ async def _ended(conn: asyncpg.Connection, e: Envelope) -> None:
     if before is not None:
         await _count_member(conn, before["district"], before["joined_on"], -1)
         await coverage.membership_changed(conn, d["youth_id"], -1)
-    await conn.execute("UPDATE br_transfers SET status = 'CANCELLED', decided_on = $2 "
-                       "WHERE youth_id = $1 AND status = 'PENDING'", d["youth_id"], _d(d["ended_on"]))
+    cancelled = await conn.fetch("UPDATE br_transfers SET status = 'CANCELLED', decided_on = $2 "
+                                 "WHERE youth_id = $1 AND status = 'PENDING' RETURNING from_district, to_district",
+                                 d["youth_id"], _d(d["ended_on"]))
+    await _count_transfers(conn, cancelled, "PENDING", "CANCELLED")
 
 
 # ---- organisations -------------------------------------------------------------------------------
@@ -198,7 +225,7 @@ class BranchesProjection(Reading, name="gateway.branches", reads=(BRANCH, MEMBER
                          streams=("branch-", "membership-", "organisation-", "meeting-", "measure-"),
                          tables=("br_branches", "br_members", "br_applications", "br_transfers", "br_organisations",
                                  "br_meetings", "br_measures", "br_milestones", "br_contributions", "br_member_days",
-                                 "br_application_counts", "cv_in_branch")):
+                                 "br_application_counts", "br_transfer_counts", "cv_in_branch")):
     handlers = {
         BranchEvents.FOUNDED: _founded,
         BranchEvents.RENAMED: _renamed,

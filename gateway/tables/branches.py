@@ -1,6 +1,6 @@
 """Reads of the league organisation read model (filled by gateway/projections/branches.py): the
 dashboard's figures, the paginated lists and the batched lookups of related branches. Members,
-applications and the riders' and couriers' coverage are kept counters (gateway/projections/coverage.py and
+applications, transfers and the riders' and couriers' coverage are kept counters (gateway/projections/coverage.py and
 branches.py): no figure counts people or members one by one."""
 from __future__ import annotations
 
@@ -46,9 +46,9 @@ async def branch_counts(conn: asyncpg.Connection, district: str | None) -> Branc
                   (SELECT coalesce(sum(n), 0) FROM cv_in_branch WHERE $1::text IS NULL OR district = $1)::int
                       AS in_branch""", district, list(COVERED_SUBTYPES))
     transfers = await conn.fetchrow(
-        """SELECT count(*) FILTER (WHERE status = 'PENDING')::int AS pending,
-                  count(*) FILTER (WHERE status = 'EXPIRED')::int AS expired
-             FROM br_transfers WHERE $1::text IS NULL OR from_district = $1 OR to_district = $1""", district)
+        """SELECT coalesce(sum(n) FILTER (WHERE status = 'PENDING'), 0)::int AS pending,
+                  coalesce(sum(n) FILTER (WHERE status = 'EXPIRED'), 0)::int AS expired
+             FROM br_transfer_counts WHERE district = coalesce($1::text, '')""", district)
     applications = await conn.fetchval("SELECT coalesce(sum(n), 0)::int FROM br_application_counts "
                                        "WHERE $1::text IS NULL OR district = $1", district)
     return BranchCounts(

@@ -42,6 +42,11 @@ KEPT: tuple[Kept, ...] = (
          "SELECT district, joined_on, count(*)::int FROM br_members GROUP BY 1, 2"),
     Kept("br_application_counts", ("district",), ("n",),
          "SELECT district, count(*)::int FROM br_applications GROUP BY 1"),
+    Kept("br_transfer_counts", ("district", "status"), ("n",),
+         """SELECT d, status, count(*)::int FROM (
+                SELECT '' AS d, status FROM br_transfers UNION ALL SELECT from_district, status FROM br_transfers
+                UNION ALL SELECT to_district, status FROM br_transfers WHERE to_district <> from_district) t
+             GROUP BY 1, 2"""),
     Kept("st_pt_district", ("district", "service_type", "month"), ("count", "registered"),
          "SELECT district, service_type, month, sum(count)::int, sum(registered)::int FROM st_service_counts "
          "GROUP BY 1, 2, 3"),

@@ -162,8 +162,15 @@ def mixed_workload(rng: random.Random) -> tuple[list[Envelope], list[Envelope], 
             member_events.append(e.membership("transfer-requested", y, transfer_id=t, from_branch_id="b1",
                                               from_district="110105", to_branch_id="b3", to_district="110101",
                                               initiated_by="MEMBER", requested_on="2026-11-05", expires_on="2026-12-05"))
-            member_events.append(e.membership("transfer-approved", y, transfer_id=t, to_branch_id="b3",
-                                              to_district="110101", approved_on="2026-11-08"))
+            outcome = rng.choice(("approved", "rejected", "expired", "pending", "ended"))
+            if outcome == "approved":
+                member_events.append(e.membership("transfer-approved", y, transfer_id=t, to_branch_id="b3",
+                                                  to_district="110101", approved_on="2026-11-08"))
+            elif outcome in ("rejected", "expired"):
+                member_events.append(e.membership(f"transfer-{outcome}", y, transfer_id=t,
+                                                  **{f"{outcome}_on": "2026-11-08"}))
+            elif outcome == "ended":  # leaving cancels the pending transfer
+                member_events.append(e.membership("ended", y, ended_on="2026-11-08"))
     start = datetime(2026, 10, 30, 15, 30, tzinfo=UTC)  # around a Beijing midnight and a month's end
     for n in range(40):
         station_events.append(e("xq.stations.service.delivered.v1", f"visits-s{n % 3}", station_id=f"s{n % 3}",
