@@ -77,3 +77,19 @@ CREATE INDEX IF NOT EXISTS st_pt_station_district ON st_pt_station (district, mo
 INSERT INTO st_pt_station (station_id, month, district, count)
 SELECT station_id, month, min(district), sum(count)::int FROM st_service_counts GROUP BY station_id, month
 ON CONFLICT (station_id, month) DO NOTHING;
+
+-- The programmes' enrolment figures per programme × the enrolled person's district.
+CREATE TABLE IF NOT EXISTS st_programme_counts (
+    programme_id text NOT NULL,
+    district     text NOT NULL,
+    enrolments   integer NOT NULL,
+    examined     integer NOT NULL,
+    passed       integer NOT NULL,
+    scholarships integer NOT NULL,
+    amount       numeric(14, 2) NOT NULL,
+    PRIMARY KEY (programme_id, district)
+);
+INSERT INTO st_programme_counts (programme_id, district, enrolments, examined, passed, scholarships, amount)
+SELECT programme_id, district, count(*)::int, count(result)::int, count(*) FILTER (WHERE result = 'PASSED')::int,
+       count(scholarship)::int, coalesce(sum(scholarship), 0) FROM st_enrolments GROUP BY 1, 2
+ON CONFLICT (programme_id, district) DO NOTHING;

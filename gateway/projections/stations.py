@@ -23,6 +23,7 @@ from contracts.stations import (
 )
 
 from .appeal_figures import kept
+from .programme_figures import kept as enrolment_kept
 from .reading import Reading
 
 # ---- stations and person-times -------------------------------------------------------------------
@@ -142,7 +143,8 @@ class StationsProjection(Reading, name="gateway.stations",
                          reads=tuple(t for t in TOPICS if t is not GOVERNANCE),  # that one: governance.py
                          streams=("station-", "visits-", "programme-", "enrolment-", "event-", "appeal-"),
                          tables=("st_stations", "st_service_counts", "st_programmes", "st_enrolments", "st_events",
-                                 "st_appeals", "st_pt_district", "st_pt_station", "ap_month_counts", "ap_day_counts")):
+                                 "st_appeals", "st_pt_district", "st_pt_station", "ap_month_counts", "ap_day_counts",
+                                 "st_programme_counts")):
     handlers = {
         StationEvents.CREATED: _station_created,
         StationEvents.STATUS_CHANGED: _station_status_changed,
@@ -150,10 +152,10 @@ class StationsProjection(Reading, name="gateway.stations",
         ServiceEvents.DELIVERED: _service_delivered,
         ProgrammeEvents.CREATED: _programme_created,
         ProgrammeEvents.SESSION_ADDED: _programme_session_added,
-        ProgrammeEvents.ENROLLED: _programme_enrolled,
+        ProgrammeEvents.ENROLLED: enrolment_kept(_programme_enrolled),
         ProgrammeEvents.SESSION_ATTENDED: _programme_session_attended,
-        ProgrammeEvents.EXAM_RESULT_RECORDED: _programme_exam_result_recorded,
-        ProgrammeEvents.SCHOLARSHIP_PAID: _programme_scholarship_paid,
+        ProgrammeEvents.EXAM_RESULT_RECORDED: enrolment_kept(_programme_exam_result_recorded),
+        ProgrammeEvents.SCHOLARSHIP_PAID: enrolment_kept(_programme_scholarship_paid),
         ActivityEvents.SCHEDULED: _event_scheduled,
         ActivityEvents.REGISTERED: _event_registered,
         ActivityEvents.REGISTRATION_CANCELLED: _event_registration_cancelled,

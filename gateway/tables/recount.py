@@ -52,6 +52,11 @@ KEPT: tuple[Kept, ...] = (
          "GROUP BY 1, 2, 3"),
     Kept("st_pt_station", ("station_id", "month", "district"), ("count",),
          "SELECT station_id, month, min(district), sum(count)::int FROM st_service_counts GROUP BY 1, 2"),
+    Kept("st_programme_counts", ("programme_id", "district"),
+         ("enrolments", "examined", "passed", "scholarships", "amount"),
+         "SELECT programme_id, district, count(*)::int, count(result)::int, "
+         "count(*) FILTER (WHERE result = 'PASSED')::int, count(scholarship)::int, coalesce(sum(scholarship), 0) "
+         "FROM st_enrolments GROUP BY 1, 2"),
     Kept("ap_month_counts", ("district", "month", "unit"), FIGURES,
          f"SELECT district, month, unit, {_SUMS} FROM ap_contributions GROUP BY 1, 2, 3"),
     Kept("ap_day_counts", ("district", "day", "unit"), FIGURES,

@@ -104,17 +104,18 @@ _STARTS = "($2::date IS NULL OR starts_on >= $2) AND ($3::date IS NULL OR starts
 
 async def programme_figures(conn, district: str | None, date_from: date | None = None,
                             date_to: date | None = None) -> asyncpg.Record:
-    """Programmes starting within the range (all without one) and their enrolments, exams, scholarships."""
+    """Programmes starting within the range (all without one) and their enrolments, exams, scholarships — the
+    latter summed from the kept counters per programme × district (gateway/projections/programme_figures.py)."""
     starting = f"SELECT programme_id FROM st_programmes WHERE {_STARTS}"
     return await conn.fetchrow(
         f"""SELECT (SELECT count(*) FROM st_programmes WHERE ($1::text IS NULL OR district = $1)
                        AND {_STARTS})::int AS programmes,
-                  count(*)::int AS enrolments,
-                  count(result)::int AS examined,
-                  count(*) FILTER (WHERE result = 'PASSED')::int AS passed,
-                  count(scholarship)::int AS scholarships,
-                  coalesce(sum(scholarship), 0)::text AS amount
-             FROM st_enrolments WHERE ($1::text IS NULL OR district = $1)
+                  coalesce(sum(enrolments), 0)::int AS enrolments,
+                  coalesce(sum(examined), 0)::int AS examined,
+                  coalesce(sum(passed), 0)::int AS passed,
+                  coalesce(sum(scholarships), 0)::int AS scholarships,
+                  coalesce(sum(amount), 0)::text AS amount
+             FROM st_programme_counts WHERE ($1::text IS NULL OR district = $1)
               AND (($2::date IS NULL AND $3::date IS NULL) OR programme_id IN ({starting}))""",
         district, date_from, date_to)
 

@@ -171,6 +171,20 @@ def mixed_workload(rng: random.Random) -> tuple[list[Envelope], list[Envelope], 
                                                   **{f"{outcome}_on": "2026-11-08"}))
             elif outcome == "ended":  # leaving cancels the pending transfer
                 member_events.append(e.membership("ended", y, ended_on="2026-11-08"))
+    for n, y in enumerate(people[:24]):  # enrolments: some projected before their programme, exams, scholarships
+        p = f"p{n % 3}"
+        station_events.append(e("xq.stations.programme.enrolled.v1", f"enrolment-{p}-{y}", programme_id=p,
+                                youth_id=y, district=DISTRICTS[n % 3], enrolled_on="2026-11-02"))
+        if n == 4:
+            for k in range(3):
+                station_events.append(e("xq.stations.programme.created.v1", f"programme-p{k}", programme_id=f"p{k}",
+                                        name="技能培训", kind="SKILLS", district=DISTRICTS[k], starts_on="2026-11-10"))
+        if n % 2:
+            station_events.append(e("xq.stations.programme.exam-result-recorded.v1", f"enrolment-{p}-{y}",
+                                    programme_id=p, youth_id=y, result=("PASSED", "FAILED")[n % 4 == 1]))
+        if n % 3 == 0:
+            station_events.append(e("xq.stations.programme.scholarship-paid.v1", f"enrolment-{p}-{y}",
+                                    programme_id=p, youth_id=y, amount="500.50", paid_on="2026-12-01"))
     start = datetime(2026, 10, 30, 15, 30, tzinfo=UTC)  # around a Beijing midnight and a month's end
     for n in range(40):
         station_events.append(e("xq.stations.service.delivered.v1", f"visits-s{n % 3}", station_id=f"s{n % 3}",
