@@ -1,4 +1,5 @@
-"""`python -m bench --scale {tiny,full} [--only write_path,freshness,rebuild,nearest_stations,gateway_queries] [--out FILE]`."""
+"""`python -m bench --scale {tiny,full} [--only write_path,freshness,rebuild,nearest_stations,gateway_queries,
+dashboard_writes] [--out FILE]`."""
 from __future__ import annotations
 
 import argparse
@@ -15,11 +16,12 @@ from .report import Report
 from .scales import SCALES
 from .stack import BenchStack
 
-BENCHMARKS = ("write_path", "freshness", "bulk_import", "rebuild", "nearest_stations", "gateway_queries")
+BENCHMARKS = ("write_path", "freshness", "bulk_import", "rebuild", "nearest_stations", "gateway_queries",
+              "dashboard_writes")
 
 
 async def run_all(stack: BenchStack, report: Report, scale, only: set[str], say) -> None:
-    from . import bulk_import, freshness, gateway_queries, nearest_stations, rebuild, write_path
+    from . import bulk_import, dashboard_writes, freshness, gateway_queries, nearest_stations, rebuild, write_path
     from .memory import MemorySampler
 
     sampler = MemorySampler(stack)
@@ -45,6 +47,9 @@ async def run_all(stack: BenchStack, report: Report, scale, only: set[str], say)
         if "gateway_queries" in only:  # last: restarts PostgreSQL, replaces the gateway database
             say(f"gateway queries: {scale.gateway.size.describe()}")
             await gateway_queries.run(stack, report, scale.gateway, say)
+        if "dashboard_writes" in only:  # 5b: its own namespace; the registry, branches, stations and gateway restarted
+            say(f"dashboard while writes flow: {scale.dashboard_writes.size.describe()}")
+            await dashboard_writes.run(stack, report, scale.dashboard_writes, say)
     finally:
         sampler.stop()
         sampler.report(report)

@@ -9,8 +9,7 @@ from datetime import date
 import asyncpg
 
 from chassis.envelope import Envelope, field_of
-from chassis.projection import Dispatch, statement
-from chassis.settings import Settings
+from chassis.projection import statement
 from contracts.branches import (
     BRANCH,
     MEASURE,
@@ -24,42 +23,9 @@ from contracts.branches import (
     OrganisationEvents,
 )
 
+from . import coverage
 from .joint_meetings import MEASURE_HANDLERS
-
-
-class BranchesProjection(Dispatch):
-    name = "gateway.branches"
-    tables = ("br_branches", "br_members", "br_applications", "br_transfers", "br_organisations", "br_meetings",
-              "br_measures", "br_milestones", "br_contributions")
-    stream_prefixes = ("branch-", "membership-", "organisation-", "meeting-", "measure-")
-
-    def __init__(self, settings: Settings):
-        # the joint meetings' topics have their own projection (joint_meetings.py)
-        self.topics = tuple(settings.topic(t.name) for t in (BRANCH, MEMBERSHIP, ORGANISATION, MEETING, MEASURE))
-        self.handlers = {
-            BranchEvents.FOUNDED: _founded,
-            BranchEvents.RENAMED: _renamed,
-            BranchEvents.SECRETARY_ASSIGNED: _secretary_assigned,
-            BranchEvents.DISSOLVED: _dissolved,
-            MembershipEvents.APPLIED: _applied,
-            MembershipEvents.APPROVED: _approved,
-            MembershipEvents.REJECTED: _application_closed,
-            MembershipEvents.APPLICATION_WITHDRAWN: _application_closed,
-            MembershipEvents.JOINED_WITH_INVITATION: _joined_with_invitation,
-            MembershipEvents.TRANSFER_REQUESTED: _transfer_requested,
-            MembershipEvents.TRANSFER_APPROVED: _transfer_approved,
-            MembershipEvents.TRANSFER_REJECTED: _transfer_rejected,
-            MembershipEvents.TRANSFER_EXPIRED: _transfer_expired,
-            MembershipEvents.ENDED: _ended,
-            OrganisationEvents.CONTACTED: _organisation_contacted,
-            OrganisationEvents.RELATIONSHIP_ESTABLISHED: _relationship_established,
-            OrganisationEvents.BRANCH_FOUNDED: _organisation_branch_founded,
-            MeetingEvents.HELD: _meeting_held,
-            MeetingEvents.ATTENDANCE_RECORDED: _attendance_recorded,
-            MeasureEvents.MILESTONE_ADDED: _milestone_added,
-            MeasureEvents.MILESTONE_COMPLETED: _milestone_completed,
-            **MEASURE_HANDLERS,
-        }
+from .reading import Reading
 
 
 def _d(value: str | None) -> date | None:
@@ -92,26 +58,56 @@ _dissolved = statement("UPDATE br_branches SET status = 'DISSOLVED', dissolved_o
 
 # ---- memberships ---------------------------------------------------------------------------------
 
-_applied = statement(
-    "INSERT INTO br_applications (youth_id, branch_id, district, applied_on) VALUES ($1, $2, $3, $4) "
-    "ON CONFLICT (youth_id) DO UPDATE SET branch_id = $2, district = $3, applied_on = $4",
-    "youth_id", "branch_id", "district", _day("applied_on"))
+# The kept figures (issue 21) move with the rows, in this transaction: pending applications per district,
+# current members per district and day joined, and the riders' and couriers' coverage (coverage.py).
+
+async def _count_application(conn: asyncpg.Connection, district: str | None, delta: int) -> None:
+    if district is not None:
+        await conn.execute("INSERT INTO br_application_counts (district, n) VALUES ($1, $2) "
+                           "ON CONFLICT (district) DO UPDATE SET n = br_application_counts.n + $2", district, delta)
+
+
+async def _count_member(conn: asyncpg.Connection, district: str, joined_on: date, delta: int) -> None:
+    await conn.execute("INSERT INTO br_member_days (district, joined_on, n) VALUES ($1, $2, $3) "
+                       "ON CONFLICT (district, joined_on) DO UPDATE SET n = br_member_days.n + $3",
+                       district, joined_on, delta)
+
+
+async def _applied(conn: asyncpg.Connection, e: Envelope) -> None:
+    d = e.data
+    before = await conn.fetchval("SELECT district FROM br_applications WHERE youth_id = $1", d["youth_id"])
+    await conn.execute(
+        "INSERT INTO br_applications (youth_id, branch_id, district, applied_on) VALUES ($1, $2, $3, $4) "
+        "ON CONFLICT (youth_id) DO UPDATE SET branch_id = $2, district = $3, applied_on = $4",
+        d["youth_id"], d["branch_id"], d["district"], _d(d["applied_on"]))
+    if before != d["district"]:
+        await _count_application(conn, before, -1)
+        await _count_application(conn, d["district"], 1)
+
+
+async def _application_closed(conn: asyncpg.Connection, e: Envelope) -> None:
+    district = await conn.fetchval("DELETE FROM br_applications WHERE youth_id = $1 RETURNING district",
+                                   e.data["youth_id"])
+    await _count_application(conn, district, -1)
 
 
 async def _member(conn: asyncpg.Connection, youth_id, branch_id, district, joined_on, via) -> None:
+    before = await conn.fetchrow("SELECT district, joined_on FROM br_members WHERE youth_id = $1", youth_id)
     await conn.execute(
         "INSERT INTO br_members (youth_id, branch_id, district, joined_on, via) VALUES ($1, $2, $3, $4, $5) "
         "ON CONFLICT (youth_id) DO UPDATE SET branch_id = $2, district = $3, joined_on = $4, via = $5",
         youth_id, branch_id, district, _d(joined_on), via)
+    if before is not None:
+        await _count_member(conn, before["district"], before["joined_on"], -1)
+    await _count_member(conn, district, _d(joined_on), 1)  # type: ignore[arg-type]  # joined_on is never empty
+    if before is None:
+        await coverage.membership_changed(conn, youth_id, 1)
 
 
 async def _approved(conn: asyncpg.Connection, e: Envelope) -> None:
     d = e.data
-    await conn.execute("DELETE FROM br_applications WHERE youth_id = $1", d["youth_id"])
+    await _application_closed(conn, e)
     await _member(conn, d["youth_id"], d["branch_id"], d["district"], d["joined_on"], "APPLICATION")
-
-
-_application_closed = statement("DELETE FROM br_applications WHERE youth_id = $1", "youth_id")
 
 
 async def _joined_with_invitation(conn: asyncpg.Connection, e: Envelope) -> None:
@@ -119,17 +115,42 @@ async def _joined_with_invitation(conn: asyncpg.Connection, e: Envelope) -> None
     await _member(conn, d["youth_id"], d["branch_id"], d["district"], d["joined_on"], "INVITATION")
 
 
-_transfer_requested = statement(
-    """INSERT INTO br_transfers (transfer_id, youth_id, from_branch_id, from_district, to_branch_id,
-                                 to_district, initiated_by, requested_on, expires_on)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""",
-    "transfer_id", "youth_id", "from_branch_id", "from_district", "to_branch_id", "to_district", "initiated_by",
-    _day("requested_on"), _day("expires_on"))
+async def _count_transfers(conn: asyncpg.Connection, moved: list, before: str | None, after: str) -> None:
+    """Transfers moved from status `before` (None: new) to `after`, counted for the city ('') and for each of
+    their two districts (once when the same)."""
+    deltas: dict[tuple[str, str], int] = {}
+    for r in moved:
+        for district in {"", r["from_district"], r["to_district"]}:
+            for status, n in ((before, -1), (after, 1)):
+                if status is not None:
+                    deltas[(district, status)] = deltas.get((district, status), 0) + n
+    keys = sorted(k for k, n in deltas.items() if n)
+    if keys:
+        await conn.execute(
+            """INSERT INTO br_transfer_counts (district, status, n) SELECT * FROM unnest($1::text[], $2::text[], $3::int[])
+               ON CONFLICT (district, status) DO UPDATE SET n = br_transfer_counts.n + EXCLUDED.n""",
+            [k[0] for k in keys], [k[1] for k in keys], [deltas[k] for k in keys])
+
+
+async def _transfer_requested(conn: asyncpg.Connection, e: Envelope) -> None:
+    d = e.data
+    await conn.execute(
+        """INSERT INTO br_transfers (transfer_id, youth_id, from_branch_id, from_district, to_branch_id,
+                                     to_district, initiated_by, requested_on, expires_on)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""",
+        d["transfer_id"], d["youth_id"], d["from_branch_id"], d["from_district"], d["to_branch_id"], d["to_district"],
+        d["initiated_by"], _d(d["requested_on"]), _d(d["expires_on"]))
+    await _count_transfers(conn, [d], None, "PENDING")
 
 
 async def _transfer_closed(conn: asyncpg.Connection, transfer_id: str, status: str, on: str) -> None:
-    await conn.execute("UPDATE br_transfers SET status = $2, decided_on = $3 WHERE transfer_id = $1",
-                       transfer_id, status, _d(on))
+    row = await conn.fetchrow(
+        """UPDATE br_transfers t SET status = $2, decided_on = $3
+             FROM (SELECT status FROM br_transfers WHERE transfer_id = $1) old
+            WHERE t.transfer_id = $1 RETURNING old.status, t.from_district, t.to_district""",
+        transfer_id, status, _d(on))
+    if row is not None and row["status"] != status:
+        await _count_transfers(conn, [row], row["status"], status)
 
 
 async def _transfer_approved(conn: asyncpg.Connection, e: Envelope) -> None:
@@ -148,9 +169,15 @@ async def _transfer_expired(conn: asyncpg.Connection, e: Envelope) -> None:
 
 async def _ended(conn: asyncpg.Connection, e: Envelope) -> None:
     d = e.data
-    await conn.execute("DELETE FROM br_members WHERE youth_id = $1", d["youth_id"])
-    await conn.execute("UPDATE br_transfers SET status = 'CANCELLED', decided_on = $2 "
-                       "WHERE youth_id = $1 AND status = 'PENDING'", d["youth_id"], _d(d["ended_on"]))
+    before = await conn.fetchrow("DELETE FROM br_members WHERE youth_id = $1 RETURNING district, joined_on",
+                                 d["youth_id"])
+    if before is not None:
+        await _count_member(conn, before["district"], before["joined_on"], -1)
+        await coverage.membership_changed(conn, d["youth_id"], -1)
+    cancelled = await conn.fetch("UPDATE br_transfers SET status = 'CANCELLED', decided_on = $2 "
+                                 "WHERE youth_id = $1 AND status = 'PENDING' RETURNING from_district, to_district",
+                                 d["youth_id"], _d(d["ended_on"]))
+    await _count_transfers(conn, cancelled, "PENDING", "CANCELLED")
 
 
 # ---- organisations -------------------------------------------------------------------------------
@@ -190,3 +217,36 @@ _milestone_added = statement(
 
 _milestone_completed = statement("UPDATE br_milestones SET completed_on = $2 WHERE milestone_id = $1",
                                  "milestone_id", _day("completed_on"))
+
+
+# the joint meetings' topics have their own projection (joint_meetings.py); cv_in_branch is kept with the youth
+# projection (coverage.py)
+class BranchesProjection(Reading, name="gateway.branches", reads=(BRANCH, MEMBERSHIP, ORGANISATION, MEETING, MEASURE),
+                         streams=("branch-", "membership-", "organisation-", "meeting-", "measure-"),
+                         tables=("br_branches", "br_members", "br_applications", "br_transfers", "br_organisations",
+                                 "br_meetings", "br_measures", "br_milestones", "br_contributions", "br_member_days",
+                                 "br_application_counts", "br_transfer_counts", "cv_in_branch")):
+    handlers = {
+        BranchEvents.FOUNDED: _founded,
+        BranchEvents.RENAMED: _renamed,
+        BranchEvents.SECRETARY_ASSIGNED: _secretary_assigned,
+        BranchEvents.DISSOLVED: _dissolved,
+        MembershipEvents.APPLIED: _applied,
+        MembershipEvents.APPROVED: _approved,
+        MembershipEvents.REJECTED: _application_closed,
+        MembershipEvents.APPLICATION_WITHDRAWN: _application_closed,
+        MembershipEvents.JOINED_WITH_INVITATION: _joined_with_invitation,
+        MembershipEvents.TRANSFER_REQUESTED: _transfer_requested,
+        MembershipEvents.TRANSFER_APPROVED: _transfer_approved,
+        MembershipEvents.TRANSFER_REJECTED: _transfer_rejected,
+        MembershipEvents.TRANSFER_EXPIRED: _transfer_expired,
+        MembershipEvents.ENDED: _ended,
+        OrganisationEvents.CONTACTED: _organisation_contacted,
+        OrganisationEvents.RELATIONSHIP_ESTABLISHED: _relationship_established,
+        OrganisationEvents.BRANCH_FOUNDED: _organisation_branch_founded,
+        MeetingEvents.HELD: _meeting_held,
+        MeetingEvents.ATTENDANCE_RECORDED: _attendance_recorded,
+        MeasureEvents.MILESTONE_ADDED: _milestone_added,
+        MeasureEvents.MILESTONE_COMPLETED: _milestone_completed,
+        **MEASURE_HANDLERS,
+    }

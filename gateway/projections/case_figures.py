@@ -18,9 +18,9 @@ import asyncpg
 
 from chassis.clock import beijing_date
 from chassis.envelope import Envelope
-from chassis.projection import Dispatch
-from chassis.settings import Settings
 from contracts.stations import CASE, CaseEvents
+
+from .reading import Reading
 
 
 def _at(value: str) -> datetime:
@@ -93,10 +93,8 @@ async def _referral(conn: asyncpg.Connection, day, agency: str, district: str, *
         day, agency, district, referred, accepted, declined)
 
 
-class CaseFiguresProjection(Dispatch):
-    name = "gateway.case_figures"
-    tables = ("cf_cases", "cf_case_counts", "cf_referral_counts")
-    stream_prefixes = ("case-",)
+class CaseFiguresProjection(Reading, name="gateway.case_figures", reads=(CASE,), streams=("case-",),
+                            tables=("cf_cases", "cf_case_counts", "cf_referral_counts")):
     handlers = {
         CaseEvents.OPENED: _opened,
         CaseEvents.TRIAGED: _triaged,
@@ -104,6 +102,3 @@ class CaseFiguresProjection(Dispatch):
         CaseEvents.AGENCY_ACCEPTED: _answer("accepted"),
         CaseEvents.AGENCY_DECLINED: _answer("declined"),
     }
-
-    def __init__(self, settings: Settings):
-        self.topics = (settings.topic(CASE.name),)

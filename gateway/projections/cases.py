@@ -3,9 +3,10 @@ deadlines, referral and outcome. Public fields only: a case's summary is never o
 the stations service), so it cannot reach this table. Reads: gateway/tables/cases.py."""
 from __future__ import annotations
 
-from chassis.projection import Dispatch, Handler, statement
-from chassis.settings import Settings
+from chassis.projection import Handler, statement
 from contracts.stations import CASE, AgencyStatus, CaseEvents, CaseStatus
+
+from .reading import Reading
 
 
 def _status(status: CaseStatus, at_agency: AgencyStatus) -> Handler:
@@ -56,10 +57,8 @@ _reopened = statement(
               reopened = reopened + 1 WHERE case_id = $1""", "case_id", "resolve_due")
 
 
-class CasesProjection(Dispatch):
-    name = "gateway.cases"
-    tables = ("cs_cases",)
-    stream_prefixes = ("case-",)
+class CasesProjection(Reading, name="gateway.cases", reads=(CASE,), streams=("case-",),
+                      tables=("cs_cases",)):
     handlers = {
         CaseEvents.OPENED: _opened,
         CaseEvents.TRIAGED: _triaged,
@@ -75,6 +74,3 @@ class CasesProjection(Dispatch):
         CaseEvents.FIRST_RESPONSE_OVERDUE: _flag("first_response_overdue"),
         CaseEvents.RESOLUTION_OVERDUE: _flag("resolution_overdue"),
     }
-
-    def __init__(self, settings: Settings):
-        self.topics = (settings.topic(CASE.name),)

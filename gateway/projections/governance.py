@@ -10,9 +10,9 @@ from __future__ import annotations
 import asyncpg
 
 from chassis.envelope import Envelope
-from chassis.projection import Dispatch
-from chassis.settings import Settings
 from contracts.stations import GOVERNANCE, GovernanceEvents, HotTopicEvents
+
+from .reading import Reading
 
 
 async def _count(conn: asyncpg.Connection, district: str, *, hot: int = 0, open_: int = 0, overdue: int = 0) -> None:
@@ -75,10 +75,8 @@ async def _overdue(conn: asyncpg.Connection, e: Envelope) -> None:
         await _count(conn, district, overdue=1)
 
 
-class GovernanceProjection(Dispatch):
-    name = "gateway.governance"
-    tables = ("gv_hot_topics", "gv_items", "gv_actions", "gv_counts")
-    stream_prefixes = ("hottopic-", "governance-")
+class GovernanceProjection(Reading, name="gateway.governance", reads=(GOVERNANCE,),
+                           streams=("hottopic-", "governance-"), tables=("gv_hot_topics", "gv_items", "gv_actions", "gv_counts")):
     handlers = {
         HotTopicEvents.DETECTED: _detected,
         GovernanceEvents.OPENED: _opened,
@@ -86,6 +84,3 @@ class GovernanceProjection(Dispatch):
         GovernanceEvents.DONE: _done,
         GovernanceEvents.OVERDUE: _overdue,
     }
-
-    def __init__(self, settings: Settings):
-        self.topics = (settings.topic(GOVERNANCE.name),)

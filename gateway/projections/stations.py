@@ -2,15 +2,16 @@
 service's topics (their reads: gateway/tables/stations.py).
 
 Person-times are counters per (station, service type, Beijing month): tens of millions of records
-become a few hundred thousand rows. Health-related records arrive without a youth id (counts only).
+become a few hundred thousand rows, rolled up again for the dashboard (per district × type × month, per
+station × month) and the appeals' figures kept as counters (appeal_figures.py), all in the same transaction.
+Health-related records arrive without a youth id (counts only).
 """
 from __future__ import annotations
 
 import asyncpg
 
 from chassis.envelope import Envelope
-from chassis.projection import Dispatch, statement
-from chassis.settings import Settings
+from chassis.projection import statement
 from contracts.stations import (
     GOVERNANCE,
     TOPICS,
@@ -21,39 +22,9 @@ from contracts.stations import (
     StationEvents,
 )
 
-
-class StationsProjection(Dispatch):
-    name = "gateway.stations"
-    tables = ("st_stations", "st_service_counts", "st_programmes", "st_enrolments", "st_events", "st_appeals")
-    stream_prefixes = ("station-", "visits-", "programme-", "enrolment-", "event-", "appeal-")
-
-    def __init__(self, settings: Settings):
-        self.topics = tuple(settings.topic(t.name) for t in TOPICS if t is not GOVERNANCE)  # that one: governance.py
-        self.handlers = {
-            StationEvents.CREATED: _station_created,
-            StationEvents.STATUS_CHANGED: _station_status_changed,
-            StationEvents.SERVICES_CHANGED: _station_services_changed,
-            ServiceEvents.DELIVERED: _service_delivered,
-            ProgrammeEvents.CREATED: _programme_created,
-            ProgrammeEvents.SESSION_ADDED: _programme_session_added,
-            ProgrammeEvents.ENROLLED: _programme_enrolled,
-            ProgrammeEvents.SESSION_ATTENDED: _programme_session_attended,
-            ProgrammeEvents.EXAM_RESULT_RECORDED: _programme_exam_result_recorded,
-            ProgrammeEvents.SCHOLARSHIP_PAID: _programme_scholarship_paid,
-            ActivityEvents.SCHEDULED: _event_scheduled,
-            ActivityEvents.REGISTERED: _event_registered,
-            ActivityEvents.REGISTRATION_CANCELLED: _event_registration_cancelled,
-            ActivityEvents.ATTENDED: _event_attended,
-            AppealEvents.IMPORTED: _appeal_imported,
-            AppealEvents.CATEGORISED: _appeal_categorised,
-            AppealEvents.DISPATCHED: _appeal_dispatched,
-            AppealEvents.CONTACTED: _appeal_contacted,
-            AppealEvents.RESOLVED: _appeal_resolved,
-            AppealEvents.RATED: _appeal_rated,
-            AppealEvents.CONTACT_OVERDUE: _appeal_contact_overdue,
-            AppealEvents.RESOLUTION_OVERDUE: _appeal_resolution_overdue,
-        }
-
+from .appeal_figures import kept
+from .programme_figures import kept as enrolment_kept
+from .reading import Reading
 
 # ---- stations and person-times -------------------------------------------------------------------
 
@@ -79,6 +50,16 @@ async def _service_delivered(conn: asyncpg.Connection, e: Envelope) -> None:
            SET count = st_service_counts.count + 1, registered = st_service_counts.registered + $6""",
         d["station_id"], d["service_type"], d["delivered_on"][:7], d["district"], d["station_kind"],
         int(d["registered"]))
+    # the dashboard's roll-ups, in the same transaction (issue 21): per district × type × month, per station × month
+    await conn.execute(
+        """INSERT INTO st_pt_district (district, service_type, month, count, registered) VALUES ($1, $2, $3, 1, $4)
+           ON CONFLICT (district, service_type, month) DO UPDATE
+           SET count = st_pt_district.count + 1, registered = st_pt_district.registered + $4""",
+        d["district"], d["service_type"], d["delivered_on"][:7], int(d["registered"]))
+    await conn.execute(
+        """INSERT INTO st_pt_station (station_id, month, district, count) VALUES ($1, $2, $3, 1)
+           ON CONFLICT (station_id, month) DO UPDATE SET count = st_pt_station.count + 1""",
+        d["station_id"], d["delivered_on"][:7], d["district"])
 
 
 # ---- programmes ----------------------------------------------------------------------------------
@@ -156,3 +137,35 @@ _appeal_contact_overdue = statement("UPDATE st_appeals SET contact_overdue = tru
 
 _appeal_resolution_overdue = statement("UPDATE st_appeals SET resolution_overdue = true WHERE appeal_id = $1",
                                        "appeal_id")
+
+
+class StationsProjection(Reading, name="gateway.stations",
+                         reads=tuple(t for t in TOPICS if t is not GOVERNANCE),  # that one: governance.py
+                         streams=("station-", "visits-", "programme-", "enrolment-", "event-", "appeal-"),
+                         tables=("st_stations", "st_service_counts", "st_programmes", "st_enrolments", "st_events",
+                                 "st_appeals", "st_pt_district", "st_pt_station", "ap_month_counts", "ap_day_counts",
+                                 "st_programme_counts")):
+    handlers = {
+        StationEvents.CREATED: _station_created,
+        StationEvents.STATUS_CHANGED: _station_status_changed,
+        StationEvents.SERVICES_CHANGED: _station_services_changed,
+        ServiceEvents.DELIVERED: _service_delivered,
+        ProgrammeEvents.CREATED: _programme_created,
+        ProgrammeEvents.SESSION_ADDED: _programme_session_added,
+        ProgrammeEvents.ENROLLED: enrolment_kept(_programme_enrolled),
+        ProgrammeEvents.SESSION_ATTENDED: _programme_session_attended,
+        ProgrammeEvents.EXAM_RESULT_RECORDED: enrolment_kept(_programme_exam_result_recorded),
+        ProgrammeEvents.SCHOLARSHIP_PAID: enrolment_kept(_programme_scholarship_paid),
+        ActivityEvents.SCHEDULED: _event_scheduled,
+        ActivityEvents.REGISTERED: _event_registered,
+        ActivityEvents.REGISTRATION_CANCELLED: _event_registration_cancelled,
+        ActivityEvents.ATTENDED: _event_attended,
+        AppealEvents.IMPORTED: kept(_appeal_imported),
+        AppealEvents.CATEGORISED: _appeal_categorised,  # moves no figure
+        AppealEvents.DISPATCHED: kept(_appeal_dispatched),
+        AppealEvents.CONTACTED: kept(_appeal_contacted),
+        AppealEvents.RESOLVED: kept(_appeal_resolved),
+        AppealEvents.RATED: kept(_appeal_rated),
+        AppealEvents.CONTACT_OVERDUE: kept(_appeal_contact_overdue),
+        AppealEvents.RESOLUTION_OVERDUE: kept(_appeal_resolution_overdue),
+    }

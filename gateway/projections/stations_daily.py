@@ -7,19 +7,9 @@ from __future__ import annotations
 import asyncpg
 
 from chassis.envelope import Envelope
-from chassis.projection import Dispatch
-from chassis.settings import Settings
 from contracts.stations import SERVICE, ServiceEvents
 
-
-class StationsDailyProjection(Dispatch):
-    name = "gateway.stations_daily"
-    tables = ("st_service_daily",)
-    stream_prefixes = ("visits-",)
-
-    def __init__(self, settings: Settings):
-        self.topics = (settings.topic(SERVICE.name),)
-        self.handlers = {ServiceEvents.DELIVERED: _delivered}
+from .reading import Reading
 
 
 async def _delivered(conn: asyncpg.Connection, e: Envelope) -> None:
@@ -31,3 +21,10 @@ async def _delivered(conn: asyncpg.Connection, e: Envelope) -> None:
            SET count = st_service_daily.count + 1, registered = st_service_daily.registered + $6""",
         d["station_id"], d["service_type"], d["delivered_on"], d["district"], d["station_kind"],
         int(d["registered"]))
+
+
+class StationsDailyProjection(Reading, name="gateway.stations_daily", reads=(SERVICE,), streams=("visits-",),
+                              tables=("st_service_daily",)):
+    """Person-times per station, service type and Beijing day."""
+    handlers = {ServiceEvents.DELIVERED: _delivered}
+

@@ -22,6 +22,9 @@ from chassis.projection import Dispatch
 from chassis.settings import Settings
 from contracts.registry import REGISTRATION, YOUTH, Status, YouthEvents
 
+from . import coverage
+from .coverage import covered_district
+
 KEY = ("district", "youth_type", "subtype")  # what the counts are kept by
 NEW_ROW = ("youth_id", "district", "youth_type", "subtype", "is_minor", "age_band", "registered_on", "status")
 Row = dict  # a youth row: KEY and status
@@ -38,6 +41,7 @@ async def _registered(conn: asyncpg.Connection, e: Envelope) -> None:
         d["youth_id"], d["district"], d["youth_type"], d["subtype"], d["is_minor"], d["age_band"],
         d["registered_on"])
     await _count(conn, d, 1)
+    await coverage.youth_changed(conn, {d["youth_id"]: (None, covered_district({**d, "status": Status.ACTIVE}))})
 
 
 def _of_stored(handler: Callable[[asyncpg.Connection, dict, asyncpg.Record], Awaitable[None]]):
@@ -59,6 +63,8 @@ async def _profile_updated(conn: asyncpg.Connection, d: dict, row: asyncpg.Recor
         if row["status"] == Status.ACTIVE:
             await _count(conn, row, -1)
             await _count(conn, new, 1)
+        await coverage.youth_changed(conn, {d["youth_id"]: (covered_district(row),
+                                                            covered_district({**new, "status": row["status"]}))})
 
 
 async def _deactivated(conn: asyncpg.Connection, d: dict, row: asyncpg.Record) -> None:
@@ -75,11 +81,14 @@ async def _removed(conn: asyncpg.Connection, d: dict, row: asyncpg.Record) -> No
     await conn.execute("DELETE FROM youth WHERE youth_id = $1", d["youth_id"])
     if row["status"] == Status.ACTIVE:
         await _count(conn, row, -1)
+    await coverage.youth_changed(conn, {d["youth_id"]: (covered_district(row), None)})
 
 
 async def _set_status(conn: asyncpg.Connection, youth_id: str, row, status: Status, delta: int) -> None:
     await conn.execute("UPDATE youth SET status = $2 WHERE youth_id = $1", youth_id, status.value)
     await _count(conn, row, delta)
+    await coverage.youth_changed(conn, {youth_id: (covered_district(row),
+                                                   covered_district({**row, "status": status.value}))})
 
 
 async def _count(conn: asyncpg.Connection, key, delta: int) -> None:
@@ -133,7 +142,7 @@ FOLDS: dict[str, Callable[[Row, dict, Deltas], Row | None]] = {
 
 class YouthProjection(Dispatch):
     name = "gateway.youth"
-    tables = ("youth", "youth_counts")
+    tables = ("youth", "youth_counts", "cv_in_branch")  # cv_in_branch: with the branches projection (coverage.py)
     stream_prefixes = ("youth-",)
 
     def __init__(self, settings: Settings):
@@ -162,6 +171,7 @@ class YouthProjection(Dispatch):
                                       "WHERE youth_id = ANY($1::text[])", wanted):
                 rows[r["youth_id"]] = dict(r)
         stored = set(rows)  # rows that exist in the table before this batch
+        covered = {y: covered_district(r) for y, r in rows.items()}  # coverage before the batch
         changed: set[str] = set()
         deltas: Deltas = {}
         for e in events:
@@ -178,6 +188,8 @@ class YouthProjection(Dispatch):
             if after is not None and after != before:
                 changed.add(youth_id)
         await _write(conn, rows, new, stored, changed, deltas)
+        await coverage.youth_changed(conn, {y: (covered.get(y), covered_district(rows[y]))
+                                            for y in new | changed | {y for y in stored if rows[y] is None}})
 
 
 def _add(deltas: Deltas, row, delta: int) -> None:

@@ -6,19 +6,23 @@ from __future__ import annotations
 import asyncpg
 
 from chassis.envelope import Envelope
-from chassis.projection import Dispatch
-from chassis.settings import Settings
 from contracts.registry import YOUTH, YouthEvents
 
+from .reading import Reading
 
-class YouthDailyProjection(Dispatch):
-    name = "gateway.youth_daily"
-    tables = ("youth_daily",)
-    stream_prefixes = ("youth-",)
 
-    def __init__(self, settings: Settings):
-        self.topics = (settings.topic(YOUTH.name),)
-        self.handlers = {YouthEvents.REGISTERED: _registered}
+async def _registered(conn: asyncpg.Connection, e: Envelope) -> None:
+    d = e.data
+    await conn.execute(
+        """INSERT INTO youth_daily (district, youth_type, registered_on, count)
+           VALUES ($1, $2, $3::text::date, 1)
+           ON CONFLICT (registered_on, district, youth_type) DO UPDATE SET count = youth_daily.count + 1""",
+        d["district"], d["youth_type"], d["registered_on"])
+
+
+class YouthDailyProjection(Reading, name="gateway.youth_daily", reads=(YOUTH,), streams=("youth-",),
+                           tables=("youth_daily",)):
+    handlers = {YouthEvents.REGISTERED: _registered}
 
     async def apply_batch(self, conn: asyncpg.Connection, events: list[Envelope]) -> None:
         """`apply` for a whole batch: the registrations summed per day, district and type, one upsert."""
@@ -36,11 +40,3 @@ class YouthDailyProjection(Dispatch):
                    ON CONFLICT (registered_on, district, youth_type) DO UPDATE SET count = youth_daily.count + EXCLUDED.count""",
                 [k[0] for k in keys], [k[1] for k in keys], [k[2] for k in keys], [counts[k] for k in keys])
 
-
-async def _registered(conn: asyncpg.Connection, e: Envelope) -> None:
-    d = e.data
-    await conn.execute(
-        """INSERT INTO youth_daily (district, youth_type, registered_on, count)
-           VALUES ($1, $2, $3::text::date, 1)
-           ON CONFLICT (registered_on, district, youth_type) DO UPDATE SET count = youth_daily.count + 1""",
-        d["district"], d["youth_type"], d["registered_on"])

@@ -1,6 +1,7 @@
 """Reads of the league organisation read model (filled by gateway/projections/branches.py): the
-dashboard's figures, the paginated lists and the batched lookups of related branches. Coverage joins
-the members with the youth read model for the riders' and couriers' share."""
+dashboard's figures, the paginated lists and the batched lookups of related branches. Members,
+applications, transfers and the riders' and couriers' coverage are kept counters (gateway/projections/coverage.py and
+branches.py): no figure counts people or members one by one."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -9,7 +10,7 @@ from typing import Any
 
 import asyncpg
 
-COVERED_SUBTYPES = ["DELIVERY_RIDER", "COURIER"]  # "share of registered riders and couriers in a branch"
+from ..projections.coverage import COVERED_SUBTYPES
 
 
 def _date(value: str | None) -> date | None:
@@ -34,21 +35,21 @@ async def branch_counts(conn: asyncpg.Connection, district: str | None) -> Branc
                              "AND ($1::text IS NULL OR district = $1) GROUP BY kind", district)
     per_district = await conn.fetch(
         """SELECT d.district, coalesce(b.n, 0)::int AS branches, coalesce(m.n, 0)::int AS members
-             FROM (SELECT district FROM br_branches WHERE status = 'ACTIVE' UNION SELECT district FROM br_members) d
+             FROM (SELECT district FROM br_branches WHERE status = 'ACTIVE' UNION SELECT district FROM br_member_days) d
              LEFT JOIN (SELECT district, count(*) AS n FROM br_branches WHERE status = 'ACTIVE' GROUP BY district) b
                     USING (district)
-             LEFT JOIN (SELECT district, count(*) AS n FROM br_members GROUP BY district) m USING (district)
-            WHERE $1::text IS NULL OR d.district = $1""", district)
+             LEFT JOIN (SELECT district, sum(n) AS n FROM br_member_days GROUP BY district) m USING (district)
+            WHERE ($1::text IS NULL OR d.district = $1) AND (b.n > 0 OR m.n > 0)""", district)
     coverage = await conn.fetchrow(
-        """SELECT count(*)::int AS registered, count(m.youth_id)::int AS in_branch
-             FROM youth y LEFT JOIN br_members m USING (youth_id)
-            WHERE y.subtype = ANY($2::text[]) AND y.status = 'ACTIVE' AND ($1::text IS NULL OR y.district = $1)""",
-        district, COVERED_SUBTYPES)
+        """SELECT (SELECT coalesce(sum(count), 0) FROM youth_counts
+                    WHERE subtype = ANY($2::text[]) AND ($1::text IS NULL OR district = $1))::int AS registered,
+                  (SELECT coalesce(sum(n), 0) FROM cv_in_branch WHERE $1::text IS NULL OR district = $1)::int
+                      AS in_branch""", district, list(COVERED_SUBTYPES))
     transfers = await conn.fetchrow(
-        """SELECT count(*) FILTER (WHERE status = 'PENDING')::int AS pending,
-                  count(*) FILTER (WHERE status = 'EXPIRED')::int AS expired
-             FROM br_transfers WHERE $1::text IS NULL OR from_district = $1 OR to_district = $1""", district)
-    applications = await conn.fetchval("SELECT count(*)::int FROM br_applications "
+        """SELECT coalesce(sum(n) FILTER (WHERE status = 'PENDING'), 0)::int AS pending,
+                  coalesce(sum(n) FILTER (WHERE status = 'EXPIRED'), 0)::int AS expired
+             FROM br_transfer_counts WHERE district = coalesce($1::text, '')""", district)
+    applications = await conn.fetchval("SELECT coalesce(sum(n), 0)::int FROM br_application_counts "
                                        "WHERE $1::text IS NULL OR district = $1", district)
     return BranchCounts(
         branches=sum(r["n"] for r in kinds), by_kind={r["kind"]: r["n"] for r in kinds},
@@ -196,7 +197,7 @@ async def period_counts(conn: asyncpg.Connection, district: str | None, date_fro
         f"""SELECT
               (SELECT count(*) FROM br_branches WHERE ($1::text IS NULL OR district = $1)
                   AND {_within('founded_on', 2)})::int AS branches_founded,
-              (SELECT count(*) FROM br_members WHERE ($1::text IS NULL OR district = $1)
+              (SELECT coalesce(sum(n), 0) FROM br_member_days WHERE ($1::text IS NULL OR district = $1)
                   AND {_within('joined_on', 2)})::int AS members_joined,
               (SELECT count(*) FROM br_transfers WHERE ($1::text IS NULL OR from_district = $1 OR to_district = $1)
                   AND {_within('requested_on', 2)})::int AS transfers_requested,

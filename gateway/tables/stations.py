@@ -13,6 +13,8 @@ from typing import Any
 
 import asyncpg
 
+from ..projections.appeal_figures import FIGURES
+
 EARTH_RADIUS_KM = 6371.0088
 
 
@@ -30,19 +32,21 @@ async def station_counts(conn, district: str | None) -> list[asyncpg.Record]:
 
 
 async def person_times(conn, district: str | None, month: str | None, group: str) -> list[asyncpg.Record]:
-    """Person-times grouped by one column: service_type, district, month or station_kind."""
-    column = {"service_type": "service_type", "district": "district", "month": "month",
-              "station_kind": "station_kind"}[group]
+    """Person-times grouped by one column: service_type, district or month — from the roll-up per district ×
+    service type × month (st_pt_district, at most districts × types × months rows), kept by the stations
+    projection with the counters."""
+    column = {"service_type": "service_type", "district": "district", "month": "month"}[group]
     return await conn.fetch(
-        f"SELECT {column} AS key, sum(count)::int AS n, sum(registered)::int AS registered FROM st_service_counts "
+        f"SELECT {column} AS key, sum(count)::int AS n, sum(registered)::int AS registered FROM st_pt_district "
         "WHERE ($1::text IS NULL OR district = $1) AND ($2::text IS NULL OR month = $2) "
         f"GROUP BY {column} ORDER BY {column}", district, month)
 
 
 async def busiest_stations(conn, district: str | None, month: str | None, limit: int) -> list[asyncpg.Record]:
+    """From the roll-up per station × month (st_pt_station), not the per-service counters."""
     return await conn.fetch(
         """SELECT c.station_id, s.name, s.district, s.kind, sum(c.count)::int AS n
-             FROM st_service_counts c JOIN st_stations s USING (station_id)
+             FROM st_pt_station c JOIN st_stations s USING (station_id)
             WHERE ($1::text IS NULL OR c.district = $1) AND ($2::text IS NULL OR c.month = $2)
             GROUP BY c.station_id, s.name, s.district, s.kind
             ORDER BY n DESC, c.station_id LIMIT $3""", district, month, limit)
@@ -100,17 +104,18 @@ _STARTS = "($2::date IS NULL OR starts_on >= $2) AND ($3::date IS NULL OR starts
 
 async def programme_figures(conn, district: str | None, date_from: date | None = None,
                             date_to: date | None = None) -> asyncpg.Record:
-    """Programmes starting within the range (all without one) and their enrolments, exams, scholarships."""
+    """Programmes starting within the range (all without one) and their enrolments, exams, scholarships — the
+    latter summed from the kept counters per programme × district (gateway/projections/programme_figures.py)."""
     starting = f"SELECT programme_id FROM st_programmes WHERE {_STARTS}"
     return await conn.fetchrow(
         f"""SELECT (SELECT count(*) FROM st_programmes WHERE ($1::text IS NULL OR district = $1)
                        AND {_STARTS})::int AS programmes,
-                  count(*)::int AS enrolments,
-                  count(result)::int AS examined,
-                  count(*) FILTER (WHERE result = 'PASSED')::int AS passed,
-                  count(scholarship)::int AS scholarships,
-                  coalesce(sum(scholarship), 0)::text AS amount
-             FROM st_enrolments WHERE ($1::text IS NULL OR district = $1)
+                  coalesce(sum(enrolments), 0)::int AS enrolments,
+                  coalesce(sum(examined), 0)::int AS examined,
+                  coalesce(sum(passed), 0)::int AS passed,
+                  coalesce(sum(scholarships), 0)::int AS scholarships,
+                  coalesce(sum(amount), 0)::text AS amount
+             FROM st_programme_counts WHERE ($1::text IS NULL OR district = $1)
               AND (($2::date IS NULL AND $3::date IS NULL) OR programme_id IN ({starting}))""",
         district, date_from, date_to)
 
@@ -173,17 +178,8 @@ async def upcoming_events(conn, *, district: str | None, now, after: list | None
 # The three rates count only what is due: an appeal still inside its contact window is not yet a
 # failure. Response: contacted in time / dispatched appeals whose contact is settled (contacted, or
 # marked overdue by the scheduled process). Resolution: the same for resolving. Satisfaction:
-# (satisfied + basically satisfied) / rated.
-_RATES = """
-    count(*) FILTER (WHERE unit IS NOT NULL AND contacted_in_time)::int AS contacted_in_time,
-    count(*) FILTER (WHERE unit IS NOT NULL AND (contacted_in_time IS NOT NULL OR contact_overdue))::int AS contact_due,
-    count(*) FILTER (WHERE unit IS NOT NULL AND resolved_in_time)::int AS resolved_in_time,
-    count(*) FILTER (WHERE unit IS NOT NULL AND (resolved_in_time IS NOT NULL OR resolution_overdue))::int
-        AS resolve_due,
-    count(*) FILTER (WHERE satisfaction IN ('SATISFIED', 'BASICALLY_SATISFIED'))::int AS satisfied,
-    count(satisfaction)::int AS rated"""
-
-
+# (satisfied + basically satisfied) / rated. Each appeal's part in them is counted as it changes
+# (gateway/projections/appeal_figures.py: `contribution`, and the same in SQL for the recount).
 # Overdue: marked by the scheduled process and not since shown to have been done in time (a phone
 # may upload an in-time contact after the marking).
 _OVERDUE = """((contact_overdue AND NOT coalesce(contacted_in_time, false))
@@ -212,29 +208,35 @@ class Rates:
         return round(100 * sum(w * v for w, v in parts) / total, 2) if total else 0.0
 
 
+def _counters(month: str | None, date_from: date | None, date_to: date | None) -> tuple[str, str]:
+    """The kept appeal counters that answer the question (gateway/projections/appeal_figures.py) and the
+    filter on them: per dispatch month (a month, or all time), or per Beijing day received (a range)."""
+    if date_from is None and date_to is None:
+        return "ap_month_counts", ("($1::text IS NULL OR district = $1) AND ($2::text IS NULL OR month = $2) "
+                                   "AND $3::date IS NULL AND $4::date IS NULL")
+    return "ap_day_counts", ("($1::text IS NULL OR district = $1) AND ($2::text IS NULL) "
+                             "AND ($3::date IS NULL OR day >= $3) AND ($4::date IS NULL OR day <= $4)")
+
+
+_SUMS = ", ".join(f"coalesce(sum({f}), 0)::int AS {f}" for f in FIGURES)
+
+
 async def appeal_figures(conn, district: str | None, month: str | None, date_from: date | None = None,
                         date_to: date | None = None) -> asyncpg.Record:
-    """Appeals dispatched in `month`, or received (Beijing day) within the range; all without either."""
-    return await conn.fetchrow(
-        f"""SELECT count(*)::int AS total,
-                   count(*) FILTER (WHERE status IN ('RECEIVED', 'DISPATCHED', 'CONTACTED'))::int AS open,
-                   count(*) FILTER (WHERE status IN ('RECEIVED', 'DISPATCHED', 'CONTACTED')
-                                    AND {_OVERDUE})::int AS overdue,
-                   {_RATES}
-              FROM st_appeals WHERE ($1::text IS NULL OR district = $1) AND ($2::text IS NULL OR month = $2)
-               AND {beijing_day_within('received_at', 3)}""",
-        district, month, date_from, date_to)
+    """Appeals dispatched in `month`, or received (Beijing day) within the range; all without either —
+    summed from the kept counters, never the appeals."""
+    table, where = _counters(month, date_from, date_to)
+    return await conn.fetchrow(f"SELECT {_SUMS} FROM {table} WHERE {where}", district, month, date_from, date_to)
 
 
 async def unit_ranking(conn, district: str | None, month: str | None, date_from: date | None = None,
                        date_to: date | None = None, *, weights: dict[str, float]
                        ) -> list[tuple[asyncpg.Record, Rates, float]]:
     """Handling units ranked over the appeals dispatched in `month`, or received within the range."""
-    rows = await conn.fetch(
-        f"""SELECT unit, count(*)::int AS dispatched, {_RATES} FROM st_appeals
-             WHERE unit IS NOT NULL AND ($2::text IS NULL OR month = $2) AND ($1::text IS NULL OR district = $1)
-               AND {beijing_day_within('received_at', 3)}
-             GROUP BY unit""", district, month, date_from, date_to)
+    table, where = _counters(month, date_from, date_to)
+    rows = await conn.fetch(f"SELECT unit, coalesce(sum(total), 0)::int AS dispatched, {_SUMS} FROM {table} "
+                            f"WHERE unit <> '' AND {where} GROUP BY unit HAVING sum(total) > 0",
+                            district, month, date_from, date_to)
     ranked = [(r, rates, rates.score(weights)) for r in rows for rates in (Rates.of(r),)]
     ranked.sort(key=lambda t: (-t[2], -t[0]["dispatched"], t[0]["unit"]))
     return ranked

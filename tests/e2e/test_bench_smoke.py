@@ -131,3 +131,18 @@ def test_nearest_stations_answered_anonymous_phones_without_errors_and_the_limit
         assert row["stations/answer"] > 0 and row["CPU ms/req (gateway)"] >= 0, row
     assert any("answered 429" in n for n in table["notes"])  # measured with the anonymous limit on
     assert "nearestStations p99" in {t["target"] for t in results[0]["targets"]}
+
+
+def test_dashboard_with_writes_measured_both_scopes_saw_every_write_and_the_figures_equal_a_recount(results):
+    table = results[0]["tables"]["dashboard_writes"]
+    rows = {r["dashboard"]: r for r in table["rows"]}
+    assert set(rows) == {"city", "one district (110105)"}
+    for r in rows.values():
+        assert r["errors"] == 0 and r["write errors"] == 0 and r["achieved /s"] > 0, r
+        assert r["p50 ms"] <= r["p99 ms"] <= r["max ms"], r
+        assert r["registrations /s"] > 0 and r["membership changes /s"] > 0 and r["person-time batches /s"] > 0, r
+        assert r["writes"] > 0 and r["writes seen"] == r["writes"], r  # every write reached the read model
+        assert 0 <= r["freshness p50 ms"] <= r["freshness p99 ms"], r
+        assert r["figures = recount"] is True, r  # the benchmark itself fails otherwise
+    targets = {t["target"] for t in results[0]["targets"]}
+    assert {"dashboard p99 with writes", "freshness p99 with dashboard load"} <= targets

@@ -1,0 +1,232 @@
+"""Benchmark 5b: the city dashboard while writes flow through the real write path (issue 21).
+
+The gateway's read models hold city-scale rows (bench/city_data.py, as benchmark 5) and the registry,
+branches, stations and gateway run as processes in a namespace of their own. For each step (the city,
+then one district) the page's dashboard query is asked at a fixed open-loop rate while, at the same time,
+registrations (registry POST /youth), membership changes (branches: apply + approve, and every fourth
+time a member leaves) and person-time batches (stations POST /stations/{id}/records) go through services →
+Kafka → the gateway's projections. Every figure the dashboard reads is kept by the projections, so a
+dashboard answered after each change should cost a few counter rows, not a recount.
+
+Reported: the dashboard's latency, and each write's freshness: its 2xx → the gateway projection having
+applied its position (projection_streams, polled). At the end every kept counter is compared with a recount
+from the rows (gateway/tables/recount.py) and the benchmark fails if any differs.
+"""
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import asyncpg
+import httpx
+import numpy as np
+
+from chassis.projection import parse_position
+from chassis.settings import Settings
+from gateway.tables import recount
+
+from .city_data import CitySize, check_kept_counts, fill
+from .gateway_queries import DISTRICT, MIGRATIONS, page_query
+from .loadgen import open_loop
+from .report import Report
+from .stack import BenchStack, wait_quiet
+from .workloads import registration_body
+
+NAMESPACE = "bench5w"
+APPS = ("registry", "branches", "stations", "gateway")
+COLUMNS = ["dashboard", "offered /s", "achieved /s", "p50 ms", "p99 ms", "max ms", "errors",
+           "registrations /s", "membership changes /s", "person-time batches /s", "write errors",
+           "freshness p50 ms", "freshness p99 ms", "writes seen", "writes", "figures = recount"]
+
+
+@dataclass(frozen=True)
+class DashboardWritesConfig:
+    size: CitySize
+    seconds: float = 10  # per step
+    dashboard_rate: float = 200
+    registrations: float = 100  # per second
+    memberships: float = 20
+    batches: float = 20
+    batch_size: int = 10  # person-times per batch
+    concurrency: int = 8  # dashboard requests in flight
+    settle_timeout: float = 60
+
+
+class Freshness:
+    """Writes acknowledged (projection, stream, version) → when the gateway's projection applied them."""
+
+    def __init__(self, conn: asyncpg.Connection, poll: float = 0.005):
+        self.conn, self.poll = conn, poll
+        self.acked: dict[tuple[str, str, int], float] = {}
+        self.seen: dict[tuple[str, str, int], float] = {}
+
+    def ack(self, projection: str, position: str) -> None:
+        stream, version = parse_position(position)
+        self.acked[(projection, stream, version)] = time.perf_counter()
+
+    async def watch(self, stop: asyncio.Event) -> None:
+        while True:
+            pending = [k for k in self.acked if k not in self.seen]
+            if pending:
+                rows = await self.conn.fetch(
+                    """SELECT p.projection, p.stream_id, p.version FROM projection_streams p
+                         JOIN unnest($1::text[], $2::text[]) AS k(projection, stream_id) USING (projection, stream_id)""",
+                    [k[0] for k in pending], [k[1] for k in pending])
+                now, versions = time.perf_counter(), {(r[0], r[1]): r[2] for r in rows}
+                for k in pending:
+                    if versions.get(k[:2], 0) >= k[2]:
+                        self.seen[k] = now
+            elif stop.is_set():
+                return
+            await asyncio.sleep(self.poll)
+
+    def lags_ms(self) -> np.ndarray:
+        return np.asarray([self.seen[k] - t for k, t in self.acked.items() if k in self.seen]) * 1000
+
+
+async def _ok(r: httpx.Response, what: str) -> dict:
+    if r.status_code not in (200, 201):
+        raise RuntimeError(f"{what}: HTTP {r.status_code}: {r.text[:300]}")
+    return r.json()
+
+
+async def _setup(clients: dict[str, httpx.AsyncClient], people: int) -> tuple[list[str], list[str], list[str]]:
+    """Branches and stations to write to, and people registered beforehand for the membership changes."""
+    branches = [(await _ok(await clients["branches"].post("/branches", json={
+        "name": f"压测流动团支部{i}", "kind": "MOBILE", "district": d}), "found branch"))["id"]
+        for i, d in enumerate((DISTRICT, "110108"))]
+    stations = [(await _ok(await clients["stations"].post("/stations", json={
+        "kind": "RIDER_REFUEL", "name": f"压测驿站{i}", "district": DISTRICT, "address": "朝阳区测试路1号",
+        "lat": 39.92 + i / 100, "lon": 116.44, "operator": "LEAGUE", "opening_hours": "09:00-21:00",
+        "services": ["REST", "LEGAL"]}), "create station"))["id"] for i in range(2)]
+    run = int(time.time()) % 10
+    pool = []
+    for i in range(people):
+        body = registration_body(9_000_000 + i, run) | {"birthDate": "2002-05-17", "subtype": "DELIVERY_RIDER",
+                                                        "youthType": "NEW_BUSINESS"}
+        pool.append((await _ok(await clients["registry"].post("/youth", json=body), "register"))["id"])
+    return branches, stations, pool
+
+
+async def _step(cfg: DashboardWritesConfig, clients: dict[str, httpx.AsyncClient], fresh: Freshness,
+                variables: dict, setup: tuple[list[str], list[str], list[str]], start: int) -> dict:
+    branches, stations, pool = setup
+    body = httpx.Request("POST", "/", json={"query": page_query(), "variables": variables}).content
+    run = (int(time.time()) + start) % 10
+    joined: list[str] = []
+
+    async def dashboard(i: int) -> None:
+        r = await clients["gateway"].post("/graphql", content=body)
+        if r.status_code != 200 or b'"errors"' in r.content:
+            raise RuntimeError(f"HTTP {r.status_code}: {r.text[:300]}")
+
+    async def registration(i: int) -> None:
+        a = await _ok(await clients["registry"].post("/youth", json=registration_body(start + i, run)), "register")
+        fresh.ack("gateway.youth", a["position"])
+
+    async def membership(i: int) -> None:
+        youth = pool[(start + i) % len(pool)]
+        branch = branches[i % len(branches)]
+        if i % 4 == 3 and joined:
+            a = await _ok(await clients["branches"].post(f"/memberships/{joined.pop(0)}/leave",
+                                                         json={"reason": "BY_REQUEST"}), "leave")
+        else:
+            await _ok(await clients["branches"].post(f"/memberships/{youth}/apply", json={"branchId": branch}), "apply")
+            a = await _ok(await clients["branches"].post(f"/memberships/{youth}/approve", json={"branchId": branch}),
+                          "approve")
+            joined.append(youth)
+        fresh.ack("gateway.branches", a["position"])
+
+    async def batch(i: int) -> None:
+        now = datetime.now(UTC).isoformat()
+        records = [{"idempotencyKey": str(uuid.uuid4()), "serviceType": "REST", "deliveredAt": now}
+                   for _ in range(cfg.batch_size)]
+        a = await _ok(await clients["stations"].post(f"/stations/{stations[i % len(stations)]}/records",
+                                                     json={"records": records}), "person-times")
+        if a["position"]:
+            fresh.ack("gateway.stations", a["position"])
+
+    before = len(fresh.acked)
+    loads = await asyncio.gather(
+        open_loop(dashboard, cfg.dashboard_rate, cfg.seconds, max_in_flight=cfg.concurrency),
+        open_loop(registration, cfg.registrations, cfg.seconds, max_in_flight=64),
+        open_loop(membership, cfg.memberships, cfg.seconds, max_in_flight=16),
+        open_loop(batch, cfg.batches, cfg.seconds, max_in_flight=16))
+    return {"loads": loads, "writes": len(fresh.acked) - before}
+
+
+async def run(stack: BenchStack, report: Report, cfg: DashboardWritesConfig, say=print) -> None:
+    settings: Settings = stack.settings.model_copy(update={"namespace": NAMESPACE})
+    for name in APPS:  # earlier benchmarks' processes run in other namespaces
+        if name in stack.apps:
+            stack.apps.pop(name).stop()
+    dsn = await stack.fresh_database(settings.database("gateway"), MIGRATIONS)
+    conn = await asyncpg.connect(dsn)
+    t0 = time.perf_counter()
+    await fill(conn, cfg.size)
+    await check_kept_counts(conn)
+    # the branches service defines the 22 measures itself (events): the generated ones would collide with them
+    await conn.execute("TRUNCATE br_milestones, br_contributions, br_measures")
+    say(f"5b: gateway read models filled in {time.perf_counter() - t0:.0f} s; starting {', '.join(APPS)}")
+    stack.start_apps(APPS, settings)
+    table = report.table("dashboard_writes", "5b. The dashboard while writes flow (services → Kafka → projections)",
+                         COLUMNS)
+    fresh = Freshness(conn)
+    stop = asyncio.Event()
+    steps = {"city": {}, f"one district ({DISTRICT})": {"district": DISTRICT}}
+    people = int(cfg.memberships * cfg.seconds * len(steps)) + 4
+    clients = {app: stack.client(app, connections=64, headers={"content-type": "application/json"})
+               for app in APPS}
+    try:
+        setup = await _setup(clients, people)
+        say(f"5b: {len(setup[0])} branches, {len(setup[1])} stations, {len(setup[2])} people registered; measuring")
+        watcher = asyncio.create_task(fresh.watch(stop))
+        await wait_quiet(1.0)
+        results = {}
+        for n, (name, variables) in enumerate(steps.items()):
+            fresh.acked.clear()
+            fresh.seen.clear()
+            results[name] = await _step(cfg, clients, fresh, variables, setup, 1_000_000 * (n + 1))
+            deadline = time.perf_counter() + cfg.settle_timeout
+            while len(fresh.seen) < len(fresh.acked) and time.perf_counter() < deadline:
+                await asyncio.sleep(0.05)
+            lags = fresh.lags_ms()
+            results[name]["lags"] = lags
+            results[name]["seen"] = int(lags.size)
+        stop.set()
+        await watcher
+    finally:
+        for client in clients.values():
+            await client.aclose()
+    wrong = await recount.differences(conn)
+    await conn.close()
+    for name, r in results.items():
+        dash, reg, mem, bat = r["loads"]
+        lags = r["lags"]
+        p50, p99 = (float(x) for x in np.percentile(lags, [50, 99])) if lags.size else (float("nan"),) * 2
+        table.add(**{"dashboard": name, "offered /s": cfg.dashboard_rate, "achieved /s": round(dash.throughput, 1),
+                     "p50 ms": round(dash.p50_ms, 2), "p99 ms": round(dash.p99_ms, 2), "max ms": round(dash.max_ms, 2),
+                     "errors": dash.errors, "registrations /s": round(reg.throughput, 1),
+                     "membership changes /s": round(mem.throughput, 1),
+                     "person-time batches /s": round(bat.throughput, 1),
+                     "write errors": reg.errors + mem.errors + bat.errors, "freshness p50 ms": round(p50, 1),
+                     "freshness p99 ms": round(p99, 1), "writes seen": r["seen"], "writes": r["writes"],
+                     "figures = recount": not wrong})
+    table.notes.append(
+        f"Each step {cfg.seconds:g} s: the page's dashboard query at {cfg.dashboard_rate:g}/s open loop (at most "
+        f"{cfg.concurrency} in flight) while {cfg.registrations:g} registrations/s, {cfg.memberships:g} membership "
+        f"changes/s (apply + approve; every fourth a member leaves) and {cfg.batches:g} batches/s of "
+        f"{cfg.batch_size} person-times go through the services. Freshness: a write's 2xx → its position applied "
+        "by the gateway projection (projection_streams polled every 5 ms). Figures = recount: every kept counter "
+        "(gateway/tables/recount.py) equal to a recount from the rows after both steps.")
+    if wrong:
+        raise RuntimeError(f"5b: kept figures differ from a recount: {sorted(wrong)}")
+    city = results["city"]
+    dash = city["loads"][0]
+    p99 = float(np.percentile(city["lags"], 99)) if city["lags"].size else float("nan")
+    report.target("dashboard p99 with writes", f"≤ 50 ms at {cfg.dashboard_rate:g} req/s (city)",
+                  f"p99 {dash.p99_ms:.1f} ms at {dash.throughput:.0f} req/s", dash.p99_ms <= 50)
+    report.target("freshness p99 with dashboard load", "≤ 500 ms", f"{p99:.0f} ms", p99 <= 500)
