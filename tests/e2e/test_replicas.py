@@ -15,9 +15,9 @@ import pytest
 
 from chassis.clock import Clock
 from chassis.settings import Settings
-from tests.e2e.support import ROOT, answers, app_processes, env_of
+from tests.e2e.support import ROOT, app_processes, env_of
 from tests.support import service_db
-from xinqing.launcher.ports import free_port
+from xinqing.launcher.ports import answers, free_port
 from xinqing.launcher.processes import ManagedProcess, wait_until
 from xinqing.launcher.stack import APPS, app_process
 
