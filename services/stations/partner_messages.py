@@ -32,6 +32,14 @@ class ReferralErased:
 
 
 @dataclass(frozen=True)
+class ReferralWithdrawn:
+    """Written by `xinqing restore` (xinqing/backups/agencies.py): the referral was made after the recovery point."""
+    TYPE: ClassVar[str] = ReferralMessages.WITHDRAWN
+    case_ref: str
+    withdrawn_on: str  # a date
+
+
+@dataclass(frozen=True)
 class ReplyRejected:
     TYPE: ClassVar[str] = ReplyDeadLetters.REJECTED
     reason: str  # envelope | schema | unknown_case | not_referred_to_agency | out_of_order | invalid
@@ -45,5 +53,5 @@ class ReplyRejected:
     rule: str | None = None
 
 
-REFERRAL_CODEC = EventCodec(ReferralSent, ReferralErased)
+REFERRAL_CODEC = EventCodec(ReferralSent, ReferralErased, ReferralWithdrawn)
 DEAD_LETTER_CODEC = EventCodec(ReplyRejected)

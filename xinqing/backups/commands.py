@@ -79,4 +79,9 @@ def after_recovery(settings: Settings, console: Console) -> None:
 def report(done: Reapplied, console: Console) -> None:
     console.print(f"restored; ledger applied again: {len(done.erased)} records erased again (their keys shredded "
                   f"with them), {done.shredded} more keys shredded, {len(done.withdrawn)} sharing consents withdrawn "
-                  "again. Start the stack (`make up`): the relays publish the stores again and the read models replay.")
+                  "again.")
+    for topic, by_type in sorted(done.notices.items()):
+        if by_type:
+            console.print(f"{topic}: " + ", ".join(f"{n} {t}" for t, n in sorted(by_type.items()))
+                          + " (rolled back after the recovery point; sent when the stack starts)")
+    console.print("Start the stack (`make up`): the relays publish the stores again and the read models replay.")

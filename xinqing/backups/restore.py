@@ -7,11 +7,13 @@ erasures of the ledger again, then Kafka and the read models rebuilt from the st
    newest base backup before the target is laid down, with `recovery.signal` and the WAL archive as
    restore_command; for `latest` the old directory's not yet archived WAL is copied in too.
 3. PostgreSQL replays to the target (or to the end of the WAL) and promotes.
-4. The ledger is applied again (reapply.py); the stores' topics are deleted and created empty, every
-   event store queued for publishing again, the consumers' offsets forgotten (their per-stream claims
-   stay, so what they hold is not applied twice) and the gateway's read models emptied to be replayed.
-   Events newer than the recovery point that were on Kafka are gone with the topics; agencies are told
-   of the re-applied erasures and withdrawals by the partners service, as after any erasure.
+4. The ledger is applied again (reapply.py); every agency topic where messages newer than the recovery point
+   were published gets its notices (agencies.py: withdrawals of what was shared or referred after it, the
+   restored state again, the ledger's erasures and withdrawals), appended to the partners' and stations'
+   stores for their relays; the internal topics (`xq.*`) are deleted and created empty, every event store
+   queued for publishing again, the consumers' offsets forgotten (their per-stream claims stay, so what
+   they hold is not applied twice) and the gateway's read models emptied to be replayed. The agencies'
+   topics are never deleted: they are the agencies' record of what they were told.
 Only then is the marker removed. A failure leaves it: the restore is run again.
 """
 from __future__ import annotations
@@ -28,9 +30,12 @@ from aiokafka.admin import AIOKafkaAdminClient
 
 import contracts
 from chassis.clock import utc_now
+from chassis.erasure_ledger import ErasureLedger
 from chassis.kafka_login import admin_login
 from chassis.settings import Settings
+from contracts.partners import TOPIC_PREFIX
 
+from .agencies import tell
 from .reapply import Reapplied, reapply
 from .repository import Backup, Repository
 
@@ -92,7 +97,8 @@ async def wait_promoted(settings: Settings, timeout: float = 600) -> None:
 
 
 async def _empty_topics(settings: Settings) -> None:
-    names = {settings.topic(name) for name in contracts.TOPICS}
+    # The internal topics only: the agencies' (partner.*) stay, and are told what was rolled back (agencies.py).
+    names = {settings.topic(name) for name in contracts.TOPICS if not name.startswith(TOPIC_PREFIX)}
     admin = AIOKafkaAdminClient(**admin_login(settings).options(), request_timeout_ms=10000)
     await admin.start()
     try:
@@ -123,9 +129,10 @@ async def finish(settings: Settings) -> Reapplied:
     from xinqing.rebuild import republish, reset_gateway
 
     await wait_promoted(settings)
-    done = await reapply(settings, stations="stations" in await deployed_services(settings))
-    await _empty_topics(settings)
     deployed = await deployed_services(settings)
+    done = await reapply(settings, stations="stations" in deployed)
+    done.notices = (await tell(settings, ErasureLedger(settings.ledger).entries(), deployed)).notices
+    await _empty_topics(settings)
     for service in deployed:
         conn = await asyncpg.connect(settings.database_url(settings.database(service)), timeout=10)
         try:
