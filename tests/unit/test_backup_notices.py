@@ -8,6 +8,7 @@ from chassis.erasure_ledger import ERASED, SHARING_GIVEN, SHARING_WITHDRAWN, Ent
 from chassis.pseudonyms import Pseudonymiser
 from contracts.partners import PartnerYouthMessages as Youth
 from contracts.partners import ReferralMessages as Referral
+from contracts.registry import REGISTRATION
 from xinqing.backups.agencies import REFERRALS, YOUTH, Stored, notice, youth_ledger
 
 TODAY, EARLIER = date(2026, 12, 3), date(2026, 12, 1)
@@ -50,7 +51,11 @@ def test_the_ledger_per_subject_keeps_erasures_and_a_last_withdrawal_of_the_agen
         return datetime(2026, 12, day, 2, tzinfo=UTC)
     entries = [Entry(at(1), SHARING_WITHDRAWN, "a", hrss), Entry(at(1), SHARING_WITHDRAWN, "b", hrss),
                Entry(at(2), SHARING_GIVEN, "b", hrss), Entry(at(1), ERASED, "c"),
-               Entry(at(2), SHARING_GIVEN, "c", hrss), Entry(at(1), SHARING_WITHDRAWN, "d", "SHARE_WITH_AGENCY:JUSTICE")]
+               Entry(at(2), SHARING_GIVEN, "c", hrss), Entry(at(1), SHARING_WITHDRAWN, "d", "SHARE_WITH_AGENCY:JUSTICE"),
+               # the registration withdrawn (the record deactivated) stops every agency's sharing, until given again
+               Entry(at(3), SHARING_WITHDRAWN, "e", REGISTRATION), Entry(at(1), SHARING_WITHDRAWN, "f", REGISTRATION),
+               Entry(at(2), SHARING_GIVEN, "f", REGISTRATION)]
     assert youth_ledger(entries, p, "HRSS", hrss) == {
         p.subject("HRSS", "a"): (SHARING_WITHDRAWN, date(2026, 12, 1)),
-        p.subject("HRSS", "c"): (ERASED, date(2026, 12, 1))}
+        p.subject("HRSS", "c"): (ERASED, date(2026, 12, 1)),
+        p.subject("HRSS", "e"): (SHARING_WITHDRAWN, date(2026, 12, 3))}

@@ -65,3 +65,10 @@ async def test_a_ledger_that_cannot_be_written_refuses_with_unavailable(tmp_path
     (tmp_path / "ledger").write_text("a file where the directory should be")
     with pytest.raises(Unavailable):
         await ErasureLedger(tmp_path / "ledger" / "erasure-ledger.jsonl").record(ERASED, ["a"])
+
+
+def test_the_ledger_keeps_the_consents_whose_withdrawal_stops_an_agency_sharing():
+    from chassis.erasure_ledger import shares
+
+    assert shares("SHARE_WITH_AGENCY:HRSS") and shares("REGISTRATION")  # withdrawn: the record is deactivated
+    assert not shares("SERVICE_RECORDS")

@@ -27,6 +27,7 @@ from typing import Any
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 
 from chassis.clock import beijing_date, utc_now
 from chassis.db import init_connection
@@ -38,6 +39,7 @@ from chassis.pseudonyms import Pseudonymiser
 from chassis.settings import Settings
 from contracts.agencies import AGENCIES
 from contracts.partners import PartnerYouthMessages, ReferralMessages, partner_topic, referrals_topic
+from contracts.registry import REGISTRATION
 
 
 @dataclass(frozen=True)
@@ -76,31 +78,44 @@ def notice(channel: Channel, key: str, published: int, stored: Stored | None,
 
 def youth_ledger(entries: Iterable[Entry], pseudonyms: Pseudonymiser, agency: str,
                  purpose: str) -> dict[str, tuple[str, date]]:
-    """Per subject (the agency's pseudonym): erased, or its last sharing entry for `purpose` a withdrawal."""
-    found: dict[str, tuple[str, date]] = {}
+    """Per subject (the agency's pseudonym): (ERASED, day), or (SHARING_WITHDRAWN, day) when the last entry of
+    the agency's purpose or of the registration (its withdrawal deactivates the record) is a withdrawal."""
+    subjects: dict[str, str] = {}
+    erased: dict[str, date] = {}
+    last: dict[tuple[str, str], Entry] = {}
     for e in entries:
-        subject = pseudonyms.subject(agency, e.youth_id)
-        if found.get(subject, ("",))[0] == ERASED:
-            continue  # an erasure is final
-        if e.kind == ERASED or e.purpose == purpose:
-            found[subject] = (e.kind, beijing_date(e.at))
-    return {s: v for s, v in found.items() if v[0] in (ERASED, SHARING_WITHDRAWN)}
+        subject = subjects.setdefault(e.youth_id, pseudonyms.subject(agency, e.youth_id))
+        if e.kind == ERASED:
+            erased.setdefault(subject, beijing_date(e.at))
+        elif e.purpose in (purpose, REGISTRATION):
+            last[(subject, e.purpose)] = e
+    found: dict[str, tuple[str, date]] = {}
+    for (subject, _), e in last.items():
+        if e.kind == SHARING_WITHDRAWN and found.get(subject, (SHARING_WITHDRAWN, date.min))[1] < beijing_date(e.at):
+            found[subject] = (SHARING_WITHDRAWN, beijing_date(e.at))
+    return {**found, **{s: (ERASED, day) for s, day in erased.items()}}
 
 
 async def published_versions(settings: Settings, topics: list[str]) -> dict[str, dict[str, int]]:
     """Per topic that exists: per key, the highest `ce_streamversion` on it (read from the beginning)."""
-    consumer = AIOKafkaConsumer(**admin_login(settings).options(), group_id=None, enable_auto_commit=False)
+    login = admin_login(settings).options()
+    admin = AIOKafkaAdminClient(**login, request_timeout_ms=10000)
+    await admin.start()
+    try:
+        present = [t for t in topics if t in set(await admin.list_topics())]
+    finally:
+        await admin.close()
+    found: dict[str, dict[str, int]] = {t: {} for t in present}
+    if not present:
+        return found
+    consumer = AIOKafkaConsumer(*present, **login, group_id=None, auto_offset_reset="earliest",
+                                enable_auto_commit=False, max_partition_fetch_bytes=4 << 20)
     await consumer.start()
     try:
-        present = [t for t in topics if t in await consumer.topics()]
-        found: dict[str, dict[str, int]] = {t: {} for t in present}
         parts = [TopicPartition(t, p) for t in present for p in consumer.partitions_for_topic(t) or ()]
-        if not parts:
-            return found
-        consumer.assign(parts)
-        await consumer.seek_to_beginning(*parts)
         ends = await consumer.end_offsets(parts)
-        while any(await consumer.position(tp) < ends[tp] for tp in parts):
+        pending = {tp for tp in parts if ends[tp] > 0}
+        while pending:
             for tp, records in (await consumer.getmany(timeout_ms=1000, max_records=10000)).items():
                 versions = found[tp.topic]
                 for r in records:
@@ -108,6 +123,7 @@ async def published_versions(settings: Settings, topics: list[str]) -> dict[str,
                     key = (r.key or b"").decode()
                     if version > versions.get(key, 0):
                         versions[key] = version
+            pending = {tp for tp in pending if await consumer.position(tp) < ends[tp]}
         return found
     finally:
         await consumer.stop()
