@@ -22,6 +22,7 @@ from pathlib import Path
 import asyncpg
 import httpx
 import pytest
+from rich.console import Console
 
 from chassis.clock import utc_now
 from chassis.keys import partner_key
@@ -34,6 +35,7 @@ from services.registry.app import create_app as create_registry
 from tests.registry_support import DASHBOARD, YOUTH, data, gql, person
 from tests.support import bearer, eventually, keys_left, raw_records, running
 from xinqing.backups.background import take_backup
+from xinqing.backups.commands import recovered as recovered_restore
 from xinqing.backups.repository import Repository
 from xinqing.backups.restore import finish, lay_down, marker
 from xinqing.launcher.postgres import PostgresServer
@@ -101,14 +103,24 @@ async def _archived_at_least(conn, segment: str) -> bool:
     return last is not None and last[:24] >= segment
 
 
-async def restore_to(settings, cluster: Cluster, target) -> dict[str, dict[str, int]]:
-    """The restore; returns the notices it appended for the agencies' topics."""
+async def restore_to(settings, cluster: Cluster, target, *, recovered: bool = False) -> dict[str, dict[str, int]]:
+    """The restore; returns the notices it appended for the agencies' topics. `recovered`: the rest runs as
+    `xinqing restore --recovered` does in production once the operator recovered the cluster (the laying
+    down and WAL replay here stand in for CloudNativePG's recovery from object storage)."""
     cluster.stop()
     backup = Repository(settings).choose(target)
     lay_down(settings, cluster.server.data_dir, backup, target, cluster.server.os_user)
     assert marker(settings).exists()
     await asyncio.to_thread(cluster.start)  # its readiness check runs a loop of its own
-    done = await finish(settings)
+    if recovered:
+        marker(settings).unlink()  # CloudNativePG lays nothing down here: the command writes its own marker
+        console = Console(record=True, width=200)
+        done = await recovered_restore(settings, console)
+        said = console.export_text()
+        assert f"{len(done.erased)} records erased again" in said, said
+        assert all(f"{topic}:" in said for topic, n in done.notices.items() if n), said
+    else:
+        done = await finish(settings)
     assert not marker(settings).exists()
     return {topic: n for topic, n in done.notices.items() if n}
 
@@ -202,7 +214,7 @@ async def test_restores_every_registration_and_never_an_erased_person(drill, tok
                      erased=[erased_later, erased_new], absent=[], withdrawn=kept, deactivated=deactivated)
         assert new_since(told, await agency.read()) == {}
 
-        assert await restore_to(drill, cluster, before_second) == {
+        assert await restore_to(drill, cluster, before_second, recovered=True) == {
             "partner.hrss.youth": {Partner.CONSENT_WITHDRAWN: 3, Partner.ERASED: 1}}
         await expect(drill, op, admin, present={kept: "备份前甲", shared_kept: "备份前戊"}, erased=[erased_later],
                      absent=[second, erased_new], withdrawn=kept, deactivated=deactivated)

@@ -72,3 +72,17 @@ def test_the_ledger_keeps_the_consents_whose_withdrawal_stops_an_agency_sharing(
 
     assert shares("SHARE_WITH_AGENCY:HRSS") and shares("REGISTRATION")  # withdrawn: the record is deactivated
     assert not shares("SERVICE_RECORDS")
+
+
+def test_a_restore_brings_back_each_development_key_the_lost_disk_took_and_keeps_those_made_since(tmp_path):
+    from xinqing.backups.restore import restore_keys
+
+    kept, keys = tmp_path / "backup" / "keys", tmp_path / "data" / "keys"
+    (kept / "kafka").mkdir(parents=True)
+    (kept / "master.key").write_text("old master")
+    (kept / "kafka" / "broker").write_text("old password")
+    (keys / "kafka").mkdir(parents=True)  # the new local Kafka's credentials, made before the restore
+    (keys / "kafka" / "broker").write_text("new password")
+    restore_keys(kept, keys)
+    assert (keys / "master.key").read_text() == "old master"
+    assert (keys / "kafka" / "broker").read_text() == "new password"

@@ -54,8 +54,8 @@ def lay_down(settings: Settings, pg_dir: Path, backup: Backup, target: datetime 
     repo = Repository(settings)
     marker(settings).parent.mkdir(parents=True, exist_ok=True)
     marker(settings).write_text(f"restore from {backup.stamp} to {target.isoformat() if target else 'latest'}\n")
-    if not settings.keys_dir.exists() and (backup.path / "keys").exists():
-        shutil.copytree(backup.path / "keys", settings.keys_dir)  # development: the keys went with the disk
+    if (backup.path / "keys").exists():  # development: the keys went with the disk
+        restore_keys(backup.path / "keys", settings.keys_dir)
     aside = None
     if pg_dir.exists():
         aside = pg_dir.with_name(f"{pg_dir.name}.replaced-{utc_now().strftime('%Y%m%dT%H%M%SZ')}")
@@ -77,6 +77,18 @@ def lay_down(settings: Settings, pg_dir: Path, backup: Backup, target: datetime 
             os.chown(path, pw.pw_uid, pw.pw_gid, follow_symlinks=False)
     pg_dir.chmod(0o700)
     return aside
+
+
+def restore_keys(kept: Path, keys_dir: Path) -> None:
+    """Each development key file the data directory lost, from the backup (file by file: starting the local
+    Kafka may already have made the directory and its own credentials)."""
+    keys_dir.mkdir(parents=True, exist_ok=True)
+    for path in kept.rglob("*"):
+        target = keys_dir / path.relative_to(kept)
+        if path.is_dir():
+            target.mkdir(exist_ok=True)
+        elif not target.exists():
+            shutil.copy2(path, target)
 
 
 async def wait_promoted(settings: Settings, timeout: float = 600) -> None:
