@@ -30,6 +30,7 @@ from rich.console import Console
 from xinqing.backups.background import take_backup
 from xinqing.backups.commands import restore
 from xinqing.launcher.infra import LocalInfra
+from xinqing.launcher.ports import accepts
 from xinqing.seed_city import seed_city
 
 from .stack import BenchStack
@@ -76,7 +77,7 @@ def main() -> None:
     args.add_argument("--after", type=int, default=20_000)
     args.add_argument("--erase", type=int, default=10)
     a = args.parse_args()
-    stack = BenchStack()
+    stack = BenchStack(log_path=Path(f"/tmp/xinqing-drill-{os.getpid()}.log"))  # kept: the stack is not
     # WAL archived continuously into the repository beside the data directory (as `make up` with backups on)
     stack.settings = stack.settings.model_copy(update={"backup_every_hours": 24, "backup_archive_timeout": 60})
     stack.infra = LocalInfra(stack.settings, stack.data_dir, durable=True)
@@ -117,6 +118,9 @@ def main() -> None:
         restore(stack.settings, "latest", Console())
         clock("xinqing restore --to latest", t)
         t = time.monotonic()
+        host, port = stack.settings.kafka_bootstrap.rsplit(":", 1)
+        while accepts(host, int(port)) or accepts(stack.settings.pg_host, stack.settings.pg_port):
+            time.sleep(0.5)  # the restore's own servers still going down
         stack.start_infra()
         stack.start_apps(APPS)
         clock("stack started", t)
