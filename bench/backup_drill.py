@@ -4,8 +4,8 @@
 1. `--people` registered through the city seed's path (`xinqing seed --scale city`: POST /youth:batch);
 2. a base backup (`xinqing backup`'s code);
 3. `--after` more registered (the WAL a restore replays), then some erased (the ledger);
-4. the disk lost: apps and servers stopped (PostgreSQL's fast shutdown), the data directory deleted —
-   cluster, Kafka log, development keys;
+4. the disk lost: PostgreSQL killed (SIGKILL: the WAL not yet archived is lost, as with a dead disk), the
+   apps and Kafka stopped, the data directory deleted — cluster, Kafka log, development keys;
 5. `xinqing restore --to latest` (its CLI code: the base backup laid down, the archived WAL replayed, the
    ledger applied again, the agencies' notices, the topics emptied and every store queued again);
 6. the stack started again, until the registry answers and the gateway's read model holds everyone restored.
@@ -38,12 +38,22 @@ from .stack import BenchStack
 APPS = ["registry", "gateway", "partners"]
 PROJECTED = "SELECT coalesce(sum(count), 0) FROM youth_counts"  # the gateway's dashboard counter
 STORED = "SELECT count(*) FROM events WHERE event_type = 'xq.registry.youth.registered.v1'"
+ERASED = "SELECT count(*) FROM events WHERE event_type = 'xq.registry.youth.erased.v1'"
 
 
 async def scalar(stack: BenchStack, service: str, sql: str) -> int:
     conn = await asyncpg.connect(stack.dsn(stack.settings.database(service)))
     try:
         return int(await conn.fetchval(sql))
+    finally:
+        await conn.close()
+
+
+async def since_archived(stack: BenchStack) -> float:
+    conn = await asyncpg.connect(stack.dsn("postgres"))
+    try:
+        return round(float(await conn.fetchval(
+            "SELECT extract(epoch FROM now() - last_archived_time) FROM pg_stat_archiver")), 1)
     finally:
         await conn.close()
 
@@ -106,7 +116,9 @@ def main() -> None:
         facts["registered before the disk was lost"] = before
         facts["load average at the disaster"] = os.getloadavg()
         facts["cluster size (MB)"] = round(dir_size(stack.infra.postgres.data_dir) / 1e6)
+        facts["seconds since the last WAL segment was archived"] = asyncio.run(since_archived(stack))
         lost_at = time.monotonic()
+        stack.infra.pg_process.kill()  # sudden: no shutdown checkpoint, no last WAL switch to the archive
         for proc in reversed(list(stack.apps.values())):
             proc.stop()
         stack.apps.clear()
@@ -121,6 +133,8 @@ def main() -> None:
         host, port = stack.settings.kafka_bootstrap.rsplit(":", 1)
         while accepts(host, int(port)) or accepts(stack.settings.pg_host, stack.settings.pg_port):
             time.sleep(0.5)  # the restore's own servers still going down
+        # the Kafka credentials are the restore's (the lost disk took the old ones): read them anew
+        stack.infra = LocalInfra(stack.settings, stack.data_dir, durable=True)
         stack.start_infra()
         stack.start_apps(APPS)
         clock("stack started", t)
@@ -128,7 +142,7 @@ def main() -> None:
         facts["registered after the restore"] = restored
         facts["lost (RPO, people)"] = before - restored
         t = time.monotonic()
-        asyncio.run(until_projected(stack, restored - a.erase, timeout=7200))
+        asyncio.run(until_projected(stack, restored - asyncio.run(scalar(stack, "registry", ERASED)), timeout=7200))
         clock("read model complete after start", t)
         facts["RTO: disk lost → stores back (s)"] = round(timings["xinqing restore --to latest"], 1)
         facts["RTO: disk lost → read models complete (s)"] = round(time.monotonic() - lost_at, 1)
