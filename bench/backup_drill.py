@@ -1,117 +1,162 @@
-"""The backup drill's clock (docs/RUNBOOK.md, "Backups and restore: RPO and RTO"): a cluster of its own with
-`events`-shaped rows (about 1 KB each, as the registry's: public payload, sealed blob, metadata, indexes),
-a base backup, more rows after it (WAL to replay), the data directory destroyed, a restore to latest.
-Prints each phase's seconds and the sizes, so the city-scale figure is extrapolated from measured rates.
+"""The backup drill's clock (docs/RUNBOOK.md, "Backups and restore: RPO and RTO"), on a stack of its own
+(PostgreSQL with WAL archiving, Kafka, the registry, the gateway and the partner publisher as processes):
 
-    python -m bench.backup_drill --rows 600000 --after 100000
+1. `--people` registered through the city seed's path (`xinqing seed --scale city`: POST /youth:batch);
+2. a base backup (`xinqing backup`'s code);
+3. `--after` more registered (the WAL a restore replays), then some erased (the ledger);
+4. the disk lost: PostgreSQL killed (SIGKILL: the WAL not yet archived is lost, as with a dead disk), the
+   apps and Kafka stopped, the data directory deleted — cluster, Kafka log, development keys;
+5. `xinqing restore --to latest` (its CLI code: the base backup laid down, the archived WAL replayed, the
+   ledger applied again, the agencies' notices, the topics emptied and every store queued again);
+6. the stack started again, until the registry answers and the gateway's read model holds everyone restored.
+
+RPO: the people registered but not restored (the WAL not yet archived when the disk was lost). RTO: step 5
+(stores back and erasures applied again) and 5 + 6 (read models complete). `--people 2200000` is the city.
+
+    python -m bench.backup_drill --people 200000 --after 20000
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import shutil
-import socket
-import tempfile
 import time
 from pathlib import Path
 
 import asyncpg
+from rich.console import Console
 
-from chassis.settings import Settings
-from xinqing.backups.repository import Repository
-from xinqing.backups.restore import lay_down, wait_promoted
-from xinqing.launcher.postgres import PostgresServer, find_bin_dir
+from xinqing.backups.background import take_backup
+from xinqing.backups.commands import restore
+from xinqing.launcher.infra import LocalInfra
+from xinqing.launcher.ports import accepts
+from xinqing.seed_city import seed_city
 
-FILL = """INSERT INTO events (stream_id, version, event_type, data, sealed, metadata)
-SELECT 'youth-' || md5(g::text), 1, 'xq.registry.youth.registered.v1',
-       jsonb_build_object('youth_id', md5(g::text), 'district', '110105', 'subtype', 'DELIVERY_RIDER',
-                          'age_band', '23-28', 'consents', jsonb_build_array('REGISTRATION'), 'pad', repeat('x', 200)),
-       decode(repeat(md5(g::text), 10), 'hex'),
-       jsonb_build_object('traceparent', repeat('0', 55), 'correlation_id', md5((g + 1)::text))
-FROM generate_series($1::bigint, $2::bigint) g"""
+from .stack import BenchStack
 
-
-def port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+APPS = ["registry", "gateway", "partners"]
+PROJECTED = "SELECT coalesce(sum(count), 0) FROM youth_counts"  # the gateway's dashboard counter
+STORED = "SELECT count(*) FROM events WHERE event_type = 'xq.registry.youth.registered.v1'"
+ERASED = "SELECT count(*) FROM events WHERE event_type = 'xq.registry.youth.erased.v1'"
 
 
-async def fill(settings: Settings, start: int, end: int) -> None:
-    conn = await asyncpg.connect(settings.database_url("drill"))
+async def scalar(stack: BenchStack, service: str, sql: str) -> int:
+    conn = await asyncpg.connect(stack.dsn(stack.settings.database(service)))
     try:
-        await conn.execute("CREATE TABLE IF NOT EXISTS events (global_position bigserial PRIMARY KEY, "
-                           "stream_id text, version int, event_type text, data jsonb, sealed bytea, metadata jsonb, "
-                           "recorded_at timestamptz DEFAULT now(), UNIQUE (stream_id, version))")
-        for lo in range(start, end, 50_000):
-            await conn.execute(FILL, lo, min(end, lo + 50_000) - 1)
+        return int(await conn.fetchval(sql))
     finally:
         await conn.close()
 
 
-async def size(settings: Settings) -> int:
-    conn = await asyncpg.connect(settings.database_url("postgres"))
+async def since_archived(stack: BenchStack) -> float:
+    conn = await asyncpg.connect(stack.dsn("postgres"))
     try:
-        return int(await conn.fetchval("SELECT sum(pg_database_size(datname)) FROM pg_database"))
+        return round(float(await conn.fetchval(
+            "SELECT extract(epoch FROM now() - last_archived_time) FROM pg_stat_archiver")), 1)
     finally:
         await conn.close()
+
+
+async def erase_some(stack: BenchStack, n: int) -> int:
+    """Erase `n` of the people registered last (through the API, so the ledger records them)."""
+    conn = await asyncpg.connect(stack.dsn(stack.settings.database("registry")))
+    try:
+        rows = await conn.fetch("SELECT data->>'youth_id' AS id FROM events WHERE event_type = "
+                                "'xq.registry.youth.registered.v1' ORDER BY global_position DESC LIMIT $1", n)
+    finally:
+        await conn.close()
+    async with stack.client("registry") as client:
+        for r in rows:
+            (await client.post(f"/youth/{r['id']}/erase")).raise_for_status()
+    return len(rows)
+
+
+async def until_projected(stack: BenchStack, count: int, timeout: float) -> float:
+    t0, deadline = time.monotonic(), time.monotonic() + timeout
+    while await scalar(stack, "gateway", PROJECTED) < count:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the gateway did not project {count} people within {timeout:.0f} s")
+        await asyncio.sleep(1)
+    return time.monotonic() - t0
 
 
 def main() -> None:
     args = argparse.ArgumentParser()
-    args.add_argument("--rows", type=int, default=600_000)
-    args.add_argument("--after", type=int, default=100_000)
+    args.add_argument("--people", type=int, default=200_000)
+    args.add_argument("--after", type=int, default=20_000)
+    args.add_argument("--erase", type=int, default=10)
     a = args.parse_args()
-    root = Path(tempfile.mkdtemp(prefix="xinqing-drill-"))
-    root.chmod(0o755)
-    settings = Settings(data_dir=root / "data", pg_port=port(), backup_every_hours=24)
-    server = PostgresServer(settings, settings.data_dir / "pg")
+    stack = BenchStack(log_path=Path(f"/tmp/xinqing-drill-{os.getpid()}.log"))  # kept: the stack is not
+    # WAL archived continuously into the repository beside the data directory (as `make up` with backups on)
+    stack.settings = stack.settings.model_copy(update={"backup_every_hours": 24, "backup_archive_timeout": 60})
+    stack.infra = LocalInfra(stack.settings, stack.data_dir, durable=True)
     timings: dict[str, float] = {}
+    facts: dict[str, object] = {"load average (1, 5, 15 min) at start": os.getloadavg()}
+    seeded = Path(stack.data_dir.with_name(stack.data_dir.name + "-seed.json"))
 
-    def start() -> object:
-        server.prepare()
-        proc = server.process()
-        proc.start(lambda name, line: None)
-        server.wait_ready(proc)
-        return proc
+    def clock(name: str, t0: float) -> None:
+        timings[name] = time.monotonic() - t0
+        print(f"  {name}: {timings[name]:.1f} s", flush=True)
 
-    proc = start()
     try:
-        asyncio.run(_create(settings))
+        stack.start_infra()
+        stack.start_apps(APPS)
         t = time.monotonic()
-        asyncio.run(fill(settings, 0, a.rows))
-        timings["fill"] = time.monotonic() - t
-        total = asyncio.run(size(settings))
+        asyncio.run(seed_city(stack.settings, count=a.people, checkpoint=seeded))
+        clock(f"seed {a.people:,} people", t)
         t = time.monotonic()
-        backup = Repository(settings).take(find_bin_dir(settings))
-        timings["backup"] = time.monotonic() - t
+        print(" ", take_backup(stack.settings), flush=True)
+        clock("base backup", t)
         t = time.monotonic()
-        asyncio.run(fill(settings, a.rows, a.rows + a.after))
-        timings["after"] = time.monotonic() - t
-        proc.stop()  # type: ignore[attr-defined]
-        wal = sum(p.stat().st_size for p in Repository(settings).wal.iterdir())
-        shutil.rmtree(settings.data_dir / "pg")
+        asyncio.run(seed_city(stack.settings, count=a.people + a.after, checkpoint=seeded))
+        facts["erased after the backup"] = asyncio.run(erase_some(stack, a.erase))
+        clock(f"seed {a.after:,} more and erase {a.erase}", t)
+        before = asyncio.run(scalar(stack, "registry", STORED))
+        facts["registered before the disk was lost"] = before
+        facts["load average at the disaster"] = os.getloadavg()
+        facts["cluster size (MB)"] = round(dir_size(stack.infra.postgres.data_dir) / 1e6)
+        facts["seconds since the last WAL segment was archived"] = asyncio.run(since_archived(stack))
+        lost_at = time.monotonic()
+        stack.infra.pg_process.kill()  # sudden: no shutdown checkpoint, no last WAL switch to the archive
+        for proc in reversed(list(stack.apps.values())):
+            proc.stop()
+        stack.apps.clear()
+        stack.infra.stop()
+        shutil.rmtree(stack.data_dir)  # the disk is lost: cluster, Kafka log, development keys
+        stack.data_dir.mkdir()
+        stack.data_dir.chmod(0o755)
         t = time.monotonic()
-        lay_down(settings, server.data_dir, backup, None, server.os_user)
-        timings["lay_down"] = time.monotonic() - t
-        proc = start()
-        asyncio.run(wait_promoted(settings))
-        timings["recovery"] = time.monotonic() - t - timings["lay_down"]
-        print(f"databases {total / 1e6:.0f} MB, base backup {backup.size / 1e6:.0f} MB, WAL archived {wal / 1e6:.0f} MB")
-        for phase, seconds in timings.items():
-            print(f"{phase:10s} {seconds:8.1f} s")
+        restore(stack.settings, "latest", Console())
+        clock("xinqing restore --to latest", t)
+        t = time.monotonic()
+        host, port = stack.settings.kafka_bootstrap.rsplit(":", 1)
+        while accepts(host, int(port)) or accepts(stack.settings.pg_host, stack.settings.pg_port):
+            time.sleep(0.5)  # the restore's own servers still going down
+        # the Kafka credentials are the restore's (the lost disk took the old ones): read them anew
+        stack.infra = LocalInfra(stack.settings, stack.data_dir, durable=True)
+        stack.start_infra()
+        stack.start_apps(APPS)
+        clock("stack started", t)
+        restored = asyncio.run(scalar(stack, "registry", STORED))
+        facts["registered after the restore"] = restored
+        facts["lost (RPO, people)"] = before - restored
+        t = time.monotonic()
+        asyncio.run(until_projected(stack, restored - asyncio.run(scalar(stack, "registry", ERASED)), timeout=7200))
+        clock("read model complete after start", t)
+        facts["RTO: disk lost → stores back (s)"] = round(timings["xinqing restore --to latest"], 1)
+        facts["RTO: disk lost → read models complete (s)"] = round(time.monotonic() - lost_at, 1)
+        facts["load average at the end"] = os.getloadavg()
     finally:
-        proc.stop()  # type: ignore[attr-defined]
-        shutil.rmtree(root, ignore_errors=True)
-        shutil.rmtree(settings.backups, ignore_errors=True)
+        stack.stop()
+        shutil.rmtree(stack.settings.backups, ignore_errors=True)
+        seeded.unlink(missing_ok=True)
+    for name, value in facts.items():
+        print(f"{name}: {value}")
 
 
-async def _create(settings: Settings) -> None:
-    conn = await asyncpg.connect(settings.database_url("postgres"))
-    try:
-        await conn.execute("CREATE DATABASE drill")
-    finally:
-        await conn.close()
+def dir_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
 if __name__ == "__main__":

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import orjson
 
+from contracts.registry import REGISTRATION, SHARE_PREFIX
+
 from .clock import utc_now
 from .errors import Unavailable
 
@@ -29,12 +31,18 @@ log = logging.getLogger(__name__)
 ERASED, SHARING_WITHDRAWN, SHARING_GIVEN = "erased", "sharing-withdrawn", "sharing-given"
 
 
+def shares(purpose: str) -> bool:
+    """The consents whose withdrawal stops sharing with an agency, kept in the ledger: the agency's own
+    (SHARE_WITH_AGENCY:<agency>) and the registration (withdrawn, the record is deactivated: no agency gets it)."""
+    return purpose.startswith(SHARE_PREFIX) or purpose == REGISTRATION
+
+
 @dataclass(frozen=True)
 class Entry:
     at: datetime
     kind: str  # ERASED | SHARING_WITHDRAWN | SHARING_GIVEN
     youth_id: str
-    purpose: str | None = None  # SHARE_WITH_AGENCY:<agency> for the sharing kinds
+    purpose: str | None = None  # SHARE_WITH_AGENCY:<agency> or REGISTRATION for the sharing kinds
 
 
 class ErasureLedger:

@@ -23,6 +23,7 @@ class PartnerYouthMessages:
 class ReferralMessages:
     REFERRED = "xq.partner.referral.referred.v1"  # a case referred to the agency (summary added at publish)
     ERASED = "xq.partner.referral.erased.v1"  # the person was erased: delete what the referral told you
+    WITHDRAWN = "xq.partner.referral.withdrawn.v1"  # rolled back by a restore: delete what it told you
 
 
 class ReplyMessages:  # what an agency may answer about a case referred to it

@@ -19,6 +19,7 @@ from chassis.kafka import TopicSpec, ensure_topics
 from chassis.kafka_login import admin_login
 from chassis.projection import reset_projection
 from chassis.settings import Settings
+from contracts.partners import PARTNER_TYPES
 
 
 class CannotRebuild(Exception):
@@ -37,10 +38,12 @@ async def republish(settings: Settings, service: str) -> int:
     conn = await asyncpg.connect(settings.database_url(settings.database(service)), timeout=10)
     try:
         types = [r["event_type"] for r in await conn.fetch("SELECT DISTINCT event_type FROM events")]
-        topics = {t: topic_of(service, t) for t in types}
+        # The agencies' messages (stations' referrals, the partners' youth topics) are not sent again: the
+        # agencies' topics are kept, and a restore tells them what was rolled back (xinqing/backups/agencies.py).
+        topics = {t: topic_of(service, t) for t in types if t not in PARTNER_TYPES}
         odd = sorted(t for t, topic in topics.items() if topic is None)
-        if odd:  # e.g. the partners' per-agency topics: their messages are not named after a topic
-            raise CannotRebuild(f"{service}: event types that name no topic: {', '.join(odd)}")
+        if odd or (types and not topics):
+            raise CannotRebuild(f"{service}: event types that name no internal topic: {', '.join(odd or types)}")
         await ensure_topics(admin_login(settings), [TopicSpec(settings.topic(t), settings.kafka_partitions)
                                                        for t in set(topics.values())])
         async with conn.transaction():

@@ -11,11 +11,11 @@ import asyncpg
 from chassis import commands
 from chassis.auth import Principal
 from chassis.envelope import Envelope
-from chassis.erasure_ledger import ERASED, SHARING_GIVEN, SHARING_WITHDRAWN
+from chassis.erasure_ledger import ERASED, SHARING_GIVEN, SHARING_WITHDRAWN, shares
 from chassis.errors import Duplicate, NotFound, RuleViolated
 from chassis.eventstore import EventStore
 from chassis.vault import Vault
-from contracts.registry import SHARE_PREFIX, Status
+from contracts.registry import Status
 
 from . import tables
 from .access import OPERATORS
@@ -79,7 +79,7 @@ async def run(conn: asyncpg.Connection, store: EventStore, vault: Vault, youth_i
     await tables.save_merge(conn, done.before, done.state)
     await keys.flush()  # after the append, before the commit (chassis/keystore.py: order)
     if vault.ledger is not None and done.envelopes and isinstance(command, GiveConsent | WithdrawConsent) \
-            and command.purpose.startswith(SHARE_PREFIX):  # an agency's sharing outlives a restore too
+            and shares(command.purpose):  # an agency's sharing outlives a restore too
         await vault.ledger.record(SHARING_GIVEN if isinstance(command, GiveConsent) else SHARING_WITHDRAWN,
                                   [youth_id], command.purpose)
     return Outcome(done.envelopes, done.state, done.version)

@@ -28,6 +28,13 @@ class ReferralErased(Event):
     erased_on: str  # a date
 
 
+@event(ReferralMessages.WITHDRAWN)
+class ReferralWithdrawn(Event):
+    """Written by `xinqing restore` (xinqing/backups/agencies.py): the referral was made after the recovery point."""
+    case_ref: str
+    withdrawn_on: str  # a date
+
+
 @event(ReplyDeadLetters.REJECTED)
 class ReplyRejected(Event):
     reason: str  # envelope | schema | unknown_case | not_referred_to_agency | out_of_order | invalid
@@ -41,5 +48,5 @@ class ReplyRejected(Event):
     rule: str | None = None
 
 
-REFERRAL_CODEC = EventCodec(ReferralSent, ReferralErased)
+REFERRAL_CODEC = EventCodec(ReferralSent, ReferralErased, ReferralWithdrawn)
 DEAD_LETTER_CODEC = EventCodec(ReplyRejected)

@@ -65,3 +65,24 @@ async def test_a_ledger_that_cannot_be_written_refuses_with_unavailable(tmp_path
     (tmp_path / "ledger").write_text("a file where the directory should be")
     with pytest.raises(Unavailable):
         await ErasureLedger(tmp_path / "ledger" / "erasure-ledger.jsonl").record(ERASED, ["a"])
+
+
+def test_the_ledger_keeps_the_consents_whose_withdrawal_stops_an_agency_sharing():
+    from chassis.erasure_ledger import shares
+
+    assert shares("SHARE_WITH_AGENCY:HRSS") and shares("REGISTRATION")  # withdrawn: the record is deactivated
+    assert not shares("SERVICE_RECORDS")
+
+
+def test_a_restore_brings_back_each_development_key_the_lost_disk_took_and_keeps_those_made_since(tmp_path):
+    from xinqing.backups.restore import restore_keys
+
+    kept, keys = tmp_path / "backup" / "keys", tmp_path / "data" / "keys"
+    (kept / "kafka").mkdir(parents=True)
+    (kept / "master.key").write_text("old master")
+    (kept / "kafka" / "broker").write_text("old password")
+    (keys / "kafka").mkdir(parents=True)  # the new local Kafka's credentials, made before the restore
+    (keys / "kafka" / "broker").write_text("new password")
+    restore_keys(kept, keys)
+    assert (keys / "master.key").read_text() == "old master"
+    assert (keys / "kafka" / "broker").read_text() == "new password"

@@ -68,15 +68,27 @@ def stop_running_stack(settings: Settings, console: Console, timeout: float = 12
     raise LaunchError(f"the stack (pid {pid}) did not stop within {timeout:.0f} s")
 
 
-def after_recovery(settings: Settings, console: Console) -> None:
-    """Production: the cluster was recovered from object storage (deploy/k8s/backups); the apps are still
-    scaled to zero. The ledger, the topics and the read models, as on a laptop."""
+def after_recovery(settings: Settings, console: Console) -> Reapplied:
+    """Production (`xinqing restore --recovered`): the cluster was recovered from object storage
+    (deploy/k8s/backups); the apps are still scaled to zero. The ledger, the agencies' notices, the topics
+    and the read models, as on a laptop."""
+    return asyncio.run(recovered(settings, console))
+
+
+async def recovered(settings: Settings, console: Console) -> Reapplied:
     marker(settings).parent.mkdir(parents=True, exist_ok=True)
     marker(settings).write_text("restore: after recovery\n")
-    report(asyncio.run(finish(settings)), console)
+    done = await finish(settings)
+    report(done, console)
+    return done
 
 
 def report(done: Reapplied, console: Console) -> None:
     console.print(f"restored; ledger applied again: {len(done.erased)} records erased again (their keys shredded "
                   f"with them), {done.shredded} more keys shredded, {len(done.withdrawn)} sharing consents withdrawn "
-                  "again. Start the stack (`make up`): the relays publish the stores again and the read models replay.")
+                  "again.")
+    for topic, by_type in sorted(done.notices.items()):
+        if by_type:
+            console.print(f"{topic}: " + ", ".join(f"{n} {t}" for t, n in sorted(by_type.items()))
+                          + " (rolled back after the recovery point; sent when the stack starts)")
+    console.print("Start the stack (`make up`): the relays publish the stores again and the read models replay.")

@@ -28,6 +28,8 @@ class Reapplied:
     erased: list[str] = field(default_factory=list)  # erased again in the registry
     shredded: int = 0  # keys deleted again (registry and stations key stores)
     withdrawn: list[tuple[str, str]] = field(default_factory=list)  # (youth id, purpose)
+    # set by the restore (agencies.py): per agency topic, the notices appended, by type
+    notices: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 async def reapply(settings: Settings, *, stations: bool = True) -> Reapplied:

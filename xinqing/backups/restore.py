@@ -7,11 +7,13 @@ erasures of the ledger again, then Kafka and the read models rebuilt from the st
    newest base backup before the target is laid down, with `recovery.signal` and the WAL archive as
    restore_command; for `latest` the old directory's not yet archived WAL is copied in too.
 3. PostgreSQL replays to the target (or to the end of the WAL) and promotes.
-4. The ledger is applied again (reapply.py); the stores' topics are deleted and created empty, every
-   event store queued for publishing again, the consumers' offsets forgotten (their per-stream claims
-   stay, so what they hold is not applied twice) and the gateway's read models emptied to be replayed.
-   Events newer than the recovery point that were on Kafka are gone with the topics; agencies are told
-   of the re-applied erasures and withdrawals by the partners service, as after any erasure.
+4. The ledger is applied again (reapply.py); every agency topic where messages newer than the recovery point
+   were published gets its notices (agencies.py: withdrawals of what was shared or referred after it, the
+   restored state again, the ledger's erasures and withdrawals), appended to the partners' and stations'
+   stores for their relays; the internal topics (`xq.*`) are deleted and created empty, every event store
+   queued for publishing again, the consumers' offsets forgotten (their per-stream claims stay, so what
+   they hold is not applied twice) and the gateway's read models emptied to be replayed. The agencies'
+   topics are never deleted: they are the agencies' record of what they were told.
 Only then is the marker removed. A failure leaves it: the restore is run again.
 """
 from __future__ import annotations
@@ -28,9 +30,12 @@ from aiokafka.admin import AIOKafkaAdminClient
 
 import contracts
 from chassis.clock import utc_now
+from chassis.erasure_ledger import ErasureLedger
 from chassis.kafka_login import admin_login
 from chassis.settings import Settings
+from contracts.partners import TOPIC_PREFIX
 
+from .agencies import tell
 from .reapply import Reapplied, reapply
 from .repository import Backup, Repository
 
@@ -49,8 +54,8 @@ def lay_down(settings: Settings, pg_dir: Path, backup: Backup, target: datetime 
     repo = Repository(settings)
     marker(settings).parent.mkdir(parents=True, exist_ok=True)
     marker(settings).write_text(f"restore from {backup.stamp} to {target.isoformat() if target else 'latest'}\n")
-    if not settings.keys_dir.exists() and (backup.path / "keys").exists():
-        shutil.copytree(backup.path / "keys", settings.keys_dir)  # development: the keys went with the disk
+    if (backup.path / "keys").exists():  # development: the keys went with the disk
+        restore_keys(backup.path / "keys", settings.keys_dir)
     aside = None
     if pg_dir.exists():
         aside = pg_dir.with_name(f"{pg_dir.name}.replaced-{utc_now().strftime('%Y%m%dT%H%M%SZ')}")
@@ -74,6 +79,18 @@ def lay_down(settings: Settings, pg_dir: Path, backup: Backup, target: datetime 
     return aside
 
 
+def restore_keys(kept: Path, keys_dir: Path) -> None:
+    """Each development key file the data directory lost, from the backup (file by file: starting the local
+    Kafka may already have made the directory and its own credentials)."""
+    keys_dir.mkdir(parents=True, exist_ok=True)
+    for path in kept.rglob("*"):
+        target = keys_dir / path.relative_to(kept)
+        if path.is_dir():
+            target.mkdir(exist_ok=True)
+        elif not target.exists():
+            shutil.copy2(path, target)
+
+
 async def wait_promoted(settings: Settings, timeout: float = 600) -> None:
     deadline = asyncio.get_running_loop().time() + timeout
     while True:
@@ -92,7 +109,8 @@ async def wait_promoted(settings: Settings, timeout: float = 600) -> None:
 
 
 async def _empty_topics(settings: Settings) -> None:
-    names = {settings.topic(name) for name in contracts.TOPICS}
+    # The internal topics only: the agencies' (partner.*) stay, and are told what was rolled back (agencies.py).
+    names = {settings.topic(name) for name in contracts.TOPICS if not name.startswith(TOPIC_PREFIX)}
     admin = AIOKafkaAdminClient(**admin_login(settings).options(), request_timeout_ms=10000)
     await admin.start()
     try:
@@ -123,9 +141,10 @@ async def finish(settings: Settings) -> Reapplied:
     from xinqing.rebuild import republish, reset_gateway
 
     await wait_promoted(settings)
-    done = await reapply(settings, stations="stations" in await deployed_services(settings))
-    await _empty_topics(settings)
     deployed = await deployed_services(settings)
+    done = await reapply(settings, stations="stations" in deployed)
+    done.notices = (await tell(settings, ErasureLedger(settings.ledger).entries(), deployed)).notices
+    await _empty_topics(settings)
     for service in deployed:
         conn = await asyncpg.connect(settings.database_url(settings.database(service)), timeout=10)
         try:
