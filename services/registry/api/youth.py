@@ -142,9 +142,9 @@ async def register_youth(body: RegisterYouthRequest, request: Request, who: Prin
     command = body.command(youth_id, rt.deps.clock.today())
     validate_registration(command)  # before touching the database: bad input stores nothing
     async with transaction(rt.pool) as conn:
-        outcome = await commands.run(conn, rt.deps.store, rt.deps.vault, youth_id, command, who=who)
-        fields = [CAMEL[k] for k in outcome.state.profile]
-        await tables.record_audit(conn, who, "REGISTER", youth_id, fields, purpose or "登记")
+        outcome = await commands.run(conn, rt.deps.store, rt.deps.vault, youth_id, command, who=who,
+                                     audit=lambda state: tables.audit_write(
+                                         who, "REGISTER", youth_id, [CAMEL[k] for k in state.profile], purpose or "登记"))
     return outcome.accepted()
 
 
