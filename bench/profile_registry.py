@@ -2,8 +2,8 @@
 8 workers — `POST /youth` on the registry, or with `--graphql` the `registerYouth` mutation through the
 gateway — with CPU ms per command of each process, the load average, and statements per command in each
 database (pg_stat_statements: the relay's and the key store's included). Unless `--no-spy`, py-spy samples
-the registry (folded stacks in .bench/registry.folded); its sampling costs the registry some CPU, so take
-CPU figures to compare from a `--no-spy` run."""
+the registry (with `--graphql` the gateway; folded stacks in .bench/<that app>.folded); its sampling costs
+that process some CPU, so take CPU figures to compare from a `--no-spy` run."""
 from __future__ import annotations
 
 import asyncio
@@ -14,7 +14,7 @@ from pathlib import Path
 from chassis.settings import PROJECT_ROOT
 
 from . import statements
-from .cpu import CpuSnapshot
+from .cpu import CpuSnapshot, idle_rates, net_of_idle
 from .loadgen import closed_loop
 from .stack import BenchStack
 from .workloads import register, register_graphql
@@ -28,9 +28,9 @@ async def profile(stack: BenchStack, seconds: int, out: Path | None, graphql: bo
 
         for i in range(20):  # warm: token verification, prepared statements, the relay's first batches
             await op(90_000_000 + i)
-        await asyncio.sleep(1)
+        idle = await idle_rates(stack, 3)  # pollers, heartbeats, the JVM: subtracted below
         spy = None if out is None else await asyncio.create_subprocess_exec(
-            str(Path(sys.executable).parent / "py-spy"), "record", "-p", str(stack.apps["registry"].popen.pid),
+            str(Path(sys.executable).parent / "py-spy"), "record", "-p", str(stack.apps[app].popen.pid),
             "-d", str(max(1, seconds - 2)), "-r", "200", "-f", "raw", "-o", str(out), "--nonblocking")
         await statements.reset(stack)
         load = os.getloadavg()
@@ -38,13 +38,14 @@ async def profile(stack: BenchStack, seconds: int, out: Path | None, graphql: bo
         stats, _ = await closed_loop(op, 8, seconds)
         await asyncio.sleep(0.5)  # the relay's last batch and the gateway's projection
         cpu = before.per_item(CpuSnapshot.take(stack), stats.completed)
+        net = net_of_idle(cpu, idle, seconds + 0.5, stats.completed)
         counts = await statements.per_database(stack)
         if spy is not None:
             await spy.wait()
     n = max(stats.completed, 1)
     print(f"load average {load[0]:.2f} / {load[1]:.2f} at the start; {stats.completed} commands, "
           f"{stats.throughput:.0f}/s p50 {stats.p50_ms:.1f} ms p99 {stats.p99_ms:.1f} ms, {stats.errors} errors")
-    print("CPU ms per command: " + ", ".join(f"{k} {v:.2f}" for k, v in cpu.items()))
+    print("CPU ms per command: " + ", ".join(f"{k} {v:.2f} (net of idle {net[k]:.2f})" for k, v in cpu.items()))
     print("statements per command: " + ", ".join(f"{db} {calls / n:.2f} ({ms / n:.3f} ms)"
                                                   for db, (calls, ms) in counts.items()))
     for r in await statements.top(stack):
@@ -57,7 +58,7 @@ def main() -> None:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     seconds = int(args[0]) if args else 15
     graphql = "--graphql" in sys.argv
-    out = None if "--no-spy" in sys.argv else PROJECT_ROOT / ".bench" / "registry.folded"
+    out = None if "--no-spy" in sys.argv else PROJECT_ROOT / ".bench" / f"{'gateway' if graphql else 'registry'}.folded"
     if out is not None:
         out.parent.mkdir(exist_ok=True)
     stack = BenchStack()
