@@ -53,7 +53,8 @@ class Companion:
     their outbox rows and the rows a service keeps beside them (query tables, claims, audit) cost one
     round trip. `sql` is one INSERT, UPDATE or DELETE with its own parameters $1…$n (`args`), typed by
     casts; it sees the snapshot of the statement's start, not the events being appended. With
-    `returns`, its RETURNING rows are put in `rows` (as dicts) once the append is done. On a version
+    `returns`, its RETURNING rows are put in `rows` (as dicts, through JSON: keep to text and numbers)
+    once the append is done. On a version
     conflict the append takes back its events but not a companion's write: the caller's transaction
     must roll back (the conflict propagates)."""
 
