@@ -40,7 +40,8 @@ async def run(conn: Connection, store: EventStore, decider: Decider[Any, S, Any]
               *, expected_version: int | None = None, guard: Callable[[S], None] | None = None,
               correlation_id: str | None = None, race_retries: int = 0, new_stream: bool = False,
               sealer: Sealer | None = None,
-              companions: Callable[[S, S], Awaitable[list[Companion]]] | None = None) -> Outcome[S]:
+              companions: Callable[[S, S], Awaitable[list[Companion]]] | None = None,
+              strict: bool = False) -> Outcome[S]:
     """Decide `command` on the current state of `stream_id` and append the result (caller holds the
     transaction). `guard(state)` runs before deciding: the place for "does it exist" and "may this
     caller touch it" checks that need the current state (it raises to refuse).
@@ -56,7 +57,8 @@ async def run(conn: Connection, store: EventStore, decider: Decider[Any, S, Any]
 
     `companions(before, after)`: the writes that keep the service's own tables in step with the decided
     state, sent in the append's statement (EventStore.append, Companion): one round trip for all of it.
-    A conflict then propagates (no race retry: a companion's write is only undone by the rollback)."""
+    A conflict then propagates (no race retry: a companion's write is only undone by the rollback).
+    `strict`: the append is a statement of its own, outside a transaction (EventStore.append)."""
     while True:
         stream = Stream(stream_id, 0, []) if new_stream else await store.load(conn, stream_id)
         before = decider.fold(stream.events)
@@ -71,7 +73,7 @@ async def run(conn: Connection, store: EventStore, decider: Decider[Any, S, Any]
         alongside = await companions(before, state) if companions is not None else None
         try:
             envelopes = await store.append(conn, stream_id, stream.version, events, correlation_id=correlation_id,
-                                           sealer=sealer, companions=alongside)
+                                           sealer=sealer, companions=alongside, strict=strict)
         except VersionConflict:
             if expected_version is not None or race_retries <= 0 or alongside:
                 raise

@@ -147,14 +147,21 @@ async def search(conn: asyncpg.Connection, f: SearchFilter, *, today: date, afte
 
 # ---- youth_identifiers (blind index) -----------------------------------------------------------
 
-def claim_identifiers(vault: Vault, claims: list[tuple[str, str]], youth_id: str) -> Companion:
+IDENTIFIER_KEY = "youth_identifiers_pkey"
+
+
+def claim_identifiers(vault: Vault, claims: list[tuple[str, str]], youth_id: str, *, strict: bool = False) -> Companion:
     """Claim `[(kind, value), …]` for `youth_id` (a companion of the command's append); its rows are the
-    claimed kinds with their owner: one that is not `youth_id` belongs to someone else (`taken`)."""
+    claimed kinds with their owner: one that is not `youth_id` belongs to someone else (`taken`).
+    `strict`: one held already fails the statement instead (IDENTIFIER_KEY; an append of its own)."""
     return Companion(
         "INSERT INTO youth_identifiers (kind, digest, youth_id) SELECT k, d, $3 FROM unnest($1::text[], $2::bytea[]) "
-        "AS c(k, d) ON CONFLICT (kind, digest) DO UPDATE SET kind = youth_identifiers.kind RETURNING kind, youth_id",
+        f"AS c(k, d) {'' if strict else SKIP_HELD} RETURNING kind, youth_id",
         ([kind for kind, _ in claims], [vault.blind_index(kind, value) for kind, value in claims], youth_id),
         returns=True)
+
+
+SKIP_HELD = "ON CONFLICT (kind, digest) DO UPDATE SET kind = youth_identifiers.kind"  # (returned with its owner)
 
 
 def taken(claim: Companion, youth_id: str) -> dict[str, str]:

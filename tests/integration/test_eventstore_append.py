@@ -149,3 +149,18 @@ async def test_companions_of_a_command_that_appended_nothing_still_run_in_one_st
         assert noted.rows == [{"note": "no event"}]
         assert await conn.fetchval("SELECT note FROM beside WHERE stream = 'beside-3'") == "no event"
     assert await versions(pool, "beside-3") == []
+
+
+async def test_a_strict_append_of_its_own_fails_whole_on_a_taken_version_companions_included(pool, settings):
+    """Outside a transaction (autocommit) the statement is the transaction: a taken version must fail it
+    all, or the companions' rows would stay without their events."""
+    store = fx.store(settings)
+    async with pool.acquire() as conn:
+        await store.append(conn, "beside-4", 0, [fx.Ticked(1)], strict=True)
+        await _scratch(conn)
+        with pytest.raises(VersionConflict) as refused:
+            await store.append(conn, "beside-4", 0, [fx.Ticked(2)], strict=True,
+                               companions=[Companion("INSERT INTO beside VALUES ($1, $2)", ("beside-4", "lost"))])
+        assert refused.value.current == 1
+        assert await conn.fetchval("SELECT count(*) FROM beside WHERE stream = 'beside-4'") == 0
+    assert await versions(pool, "beside-4") == [1] and await queued(pool, "beside-4") == [1]
