@@ -86,25 +86,29 @@ async def run(conn: asyncpg.Connection, store: EventStore, vault: Vault, youth_i
     if alone:
         await keep_key_first(vault, keys, subject)
     claims: list[Companion] = []
+    sending = []  # set once the statement may reach the database
 
     async def alongside(before: YouthState, after: YouthState) -> list[Companion]:
         others, claim = identifier_writes(vault, before, after, strict=alone)
         claims[:] = [claim] if claim is not None else []
-        return [*others, *claims,
-                *await tables.index_writes(conn, keys, [after]), *tables.save_merge(before, after),
-                *(audit(after) if audit is not None else [])]
+        writes = [*others, *claims, *await tables.index_writes(conn, keys, [after]),
+                  *tables.save_merge(before, after), *(audit(after) if audit is not None else [])]
+        sending.append(True)
+        return writes
 
     try:
         done = await commands.run(conn, store, youth, subject, command, expected_version=expected_version,
                                   guard=guard, new_stream=registering, sealer=keys, companions=alongside,
                                   strict=alone)
-    except (asyncpg.UniqueViolationError, VersionConflict) as refused:
+    except Exception as refused:
         if not alone:
             raise
-        await vault.shred([subject])  # the statement wrote nothing: the key kept for it unlocks nothing
-        if isinstance(refused, VersionConflict) or refused.constraint_name != tables.IDENTIFIER_KEY:
-            raise
-        raise await held(conn, vault, claims[0], youth_id, who) from None
+        strict_refusal = isinstance(refused, asyncpg.UniqueViolationError | VersionConflict)
+        if strict_refusal or not sending:  # nothing written (a lost answer may hide a commit: key kept then)
+            await vault.shred([subject])  # the key kept for it unlocks nothing
+        if isinstance(refused, asyncpg.UniqueViolationError) and refused.constraint_name == tables.IDENTIFIER_KEY:
+            raise await held(conn, vault, claims[0], youth_id, who) from None
+        raise
     for claim in claims:
         if taken := tables.taken(claim, youth_id):  # someone else's: a duplicate (the first found is reported)
             kind = next(k for k in ("mobile", "id_number") if k in taken)
