@@ -1,7 +1,7 @@
 """Companions of an append: their parameters follow the append's own, in order, each renumbered."""
 from __future__ import annotations
 
-from chassis.eventstore import APPEND_PARAMETERS, APPEND_SQL, Companion, _with_companions
+from chassis.eventstore import APPEND_PARAMETERS, APPEND_SQL, SKIP_TAKEN, Companion, _with_companions
 
 
 def test_each_companion_gets_the_parameters_after_the_ones_before_it():
@@ -12,7 +12,7 @@ def test_each_companion_gets_the_parameters_after_the_ones_before_it():
                     ", companion_1 AS (DELETE FROM b WHERE z = $13 RETURNING z)")
     assert columns == ", (SELECT jsonb_agg(to_jsonb(r)) FROM companion_1 r) AS companion_1"  # only what returns
     assert args == [1, 2, "z"]
-    sql = APPEND_SQL.format(companions=ctes, returned=columns)
+    sql = APPEND_SQL.format(on_conflict=SKIP_TAKEN, companions=ctes, returned=columns)
     assert "$10" in sql and "$13" in sql and "$14" not in sql
 
 
