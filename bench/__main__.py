@@ -28,7 +28,7 @@ async def run_all(stack: BenchStack, report: Report, scale, only: set[str], say)
     sampler.start()
     try:
         if "write_path" in only:
-            say("write path: pgbench, chassis, eventsourcing, registry HTTP")
+            say("write path: pgbench, chassis, eventsourcing, registry HTTP, gateway GraphQL")
             await write_path.run(stack, report, scale.write_path)
         if "freshness" in only:
             say("freshness: registry → Kafka → gateway read model")

@@ -44,3 +44,18 @@ async def register(client: httpx.AsyncClient, i: int, run: int) -> httpx.Respons
     if r.status_code != 201:
         raise RuntimeError(f"HTTP {r.status_code}: {r.text[:200]}")
     return r
+
+
+REGISTER_MUTATION = ("mutation Register($input: RegisterYouthInput!) "
+                     "{ registerYouth(input: $input) { id version position } }")
+
+
+async def register_graphql(client: httpx.AsyncClient, i: int, run: int) -> dict:
+    """The same registration as `register`, as the gateway's `registerYouth` mutation (a client of the
+    gateway); an answer with errors stops the measurement. -> the CommandResult."""
+    body = orjson.dumps({"query": REGISTER_MUTATION, "variables": {"input": registration_body(i, run)}})
+    r = await client.post("/graphql", content=body, headers={"content-type": "application/json"})
+    answer = orjson.loads(r.content) if r.status_code == 200 else {}
+    if "errors" in answer or "data" not in answer:
+        raise RuntimeError(f"HTTP {r.status_code}: {r.text[:200]}")
+    return answer["data"]["registerYouth"]

@@ -1,7 +1,7 @@
 """Running a command against a stream: load, fold, guard, decide, append with the expected version."""
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -13,7 +13,7 @@ from .db import Connection, unavailable_as_503
 from .decider import Decider
 from .envelope import Envelope
 from .errors import VersionConflict
-from .eventstore import EventStore, Stream
+from .eventstore import Companion, EventStore, Stream
 
 S = TypeVar("S")
 
@@ -39,7 +39,9 @@ class Outcome(Generic[S]):
 async def run(conn: Connection, store: EventStore, decider: Decider[Any, S, Any], stream_id: str, command: Any,
               *, expected_version: int | None = None, guard: Callable[[S], None] | None = None,
               correlation_id: str | None = None, race_retries: int = 0, new_stream: bool = False,
-              sealer: Sealer | None = None) -> Outcome[S]:
+              sealer: Sealer | None = None,
+              companions: Callable[[S, S], Awaitable[list[Companion]]] | None = None,
+              strict: bool = False) -> Outcome[S]:
     """Decide `command` on the current state of `stream_id` and append the result (caller holds the
     transaction). `guard(state)` runs before deciding: the place for "does it exist" and "may this
     caller touch it" checks that need the current state (it raises to refuse).
@@ -51,7 +53,12 @@ async def run(conn: Connection, store: EventStore, decider: Decider[Any, S, Any]
     winner's events) instead of failing the person.
 
     `new_stream`: the caller has just made the id (a fresh UUID), so there is nothing to load; should
-    the stream exist after all, the append's version check refuses it. `sealer`: see EventStore.append."""
+    the stream exist after all, the append's version check refuses it. `sealer`: see EventStore.append.
+
+    `companions(before, after)`: the writes that keep the service's own tables in step with the decided
+    state, sent in the append's statement (EventStore.append, Companion): one round trip for all of it.
+    A conflict then propagates (no race retry: a companion's write is only undone by the rollback).
+    `strict`: the append is a statement of its own, outside a transaction (EventStore.append)."""
     while True:
         stream = Stream(stream_id, 0, []) if new_stream else await store.load(conn, stream_id)
         before = decider.fold(stream.events)
@@ -60,18 +67,19 @@ async def run(conn: Connection, store: EventStore, decider: Decider[Any, S, Any]
         if expected_version is not None and expected_version != stream.version:
             raise VersionConflict(stream_id, expected_version, stream.version)
         events = decider.decide(command, before)
+        state = before
+        for event in events:
+            state = decider.evolve(state, event)
+        alongside = await companions(before, state) if companions is not None else None
         try:
             envelopes = await store.append(conn, stream_id, stream.version, events, correlation_id=correlation_id,
-                                           sealer=sealer)
+                                           sealer=sealer, companions=alongside, strict=strict)
         except VersionConflict:
-            if expected_version is not None or race_retries <= 0:
+            if expected_version is not None or race_retries <= 0 or alongside:
                 raise
             race_retries -= 1
             new_stream = False  # it exists after all: decide on what is there
             continue
-        state = before
-        for event in events:
-            state = decider.evolve(state, event)
         return Outcome(stream_id, envelopes, before, state, stream.version + len(events))
 
 

@@ -5,7 +5,7 @@ sends one finds out instead of having its purpose silently dropped from the audi
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from urllib.parse import quote, unquote
 
 from fastapi import Header, Request
@@ -20,10 +20,11 @@ def header_value(purpose: str) -> str:
     return quote(purpose, safe="")
 
 
-def purpose_header(*, required: bool = False, max_length: int = 100) -> Callable[..., str | None]:
-    """A FastAPI dependency: the request's purpose (None when absent and not `required`)."""
+def purpose_header(*, required: bool = False, max_length: int = 100) -> Callable[..., Awaitable[str | None]]:
+    """A FastAPI dependency: the request's purpose (None when absent and not `required`). Async although it
+    awaits nothing: FastAPI runs a plain function in its thread pool, a thread hop on every request."""
 
-    def purpose(request: Request, x_purpose: str | None = Header(
+    async def purpose(request: Request, x_purpose: str | None = Header(
             None, alias=HEADER, description="用途（记入审计），UTF-8 百分号编码；不放在 URL 中")) -> str | None:
         if "purpose" in request.query_params:
             raise ValidationFailed([FieldError("purpose", f"用途请放在请求头 {HEADER} 中，不要放在 URL 里（URL 会进入日志）",

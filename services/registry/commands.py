@@ -3,6 +3,7 @@ the query tables (tables.py) in the same transaction. Every write path of the re
 one command, an erasure (the person with every record merged into them), a bulk import."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -12,9 +13,9 @@ from chassis import commands
 from chassis.auth import Principal
 from chassis.envelope import Envelope
 from chassis.erasure_ledger import ERASED, SHARING_GIVEN, SHARING_WITHDRAWN, shares
-from chassis.errors import Duplicate, NotFound, RuleViolated
-from chassis.eventstore import EventStore
-from chassis.vault import Vault
+from chassis.errors import AppError, Duplicate, NotFound, RuleViolated, Unavailable, VersionConflict
+from chassis.eventstore import Companion, EventStore
+from chassis.vault import KeyRing, Vault
 from contracts.registry import Status
 
 from . import tables
@@ -49,9 +50,19 @@ async def load_existing(conn, store, youth_id: str, who: Principal) -> tuple[You
 
 
 async def run(conn: asyncpg.Connection, store: EventStore, vault: Vault, youth_id: str, command, *,
-              expected_version: int | None = None, who: Principal | None = None) -> Outcome:
+              expected_version: int | None = None, who: Principal | None = None,
+              audit: Callable[[YouthState], list[Companion]] | None = None) -> Outcome:
     """`command` on the person `youth_id`. A RegisterYouth must come with an id made for it (a fresh
-    UUID): there is nothing to load, and a stream that exists after all is refused by the append."""
+    UUID): there is nothing to load, and a stream that exists after all is refused by the append.
+    `audit(state after)`: the command's audit row (tables.audit_write), written with it.
+
+    The query tables' writes (identifier claims, index row, merge, audit) ride in the append's statement
+    (chassis Companion): one round trip for the command's rows. An identifier found taken then raises
+    Duplicate after that statement, and the caller's transaction rolls all of it back.
+
+    A registration outside a transaction is that one statement alone (autocommit: no BEGIN, no COMMIT).
+    Its person key is kept first (committed before the events sealed with it, chassis/keystore.py), and
+    the statement is strict: a held identifier or a taken version fails all of it, and the key is shredded."""
     if who is not None and isinstance(command, UpdateProfile) and "district" in command.changes:
         who.require_district(command.changes["district"])  # a district may not move a person out of reach
 
@@ -69,14 +80,40 @@ async def run(conn: asyncpg.Connection, store: EventStore, vault: Vault, youth_i
     subject = stream_id(youth_id)
     keys = vault.key_ring()  # the person's key read or made once for the events and the index row
     registering = isinstance(command, RegisterYouth)
+    alone = registering and not conn.is_in_transaction()  # the registration is one statement of its own
     if registering:
         keys.new_person(subject)
-    done = await commands.run(conn, store, youth, subject, command, expected_version=expected_version,
-                              guard=guard, new_stream=registering, sealer=keys)
-    await keep_identifiers(conn, vault, done.before, done.state, who)
+    if alone:
+        await keep_key_first(vault, keys, subject)
+    claims: list[Companion] = []
+    sending = []  # set once the statement may reach the database
+
+    async def alongside(before: YouthState, after: YouthState) -> list[Companion]:
+        others, claim = identifier_writes(vault, before, after, strict=alone)
+        claims[:] = [claim] if claim is not None else []
+        writes = [*others, *claims, *await tables.index_writes(conn, keys, [after]),
+                  *tables.save_merge(before, after), *(audit(after) if audit is not None else [])]
+        sending.append(True)
+        return writes
+
+    try:
+        done = await commands.run(conn, store, youth, subject, command, expected_version=expected_version,
+                                  guard=guard, new_stream=registering, sealer=keys, companions=alongside,
+                                  strict=alone)
+    except Exception as refused:
+        if not alone:
+            raise
+        strict_refusal = isinstance(refused, asyncpg.UniqueViolationError | VersionConflict)
+        if strict_refusal or not sending:  # nothing written (a lost answer may hide a commit: key kept then)
+            await vault.shred([subject])  # the key kept for it unlocks nothing
+        if isinstance(refused, asyncpg.UniqueViolationError) and refused.constraint_name == tables.IDENTIFIER_KEY:
+            raise await held(conn, vault, claims[0], youth_id, who) from None
+        raise
+    for claim in claims:
+        if taken := tables.taken(claim, youth_id):  # someone else's: a duplicate (the first found is reported)
+            kind = next(k for k in ("mobile", "id_number") if k in taken)
+            raise await duplicate(conn, kind, taken[kind], who)
     await keep_account(conn, vault, done.before, done.state)
-    await tables.save_index(conn, keys, [done.state])
-    await tables.save_merge(conn, done.before, done.state)
     await keys.flush()  # after the append, before the commit (chassis/keystore.py: order)
     if vault.ledger is not None and done.envelopes and isinstance(command, GiveConsent | WithdrawConsent) \
             and shares(command.purpose):  # an agency's sharing outlives a restore too
@@ -119,27 +156,40 @@ async def register_many(conn: asyncpg.Connection, store: EventStore, vault: Vaul
     await keys.flush()
 
 
-async def keep_identifiers(conn, vault: Vault, before: YouthState, after: YouthState, who) -> None:
+def identifier_writes(vault: Vault, before: YouthState, after: YouthState, *,
+                      strict: bool = False) -> tuple[list[Companion], Companion | None]:
+    """The blind index follows the record: released on erasure, moved on a merge, a changed mobile or ID
+    number released and the new one claimed. -> (the releases and moves, the claim: its rows say who
+    holds each identifier claimed; `strict`: one held fails the statement)."""
     youth_id = after.youth_id
     if after.status == Status.ERASED:
-        await tables.release_identifiers(conn, youth_id)
-        return
+        return [tables.release_all_identifiers(youth_id)], None
     if after.status == Status.MERGED and before.status != Status.MERGED:
-        await tables.move_identifiers(conn, youth_id, after.merged_into)
-        return
-    claims = []
-    for kind in ("mobile", "id_number"):
-        old, new = before.profile.get(kind), after.profile.get(kind)
-        if new != old:
-            if old is not None:
-                await tables.release_identifier(conn, vault, kind, old, youth_id)
-            if new is not None:
-                claims.append((kind, new))
-    if claims:
-        taken = await tables.claim_identifiers(conn, vault, claims, youth_id)
-        for kind, _ in claims:  # a value that belongs to someone else is a duplicate (the first found is reported)
-            if kind in taken:
-                raise await duplicate(conn, kind, taken[kind], who)
+        return [tables.move_identifiers(youth_id, after.merged_into)], None
+    changed = [(kind, before.profile.get(kind), after.profile.get(kind)) for kind in ("mobile", "id_number")]
+    releases = [(kind, old) for kind, old, new in changed if new != old and old is not None]
+    claims = [(kind, new) for kind, old, new in changed if new != old and new is not None]
+    return ([tables.release_identifiers(vault, releases, youth_id)] if releases else [],
+            tables.claim_identifiers(vault, claims, youth_id, strict=strict) if claims else None)
+
+
+async def keep_key_first(vault: Vault, keys: KeyRing, subject: str) -> None:
+    """The key of a person registered by a statement of its own, kept before it (never replacing one: a
+    subject with a key is not new, which a fresh id never meets)."""
+    key = keys.new.pop(subject)
+    if not await vault.keys.add(subject, vault.master_key_id, vault.wrap(subject, key)):
+        raise VersionConflict(subject, 0, 1)
+
+
+async def held(conn, vault: Vault, claim: Companion, youth_id: str, who: Principal | None) -> AppError:
+    """A strict claim failed: the identifier's holder as a Duplicate (mobile first), or, if it is gone
+    again meanwhile (released by an erasure), a retry."""
+    kinds, digests = claim.args[0], claim.args[1]
+    owners = await tables.identifier_owners(conn, list(zip(kinds, digests)))
+    for kind, digest in zip(kinds, digests):
+        if owners.get(digest, youth_id) != youth_id:
+            return await duplicate(conn, kind, owners[digest], who)
+    return Unavailable("该手机号或身份证号刚被释放，请重试登记。", retry_after=1)
 
 
 async def keep_account(conn, vault: Vault, before: YouthState, after: YouthState) -> None:

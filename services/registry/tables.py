@@ -21,6 +21,7 @@ from opentelemetry import trace
 
 from chassis.auth import Principal
 from chassis.errors import RuleViolated
+from chassis.eventstore import Companion, write_companions
 from chassis.vault import CARD, KeyRing, Vault
 from contracts.registry import Status
 
@@ -33,25 +34,34 @@ CARD_FIELDS = ("name", "gender", "mobile", "id_number")
 # ---- youth_index -------------------------------------------------------------------------------
 
 async def save_index(conn: asyncpg.Connection, keys: KeyRing, states: list[YouthState]) -> None:
-    """Write the rows for `states` with one statement each for deletes and upserts (a person merged away or
-    erased loses the row). The one row writer of the registry: a command writes one state, a bulk import many."""
+    """Write the rows for `states` (`index_writes`) in one statement: a bulk import's many, or one state."""
+    await write_companions(conn, await index_writes(conn, keys, states))
+
+
+async def index_writes(conn: asyncpg.Connection, keys: KeyRing, states: list[YouthState]) -> list[Companion]:
+    """The writes that bring the rows of `states` up to date, one statement each for deletes and upserts
+    (a person merged away or erased loses the row). The one row writer of the registry: a command's
+    writes ride in its append (commands.py), a bulk import's run in one statement."""
+    writes = []
     gone = [s.youth_id for s in states if s.status in (Status.MERGED, Status.ERASED)]
     if gone:
-        await conn.execute("DELETE FROM youth_index WHERE youth_id = ANY($1::text[])", gone)
+        writes.append(Companion("DELETE FROM youth_index WHERE youth_id = ANY($1::text[])", (gone,)))
     rows = [await _index_row(conn, keys, s) for s in states if s.status not in (Status.MERGED, Status.ERASED)]
-    if not rows:
-        return
-    await conn.execute(
-        """INSERT INTO youth_index (youth_id, district, youth_type, subtype, employer_kind, employer_digest,
-                                    birth_year, registered_on, status, card, league_age_until, league_age_ended)
-           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bytea[],
-                                $7::int[], $8::date[], $9::text[], $10::bytea[], $11::date[], $12::bool[])
-           ON CONFLICT (youth_id) DO UPDATE SET district = EXCLUDED.district, youth_type = EXCLUDED.youth_type,
-               subtype = EXCLUDED.subtype, employer_kind = EXCLUDED.employer_kind,
-               employer_digest = EXCLUDED.employer_digest, birth_year = EXCLUDED.birth_year,
-               status = EXCLUDED.status, card = EXCLUDED.card, league_age_until = EXCLUDED.league_age_until,
-               league_age_ended = EXCLUDED.league_age_ended, updated_at = now()""",
-        *map(list, zip(*rows)))
+    if rows:
+        writes.append(Companion(SAVE_INDEX_SQL, tuple(map(list, zip(*rows)))))
+    return writes
+
+
+SAVE_INDEX_SQL = """
+    INSERT INTO youth_index (youth_id, district, youth_type, subtype, employer_kind, employer_digest,
+                             birth_year, registered_on, status, card, league_age_until, league_age_ended)
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bytea[],
+                         $7::int[], $8::date[], $9::text[], $10::bytea[], $11::date[], $12::bool[])
+    ON CONFLICT (youth_id) DO UPDATE SET district = EXCLUDED.district, youth_type = EXCLUDED.youth_type,
+        subtype = EXCLUDED.subtype, employer_kind = EXCLUDED.employer_kind,
+        employer_digest = EXCLUDED.employer_digest, birth_year = EXCLUDED.birth_year,
+        status = EXCLUDED.status, card = EXCLUDED.card, league_age_until = EXCLUDED.league_age_until,
+        league_age_ended = EXCLUDED.league_age_ended, updated_at = now()"""
 
 
 async def _index_row(conn: asyncpg.Connection, keys: KeyRing, state: YouthState) -> tuple:
@@ -137,28 +147,41 @@ async def search(conn: asyncpg.Connection, f: SearchFilter, *, today: date, afte
 
 # ---- youth_identifiers (blind index) -----------------------------------------------------------
 
-async def claim_identifiers(conn: asyncpg.Connection, vault: Vault, claims: list[tuple[str, str]],
-                            youth_id: str) -> dict[str, str]:
-    """Claim `[(kind, value), …]` for `youth_id` with one statement; returns the kinds held by someone else
-    (kind → their id)."""
-    owners = await conn.fetch(
+IDENTIFIER_KEY = "youth_identifiers_pkey"
+
+
+def claim_identifiers(vault: Vault, claims: list[tuple[str, str]], youth_id: str, *, strict: bool = False) -> Companion:
+    """Claim `[(kind, value), …]` for `youth_id` (a companion of the command's append); its rows are the
+    claimed kinds with their owner: one that is not `youth_id` belongs to someone else (`taken`).
+    `strict`: one held already fails the statement instead (IDENTIFIER_KEY; an append of its own)."""
+    return Companion(
         "INSERT INTO youth_identifiers (kind, digest, youth_id) SELECT k, d, $3 FROM unnest($1::text[], $2::bytea[]) "
-        "AS c(k, d) ON CONFLICT (kind, digest) DO UPDATE SET kind = youth_identifiers.kind RETURNING kind, youth_id",
-        [kind for kind, _ in claims], [vault.blind_index(kind, value) for kind, value in claims], youth_id)
-    return {r["kind"]: r["youth_id"] for r in owners if r["youth_id"] != youth_id}
+        f"AS c(k, d) {'' if strict else SKIP_HELD} RETURNING kind, youth_id",
+        ([kind for kind, _ in claims], [vault.blind_index(kind, value) for kind, value in claims], youth_id),
+        returns=True)
 
 
-async def release_identifier(conn: asyncpg.Connection, vault: Vault, kind: str, value: str, youth_id: str) -> None:
-    await conn.execute("DELETE FROM youth_identifiers WHERE kind = $1 AND digest = $2 AND youth_id = $3",
-                       kind, vault.blind_index(kind, value), youth_id)
+SKIP_HELD = "ON CONFLICT (kind, digest) DO UPDATE SET kind = youth_identifiers.kind"  # (returned with its owner)
 
 
-async def release_identifiers(conn: asyncpg.Connection, youth_id: str) -> None:
-    await conn.execute("DELETE FROM youth_identifiers WHERE youth_id = $1", youth_id)
+def taken(claim: Companion, youth_id: str) -> dict[str, str]:
+    """Of a done `claim_identifiers`, the kinds held by someone else (kind → their id)."""
+    return {r["kind"]: r["youth_id"] for r in claim.rows if r["youth_id"] != youth_id}
 
 
-async def move_identifiers(conn: asyncpg.Connection, youth_id: str, to_youth_id: str) -> None:
-    await conn.execute("UPDATE youth_identifiers SET youth_id = $2 WHERE youth_id = $1", youth_id, to_youth_id)
+def release_identifiers(vault: Vault, releases: list[tuple[str, str]], youth_id: str) -> Companion:
+    """Give up `[(kind, value), …]` of `youth_id` (a companion of the command's append)."""
+    return Companion("DELETE FROM youth_identifiers i USING unnest($1::text[], $2::bytea[]) AS r(k, d) "
+                     "WHERE i.kind = r.k AND i.digest = r.d AND i.youth_id = $3",
+                     ([kind for kind, _ in releases], [vault.blind_index(kind, v) for kind, v in releases], youth_id))
+
+
+def release_all_identifiers(youth_id: str) -> Companion:
+    return Companion("DELETE FROM youth_identifiers WHERE youth_id = $1", (youth_id,))
+
+
+def move_identifiers(youth_id: str, to_youth_id: str) -> Companion:
+    return Companion("UPDATE youth_identifiers SET youth_id = $2 WHERE youth_id = $1", (youth_id, to_youth_id))
 
 
 async def identifier_owners(conn: asyncpg.Connection, pairs: list[tuple[str, bytes]]) -> dict[bytes, str]:
@@ -194,11 +217,12 @@ async def lookup(conn: asyncpg.Connection, vault: Vault, *, mobile: str | None =
 
 # ---- youth_merges ------------------------------------------------------------------------------
 
-async def save_merge(conn: asyncpg.Connection, before: YouthState, after: YouthState) -> None:
+def save_merge(before: YouthState, after: YouthState) -> list[Companion]:
     """Remember which record went into which, for erasure (`survivor_of`, `merged_group`)."""
     if after.status == Status.MERGED and before.status != Status.MERGED:
-        await conn.execute("INSERT INTO youth_merges (youth_id, into_youth_id) VALUES ($1, $2) "
-                           "ON CONFLICT (youth_id) DO NOTHING", after.youth_id, after.merged_into)
+        return [Companion("INSERT INTO youth_merges (youth_id, into_youth_id) VALUES ($1, $2) "
+                          "ON CONFLICT (youth_id) DO NOTHING", (after.youth_id, after.merged_into))]
+    return []
 
 
 async def survivor_of(conn: asyncpg.Connection, youth_id: str) -> str:
@@ -283,16 +307,23 @@ async def take_claim_code(conn: asyncpg.Connection, code_digest: bytes) -> async
 
 async def record_audit(conn: asyncpg.Connection, who: Principal, action: str, youth_ids: list[str] | str | None,
                        fields: list[str], purpose: str | None) -> None:
-    """One row per person touched. Field *names* only, never values."""
+    """One row per person touched (`audit_write`), in a statement of its own."""
+    await write_companions(conn, audit_write(who, action, youth_ids, fields, purpose))
+
+
+def audit_write(who: Principal, action: str, youth_ids: list[str] | str | None, fields: list[str],
+                purpose: str | None) -> list[Companion]:
+    """One row per person touched. Field *names* only, never values. A companion of a command's append
+    (its audit in the same round trip) or, through `record_audit`, a statement of its own."""
     ids = [youth_ids] if isinstance(youth_ids, str) or youth_ids is None else list(youth_ids)
     if not ids:
-        return
+        return []
     ctx = trace.get_current_span().get_span_context()
     trace_id = format(ctx.trace_id, "032x") if ctx.is_valid else None
-    await conn.execute(
+    return [Companion(
         """INSERT INTO audit (actor, roles, scope, action, youth_id, fields, purpose, trace_id)
-           SELECT $1, $2, $3, $4, unnest($5::text[]), $6, $7, $8""",
-        who.subject, sorted(who.roles), who.district, action, ids, fields, purpose, trace_id)
+           SELECT $1::text, $2::text[], $3::text, $4::text, unnest($5::text[]), $6::text[], $7::text, $8::text""",
+        (who.subject, sorted(who.roles), who.district, action, ids, fields, purpose, trace_id))]
 
 
 async def audit_entries(conn: asyncpg.Connection, *, youth_id: str | None, actor: str | None, action: str | None,

@@ -16,7 +16,11 @@ import pytest
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
-CONTENDERS = {"pgbench", "chassis EventStore.append", "eventsourcing recorder", "registry POST /youth (HTTP)"}
+CONTENDERS = {"pgbench", "chassis EventStore.append", "eventsourcing recorder", "registry POST /youth (HTTP)",
+              "gateway registerYouth (GraphQL)"}
+PER_PROCESS = ("CPU ms/cmd (registry)", "CPU ms/cmd (gateway)", "CPU ms/cmd (Kafka)")
+SERVICE_PATHS = {"registry POST /youth (HTTP)": ("CPU ms/cmd (registry)", "CPU ms/cmd (Kafka)"),  # processes on the path
+                 "gateway registerYouth (GraphQL)": PER_PROCESS}
 
 
 @pytest.fixture(scope="module")
@@ -49,9 +53,13 @@ def test_every_write_path_contender_has_a_saturation_row_and_a_fixed_rate_row(re
             # CPU is read in 10 ms ticks: at tiny scale a few dozen commands may show 0 on one side
             assert r["CPU ms/cmd (client side)"] >= 0 and r["CPU ms/cmd (PostgreSQL)"] >= 0, r
             assert r["CPU ms/cmd (client side)"] + r["CPU ms/cmd (PostgreSQL)"] > 0, r
+            on_path = SERVICE_PATHS.get(contender, ())  # each process on the path has its own column
+            assert all(r[c] >= 0 if c in on_path else r[c] is None for c in PER_PROCESS), r
+    graphql = [r for r in rows if r["contender"] == "gateway registerYouth (GraphQL)"]
+    assert sum(r["CPU ms/cmd (gateway)"] for r in graphql) > 0  # the gateway was on the path
     ratios = {r["comparison"]: r["ratio"] for r in results[0]["tables"]["ratios"]["rows"]}
-    assert set(ratios) == {"chassis append / pgbench", "registry HTTP / pgbench", "chassis append / eventsourcing",
-                           "registry HTTP / eventsourcing"}
+    assert set(ratios) == {"chassis append / pgbench", "registry HTTP / pgbench", "gateway GraphQL / pgbench",
+                           "chassis append / eventsourcing", "registry HTTP / eventsourcing"}
     assert all(math.isfinite(v) and v > 0 for v in ratios.values())
 
 
@@ -94,7 +102,8 @@ def test_memory_was_sampled_for_every_process(results):
 def test_each_target_is_stated_with_what_was_measured(results):
     targets = {t["target"]: t for t in results[0]["targets"]}
     assert {"write path vs pgbench (chassis)", "write path vs eventsourcing (chassis)", "freshness p99", "rebuild",
-            "bulk import of 2.2 M", "RSS of each Python service"} <= set(targets)
+            "bulk import of 2.2 M", "RSS of each Python service", "registry CPU per registration",
+            "gateway CPU per registerYouth"} <= set(targets)
     assert all(t["met"] in ("yes", "no", "n/a") and t["measured"] for t in targets.values())
 
 

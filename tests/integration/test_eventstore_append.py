@@ -6,7 +6,7 @@ import asyncio
 import pytest
 
 from chassis.errors import VersionConflict
-from chassis.eventstore import OUTBOX_CHANNEL
+from chassis.eventstore import OUTBOX_CHANNEL, Companion
 from tests.integration import chassis_fixtures as fx
 
 pytestmark = pytest.mark.integration
@@ -94,3 +94,73 @@ async def test_append_many_refuses_a_stream_listed_twice(pool, settings):
         with pytest.raises(ValueError, match="once"):
             await fx.store(settings).append_many(conn, [("bulk-twice", 0, [fx.Ticked(1)]),
                                                         ("bulk-twice", 1, [fx.Ticked(2)])])
+
+
+async def _scratch(conn) -> None:
+    await conn.execute("CREATE TEMP TABLE IF NOT EXISTS beside (stream text PRIMARY KEY, note text NOT NULL)")
+
+
+async def test_companions_ride_in_the_append_statement_and_give_back_their_rows(pool, settings):
+    """The rows a service keeps beside its events cost no round trip of their own: one statement for the
+    events, the outbox, the NOTIFY and every companion, whose RETURNING rows come back."""
+    store = fx.store(settings)
+    sent: list[str] = []
+    async with pool.acquire() as conn:
+        await _scratch(conn)
+        def log(record) -> None:
+            sent.append(record.query)
+
+        conn.add_query_logger(log)
+        async with conn.transaction():
+            noted = Companion("INSERT INTO beside (stream, note) VALUES ($1, $2) RETURNING stream, note",
+                              ("beside-1", "first"), returns=True)
+            quiet = Companion("INSERT INTO beside (stream, note) SELECT $1::text, $2::text", ("beside-1b", "second"))
+            await store.append(conn, "beside-1", 0, [fx.Ticked(1)], companions=[noted, quiet])
+        conn.remove_query_logger(log)
+        assert noted.rows == [{"stream": "beside-1", "note": "first"}]
+        assert [r["note"] for r in await conn.fetch("SELECT note FROM beside ORDER BY stream")] == ["first", "second"]
+    assert [q for q in sent if "INSERT INTO events" in q or "beside" in q] == [sent[1]]  # BEGIN, the append, COMMIT
+    assert len(sent) == 3
+    assert await versions(pool, "beside-1") == [1] and await queued(pool, "beside-1") == [1]
+
+
+async def test_a_conflict_with_companions_propagates_and_the_rollback_takes_everything_back(pool, settings):
+    store = fx.store(settings)
+    async with pool.acquire() as conn, conn.transaction():
+        await store.append(conn, "beside-2", 0, [fx.Ticked(1)])
+    async with pool.acquire() as conn:
+        await _scratch(conn)
+        with pytest.raises(VersionConflict):
+            async with conn.transaction():
+                await store.append(conn, "beside-2", 0, [fx.Ticked(2)],
+                                   companions=[Companion("INSERT INTO beside VALUES ($1, $2)", ("beside-2", "lost"))])
+        assert await conn.fetchval("SELECT count(*) FROM beside WHERE stream = 'beside-2'") == 0
+    assert await versions(pool, "beside-2") == [1]
+
+
+async def test_companions_of_a_command_that_appended_nothing_still_run_in_one_statement(pool, settings):
+    store = fx.store(settings)
+    async with pool.acquire() as conn:
+        await _scratch(conn)
+        async with conn.transaction():
+            noted = Companion("INSERT INTO beside VALUES ($1, $2) RETURNING note", ("beside-3", "no event"),
+                              returns=True)
+            assert await store.append(conn, "beside-3", 0, [], companions=[noted]) == []
+        assert noted.rows == [{"note": "no event"}]
+        assert await conn.fetchval("SELECT note FROM beside WHERE stream = 'beside-3'") == "no event"
+    assert await versions(pool, "beside-3") == []
+
+
+async def test_a_strict_append_of_its_own_fails_whole_on_a_taken_version_companions_included(pool, settings):
+    """Outside a transaction (autocommit) the statement is the transaction: a taken version must fail it
+    all, or the companions' rows would stay without their events."""
+    store = fx.store(settings)
+    async with pool.acquire() as conn:
+        await store.append(conn, "beside-4", 0, [fx.Ticked(1)], strict=True)
+        await _scratch(conn)
+        with pytest.raises(VersionConflict) as refused:
+            await store.append(conn, "beside-4", 0, [fx.Ticked(2)], strict=True,
+                               companions=[Companion("INSERT INTO beside VALUES ($1, $2)", ("beside-4", "lost"))])
+        assert refused.value.current == 1
+        assert await conn.fetchval("SELECT count(*) FROM beside WHERE stream = 'beside-4'") == 0
+    assert await versions(pool, "beside-4") == [1] and await queued(pool, "beside-4") == [1]

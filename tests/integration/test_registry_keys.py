@@ -6,7 +6,7 @@ import base64
 import os
 
 from services.registry.app import create_app
-from tests.registry_support import person
+from tests.registry_support import mobile, person
 from tests.support import bearer, running
 
 
@@ -30,3 +30,31 @@ async def test_rotation_keeps_every_person_readable(settings, token):
     async with running(create_app(rotated)) as registry:
         names = [(await registry.get(f"/youth/{y}", headers=op)).json()["name"] for y in (before, after)]
         assert names == ["轮换前", "轮换后"]
+
+
+async def test_a_registration_refused_as_a_duplicate_leaves_no_key_event_or_audit_row_behind(settings, token):
+    """A registration is one statement of its own, its person key kept before it: when the statement is
+    refused (the mobile is someone's), the key kept for it is shredded and nothing else was written."""
+    import asyncpg
+
+    from chassis.keystore import store_of
+
+    async def counts() -> tuple[int, int, int]:
+        registry = await asyncpg.connect(settings.database_url(settings.database("registry")))
+        keys = await asyncpg.connect(settings.database_url(settings.database(store_of("registry"))))
+        try:
+            return (await keys.fetchval("SELECT count(*) FROM person_keys"),
+                    await registry.fetchval("SELECT count(*) FROM events"),
+                    await registry.fetchval("SELECT count(*) FROM audit WHERE action = 'REGISTER'"))
+        finally:
+            await registry.close()
+            await keys.close()
+
+    op, taken = bearer(token("registry_operator")), mobile()
+    async with running(create_app(settings)) as registry:
+        first = await registry.post("/youth", json=person(name="先登记", mobile=taken), headers=op)
+        assert first.status_code == 201
+        before = await counts()
+        again = await registry.post("/youth", json=person(name="重复登记", mobile=taken), headers=op)
+        assert again.status_code == 409 and again.json()["existing_id"] == first.json()["id"]
+        assert await counts() == before

@@ -44,7 +44,7 @@ class SelfConsentRequest(ConsentRequest):
     channel: Channel = Channel.APP
 
 
-def youth_caller(who: Principal = Depends(caller)) -> Principal:
+async def youth_caller(who: Principal = Depends(caller)) -> Principal:
     who.require(YOUTH)
     return who
 
@@ -71,11 +71,10 @@ async def register_me(body: RegisterMeRequest, request: Request, who: Principal 
     validate_registration(command)
     async with transaction(rt.pool) as conn:
         await _not_linked_yet(conn, rt, who)
-        registered = await commands.run(conn, rt.deps.store, rt.deps.vault, youth_id, command)
+        await commands.run(conn, rt.deps.store, rt.deps.vault, youth_id, command, audit=lambda state: tables.audit_write(
+            _self(who), "REGISTER", youth_id, [CAMEL[k] for k in state.profile], "本人登记"))
         linked = await commands.run(conn, rt.deps.store, rt.deps.vault, youth_id,
                                     LinkAccount(who.subject, AccountLink.SELF_REGISTERED, today))
-        await tables.record_audit(conn, _self(who), "REGISTER", youth_id,
-                                  [CAMEL[k] for k in registered.state.profile], "本人登记")
     return linked.accepted()
 
 

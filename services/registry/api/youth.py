@@ -13,6 +13,7 @@ from pydantic import Field
 
 from chassis.auth import Principal
 from chassis.commands import transaction
+from chassis.db import unavailable_as_503
 from chassis.errors import RuleViolated
 from chassis.http import Accepted, ApiModel
 from chassis.purpose import purpose_header
@@ -142,10 +143,10 @@ async def register_youth(body: RegisterYouthRequest, request: Request, who: Prin
     youth_id = str(uuid.uuid4())
     command = body.command(youth_id, rt.deps.clock.today())
     validate_registration(command)  # before touching the database: bad input stores nothing
-    async with transaction(rt.pool) as conn:
-        outcome = await commands.run(conn, rt.deps.store, rt.deps.vault, youth_id, command, who=who)
-        fields = [CAMEL[k] for k in outcome.state.profile]
-        await tables.record_audit(conn, who, "REGISTER", youth_id, fields, purpose or "登记")
+    async with unavailable_as_503(rt.pool) as conn:  # no transaction: one statement (commands.run)
+        outcome = await commands.run(conn, rt.deps.store, rt.deps.vault, youth_id, command, who=who,
+                                     audit=lambda state: tables.audit_write(
+                                         who, "REGISTER", youth_id, [CAMEL[k] for k in state.profile], purpose or "登记"))
     return outcome.accepted()
 
 
