@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from chassis.claims import COPY_FROM
 from chassis.envelope import Envelope
 from chassis.projection import claim_batch
 from tests.integration import chassis_fixtures as fx
@@ -34,6 +35,23 @@ async def test_a_batch_claims_each_next_version_once_and_refuses_repeats_and_gap
     rows = await pool.fetch("SELECT stream_id, version FROM projection_streams WHERE projection = 'p.batch' "
                             "ORDER BY stream_id")
     assert [(r["stream_id"], r["version"]) for r in rows] == [("b-1", 3), ("b-2", 2)]
+
+
+async def test_a_big_batch_of_new_streams_is_claimed_by_copy_and_a_repeat_among_them_still_refused(pool):
+    """From COPY_FROM new streams on the claims are copied; one stream already claimed makes the copy fail
+    in its savepoint and the insert sort the batch out: the repeat refused, the others claimed, once."""
+    first = [ev(f"c-{i:03}", 1) for i in range(COPY_FROM)]
+    async with pool.acquire() as conn, conn.transaction():
+        assert await claim_batch(conn, "p.copy", first) == [True] * COPY_FROM
+    more = [ev(f"c-{i:03}", 1) for i in range(COPY_FROM - 1, 2 * COPY_FROM)] + [ev("c-000", 2)]
+    async with pool.acquire() as conn, conn.transaction():
+        verdicts = await claim_batch(conn, "p.copy", more)
+    assert verdicts == [False] + [True] * COPY_FROM + [True]
+    async with pool.acquire() as conn, conn.transaction():  # everything again: all repeats
+        assert await claim_batch(conn, "p.copy", first + more) == [False] * (len(first) + len(more))
+    rows = await pool.fetch("SELECT stream_id, version FROM projection_streams WHERE projection = 'p.copy'")
+    assert sorted((r["stream_id"], r["version"]) for r in rows) == sorted(
+        [("c-000", 2)] + [(f"c-{i:03}", 1) for i in range(1, 2 * COPY_FROM)])
 
 
 def rival_claim(conn, events: list[Envelope]) -> asyncio.Task[list[bool]]:
