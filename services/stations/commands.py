@@ -12,7 +12,7 @@ import orjson
 
 from chassis.auth import Principal
 from chassis.clock import beijing_date
-from chassis.commands import Outcome, accepted, run, transaction
+from chassis.commands import Outcome, accepted, answered, run, transaction
 from chassis.decider import Decider
 from chassis.errors import NotFound, RuleViolated
 from chassis.eventstore import EventStore
@@ -60,7 +60,7 @@ async def execute(rt: Runtime, store: EventStore, decider: Decider, stream: str,
                             guard=guard, race_retries=RACE_RETRIES)
         if then is not None:
             await then(conn, outcome)
-    return accepted(outcome.envelopes, entity_id)
+    return answered(outcome, entity_id)  # an idempotent repeat (volunteer hours) answers the current version
 
 
 async def _existing(conn: asyncpg.Connection, store: EventStore, decider: Decider, stream: str, guard: Guard):
@@ -364,6 +364,8 @@ async def certificate(rt: Runtime, youth_id: str, district: str | None) -> dict:
     async with transaction(rt.pool) as conn:
         rows = [r for r in await tables.own_rows(conn, tables.VOLUNTEERING, youth_id)
                 if district is None or r["district"] == district]
+        if not rows:
+            raise NotFound("没有可证明的志愿服务时长记录。")
         places: dict[tuple[str | None, str | None], int] = {}
         for r in rows:
             key = (r["station_id"], r["event_id"])
