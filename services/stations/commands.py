@@ -349,6 +349,11 @@ async def shift_step(rt: Runtime, who: Principal | None, shift_id: str, command)
     missing = "志愿服务班次不存在。"
 
     async def keep(conn: asyncpg.Connection, outcome: Outcome) -> None:
+        # Staff name a person by id: only one the registry says is registered and active (an erased person's
+        # hours are never linked to them again). Raised here, the append is rolled back with it.
+        if (outcome.envelopes and who is not None and isinstance(command, volunteering.SignUpForShift | volunteering.RecordHours)
+                and not await tables.active_youth(conn, command.youth_id)):
+            raise NotFound("青年未登记、已停用或已删除。")
         if outcome.envelopes and isinstance(command, volunteering.RecordHours | volunteering.CorrectHours):
             await tables.keep_volunteer_hours(conn, outcome.state, command.youth_id,
                                               first=isinstance(command, volunteering.RecordHours))

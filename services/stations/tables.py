@@ -227,6 +227,11 @@ async def forget_youth(conn: asyncpg.Connection, youth_id: str) -> list[str]:
     return [stream_id(r["case_id"]) for r in cases] + [appeal_stream_id(r["appeal_id"]) for r in cases if r["appeal_id"]]
 
 
+async def active_youth(conn: asyncpg.Connection, youth_id: str) -> bool:
+    """Whether the registry last said `youth_id` is registered and active (not deactivated, merged or erased)."""
+    return bool(await conn.fetchval("SELECT active FROM known_youth WHERE youth_id = $1", youth_id))
+
+
 async def consenting_youth(conn: asyncpg.Connection, youth_ids: set[str]) -> set[str]:
     """Of `youth_ids`, those who may be named on a service record."""
     if not youth_ids:

@@ -26,12 +26,15 @@ CERTIFICATE = "query($y: ID!) { volunteerCertificate(youthId: $y) { number hours
 FIGURES = "{ dashboard { volunteering { shifts volunteerHours served } } }"
 
 
-async def test_a_shift_signed_up_recorded_twice_counts_once_certified_and_survives_erasure(gateway, settings, token):
+async def test_a_shift_signed_up_recorded_twice_counts_once_certified_and_survives_erasure(gateway, stations, settings,
+                                                                                          token):
     staff = token("station_staff", district="110105")
     rider = token("youth", subject="wx-volunteer")
     youth_id = data(await gql(gateway, "mutation R($i: RegisterMeInput!) { registerMe(input: $i) { id } }",
                               {"i": person()}, rider))["registerMe"]["id"]
     station = (await create_station(gateway, staff, "志愿测试驿站", 39.93, 116.46))["id"]
+    known = stations.app.state.runtime.projections["stations.youth"]
+    assert await known.wait_for(f"youth-{youth_id}@1", 30)  # staff name only a person the registry registered
     before = (await ok(gateway, FIGURES, token=staff))["dashboard"]["volunteering"]
 
     starts = datetime.now(BEIJING).replace(microsecond=0) + timedelta(days=1)
@@ -71,6 +74,9 @@ async def test_a_shift_signed_up_recorded_twice_counts_once_certified_and_surviv
                      "served": before["served"] + 1}
     assert (await ok(gateway, MINE, token=rider))["me"]["volunteering"] == {"hours": 3.0, "shifts": 1}
 
+    shift2 = (await ok(gateway, PUBLISH, {"i": shift_input}, staff))["publishVolunteerShift"]["id"]
+    add = "mutation($s: ID!, $y: ID!) { addVolunteer(shiftId: $s, youthId: $y) { id } }"
+    await ok(gateway, add, {"s": shift2, "y": youth_id}, staff)  # staff add a walk-in volunteer
     data(await gql(gateway, "mutation { eraseMe { id } }", token=rider))
 
     async def forgotten() -> bool:
@@ -83,4 +89,7 @@ async def test_a_shift_signed_up_recorded_twice_counts_once_certified_and_surviv
         return hours == 0 and certificates == 0 and numbers == 2
     await eventually(forgotten)
     assert refusal(await gql(gateway, CERTIFICATE, {"y": youth_id}, staff))[0] == "NOT_FOUND"
-    assert (await ok(gateway, FIGURES, token=staff))["dashboard"]["volunteering"] == after  # the counts stay
+    figures = (await ok(gateway, FIGURES, token=staff))["dashboard"]["volunteering"]
+    assert (figures["volunteerHours"], figures["served"]) == (after["volunteerHours"], after["served"])  # they stay
+    # an erased person is never linked to hours again
+    assert refusal(await gql(gateway, RECORD, {"s": shift2, "y": youth_id, "h": 1}, staff))[0] == "NOT_FOUND"
