@@ -89,6 +89,14 @@ async def execute(conn: Connection, store: EventStore, decider: Decider[Any, Any
     return (await run(conn, store, decider, stream_id, command, **options)).envelopes
 
 
+def answered(outcome: Outcome[Any], entity_id: str) -> dict[str, Any]:
+    """`accepted`, also for a command that decided nothing (an idempotent repeat): then the stream's current
+    version and its read position, which a projection that has seen the stream's last event has reached."""
+    if outcome.envelopes:
+        return accepted(outcome.envelopes, entity_id)
+    return {"id": entity_id, "version": outcome.version, "position": f"{outcome.stream_id}@{outcome.version}"}
+
+
 def accepted(envelopes: list[Envelope], entity_id: str) -> dict[str, Any]:
     """The body every command answers with: the id, the stream version and the read position."""
     last = envelopes[-1]

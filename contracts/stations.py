@@ -32,6 +32,11 @@ class ActivityEvents:  # the "event" aggregate: activities at a station
     REGISTERED = "xq.stations.event.registered.v1"
     REGISTRATION_CANCELLED = "xq.stations.event.registration-cancelled.v1"  # the place is free again
     SCHEDULED = "xq.stations.event.scheduled.v1"
+    # volunteer shifts at stations and events (services/stations/domain/volunteering.py): the same topic
+    SHIFT_PUBLISHED = "xq.stations.event.shift-published.v1"
+    SHIFT_SIGNED_UP = "xq.stations.event.shift-signed-up.v1"
+    HOURS_RECORDED = "xq.stations.event.hours-recorded.v1"
+    HOURS_CORRECTED = "xq.stations.event.hours-corrected.v1"
 
 
 class AppealEvents:

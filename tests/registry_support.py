@@ -47,6 +47,17 @@ def code(result: dict) -> str:
     return result["errors"][0]["extensions"]["code"]
 
 
+def refusal(result: dict) -> tuple:
+    """A refused request's (code, rule, message): the first error's."""
+    error = result["errors"][0]
+    return error["extensions"]["code"], error["extensions"].get("rule"), error["message"]
+
+
+def fields_named(result: dict) -> set[str]:
+    """The fields a VALIDATION refusal names."""
+    return {e.get("field") for e in result["errors"][0]["extensions"].get("errors", [])}
+
+
 REGISTER = "mutation R($input: RegisterYouthInput!) { registerYouth(input: $input) { id version position } }"
 DASHBOARD = "query D($pos: String) { dashboard(minPosition: $pos) { youth { total byDistrict { district count } } } }"
 YOUTH = """query Y($id: ID!, $reveal: Boolean! = false) { youth(id: $id, revealIdNumber: $reveal) {

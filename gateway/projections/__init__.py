@@ -16,6 +16,7 @@ from .governance import GovernanceProjection
 from .joint_meetings import JointMeetingsProjection
 from .stations import StationsProjection
 from .stations_daily import StationsDailyProjection
+from .volunteering import VolunteeringProjection
 from .youth import YouthProjection
 from .youth_daily import YouthDailyProjection
 
@@ -25,4 +26,4 @@ def projections(settings: Settings) -> list[Projection]:
     return [YouthProjection(settings), YouthDailyProjection(settings), BranchesProjection(settings),
             StationsProjection(settings), StationsDailyProjection(settings), CasesProjection(settings),
             CaseFiguresProjection(settings), GovernanceProjection(settings),
-            JointMeetingsProjection(settings)]
+            JointMeetingsProjection(settings), VolunteeringProjection(settings)]

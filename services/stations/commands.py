@@ -12,14 +12,14 @@ import orjson
 
 from chassis.auth import Principal
 from chassis.clock import beijing_date
-from chassis.commands import Outcome, accepted, run, transaction
+from chassis.commands import Outcome, accepted, answered, run, transaction
 from chassis.decider import Decider
 from chassis.errors import NotFound, RuleViolated
 from chassis.eventstore import EventStore
 
 from . import referrals, tables
 from .deps import Runtime
-from .domain import appeal, case, governance, hot_topic, programme, service_record, station
+from .domain import activity, appeal, case, governance, hot_topic, programme, service_record, station, volunteering
 
 RACE_RETRIES = 3  # commands decide on the current state: a concurrent writer (the overdue marking) is retried
 NOT_FOUND = "未找到要操作的对象。"
@@ -60,7 +60,7 @@ async def execute(rt: Runtime, store: EventStore, decider: Decider, stream: str,
                             guard=guard, race_retries=RACE_RETRIES)
         if then is not None:
             await then(conn, outcome)
-    return accepted(outcome.envelopes, entity_id)
+    return answered(outcome, entity_id)  # an idempotent repeat (volunteer hours) answers the current version
 
 
 async def _existing(conn: asyncpg.Connection, store: EventStore, decider: Decider, stream: str, guard: Guard):
@@ -324,3 +324,58 @@ async def mark_governance_overdue(rt: Runtime, item_id: str, now: datetime) -> b
                             governance.MarkOverdue(now))
         await _track_item(conn, outcome)
     return bool(outcome.envelopes)
+
+
+# ---- volunteer shifts: at a station or an event of the shift's own district -------------------------
+
+async def publish_shift(rt: Runtime, who: Principal, command: volunteering.PublishShift) -> dict:
+    """The station and the event named must exist in the caller's district and in the shift's."""
+    places = [(rt.deps.stores.station, station.station, station.stream_id(command.station_id), "站点不存在。")
+              ] if command.station_id else []
+    if command.event_id:
+        places.append((rt.deps.stores.event, activity.activity, activity.stream_id(command.event_id), "活动不存在。"))
+    async with rt.pool.acquire() as conn:
+        for store, decider, stream, missing in places:
+            place = await _existing(conn, store, decider, stream, _in_district(who, missing))
+            if place.district != command.district:
+                raise RuleViolated("班次的区县须与站点或活动的区县一致。", rule="place_district")
+    sid = command.shift_id
+    return await execute(rt, rt.deps.stores.event, volunteering.shift, volunteering.stream_id(sid), command, sid)
+
+
+async def shift_step(rt: Runtime, who: Principal | None, shift_id: str, command) -> dict:
+    """A step on a shift: by its district's staff (`who`), or by the person themselves (None: any district).
+    Hours recorded or corrected are mirrored among the person's own, in the same transaction."""
+    missing = "志愿服务班次不存在。"
+
+    async def keep(conn: asyncpg.Connection, outcome: Outcome) -> None:
+        # Staff name a person by id: only one the registry says is registered and active (an erased person's
+        # hours are never linked to them again). Raised here, the append is rolled back with it.
+        if (outcome.envelopes and who is not None and isinstance(command, volunteering.SignUpForShift | volunteering.RecordHours)
+                and not await tables.active_youth(conn, command.youth_id)):
+            raise NotFound("青年未登记、已停用或已删除。")
+        if outcome.envelopes and isinstance(command, volunteering.RecordHours | volunteering.CorrectHours):
+            await tables.keep_volunteer_hours(conn, outcome.state, command.youth_id,
+                                              first=isinstance(command, volunteering.RecordHours))
+
+    return await execute(rt, rt.deps.stores.event, volunteering.shift, volunteering.stream_id(shift_id), command,
+                         shift_id, who=who, missing=missing, then=keep,
+                         guard=existing_only(missing) if who is None else None)
+
+
+async def certificate(rt: Runtime, youth_id: str, district: str | None) -> dict:
+    """A certificate of the person's hours by station (or event), numbered; `district`: only the hours served
+    there (a district's staff certify their own district's service)."""
+    async with transaction(rt.pool) as conn:
+        rows = [r for r in await tables.own_rows(conn, tables.VOLUNTEERING, youth_id)
+                if district is None or r["district"] == district]
+        if not rows:
+            raise NotFound("没有可证明的志愿服务时长记录。")
+        places: dict[tuple[str | None, str | None], int] = {}
+        for r in rows:
+            key = (r["station_id"], r["event_id"])
+            places[key] = places.get(key, 0) + r["minutes"]
+        total = sum(places.values())
+        number = await tables.issue_certificate(conn, youth_id, total, rt.deps.clock.now())
+    return {"number": number, "youthId": youth_id, "hours": total / 60, "shifts": len(rows),
+            "byPlace": [{"stationId": s, "eventId": e, "hours": m / 60} for (s, e), m in places.items()]}

@@ -17,6 +17,7 @@ from .domain.activity import ActivityState
 from .domain.appeal import AppealState
 from .domain.appeal import stream_id as appeal_stream_id
 from .domain.case import OPEN_STATES, CaseState, stream_id
+from .domain.volunteering import ShiftState
 
 
 async def claim_record_keys(conn: asyncpg.Connection, station_id: str,
@@ -201,7 +202,9 @@ RATINGS = OwnList("youth_ratings", "station_id, rated_on, score, comment", "rate
 SERVICES = OwnList("youth_services", "record_id, station_id, service_type, delivered_on", "delivered_on, record_id")
 CASES = OwnList("youth_cases", "case_id, source, category, urgency, district, status, opened_at, agency, "
                 "agency_status, outcome, rating", "opened_at DESC, case_id")  # newest first
-OWN_LISTS = (BOOKINGS, ENROLMENTS, RATINGS, SERVICES, CASES)
+VOLUNTEERING = OwnList("youth_volunteer_hours", "shift_id, district, station_id, event_id, day, minutes",
+                       "day, shift_id")
+OWN_LISTS = (BOOKINGS, ENROLMENTS, RATINGS, SERVICES, CASES, VOLUNTEERING)
 
 
 async def own_rows(conn: asyncpg.Connection, own: OwnList, youth_id: str) -> list[asyncpg.Record]:
@@ -217,9 +220,16 @@ async def forget_youth(conn: asyncpg.Connection, youth_id: str) -> list[str]:
     await conn.execute("DELETE FROM known_youth WHERE youth_id = $1", youth_id)
     await conn.execute("DELETE FROM health_record_subjects WHERE youth_id = $1", youth_id)
     cases = await conn.fetch("SELECT case_id, appeal_id FROM case_subjects WHERE youth_id = $1", youth_id)
+    # certificates keep their numbers (issued is a fact), not whose they were
+    await conn.execute("UPDATE volunteer_certificates SET youth_id = NULL WHERE youth_id = $1", youth_id)
     for own in OWN_LISTS:
         await conn.execute(f"DELETE FROM {own.table} WHERE youth_id = $1", youth_id)
     return [stream_id(r["case_id"]) for r in cases] + [appeal_stream_id(r["appeal_id"]) for r in cases if r["appeal_id"]]
+
+
+async def active_youth(conn: asyncpg.Connection, youth_id: str) -> bool:
+    """Whether the registry last said `youth_id` is registered and active (not deactivated, merged or erased)."""
+    return bool(await conn.fetchval("SELECT active FROM known_youth WHERE youth_id = $1", youth_id))
 
 
 async def consenting_youth(conn: asyncpg.Connection, youth_ids: set[str]) -> set[str]:
@@ -259,3 +269,27 @@ async def keep_services(conn: asyncpg.Connection, rows: list[tuple[str, str, str
     if rows:
         await conn.executemany("INSERT INTO youth_services (youth_id, record_id, station_id, service_type, "
                                "delivered_on) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING", rows)
+
+
+# ---- volunteer hours (domain/volunteering.py) ------------------------------------------------------
+
+async def keep_volunteer_hours(conn: asyncpg.Connection, shift: ShiftState, youth_id: str, first: bool) -> None:
+    """Mirror the person's hours on `shift` (state after the command): inserted when first recorded, only
+    updated by a correction (after the person's erasure a correction must not list them again)."""
+    minutes = shift.recorded(youth_id)
+    if minutes is None:
+        return
+    if first:
+        await conn.execute(
+            """INSERT INTO youth_volunteer_hours (youth_id, shift_id, district, station_id, event_id, day, minutes)
+               VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING""",
+            youth_id, shift.shift_id, shift.district, shift.station_id, shift.event_id, shift.day, minutes)
+    else:
+        await conn.execute("UPDATE youth_volunteer_hours SET minutes = $3 WHERE youth_id = $1 AND shift_id = $2",
+                           youth_id, shift.shift_id, minutes)
+
+
+async def issue_certificate(conn: asyncpg.Connection, youth_id: str, minutes: int, at: datetime) -> int:
+    """A new certificate number for the person's `minutes` of service."""
+    return await conn.fetchval("INSERT INTO volunteer_certificates (youth_id, minutes, issued_at) "
+                               "VALUES ($1, $2, $3) RETURNING number", youth_id, minutes, at)

@@ -10,7 +10,7 @@ import uuid
 import pytest
 
 from tests.integration.stations_support import create_station
-from tests.registry_support import data, gql, register
+from tests.registry_support import data, gql, refusal, register
 
 pytestmark = pytest.mark.integration
 OWN, OTHER = "110105", "110108"
@@ -19,11 +19,6 @@ RENAME = "mutation($b: ID!) { renameBranch(branchId: $b, name: \"新名字\") { 
 STATUS = "mutation($s: ID!) { changeStationStatus(stationId: $s, status: TEMPORARILY_CLOSED, reason: \"检修\") { id } }"
 UPDATE = "mutation($y: ID!) { updateYouthProfile(id: $y, input: {employer: \"某平台\"}) { id } }"
 READ = "query($y: ID!) { youth(id: $y) { id } }"
-
-
-def answer(result: dict) -> tuple:
-    error = result["errors"][0]
-    return error["extensions"]["code"], error["extensions"].get("rule"), error["message"]
 
 
 @pytest.fixture(scope="module")
@@ -46,11 +41,11 @@ async def elsewhere(gateway, token):
 async def test_another_districts_id_and_an_id_of_nothing_answer_alike(gateway, token, elsewhere, role, query, var,
                                                                     key):
     scoped = token(role, OWN)
-    existing = answer(await gql(gateway, query, {var: elsewhere[key]}, scoped))
-    unknown = answer(await gql(gateway, query, {var: str(uuid.uuid4())}, scoped))
+    existing = refusal(await gql(gateway, query, {var: elsewhere[key]}, scoped))
+    unknown = refusal(await gql(gateway, query, {var: str(uuid.uuid4())}, scoped))
     assert existing == unknown
     assert existing[:2] == ("FORBIDDEN", "district")
     for outsider in ("partner", "department_viewer"):  # no such role: FORBIDDEN before any look-up
-        assert answer(await gql(gateway, query, {var: elsewhere[key]}, token(outsider, OWN)))[:2] == ("FORBIDDEN", "role")
+        assert refusal(await gql(gateway, query, {var: elsewhere[key]}, token(outsider, OWN)))[:2] == ("FORBIDDEN", "role")
     city = await gql(gateway, query, {var: str(uuid.uuid4())}, token("admin"))
-    assert answer(city)[0] == "NOT_FOUND"
+    assert refusal(city)[0] == "NOT_FOUND"

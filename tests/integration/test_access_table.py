@@ -283,4 +283,11 @@ ACCESS: dict[str, dict[str, str]] = {
     "openGovernanceItem": {"admin": "by_id", "staff": "by_id"},
     "addGovernanceAction": {"admin": "by_id", "staff": "by_id"},
     "completeGovernanceItem": {"admin": "by_id", "staff": "by_id"},
+    "publishVolunteerShift": {"admin": "own", "staff": "own"},
+    "addVolunteer": {"admin": "by_id", "staff": "by_id"},
+    "recordVolunteerHours": {"admin": "by_id", "staff": "by_id"},
+    "correctVolunteerHours": {"admin": "by_id", "staff": "by_id"},
+    "signUpForShift": OWN_RECORD,
+    "volunteerCertificate": {"admin": "any", "staff": "any"},  # a district's staff certify their district's hours
+    "myVolunteerCertificate": OWN_RECORD,
 }

@@ -9,7 +9,7 @@ import uuid
 import pytest
 
 from tests.integration.stations_support import caught_up, ok
-from tests.registry_support import code, data, gql, person
+from tests.registry_support import code, data, gql, person, refusal
 from tests.support import bearer, eventually, service_db
 
 pytestmark = pytest.mark.integration
@@ -23,11 +23,6 @@ STAFF_CASES = "{ cases(first: 100) { nodes { id source status category } } }"
 
 def step(name: str, args: str) -> str:
     return f"mutation($c: ID!) {{ {name}(caseId: $c, {args}) {{ id position }} }}"
-
-
-def refusal(result: dict) -> tuple:
-    error = result["errors"][0]
-    return error["extensions"]["code"], error["extensions"].get("rule"), error["message"]
 
 
 async def register_me(gateway, t: str) -> str:

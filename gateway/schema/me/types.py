@@ -12,6 +12,7 @@ from ..youth.types import Consent, ConsentPurpose, Subtype, YouthStatus, YouthTy
 from .cases import MyCase, my_cases
 from .memberships import MyMembership, my_memberships
 from .stations import MyBooking, MyEnrolment, my_bookings, my_enrolments
+from .volunteering import MyVolunteering, my_volunteering
 
 SERVICE = "registry"  # the owner of the account link and of every person's record
 
@@ -51,6 +52,7 @@ class MyRecord:
     enrolments: list[MyEnrolment] = strawberry.field(resolver=my_enrolments, description="本人报名的项目（如新青年学堂骑手班）")
     cases: list[MyCase] = strawberry.field(
         resolver=my_cases, description="本人的求助个案（新到旧）：状态、类别、转介机构、办结结果与本人的评价")
+    volunteering: MyVolunteering = strawberry.field(resolver=my_volunteering, description="本人的志愿服务时长")
 
 
 def to_my_record(p: dict) -> MyRecord:

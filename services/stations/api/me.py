@@ -106,6 +106,8 @@ async def export_mine(request: Request, youth_id: str = Depends(own_youth_id)) -
         "ratings": [{"stationId": r["station_id"], "on": r["rated_on"].isoformat(), "score": r["score"],
                      "comment": r["comment"]} for r in mine[tables.RATINGS]],
         "cases": [own_case(r) | {"summary": summaries[r["case_id"]]} for r in mine[tables.CASES]],
+        "volunteering": [{"shiftId": r["shift_id"], "stationId": r["station_id"], "eventId": r["event_id"],
+                          "day": r["day"].isoformat(), "hours": r["minutes"] / 60} for r in mine[tables.VOLUNTEERING]],
     }
 
 
