@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections import OrderedDict
 from collections.abc import Iterator
 from typing import Any
 
@@ -80,37 +81,64 @@ def text_errors(type_: GraphQLInputType, value: Any, path: str) -> Iterator[Fiel
             yield FieldError(path, fault.message, fault.rule)
 
 
-class _IdArguments(Visitor):
-    def __init__(self, type_info: TypeInfo, variables: dict[str, Any], defaults: dict[str, Any]):
+class _Arguments(Visitor):
+    """Collects every argument of the operation with its declared type: what depends on the document only."""
+
+    def __init__(self, type_info: TypeInfo):
         super().__init__()
-        self.type_info, self.variables, self.defaults = type_info, variables, defaults
-        self.errors: list[FieldError] = []
+        self.type_info = type_info
+        self.found: list[tuple[str, GraphQLInputType, ValueNode]] = []
 
     def enter_argument(self, node: ArgumentNode, *_: Any) -> None:
         argument = self.type_info.get_argument()
-        if argument is None:
-            return
-        name = node.name.value
-        if get_named_type(argument.type) is GraphQLID:
-            for value in self._values(node.value):
-                if value is not None and (message := id_error(name, value)):
-                    self.errors.append(FieldError(name, message, "id"))
-        else:
-            given = {**self.defaults, **self.variables}
-            value = given.get(node.value.name.value) if isinstance(node.value, VariableNode) \
-                else value_from_ast_untyped(node.value, given)
-            self.errors.extend(text_errors(argument.type, value, name))
+        if argument is not None:
+            self.found.append((node.name.value, argument.type, node.value))
 
-    def _values(self, node: ValueNode) -> Iterator[Any]:
-        if isinstance(node, VariableNode):
-            name = node.name.value
-            value = self.variables.get(name, self.defaults.get(name))
-            yield from value if isinstance(value, list) else [value]
-        elif isinstance(node, ListValueNode):
-            for item in node.values:
-                yield from self._values(item)
-        else:
-            yield value_from_ast_untyped(node)
+
+def _values(node: ValueNode, given: dict[str, Any]) -> Iterator[Any]:
+    """An ID argument's values: a literal, a variable, or a list of them."""
+    if isinstance(node, VariableNode):
+        value = given.get(node.name.value)
+        yield from value if isinstance(value, list) else [value]
+    elif isinstance(node, ListValueNode):
+        for item in node.values:
+            yield from _values(item, given)
+    else:
+        yield value_from_ast_untyped(node)
+
+
+# (its arguments with their types, its variables' declared defaults) of an operation of a parsed document
+Plan = tuple[list[tuple[str, GraphQLInputType, ValueNode]], dict[str, Any]]
+CACHED_PLANS = 256
+
+
+class _Plans:
+    """The visit of a document seen before is not repeated: a list page sends the same text every time
+    (ParsedDocuments hands back the same document object), and the visit with its TypeInfo was a tenth of
+    the GraphQL CPU of a 20-row page (docs/BENCHMARKS.md, "List pages: profiled"). Keyed by the document
+    object, which the entry holds so that its id is not reused; least recently used dropped."""
+
+    entries: OrderedDict[tuple, tuple[Any, DocumentNode, Plan]] = OrderedDict()
+
+    @classmethod
+    def of(cls, schema: Any, document: DocumentNode, operation: OperationDefinitionNode) -> Plan:
+        key = (id(schema), id(document), id(operation))
+        entry = cls.entries.get(key)
+        if entry is not None and entry[0] is schema and entry[1] is document:
+            cls.entries.move_to_end(key)
+            return entry[2]
+        type_info = TypeInfo(schema)
+        collector = _Arguments(type_info)
+        # The operation that runs (one: OneOperationNamed), and the fragments it may spread.
+        for node in [operation, *(d for d in document.definitions if isinstance(d, FragmentDefinitionNode))]:
+            visit(node, TypeInfoVisitor(type_info, collector))
+        defaults = {v.variable.name.value: value_from_ast_untyped(v.default_value)
+                    for v in operation.variable_definitions or () if v.default_value is not None}
+        plan = (collector.found, defaults)
+        cls.entries[key] = (schema, document, plan)
+        if len(cls.entries) > CACHED_PLANS:
+            cls.entries.popitem(last=False)
+        return plan
 
 
 def id_errors(schema: Any, document: DocumentNode, operation_name: str | None,
@@ -120,14 +148,19 @@ def id_errors(schema: Any, document: DocumentNode, operation_name: str | None,
                       and (operation_name is None or (d.name is not None and d.name.value == operation_name))), None)
     if operation is None:  # validation answers a document without the named operation
         return []
-    defaults = {v.variable.name.value: value_from_ast_untyped(v.default_value)
-                for v in operation.variable_definitions or () if v.default_value is not None}
-    type_info = TypeInfo(schema)
-    checker = _IdArguments(type_info, variables or {}, defaults)
-    # The operation that runs (one: OneOperationNamed), and the fragments it may spread, with its variables.
-    for node in [operation, *(d for d in document.definitions if isinstance(d, FragmentDefinitionNode))]:
-        visit(node, TypeInfoVisitor(type_info, checker))
-    return checker.errors
+    arguments, defaults = _Plans.of(schema, document, operation)
+    given = {**defaults, **(variables or {})}
+    errors: list[FieldError] = []
+    for name, type_, node in arguments:
+        if get_named_type(type_) is GraphQLID:
+            for value in _values(node, given):
+                if value is not None and (message := id_error(name, value)):
+                    errors.append(FieldError(name, message, "id"))
+        else:
+            value = given.get(node.name.value) if isinstance(node, VariableNode) \
+                else value_from_ast_untyped(node, given)
+            errors.extend(text_errors(type_, value, name))
+    return errors
 
 
 class CheckedIds(SchemaExtension):

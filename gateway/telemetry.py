@@ -12,13 +12,25 @@ from inspect import isawaitable
 
 from opentelemetry import trace
 from strawberry.extensions import SchemaExtension
-from strawberry.extensions.tracing.utils import should_skip_tracing
+from strawberry.resolvers import is_default_resolver
 
 from chassis import metrics
 
 from .operations import operation_label
 
 tracer = trace.get_tracer("xinqing.graphql")
+
+
+def traced(info) -> bool:
+    """A field with a resolver of its own, outside introspection: what strawberry's `should_skip_tracing`
+    decides, in the order that answers a plain attribute first — a list page asks this of every field of
+    every row (≈ 165 per page of 20), and strawberry's version walks the field's whole path each time
+    (docs/BENCHMARKS.md, "List pages: profiled")."""
+    field = info.parent_type.fields.get(info.field_name)
+    if field is None or field.resolve is None or is_default_resolver(field.resolve):
+        return False
+    # under introspection every parent type is one of graphql's own (__Schema, __Type, …)
+    return not (info.field_name.startswith("__") or info.parent_type.name.startswith("__"))
 
 
 class Telemetry(SchemaExtension):
@@ -56,7 +68,7 @@ class Telemetry(SchemaExtension):
         # Not `async def`: an async hook makes graphql-core await every field of the answer, trivial
         # attributes included — for the dashboard's ≈ 300 values that was most of the gateway's CPU
         # per request (docs/BENCHMARKS.md, benchmark 5). Default resolvers pass straight through.
-        if should_skip_tracing(_next, info):
+        if not traced(info):
             return _next(root, info, *args, **kwargs)
         return self._traced(_next, root, info, *args, **kwargs)
 

@@ -13,6 +13,8 @@ from collections.abc import AsyncGenerator
 
 import strawberry
 from graphql import GraphQLNamedType, GraphQLObjectType, get_named_type
+from graphql.execution.middleware import MiddlewareManager
+from strawberry.resolvers import is_default_resolver
 from strawberry.tools import merge_types
 
 from chassis.reference import DISTRICTS
@@ -101,7 +103,23 @@ Subscription = merge_types("Subscription", (RootSubscription, *(m.Subscription f
                                                                  if hasattr(m, "Subscription"))))
 
 
+class PlainFieldsDirect(MiddlewareManager):
+    """The extensions' `resolve` hooks (Telemetry's spans, DashboardFigures' cache) for fields with a resolver
+    of their own; a plain attribute (strawberry's default resolver: every field of a list item) is read
+    directly. graphql-core otherwise calls each hook for every field of every row, and both only pass those
+    through — ≈ 165 fields on a page of 20 (docs/BENCHMARKS.md, "List pages: profiled")."""
+
+    def get_field_resolver(self, field_resolver):
+        if is_default_resolver(field_resolver):
+            return field_resolver
+        return super().get_field_resolver(field_resolver)
+
+
 class GatewaySchema(strawberry.Schema):
+    def _get_middleware_manager(self, extensions) -> MiddlewareManager:
+        # strawberry's own (a fresh manager per request holding that request's extensions), plain fields direct
+        return PlainFieldsDirect(*(ext for ext in extensions if ext._implements_resolve()))
+
     def process_errors(self, errors, execution_context=None) -> None:
         """strawberry logs every error at ERROR with its traceback: a refused token, a FORBIDDEN from a
         service, a validation error. Those are answers, not incidents; the unexpected ones are logged
