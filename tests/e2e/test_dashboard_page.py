@@ -5,8 +5,9 @@ a district token sees its district only, and the page fits a laptop and a phone.
 from __future__ import annotations
 
 import re
+import time
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -198,6 +199,77 @@ def test_the_date_range_drives_the_stations_and_branches_figures_as_graphql_does
     show_period(page, *(2 * [beijing_today()]))
     expect(branches_founded).to_have_text(f"{founded_today['branches']['period']['branchesFounded']:,}")
     expect(person_times).to_have_text(f"{founded_today['stations']['personTimes']:,}")
+    page.close()
+
+
+VOLUNTEERING = """query($pos: String, $from: Date, $to: Date) { dashboard(minPosition: $pos, from: $from, to: $to) {
+    volunteering { shifts volunteerHours served } } }"""
+
+
+def shift_with_hours(s, token, hours: float) -> str:
+    """A Chaoyang shift tomorrow at a new station, one registered youth added and their hours recorded (as
+    tests/integration/test_volunteering.py does); the recording's position."""
+    staff = token("station_staff", district="110105")
+    station = gql(s, "mutation($i: CreateStationInput!) { createStation(input: $i) { id } }", {"i": {
+        "kind": "RIDER_REFUEL", "name": "朝阳志愿测试驿站", "district": "110105", "address": "朝阳区测试路 2 号",
+        "lat": 39.93, "lon": 116.46, "operator": "TRADE_UNION", "openingHours": "每天 9:00–21:00",
+        "services": ["REST"]}}, token=staff)
+    assert "errors" not in station, station
+    youth = gql(s, REGISTER, {"input": {
+        "name": "测试志愿者", "gender": "FEMALE", "birthDate": "2001-05-06", "mobile": "136" + str(uuid.uuid4().int)[:8],
+        "district": "110105", "youthType": "NEW_BUSINESS", "subtype": "DELIVERY_RIDER", "consents": ["REGISTRATION"]}},
+        token=token("registry_operator"))
+    assert "errors" not in youth, youth
+    youth_id = youth["data"]["registerYouth"]["id"]
+    starts = datetime.now(ZoneInfo("Asia/Shanghai")).replace(microsecond=0) + timedelta(days=1)
+    shift = gql(s, "mutation($i: PublishShiftInput!) { publishVolunteerShift(input: $i) { id } }", {"i": {
+        "district": "110105", "startsAt": starts.isoformat(), "endsAt": (starts + timedelta(hours=4)).isoformat(),
+        "places": 3, "stationId": station["data"]["createStation"]["id"]}}, token=staff)
+    assert "errors" not in shift, shift
+    shift_id = shift["data"]["publishVolunteerShift"]["id"]
+    add = "mutation($s: ID!, $y: ID!) { addVolunteer(shiftId: $s, youthId: $y) { id } }"
+    for _ in range(60):  # the stations service learns of the new youth from the registry's events
+        added = gql(s, add, {"s": shift_id, "y": youth_id}, token=staff)
+        if "errors" not in added:
+            break
+        assert added["errors"][0]["extensions"]["code"] == "NOT_FOUND", added
+        time.sleep(0.5)
+    assert "errors" not in added, added
+    recorded = gql(s, "mutation($s: ID!, $y: ID!, $h: Float!) { recordVolunteerHours(shiftId: $s, youthId: $y, "
+                      "hours: $h) { position } }", {"s": shift_id, "y": youth_id, "h": hours}, token=staff)
+    assert "errors" not in recorded, recorded
+    return recorded["data"]["recordVolunteerHours"]["position"]
+
+
+def hours_text(hours: float) -> str:
+    return f"{hours:,.1f}".removesuffix(".0")  # as the page shows them: at most one decimal
+
+
+def test_the_volunteering_section_shows_shifts_hours_and_people_served_as_graphql_does(stack, browser, token):
+    s = stack
+    viewer = token("department_viewer")
+    before = gql(s, VOLUNTEERING, {}, token=viewer)
+    assert "errors" not in before, before
+    position = shift_with_hours(s, token, 2.5)
+    answer = gql(s, VOLUNTEERING, {"pos": position}, token=viewer)
+    assert "errors" not in answer, answer
+    expected = answer["data"]["dashboard"]["volunteering"]
+    was = before["data"]["dashboard"]["volunteering"]
+    assert expected == {"shifts": was["shifts"] + 1, "volunteerHours": was["volunteerHours"] + 2.5,
+                        "served": was["served"] + 1}
+
+    page = open_dashboard(browser, s, viewer)
+    section = page.locator('[data-section="volunteering"]')
+    expect(section).to_contain_text("志愿服务")
+    for label in ("志愿岗位", "志愿服务时长", "服务人次"):
+        expect(section).to_contain_text(label)
+    expect(page.locator('[data-figure="volunteering.shifts"]')).to_have_text(f"{expected['shifts']:,}")
+    expect(page.locator('[data-figure="volunteering.volunteerHours"]')).to_have_text(
+        hours_text(expected["volunteerHours"]))
+    expect(page.locator('[data-figure="volunteering.served"]')).to_have_text(f"{expected['served']:,}")
+    show_period(page, "2020-01-01", "2020-12-31")  # no shift that year: the figures follow the date range
+    for figure in ("shifts", "volunteerHours", "served"):
+        expect(page.locator(f'[data-figure="volunteering.{figure}"]')).to_have_text("0")
     page.close()
 
 

@@ -103,7 +103,7 @@
     // one date range drives every section, each by its own date; current-state figures ignore it
     const f = filters();
     $("period").textContent = !f.from && !f.to ? "统计期间：全部。"
-      : `统计期间：${f.from || "最早"} 至 ${f.to || "今天"}（登记、入团、会议、服务人次、开班、活动、受理工单等按各自日期统计；` +
+      : `统计期间：${f.from || "最早"} 至 ${f.to || "今天"}（登记、入团、会议、服务人次、志愿班次、开班、活动、受理工单等按各自日期统计；` +
         "站点数、团支部数、团员数等当前状态不受影响）。";
   }
 
