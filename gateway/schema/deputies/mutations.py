@@ -6,8 +6,9 @@ from datetime import date
 
 import strawberry
 
+from ..cases.types import Category
 from ..common import CommandResult, command
-from .types import DeputyRole, IssueCategory, ProposalKind
+from .types import DeputyRole, ProposalKind
 
 SERVICE = "branches"
 
@@ -33,7 +34,7 @@ class Mutation:
 
     @strawberry.mutation(description="记录活动中青年提出的问题（返回问题编号）")
     async def raise_face_to_face_issue(self, info: strawberry.Info, session_id: strawberry.ID,
-                                       category: IssueCategory, text: str) -> CommandResult:
+                                       category: Category, text: str) -> CommandResult:
         return await command(info, SERVICE, f"/face-to-face/{session_id}/issues",
                              json={"category": category.value, "text": text})
 

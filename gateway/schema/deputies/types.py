@@ -6,8 +6,7 @@ from enum import Enum
 
 import strawberry
 
-from contracts.stations import CaseCategory
-
+from ..cases.types import Category
 from ..joint.types import Department, department
 
 ROLES = {"NPC_DEPUTY": "人大代表", "CPPCC_MEMBER": "政协委员"}
@@ -18,14 +17,12 @@ DeputyRole = strawberry.enum(Enum("DeputyRole", {k: k for k in ROLES}), descript
 ProposalKind = strawberry.enum(Enum("ProposalKind", {k: k for k in KINDS}), description="建议（人大）/ 提案（政协）")
 ProposalStatus = strawberry.enum(Enum("ProposalStatus", {k: k for k in STATUSES}),
                                  description="已提交 → 已立案 → 已答复；或不予立案")
-IssueCategory = strawberry.enum(Enum("IssueCategory", {c.value: c.value for c in CaseCategory}),
-                                description="问题类别（与诉求类别相同）")
 
 
 @strawberry.type(description="面对面活动中青年提出的问题")
 class FaceToFaceIssue:
     id: strawberry.ID
-    category: IssueCategory
+    category: Category = strawberry.field(description="问题类别（与诉求类别相同）")
     text: str
 
 
@@ -45,7 +42,7 @@ def to_session(r, issues: list) -> FaceToFaceSession:
     return FaceToFaceSession(
         id=r["session_id"], district=r["district"], held_on=r["held_on"], place=r["place"],
         deputy_role=DeputyRole[r["deputy_role"]], deputies=r["deputies"], youth_attending=r["youth_attending"],
-        issues=[FaceToFaceIssue(id=i["issue_id"], category=IssueCategory[i["category"]], text=i["text"])
+        issues=[FaceToFaceIssue(id=i["issue_id"], category=Category(i["category"]), text=i["text"])
                 for i in issues])
 
 

@@ -68,8 +68,8 @@ async def record_session(body: RecordSessionRequest, request: Request, who: Prin
     who.require_district(body.district)
     rt = rt_of(request)
     session_id = str(uuid.uuid4())
-    command = ff.RecordSession(session_id, recorder, body.held_on, body.district, body.place, body.deputy_role,
-                               body.deputies, body.youth_attending, today(rt))
+    command = ff.RecordSession(session_id, body.held_on, body.district, body.place, body.deputy_role,
+                               body.deputies, body.youth_attending, recorder=recorder, today=today(rt))
     async with transaction(rt.pool) as conn:
         envelopes, _ = await run(conn, stores(rt).face_to_face, ff.face_to_face, ff.stream_id(session_id), command)
     return accepted(envelopes, session_id)

@@ -5,7 +5,7 @@ issue is its own aggregate (domain/proposal.py).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from enum import StrEnum
 
@@ -42,15 +42,20 @@ def require_scope(recorder: Recorder, district: str) -> None:
 
 
 @dataclass(frozen=True)
-class RecordSession:
+class Session:
+    """What a session was: asked by `RecordSession`, recorded as it is (the place trimmed) by `SessionHeld`."""
     session_id: str
-    recorder: Recorder
     held_on: date
     district: str
     place: str
     deputy_role: str
     deputies: int
     youth_attending: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordSession(Session):
+    recorder: Recorder
     today: date
 
 
@@ -63,14 +68,8 @@ class RaiseIssue:
 
 
 @event(FaceToFaceEvents.SESSION_HELD)
-class SessionHeld(Event):
-    session_id: str
-    held_on: date
-    district: str
-    place: str
-    deputy_role: str
-    deputies: int
-    youth_attending: int
+class SessionHeld(Session, Event):
+    pass
 
 
 @event(FaceToFaceEvents.ISSUE_RAISED)
@@ -111,8 +110,8 @@ def _record(command: RecordSession) -> SessionHeld:
     check_count(errors, "deputies", command.deputies, "代表人数", 1)
     check_count(errors, "youthAttending", command.youth_attending, "参加青年人数", 1)
     errors.raise_if_any()
-    return SessionHeld(command.session_id, command.held_on, command.district, command.place.strip(),
-                       command.deputy_role, command.deputies, command.youth_attending)
+    facts = {f.name: getattr(command, f.name) for f in fields(Session)}
+    return SessionHeld(**{**facts, "place": command.place.strip()})
 
 
 def decide(command: SessionCommand, state: SessionState) -> list[SessionEvent]:
