@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from chassis.db import create_pool
 from tests.registry_support import data, fields_named, gql, refusal
 from tests.support import eventually
 
@@ -27,6 +28,13 @@ SESSIONS = """query($pos: String) { faceToFaceSessions(minPosition: $pos) { id d
 FIGURES = "{ dashboard { faceToFace { sessions youthAttending proposalsByStatus { status count } } } }"
 
 
+@pytest.fixture(scope="module")
+async def db(settings, branches):
+    pool = await create_pool(settings.database_url(settings.database("branches")), max_size=2)
+    yield pool
+    await pool.close()
+
+
 def session_input(**changes) -> dict:
     return {"heldOn": date.today().isoformat(), "district": CHAOYANG, "place": "望京骑手驿站",
             "deputyRole": "NPC_DEPUTY", "deputies": 3, "youthAttending": 40} | changes
@@ -38,7 +46,7 @@ async def figures(gateway, token: str) -> dict:
             **{r["status"]: r["count"] for r in f["proposalsByStatus"]}}
 
 
-async def test_a_session_becomes_a_suggestion_that_the_department_answers(gateway, token):
+async def test_a_session_becomes_a_suggestion_that_the_department_answers(gateway, db, token):
     league = token("admin", CHAOYANG)
     before = await figures(gateway, league)
     session = data(await gql(gateway, RECORD, {"i": session_input()}, token=league))["recordFaceToFace"]
@@ -53,7 +61,8 @@ async def test_a_session_becomes_a_suggestion_that_the_department_answers(gatewa
                                token=league))["submitProposal"]
     proposal_id = submitted["id"]
     rsj, sfj = token("department_staff", department="RSJ"), token("department_staff", department="SFJ")
-    # another department can neither act on it nor see it
+    # another department can neither act on it nor see it, and nothing is stored
+    stored = await db.fetchval("SELECT count(*) FROM events")
     assert refusal(await gql(gateway, ACCEPT, {"p": proposal_id}, token=sfj))[:2] == ("FORBIDDEN", "department")
     seen_by_sfj = data(await gql(gateway, PROPOSALS, {"pos": submitted["position"]}, token=sfj))["proposals"]
     assert proposal_id not in {p["id"] for p in seen_by_sfj}
@@ -63,6 +72,7 @@ async def test_a_session_becomes_a_suggestion_that_the_department_answers(gatewa
     # answering before it is accepted breaks the order
     assert refusal(await gql(gateway, ANSWER, {"p": proposal_id, "a": "答复"}, token=rsj))[:2] == (
         "RULE_VIOLATED", "status")
+    assert await db.fetchval("SELECT count(*) FROM events") == stored
     data(await gql(gateway, ACCEPT, {"p": proposal_id}, token=rsj))
     answered = data(await gql(gateway, ANSWER, {"p": proposal_id, "a": "已开通线上参保"}, token=rsj))["answerProposal"]
     [seen] = [p for p in data(await gql(gateway, PROPOSALS, {"pos": answered["position"]}, token=rsj))["proposals"]
