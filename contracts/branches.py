@@ -61,7 +61,20 @@ class ActionItemEvents:
     PROGRESS_NOTED = "xq.branches.action-item.progress-noted.v1"
 
 
+class FaceToFaceEvents:
+    ISSUE_RAISED = "xq.branches.face-to-face.issue-raised.v1"
+    SESSION_HELD = "xq.branches.face-to-face.session-held.v1"
+
+
+class ProposalEvents:
+    ACCEPTED = "xq.branches.proposal.accepted.v1"
+    ANSWERED = "xq.branches.proposal.answered.v1"
+    NOT_ACCEPTED = "xq.branches.proposal.not-accepted.v1"
+    SUBMITTED = "xq.branches.proposal.submitted.v1"
+
+
 READERS = frozenset({"gateway"})  # the dashboard's read models
 TOPICS = published("branches", READERS, BranchEvents, MembershipEvents, OrganisationEvents, MeetingEvents,
-                   MeasureEvents, JointMeetingEvents, ActionItemEvents)
-BRANCH, MEMBERSHIP, ORGANISATION, MEETING, MEASURE, JOINT_MEETING, ACTION_ITEM = TOPICS
+                   MeasureEvents, JointMeetingEvents, ActionItemEvents, FaceToFaceEvents, ProposalEvents)
+(BRANCH, MEMBERSHIP, ORGANISATION, MEETING, MEASURE, JOINT_MEETING, ACTION_ITEM, FACE_TO_FACE,
+ PROPOSAL) = TOPICS

@@ -40,6 +40,8 @@ class Stores:
     measure: EventStore
     joint_meeting: EventStore
     action_item: EventStore
+    face_to_face: EventStore
+    proposal: EventStore
 
 
 async def run(conn: asyncpg.Connection, store: EventStore, decider: Decider, stream_id: str, command: Any, *,
