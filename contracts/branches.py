@@ -61,7 +61,15 @@ class ActionItemEvents:
     PROGRESS_NOTED = "xq.branches.action-item.progress-noted.v1"
 
 
+class RecommendationEvents:
+    ENDED = "xq.branches.recommendation.ended.v1"
+    OUTCOME_RECORDED = "xq.branches.recommendation.outcome-recorded.v1"
+    RECOMMENDED = "xq.branches.recommendation.recommended.v1"
+    REVIEWED = "xq.branches.recommendation.reviewed.v1"
+    WITHDRAWN = "xq.branches.recommendation.withdrawn.v1"
+
+
 READERS = frozenset({"gateway"})  # the dashboard's read models
 TOPICS = published("branches", READERS, BranchEvents, MembershipEvents, OrganisationEvents, MeetingEvents,
-                   MeasureEvents, JointMeetingEvents, ActionItemEvents)
-BRANCH, MEMBERSHIP, ORGANISATION, MEETING, MEASURE, JOINT_MEETING, ACTION_ITEM = TOPICS
+                   MeasureEvents, JointMeetingEvents, ActionItemEvents, RecommendationEvents)
+BRANCH, MEMBERSHIP, ORGANISATION, MEETING, MEASURE, JOINT_MEETING, ACTION_ITEM, RECOMMENDATION = TOPICS

@@ -14,6 +14,7 @@ from .case_figures import CaseFiguresProjection
 from .cases import CasesProjection
 from .governance import GovernanceProjection
 from .joint_meetings import JointMeetingsProjection
+from .recommendations import RecommendationsProjection
 from .stations import StationsProjection
 from .stations_daily import StationsDailyProjection
 from .volunteering import VolunteeringProjection
@@ -26,4 +27,5 @@ def projections(settings: Settings) -> list[Projection]:
     return [YouthProjection(settings), YouthDailyProjection(settings), BranchesProjection(settings),
             StationsProjection(settings), StationsDailyProjection(settings), CasesProjection(settings),
             CaseFiguresProjection(settings), GovernanceProjection(settings),
-            JointMeetingsProjection(settings), VolunteeringProjection(settings)]
+            JointMeetingsProjection(settings), VolunteeringProjection(settings),
+            RecommendationsProjection(settings)]

@@ -17,7 +17,7 @@ from contracts import branches as contract
 from . import api, jobs, projections
 from .commands import Stores, seed_measures
 from .deps import BranchesDeps, Runtime
-from .domain import action_item, branch, joint_meeting, measure, meeting, membership, organisation
+from .domain import action_item, branch, joint_meeting, measure, meeting, membership, organisation, recommendation
 from .plan import read_plan
 
 log = logging.getLogger(__name__)
@@ -26,10 +26,10 @@ SOURCE = "/xinqing/branches"
 # need not read meetings), and each topic keeps per-stream order by its key.
 TOPICS = {"branch": contract.BRANCH, "membership": contract.MEMBERSHIP, "organisation": contract.ORGANISATION,
           "meeting": contract.MEETING, "measure": contract.MEASURE, "joint_meeting": contract.JOINT_MEETING,
-          "action_item": contract.ACTION_ITEM}
+          "action_item": contract.ACTION_ITEM, "recommendation": contract.RECOMMENDATION}
 CODECS = {"branch": branch.codec, "membership": membership.codec, "organisation": organisation.codec,
           "meeting": meeting.codec, "measure": measure.codec, "joint_meeting": joint_meeting.codec,
-          "action_item": action_item.codec}
+          "action_item": action_item.codec, "recommendation": recommendation.codec}
 
 
 def make_stores(settings: Settings) -> Stores:
