@@ -5,7 +5,7 @@ from datetime import date
 
 import strawberry
 
-from ..common import CommandResult, command
+from ..common import CommandResult, command, without_none
 from ..me.memberships import BRANCHES
 
 
@@ -19,9 +19,9 @@ class Mutation:
 
     @strawberry.mutation(description="区团委审核推优：同意考察（accepted: true）或退回（须写明理由）")
     async def review_recommendation(self, info: strawberry.Info, id: strawberry.ID, accepted: bool,
-                                    reason: str = "") -> CommandResult:
+                                    reason: str | None = None) -> CommandResult:
         return await command(info, BRANCHES, f"/recommendations/{id}/review",
-                             json={"accepted": accepted, "reason": reason})
+                             json=without_none({"accepted": accepted, "reason": reason}))
 
     @strawberry.mutation(description="区团委登记推优结果（采纳或未采纳）及日期")
     async def record_recommendation_outcome(self, info: strawberry.Info, id: strawberry.ID, adopted: bool,

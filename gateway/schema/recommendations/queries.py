@@ -14,5 +14,4 @@ class Query:
     @strawberry.field(description="本区推优记录（新到旧；区团委、团支部书记）")
     async def recommendations(self, info: strawberry.Info, limit: int = 50) -> list[StaffRecommendation]:
         answer = await forward(info, BRANCHES, "/recommendations", method="GET", params={"limit": limit})
-        return [StaffRecommendation(**vars(StaffRecommendation.of(r)), youth_id=r["youthId"])
-                for r in answer["recommendations"]]
+        return [StaffRecommendation.of(r, youth_id=r["youthId"]) for r in answer["recommendations"]]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import strawberry
 
@@ -20,8 +21,8 @@ class Recommendation:
     decided_on: date | None = strawberry.field(description="结果日期")
 
     @classmethod
-    def of(cls, r: dict) -> Recommendation:
-        return cls(id=r["recommendationId"], kind=r["kind"], status=r["status"], branch_id=r["branchId"],
+    def of(cls, r: dict, **more: Any) -> Recommendation:
+        return cls(**more, id=r["recommendationId"], kind=r["kind"], status=r["status"], branch_id=r["branchId"],
                    district=r["district"], recommended_on=date.fromisoformat(r["recommendedOn"]), note=r["note"],
                    decided_on=date.fromisoformat(d) if (d := r["decidedOn"]) else None)
 

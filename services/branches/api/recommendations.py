@@ -34,7 +34,7 @@ LIST_MAX = 200
 class RecommendRequest(ApiModel):
     youth_id: uuid.UUID
     branch_id: uuid.UUID
-    kind: str = Field(max_length=16, description="PARTY（推荐入党）| HONOUR（评优）")
+    kind: rec.Kind = Field(description="PARTY（推荐入党）| HONOUR（评优）")
     reason: str = Field(max_length=rec.REASON_MAX, description="推荐理由")
 
 
