@@ -69,15 +69,22 @@ LEAVING = frozenset({MembershipEvents.ENDED, MembershipEvents.TRANSFER_APPROVED}
 async def _end_recommendations(conn: asyncpg.Connection, stores: Stores, youth_id: str, command: Any,
                                done: list[Envelope]) -> list[Envelope]:
     """A member who left their branch (ended, or moved by a transfer) is no longer that branch's to
-    recommend: their open 推优 end in the same transaction (erasure says so as its reason)."""
-    if not any(e.type in LEAVING for e in done):
+    recommend: their open 推优 end in the same transaction. Erasure has its own step (erase_recommendations)."""
+    erased = isinstance(command, membership.EndForRegistry) and command.reason == membership.RegistryEnd.ERASED
+    if erased or not any(e.type in LEAVING for e in done):
         return []
     await hold_member(conn, youth_id)
-    erased = isinstance(command, membership.EndForRegistry) and command.reason == membership.RegistryEnd.ERASED
-    reason = recommendation.EndReason.ERASED if erased else recommendation.EndReason.LEFT_BRANCH
-    ended, _ = await run_recommendation(conn, stores, youth_id,
-                                        recommendation.EndOpen(reason, beijing_date(done[-1].time)))
+    ended, _ = await run_recommendation(conn, stores, youth_id, recommendation.EndOpen(
+        recommendation.EndReason.LEFT_BRANCH, beijing_date(done[-1].time)))
     return ended
+
+
+async def erase_recommendations(conn: asyncpg.Connection, stores: Stores, youth_id: str, today: date) -> None:
+    """The registry erased the person: what is open ends (reason ERASED) and every row of theirs loses its link
+    to them; the rows, and so the counts, stay."""
+    await hold_member(conn, youth_id)
+    await run_recommendation(conn, stores, youth_id, recommendation.EndOpen(recommendation.EndReason.ERASED, today))
+    await tables.unlink_recommendations(conn, youth_id)
 
 
 async def run_recommendation(conn: asyncpg.Connection, stores: Stores, youth_id: str, command: Any, *,
@@ -87,8 +94,7 @@ async def run_recommendation(conn: asyncpg.Connection, stores: Stores, youth_id:
     outcome = await commands.run(conn, stores.recommendation, recommendation.recommendation,
                                  recommendation.stream_id(youth_id), command, guard=guard)
     if outcome.envelopes:
-        await tables.save_recommendations(conn, youth_id, outcome.state,
-                                          erased=getattr(command, "reason", None) == recommendation.EndReason.ERASED)
+        await tables.save_recommendations(conn, youth_id, outcome.state)
     return outcome.envelopes, outcome.state
 
 

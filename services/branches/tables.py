@@ -153,18 +153,21 @@ async def items_overdue_before(conn: asyncpg.Connection, today: date, limit: int
 RECOMMENDATION_COLUMNS = "recommendation_id, kind, branch_id, district, status, recommended_on, note, decided_on"
 
 
-async def save_recommendations(conn: asyncpg.Connection, youth_id: str, state: RecommendationState, *,
-                               erased: bool = False) -> None:
-    """Every recommendation of the member as the stream now says; erasure unlinks the person (the rows,
-    and so the counts, stay)."""
+async def save_recommendations(conn: asyncpg.Connection, youth_id: str, state: RecommendationState) -> None:
+    """Every recommendation of the member as the stream now says."""
     await conn.executemany(
         """INSERT INTO recommendations (recommendation_id, youth_id, kind, branch_id, district, status,
                                         recommended_on, note, decided_on)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-           ON CONFLICT (recommendation_id) DO UPDATE SET youth_id = EXCLUDED.youth_id, status = EXCLUDED.status,
+           ON CONFLICT (recommendation_id) DO UPDATE SET status = EXCLUDED.status,
                note = EXCLUDED.note, decided_on = EXCLUDED.decided_on""",
-        [(e.recommendation_id, None if erased else youth_id, e.kind, e.branch_id, e.district, str(e.status),
+        [(e.recommendation_id, youth_id, e.kind, e.branch_id, e.district, str(e.status),
           e.recommended_on, e.note, e.decided_on) for e in state.entries])
+
+
+async def unlink_recommendations(conn: asyncpg.Connection, youth_id: str) -> None:
+    """Erasure: the rows (and so the counts) stay, without the person."""
+    await conn.execute("UPDATE recommendations SET youth_id = NULL WHERE youth_id = $1", youth_id)
 
 
 async def recommendations_in(conn: asyncpg.Connection, district: str | None, limit: int) -> list[dict]:

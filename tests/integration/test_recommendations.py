@@ -1,6 +1,7 @@
 """推优 (issue 19) through GraphQL on the real stack: a branch's secretary recommends a member, the district's
 league committee accepts it and records the outcome, the member sees it in `me`, the dashboard's figure moves,
-another district is refused; a member who leaves their branch ends what is still open."""
+another district is refused; a member who leaves their branch ends what is still open, and erasure ends it too and
+unlinks the person while the figure stays."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -11,6 +12,7 @@ from chassis.clock import BEIJING
 from tests.integration.stations_support import caught_up, ok
 from tests.integration.test_youth_branches import found, register_me
 from tests.registry_support import data, fields_named, gql, refusal
+from tests.support import eventually
 
 pytestmark = pytest.mark.integration
 CHAOYANG, HAIDIAN = "110105", "110108"
@@ -75,3 +77,18 @@ async def test_recommended_reviewed_adopted_seen_by_the_member_counted_and_ended
     data(await gql(gateway, "mutation { leaveMyBranch { id } }", token=rider))
     mine = {r["id"]: r["status"] for r in (await ok(gateway, MINE, token=rider))["me"]["recommendations"]}
     assert mine == {made["id"]: "ADOPTED", honour["id"]: "ENDED"}
+
+    # erasure: what is open ends, every row loses the person, the figure stays
+    data(await gql(gateway, "mutation J($c: String!) { joinBranchWithCode(code: $c) { id } }", {"c": invitation},
+                   rider))
+    again = (await ok(gateway, RECOMMEND, asked | {"k": "HONOUR"}, secretary))["recommendMember"]
+    data(await gql(gateway, "mutation { eraseMe { id } }", token=rider))
+    ids = {made["id"]: "ADOPTED", honour["id"]: "ENDED", again["id"]: "ENDED"}
+
+    async def unlinked() -> bool:
+        rows = {r["id"]: r for r in (await ok(gateway, LIST, token=admin))["recommendations"] if r["id"] in ids}
+        return {i: (r["status"], r["youthId"]) for i, r in rows.items()} == {i: (s, None) for i, s in ids.items()}
+    await eventually(unlinked)
+    await caught_up(gateway, admin, [again["position"]])
+    figures = (await ok(gateway, FIGURES, token=admin))["dashboard"]["recommendations"]
+    assert (figures["thisYear"], figures["adoptedThisYear"]) == (after["thisYear"] + 2, after["adoptedThisYear"])
