@@ -73,8 +73,17 @@ class ProposalEvents:
     SUBMITTED = "xq.branches.proposal.submitted.v1"
 
 
+class RecommendationEvents:
+    ENDED = "xq.branches.recommendation.ended.v1"
+    OUTCOME_RECORDED = "xq.branches.recommendation.outcome-recorded.v1"
+    RECOMMENDED = "xq.branches.recommendation.recommended.v1"
+    REVIEWED = "xq.branches.recommendation.reviewed.v1"
+    WITHDRAWN = "xq.branches.recommendation.withdrawn.v1"
+
+
 READERS = frozenset({"gateway"})  # the dashboard's read models
 TOPICS = published("branches", READERS, BranchEvents, MembershipEvents, OrganisationEvents, MeetingEvents,
-                   MeasureEvents, JointMeetingEvents, ActionItemEvents, FaceToFaceEvents, ProposalEvents)
+                   MeasureEvents, JointMeetingEvents, ActionItemEvents, FaceToFaceEvents, ProposalEvents,
+                   RecommendationEvents)
 (BRANCH, MEMBERSHIP, ORGANISATION, MEETING, MEASURE, JOINT_MEETING, ACTION_ITEM, FACE_TO_FACE,
- PROPOSAL) = TOPICS
+ PROPOSAL, RECOMMENDATION) = TOPICS

@@ -15,6 +15,7 @@ from .cases import CasesProjection
 from .face_to_face import FaceToFaceProjection
 from .governance import GovernanceProjection
 from .joint_meetings import JointMeetingsProjection
+from .recommendations import RecommendationsProjection
 from .stations import StationsProjection
 from .stations_daily import StationsDailyProjection
 from .volunteering import VolunteeringProjection
@@ -28,4 +29,4 @@ def projections(settings: Settings) -> list[Projection]:
             StationsProjection(settings), StationsDailyProjection(settings), CasesProjection(settings),
             CaseFiguresProjection(settings), GovernanceProjection(settings),
             JointMeetingsProjection(settings), VolunteeringProjection(settings),
-            FaceToFaceProjection(settings)]
+            FaceToFaceProjection(settings), RecommendationsProjection(settings)]

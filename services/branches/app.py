@@ -17,7 +17,18 @@ from contracts import branches as contract
 from . import api, jobs, projections
 from .commands import Stores, seed_measures
 from .deps import BranchesDeps, Runtime
-from .domain import action_item, branch, face_to_face, joint_meeting, measure, meeting, membership, organisation, proposal
+from .domain import (
+    action_item,
+    branch,
+    face_to_face,
+    joint_meeting,
+    measure,
+    meeting,
+    membership,
+    organisation,
+    proposal,
+    recommendation,
+)
 from .plan import read_plan
 
 log = logging.getLogger(__name__)
@@ -27,10 +38,11 @@ SOURCE = "/xinqing/branches"
 TOPICS = {"branch": contract.BRANCH, "membership": contract.MEMBERSHIP, "organisation": contract.ORGANISATION,
           "meeting": contract.MEETING, "measure": contract.MEASURE, "joint_meeting": contract.JOINT_MEETING,
           "action_item": contract.ACTION_ITEM, "face_to_face": contract.FACE_TO_FACE,
-          "proposal": contract.PROPOSAL}
+          "proposal": contract.PROPOSAL, "recommendation": contract.RECOMMENDATION}
 CODECS = {"branch": branch.codec, "membership": membership.codec, "organisation": organisation.codec,
           "meeting": meeting.codec, "measure": measure.codec, "joint_meeting": joint_meeting.codec,
-          "action_item": action_item.codec, "face_to_face": face_to_face.codec, "proposal": proposal.codec}
+          "action_item": action_item.codec, "face_to_face": face_to_face.codec, "proposal": proposal.codec,
+          "recommendation": recommendation.codec}
 
 
 def make_stores(settings: Settings) -> Stores:

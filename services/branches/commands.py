@@ -16,15 +16,17 @@ from typing import Any
 import asyncpg
 
 from chassis import commands
+from chassis.clock import beijing_date
 from chassis.commands import transaction
 from chassis.decider import Decider
 from chassis.envelope import Envelope
 from chassis.errors import Unavailable
 from chassis.eventstore import EventStore
 from chassis.retry import polling
+from contracts.branches import MembershipEvents
 
 from . import tables
-from .domain import action_item, branch, joint_meeting, measure, membership
+from .domain import action_item, branch, joint_meeting, measure, membership, recommendation
 from .domain.facts import BranchFacts, YouthFacts
 from .plan import Plan
 
@@ -42,6 +44,7 @@ class Stores:
     action_item: EventStore
     face_to_face: EventStore
     proposal: EventStore
+    recommendation: EventStore
 
 
 async def run(conn: asyncpg.Connection, store: EventStore, decider: Decider, stream_id: str, command: Any, *,
@@ -58,7 +61,43 @@ async def run_membership(conn: asyncpg.Connection, stores: Stores, youth_id: str
                                  command, expected_version=expected_version)
     if envelopes:
         await tables.save_membership(conn, youth_id, state)
+        envelopes += await _end_recommendations(conn, stores, youth_id, command, envelopes)
     return envelopes, state
+
+
+LEAVING = frozenset({MembershipEvents.ENDED, MembershipEvents.TRANSFER_APPROVED})
+
+
+async def _end_recommendations(conn: asyncpg.Connection, stores: Stores, youth_id: str, command: Any,
+                               done: list[Envelope]) -> list[Envelope]:
+    """A member who left their branch (ended, or moved by a transfer) is no longer that branch's to
+    recommend: their open 推优 end in the same transaction. Erasure has its own step (erase_recommendations)."""
+    erased = isinstance(command, membership.EndForRegistry) and command.reason == membership.RegistryEnd.ERASED
+    if erased or not any(e.type in LEAVING for e in done):
+        return []
+    await hold_member(conn, youth_id)
+    ended, _ = await run_recommendation(conn, stores, youth_id, recommendation.EndOpen(
+        recommendation.EndReason.LEFT_BRANCH, beijing_date(done[-1].time)))
+    return ended
+
+
+async def erase_recommendations(conn: asyncpg.Connection, stores: Stores, youth_id: str, today: date) -> None:
+    """The registry erased the person: what is open ends (reason ERASED) and every row of theirs loses its link
+    to them; the rows, and so the counts, stay."""
+    await hold_member(conn, youth_id)
+    await run_recommendation(conn, stores, youth_id, recommendation.EndOpen(recommendation.EndReason.ERASED, today))
+    await tables.unlink_recommendations(conn, youth_id)
+
+
+async def run_recommendation(conn: asyncpg.Connection, stores: Stores, youth_id: str, command: Any, *,
+                             guard: Any = None) -> tuple[list[Envelope], recommendation.RecommendationState]:
+    """A 推优 command on the member's stream, with the `recommendations` rows updated in the same
+    transaction (the staff's list and the member's own read them)."""
+    outcome = await commands.run(conn, stores.recommendation, recommendation.recommendation,
+                                 recommendation.stream_id(youth_id), command, guard=guard)
+    if outcome.envelopes:
+        await tables.save_recommendations(conn, youth_id, outcome.state)
+    return outcome.envelopes, outcome.state
 
 
 # ---- locks that span two aggregates ------------------------------------------------------------
@@ -69,6 +108,12 @@ def _branch_lock_key(branch_id: str) -> int:
 
 async def share_branch(conn: asyncpg.Connection, branch_id: str) -> None:
     await conn.execute("SELECT pg_advisory_xact_lock_shared($1)", _branch_lock_key(branch_id))
+
+
+async def hold_member(conn: asyncpg.Connection, youth_id: str) -> None:
+    """Recommending reads the membership and leaving ends the open recommendations: both hold the member,
+    so a recommendation never outlives the membership it was made on."""
+    await conn.execute("SELECT pg_advisory_xact_lock($1)", zlib.crc32(f"xq:member:{youth_id}".encode()))
 
 
 async def own_branch(conn: asyncpg.Connection, branch_id: str) -> None:

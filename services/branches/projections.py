@@ -6,7 +6,8 @@ date). Membership commands read it instead of calling the registry.
 It is also where the registry's endings take effect: when a person is erased, deactivated or merged,
 their membership ends through the membership decider (an event with the reason), in the same
 transaction as the projection's checkpoint — exactly once, and never a silent update. The end of
-league age (`league-age-ended.v1`) ends it the same way, with reason OVER_AGE.
+league age (`league-age-ended.v1`) ends it the same way, with reason OVER_AGE. Erasure also ends the person's
+open 推优 and unlinks them from every recommendation (the counts stay).
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from chassis.envelope import Envelope
 from chassis.projection import Dispatch, Handler, Projection
 from contracts.registry import YOUTH, YouthEvents
 
-from .commands import Stores, run_membership
+from .commands import Stores, erase_recommendations, run_membership
 from .deps import Runtime
 from .domain.membership import EndForRegistry, RegistryEnd, RetireOverAge
 from .tables import add_youth, end_league_age, erase_youth, set_youth_status, update_youth
@@ -58,6 +59,7 @@ class RegistryView(Dispatch):
         youth_id = event.data["youth_id"]
         await erase_youth(conn, youth_id, str(RegistryEnd.ERASED))
         await self._end_membership(conn, event, RegistryEnd.ERASED)
+        await erase_recommendations(conn, self.stores, youth_id, beijing_date(event.time))
 
     def _ended_by(self, reason: RegistryEnd) -> Handler:
         async def ended(conn: asyncpg.Connection, event: Envelope) -> None:

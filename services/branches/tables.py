@@ -6,6 +6,8 @@
   and closed when it expires; read when someone joins with a code.
 - `action_items`: the joint meetings' action items (assignee, due date, open or done), written in each
   item command's transaction; read by the overdue job.
+- `recommendations`: 推优, one row per recommendation, written in each recommendation command's
+  transaction; read by the district's list and the member's own view.
 - `youth_facts`: the service's view of registry events (projections.py writes it); membership
   commands read it instead of calling the registry.
 """
@@ -18,6 +20,7 @@ import asyncpg
 
 from .domain.action_item import ItemState
 from .domain.membership import MembershipState, Status
+from .domain.recommendation import RecommendationState
 
 # ---- roster ------------------------------------------------------------------------------------
 
@@ -143,3 +146,46 @@ async def items_overdue_before(conn: asyncpg.Connection, today: date, limit: int
     rows = await conn.fetch("SELECT item_id FROM action_items WHERE status = 'OPEN' AND NOT overdue "
                             "AND due_on < $1 ORDER BY due_on, item_id LIMIT $2", today, limit)
     return [r["item_id"] for r in rows]
+
+
+# ---- recommendations (推优) ----------------------------------------------------------------------
+
+RECOMMENDATION_COLUMNS = "recommendation_id, kind, branch_id, district, status, recommended_on, note, decided_on"
+
+
+async def save_recommendations(conn: asyncpg.Connection, youth_id: str, state: RecommendationState) -> None:
+    """Every recommendation of the member as the stream now says."""
+    await conn.executemany(
+        """INSERT INTO recommendations (recommendation_id, youth_id, kind, branch_id, district, status,
+                                        recommended_on, note, decided_on)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+           ON CONFLICT (recommendation_id) DO UPDATE SET status = EXCLUDED.status,
+               note = EXCLUDED.note, decided_on = EXCLUDED.decided_on""",
+        [(e.recommendation_id, youth_id, e.kind, e.branch_id, e.district, str(e.status),
+          e.recommended_on, e.note, e.decided_on) for e in state.entries])
+
+
+async def unlink_recommendations(conn: asyncpg.Connection, youth_id: str) -> None:
+    """Erasure: the rows (and so the counts) stay, without the person."""
+    await conn.execute("UPDATE recommendations SET youth_id = NULL WHERE youth_id = $1", youth_id)
+
+
+async def recommendations_in(conn: asyncpg.Connection, district: str | None, limit: int) -> list[dict]:
+    """The newest recommendations of a district (None: the city's), for its league committee."""
+    rows = await conn.fetch(
+        f"SELECT youth_id, {RECOMMENDATION_COLUMNS} FROM recommendations WHERE $1::text IS NULL OR district = $1 "
+        "ORDER BY recommended_on DESC, recommendation_id LIMIT $2", district, limit)
+    return [dict(r) for r in rows]
+
+
+async def recommendations_of(conn: asyncpg.Connection, youth_id: str) -> list[dict]:
+    rows = await conn.fetch(f"SELECT {RECOMMENDATION_COLUMNS} FROM recommendations WHERE youth_id = $1 "
+                            "ORDER BY recommended_on DESC, recommendation_id", youth_id)
+    return [dict(r) for r in rows]
+
+
+async def recommendation_youth(conn: asyncpg.Connection, recommendation_id: str) -> tuple[str, str] | None:
+    """(youth_id, district) of a recommendation whose person is still linked."""
+    row = await conn.fetchrow("SELECT youth_id, district FROM recommendations WHERE recommendation_id = $1 "
+                              "AND youth_id IS NOT NULL", recommendation_id)
+    return (row["youth_id"], row["district"]) if row else None

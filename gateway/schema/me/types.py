@@ -8,9 +8,11 @@ import strawberry
 from chassis.auth import YOUTH
 
 from ..common import Context
+from ..recommendations.types import Recommendation
 from ..youth.types import Consent, ConsentPurpose, Subtype, YouthStatus, YouthType
 from .cases import MyCase, my_cases
 from .memberships import MyMembership, my_memberships
+from .recommendations import my_recommendations
 from .stations import MyBooking, MyEnrolment, my_bookings, my_enrolments
 from .volunteering import MyVolunteering, my_volunteering
 
@@ -53,6 +55,8 @@ class MyRecord:
     cases: list[MyCase] = strawberry.field(
         resolver=my_cases, description="本人的求助个案（新到旧）：状态、类别、转介机构、办结结果与本人的评价")
     volunteering: MyVolunteering = strawberry.field(resolver=my_volunteering, description="本人的志愿服务时长")
+    recommendations: list[Recommendation] = strawberry.field(
+        resolver=my_recommendations, description="本人的推优记录（推荐入党、评优）：推荐、审核与结果（新到旧）")
 
 
 def to_my_record(p: dict) -> MyRecord:

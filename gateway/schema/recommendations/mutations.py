@@ -1,0 +1,34 @@
+"""推优's mutations, forwarded to the branches service (which checks roles, districts and rules again)."""
+from __future__ import annotations
+
+from datetime import date
+
+import strawberry
+
+from ..common import CommandResult, command, without_none
+from ..me.memberships import BRANCHES
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="团支部推优：推荐本支部团员入党（PARTY）或评优（HONOUR），须写明理由")
+    async def recommend_member(self, info: strawberry.Info, youth_id: strawberry.ID, branch_id: strawberry.ID,
+                               kind: str, reason: str) -> CommandResult:
+        return await command(info, BRANCHES, "/recommendations",
+                             json={"youthId": youth_id, "branchId": branch_id, "kind": kind, "reason": reason})
+
+    @strawberry.mutation(description="区团委审核推优：同意考察（accepted: true）或退回（须写明理由）")
+    async def review_recommendation(self, info: strawberry.Info, id: strawberry.ID, accepted: bool,
+                                    reason: str | None = None) -> CommandResult:
+        return await command(info, BRANCHES, f"/recommendations/{id}/review",
+                             json=without_none({"accepted": accepted, "reason": reason}))
+
+    @strawberry.mutation(description="区团委登记推优结果（采纳或未采纳）及日期")
+    async def record_recommendation_outcome(self, info: strawberry.Info, id: strawberry.ID, adopted: bool,
+                                            decided_on: date) -> CommandResult:
+        return await command(info, BRANCHES, f"/recommendations/{id}/outcome",
+                             json={"adopted": adopted, "decidedOn": decided_on.isoformat()})
+
+    @strawberry.mutation(description="团支部撤回推优（结果登记前）")
+    async def withdraw_recommendation(self, info: strawberry.Info, id: strawberry.ID) -> CommandResult:
+        return await command(info, BRANCHES, f"/recommendations/{id}/withdraw")
