@@ -12,6 +12,7 @@ from chassis.settings import Settings
 from .branches import BranchesProjection
 from .case_figures import CaseFiguresProjection
 from .cases import CasesProjection
+from .dream_space import DreamSpaceProjection
 from .governance import GovernanceProjection
 from .joint_meetings import JointMeetingsProjection
 from .stations import StationsProjection
@@ -26,4 +27,5 @@ def projections(settings: Settings) -> list[Projection]:
     return [YouthProjection(settings), YouthDailyProjection(settings), BranchesProjection(settings),
             StationsProjection(settings), StationsDailyProjection(settings), CasesProjection(settings),
             CaseFiguresProjection(settings), GovernanceProjection(settings),
-            JointMeetingsProjection(settings), VolunteeringProjection(settings)]
+            JointMeetingsProjection(settings), VolunteeringProjection(settings),
+            DreamSpaceProjection(settings)]

@@ -11,6 +11,7 @@ from ..common import Context
 from ..youth.types import Consent, ConsentPurpose, Subtype, YouthStatus, YouthType
 from .cases import MyCase, my_cases
 from .memberships import MyMembership, my_memberships
+from .projects import MyProject, my_projects
 from .stations import MyBooking, MyEnrolment, my_bookings, my_enrolments
 from .volunteering import MyVolunteering, my_volunteering
 
@@ -53,6 +54,7 @@ class MyRecord:
     cases: list[MyCase] = strawberry.field(
         resolver=my_cases, description="本人的求助个案（新到旧）：状态、类别、转介机构、办结结果与本人的评价")
     volunteering: MyVolunteering = strawberry.field(resolver=my_volunteering, description="本人的志愿服务时长")
+    projects: list[MyProject] = strawberry.field(resolver=my_projects, description="本人申请的筑梦空间孵化项目，新的在前")
 
 
 def to_my_record(p: dict) -> MyRecord:
