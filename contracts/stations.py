@@ -43,6 +43,9 @@ class ActivityEvents:  # the "event" aggregate: activities at a station
     PROJECT_DECLINED = "xq.stations.event.project-declined.v1"
     PROJECT_MILESTONE = "xq.stations.event.project-milestone.v1"
     PROJECT_ENDED = "xq.stations.event.project-ended.v1"
+    # internships offered by partner companies at a station (services/stations/domain/internship.py)
+    INTERNSHIP_OFFERED = "xq.stations.event.internship-offered.v1"
+    INTERNSHIP_CLOSED = "xq.stations.event.internship-closed.v1"
 
 
 class AppealEvents:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from chassis.errors import RuleViolated, ValidationFailed
-from services.stations.domain import activity
+from services.stations.domain import activity, internship
 from services.stations.domain import incubation as inc
 
 AT = datetime(2026, 12, 5, 1, 0, tzinfo=UTC)
@@ -96,4 +96,29 @@ def test_milestones_are_capped_and_a_missing_project_is_not_found():
     assert rule_of(capped) == "too_many_milestones"
     with pytest.raises(RuleViolated) as missing:
         inc.project.run([], inc.SupportProject(AT))
+    assert rule_of(missing) == "not_found"
+
+
+# ---- internships offered by partner companies -----------------------------------------------------
+
+OFFER = internship.OfferInternship("i1", "s1", "110105", " 某文创公司 ", "视觉设计实习生", places=3)
+
+
+def test_an_offer_is_open_until_closed_once_and_its_places_leave_with_it():
+    given = internship.internship.run([], OFFER)
+    assert given == [internship.InternshipOffered(internship_id="i1", station_id="s1", district="110105",
+                                                  company="某文创公司", title="视觉设计实习生", places=3)]
+    given += internship.internship.run(given, internship.CloseInternship())
+    assert given[-1] == internship.InternshipClosed(internship_id="i1", district="110105", places=3)
+    with pytest.raises(RuleViolated) as twice:
+        internship.internship.run(given, internship.CloseInternship())
+    assert rule_of(twice) == "already_closed"
+
+
+def test_an_offer_without_company_or_places_is_refused_naming_each_field():
+    with pytest.raises(ValidationFailed) as exc:
+        internship.internship.run([], replace(OFFER, company=" ", places=0, district="x"))
+    assert fields_of(exc) == {"company", "places", "district"}
+    with pytest.raises(RuleViolated) as missing:
+        internship.internship.run([], internship.CloseInternship())
     assert rule_of(missing) == "not_found"
