@@ -8,3 +8,10 @@ CREATE TABLE IF NOT EXISTS ds_project_counts (
     completed integer NOT NULL DEFAULT 0,
     stopped   integer NOT NULL DEFAULT 0
 );
+
+-- Internships offered by partner companies (open offers and their places), per district.
+CREATE TABLE IF NOT EXISTS ds_internship_counts (
+    district     text PRIMARY KEY,
+    open_offers  integer NOT NULL DEFAULT 0,
+    open_places  integer NOT NULL DEFAULT 0
+);

@@ -1,6 +1,7 @@
 """筑梦空间's dashboard counters (ds_project_counts) from the project events on xq.stations.event, moved in the
 projection's transaction: applied; supported (one more active); ended (one fewer active, one more completed
-or stopped). Reads: gateway/tables/dream_space.py."""
+or stopped); internships offered and closed (ds_internship_counts: open offers and places).
+Reads: gateway/tables/dream_space.py."""
 from __future__ import annotations
 
 import asyncpg
@@ -34,10 +35,28 @@ async def _ended(conn: asyncpg.Connection, e: Envelope) -> None:
     await _count(conn, e, active=-1, completed=int(completed), stopped=int(not completed))
 
 
-class DreamSpaceProjection(Reading, name="gateway.dream_space", reads=(EVENT,), streams=("project-",),
-                           tables=("ds_project_counts",)):
+async def _internships(conn: asyncpg.Connection, e: Envelope, sign: int) -> None:
+    await conn.execute(
+        """INSERT INTO ds_internship_counts (district, open_offers, open_places) VALUES ($1, $2, $3)
+           ON CONFLICT (district) DO UPDATE SET open_offers = ds_internship_counts.open_offers + $2,
+             open_places = ds_internship_counts.open_places + $3""",
+        e.data["district"], sign, sign * e.data["places"])
+
+
+async def _offered(conn: asyncpg.Connection, e: Envelope) -> None:
+    await _internships(conn, e, 1)
+
+
+async def _closed(conn: asyncpg.Connection, e: Envelope) -> None:
+    await _internships(conn, e, -1)
+
+
+class DreamSpaceProjection(Reading, name="gateway.dream_space", reads=(EVENT,), streams=("project-", "internship-"),
+                           tables=("ds_project_counts", "ds_internship_counts")):
     handlers = {
         ActivityEvents.PROJECT_APPLIED: _applied,
         ActivityEvents.PROJECT_SUPPORTED: _supported,
         ActivityEvents.PROJECT_ENDED: _ended,
+        ActivityEvents.INTERNSHIP_OFFERED: _offered,
+        ActivityEvents.INTERNSHIP_CLOSED: _closed,
     }

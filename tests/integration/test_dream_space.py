@@ -1,7 +1,8 @@
 """筑梦空间 incubation projects (issue 19) through GraphQL on the real stack: a young person applies at a
 DREAM_SPACE station with their own token, the district's staff support it, note a milestone and end it; `me`
 lists the project, the dashboard's active figure moves up and back, another district's staff are refused, and
-erasure removes the person's link while the figures stay."""
+erasure removes the person's link while the figures stay. Internships offered by partner companies open and
+close the dashboard's figure."""
 from __future__ import annotations
 
 import pytest
@@ -72,3 +73,28 @@ async def test_a_project_applied_supported_followed_and_ended_moves_the_figure_a
     async with service_db(settings, "stations") as conn:  # ending it did not link the person again
         assert not await conn.fetchval("SELECT count(*) FROM youth_projects WHERE project_id = $1", pid)
     assert refusal(await gql(gateway, SUPPORT, {"p": pid}, staff))[1] == "already_decided"
+
+
+OFFER = "mutation($i: OfferInternshipInput!) { offerInternship(input: $i) { id position } }"
+CLOSE = "mutation($i: ID!) { closeInternship(internshipId: $i) { id position } }"
+OPEN = "{ dashboard { dreamSpace { openInternships openInternshipPlaces } } }"
+
+
+async def test_an_internship_offered_at_a_station_of_the_district_is_counted_until_closed(gateway, stations, token):
+    staff = token("station_staff", district="110105")
+    space = (await create_station(gateway, staff, "东城筑梦空间", 39.91, 116.41, kind="DREAM_SPACE"))["id"]
+    before = (await ok(gateway, OPEN, token=staff))["dashboard"]["dreamSpace"]
+    offer = {"stationId": space, "company": "某文创公司", "title": "视觉设计实习生", "places": 3}
+    other = token("station_staff", district="110108")
+    assert refusal(await gql(gateway, OFFER, {"i": offer}, other))[0] == "FORBIDDEN"
+    bad = await gql(gateway, OFFER, {"i": offer | {"places": 0}}, staff)
+    assert refusal(bad)[0] == "VALIDATION" and fields_named(bad) == {"places"}
+    offered = (await ok(gateway, OFFER, {"i": offer}, staff))["offerInternship"]
+    await caught_up(gateway, staff, [offered["position"]])
+    assert (await ok(gateway, OPEN, token=staff))["dashboard"]["dreamSpace"] == {
+        "openInternships": before["openInternships"] + 1, "openInternshipPlaces": before["openInternshipPlaces"] + 3}
+    assert refusal(await gql(gateway, CLOSE, {"i": offered["id"]}, other))[0] == "FORBIDDEN"
+    closed = (await ok(gateway, CLOSE, {"i": offered["id"]}, staff))["closeInternship"]
+    assert refusal(await gql(gateway, CLOSE, {"i": offered["id"]}, staff))[1] == "already_closed"
+    await caught_up(gateway, staff, [closed["position"]])
+    assert (await ok(gateway, OPEN, token=staff))["dashboard"]["dreamSpace"] == before

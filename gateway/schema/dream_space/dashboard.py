@@ -10,10 +10,11 @@ from .types import DreamSpaceFigures
 
 @strawberry.type
 class DashboardPart:
-    @strawberry.field(description="筑梦空间：孵化项目（累计；不随看板日期范围变化）")
+    @strawberry.field(description="筑梦空间：孵化项目与实习岗位（当前与累计；不随看板日期范围变化）")
     async def dream_space(self, info: strawberry.Info) -> DreamSpaceFigures:
         ctx: Context = info.context
         async with ctx.runtime.pool.acquire() as conn:
             r = await tables.figures(conn, self.district)
         return DreamSpaceFigures(applied_projects=r["applied"], active_projects=r["active"],
-                                 completed_projects=r["completed"], stopped_projects=r["stopped"])
+                                 completed_projects=r["completed"], stopped_projects=r["stopped"],
+                                 open_internships=r["open_offers"], open_internship_places=r["open_places"])

@@ -17,6 +17,14 @@ class ApplyForProjectInput:
     summary: str = strawberry.field(description="项目简介（不超过 500 字）")
 
 
+@strawberry.input(description="发布合作企业的实习岗位（不含个人信息）")
+class OfferInternshipInput:
+    station_id: strawberry.ID = strawberry.field(description="本区站点")
+    company: str = strawberry.field(description="企业名称")
+    title: str = strawberry.field(description="岗位名称")
+    places: int = strawberry.field(description="名额（1–1000 人）")
+
+
 @strawberry.type
 class Mutation:
     @strawberry.mutation(description="本人申请筑梦空间孵化项目（仅青年本人令牌）")
@@ -40,3 +48,12 @@ class Mutation:
     @strawberry.mutation(description="孵化项目结项：COMPLETED 完成 | STOPPED 终止")
     async def end_project(self, info: strawberry.Info, project_id: strawberry.ID, outcome: str) -> CommandResult:
         return await command(info, STATIONS, f"/projects/{project_id}/end", json={"outcome": outcome})
+
+    @strawberry.mutation(description="发布合作企业实习岗位（站点工作人员，本区站点）")
+    async def offer_internship(self, info: strawberry.Info, input: OfferInternshipInput) -> CommandResult:
+        return await command(info, STATIONS, "/internships", json={
+            "stationId": input.station_id, "company": input.company, "title": input.title, "places": input.places})
+
+    @strawberry.mutation(description="关闭实习岗位（名额已满或撤回）")
+    async def close_internship(self, info: strawberry.Info, internship_id: strawberry.ID) -> CommandResult:
+        return await command(info, STATIONS, f"/internships/{internship_id}/close", json={})

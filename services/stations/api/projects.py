@@ -1,5 +1,6 @@
-"""筑梦空间 incubation projects: a young person applies at a DREAM_SPACE station with their own token; the
-staff of the station's district support or decline it, note its milestones and end it."""
+"""筑梦空间 incubation projects and internships: a young person applies at a DREAM_SPACE station with their own token; the
+staff of the station's district support or decline it, note its milestones and end it. Staff
+list internships offered by partner companies at a station of their district, and close them."""
 from __future__ import annotations
 
 import uuid
@@ -15,7 +16,7 @@ from chassis.service import caller
 
 from .. import incubation_commands, tables
 from ..deps import runtime
-from ..domain import incubation
+from ..domain import incubation, internship
 from .common import STAFF, moment, own_list
 
 router = APIRouter(tags=["dream-space"])
@@ -26,6 +27,13 @@ class ApplyRequest(ApiModel):
     title: str
     field: str = Field(description="ONLINE_LITERATURE | INDIE_MUSIC | DESIGN | LIVE_STREAMING | OTHER")
     summary: str = Field(max_length=incubation.SUMMARY_MAX, description=f"项目简介（不超过 {incubation.SUMMARY_MAX} 字）")
+
+
+class InternshipRequest(ApiModel):
+    station_id: uuid.UUID
+    company: str = Field(description="企业名称")
+    title: str = Field(description="岗位名称")
+    places: int = Field(description=f"名额（1–{internship.PLACES_MAX} 人）")
 
 
 class StepRequest(ApiModel):
@@ -85,3 +93,17 @@ async def milestone(project_id: uuid.UUID, body: MilestoneRequest, request: Requ
 @router.post("/projects/{project_id}/end", response_model=Accepted, summary="项目结项（完成或终止）")
 async def end(project_id: uuid.UUID, body: EndRequest, request: Request, who: Principal = Depends(caller)):
     return await _step(request, who, project_id, incubation.EndProject(body.outcome, moment(runtime(request), body.at)))
+
+
+@router.post("/internships", status_code=201, response_model=Accepted, summary="发布合作企业实习岗位")
+async def offer_internship(body: InternshipRequest, request: Request, who: Principal = Depends(caller)):
+    who.require(*STAFF)
+    command = internship.OfferInternship(str(uuid.uuid4()), str(body.station_id), "", body.company, body.title,
+                                         body.places)
+    return await incubation_commands.offer_internship(runtime(request), who, command)
+
+
+@router.post("/internships/{internship_id}/close", response_model=Accepted, summary="关闭实习岗位")
+async def close_internship(internship_id: uuid.UUID, request: Request, who: Principal = Depends(caller)):
+    who.require(*STAFF)
+    return await incubation_commands.close_internship(runtime(request), who, str(internship_id))
