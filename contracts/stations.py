@@ -37,6 +37,15 @@ class ActivityEvents:  # the "event" aggregate: activities at a station
     SHIFT_SIGNED_UP = "xq.stations.event.shift-signed-up.v1"
     HOURS_RECORDED = "xq.stations.event.hours-recorded.v1"
     HOURS_CORRECTED = "xq.stations.event.hours-corrected.v1"
+    # 筑梦空间 incubation projects at DREAM_SPACE stations (services/stations/domain/incubation.py): the same topic
+    PROJECT_APPLIED = "xq.stations.event.project-applied.v1"
+    PROJECT_SUPPORTED = "xq.stations.event.project-supported.v1"
+    PROJECT_DECLINED = "xq.stations.event.project-declined.v1"
+    PROJECT_MILESTONE = "xq.stations.event.project-milestone.v1"
+    PROJECT_ENDED = "xq.stations.event.project-ended.v1"
+    # internships offered by partner companies at a station (services/stations/domain/internship.py)
+    INTERNSHIP_OFFERED = "xq.stations.event.internship-offered.v1"
+    INTERNSHIP_CLOSED = "xq.stations.event.internship-closed.v1"
 
 
 class AppealEvents:

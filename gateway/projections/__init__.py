@@ -12,6 +12,7 @@ from chassis.settings import Settings
 from .branches import BranchesProjection
 from .case_figures import CaseFiguresProjection
 from .cases import CasesProjection
+from .dream_space import DreamSpaceProjection
 from .face_to_face import FaceToFaceProjection
 from .governance import GovernanceProjection
 from .joint_meetings import JointMeetingsProjection
@@ -29,4 +30,4 @@ def projections(settings: Settings) -> list[Projection]:
             StationsProjection(settings), StationsDailyProjection(settings), CasesProjection(settings),
             CaseFiguresProjection(settings), GovernanceProjection(settings),
             JointMeetingsProjection(settings), VolunteeringProjection(settings),
-            FaceToFaceProjection(settings), RecommendationsProjection(settings)]
+            FaceToFaceProjection(settings), RecommendationsProjection(settings), DreamSpaceProjection(settings)]

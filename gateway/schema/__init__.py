@@ -24,11 +24,24 @@ from ..errors import ErrorCodes
 from ..ids import CheckedIds
 from ..live import projection_changes
 from ..telemetry import Telemetry
-from . import branches, cases, deputies, governance, joint, me, public, recommendations, stations, volunteering, youth
+from . import (
+    branches,
+    cases,
+    deputies,
+    dream_space,
+    governance,
+    joint,
+    me,
+    public,
+    recommendations,
+    stations,
+    volunteering,
+    youth,
+)
 from .common import Context, DashboardBase, DashboardScope, DistrictArg, FromArg, ToArg, dashboard_scope
 from .dashboard_cache import DashboardFigures, DashboardResults
 
-DOMAINS = [youth, branches, stations, cases, governance, joint, volunteering, deputies, recommendations]
+DOMAINS = [youth, branches, stations, cases, governance, joint, volunteering, deputies, recommendations, dream_space]
 SELF_SERVICE = [me]  # queries and mutations of a youth token on its own record; nothing on the dashboard
 PUBLIC = [public]  # what anyone may read without a token
 

@@ -17,6 +17,7 @@ from .domain.activity import ActivityState
 from .domain.appeal import AppealState
 from .domain.appeal import stream_id as appeal_stream_id
 from .domain.case import OPEN_STATES, CaseState, stream_id
+from .domain.incubation import ApplyForProject
 from .domain.volunteering import ShiftState
 
 
@@ -204,7 +205,9 @@ CASES = OwnList("youth_cases", "case_id, source, category, urgency, district, st
                 "agency_status, outcome, rating", "opened_at DESC, case_id")  # newest first
 VOLUNTEERING = OwnList("youth_volunteer_hours", "shift_id, district, station_id, event_id, day, minutes",
                        "day, shift_id")
-OWN_LISTS = (BOOKINGS, ENROLMENTS, RATINGS, SERVICES, CASES, VOLUNTEERING)
+PROJECTS = OwnList("youth_projects", "project_id, station_id, district, title, field, status, applied_at",
+                   "applied_at DESC, project_id")  # newest first
+OWN_LISTS = (BOOKINGS, ENROLMENTS, RATINGS, SERVICES, CASES, VOLUNTEERING, PROJECTS)
 
 
 async def own_rows(conn: asyncpg.Connection, own: OwnList, youth_id: str) -> list[asyncpg.Record]:
@@ -293,3 +296,18 @@ async def issue_certificate(conn: asyncpg.Connection, youth_id: str, minutes: in
     """A new certificate number for the person's `minutes` of service."""
     return await conn.fetchval("INSERT INTO volunteer_certificates (youth_id, minutes, issued_at) "
                                "VALUES ($1, $2, $3) RETURNING number", youth_id, minutes, at)
+
+
+# ---- 筑梦空间 projects (domain/incubation.py) --------------------------------------------------------
+
+async def keep_project_applied(conn: asyncpg.Connection, c: ApplyForProject) -> None:
+    """A project among its applicant's own (its status then follows: keep_project_status)."""
+    await conn.execute(
+        """INSERT INTO youth_projects (youth_id, project_id, station_id, district, title, field, status, applied_at)
+           VALUES ($1, $2, $3, $4, $5, $6, 'APPLIED', $7) ON CONFLICT DO NOTHING""",
+        c.youth_id, c.project_id, c.station_id, c.district, c.title.strip(), c.field, c.at)
+
+
+async def keep_project_status(conn: asyncpg.Connection, project_id: str, status: str) -> None:
+    """After the applicant's erasure there is no row to update, and none comes back."""
+    await conn.execute("UPDATE youth_projects SET status = $2 WHERE project_id = $1", project_id, status)

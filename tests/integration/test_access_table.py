@@ -290,4 +290,11 @@ ACCESS: dict[str, dict[str, str]] = {
     "signUpForShift": OWN_RECORD,
     "volunteerCertificate": {"admin": "any", "staff": "any"},  # a district's staff certify their district's hours
     "myVolunteerCertificate": OWN_RECORD,
+    "applyForProject": OWN_RECORD,
+    "supportProject": {"admin": "by_id", "staff": "by_id"},
+    "declineProject": {"admin": "by_id", "staff": "by_id"},
+    "noteProjectMilestone": {"admin": "by_id", "staff": "by_id"},
+    "endProject": {"admin": "by_id", "staff": "by_id"},
+    "offerInternship": {"admin": "by_id", "staff": "by_id"},  # at a station of the caller's district
+    "closeInternship": {"admin": "by_id", "staff": "by_id"},
 }

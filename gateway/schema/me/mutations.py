@@ -94,7 +94,7 @@ class Mutation:
         stations = await forward(info, STATIONS, "/me/export", method="GET")
         return {**exported, "memberships": branches["memberships"], **stations,
                 "note": "青年之家持有的本人全部信息：登记服务的记录，以及团组织关系（memberships）、接受的服务（services）、"
-                        "活动报名（bookings）、项目报名（enrolments）、服务评价（ratings）、求助个案及本人所述诉求（cases）、志愿服务时长（volunteering）。"}
+                        "活动报名（bookings）、项目报名（enrolments）、服务评价（ratings）、求助个案及本人所述诉求（cases）、志愿服务时长（volunteering）、筑梦空间孵化项目（projects）。"}
 
     @strawberry.mutation(description="本人删除个人信息（PIPL 第 47 条）：销毁本人的数据密钥（合并进来的记录一并删除），"
                                      "账号关联随之解除；之后 me 为 NOT_FOUND")

@@ -12,6 +12,7 @@ from ..recommendations.types import Recommendation
 from ..youth.types import Consent, ConsentPurpose, Subtype, YouthStatus, YouthType
 from .cases import MyCase, my_cases
 from .memberships import MyMembership, my_memberships
+from .projects import MyProject, my_projects
 from .recommendations import my_recommendations
 from .stations import MyBooking, MyEnrolment, my_bookings, my_enrolments
 from .volunteering import MyVolunteering, my_volunteering
@@ -57,6 +58,7 @@ class MyRecord:
     volunteering: MyVolunteering = strawberry.field(resolver=my_volunteering, description="本人的志愿服务时长")
     recommendations: list[Recommendation] = strawberry.field(
         resolver=my_recommendations, description="本人的推优记录（推荐入党、评优）：推荐、审核与结果（新到旧）")
+    projects: list[MyProject] = strawberry.field(resolver=my_projects, description="本人申请的筑梦空间孵化项目，新的在前")
 
 
 def to_my_record(p: dict) -> MyRecord:

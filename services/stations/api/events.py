@@ -20,7 +20,7 @@ router = APIRouter(tags=["events"])
 
 
 class ScheduleEventRequest(ApiModel):
-    kind: str = Field(description="SALON | EXHIBITION | FORUM | TALK | OTHER")
+    kind: str = Field(description="SALON | COMPETITION | EXHIBITION | BIENNALE | FORUM | VISIT | TALK | OTHER")
     title: str
     district: str
     starts_at: datetime

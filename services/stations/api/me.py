@@ -108,6 +108,8 @@ async def export_mine(request: Request, youth_id: str = Depends(own_youth_id)) -
         "cases": [own_case(r) | {"summary": summaries[r["case_id"]]} for r in mine[tables.CASES]],
         "volunteering": [{"shiftId": r["shift_id"], "stationId": r["station_id"], "eventId": r["event_id"],
                           "day": r["day"].isoformat(), "hours": r["minutes"] / 60} for r in mine[tables.VOLUNTEERING]],
+        "projects": [{"projectId": r["project_id"], "stationId": r["station_id"], "title": r["title"], "field": r["field"],
+                      "status": r["status"], "appliedAt": r["applied_at"].isoformat()} for r in mine[tables.PROJECTS]],
     }
 
 

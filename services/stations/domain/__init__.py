@@ -1,23 +1,37 @@
 """Stations deciders, one module per aggregate: station, service_record (person-times), programme
 (+ enrolment), activity (events: salons, talks…), appeal (接诉即办), case (求助个案), hot_topic (集中诉求),
-governance (主动治理), rating (a person rates a
-station's service on a day), volunteering (volunteer shifts and hours). Pure rules, no IO."""
+governance (主动治理), rating (a person rates a station's service on a day), volunteering (volunteer shifts
+and hours), incubation (筑梦空间 projects), internship (partner companies' internships). Pure rules, no IO."""
 from __future__ import annotations
 
 from chassis.codec import EventCodec
 
-from . import activity, appeal, case, governance, hot_topic, programme, rating, service_record, station, volunteering
+from . import (
+    activity,
+    appeal,
+    case,
+    governance,
+    hot_topic,
+    incubation,
+    internship,
+    programme,
+    rating,
+    service_record,
+    station,
+    volunteering,
+)
 
 # One codec per topic (the event store publishes each store's events to one topic).
 codecs = {
     "station": EventCodec(*station.EVENTS),
     "service": EventCodec(*service_record.EVENTS, *rating.EVENTS),  # ratings of the service, beside it
     "programme": EventCodec(*programme.EVENTS),
-    "event": EventCodec(*activity.EVENTS, *volunteering.EVENTS),  # shifts at stations and events, beside them
+    # shifts at stations and events, 筑梦空间 projects and internships, beside them
+    "event": EventCodec(*activity.EVENTS, *volunteering.EVENTS, *incubation.EVENTS, *internship.EVENTS),
     "appeal": EventCodec(*appeal.EVENTS),
     "case": EventCodec(*case.EVENTS),
     "governance": EventCodec(*hot_topic.EVENTS, *governance.EVENTS),  # hot topics and the items made of them
 }
 
-__all__ = ["activity", "appeal", "case", "codecs", "governance", "hot_topic", "programme", "rating", "service_record",
-           "station", "volunteering"]
+__all__ = ["activity", "appeal", "case", "codecs", "governance", "hot_topic", "incubation", "internship", "programme", "rating",
+           "service_record", "station", "volunteering"]

@@ -1,4 +1,4 @@
-"""Events (salons, exhibitions, forums, talks) with registration, capacity and attendance.
+"""Events (salons, competitions, exhibitions, biennales, forums, visits, talks) with registration, capacity and attendance.
 
 Called `activity` in code so it never reads as a domain event; its API, topic and event types say
 "event" (`xq.stations.event.*`). Capacity is a rule of the one stream, so two people racing for the
@@ -26,6 +26,9 @@ class ActivityKind(StrEnum):
     EXHIBITION = "EXHIBITION"
     FORUM = "FORUM"
     TALK = "TALK"
+    COMPETITION = "COMPETITION"  # 赛
+    BIENNALE = "BIENNALE"  # 双年展
+    VISIT = "VISIT"  # 参访
     OTHER = "OTHER"
 
 

@@ -1,0 +1,59 @@
+"""筑梦空间's mutations, forwarded to the stations service (which checks roles, districts and rules again)."""
+from __future__ import annotations
+
+import strawberry
+
+from ..common import CommandResult, command
+from ..me.mutations import mine
+from ..me.stations import STATIONS
+
+
+@strawberry.input(description="申请筑梦空间孵化项目")
+class ApplyForProjectInput:
+    station_id: strawberry.ID = strawberry.field(description="筑梦空间站点")
+    title: str
+    field: str = strawberry.field(description="ONLINE_LITERATURE 网络文学 | INDIE_MUSIC 独立音乐 | DESIGN 设计 | "
+                                              "LIVE_STREAMING 直播 | OTHER 其他")
+    summary: str = strawberry.field(description="项目简介（不超过 500 字）")
+
+
+@strawberry.input(description="发布合作企业的实习岗位（不含个人信息）")
+class OfferInternshipInput:
+    station_id: strawberry.ID = strawberry.field(description="本区站点")
+    company: str = strawberry.field(description="企业名称")
+    title: str = strawberry.field(description="岗位名称")
+    places: int = strawberry.field(description="名额（1–1000 人）")
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="本人申请筑梦空间孵化项目（仅青年本人令牌）")
+    async def apply_for_project(self, info: strawberry.Info, input: ApplyForProjectInput) -> CommandResult:
+        return await mine(info, STATIONS, "/me/projects", json={
+            "stationId": input.station_id, "title": input.title, "field": input.field, "summary": input.summary})
+
+    @strawberry.mutation(description="支持孵化项目（站点工作人员，本区）")
+    async def support_project(self, info: strawberry.Info, project_id: strawberry.ID) -> CommandResult:
+        return await command(info, STATIONS, f"/projects/{project_id}/support", json={})
+
+    @strawberry.mutation(description="不予支持孵化项目（须写明原因）")
+    async def decline_project(self, info: strawberry.Info, project_id: strawberry.ID, reason: str) -> CommandResult:
+        return await command(info, STATIONS, f"/projects/{project_id}/decline", json={"reason": reason})
+
+    @strawberry.mutation(description="记录孵化项目里程碑（进行中的项目）")
+    async def note_project_milestone(self, info: strawberry.Info, project_id: strawberry.ID,
+                                     note: str) -> CommandResult:
+        return await command(info, STATIONS, f"/projects/{project_id}/milestones", json={"note": note})
+
+    @strawberry.mutation(description="孵化项目结项：COMPLETED 完成 | STOPPED 终止")
+    async def end_project(self, info: strawberry.Info, project_id: strawberry.ID, outcome: str) -> CommandResult:
+        return await command(info, STATIONS, f"/projects/{project_id}/end", json={"outcome": outcome})
+
+    @strawberry.mutation(description="发布合作企业实习岗位（站点工作人员，本区站点）")
+    async def offer_internship(self, info: strawberry.Info, input: OfferInternshipInput) -> CommandResult:
+        return await command(info, STATIONS, "/internships", json={
+            "stationId": input.station_id, "company": input.company, "title": input.title, "places": input.places})
+
+    @strawberry.mutation(description="关闭实习岗位（名额已满或撤回）")
+    async def close_internship(self, info: strawberry.Info, internship_id: strawberry.ID) -> CommandResult:
+        return await command(info, STATIONS, f"/internships/{internship_id}/close", json={})
