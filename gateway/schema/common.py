@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import strawberry
 from strawberry.dataloader import DataLoader
@@ -18,6 +18,8 @@ from chassis.errors import FieldError, Forbidden, Unavailable, ValidationFailed
 from chassis.projection import parse_position
 from chassis.reference import DISTRICTS
 from chassis.service import Runtime
+
+T = TypeVar("T")
 
 DASHBOARD_ROLES = ("admin", "registry_operator", "branch_secretary", "station_staff", "department_viewer",
                    "department_staff")
@@ -86,6 +88,14 @@ class CommandResult:
     def of(cls, answer: dict) -> CommandResult:
         """From a service's answer to a command (chassis.commands.accepted)."""
         return cls(id=answer["id"], version=answer["version"], position=answer["position"])
+
+
+async def read_table(info: strawberry.Info, read: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
+    """One read of the gateway's own tables (`read(conn, *args, **kwargs)`, from gateway/tables/) on a pooled
+    connection, given back before the answer is shaped."""
+    ctx: Context = info.context
+    async with ctx.runtime.pool.acquire() as conn:
+        return await read(conn, *args, **kwargs)
 
 
 async def forward(info: strawberry.Info, service: str, path: str, *, method: str = "POST", json: dict | None = None,

@@ -22,7 +22,7 @@ import strawberry
 
 from chassis.errors import FieldError, ValidationFailed
 
-from .common import read_scope
+from .common import read_scope, read_table
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
@@ -113,8 +113,7 @@ async def table_page(info: strawberry.Info, first: int | None, after: str | None
                      dated: bool = False) -> Connection[T]:
     """`paginate` over the gateway's read models: `read` gets a pooled connection and the row count."""
     async def fetch(after_key: list[Any] | None, limit: int) -> Sequence[Any]:
-        async with info.context.runtime.pool.acquire() as conn:
-            return await read(conn, after_key, limit + 1)
+        return await read_table(info, read, after_key, limit + 1)
     return await paginate(first, after, fetch, node=node, key=key, shape=shape, dated=dated)
 
 

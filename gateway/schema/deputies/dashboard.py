@@ -4,7 +4,7 @@ from __future__ import annotations
 import strawberry
 
 from ...tables import face_to_face as tables
-from ..common import Context
+from ..common import read_table
 from .types import STATUSES, FaceToFaceFigures, ProposalCount, ProposalStatus
 
 
@@ -12,9 +12,7 @@ from .types import STATUSES, FaceToFaceFigures, ProposalCount, ProposalStatus
 class DashboardPart:
     @strawberry.field(description="面对面：活动场次、参加青年人次、建议/提案按状态；看板带日期范围时按活动日期")
     async def face_to_face(self, info: strawberry.Info) -> FaceToFaceFigures:
-        ctx: Context = info.context
-        async with ctx.runtime.pool.acquire() as conn:
-            sessions, by_status = await tables.figures(conn, self.district, self.date_from, self.date_to)
+        sessions, by_status = await read_table(info, tables.figures, self.district, self.date_from, self.date_to)
         counts = {r["status"]: r["count"] for r in by_status}
         return FaceToFaceFigures(
             sessions=sessions["sessions"], youth_attending=sessions["youth_attending"],

@@ -12,7 +12,7 @@ from chassis.errors import FieldError, ValidationFailed
 from chassis.reference import DISTRICTS, SERVICE_TYPES, STATION_KINDS
 
 from ...tables import stations as tables
-from ..common import Context, DashboardScope
+from ..common import Context, DashboardScope, read_table
 from .types import (
     AppealFigures,
     EventFigures,
@@ -105,18 +105,14 @@ class DashboardPart:
 
     @strawberry.field(description="培养项目：报名、考试通过率、奖学金；看板带日期范围时为该期间内开班的项目")
     async def programmes(self, info: strawberry.Info) -> ProgrammeFigures:
-        ctx: Context = info.context
-        async with ctx.runtime.pool.acquire() as conn:
-            r = await tables.programme_figures(conn, self.district, self.date_from, self.date_to)
+        r = await read_table(info, tables.programme_figures, self.district, self.date_from, self.date_to)
         return ProgrammeFigures(programmes=r["programmes"], enrolments=r["enrolments"], examined=r["examined"],
                                 passed=r["passed"], pass_rate=_rate(r["passed"], r["examined"]),
                                 scholarships_paid=r["scholarships"], scholarship_amount=Decimal(r["amount"]))
 
     @strawberry.field(description="活动：报名与出席；看板带日期范围时为该期间内举办（开始）的活动")
     async def events(self, info: strawberry.Info) -> EventFigures:
-        ctx: Context = info.context
-        async with ctx.runtime.pool.acquire() as conn:
-            r = await tables.event_figures(conn, self.district, self.date_from, self.date_to)
+        r = await read_table(info, tables.event_figures, self.district, self.date_from, self.date_to)
         return EventFigures(events=r["events"], capacity=r["capacity"], registered=r["registered"],
                             attended=r["attended"], attendance_rate=_rate(r["attended"], r["registered"]))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import strawberry
 
 from ...tables import volunteering as tables
-from ..common import Context
+from ..common import read_table
 from .types import VolunteeringFigures
 
 
@@ -12,7 +12,5 @@ from .types import VolunteeringFigures
 class DashboardPart:
     @strawberry.field(description="志愿服务：班次、时长与人次；看板带日期范围时为该期间内的班次")
     async def volunteering(self, info: strawberry.Info) -> VolunteeringFigures:
-        ctx: Context = info.context
-        async with ctx.runtime.pool.acquire() as conn:
-            r = await tables.figures(conn, self.district, self.date_from, self.date_to)
+        r = await read_table(info, tables.figures, self.district, self.date_from, self.date_to)
         return VolunteeringFigures(shifts=r["shifts"], volunteer_hours=r["minutes"] / 60, served=r["served"])
