@@ -338,3 +338,122 @@ def test_the_measures_table_shows_what_graphql_says_with_a_departments_own_first
     expect(rows).to_have_count(len(led_by_zgh))
     assert sorted(rows.nth(i).get_attribute("data-key") for i in range(rows.count())) == led_by_zgh
     page.close()
+
+
+RECOGNITION = """query($pos: String) { dashboard(minPosition: $pos) {
+    faceToFace { sessions youthAttending proposalsByStatus { status count } }
+    dreamSpace { appliedProjects activeProjects completedProjects stoppedProjects openInternships openInternshipPlaces }
+    recommendations { thisYear adoptedThisYear byKind { kind recommended adopted } } } }"""
+
+
+def done(s, query: str, variables: dict, token: str, name: str, retry: tuple[str, ...] = ()) -> dict:
+    """The mutation's answer; retried while the service has not yet learned of what it refers to (`retry`
+    lists the refusals that mean "not yet", e.g. a youth the branches service has not heard of)."""
+    for _ in range(60):
+        answer = gql(s, query, variables, token=token)
+        if "errors" not in answer:
+            return answer["data"][name]
+        ext = answer["errors"][0].get("extensions", {})
+        assert ext.get("code") in retry or ext.get("reason") in retry, answer
+        time.sleep(0.5)
+    raise AssertionError(answer)
+
+
+def seed_face_to_face(s, token) -> str:
+    """A Chaoyang session today with one issue turned into a suggestion to 人社局 (test_face_to_face.py)."""
+    league = token("admin", "110105")
+    session = done(s, "mutation($i: RecordFaceToFaceInput!) { recordFaceToFace(input: $i) { id } }", {"i": {
+        "heldOn": beijing_today(), "district": "110105", "place": "望京骑手驿站", "deputyRole": "NPC_DEPUTY",
+        "deputies": 2, "youthAttending": 17}}, league, "recordFaceToFace")
+    issue = done(s, "mutation($s: ID!) { raiseFaceToFaceIssue(sessionId: $s, category: SOCIAL_SECURITY, "
+                    "text: \"骑手参保手续繁琐\") { id } }", {"s": session["id"]}, league, "raiseFaceToFaceIssue")
+    return done(s, "mutation($s: ID!, $i: ID!) { submitProposal(sessionId: $s, issueId: $i, kind: SUGGESTION, "
+                   "title: \"简化骑手参保手续\", department: \"RSJ\") { position } }",
+                {"s": session["id"], "i": issue["id"]}, league, "submitProposal")["position"]
+
+
+def seed_dream_space(s, token) -> str:
+    """A Chaoyang 筑梦空间 with an internship offer and a project applied for and supported (test_dream_space.py)."""
+    staff = token("station_staff", district="110105")
+    space = done(s, "mutation($i: CreateStationInput!) { createStation(input: $i) { id } }", {"i": {
+        "kind": "DREAM_SPACE", "name": "朝阳筑梦测试空间", "district": "110105", "address": "朝阳区测试路 3 号",
+        "lat": 39.94, "lon": 116.47, "operator": "TRADE_UNION", "openingHours": "每天 9:00–21:00",
+        "services": ["REST"]}}, staff, "createStation")["id"]
+    done(s, "mutation($i: OfferInternshipInput!) { offerInternship(input: $i) { id } }", {"i": {
+        "stationId": space, "company": "某文创公司", "title": "视觉设计实习生", "places": 4}}, staff, "offerInternship")
+    artist = token("youth", subject=f"wx-e2e-{uuid.uuid4().hex[:8]}")
+    register_me(s, artist)
+    project = done(s, "mutation($i: ApplyForProjectInput!) { applyForProject(input: $i) { id } }", {"i": {
+        "stationId": space, "title": "胡同声音计划", "field": "INDIE_MUSIC", "summary": "录制胡同里的声音。"}},
+        artist, "applyForProject", retry=("NOT_FOUND",))
+    return done(s, "mutation($p: ID!) { supportProject(projectId: $p) { position } }", {"p": project["id"]}, staff,
+                "supportProject")["position"]
+
+
+def register_me(s, youth: str) -> str:
+    return done(s, "mutation($i: RegisterMeInput!) { registerMe(input: $i) { id } }", {"i": {
+        "name": "测试青年", "gender": "MALE", "birthDate": "2001-03-04", "mobile": "135" + str(uuid.uuid4().int)[:8],
+        "district": "110105", "youthType": "NEW_BUSINESS", "subtype": "DELIVERY_RIDER",
+        "consents": ["REGISTRATION"]}}, youth, "registerMe")["id"]
+
+
+def seed_recommendation(s, token) -> str:
+    """A member of a new Chaoyang branch recommended for the party, accepted and adopted today
+    (test_recommendations.py)."""
+    admin, secretary = token("admin", district="110105"), token("branch_secretary", "110105")
+    branch = done(s, "mutation($i: FoundBranchInput!) { foundBranch(input: $i) { id } }",
+                  {"i": {"name": "朝阳推优测试团支部", "kind": "MOBILE", "district": "110105"}}, admin, "foundBranch")["id"]
+    code = done(s, "mutation($b: ID!) { issueInvitation(branchId: $b) { code } }", {"b": branch}, admin,
+                "issueInvitation")["code"]
+    rider = token("youth", subject=f"wx-e2e-{uuid.uuid4().hex[:8]}")
+    youth_id = register_me(s, rider)
+    done(s, "mutation($c: String!) { joinBranchWithCode(code: $c) { id } }", {"c": code}, rider,
+         "joinBranchWithCode", retry=("NOT_FOUND", "FORBIDDEN", "UNAUTHENTICATED", "RULE_VIOLATED"))
+    made = done(s, "mutation($y: ID!, $b: ID!) { recommendMember(youthId: $y, branchId: $b, kind: \"PARTY\", "
+                   "reason: \"连续两年服务骑手\") { id } }", {"y": youth_id, "b": branch}, secretary,
+                "recommendMember", retry=("not_a_member", "NOT_FOUND"))
+    done(s, "mutation($id: ID!) { reviewRecommendation(id: $id, accepted: true) { id } }", {"id": made["id"]}, admin,
+         "reviewRecommendation")
+    return done(s, "mutation($id: ID!, $d: Date!) { recordRecommendationOutcome(id: $id, adopted: true, "
+                   "decidedOn: $d) { position } }", {"id": made["id"], "d": beijing_today()}, admin,
+                "recordRecommendationOutcome")["position"]
+
+
+def test_the_recognition_sections_show_face_to_face_dream_space_and_recommendations_as_graphql_does(
+        stack, browser, token):
+    s = stack
+    viewer = token("department_viewer")
+    expected = {}
+    for seed in (seed_face_to_face, seed_dream_space, seed_recommendation):  # each read after its own writes
+        answer = gql(s, RECOGNITION, {"pos": seed(s, token)}, token=viewer)
+        assert "errors" not in answer, answer
+        expected = answer["data"]["dashboard"]
+    face, dream, recommended = expected["faceToFace"], expected["dreamSpace"], expected["recommendations"]
+    assert face["sessions"] >= 1 and face["youthAttending"] >= 17
+    assert {r["status"]: r["count"] for r in face["proposalsByStatus"]}["SUBMITTED"] >= 1
+    assert dream["activeProjects"] >= 1 and dream["openInternshipPlaces"] >= 4
+    assert recommended["adoptedThisYear"] >= 1
+
+    page = open_dashboard(browser, s, viewer)
+    for section, labels in (("face-to-face", ("面对面", "参加青年", "已提交")),
+                            ("dream-space", ("筑梦空间", "不受统计期间影响", "孵化中", "实习名额")),
+                            ("recommendations", ("推优", "本年", "推荐入党"))):
+        for label in labels:
+            expect(page.locator(f'[data-section="{section}"]')).to_contain_text(label)
+    for at, figures in (("faceToFace", face), ("dreamSpace", dream), ("recommendations", recommended)):
+        for field, value in figures.items():
+            if isinstance(value, int):
+                expect(page.locator(f'[data-figure="{at}.{field}"]')).to_have_text(f"{value:,}")
+
+    def table(key: str) -> dict[str, list[int]]:
+        rows = page.locator(f'table[data-figures="{key}"] tr[data-key]')
+        return {rows.nth(i).get_attribute("data-key"): [number(c) for c in rows.nth(i).locator("td.n").all_text_contents()]
+                for i in range(rows.count())}
+    assert table("faceToFace.proposalsByStatus") == {r["status"]: [r["count"]] for r in face["proposalsByStatus"]}
+    assert table("recommendations.byKind") == {
+        r["kind"]: [r["recommended"], r["adopted"]] for r in recommended["byKind"]}
+    show_period(page, "2020-01-01", "2020-12-31")  # 面对面 follows the date range; 筑梦空间 and 推优 do not
+    expect(page.locator('[data-figure="faceToFace.sessions"]')).to_have_text("0")
+    expect(page.locator('[data-figure="dreamSpace.activeProjects"]')).to_have_text(f"{dream['activeProjects']:,}")
+    expect(page.locator('[data-figure="recommendations.thisYear"]')).to_have_text(f"{recommended['thisYear']:,}")
+    page.close()
