@@ -85,7 +85,7 @@ async def enrolment(rt: Runtime, who: Principal | None, programme_id: str, youth
     missing = "项目不存在。"
     async with transaction(rt.pool) as conn:
         prog = await load_existing(conn, store, programme.programme, programme.programme_stream(programme_id),
-                               in_district(who, missing) if who is not None else existing_only(missing))
+                                   in_district(who, missing) if who is not None else existing_only(missing))
         command = make(prog)
         outcome = await run(conn, store, programme.enrolment, programme.enrolment_stream(programme_id, youth_id),
                             command, race_retries=RACE_RETRIES)
@@ -182,7 +182,7 @@ async def read_appeal_details(rt: Runtime, who: Principal, appeal_id: str, purpo
     youth of a case opened from it was erased); the read is audited in the same transaction."""
     async with transaction(rt.pool) as conn:
         await load_existing(conn, rt.deps.stores.appeal, appeal.appeal, appeal.stream_id(appeal_id),
-                        in_district(who, "工单不存在。"))
+                            in_district(who, "工单不存在。"))
         await tables.audit_appeal_read(conn, who, appeal_id, purpose)
         row = await tables.appeal_details(conn, appeal_id)
         if row is None:
@@ -252,7 +252,7 @@ async def open_case(rt: Runtime, who: Principal, command: case.OpenCase) -> dict
     if command.appeal_id is not None:
         async with rt.pool.acquire() as conn:
             source = await load_existing(conn, rt.deps.stores.appeal, appeal.appeal, appeal.stream_id(command.appeal_id),
-                                     in_district(who, "工单不存在。"))
+                                         in_district(who, "工单不存在。"))
         if source.district != command.district:
             raise RuleViolated("个案的区县须与 12345 工单的区县一致。", rule="appeal_district")
     cid = command.case_id
@@ -311,7 +311,7 @@ async def open_governance_item(rt: Runtime, who: Principal, topic_id: str, make)
     one item per hot topic."""
     async with rt.pool.acquire() as conn:
         topic = await load_existing(conn, rt.deps.stores.governance, hot_topic.hot_topic, hot_topic.stream_id(topic_id),
-                                in_district(who, "集中诉求不存在。"))
+                                    in_district(who, "集中诉求不存在。"))
     command = make(topic)
     return await execute(rt, rt.deps.stores.governance, governance.item, governance.stream_id(command.item_id),
                          command, command.item_id, then=_track_item)
