@@ -9,17 +9,16 @@ import asyncpg
 from chassis.envelope import Envelope
 from contracts.stations import EVENT, ActivityEvents
 
+from .counters import counter_upsert
 from .reading import Reading
+
+_PROJECTS = counter_upsert("ds_project_counts", ("district",), ("applied", "active", "completed", "stopped"))
+_INTERNSHIPS = counter_upsert("ds_internship_counts", ("district",), ("open_offers", "open_places"))
 
 
 async def _count(conn: asyncpg.Connection, e: Envelope, *, applied: int = 0, active: int = 0, completed: int = 0,
                  stopped: int = 0) -> None:
-    await conn.execute(
-        """INSERT INTO ds_project_counts (district, applied, active, completed, stopped) VALUES ($1, $2, $3, $4, $5)
-           ON CONFLICT (district) DO UPDATE SET applied = ds_project_counts.applied + $2,
-             active = ds_project_counts.active + $3, completed = ds_project_counts.completed + $4,
-             stopped = ds_project_counts.stopped + $5""",
-        e.data["district"], applied, active, completed, stopped)
+    await conn.execute(_PROJECTS, e.data["district"], applied, active, completed, stopped)
 
 
 async def _applied(conn: asyncpg.Connection, e: Envelope) -> None:
@@ -36,11 +35,7 @@ async def _ended(conn: asyncpg.Connection, e: Envelope) -> None:
 
 
 async def _internships(conn: asyncpg.Connection, e: Envelope, sign: int) -> None:
-    await conn.execute(
-        """INSERT INTO ds_internship_counts (district, open_offers, open_places) VALUES ($1, $2, $3)
-           ON CONFLICT (district) DO UPDATE SET open_offers = ds_internship_counts.open_offers + $2,
-             open_places = ds_internship_counts.open_places + $3""",
-        e.data["district"], sign, sign * e.data["places"])
+    await conn.execute(_INTERNSHIPS, e.data["district"], sign, sign * e.data["places"])
 
 
 async def _offered(conn: asyncpg.Connection, e: Envelope) -> None:

@@ -12,15 +12,14 @@ import asyncpg
 from chassis.envelope import Envelope
 from contracts.stations import GOVERNANCE, GovernanceEvents, HotTopicEvents
 
+from .counters import counter_upsert
 from .reading import Reading
+
+_COUNT = counter_upsert("gv_counts", ("district",), ("open_hot_topics", "items_open", "items_overdue"))
 
 
 async def _count(conn: asyncpg.Connection, district: str, *, hot: int = 0, open_: int = 0, overdue: int = 0) -> None:
-    await conn.execute(
-        """INSERT INTO gv_counts (district, open_hot_topics, items_open, items_overdue) VALUES ($1, $2, $3, $4)
-           ON CONFLICT (district) DO UPDATE SET open_hot_topics = gv_counts.open_hot_topics + $2,
-             items_open = gv_counts.items_open + $3, items_overdue = gv_counts.items_overdue + $4""",
-        district, hot, open_, overdue)
+    await conn.execute(_COUNT, district, hot, open_, overdue)
 
 
 async def _detected(conn: asyncpg.Connection, e: Envelope) -> None:

@@ -8,15 +8,14 @@ import asyncpg
 from chassis.envelope import Envelope
 from contracts.stations import EVENT, ActivityEvents
 
+from .counters import counter_upsert
 from .reading import Reading
+
+_COUNT = counter_upsert("vo_day_counts", ("district", "day"), ("shifts", "minutes", "served"), casts={"day": "date"})
 
 
 async def _count(conn: asyncpg.Connection, e: Envelope, *, shifts: int = 0, minutes: int = 0, served: int = 0) -> None:
-    await conn.execute(
-        """INSERT INTO vo_day_counts (district, day, shifts, minutes, served) VALUES ($1, $2::text::date, $3, $4, $5)
-           ON CONFLICT (district, day) DO UPDATE SET shifts = vo_day_counts.shifts + $3,
-             minutes = vo_day_counts.minutes + $4, served = vo_day_counts.served + $5""",
-        e.data["district"], e.data["day"], shifts, minutes, served)
+    await conn.execute(_COUNT, e.data["district"], e.data["day"], shifts, minutes, served)
 
 
 async def _published(conn: asyncpg.Connection, e: Envelope) -> None:

@@ -39,7 +39,7 @@ def existing_only(missing: str) -> Guard:
     return guard
 
 
-def _in_district(who: Principal, missing: str) -> Callable[[object], None]:
+def in_district(who: Principal, missing: str) -> Callable[[object], None]:
     """A guard: the aggregate exists and lies in the caller's district (chassis.auth: one answer for both)."""
 
     def guard(state) -> None:
@@ -54,7 +54,7 @@ async def execute(rt: Runtime, store: EventStore, decider: Decider, stream: str,
     in the caller's district only (or as `guard` says). `then(conn, outcome)` writes query tables in the
     same transaction."""
     if guard is None and who is not None:
-        guard = _in_district(who, missing)
+        guard = in_district(who, missing)
     async with transaction(rt.pool) as conn:
         outcome = await run(conn, store, decider, stream, command, expected_version=expected_version,
                             guard=guard, race_retries=RACE_RETRIES)
@@ -63,11 +63,16 @@ async def execute(rt: Runtime, store: EventStore, decider: Decider, stream: str,
     return answered(outcome, entity_id)  # an idempotent repeat (volunteer hours) answers the current version
 
 
-async def _existing(conn: asyncpg.Connection, store: EventStore, decider: Decider, stream: str, guard: Guard):
+async def load_existing(conn: asyncpg.Connection, store: EventStore, decider: Decider, stream: str, guard: Guard):
     """The aggregate's state, when `guard` lets the caller act on it."""
     state = decider.fold((await store.load(conn, stream)).events)
     guard(state)
     return state
+
+
+async def load_station(conn: asyncpg.Connection, rt: Runtime, station_id: str, guard: Guard) -> station.StationState:
+    """A station's state, when `guard` lets the caller act at it (commands that name a station)."""
+    return await load_existing(conn, rt.deps.stores.station, station.station, station.stream_id(station_id), guard)
 
 
 # ---- programmes: an enrolment is decided on its programme's state ---------------------------------
@@ -79,8 +84,8 @@ async def enrolment(rt: Runtime, who: Principal | None, programme_id: str, youth
     store = rt.deps.stores.programme
     missing = "项目不存在。"
     async with transaction(rt.pool) as conn:
-        prog = await _existing(conn, store, programme.programme, programme.programme_stream(programme_id),
-                               _in_district(who, missing) if who is not None else existing_only(missing))
+        prog = await load_existing(conn, store, programme.programme, programme.programme_stream(programme_id),
+                                   in_district(who, missing) if who is not None else existing_only(missing))
         command = make(prog)
         outcome = await run(conn, store, programme.enrolment, programme.enrolment_stream(programme_id, youth_id),
                             command, race_retries=RACE_RETRIES)
@@ -118,8 +123,7 @@ async def record_services(rt: Runtime, who: Principal, command: service_record.R
     service_record.validate_batch(command)  # bad input stores nothing
     sid, records = command.station_id, command.records
     async with transaction(rt.pool) as conn:
-        state = await _existing(conn, rt.deps.stores.station, station.station, station.stream_id(sid),
-                                _in_district(who, "站点不存在。"))
+        state = await load_station(conn, rt, sid, in_district(who, "站点不存在。"))
         # Sorted, so two uploads sharing keys take the key rows' locks in the same order (no deadlock).
         keys = sorted((r.idempotency_key, service_record.record_id(sid, r.idempotency_key),
                        service_record.stream_id(sid, beijing_date(r.delivered_at))) for r in records)
@@ -177,8 +181,8 @@ async def read_appeal_details(rt: Runtime, who: Principal, appeal_id: str, purpo
     """The appeal's words, address and location for its district's staff and admin (None once shredded: the
     youth of a case opened from it was erased); the read is audited in the same transaction."""
     async with transaction(rt.pool) as conn:
-        await _existing(conn, rt.deps.stores.appeal, appeal.appeal, appeal.stream_id(appeal_id),
-                        _in_district(who, "工单不存在。"))
+        await load_existing(conn, rt.deps.stores.appeal, appeal.appeal, appeal.stream_id(appeal_id),
+                            in_district(who, "工单不存在。"))
         await tables.audit_appeal_read(conn, who, appeal_id, purpose)
         row = await tables.appeal_details(conn, appeal_id)
         if row is None:
@@ -247,8 +251,8 @@ async def open_case(rt: Runtime, who: Principal, command: case.OpenCase) -> dict
     """A case from a 12345 appeal must lie in the appeal's district (the caller's, checked on the appeal)."""
     if command.appeal_id is not None:
         async with rt.pool.acquire() as conn:
-            source = await _existing(conn, rt.deps.stores.appeal, appeal.appeal, appeal.stream_id(command.appeal_id),
-                                     _in_district(who, "工单不存在。"))
+            source = await load_existing(conn, rt.deps.stores.appeal, appeal.appeal, appeal.stream_id(command.appeal_id),
+                                         in_district(who, "工单不存在。"))
         if source.district != command.district:
             raise RuleViolated("个案的区县须与 12345 工单的区县一致。", rule="appeal_district")
     cid = command.case_id
@@ -280,7 +284,7 @@ async def read_case_summary(rt: Runtime, who: Principal, case_id: str, purpose: 
     in the same transaction, so there is no read without its audit row."""
     async with transaction(rt.pool) as conn:
         events = (await rt.deps.stores.case.load(conn, case.stream_id(case_id))).events
-        _in_district(who, "个案不存在。")(case.case.fold(events))
+        in_district(who, "个案不存在。")(case.case.fold(events))
         await tables.audit_case_read(conn, who, case_id, purpose)
     return next(e.summary for e in events if isinstance(e, case.CaseOpened))
 
@@ -306,8 +310,8 @@ async def open_governance_item(rt: Runtime, who: Principal, topic_id: str, make)
     """`make(topic)` is the OpenItem command built on the hot topic (which must lie in the caller's district);
     one item per hot topic."""
     async with rt.pool.acquire() as conn:
-        topic = await _existing(conn, rt.deps.stores.governance, hot_topic.hot_topic, hot_topic.stream_id(topic_id),
-                                _in_district(who, "集中诉求不存在。"))
+        topic = await load_existing(conn, rt.deps.stores.governance, hot_topic.hot_topic, hot_topic.stream_id(topic_id),
+                                    in_district(who, "集中诉求不存在。"))
     command = make(topic)
     return await execute(rt, rt.deps.stores.governance, governance.item, governance.stream_id(command.item_id),
                          command, command.item_id, then=_track_item)
@@ -336,7 +340,7 @@ async def publish_shift(rt: Runtime, who: Principal, command: volunteering.Publi
         places.append((rt.deps.stores.event, activity.activity, activity.stream_id(command.event_id), "活动不存在。"))
     async with rt.pool.acquire() as conn:
         for store, decider, stream, missing in places:
-            place = await _existing(conn, store, decider, stream, _in_district(who, missing))
+            place = await load_existing(conn, store, decider, stream, in_district(who, missing))
             if place.district != command.district:
                 raise RuleViolated("班次的区县须与站点或活动的区县一致。", rule="place_district")
     sid = command.shift_id

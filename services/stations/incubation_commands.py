@@ -12,9 +12,9 @@ from chassis.auth import Principal
 from chassis.commands import Outcome
 
 from . import tables
-from .commands import _existing, _in_district, execute, existing_only
+from .commands import execute, existing_only, in_district, load_station
 from .deps import Runtime
-from .domain import incubation, internship, station
+from .domain import incubation, internship
 
 MISSING = "孵化项目不存在。"
 
@@ -22,8 +22,7 @@ MISSING = "孵化项目不存在。"
 async def apply(rt: Runtime, command: incubation.ApplyForProject) -> dict:
     """The station must exist (NOT_FOUND otherwise); its kind and district go on the command."""
     async with rt.pool.acquire() as conn:
-        place = await _existing(conn, rt.deps.stores.station, station.station, station.stream_id(command.station_id),
-                                existing_only("站点不存在。"))
+        place = await load_station(conn, rt, command.station_id, existing_only("站点不存在。"))
     command = incubation.ApplyForProject(
         command.project_id, command.youth_id, command.station_id, place.kind or "", place.district or "",
         command.title, command.field, command.summary, command.at)
@@ -51,8 +50,7 @@ async def step(rt: Runtime, who: Principal, project_id: str, command: incubation
 async def offer_internship(rt: Runtime, who: Principal, command: internship.OfferInternship) -> dict:
     """At a station of the caller's district (FORBIDDEN otherwise, like a missing one); its district goes on it."""
     async with rt.pool.acquire() as conn:
-        place = await _existing(conn, rt.deps.stores.station, station.station, station.stream_id(command.station_id),
-                                _in_district(who, "站点不存在。"))
+        place = await load_station(conn, rt, command.station_id, in_district(who, "站点不存在。"))
     command = replace(command, district=place.district or "")
     iid = command.internship_id
     return await execute(rt, rt.deps.stores.event, internship.internship, internship.stream_id(iid), command, iid)

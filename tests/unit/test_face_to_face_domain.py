@@ -8,9 +8,10 @@ from datetime import date
 
 import pytest
 
-from chassis.errors import Forbidden, RuleViolated, ValidationFailed
+from chassis.errors import Forbidden, RuleViolated
 from services.branches.domain import face_to_face as ff
 from services.branches.domain import proposal as pr
+from tests.unit.refusals import refused_fields as fields_of
 
 TODAY = date(2026, 12, 2)
 CHAOYANG = ff.Recorder("110105")
@@ -23,12 +24,6 @@ SUBMIT = pr.SubmitProposal("p1", CHAOYANG, "s1", "110105", "q1", "SUGGESTION", "
 SUBMITTED = pr.ProposalSubmitted("p1", "s1", "q1", "110105", "SUGGESTION", "简化骑手参保手续", "RSJ", TODAY)
 ACCEPTED = pr.ProposalAccepted("p1", TODAY)
 RSJ = pr.Responder(department="RSJ")
-
-
-def fields_of(decider, given, command) -> set[str]:
-    with pytest.raises(ValidationFailed) as exc:
-        decider.run(given, command)
-    return {e.field for e in exc.value.errors}
 
 
 def test_district_staff_record_a_session_with_counts_only():

@@ -9,6 +9,7 @@ import pytest
 from chassis.errors import RuleViolated, ValidationFailed
 from services.stations.domain import activity, internship
 from services.stations.domain import incubation as inc
+from tests.unit.refusals import fields_of, rule_of
 
 AT = datetime(2026, 12, 5, 1, 0, tzinfo=UTC)
 APPLY = inc.ApplyForProject(project_id="p1", youth_id="y1", station_id="s1", station_kind="DREAM_SPACE",
@@ -17,14 +18,6 @@ APPLY = inc.ApplyForProject(project_id="p1", youth_id="y1", station_id="s1", sta
 APPLIED = inc.ProjectApplied(project_id="p1", youth_id="y1", station_id="s1", district="110105",
                              title="胡同声音计划", field="INDIE_MUSIC", summary="录制胡同里的声音。", at=AT)
 SUPPORTED = inc.ProjectSupported(project_id="p1", district="110105", at=AT)
-
-
-def fields_of(exc: pytest.ExceptionInfo) -> set[str]:
-    return {e.field for e in exc.value.errors}
-
-
-def rule_of(exc: pytest.ExceptionInfo) -> str:
-    return exc.value.details["rule"]
 
 
 @pytest.mark.parametrize("kind", ["SALON", "COMPETITION", "EXHIBITION", "BIENNALE", "FORUM", "VISIT"])

@@ -8,9 +8,10 @@ from datetime import date
 
 import pytest
 
-from chassis.errors import Forbidden, RuleViolated, ValidationFailed
+from chassis.errors import Forbidden, RuleViolated
 from services.branches.domain import action_item as ai
 from services.branches.domain import joint_meeting as jm
+from tests.unit.refusals import refused_fields as fields_of
 
 TODAY = date(2026, 11, 29)
 DUE = date(2026, 12, 31)
@@ -21,12 +22,6 @@ MEETING = jm.RecordJointMeeting("m1", "DISTRICT", "110105", TODAY, ("RSJ", "ZGH"
 ASSIGNED = [ai.ActionItemAssigned("i1", "m1", "110105", "在驿站设社保咨询点", "为骑手开设社保咨询点", "DEPARTMENT",
                                   "RSJ", DUE)]
 RSJ = ai.Actor(department="RSJ")
-
-
-def fields_of(decider, given, command) -> set[str]:
-    with pytest.raises(ValidationFailed) as exc:
-        decider.run(given, command)
-    return {e.field for e in exc.value.errors}
 
 
 def test_a_district_joint_meeting_is_recorded_with_its_decisions_and_item_ids():

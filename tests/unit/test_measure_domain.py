@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from functools import partial
 
 import pytest
 
-from chassis.errors import Forbidden, RuleViolated, ValidationFailed
+from chassis.errors import Forbidden
 from services.branches.domain import measure as ms
 from services.branches.plan import MEASURES, PlanError, milestone_id, parse_plan, read_plan
+from tests.unit.refusals import refused_fields, refused_rule
 
 TODAY = date(2026, 11, 29)
 M09 = ms.PlanMeasure("M09", "CONTACT_COVERAGE", "在骑手群体中组建流动团支部", "TSW", ("ZGH",), True,
@@ -19,16 +21,8 @@ DEFINED = [ms.MeasureDefined("M09", "CONTACT_COVERAGE", "在骑手群体中组�
            ms.MilestoneAdded("M09", "k1", "完成 16 区摸底", date(2027, 3, 31), planned=True)]
 
 
-def rule_of(given, command) -> str:
-    with pytest.raises(RuleViolated) as exc:
-        ms.measure.run(given, command)
-    return exc.value.details["rule"]
-
-
-def fields_of(given, command) -> set[str]:
-    with pytest.raises(ValidationFailed) as exc:
-        ms.measure.run(given, command)
-    return {e.field for e in exc.value.errors}
+rule_of = partial(refused_rule, ms.measure)
+fields_of = partial(refused_fields, ms.measure)
 
 
 def refused_for_department(given, command) -> str:

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from functools import partial
 
-import pytest
-
-from chassis.errors import RuleViolated, ValidationFailed
 from services.branches.domain import recommendation as r
 from services.branches.domain.facts import BranchFacts, YouthFacts
+from tests.unit.refusals import refused_fields, refused_rule
 
 TODAY = date(2026, 12, 2)
 BRANCH = BranchFacts("b1", True, "110105", "NEW_ECONOMY")
@@ -21,16 +20,8 @@ ACCEPTED = [*RECOMMENDED, r.Reviewed("r1", "ACCEPTED", "", TODAY)]
 run = r.recommendation.run
 
 
-def rule_of(given, command) -> str:
-    with pytest.raises(RuleViolated) as exc:
-        run(given, command)
-    return exc.value.details["rule"]
-
-
-def fields_of(given, command) -> set[str]:
-    with pytest.raises(ValidationFailed) as exc:
-        run(given, command)
-    return {e.field for e in exc.value.errors}
+rule_of = partial(refused_rule, r.recommendation)
+fields_of = partial(refused_fields, r.recommendation)
 
 
 def test_a_branch_recommends_its_active_member_with_a_trimmed_reason():

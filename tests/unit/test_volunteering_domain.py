@@ -8,6 +8,7 @@ import pytest
 
 from chassis.errors import RuleViolated, ValidationFailed
 from services.stations.domain import volunteering as v
+from tests.unit.refusals import fields_of, rule_of
 
 START = datetime(2026, 12, 5, 1, 0, tzinfo=UTC)  # 09:00 Beijing
 PUBLISH = v.PublishShift(shift_id="sh1", district="110105", starts_at=START, ends_at=START + timedelta(hours=4),
@@ -16,14 +17,6 @@ PUBLISHED = v.ShiftPublished(shift_id="sh1", district="110105", day=date(2026, 1
                              ends_at=START + timedelta(hours=4), places=2, station_id="s1", event_id=None)
 SIGNED = v.ShiftSignedUp(shift_id="sh1", youth_id="y1")
 RECORDED = v.HoursRecorded(shift_id="sh1", youth_id="y1", district="110105", day=date(2026, 12, 5), minutes=180)
-
-
-def fields_of(exc: pytest.ExceptionInfo) -> set[str]:
-    return {e.field for e in exc.value.errors}
-
-
-def rule_of(exc: pytest.ExceptionInfo) -> str:
-    return exc.value.details["rule"]
 
 
 def test_publishing_a_shift_records_its_beijing_day():
