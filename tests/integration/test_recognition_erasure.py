@@ -10,7 +10,9 @@ from datetime import datetime, timedelta
 import pytest
 
 from chassis.clock import BEIJING
-from tests.integration import test_dream_space as dream, test_recommendations as recommend, test_volunteering as volunteer
+from tests.integration import test_dream_space as dream
+from tests.integration import test_recommendations as recommend
+from tests.integration import test_volunteering as volunteer
 from tests.integration.stations_support import caught_up, create_station, ok
 from tests.integration.test_youth_branches import found, register_me
 from tests.registry_support import data, gql, refusal
