@@ -113,6 +113,11 @@ async def test_a_volunteer_project_member_recommended_is_erased_everywhere_and_e
         await eventually(forgotten)
     except AssertionError:
         raise AssertionError(f"still linked to the erased person: {left}") from None
+    stream = made["position"].rpartition("@")[0]
+    async with service_db(settings, "branches") as conn:  # the gateway's figures have seen the recommendation end
+        ending = await conn.fetchval("SELECT max(version) FROM events WHERE stream_id = $1", stream)
+    assert ending > int(made["position"].rpartition("@")[2])
+    await caught_up(gateway, admin, [f"{stream}@{ending}"])
     async with service_db(settings, "stations") as conn:  # the certificate's number stays, unlinked
         assert await conn.fetchval("SELECT count(*) FROM volunteer_certificates WHERE number = $1", number) == 1
 
