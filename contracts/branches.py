@@ -1,6 +1,8 @@
 """The branches service's published contract: a topic per aggregate and the event types on each."""
 from __future__ import annotations
 
+from enum import StrEnum
+
 from .topic import published
 
 
@@ -71,6 +73,11 @@ class ProposalEvents:
     ANSWERED = "xq.branches.proposal.answered.v1"
     NOT_ACCEPTED = "xq.branches.proposal.not-accepted.v1"
     SUBMITTED = "xq.branches.proposal.submitted.v1"
+
+
+class RecommendationKind(StrEnum):  # what 推优 recommends for; the gateway's enum is this one
+    PARTY = "PARTY"    # 推荐入党（推优入党）
+    HONOUR = "HONOUR"  # 评优（优秀团员等荣誉）
 
 
 class RecommendationEvents:

@@ -9,12 +9,14 @@ import logging
 import re
 from collections.abc import Iterator
 
-from graphql import GraphQLError
+from graphql import DocumentNode, GraphQLError, GraphQLSchema
 from opentelemetry import trace
 from strawberry.extensions import SchemaExtension
 
 from chassis.db import UNAVAILABLE_ERRORS
 from chassis.errors import AppError, Unavailable
+
+from .enum_errors import enum_error
 
 log = logging.getLogger(__name__)
 
@@ -63,19 +65,25 @@ class ErrorCodes(SchemaExtension):
         result = self.execution_context.result
         if result is None or not getattr(result, "errors", None):
             return
-        result.errors = [self._coded(e) for e in result.errors]
+        context = self.execution_context
+        result.errors = [self._coded(e, context.schema._schema, context.graphql_document) for e in result.errors]
 
     def on_stream_result(self, result) -> Iterator[None]:
         """Subscriptions: every streamed result gets the same typed errors."""
         if getattr(result, "errors", None):
-            result.errors = [e if (e.extensions or {}).get("code") else self._coded(e) for e in result.errors]
+            context = self.execution_context
+            result.errors = [e if (e.extensions or {}).get("code")
+                             else self._coded(e, context.schema._schema, context.graphql_document)
+                             for e in result.errors]
         yield
 
     @staticmethod
-    def _coded(error: GraphQLError) -> GraphQLError:
+    def _coded(error: GraphQLError, schema: GraphQLSchema | None = None,
+               document: DocumentNode | None = None) -> GraphQLError:
         original = error.original_error
         body = _extensions(original)
-        limit = _limit(error) if original is None or isinstance(original, GraphQLError) else None
+        limit = (_limit(error) or enum_error(error, schema, document)) \
+            if original is None or isinstance(original, GraphQLError) else None
         if error.extensions and "code" in error.extensions:  # already typed (e.g. the cost rule)
             return error
         if limit is not None:

@@ -409,7 +409,7 @@ def seed_recommendation(s, token) -> str:
     youth_id = register_me(s, rider)
     done(s, "mutation($c: String!) { joinBranchWithCode(code: $c) { id } }", {"c": code}, rider,
          "joinBranchWithCode", retry=("NOT_FOUND", "FORBIDDEN", "UNAUTHENTICATED", "RULE_VIOLATED"))
-    made = done(s, "mutation($y: ID!, $b: ID!) { recommendMember(youthId: $y, branchId: $b, kind: \"PARTY\", "
+    made = done(s, "mutation($y: ID!, $b: ID!) { recommendMember(youthId: $y, branchId: $b, kind: PARTY, "
                    "reason: \"连续两年服务骑手\") { id } }", {"y": youth_id, "b": branch}, secretary,
                 "recommendMember", retry=("not_a_member", "NOT_FOUND"))
     done(s, "mutation($id: ID!) { reviewRecommendation(id: $id, accepted: true) { id } }", {"id": made["id"]}, admin,

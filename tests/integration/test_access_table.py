@@ -297,4 +297,20 @@ ACCESS: dict[str, dict[str, str]] = {
     "endProject": {"admin": "by_id", "staff": "by_id"},
     "offerInternship": {"admin": "by_id", "staff": "by_id"},  # at a station of the caller's district
     "closeInternship": {"admin": "by_id", "staff": "by_id"},
+    # 面对面: the district's league committee records sessions, issues and proposals; the responding department
+    # registers and answers the proposals addressed to it (the dummy proposal is nobody's: by_dept)
+    "faceToFaceSessions": {r: "own" for r in DASHBOARD},
+    "proposals": {r: "own" for r in DASHBOARD},
+    "recordFaceToFace": {"admin": "own"},
+    "raiseFaceToFaceIssue": {"admin": "by_id"},
+    "submitProposal": {"admin": "by_id"},
+    "acceptProposal": {"admin": "by_id", "dept": "by_dept"},
+    "declineProposal": {"admin": "by_id", "dept": "by_dept"},
+    "answerProposal": {"admin": "by_id", "dept": "by_dept"},
+    # 推优: a branch's secretary recommends and withdraws; the district committee reviews and records outcomes
+    "recommendations": {"admin": "any", "secretary": "any"},  # no district argument: the caller's own district
+    "recommendMember": {"admin": "by_id", "secretary": "by_id"},
+    "reviewRecommendation": {"admin": "by_id"},
+    "recordRecommendationOutcome": {"admin": "by_id"},
+    "withdrawRecommendation": {"admin": "by_id", "secretary": "by_id"},
 }

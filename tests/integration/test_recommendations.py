@@ -17,7 +17,7 @@ from tests.support import eventually
 pytestmark = pytest.mark.integration
 CHAOYANG, HAIDIAN = "110105", "110108"
 
-RECOMMEND = "mutation($y: ID!, $b: ID!, $k: String!, $r: String!) { recommendMember(youthId: $y, branchId: $b, " \
+RECOMMEND = "mutation($y: ID!, $b: ID!, $k: RecommendationKind!, $r: String!) { recommendMember(youthId: $y, branchId: $b, " \
             "kind: $k, reason: $r) { id position } }"
 REVIEW = "mutation($id: ID!, $a: Boolean!, $r: String) { reviewRecommendation(id: $id, accepted: $a, reason: $r) " \
          "{ id position } }"

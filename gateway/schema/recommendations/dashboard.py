@@ -5,7 +5,7 @@ import strawberry
 
 from ...tables import recommendations as tables
 from ..common import Context, read_table
-from .types import KindFigures, RecommendationFigures
+from .types import Kind, KindFigures, RecommendationFigures
 
 
 @strawberry.type
@@ -16,5 +16,5 @@ class DashboardPart:
         rows = await read_table(info, tables.figures, self.district, ctx.runtime.deps.clock.today().year)
         return RecommendationFigures(this_year=sum(r["recommended"] for r in rows),
                                      adopted_this_year=sum(r["adopted"] for r in rows),
-                                     by_kind=[KindFigures(kind=r["kind"], recommended=r["recommended"],
+                                     by_kind=[KindFigures(kind=Kind(r["kind"]), recommended=r["recommended"],
                                                           adopted=r["adopted"]) for r in rows])

@@ -7,15 +7,16 @@ import strawberry
 
 from ..common import CommandResult, command, without_none
 from ..me.memberships import BRANCHES
+from .types import Kind
 
 
 @strawberry.type
 class Mutation:
     @strawberry.mutation(description="团支部推优：推荐本支部团员入党（PARTY）或评优（HONOUR），须写明理由")
     async def recommend_member(self, info: strawberry.Info, youth_id: strawberry.ID, branch_id: strawberry.ID,
-                               kind: str, reason: str) -> CommandResult:
+                               kind: Kind, reason: str) -> CommandResult:  # type: ignore[valid-type]
         return await command(info, BRANCHES, "/recommendations",
-                             json={"youthId": youth_id, "branchId": branch_id, "kind": kind, "reason": reason})
+                             json={"youthId": youth_id, "branchId": branch_id, "kind": kind.value, "reason": reason})
 
     @strawberry.mutation(description="区团委审核推优：同意考察（accepted: true）或退回（须写明理由）")
     async def review_recommendation(self, info: strawberry.Info, id: strawberry.ID, accepted: bool,

@@ -6,11 +6,15 @@ from typing import Any
 
 import strawberry
 
+from contracts.branches import RecommendationKind
+
+Kind = strawberry.enum(RecommendationKind, name="RecommendationKind", description="PARTY：推荐入党；HONOUR：评优")
+
 
 @strawberry.type(description="一项推优：推荐入党（PARTY）或评优（HONOUR）")
 class Recommendation:
     id: strawberry.ID
-    kind: str = strawberry.field(description="PARTY：推荐入党；HONOUR：评优")
+    kind: Kind  # type: ignore[valid-type]
     status: str = strawberry.field(description="RECOMMENDED 已推荐 | ACCEPTED 审核同意考察 | RETURNED 退回 | "
                                                "ADOPTED 已采纳 | NOT_ADOPTED 未采纳 | WITHDRAWN 已撤回 | "
                                                "ENDED 因离开团支部或登记删除而终止")
@@ -22,7 +26,7 @@ class Recommendation:
 
     @classmethod
     def of(cls, r: dict, **more: Any) -> Recommendation:
-        return cls(**more, id=r["recommendationId"], kind=r["kind"], status=r["status"], branch_id=r["branchId"],
+        return cls(**more, id=r["recommendationId"], kind=Kind(r["kind"]), status=r["status"], branch_id=r["branchId"],
                    district=r["district"], recommended_on=date.fromisoformat(r["recommendedOn"]), note=r["note"],
                    decided_on=date.fromisoformat(d) if (d := r["decidedOn"]) else None)
 
@@ -34,7 +38,7 @@ class StaffRecommendation(Recommendation):
 
 @strawberry.type(description="某类推优的本年数字")
 class KindFigures:
-    kind: str
+    kind: Kind  # type: ignore[valid-type]
     recommended: int
     adopted: int
 

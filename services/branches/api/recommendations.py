@@ -53,10 +53,12 @@ async def recommend(body: RecommendRequest, request: Request, who: Principal = D
     who.require(*SECRETARIES)
     rt = rt_of(request)
     youth_id, recommendation_id = str(body.youth_id), str(uuid.uuid4())
+    async with rt.pool.acquire() as conn:  # the district first: another district's caller learns nothing more
+        who.require_found_in_district((await branch_facts(conn, stores(rt), str(body.branch_id))).district,
+                                      "未找到该团支部。")
     person = await youth_facts(rt.pool, youth_id, wait=rt.settings.consistency_wait_seconds)
     async with transaction(rt.pool) as conn:
         facts = await branch_facts(conn, stores(rt), str(body.branch_id))
-        who.require_found_in_district(facts.district, "未找到该团支部。")
         await hold_member(conn, youth_id)
         member = membership.membership.fold((await stores(rt).membership.load(
             conn, membership.stream_id(youth_id))).events)

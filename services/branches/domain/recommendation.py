@@ -24,7 +24,7 @@ from chassis.decider import Decider
 from chassis.errors import Collector, RuleViolated
 from chassis.event import Event, event
 from chassis.lifecycle import refuse_if, stream_naming
-from contracts.branches import RecommendationEvents
+from contracts.branches import RecommendationEvents, RecommendationKind
 
 from .facts import BranchFacts, YouthFacts
 from .rules import check_text
@@ -32,9 +32,7 @@ from .rules import check_text
 REASON_MAX = 500
 
 
-class Kind(StrEnum):
-    PARTY = "PARTY"    # 推荐入党（推优入党）
-    HONOUR = "HONOUR"  # 评优（优秀团员等荣誉）
+Kind = RecommendationKind
 
 
 class Status(StrEnum):
