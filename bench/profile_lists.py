@@ -44,7 +44,8 @@ class _Rows:
         yield self._Conn()
 
 
-def _context() -> SimpleNamespace:
+def list_context() -> SimpleNamespace:
+    """An admin's context whose pool answers from the rows above."""
     async def await_position(_: str | None) -> None:
         return None
     return SimpleNamespace(runtime=SimpleNamespace(pool=_Rows()), await_position=await_position,
@@ -54,7 +55,7 @@ def _context() -> SimpleNamespace:
 async def run(which: str, n: int, profile: bool) -> None:
     schema, query = build_schema(Settings()), STATIONS if which == "stations" else APPEALS
     for _ in range(50):  # warm: the parsed document, validation and the ids check are cached after the first
-        result = await schema.execute(query, variable_values={}, context_value=_context())
+        result = await schema.execute(query, variable_values={}, context_value=list_context())
         if result.errors:
             raise RuntimeError(result.errors)
     profiler = cProfile.Profile() if profile else None
@@ -62,7 +63,7 @@ async def run(which: str, n: int, profile: bool) -> None:
     if profiler:
         profiler.enable()
     for _ in range(n):
-        await schema.execute(query, variable_values={}, context_value=_context())
+        await schema.execute(query, variable_values={}, context_value=list_context())
     if profiler:
         profiler.disable()
     print(f"{which}: {(time.process_time() - started) / n * 1000:.3f} ms of CPU per query ({n} queries)")

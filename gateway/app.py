@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import orjson
 from fastapi import FastAPI
 from fastapi.responses import PlainTextResponse
 from starlette.requests import HTTPConnection
@@ -32,6 +33,15 @@ class GatewayRouter(TypedRequestErrors, GraphQLRouter):
     def __init__(self, schema, **kwargs):
         super().__init__(schema, **kwargs)
         self.direct = DirectNearest(schema._schema, station_attributes(schema))
+
+    def encode_json(self, data: object) -> str | bytes:
+        """Answers as orjson writes them (strawberry's json.dumps was ≈ 3 % of a list page's CPU); the same
+        JSON, UTF-8 instead of \\u escapes. What orjson cannot write (an integer beyond 64 bits, a key that
+        is not text) is written by strawberry's json.dumps as before."""
+        try:
+            return orjson.dumps(data)
+        except TypeError:  # orjson.JSONEncodeError is a TypeError
+            return super().encode_json(data)
 
     async def execute_single(self, request, request_adapter, sub_response, context: Context, root_value,
                              request_data):

@@ -21,6 +21,7 @@ from chassis.reference import DISTRICTS
 from chassis.settings import Settings
 
 from ..errors import ErrorCodes
+from ..execution import FlatObjects
 from ..ids import CheckedIds
 from ..live import projection_changes
 from ..telemetry import Telemetry
@@ -148,7 +149,9 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
 
         extensions += limit_extensions(settings)
     extensions.append(CheckedIds)  # after validation (the limits' cache): ids that could change a service URL
-    return GatewaySchema(query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions)
+    # objects of plain leaves (every row of a list page) completed in one step (gateway/execution.py)
+    return GatewaySchema(query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions,
+                         execution_context_class=FlatObjects)
 
 
 schema = build_schema()  # without limits: for printing the schema and tests of its shape
