@@ -97,6 +97,11 @@ def item(**changes: Any) -> Item:
     return Item(**{**values, **changes})
 
 
+def without(row: Item, attribute: str) -> Item:
+    delattr(row, attribute)
+    return row
+
+
 CASES = {  # each: rows, one of which breaks a rule in its own way (or none does); made afresh for each request
     "plain": lambda: [item(), item(name="b", note="n", loose=[None, Kind.CLOSED])],
     "null in a non-null field": lambda: [item(), item(name=None)],
@@ -107,6 +112,7 @@ CASES = {  # each: rows, one of which breaks a rule in its own way (or none does
     "an awaitable attribute": lambda: [item(note=Later("later")), item(kind=Later(Kind.CLOSED))],
     "an exception as value": lambda: [item(note=ValueError("bad"))],
     "a text where a list belongs": lambda: [item(tags="ab")],
+    "an attribute missing": lambda: [item(), without(item(), "note")],
 }
 
 
