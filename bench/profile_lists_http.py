@@ -7,10 +7,12 @@ Kafka consumers) measured idle and subtracted.
 
 The variants run round by round in turn, so that a neighbour's load falls on each alike: `built` (as the
 gateway runs), `no-flat` (strawberry's own executor instead of gateway/execution.py), `no-orjson`
-(strawberry's json.dumps for the answer), `neither`. The minimum over rounds is the least disturbed figure."""
+(strawberry's json.dumps for the answer), `thawed` (start-up's objects not frozen, gateway/app.py settle_heap),
+`before` (none of the three). The minimum over rounds is the least disturbed figure."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import statistics
 import sys
@@ -35,18 +37,25 @@ WORKERS = 8
 
 
 ENCODE = gateway.app.GatewayRouter.encode_json  # the gateway's own (orjson)
+# variant → (FlatObjects, orjson, start-up's objects frozen); "before" is the gateway without this round's changes
+VARIANTS = {"built": (True, True, True), "no-flat": (False, True, True), "no-orjson": (True, False, True),
+            "thawed": (True, True, False), "before": (False, False, False)}
 
 
 @contextmanager
 def variant(name: str, schema):
-    flat, own_json = name in ("built", "no-orjson"), name in ("built", "no-flat")
+    flat, own_json, frozen = VARIANTS[name]
     schema.execution_context_class = FlatObjects if flat else StrawberryGraphQLCoreExecutionContext
     gateway.app.GatewayRouter.encode_json = ENCODE if own_json else GraphQLRouter.encode_json  # type: ignore
+    if not frozen:
+        gc.unfreeze()
     try:
         yield
     finally:
         schema.execution_context_class = FlatObjects
         gateway.app.GatewayRouter.encode_json = ENCODE  # type: ignore[method-assign]
+        if not frozen:
+            gc.freeze()
 
 
 def asgi_caller(app, token: str) -> Callable[[bytes], object]:
@@ -105,7 +114,7 @@ async def measure(stack: BenchStack, rounds: int, n: int, which: list[str]) -> N
                     await call(body)
             await asyncio.gather(*(worker() for _ in range(WORKERS)))
 
-        names = ["built", "no-flat", "no-orjson", "neither"]
+        names = list(VARIANTS)
         for query in which:
             body = orjson.dumps({"query": QUERIES[query], "variables": {}})
             results: dict[str, list[float]] = {name: [] for name in names}
