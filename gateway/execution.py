@@ -120,6 +120,13 @@ class FlatObjects(StrawberryGraphQLCoreExecutionContext):
         self._flat_plans: dict[tuple[int, int], tuple[Any, list[PlannedField] | None]] = {}
         self.flat_completions = 0  # objects completed by a plan (tests count them)
 
+    def build_per_event_executor(self, payload: Any) -> Any:
+        """A subscription's event: plans of its own (an executor is copied per event; shared, the plans of a
+        long-lived subscription would pile up)."""
+        executor = super().build_per_event_executor(payload)
+        executor._flat_plans = {}
+        return executor
+
     def complete_object_value(self, return_type, field_details_list, info, path, result, position_context):
         key = (id(return_type), id(field_details_list))
         entry = self._flat_plans.get(key)

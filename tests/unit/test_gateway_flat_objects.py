@@ -4,6 +4,7 @@ errors, their paths, null propagation — is strawberry's own executor's, whatev
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncGenerator
 from datetime import UTC, datetime
 from enum import Enum
 from typing import Any
@@ -160,3 +161,19 @@ async def test_objects_with_a_resolver_or_typename_are_completed_as_usual():
     assert Counting.flat() == 0
     await schema.execute('{ items(case: "plain") { name kind } }')
     assert Counting.flat() == 2
+
+
+async def test_each_subscription_event_has_plans_of_its_own():
+    @strawberry.type
+    class Events:
+        @strawberry.subscription
+        async def items(self) -> AsyncGenerator[list[Item], None]:
+            for _ in range(3):
+                yield CASES["plain"]()
+
+    schema = strawberry.Schema(query=Query, subscription=Events, execution_context_class=Counting)
+    Counting.reset()
+    answers = [r async for r in await schema.subscribe("subscription { items { name kind } }")]
+    assert [a.data for a in answers] == [{"items": [{"name": "a", "kind": "OPEN"}, {"name": "b", "kind": "OPEN"}]}] * 3
+    [subscription] = Counting.executors
+    assert subscription._flat_plans == {}  # each event planned in its own copy
