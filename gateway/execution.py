@@ -8,8 +8,9 @@ arguments, no directives) of leaf types or lists of leaves in one loop over a pl
 and request, with the same reads (the default resolver) and the same output coercion.
 
 Only the answer without errors is taken that way: as soon as a value would be an error (null for a
-non-null field, a value the scalar refuses, an awaitable, an exception as value) the object is completed
-by graphql-core itself from the start, so errors, their paths and null propagation are exactly graphql-core's.
+non-null field, a value the scalar refuses, a missing attribute, an exception as value) or is awaitable,
+the object is completed by graphql-core itself from the start, so errors, their paths and null propagation
+are exactly graphql-core's.
 Anything else — a field with a resolver of its own, arguments, directives, nested objects, `__typename`,
 an object type with `is_type_of`, a field that passes middleware — is not planned and runs as always.
 """
