@@ -7,7 +7,7 @@ from typing import Any
 
 import strawberry
 
-from ..common import CommandResult, command, forward, without_none
+from ..common import CommandResult, body, command, forward, input_mutation
 from .types import BranchKind, LeaveReason, MeetingKind, OrganisationKind, RejectReason, TransferSide
 
 SERVICE = "branches"
@@ -67,17 +67,13 @@ def _transfer_answer(answer: str, description: str) -> Any:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="成立团支部")
-    async def found_branch(self, info: strawberry.Info, input: FoundBranchInput) -> CommandResult:
-        return await command(info, SERVICE, "/branches", json=without_none({
-            "name": input.name, "kind": input.kind.value, "district": input.district,
-            "organisationId": input.organisation_id}))
+    found_branch = input_mutation(SERVICE, "/branches", FoundBranchInput, "成立团支部")
 
     @strawberry.mutation(description="团支部更名")
     async def rename_branch(self, info: strawberry.Info, branch_id: strawberry.ID, name: str,
                             expected_version: int | None = None) -> CommandResult:
         return await command(info, SERVICE, f"/branches/{branch_id}/rename",
-                             json=without_none({"name": name, "expectedVersion": expected_version}))
+                             json=body(name=name, expected_version=expected_version))
 
     @strawberry.mutation(description="任命团支部书记（须为本支部团员）")
     async def assign_secretary(self, info: strawberry.Info, branch_id: strawberry.ID,
@@ -96,10 +92,7 @@ class Mutation:
         return InvitationResult(id=a["id"], version=a["version"], position=a["position"], code=a["code"],
                                 expires_at=a["expiresAt"], max_uses=a["maxUses"])
 
-    @strawberry.mutation(description="记录联系的组织")
-    async def record_organisation_contact(self, info: strawberry.Info, input: RecordOrganisationInput) -> CommandResult:
-        return await command(info, SERVICE, "/organisations", json={
-            "name": input.name, "kind": input.kind.value, "district": input.district})
+    record_organisation_contact = input_mutation(SERVICE, "/organisations", RecordOrganisationInput, "记录联系的组织")
 
     @strawberry.mutation(description="与组织建立工作关系")
     async def establish_working_relationship(self, info: strawberry.Info,
@@ -113,7 +106,7 @@ class Mutation:
     async def reject_membership(self, info: strawberry.Info, youth_id: strawberry.ID, branch_id: strawberry.ID,
                                 reason: RejectReason) -> CommandResult:
         return await command(info, SERVICE, f"/memberships/{youth_id}/reject",
-                             json={"branchId": branch_id, "reason": reason.value})
+                             json=body(branch_id=branch_id, reason=reason))
 
     @strawberry.mutation(description="凭邀请码加入流动团支部")
     async def join_with_invitation(self, info: strawberry.Info, youth_id: strawberry.ID, code: str) -> CommandResult:
@@ -123,20 +116,16 @@ class Mutation:
     async def request_transfer(self, info: strawberry.Info, youth_id: strawberry.ID, to_branch_id: strawberry.ID,
                                initiated_by: TransferSide) -> CommandResult:
         return await command(info, SERVICE, f"/memberships/{youth_id}/transfer",
-                             json={"toBranchId": to_branch_id, "initiatedBy": initiated_by.value})
+                             json=body(to_branch_id=to_branch_id, initiated_by=initiated_by))
 
     approve_transfer = _transfer_answer("approve", "接收团支部同意转接")
     reject_transfer = _transfer_answer("reject", "接收团支部拒绝转接")
 
     @strawberry.mutation(description="退出团支部")
     async def leave_branch(self, info: strawberry.Info, youth_id: strawberry.ID, reason: LeaveReason) -> CommandResult:
-        return await command(info, SERVICE, f"/memberships/{youth_id}/leave", json={"reason": reason.value})
+        return await command(info, SERVICE, f"/memberships/{youth_id}/leave", json=body(reason=reason))
 
-    @strawberry.mutation(description="记录会议或活动（含参会团员）")
-    async def record_meeting(self, info: strawberry.Info, input: RecordMeetingInput) -> CommandResult:
-        return await command(info, SERVICE, "/meetings", json={
-            "branchId": input.branch_id, "kind": input.kind.value, "heldOn": input.held_on.isoformat(),
-            "topic": input.topic, "attendees": list(input.attendees)})
+    record_meeting = input_mutation(SERVICE, "/meetings", RecordMeetingInput, "记录会议或活动（含参会团员）")
 
     @strawberry.mutation(description="补记参会团员")
     async def record_attendance(self, info: strawberry.Info, meeting_id: strawberry.ID,
@@ -147,7 +136,7 @@ class Mutation:
     async def add_milestone(self, info: strawberry.Info, measure_id: strawberry.ID, title: str,
                             due_on: date) -> CommandResult:
         return await command(info, SERVICE, f"/measures/{measure_id}/milestones",
-                             json={"title": title, "dueOn": due_on.isoformat()})
+                             json=body(title=title, due_on=due_on))
 
     @strawberry.mutation(description="完成工作节点")
     async def complete_milestone(self, info: strawberry.Info, measure_id: strawberry.ID,
@@ -159,6 +148,5 @@ class Mutation:
     async def report_measure_progress(self, info: strawberry.Info, measure_id: strawberry.ID, percent: int,
                                       note: str = "", evidence: list[str] | None = None,
                                       reported_on: date | None = None) -> CommandResult:
-        return await command(info, SERVICE, f"/measures/{measure_id}/progress", json=without_none({
-            "percent": percent, "note": note or None, "evidence": evidence,  # "" (the default) = no note
-            "reportedOn": reported_on.isoformat() if reported_on else None}))
+        return await command(info, SERVICE, f"/measures/{measure_id}/progress", json=body(
+            percent=percent, note=note or None, evidence=evidence, reported_on=reported_on))  # "" = no note

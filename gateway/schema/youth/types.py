@@ -152,13 +152,6 @@ def to_list_item(p: dict) -> YouthListItem:
                          name=p.get("name"), gender=p.get("gender"), mobile=p.get("mobile"), id_number=p.get("idNumber"))
 
 
-def plain(v):
-    """An argument as the registry takes it: enums (also in lists) by value."""
-    if isinstance(v, list):
-        return [plain(x) for x in v]
-    return v.value if isinstance(v, Enum) else v
-
-
 def purpose_params(purpose: str | None, **more) -> dict:
     """Query parameters of a request that states why it reads or changes personal fields."""
     return without_none({"purpose": purpose, **more})
