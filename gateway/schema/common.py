@@ -25,6 +25,9 @@ from chassis.service import Runtime
 
 T = TypeVar("T")
 
+# The services the gateway forwards to, by the name of their client (gateway/deps.py SERVICES).
+REGISTRY, BRANCHES, STATIONS = "registry", "branches", "stations"
+
 DASHBOARD_ROLES = ("admin", "registry_operator", "branch_secretary", "station_staff", "department_viewer",
                    "department_staff")
 

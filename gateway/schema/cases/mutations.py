@@ -6,10 +6,8 @@ from datetime import datetime
 
 import strawberry
 
-from ..common import CommandResult, body, command, input_mutation
+from ..common import STATIONS, CommandResult, body, command, input_mutation
 from .types import Category, Outcome, Urgency
-
-SERVICE = "stations"
 
 
 @strawberry.input(description="登记个案：来访青年，或来自 12345 工单（给出 appealId）")
@@ -25,12 +23,12 @@ class OpenCaseInput:
 
 
 async def _step(info: strawberry.Info, case_id: strawberry.ID, step: str, **fields) -> CommandResult:
-    return await command(info, SERVICE, f"/cases/{case_id}/{step}", json=body(**fields))
+    return await command(info, STATIONS, f"/cases/{case_id}/{step}", json=body(**fields))
 
 
 @strawberry.type
 class Mutation:
-    open_case = input_mutation(SERVICE, "/cases", OpenCaseInput, "登记个案（站点工作人员：来访或 12345 工单）")
+    open_case = input_mutation(STATIONS, "/cases", OpenCaseInput, "登记个案（站点工作人员：来访或 12345 工单）")
 
     @strawberry.mutation(description="分诊：确认类别与紧急程度，指定承办人或单位（首次响应）")
     async def triage_case(self, info: strawberry.Info, case_id: strawberry.ID, category: Category, urgency: Urgency,

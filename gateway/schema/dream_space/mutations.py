@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import strawberry
 
-from ..common import CommandResult, command, input_mutation
+from ..common import STATIONS, CommandResult, command, input_mutation
 from ..me.mutations import mine
-from ..me.stations import STATIONS
 
 
 @strawberry.input(description="申请筑梦空间孵化项目")

@@ -7,10 +7,8 @@ from datetime import date, datetime
 import strawberry
 
 from ..assignees import AssigneeKind
-from ..common import CommandResult, body, command
+from ..common import STATIONS, CommandResult, body, command
 from .types import GOVERNANCE_STAFF
-
-SERVICE = "stations"
 
 
 @strawberry.input(description="集中诉求立项治理")
@@ -28,17 +26,17 @@ class Mutation:
     async def open_governance_item(self, info: strawberry.Info, hot_topic_id: strawberry.ID,
                                    input: OpenGovernanceItemInput) -> CommandResult:
         info.context.principal.require(*GOVERNANCE_STAFF)
-        return await command(info, SERVICE, f"/hot-topics/{hot_topic_id}/governance", json=body(input))
+        return await command(info, STATIONS, f"/hot-topics/{hot_topic_id}/governance", json=body(input))
 
     @strawberry.mutation(description="登记治理措施")
     async def add_governance_action(self, info: strawberry.Info, item_id: strawberry.ID, text: str,
                                     at: datetime | None = None) -> CommandResult:
         info.context.principal.require(*GOVERNANCE_STAFF)
-        return await command(info, SERVICE, f"/governance/{item_id}/actions",
+        return await command(info, STATIONS, f"/governance/{item_id}/actions",
                              json=body(text=text, at=at))
 
     @strawberry.mutation(description="治理事项完成（须已登记至少一项措施）")
     async def complete_governance_item(self, info: strawberry.Info, item_id: strawberry.ID,
                                        at: datetime | None = None) -> CommandResult:
         info.context.principal.require(*GOVERNANCE_STAFF)
-        return await command(info, SERVICE, f"/governance/{item_id}/done", json=body(at=at))
+        return await command(info, STATIONS, f"/governance/{item_id}/done", json=body(at=at))

@@ -5,8 +5,7 @@ from datetime import date
 
 import strawberry
 
-from ..common import CommandResult, body, command
-from ..me.memberships import BRANCHES
+from ..common import BRANCHES, CommandResult, body, command
 from .types import Kind
 
 

@@ -5,9 +5,8 @@ from datetime import datetime
 
 import strawberry
 
-from ..common import CommandResult, command, input_mutation
+from ..common import STATIONS, CommandResult, command, input_mutation
 from ..me.mutations import mine
-from ..me.stations import STATIONS
 
 
 @strawberry.input(description="发布志愿服务班次（站点与活动至少指定一项）")
