@@ -3,6 +3,7 @@ youth's consent to a referral and every other rule again)."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import strawberry
 
@@ -22,7 +23,7 @@ class OpenCaseInput:
     at: datetime | None = None
 
 
-async def _step(info: strawberry.Info, case_id: strawberry.ID, step: str, **fields) -> CommandResult:
+async def _step(info: strawberry.Info, case_id: strawberry.ID, step: str, **fields: Any) -> CommandResult:
     return await command(info, STATIONS, f"/cases/{case_id}/{step}", json=body(**fields))
 
 

@@ -11,11 +11,9 @@ import strawberry
 from strawberry.scalars import JSON
 
 from ..cases.types import Category, Urgency
-from ..common import CommandResult, body, command, forward, input_mutation
+from ..common import BRANCHES, STATIONS, CommandResult, body, command, forward, input_mutation
 from ..youth.mutations import RegistrationFields, UpdateYouthProfileInput
 from ..youth.types import PURPOSE_DOC, ConsentChannel, ConsentPurpose
-from .memberships import BRANCHES
-from .stations import STATIONS
 from .types import SERVICE, own
 
 SELF_CHANNEL = "APP 或 WECHAT（默认 APP）"
