@@ -10,11 +10,12 @@ from chassis.clock import Clock
 
 from .anonymous import AnonymousLimit
 from .clients import ServiceClient
+from .schema.common import BRANCHES, REGISTRY, STATIONS
 from .schema.dashboard_cache import FigureCache
 from .schema.stations.nearest import StationIndex
 
 # The services mutations are forwarded to (each reachable at settings.service_url(name)).
-SERVICES = ("registry", "branches", "stations")
+SERVICES = (REGISTRY, BRANCHES, STATIONS)
 
 
 @dataclass

@@ -1,15 +1,19 @@
 """What every part of the schema shares: the request context, read-your-writes, the one way to forward
-to a service and its command results, the district a read covers, the dashboard's scope (district and
-date range, narrowed by the token)."""
+to a service and its command results (and to write their bodies), the district a read covers, the
+dashboard's scope (district and date range, narrowed by the token)."""
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
+from enum import Enum
 from functools import cached_property
 from typing import Annotated, Any, TypeVar
 
 import strawberry
+from pydantic.alias_generators import to_camel
 from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
@@ -20,6 +24,9 @@ from chassis.reference import DISTRICTS
 from chassis.service import Runtime
 
 T = TypeVar("T")
+
+# The services the gateway forwards to, by the name of their client (gateway/deps.py SERVICES).
+REGISTRY, BRANCHES, STATIONS = "registry", "branches", "stations"
 
 DASHBOARD_ROLES = ("admin", "registry_operator", "branch_secretary", "station_staff", "department_viewer",
                    "department_staff")
@@ -112,9 +119,57 @@ async def command(info: strawberry.Info, service: str, path: str, *, method: str
     return CommandResult.of(await forward(info, service, path, method=method, json=json, params=params))
 
 
+Send = Callable[..., Awaitable[CommandResult]]
+
+
+def input_mutation(service: str, path: str, input_type: type, description: str, *, send: Send = command) -> Any:
+    """A mutation whose one argument, `input` (`input_type`), is the whole command: its `body`, POSTed to
+    `path` of `service` (by `send`: `command`, or a check before it, as `me`'s `mine`)."""
+
+    async def resolve(info: strawberry.Info, input: Any) -> CommandResult:
+        return await send(info, service, path, json=body(input))
+
+    # the schema reads the argument's type from the annotation: the input type this mutation takes
+    resolve.__annotations__ = {"info": strawberry.Info, "input": input_type, "return": CommandResult}
+    return strawberry.mutation(resolver=resolve, description=description)
+
+
 def without_none(body: dict) -> dict:
     """A request body without its absent (None) fields."""
     return {k: v for k, v in body.items() if v is not None}
+
+
+def given(input: object) -> dict[str, Any]:
+    """A strawberry input's fields by Python name, without those the caller left out: a field not given
+    (UNSET), and a None, except in a field that defaults to UNSET: there null is an answer (clear it)."""
+    fields = {f.name: (getattr(input, f.name), f.default is strawberry.UNSET) for f in dataclasses.fields(input)}
+    return {name: value for name, (value, null_clears) in fields.items()
+            if value is not strawberry.UNSET and (value is not None or null_clears)}
+
+
+def as_json(value: Any) -> Any:
+    """A value as a service's JSON body holds it: enums by value, dates and times in ISO 8601, decimals as
+    text (exact), inputs as bodies, lists item by item; the rest (text, IDs, numbers) as it is."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, date):  # also a datetime
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [as_json(v) for v in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return body(value)
+    return value
+
+
+def body(input: object | None = None, /, **fields: Any) -> dict:
+    """A command's JSON body from a strawberry input's fields and/or keyword arguments: each named in
+    camelCase (the rule the services' ApiModel reads, chassis/http.py, and the schema's own names), each
+    value `as_json`; None is left out (the service's default applies; see `given` for null that clears).
+    Every field of an input travels, so a field added to the input cannot be forgotten on the way."""
+    named = (given(input) if input is not None else {}) | without_none(fields)
+    return {to_camel(name): as_json(value) for name, value in named.items()}
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,8 @@ from typing import Any
 
 import strawberry
 
-from ..common import CommandResult, command, forward, without_none
+from ..common import BRANCHES, CommandResult, body, command, forward, input_mutation
 from .types import BranchKind, LeaveReason, MeetingKind, OrganisationKind, RejectReason, TransferSide
-
-SERVICE = "branches"
 
 
 @strawberry.input(description="成立团支部")
@@ -51,7 +49,7 @@ def _membership_step(step: str, description: str) -> Any:
     """A step on a youth's membership that names the branch (apply, approve): one resolver, one route each."""
 
     async def resolve(info: strawberry.Info, youth_id: strawberry.ID, branch_id: strawberry.ID) -> CommandResult:
-        return await command(info, SERVICE, f"/memberships/{youth_id}/{step}", json={"branchId": branch_id})
+        return await command(info, BRANCHES, f"/memberships/{youth_id}/{step}", json={"branchId": branch_id})
 
     return strawberry.mutation(resolver=resolve, description=description)
 
@@ -60,51 +58,44 @@ def _transfer_answer(answer: str, description: str) -> Any:
     """The receiving branch's answer to a pending transfer (approve, reject)."""
 
     async def resolve(info: strawberry.Info, youth_id: strawberry.ID, transfer_id: strawberry.ID) -> CommandResult:
-        return await command(info, SERVICE, f"/memberships/{youth_id}/transfer/{answer}", json={"transferId": transfer_id})
+        return await command(info, BRANCHES, f"/memberships/{youth_id}/transfer/{answer}", json={"transferId": transfer_id})
 
     return strawberry.mutation(resolver=resolve, description=description)
 
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="成立团支部")
-    async def found_branch(self, info: strawberry.Info, input: FoundBranchInput) -> CommandResult:
-        return await command(info, SERVICE, "/branches", json=without_none({
-            "name": input.name, "kind": input.kind.value, "district": input.district,
-            "organisationId": input.organisation_id}))
+    found_branch = input_mutation(BRANCHES, "/branches", FoundBranchInput, "成立团支部")
 
     @strawberry.mutation(description="团支部更名")
     async def rename_branch(self, info: strawberry.Info, branch_id: strawberry.ID, name: str,
                             expected_version: int | None = None) -> CommandResult:
-        return await command(info, SERVICE, f"/branches/{branch_id}/rename",
-                             json=without_none({"name": name, "expectedVersion": expected_version}))
+        return await command(info, BRANCHES, f"/branches/{branch_id}/rename",
+                             json=body(name=name, expected_version=expected_version))
 
     @strawberry.mutation(description="任命团支部书记（须为本支部团员）")
     async def assign_secretary(self, info: strawberry.Info, branch_id: strawberry.ID,
                                secretary_id: strawberry.ID) -> CommandResult:
-        return await command(info, SERVICE, f"/branches/{branch_id}/secretary", json={"secretaryId": secretary_id})
+        return await command(info, BRANCHES, f"/branches/{branch_id}/secretary", json={"secretaryId": secretary_id})
 
     @strawberry.mutation(description="撤销团支部（须先转出或退出全部团员）")
     async def dissolve_branch(self, info: strawberry.Info, branch_id: strawberry.ID) -> CommandResult:
-        return await command(info, SERVICE, f"/branches/{branch_id}/dissolve")
+        return await command(info, BRANCHES, f"/branches/{branch_id}/dissolve")
 
     @strawberry.mutation(description="发放入团邀请码（流动团支部）")
     async def issue_invitation(self, info: strawberry.Info, branch_id: strawberry.ID, valid_hours: int = 72,
                                max_uses: int = 50) -> InvitationResult:
-        a = await forward(info, SERVICE, f"/branches/{branch_id}/invitations",
+        a = await forward(info, BRANCHES, f"/branches/{branch_id}/invitations",
                           json={"validHours": valid_hours, "maxUses": max_uses})
         return InvitationResult(id=a["id"], version=a["version"], position=a["position"], code=a["code"],
                                 expires_at=a["expiresAt"], max_uses=a["maxUses"])
 
-    @strawberry.mutation(description="记录联系的组织")
-    async def record_organisation_contact(self, info: strawberry.Info, input: RecordOrganisationInput) -> CommandResult:
-        return await command(info, SERVICE, "/organisations", json={
-            "name": input.name, "kind": input.kind.value, "district": input.district})
+    record_organisation_contact = input_mutation(BRANCHES, "/organisations", RecordOrganisationInput, "记录联系的组织")
 
     @strawberry.mutation(description="与组织建立工作关系")
     async def establish_working_relationship(self, info: strawberry.Info,
                                              organisation_id: strawberry.ID) -> CommandResult:
-        return await command(info, SERVICE, f"/organisations/{organisation_id}/relationship")
+        return await command(info, BRANCHES, f"/organisations/{organisation_id}/relationship")
 
     apply_for_membership = _membership_step("apply", "入团申请")
     approve_membership = _membership_step("approve", "批准入团申请")
@@ -112,53 +103,48 @@ class Mutation:
     @strawberry.mutation(description="不批准入团申请")
     async def reject_membership(self, info: strawberry.Info, youth_id: strawberry.ID, branch_id: strawberry.ID,
                                 reason: RejectReason) -> CommandResult:
-        return await command(info, SERVICE, f"/memberships/{youth_id}/reject",
-                             json={"branchId": branch_id, "reason": reason.value})
+        return await command(info, BRANCHES, f"/memberships/{youth_id}/reject",
+                             json=body(branch_id=branch_id, reason=reason))
 
     @strawberry.mutation(description="凭邀请码加入流动团支部")
     async def join_with_invitation(self, info: strawberry.Info, youth_id: strawberry.ID, code: str) -> CommandResult:
-        return await command(info, SERVICE, f"/memberships/{youth_id}/join", json={"code": code})
+        return await command(info, BRANCHES, f"/memberships/{youth_id}/join", json={"code": code})
 
     @strawberry.mutation(description="发起组织关系转接（返回转接编号）")
     async def request_transfer(self, info: strawberry.Info, youth_id: strawberry.ID, to_branch_id: strawberry.ID,
                                initiated_by: TransferSide) -> CommandResult:
-        return await command(info, SERVICE, f"/memberships/{youth_id}/transfer",
-                             json={"toBranchId": to_branch_id, "initiatedBy": initiated_by.value})
+        return await command(info, BRANCHES, f"/memberships/{youth_id}/transfer",
+                             json=body(to_branch_id=to_branch_id, initiated_by=initiated_by))
 
     approve_transfer = _transfer_answer("approve", "接收团支部同意转接")
     reject_transfer = _transfer_answer("reject", "接收团支部拒绝转接")
 
     @strawberry.mutation(description="退出团支部")
     async def leave_branch(self, info: strawberry.Info, youth_id: strawberry.ID, reason: LeaveReason) -> CommandResult:
-        return await command(info, SERVICE, f"/memberships/{youth_id}/leave", json={"reason": reason.value})
+        return await command(info, BRANCHES, f"/memberships/{youth_id}/leave", json=body(reason=reason))
 
-    @strawberry.mutation(description="记录会议或活动（含参会团员）")
-    async def record_meeting(self, info: strawberry.Info, input: RecordMeetingInput) -> CommandResult:
-        return await command(info, SERVICE, "/meetings", json={
-            "branchId": input.branch_id, "kind": input.kind.value, "heldOn": input.held_on.isoformat(),
-            "topic": input.topic, "attendees": list(input.attendees)})
+    record_meeting = input_mutation(BRANCHES, "/meetings", RecordMeetingInput, "记录会议或活动（含参会团员）")
 
     @strawberry.mutation(description="补记参会团员")
     async def record_attendance(self, info: strawberry.Info, meeting_id: strawberry.ID,
                                 attendees: list[strawberry.ID]) -> CommandResult:
-        return await command(info, SERVICE, f"/meetings/{meeting_id}/attendance", json={"attendees": list(attendees)})
+        return await command(info, BRANCHES, f"/meetings/{meeting_id}/attendance", json={"attendees": list(attendees)})
 
     @strawberry.mutation(description="为措施新增工作节点")
     async def add_milestone(self, info: strawberry.Info, measure_id: strawberry.ID, title: str,
                             due_on: date) -> CommandResult:
-        return await command(info, SERVICE, f"/measures/{measure_id}/milestones",
-                             json={"title": title, "dueOn": due_on.isoformat()})
+        return await command(info, BRANCHES, f"/measures/{measure_id}/milestones",
+                             json=body(title=title, due_on=due_on))
 
     @strawberry.mutation(description="完成工作节点")
     async def complete_milestone(self, info: strawberry.Info, measure_id: strawberry.ID,
                                  milestone_id: strawberry.ID) -> CommandResult:
-        return await command(info, SERVICE, f"/measures/{measure_id}/milestones/{milestone_id}/complete")
+        return await command(info, BRANCHES, f"/measures/{measure_id}/milestones/{milestone_id}/complete")
 
     @strawberry.mutation(description="报告措施推进进度（0–100）：牵头单位报告本单位牵头的措施（做了什么、佐证链接、"
                                      "日期），联席会议办公室可代报")
     async def report_measure_progress(self, info: strawberry.Info, measure_id: strawberry.ID, percent: int,
                                       note: str = "", evidence: list[str] | None = None,
                                       reported_on: date | None = None) -> CommandResult:
-        return await command(info, SERVICE, f"/measures/{measure_id}/progress", json=without_none({
-            "percent": percent, "note": note or None, "evidence": evidence,  # "" (the default) = no note
-            "reportedOn": reported_on.isoformat() if reported_on else None}))
+        return await command(info, BRANCHES, f"/measures/{measure_id}/progress", json=body(
+            percent=percent, note=note or None, evidence=evidence, reported_on=reported_on))  # "" = no note

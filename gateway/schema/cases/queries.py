@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from ...tables import cases as tables
-from ..common import forward
+from ..common import STATIONS, forward
 from ..pagination import Connection, scoped_page
 from .types import CASE_STAFF, Case, CaseFilter, to_case
 
@@ -33,6 +33,6 @@ class Query:
     @strawberry.field(description="读取个案的诉求摘要：仅本区站点工作人员与管理员，须说明用途，每次读取留痕")
     async def case_summary(self, info: strawberry.Info, case_id: strawberry.ID, purpose: str) -> CaseSummary:
         info.context.principal.require(*CASE_STAFF)
-        answer = await forward(info, "stations", f"/cases/{case_id}/summary", method="GET",
+        answer = await forward(info, STATIONS, f"/cases/{case_id}/summary", method="GET",
                                params={"purpose": purpose})
         return CaseSummary(case_id=answer["caseId"], summary=answer["summary"], erased=answer["erased"])

@@ -7,10 +7,8 @@ from datetime import date
 import strawberry
 
 from ..cases.types import Category
-from ..common import CommandResult, command
+from ..common import BRANCHES, CommandResult, body, command, input_mutation
 from .types import DeputyRole, ProposalKind
-
-SERVICE = "branches"
 
 
 @strawberry.input(description="记录一次面对面活动（只记人数，不记姓名）")
@@ -25,35 +23,31 @@ class RecordFaceToFaceInput:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="记录面对面活动（区团委：本区；市团委：全市）")
-    async def record_face_to_face(self, info: strawberry.Info, input: RecordFaceToFaceInput) -> CommandResult:
-        return await command(info, SERVICE, "/face-to-face", json={
-            "heldOn": input.held_on.isoformat(), "district": input.district, "place": input.place,
-            "deputyRole": input.deputy_role.value, "deputies": input.deputies,
-            "youthAttending": input.youth_attending})
+    record_face_to_face = input_mutation(BRANCHES, "/face-to-face", RecordFaceToFaceInput,
+                                         "记录面对面活动（区团委：本区；市团委：全市）")
 
     @strawberry.mutation(description="记录活动中青年提出的问题（返回问题编号）")
     async def raise_face_to_face_issue(self, info: strawberry.Info, session_id: strawberry.ID,
                                        category: Category, text: str) -> CommandResult:
-        return await command(info, SERVICE, f"/face-to-face/{session_id}/issues",
-                             json={"category": category.value, "text": text})
+        return await command(info, BRANCHES, f"/face-to-face/{session_id}/issues",
+                             json=body(category=category, text=text))
 
     @strawberry.mutation(description="就问题形成建议（人大）或提案（政协），交答复单位")
     async def submit_proposal(self, info: strawberry.Info, session_id: strawberry.ID, issue_id: strawberry.ID,
                               kind: ProposalKind, title: str, department: str) -> CommandResult:
-        return await command(info, SERVICE, f"/face-to-face/{session_id}/issues/{issue_id}/proposals",
-                             json={"kind": kind.value, "title": title, "department": department})
+        return await command(info, BRANCHES, f"/face-to-face/{session_id}/issues/{issue_id}/proposals",
+                             json=body(kind=kind, title=title, department=department))
 
     @strawberry.mutation(description="答复单位立案（本单位工作人员，或团委代为登记）")
     async def accept_proposal(self, info: strawberry.Info, proposal_id: strawberry.ID) -> CommandResult:
-        return await command(info, SERVICE, f"/proposals/{proposal_id}/accept", json={})
+        return await command(info, BRANCHES, f"/proposals/{proposal_id}/accept", json={})
 
     @strawberry.mutation(description="答复单位不予立案（须写明理由）")
     async def decline_proposal(self, info: strawberry.Info, proposal_id: strawberry.ID,
                                reason: str) -> CommandResult:
-        return await command(info, SERVICE, f"/proposals/{proposal_id}/not-accepted", json={"text": reason})
+        return await command(info, BRANCHES, f"/proposals/{proposal_id}/not-accepted", json={"text": reason})
 
     @strawberry.mutation(description="答复单位答复已立案的建议/提案")
     async def answer_proposal(self, info: strawberry.Info, proposal_id: strawberry.ID,
                               answer: str) -> CommandResult:
-        return await command(info, SERVICE, f"/proposals/{proposal_id}/answer", json={"text": answer})
+        return await command(info, BRANCHES, f"/proposals/{proposal_id}/answer", json={"text": answer})

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import strawberry
 
-from ..common import CommandResult, command
+from ..common import STATIONS, CommandResult, command, input_mutation
 from ..me.mutations import mine
-from ..me.stations import STATIONS
 
 
 @strawberry.input(description="申请筑梦空间孵化项目")
@@ -27,10 +26,8 @@ class OfferInternshipInput:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="本人申请筑梦空间孵化项目（仅青年本人令牌）")
-    async def apply_for_project(self, info: strawberry.Info, input: ApplyForProjectInput) -> CommandResult:
-        return await mine(info, STATIONS, "/me/projects", json={
-            "stationId": input.station_id, "title": input.title, "field": input.field, "summary": input.summary})
+    apply_for_project = input_mutation(STATIONS, "/me/projects", ApplyForProjectInput,
+                                       "本人申请筑梦空间孵化项目（仅青年本人令牌）", send=mine)
 
     @strawberry.mutation(description="支持孵化项目（站点工作人员，本区）")
     async def support_project(self, info: strawberry.Info, project_id: strawberry.ID) -> CommandResult:
@@ -49,10 +46,8 @@ class Mutation:
     async def end_project(self, info: strawberry.Info, project_id: strawberry.ID, outcome: str) -> CommandResult:
         return await command(info, STATIONS, f"/projects/{project_id}/end", json={"outcome": outcome})
 
-    @strawberry.mutation(description="发布合作企业实习岗位（站点工作人员，本区站点）")
-    async def offer_internship(self, info: strawberry.Info, input: OfferInternshipInput) -> CommandResult:
-        return await command(info, STATIONS, "/internships", json={
-            "stationId": input.station_id, "company": input.company, "title": input.title, "places": input.places})
+    offer_internship = input_mutation(STATIONS, "/internships", OfferInternshipInput,
+                                      "发布合作企业实习岗位（站点工作人员，本区站点）")
 
     @strawberry.mutation(description="关闭实习岗位（名额已满或撤回）")
     async def close_internship(self, info: strawberry.Info, internship_id: strawberry.ID) -> CommandResult:

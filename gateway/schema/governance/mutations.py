@@ -7,10 +7,8 @@ from datetime import date, datetime
 import strawberry
 
 from ..assignees import AssigneeKind
-from ..common import CommandResult, command, without_none
+from ..common import STATIONS, CommandResult, body, command
 from .types import GOVERNANCE_STAFF
-
-SERVICE = "stations"
 
 
 @strawberry.input(description="集中诉求立项治理")
@@ -22,29 +20,23 @@ class OpenGovernanceItemInput:
     at: datetime | None = None
 
 
-def _iso(at: datetime | None) -> str | None:
-    return at.isoformat() if at else None
-
-
 @strawberry.type
 class Mutation:
     @strawberry.mutation(description="把集中诉求立项为主动治理事项（本区站点工作人员与管理员；每个集中诉求一项）")
     async def open_governance_item(self, info: strawberry.Info, hot_topic_id: strawberry.ID,
                                    input: OpenGovernanceItemInput) -> CommandResult:
         info.context.principal.require(*GOVERNANCE_STAFF)
-        return await command(info, SERVICE, f"/hot-topics/{hot_topic_id}/governance", json=without_none({
-            "title": input.title, "assigneeKind": input.assignee_kind.value, "assignee": input.assignee,
-            "dueOn": input.due_on.isoformat(), "at": _iso(input.at)}))
+        return await command(info, STATIONS, f"/hot-topics/{hot_topic_id}/governance", json=body(input))
 
     @strawberry.mutation(description="登记治理措施")
     async def add_governance_action(self, info: strawberry.Info, item_id: strawberry.ID, text: str,
                                     at: datetime | None = None) -> CommandResult:
         info.context.principal.require(*GOVERNANCE_STAFF)
-        return await command(info, SERVICE, f"/governance/{item_id}/actions",
-                             json=without_none({"text": text, "at": _iso(at)}))
+        return await command(info, STATIONS, f"/governance/{item_id}/actions",
+                             json=body(text=text, at=at))
 
     @strawberry.mutation(description="治理事项完成（须已登记至少一项措施）")
     async def complete_governance_item(self, info: strawberry.Info, item_id: strawberry.ID,
                                        at: datetime | None = None) -> CommandResult:
         info.context.principal.require(*GOVERNANCE_STAFF)
-        return await command(info, SERVICE, f"/governance/{item_id}/done", json=without_none({"at": _iso(at)}))
+        return await command(info, STATIONS, f"/governance/{item_id}/done", json=body(at=at))

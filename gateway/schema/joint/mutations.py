@@ -7,10 +7,8 @@ from datetime import date
 import strawberry
 
 from ..assignees import AssigneeKind
-from ..common import CommandResult, command, forward, without_none
+from ..common import BRANCHES, CommandResult, body, command, forward
 from .types import JointMeetingLevel
-
-SERVICE = "branches"
 
 
 @strawberry.input(description="决定事项的一项待办")
@@ -49,30 +47,24 @@ class JointMeetingRecorded:
 class Mutation:
     @strawberry.mutation(description="记录联席会议（市级：市联席会议办公室；区级：本区团委），决定事项生成待办")
     async def record_joint_meeting(self, info: strawberry.Info, input: RecordJointMeetingInput) -> JointMeetingRecorded:
-        answer = await forward(info, SERVICE, "/joint-meetings", json=without_none({
-            "level": input.level.value, "district": input.district, "heldOn": input.held_on.isoformat(),
-            "attending": list(input.attending), "topics": list(input.topics),
-            "decisions": [{"text": d.text, "items": [
-                {"title": i.title, "assigneeKind": i.assignee_kind.value, "assignee": i.assignee,
-                 "dueOn": i.due_on.isoformat()} for i in d.items]} for d in input.decisions]}))
+        answer = await forward(info, BRANCHES, "/joint-meetings", json=body(input))
         return JointMeetingRecorded(id=answer["id"], version=answer["version"], position=answer["position"],
                                     item_ids=answer["items"])
 
     @strawberry.mutation(description="承办方记录待办进展")
     async def note_action_item_progress(self, info: strawberry.Info, item_id: strawberry.ID,
                                         note: str) -> CommandResult:
-        return await command(info, SERVICE, f"/action-items/{item_id}/progress", json={"note": note})
+        return await command(info, BRANCHES, f"/action-items/{item_id}/progress", json={"note": note})
 
     @strawberry.mutation(description="承办方办结待办")
     async def complete_action_item(self, info: strawberry.Info, item_id: strawberry.ID,
                                    note: str = "") -> CommandResult:
-        return await command(info, SERVICE, f"/action-items/{item_id}/done",
-                             json=without_none({"note": note or None}))  # the default "" = no note
+        return await command(info, BRANCHES, f"/action-items/{item_id}/done",
+                             json=body(note=note or None))  # the default "" = no note
 
     @strawberry.mutation(description="配合单位填写措施的工作贡献（做了什么、佐证链接）")
     async def add_measure_contribution(self, info: strawberry.Info, measure_id: strawberry.ID, note: str,
                                        evidence: list[str] | None = None,
                                        contributed_on: date | None = None) -> CommandResult:
-        return await command(info, SERVICE, f"/measures/{measure_id}/contributions", json=without_none({
-            "note": note, "evidence": evidence,
-            "contributedOn": contributed_on.isoformat() if contributed_on else None}))
+        return await command(info, BRANCHES, f"/measures/{measure_id}/contributions",
+                             json=body(note=note, evidence=evidence, contributed_on=contributed_on))

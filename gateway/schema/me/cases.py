@@ -9,8 +9,7 @@ import strawberry
 from contracts.stations import AgencyStatus, CaseCategory, CaseOutcome, CaseSource, CaseStatus, CaseUrgency
 
 from ..cases.types import AtAgency, Category, Outcome, Source, Status, Urgency
-from ..common import forward
-from .stations import STATIONS
+from ..common import STATIONS, forward
 
 
 @strawberry.type(description="本人的求助个案（本人登记的，及站点工作人员为本人登记的）")

@@ -6,9 +6,7 @@ from datetime import date
 
 import strawberry
 
-from ..common import forward
-
-BRANCHES = "branches"
+from ..common import BRANCHES, forward
 
 
 @strawberry.type(description="本人待处理的组织关系转接")

@@ -11,16 +11,9 @@ import strawberry
 from strawberry.scalars import JSON
 
 from ..cases.types import Category, Urgency
-from ..common import CommandResult, command, forward, without_none
-from ..youth.mutations import RegistrationFields, UpdateYouthProfileInput, profile_changes, registration
-from ..youth.types import (
-    PURPOSE_DOC,
-    ConsentChannel,
-    ConsentPurpose,
-    plain,
-)
-from .memberships import BRANCHES
-from .stations import STATIONS
+from ..common import BRANCHES, STATIONS, CommandResult, body, command, forward, input_mutation
+from ..youth.mutations import RegistrationFields, UpdateYouthProfileInput
+from ..youth.types import PURPOSE_DOC, ConsentChannel, ConsentPurpose
 from .types import SERVICE, own
 
 SELF_CHANNEL = "APP 或 WECHAT（默认 APP）"
@@ -60,10 +53,8 @@ class OpenMyCaseInput:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="本人登记，并把记录关联到本人账号（仅青年本人令牌）。手机号已登记时为 DUPLICATE"
-                                     "（如曾在驿站登记，请用认领码认领）")
-    async def register_me(self, info: strawberry.Info, input: RegisterMeInput) -> CommandResult:
-        return await mine(info, SERVICE, "/me", json=registration(input))
+    register_me = input_mutation(SERVICE, "/me", RegisterMeInput, "本人登记，并把记录关联到本人账号（仅青年本人令牌）。"
+                                 "手机号已登记时为 DUPLICATE（如曾在驿站登记，请用认领码认领）", send=mine)
 
     @strawberry.mutation(description="用驿站打印的一次性认领码（7 天内有效）认领工作人员为本人登记的记录")
     async def claim_my_record(self, info: strawberry.Info, code: str) -> CommandResult:
@@ -72,13 +63,13 @@ class Mutation:
     @strawberry.mutation(description="本人更新资料（只修改给出的字段）")
     async def update_my_profile(self, info: strawberry.Info, input: UpdateYouthProfileInput,
                                 expected_version: int | None = None) -> CommandResult:
-        return await mine(info, SERVICE, "/me", method="PATCH", json=profile_changes(input, expected_version))
+        return await mine(info, SERVICE, "/me", method="PATCH", json=body(input, expected_version=expected_version))
 
     @strawberry.mutation(description="本人给予同意（" + PURPOSE_DOC + "）；渠道 " + SELF_CHANNEL)
     async def give_my_consent(self, info: strawberry.Info, purpose: ConsentPurpose, notice_version: str = "v1",
                               channel: ConsentChannel | None = None) -> CommandResult:
-        body = without_none({"purpose": purpose.value, "noticeVersion": notice_version, "channel": plain(channel)})
-        return await mine(info, SERVICE, "/me/consents", json=body)
+        return await mine(info, SERVICE, "/me/consents",
+                          json=body(purpose=purpose, notice_version=notice_version, channel=channel))
 
     @strawberry.mutation(description="本人撤回同意；撤回 REGISTRATION 即停用本人的记录")
     async def withdraw_my_consent(self, info: strawberry.Info, purpose: ConsentPurpose) -> CommandResult:
@@ -129,15 +120,12 @@ class Mutation:
                                      "30 天内")
     async def rate_service(self, info: strawberry.Info, station_id: strawberry.ID, on: date, score: int,
                            comment: str | None = None) -> CommandResult:
-        body = without_none({"stationId": station_id, "on": on.isoformat(), "score": score, "comment": comment})
-        return await mine(info, STATIONS, "/me/ratings", json=body)
+        return await mine(info, STATIONS, "/me/ratings",
+                          json=body(station_id=station_id, on=on, score=score, comment=comment))
 
 
-    @strawberry.mutation(description="本人登记求助个案（如欠薪、劳动争议）；返回个案编号，办理进度见 me { cases }")
-    async def open_my_case(self, info: strawberry.Info, input: OpenMyCaseInput) -> CommandResult:
-        return await mine(info, STATIONS, "/me/cases", json={
-            "category": input.category.value, "summary": input.summary, "district": input.district,
-            "urgency": input.urgency.value})
+    open_my_case = input_mutation(STATIONS, "/me/cases", OpenMyCaseInput,
+                                  "本人登记求助个案（如欠薪、劳动争议）；返回个案编号，办理进度见 me { cases }", send=mine)
 
     @strawberry.mutation(description="本人评价已办结的个案：1–5 分，一次；非本人的个案为 NOT_FOUND")
     async def rate_my_case(self, info: strawberry.Info, case_id: strawberry.ID, score: int) -> CommandResult:

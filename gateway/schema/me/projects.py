@@ -6,8 +6,7 @@ from datetime import datetime
 
 import strawberry
 
-from ..common import forward
-from .stations import STATIONS
+from ..common import STATIONS, forward
 
 
 @strawberry.type(description="本人申请的筑梦空间孵化项目")

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import strawberry
 
-from ..common import forward
+from ..common import BRANCHES, forward
 from ..recommendations.types import Recommendation
-from .memberships import BRANCHES
 
 
 async def my_recommendations(info: strawberry.Info) -> list[Recommendation]:

@@ -6,9 +6,7 @@ from datetime import date, datetime
 
 import strawberry
 
-from ..common import forward
-
-STATIONS = "stations"
+from ..common import STATIONS, forward
 
 
 @strawberry.type(description="本人报名的活动")

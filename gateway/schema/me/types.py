@@ -7,7 +7,7 @@ import strawberry
 
 from chassis.auth import YOUTH
 
-from ..common import Context
+from ..common import REGISTRY, Context
 from ..recommendations.types import Recommendation
 from ..youth.types import Consent, ConsentPurpose, Subtype, YouthStatus, YouthType
 from .cases import MyCase, my_cases
@@ -17,7 +17,7 @@ from .recommendations import my_recommendations
 from .stations import MyBooking, MyEnrolment, my_bookings, my_enrolments
 from .volunteering import MyVolunteering, my_volunteering
 
-SERVICE = "registry"  # the owner of the account link and of every person's record
+SERVICE = REGISTRY  # the owner of the account link and of every person's record
 
 
 def own(info: strawberry.Info) -> None:

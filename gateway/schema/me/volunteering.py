@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from ..common import forward
-from .stations import STATIONS
+from ..common import STATIONS, forward
 
 
 @strawberry.type(description="本人的志愿服务时长")

@@ -5,8 +5,7 @@ from datetime import date
 
 import strawberry
 
-from ..common import CommandResult, command, without_none
-from ..me.memberships import BRANCHES
+from ..common import BRANCHES, CommandResult, body, command
 from .types import Kind
 
 
@@ -16,19 +15,19 @@ class Mutation:
     async def recommend_member(self, info: strawberry.Info, youth_id: strawberry.ID, branch_id: strawberry.ID,
                                kind: Kind, reason: str) -> CommandResult:  # type: ignore[valid-type]
         return await command(info, BRANCHES, "/recommendations",
-                             json={"youthId": youth_id, "branchId": branch_id, "kind": kind.value, "reason": reason})
+                             json=body(youth_id=youth_id, branch_id=branch_id, kind=kind, reason=reason))
 
     @strawberry.mutation(description="区团委审核推优：同意考察（accepted: true）或退回（须写明理由）")
     async def review_recommendation(self, info: strawberry.Info, id: strawberry.ID, accepted: bool,
                                     reason: str | None = None) -> CommandResult:
         return await command(info, BRANCHES, f"/recommendations/{id}/review",
-                             json=without_none({"accepted": accepted, "reason": reason}))
+                             json=body(accepted=accepted, reason=reason))
 
     @strawberry.mutation(description="区团委登记推优结果（采纳或未采纳）及日期")
     async def record_recommendation_outcome(self, info: strawberry.Info, id: strawberry.ID, adopted: bool,
                                             decided_on: date) -> CommandResult:
         return await command(info, BRANCHES, f"/recommendations/{id}/outcome",
-                             json={"adopted": adopted, "decidedOn": decided_on.isoformat()})
+                             json=body(adopted=adopted, decided_on=decided_on))
 
     @strawberry.mutation(description="团支部撤回推优（结果登记前）")
     async def withdraw_recommendation(self, info: strawberry.Info, id: strawberry.ID) -> CommandResult:

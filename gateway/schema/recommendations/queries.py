@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from ..common import forward
-from ..me.memberships import BRANCHES
+from ..common import BRANCHES, forward
 from .types import StaffRecommendation
 
 

@@ -9,10 +9,8 @@ from typing import Any
 import strawberry
 
 from ..cases.types import Category
-from ..common import CommandResult, command, forward, without_none
+from ..common import STATIONS, CommandResult, as_json, body, command, forward, given, input_mutation
 from .types import ServiceType, StationKind, StationStatus
-
-SERVICE = "stations"
 
 
 @strawberry.input(description="新建站点")
@@ -59,15 +57,11 @@ class ImportAppealInput:
     category: Category | None = strawberry.field(default=None, description="个案类别（与求助个案同一分类），可导入后再设")
 
 
-def _iso(at: datetime | None) -> str | None:
-    return at.isoformat() if at else None
-
-
 def _event_youth(what: str, description: str) -> Any:
     """A youth's place at an event that staff record (registrations, attendance)."""
 
     async def resolve(info: strawberry.Info, event_id: strawberry.ID, youth_id: strawberry.ID) -> CommandResult:
-        return await command(info, SERVICE, f"/events/{event_id}/{what}", json={"youthId": youth_id})
+        return await command(info, STATIONS, f"/events/{event_id}/{what}", json={"youthId": youth_id})
 
     return strawberry.mutation(resolver=resolve, description=description)
 
@@ -76,98 +70,86 @@ def _appeal_step(step: str, description: str) -> Any:
     """A step on a 12345 appeal that carries only when it happened (contact, resolve)."""
 
     async def resolve(info: strawberry.Info, appeal_id: strawberry.ID, at: datetime | None = None) -> CommandResult:
-        return await command(info, SERVICE, f"/appeals/{appeal_id}/{step}", json={"at": _iso(at)})
+        return await command(info, STATIONS, f"/appeals/{appeal_id}/{step}", json=body(at=at))
 
     return strawberry.mutation(resolver=resolve, description=description)
 
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="新建站点")
-    async def create_station(self, info: strawberry.Info, input: CreateStationInput) -> CommandResult:
-        return await command(info, SERVICE, "/stations", json={
-            "kind": input.kind.value, "name": input.name, "district": input.district, "address": input.address,
-            "lat": input.lat, "lon": input.lon, "operator": input.operator, "openingHours": input.opening_hours,
-            "services": [s.value for s in input.services]})
+    create_station = input_mutation(STATIONS, "/stations", CreateStationInput, "新建站点")
 
     @strawberry.mutation(description="变更站点状态（开放 / 暂停 / 关闭）")
     async def change_station_status(self, info: strawberry.Info, station_id: strawberry.ID, status: StationStatus,
                                     reason: str = "", expected_version: int | None = None) -> CommandResult:
-        return await command(info, SERVICE, f"/stations/{station_id}/status", json=without_none({  # "" = no reason
-            "status": status.value, "reason": reason or None, "expectedVersion": expected_version}))
+        return await command(info, STATIONS, f"/stations/{station_id}/status", json=body(  # "" = no reason
+            status=status, reason=reason or None, expected_version=expected_version))
 
     @strawberry.mutation(description="批量上传服务记录（可迟传、可重传，同一幂等键只计一次）")
     async def record_services(self, info: strawberry.Info, station_id: strawberry.ID,
                               records: list[ServiceRecordInput]) -> RecordServicesResult:
-        r = await forward(info, SERVICE, f"/stations/{station_id}/records", json={"records": [
-            {"idempotencyKey": x.idempotency_key, "serviceType": x.service_type.value,
-             "deliveredAt": x.delivered_at.isoformat(), "youthId": x.youth_id} for x in records]})
+        r = await forward(info, STATIONS, f"/stations/{station_id}/records", json=body(records=records))
         return RecordServicesResult(accepted=r["accepted"], duplicates=r["duplicates"], anonymised=r["anonymised"],
                                     position=r["position"])
 
     @strawberry.mutation(description="新建培养项目（如新青年学堂骑手班）")
     async def create_programme(self, info: strawberry.Info, name: str, kind: str, district: str,
                                starts_on: date) -> CommandResult:
-        return await command(info, SERVICE, "/programmes", json={
-            "name": name, "kind": kind, "district": district, "startsOn": starts_on.isoformat()})
+        return await command(info, STATIONS, "/programmes",
+                             json=body(name=name, kind=kind, district=district, starts_on=starts_on))
 
     @strawberry.mutation(description="新增课次；返回的 id 是课次编号")
     async def add_programme_session(self, info: strawberry.Info, programme_id: strawberry.ID, title: str,
                                     starts_at: datetime) -> CommandResult:
-        return await command(info, SERVICE, f"/programmes/{programme_id}/sessions",
-                             json={"title": title, "startsAt": starts_at.isoformat()})
+        return await command(info, STATIONS, f"/programmes/{programme_id}/sessions",
+                             json=body(title=title, starts_at=starts_at))
 
     @strawberry.mutation(description="报名培养项目")
     async def enrol(self, info: strawberry.Info, programme_id: strawberry.ID, youth_id: strawberry.ID) -> CommandResult:
-        return await command(info, SERVICE, f"/programmes/{programme_id}/enrolments", json={"youthId": youth_id})
+        return await command(info, STATIONS, f"/programmes/{programme_id}/enrolments", json={"youthId": youth_id})
 
     @strawberry.mutation(description="登记课次出勤")
     async def record_programme_attendance(self, info: strawberry.Info, programme_id: strawberry.ID,
                                           youth_id: strawberry.ID, session_id: strawberry.ID) -> CommandResult:
-        return await command(info, SERVICE, f"/programmes/{programme_id}/enrolments/{youth_id}/attendance",
+        return await command(info, STATIONS, f"/programmes/{programme_id}/enrolments/{youth_id}/attendance",
                              json={"sessionId": session_id})
 
     @strawberry.mutation(description="登记考试结果（PASSED | FAILED）")
     async def record_exam_result(self, info: strawberry.Info, programme_id: strawberry.ID, youth_id: strawberry.ID,
                                  result: str, exam_on: date) -> CommandResult:
-        return await command(info, SERVICE, f"/programmes/{programme_id}/enrolments/{youth_id}/exam",
-                             json={"result": result, "examOn": exam_on.isoformat()})
+        return await command(info, STATIONS, f"/programmes/{programme_id}/enrolments/{youth_id}/exam",
+                             json=body(result=result, exam_on=exam_on))
 
     @strawberry.mutation(description="发放奖学金")
     async def pay_scholarship(self, info: strawberry.Info, programme_id: strawberry.ID, youth_id: strawberry.ID,
                               amount: Decimal, paid_on: date) -> CommandResult:
-        return await command(info, SERVICE, f"/programmes/{programme_id}/enrolments/{youth_id}/scholarship",
-                             json={"amount": str(amount), "paidOn": paid_on.isoformat()})
+        return await command(info, STATIONS, f"/programmes/{programme_id}/enrolments/{youth_id}/scholarship",
+                             json=body(amount=amount, paid_on=paid_on))
 
     @strawberry.mutation(description="发布活动（沙龙、展览、论坛、讲座）")
     async def schedule_event(self, info: strawberry.Info, kind: str, title: str, district: str, starts_at: datetime,
                              capacity: int, station_id: strawberry.ID | None = None) -> CommandResult:
-        return await command(info, SERVICE, "/events", json={
-            "kind": kind, "title": title, "district": district, "startsAt": starts_at.isoformat(),
-            "capacity": capacity, "stationId": station_id})
+        return await command(info, STATIONS, "/events", json=body(
+            kind=kind, title=title, district=district, starts_at=starts_at, capacity=capacity, station_id=station_id))
 
     register_for_event = _event_youth("registrations", "活动报名（超出容量会被拒绝）")
     record_event_attendance = _event_youth("attendance", "活动签到")
 
     @strawberry.mutation(description="导入 12345 工单")
     async def import_appeal(self, info: strawberry.Info, input: ImportAppealInput) -> CommandResult:
-        return await command(info, SERVICE, "/appeals/open311", json={
-            "service_request_id": input.service_request_id, "service_code": input.service_code,
-            "service_name": input.service_name, "requested_datetime": input.requested_datetime.isoformat(),
-            "tier": input.tier, "district": input.district, "description": input.description,
-            "address": input.address, "lat": input.lat, "long": input.long,
-            "category": input.category.value if input.category else None})
+        # Open311 GeoReport v2 names its fields in snake_case: the input's names as they are
+        open311 = {name: as_json(value) for name, value in given(input).items()}
+        return await command(info, STATIONS, "/appeals/open311", json=open311)
 
     @strawberry.mutation(description="设置或更正工单类别（与求助个案同一分类；集中诉求按类别计数）")
     async def categorise_appeal(self, info: strawberry.Info, appeal_id: strawberry.ID, category: Category,
                                 at: datetime | None = None) -> CommandResult:
-        body = {"category": category.value} | ({"at": at.isoformat()} if at else {})
-        return await command(info, SERVICE, f"/appeals/{appeal_id}/category", json=body)
+        return await command(info, STATIONS, f"/appeals/{appeal_id}/category", json=body(category=category, at=at))
 
     @strawberry.mutation(description="派单至承办单位")
     async def dispatch_appeal(self, info: strawberry.Info, appeal_id: strawberry.ID, unit: str,
                               at: datetime | None = None) -> CommandResult:
-        return await command(info, SERVICE, f"/appeals/{appeal_id}/dispatch", json={"unit": unit, "at": _iso(at)})
+        return await command(info, STATIONS, f"/appeals/{appeal_id}/dispatch", json=body(unit=unit, at=at))
 
     contact_appeal = _appeal_step("contact", "登记首次联系诉求人")
     resolve_appeal = _appeal_step("resolve", "办结工单")
@@ -175,5 +157,5 @@ class Mutation:
     @strawberry.mutation(description="登记诉求人评价（SATISFIED | BASICALLY_SATISFIED | UNSATISFIED）")
     async def rate_appeal(self, info: strawberry.Info, appeal_id: strawberry.ID, satisfaction: str,
                           at: datetime | None = None) -> CommandResult:
-        return await command(info, SERVICE, f"/appeals/{appeal_id}/rating",
-                             json={"satisfaction": satisfaction, "at": _iso(at)})
+        return await command(info, STATIONS, f"/appeals/{appeal_id}/rating",
+                             json=body(satisfaction=satisfaction, at=at))

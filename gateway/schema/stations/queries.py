@@ -6,7 +6,7 @@ import strawberry
 from chassis.errors import FieldError, ValidationFailed
 
 from ...tables import stations as tables
-from ..common import DASHBOARD_ROLES, Context, forward, read_scope
+from ..common import DASHBOARD_ROLES, STATIONS, Context, forward, read_scope
 from ..pagination import Connection, rows_page, scoped_page
 from .dashboard import month_arg
 from .types import (
@@ -69,7 +69,7 @@ class Query:
     @strawberry.field(description="读取 12345 工单的诉求内容与地址：仅本区站点工作人员与管理员，须说明用途，每次读取留痕")
     async def appeal_details(self, info: strawberry.Info, appeal_id: strawberry.ID, purpose: str) -> AppealDetails:
         info.context.principal.require("admin", "station_staff")
-        answer = await forward(info, "stations", f"/appeals/{appeal_id}/details/read", json={"purpose": purpose})
+        answer = await forward(info, STATIONS, f"/appeals/{appeal_id}/details/read", json={"purpose": purpose})
         return AppealDetails(appeal_id=answer["appealId"], description=answer.get("description"),
                              address=answer.get("address"), lat=answer.get("lat"), lon=answer.get("long"),
                              erased=answer["erased"])

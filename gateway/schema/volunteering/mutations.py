@@ -5,9 +5,8 @@ from datetime import datetime
 
 import strawberry
 
-from ..common import CommandResult, command
+from ..common import STATIONS, CommandResult, command, input_mutation
 from ..me.mutations import mine
-from ..me.stations import STATIONS
 
 
 @strawberry.input(description="发布志愿服务班次（站点与活动至少指定一项）")
@@ -22,11 +21,8 @@ class PublishShiftInput:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="发布志愿服务班次（站点工作人员，本区）")
-    async def publish_volunteer_shift(self, info: strawberry.Info, input: PublishShiftInput) -> CommandResult:
-        return await command(info, STATIONS, "/volunteer-shifts", json={
-            "district": input.district, "startsAt": input.starts_at.isoformat(), "endsAt": input.ends_at.isoformat(),
-            "places": input.places, "stationId": input.station_id, "eventId": input.event_id})
+    publish_volunteer_shift = input_mutation(STATIONS, "/volunteer-shifts", PublishShiftInput,
+                                             "发布志愿服务班次（站点工作人员，本区）")
 
     @strawberry.mutation(description="为青年报名志愿服务班次（站点工作人员）")
     async def add_volunteer(self, info: strawberry.Info, shift_id: strawberry.ID,

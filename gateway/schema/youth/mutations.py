@@ -7,7 +7,7 @@ from datetime import date, datetime
 import strawberry
 from strawberry.scalars import JSON
 
-from ..common import CommandResult, command, forward, without_none
+from ..common import CommandResult, body, command, forward, input_mutation
 from .types import (
     PURPOSE_DOC,
     SERVICE,
@@ -19,7 +19,6 @@ from .types import (
     Need,
     Subtype,
     YouthType,
-    plain,
     purpose_params,
 )
 
@@ -49,6 +48,8 @@ class RegistrationFields:
 
 @strawberry.input(description="登记一名新兴青年")
 class RegisterYouthInput(RegistrationFields):
+    """Only an operator's registration may date it (a survey's 填表日期); a person registers today."""
+
     registered_on: date | None = strawberry.field(
         default=None, description="登记日期（如问卷的填表日期；默认今天，北京时间）：不能晚于今天，不能早于本人年满 16 周岁之日")
 
@@ -66,28 +67,6 @@ class UpdateYouthProfileInput:
     education: Education | None = strawberry.UNSET
 
 
-def registration(input: RegistrationFields, registered_on: date | None = None) -> dict:
-    """The registry's body for a registration, by staff (registerYouth) or by the person (registerMe)."""
-    return without_none({
-        "name": input.name, "gender": input.gender.value, "birthDate": input.birth_date.isoformat(),
-        "mobile": input.mobile, "district": input.district, "youthType": input.youth_type.value,
-        "subtype": input.subtype.value, "consents": plain(input.consents), "idNumber": input.id_number,
-        "wechat": input.wechat, "employer": input.employer, "employerKind": plain(input.employer_kind),
-        "education": plain(input.education), "needs": plain(input.needs),
-        "noticeVersion": input.notice_version, "channel": plain(input.channel),
-        # only an operator's registration may date it (a survey's 填表日期); a person registers today
-        "registeredOn": registered_on and registered_on.isoformat()})
-
-
-def profile_changes(input: UpdateYouthProfileInput, expected_version: int | None) -> dict:
-    """The registry's PATCH body: only the fields given (null clears one), by staff or by the person."""
-    names = {"employer_kind": "employerKind", "youth_type": "youthType"}
-    body = {names.get(k, k): plain(v) for k, v in vars(input).items() if v is not strawberry.UNSET}
-    if expected_version is not None:
-        body["expectedVersion"] = expected_version
-    return body
-
-
 @strawberry.type(description="一次性认领码：本人在应用中输入（claimMyRecord），即可把这条记录关联到本人账号")
 class ClaimCode:
     youth_id: strawberry.ID
@@ -97,21 +76,20 @@ class ClaimCode:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="登记青年（转发至登记服务）")
-    async def register_youth(self, info: strawberry.Info, input: RegisterYouthInput) -> CommandResult:
-        return await command(info, SERVICE, "/youth", json=registration(input, input.registered_on))
+    register_youth = input_mutation(SERVICE, "/youth", RegisterYouthInput, "登记青年（转发至登记服务）")
 
     @strawberry.mutation(description="更新资料（每次更新记为一个事件，只含变更的字段）")
     async def update_youth_profile(self, info: strawberry.Info, id: strawberry.ID, input: UpdateYouthProfileInput,
                                    expected_version: int | None = None, purpose: str | None = None) -> CommandResult:
-        return await command(info, SERVICE, f"/youth/{id}", method="PATCH", json=profile_changes(input, expected_version),
-                             params=purpose_params(purpose))
+        # only the fields given travel (null clears one: UpdateYouthProfileInput's fields default to UNSET)
+        return await command(info, SERVICE, f"/youth/{id}", method="PATCH",
+                             json=body(input, expected_version=expected_version), params=purpose_params(purpose))
 
     @strawberry.mutation(description="取得同意（" + PURPOSE_DOC + "）")
     async def give_consent(self, info: strawberry.Info, id: strawberry.ID, purpose: ConsentPurpose,
                            notice_version: str, channel: ConsentChannel) -> CommandResult:
-        body = {"purpose": purpose.value, "noticeVersion": notice_version, "channel": channel.value}
-        return await command(info, SERVICE, f"/youth/{id}/consents", json=body)
+        return await command(info, SERVICE, f"/youth/{id}/consents",
+                             json=body(purpose=purpose, notice_version=notice_version, channel=channel))
 
     @strawberry.mutation(description="撤回同意；撤回 REGISTRATION 即停用该记录")
     async def withdraw_consent(self, info: strawberry.Info, id: strawberry.ID,
@@ -121,8 +99,8 @@ class Mutation:
     @strawberry.mutation(description="合并两条重复记录：较早登记的保留，返回被合并的记录")
     async def merge_youth(self, info: strawberry.Info, youth_id: strawberry.ID, other_youth_id: strawberry.ID,
                           purpose: str | None = None) -> CommandResult:
-        body = {"youthId": youth_id, "otherYouthId": other_youth_id}
-        return await command(info, SERVICE, "/youth:merge", json=body, params=purpose_params(purpose))
+        return await command(info, SERVICE, "/youth:merge", json=body(youth_id=youth_id, other_youth_id=other_youth_id),
+                             params=purpose_params(purpose))
 
     @strawberry.mutation(description="删除个人信息（PIPL 第 47 条）：销毁该人的数据密钥，各处不再可读")
     async def erase_youth(self, info: strawberry.Info, id: strawberry.ID, purpose: str | None = None) -> CommandResult:

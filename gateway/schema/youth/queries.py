@@ -6,7 +6,7 @@ from datetime import date
 
 import strawberry
 
-from ..common import forward, without_none
+from ..common import body, forward, without_none
 from ..pagination import Connection, paginate, service_rows
 from .types import (
     SERVICE,
@@ -16,7 +16,6 @@ from .types import (
     YouthListItem,
     YouthStatus,
     YouthType,
-    plain,
     purpose_params,
     to_audit_entry,
     to_list_item,
@@ -52,13 +51,8 @@ class Query:
         f = filter or YouthFilter()
 
         async def search(after_key: list | None, limit: int) -> list:
-            body = {"district": f.district, "youthType": plain(f.youth_type), "subtype": plain(f.subtype),
-                    "employer": f.employer, "ageBand": f.age_band,
-                    "registeredFrom": f.registered_from.isoformat() if f.registered_from else None,
-                    "registeredTo": f.registered_to.isoformat() if f.registered_to else None,
-                    "status": plain(f.status), "mobile": f.mobile, "idNumber": f.id_number, "first": limit,
-                    "after": after_key, "purpose": purpose}
-            return service_rows(await forward(info, SERVICE, "/youth:search", json=without_none(body)))
+            query = body(f, first=limit, after=after_key, purpose=purpose)
+            return service_rows(await forward(info, SERVICE, "/youth:search", json=query))
         return await paginate(first, after, search, node=to_list_item, key=lambda p: (p["registeredOn"], p["id"]))
 
     @strawberry.field(description="审计记录（仅管理员）")

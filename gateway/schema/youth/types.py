@@ -13,7 +13,7 @@ from contracts import registry
 from contracts.agencies import AGENCIES
 
 from ..branches import Branch, youth_branch
-from ..common import without_none
+from ..common import REGISTRY, without_none
 
 
 def _enum_of(contract: type[Enum], name: str, description: str):
@@ -36,7 +36,7 @@ ConsentPurpose = strawberry.enum(
                             **{registry.share_with(a).replace(":", "_"): registry.share_with(a) for a in AGENCIES}}),
     description=f"同意的用途：登记、服务记录、向某机构共享（{'、'.join(AGENCIES.values())}）")
 PURPOSE_DOC = f"同意用途：REGISTRATION、SERVICE_RECORDS 或 SHARE_WITH_AGENCY_<{'|'.join(AGENCIES)}>"
-SERVICE = "registry"  # the owner of every person's record: youth reads and commands go there
+SERVICE = REGISTRY  # the owner of every person's record: youth reads and commands go there
 
 
 async def _branch_of(root: Youth | YouthListItem, info: strawberry.Info) -> Branch | None:
@@ -150,13 +150,6 @@ def to_list_item(p: dict) -> YouthListItem:
                          youth_type=YouthType[p["youthType"]], subtype=Subtype[p["subtype"]],
                          employer_kind=p.get("employerKind"), registered_on=date.fromisoformat(p["registeredOn"]),
                          name=p.get("name"), gender=p.get("gender"), mobile=p.get("mobile"), id_number=p.get("idNumber"))
-
-
-def plain(v):
-    """An argument as the registry takes it: enums (also in lists) by value."""
-    if isinstance(v, list):
-        return [plain(x) for x in v]
-    return v.value if isinstance(v, Enum) else v
 
 
 def purpose_params(purpose: str | None, **more) -> dict:
