@@ -7,8 +7,6 @@ import dataclasses
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
-import pytest
-
 from services.stations.domain import role_model as rm
 from tests.unit.refusals import refused_fields, refused_rule
 
