@@ -1,10 +1,9 @@
 """What `me` shows of a young person's own 榜样 nominations, with the profile that would be published (theirs to
 read before they consent), from the stations service (which asks the registry whose record the token is). The
-nomination's type is here, and staff's (role_models/types.py) extends it: `me` is built before the domains."""
+nomination's type is here, staff's list (role_models/queries.py) shows the same: `me` is built before the domains."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 import strawberry
 
@@ -32,11 +31,13 @@ class RoleModelNomination:
     year: int | None = strawberry.field(description="入选的榜样年度")
     nominated_at: datetime
     profile: RoleModelProfile | None = strawberry.field(description="将公开的资料；本人删除登记后为 null")
+    youth_id: strawberry.ID | None = strawberry.field(description="被提名人的青年编号（本人看到的即自己的）；删除登记后为空")
 
     @classmethod
-    def of(cls, r: dict, **more: Any) -> RoleModelNomination:
-        return cls(**more, id=r["id"], district=r["district"], status=r["status"], consent=r["consent"], year=r["year"],
-                   nominated_at=datetime.fromisoformat(r["nominatedAt"]), profile=RoleModelProfile.of(r["profile"]))
+    def of(cls, r: dict) -> RoleModelNomination:
+        return cls(id=r["id"], district=r["district"], status=r["status"], consent=r["consent"], year=r["year"],
+                   nominated_at=datetime.fromisoformat(r["nominatedAt"]), profile=RoleModelProfile.of(r["profile"]),
+                   youth_id=r["youthId"])
 
 
 

@@ -29,6 +29,11 @@ class RoleModelTalkInput:
     audience: int = strawberry.field(description="听众人数（1–100000）")
 
 
+async def _on(info: strawberry.Info, nomination_id: strawberry.ID, action: str, **body: object) -> CommandResult:
+    """A staff step on a nomination (`/role-models/<id>/<action>`)."""
+    return await command(info, STATIONS, f"/role-models/{nomination_id}/{action}", json=body)
+
+
 @strawberry.type
 class Mutation:
     @strawberry.mutation(description="提名榜样（团支部书记、站点工作人员、区团委；本区）")
@@ -38,24 +43,21 @@ class Mutation:
 
     @strawberry.mutation(description="入选年度榜样（区团委；须本人已同意公开）")
     async def select_role_model(self, info: strawberry.Info, nomination_id: strawberry.ID, year: int) -> CommandResult:
-        return await command(info, STATIONS, f"/role-models/{nomination_id}/select", json={"year": year})
+        return await _on(info, nomination_id, "select", year=year)
 
     @strawberry.mutation(description="不予入选（区团委，须写明原因）")
-    async def decline_role_model(self, info: strawberry.Info, nomination_id: strawberry.ID,
-                                 reason: str) -> CommandResult:
-        return await command(info, STATIONS, f"/role-models/{nomination_id}/decline", json={"reason": reason})
+    async def decline_role_model(self, info: strawberry.Info, nomination_id: strawberry.ID, reason: str) -> CommandResult:
+        return await _on(info, nomination_id, "decline", reason=reason)
 
     @strawberry.mutation(description="撤销榜样提名或撤下榜单（须写明原因）")
-    async def withdraw_role_model(self, info: strawberry.Info, nomination_id: strawberry.ID,
-                                  reason: str) -> CommandResult:
-        return await command(info, STATIONS, f"/role-models/{nomination_id}/withdraw", json={"reason": reason})
+    async def withdraw_role_model(self, info: strawberry.Info, nomination_id: strawberry.ID, reason: str) -> CommandResult:
+        return await _on(info, nomination_id, "withdraw", reason=reason)
 
     @strawberry.mutation(description="登记榜样宣讲（站点工作人员、区团委；已入选的榜样）")
     async def record_role_model_talk(self, info: strawberry.Info, nomination_id: strawberry.ID,
                                      input: RoleModelTalkInput) -> CommandResult:
-        return await command(info, STATIONS, f"/role-models/{nomination_id}/talks", json={
-            "talkId": input.talk_id, "venueKind": input.venue_kind.value, "place": input.place,
-            "givenOn": input.given_on.isoformat(), "audience": input.audience})
+        return await _on(info, nomination_id, "talks", talkId=input.talk_id, venueKind=input.venue_kind.value,
+                         place=input.place, givenOn=input.given_on.isoformat(), audience=input.audience)
 
     @strawberry.mutation(description="本人答复是否同意公开榜样资料：given true 同意；false 不同意或撤回（撤回即撤下榜单）")
     async def answer_role_model_consent(self, info: strawberry.Info, nomination_id: strawberry.ID,

@@ -7,17 +7,18 @@ from datetime import date
 import strawberry
 
 from ..common import Context, forward
+from ..me.role_models import RoleModelNomination
 from ..me.stations import STATIONS
 from ..public import public_clock
-from .types import PublicRoleModel, RoleModelTalk, StaffRoleModelNomination, Venue
+from .types import PublicRoleModel, RoleModelTalk, Venue
 
 
 @strawberry.type
 class Query:
     @strawberry.field(description="本区榜样提名（新到旧；区团委、站点工作人员、团支部书记），含待审核的公开资料")
-    async def role_model_nominations(self, info: strawberry.Info, limit: int = 50) -> list[StaffRoleModelNomination]:
+    async def role_model_nominations(self, info: strawberry.Info, limit: int = 50) -> list[RoleModelNomination]:
         answer = await forward(info, STATIONS, "/role-models", method="GET", params={"limit": limit})
-        return [StaffRoleModelNomination.of(r, youth_id=r["youthId"]) for r in answer["nominations"]]
+        return [RoleModelNomination.of(r) for r in answer["nominations"]]
 
     @strawberry.field(description="本区榜样宣讲（新到旧）")
     async def role_model_talks(self, info: strawberry.Info, limit: int = 50) -> list[RoleModelTalk]:

@@ -1,5 +1,5 @@
-"""榜样选树's output types: a nomination as staff see it (the nominee's view is me/role_models.py), a role model
-on the public list, a talk, and the dashboard's figures (counts only)."""
+"""榜样选树's output types: a role model on the public list (a nomination, as staff and the
+nominee see it, is me/role_models.py's), a talk, and the dashboard's figures (counts only)."""
 from __future__ import annotations
 
 from datetime import date
@@ -8,14 +8,7 @@ import strawberry
 
 from contracts.stations import VenueKind
 
-from ..me.role_models import RoleModelNomination
-
 Venue = strawberry.enum(VenueKind, name="VenueKind", description="宣讲场所：PARK 园区；COMPANY 企业；STATION 驿站；ONLINE 线上")
-
-
-@strawberry.type(description="区团委、站点工作人员、团支部书记看到的榜样提名（含青年编号）")
-class StaffRoleModelNomination(RoleModelNomination):
-    youth_id: strawberry.ID | None = strawberry.field(description="被提名人的青年编号；本人删除登记后为空")
 
 
 @strawberry.type(description="公开的年度榜样（已入选且本人同意公开）")

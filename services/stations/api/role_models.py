@@ -97,17 +97,22 @@ async def record_talk(nomination_id: uuid.UUID, body: TalkRequest, request: Requ
 
 def _nomination(r, profile: dict | None) -> dict:
     return {"id": r["nomination_id"], "district": r["district"], "status": r["status"], "consent": r["consent"],
-            "year": r["year"], "nominatedAt": r["nominated_at"].isoformat(), "profile": profile}
+            "year": r["year"], "nominatedAt": r["nominated_at"].isoformat(), "profile": profile, "youthId": r["youth_id"]}
+
+
+async def _with_profiles(request: Request, read) -> list[tuple]:
+    """The rows `read(conn)` finds, each with its profile unsealed (None once shredded)."""
+    rt = runtime(request)
+    async with rt.pool.acquire() as conn:
+        rows = await read(conn)
+    return list(zip(rows, await commands.profiles(rt, rows), strict=True))
 
 
 @router.get("/role-models", summary="本区榜样提名（新到旧；含待审核的资料）")
 async def nominations(request: Request, who: Principal = Depends(caller), limit: int = Query(50, ge=1, le=200)) -> dict:
     who.require(*NOMINATORS)
-    rt = runtime(request)
-    async with rt.pool.acquire() as conn:
-        rows = await tables.nominations(conn, who.district, limit)
-    return {"nominations": [_nomination(r, p) | {"youthId": r["youth_id"]}
-                            for r, p in zip(rows, await commands.profiles(rt, rows), strict=True)]}
+    found = await _with_profiles(request, lambda conn: tables.nominations(conn, who.district, limit))
+    return {"nominations": [_nomination(r, p) for r, p in found]}
 
 
 @router.get("/role-models/talks", summary="本区榜样宣讲（新到旧）")
@@ -122,19 +127,15 @@ async def talks(request: Request, who: Principal = Depends(caller), limit: int =
 
 @router.get("/role-models/public", summary="年度榜样公开名单（无需令牌：仅已入选且本人同意公开的）")
 async def public_list(request: Request, year: int = Query(ge=2000, le=2100)) -> dict:
-    rt = runtime(request)
-    async with rt.pool.acquire() as conn:
-        rows = await tables.published(conn, year)
+    found = await _with_profiles(request, lambda conn: tables.published(conn, year))
     return {"roleModels": [{"id": r["nomination_id"], "district": r["district"], "year": r["year"], **p}
-                           for r, p in zip(rows, await commands.profiles(rt, rows), strict=True) if p is not None]}
+                           for r, p in found if p is not None]}
 
 
 @router.get("/me/role-models", summary="本人被提名为榜样的记录（含将公开的资料）")
 async def mine(request: Request, youth_id: str = Depends(own_youth_id)) -> dict:
-    rt = runtime(request)
-    async with rt.pool.acquire() as conn:
-        rows = await tables.own_nominations(conn, youth_id)
-    return {"nominations": [_nomination(r, p) for r, p in zip(rows, await commands.profiles(rt, rows), strict=True)]}
+    found = await _with_profiles(request, lambda conn: tables.own_nominations(conn, youth_id))
+    return {"nominations": [_nomination(r, p) for r, p in found]}
 
 
 @router.post("/me/role-models/{nomination_id}/consent", response_model=Accepted, summary="本人同意、拒绝或撤回公开榜样资料")
