@@ -75,6 +75,8 @@ async def test_nominate_consent_select_publish_talk_and_withdraw_through_graphql
     await gql(gateway, "mutation R($i: RegisterMeInput!) { registerMe(input: $i) { id } }", {"i": person()}, someone)
     assert refusal(await gql(gateway, CONSENT, {"n": nid, "g": True}, someone))[0] == "NOT_FOUND"  # not theirs
     await ok(gateway, CONSENT, {"n": nid, "g": True}, rider)
+    exported = data(await gql(gateway, "mutation { exportMyData }", token=rider))["exportMyData"]
+    assert [(n["id"], n["consent"], n["profile"]) for n in exported["roleModels"]] == [(nid, "GIVEN", profile)]
 
     # the league committee selects; staff of other roles or districts cannot
     assert refusal(await gql(gateway, SELECT, {"n": nid, "y": year}, secretary))[:2] == ("FORBIDDEN", "role")

@@ -132,10 +132,15 @@ async def public_list(request: Request, year: int = Query(ge=2000, le=2100)) -> 
                            for r, p in found if p is not None]}
 
 
+async def own_nominations(request: Request, youth_id: str) -> list[dict]:
+    """The person's nominations with their profiles: `me` and their export (me.py)."""
+    found = await _with_profiles(request, lambda conn: tables.own_nominations(conn, youth_id))
+    return [_nomination(r, p) for r, p in found]
+
+
 @router.get("/me/role-models", summary="本人被提名为榜样的记录（含将公开的资料）")
 async def mine(request: Request, youth_id: str = Depends(own_youth_id)) -> dict:
-    found = await _with_profiles(request, lambda conn: tables.own_nominations(conn, youth_id))
-    return {"nominations": [_nomination(r, p) for r, p in found]}
+    return {"nominations": await own_nominations(request, youth_id)}
 
 
 @router.post("/me/role-models/{nomination_id}/consent", response_model=Accepted, summary="本人同意、拒绝或撤回公开榜样资料")
