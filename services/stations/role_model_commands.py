@@ -88,6 +88,9 @@ async def step(rt: Runtime, who: Principal, nomination_id: str, command: rm.Role
     """A staff step on a nomination of the caller's district (one answer for missing and elsewhere)."""
 
     async def keep(conn: asyncpg.Connection, outcome: Outcome) -> None:
+        # An erased nominee is not put on a list nor credited with talks (raised here, the append rolls back).
+        if outcome.envelopes and isinstance(command, rm.Select | rm.RecordTalk) and await tables.shredded(conn, nomination_id):
+            raise RuleViolated("被提名人已删除登记，不能再入选或登记宣讲。", rule="erased")
         await _status(conn, outcome)
         for event in outcome.envelopes:
             if event.type == rm.TalkRecorded.TYPE:

@@ -30,6 +30,11 @@ async def keep_talk(conn: asyncpg.Connection, talk: TalkRecorded) -> None:
         talk.nomination_id, talk.talk_id, talk.district, talk.venue_kind, talk.place, talk.given_on, talk.audience)
 
 
+async def shredded(conn: asyncpg.Connection, nomination_id: str) -> bool:
+    """Whether the nominee was erased (their profile gone)."""
+    return bool(await conn.fetchval("SELECT sealed IS NULL FROM role_models WHERE nomination_id = $1", nomination_id))
+
+
 async def nominations(conn: asyncpg.Connection, district: str | None, limit: int) -> list[asyncpg.Record]:
     """A district's nominations (None: the city's), newest first."""
     return await conn.fetch(f"SELECT {COLUMNS} FROM role_models WHERE $1::text IS NULL OR district = $1 "

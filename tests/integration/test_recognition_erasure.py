@@ -151,3 +151,5 @@ async def test_a_volunteer_project_member_recommended_is_erased_everywhere_and_e
     assert await stations.app.state.runtime.deps.vault.data_key(f"role-model-{nid}") is None
     async with service_db(settings, "stations") as conn:
         assert await conn.fetchval("SELECT sealed FROM role_models WHERE nomination_id = $1", nid) is None
+    later = talk | {"talkId": str(uuid.uuid4())}  # no more talks credited to an erased person
+    assert refusal(await gql(gateway, role.TALK, {"n": nid, "i": later}, staff))[1] == "erased"

@@ -85,6 +85,8 @@ async def test_nominate_consent_select_publish_talk_and_withdraw_through_graphql
     assert refusal(bad_year)[0] == "VALIDATION" and fields_named(bad_year) == {"year"}
     selected = (await ok(gateway, SELECT, {"n": nid, "y": year}, admin))["selectRoleModel"]
     listed = (await ok(gateway, PUBLIC, {"y": year}))["roleModels"]  # no token
+    ancient = await gql(gateway, PUBLIC, {"y": 1999})
+    assert refusal(ancient)[0] == "VALIDATION" and fields_named(ancient) == {"year"}
     assert {"id": nid, "district": CHAOYANG, "year": year, **profile} in listed
     assert [r for r in (await ok(gateway, STAFF_LIST, token=secretary))["roleModelNominations"] if r["id"] == nid] == [
         {"id": nid, "youthId": youth_id, "status": "SELECTED", "consent": "GIVEN", "year": year,
