@@ -3,6 +3,8 @@ Written in the command's transaction (role_model_commands.py); erasure unlinks t
 here, while the key itself is shredded by the caller (projections.py)."""
 from __future__ import annotations
 
+from datetime import datetime
+
 import asyncpg
 
 from .domain.role_model import RoleModelState, TalkRecorded, stream_id
@@ -10,7 +12,7 @@ from .domain.role_model import RoleModelState, TalkRecorded, stream_id
 COLUMNS = "nomination_id, youth_id, district, status, consent, year, nominated_at, sealed"
 
 
-async def keep_nomination(conn: asyncpg.Connection, state: RoleModelState, at, sealed: bytes) -> None:
+async def keep_nomination(conn: asyncpg.Connection, state: RoleModelState, at: datetime, sealed: bytes) -> None:
     await conn.execute(
         f"INSERT INTO role_models ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
         state.nomination_id, state.youth_id, state.district, state.status.value, state.consent.value, state.year,
