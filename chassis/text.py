@@ -12,7 +12,7 @@ What counts as a control character (decided here, once):
   joiner builds emoji (🚴‍♀️) and tag characters build flags; they change no reading order;
 - U+2028/U+2029 (line/paragraph separator) count as line breaks.
 Line breaks and tabs (\\n, \\r, \\t, U+2028, U+2029) are allowed only in the multi-line free-text fields
-named in MULTILINE (case summaries, notes, comments, decision/measure texts — typed in a textarea); in a
+named in MULTILINE (case summaries, notes, comments, stories, decision/measure texts — typed in a textarea); in a
 name, an address or a code they are refused.
 Blank = empty or only whitespace (Python's str.isspace: includes the ideographic space U+3000). An absent
 optional field (None) is fine; "" or "   " is not — omit the field instead.
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 # Multi-line free text, by the field's camelCase name (the same name in the HTTP bodies and the GraphQL
 # arguments): the case summary typed in a textarea, progress notes, rating comments, decision/action texts.
-MULTILINE = frozenset({"summary", "note", "comment", "text"})
+MULTILINE = frozenset({"summary", "note", "comment", "text", "story"})
 
 _ALWAYS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069"
 _CONTROL = {False: re.compile(f"[{_ALWAYS}\t\n\r\u2028\u2029]"), True: re.compile(f"[{_ALWAYS}]")}

@@ -86,6 +86,23 @@ class GovernanceEvents:  # 主动治理: a hot topic taken up as an item, with a
     OVERDUE = "xq.stations.governance.overdue.v1"  # from the overdue job
 
 
+class RoleModelEvents:  # 榜样选树 and their 宣讲 talks (services/stations/domain/role_model.py)
+    NOMINATED = "xq.stations.role-model.nominated.v1"  # never the profile: it stays sealed in the stations' table
+    CONSENT_GIVEN = "xq.stations.role-model.consent-given.v1"  # the nominee's own, to be published
+    CONSENT_REFUSED = "xq.stations.role-model.consent-refused.v1"  # refused, or given then withdrawn
+    SELECTED = "xq.stations.role-model.selected.v1"  # into the year's list (北京青年榜样 of year N)
+    DECLINED = "xq.stations.role-model.declined.v1"
+    WITHDRAWN = "xq.stations.role-model.withdrawn.v1"  # off the list: by staff, or the consent withdrawn
+    TALK_RECORDED = "xq.stations.role-model.talk-recorded.v1"
+
+
+class VenueKind(StrEnum):  # where a role model's talk (宣讲) was given; the gateway's enum is this one
+    PARK = "PARK"        # 园区
+    COMPANY = "COMPANY"  # 企业
+    STATION = "STATION"  # 驿站
+    ONLINE = "ONLINE"    # 线上
+
+
 class CaseCategory(StrEnum):
     CAREER = "CAREER"                      # 就业创业
     SOCIAL_SECURITY = "SOCIAL_SECURITY"    # 社保
@@ -154,5 +171,5 @@ class GovernanceTopicEvents(HotTopicEvents, GovernanceEvents):
 
 READERS = frozenset({"gateway"})  # the dashboard's read models
 TOPICS = published("stations", READERS, StationEvents, ServiceEvents, ProgrammeEvents, ActivityEvents,
-                   AppealEvents, CaseEvents, GovernanceTopicEvents)
-STATION, SERVICE, PROGRAMME, EVENT, APPEAL, CASE, GOVERNANCE = TOPICS
+                   AppealEvents, CaseEvents, GovernanceTopicEvents, RoleModelEvents)
+STATION, SERVICE, PROGRAMME, EVENT, APPEAL, CASE, GOVERNANCE, ROLE_MODEL = TOPICS

@@ -17,6 +17,7 @@ from .face_to_face import FaceToFaceProjection
 from .governance import GovernanceProjection
 from .joint_meetings import JointMeetingsProjection
 from .recommendations import RecommendationsProjection
+from .role_models import RoleModelsProjection
 from .stations import StationsProjection
 from .stations_daily import StationsDailyProjection
 from .volunteering import VolunteeringProjection
@@ -30,4 +31,5 @@ def projections(settings: Settings) -> list[Projection]:
             StationsProjection(settings), StationsDailyProjection(settings), CasesProjection(settings),
             CaseFiguresProjection(settings), GovernanceProjection(settings),
             JointMeetingsProjection(settings), VolunteeringProjection(settings),
-            FaceToFaceProjection(settings), RecommendationsProjection(settings), DreamSpaceProjection(settings)]
+            FaceToFaceProjection(settings), RecommendationsProjection(settings), DreamSpaceProjection(settings),
+            RoleModelsProjection(settings)]

@@ -35,6 +35,7 @@ from . import (
     me,
     public,
     recommendations,
+    role_models,
     stations,
     volunteering,
     youth,
@@ -42,7 +43,8 @@ from . import (
 from .common import Context, DashboardBase, DashboardScope, DistrictArg, FromArg, ToArg, dashboard_scope
 from .dashboard_cache import DashboardFigures, DashboardResults
 
-DOMAINS = [youth, branches, stations, cases, governance, joint, volunteering, deputies, recommendations, dream_space]
+DOMAINS = [youth, branches, stations, cases, governance, joint, volunteering, deputies, recommendations, dream_space,
+           role_models]
 SELF_SERVICE = [me]  # queries and mutations of a youth token on its own record; nothing on the dashboard
 PUBLIC = [public]  # what anyone may read without a token
 

@@ -8,7 +8,7 @@ from chassis.envelope import Envelope, field_of
 from chassis.projection import Dispatch, Projection
 from contracts.registry import SERVICE_RECORDS, YOUTH, YouthEvents
 
-from . import referrals
+from . import referrals, role_model_tables
 from .deps import Runtime
 from .tables import add_known_youth, deactivate_known_youth, forget_youth, set_service_records_consent
 
@@ -52,9 +52,10 @@ class KnownYouthProjection(Dispatch):
 
     async def _erased(self, conn: asyncpg.Connection, event: Envelope) -> None:
         """Their referrals' agencies are told (referrals.erased), then the keys of their cases (and of the
-        appeals those came from) are shredded."""
+        appeals those came from) and of their role-model profiles are shredded."""
         await referrals.erased(self.rt, conn, event.data["youth_id"], event.time)
         subjects = await forget_youth(conn, event.data["youth_id"])
+        subjects += await role_model_tables.forget(conn, event.data["youth_id"])  # their public profiles
         # Shredded before this event's checkpoint commits: a failure replays the event (idempotent).
         await self.rt.deps.vault.shred(subjects)
 

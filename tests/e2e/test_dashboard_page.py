@@ -457,3 +457,51 @@ def test_the_recognition_sections_show_face_to_face_dream_space_and_recommendati
     expect(page.locator('[data-figure="dreamSpace.activeProjects"]')).to_have_text(f"{dream['activeProjects']:,}")
     expect(page.locator('[data-figure="recommendations.thisYear"]')).to_have_text(f"{recommended['thisYear']:,}")
     page.close()
+
+
+ROLE_MODELS = """query($pos: String) { dashboard(minPosition: $pos) {
+    roleModels { nominated selected withdrawn talks audience byVenue { venueKind talks audience } } } }"""
+
+
+def seed_role_model(s, token) -> str:
+    """A Chaoyang rider nominated by station staff, consenting, selected into this year's list, with a talk at a
+    park today (test_role_models.py)."""
+    admin, staff = token("admin", district="110105"), token("station_staff", district="110105")
+    rider = token("youth", subject=f"wx-e2e-{uuid.uuid4().hex[:8]}")
+    youth_id = register_me(s, rider)
+    nominated = done(s, "mutation($i: NominateRoleModelInput!) { nominateRoleModel(input: $i) { id } }", {"i": {
+        "youthId": youth_id, "district": "110105", "story": "五年风雨无阻，帮助新骑手熟悉路线。",
+        "photoRef": "photos/e2e.jpg"}}, staff, "nominateRoleModel", retry=("NOT_FOUND",))["id"]
+    done(s, "mutation($n: ID!) { answerRoleModelConsent(nominationId: $n, given: true) { id } }", {"n": nominated},
+         rider, "answerRoleModelConsent")
+    done(s, "mutation($n: ID!, $y: Int!) { selectRoleModel(nominationId: $n, year: $y) { id } }",
+         {"n": nominated, "y": int(beijing_today()[:4])}, admin, "selectRoleModel")
+    talk = {"talkId": str(uuid.uuid4()), "venueKind": "PARK", "place": "望京 SOHO 园区", "audience": 80,
+            "givenOn": beijing_today()}
+    return done(s, "mutation($n: ID!, $i: RoleModelTalkInput!) { recordRoleModelTalk(nominationId: $n, input: $i) "
+                   "{ position } }", {"n": nominated, "i": talk}, staff, "recordRoleModelTalk")["position"]
+
+
+def test_the_role_models_section_shows_this_years_selection_and_talks_as_graphql_does(stack, browser, token):
+    s = stack
+    viewer = token("department_viewer")
+    answer = gql(s, ROLE_MODELS, {"pos": seed_role_model(s, token)}, token=viewer)
+    assert "errors" not in answer, answer
+    figures = answer["data"]["dashboard"]["roleModels"]
+    assert figures["selected"] >= 1 and figures["talks"] >= 1 and figures["audience"] >= 80
+    park = {v["venueKind"]: v for v in figures["byVenue"]}["PARK"]
+    assert park["talks"] >= 1 and park["audience"] >= 80
+
+    page = open_dashboard(browser, s, viewer)
+    for label in ("榜样选树", "不受统计期间影响", "入选本年度榜样", "听众人次", "园区"):
+        expect(page.locator('[data-section="role-models"]')).to_contain_text(label)
+    for field, value in figures.items():
+        if isinstance(value, int):
+            expect(page.locator(f'[data-figure="roleModels.{field}"]')).to_have_text(f"{value:,}")
+    rows = page.locator('table[data-figures="roleModels.byVenue"] tr[data-key]')
+    expect(rows).to_have_count(4)  # every venue kind, 0 when none
+    assert {rows.nth(i).get_attribute("data-key"): [number(c) for c in rows.nth(i).locator("td.n").all_text_contents()]
+            for i in range(rows.count())} == {v["venueKind"]: [v["talks"], v["audience"]] for v in figures["byVenue"]}
+    show_period(page, "2020-01-01", "2020-12-31")  # this year's figures, whatever the date range
+    expect(page.locator('[data-figure="roleModels.selected"]')).to_have_text(f"{figures['selected']:,}")
+    page.close()

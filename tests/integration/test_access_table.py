@@ -313,4 +313,15 @@ ACCESS: dict[str, dict[str, str]] = {
     "reviewRecommendation": {"admin": "by_id"},
     "recordRecommendationOutcome": {"admin": "by_id"},
     "withdrawRecommendation": {"admin": "by_id", "secretary": "by_id"},
+    # 榜样选树: nominated by the district's staff (the registry, asked the name with the caller's token, answers an
+    # id of nothing like another district's); the league committee selects or declines; the nominee consents
+    "roleModelNominations": {"admin": "any", "secretary": "any", "staff": "any"},  # the caller's own district
+    "roleModelTalks": {"admin": "any", "secretary": "any", "staff": "any"},
+    "roleModels": PUBLIC,
+    "nominateRoleModel": {"admin": "by_id", "secretary": "by_id", "staff": "by_id"},
+    "selectRoleModel": {"admin": "by_id"},
+    "declineRoleModel": {"admin": "by_id"},
+    "withdrawRoleModel": {"admin": "by_id", "secretary": "by_id", "staff": "by_id"},
+    "recordRoleModelTalk": {"admin": "by_id", "staff": "by_id"},
+    "answerRoleModelConsent": OWN_RECORD,
 }

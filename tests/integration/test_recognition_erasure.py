@@ -1,10 +1,12 @@
 """Erasure across recognition (issue 19's done-when) on the real stack: one person who is at the same time a
-volunteer with recorded hours, the applicant of a supported 筑梦空间 project and a branch member with an open 推优
-recommendation is erased through the registry; afterwards no read model or service table links anything to their
-id, the open recommendation has ended, and every dashboard figure of the three parts is what it was before.
-Role models (榜样) are not built yet (issue 19), so their part of the done-when is not covered here."""
+volunteer with recorded hours, the applicant of a supported 筑梦空间 project, a branch member with an open 推优
+recommendation and a selected role model (榜样) with a talk is erased through the registry; afterwards no read
+model or service table links anything to their id, the open recommendation has ended, the role model's public
+profile is gone from the public list, the staff's list and `me`, its key is shredded, and every dashboard figure
+of the four parts is what it was before."""
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timedelta
 
 import pytest
@@ -12,6 +14,7 @@ import pytest
 from chassis.clock import BEIJING
 from tests.integration import test_dream_space as dream
 from tests.integration import test_recommendations as recommend
+from tests.integration import test_role_models as role
 from tests.integration import test_volunteering as volunteer
 from tests.integration.stations_support import caught_up, create_station, ok
 from tests.integration.test_youth_branches import found, register_me
@@ -22,7 +25,8 @@ pytestmark = pytest.mark.integration
 CHAOYANG = "110105"
 FIGURES = "{ dashboard { volunteering { shifts volunteerHours served } " \
           "dreamSpace { appliedProjects activeProjects completedProjects stoppedProjects } " \
-          "recommendations { thisYear adoptedThisYear byKind { kind recommended adopted } } } }"
+          "recommendations { thisYear adoptedThisYear byKind { kind recommended adopted } } " \
+          "roleModels { nominated selected withdrawn talks audience byVenue { venueKind talks audience } } } }"
 MINE = "{ me { volunteering { hours shifts } projects { id status } recommendations { id status } } }"
 # The chassis' own bookkeeping (event store, outbox, stream versions, checkpoints, dead letters, migrations) is not a
 # read model or a service table: events keep the pseudonymous id by design (docs/RECOGNITION.md).
@@ -83,12 +87,24 @@ async def test_a_volunteer_project_member_recommended_is_erased_everywhere_and_e
     asked = {"y": youth_id, "b": branch, "k": "PARTY", "r": "连续两年服务骑手，表现突出"}
     made = (await ok(gateway, recommend.RECOMMEND, asked, secretary))["recommendMember"]
 
-    await caught_up(gateway, admin, [hours["position"], supported["position"], made["position"]])
+    # a selected role model with a talk, on this year's public list
+    year = datetime.now(BEIJING).year
+    nomination = {"youthId": youth_id, "district": CHAOYANG, "story": role.STORY, "photoRef": "photos/erased.jpg"}
+    nid = (await ok(gateway, role.NOMINATE, {"i": nomination}, secretary))["nominateRoleModel"]["id"]
+    await ok(gateway, role.CONSENT, {"n": nid, "g": True}, rider)
+    await ok(gateway, role.SELECT, {"n": nid, "y": year}, admin)
+    talk = {"talkId": str(uuid.uuid4()), "venueKind": "STATION", "place": "表彰测试驿站",
+            "givenOn": datetime.now(BEIJING).date().isoformat(), "audience": 40}
+    spoke = (await ok(gateway, role.TALK, {"n": nid, "i": talk}, staff))["recordRoleModelTalk"]
+    assert nid in [r["id"] for r in (await ok(gateway, role.PUBLIC, {"y": year}))["roleModels"]]
+
+    await caught_up(gateway, admin, [hours["position"], supported["position"], made["position"], spoke["position"]])
     assert (await ok(gateway, MINE, token=rider))["me"] == {
         "volunteering": {"hours": 3.5, "shifts": 1}, "projects": [{"id": pid, "status": "SUPPORTED"}],
         "recommendations": [{"id": made["id"], "status": "RECOMMENDED"}]}
     assert {"gateway.youth", "stations.youth_volunteer_hours", "stations.volunteer_certificates",
-            "stations.youth_projects", "branches.recommendations"} <= set(await linked(settings, youth_id))
+            "stations.youth_projects", "branches.recommendations", "stations.role_models"} <= set(
+        await linked(settings, youth_id))
     before = (await ok(gateway, FIGURES, token=admin))["dashboard"]
 
     data(await gql(gateway, "mutation { eraseMe { id } }", token=rider))
@@ -127,3 +143,13 @@ async def test_a_volunteer_project_member_recommended_is_erased_everywhere_and_e
         assert answer.get("errors") and youth_id not in str(answer.get("data")), query
     assert refusal(await gql(gateway, volunteer.CERTIFICATE, {"y": youth_id}, staff))[0] == "NOT_FOUND"
     assert (await ok(gateway, FIGURES, token=admin))["dashboard"] == before  # every figure stays
+
+    # the role model's profile: off the public list, unreadable for staff, its key shredded; the nomination stays
+    assert nid not in [r["id"] for r in (await ok(gateway, role.PUBLIC, {"y": year}))["roleModels"]]
+    kept = [r for r in (await ok(gateway, role.STAFF_LIST, token=secretary))["roleModelNominations"] if r["id"] == nid]
+    assert kept == [{"id": nid, "youthId": None, "status": "SELECTED", "consent": "GIVEN", "year": year, "profile": None}]
+    assert await stations.app.state.runtime.deps.vault.data_key(f"role-model-{nid}") is None
+    async with service_db(settings, "stations") as conn:
+        assert await conn.fetchval("SELECT sealed FROM role_models WHERE nomination_id = $1", nid) is None
+    later = talk | {"talkId": str(uuid.uuid4())}  # no more talks credited to an erased person
+    assert refusal(await gql(gateway, role.TALK, {"n": nid, "i": later}, staff))[1] == "erased"

@@ -14,6 +14,7 @@ from .cases import MyCase, my_cases
 from .memberships import MyMembership, my_memberships
 from .projects import MyProject, my_projects
 from .recommendations import my_recommendations
+from .role_models import RoleModelNomination, my_role_model_nominations
 from .stations import MyBooking, MyEnrolment, my_bookings, my_enrolments
 from .volunteering import MyVolunteering, my_volunteering
 
@@ -59,6 +60,8 @@ class MyRecord:
     recommendations: list[Recommendation] = strawberry.field(
         resolver=my_recommendations, description="本人的推优记录（推荐入党、评优）：推荐、审核与结果（新到旧）")
     projects: list[MyProject] = strawberry.field(resolver=my_projects, description="本人申请的筑梦空间孵化项目，新的在前")
+    role_model_nominations: list[RoleModelNomination] = strawberry.field(
+        resolver=my_role_model_nominations, description="本人被提名为榜样的记录（新到旧）：将公开的资料、是否同意公开与结果")
 
 
 def to_my_record(p: dict) -> MyRecord:

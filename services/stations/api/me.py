@@ -24,6 +24,7 @@ from ..deps import runtime
 from ..domain import activity, programme, rating, station
 from .common import own_list
 from .my_cases import own_case
+from .role_models import own_nominations
 
 router = APIRouter(prefix="/me", tags=["me"])
 NO_EVENT = "活动不存在。"
@@ -110,6 +111,7 @@ async def export_mine(request: Request, youth_id: str = Depends(own_youth_id)) -
                           "day": r["day"].isoformat(), "hours": r["minutes"] / 60} for r in mine[tables.VOLUNTEERING]],
         "projects": [{"projectId": r["project_id"], "stationId": r["station_id"], "title": r["title"], "field": r["field"],
                       "status": r["status"], "appliedAt": r["applied_at"].isoformat()} for r in mine[tables.PROJECTS]],
+        "roleModels": await own_nominations(request, youth_id),  # 榜样 nominations, with the profile to be published
     }
 
 

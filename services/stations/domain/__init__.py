@@ -1,7 +1,8 @@
 """Stations deciders, one module per aggregate: station, service_record (person-times), programme
 (+ enrolment), activity (events: salons, talks…), appeal (接诉即办), case (求助个案), hot_topic (集中诉求),
 governance (主动治理), rating (a person rates a station's service on a day), volunteering (volunteer shifts
-and hours), incubation (筑梦空间 projects), internship (partner companies' internships). Pure rules, no IO."""
+and hours), incubation (筑梦空间 projects), internship (partner companies' internships), role_model (榜样选树 and
+their 宣讲 talks). Pure rules, no IO."""
 from __future__ import annotations
 
 from chassis.codec import EventCodec
@@ -16,6 +17,7 @@ from . import (
     internship,
     programme,
     rating,
+    role_model,
     service_record,
     station,
     volunteering,
@@ -31,7 +33,8 @@ codecs = {
     "appeal": EventCodec(*appeal.EVENTS),
     "case": EventCodec(*case.EVENTS),
     "governance": EventCodec(*hot_topic.EVENTS, *governance.EVENTS),  # hot topics and the items made of them
+    "role_model": EventCodec(*role_model.EVENTS),  # nominations and their talks; never the sealed profile
 }
 
 __all__ = ["activity", "appeal", "case", "codecs", "governance", "hot_topic", "incubation", "internship", "programme", "rating",
-           "service_record", "station", "volunteering"]
+           "role_model", "service_record", "station", "volunteering"]
