@@ -86,6 +86,35 @@ class GovernanceEvents:  # 主动治理: a hot topic taken up as an item, with a
     OVERDUE = "xq.stations.governance.overdue.v1"  # from the overdue job
 
 
+class CampaignEvents:  # media campaigns (「小岗位 大英雄」): services/stations/domain/campaign.py, campaign_entry.py
+    LAUNCHED = "xq.stations.campaign.launched.v1"
+    CLOSED = "xq.stations.campaign.closed.v1"  # early by its admin, or at the end of its window (the job)
+    # An entry's title and link are the entrant's own content: never on an event (sealed in the service's table).
+    ENTERED = "xq.stations.campaign.entered.v1"
+    ENTRY_WITHDRAWN = "xq.stations.campaign.entry-withdrawn.v1"
+    ENTRY_JUDGED = "xq.stations.campaign.entry-judged.v1"  # selected or not
+
+
+class CampaignAudience(StrEnum):
+    """The groups a campaign addresses: the youth types of chassis/reference.py (YOUTH_TYPES)."""
+    ONLINE_CULTURE = "ONLINE_CULTURE"    # 网络文化青年
+    INDEPENDENT_ART = "INDEPENDENT_ART"  # 独立文艺青年
+    NEW_BUSINESS = "NEW_BUSINESS"        # 生活新业态青年
+
+
+class CampaignStatus(StrEnum):
+    UPCOMING = "UPCOMING"  # launched, its window not yet open
+    OPEN = "OPEN"
+    CLOSED = "CLOSED"      # its window ended, or closed early
+
+
+class EntryStatus(StrEnum):
+    SUBMITTED = "SUBMITTED"
+    WITHDRAWN = "WITHDRAWN"
+    SELECTED = "SELECTED"
+    NOT_SELECTED = "NOT_SELECTED"
+
+
 class CaseCategory(StrEnum):
     CAREER = "CAREER"                      # 就业创业
     SOCIAL_SECURITY = "SOCIAL_SECURITY"    # 社保
@@ -154,5 +183,5 @@ class GovernanceTopicEvents(HotTopicEvents, GovernanceEvents):
 
 READERS = frozenset({"gateway"})  # the dashboard's read models
 TOPICS = published("stations", READERS, StationEvents, ServiceEvents, ProgrammeEvents, ActivityEvents,
-                   AppealEvents, CaseEvents, GovernanceTopicEvents)
-STATION, SERVICE, PROGRAMME, EVENT, APPEAL, CASE, GOVERNANCE = TOPICS
+                   AppealEvents, CaseEvents, GovernanceTopicEvents, CampaignEvents)
+STATION, SERVICE, PROGRAMME, EVENT, APPEAL, CASE, GOVERNANCE, CAMPAIGN = TOPICS
