@@ -4,7 +4,20 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from . import appeals, campaigns, cases, events, governance, me, my_cases, programmes, projects, service_records, stations, volunteering
+from . import (
+    appeals,
+    campaigns,
+    cases,
+    events,
+    governance,
+    me,
+    my_cases,
+    programmes,
+    projects,
+    service_records,
+    stations,
+    volunteering,
+)
 
 routers: list[APIRouter] = [stations.router, service_records.router, programmes.router, events.router,
                             appeals.router, cases.router, governance.router, me.router,

@@ -37,5 +37,6 @@ codecs = {
     "campaign": EventCodec(*campaign.EVENTS, *campaign_entry.EVENTS),  # media campaigns and their entries
 }
 
-__all__ = ["activity", "appeal", "campaign", "campaign_entry", "case", "codecs", "governance", "hot_topic", "incubation", "internship", "programme", "rating",
+__all__ = ["activity", "appeal", "campaign", "campaign_entry", "case",
+           "codecs", "governance", "hot_topic", "incubation", "internship", "programme", "rating",
            "service_record", "station", "volunteering"]
