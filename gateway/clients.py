@@ -24,11 +24,12 @@ class ServiceClient:
         self.name = name
         self.http = httpx.AsyncClient(base_url=base_url, timeout=timeout, transport=transport)
 
-    async def call(self, method: str, path: str, *, token: str, json: dict | None = None,
+    async def call(self, method: str, path: str, *, token: str | None, json: dict | None = None,
                    params: dict | None = None) -> dict:
+        """`token` None: a route the service answers to anyone (a campaign's public showcase)."""
         if not SAFE_PATH.fullmatch(path):
             raise ValidationFailed([FieldError("id", "编号格式无效", "id")])
-        headers = inject_headers({"authorization": f"Bearer {token}"})
+        headers = inject_headers({"authorization": f"Bearer {token}"} if token is not None else {})
         # `purpose` is never put in a URL (URLs reach spans and logs; chassis/purpose.py): whatever a resolver
         # passes as a `purpose` parameter travels in the X-Purpose header.
         params = dict(params or {})

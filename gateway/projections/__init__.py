@@ -10,6 +10,7 @@ from chassis.projection import Projection
 from chassis.settings import Settings
 
 from .branches import BranchesProjection
+from .campaigns import CampaignsProjection
 from .case_figures import CaseFiguresProjection
 from .cases import CasesProjection
 from .dream_space import DreamSpaceProjection
@@ -30,4 +31,5 @@ def projections(settings: Settings) -> list[Projection]:
             StationsProjection(settings), StationsDailyProjection(settings), CasesProjection(settings),
             CaseFiguresProjection(settings), GovernanceProjection(settings),
             JointMeetingsProjection(settings), VolunteeringProjection(settings),
-            FaceToFaceProjection(settings), RecommendationsProjection(settings), DreamSpaceProjection(settings)]
+            FaceToFaceProjection(settings), RecommendationsProjection(settings), DreamSpaceProjection(settings),
+            CampaignsProjection(settings)]

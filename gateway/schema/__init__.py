@@ -26,6 +26,7 @@ from ..live import projection_changes
 from ..telemetry import Telemetry
 from . import (
     branches,
+    campaigns,
     cases,
     deputies,
     dream_space,
@@ -41,7 +42,8 @@ from . import (
 from .common import Context, DashboardBase, DashboardScope, DistrictArg, FromArg, ToArg, dashboard_scope
 from .dashboard_cache import DashboardFigures, DashboardResults
 
-DOMAINS = [youth, branches, stations, cases, governance, joint, volunteering, deputies, recommendations, dream_space]
+DOMAINS = [youth, branches, stations, cases, governance, joint, volunteering, deputies, recommendations, dream_space,
+           campaigns]
 SELF_SERVICE = [me]  # queries and mutations of a youth token on its own record; nothing on the dashboard
 PUBLIC = [public]  # what anyone may read without a token
 

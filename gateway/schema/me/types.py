@@ -8,8 +8,10 @@ import strawberry
 from chassis.auth import YOUTH
 
 from ..common import Context
+from ..campaigns.types import MyCampaignEntry
 from ..recommendations.types import Recommendation
 from ..youth.types import Consent, ConsentPurpose, Subtype, YouthStatus, YouthType
+from .campaigns import my_campaign_entries
 from .cases import MyCase, my_cases
 from .memberships import MyMembership, my_memberships
 from .projects import MyProject, my_projects
@@ -59,6 +61,8 @@ class MyRecord:
     recommendations: list[Recommendation] = strawberry.field(
         resolver=my_recommendations, description="本人的推优记录（推荐入党、评优）：推荐、审核与结果（新到旧）")
     projects: list[MyProject] = strawberry.field(resolver=my_projects, description="本人申请的筑梦空间孵化项目，新的在前")
+    campaign_entries: list[MyCampaignEntry] = strawberry.field(
+        resolver=my_campaign_entries, description="本人提交的征集作品（新到旧）：状态与评选说明")
 
 
 def to_my_record(p: dict) -> MyRecord:
