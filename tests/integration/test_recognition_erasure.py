@@ -1,7 +1,9 @@
 """Erasure across recognition (issue 19's done-when) on the real stack: one person who is at the same time a
-volunteer with recorded hours, the applicant of a supported 筑梦空间 project and a branch member with an open 推优
-recommendation is erased through the registry; afterwards no read model or service table links anything to their
-id, the open recommendation has ended, and every dashboard figure of the three parts is what it was before.
+volunteer with recorded hours, the applicant of a supported 筑梦空间 project, a branch member with an open 推优
+recommendation and the entrant of a selected media-campaign entry is erased through the registry; afterwards no
+read model or service table links anything to their id, the open recommendation has ended, their entry reveals
+nothing (its key shredded) and leaves the public showcase, and every dashboard figure of the four parts is what it
+was before.
 Role models (榜样) are not built yet (issue 19), so their part of the done-when is not covered here."""
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from chassis.clock import BEIJING
+from tests.integration import test_campaigns as campaigns
 from tests.integration import test_dream_space as dream
 from tests.integration import test_recommendations as recommend
 from tests.integration import test_volunteering as volunteer
@@ -22,8 +25,10 @@ pytestmark = pytest.mark.integration
 CHAOYANG = "110105"
 FIGURES = "{ dashboard { volunteering { shifts volunteerHours served } " \
           "dreamSpace { appliedProjects activeProjects completedProjects stoppedProjects } " \
-          "recommendations { thisYear adoptedThisYear byKind { kind recommended adopted } } } }"
-MINE = "{ me { volunteering { hours shifts } projects { id status } recommendations { id status } } }"
+          "recommendations { thisYear adoptedThisYear byKind { kind recommended adopted } } " \
+          "mediaCampaigns { openCampaigns entriesThisYear selectedThisYear } } }"
+MINE = "{ me { volunteering { hours shifts } projects { id status } recommendations { id status } " \
+       "campaignEntries { id status } } }"
 # The chassis' own bookkeeping (event store, outbox, stream versions, checkpoints, dead letters, migrations) is not a
 # read model or a service table: events keep the pseudonymous id by design (docs/RECOGNITION.md).
 BOOKKEEPING = {"events", "outbox", "projection_streams", "projection_checkpoints", "dead_letters", "schema_migrations",
@@ -83,12 +88,22 @@ async def test_a_volunteer_project_member_recommended_is_erased_everywhere_and_e
     asked = {"y": youth_id, "b": branch, "k": "PARTY", "r": "连续两年服务骑手，表现突出"}
     made = (await ok(gateway, recommend.RECOMMEND, asked, secretary))["recommendMember"]
 
-    await caught_up(gateway, admin, [hours["position"], supported["position"], made["position"]])
+    # the entrant of a media campaign, their entry selected for the showcase
+    cid = (await campaigns.launch(gateway, admin))["id"]
+    entry = (await campaigns.enter(gateway, rider, cid, "骑手眼中的胡同", "https://v.example.cn/hutong"))["id"]
+    judged = (await ok(gateway, campaigns.JUDGE, {"e": entry, "s": True}, admin))["judgeCampaignEntry"]
+    showcase = {"campaignId": cid, "title": "小岗位 大英雄",
+                "entries": [{"title": "骑手眼中的胡同", "link": "https://v.example.cn/hutong"}]}
+    assert (await ok(gateway, campaigns.SHOWCASE, {"c": cid}))["campaignShowcase"] == showcase
+
+    await caught_up(gateway, admin, [hours["position"], supported["position"], made["position"], judged["position"]])
     assert (await ok(gateway, MINE, token=rider))["me"] == {
         "volunteering": {"hours": 3.5, "shifts": 1}, "projects": [{"id": pid, "status": "SUPPORTED"}],
-        "recommendations": [{"id": made["id"], "status": "RECOMMENDED"}]}
+        "recommendations": [{"id": made["id"], "status": "RECOMMENDED"}],
+        "campaignEntries": [{"id": entry, "status": "SELECTED"}]}
     assert {"gateway.youth", "stations.youth_volunteer_hours", "stations.volunteer_certificates",
-            "stations.youth_projects", "branches.recommendations"} <= set(await linked(settings, youth_id))
+            "stations.youth_projects", "branches.recommendations",
+            "stations.campaign_entries"} <= set(await linked(settings, youth_id))
     before = (await ok(gateway, FIGURES, token=admin))["dashboard"]
 
     data(await gql(gateway, "mutation { eraseMe { id } }", token=rider))
@@ -126,4 +141,9 @@ async def test_a_volunteer_project_member_recommended_is_erased_everywhere_and_e
         answer = await gql(gateway, query, token=rider)
         assert answer.get("errors") and youth_id not in str(answer.get("data")), query
     assert refusal(await gql(gateway, volunteer.CERTIFICATE, {"y": youth_id}, staff))[0] == "NOT_FOUND"
+    # the entry stays, selected, and reveals nothing: its key is shredded and it leaves the showcase
+    assert (await ok(gateway, campaigns.ENTRIES, {"c": cid}, admin))["campaignEntries"] == [
+        {"id": entry, "status": "SELECTED", "note": "", "title": None, "link": None}]
+    assert await stations.app.state.runtime.deps.vault.data_key(f"campaign-entry-{entry}") is None
+    assert (await ok(gateway, campaigns.SHOWCASE, {"c": cid}))["campaignShowcase"] == showcase | {"entries": []}
     assert (await ok(gateway, FIGURES, token=admin))["dashboard"] == before  # every figure stays
