@@ -1,6 +1,6 @@
 """Media campaigns (「小岗位 大英雄」, issue 19) through GraphQL on the real stack: the district's league committee
 launches a campaign; a young person enters twice with their own token (bad links and a missing consent refused,
-naming the field), lists their entries in `me` and withdraws one; the admin reads the entries (titles and links,
+naming the field), lists their entries in `me` and their export and withdraws one; the admin reads the entries (titles and links,
 no entrant) and selects one; the public showcase (no token) shows its title and link only; the dashboard's figures
 move; another district is refused everywhere; the closing job ends the window, after which nothing is entered.
 The titles and links never reach an event or a read model."""
@@ -79,6 +79,9 @@ async def test_launch_enter_withdraw_select_showcase_and_figures(gateway, statio
     assert {(e["id"], e["title"], e["link"], e["status"], e["campaignTitle"]) for e in mine} == {
         (first["id"], "凌晨四点的早餐铺", "https://v.example.cn/breakfast", "SUBMITTED", "小岗位 大英雄"),
         (second["id"], "骑手的雨天", "https://v.example.cn/rain", "SUBMITTED", "小岗位 大英雄")}
+    exported = (await ok(gateway, "mutation { exportMyData }", token=rider))["exportMyData"]
+    assert {(e["id"], e["link"]) for e in exported["campaignEntries"]} == {
+        (first["id"], "https://v.example.cn/breakfast"), (second["id"], "https://v.example.cn/rain")}
     withdrawn = (await ok(gateway, WITHDRAW, {"e": second["id"]}, rider))["withdrawCampaignEntry"]
     assert refusal(await gql(gateway, WITHDRAW, {"e": second["id"]}, rider))[1] == "withdrawn"
 

@@ -16,7 +16,7 @@ from chassis.own_record import own_youth_id
 from chassis.service import caller
 
 from .. import campaign_commands, campaign_tables
-from ..deps import runtime
+from ..deps import Runtime, runtime
 from ..domain import campaign, campaign_entry
 
 router = APIRouter(tags=["campaigns"])
@@ -110,8 +110,12 @@ async def withdraw(entry_id: uuid.UUID, request: Request, youth_id: str = Depend
 
 @router.get("/me/campaign-entries", summary="本人提交的征集作品（新到旧）")
 async def my_entries(request: Request, youth_id: str = Depends(own_youth_id)):
-    rows = await campaign_commands.own_entries(runtime(request), youth_id)
-    return {"entries": [_entry(r) | {"campaignTitle": r["campaign_title"]} for r in rows]}
+    return {"entries": await own_entries(runtime(request), youth_id)}
+
+
+async def own_entries(rt: Runtime, youth_id: str) -> list[dict]:
+    """The person's entries as `me` and their export (api/me.py) show them, with their own title and link."""
+    return [_entry(r) | {"campaignTitle": r["campaign_title"]} for r in await campaign_commands.own_entries(rt, youth_id)]
 
 
 def _campaign(r, today: date) -> dict:

@@ -22,6 +22,7 @@ from .. import tables
 from ..commands import booking_of, enrolment, execute, existing_only, own_case_summaries
 from ..deps import runtime
 from ..domain import activity, programme, rating, station
+from .campaigns import own_entries
 from .common import own_list
 from .my_cases import own_case
 
@@ -110,6 +111,7 @@ async def export_mine(request: Request, youth_id: str = Depends(own_youth_id)) -
                           "day": r["day"].isoformat(), "hours": r["minutes"] / 60} for r in mine[tables.VOLUNTEERING]],
         "projects": [{"projectId": r["project_id"], "stationId": r["station_id"], "title": r["title"], "field": r["field"],
                       "status": r["status"], "appliedAt": r["applied_at"].isoformat()} for r in mine[tables.PROJECTS]],
+        "campaignEntries": await own_entries(rt, youth_id),  # media campaigns: their titles and links included
     }
 
 
