@@ -7,8 +7,8 @@ import strawberry
 
 from chassis.auth import YOUTH
 
-from ..common import Context
 from ..campaigns.types import MyCampaignEntry
+from ..common import Context
 from ..recommendations.types import Recommendation
 from ..youth.types import Consent, ConsentPurpose, Subtype, YouthStatus, YouthType
 from .campaigns import my_campaign_entries
