@@ -15,11 +15,10 @@ import orjson
 from chassis.auth import Principal
 from chassis.clock import beijing_date
 from chassis.commands import Outcome, run, transaction
-from chassis.errors import NotFound
 from chassis.lifecycle import MarkOverdue
 
 from . import campaign_tables as tables
-from .commands import Guard, execute, existing_only, load_existing
+from .commands import Guard, execute, existing_only, if_recorded, load_existing, owned_by
 from .deps import Runtime
 from .domain import campaign, campaign_entry
 
@@ -39,28 +38,14 @@ def in_scope(who: Principal, missing: str) -> Guard:
     return guard
 
 
-def own_entry(youth_id: str) -> Guard:
-    def guard(state) -> None:
-        if not state.belongs_to(youth_id):
-            raise NotFound(NO_ENTRY)
-    return guard
-
-
 async def launch(rt: Runtime, command: campaign.LaunchCampaign) -> dict:
     """The caller's district was checked by the route (the campaign's district is the caller's scope)."""
-
-    async def keep(conn: asyncpg.Connection, outcome: Outcome) -> None:
-        if outcome.envelopes:
-            await tables.keep_campaign(conn, command)
-
     cid = command.campaign_id
     return await execute(rt, rt.deps.stores.campaign, campaign.campaign, campaign.stream_id(cid), command, cid,
-                         then=keep)
+                         then=if_recorded(lambda conn, _: tables.keep_campaign(conn, command)))
 
 
-async def _closed(conn: asyncpg.Connection, outcome: Outcome) -> None:
-    if outcome.envelopes:
-        await tables.close_campaign(conn, outcome.state.campaign_id)
+_closed = if_recorded(lambda conn, outcome: tables.close_campaign(conn, outcome.state.campaign_id))
 
 
 async def close(rt: Runtime, who: Principal, campaign_id: str) -> dict:
@@ -93,28 +78,24 @@ async def submit(rt: Runtime, youth_id: str, entry_id: str, campaign_id: str, ti
     command = campaign_entry.SubmitEntry(entry_id, youth_id, state, title, link, consent, now, beijing_date(now))
     subject = campaign_entry.stream_id(entry_id)
 
-    async def keep(conn: asyncpg.Connection, outcome: Outcome) -> None:
-        if outcome.envelopes:
-            plain = orjson.dumps({"title": title.strip(), "link": link.strip()})
-            sealed = await rt.deps.vault.seal(conn, subject, plain, PLACE)
-            await tables.keep_entry(conn, entry_id, campaign_id, youth_id, sealed, now)
+    async def seal(conn: asyncpg.Connection, outcome: Outcome) -> None:
+        plain = orjson.dumps({"title": title.strip(), "link": link.strip()})
+        sealed = await rt.deps.vault.seal(conn, subject, plain, PLACE)
+        await tables.keep_entry(conn, entry_id, campaign_id, youth_id, sealed, now)
 
-    return await execute(rt, store, campaign_entry.entry, subject, command, entry_id, then=keep)
+    return await execute(rt, store, campaign_entry.entry, subject, command, entry_id, then=if_recorded(seal))
 
 
 async def _entry_step(rt: Runtime, entry_id: str, command: campaign_entry.EntryCommand, guard: Guard) -> dict:
-    async def keep(conn: asyncpg.Connection, outcome: Outcome) -> None:
-        if outcome.envelopes:
-            note = (command.note or "").strip() if isinstance(command, campaign_entry.JudgeEntry) else ""
-            await tables.set_entry_status(conn, entry_id, outcome.state.status.value, note)
-
+    note = (command.note or "").strip() if isinstance(command, campaign_entry.JudgeEntry) else ""
+    keep = if_recorded(lambda conn, outcome: tables.set_entry_status(conn, entry_id, outcome.state.status.value, note))
     return await execute(rt, rt.deps.stores.campaign, campaign_entry.entry, campaign_entry.stream_id(entry_id),
                          command, entry_id, guard=guard, then=keep)
 
 
 async def withdraw(rt: Runtime, youth_id: str, entry_id: str) -> dict:
     command = campaign_entry.WithdrawEntry(youth_id, rt.deps.clock.today())
-    return await _entry_step(rt, entry_id, command, own_entry(youth_id))
+    return await _entry_step(rt, entry_id, command, owned_by(youth_id, NO_ENTRY))
 
 
 async def judge(rt: Runtime, who: Principal, entry_id: str, selected: bool, note: str | None) -> dict:

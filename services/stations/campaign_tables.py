@@ -11,7 +11,9 @@ import asyncpg
 from .domain.campaign import LaunchCampaign
 from .domain.campaign_entry import stream_id as entry_stream
 
-ENTRY_COLUMNS = "e.entry_id, e.campaign_id, e.status, e.sealed, e.note, e.submitted_at"
+# an entry as its admin and its entrant read it, with its campaign's title (campaign_entries e JOIN campaigns c)
+ENTRIES = ("SELECT e.entry_id, e.campaign_id, e.status, e.sealed, e.note, e.submitted_at, c.title AS campaign_title "
+           "FROM campaign_entries e JOIN campaigns c USING (campaign_id)")
 
 
 async def keep_campaign(conn: asyncpg.Connection, c: LaunchCampaign) -> None:
@@ -62,16 +64,13 @@ async def set_entry_status(conn: asyncpg.Connection, entry_id: str, status: str,
 async def entries(conn: asyncpg.Connection, campaign_id: str, *, selected_only: bool = False) -> list[asyncpg.Record]:
     """A campaign's entries, oldest first (`selected_only`: the showcase's, still readable)."""
     extra = " AND e.status = 'SELECTED' AND e.sealed IS NOT NULL" if selected_only else ""
-    return await conn.fetch(f"SELECT {ENTRY_COLUMNS} FROM campaign_entries e WHERE e.campaign_id = $1{extra} "
-                            "ORDER BY e.submitted_at, e.entry_id", campaign_id)
+    return await conn.fetch(f"{ENTRIES} WHERE e.campaign_id = $1{extra} ORDER BY e.submitted_at, e.entry_id",
+                            campaign_id)
 
 
 async def own_entries(conn: asyncpg.Connection, youth_id: str) -> list[asyncpg.Record]:
-    """The person's entries, newest first, with their campaign's title."""
-    return await conn.fetch(
-        f"""SELECT {ENTRY_COLUMNS}, c.title AS campaign_title FROM campaign_entries e
-              JOIN campaigns c USING (campaign_id) WHERE e.youth_id = $1
-             ORDER BY e.submitted_at DESC, e.entry_id""", youth_id)
+    """The person's entries, newest first."""
+    return await conn.fetch(f"{ENTRIES} WHERE e.youth_id = $1 ORDER BY e.submitted_at DESC, e.entry_id", youth_id)
 
 
 async def forget_entrant(conn: asyncpg.Connection, youth_id: str) -> list[str]:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 import strawberry
 
@@ -50,6 +49,7 @@ class Campaign:
 class CampaignEntry:
     id: strawberry.ID
     campaign_id: strawberry.ID
+    campaign_title: str
     status: EntryState  # type: ignore[valid-type]
     note: str = strawberry.field(description="评选说明（可为空）")
     submitted_at: datetime
@@ -57,14 +57,10 @@ class CampaignEntry:
     link: str | None
 
     @classmethod
-    def of(cls, r: dict, **more: Any) -> CampaignEntry:
-        return cls(**more, id=r["id"], campaign_id=r["campaignId"], status=EntryState(r["status"]), note=r["note"],
-                   submitted_at=datetime.fromisoformat(r["submittedAt"]), title=r["title"], link=r["link"])
-
-
-@strawberry.type(description="本人提交的征集作品")
-class MyCampaignEntry(CampaignEntry):
-    campaign_title: str
+    def of(cls, r: dict) -> CampaignEntry:
+        return cls(id=r["id"], campaign_id=r["campaignId"], campaign_title=r["campaignTitle"],
+                   status=EntryState(r["status"]), note=r["note"], submitted_at=datetime.fromisoformat(r["submittedAt"]),
+                   title=r["title"], link=r["link"])
 
 
 @strawberry.type(description="入选作品（公开：仅标题与链接，不含作者）")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import strawberry
 
-from ..campaigns.types import MyCampaignEntry
+from ..campaigns.types import CampaignEntry
 from ..common import forward
 from .stations import STATIONS
 
 
-async def my_campaign_entries(info: strawberry.Info) -> list[MyCampaignEntry]:
+async def my_campaign_entries(info: strawberry.Info) -> list[CampaignEntry]:
     answer = await forward(info, STATIONS, "/me/campaign-entries", method="GET")
-    return [MyCampaignEntry.of(r, campaign_title=r["campaignTitle"]) for r in answer["entries"]]
+    return [CampaignEntry.of(r) for r in answer["entries"]]

@@ -7,7 +7,7 @@ import strawberry
 
 from chassis.auth import YOUTH
 
-from ..campaigns.types import MyCampaignEntry
+from ..campaigns.types import CampaignEntry
 from ..common import Context
 from ..recommendations.types import Recommendation
 from ..youth.types import Consent, ConsentPurpose, Subtype, YouthStatus, YouthType
@@ -61,7 +61,7 @@ class MyRecord:
     recommendations: list[Recommendation] = strawberry.field(
         resolver=my_recommendations, description="本人的推优记录（推荐入党、评优）：推荐、审核与结果（新到旧）")
     projects: list[MyProject] = strawberry.field(resolver=my_projects, description="本人申请的筑梦空间孵化项目，新的在前")
-    campaign_entries: list[MyCampaignEntry] = strawberry.field(
+    campaign_entries: list[CampaignEntry] = strawberry.field(
         resolver=my_campaign_entries, description="本人提交的征集作品（新到旧）：状态与评选说明")
 
 

@@ -115,7 +115,7 @@ async def my_entries(request: Request, youth_id: str = Depends(own_youth_id)):
 
 async def own_entries(rt: Runtime, youth_id: str) -> list[dict]:
     """The person's entries as `me` and their export (api/me.py) show them, with their own title and link."""
-    return [_entry(r) | {"campaignTitle": r["campaign_title"]} for r in await campaign_commands.own_entries(rt, youth_id)]
+    return [_entry(r) for r in await campaign_commands.own_entries(rt, youth_id)]
 
 
 def _campaign(r, today: date) -> dict:
@@ -128,5 +128,6 @@ def _campaign(r, today: date) -> dict:
 
 def _entry(r) -> dict:
     """An entry as its admin and its entrant see it (title and link None once the entrant was erased)."""
-    return {"id": r["entry_id"], "campaignId": r["campaign_id"], "status": r["status"], "note": r["note"],
-            "submittedAt": r["submitted_at"].isoformat(), "title": r["title"], "link": r["link"]}
+    return {"id": r["entry_id"], "campaignId": r["campaign_id"], "campaignTitle": r["campaign_title"],
+            "status": r["status"], "note": r["note"], "submittedAt": r["submitted_at"].isoformat(),
+            "title": r["title"], "link": r["link"]}

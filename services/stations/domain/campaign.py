@@ -98,12 +98,7 @@ def _launch(c: LaunchCampaign, state: CampaignState) -> list[CampaignEvent]:
         errors.add("closesOn", "截止日期不能早于开始征集日期", "range")
     elif c.closes_on - c.opens_on > WINDOW_MAX:
         errors.add("closesOn", "征集期不能超过一年", "too_long")
-    if not c.audiences:
-        errors.add("audiences", "请至少选择一个面向的青年群体", "required")
-    elif len(set(c.audiences)) != len(c.audiences):
-        errors.add("audiences", "面向的青年群体不能重复", "duplicate")
-    for audience in c.audiences:
-        checks.one_of(errors, "audiences", audience, CampaignAudience, "青年群体")
+    checks.some_of(errors, "audiences", c.audiences, CampaignAudience, "面向的青年群体")
     errors.raise_if_any()
     return [CampaignLaunched(campaign_id=c.campaign_id, district=c.district, title=c.title.strip(),
                              theme=c.theme.strip(), opens_on=c.opens_on, closes_on=c.closes_on,
