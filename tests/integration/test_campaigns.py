@@ -145,4 +145,7 @@ async def test_a_city_campaign_is_closed_early_by_the_city_only(gateway, station
     await ok(gateway, CLOSE, {"c": launched["id"]}, city)
     listed = {c["id"]: c for c in (await ok(gateway, LIST, token=city))["campaigns"]}
     assert listed[launched["id"]]["status"] == "CLOSED"
+    by_status = "query($s: CampaignStatus) { campaigns(status: $s) { id status } }"
+    assert launched["id"] in {c["id"] for c in (await ok(gateway, by_status, {"s": "CLOSED"}, city))["campaigns"]}
+    assert launched["id"] not in {c["id"] for c in (await ok(gateway, by_status, {"s": "OPEN"}, city))["campaigns"]}
     assert refusal(await gql(gateway, SHOWCASE, {"c": "00000000-0000-0000-0000-000000000001"}))[0] == "NOT_FOUND"
