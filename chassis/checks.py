@@ -55,3 +55,15 @@ def text(errors: Collector, value: str | None, field: str, label: str, max_len: 
         errors.add(field, f"{label}不能超过 {max_len} 个字符", "too_long")
         return False
     return True
+
+
+def some_of(errors: Collector, field: str, values: Collection[str], allowed: type[StrEnum] | Collection[str],
+            label: str) -> bool:
+    """A list of choices: at least one, none twice, each one of `allowed` ("<label>无效：…" as `one_of`)."""
+    if not values:
+        errors.add(field, f"请至少选择一个{label}", "required")
+        return False
+    if len(set(values)) != len(values):
+        errors.add(field, f"{label}不能重复", "duplicate")
+        return False
+    return all([one_of(errors, field, value, allowed, label) for value in values])

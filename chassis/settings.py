@@ -157,7 +157,8 @@ class Settings(BaseSettings):
     hot_topic_lookback_weeks: int = Field(4, ge=1, le=52, description="weeks before the current one whose mean "
                                           "a hot topic is compared with")
     hot_topic_scan_seconds: float = Field(300.0, gt=0, description="how often the stations service looks for hot "
-                                          "topics (this week and last) and overdue governance items")
+                                          "topics (this week and last) and overdue governance items, and closes "
+                                          "media campaigns whose entry window ended")
 
     @field_validator("appeal_ranking_weights")
     @classmethod

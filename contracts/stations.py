@@ -101,6 +101,33 @@ class VenueKind(StrEnum):  # where a role model's talk (宣讲) was given; the g
     COMPANY = "COMPANY"  # 企业
     STATION = "STATION"  # 驿站
     ONLINE = "ONLINE"    # 线上
+class CampaignEvents:  # media campaigns (「小岗位 大英雄」): services/stations/domain/campaign.py, campaign_entry.py
+    LAUNCHED = "xq.stations.campaign.launched.v1"
+    CLOSED = "xq.stations.campaign.closed.v1"  # early by its admin, or at the end of its window (the job)
+    # An entry's title and link are the entrant's own content: never on an event (sealed in the service's table).
+    ENTERED = "xq.stations.campaign.entered.v1"
+    ENTRY_WITHDRAWN = "xq.stations.campaign.entry-withdrawn.v1"
+    ENTRY_JUDGED = "xq.stations.campaign.entry-judged.v1"  # selected or not
+
+
+class CampaignAudience(StrEnum):
+    """The groups a campaign addresses: the youth types of chassis/reference.py (YOUTH_TYPES)."""
+    ONLINE_CULTURE = "ONLINE_CULTURE"    # 网络文化青年
+    INDEPENDENT_ART = "INDEPENDENT_ART"  # 独立文艺青年
+    NEW_BUSINESS = "NEW_BUSINESS"        # 生活新业态青年
+
+
+class CampaignStatus(StrEnum):
+    UPCOMING = "UPCOMING"  # launched, its window not yet open
+    OPEN = "OPEN"
+    CLOSED = "CLOSED"      # its window ended, or closed early
+
+
+class EntryStatus(StrEnum):
+    SUBMITTED = "SUBMITTED"
+    WITHDRAWN = "WITHDRAWN"
+    SELECTED = "SELECTED"
+    NOT_SELECTED = "NOT_SELECTED"
 
 
 class CaseCategory(StrEnum):
@@ -171,5 +198,5 @@ class GovernanceTopicEvents(HotTopicEvents, GovernanceEvents):
 
 READERS = frozenset({"gateway"})  # the dashboard's read models
 TOPICS = published("stations", READERS, StationEvents, ServiceEvents, ProgrammeEvents, ActivityEvents,
-                   AppealEvents, CaseEvents, GovernanceTopicEvents, RoleModelEvents)
-STATION, SERVICE, PROGRAMME, EVENT, APPEAL, CASE, GOVERNANCE, ROLE_MODEL = TOPICS
+                   AppealEvents, CaseEvents, GovernanceTopicEvents, RoleModelEvents, CampaignEvents)
+STATION, SERVICE, PROGRAMME, EVENT, APPEAL, CASE, GOVERNANCE, ROLE_MODEL, CAMPAIGN = TOPICS

@@ -10,6 +10,7 @@ from chassis.projection import Projection
 from chassis.settings import Settings
 
 from .branches import BranchesProjection
+from .campaigns import CampaignsProjection
 from .case_figures import CaseFiguresProjection
 from .cases import CasesProjection
 from .dream_space import DreamSpaceProjection
@@ -32,4 +33,4 @@ def projections(settings: Settings) -> list[Projection]:
             CaseFiguresProjection(settings), GovernanceProjection(settings),
             JointMeetingsProjection(settings), VolunteeringProjection(settings),
             FaceToFaceProjection(settings), RecommendationsProjection(settings), DreamSpaceProjection(settings),
-            RoleModelsProjection(settings)]
+            RoleModelsProjection(settings), CampaignsProjection(settings)]

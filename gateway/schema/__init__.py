@@ -27,6 +27,7 @@ from ..live import projection_changes
 from ..telemetry import Telemetry
 from . import (
     branches,
+    campaigns,
     cases,
     deputies,
     dream_space,
@@ -44,7 +45,7 @@ from .common import Context, DashboardBase, DashboardScope, DistrictArg, FromArg
 from .dashboard_cache import DashboardFigures, DashboardResults
 
 DOMAINS = [youth, branches, stations, cases, governance, joint, volunteering, deputies, recommendations, dream_space,
-           role_models]
+           role_models, campaigns]
 SELF_SERVICE = [me]  # queries and mutations of a youth token on its own record; nothing on the dashboard
 PUBLIC = [public]  # what anyone may read without a token
 

@@ -94,6 +94,15 @@ async def enrolment(rt: Runtime, who: Principal | None, programme_id: str, youth
     return accepted(outcome.envelopes, f"{programme_id}/{youth_id}")
 
 
+def if_recorded(write: Callable[[asyncpg.Connection, Outcome], Awaitable[None]]) -> Then:
+    """`then` of a command whose query-table row follows only what was recorded: `write` runs when the command
+    appended events (a repeat that decided nothing leaves the table as it is)."""
+    async def then(conn: asyncpg.Connection, outcome: Outcome) -> None:
+        if outcome.envelopes:
+            await write(conn, outcome)
+    return then
+
+
 def booking_of(youth_id: str) -> Then:
     """`then` of an event command on a person's place: mirror it among their own bookings."""
     async def keep(conn: asyncpg.Connection, outcome: Outcome) -> None:
@@ -215,14 +224,18 @@ async def track_case(conn: asyncpg.Connection, outcome: Outcome) -> None:
     await tables.keep_own_case(conn, outcome.state, opened=outcome.state.exists and not outcome.before.exists)
 
 
-def own_case(youth_id: str) -> Guard:
-    """A guard for a young person's step on a case: their own, else NOT_FOUND — another person's case
-    answers exactly like a case of nothing."""
+def owned_by(youth_id: str, missing: str) -> Guard:
+    """A guard for a young person's step on what is theirs (a case, a campaign entry): their own, else
+    NOT_FOUND — another person's answers exactly like one of nothing."""
 
     def guard(state) -> None:
         if not state.belongs_to(youth_id):
-            raise NotFound(NO_CASE)
+            raise NotFound(missing)
     return guard
+
+
+def own_case(youth_id: str) -> Guard:
+    return owned_by(youth_id, NO_CASE)
 
 
 async def open_own_case(rt: Runtime, command: case.OpenCase) -> dict:

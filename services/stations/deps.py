@@ -40,11 +40,13 @@ class Stores:
     case: EventStore  # seals each case's summary with the case's own key (CaseKeys)
     governance: EventStore  # hot topics (集中诉求) and governance items (主动治理): one topic
     role_model: EventStore  # 榜样 nominations and talks (the profile is sealed in a table, never in an event)
+    campaign: EventStore  # media campaigns and their entries (an entry's title and link are in campaign_entries)
 
 
 TOPICS = {"station": contract.STATION, "service": contract.SERVICE, "programme": contract.PROGRAMME,
           "event": contract.EVENT, "appeal": contract.APPEAL, "case": contract.CASE,
-          "governance": contract.GOVERNANCE, "role_model": contract.ROLE_MODEL}  # a Stores field's topic
+          "governance": contract.GOVERNANCE, "role_model": contract.ROLE_MODEL,
+          "campaign": contract.CAMPAIGN}  # a Stores field's topic
 
 
 def make_stores(settings: Settings, vault: Vault) -> Stores:

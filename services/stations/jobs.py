@@ -1,5 +1,5 @@
-"""The stations' scheduled work: the processes that mark overdue appeals, cases and governance items, and
-the one that looks for hot topics (集中诉求). Each appeal or case
+"""The stations' scheduled work: the processes that mark overdue appeals, cases and governance items, the
+one that looks for hot topics (集中诉求), and the one that closes media campaigns at the end of their window. Each appeal or case
 past an open deadline gets `MarkOverdue(now)` through its decider, in its own transaction (one stuck
 item never holds the others back); for a case the answer is a reminder event. Safe to run twice: the
 deciders answer nothing for what is already marked."""
@@ -11,11 +11,12 @@ from datetime import datetime
 
 import asyncpg
 
-from chassis.clock import beijing_week, weeks_before
+from chassis.clock import beijing_date, beijing_week, weeks_before
 from chassis.errors import VersionConflict
 from chassis.scheduler import Job
 
-from . import tables
+from . import campaign_tables, tables
+from .campaign_commands import close_window_ended
 from .commands import detect_hot_topic, mark_appeal_overdue, mark_case_overdue, mark_governance_overdue
 from .deps import Runtime
 from .domain.hot_topic import DetectHotTopic, HotTopicRule
@@ -55,6 +56,12 @@ async def remind_overdue_governance(rt: Runtime, now: datetime) -> int:
     return await _mark_each(rt, now, tables.overdue_governance, mark_governance_overdue, "governance")
 
 
+async def close_ended_campaigns(rt: Runtime, now: datetime) -> int:
+    """Close every media campaign whose entry window ended before today (Beijing); how many."""
+    return await _mark_each(rt, now, lambda conn, at: campaign_tables.window_ended(conn, beijing_date(at)),
+                            close_window_ended, "campaign")
+
+
 def hot_topic_rule(rt: Runtime) -> HotTopicRule:
     s = rt.settings
     return HotTopicRule(factor=s.hot_topic_factor, min_count=s.hot_topic_min_count,
@@ -92,4 +99,6 @@ def jobs(rt: Runtime) -> list[Job]:
             Job("governance.mark_overdue", rt.settings.hot_topic_scan_seconds,
                 lambda: remind_overdue_governance(rt, rt.deps.clock.now())),
             Job("appeals.hot_topics", rt.settings.hot_topic_scan_seconds,
-                lambda: detect_hot_topics(rt, rt.deps.clock.now()))]
+                lambda: detect_hot_topics(rt, rt.deps.clock.now())),
+            Job("campaigns.close_ended", rt.settings.hot_topic_scan_seconds,
+                lambda: close_ended_campaigns(rt, rt.deps.clock.now()))]

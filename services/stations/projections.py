@@ -9,6 +9,7 @@ from chassis.projection import Dispatch, Projection
 from contracts.registry import SERVICE_RECORDS, YOUTH, YouthEvents
 
 from . import referrals, role_model_tables
+from .campaign_tables import forget_entrant
 from .deps import Runtime
 from .tables import add_known_youth, deactivate_known_youth, forget_youth, set_service_records_consent
 
@@ -56,6 +57,7 @@ class KnownYouthProjection(Dispatch):
         await referrals.erased(self.rt, conn, event.data["youth_id"], event.time)
         subjects = await forget_youth(conn, event.data["youth_id"])
         subjects += await role_model_tables.forget(conn, event.data["youth_id"])  # their public profiles
+        subjects += await forget_entrant(conn, event.data["youth_id"])  # their campaign entries' title and link
         # Shredded before this event's checkpoint commits: a failure replays the event (idempotent).
         await self.rt.deps.vault.shred(subjects)
 

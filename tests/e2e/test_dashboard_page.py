@@ -504,4 +504,42 @@ def test_the_role_models_section_shows_this_years_selection_and_talks_as_graphql
             for i in range(rows.count())} == {v["venueKind"]: [v["talks"], v["audience"]] for v in figures["byVenue"]}
     show_period(page, "2020-01-01", "2020-12-31")  # this year's figures, whatever the date range
     expect(page.locator('[data-figure="roleModels.selected"]')).to_have_text(f"{figures['selected']:,}")
+
+
+MEDIA = "query($pos: String) { dashboard(minPosition: $pos) { mediaCampaigns { openCampaigns entriesThisYear " \
+        "selectedThisYear } } }"
+
+
+def seed_media_campaign(s, token) -> str:
+    """A Chaoyang campaign open today, one entry by a young person, selected (test_campaigns.py)."""
+    league = token("admin", "110105")
+    today = beijing_today()
+    campaign = done(s, "mutation($i: LaunchCampaignInput!) { launchCampaign(input: $i) { id } }", {"i": {
+        "title": "小岗位 大英雄", "theme": "讲述你身边平凡岗位上的不平凡", "opensOn": today, "closesOn": today,
+        "audiences": ["NEW_BUSINESS"]}}, league, "launchCampaign")
+    rider = token("youth", subject=f"wx-e2e-{uuid.uuid4().hex[:8]}")
+    register_me(s, rider)
+    entry = done(s, "mutation($i: EnterCampaignInput!) { enterCampaign(input: $i) { id } }", {"i": {
+        "campaignId": campaign["id"], "title": "凌晨四点的早餐铺", "link": "https://v.example.cn/e2e",
+        "consentToPublish": True}}, rider, "enterCampaign", retry=("NOT_FOUND",))
+    return done(s, "mutation($e: ID!) { judgeCampaignEntry(entryId: $e, selected: true) { position } }",
+                {"e": entry["id"]}, league, "judgeCampaignEntry")["position"]
+
+
+def test_the_media_campaigns_section_shows_the_figures_as_graphql_does_whatever_the_date_range(stack, browser, token):
+    s = stack
+    viewer = token("department_viewer")
+    answer = gql(s, MEDIA, {"pos": seed_media_campaign(s, token)}, token=viewer)
+    assert "errors" not in answer, answer
+    figures = answer["data"]["dashboard"]["mediaCampaigns"]
+    assert figures["openCampaigns"] >= 1 and figures["entriesThisYear"] >= 1 and figures["selectedThisYear"] >= 1
+
+    page = open_dashboard(browser, s, viewer)
+    for label in ("媒体征集", "不受统计期间影响", "进行中的征集", "本年入选作品"):
+        expect(page.locator('[data-section="media-campaigns"]')).to_contain_text(label)
+    for field, value in figures.items():
+        expect(page.locator(f'[data-figure="mediaCampaigns.{field}"]')).to_have_text(f"{value:,}")
+    show_period(page, "2020-01-01", "2020-12-31")  # the date range does not apply
+    expect(page.locator('[data-figure="mediaCampaigns.selectedThisYear"]')).to_have_text(
+        f"{figures['selectedThisYear']:,}")
     page.close()

@@ -324,4 +324,14 @@ ACCESS: dict[str, dict[str, str]] = {
     "withdrawRoleModel": {"admin": "by_id", "secretary": "by_id", "staff": "by_id"},
     "recordRoleModelTalk": {"admin": "by_id", "staff": "by_id"},
     "answerRoleModelConsent": OWN_RECORD,
+    # media campaigns: the league's admin launches (its own scope: no district argument), closes and judges; station
+    # staff read the list; a young person enters and withdraws their own; anyone reads a campaign's showcase
+    "campaigns": {"admin": "own", "staff": "own"},
+    "campaignEntries": {"admin": "by_id"},
+    "campaignShowcase": PUBLIC,
+    "launchCampaign": {"admin": "any"},
+    "closeCampaign": {"admin": "by_id"},
+    "judgeCampaignEntry": {"admin": "by_id"},
+    "enterCampaign": OWN_RECORD,
+    "withdrawCampaignEntry": OWN_RECORD,
 }

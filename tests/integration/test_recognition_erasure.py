@@ -1,9 +1,10 @@
 """Erasure across recognition (issue 19's done-when) on the real stack: one person who is at the same time a
 volunteer with recorded hours, the applicant of a supported 筑梦空间 project, a branch member with an open 推优
-recommendation and a selected role model (榜样) with a talk is erased through the registry; afterwards no read
-model or service table links anything to their id, the open recommendation has ended, the role model's public
-profile is gone from the public list, the staff's list and `me`, its key is shredded, and every dashboard figure
-of the four parts is what it was before."""
+recommendation, a selected role model (榜样) with a talk and the entrant of a selected media-campaign entry is
+erased through the registry; afterwards no read model or service table links anything to their id, the open
+recommendation has ended, the role model's public profile is gone from the public list, the staff's list and `me`
+(its key shredded), their campaign entry reveals nothing (its key shredded) and leaves the public showcase, and
+every dashboard figure is what it was before."""
 from __future__ import annotations
 
 import uuid
@@ -12,6 +13,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from chassis.clock import BEIJING
+from tests.integration import test_campaigns as campaigns
 from tests.integration import test_dream_space as dream
 from tests.integration import test_recommendations as recommend
 from tests.integration import test_role_models as role
@@ -26,8 +28,10 @@ CHAOYANG = "110105"
 FIGURES = "{ dashboard { volunteering { shifts volunteerHours served } " \
           "dreamSpace { appliedProjects activeProjects completedProjects stoppedProjects } " \
           "recommendations { thisYear adoptedThisYear byKind { kind recommended adopted } } " \
-          "roleModels { nominated selected withdrawn talks audience byVenue { venueKind talks audience } } } }"
-MINE = "{ me { volunteering { hours shifts } projects { id status } recommendations { id status } } }"
+          "roleModels { nominated selected withdrawn talks audience byVenue { venueKind talks audience } } " \
+          "mediaCampaigns { openCampaigns entriesThisYear selectedThisYear } } }"
+MINE = "{ me { volunteering { hours shifts } projects { id status } recommendations { id status } " \
+       "campaignEntries { id status } } }"
 # The chassis' own bookkeeping (event store, outbox, stream versions, checkpoints, dead letters, migrations) is not a
 # read model or a service table: events keep the pseudonymous id by design (docs/RECOGNITION.md).
 BOOKKEEPING = {"events", "outbox", "projection_streams", "projection_checkpoints", "dead_letters", "schema_migrations",
@@ -98,13 +102,23 @@ async def test_a_volunteer_project_member_recommended_is_erased_everywhere_and_e
     spoke = (await ok(gateway, role.TALK, {"n": nid, "i": talk}, staff))["recordRoleModelTalk"]
     assert nid in [r["id"] for r in (await ok(gateway, role.PUBLIC, {"y": year}))["roleModels"]]
 
-    await caught_up(gateway, admin, [hours["position"], supported["position"], made["position"], spoke["position"]])
+    # the entrant of a media campaign, their entry selected for the showcase
+    cid = (await campaigns.launch(gateway, admin))["id"]
+    entry = (await campaigns.enter(gateway, rider, cid, "骑手眼中的胡同", "https://v.example.cn/hutong"))["id"]
+    judged = (await ok(gateway, campaigns.JUDGE, {"e": entry, "s": True}, admin))["judgeCampaignEntry"]
+    showcase = {"campaignId": cid, "title": "小岗位 大英雄",
+                "entries": [{"title": "骑手眼中的胡同", "link": "https://v.example.cn/hutong"}]}
+    assert (await ok(gateway, campaigns.SHOWCASE, {"c": cid}))["campaignShowcase"] == showcase
+
+    await caught_up(gateway, admin, [hours["position"], supported["position"], made["position"], spoke["position"],
+                                     judged["position"]])
     assert (await ok(gateway, MINE, token=rider))["me"] == {
         "volunteering": {"hours": 3.5, "shifts": 1}, "projects": [{"id": pid, "status": "SUPPORTED"}],
-        "recommendations": [{"id": made["id"], "status": "RECOMMENDED"}]}
+        "recommendations": [{"id": made["id"], "status": "RECOMMENDED"}],
+        "campaignEntries": [{"id": entry, "status": "SELECTED"}]}
     assert {"gateway.youth", "stations.youth_volunteer_hours", "stations.volunteer_certificates",
-            "stations.youth_projects", "branches.recommendations", "stations.role_models"} <= set(
-        await linked(settings, youth_id))
+            "stations.youth_projects", "branches.recommendations", "stations.role_models",
+            "stations.campaign_entries"} <= set(await linked(settings, youth_id))
     before = (await ok(gateway, FIGURES, token=admin))["dashboard"]
 
     data(await gql(gateway, "mutation { eraseMe { id } }", token=rider))
@@ -142,6 +156,11 @@ async def test_a_volunteer_project_member_recommended_is_erased_everywhere_and_e
         answer = await gql(gateway, query, token=rider)
         assert answer.get("errors") and youth_id not in str(answer.get("data")), query
     assert refusal(await gql(gateway, volunteer.CERTIFICATE, {"y": youth_id}, staff))[0] == "NOT_FOUND"
+    # the entry stays, selected, and reveals nothing: its key is shredded and it leaves the showcase
+    assert (await ok(gateway, campaigns.ENTRIES, {"c": cid}, admin))["campaignEntries"] == [
+        {"id": entry, "status": "SELECTED", "note": "", "title": None, "link": None}]
+    assert await stations.app.state.runtime.deps.vault.data_key(f"campaign-entry-{entry}") is None
+    assert (await ok(gateway, campaigns.SHOWCASE, {"c": cid}))["campaignShowcase"] == showcase | {"entries": []}
     assert (await ok(gateway, FIGURES, token=admin))["dashboard"] == before  # every figure stays
 
     # the role model's profile: off the public list, unreadable for staff, its key shredded; the nomination stays

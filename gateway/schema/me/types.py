@@ -7,9 +7,11 @@ import strawberry
 
 from chassis.auth import YOUTH
 
+from ..campaigns.types import CampaignEntry
 from ..common import REGISTRY, Context
 from ..recommendations.types import Recommendation
 from ..youth.types import Consent, ConsentPurpose, Subtype, YouthStatus, YouthType
+from .campaigns import my_campaign_entries
 from .cases import MyCase, my_cases
 from .memberships import MyMembership, my_memberships
 from .projects import MyProject, my_projects
@@ -62,6 +64,8 @@ class MyRecord:
     projects: list[MyProject] = strawberry.field(resolver=my_projects, description="本人申请的筑梦空间孵化项目，新的在前")
     role_model_nominations: list[RoleModelNomination] = strawberry.field(
         resolver=my_role_model_nominations, description="本人被提名为榜样的记录（新到旧）：将公开的资料、是否同意公开与结果")
+    campaign_entries: list[CampaignEntry] = strawberry.field(
+        resolver=my_campaign_entries, description="本人提交的征集作品（新到旧）：状态与评选说明")
 
 
 def to_my_record(p: dict) -> MyRecord:

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from . import (
     appeals,
+    campaigns,
     cases,
     events,
     governance,
@@ -21,4 +22,5 @@ from . import (
 
 routers: list[APIRouter] = [stations.router, service_records.router, programmes.router, events.router,
                             appeals.router, cases.router, governance.router, me.router,
-                            my_cases.router, volunteering.router, projects.router, role_models.router]
+                            my_cases.router, volunteering.router, projects.router, role_models.router,
+                            campaigns.router]

@@ -22,6 +22,7 @@ from .. import tables
 from ..commands import booking_of, enrolment, execute, existing_only, own_case_summaries
 from ..deps import runtime
 from ..domain import activity, programme, rating, station
+from .campaigns import own_entries
 from .common import own_list
 from .my_cases import own_case
 from .role_models import own_nominations
@@ -112,6 +113,7 @@ async def export_mine(request: Request, youth_id: str = Depends(own_youth_id)) -
         "projects": [{"projectId": r["project_id"], "stationId": r["station_id"], "title": r["title"], "field": r["field"],
                       "status": r["status"], "appliedAt": r["applied_at"].isoformat()} for r in mine[tables.PROJECTS]],
         "roleModels": await own_nominations(request, youth_id),  # 榜样 nominations, with the profile to be published
+        "campaignEntries": await own_entries(rt, youth_id),  # media campaigns: their titles and links included
     }
 
 
