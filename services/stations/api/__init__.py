@@ -4,8 +4,21 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from . import appeals, cases, events, governance, me, my_cases, programmes, projects, service_records, stations, volunteering
+from . import (
+    appeals,
+    cases,
+    events,
+    governance,
+    internships,
+    me,
+    my_cases,
+    programmes,
+    projects,
+    service_records,
+    stations,
+    volunteering,
+)
 
 routers: list[APIRouter] = [stations.router, service_records.router, programmes.router, events.router,
                             appeals.router, cases.router, governance.router, me.router,
-                            my_cases.router, volunteering.router, projects.router]
+                            my_cases.router, volunteering.router, projects.router, internships.router]

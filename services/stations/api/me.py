@@ -23,6 +23,7 @@ from ..commands import booking_of, enrolment, execute, existing_only, own_case_s
 from ..deps import runtime
 from ..domain import activity, programme, rating, station
 from .common import own_list
+from .internships import application
 from .my_cases import own_case
 
 router = APIRouter(prefix="/me", tags=["me"])
@@ -110,6 +111,7 @@ async def export_mine(request: Request, youth_id: str = Depends(own_youth_id)) -
                           "day": r["day"].isoformat(), "hours": r["minutes"] / 60} for r in mine[tables.VOLUNTEERING]],
         "projects": [{"projectId": r["project_id"], "stationId": r["station_id"], "title": r["title"], "field": r["field"],
                       "status": r["status"], "appliedAt": r["applied_at"].isoformat()} for r in mine[tables.PROJECTS]],
+        "internshipApplications": [application(r) for r in mine[tables.INTERNSHIPS]],
     }
 
 

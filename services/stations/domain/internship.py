@@ -146,6 +146,9 @@ class InternshipState:
     exists: bool = False
     internship_id: str = ""
     district: str = ""
+    station_id: str = ""
+    company: str = ""
+    title: str = ""
     places: int = 0
     open: bool = False
     applications: dict[str, Application] = field(default_factory=dict)  # by application id
@@ -230,6 +233,7 @@ def decide(command: InternshipCommand, state: InternshipState) -> list[Internshi
 def evolve(state: InternshipState, event: InternshipEvent) -> InternshipState:
     if isinstance(event, InternshipOffered):
         return InternshipState(exists=True, internship_id=event.internship_id, district=event.district,
+                               station_id=event.station_id, company=event.company, title=event.title,
                                places=event.places, open=True)
     if isinstance(event, InternshipClosed):
         return replace(state, open=False)
