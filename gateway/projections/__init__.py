@@ -13,6 +13,7 @@ from .branches import BranchesProjection
 from .case_figures import CaseFiguresProjection
 from .cases import CasesProjection
 from .dream_space import DreamSpaceProjection
+from .dream_space_lists import DreamSpaceListsProjection
 from .face_to_face import FaceToFaceProjection
 from .governance import GovernanceProjection
 from .joint_meetings import JointMeetingsProjection
@@ -30,4 +31,5 @@ def projections(settings: Settings) -> list[Projection]:
             StationsProjection(settings), StationsDailyProjection(settings), CasesProjection(settings),
             CaseFiguresProjection(settings), GovernanceProjection(settings),
             JointMeetingsProjection(settings), VolunteeringProjection(settings),
-            FaceToFaceProjection(settings), RecommendationsProjection(settings), DreamSpaceProjection(settings)]
+            FaceToFaceProjection(settings), RecommendationsProjection(settings), DreamSpaceProjection(settings),
+            DreamSpaceListsProjection(settings)]

@@ -8,11 +8,12 @@ import strawberry
 from chassis.auth import YOUTH
 
 from ..common import Context
+from ..dream_space.types import MyInternshipApplication
 from ..recommendations.types import Recommendation
 from ..youth.types import Consent, ConsentPurpose, Subtype, YouthStatus, YouthType
 from .cases import MyCase, my_cases
 from .memberships import MyMembership, my_memberships
-from .projects import MyProject, my_projects
+from .projects import MyProject, my_internship_applications, my_projects
 from .recommendations import my_recommendations
 from .stations import MyBooking, MyEnrolment, my_bookings, my_enrolments
 from .volunteering import MyVolunteering, my_volunteering
@@ -59,6 +60,8 @@ class MyRecord:
     recommendations: list[Recommendation] = strawberry.field(
         resolver=my_recommendations, description="本人的推优记录（推荐入党、评优）：推荐、审核与结果（新到旧）")
     projects: list[MyProject] = strawberry.field(resolver=my_projects, description="本人申请的筑梦空间孵化项目，新的在前")
+    internship_applications: list[MyInternshipApplication] = strawberry.field(
+        resolver=my_internship_applications, description="本人的实习申请及结果（新到旧）；待处理时可撤回")
 
 
 def to_my_record(p: dict) -> MyRecord:
