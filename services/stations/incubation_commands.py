@@ -15,7 +15,7 @@ from chassis.commands import Outcome
 from chassis.errors import NotFound
 
 from . import tables
-from .commands import Then, execute, existing_only, in_district, load_station
+from .commands import Guard, Then, execute, existing_only, in_district, load_station
 from .deps import Runtime
 from .domain import incubation, internship
 
@@ -86,14 +86,27 @@ async def apply_for_internship(rt: Runtime, internship_id: str, command: interns
                          command, command.application_id, guard=existing_only(NO_OFFER), then=keep)
 
 
+def _theirs(command: internship.WithdrawApplication) -> Guard:
+    """The applicant's own step: another person's application answers like one of nobody (NOT_FOUND)."""
+    def guard(state: object) -> None:
+        assert isinstance(state, internship.InternshipState)
+        found = state.applications.get(command.application_id)
+        if found is None or found.youth_id != command.youth_id:
+            raise NotFound(internship.MISSING_APPLICATION)
+    return guard
+
+
 Decision = internship.AcceptApplication | internship.DeclineApplication | internship.WithdrawApplication
 
 
 async def application_step(rt: Runtime, who: Principal | None, command: Decision) -> dict:
     """A decision by the staff of the offer's district (`who`; one answer for missing and elsewhere), or the
-    applicant's withdrawal (`who` None: an application of nobody is NOT_FOUND, the decider checks it is theirs)."""
-    guard = in_district(who, internship.MISSING_APPLICATION) if who is not None \
-        else existing_only(internship.MISSING_APPLICATION)
+    applicant's withdrawal (`who` None: an application of nobody, or of another person, is NOT_FOUND)."""
+    if who is not None:
+        guard = in_district(who, internship.MISSING_APPLICATION)
+    else:
+        assert isinstance(command, internship.WithdrawApplication)
+        guard = _theirs(command)
     application_id = command.application_id
     reason = command.reason.strip() if isinstance(command, internship.DeclineApplication) else None
     async with rt.pool.acquire() as conn:

@@ -83,8 +83,9 @@ async def decline(application_id: uuid.UUID, body: DeclineRequest, request: Requ
 
 @router.get("/internships/{internship_id}/applications", summary="实习岗位的申请（先到先列，分页）")
 async def offer_applications(internship_id: uuid.UUID, request: Request, who: Principal = Depends(caller),
-                             first: int = Query(20, ge=1, le=PAGE_MAX), after_at: datetime | None = None,
-                             after_id: str | None = None) -> dict:
+                             first: int = Query(20, ge=1, le=PAGE_MAX),
+                             after_at: datetime | None = Query(None, alias="afterAt"),
+                             after_id: str | None = Query(None, alias="afterId")) -> dict:
     """Staff of the offer's district (one answer for an offer of nothing or of elsewhere)."""
     who.require(*STAFF)
     rt, iid = runtime(request), str(internship_id)
