@@ -23,21 +23,28 @@ async def figures(conn: asyncpg.Connection, district: str | None) -> asyncpg.Rec
              FROM ds_project_counts WHERE $1::text IS NULL OR district = $1""", district)
 
 
-async def list_projects(conn: asyncpg.Connection, *, district: str | None, status: str | None, after: list | None,
-                        limit: int) -> list[asyncpg.Record]:
-    """Incubation projects, newest first (keyset on applied_at, project_id)."""
+
+async def _newest_first(conn: asyncpg.Connection, table: str, key: tuple[str, str], filter_: tuple[str, str],
+                        district: str | None, value: object, after: list | None, limit: int) -> list[asyncpg.Record]:
+    """A page of `table` in a district (None: all), newest first by `key` (its time column and id: the keyset),
+    with `filter_` (a column and its SQL type) equal to `value` unless None. Names are constants of this module."""
+    (at, ident), (column, cast) = key, filter_
     after = after or [None, None]
     return await conn.fetch(
-        """SELECT * FROM ds_projects WHERE ($1::text IS NULL OR district = $1) AND ($2::text IS NULL OR status = $2)
-              AND ($3::text IS NULL OR (applied_at, project_id) < ($3::text::timestamptz, $4))
-            ORDER BY applied_at DESC, project_id DESC LIMIT $5""", district, status, after[0], after[1], limit)
+        f"""SELECT * FROM {table} WHERE ($1::text IS NULL OR district = $1) AND ($2::{cast} IS NULL OR {column} = $2)
+              AND ($3::text IS NULL OR ({at}, {ident}) < ($3::text::timestamptz, $4))
+            ORDER BY {at} DESC, {ident} DESC LIMIT $5""", district, value, after[0], after[1], limit)
+
+
+async def list_projects(conn: asyncpg.Connection, *, district: str | None, status: str | None, after: list | None,
+                        limit: int) -> list[asyncpg.Record]:
+    """Incubation projects, newest first, of a status (None: any)."""
+    return await _newest_first(conn, "ds_projects", ("applied_at", "project_id"), ("status", "text"),
+                               district, status, after, limit)
 
 
 async def list_internships(conn: asyncpg.Connection, *, district: str | None, open: bool | None, after: list | None,
                            limit: int) -> list[asyncpg.Record]:
-    """Internships offered, newest first (keyset on offered_at, internship_id)."""
-    after = after or [None, None]
-    return await conn.fetch(
-        """SELECT * FROM ds_internships WHERE ($1::text IS NULL OR district = $1) AND ($2::bool IS NULL OR open = $2)
-              AND ($3::text IS NULL OR (offered_at, internship_id) < ($3::text::timestamptz, $4))
-            ORDER BY offered_at DESC, internship_id DESC LIMIT $5""", district, open, after[0], after[1], limit)
+    """Internships offered, newest first, open or closed (None: both)."""
+    return await _newest_first(conn, "ds_internships", ("offered_at", "internship_id"), ("open", "bool"),
+                               district, open, after, limit)

@@ -10,7 +10,7 @@ import pytest
 from tests.integration import test_dream_space as dream
 from tests.integration import test_recommendations as recommend
 from tests.integration.stations_support import caught_up, create_station, ok
-from tests.integration.test_youth_branches import found, register_me
+from tests.integration.test_youth_branches import join_new_branch, register_me
 from tests.registry_support import data, fields_named, gql, refusal
 from tests.support import eventually, service_db
 
@@ -134,10 +134,7 @@ async def test_the_export_carries_the_members_recommendations(gateway, token):
     admin, secretary = token("admin", district=CHAOYANG), token("branch_secretary", CHAOYANG)
     rider = token("youth", subject="wx-intern-recommended")
     youth_id = await register_me(gateway, rider)
-    branch = await found(gateway, admin, "朝阳导出测试团支部", CHAOYANG)
-    code = data(await gql(gateway, "mutation I($b: ID!) { issueInvitation(branchId: $b) { code } }",
-                          {"b": branch}, admin))["issueInvitation"]["code"]
-    data(await gql(gateway, "mutation J($c: String!) { joinBranchWithCode(code: $c) { id } }", {"c": code}, rider))
+    branch = await join_new_branch(gateway, admin, rider, "朝阳导出测试团支部", CHAOYANG)
     made = (await ok(gateway, recommend.RECOMMEND, {"y": youth_id, "b": branch, "k": "HONOUR", "r": "服务骑手表现突出"},
                      secretary))["recommendMember"]
     exported = data(await gql(gateway, "mutation { exportMyData }", token=rider))["exportMyData"]

@@ -66,8 +66,8 @@ def to_internship(r: Any) -> Internship:
                       pending=r["pending"], accepted=r["accepted"], offered_at=r["offered_at"])
 
 
-@strawberry.type(description="本人的实习申请及结果")
-class MyInternshipApplication:
+@strawberry.type(description="一份实习申请及其结果（本人的，或工作人员查看某岗位收到的）")
+class InternshipApplication:
     id: strawberry.ID
     internship_id: strawberry.ID
     station_id: strawberry.ID
@@ -79,6 +79,8 @@ class MyInternshipApplication:
     reason: str | None = strawberry.field(description="未录用的原因")
     applied_at: datetime
     decided_at: datetime | None = strawberry.field(description="录用、未录用、撤回或岗位关闭的时间")
+    youth_id: strawberry.ID | None = strawberry.field(
+        default=None, description="申请人的青年编号（工作人员查看岗位的申请时给出；本人查看时为空）")
 
     @classmethod
     def of(cls, a: dict, **more: Any) -> Any:
@@ -88,7 +90,3 @@ class MyInternshipApplication:
                    applied_at=datetime.fromisoformat(a["appliedAt"]),
                    decided_at=datetime.fromisoformat(d) if (d := a["decidedAt"]) else None)
 
-
-@strawberry.type(description="实习岗位收到的申请（工作人员；含青年编号，不含姓名）")
-class InternshipApplication(MyInternshipApplication):
-    youth_id: strawberry.ID = strawberry.field(description="申请人的青年编号")

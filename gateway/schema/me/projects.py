@@ -7,7 +7,7 @@ from datetime import datetime
 import strawberry
 
 from ..common import forward
-from ..dream_space.types import MyInternshipApplication
+from ..dream_space.types import InternshipApplication
 from .stations import STATIONS
 
 
@@ -29,6 +29,6 @@ async def my_projects(info: strawberry.Info) -> list[MyProject]:
             for p in answer]
 
 
-async def my_internship_applications(info: strawberry.Info) -> list[MyInternshipApplication]:
+async def my_internship_applications(info: strawberry.Info) -> list[InternshipApplication]:
     answer = await forward(info, STATIONS, "/me/internship-applications", method="GET")
-    return [MyInternshipApplication.of(a) for a in answer]
+    return [InternshipApplication.of(a) for a in answer]

@@ -8,7 +8,7 @@ import strawberry
 from chassis.auth import YOUTH
 
 from ..common import Context
-from ..dream_space.types import MyInternshipApplication
+from ..dream_space.types import InternshipApplication
 from ..recommendations.types import Recommendation
 from ..youth.types import Consent, ConsentPurpose, Subtype, YouthStatus, YouthType
 from .cases import MyCase, my_cases
@@ -60,7 +60,7 @@ class MyRecord:
     recommendations: list[Recommendation] = strawberry.field(
         resolver=my_recommendations, description="本人的推优记录（推荐入党、评优）：推荐、审核与结果（新到旧）")
     projects: list[MyProject] = strawberry.field(resolver=my_projects, description="本人申请的筑梦空间孵化项目，新的在前")
-    internship_applications: list[MyInternshipApplication] = strawberry.field(
+    internship_applications: list[InternshipApplication] = strawberry.field(
         resolver=my_internship_applications, description="本人的实习申请及结果（新到旧）；待处理时可撤回")
 
 

@@ -5,6 +5,7 @@ are in projects.py."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -19,6 +20,7 @@ from .. import incubation_commands, tables
 from ..commands import in_district, load_existing
 from ..deps import runtime
 from ..domain import internship
+from ..incubation_commands import Decision
 from .common import STAFF, own_list
 
 router = APIRouter(tags=["dream-space"])
@@ -62,23 +64,24 @@ async def my_applications(request: Request, youth_id: str = Depends(own_youth_id
     return [application(r) for r in await own_list(request, tables.INTERNSHIPS, youth_id)]
 
 
+async def _decided(request: Request, who: Principal, decision: Callable[[datetime], Decision]) -> dict:
+    """A decision by the staff of the offer's district, taken now."""
+    who.require(*STAFF)
+    rt = runtime(request)
+    return await incubation_commands.application_step(rt, who, decision(rt.deps.clock.now()))
+
+
 @router.post("/internship-applications/{application_id}/accept", response_model=Accepted,
              summary="录用实习申请（不超过岗位名额）")
 async def accept(application_id: uuid.UUID, request: Request, who: Principal = Depends(caller)):
-    who.require(*STAFF)
-    rt = runtime(request)
-    command = internship.AcceptApplication(str(application_id), rt.deps.clock.now())
-    return await incubation_commands.application_step(rt, who, command)
+    return await _decided(request, who, lambda at: internship.AcceptApplication(str(application_id), at))
 
 
 @router.post("/internship-applications/{application_id}/decline", response_model=Accepted,
              summary="不录用实习申请（须写明原因）")
 async def decline(application_id: uuid.UUID, body: DeclineRequest, request: Request,
                   who: Principal = Depends(caller)):
-    who.require(*STAFF)
-    rt = runtime(request)
-    command = internship.DeclineApplication(str(application_id), body.reason, rt.deps.clock.now())
-    return await incubation_commands.application_step(rt, who, command)
+    return await _decided(request, who, lambda at: internship.DeclineApplication(str(application_id), body.reason, at))
 
 
 @router.get("/internships/{internship_id}/applications", summary="实习岗位的申请（先到先列，分页）")
