@@ -51,7 +51,7 @@ class ActivityEvents:  # the "event" aggregate: activities at a station
     APPLICATION_ACCEPTED = "xq.stations.event.internship-application-accepted.v1"
     APPLICATION_DECLINED = "xq.stations.event.internship-application-declined.v1"
     APPLICATION_WITHDRAWN = "xq.stations.event.internship-application-withdrawn.v1"
-    APPLICATION_ENDED = "xq.stations.event.internship-application-ended.v1"  # pending when the offer closed
+    APPLICATION_ENDED = "xq.stations.event.internship-application-ended.v1"  # pending at closing or erasure
 
 
 class ProjectStatus(StrEnum):

@@ -11,7 +11,7 @@ from datetime import datetime
 import asyncpg
 
 from chassis.auth import Principal
-from chassis.commands import Outcome
+from chassis.commands import Outcome, run
 from chassis.errors import NotFound
 
 from . import tables
@@ -116,3 +116,11 @@ async def application_step(rt: Runtime, who: Principal | None, command: Decision
         raise NotFound(internship.MISSING_APPLICATION)  # (the guard has refused already)
     return await execute(rt, rt.deps.stores.event, internship.internship, internship.stream_id(internship_id),
                          command, application_id, guard=guard, then=_outcomes(reason, command.at))
+
+
+async def end_for_erasure(rt: Runtime, conn: asyncpg.Connection, youth_id: str) -> None:
+    """The registry erased the person: their applications still pending end (reason ERASED), in the erasure's
+    transaction and before their rows are deleted (tables.forget_youth), so no offer keeps waiting on them."""
+    for row in await tables.pending_applications_of(conn, youth_id):
+        await run(conn, rt.deps.stores.event, internship.internship, internship.stream_id(row["internship_id"]),
+                  internship.EndForErasure(row["application_id"]))  # a conflict replays the whole erasure

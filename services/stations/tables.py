@@ -340,6 +340,11 @@ async def keep_application_outcomes(conn: asyncpg.Connection, before: Internship
                                "WHERE application_id = $1", [(aid, status, reason, at) for aid, status in moved])
 
 
+async def pending_applications_of(conn: asyncpg.Connection, youth_id: str) -> list[asyncpg.Record]:
+    return await conn.fetch("SELECT application_id, internship_id FROM youth_internship_applications "
+                            "WHERE youth_id = $1 AND status = 'PENDING' ORDER BY application_id", youth_id)
+
+
 async def application_offer(conn: asyncpg.Connection, application_id: str) -> str | None:
     return await conn.fetchval("SELECT internship_id FROM internship_applications WHERE application_id = $1",
                                application_id)

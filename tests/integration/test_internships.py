@@ -99,6 +99,10 @@ async def test_applications_accepted_within_the_places_declined_withdrawn_and_en
     assert [(x["id"], x["note"], x["status"]) for x in exported["internshipApplications"]] == [
         (a, "学过两年平面设计", "ACCEPTED")]
 
+    second = (await ok(gateway, dream.OFFER, {"i": offer | {"title": "插画实习生"}}, staff))["offerInternship"]["id"]
+    pending = (await ok(gateway, APPLY, {"i": second, "n": "也想试试插画"}, ann))["applyForInternship"]
+    await caught_up(gateway, staff, [pending["position"]])
+    figures = (await ok(gateway, FIGURES, token=staff))["dashboard"]["dreamSpace"]
     data(await gql(gateway, "mutation { eraseMe { id } }", token=ann))
 
     async def forgotten() -> bool:
@@ -108,6 +112,11 @@ async def test_applications_accepted_within_the_places_declined_withdrawn_and_en
     await eventually(forgotten)
     left = (await ok(gateway, APPLICATIONS, {"i": iid}, staff))["internshipApplications"]["nodes"]
     assert [n["id"] for n in left] == [b, c, d]  # the erased person's application is gone from the staff's list
+    async def ended() -> bool:  # her pending application at the second offer ended with the erasure
+        nodes = (await ok(gateway, INTERNSHIPS, {"o": True}, staff))["internships"]["nodes"]
+        return [(n["applications"], n["pending"]) for n in nodes if n["id"] == second] == [(1, 0)]
+    await eventually(ended)
+    assert (await ok(gateway, APPLICATIONS, {"i": second}, staff))["internshipApplications"]["nodes"] == []
     assert (await ok(gateway, FIGURES, token=staff))["dashboard"]["dreamSpace"] == figures  # the counts stay
 
 

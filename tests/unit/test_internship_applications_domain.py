@@ -76,8 +76,17 @@ def test_closing_the_offer_ends_the_pending_applications_in_the_same_step():
              i.ApplicationAccepted(**IDS, application_id="a2", at=AT)]
     assert i.internship.run(given, i.CloseInternship()) == [
         i.InternshipClosed(internship_id="i1", district="110105", places=2),
-        i.ApplicationEnded(**IDS, application_id="a1"), i.ApplicationEnded(**IDS, application_id="a3")]
+        i.ApplicationEnded(**IDS, application_id="a1", reason="CLOSED"),
+        i.ApplicationEnded(**IDS, application_id="a3", reason="CLOSED")]
     closed = [*given, *i.internship.run(given, i.CloseInternship())]
     assert {a: x.status for a, x in i.internship.fold(closed).applications.items()} == {
         "a1": ApplicationStatus.ENDED, "a2": ApplicationStatus.ACCEPTED, "a3": ApplicationStatus.ENDED}
     assert refused_rule(i.internship, closed, i.AcceptApplication("a1", AT)) == "already_decided"
+
+
+def test_the_erasure_of_the_applicant_ends_their_pending_application_and_nothing_else():
+    given = [OFFERED, applied("a1", "y1"), applied("a2", "y2"), i.ApplicationAccepted(**IDS, application_id="a2", at=AT)]
+    ended = i.internship.run(given, i.EndForErasure("a1"))
+    assert ended == [i.ApplicationEnded(**IDS, application_id="a1", reason="ERASED")]
+    assert i.internship.run([*given, *ended], i.EndForErasure("a1")) == []  # a replayed erasure
+    assert i.internship.run(given, i.EndForErasure("a2")) == []  # an accepted one stays accepted

@@ -3,7 +3,8 @@ the station's staff (the company, the places, open until closed), and the young 
 
 A young person applies with their own token (at most one open application per internship); the staff of the
 station's district accept or decline (a reason is required), never more accepted than places; the applicant may
-withdraw before a decision; closing the offer ends the applications still pending, in the same step.
+withdraw before a decision; closing the offer ends the applications still pending, in the same step, and so does
+the erasure of the applicant's record for theirs.
 
 One stream per offer (`internship-<id>`, on the events topic beside events, shifts and projects): the
 applications live on it because the places bound them. Events name the applicant by the pseudonymous youth id
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from enum import StrEnum
 
 from chassis import checks
 from chassis.decider import Decider
@@ -73,8 +75,19 @@ class WithdrawApplication:
     at: datetime
 
 
+@dataclass(frozen=True)
+class EndForErasure:
+    """The registry erased the applicant: their application, if still pending, ends (a replay changes nothing)."""
+    application_id: str
+
+
+class EndReason(StrEnum):
+    CLOSED = "CLOSED"  # the offer closed
+    ERASED = "ERASED"  # the applicant's record was erased
+
+
 InternshipCommand = (OfferInternship | CloseInternship | ApplyForInternship | AcceptApplication | DeclineApplication
-                     | WithdrawApplication)
+                     | WithdrawApplication | EndForErasure)
 
 
 @event(ActivityEvents.INTERNSHIP_OFFERED)
@@ -126,7 +139,8 @@ class ApplicationWithdrawn(ApplicationEvent):
 
 @event(ActivityEvents.APPLICATION_ENDED)
 class ApplicationEnded(ApplicationEvent):
-    """Still pending when the offer closed."""
+    """Still pending when the offer closed, or when the applicant was erased (`reason`: EndReason)."""
+    reason: str
 
 
 InternshipEvent = (InternshipOffered | InternshipClosed | InternshipApplied | ApplicationAccepted | ApplicationDeclined
@@ -223,10 +237,17 @@ def decide(command: InternshipCommand, state: InternshipState) -> list[Internshi
         return _apply(command, state)
     if isinstance(command, AcceptApplication | DeclineApplication | WithdrawApplication):
         return _decide_application(command, state)
+    if isinstance(command, EndForErasure):
+        found = state.applications.get(command.application_id)
+        if found is None or found.status is not ApplicationStatus.PENDING:
+            return []
+        return [ApplicationEnded(internship_id=state.internship_id, application_id=command.application_id,
+                                 district=state.district, reason=EndReason.ERASED)]
     refuse_if(not state.open, "该实习岗位已关闭。", "already_closed")
     closed: list[InternshipEvent] = [
         InternshipClosed(internship_id=state.internship_id, district=state.district, places=state.places)]
-    return closed + [ApplicationEnded(internship_id=state.internship_id, application_id=aid, district=state.district)
+    return closed + [ApplicationEnded(internship_id=state.internship_id, application_id=aid, district=state.district,
+                                      reason=EndReason.CLOSED)
                      for aid, a in state.applications.items() if a.status is ApplicationStatus.PENDING]
 
 
