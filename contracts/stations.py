@@ -46,6 +46,30 @@ class ActivityEvents:  # the "event" aggregate: activities at a station
     # internships offered by partner companies at a station (services/stations/domain/internship.py)
     INTERNSHIP_OFFERED = "xq.stations.event.internship-offered.v1"
     INTERNSHIP_CLOSED = "xq.stations.event.internship-closed.v1"
+    # a young person's application for an internship, on the internship's stream (its places bound acceptances)
+    INTERNSHIP_APPLIED = "xq.stations.event.internship-applied.v1"
+    APPLICATION_ACCEPTED = "xq.stations.event.internship-application-accepted.v1"
+    APPLICATION_DECLINED = "xq.stations.event.internship-application-declined.v1"
+    APPLICATION_WITHDRAWN = "xq.stations.event.internship-application-withdrawn.v1"
+    APPLICATION_ENDED = "xq.stations.event.internship-application-ended.v1"  # pending at closing or erasure
+
+
+class ProjectStatus(StrEnum):
+    """A 筑梦空间 incubation project's status (services/stations/domain/incubation.py; the gateway's filter)."""
+    APPLIED = "APPLIED"
+    SUPPORTED = "SUPPORTED"
+    DECLINED = "DECLINED"
+    COMPLETED = "COMPLETED"
+    STOPPED = "STOPPED"
+
+
+class ApplicationStatus(StrEnum):
+    """An internship application's status (services/stations/domain/internship.py)."""
+    PENDING = "PENDING"  # 待处理
+    ACCEPTED = "ACCEPTED"  # 已录用
+    DECLINED = "DECLINED"  # 未录用
+    WITHDRAWN = "WITHDRAWN"  # 本人撤回
+    ENDED = "ENDED"  # 岗位关闭时尚未处理
 
 
 class AppealEvents:

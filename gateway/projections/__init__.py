@@ -14,6 +14,7 @@ from .campaigns import CampaignsProjection
 from .case_figures import CaseFiguresProjection
 from .cases import CasesProjection
 from .dream_space import DreamSpaceProjection
+from .dream_space_lists import DreamSpaceListsProjection
 from .face_to_face import FaceToFaceProjection
 from .governance import GovernanceProjection
 from .joint_meetings import JointMeetingsProjection
@@ -33,4 +34,4 @@ def projections(settings: Settings) -> list[Projection]:
             CaseFiguresProjection(settings), GovernanceProjection(settings),
             JointMeetingsProjection(settings), VolunteeringProjection(settings),
             FaceToFaceProjection(settings), RecommendationsProjection(settings), DreamSpaceProjection(settings),
-            RoleModelsProjection(settings), CampaignsProjection(settings)]
+            RoleModelsProjection(settings), CampaignsProjection(settings), DreamSpaceListsProjection(settings)]

@@ -17,7 +17,7 @@ from pydantic.alias_generators import to_camel
 from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
-from chassis.auth import Principal
+from chassis.auth import YOUTH, Principal
 from chassis.errors import FieldError, Forbidden, Unavailable, ValidationFailed
 from chassis.projection import parse_position
 from chassis.reference import DISTRICTS
@@ -117,6 +117,19 @@ async def command(info: strawberry.Info, service: str, path: str, *, method: str
                   params: dict | None = None) -> CommandResult:
     """`forward` for a command answered with the usual CommandResult."""
     return CommandResult.of(await forward(info, service, path, method=method, json=json, params=params))
+
+
+def own(info: strawberry.Info) -> None:
+    """Only a youth token reaches its own record (the registry checks again); a staff token is FORBIDDEN."""
+    ctx: Context = info.context
+    ctx.principal.require(YOUTH)
+
+
+async def mine(info: strawberry.Info, service: str, path: str, *, method: str = "POST",
+               json: dict | None = None) -> CommandResult:
+    """A command on the caller's own record: only a youth token (own), forwarded with it."""
+    own(info)
+    return await command(info, service, path, method=method, json=json)
 
 
 Send = Callable[..., Awaitable[CommandResult]]

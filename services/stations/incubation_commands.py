@@ -1,22 +1,26 @@
 """The command runners of 筑梦空间 projects (domain/incubation.py) and internships (domain/internship.py).
 A young person applies for a project at a DREAM_SPACE station (any district: the project belongs to the
 station's); its district's staff decide and follow it, and list internships at their district's stations.
-The applicant's own list (tables.PROJECTS) moves in the command's transaction."""
+A young person applies for an internship (any district) and may withdraw; the offer's district's staff decide.
+The applicant's own lists (tables.PROJECTS, tables.INTERNSHIPS) move in the command's transaction."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 
 import asyncpg
 
 from chassis.auth import Principal
-from chassis.commands import Outcome
+from chassis.commands import Outcome, run
+from chassis.errors import NotFound
 
 from . import tables
-from .commands import execute, existing_only, in_district, load_station
+from .commands import Guard, Then, execute, existing_only, in_district, load_station
 from .deps import Runtime
 from .domain import incubation, internship
 
 MISSING = "孵化项目不存在。"
+NO_OFFER = "实习岗位不存在。"
 
 
 async def apply(rt: Runtime, command: incubation.ApplyForProject) -> dict:
@@ -56,6 +60,67 @@ async def offer_internship(rt: Runtime, who: Principal, command: internship.Offe
     return await execute(rt, rt.deps.stores.event, internship.internship, internship.stream_id(iid), command, iid)
 
 
+def _outcomes(reason: str | None, at: datetime) -> Then:
+    """Mirror the applications a step decided (or ended, when the offer closed) in the applicants' own lists."""
+    async def keep(conn: asyncpg.Connection, outcome: Outcome) -> None:
+        if outcome.envelopes:
+            await tables.keep_application_outcomes(conn, outcome.before, outcome.state, reason, at)
+    return keep
+
+
 async def close_internship(rt: Runtime, who: Principal, internship_id: str) -> dict:
     return await execute(rt, rt.deps.stores.event, internship.internship, internship.stream_id(internship_id),
-                         internship.CloseInternship(), internship_id, who=who, missing="实习岗位不存在。")
+                         internship.CloseInternship(), internship_id, who=who, missing=NO_OFFER,
+                         then=_outcomes(None, rt.deps.clock.now()))
+
+
+async def apply_for_internship(rt: Runtime, internship_id: str, command: internship.ApplyForInternship) -> dict:
+    """The person themselves, at an offer of any district (NOT_FOUND when there is none)."""
+
+    async def keep(conn: asyncpg.Connection, outcome: Outcome) -> None:
+        if outcome.envelopes:
+            await tables.keep_internship_application(conn, outcome.state, command.application_id, command.youth_id,
+                                                     command.note, command.at)
+
+    return await execute(rt, rt.deps.stores.event, internship.internship, internship.stream_id(internship_id),
+                         command, command.application_id, guard=existing_only(NO_OFFER), then=keep)
+
+
+def _theirs(command: internship.WithdrawApplication) -> Guard:
+    """The applicant's own step: another person's application answers like one of nobody (NOT_FOUND)."""
+    def guard(state: object) -> None:
+        assert isinstance(state, internship.InternshipState)
+        found = state.applications.get(command.application_id)
+        if found is None or found.youth_id != command.youth_id:
+            raise NotFound(internship.MISSING_APPLICATION)
+    return guard
+
+
+Decision = internship.AcceptApplication | internship.DeclineApplication | internship.WithdrawApplication
+
+
+async def application_step(rt: Runtime, who: Principal | None, command: Decision) -> dict:
+    """A decision by the staff of the offer's district (`who`; one answer for missing and elsewhere), or the
+    applicant's withdrawal (`who` None: an application of nobody, or of another person, is NOT_FOUND)."""
+    if who is not None:
+        guard = in_district(who, internship.MISSING_APPLICATION)
+    else:
+        assert isinstance(command, internship.WithdrawApplication)
+        guard = _theirs(command)
+    application_id = command.application_id
+    reason = command.reason.strip() if isinstance(command, internship.DeclineApplication) else None
+    async with rt.pool.acquire() as conn:
+        internship_id = await tables.application_offer(conn, application_id)
+    if internship_id is None:
+        guard(internship.InternshipState())
+        raise NotFound(internship.MISSING_APPLICATION)  # (the guard has refused already)
+    return await execute(rt, rt.deps.stores.event, internship.internship, internship.stream_id(internship_id),
+                         command, application_id, guard=guard, then=_outcomes(reason, command.at))
+
+
+async def end_for_erasure(rt: Runtime, conn: asyncpg.Connection, youth_id: str) -> None:
+    """The registry erased the person: their applications still pending end (reason ERASED), in the erasure's
+    transaction and before their rows are deleted (tables.forget_youth), so no offer keeps waiting on them."""
+    for row in await tables.pending_applications_of(conn, youth_id):
+        await run(conn, rt.deps.stores.event, internship.internship, internship.stream_id(row["internship_id"]),
+                  internship.EndForErasure(row["application_id"]))  # a conflict replays the whole erasure

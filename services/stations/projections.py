@@ -8,7 +8,7 @@ from chassis.envelope import Envelope, field_of
 from chassis.projection import Dispatch, Projection
 from contracts.registry import SERVICE_RECORDS, YOUTH, YouthEvents
 
-from . import referrals, role_model_tables
+from . import incubation_commands, referrals, role_model_tables
 from .campaign_tables import forget_entrant
 from .deps import Runtime
 from .tables import add_known_youth, deactivate_known_youth, forget_youth, set_service_records_consent
@@ -52,9 +52,11 @@ class KnownYouthProjection(Dispatch):
         self.handlers = {**self.handlers, YouthEvents.ERASED: self._erased}
 
     async def _erased(self, conn: asyncpg.Connection, event: Envelope) -> None:
-        """Their referrals' agencies are told (referrals.erased), then the keys of their cases (and of the
-        appeals those came from) and of their role-model profiles are shredded."""
+        """Their referrals' agencies are told (referrals.erased), their pending internship applications end,
+        then the keys of their cases (and of the appeals those came from), of their role-model profiles and of
+        their campaign entries are shredded."""
         await referrals.erased(self.rt, conn, event.data["youth_id"], event.time)
+        await incubation_commands.end_for_erasure(self.rt, conn, event.data["youth_id"])
         subjects = await forget_youth(conn, event.data["youth_id"])
         subjects += await role_model_tables.forget(conn, event.data["youth_id"])  # their public profiles
         subjects += await forget_entrant(conn, event.data["youth_id"])  # their campaign entries' title and link

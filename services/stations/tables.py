@@ -18,6 +18,7 @@ from .domain.appeal import AppealState
 from .domain.appeal import stream_id as appeal_stream_id
 from .domain.case import OPEN_STATES, CaseState, stream_id
 from .domain.incubation import ApplyForProject
+from .domain.internship import InternshipState
 from .domain.volunteering import ShiftState
 
 
@@ -207,7 +208,9 @@ VOLUNTEERING = OwnList("youth_volunteer_hours", "shift_id, district, station_id,
                        "day, shift_id")
 PROJECTS = OwnList("youth_projects", "project_id, station_id, district, title, field, status, applied_at",
                    "applied_at DESC, project_id")  # newest first
-OWN_LISTS = (BOOKINGS, ENROLMENTS, RATINGS, SERVICES, CASES, VOLUNTEERING, PROJECTS)
+INTERNSHIPS = OwnList("youth_internship_applications", "application_id, internship_id, station_id, district, company, "
+                      "title, note, status, reason, applied_at, decided_at", "applied_at DESC, application_id")
+OWN_LISTS = (BOOKINGS, ENROLMENTS, RATINGS, SERVICES, CASES, VOLUNTEERING, PROJECTS, INTERNSHIPS)
 
 
 async def own_rows(conn: asyncpg.Connection, own: OwnList, youth_id: str) -> list[asyncpg.Record]:
@@ -311,3 +314,47 @@ async def keep_project_applied(conn: asyncpg.Connection, c: ApplyForProject) -> 
 async def keep_project_status(conn: asyncpg.Connection, project_id: str, status: str) -> None:
     """After the applicant's erasure there is no row to update, and none comes back."""
     await conn.execute("UPDATE youth_projects SET status = $2 WHERE project_id = $1", project_id, status)
+
+
+# ---- applications for internships (domain/internship.py) ---------------------------------------------
+
+async def keep_internship_application(conn: asyncpg.Connection, offer: InternshipState, application_id: str,
+                                      youth_id: str, note: str | None, at: datetime) -> None:
+    await conn.execute("INSERT INTO internship_applications (application_id, internship_id) VALUES ($1, $2) "
+                       "ON CONFLICT DO NOTHING", application_id, offer.internship_id)
+    await conn.execute(
+        """INSERT INTO youth_internship_applications (application_id, youth_id, internship_id, station_id, district,
+           company, title, note, status, applied_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'PENDING', $9)
+           ON CONFLICT DO NOTHING""",
+        application_id, youth_id, offer.internship_id, offer.station_id, offer.district, offer.company, offer.title,
+        note.strip() if note else None, at)
+
+
+async def keep_application_outcomes(conn: asyncpg.Connection, before: InternshipState, after: InternshipState,
+                                    reason: str | None, at: datetime) -> None:
+    """The applications whose status the step moved (after the person's erasure there is no row to update)."""
+    moved = [(aid, a.status.value) for aid, a in after.applications.items()
+             if aid in before.applications and before.applications[aid].status is not a.status]
+    if moved:
+        await conn.executemany("UPDATE youth_internship_applications SET status = $2, reason = $3, decided_at = $4 "
+                               "WHERE application_id = $1", [(aid, status, reason, at) for aid, status in moved])
+
+
+async def pending_applications_of(conn: asyncpg.Connection, youth_id: str) -> list[asyncpg.Record]:
+    return await conn.fetch("SELECT application_id, internship_id FROM youth_internship_applications "
+                            "WHERE youth_id = $1 AND status = 'PENDING' ORDER BY application_id", youth_id)
+
+
+async def application_offer(conn: asyncpg.Connection, application_id: str) -> str | None:
+    return await conn.fetchval("SELECT internship_id FROM internship_applications WHERE application_id = $1",
+                               application_id)
+
+
+async def offer_applications(conn: asyncpg.Connection, internship_id: str, after: list[str] | None,
+                             limit: int) -> list[asyncpg.Record]:
+    """A page of an offer's applications, oldest first (keyset on applied_at, application_id)."""
+    return await conn.fetch(
+        f"SELECT youth_id, {INTERNSHIPS.columns} FROM youth_internship_applications WHERE internship_id = $1 "
+        "AND ($2::text IS NULL OR (applied_at, application_id) > ($2::timestamptz, $3)) "
+        "ORDER BY applied_at, application_id LIMIT $4",
+        internship_id, after[0] if after else None, after[1] if after else None, limit)

@@ -342,7 +342,8 @@ def test_the_measures_table_shows_what_graphql_says_with_a_departments_own_first
 
 RECOGNITION = """query($pos: String) { dashboard(minPosition: $pos) {
     faceToFace { sessions youthAttending proposalsByStatus { status count } }
-    dreamSpace { appliedProjects activeProjects completedProjects stoppedProjects openInternships openInternshipPlaces }
+    dreamSpace { appliedProjects activeProjects completedProjects stoppedProjects openInternships openInternshipPlaces
+                 internshipApplications acceptedApplications }
     recommendations { thisYear adoptedThisYear byKind { kind recommended adopted } } } }"""
 
 
@@ -373,21 +374,28 @@ def seed_face_to_face(s, token) -> str:
 
 
 def seed_dream_space(s, token) -> str:
-    """A Chaoyang 筑梦空间 with an internship offer and a project applied for and supported (test_dream_space.py)."""
+    """A Chaoyang 筑梦空间 with an internship offer, applied for and accepted (test_internships.py), and a project
+    applied for and supported (test_dream_space.py)."""
     staff = token("station_staff", district="110105")
     space = done(s, "mutation($i: CreateStationInput!) { createStation(input: $i) { id } }", {"i": {
         "kind": "DREAM_SPACE", "name": "朝阳筑梦测试空间", "district": "110105", "address": "朝阳区测试路 3 号",
         "lat": 39.94, "lon": 116.47, "operator": "TRADE_UNION", "openingHours": "每天 9:00–21:00",
         "services": ["REST"]}}, staff, "createStation")["id"]
-    done(s, "mutation($i: OfferInternshipInput!) { offerInternship(input: $i) { id } }", {"i": {
+    offer = done(s, "mutation($i: OfferInternshipInput!) { offerInternship(input: $i) { id } }", {"i": {
         "stationId": space, "company": "某文创公司", "title": "视觉设计实习生", "places": 4}}, staff, "offerInternship")
     artist = token("youth", subject=f"wx-e2e-{uuid.uuid4().hex[:8]}")
     register_me(s, artist)
     project = done(s, "mutation($i: ApplyForProjectInput!) { applyForProject(input: $i) { id } }", {"i": {
         "stationId": space, "title": "胡同声音计划", "field": "INDIE_MUSIC", "summary": "录制胡同里的声音。"}},
         artist, "applyForProject", retry=("NOT_FOUND",))
-    return done(s, "mutation($p: ID!) { supportProject(projectId: $p) { position } }", {"p": project["id"]}, staff,
-                "supportProject")["position"]
+    supported = done(s, "mutation($p: ID!) { supportProject(projectId: $p) { position } }", {"p": project["id"]}, staff,
+                     "supportProject")["position"]
+    applied = done(s, "mutation($i: ID!) { applyForInternship(internshipId: $i, note: \"想学视觉设计\") { id } }",
+                   {"i": offer["id"]}, artist, "applyForInternship")
+    assert "errors" not in gql(s, "query($p: String) { dashboard(minPosition: $p) { district } }", {"p": supported},
+                               token=staff)  # the project's events are read too (another stream)
+    return done(s, "mutation($a: ID!) { acceptInternshipApplication(applicationId: $a) { position } }",
+                {"a": applied["id"]}, staff, "acceptInternshipApplication")["position"]
 
 
 def register_me(s, youth: str) -> str:
@@ -431,12 +439,12 @@ def test_the_recognition_sections_show_face_to_face_dream_space_and_recommendati
     face, dream, recommended = expected["faceToFace"], expected["dreamSpace"], expected["recommendations"]
     assert face["sessions"] >= 1 and face["youthAttending"] >= 17
     assert {r["status"]: r["count"] for r in face["proposalsByStatus"]}["SUBMITTED"] >= 1
-    assert dream["activeProjects"] >= 1 and dream["openInternshipPlaces"] >= 4
+    assert dream["activeProjects"] >= 1 and dream["openInternshipPlaces"] >= 4 and dream["acceptedApplications"] >= 1
     assert recommended["adoptedThisYear"] >= 1
 
     page = open_dashboard(browser, s, viewer)
     for section, labels in (("face-to-face", ("面对面", "参加青年", "已提交")),
-                            ("dream-space", ("筑梦空间", "不受统计期间影响", "孵化中", "实习名额")),
+                            ("dream-space", ("筑梦空间", "不受统计期间影响", "孵化中", "实习名额", "实习申请", "已录用")),
                             ("recommendations", ("推优", "本年", "推荐入党"))):
         for label in labels:
             expect(page.locator(f'[data-section="{section}"]')).to_contain_text(label)

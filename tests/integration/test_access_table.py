@@ -297,6 +297,15 @@ ACCESS: dict[str, dict[str, str]] = {
     "endProject": {"admin": "by_id", "staff": "by_id"},
     "offerInternship": {"admin": "by_id", "staff": "by_id"},  # at a station of the caller's district
     "closeInternship": {"admin": "by_id", "staff": "by_id"},
+    # 筑梦空间's lists (no applicant in them) for the stations' list roles; an internship's applications (who applied,
+    # their note) and the decisions on them for the offer's district's staff; applying and withdrawing: one's own
+    "dreamSpaceProjects": {"admin": "own", "staff": "own", "viewer": "own"},
+    "internships": {"admin": "own", "staff": "own", "viewer": "own"},
+    "internshipApplications": {"admin": "by_id", "staff": "by_id"},
+    "applyForInternship": OWN_RECORD,
+    "withdrawInternshipApplication": OWN_RECORD,
+    "acceptInternshipApplication": {"admin": "by_id", "staff": "by_id"},
+    "declineInternshipApplication": {"admin": "by_id", "staff": "by_id"},
     # 面对面: the district's league committee records sessions, issues and proposals; the responding department
     # registers and answers the proposals addressed to it (the dummy proposal is nobody's: by_dept)
     "faceToFaceSessions": {r: "own" for r in DASHBOARD},

@@ -19,7 +19,7 @@ from tests.integration import test_recommendations as recommend
 from tests.integration import test_role_models as role
 from tests.integration import test_volunteering as volunteer
 from tests.integration.stations_support import caught_up, create_station, ok
-from tests.integration.test_youth_branches import found, register_me
+from tests.integration.test_youth_branches import join_new_branch, register_me
 from tests.registry_support import data, gql, refusal
 from tests.support import eventually, service_db
 
@@ -64,10 +64,7 @@ async def test_a_volunteer_project_member_recommended_is_erased_everywhere_and_e
     staff = token("station_staff", district=CHAOYANG)
     rider = token("youth", subject="wx-recognised")
     youth_id = await register_me(gateway, rider)
-    branch = await found(gateway, admin, "朝阳表彰擦除测试团支部", CHAOYANG)
-    code = data(await gql(gateway, "mutation I($b: ID!) { issueInvitation(branchId: $b) { code } }",
-                          {"b": branch}, admin))["issueInvitation"]["code"]
-    data(await gql(gateway, "mutation J($c: String!) { joinBranchWithCode(code: $c) { id } }", {"c": code}, rider))
+    branch = await join_new_branch(gateway, admin, rider, "朝阳表彰擦除测试团支部", CHAOYANG)
     known = stations.app.state.runtime.projections["stations.youth"]
     assert await known.wait_for(f"youth-{youth_id}@1", 30)
 

@@ -110,3 +110,12 @@ async def test_nobody_acts_on_another_persons_membership(gateway, branches, toke
     assert [m["status"] for m in await memberships(gateway, alice)] == ["MEMBER"]
     staff = await gql(gateway, JOIN, {"c": branches_of["code"]}, token("branch_secretary", CHAOYANG))
     assert code(staff) == "FORBIDDEN"
+
+
+async def join_new_branch(gateway, admin: str, youth: str, name: str, district: str) -> str:
+    """A new branch of `district` (founded by `admin`) that the young person joins with its invitation code."""
+    branch = await found(gateway, admin, name, district)
+    code = data(await gql(gateway, "mutation I($b: ID!) { issueInvitation(branchId: $b) { code } }",
+                          {"b": branch}, admin))["issueInvitation"]["code"]
+    data(await gql(gateway, "mutation J($c: String!) { joinBranchWithCode(code: $c) { id } }", {"c": code}, youth))
+    return branch

@@ -5,9 +5,7 @@ from datetime import date
 
 import strawberry
 
-from ..common import CommandResult, command, without_none
-from ..me.mutations import mine
-from ..me.stations import STATIONS
+from ..common import STATIONS, CommandResult, command, mine, without_none
 from .types import Audience
 
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from ..common import Context, forward, read_scope
-from ..me.stations import STATIONS
+from ..common import STATIONS, Context, forward, read_scope
 from .types import Campaign, CampaignEntry, CampaignShowcase, ShowcaseEntry, Status
 
 

@@ -15,4 +15,5 @@ class DashboardPart:
         r = await read_table(info, tables.figures, self.district)
         return DreamSpaceFigures(applied_projects=r["applied"], active_projects=r["active"],
                                  completed_projects=r["completed"], stopped_projects=r["stopped"],
-                                 open_internships=r["open_offers"], open_internship_places=r["open_places"])
+                                 open_internships=r["open_offers"], open_internship_places=r["open_places"],
+                                 internship_applications=r["applications"], accepted_applications=r["accepted"])

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import strawberry
 
-from ..common import STATIONS, CommandResult, command, input_mutation
-from ..me.mutations import mine
+from ..common import STATIONS, CommandResult, body, command, input_mutation, mine
 
 
 @strawberry.input(description="申请筑梦空间孵化项目")
@@ -49,6 +48,29 @@ class Mutation:
     offer_internship = input_mutation(STATIONS, "/internships", OfferInternshipInput,
                                       "发布合作企业实习岗位（站点工作人员，本区站点）")
 
-    @strawberry.mutation(description="关闭实习岗位（名额已满或撤回）")
+    @strawberry.mutation(description="本人申请实习岗位（仅青年本人令牌），可附申请说明（200 字内）；岗位关闭后为 "
+                                     "RULE_VIOLATED（closed），同一岗位已有待处理或已录用的申请为 already_applied")
+    async def apply_for_internship(self, info: strawberry.Info, internship_id: strawberry.ID,
+                                   note: str | None = None) -> CommandResult:
+        return await mine(info, STATIONS, "/me/internship-applications",
+                          json=body(internship_id=internship_id, note=note))
+
+    @strawberry.mutation(description="本人撤回实习申请（处理前；非本人的申请为 NOT_FOUND）")
+    async def withdraw_internship_application(self, info: strawberry.Info,
+                                              application_id: strawberry.ID) -> CommandResult:
+        return await mine(info, STATIONS, f"/me/internship-applications/{application_id}/withdraw")
+
+    @strawberry.mutation(description="录用实习申请（本区站点工作人员）；录用人数已达名额时为 RULE_VIOLATED（internship_full）")
+    async def accept_internship_application(self, info: strawberry.Info,
+                                            application_id: strawberry.ID) -> CommandResult:
+        return await command(info, STATIONS, f"/internship-applications/{application_id}/accept", json={})
+
+    @strawberry.mutation(description="不录用实习申请（须写明原因，申请人可见）")
+    async def decline_internship_application(self, info: strawberry.Info, application_id: strawberry.ID,
+                                             reason: str) -> CommandResult:
+        return await command(info, STATIONS, f"/internship-applications/{application_id}/decline",
+                             json={"reason": reason})
+
+    @strawberry.mutation(description="关闭实习岗位（名额已满或撤回）；尚未处理的申请随之结束（ENDED）")
     async def close_internship(self, info: strawberry.Info, internship_id: strawberry.ID) -> CommandResult:
         return await command(info, STATIONS, f"/internships/{internship_id}/close", json={})

@@ -5,8 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from ..campaigns.types import CampaignEntry
-from ..common import forward
-from .stations import STATIONS
+from ..common import STATIONS, forward
 
 
 async def my_campaign_entries(info: strawberry.Info) -> list[CampaignEntry]:

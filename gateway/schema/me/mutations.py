@@ -11,19 +11,16 @@ import strawberry
 from strawberry.scalars import JSON
 
 from ..cases.types import Category, Urgency
-from ..common import BRANCHES, STATIONS, CommandResult, body, command, forward, input_mutation
+from ..common import BRANCHES, STATIONS, CommandResult, body, forward, input_mutation, mine, own
 from ..youth.mutations import RegistrationFields, UpdateYouthProfileInput
 from ..youth.types import PURPOSE_DOC, ConsentChannel, ConsentPurpose
-from .types import SERVICE, own
+from .types import SERVICE
 
 SELF_CHANNEL = "APP 或 WECHAT（默认 APP）"
-
-
-async def mine(info: strawberry.Info, service: str, path: str, *, method: str = "POST",
-               json: dict | None = None) -> CommandResult:
-    """A command on the caller's own record: only a youth token (own), forwarded with it."""
-    own(info)
-    return await command(info, service, path, method=method, json=json)
+EXPORT_NOTE = ("青年之家持有的本人全部信息：登记服务的记录，以及团组织关系（memberships）、推优（recommendations：类别、状态、"
+               "推荐与结果日期）、接受的服务（services）、活动报名（bookings）、项目报名（enrolments）、服务评价（ratings）、"
+               "求助个案及本人所述诉求（cases）、志愿服务时长（volunteering）、筑梦空间孵化项目（projects）、"
+               "实习申请（internshipApplications）。")
 
 
 def _my_booking(path: str, description: str) -> Any:
@@ -76,16 +73,17 @@ class Mutation:
         return await mine(info, SERVICE, "/me/consents/withdraw", json={"purpose": purpose.value})
 
     @strawberry.mutation(description="本人查阅、复制（PIPL 第 45 条）：导出持有的本人全部信息（JSON）：登记记录、"
-                                     "团组织关系、接受的服务、活动与项目报名、服务评价、求助个案")
+                                     "团组织关系、推优、接受的服务、活动与项目报名、服务评价、求助个案、志愿服务、"
+                                     "筑梦空间项目与实习申请")
     async def export_my_data(self, info: strawberry.Info) -> JSON:
         own(info)
         exported = await forward(info, SERVICE, "/me/export", method="GET")
         # What the other services hold under the person's pseudonymous id, each asked with the caller's token.
         branches = await forward(info, BRANCHES, "/me/membership/export", method="GET")
+        recommendations = await forward(info, BRANCHES, "/me/recommendations", method="GET")
         stations = await forward(info, STATIONS, "/me/export", method="GET")
-        return {**exported, "memberships": branches["memberships"], **stations,
-                "note": "青年之家持有的本人全部信息：登记服务的记录，以及团组织关系（memberships）、接受的服务（services）、"
-                        "活动报名（bookings）、项目报名（enrolments）、服务评价（ratings）、求助个案及本人所述诉求（cases）、志愿服务时长（volunteering）、筑梦空间孵化项目（projects）。"}
+        return {**exported, "memberships": branches["memberships"],
+                "recommendations": recommendations["recommendations"], **stations, "note": EXPORT_NOTE}
 
     @strawberry.mutation(description="本人删除个人信息（PIPL 第 47 条）：销毁本人的数据密钥（合并进来的记录一并删除），"
                                      "账号关联随之解除；之后 me 为 NOT_FOUND")

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import strawberry
 
-from ..common import forward
-from .types import SERVICE, MyRecord, own, to_my_record
+from ..common import forward, own
+from .types import SERVICE, MyRecord, to_my_record
 
 
 @strawberry.type

@@ -7,8 +7,7 @@ from datetime import datetime
 
 import strawberry
 
-from ..common import forward
-from .stations import STATIONS
+from ..common import STATIONS, forward
 
 
 @strawberry.type(description="榜样的公开资料（个人信息：在驿站服务中加密保存；本人删除登记后不再可读）")

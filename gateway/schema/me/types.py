@@ -5,28 +5,21 @@ from datetime import date
 
 import strawberry
 
-from chassis.auth import YOUTH
-
 from ..campaigns.types import CampaignEntry
-from ..common import REGISTRY, Context
+from ..common import REGISTRY
+from ..dream_space.types import InternshipApplication
 from ..recommendations.types import Recommendation
 from ..youth.types import Consent, ConsentPurpose, Subtype, YouthStatus, YouthType
 from .campaigns import my_campaign_entries
 from .cases import MyCase, my_cases
 from .memberships import MyMembership, my_memberships
-from .projects import MyProject, my_projects
+from .projects import MyProject, my_internship_applications, my_projects
 from .recommendations import my_recommendations
 from .role_models import RoleModelNomination, my_role_model_nominations
 from .stations import MyBooking, MyEnrolment, my_bookings, my_enrolments
 from .volunteering import MyVolunteering, my_volunteering
 
 SERVICE = REGISTRY  # the owner of the account link and of every person's record
-
-
-def own(info: strawberry.Info) -> None:
-    """Only a youth token reaches its own record (the registry checks again); a staff token is FORBIDDEN."""
-    ctx: Context = info.context
-    ctx.principal.require(YOUTH)
 
 
 @strawberry.type(description="本人的登记记录（身份证号打码）")
@@ -66,6 +59,8 @@ class MyRecord:
         resolver=my_role_model_nominations, description="本人被提名为榜样的记录（新到旧）：将公开的资料、是否同意公开与结果")
     campaign_entries: list[CampaignEntry] = strawberry.field(
         resolver=my_campaign_entries, description="本人提交的征集作品（新到旧）：状态与评选说明")
+    internship_applications: list[InternshipApplication] = strawberry.field(
+        resolver=my_internship_applications, description="本人的实习申请及结果（新到旧）；待处理时可撤回")
 
 
 def to_my_record(p: dict) -> MyRecord:

@@ -6,9 +6,7 @@ from datetime import date
 
 import strawberry
 
-from ..common import CommandResult, command
-from ..me.mutations import mine
-from ..me.stations import STATIONS
+from ..common import STATIONS, CommandResult, command, mine
 from .types import Venue
 
 

@@ -6,9 +6,8 @@ from datetime import date
 
 import strawberry
 
-from ..common import Context, forward
+from ..common import STATIONS, Context, forward
 from ..me.role_models import RoleModelNomination
-from ..me.stations import STATIONS
 from ..public import public_clock
 from .types import PublicRoleModel, RoleModelTalk, Venue
 

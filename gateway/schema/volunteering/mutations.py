@@ -5,8 +5,7 @@ from datetime import datetime
 
 import strawberry
 
-from ..common import STATIONS, CommandResult, command, input_mutation
-from ..me.mutations import mine
+from ..common import STATIONS, CommandResult, command, input_mutation, mine
 
 
 @strawberry.input(description="发布志愿服务班次（站点与活动至少指定一项）")

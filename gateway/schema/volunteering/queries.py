@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from ..common import STATIONS, forward
-from ..me.types import own
+from ..common import STATIONS, forward, own
 from .types import VolunteerCertificate
 
 

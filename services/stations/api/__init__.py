@@ -10,6 +10,7 @@ from . import (
     cases,
     events,
     governance,
+    internships,
     me,
     my_cases,
     programmes,
@@ -23,4 +24,4 @@ from . import (
 routers: list[APIRouter] = [stations.router, service_records.router, programmes.router, events.router,
                             appeals.router, cases.router, governance.router, me.router,
                             my_cases.router, volunteering.router, projects.router, role_models.router,
-                            campaigns.router]
+                            campaigns.router, internships.router]

@@ -24,6 +24,7 @@ from ..deps import runtime
 from ..domain import activity, programme, rating, station
 from .campaigns import own_entries
 from .common import own_list
+from .internships import application
 from .my_cases import own_case
 from .role_models import own_nominations
 
@@ -114,6 +115,7 @@ async def export_mine(request: Request, youth_id: str = Depends(own_youth_id)) -
                       "status": r["status"], "appliedAt": r["applied_at"].isoformat()} for r in mine[tables.PROJECTS]],
         "roleModels": await own_nominations(request, youth_id),  # 榜样 nominations, with the profile to be published
         "campaignEntries": await own_entries(rt, youth_id),  # media campaigns: their titles and links included
+        "internshipApplications": [application(r) for r in mine[tables.INTERNSHIPS]],
     }
 
 

@@ -17,7 +17,7 @@ from chassis.decider import Decider
 from chassis.errors import Collector
 from chassis.event import Event, event
 from chassis.lifecycle import refuse_if, stream_naming
-from contracts.stations import ActivityEvents
+from contracts.stations import ActivityEvents, ProjectStatus
 
 SUMMARY_MAX = 500
 MILESTONES_MAX = 50  # a project's notes stay a short list, not a diary
@@ -30,14 +30,6 @@ class ProjectField(StrEnum):
     DESIGN = "DESIGN"  # 设计
     LIVE_STREAMING = "LIVE_STREAMING"  # 直播
     OTHER = "OTHER"  # 其他
-
-
-class ProjectStatus(StrEnum):
-    APPLIED = "APPLIED"
-    SUPPORTED = "SUPPORTED"
-    DECLINED = "DECLINED"
-    COMPLETED = "COMPLETED"
-    STOPPED = "STOPPED"
 
 
 class ProjectOutcome(StrEnum):
