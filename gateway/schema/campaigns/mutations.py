@@ -5,7 +5,7 @@ from datetime import date
 
 import strawberry
 
-from ..common import STATIONS, CommandResult, command, mine, without_none
+from ..common import STATIONS, CommandResult, body, command, input_mutation, mine
 from .types import Audience
 
 
@@ -29,12 +29,8 @@ class EnterCampaignInput:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="发布征集活动（团委管理员：区级为本区，全市令牌为全市）")
-    async def launch_campaign(self, info: strawberry.Info, input: LaunchCampaignInput) -> CommandResult:
-        return await command(info, STATIONS, "/campaigns", json=without_none({
-            "title": input.title, "theme": input.theme, "district": input.district,
-            "opensOn": input.opens_on.isoformat(), "closesOn": input.closes_on.isoformat(),
-            "audiences": [a.value for a in input.audiences]}))
+    launch_campaign = input_mutation(STATIONS, "/campaigns", LaunchCampaignInput,
+                                     "发布征集活动（团委管理员：区级为本区，全市令牌为全市）")
 
     @strawberry.mutation(description="提前结束征集（该活动的团委管理员）")
     async def close_campaign(self, info: strawberry.Info, campaign_id: strawberry.ID) -> CommandResult:
@@ -44,13 +40,10 @@ class Mutation:
     async def judge_campaign_entry(self, info: strawberry.Info, entry_id: strawberry.ID, selected: bool,
                                    note: str | None = None) -> CommandResult:
         return await command(info, STATIONS, f"/campaign-entries/{entry_id}/judge",
-                             json=without_none({"selected": selected, "note": note}))
+                             json=body(selected=selected, note=note))
 
-    @strawberry.mutation(description="本人参加征集，提交作品（仅青年本人令牌；须同意公开发布）")
-    async def enter_campaign(self, info: strawberry.Info, input: EnterCampaignInput) -> CommandResult:
-        return await mine(info, STATIONS, "/me/campaign-entries", json={
-            "campaignId": input.campaign_id, "title": input.title, "link": input.link,
-            "consentToPublish": input.consent_to_publish})
+    enter_campaign = input_mutation(STATIONS, "/me/campaign-entries", EnterCampaignInput,
+                                    "本人参加征集，提交作品（仅青年本人令牌；须同意公开发布）", send=mine)
 
     @strawberry.mutation(description="本人撤回作品（评选前）")
     async def withdraw_campaign_entry(self, info: strawberry.Info, entry_id: strawberry.ID) -> CommandResult:

@@ -6,7 +6,7 @@ from datetime import date
 
 import strawberry
 
-from ..common import STATIONS, CommandResult, command, mine
+from ..common import STATIONS, CommandResult, body, command, input_mutation, mine
 from .types import Venue
 
 
@@ -27,17 +27,16 @@ class RoleModelTalkInput:
     audience: int = strawberry.field(description="听众人数（1–100000）")
 
 
-async def _on(info: strawberry.Info, nomination_id: strawberry.ID, action: str, **body: object) -> CommandResult:
+async def _on(info: strawberry.Info, nomination_id: strawberry.ID, action: str, input: object = None,
+              **fields: object) -> CommandResult:
     """A staff step on a nomination (`/role-models/<id>/<action>`)."""
-    return await command(info, STATIONS, f"/role-models/{nomination_id}/{action}", json=body)
+    return await command(info, STATIONS, f"/role-models/{nomination_id}/{action}", json=body(input, **fields))
 
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="提名榜样（团支部书记、站点工作人员、区团委；本区）")
-    async def nominate_role_model(self, info: strawberry.Info, input: NominateRoleModelInput) -> CommandResult:
-        return await command(info, STATIONS, "/role-models", json={
-            "youthId": input.youth_id, "district": input.district, "story": input.story, "photoRef": input.photo_ref})
+    nominate_role_model = input_mutation(STATIONS, "/role-models", NominateRoleModelInput,
+                                         "提名榜样（团支部书记、站点工作人员、区团委；本区）")
 
     @strawberry.mutation(description="入选年度榜样（区团委；须本人已同意公开）")
     async def select_role_model(self, info: strawberry.Info, nomination_id: strawberry.ID, year: int) -> CommandResult:
@@ -54,8 +53,7 @@ class Mutation:
     @strawberry.mutation(description="登记榜样宣讲（站点工作人员、区团委；已入选的榜样）")
     async def record_role_model_talk(self, info: strawberry.Info, nomination_id: strawberry.ID,
                                      input: RoleModelTalkInput) -> CommandResult:
-        return await _on(info, nomination_id, "talks", talkId=input.talk_id, venueKind=input.venue_kind.value,
-                         place=input.place, givenOn=input.given_on.isoformat(), audience=input.audience)
+        return await _on(info, nomination_id, "talks", input)
 
     @strawberry.mutation(description="本人答复是否同意公开榜样资料：given true 同意；false 不同意或撤回（撤回即撤下榜单）")
     async def answer_role_model_consent(self, info: strawberry.Info, nomination_id: strawberry.ID,
