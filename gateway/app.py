@@ -49,10 +49,12 @@ class GatewayRouter(TypedRequestErrors, GraphQLRouter):
 
     def encode_json(self, data: object) -> str | bytes:
         """Answers as orjson writes them (strawberry's json.dumps was ≈ 3 % of a list page's CPU); the same
-        JSON, UTF-8 instead of \\u escapes. What orjson cannot write (an integer beyond 64 bits, a key that
-        is not text) is written by strawberry's json.dumps as before."""
+        JSON, UTF-8 instead of \\u escapes. Text, not bytes: strawberry sends bytes as a binary WebSocket
+        frame, and graphql-transport-ws clients (the dashboard's) drop a connection that sends one. What
+        orjson cannot write (an integer beyond 64 bits, a key that is not text) is written by strawberry's
+        json.dumps as before."""
         try:
-            return orjson.dumps(data)
+            return orjson.dumps(data).decode()
         except TypeError:  # orjson.JSONEncodeError is a TypeError
             return super().encode_json(data)
 

@@ -285,7 +285,9 @@ async def ws_connect(url: str, token: str | None):
 
 async def next_message(ws, timeout: float = 30) -> dict:
     while True:
-        message = json.loads(await asyncio.wait_for(ws.recv(), timeout))
+        frame = await asyncio.wait_for(ws.recv(), timeout)
+        assert isinstance(frame, str), "graphql-transport-ws sends text frames; browsers' clients drop binary ones"
+        message = json.loads(frame)
         if message["type"] != "ping":
             return message
 

@@ -20,9 +20,15 @@ def test_an_answer_is_the_same_json_as_strawberrys_and_keeps_chinese_as_text():
                                                 "open": True, "note": None}]}},
               "errors": [{"message": "请求不符合 GraphQL 模式", "path": ["stations", 0], "extensions": {"code": "X"}}]}
     written = ROUTER.encode_json(answer)
-    assert written == orjson.dumps(answer)
+    assert written == orjson.dumps(answer).decode()
     assert json.loads(written) == json.loads(GraphQLRouter.encode_json(ROUTER, answer)) == answer
-    assert "站点1".encode() in written  # UTF-8, not \u escapes
+    assert "站点1" in written  # the characters, not \u escapes
+
+
+def test_an_answer_is_text_so_a_subscription_sends_text_frames():
+    """strawberry sends what encode_json gives as a binary frame when it is bytes; graphql-transport-ws
+    clients close the connection on one (the dashboard's live figures stayed 'offline')."""
+    assert isinstance(ROUTER.encode_json({"type": "connection_ack"}), str)
 
 
 def test_what_orjson_cannot_write_is_written_as_strawberry_would():
