@@ -1,7 +1,9 @@
 """The backup drill's clock (docs/RUNBOOK.md, "Backups and restore: RPO and RTO"), on a stack of its own
 (PostgreSQL with WAL archiving, Kafka, the registry, the gateway and the partner publisher as processes):
 
-1. `--people` registered through the city seed's path (`xinqing seed --scale city`: POST /youth:batch);
+1. `--people` registered through the city seed's path (`xinqing seed --scale city`: POST /youth:batch), a base
+   backup after every `--backup-every` of them as nightly backups would take during a long import (each
+   prunes the archived WAL before it: the archive of 2.2 M people at once does not fit this machine's disk);
 2. a base backup (`xinqing backup`'s code);
 3. `--after` more registered (the WAL a restore replays), then some erased (the ledger);
 4. the disk lost: PostgreSQL killed (SIGKILL: the WAL not yet archived is lost, as with a dead disk), the
@@ -36,6 +38,11 @@ from xinqing.seed_city import seed_city
 from .stack import BenchStack
 
 APPS = ["registry", "gateway", "partners"]
+# Disk at the peak (measured at 100,000 people, docs/RUNBOOK.md): the cluster ≈ 4.5 KB a person, the newest base
+# backup and the one before it until the retention removes it (2 × 4.5 KB), Kafka's log ≈ 1 KB, the WAL
+# archived since the last backup (≤ 5 KB a person of a step); plus pg_wal up to max_wal_size and slack.
+DISK_PER_PERSON = 20_000
+DISK_FIXED = 8 * 10**9
 PROJECTED = "SELECT coalesce(sum(count), 0) FROM youth_counts"  # the gateway's dashboard counter
 STORED = "SELECT count(*) FROM events WHERE event_type = 'xq.registry.youth.registered.v1'"
 ERASED = "SELECT count(*) FROM events WHERE event_type = 'xq.registry.youth.erased.v1'"
@@ -86,10 +93,13 @@ def main() -> None:
     args.add_argument("--people", type=int, default=200_000)
     args.add_argument("--after", type=int, default=20_000)
     args.add_argument("--erase", type=int, default=10)
+    args.add_argument("--backup-every", type=int, default=500_000,
+                      help="a base backup after each so many people seeded (bounds the WAL archive on disk)")
     a = args.parse_args()
     stack = BenchStack(log_path=Path(f"/tmp/xinqing-drill-{os.getpid()}.log"))  # kept: the stack is not
     # WAL archived continuously into the repository beside the data directory (as `make up` with backups on)
-    stack.settings = stack.settings.model_copy(update={"backup_every_hours": 24, "backup_archive_timeout": 60})
+    stack.settings = stack.settings.model_copy(update={"backup_every_hours": 24, "backup_archive_timeout": 60,
+                                                        "backup_keep": 1})
     stack.infra = LocalInfra(stack.settings, stack.data_dir, durable=True)
     timings: dict[str, float] = {}
     facts: dict[str, object] = {"load average (1, 5, 15 min) at start": os.getloadavg()}
@@ -99,12 +109,22 @@ def main() -> None:
         timings[name] = time.monotonic() - t0
         print(f"  {name}: {timings[name]:.1f} s", flush=True)
 
+    need = a.people * DISK_PER_PERSON + DISK_FIXED
+    if (free := shutil.disk_usage(stack.data_dir).free) < need:
+        raise SystemExit(f"the drill needs about {need / 1e9:.0f} GB free for {a.people:,} people; "
+                         f"{stack.data_dir.parent} has {free / 1e9:.0f} GB")
     try:
         stack.start_infra()
         stack.start_apps(APPS)
         t = time.monotonic()
-        asyncio.run(seed_city(stack.settings, count=a.people, checkpoint=seeded))
-        clock(f"seed {a.people:,} people", t)
+        wal_per_step = []
+        for upto in [*range(a.backup_every, a.people, a.backup_every), a.people]:
+            asyncio.run(seed_city(stack.settings, count=upto, checkpoint=seeded))
+            wal_per_step.append(round(dir_size(stack.settings.backups / "wal") / 1e6))
+            if upto < a.people:  # the nightly backups of a long import: each prunes the WAL before it
+                print(" ", take_backup(stack.settings), flush=True)
+        clock(f"seed {a.people:,} people (base backups every {a.backup_every:,})", t)
+        facts[f"WAL archived per {a.backup_every:,} people seeded (MB)"] = wal_per_step
         t = time.monotonic()
         print(" ", take_backup(stack.settings), flush=True)
         clock("base backup", t)
@@ -116,6 +136,9 @@ def main() -> None:
         facts["registered before the disk was lost"] = before
         facts["load average at the disaster"] = os.getloadavg()
         facts["cluster size (MB)"] = round(dir_size(stack.infra.postgres.data_dir) / 1e6)
+        facts["WAL archived after the base backup (MB)"] = round(dir_size(stack.settings.backups / "wal") / 1e6)
+        facts["base backup (MB)"] = round(dir_size(stack.settings.backups / "base") / 1e6)
+        facts["Kafka log (MB)"] = round(dir_size(stack.infra.kafka.data_dir) / 1e6)
         facts["seconds since the last WAL segment was archived"] = asyncio.run(since_archived(stack))
         lost_at = time.monotonic()
         stack.infra.pg_process.kill()  # sudden: no shutdown checkpoint, no last WAL switch to the archive
@@ -156,7 +179,8 @@ def main() -> None:
 
 
 def dir_size(path: Path) -> int:
-    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+    """Bytes on disk (Kafka's index files are sparse: their length overstates them)."""
+    return sum(p.stat().st_blocks * 512 for p in path.rglob("*") if p.is_file())
 
 
 if __name__ == "__main__":

@@ -20,7 +20,8 @@ CHASSIS_MIGRATIONS = Path(__file__).parent / "migrations"
 # What queries run on: a connection of its own, or the pool's (`pool.acquire()` lends a proxy of one).
 Connection: TypeAlias = "asyncpg.Connection | PoolConnectionProxy"
 
-# Raised when the server is gone, restarting or refusing: the request fails fast with 503.
+# Raised when the server is gone, restarting, refusing or out of a resource (class 53: disk full, out of memory,
+# too many connections): the request fails fast with 503, to be retried; nothing of it was stored.
 UNAVAILABLE_ERRORS: tuple[type[Exception], ...] = (
     OSError,
     asyncio.TimeoutError,
@@ -29,7 +30,7 @@ UNAVAILABLE_ERRORS: tuple[type[Exception], ...] = (
     asyncpg.exceptions.ConnectionFailureError,
     asyncpg.exceptions.AdminShutdownError,
     asyncpg.exceptions.CrashShutdownError,
-    asyncpg.exceptions.TooManyConnectionsError,
+    asyncpg.exceptions.InsufficientResourcesError,  # DiskFullError, OutOfMemoryError, TooManyConnectionsError
     asyncpg.exceptions.InterfaceError,
 )
 

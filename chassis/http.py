@@ -1,8 +1,8 @@
 """What every HTTP service shares: error bodies, the caller's identity, health, trace context.
 
 Error body (all services): {"code": "...", "message": "<中文>", "errors": [{"field", "rule", "message"}]}.
-A database that is down answers 503 with Retry-After; an unexpected error answers 500 without a
-traceback (the trace id is logged and returned so ops can find it).
+A database that is down or out of a resource (a full disk) answers 503 with Retry-After, logged for ops; an
+unexpected error answers 500 without a traceback (the trace id is logged and returned so ops can find it).
 """
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import unicodedata
 from functools import cache
 from typing import Any
 
+import asyncpg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -147,7 +148,12 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(failed.body(), status_code=422)
 
     async def database_down(_: Request, exc: Exception) -> JSONResponse:
-        failed = Unavailable()
+        if isinstance(exc, asyncpg.exceptions.InsufficientResourcesError):
+            failed = Unavailable("服务暂时不可用（数据库存储空间或内存不足，已通知运维），请稍后重试。", retry_after=30)
+        else:
+            failed = Unavailable()
+        # the class only: a server's message may quote the values of the statement
+        log.warning("database unavailable", extra={"error": type(exc).__name__, "trace_id": _trace_id()})
         return JSONResponse(failed.body(), status_code=503, headers={"Retry-After": str(failed.retry_after)})
 
     for kind in UNAVAILABLE_ERRORS:

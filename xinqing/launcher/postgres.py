@@ -58,6 +58,14 @@ def ensure_os_user(name: str) -> pwd.struct_passwd:
     return pwd.getpwnam(name)
 
 
+# The WAL that bulk writes make (an import, the city seed: ≈ 2,000 people/s) and that the backups archive.
+# At the default max_wal_size (1 GB) such writes checkpoint every 3-5 s, and after each checkpoint the first
+# change of every page writes the whole page into the WAL again; compressed (lz4), fewer of them
+# (bench/backup_drill.py measures the archive per person: docs/RUNBOOK.md). Production sets the same
+# (deploy/k8s/backups/cluster-backup-patch.yaml).
+WAL_VOLUME = ["-c", "max_wal_size=4GB", "-c", "wal_compression=lz4"]
+
+
 class PostgresServer:
     def __init__(self, settings: Settings, data_dir: Path, *, durable: bool = True):
         self.settings = settings
@@ -99,6 +107,7 @@ class PostgresServer:
             "-c", "unix_socket_directories=",  # TCP on loopback only; no socket path to share
             "-c", "max_connections=300", "-c", "shared_buffers=256MB",
             "-c", "log_min_messages=warning", "-c", "log_line_prefix=%m ",
+            *WAL_VOLUME,
         ]
         if s.backup_every_hours > 0:  # WAL archived continuously into the backup repository (xinqing/backups)
             from xinqing.backups.repository import Repository
