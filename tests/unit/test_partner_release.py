@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from chassis.clock import BEIJING
 from contracts.partners import PartnerYouthMessages as Msg
-from services.partners.release import coarse_time, interleaving
+from services.partners.release import Releases, coarse_time, interleaving
 
 
 def test_ce_time_is_the_minute_and_an_erasure_the_day_in_beijing():
@@ -27,3 +27,13 @@ def test_the_order_is_random_but_each_persons_messages_keep_theirs():
     # The three interleavings of a,a with b, about equally often.
     assert set(seen) == {("a", "a", "b"), ("a", "b", "a"), ("b", "a", "a")}
     assert all(800 < n < 1200 for n in seen.values()), seen
+
+
+def test_each_release_is_drawn_anew_so_two_agencies_schedules_part():
+    releases = Releases(pool=None, stores={}, clock=None, every=60.0, jitter=30.0)  # type: ignore[arg-type]
+    hrss = [releases.next_release(1000.0) for _ in range(200)]
+    justice = [releases.next_release(1000.0) for _ in range(200)]
+    assert all(1060.0 <= t <= 1090.0 for t in hrss + justice)  # the period, late by the jitter at most
+    assert len(set(hrss)) == 200  # never the same instant twice: the next release cannot be foretold
+    apart = [abs(a - b) for a, b in zip(hrss, justice)]
+    assert sum(d > 5.0 for d in apart) > 100  # two agencies' releases from the same moment mostly part (p ≈ 0.7 each)
