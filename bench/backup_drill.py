@@ -23,6 +23,7 @@ import argparse
 import asyncio
 import os
 import shutil
+import tempfile
 import time
 from pathlib import Path
 
@@ -38,9 +39,9 @@ from xinqing.seed_city import seed_city
 from .stack import BenchStack
 
 APPS = ["registry", "gateway", "partners"]
-# Disk at the peak (measured at 100,000 people, docs/RUNBOOK.md): the cluster ≈ 4.5 KB a person, the newest base
-# backup and the one before it until the retention removes it (2 × 4.5 KB), Kafka's log ≈ 1 KB, the WAL
-# archived since the last backup (≤ 5 KB a person of a step); plus pg_wal up to max_wal_size and slack.
+# Disk at the peak (the city run, docs/RUNBOOK.md: 2.2 M people): the cluster ≈ 5.4 KB a person with its pg_wal,
+# the newest base backup and the one before it until the retention removes it (2 × 3.5 KB), Kafka's log ≈ 0.8 KB,
+# the WAL archived since the last backup (≈ 10 KB a person of the last step): ≈ 15 KB a person, and slack.
 DISK_PER_PERSON = 20_000
 DISK_FIXED = 8 * 10**9
 PROJECTED = "SELECT coalesce(sum(count), 0) FROM youth_counts"  # the gateway's dashboard counter
@@ -96,6 +97,10 @@ def main() -> None:
     args.add_argument("--backup-every", type=int, default=500_000,
                       help="a base backup after each so many people seeded (bounds the WAL archive on disk)")
     a = args.parse_args()
+    need = a.people * DISK_PER_PERSON + DISK_FIXED
+    if (free := shutil.disk_usage(tempfile.gettempdir()).free) < need:
+        raise SystemExit(f"the drill needs about {need / 1e9:.0f} GB free for {a.people:,} people; "
+                         f"{tempfile.gettempdir()} has {free / 1e9:.0f} GB")
     stack = BenchStack(log_path=Path(f"/tmp/xinqing-drill-{os.getpid()}.log"))  # kept: the stack is not
     # WAL archived continuously into the repository beside the data directory (as `make up` with backups on)
     stack.settings = stack.settings.model_copy(update={"backup_every_hours": 24, "backup_archive_timeout": 60,
@@ -109,10 +114,6 @@ def main() -> None:
         timings[name] = time.monotonic() - t0
         print(f"  {name}: {timings[name]:.1f} s", flush=True)
 
-    need = a.people * DISK_PER_PERSON + DISK_FIXED
-    if (free := shutil.disk_usage(stack.data_dir).free) < need:
-        raise SystemExit(f"the drill needs about {need / 1e9:.0f} GB free for {a.people:,} people; "
-                         f"{stack.data_dir.parent} has {free / 1e9:.0f} GB")
     try:
         stack.start_infra()
         stack.start_apps(APPS)
