@@ -267,3 +267,17 @@ def test_the_image_installs_what_ci_tested_and_every_package_of_the_project():
     for package in re.findall(r'"(\w+)\*"', packages):
         if package != "bench":  # benchmarks are not shipped
             assert re.search(rf"^COPY {package} {package}$", text, re.M), package
+
+
+def test_postgres_wal_settings_are_the_launchers_in_compose_and_kubernetes():
+    """The WAL of a bulk import (docs/RUNBOOK.md: 59 GB for 1.7 M people at PostgreSQL's defaults) is bounded
+    the same way wherever the cluster runs."""
+    from xinqing.launcher.postgres import WAL_VOLUME
+    launcher = dict(WAL_VOLUME[i + 1].split("=", 1) for i in range(0, len(WAL_VOLUME), 2))
+    assert set(launcher) == {"max_wal_size", "wal_compression"}
+    command = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]["postgres"]["command"]
+    compose = dict(command[i + 1].split("=", 1) for i in range(1, len(command), 2) if command[i] == "-c")
+    patch = yaml.safe_load((K8S / "backups" / "cluster-backup-patch.yaml").read_text())
+    kubernetes = patch["spec"]["postgresql"]["parameters"]
+    assert compose == launcher
+    assert {k: kubernetes[k] for k in launcher} == launcher
