@@ -37,7 +37,7 @@ def moved(before: dict, **by: int) -> dict:
 
 
 async def test_nominate_consent_select_publish_talk_and_withdraw_through_graphql(gateway, stations, settings, token):
-    admin, secretary = token("admin", district=CHAOYANG), token("branch_secretary", CHAOYANG)
+    admin, secretary = token("admin", district=CHAOYANG), token("branch_secretary", CHAOYANG, subject="sec-reader")
     staff, elsewhere = token("station_staff", district=CHAOYANG), token("admin", district=HAIDIAN)
     rider = token("youth", subject="wx-role-model")
     youth_id = data(await gql(gateway, "mutation R($i: RegisterMeInput!) { registerMe(input: $i) { id } }",
@@ -91,6 +91,12 @@ async def test_nominate_consent_select_publish_talk_and_withdraw_through_graphql
     assert [r for r in (await ok(gateway, STAFF_LIST, token=secretary))["roleModelNominations"] if r["id"] == nid] == [
         {"id": nid, "youthId": youth_id, "status": "SELECTED", "consent": "GIVEN", "year": year,
          "profile": {"name": "李榜样"}}]
+    # that staff read of the profile is in the audit trail: who, which nomination, why — not the profile
+    async with service_db(settings, "stations") as conn:
+        reads = await conn.fetch("SELECT * FROM role_model_reads WHERE nomination_id = $1", nid)
+    assert [(r["actor"], r["roles"], r["district"], r["purpose"]) for r in reads] == [
+        ("sec-reader", ["branch_secretary"], CHAOYANG, "榜样提名审核")]
+    assert "李榜样" not in str([dict(r) for r in reads])
 
     # a talk, recorded once however often it is sent
     day = (datetime.now(BEIJING) - timedelta(days=1)).date().isoformat()

@@ -24,6 +24,7 @@ from .common import STAFF
 router = APIRouter(tags=["role-models"])
 NOMINATORS = ("admin", "station_staff", "branch_secretary")
 LEAGUE_COMMITTEE = ("admin",)  # the district's league committee (区团委) reviews
+STAFF_READ_PURPOSE = "榜样提名审核"  # what the staff list is for: its audit rows say so
 
 
 class NominateRequest(ApiModel):
@@ -108,10 +109,14 @@ async def _with_profiles(request: Request, read) -> list[tuple]:
     return list(zip(rows, await commands.profiles(rt, rows), strict=True))
 
 
-@router.get("/role-models", summary="本区榜样提名（新到旧；含待审核的资料）")
+@router.get("/role-models", summary="本区榜样提名（新到旧；含待审核的资料；每次查看资料都记入审计）")
 async def nominations(request: Request, who: Principal = Depends(caller), limit: int = Query(50, ge=1, le=200)) -> dict:
     who.require(*NOMINATORS)
     found = await _with_profiles(request, lambda conn: tables.nominations(conn, who.district, limit))
+    shown = [r["nomination_id"] for r, profile in found if profile is not None]
+    if shown:  # recorded before the answer leaves: no profile is shown without its audit row
+        async with runtime(request).pool.acquire() as conn:
+            await tables.audit_profile_reads(conn, who, shown, STAFF_READ_PURPOSE)
     return {"nominations": [_nomination(r, p) for r, p in found]}
 
 
