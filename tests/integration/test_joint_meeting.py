@@ -141,7 +141,8 @@ async def test_a_district_meeting_decides_items_that_their_assignees_close(gatew
     assert other_district["rule"] == "district"
 
     rsj = token("department_staff", department="RSJ")
-    items = data(await gql(gateway, ITEMS, {"pos": recorded["position"]}, token=rsj))["actionItems"]["nodes"]
+    # a position holds for its own stream: the meeting's says nothing of its items' streams
+    items = data(await gql(gateway, ITEMS, {"pos": f"action-item-{rsj_item}@1"}, token=rsj))["actionItems"]["nodes"]
     assert [(i["id"], i["mine"]) for i in items][0] == (rsj_item, True)  # its own first
     assert {i["district"] for i in items} == {CHAOYANG}
 
@@ -149,7 +150,8 @@ async def test_a_district_meeting_decides_items_that_their_assignees_close(gatew
                                   token=token("department_staff", department="SFJ")))
     assert (refused["code"], refused["rule"]) == ("FORBIDDEN", "department")
     noted = data(await gql(gateway, NOTE, {"i": rsj_item, "n": "已开设 3 个咨询点"}, token=rsj))
-    assert data(await gql(gateway, DONE, {"i": rsj_item}, token=rsj))["completeActionItem"]["id"] == rsj_item
+    done = data(await gql(gateway, DONE, {"i": rsj_item}, token=rsj))["completeActionItem"]
+    assert done["id"] == rsj_item
     assert noted["noteActionItemProgress"]["id"] == rsj_item
     again = errors_of(await gql(gateway, DONE, {"i": rsj_item}, token=rsj))
     assert again["code"] == "RULE_VIOLATED"
@@ -162,6 +164,7 @@ async def test_a_district_meeting_decides_items_that_their_assignees_close(gatew
     marked = await db.fetchval("SELECT version FROM events WHERE stream_id = $1 "
                                "AND event_type = 'xq.branches.action-item.overdue.v1'", f"action-item-{district_item}")
     position = f"action-item-{district_item}@{marked}"
+    await gql(gateway, ITEMS, {"pos": done["position"]}, token=chaoyang)  # the other item's stream too
     rows = data(await gql(gateway, ITEMS, {"pos": position, "open": False}, token=chaoyang))["actionItems"]["nodes"]
     by_id = {i["id"]: i for i in rows}
     assert (by_id[rsj_item]["status"], by_id[rsj_item]["overdue"], by_id[rsj_item]["lastNote"]) == \
