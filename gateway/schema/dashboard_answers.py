@@ -8,8 +8,8 @@ Under a steady stream of writes the generation moves with every projection commi
 and every request computed the whole dashboard again: 38 ms of CPU (gateway and PostgreSQL) each, which on
 2 cores left benchmark 5b's dashboard at p50 9 s and the writes' freshness at p99 9 s (docs/BENCHMARKS.md).
 So an answer **in demand** (asked for at least `HOT_RATE` times in the last second) is served for up to
-`MAX_STALE` seconds after the read models moved on, while one background execution computes the next; every
-other request waits for nobody. An answer not in demand is computed for its caller, as before: a page opened
+`MAX_STALE` seconds after the read models moved on; once it is `REFRESH_AFTER` old, one background execution
+computes the next. No request waits for it. An answer not in demand is computed for its caller, as before: a page opened
 once, a test, a department looking now and then always see the read models as they are.
 
 What this gives up, and what it keeps: an answer in demand may be up to a second behind the read models
@@ -40,6 +40,10 @@ log = logging.getLogger(__name__)
 
 HOT_RATE = 20  # requests a second for one answer that make it "in demand"
 MAX_STALE = 1.0  # seconds an answer in demand may be served after the read models moved on
+# An answer in demand is refreshed once it is this old, not at every move of the read models: under steady
+# writes back-to-back refreshes took a quarter of the gateway's CPU in benchmark 5b (py-spy), beside its
+# projections, and the requests waited for the event loop.
+REFRESH_AFTER = 0.5
 
 
 @dataclass(eq=False)
@@ -71,7 +75,8 @@ class Answers:
         if answer.generation == generation:
             return answer.result, False
         if now - answer.at <= MAX_STALE and answer.in_demand(now):
-            start, answer.refreshing = not answer.refreshing, True
+            start = not answer.refreshing and now - answer.at >= REFRESH_AFTER
+            answer.refreshing = answer.refreshing or start
             return answer.result, start
         return None, False
 

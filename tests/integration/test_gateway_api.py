@@ -391,9 +391,11 @@ async def test_an_answer_in_demand_is_served_while_one_refresh_runs_in_the_backg
     import time
 
     import gateway.schema as schema_module
+    from gateway.schema import dashboard_answers
     from gateway.schema.dashboard_answers import HOT_RATE, MAX_STALE
     from gateway.schema.dashboard_cache import GENERATION
 
+    monkeypatch.setattr(dashboard_answers, "REFRESH_AFTER", 0.0)  # refreshed at once (its age: the unit tests)
     executed = []
     real = schema_module.dashboard_for
     monkeypatch.setattr(schema_module, "dashboard_for", lambda scope: executed.append(scope.district) or real(scope))

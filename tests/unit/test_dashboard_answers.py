@@ -3,7 +3,7 @@ they move, computed for a caller who asks now and then, and for an answer in dem
 longer while one refresh runs in the background."""
 from __future__ import annotations
 
-from gateway.schema.dashboard_answers import HOT_RATE, MAX_STALE, Answers
+from gateway.schema.dashboard_answers import HOT_RATE, MAX_STALE, REFRESH_AFTER, Answers
 
 KEY = ("result", "{ dashboard { youth { total } } }", None, b"{}", ("department_viewer",), None, "2026-12-03")
 
@@ -30,20 +30,22 @@ def test_an_answer_in_demand_is_served_while_one_refresh_runs_then_the_new_one()
     answers = Answers()
     answers.keep(KEY, "g1", "answer at g1", 0.0)
     asked(answers, "g1", [0.01 * i for i in range(HOT_RATE)])  # 20 requests within a second: in demand
-    first, *others = asked(answers, "g2", [0.3, 0.31, 0.32])
+    assert answers.lookup(KEY, "g2", REFRESH_AFTER - 0.1) == ("answer at g1", False)  # young: no refresh yet
+    first, *others = asked(answers, "g2", [REFRESH_AFTER, REFRESH_AFTER + 0.01, REFRESH_AFTER + 0.02])
     assert first == ("answer at g1", True)  # this one starts the refresh, and is not kept waiting
     assert others == [("answer at g1", False)] * 2  # one refresh at a time
-    answers.keep(KEY, "g2", "answer at g2", 0.3)
+    answers.keep(KEY, "g2", "answer at g2", REFRESH_AFTER)
     answers.refreshed(KEY)
-    assert answers.lookup(KEY, "g2", 0.4) == ("answer at g2", False)
-    assert answers.lookup(KEY, "g3", 0.5) == ("answer at g2", True)  # still in demand: the next refresh
+    assert answers.lookup(KEY, "g2", REFRESH_AFTER + 0.1) == ("answer at g2", False)
+    assert answers.lookup(KEY, "g3", REFRESH_AFTER + 0.2) == ("answer at g2", False)  # served, not yet refreshed
+    assert answers.lookup(KEY, "g3", 2 * REFRESH_AFTER) == ("answer at g2", True)  # still in demand: the next
 
 
 def test_no_answer_is_served_more_than_a_second_behind():
     answers = Answers()
     answers.keep(KEY, "g1", "answer at g1", 0.0)
     asked(answers, "g1", [0.9 + 0.001 * i for i in range(HOT_RATE)])
-    assert answers.lookup(KEY, "g2", MAX_STALE - 0.01) == ("answer at g1", True)
+    assert answers.lookup(KEY, "g2", MAX_STALE - 0.01) == ("answer at g1", True)  # past REFRESH_AFTER
     # the refresh has not come back (slow, failed): past the window callers compute their own
     assert answers.lookup(KEY, "g2", MAX_STALE + 0.01) == (None, False)
 
@@ -51,8 +53,8 @@ def test_no_answer_is_served_more_than_a_second_behind():
 def test_demand_is_the_last_second_only():
     answers = Answers()
     answers.keep(KEY, "g1", "answer at g1", 0.0)
-    asked(answers, "g1", [0.0] * (HOT_RATE - 1))
-    assert answers.lookup(KEY, "g2", 0.5) == ("answer at g1", True)  # the twentieth within the second
+    asked(answers, "g1", [REFRESH_AFTER] * (HOT_RATE - 1))
+    assert answers.lookup(KEY, "g2", REFRESH_AFTER) == ("answer at g1", True)  # the twentieth within the second
     answers.refreshed(KEY)
     slow = Answers()
     slow.keep(KEY, "g1", "answer at g1", 0.0)
