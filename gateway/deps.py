@@ -1,6 +1,6 @@
-"""What the gateway's resolvers are given: a client per service it forwards commands to, the caches of
-dashboard figures and of whole dashboard answers, the open stations in memory (nearestStations), the
-anonymous callers' rate limit, and the clock."""
+"""What the gateway's resolvers are given: a client per service it forwards commands to, the cache of
+dashboard figures, the open stations in memory (nearestStations), the anonymous callers' rate limit, and
+the clock."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -11,7 +11,6 @@ from chassis.clock import Clock
 from .anonymous import AnonymousLimit
 from .clients import ServiceClient
 from .schema.common import BRANCHES, REGISTRY, STATIONS
-from .schema.dashboard_answers import Answers
 from .schema.dashboard_cache import FigureCache
 from .schema.stations.nearest import StationIndex
 
@@ -24,7 +23,6 @@ class GatewayDeps:
     clients: dict[str, ServiceClient]
     anonymous: AnonymousLimit
     figures: FigureCache = field(default_factory=FigureCache)
-    answers: Answers = field(default_factory=Answers)
     stations: StationIndex = field(default_factory=StationIndex)
     clock: Clock = field(default_factory=Clock)
 

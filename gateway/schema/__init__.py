@@ -42,8 +42,7 @@ from . import (
     youth,
 )
 from .common import Context, DashboardBase, DashboardScope, DistrictArg, FromArg, ToArg, dashboard_scope
-from .dashboard_answers import DashboardResults
-from .dashboard_cache import DashboardFigures
+from .dashboard_cache import DashboardFigures, DashboardResults
 
 DOMAINS = [youth, branches, stations, cases, governance, joint, volunteering, deputies, recommendations, dream_space,
            role_models, campaigns]
