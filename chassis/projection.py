@@ -38,6 +38,9 @@ log = logging.getLogger(__name__)
 tracer = trace.get_tracer("xinqing.projection")
 
 MAX_RECORDS = 2000  # per fetch and transaction (all partitions); a backlog (rebuild, bulk) goes in big steps
+# aiokafka's stop can wait on a group join still in progress: a gateway stopped right after its start took
+# over 30 s to stop its projections one by one (a CI teardown). Bounded, and the runners stop together.
+CONSUMER_STOP_SECONDS = 5.0
 # Fewer claimed events than this are applied one by one (`apply`), each in its own span of its request's
 # trace; from this many on, a projection's `apply_batch` takes the batch (bulk, replay). Same read model.
 SET_BASED_FROM = 8
@@ -197,8 +200,8 @@ class ProjectionRunner:
                 ahead.cancel()
                 await asyncio.gather(ahead, return_exceptions=True)
             try:
-                await consumer.stop()
-            except Exception:
+                await asyncio.wait_for(consumer.stop(), CONSUMER_STOP_SECONDS)
+            except Exception:  # noqa: BLE001 — a consumer that cannot leave its group cleanly is abandoned
                 pass
 
     async def _fetch(self, consumer: AIOKafkaConsumer) -> Fetched:

@@ -5,6 +5,7 @@ calls `build_service_app`; the start-up and shutdown order lives here once.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -167,8 +168,7 @@ def build_service_app(
             await rt.scheduler.stop()
             for consumer in others:
                 await consumer.stop()
-            for runner in rt.projections.values():
-                await runner.stop()
+            await asyncio.gather(*(runner.stop() for runner in rt.projections.values()))
             if rt.relay:
                 await rt.relay.stop()
             await pool.close()
