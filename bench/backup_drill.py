@@ -121,7 +121,7 @@ def main() -> None:
         wal_per_step = []
         for upto in [*range(a.backup_every, a.people, a.backup_every), a.people]:
             asyncio.run(seed_city(stack.settings, count=upto, checkpoint=seeded))
-            wal_per_step.append(round(dir_size(stack.settings.backups / "wal") / 1e6))
+            wal_per_step.append(megabytes(stack.settings.backups / "wal"))
             if upto < a.people:  # the nightly backups of a long import: each prunes the WAL before it
                 print(" ", take_backup(stack.settings), flush=True)
         clock(f"seed {a.people:,} people (base backups every {a.backup_every:,})", t)
@@ -136,10 +136,10 @@ def main() -> None:
         before = asyncio.run(scalar(stack, "registry", STORED))
         facts["registered before the disk was lost"] = before
         facts["load average at the disaster"] = os.getloadavg()
-        facts["cluster size (MB)"] = round(dir_size(stack.infra.postgres.data_dir) / 1e6)
-        facts["WAL archived after the base backup (MB)"] = round(dir_size(stack.settings.backups / "wal") / 1e6)
-        facts["base backup (MB)"] = round(dir_size(stack.settings.backups / "base") / 1e6)
-        facts["Kafka log (MB)"] = round(dir_size(stack.infra.kafka.data_dir) / 1e6)
+        facts["cluster size (MB)"] = megabytes(stack.infra.postgres.data_dir)
+        facts["WAL archived after the base backup (MB)"] = megabytes(stack.settings.backups / "wal")
+        facts["base backup (MB)"] = megabytes(stack.settings.backups / "base")
+        facts["Kafka log (MB)"] = megabytes(stack.infra.kafka.data_dir)
         facts["seconds since the last WAL segment was archived"] = asyncio.run(since_archived(stack))
         lost_at = time.monotonic()
         stack.infra.pg_process.kill()  # sudden: no shutdown checkpoint, no last WAL switch to the archive
@@ -179,9 +179,9 @@ def main() -> None:
         print(f"{name}: {value}")
 
 
-def dir_size(path: Path) -> int:
-    """Bytes on disk (Kafka's index files are sparse: their length overstates them)."""
-    return sum(p.stat().st_blocks * 512 for p in path.rglob("*") if p.is_file())
+def megabytes(path: Path) -> int:
+    """MB on disk under `path` (allocated blocks: Kafka's index files are sparse, their length overstates them)."""
+    return round(sum(p.stat().st_blocks * 512 for p in path.rglob("*") if p.is_file()) / 1e6)
 
 
 if __name__ == "__main__":

@@ -192,7 +192,7 @@ async def read_appeal_details(rt: Runtime, who: Principal, appeal_id: str, purpo
     async with transaction(rt.pool) as conn:
         await load_existing(conn, rt.deps.stores.appeal, appeal.appeal, appeal.stream_id(appeal_id),
                             in_district(who, "工单不存在。"))
-        await tables.audit_appeal_read(conn, who, appeal_id, purpose)
+        await tables.audit_reads(conn, "appeal_reads", who, [appeal_id], purpose)
         row = await tables.appeal_details(conn, appeal_id)
         if row is None:
             return {}
@@ -298,7 +298,7 @@ async def read_case_summary(rt: Runtime, who: Principal, case_id: str, purpose: 
     async with transaction(rt.pool) as conn:
         events = (await rt.deps.stores.case.load(conn, case.stream_id(case_id))).events
         in_district(who, "个案不存在。")(case.case.fold(events))
-        await tables.audit_case_read(conn, who, case_id, purpose)
+        await tables.audit_reads(conn, "case_reads", who, [case_id], purpose)
     return next(e.summary for e in events if isinstance(e, case.CaseOpened))
 
 

@@ -7,8 +7,6 @@ from datetime import datetime
 
 import asyncpg
 
-from chassis.auth import Principal
-
 from .domain.role_model import RoleModelState, TalkRecorded, stream_id
 
 COLUMNS = "nomination_id, youth_id, district, status, consent, year, nominated_at, sealed"
@@ -43,15 +41,6 @@ async def nominations(conn: asyncpg.Connection, district: str | None, limit: int
     """A district's nominations (None: the city's), newest first."""
     return await conn.fetch(f"SELECT {COLUMNS} FROM role_models WHERE $1::text IS NULL OR district = $1 "
                             "ORDER BY nominated_at DESC, nomination_id LIMIT $2", district, limit)
-
-
-async def audit_profile_reads(conn: asyncpg.Connection, who: Principal, nomination_ids: list[str],
-                              purpose: str) -> None:
-    """One row per profile a staff member is shown (migration 0013), in one statement."""
-    await conn.execute(
-        "INSERT INTO role_model_reads (actor, roles, district, nomination_id, purpose) "
-        "SELECT $1, $2, $3, unnest($4::text[]), $5", who.subject, sorted(who.roles), who.district, nomination_ids,
-        purpose)
 
 
 async def own_nominations(conn: asyncpg.Connection, youth_id: str) -> list[asyncpg.Record]:

@@ -52,9 +52,16 @@ async def appeal_details(conn: asyncpg.Connection, appeal_id: str) -> asyncpg.Re
                                "WHERE appeal_id = $1", appeal_id)
 
 
-async def audit_appeal_read(conn: asyncpg.Connection, who: Principal, appeal_id: str, purpose: str) -> None:
-    await conn.execute("INSERT INTO appeal_reads (actor, roles, district, appeal_id, purpose) "
-                       "VALUES ($1, $2, $3, $4, $5)", who.subject, sorted(who.roles), who.district, appeal_id, purpose)
+# Staff reads of sealed personal texts, audited (who, roles, district, what, why; never the text): each
+# audit table with the column naming what was read.
+READ_AUDITS = {"appeal_reads": "appeal_id", "case_reads": "case_id", "role_model_reads": "nomination_id"}
+
+
+async def audit_reads(conn: asyncpg.Connection, table: str, who: Principal, ids: list[str], purpose: str) -> None:
+    """One audit row per id read, in one statement."""
+    await conn.execute(f"INSERT INTO {table} (actor, roles, district, {READ_AUDITS[table]}, purpose) "
+                       "SELECT $1, $2, $3, unnest($4::text[]), $5", who.subject, sorted(who.roles), who.district,
+                       ids, purpose)
 
 
 async def count_categorised(conn: asyncpg.Connection, moved: list[tuple[str | None, str, str, str]]) -> None:
@@ -153,11 +160,6 @@ async def overdue_cases(conn: asyncpg.Connection, now: datetime, limit: int = 50
         "SELECT case_id FROM case_deadlines WHERE first_response_due < $1 OR resolve_due < $1 "
         "ORDER BY least(first_response_due, resolve_due) LIMIT $2", now, limit)
     return [r["case_id"] for r in rows]
-
-
-async def audit_case_read(conn: asyncpg.Connection, who: Principal, case_id: str, purpose: str) -> None:
-    await conn.execute("INSERT INTO case_reads (actor, roles, district, case_id, purpose) VALUES ($1, $2, $3, $4, $5)",
-                       who.subject, sorted(who.roles), who.district, case_id, purpose)
 
 
 async def case_reads(conn: asyncpg.Connection, case_id: str) -> list[asyncpg.Record]:

@@ -17,6 +17,7 @@ from chassis.service import caller
 
 from .. import role_model_commands as commands
 from .. import role_model_tables as tables
+from .. import tables as stations_tables
 from ..deps import runtime
 from ..domain import role_model as rm
 from .common import STAFF
@@ -116,7 +117,7 @@ async def nominations(request: Request, who: Principal = Depends(caller), limit:
     shown = [r["nomination_id"] for r, profile in found if profile is not None]
     if shown:  # recorded before the answer leaves: no profile is shown without its audit row
         async with runtime(request).pool.acquire() as conn:
-            await tables.audit_profile_reads(conn, who, shown, STAFF_READ_PURPOSE)
+            await stations_tables.audit_reads(conn, "role_model_reads", who, shown, STAFF_READ_PURPOSE)
     return {"nominations": [_nomination(r, p) for r, p in found]}
 
 
