@@ -53,6 +53,20 @@ async def create_pool(dsn: str, *, max_size: int = 10, command_timeout: float = 
                                      init=init_connection, timeout=command_timeout, reset=keep_session)
 
 
+POOL_CLOSE_SECONDS = 5.0
+
+
+async def close_pool(pool: asyncpg.Pool, seconds: float = POOL_CLOSE_SECONDS) -> None:
+    """Close gracefully, or terminate: `Pool.close()` waits for every connection to be released, and a
+    connection still held by a request in flight or an abandoned background task would hold a stop for
+    as long as that takes."""
+    closing = asyncio.ensure_future(pool.close())
+    _, pending = await asyncio.wait({closing}, timeout=seconds)
+    if pending:
+        closing.cancel()
+        pool.terminate()
+
+
 async def wait_for_database(dsn: str, timeout: float = 60.0, *, create: bool = False) -> None:
     """Wait until the server answers; with `create` (development and tests), create the database."""
 

@@ -39,8 +39,9 @@ tracer = trace.get_tracer("xinqing.projection")
 
 MAX_RECORDS = 2000  # per fetch and transaction (all partitions); a backlog (rebuild, bulk) goes in big steps
 # aiokafka's stop can wait on a group join still in progress: a gateway stopped right after its start took
-# over 30 s to stop its projections one by one (a CI teardown). Bounded, and the runners stop together.
-CONSUMER_STOP_SECONDS = 5.0
+# over 30 s to stop its projections one by one (a CI teardown). Bounded within the runner's own stop
+# (chassis/background.py STOP_SECONDS), so a consumer that leaves its group cleanly in time does so.
+CONSUMER_STOP_SECONDS = 3.0
 # Fewer claimed events than this are applied one by one (`apply`), each in its own span of its request's
 # trace; from this many on, a projection's `apply_batch` takes the batch (bulk, replay). Same read model.
 SET_BASED_FROM = 8

@@ -164,14 +164,13 @@ def build_service_app(
         try:
             yield
         finally:
-            await sampler.stop()
-            await rt.scheduler.stop()
-            for consumer in others:
-                await consumer.stop()
-            await asyncio.gather(*(runner.stop() for runner in rt.projections.values()))
+            # Everything that works in the background stops together, each bounded (chassis/background.py);
+            # then the relay (what the projections appended is in the outbox either way); then the pool.
+            await asyncio.gather(sampler.stop(), rt.scheduler.stop(), *(c.stop() for c in others),
+                                 *(runner.stop() for runner in rt.projections.values()))
             if rt.relay:
                 await rt.relay.stop()
-            await pool.close()
+            await db.close_pool(pool)
             await close_clients(deps)
             if key_store is not None:
                 await key_store.close()
