@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import signal
 import sys
 import time
@@ -21,7 +22,7 @@ BENCHMARKS = ("write_path", "freshness", "bulk_import", "rebuild", "nearest_stat
 
 
 async def run_all(stack: BenchStack, report: Report, scale, only: set[str], say) -> None:
-    from . import bulk_import, dashboard_writes, freshness, gateway_queries, nearest_stations, rebuild, write_path
+    from . import bulk_import, dashboard_live, dashboard_writes, freshness, gateway_queries, nearest_stations, rebuild, write_path
     from .memory import MemorySampler
 
     sampler = MemorySampler(stack)
@@ -47,9 +48,13 @@ async def run_all(stack: BenchStack, report: Report, scale, only: set[str], say)
         if "gateway_queries" in only:  # last: restarts PostgreSQL, replaces the gateway database
             say(f"gateway queries: {scale.gateway.size.describe()}")
             await gateway_queries.run(stack, report, scale.gateway, say)
-        if "dashboard_writes" in only:  # 5b: its own namespace; the registry, branches, stations and gateway restarted
+        if "dashboard_writes" in only:  # 5b and 5c: their own namespace; the registry, branches, stations and gateway restarted
             say(f"dashboard while writes flow: {scale.dashboard_writes.size.describe()}")
-            await dashboard_writes.run(stack, report, scale.dashboard_writes, say)
+            # 5c after 5b's steps, on its stack: live subscribers under the same write mix
+            live = functools.partial(dashboard_live.run, stack, report, scale.dashboard_live, scale.dashboard_writes,
+                                     say=say)
+            await dashboard_writes.run(stack, report, scale.dashboard_writes, say, then=live,
+                                       then_seconds=scale.dashboard_live.seconds)
     finally:
         sampler.stop()
         sampler.report(report)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -30,7 +31,7 @@ from gateway.tables import recount
 
 from .city_data import CitySize, check_kept_counts, fill
 from .gateway_queries import DISTRICT, MIGRATIONS, page_query
-from .loadgen import open_loop
+from .loadgen import RunStats, open_loop
 from .report import Report
 from .stack import BenchStack, wait_quiet
 from .workloads import registration_body
@@ -111,24 +112,24 @@ async def _setup(clients: dict[str, httpx.AsyncClient], people: int) -> tuple[li
     return branches, stations, pool
 
 
-async def _step(cfg: DashboardWritesConfig, clients: dict[str, httpx.AsyncClient], fresh: Freshness,
-                variables: dict, setup: tuple[list[str], list[str], list[str]], start: int) -> dict:
-    branches, stations, pool = setup
-    body = httpx.Request("POST", "/", json={"query": page_query(), "variables": variables}).content
+Op = Callable[[int], Awaitable[None]]
+
+
+def write_ops(cfg: DashboardWritesConfig, clients: dict[str, httpx.AsyncClient], fresh: Freshness,
+              setup: tuple[list[str], list[str], list[str]], start: int) -> tuple[Op, Op, Op]:
+    """The three writes of the mix, each acknowledged to `fresh` with the gateway projection that shows it:
+    a registration, a membership change (apply + approve; every fourth time a member leaves), a batch of
+    person-times."""
+    branches, stations, pool = setup  # `pool`: people of this phase's own (one membership each at most)
     run = (int(time.time()) + start) % 10
     joined: list[str] = []
-
-    async def dashboard(i: int) -> None:
-        r = await clients["gateway"].post("/graphql", content=body)
-        if r.status_code != 200 or b'"errors"' in r.content:
-            raise RuntimeError(f"HTTP {r.status_code}: {r.text[:300]}")
 
     async def registration(i: int) -> None:
         a = await _ok(await clients["registry"].post("/youth", json=registration_body(start + i, run)), "register")
         fresh.ack("gateway.youth", a["position"])
 
     async def membership(i: int) -> None:
-        youth = pool[(start + i) % len(pool)]
+        youth = pool[i % len(pool)]
         branch = branches[i % len(branches)]
         if i % 4 == 3 and joined:
             a = await _ok(await clients["branches"].post(f"/memberships/{joined.pop(0)}/leave",
@@ -149,16 +150,41 @@ async def _step(cfg: DashboardWritesConfig, clients: dict[str, httpx.AsyncClient
         if a["position"]:
             fresh.ack("gateway.stations", a["position"])
 
+    return registration, membership, batch
+
+
+def write_loads(cfg: DashboardWritesConfig, ops: tuple[Op, Op, Op], seconds: float) -> list[Awaitable[RunStats]]:
+    """The write mix at its configured rates, open loop, for `seconds`."""
+    registration, membership, batch = ops
+    return [open_loop(registration, cfg.registrations, seconds, max_in_flight=64),
+            open_loop(membership, cfg.memberships, seconds, max_in_flight=16),
+            open_loop(batch, cfg.batches, seconds, max_in_flight=16)]
+
+
+async def _step(cfg: DashboardWritesConfig, clients: dict[str, httpx.AsyncClient], fresh: Freshness,
+                variables: dict, setup: tuple[list[str], list[str], list[str]], start: int) -> dict:
+    body = httpx.Request("POST", "/", json={"query": page_query(), "variables": variables}).content
+
+    async def dashboard(i: int) -> None:
+        r = await clients["gateway"].post("/graphql", content=body)
+        if r.status_code != 200 or b'"errors"' in r.content:
+            raise RuntimeError(f"HTTP {r.status_code}: {r.text[:300]}")
+
     before = len(fresh.acked)
     loads = await asyncio.gather(
         open_loop(dashboard, cfg.dashboard_rate, cfg.seconds, max_in_flight=cfg.concurrency),
-        open_loop(registration, cfg.registrations, cfg.seconds, max_in_flight=64),
-        open_loop(membership, cfg.memberships, cfg.seconds, max_in_flight=16),
-        open_loop(batch, cfg.batches, cfg.seconds, max_in_flight=16))
+        *write_loads(cfg, write_ops(cfg, clients, fresh, setup, start), cfg.seconds))
     return {"loads": loads, "writes": len(fresh.acked) - before}
 
 
-async def run(stack: BenchStack, report: Report, cfg: DashboardWritesConfig, say=print) -> None:
+Then = Callable[[Settings, dict[str, httpx.AsyncClient], tuple[list[str], list[str], list[str]], Freshness],
+                Awaitable[None]]
+
+
+async def run(stack: BenchStack, report: Report, cfg: DashboardWritesConfig, say=print, then: Then | None = None,
+              then_seconds: float = 0) -> None:
+    """The two steps; then `then` (benchmark 5c, writing for `then_seconds`) on the same stack, clients and
+    setup, before the recount."""
     settings: Settings = stack.settings.model_copy(update={"namespace": NAMESPACE})
     for name in APPS:  # earlier benchmarks' processes run in other namespaces
         if name in stack.apps:
@@ -177,7 +203,8 @@ async def run(stack: BenchStack, report: Report, cfg: DashboardWritesConfig, say
     fresh = Freshness(conn)
     stop = asyncio.Event()
     steps = {"city": {}, f"one district ({DISTRICT})": {"district": DISTRICT}}
-    people = int(cfg.memberships * cfg.seconds * len(steps)) + 4
+    per_step = int(cfg.memberships * cfg.seconds) + 2  # each phase applies with people of its own
+    people = per_step * len(steps) + int(cfg.memberships * then_seconds) + 2
     clients = {app: stack.client(app, connections=64, headers={"content-type": "application/json"})
                for app in APPS}
     try:
@@ -189,7 +216,8 @@ async def run(stack: BenchStack, report: Report, cfg: DashboardWritesConfig, say
         for n, (name, variables) in enumerate(steps.items()):
             fresh.acked.clear()
             fresh.seen.clear()
-            results[name] = await _step(cfg, clients, fresh, variables, setup, 1_000_000 * (n + 1))
+            mine = (setup[0], setup[1], setup[2][n * per_step:(n + 1) * per_step])
+            results[name] = await _step(cfg, clients, fresh, variables, mine, 1_000_000 * (n + 1))
             deadline = time.perf_counter() + cfg.settle_timeout
             while len(fresh.seen) < len(fresh.acked) and time.perf_counter() < deadline:
                 await asyncio.sleep(0.05)
@@ -198,6 +226,8 @@ async def run(stack: BenchStack, report: Report, cfg: DashboardWritesConfig, say
             results[name]["seen"] = int(lags.size)
         stop.set()
         await watcher
+        if then is not None:
+            await then(settings, clients, (setup[0], setup[1], setup[2][len(steps) * per_step:]), Freshness(conn))
     finally:
         for client in clients.values():
             await client.aclose()

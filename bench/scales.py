@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .city_data import CitySize
+from .dashboard_live import LiveConfig
 from .dashboard_writes import DashboardWritesConfig
 from .gateway_queries import GatewayQueriesConfig
 from .nearest_stations import NearestStationsConfig
@@ -22,6 +23,7 @@ class Scale:
     gateway: GatewayQueriesConfig
     nearest: NearestStationsConfig
     dashboard_writes: DashboardWritesConfig
+    dashboard_live: LiveConfig
 
 
 SCALES = {
@@ -37,7 +39,8 @@ SCALES = {
                   dashboard_writes=DashboardWritesConfig(
                       CitySize(youth=5_000, branches=40, organisations=50, transfers=100, applications=100,
                                stations=60, visits=50_000, programmes=5, enrolments=200, events=50, appeals=500),
-                      seconds=2, dashboard_rate=20, registrations=10, memberships=2, batches=2, concurrency=4)),
+                      seconds=2, dashboard_rate=20, registrations=10, memberships=2, batches=2, concurrency=4),
+                  dashboard_live=LiveConfig(subscribers=6, seconds=4, sample_every=1)),
     "full": Scale("full", WritePathConfig(concurrency=8, saturation_seconds=15, rate_seconds=10,
                                           rates=(100, 250, 500, 1000, 2000)),
                   freshness_rates=(100, 500), freshness_seconds=10, rebuild_events=100_000,
@@ -45,5 +48,6 @@ SCALES = {
                   gateway=GatewayQueriesConfig(CitySize(), seconds=10, dashboard_rates=(50, 200, 400), rate=200,
                                                saturation_seconds=10, concurrency=8),
                   nearest=NearestStationsConfig(),
-                  dashboard_writes=DashboardWritesConfig(CitySize())),
+                  dashboard_writes=DashboardWritesConfig(CitySize()),
+                  dashboard_live=LiveConfig()),
 }

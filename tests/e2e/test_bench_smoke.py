@@ -155,3 +155,16 @@ def test_dashboard_with_writes_measured_both_scopes_saw_every_write_and_the_figu
         assert r["figures = recount"] is True, r  # the benchmark itself fails otherwise
     targets = {t["target"] for t in results[0]["targets"]}
     assert {"dashboard p99 with writes", "freshness p99 with dashboard load"} <= targets
+
+
+def test_live_subscribers_stayed_connected_got_coalesced_updates_and_their_staleness_and_memory_are_reported(results):
+    (row,) = results[0]["tables"]["dashboard_live"]["rows"]
+    assert row["subscribers"] == "3 city + 3 district" and row["connected at the end"] == 6, row
+    assert row["updates"] > 0 and row["write errors"] == 0 and row["registrations /s"] > 0, row
+    assert row["shortest gap ms"] > 500, row  # coalesced (gateway/live.py: one a second), whatever the machine
+    assert 0 <= row["staleness p50 ms"] <= row["staleness p99 ms"], row
+    assert 0 < row["gateway RSS start MB"] <= row["gateway RSS peak MB"] and row["gateway RSS end MB"] > 0, row
+    notes = results[0]["tables"]["dashboard_live"]["notes"]
+    assert not [n for n in notes if "ended:" in n], notes  # no subscriber dropped
+    targets = {t["target"] for t in results[0]["targets"]}
+    assert {"live subscribers coalesced", "live staleness p99", "live subscribers stay connected"} <= targets
