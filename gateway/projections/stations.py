@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncpg
 
 from chassis.envelope import Envelope
-from chassis.projection import statement
+from chassis.projection import Dispatch, statement
 from contracts.stations import (
     GOVERNANCE,
     TOPICS,
@@ -60,6 +60,47 @@ async def _service_delivered(conn: asyncpg.Connection, e: Envelope) -> None:
         """INSERT INTO st_pt_station (station_id, month, district, count) VALUES ($1, $2, $3, 1)
            ON CONFLICT (station_id, month) DO UPDATE SET count = st_pt_station.count + 1""",
         d["station_id"], d["delivered_on"][:7], d["district"])
+
+
+async def _services_delivered(conn: asyncpg.Connection, events: list[Envelope]) -> None:
+    """`_service_delivered` for a run of person-times (a station's batch, a busy day): each of the three
+    counters summed per key first, then one upsert per table for the whole run."""
+    counts: dict[tuple[str, str, str], list] = {}  # (station, type, month) -> [district, kind, count, registered]
+    for e in events:
+        d = e.data
+        row = counts.setdefault((d["station_id"], d["service_type"], d["delivered_on"][:7]),
+                                [d["district"], d["station_kind"], 0, 0])
+        row[2] += 1
+        row[3] += int(d["registered"])
+    by_district: dict[tuple[str, str, str], list[int]] = {}
+    by_station: dict[tuple[str, str], list] = {}
+    for (station, service, month), (district, _, n, registered) in counts.items():
+        sums = by_district.setdefault((district, service, month), [0, 0])
+        sums[0] += n
+        sums[1] += registered
+        by_station.setdefault((station, month), [district, 0])[1] += n
+    keys, rows = list(counts), list(counts.values())
+    await conn.execute(
+        """INSERT INTO st_service_counts (station_id, service_type, month, district, station_kind, count, registered)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[])
+           ON CONFLICT (station_id, service_type, month) DO UPDATE
+           SET count = st_service_counts.count + EXCLUDED.count,
+               registered = st_service_counts.registered + EXCLUDED.registered""",
+        [k[0] for k in keys], [k[1] for k in keys], [k[2] for k in keys], [r[0] for r in rows], [r[1] for r in rows],
+        [r[2] for r in rows], [r[3] for r in rows])
+    await conn.execute(
+        """INSERT INTO st_pt_district (district, service_type, month, count, registered)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[])
+           ON CONFLICT (district, service_type, month) DO UPDATE
+           SET count = st_pt_district.count + EXCLUDED.count, registered = st_pt_district.registered + EXCLUDED.registered""",
+        [k[0] for k in by_district], [k[1] for k in by_district], [k[2] for k in by_district],
+        [v[0] for v in by_district.values()], [v[1] for v in by_district.values()])
+    await conn.execute(
+        """INSERT INTO st_pt_station (station_id, month, district, count)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[])
+           ON CONFLICT (station_id, month) DO UPDATE SET count = st_pt_station.count + EXCLUDED.count""",
+        [k[0] for k in by_station], [k[1] for k in by_station], [v[0] for v in by_station.values()],
+        [v[1] for v in by_station.values()])
 
 
 # ---- programmes ----------------------------------------------------------------------------------
@@ -169,3 +210,5 @@ class StationsProjection(Reading, name="gateway.stations",
         AppealEvents.CONTACT_OVERDUE: kept(_appeal_contact_overdue),
         AppealEvents.RESOLUTION_OVERDUE: kept(_appeal_resolution_overdue),
     }
+    batch_handlers = {ServiceEvents.DELIVERED: _services_delivered}
+    apply_batch = Dispatch.apply_runs

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncpg
 
 from chassis.envelope import Envelope
+from chassis.projection import Dispatch
 from contracts.stations import SERVICE, ServiceEvents
 
 from .reading import Reading
@@ -23,8 +24,32 @@ async def _delivered(conn: asyncpg.Connection, e: Envelope) -> None:
         int(d["registered"]))
 
 
+async def _delivered_run(conn: asyncpg.Connection, events: list[Envelope]) -> None:
+    """`_delivered` for a run of person-times: summed per (day, station, service type), one upsert."""
+    counts: dict[tuple[str, str, str], list] = {}  # (station, type, day) -> [district, kind, count, registered]
+    for e in events:
+        d = e.data
+        row = counts.setdefault((d["station_id"], d["service_type"], d["delivered_on"]),
+                                [d["district"], d["station_kind"], 0, 0])
+        row[2] += 1
+        row[3] += int(d["registered"])
+    keys, rows = list(counts), list(counts.values())
+    await conn.execute(
+        """INSERT INTO st_service_daily (station_id, service_type, day, district, station_kind, count, registered)
+           SELECT s, t, d::date, di, k, n, r
+             FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[])
+                  AS x(s, t, d, di, k, n, r)
+           ON CONFLICT (day, station_id, service_type) DO UPDATE
+           SET count = st_service_daily.count + EXCLUDED.count,
+               registered = st_service_daily.registered + EXCLUDED.registered""",
+        [k[0] for k in keys], [k[1] for k in keys], [k[2] for k in keys], [r[0] for r in rows], [r[1] for r in rows],
+        [r[2] for r in rows], [r[3] for r in rows])
+
+
 class StationsDailyProjection(Reading, name="gateway.stations_daily", reads=(SERVICE,), streams=("visits-",),
                               tables=("st_service_daily",)):
     """Person-times per station, service type and Beijing day."""
     handlers = {ServiceEvents.DELIVERED: _delivered}
+    batch_handlers = {ServiceEvents.DELIVERED: _delivered_run}
+    apply_batch = Dispatch.apply_runs
 

@@ -6,34 +6,23 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
-from chassis import db
 from chassis.envelope import Envelope
-from chassis.projection import claim, claim_batch
 from gateway.projections.youth import YouthProjection
 from gateway.projections.youth_daily import YouthDailyProjection
+from tests.integration.projection_replay import gateway_databases, one_by_one, set_based, tables
 
 pytestmark = pytest.mark.integration
-MIGRATIONS = Path(__file__).resolve().parents[2] / "gateway" / "migrations"
 TABLES = {"youth": "youth_id", "youth_counts": "district, youth_type, subtype",
           "youth_daily": "registered_on, district, youth_type", "projection_streams": "projection, stream_id"}
 
 
 @pytest.fixture(scope="module")
 async def pools(settings):
-    made = []
-    for name in ("one_by_one", "set_based", "set_based_whole"):
-        dsn = settings.database_url(settings.database(f"youth_{name}"))
-        await db.wait_for_database(dsn, create=True)
-        pool = await db.create_pool(dsn, max_size=2)
-        await db.migrate(pool, MIGRATIONS)
-        made.append(pool)
-    yield made
-    for pool in made:
-        await pool.close()
+    async with gateway_databases(settings, "youth", ("one_by_one", "set_based", "set_based_whole")) as made:
+        yield made
 
 
 class Lifecycle:
@@ -92,31 +81,6 @@ def mixed_lifecycle() -> list[Envelope]:
     return e.events
 
 
-async def one_by_one(pool, projections, events: list[Envelope]) -> None:
-    for event in events:
-        async with pool.acquire() as conn, conn.transaction():
-            for p in projections:
-                if await claim(conn, p.name, event):
-                    await p.apply(conn, event)
-
-
-async def set_based(pool, projections, events: list[Envelope], sizes: list[int]) -> None:
-    start = 0
-    for size in sizes:
-        batch = events[start:start + size]
-        start += size
-        async with pool.acquire() as conn, conn.transaction():
-            for p in projections:
-                verdicts = await claim_batch(conn, p.name, batch)
-                await p.apply_batch(conn, [e for e, ok in zip(batch, verdicts) if ok])
-    assert start == len(events)
-
-
-async def tables(pool) -> dict[str, list[dict]]:
-    return {t: [dict(r) for r in await pool.fetch(f"SELECT * FROM {t} ORDER BY {order}")]
-            for t, order in TABLES.items()}
-
-
 async def test_set_based_batches_build_exactly_the_read_model_of_one_event_at_a_time(pools, settings):
     events = mixed_lifecycle()
     projections = [YouthProjection(settings), YouthDailyProjection(settings)]
@@ -126,9 +90,9 @@ async def test_set_based_batches_build_exactly_the_read_model_of_one_event_at_a_
     await set_based(set_, projections, events, [5, 1, 9, 3, len(events) - 18])
     await set_based(whole, projections, events, [len(events)])
 
-    expected = await tables(one)
-    assert await tables(set_) == expected
-    assert await tables(whole) == expected
+    expected = await tables(one, TABLES)
+    assert await tables(set_, TABLES) == expected
+    assert await tables(whole, TABLES) == expected
 
     # ...and that read model is the right one, not merely the same twice
     youth = {r["youth_id"]: r for r in expected["youth"]}
