@@ -1,17 +1,21 @@
-"""The dashboard's figures, computed once per state of the read models.
+"""The dashboard's figures, computed once per state of the read models they read.
 
 Every figure of the dashboard is a function of the read models and of its scope (district, dates,
-arguments). The read models change only when a projection commits a batch, and each batch moves
-`projection_checkpoints` in the same transaction — so (rows, sum of offsets, newest update) of that
-small table is a generation that changes with every committed change, in every gateway process
-(replicas share the consumer groups, so a process cannot rely on its own runners' counters), and a
+arguments). The read models change only when a projection commits a batch, and each batch moves that
+projection's rows of `projection_checkpoints` in the same transaction — so, per projection, (rows, sum of
+offsets, newest update) is a generation that changes with every committed change, in every gateway process
+(replicas share the consumer groups, so a process cannot rely on its own runners' counters), and with a
 rebuild (checkpoints deleted, then rewritten) as well.
 
-A figure computed after reading generation G reflects at least G; it is served to requests that read
-the same G, so nobody gets figures older than the read model they observed — read-your-writes holds:
-`minPosition` is awaited before any figure is resolved, so the generation read includes it. At 20+
-departments reading one dashboard, each change is computed once instead of once per reader. Under a
-steady stream of changes it degrades to computing every time (never to stale figures).
+A figure's generation is that of the projections that write the tables it reads (FIGURE_TABLES, checked
+against the statements each figure runs by tests/integration/test_figure_tables.py; a figure not listed
+there depends on every projection). So registrations flowing in recompute the youth figures, not the
+joint meeting's or the cases'. A figure computed after reading generation G reflects at least G; it is
+served to requests that read the same G, so nobody gets figures older than the read model they observed —
+read-your-writes holds: `minPosition` is awaited before any figure is resolved, so the generation read
+includes it. At 20+ departments reading one dashboard, each change is computed once instead of once per
+reader. Under a steady stream of changes to its tables a figure degrades to computing every time (never
+to stale figures).
 """
 from __future__ import annotations
 
@@ -29,28 +33,75 @@ from chassis.service import Runtime
 
 PARENT = "Dashboard"
 MAX_ENTRIES = 512  # scopes × figures; arbitrary date ranges must not grow it without bound
-GENERATION = "SELECT count(*), coalesce(sum(next_offset), 0), max(updated_at) FROM projection_checkpoints"
+GENERATIONS = """SELECT projection, count(*), coalesce(sum(next_offset), 0), max(updated_at)
+                   FROM projection_checkpoints GROUP BY projection"""
+
+# The gateway tables each figure reads (a field of Dashboard, by its GraphQL name).
+FIGURE_TABLES: dict[str, frozenset[str]] = {name: frozenset(tables) for name, tables in {
+    "youth": ("youth_counts", "youth_daily"),
+    "registrationsPerWeek": ("youth_daily",),
+    "branches": ("br_application_counts", "br_branches", "br_measures", "br_meetings", "br_member_days",
+                 "br_milestones", "br_organisations", "br_transfer_counts", "br_transfers", "cv_in_branch",
+                 "youth_counts"),
+    "stations": ("st_pt_district", "st_pt_station", "st_service_daily", "st_stations"),
+    "programmes": ("st_programme_counts", "st_programmes"),
+    "events": ("st_events",),
+    "appeals": ("ap_day_counts", "ap_month_counts"),
+    "cases": ("cf_case_counts", "cf_referral_counts", "gv_counts", "st_pt_district", "st_service_daily"),
+    "jointMeeting": ("br_contributions", "br_measures", "br_milestones", "jm_items"),
+    "volunteering": ("vo_day_counts",),
+    "faceToFace": ("ff_proposals", "ff_sessions"),
+    "recommendations": ("rc_year_counts",),
+    "dreamSpace": ("ds_internship_counts", "ds_internships", "ds_project_counts"),
+    "roleModels": ("rm_talk_counts", "rm_year_counts"),
+    "mediaCampaigns": ("mc_campaign_counts", "mc_entry_counts"),
+}.items()}
+
+
+class Generations:
+    """The read models' state as one query read it: each projection's generation."""
+
+    def __init__(self, rows: dict[str, tuple]):
+        self.rows = rows
+        self.whole = tuple(sorted(rows.items()))  # every projection: a whole answer, an unlisted figure
+
+    def of(self, projections: frozenset[str] | None) -> Any:
+        if projections is None:
+            return self.whole
+        return tuple(self.rows.get(p) for p in sorted(projections))
 
 
 class FigureCache:
-    """Figures of one generation, least recently used dropped first."""
+    """Figures, each with the generation it was computed at; least recently used dropped first. An entry
+    whose generation has moved on is never served, and is replaced by the next computation."""
 
     def __init__(self) -> None:
-        self.generation: Any = None
-        self.entries: OrderedDict[tuple, Any] = OrderedDict()
+        self.entries: OrderedDict[tuple, tuple[Any, Any]] = OrderedDict()
+        self.writers: dict[str, frozenset[str] | None] | None = None  # figure -> projections (writers_of)
 
     def get(self, generation: Any, key: tuple) -> tuple[bool, Any]:
-        if generation != self.generation or key not in self.entries:
+        entry = self.entries.get(key)
+        if entry is None or entry[0] != generation:
             return False, None
         self.entries.move_to_end(key)
-        return True, self.entries[key]
+        return True, entry[1]
 
     def put(self, generation: Any, key: tuple, value: Any) -> None:
-        if generation != self.generation:
-            self.generation, self.entries = generation, OrderedDict()
-        self.entries[key] = value
+        self.entries[key] = (generation, value)
+        self.entries.move_to_end(key)
         if len(self.entries) > MAX_ENTRIES:
             self.entries.popitem(last=False)
+
+
+def writers_of(figure: str, runtime: Runtime) -> frozenset[str] | None:
+    """The projections whose commits can change `figure`: those writing a table it reads (a table two
+    projections keep, such as cv_in_branch, names both); None: not listed, every projection."""
+    cache = figure_cache(runtime)
+    if cache.writers is None:
+        tables = {name: set(runner.projection.tables) for name, runner in runtime.projections.items()}
+        cache.writers = {f: frozenset(p for p, written in tables.items() if written & read)
+                         for f, read in FIGURE_TABLES.items()}
+    return cache.writers.get(figure)
 
 
 def figure_cache(runtime: Runtime) -> FigureCache:
@@ -67,7 +118,7 @@ class DashboardFigures(SchemaExtension):
 
     async def _figure(self, _next, root, info, *args, **kwargs):
         runtime: Runtime = info.context.runtime
-        generation = await _generation_of(root, runtime)
+        generation = (await _generations_of(root, runtime)).of(writers_of(info.field_name, runtime))
         scope = root.scope
         # today: a default like "the current quarter" must not outlive its day
         key = (info.field_name, scope.district, scope.date_from, scope.date_to, runtime.deps.clock.today(),
@@ -105,7 +156,7 @@ class DashboardResults(SchemaExtension):
                 key = ("result", ec.query, ec.operation_name, orjson.dumps(ec.variables or {}, option=orjson.OPT_SORT_KEYS),
                        tuple(sorted(principal.roles)), principal.district, runtime.deps.clock.today())
                 try:
-                    generation = await _read_generation(runtime)
+                    generation = (await _read_generations(runtime)).whole
                 except Exception:  # the database is down: execute, so the resolvers answer UNAVAILABLE typed
                     key = None
                 else:
@@ -138,15 +189,15 @@ def _given(value, variables: dict | None) -> bool:
     return not isinstance(value, NullValueNode)
 
 
-async def _generation_of(root: Any, runtime: Runtime) -> Any:
+async def _generations_of(root: Any, runtime: Runtime) -> Generations:
     """Read once per Dashboard object, shared by its figures: one per query, one per subscription update."""
-    pending = getattr(root, "_figures_generation", None)
+    pending = getattr(root, "_figures_generations", None)
     if pending is None:
-        pending = asyncio.ensure_future(_read_generation(runtime))
-        root._figures_generation = pending
+        pending = asyncio.ensure_future(_read_generations(runtime))
+        root._figures_generations = pending
     return await pending
 
 
-async def _read_generation(runtime: Runtime) -> Any:
+async def _read_generations(runtime: Runtime) -> Generations:
     async with runtime.pool.acquire() as conn:
-        return tuple(await conn.fetchrow(GENERATION))
+        return Generations({r[0]: tuple(r[1:]) for r in await conn.fetch(GENERATIONS)})

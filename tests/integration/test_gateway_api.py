@@ -348,7 +348,7 @@ async def test_a_subscription_ends_when_its_token_expires(http, url, token):
 async def test_a_repeated_dashboard_is_answered_whole_per_caller_scope_until_the_read_model_moves(
         http, gw_settings, token, monkeypatch):
     import gateway.schema as schema_module
-    from gateway.schema.dashboard_cache import GENERATION
+    from gateway.schema.dashboard_cache import GENERATIONS
 
     resolved = []
     real = schema_module.dashboard_for
@@ -357,9 +357,9 @@ async def test_a_repeated_dashboard_is_answered_whole_per_caller_scope_until_the
     db = await asyncpg.connect(gw_settings.database_url(gw_settings.database("gateway")))
     try:
         for _attempt in range(5):  # another test's late event may move the read model meanwhile: try again
-            before = tuple(await db.fetchrow(GENERATION))
+            before = [tuple(r) for r in await db.fetch(GENERATIONS)]
             answers = [(await gql(http, TOTAL, {}, who))["data"]["dashboard"] for who in (city, chaoyang, city, chaoyang)]
-            if tuple(await db.fetchrow(GENERATION)) == before:
+            if [tuple(r) for r in await db.fetch(GENERATIONS)] == before:
                 break
             resolved.clear()
         else:
@@ -383,7 +383,7 @@ async def test_a_repeated_dashboard_is_answered_whole_per_caller_scope_until_the
 
 
 async def test_dashboard_figures_are_reused_until_a_projection_commits_a_change(http, gw_settings, token):
-    from gateway.schema.dashboard_cache import GENERATION
+    from gateway.schema.dashboard_cache import GENERATIONS
 
     viewer = token("department_viewer")
     db = await asyncpg.connect(gw_settings.database_url(gw_settings.database("gateway")))
@@ -391,11 +391,11 @@ async def test_dashboard_figures_are_reused_until_a_projection_commits_a_change(
               ON CONFLICT (district, youth_type, subtype) DO UPDATE SET count = youth_counts.count + $1"""
     try:
         for _attempt in range(5):  # another test's late event may move the read model meanwhile: try again
-            before = tuple(await db.fetchrow(GENERATION))
+            before = [tuple(r) for r in await db.fetch(GENERATIONS)]
             first = (await gql(http, TOTAL, {"district": "110111"}, viewer))["data"]["dashboard"]["youth"]["total"]
             await db.execute(bump, 1000)  # a change behind the projections' back: no checkpoint moves
             again = (await gql(http, TOTAL, {"district": "110111"}, viewer))["data"]["dashboard"]["youth"]["total"]
-            if tuple(await db.fetchrow(GENERATION)) == before:
+            if [tuple(r) for r in await db.fetch(GENERATIONS)] == before:
                 break
             await db.execute(bump, -1000)
         else:
