@@ -5,11 +5,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from chassis.lifecycle import stream_naming
+
 from ..identity import league_age
 
-
-def stream_id(youth_id: str) -> str:
-    return f"youth-{youth_id}"
+stream_id = stream_naming("youth")
 
 
 @dataclass(frozen=True)

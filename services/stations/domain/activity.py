@@ -14,6 +14,7 @@ from chassis import checks
 from chassis.decider import Decider
 from chassis.errors import Collector, RuleViolated
 from chassis.event import Event, event
+from chassis.lifecycle import stream_naming
 from contracts.stations import ActivityEvents
 
 from .common import aware
@@ -30,10 +31,6 @@ class ActivityKind(StrEnum):
     BIENNALE = "BIENNALE"  # 双年展
     VISIT = "VISIT"  # 参访
     OTHER = "OTHER"
-
-
-def stream_id(event_id: str) -> str:
-    return f"event-{event_id}"
 
 
 @dataclass(frozen=True)
@@ -177,3 +174,4 @@ def evolve(state: ActivityState, event: ActivityEvent) -> ActivityState:
 
 activity = Decider(initial=ActivityState, decide=decide, evolve=evolve)
 EVENTS = (ActivityScheduled, ActivityRegistered, ActivityRegistrationCancelled, ActivityAttended)
+stream_id = stream_naming("event")

@@ -18,6 +18,7 @@ from chassis.clock import BEIJING, beijing_week
 from chassis.decider import Decider
 from chassis.errors import Collector, RuleViolated
 from chassis.event import Event, event
+from chassis.lifecycle import stream_naming
 from contracts.stations import AppealEvents, CaseCategory
 
 from .common import MarkOverdue, Step, aware, beijing_month, check_point
@@ -85,10 +86,6 @@ def deadline(start: datetime, window: Window) -> datetime:
 def appeal_id_for(service_request_id: str) -> str:
     """The same 12345 work order always maps to the same appeal: importing twice is refused."""
     return str(uuid.uuid5(APPEAL_NAMESPACE, service_request_id.strip()))
-
-
-def stream_id(appeal_id: str) -> str:
-    return f"appeal-{appeal_id}"
 
 
 # ---- commands ------------------------------------------------------------------------------------
@@ -343,3 +340,4 @@ def evolve(state: AppealState, event: AppealEvent) -> AppealState:
 appeal = Decider(initial=AppealState, decide=decide, evolve=evolve)
 EVENTS = (AppealImported, AppealCategorised, AppealDispatched, CitizenContacted, AppealResolved, AppealRated, ContactOverdue,
           ResolutionOverdue)
+stream_id = stream_naming("appeal")

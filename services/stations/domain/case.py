@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from chassis import checks
 from chassis.decider import Decider
 from chassis.errors import Collector, RuleViolated
+from chassis.lifecycle import stream_naming
 from contracts.agencies import AGENCIES
 from contracts.stations import AgencyStatus, CaseCategory, CaseOutcome, CaseSource, CaseStatus, CaseUrgency
 
@@ -84,10 +85,6 @@ def windows_for(deadlines: Deadlines, category: str, urgency: str) -> tuple[Wind
 def case_id_for_appeal(appeal_id: str) -> str:
     """One case per 12345 appeal: opening it twice is refused."""
     return str(uuid.uuid5(CASE_NAMESPACE, appeal_id))
-
-
-def stream_id(case_id: str) -> str:
-    return f"case-{case_id}"
 
 
 @dataclass(frozen=True)
@@ -312,3 +309,4 @@ def evolve(state: CaseState, event: CaseEvent) -> CaseState:
 
 
 case: Decider[Command, CaseState, CaseEvent] = Decider(initial=CaseState, decide=decide, evolve=evolve)
+stream_id = stream_naming("case")

@@ -17,6 +17,7 @@ from chassis.clock import BEIJING
 from chassis.decider import Decider
 from chassis.errors import Collector, RuleViolated
 from chassis.event import Event, event
+from chassis.lifecycle import stream_naming
 from chassis.reference import DISTRICTS
 from contracts.stations import GovernanceEvents
 
@@ -34,10 +35,6 @@ class AssigneeKind(StrEnum):
 
 def item_id_for(hot_topic_id: str) -> str:
     return str(uuid.uuid5(GOVERNANCE_NAMESPACE, hot_topic_id))
-
-
-def stream_id(item_id: str) -> str:
-    return f"governance-{item_id}"
 
 
 def due_at(due_on: date) -> datetime:
@@ -180,3 +177,4 @@ def evolve(state: ItemState, event: ItemEvent) -> ItemState:
 
 item: Decider[Command, ItemState, ItemEvent] = Decider(initial=ItemState, decide=decide, evolve=evolve)
 EVENTS = (ItemOpened, ActionAdded, ItemDone, ItemOverdue)
+stream_id = stream_naming("governance")

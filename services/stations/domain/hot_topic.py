@@ -19,6 +19,7 @@ from datetime import datetime
 from chassis.decider import Decider
 from chassis.errors import RuleViolated
 from chassis.event import Event, event
+from chassis.lifecycle import stream_naming
 from contracts.stations import HotTopicEvents
 
 HOT_TOPIC_NAMESPACE = uuid.UUID("7d0c8a52-3e4b-4f6a-9d1c-2b5e8f0a4c61")
@@ -33,10 +34,6 @@ class HotTopicRule:
 
 def hot_topic_id(category: str, district: str, week: str) -> str:
     return str(uuid.uuid5(HOT_TOPIC_NAMESPACE, f"{category}/{district}/{week}"))
-
-
-def stream_id(topic_id: str) -> str:
-    return f"hottopic-{topic_id}"
 
 
 def baseline(previous: list[int], rule: HotTopicRule) -> float:
@@ -99,3 +96,4 @@ def evolve(state: HotTopicState, event: HotTopicDetected) -> HotTopicState:
 hot_topic: Decider[DetectHotTopic, HotTopicState, HotTopicDetected] = Decider(
     initial=HotTopicState, decide=decide, evolve=evolve)
 EVENTS = (HotTopicDetected,)
+stream_id = stream_naming("hottopic")

@@ -8,6 +8,7 @@ from chassis import checks
 from chassis.decider import Decider
 from chassis.errors import Collector, RuleViolated
 from chassis.event import Event, event
+from chassis.lifecycle import stream_naming
 from chassis.reference import SERVICE_TYPES, STATION_KINDS
 from contracts.stations import StationEvents
 
@@ -29,10 +30,6 @@ class StationStatus(StrEnum):
 
 # Health-related records are sensitive (PIPL): outside the station's own database they are counts only.
 HEALTH_SERVICES = frozenset({"HEALTH_CHECK", "FREE_CLINIC"})
-
-
-def stream_id(station_id: str) -> str:
-    return f"station-{station_id}"
 
 
 @dataclass(frozen=True)
@@ -164,3 +161,4 @@ def evolve(state: StationState, event: StationEvent) -> StationState:
 
 station = Decider(initial=StationState, decide=decide, evolve=evolve)
 EVENTS = (StationCreated, StationStatusChanged, StationServicesChanged)
+stream_id = stream_naming("station")

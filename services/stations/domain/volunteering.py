@@ -16,16 +16,13 @@ from chassis.clock import beijing_date
 from chassis.decider import Decider
 from chassis.errors import Collector, RuleViolated
 from chassis.event import Event, event
+from chassis.lifecycle import stream_naming
 from contracts.stations import ActivityEvents
 
 from .common import aware
 
 PLACES_MAX = 1000
 LONGEST = timedelta(hours=12)  # one shift; longer service is several shifts
-
-
-def stream_id(shift_id: str) -> str:
-    return f"shift-{shift_id}"
 
 
 @dataclass(frozen=True)
@@ -208,3 +205,4 @@ def evolve(state: ShiftState, event: ShiftEvent) -> ShiftState:
 
 shift = Decider(initial=ShiftState, decide=decide, evolve=evolve)
 EVENTS = (ShiftPublished, ShiftSignedUp, HoursRecorded, HoursCorrected)
+stream_id = stream_naming("shift")
