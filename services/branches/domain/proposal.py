@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from chassis import checks
 from chassis.codec import EventCodec
-from chassis.decider import Decider
+from chassis.decider import Command, Decider, State
 from chassis.errors import Collector, Forbidden, RuleViolated
 from chassis.event import Event, event
 from chassis.lifecycle import refuse_if, stream_naming
@@ -42,8 +42,7 @@ class Responder:
     league: Recorder | None = None
 
 
-@dataclass(frozen=True)
-class SubmitProposal:
+class SubmitProposal(Command):
     proposal_id: str
     recorder: Recorder
     session_id: str
@@ -55,8 +54,7 @@ class SubmitProposal:
     today: date
 
 
-@dataclass(frozen=True)
-class Respond:
+class Respond(Command):
     responder: Responder
     today: date
     text: str = ""
@@ -110,8 +108,7 @@ ProposalCommand = SubmitProposal | AcceptProposal | DeclineProposal | AnswerProp
 ProposalEvent = ProposalSubmitted | ProposalAccepted | ProposalNotAccepted | ProposalAnswered
 
 
-@dataclass(frozen=True)
-class ProposalState:
+class ProposalState(State):
     exists: bool = False
     proposal_id: str = ""
     district: str = ""

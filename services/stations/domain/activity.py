@@ -11,7 +11,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from chassis import checks
-from chassis.decider import Decider
+from chassis.decider import Command, Decider, State
 from chassis.errors import Collector, RuleViolated
 from chassis.event import Event, event
 from chassis.lifecycle import stream_naming
@@ -45,26 +45,22 @@ class ActivityFacts:
     station_id: str | None = None  # the station it is held at, if any
 
 
-@dataclass(frozen=True)
-class ScheduleActivity(ActivityFacts):
+class ScheduleActivity(ActivityFacts, Command):
     """Schedule an event."""
 
 
-@dataclass(frozen=True)
-class RegisterForActivity:
+class RegisterForActivity(Command):
     youth_id: str
     now: datetime | None = None  # a person booking themselves: not once the event has started
 
 
-@dataclass(frozen=True)
-class CancelRegistration:
+class CancelRegistration(Command):
     """A person gives their place back (before the event starts, and not once attended)."""
     youth_id: str
     now: datetime
 
 
-@dataclass(frozen=True)
-class RecordActivityAttendance:
+class RecordActivityAttendance(Command):
     youth_id: str
 
 
@@ -97,8 +93,7 @@ class ActivityAttended(Event):
 ActivityEvent = ActivityScheduled | ActivityRegistered | ActivityRegistrationCancelled | ActivityAttended
 
 
-@dataclass(frozen=True)
-class ActivityState:
+class ActivityState(State):
     exists: bool = False  # scheduled: event_id and district are set
     event_id: str | None = None
     district: str | None = None

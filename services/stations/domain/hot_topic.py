@@ -16,7 +16,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from chassis.decider import Decider
+from chassis.decider import Command, Decider, State
 from chassis.errors import RuleViolated
 from chassis.event import Event, event
 from chassis.lifecycle import stream_naming
@@ -46,8 +46,7 @@ def is_hot(count: int, previous: list[int], rule: HotTopicRule) -> bool:
     return count >= rule.min_count and count >= rule.factor * baseline(previous, rule)
 
 
-@dataclass(frozen=True)
-class DetectHotTopic:
+class DetectHotTopic(Command):
     category: str
     district: str
     week: str             # YYYY-Www, Beijing (chassis.clock.beijing_week)
@@ -68,8 +67,7 @@ class HotTopicDetected(Event):
     detected_at: datetime
 
 
-@dataclass(frozen=True)
-class HotTopicState:
+class HotTopicState(State):
     exists: bool = False
     hot_topic_id: str = ""
     category: str = ""

@@ -5,7 +5,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from chassis import checks
-from chassis.decider import Decider
+from chassis.decider import Command, Decider, State
 from chassis.errors import Collector, RuleViolated
 from chassis.event import Event, event
 from chassis.lifecycle import stream_naming
@@ -47,19 +47,16 @@ class StationFacts:
     opening_hours: str
 
 
-@dataclass(frozen=True)
-class CreateStation(StationFacts):
+class CreateStation(StationFacts, Command):
     services: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class ChangeStationStatus:
+class ChangeStationStatus(Command):
     status: str
     reason: str = ""
 
 
-@dataclass(frozen=True)
-class ChangeStationServices:
+class ChangeStationServices(Command):
     services: tuple[str, ...]
 
 
@@ -87,8 +84,7 @@ class StationServicesChanged(Event):
 StationEvent = StationCreated | StationStatusChanged | StationServicesChanged
 
 
-@dataclass(frozen=True)
-class StationState:
+class StationState(State):
     exists: bool = False  # created: station_id, kind, district and status are set
     station_id: str | None = None
     kind: str | None = None
