@@ -8,8 +8,9 @@ expected version. Tests drive deciders Given events / When command / Then events
 
 What a decider takes and keeps is declared by deriving, as an event derives from `Event` (chassis/event.py):
 
-    class Reject(Command):          class MembershipState(State):
-        reason: str                     exists: bool = False
+    class Reject(Command):          class ProposalState(State):
+        branch_id: str                  exists: bool = False
+        reason: RejectReason            status: ProposalStatus = ProposalStatus.SUBMITTED
         today: date                     ...
 
 Both make the class a frozen dataclass: a command is a request that is not changed on its way, a state is
