@@ -10,12 +10,12 @@ import asyncpg
 
 from .codec import Sealer
 from .db import Connection, unavailable_as_503
-from .decider import Decider
+from .decider import Decider, State
 from .envelope import Envelope
 from .errors import VersionConflict
 from .eventstore import Companion, EventStore, Stream
 
-S = TypeVar("S")
+S = TypeVar("S", bound=State)
 
 
 @asynccontextmanager

@@ -1,14 +1,14 @@
 """Building blocks every aggregate's decider shares: how its streams are named, the commands of its
-life cycle that carry nothing but the day (a scheduled job's), and the guards at the top of `decide`.
+life cycle that carry nothing but the day (a scheduled job's, an erasure), and the guards at the top of `decide`.
 
 Pure (no IO), like the deciders that use it (chassis/decider.py).
 """
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 
+from .decider import Command
 from .errors import RuleViolated
 
 
@@ -21,11 +21,15 @@ def stream_naming(prefix: str) -> Callable[[str], str]:
     return stream_id
 
 
-@dataclass(frozen=True)
-class MarkOverdue:
+class OnDay(Command):
+    """A command whose only fact is the day it is asked on (Beijing's, from the service's clock): a step of
+    an aggregate's life cycle that needs nothing else, e.g. the registry's erasure."""
+    today: date
+
+
+class MarkOverdue(OnDay):
     """A scheduled job's: what is still open past its due date goes overdue on `today` (at most once;
     the job runs again and again, so nothing to mark is not an error)."""
-    today: date
 
 
 def refuse_if(condition: bool, message: str, rule: str) -> None:

@@ -9,7 +9,7 @@ from datetime import date
 from enum import StrEnum
 
 from chassis.codec import EventCodec
-from chassis.decider import Decider
+from chassis.decider import Command, Decider, State
 from chassis.errors import Collector, Forbidden, RuleViolated
 from chassis.event import Event, event
 from chassis.lifecycle import MarkOverdue, refuse_if, stream_naming
@@ -49,12 +49,11 @@ class Assignment:
     due_on: date
 
 
-class AssignItem(Assignment):
+class AssignItem(Assignment, Command):
     """Created in the transaction that records the joint meeting (commands.record_joint_meeting)."""
 
 
-@dataclass(frozen=True)
-class Update:
+class Update(Command):
     """The assignee's word on the item on `today`: a progress note (required) or the closing note."""
     actor: Actor
     note: str
@@ -99,8 +98,7 @@ ItemCommand = AssignItem | NoteProgress | CompleteItem | MarkOverdue
 ItemEvent = ActionItemAssigned | ProgressNoted | ActionItemDone | ActionItemOverdue
 
 
-@dataclass(frozen=True)
-class ItemState:
+class ItemState(State):
     exists: bool = False
     item_id: str | None = None
     assignee_kind: str = ""

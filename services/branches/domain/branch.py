@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from chassis.codec import EventCodec
-from chassis.decider import Decider
+from chassis.decider import Command, Decider, State
 from chassis.errors import Collector, RuleViolated
 from chassis.event import Event, event
 from chassis.lifecycle import refuse_if, stream_naming
@@ -46,45 +46,38 @@ FOUNDING_CHECKS = unit_checks(BranchKind, "团支部类型")
 
 # ---- commands ----------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class FoundBranch(Founding):
+class FoundBranch(Founding, Command):
     today: date
     organisation_id: str | None = None
 
 
-@dataclass(frozen=True)
-class RenameBranch:
+class RenameBranch(Command):
     name: str
 
 
-@dataclass(frozen=True)
-class AssignSecretary:
+class AssignSecretary(Command):
     secretary_id: str  # the youth id of a member of this branch
     is_member: bool    # fact looked up by the caller in the roster
 
 
-@dataclass(frozen=True)
-class DissolveBranch:
+class DissolveBranch(Command):
     open_memberships: int  # members, pending applications and transfers in (from the roster)
     today: date
 
 
-@dataclass(frozen=True)
-class IssueInvitation:
+class IssueInvitation(Command):
     code: str
     now: datetime
     valid_hours: int
     max_uses: int
 
 
-@dataclass(frozen=True)
-class RedeemInvitation:
+class RedeemInvitation(Command):
     code: str
     now: datetime
 
 
-@dataclass(frozen=True)
-class ExpireInvitations:
+class ExpireInvitations(Command):
     now: datetime
 
 
@@ -154,8 +147,7 @@ class Invitation:
     closed: bool = False
 
 
-@dataclass(frozen=True)
-class BranchState:
+class BranchState(State):
     exists: bool = False  # founded: branch_id, name, kind and district are set
     dissolved: bool = False
     branch_id: str | None = None

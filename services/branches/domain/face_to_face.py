@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from chassis import checks
 from chassis.codec import EventCodec
-from chassis.decider import Decider
+from chassis.decider import Command, Decider, State
 from chassis.errors import Collector, Forbidden, RuleViolated
 from chassis.event import Event, event
 from chassis.lifecycle import refuse_if, stream_naming
@@ -53,14 +53,12 @@ class Session:
     youth_attending: int
 
 
-@dataclass(frozen=True, kw_only=True)
-class RecordSession(Session):
+class RecordSession(Session, Command, kw_only=True):
     recorder: Recorder
     today: date
 
 
-@dataclass(frozen=True)
-class RaiseIssue:
+class RaiseIssue(Command):
     recorder: Recorder
     issue_id: str
     category: str
@@ -85,8 +83,7 @@ SessionCommand = RecordSession | RaiseIssue
 SessionEvent = SessionHeld | IssueRaised
 
 
-@dataclass(frozen=True)
-class SessionState:
+class SessionState(State):
     exists: bool = False
     session_id: str = ""
     district: str = ""

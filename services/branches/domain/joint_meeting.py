@@ -10,7 +10,7 @@ from datetime import date
 from enum import StrEnum
 
 from chassis.codec import EventCodec
-from chassis.decider import Decider
+from chassis.decider import Command, Decider, State
 from chassis.errors import Collector
 from chassis.event import Event, event
 from chassis.lifecycle import refuse_if, stream_naming
@@ -50,8 +50,7 @@ class DecisionSpec:
     items: tuple[ItemSpec, ...] = ()
 
 
-@dataclass(frozen=True)
-class RecordJointMeeting:
+class RecordJointMeeting(Command):
     meeting_id: str
     level: str
     district: str | None  # a district meeting's district; None for the city's
@@ -74,8 +73,7 @@ class JointMeetingHeld(Event):
     items: list[str] = field(default_factory=list)  # the action items' ids (their streams carry the rest)
 
 
-@dataclass(frozen=True)
-class JointMeetingState:
+class JointMeetingState(State):
     exists: bool = False
     level: str | None = None
     district: str | None = None

@@ -15,7 +15,7 @@ from datetime import date
 from enum import StrEnum
 
 from chassis.codec import EventCodec
-from chassis.decider import Decider
+from chassis.decider import Command, Decider, State
 from chassis.errors import Collector, Forbidden, RuleViolated
 from chassis.event import Event, event
 from chassis.lifecycle import stream_naming
@@ -53,8 +53,7 @@ class PlannedMilestone(MilestoneSpec):
     milestone's key in the file."""
 
 
-@dataclass(frozen=True)
-class PlanMeasure:
+class PlanMeasure(Command):
     """One measure as the plan file now says it."""
     measure_id: str
     area: str
@@ -67,18 +66,16 @@ class PlanMeasure:
     today: date | None = None  # when a lead department changes
 
 
-class AddMilestone(MilestoneSpec):
+class AddMilestone(MilestoneSpec, Command):
     """A milestone added by hand: a reload of the plan file neither revises nor drops it."""
 
 
-@dataclass(frozen=True)
-class CompleteMilestone:
+class CompleteMilestone(Command):
     milestone_id: str
     today: date
 
 
-@dataclass(frozen=True)
-class ReportProgress:
+class ReportProgress(Command):
     percent: int
     note: str
     today: date
@@ -87,8 +84,7 @@ class ReportProgress:
     reported_on: date | None = None  # the report's date (default today; never later)
 
 
-@dataclass(frozen=True)
-class AddContribution:
+class AddContribution(Command):
     acting_for: str  # a supporting department
     note: str
     today: date
@@ -192,8 +188,7 @@ class Milestone:
     planned: bool = False
 
 
-@dataclass(frozen=True)
-class MeasureState:
+class MeasureState(State):
     exists: bool = False  # defined: measure_id is set
     measure_id: str | None = None
     area: str = ""

@@ -12,7 +12,7 @@ from datetime import date
 from enum import StrEnum
 
 from chassis.codec import EventCodec
-from chassis.decider import Decider
+from chassis.decider import Command, Decider, State
 from chassis.errors import Collector, RuleViolated
 from chassis.event import Event, event
 from chassis.lifecycle import refuse_if, stream_naming
@@ -36,8 +36,7 @@ class MeetingKind(StrEnum):
 check_kind = one_of(MeetingKind, "会议类型")
 
 
-@dataclass(frozen=True)
-class RecordMeeting:
+class RecordMeeting(Command):
     meeting_id: str
     branch_id: str
     branch_active: bool
@@ -50,8 +49,7 @@ class RecordMeeting:
     today: date
 
 
-@dataclass(frozen=True)
-class RecordAttendance:
+class RecordAttendance(Command):
     attendees: tuple[str, ...]
     members: frozenset[str]
 
@@ -78,8 +76,7 @@ MeetingCommand = RecordMeeting | RecordAttendance
 MeetingEvent = MeetingHeld | AttendanceRecorded
 
 
-@dataclass(frozen=True)
-class MeetingState:
+class MeetingState(State):
     exists: bool = False  # recorded: meeting_id, branch_id and district are set
     meeting_id: str | None = None
     branch_id: str | None = None

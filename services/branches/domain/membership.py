@@ -15,7 +15,7 @@ from datetime import date
 from enum import StrEnum
 
 from chassis.codec import EventCodec
-from chassis.decider import Decider
+from chassis.decider import Command, Decider, State
 from chassis.errors import RuleViolated
 from chassis.event import Event, event
 from chassis.lifecycle import stream_naming
@@ -54,30 +54,26 @@ class RejectReason(StrEnum):
 
 # ---- commands ----------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Apply:
+class Apply(Command):
     youth_id: str
     branch: BranchFacts
     youth: YouthFacts
     today: date
 
 
-@dataclass(frozen=True)
-class Approve:
+class Approve(Command):
     branch_id: str
     today: date
     youth: YouthFacts | None = None  # when given, still within league age and active on the day of approval
 
 
-@dataclass(frozen=True)
-class Reject:
+class Reject(Command):
     branch_id: str
     reason: RejectReason
     today: date
 
 
-@dataclass(frozen=True)
-class JoinWithInvitation:
+class JoinWithInvitation(Command):
     youth_id: str
     branch: BranchFacts
     youth: YouthFacts
@@ -85,21 +81,19 @@ class JoinWithInvitation:
     today: date
 
 
-@dataclass(frozen=True)
-class Leave:
+class Leave(Command):
     reason: LeaveReason
     today: date
 
 
-@dataclass(frozen=True)
-class EndForRegistry:
+class EndForRegistry(Command):
     """A reaction to the registry: the person withdrew, was merged or erased (a RegistryEnd), or left
     league age (RetireOverAge)."""
     reason: RegistryEnd | LeaveReason
     today: date
 
 
-class RetireOverAge(EndForRegistry):
+class RetireOverAge(EndForRegistry, Command):
     """The reaction to the registry's `league-age-ended.v1`: the end for the registry whose reason is
     OVER_AGE."""
 
@@ -171,8 +165,7 @@ MembershipEvent = (MembershipApplied | MembershipApproved | MembershipRejected |
 
 # ---- state -------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class MembershipState:
+class MembershipState(State):
     status: Status = Status.NONE
     youth_id: str | None = None
     branch_id: str | None = None

@@ -7,10 +7,10 @@ from datetime import date
 from enum import StrEnum
 
 from chassis.codec import EventCodec
-from chassis.decider import Decider
+from chassis.decider import Command, Decider, State
 from chassis.errors import RuleViolated
 from chassis.event import Event, event
-from chassis.lifecycle import refuse_if, stream_naming
+from chassis.lifecycle import OnDay, refuse_if, stream_naming
 from contracts.branches import OrganisationEvents
 
 from .rules import unit_checks, validate
@@ -43,18 +43,15 @@ class Contact:
 CONTACT_CHECKS = unit_checks(OrganisationKind, "组织类型")
 
 
-@dataclass(frozen=True)
-class RecordContact(Contact):
+class RecordContact(Contact, Command):
     today: date
 
 
-@dataclass(frozen=True)
-class EstablishRelationship:
-    today: date
+class EstablishRelationship(OnDay):
+    """The organisation and the league work together from `today` on."""
 
 
-@dataclass(frozen=True)
-class LinkBranch:
+class LinkBranch(Command):
     branch_id: str
     today: date
 
@@ -81,8 +78,7 @@ OrganisationCommand = RecordContact | EstablishRelationship | LinkBranch
 OrganisationEvent = OrganisationContacted | RelationshipEstablished | BranchLinked
 
 
-@dataclass(frozen=True)
-class OrganisationState:
+class OrganisationState(State):
     exists: bool = False  # contacted: organisation_id, district and stage are set
     organisation_id: str | None = None
     district: str | None = None

@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from chassis import checks
 from chassis.codec import EventCodec
-from chassis.decider import Decider
+from chassis.decider import Command, Decider, State
 from chassis.errors import Collector, Forbidden, RuleViolated
 from chassis.event import Event, event
 from chassis.lifecycle import refuse_if, stream_naming
@@ -42,8 +42,7 @@ class Responder:
     league: Recorder | None = None
 
 
-@dataclass(frozen=True)
-class SubmitProposal:
+class SubmitProposal(Command):
     proposal_id: str
     recorder: Recorder
     session_id: str
@@ -55,8 +54,7 @@ class SubmitProposal:
     today: date
 
 
-@dataclass(frozen=True)
-class Respond:
+class Respond(Command):
     responder: Responder
     today: date
     text: str = ""
@@ -110,8 +108,7 @@ ProposalCommand = SubmitProposal | AcceptProposal | DeclineProposal | AnswerProp
 ProposalEvent = ProposalSubmitted | ProposalAccepted | ProposalNotAccepted | ProposalAnswered
 
 
-@dataclass(frozen=True)
-class ProposalState:
+class ProposalState(State):
     exists: bool = False
     proposal_id: str = ""
     district: str = ""
@@ -139,11 +136,17 @@ def _submit(command: SubmitProposal) -> ProposalSubmitted:
                              command.kind, command.title.strip(), command.department, command.today)
 
 
-# which status each response needs, and the status it leads to
+# The life cycle as two tables: the status each response needs (refused with the message otherwise),
+# and the status its event leads to.
 _STEPS: dict[type, tuple[ProposalStatus, str]] = {
     AcceptProposal: (ProposalStatus.SUBMITTED, "只有已提交的建议/提案可以立案。"),
     DeclineProposal: (ProposalStatus.SUBMITTED, "只有已提交的建议/提案可以不予立案。"),
     AnswerProposal: (ProposalStatus.ACCEPTED, "只有已立案的建议/提案可以答复。"),
+}
+_STATUS_AFTER: dict[type, ProposalStatus] = {
+    ProposalAccepted: ProposalStatus.ACCEPTED,
+    ProposalNotAccepted: ProposalStatus.NOT_ACCEPTED,
+    ProposalAnswered: ProposalStatus.ANSWERED,
 }
 
 
@@ -169,11 +172,7 @@ def decide(command: ProposalCommand, state: ProposalState) -> list[ProposalEvent
 def evolve(state: ProposalState, event: ProposalEvent) -> ProposalState:
     if isinstance(event, ProposalSubmitted):
         return ProposalState(True, event.proposal_id, event.district, event.department)
-    if isinstance(event, ProposalAccepted):
-        return replace(state, status=ProposalStatus.ACCEPTED)
-    if isinstance(event, ProposalNotAccepted):
-        return replace(state, status=ProposalStatus.NOT_ACCEPTED)
-    return replace(state, status=ProposalStatus.ANSWERED)
+    return replace(state, status=_STATUS_AFTER[type(event)])
 
 
 proposal = Decider(initial=ProposalState, decide=decide, evolve=evolve)

@@ -20,7 +20,7 @@ from typing import Any
 
 from chassis import checks
 from chassis.codec import EventCodec
-from chassis.decider import Decider
+from chassis.decider import Command, Decider, State
 from chassis.errors import Collector, RuleViolated
 from chassis.event import Event, event
 from chassis.lifecycle import refuse_if, stream_naming
@@ -55,8 +55,7 @@ class EndReason(StrEnum):
 
 # ---- commands ----------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Recommend:
+class Recommend(Command):
     recommendation_id: str
     youth_id: str
     kind: str
@@ -67,8 +66,7 @@ class Recommend:
     today: date
 
 
-@dataclass(frozen=True)
-class Review:
+class Review(Command):
     """The district's league committee: ACCEPTED for consideration, or RETURNED with a reason."""
     recommendation_id: str
     accepted: bool
@@ -76,22 +74,19 @@ class Review:
     today: date
 
 
-@dataclass(frozen=True)
-class RecordOutcome:
+class RecordOutcome(Command):
     recommendation_id: str
     adopted: bool
     decided_on: date
     today: date
 
 
-@dataclass(frozen=True)
-class Withdraw:
+class Withdraw(Command):
     recommendation_id: str
     today: date
 
 
-@dataclass(frozen=True)
-class EndOpen:
+class EndOpen(Command):
     """A reaction: the member left the branch (or was erased); every open recommendation ends."""
     reason: EndReason
     today: date
@@ -158,8 +153,7 @@ class Entry:
     decided_on: date | None = None  # the day of the outcome
 
 
-@dataclass(frozen=True)
-class RecommendationState:
+class RecommendationState(State):
     entries: tuple[Entry, ...] = ()
 
     def find(self, recommendation_id: str) -> Entry | None:

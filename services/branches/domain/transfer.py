@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from chassis.decider import Command
 from chassis.errors import RuleViolated
 from chassis.event import Event, event
+from chassis.lifecycle import OnDay
 from contracts.branches import MembershipEvents
 
 from .facts import BranchFacts, YouthFacts, check_league_age
@@ -36,8 +38,7 @@ class Transfer:
 
 # ---- commands ----------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class RequestTransfer:
+class RequestTransfer(Command):
     transfer_id: str
     to_branch: BranchFacts
     initiated_by: Side
@@ -45,22 +46,19 @@ class RequestTransfer:
     today: date
 
 
-@dataclass(frozen=True)
-class ApproveTransfer:
+class ApproveTransfer(Command):
     transfer_id: str
     to_branch_active: bool
     today: date
 
 
-@dataclass(frozen=True)
-class RejectTransfer:
+class RejectTransfer(Command):
     transfer_id: str
     today: date
 
 
-@dataclass(frozen=True)
-class ExpireTransfer:
-    today: date
+class ExpireTransfer(OnDay):
+    """The transfer job's: a request still unanswered past its expiry date expires on `today`."""
 
 
 COMMANDS = (RequestTransfer, ApproveTransfer, RejectTransfer, ExpireTransfer)

@@ -2,15 +2,15 @@
 service's clock) so that the rules stay pure."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from chassis.decider import Command
+from chassis.lifecycle import OnDay
 from contracts.registry import Channel
 
 
-@dataclass(frozen=True)
-class RegisterYouth:
+class RegisterYouth(Command):
     youth_id: str
     name: str
     gender: str
@@ -38,49 +38,36 @@ class RegisterYouth:
         return self.registered_on or self.today
 
 
-@dataclass(frozen=True)
-class UpdateProfile:
+class UpdateProfile(Command):
     changes: dict[str, Any]  # snake_case field → new value (None clears an optional field)
 
 
-@dataclass(frozen=True)
-class GiveConsent:
+class GiveConsent(Command):
     purpose: str
     notice_version: str
     channel: str
     today: date
 
 
-@dataclass(frozen=True)
-class WithdrawConsent:
+class WithdrawConsent(Command):
     purpose: str
     today: date
 
 
-@dataclass(frozen=True)
-class MergeInto:
+class MergeInto(Command):
     into_youth_id: str
     into_status: str | None  # the survivor's status, None when it does not exist
 
 
-@dataclass(frozen=True)
-class OnDay:
-    """A command whose only fact is the day it is asked on."""
-    today: date
-
-
-@dataclass(frozen=True)
 class EraseYouth(OnDay):
     """Erase the person's personal information (their key is shredded; the record keeps only public facts)."""
 
 
-@dataclass(frozen=True)
 class EndLeagueAge(OnDay):
     """Record that the person's league age (14–28) is over (the registry's scheduled sweep)."""
 
 
-@dataclass(frozen=True)
-class LinkAccount:
+class LinkAccount(Command):
     """Link the person's own sign-in account (`account`: the subject at the youth identity provider) to the
     record: right after `registerMe`, or when they claim a record staff created, with a claim code that
     expires at `code_expires_at` (checked against `now`)."""

@@ -1,19 +1,19 @@
 """A person's record as the decider sees it, folded from the events."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 from typing import Any
 
+from chassis.decider import State
+from chassis.lifecycle import stream_naming
+
 from ..identity import league_age
 
-
-def stream_id(youth_id: str) -> str:
-    return f"youth-{youth_id}"
+stream_id = stream_naming("youth")
 
 
-@dataclass(frozen=True)
-class YouthState:
+class YouthState(State):
     exists: bool = False
     status: str | None = None
     youth_id: str | None = None

@@ -11,9 +11,10 @@ from datetime import datetime
 from enum import StrEnum
 
 from chassis import checks
-from chassis.decider import Decider
+from chassis.decider import Command, Decider, State
 from chassis.errors import Collector, RuleViolated
 from chassis.event import Event, event
+from chassis.lifecycle import stream_naming
 from contracts.stations import ActivityEvents
 
 from .common import aware
@@ -32,10 +33,6 @@ class ActivityKind(StrEnum):
     OTHER = "OTHER"
 
 
-def stream_id(event_id: str) -> str:
-    return f"event-{event_id}"
-
-
 @dataclass(frozen=True)
 class ActivityFacts:
     """What scheduling an event asks for and what its `scheduled` event records (the title cleaned)."""
@@ -48,26 +45,22 @@ class ActivityFacts:
     station_id: str | None = None  # the station it is held at, if any
 
 
-@dataclass(frozen=True)
-class ScheduleActivity(ActivityFacts):
+class ScheduleActivity(ActivityFacts, Command):
     """Schedule an event."""
 
 
-@dataclass(frozen=True)
-class RegisterForActivity:
+class RegisterForActivity(Command):
     youth_id: str
     now: datetime | None = None  # a person booking themselves: not once the event has started
 
 
-@dataclass(frozen=True)
-class CancelRegistration:
+class CancelRegistration(Command):
     """A person gives their place back (before the event starts, and not once attended)."""
     youth_id: str
     now: datetime
 
 
-@dataclass(frozen=True)
-class RecordActivityAttendance:
+class RecordActivityAttendance(Command):
     youth_id: str
 
 
@@ -100,8 +93,7 @@ class ActivityAttended(Event):
 ActivityEvent = ActivityScheduled | ActivityRegistered | ActivityRegistrationCancelled | ActivityAttended
 
 
-@dataclass(frozen=True)
-class ActivityState:
+class ActivityState(State):
     exists: bool = False  # scheduled: event_id and district are set
     event_id: str | None = None
     district: str | None = None
@@ -177,3 +169,4 @@ def evolve(state: ActivityState, event: ActivityEvent) -> ActivityState:
 
 activity = Decider(initial=ActivityState, decide=decide, evolve=evolve)
 EVENTS = (ActivityScheduled, ActivityRegistered, ActivityRegistrationCancelled, ActivityAttended)
+stream_id = stream_naming("event")

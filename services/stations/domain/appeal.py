@@ -15,9 +15,10 @@ from enum import StrEnum
 
 from chassis import checks
 from chassis.clock import BEIJING, beijing_week
-from chassis.decider import Decider
+from chassis.decider import Command, Decider, State
 from chassis.errors import Collector, RuleViolated
 from chassis.event import Event, event
+from chassis.lifecycle import stream_naming
 from contracts.stations import AppealEvents, CaseCategory
 
 from .common import MarkOverdue, Step, aware, beijing_month, check_point
@@ -87,10 +88,6 @@ def appeal_id_for(service_request_id: str) -> str:
     return str(uuid.uuid5(APPEAL_NAMESPACE, service_request_id.strip()))
 
 
-def stream_id(appeal_id: str) -> str:
-    return f"appeal-{appeal_id}"
-
-
 # ---- commands ------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -104,8 +101,7 @@ class WorkOrder:
     district: str
 
 
-@dataclass(frozen=True)
-class ImportAppeal(WorkOrder):
+class ImportAppeal(WorkOrder, Command):
     """An Open311 GeoReport v2 service request plus the tier and district 12345 assigned."""
     requested_datetime: datetime
     lat: float | None
@@ -114,31 +110,26 @@ class ImportAppeal(WorkOrder):
     category: str | None = None  # from the case taxonomy (contracts.stations.CaseCategory), when known
 
 
-@dataclass(frozen=True)
-class CategoriseAppeal:
+class CategoriseAppeal(Command):
     """Staff set (or correct) the appeal's category; the hot-topic counts move with it."""
     category: str
     at: datetime
 
 
-@dataclass(frozen=True)
-class DispatchAppeal:
+class DispatchAppeal(Command):
     unit: str
     at: datetime
 
 
-@dataclass(frozen=True)
 class ContactCitizen(Step):
     """The handling unit's first contact with the citizen (against the contact deadline)."""
 
 
-@dataclass(frozen=True)
 class ResolveAppeal(Step):
     """The handling unit resolved the appeal (against the resolve deadline)."""
 
 
-@dataclass(frozen=True)
-class RateAppeal:
+class RateAppeal(Command):
     satisfaction: str
     at: datetime
 
@@ -212,8 +203,7 @@ AppealEvent = (AppealImported | AppealCategorised | AppealDispatched | CitizenCo
                | ContactOverdue | ResolutionOverdue)
 
 
-@dataclass(frozen=True)
-class AppealState:
+class AppealState(State):
     exists: bool = False  # imported: appeal_id, district, status, received_at and both deadlines are set
     appeal_id: str | None = None
     district: str | None = None
@@ -343,3 +333,4 @@ def evolve(state: AppealState, event: AppealEvent) -> AppealState:
 appeal = Decider(initial=AppealState, decide=decide, evolve=evolve)
 EVENTS = (AppealImported, AppealCategorised, AppealDispatched, CitizenContacted, AppealResolved, AppealRated, ContactOverdue,
           ResolutionOverdue)
+stream_id = stream_naming("appeal")

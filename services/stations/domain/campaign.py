@@ -7,14 +7,14 @@ runs it) or to the whole city (`district` None: the city's league office). Nothi
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, timedelta
 
 from chassis import checks
-from chassis.decider import Decider
+from chassis.decider import Command, Decider, State
 from chassis.errors import Collector
 from chassis.event import Event, event
-from chassis.lifecycle import MarkOverdue, refuse_if, stream_naming
+from chassis.lifecycle import MarkOverdue, OnDay, refuse_if, stream_naming
 from contracts.stations import CampaignAudience, CampaignEvents, CampaignStatus
 
 TITLE_MAX = 100
@@ -22,8 +22,7 @@ THEME_MAX = 1000
 WINDOW_MAX = timedelta(days=366)  # a campaign is a season's call, not a standing one
 
 
-@dataclass(frozen=True)
-class LaunchCampaign:
+class LaunchCampaign(Command):
     campaign_id: str
     district: str | None  # None: city-wide
     title: str
@@ -34,10 +33,8 @@ class LaunchCampaign:
     today: date
 
 
-@dataclass(frozen=True)
-class CloseCampaign:
+class CloseCampaign(OnDay):
     """Closed early by its admin."""
-    today: date
 
 
 CampaignCommand = LaunchCampaign | CloseCampaign | MarkOverdue  # MarkOverdue: the window ended (the job)
@@ -66,8 +63,7 @@ class CampaignClosed(Event):
 CampaignEvent = CampaignLaunched | CampaignClosed
 
 
-@dataclass(frozen=True)
-class CampaignState:
+class CampaignState(State):
     exists: bool = False
     campaign_id: str = ""
     district: str | None = None

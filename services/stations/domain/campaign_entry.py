@@ -9,12 +9,12 @@ them into the service's own table with the entry's key (chassis/vault.py), which
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
 from chassis import checks
-from chassis.decider import Decider
+from chassis.decider import Command, Decider, State
 from chassis.errors import Collector, Forbidden
 from chassis.event import Event, event
 from chassis.lifecycle import refuse_if, stream_naming
@@ -27,8 +27,7 @@ LINK_MAX = 500
 NOTE_MAX = 200
 
 
-@dataclass(frozen=True)
-class SubmitEntry:
+class SubmitEntry(Command):
     """The entrant themselves (youth token); `campaign` is the campaign's state when the entry is made."""
     entry_id: str
     youth_id: str
@@ -40,14 +39,12 @@ class SubmitEntry:
     today: date
 
 
-@dataclass(frozen=True)
-class WithdrawEntry:
+class WithdrawEntry(Command):
     youth_id: str  # who asks: only the entrant
     today: date
 
 
-@dataclass(frozen=True)
-class JudgeEntry:
+class JudgeEntry(Command):
     """The campaign's admin: selected for the showcase, or not."""
     selected: bool
     note: str | None
@@ -88,8 +85,7 @@ class EntryJudged(Event):
 EntryEvent = EntrySubmitted | EntryWithdrawn | EntryJudged
 
 
-@dataclass(frozen=True)
-class EntryState:
+class EntryState(State):
     exists: bool = False
     entry_id: str = ""
     campaign_id: str = ""

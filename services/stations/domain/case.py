@@ -15,12 +15,13 @@ case's own key (erasure of the youth shreds it) and it never reaches the publish
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from chassis import checks
-from chassis.decider import Decider
+from chassis.decider import Decider, State
 from chassis.errors import Collector, RuleViolated
+from chassis.lifecycle import stream_naming
 from contracts.agencies import AGENCIES
 from contracts.stations import AgencyStatus, CaseCategory, CaseOutcome, CaseSource, CaseStatus, CaseUrgency
 
@@ -28,7 +29,7 @@ from . import case_replies
 from .appeal import Window, deadline
 from .case_commands import (
     AgencyReply,
-    Command,
+    CaseCommand,
     Deadlines,
     GrantAid,
     MarkOverdue,
@@ -86,12 +87,7 @@ def case_id_for_appeal(appeal_id: str) -> str:
     return str(uuid.uuid5(CASE_NAMESPACE, appeal_id))
 
 
-def stream_id(case_id: str) -> str:
-    return f"case-{case_id}"
-
-
-@dataclass(frozen=True)
-class CaseState:
+class CaseState(State):
     exists: bool = False
     case_id: str = ""
     district: str | None = None
@@ -195,7 +191,7 @@ def _overdue(command: MarkOverdue, state: CaseState) -> list[CaseEvent]:
     return events  # nothing due: nothing to say (the job may ask again)
 
 
-def _step(command: Command, state: CaseState, errors: Collector) -> list[CaseEvent]:
+def _step(command: CaseCommand, state: CaseState, errors: Collector) -> list[CaseEvent]:
     cid = state.case_id
     if isinstance(command, TriageCase):
         _check_class(errors, command.category, command.urgency)
@@ -261,7 +257,7 @@ def _step(command: Command, state: CaseState, errors: Collector) -> list[CaseEve
     raise TypeError(f"unknown command {type(command).__name__}")
 
 
-def decide(command: Command, state: CaseState) -> list[CaseEvent]:
+def decide(command: CaseCommand, state: CaseState) -> list[CaseEvent]:
     if isinstance(command, OpenCase):
         return _open(command, state)
     if not state.exists:
@@ -311,4 +307,5 @@ def evolve(state: CaseState, event: CaseEvent) -> CaseState:
     return replace(state, resolution_overdue=True)  # ResolutionOverdue, the last kind
 
 
-case: Decider[Command, CaseState, CaseEvent] = Decider(initial=CaseState, decide=decide, evolve=evolve)
+case: Decider[CaseCommand, CaseState, CaseEvent] = Decider(initial=CaseState, decide=decide, evolve=evolve)
+stream_id = stream_naming("case")

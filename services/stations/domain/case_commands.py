@@ -3,8 +3,9 @@ configuration (deadlines, the categories an agency takes) too."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
+
+from chassis.decider import Command
 
 from .appeal import Window
 from .case_events import Intake
@@ -15,8 +16,7 @@ from .common import Step
 Deadlines = Mapping[str, tuple[Window, Window]]
 
 
-@dataclass(frozen=True)
-class OpenCase(Intake):
+class OpenCase(Intake, Command):
     summary: str
     at: datetime
     deadlines: Deadlines
@@ -25,8 +25,7 @@ class OpenCase(Intake):
     appeal_id: str | None = None
 
 
-@dataclass(frozen=True)
-class TriageCase:
+class TriageCase(Command):
     category: str
     urgency: str
     assignee: str  # the unit or worker handling it
@@ -34,8 +33,7 @@ class TriageCase:
     deadlines: Deadlines
 
 
-@dataclass(frozen=True)
-class ReferCase:
+class ReferCase(Command):
     agency: str
     consent: bool  # the youth agreed to THIS referral, to THIS agency (recorded by the worker who asked)
     at: datetime
@@ -44,44 +42,37 @@ class ReferCase:
     contact: str | None = None  # the contact they agreed to give (personal: sealed with the case's key)
 
 
-@dataclass(frozen=True)
-class RecordAgencyAnswer:
+class RecordAgencyAnswer(Command):
     accepted: bool
     reason: str
     at: datetime
 
 
-@dataclass(frozen=True)
 class StartMediation(Step):
     """The agency that accepted the case starts mediating."""
 
 
-@dataclass(frozen=True)
 class GrantAid(Step):
     """The agency that accepted the case grants legal aid."""
 
 
-@dataclass(frozen=True)
-class ResolveCase:
+class ResolveCase(Command):
     outcome: str
     at: datetime
 
 
-@dataclass(frozen=True)
-class RateCase:
+class RateCase(Command):
     rating: int
     at: datetime
 
 
-@dataclass(frozen=True)
-class ReopenCase:
+class ReopenCase(Command):
     reason: str
     at: datetime
     deadlines: Deadlines
 
 
-@dataclass(frozen=True)
-class AgencyReply:
+class AgencyReply(Command):
     """What the agency the case is referred to answered on its replies topic (a validated message; see
     case_replies.py for what each kind does to the case)."""
     agency: str
@@ -93,5 +84,5 @@ class AgencyReply:
     outcome: str = ""  # closed: a CaseOutcome
 
 
-Command = (OpenCase | TriageCase | ReferCase | RecordAgencyAnswer | StartMediation | GrantAid | ResolveCase
+CaseCommand = (OpenCase | TriageCase | ReferCase | RecordAgencyAnswer | StartMediation | GrantAid | ResolveCase
            | RateCase | ReopenCase | MarkOverdue | AgencyReply)

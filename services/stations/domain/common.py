@@ -2,10 +2,10 @@
 job's command. Field checks shared with other services (text, district, one of a list) are chassis.checks."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from chassis.clock import BEIJING
+from chassis.decider import Command
 from chassis.errors import Collector
 
 # Beijing municipality's bounding box: a point outside it is a typo (swapped lat/lon, wrong sign…).
@@ -33,14 +33,12 @@ def beijing_month(moment: datetime) -> str:
     return moment.astimezone(BEIJING).strftime("%Y-%m")
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(Command):
     """A command that says nothing but when the step was taken (checked against the aggregate's own times)."""
     at: datetime
 
 
-@dataclass(frozen=True)
-class MarkOverdue:
+class MarkOverdue(Command):
     """The overdue job's question to an aggregate with deadlines (appeal, case, governance item): record, once
     each, the deadlines passed by `now`; nothing when none is."""
     now: datetime

@@ -14,9 +14,10 @@ from enum import StrEnum
 
 from chassis import checks
 from chassis.clock import BEIJING
-from chassis.decider import Decider
+from chassis.decider import Command, Decider, State
 from chassis.errors import Collector, RuleViolated
 from chassis.event import Event, event
+from chassis.lifecycle import stream_naming
 from chassis.reference import DISTRICTS
 from contracts.stations import GovernanceEvents
 
@@ -34,10 +35,6 @@ class AssigneeKind(StrEnum):
 
 def item_id_for(hot_topic_id: str) -> str:
     return str(uuid.uuid5(GOVERNANCE_NAMESPACE, hot_topic_id))
-
-
-def stream_id(item_id: str) -> str:
-    return f"governance-{item_id}"
 
 
 def due_at(due_on: date) -> datetime:
@@ -59,23 +56,20 @@ class ItemFacts:
     due_on: date
 
 
-@dataclass(frozen=True)
-class OpenItem(ItemFacts):
+class OpenItem(ItemFacts, Command):
     at: datetime
 
 
-@dataclass(frozen=True)
-class AddAction:
+class AddAction(Command):
     text: str
     at: datetime
 
 
-@dataclass(frozen=True)
 class CompleteItem(Step):
     """The item is done (refused before its first action)."""
 
 
-Command = OpenItem | AddAction | CompleteItem | MarkOverdue
+ItemCommand = OpenItem | AddAction | CompleteItem | MarkOverdue
 
 
 @event(GovernanceEvents.OPENED)
@@ -109,8 +103,7 @@ class ItemOverdue(Event):
 ItemEvent = ItemOpened | ActionAdded | ItemDone | ItemOverdue
 
 
-@dataclass(frozen=True)
-class ItemState:
+class ItemState(State):
     exists: bool = False
     item_id: str = ""
     district: str | None = None
@@ -142,7 +135,7 @@ def _open(command: OpenItem, state: ItemState) -> list[ItemEvent]:
                        due_on=command.due_on, due_at=due_at(command.due_on), opened_at=command.at)]
 
 
-def decide(command: Command, state: ItemState) -> list[ItemEvent]:
+def decide(command: ItemCommand, state: ItemState) -> list[ItemEvent]:
     if isinstance(command, OpenItem):
         return _open(command, state)
     if not state.exists or state.due_at is None or state.opened_at is None:
@@ -178,5 +171,6 @@ def evolve(state: ItemState, event: ItemEvent) -> ItemState:
     return replace(state, overdue=True)  # ItemOverdue, the last kind
 
 
-item: Decider[Command, ItemState, ItemEvent] = Decider(initial=ItemState, decide=decide, evolve=evolve)
+item: Decider[ItemCommand, ItemState, ItemEvent] = Decider(initial=ItemState, decide=decide, evolve=evolve)
 EVENTS = (ItemOpened, ActionAdded, ItemDone, ItemOverdue)
+stream_id = stream_naming("governance")

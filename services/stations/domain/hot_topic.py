@@ -16,9 +16,10 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from chassis.decider import Decider
+from chassis.decider import Command, Decider, State
 from chassis.errors import RuleViolated
 from chassis.event import Event, event
+from chassis.lifecycle import stream_naming
 from contracts.stations import HotTopicEvents
 
 HOT_TOPIC_NAMESPACE = uuid.UUID("7d0c8a52-3e4b-4f6a-9d1c-2b5e8f0a4c61")
@@ -35,10 +36,6 @@ def hot_topic_id(category: str, district: str, week: str) -> str:
     return str(uuid.uuid5(HOT_TOPIC_NAMESPACE, f"{category}/{district}/{week}"))
 
 
-def stream_id(topic_id: str) -> str:
-    return f"hottopic-{topic_id}"
-
-
 def baseline(previous: list[int], rule: HotTopicRule) -> float:
     """The mean over the look-back weeks; a week missing from `previous` counts 0."""
     weeks = rule.lookback_weeks
@@ -49,8 +46,7 @@ def is_hot(count: int, previous: list[int], rule: HotTopicRule) -> bool:
     return count >= rule.min_count and count >= rule.factor * baseline(previous, rule)
 
 
-@dataclass(frozen=True)
-class DetectHotTopic:
+class DetectHotTopic(Command):
     category: str
     district: str
     week: str             # YYYY-Www, Beijing (chassis.clock.beijing_week)
@@ -71,8 +67,7 @@ class HotTopicDetected(Event):
     detected_at: datetime
 
 
-@dataclass(frozen=True)
-class HotTopicState:
+class HotTopicState(State):
     exists: bool = False
     hot_topic_id: str = ""
     category: str = ""
@@ -99,3 +94,4 @@ def evolve(state: HotTopicState, event: HotTopicDetected) -> HotTopicState:
 hot_topic: Decider[DetectHotTopic, HotTopicState, HotTopicDetected] = Decider(
     initial=HotTopicState, decide=decide, evolve=evolve)
 EVENTS = (HotTopicDetected,)
+stream_id = stream_naming("hottopic")

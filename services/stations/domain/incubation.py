@@ -8,16 +8,18 @@ district; the command carries the station's kind so the rule lives here, testabl
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from enum import StrEnum
 
 from chassis import checks
-from chassis.decider import Decider
+from chassis.decider import Command, Decider, State
 from chassis.errors import Collector
 from chassis.event import Event, event
 from chassis.lifecycle import refuse_if, stream_naming
 from contracts.stations import ActivityEvents, ProjectStatus
+
+from .common import Step
 
 SUMMARY_MAX = 500
 MILESTONES_MAX = 50  # a project's notes stay a short list, not a diary
@@ -37,8 +39,7 @@ class ProjectOutcome(StrEnum):
     STOPPED = "STOPPED"
 
 
-@dataclass(frozen=True)
-class ApplyForProject:
+class ApplyForProject(Command):
     """A youth applies themselves (youth token); `station_kind` is what the runner found for the station."""
     project_id: str
     youth_id: str
@@ -51,25 +52,21 @@ class ApplyForProject:
     at: datetime
 
 
-@dataclass(frozen=True)
-class SupportProject:
-    at: datetime
+class SupportProject(Step):
+    """The station takes the project in."""
 
 
-@dataclass(frozen=True)
-class DeclineProject:
+class DeclineProject(Command):
     reason: str
     at: datetime
 
 
-@dataclass(frozen=True)
-class NoteMilestone:
+class NoteMilestone(Command):
     note: str
     at: datetime
 
 
-@dataclass(frozen=True)
-class EndProject:
+class EndProject(Command):
     outcome: str
     at: datetime
 
@@ -122,8 +119,7 @@ class ProjectEnded(Event):
 ProjectEvent = ProjectApplied | ProjectSupported | ProjectDeclined | MilestoneNoted | ProjectEnded
 
 
-@dataclass(frozen=True)
-class ProjectState:
+class ProjectState(State):
     exists: bool = False
     project_id: str = ""
     district: str = ""

@@ -18,7 +18,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from chassis import checks
-from chassis.decider import Decider
+from chassis.decider import Command, Decider, State
 from chassis.errors import Collector
 from chassis.event import Event, event
 from chassis.lifecycle import refuse_if, stream_naming
@@ -30,8 +30,7 @@ REASON_MAX = 200
 MISSING_APPLICATION = "实习申请不存在。"
 
 
-@dataclass(frozen=True)
-class OfferInternship:
+class OfferInternship(Command):
     internship_id: str
     station_id: str
     district: str  # the station's
@@ -40,13 +39,11 @@ class OfferInternship:
     places: int
 
 
-@dataclass(frozen=True)
-class CloseInternship:
+class CloseInternship(Command):
     """The places are filled or the offer withdrawn; pending applications end with it."""
 
 
-@dataclass(frozen=True)
-class ApplyForInternship:
+class ApplyForInternship(Command):
     """A young person applies themselves (youth token); `note` is optional (None or text by the chassis rule)."""
     application_id: str
     youth_id: str
@@ -54,29 +51,25 @@ class ApplyForInternship:
     at: datetime
 
 
-@dataclass(frozen=True)
-class AcceptApplication:
+class AcceptApplication(Command):
     application_id: str
     at: datetime
 
 
-@dataclass(frozen=True)
-class DeclineApplication:
+class DeclineApplication(Command):
     application_id: str
     reason: str
     at: datetime
 
 
-@dataclass(frozen=True)
-class WithdrawApplication:
+class WithdrawApplication(Command):
     """By the applicant: `youth_id` is the caller's (another person's application is NOT_FOUND)."""
     application_id: str
     youth_id: str
     at: datetime
 
 
-@dataclass(frozen=True)
-class EndForErasure:
+class EndForErasure(Command):
     """The registry erased the applicant: their application, if still pending, ends (a replay changes nothing)."""
     application_id: str
 
@@ -155,8 +148,7 @@ class Application:
     status: ApplicationStatus = ApplicationStatus.PENDING
 
 
-@dataclass(frozen=True)
-class InternshipState:
+class InternshipState(State):
     exists: bool = False
     internship_id: str = ""
     district: str = ""

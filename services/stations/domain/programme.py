@@ -12,7 +12,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from chassis import checks
-from chassis.decider import Decider
+from chassis.decider import Command, Decider, State
 from chassis.errors import Collector, RuleViolated
 from chassis.event import Event, event
 from contracts.stations import ProgrammeEvents
@@ -47,13 +47,11 @@ class ProgrammeFacts:
     starts_on: date
 
 
-@dataclass(frozen=True)
-class CreateProgramme(ProgrammeFacts):
+class CreateProgramme(ProgrammeFacts, Command):
     """Create a programme."""
 
 
-@dataclass(frozen=True)
-class AddSession:
+class AddSession(Command):
     session_id: str
     title: str
     starts_at: datetime
@@ -78,8 +76,7 @@ class SessionAdded(Event):
 ProgrammeEvent = ProgrammeCreated | SessionAdded
 
 
-@dataclass(frozen=True)
-class ProgrammeState:
+class ProgrammeState(State):
     exists: bool = False  # created: programme_id and district are set
     programme_id: str | None = None
     district: str | None = None
@@ -127,15 +124,13 @@ programme = Decider(initial=ProgrammeState, decide=decide_programme, evolve=evol
 
 # ---- enrolment ---------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Enrol:
+class Enrol(Command):
     programme: ProgrammeState
     youth_id: str
     enrolled_on: date
 
 
-@dataclass(frozen=True)
-class RecordAttendance:
+class RecordAttendance(Command):
     programme: ProgrammeState
     session_id: str
 
@@ -152,13 +147,11 @@ class ScholarshipFacts:
     paid_on: date
 
 
-@dataclass(frozen=True)
-class RecordExamResult(ExamFacts):
+class RecordExamResult(ExamFacts, Command):
     """Record the learner's exam result (once)."""
 
 
-@dataclass(frozen=True)
-class PayScholarship(ScholarshipFacts):
+class PayScholarship(ScholarshipFacts, Command):
     """Pay the learner's scholarship (once, after a passed exam)."""
 
 
@@ -197,8 +190,7 @@ class ScholarshipPaid(ScholarshipFacts, Learner):
 EnrolmentEvent = Enrolled | SessionAttended | ExamResultRecorded | ScholarshipPaid
 
 
-@dataclass(frozen=True)
-class EnrolmentState:
+class EnrolmentState(State):
     exists: bool = False  # enrolled: programme_id and youth_id are set
     programme_id: str | None = None
     youth_id: str | None = None

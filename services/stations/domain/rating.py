@@ -6,10 +6,9 @@ day" is the stream's own rule. The comment is the person's own words: it stays i
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 
-from chassis.decider import Decider
+from chassis.decider import Command, Decider, State
 from chassis.errors import Collector, RuleViolated
 from chassis.event import Event, event
 from contracts.stations import ServiceEvents
@@ -23,8 +22,7 @@ def stream_id(station_id: str, youth_id: str, on: date) -> str:
     return f"rating-{station_id}-{youth_id}-{on.isoformat()}"
 
 
-@dataclass(frozen=True)
-class RateService:
+class RateService(Command):
     station_id: str
     station_exists: bool
     youth_id: str
@@ -42,8 +40,7 @@ class ServiceRated(Event):
     score: int
 
 
-@dataclass(frozen=True)
-class RatingState:
+class RatingState(State):
     rated: bool = False
 
 

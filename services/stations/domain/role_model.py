@@ -10,12 +10,12 @@ reference, story) is checked here but never put in an event: the runner seals it
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime
 from enum import StrEnum
 
 from chassis import checks
-from chassis.decider import Decider
+from chassis.decider import Command, Decider, State
 from chassis.errors import Collector
 from chassis.event import Event, event
 from chassis.lifecycle import refuse_if, stream_naming
@@ -43,8 +43,7 @@ class Consent(StrEnum):
     REFUSED = "REFUSED"  # refused, or given then withdrawn
 
 
-@dataclass(frozen=True)
-class Nominate:
+class Nominate(Command):
     """`nominated_by`: the nominator's role (branch_secretary, station_staff, admin); `name` is the registry's."""
     nomination_id: str
     youth_id: str
@@ -56,34 +55,29 @@ class Nominate:
     at: datetime
 
 
-@dataclass(frozen=True)
-class AnswerConsent:
+class AnswerConsent(Command):
     """The nominee's own answer (youth token): give it, or refuse / withdraw it."""
     given: bool
     at: datetime
 
 
-@dataclass(frozen=True)
-class Select:
+class Select(Command):
     year: int
     at: datetime
     today: date  # the year of the list lies within a year of today
 
 
-@dataclass(frozen=True)
-class Decline:
+class Decline(Command):
     reason: str
     at: datetime
 
 
-@dataclass(frozen=True)
-class Withdraw:
+class Withdraw(Command):
     reason: str
     at: datetime
 
 
-@dataclass(frozen=True)
-class RecordTalk:
+class RecordTalk(Command):
     talk_id: str  # the client's id: the same talk recorded again changes nothing
     venue_kind: str
     place: str
@@ -159,8 +153,7 @@ class TalkRecorded(Event):
 RoleModelEvent = Nominated | ConsentGiven | ConsentRefused | Selected | Declined | Withdrawn | TalkRecorded
 
 
-@dataclass(frozen=True)
-class RoleModelState:
+class RoleModelState(State):
     exists: bool = False
     nomination_id: str = ""
     youth_id: str = ""

@@ -5,9 +5,10 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from chassis import checks
-from chassis.decider import Decider
+from chassis.decider import Command, Decider, State
 from chassis.errors import Collector, RuleViolated
 from chassis.event import Event, event
+from chassis.lifecycle import stream_naming
 from chassis.reference import SERVICE_TYPES, STATION_KINDS
 from contracts.stations import StationEvents
 
@@ -31,10 +32,6 @@ class StationStatus(StrEnum):
 HEALTH_SERVICES = frozenset({"HEALTH_CHECK", "FREE_CLINIC"})
 
 
-def stream_id(station_id: str) -> str:
-    return f"station-{station_id}"
-
-
 @dataclass(frozen=True)
 class StationFacts:
     """What creating a station asks for and what its `created` event records (texts cleaned); the services
@@ -50,19 +47,16 @@ class StationFacts:
     opening_hours: str
 
 
-@dataclass(frozen=True)
-class CreateStation(StationFacts):
+class CreateStation(StationFacts, Command):
     services: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class ChangeStationStatus:
+class ChangeStationStatus(Command):
     status: str
     reason: str = ""
 
 
-@dataclass(frozen=True)
-class ChangeStationServices:
+class ChangeStationServices(Command):
     services: tuple[str, ...]
 
 
@@ -90,8 +84,7 @@ class StationServicesChanged(Event):
 StationEvent = StationCreated | StationStatusChanged | StationServicesChanged
 
 
-@dataclass(frozen=True)
-class StationState:
+class StationState(State):
     exists: bool = False  # created: station_id, kind, district and status are set
     station_id: str | None = None
     kind: str | None = None
@@ -164,3 +157,4 @@ def evolve(state: StationState, event: StationEvent) -> StationState:
 
 station = Decider(initial=StationState, decide=decide, evolve=evolve)
 EVENTS = (StationCreated, StationStatusChanged, StationServicesChanged)
+stream_id = stream_naming("station")

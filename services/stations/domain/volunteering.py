@@ -8,14 +8,15 @@ never exceed the shift's length. Events carry the pseudonymous youth id only, ne
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from datetime import date, datetime, timedelta
 
 from chassis import checks
 from chassis.clock import beijing_date
-from chassis.decider import Decider
+from chassis.decider import Command, Decider, State
 from chassis.errors import Collector, RuleViolated
 from chassis.event import Event, event
+from chassis.lifecycle import stream_naming
 from contracts.stations import ActivityEvents
 
 from .common import aware
@@ -24,12 +25,7 @@ PLACES_MAX = 1000
 LONGEST = timedelta(hours=12)  # one shift; longer service is several shifts
 
 
-def stream_id(shift_id: str) -> str:
-    return f"shift-{shift_id}"
-
-
-@dataclass(frozen=True)
-class PublishShift:
+class PublishShift(Command):
     shift_id: str
     district: str
     starts_at: datetime
@@ -39,20 +35,17 @@ class PublishShift:
     event_id: str | None = None
 
 
-@dataclass(frozen=True)
-class SignUpForShift:
+class SignUpForShift(Command):
     youth_id: str
     now: datetime | None = None  # the person themselves: not once the shift has started; None: staff add them
 
 
-@dataclass(frozen=True)
-class RecordHours:
+class RecordHours(Command):
     youth_id: str
     minutes: int
 
 
-@dataclass(frozen=True)
-class CorrectHours:
+class CorrectHours(Command):
     youth_id: str
     minutes: int  # the right figure (0: did not serve after all)
     reason: str
@@ -102,8 +95,7 @@ class HoursCorrected(Event):
 ShiftEvent = ShiftPublished | ShiftSignedUp | HoursRecorded | HoursCorrected
 
 
-@dataclass(frozen=True)
-class ShiftState:
+class ShiftState(State):
     exists: bool = False
     shift_id: str | None = None
     district: str | None = None
@@ -208,3 +200,4 @@ def evolve(state: ShiftState, event: ShiftEvent) -> ShiftState:
 
 shift = Decider(initial=ShiftState, decide=decide, evolve=evolve)
 EVENTS = (ShiftPublished, ShiftSignedUp, HoursRecorded, HoursCorrected)
+stream_id = stream_naming("shift")
