@@ -1,6 +1,6 @@
 """What the gateway's resolvers are given: a client per service it forwards commands to, the cache of
-dashboard figures, the open stations in memory (nearestStations), the anonymous callers' rate limit, and
-the clock."""
+dashboard figures, the live dashboard's ticks, the open stations in memory (nearestStations), the anonymous
+callers' rate limit, and the clock."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -10,6 +10,7 @@ from chassis.clock import Clock
 
 from .anonymous import AnonymousLimit
 from .clients import ServiceClient
+from .live import LiveTicks
 from .schema.common import BRANCHES, REGISTRY, STATIONS
 from .schema.dashboard_cache import FigureCache
 from .schema.stations.nearest import StationIndex
@@ -23,6 +24,7 @@ class GatewayDeps:
     clients: dict[str, ServiceClient]
     anonymous: AnonymousLimit
     figures: FigureCache = field(default_factory=FigureCache)
+    live: LiveTicks = field(default_factory=LiveTicks)  # dashboardUpdated's shared ticks
     stations: StationIndex = field(default_factory=StationIndex)
     clock: Clock = field(default_factory=Clock)
 

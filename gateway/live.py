@@ -1,21 +1,30 @@
 """Live views: a tick each time any of the gateway's projections applied a batch of events.
 
-Subscriptions re-read their read model on each tick. Each subscriber's ticks are coalesced: after a change
-the tick waits `settle` seconds, and never comes sooner than `interval` after the subscriber's previous
-one (issue 21: at most one update a second while writes flow). Whatever changed meanwhile is one tick —
-the runners' batch counters are read again when the tick is given, so nothing queues up behind a slow
-subscriber and a thousand events make a handful of updates, not a thousand.
+Subscriptions re-read their read model on each tick. Ticks are coalesced: after a change the tick waits
+`settle` seconds, and never comes sooner than `interval` after the previous one (issue 21: at most one
+update a second while writes flow). Whatever changed meanwhile is one tick — the runners' batch counters
+are read again when the tick is given, so nothing queues up and a thousand events make a handful of
+updates, not a thousand.
+
+One ticker per gateway process (`LiveTicks`) serves every subscriber: they all update on the same ticks,
+so they can read one state of the read models. A tick also reads the figures' generations once
+(`pinned`), and every subscriber's dashboard of that tick uses them: a figure is computed once per tick and
+scope, not once per subscriber (100 subscribers computed the whole dashboard 100 times a second before:
+docs/BENCHMARKS.md, benchmark 5c). The ticker runs only while someone subscribes.
 """
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from typing import Any
 
+from chassis.background import stop_tasks
 from chassis.projection import ProjectionRunner
 
 
 async def projection_changes(runners: Iterable[ProjectionRunner], settle: float = 0.2,
                              interval: float = 1.0) -> AsyncIterator[None]:
+    """Coalesced ticks of `runners`' changes, for one follower."""
     runners = list(runners)
     seen = [r.batches for r in runners]
     loop = asyncio.get_running_loop()
@@ -31,3 +40,44 @@ async def projection_changes(runners: Iterable[ProjectionRunner], settle: float 
         seen = [r.batches for r in runners]
         last = loop.time()
         yield
+
+
+class LiveTicks:
+    """The process's ticks, shared by every follower; `read_pinned` (if given) is read once per tick."""
+
+    def __init__(self, settle: float = 0.2, interval: float = 1.0) -> None:
+        self.settle, self.interval = settle, interval
+        self.count = 0
+        self.pinned: asyncio.Future[Any] | None = None  # what this tick's followers read (the generations)
+        self._ticked = asyncio.Condition()
+        self._followers = 0
+        self._ticker: asyncio.Task[None] | None = None
+
+    async def follow(self, runners: Iterable[ProjectionRunner],
+                     read_pinned: Callable[[], Awaitable[Any]] | None = None) -> AsyncIterator[int]:
+        """Each tick after the follower arrived, at most one at a time: a slow follower skips to the latest
+        tick, it never has ticks queued."""
+        self._followers += 1
+        if self._ticker is None:
+            self._ticker = asyncio.create_task(self._tick(list(runners), read_pinned), name="live-ticks")
+        seen = self.count
+        try:
+            while True:
+                async with self._ticked:
+                    await self._ticked.wait_for(lambda after=seen: self.count > after)
+                seen = self.count
+                yield seen
+        finally:
+            self._followers -= 1
+            if self._followers == 0 and self._ticker is not None:
+                ticker, self._ticker = self._ticker, None
+                await stop_tasks([ticker])
+
+    async def _tick(self, runners: list[ProjectionRunner], read_pinned: Callable[[], Awaitable[Any]] | None) -> None:
+        async for _ in projection_changes(runners, self.settle, self.interval):
+            self.pinned = asyncio.ensure_future(read_pinned()) if read_pinned else None
+            if self.pinned is not None:  # a failed read is each follower's error; never "never retrieved"
+                self.pinned.add_done_callback(lambda f: f.cancelled() or f.exception())
+            async with self._ticked:
+                self.count += 1
+                self._ticked.notify_all()

@@ -23,7 +23,6 @@ from chassis.settings import Settings
 from ..errors import ErrorCodes
 from ..execution import FlatObjects
 from ..ids import CheckedIds
-from ..live import projection_changes
 from ..telemetry import Telemetry
 from . import (
     branches,
@@ -42,7 +41,7 @@ from . import (
     youth,
 )
 from .common import Context, DashboardBase, DashboardScope, DistrictArg, FromArg, ToArg, dashboard_scope
-from .dashboard_cache import DashboardFigures, DashboardResults
+from .dashboard_cache import DashboardFigures, DashboardResults, pin, read_generations
 
 DOMAINS = [youth, branches, stations, cases, governance, joint, volunteering, deputies, recommendations, dream_space,
            role_models, campaigns]
@@ -109,9 +108,10 @@ class RootSubscription:
         ctx: Context = info.context
         scope = dashboard_scope(ctx.principal, district, date_from, to)
         yield dashboard_for(scope)
-        async for _ in projection_changes(ctx.runtime.projections.values()):
-            ctx.runtime.verifier.verify(ctx.authorization)  # a socket outlives its token: expired ends the stream
-            yield dashboard_for(scope)
+        ticks, rt = ctx.runtime.deps.live, ctx.runtime
+        async for _ in ticks.follow(rt.projections.values(), lambda: read_generations(rt)):
+            rt.verifier.verify(ctx.authorization)  # a socket outlives its token: expired ends the stream
+            yield pin(dashboard_for(scope), ticks.pinned)  # every subscriber of this tick: one state, one computation
 
 
 Query = merge_types("Query", (RootQuery, *(m.Query for m in DOMAINS + SELF_SERVICE + PUBLIC if hasattr(m, "Query"))))

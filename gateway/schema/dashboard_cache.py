@@ -156,7 +156,7 @@ class DashboardResults(SchemaExtension):
                 key = ("result", ec.query, ec.operation_name, orjson.dumps(ec.variables or {}, option=orjson.OPT_SORT_KEYS),
                        tuple(sorted(principal.roles)), principal.district, runtime.deps.clock.today())
                 try:
-                    generation = (await _read_generations(runtime)).whole
+                    generation = (await read_generations(runtime)).whole
                 except Exception:  # the database is down: execute, so the resolvers answer UNAVAILABLE typed
                     key = None
                 else:
@@ -189,15 +189,22 @@ def _given(value, variables: dict | None) -> bool:
     return not isinstance(value, NullValueNode)
 
 
+def pin(root: Any, generations: asyncio.Future[Generations] | None) -> Any:
+    """Have a Dashboard object's figures use `generations` (read once for many: gateway/live.py's ticks)."""
+    if generations is not None:
+        root._figures_generations = generations
+    return root
+
+
 async def _generations_of(root: Any, runtime: Runtime) -> Generations:
     """Read once per Dashboard object, shared by its figures: one per query, one per subscription update."""
     pending = getattr(root, "_figures_generations", None)
     if pending is None:
-        pending = asyncio.ensure_future(_read_generations(runtime))
+        pending = asyncio.ensure_future(read_generations(runtime))
         root._figures_generations = pending
     return await pending
 
 
-async def _read_generations(runtime: Runtime) -> Generations:
+async def read_generations(runtime: Runtime) -> Generations:
     async with runtime.pool.acquire() as conn:
         return Generations({r[0]: tuple(r[1:]) for r in await conn.fetch(GENERATIONS)})
