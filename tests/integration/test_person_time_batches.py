@@ -15,7 +15,6 @@ from gateway.projections.stations import StationsProjection
 from gateway.projections.stations_daily import StationsDailyProjection
 from tests.integration.projection_replay import gateway_databases, one_by_one, set_based, tables
 
-pytestmark = pytest.mark.integration
 TABLES = {"st_service_counts": "station_id, service_type, month", "st_pt_district": "district, service_type, month",
           "st_pt_station": "station_id, month", "st_service_daily": "day, station_id, service_type",
           "st_stations": "station_id", "st_events": "event_id", "projection_streams": "projection, stream_id"}

@@ -14,7 +14,6 @@ from gateway.projections.youth import YouthProjection
 from gateway.projections.youth_daily import YouthDailyProjection
 from tests.integration.projection_replay import gateway_databases, one_by_one, set_based, tables
 
-pytestmark = pytest.mark.integration
 TABLES = {"youth": "youth_id", "youth_counts": "district, youth_type, subtype",
           "youth_daily": "registered_on, district, youth_type", "projection_streams": "projection, stream_id"}
 
