@@ -58,6 +58,10 @@ class Context(BaseContext):
         if self.authorization is not None:
             self.principal  # noqa: B018 — verifies the token
 
+    def today(self) -> date:
+        """Today in Beijing by the deployment's one clock: the year of the dashboard's "本年" figures."""
+        return self.runtime.deps.clock.today()
+
     def service(self, name: str):
         return self.runtime.deps.clients[name]
 
