@@ -4,13 +4,18 @@ cancelled and awaited on stop, so shutdown never leaves a task writing after its
 A stop is bounded. Client libraries can swallow a cancellation (aiokafka, inside a group join or a
 producer flush, went on for its 30 s request timeout), and `asyncio.wait_for` waits for a cancelled
 awaitable to finish, so neither a cancel nor wait_for alone bounds it: a task that has not ended
-STOP_SECONDS after its cancel is cancelled again and abandoned, with a warning naming it."""
+STOP_SECONDS after its cancel is cancelled again and abandoned, with a warning naming it.
+
+`Resuming`: an object whose one loop must outlive the database or Kafka going away."""
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Coroutine
+from abc import ABC, abstractmethod
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
+
+from .retry import resuming
 
 log = logging.getLogger(__name__)
 
@@ -49,3 +54,24 @@ async def stop_tasks(tasks: list[asyncio.Task[Any]], seconds: float | None = Non
             task.cancel()
         log.warning("background work did not stop in time; abandoned",
                     extra={"tasks": sorted(t.get_name() for t in pending)})
+
+
+class Resuming(ABC):
+    """An object that keeps one loop running while it is started (the outbox relay, a projection runner):
+    `attempt` runs again `retry_delay` seconds after each failure, which `_interrupted` reports, until stop."""
+
+    def __init__(self, name: str, attempt: Callable[[], Awaitable[object]], retry_delay: float) -> None:
+        self.retry_delay = retry_delay
+        self._name = name
+        self._attempt = attempt
+        self._background = Background()
+
+    def start(self) -> None:
+        self._background.start(resuming(self._attempt, pause=self.retry_delay, report=self._interrupted), self._name)
+
+    async def stop(self) -> None:
+        await self._background.stop()
+
+    @abstractmethod
+    def _interrupted(self, exc: Exception) -> None:
+        """Count and log a failure of `attempt`; it is tried again."""

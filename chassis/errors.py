@@ -17,8 +17,15 @@ class FieldError:
 
 
 class AppError(Exception):
+    """Each error names its stable code and HTTP status on its class line:
+    `class NotFound(AppError, code="NOT_FOUND", status=404)`."""
+
     code = "ERROR"
     status = 400
+
+    def __init_subclass__(cls, *, code: str, status: int, **kwargs: Any):
+        super().__init_subclass__(**kwargs)
+        cls.code, cls.status = code, status
 
     def __init__(self, message: str, **details: Any):
         super().__init__(message)
@@ -29,11 +36,8 @@ class AppError(Exception):
         return {"code": self.code, "message": self.message, **self.details}
 
 
-class ValidationFailed(AppError):
+class ValidationFailed(AppError, code="VALIDATION", status=422):
     """Bad input; names every offending field at once so a form can mark them all."""
-
-    code = "VALIDATION"
-    status = 422
 
     def __init__(self, errors: list[FieldError]):
         self.errors = errors
@@ -45,31 +49,23 @@ class ValidationFailed(AppError):
                 "errors": [{"field": e.field, "rule": e.rule, "message": e.message} for e in self.errors]}
 
 
-class RuleViolated(AppError):
+class RuleViolated(AppError, code="RULE_VIOLATED", status=409):
     """A valid request that the current state forbids (e.g. approving a closed application)."""
-
-    code = "RULE_VIOLATED"
-    status = 409
 
     def __init__(self, message: str, rule: str, **details: Any):
         super().__init__(message, rule=rule, **details)
 
 
-class Duplicate(AppError):
-    code = "DUPLICATE"
-    status = 409
+class Duplicate(AppError, code="DUPLICATE", status=409):
+    """What is to be created exists already (e.g. a mobile number registered before)."""
 
 
-class NotFound(AppError):
-    code = "NOT_FOUND"
-    status = 404
+class NotFound(AppError, code="NOT_FOUND", status=404):
+    """No such record, or none the caller may learn of."""
 
 
-class VersionConflict(AppError):
+class VersionConflict(AppError, code="CONFLICT", status=409):
     """Optimistic concurrency: someone else changed the stream; the caller reloads and retries."""
-
-    code = "CONFLICT"
-    status = 409
 
     def __init__(self, stream_id: str, expected: int, current: int):
         super().__init__(f"记录已被他人修改（当前版本 {current}，请求基于版本 {expected}），请刷新后重试。",
@@ -78,30 +74,24 @@ class VersionConflict(AppError):
         self.stream_id = stream_id
 
 
-class Unauthenticated(AppError):
-    code = "UNAUTHENTICATED"
-    status = 401
+class Unauthenticated(AppError, code="UNAUTHENTICATED", status=401):
+    """No token, or one that is not valid (expired, wrongly signed)."""
 
 
-class Forbidden(AppError):
-    code = "FORBIDDEN"
-    status = 403
+class Forbidden(AppError, code="FORBIDDEN", status=403):
+    """The caller's role, district or department may not do this; `rule` says which."""
 
 
-class Unavailable(AppError):
-    code = "UNAVAILABLE"
-    status = 503
+class Unavailable(AppError, code="UNAVAILABLE", status=503):
+    """The database or another service cannot be reached now; `retry_after` seconds to wait."""
 
     def __init__(self, message: str = "服务暂时不可用（数据库无法连接），请稍后重试。", retry_after: int = 5):
         super().__init__(message)
         self.retry_after = retry_after
 
 
-class RateLimited(AppError):
+class RateLimited(AppError, code="RATE_LIMITED", status=429):
     """Too many calls of a kind by one caller in a window; `retry_after` seconds until the next may go."""
-
-    code = "RATE_LIMITED"
-    status = 429
 
     def __init__(self, message: str, retry_after: int):
         super().__init__(message, retryAfter=retry_after)

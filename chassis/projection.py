@@ -23,7 +23,7 @@ from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, ConsumerRecord
 from opentelemetry import trace
 
 from . import deadletter, metrics
-from .background import Background
+from .background import Resuming
 from .claims import ClaimRace, claim, claim_batch
 from .db import UNAVAILABLE_ERRORS, Connection
 from .deadletter import Letter
@@ -32,7 +32,6 @@ from .faults import fault_point
 from .kafka import consumer as make_consumer
 from .kafka_login import KafkaLogin
 from .kafka_ready import wait_for_group_coordinator
-from .retry import resuming
 from .tracing import context_from_traceparent
 
 log = logging.getLogger(__name__)
@@ -172,31 +171,23 @@ class _SeekToCheckpoint(ConsumerRebalanceListener):  # type: ignore[misc]  # aio
                 await self.consumer.seek_to_beginning(tp)
 
 
-class ProjectionRunner:
+class ProjectionRunner(Resuming):
     def __init__(self, pool: asyncpg.Pool, kafka: KafkaLogin, projection: Projection, *, group: str,
                  client_id: str, retry_delay: float = 1.0, known_types: Collection[str] | None = None):
         """`known_types`: the event types the topics may carry (contracts/); others are dead letters.
         None: any type is read (topics contracts/ does not list)."""
+        super().__init__(f"projection-{projection.name}", self._consume, retry_delay)
         self.pool = pool
         self.kafka = kafka
         self.projection = projection
         self.group = group
         self.client_id = client_id
-        self.retry_delay = retry_delay
         self.known_types = known_types
         self.applied = 0
         self.skipped = 0
         self.batches = 0  # batches applied since start: a change counter that live views watch
         self._progress = asyncio.Condition()
-        self._background = Background()
         deadletter.count_from_zero(projection.name)
-
-    def start(self) -> None:
-        self._background.start(resuming(self._consume, pause=self.retry_delay, report=self._interrupted),
-                               f"projection-{self.projection.name}")
-
-    async def stop(self) -> None:
-        await self._background.stop()
 
     def _interrupted(self, exc: Exception) -> None:
         metrics.ERRORS.add(1, {"service": self.client_id, "component": "projection", "kind": type(exc).__name__})

@@ -17,7 +17,7 @@ from aiokafka import AIOKafkaProducer
 from opentelemetry import trace
 
 from . import metrics
-from .background import Background
+from .background import Resuming
 from .db import init_connection
 from .envelope import Envelope
 from .eventstore import OUTBOX_CHANNEL
@@ -25,7 +25,6 @@ from .faults import fault_point
 from .kafka import TopicSpec, TopicsRefused, ensure_topics
 from .kafka import producer as make_producer
 from .kafka_login import KafkaLogin
-from .retry import resuming
 from .tracing import context_from_traceparent, traceparent_of
 
 log = logging.getLogger(__name__)
@@ -37,9 +36,10 @@ tracer = trace.get_tracer("xinqing.relay")
 Enricher = Callable[[asyncpg.Connection, str, Envelope], Awaitable[Envelope]]
 
 
-class OutboxRelay:
+class OutboxRelay(Resuming):
     def __init__(self, dsn: str, kafka: KafkaLogin, service: str, topics: list[TopicSpec], *, batch_size: int = 2000,
                  poll_interval: float = 1.0, retry_delay: float = 1.0, enrich: Enricher | None = None):
+        super().__init__(f"relay-{service}", self._lead, retry_delay)
         self.dsn = dsn
         self.kafka = kafka
         self.service = service
@@ -47,21 +47,12 @@ class OutboxRelay:
         self.kafka_ok = False
         self.batch_size = batch_size
         self.poll_interval = poll_interval
-        self.retry_delay = retry_delay
         self.lock_key = zlib.crc32(f"xq:relay:{service}".encode())
         self.published = 0
         self.backlog = 0
         self._wake = asyncio.Event()
-        self._background = Background()
         self.paused = False  # tests pause publishing to observe the backlog
         self.enrich = enrich
-
-    def start(self) -> None:
-        self._background.start(resuming(self._lead, pause=self.retry_delay, report=self._interrupted),
-                               f"relay-{self.service}")
-
-    async def stop(self) -> None:
-        await self._background.stop()
 
     def _interrupted(self, exc: Exception) -> None:  # database gone: elect again when it is back
         log.warning("relay interrupted, retrying", extra={"error": repr(exc)[:200]})

@@ -16,6 +16,9 @@ from asgi_lifespan import LifespanManager
 from chassis.envelope import Envelope, from_kafka
 from chassis.kafka_login import admin_login
 
+# The two districts the tests play in: a district-scoped token of the first, data of the second ("another district").
+CHAOYANG, HAIDIAN = "110105", "110108"  # 朝阳区, 海淀区
+
 
 @asynccontextmanager
 async def running(app):

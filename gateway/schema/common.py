@@ -4,12 +4,13 @@ dashboard's scope (district and date range, narrowed by the token)."""
 from __future__ import annotations
 
 import dataclasses
+import string
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import Enum
-from functools import cached_property
+from functools import cached_property, wraps
 from typing import Annotated, Any, TypeVar
 
 import strawberry
@@ -56,6 +57,10 @@ class Context(BaseContext):
         a token that is sent must still be valid."""
         if self.authorization is not None:
             self.principal  # noqa: B018 — verifies the token
+
+    def today(self) -> date:
+        """Today in Beijing by the deployment's one clock: the year of the dashboard's "本年" figures."""
+        return self.runtime.deps.clock.today()
 
     def service(self, name: str):
         return self.runtime.deps.clients[name]
@@ -145,6 +150,25 @@ def input_mutation(service: str, path: str, input_type: type, description: str, 
     # the schema reads the argument's type from the annotation: the input type this mutation takes
     resolve.__annotations__ = {"info": strawberry.Info, "input": input_type, "return": CommandResult}
     return strawberry.mutation(resolver=resolve, description=description)
+
+
+def forwarded(service: str, path: str, description: str, *, send: Send = command) -> Callable[[Callable], Any]:
+    """A mutation declared by its signature alone (its body is `...`, never run): the arguments named in
+    `path` (`"/branches/{branch_id}/rename"`) fill it, every other argument travels in the `body` (camelCase,
+    None left out), sent to `service` by `send` as for `input_mutation`. As with an input, an argument added to
+    the signature cannot be forgotten on the way; the signature stays the schema's field (names, types,
+    defaults, order). A mutation whose body renames an argument or that shapes its answer is written out."""
+    in_path = {name for _, name, _, _ in string.Formatter().parse(path) if name}
+
+    def declare(signature: Callable) -> Any:
+        @wraps(signature)  # strawberry reads the arguments from the declared signature
+        async def resolve(self: Any, info: strawberry.Info, **arguments: Any) -> CommandResult:
+            sent = {name: value for name, value in arguments.items() if name not in in_path}
+            return await send(info, service, path.format(**arguments), json=body(**sent))
+
+        return strawberry.mutation(resolver=resolve, description=description)
+
+    return declare
 
 
 def without_none(body: dict) -> dict:

@@ -41,8 +41,10 @@ def register(s, token, district: str, subtype: str = "DELIVERY_RIDER") -> str:
     return result["data"]["registerYouth"]["position"]
 
 
-def figures(s, token: str, position: str | None = None) -> dict:
-    result = gql(s, FIGURES, {"pos": position}, token=token)
+def dashboard(s, query: str, token: str, position: str | None = None, **variables) -> dict:
+    """The dashboard as GraphQL answers `query` once the read models have applied `position` (its variable
+    `$pos`): what the page must show."""
+    result = gql(s, query, {"pos": position, **variables}, token=token)
     assert "errors" not in result, result
     return result["data"]["dashboard"]
 
@@ -58,6 +60,25 @@ def number(text: str) -> int:
     return int(re.sub(r"\D", "", text))
 
 
+def shows_labels(page: Page, section: str, labels: tuple[str, ...]) -> None:
+    for label in labels:
+        expect(page.locator(f'[data-section="{section}"]')).to_contain_text(label)
+
+
+def shows_figures(page: Page, at: str, figures: dict) -> None:
+    """Each count of a GraphQL answer (`at`: where it stands in the dashboard) as the page writes it."""
+    for field, value in figures.items():
+        if isinstance(value, int):
+            expect(page.locator(f'[data-figure="{at}.{field}"]')).to_have_text(f"{value:,}")
+
+
+def table(page: Page, key: str) -> dict[str, list[int]]:
+    """A figures table of the page: each row's key and its numbers."""
+    rows = page.locator(f'table[data-figures="{key}"] tr[data-key]')
+    return {rows.nth(i).get_attribute("data-key"): [number(c) for c in rows.nth(i).locator("td.n").all_text_contents()]
+            for i in range(rows.count())}
+
+
 def page_by_district(page: Page) -> dict[str, int]:
     rows = page.locator('table[data-figures="youth.byDistrict"] tr[data-key]')
     return {rows.nth(i).get_attribute("data-key"): number(rows.nth(i).locator("td.n").text_content())
@@ -69,7 +90,7 @@ def test_the_page_shows_the_graphql_figures_and_follows_a_registration_live(stac
     register(s, token, "110105")
     register(s, token, "110108", "COURIER")
     viewer = token("department_viewer")
-    expected = figures(s, viewer, register(s, token, "110105"))
+    expected = dashboard(s, FIGURES, viewer, register(s, token, "110105"))
 
     page = open_dashboard(browser, s, viewer)
     total = page.locator('[data-figure="youth.total"]')
@@ -104,7 +125,7 @@ def test_the_page_shows_the_graphql_figures_and_follows_a_registration_live(stac
 def test_a_district_token_sees_only_its_district(stack, browser, token):
     s = stack
     haidian = token("department_viewer", district="110108")
-    expected = figures(s, haidian, register(s, token, "110108"))
+    expected = dashboard(s, FIGURES, haidian, register(s, token, "110108"))
     assert [d["district"] for d in expected["youth"]["byDistrict"]] == ["110108"]
 
     page = open_dashboard(browser, s, haidian)
@@ -121,7 +142,7 @@ def test_filters_narrow_the_city_view_to_a_district_and_a_period(stack, browser,
     s = stack
     viewer = token("department_viewer")
     page = open_dashboard(browser, s, viewer)
-    haidian = figures(s, token("department_viewer", district="110108"))
+    haidian = dashboard(s, FIGURES, token("department_viewer", district="110108"))
     page.select_option("#district", "110108")
     page.fill("#from", "2020-01-01")
     page.fill("#to", "2020-12-31")
@@ -140,9 +161,7 @@ RANGED = """query($pos: String, $from: Date, $to: Date) { dashboard(minPosition:
 
 
 def ranged(s, token: str, date_from: str | None, date_to: str | None, position: str | None = None) -> dict:
-    result = gql(s, RANGED, {"pos": position, "from": date_from, "to": date_to}, token=token)
-    assert "errors" not in result, result
-    return result["data"]["dashboard"]
+    return dashboard(s, RANGED, token, position, **{"from": date_from, "to": date_to})
 
 
 def station_with_visits(s, token) -> str:
@@ -248,21 +267,13 @@ def hours_text(hours: float) -> str:
 def test_the_volunteering_section_shows_shifts_hours_and_people_served_as_graphql_does(stack, browser, token):
     s = stack
     viewer = token("department_viewer")
-    before = gql(s, VOLUNTEERING, {}, token=viewer)
-    assert "errors" not in before, before
-    position = shift_with_hours(s, token, 2.5)
-    answer = gql(s, VOLUNTEERING, {"pos": position}, token=viewer)
-    assert "errors" not in answer, answer
-    expected = answer["data"]["dashboard"]["volunteering"]
-    was = before["data"]["dashboard"]["volunteering"]
+    was = dashboard(s, VOLUNTEERING, viewer)["volunteering"]
+    expected = dashboard(s, VOLUNTEERING, viewer, shift_with_hours(s, token, 2.5))["volunteering"]
     assert expected == {"shifts": was["shifts"] + 1, "volunteerHours": was["volunteerHours"] + 2.5,
                         "served": was["served"] + 1}
 
     page = open_dashboard(browser, s, viewer)
-    section = page.locator('[data-section="volunteering"]')
-    expect(section).to_contain_text("志愿服务")
-    for label in ("志愿岗位", "志愿服务时长", "服务人次"):
-        expect(section).to_contain_text(label)
+    shows_labels(page, "volunteering", ("志愿服务", "志愿岗位", "志愿服务时长", "服务人次"))
     expect(page.locator('[data-figure="volunteering.shifts"]')).to_have_text(f"{expected['shifts']:,}")
     expect(page.locator('[data-figure="volunteering.volunteerHours"]')).to_have_text(
         hours_text(expected["volunteerHours"]))
@@ -308,9 +319,7 @@ def test_the_measures_table_shows_what_graphql_says_with_a_departments_own_first
     reported = gql(s, "mutation { reportMeasureProgress(measureId: \"M09\", percent: 35, note: \"新建流动团支部\") "
                       "{ position } }", token=tsw)
     assert "errors" not in reported, reported
-    expected = gql(s, JOINT, {"pos": reported["data"]["reportMeasureProgress"]["position"]}, token=tsw)
-    assert "errors" not in expected, expected
-    joint = expected["data"]["dashboard"]["jointMeeting"]
+    joint = dashboard(s, JOINT, tsw, reported["data"]["reportMeasureProgress"]["position"])["jointMeeting"]
     assert len(joint["measures"]) == 22
 
     page = open_dashboard(browser, s, tsw)
@@ -433,9 +442,7 @@ def test_the_recognition_sections_show_face_to_face_dream_space_and_recommendati
     viewer = token("department_viewer")
     expected = {}
     for seed in (seed_face_to_face, seed_dream_space, seed_recommendation):  # each read after its own writes
-        answer = gql(s, RECOGNITION, {"pos": seed(s, token)}, token=viewer)
-        assert "errors" not in answer, answer
-        expected = answer["data"]["dashboard"]
+        expected = dashboard(s, RECOGNITION, viewer, seed(s, token))
     face, dream, recommended = expected["faceToFace"], expected["dreamSpace"], expected["recommendations"]
     assert face["sessions"] >= 1 and face["youthAttending"] >= 17
     assert {r["status"]: r["count"] for r in face["proposalsByStatus"]}["SUBMITTED"] >= 1
@@ -446,19 +453,11 @@ def test_the_recognition_sections_show_face_to_face_dream_space_and_recommendati
     for section, labels in (("face-to-face", ("面对面", "参加青年", "已提交")),
                             ("dream-space", ("筑梦空间", "不受统计期间影响", "孵化中", "实习名额", "实习申请", "已录用")),
                             ("recommendations", ("推优", "本年", "推荐入党"))):
-        for label in labels:
-            expect(page.locator(f'[data-section="{section}"]')).to_contain_text(label)
+        shows_labels(page, section, labels)
     for at, figures in (("faceToFace", face), ("dreamSpace", dream), ("recommendations", recommended)):
-        for field, value in figures.items():
-            if isinstance(value, int):
-                expect(page.locator(f'[data-figure="{at}.{field}"]')).to_have_text(f"{value:,}")
-
-    def table(key: str) -> dict[str, list[int]]:
-        rows = page.locator(f'table[data-figures="{key}"] tr[data-key]')
-        return {rows.nth(i).get_attribute("data-key"): [number(c) for c in rows.nth(i).locator("td.n").all_text_contents()]
-                for i in range(rows.count())}
-    assert table("faceToFace.proposalsByStatus") == {r["status"]: [r["count"]] for r in face["proposalsByStatus"]}
-    assert table("recommendations.byKind") == {
+        shows_figures(page, at, figures)
+    assert table(page, "faceToFace.proposalsByStatus") == {r["status"]: [r["count"]] for r in face["proposalsByStatus"]}
+    assert table(page, "recommendations.byKind") == {
         r["kind"]: [r["recommended"], r["adopted"]] for r in recommended["byKind"]}
     show_period(page, "2020-01-01", "2020-12-31")  # 面对面 follows the date range; 筑梦空间 and 推优 do not
     expect(page.locator('[data-figure="faceToFace.sessions"]')).to_have_text("0")
@@ -493,23 +492,16 @@ def seed_role_model(s, token) -> str:
 def test_the_role_models_section_shows_this_years_selection_and_talks_as_graphql_does(stack, browser, token):
     s = stack
     viewer = token("department_viewer")
-    answer = gql(s, ROLE_MODELS, {"pos": seed_role_model(s, token)}, token=viewer)
-    assert "errors" not in answer, answer
-    figures = answer["data"]["dashboard"]["roleModels"]
+    figures = dashboard(s, ROLE_MODELS, viewer, seed_role_model(s, token))["roleModels"]
     assert figures["selected"] >= 1 and figures["talks"] >= 1 and figures["audience"] >= 80
     park = {v["venueKind"]: v for v in figures["byVenue"]}["PARK"]
     assert park["talks"] >= 1 and park["audience"] >= 80
 
     page = open_dashboard(browser, s, viewer)
-    for label in ("榜样选树", "不受统计期间影响", "入选本年度榜样", "听众人次", "园区"):
-        expect(page.locator('[data-section="role-models"]')).to_contain_text(label)
-    for field, value in figures.items():
-        if isinstance(value, int):
-            expect(page.locator(f'[data-figure="roleModels.{field}"]')).to_have_text(f"{value:,}")
-    rows = page.locator('table[data-figures="roleModels.byVenue"] tr[data-key]')
-    expect(rows).to_have_count(4)  # every venue kind, 0 when none
-    assert {rows.nth(i).get_attribute("data-key"): [number(c) for c in rows.nth(i).locator("td.n").all_text_contents()]
-            for i in range(rows.count())} == {v["venueKind"]: [v["talks"], v["audience"]] for v in figures["byVenue"]}
+    shows_labels(page, "role-models", ("榜样选树", "不受统计期间影响", "入选本年度榜样", "听众人次", "园区"))
+    shows_figures(page, "roleModels", figures)
+    expect(page.locator('table[data-figures="roleModels.byVenue"] tr[data-key]')).to_have_count(4)  # every kind, 0 when none
+    assert table(page, "roleModels.byVenue") == {v["venueKind"]: [v["talks"], v["audience"]] for v in figures["byVenue"]}
     show_period(page, "2020-01-01", "2020-12-31")  # this year's figures, whatever the date range
     expect(page.locator('[data-figure="roleModels.selected"]')).to_have_text(f"{figures['selected']:,}")
 
@@ -537,16 +529,12 @@ def seed_media_campaign(s, token) -> str:
 def test_the_media_campaigns_section_shows_the_figures_as_graphql_does_whatever_the_date_range(stack, browser, token):
     s = stack
     viewer = token("department_viewer")
-    answer = gql(s, MEDIA, {"pos": seed_media_campaign(s, token)}, token=viewer)
-    assert "errors" not in answer, answer
-    figures = answer["data"]["dashboard"]["mediaCampaigns"]
+    figures = dashboard(s, MEDIA, viewer, seed_media_campaign(s, token))["mediaCampaigns"]
     assert figures["openCampaigns"] >= 1 and figures["entriesThisYear"] >= 1 and figures["selectedThisYear"] >= 1
 
     page = open_dashboard(browser, s, viewer)
-    for label in ("媒体征集", "不受统计期间影响", "进行中的征集", "本年入选作品"):
-        expect(page.locator('[data-section="media-campaigns"]')).to_contain_text(label)
-    for field, value in figures.items():
-        expect(page.locator(f'[data-figure="mediaCampaigns.{field}"]')).to_have_text(f"{value:,}")
+    shows_labels(page, "media-campaigns", ("媒体征集", "不受统计期间影响", "进行中的征集", "本年入选作品"))
+    shows_figures(page, "mediaCampaigns", figures)  # all three are counts
     show_period(page, "2020-01-01", "2020-12-31")  # the date range does not apply
     expect(page.locator('[data-figure="mediaCampaigns.selectedThisYear"]')).to_have_text(
         f"{figures['selectedThisYear']:,}")

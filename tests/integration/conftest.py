@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import httpx
 import pytest
 
@@ -12,7 +14,15 @@ from services.stations.app import create_app as create_stations
 from services.stations.config import StationsConfig
 from tests.support import running
 
-pytestmark = pytest.mark.integration
+HERE = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(items):
+    """Every test in this folder runs against the real PostgreSQL and Kafka: marked `integration` here, once
+    (a conftest's `pytestmark` marks nothing, so the modules each repeated it, and some had forgotten it)."""
+    for item in items:
+        if HERE in item.path.parents:
+            item.add_marker(pytest.mark.integration)
 
 
 @pytest.fixture(scope="module")

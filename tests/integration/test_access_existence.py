@@ -11,9 +11,8 @@ import pytest
 
 from tests.integration.stations_support import create_station
 from tests.registry_support import data, gql, refusal, register
-
-pytestmark = pytest.mark.integration
-OWN, OTHER = "110105", "110108"
+from tests.support import CHAOYANG as OWN
+from tests.support import HAIDIAN as OTHER
 
 RENAME = "mutation($b: ID!) { renameBranch(branchId: $b, name: \"新名字\") { id } }"
 STATUS = "mutation($s: ID!) { changeStationStatus(stationId: $s, status: TEMPORARILY_CLOSED, reason: \"检修\") { id } }"

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import uuid
 
-import pytest
 from graphql import (
     GraphQLEnumType,
     GraphQLInputObjectType,
@@ -33,9 +32,9 @@ from chassis.auth import ROLES
 from gateway.anonymous import AnonymousLimit
 from gateway.schema import schema
 from tests.registry_support import gql
+from tests.support import CHAOYANG as OWN
+from tests.support import HAIDIAN as OTHER
 
-pytestmark = pytest.mark.integration
-OWN, OTHER = "110105", "110108"
 # The department a department_staff token acts for: it leads no measure of the shipped file, so acting on the
 # dummy measure M01 (led by 团市委) is refused with rule "department" (the cell "by_dept").
 DEPARTMENT = "SFJ"
@@ -165,6 +164,17 @@ SHORT = {"admin": "admin", "registry_operator": "operator", "branch_secretary": 
 DASHBOARD = {r: "any" for r in ("admin", "operator", "secretary", "staff", "viewer", "dept")}  # the dashboard roles
 OWN_RECORD = {"youth": "any"}  # a youth token on its own record; every staff role is refused
 PUBLIC = {**EVERYONE, "youth": "any", "anonymous": "any"}  # anyone, also without a token (rate-limited then)
+# The rows most operations share, named once: the roles that may act ("by_id": on an aggregate of their
+# district, an id of nothing answering like another district's; "own": in their own district; "any": anywhere).
+STAFF_BY_ID = {"admin": "by_id", "staff": "by_id"}  # a station's, case's, appeal's… staff (stations service)
+SECRETARY_BY_ID = {"admin": "by_id", "secretary": "by_id"}  # a branch's secretary (branches service)
+OPERATOR_BY_ID = {"admin": "by_id", "operator": "by_id"}  # a person's record (registry)
+ADMIN_BY_ID = {"admin": "by_id"}  # the district's league committee only
+ADDRESSED_DEPARTMENT = {"admin": "by_id", "dept": "by_dept"}  # the league, or the department the work is addressed to
+SECRETARY_ANY = {"admin": "any", "secretary": "any"}
+SECRETARY_OWN = {"admin": "own", "secretary": "own"}
+STAFF_OWN = {"admin": "own", "staff": "own"}
+STATION_LISTS = {"admin": "own", "staff": "own", "viewer": "own"}  # the stations' lists, also for departments
 ACCESS: dict[str, dict[str, str]] = {
     "districts": {**EVERYONE, "youth": "any"},  # reference list (e.g. for registerMe's district)
     "dashboard": {"admin": "own", "operator": "own", "secretary": "own", "staff": "own", "viewer": "own",
@@ -172,11 +182,11 @@ ACCESS: dict[str, dict[str, str]] = {
     "youth": {"admin": "by_id", "operator": "by_id", "secretary": "by_id", "staff": "by_id"},
     "youths": {"admin": "any", "operator": "any", "secretary": "any", "staff": "any"},
     "auditEntries": {"admin": "any"},
-    "branches": {"admin": "own", "secretary": "own"},
-    "branchMembers": {"admin": "any", "secretary": "any"},
-    "transfers": {"admin": "own", "secretary": "own"},
-    "organisations": {"admin": "own", "secretary": "own"},
-    "meetingCompliance": {"admin": "own", "secretary": "own"},
+    "branches": SECRETARY_OWN,
+    "branchMembers": SECRETARY_ANY,
+    "transfers": SECRETARY_OWN,
+    "organisations": SECRETARY_OWN,
+    "meetingCompliance": SECRETARY_OWN,
     "measures": {"admin": "any", "operator": "any", "secretary": "any", "staff": "any", "viewer": "any",
                  "dept": "any"},
     "stations": {"admin": "own", "operator": "own", "secretary": "own", "staff": "own", "viewer": "own",
@@ -184,17 +194,17 @@ ACCESS: dict[str, dict[str, str]] = {
     "nearestStations": PUBLIC,
     "upcomingEvents": PUBLIC,
     "upcomingProgrammes": PUBLIC,
-    "personTimes": {"admin": "own", "staff": "own", "viewer": "own"},
-    "programmes": {"admin": "own", "staff": "own", "viewer": "own"},
-    "events": {"admin": "own", "staff": "own", "viewer": "own"},
-    "appeals": {"admin": "own", "staff": "own", "viewer": "own"},
+    "personTimes": STATION_LISTS,
+    "programmes": STATION_LISTS,
+    "events": STATION_LISTS,
+    "appeals": STATION_LISTS,
     "registerYouth": {"admin": "own", "operator": "own"},
-    "updateYouthProfile": {"admin": "by_id", "operator": "by_id"},
-    "giveConsent": {"admin": "by_id", "operator": "by_id"},
-    "withdrawConsent": {"admin": "by_id", "operator": "by_id"},
+    "updateYouthProfile": OPERATOR_BY_ID,
+    "giveConsent": OPERATOR_BY_ID,
+    "withdrawConsent": OPERATOR_BY_ID,
     "mergeYouth": {"admin": "any", "operator": "any"},
-    "eraseYouth": {"admin": "by_id", "operator": "by_id"},
-    "exportYouth": {"admin": "by_id", "operator": "by_id"},
+    "eraseYouth": OPERATOR_BY_ID,
+    "exportYouth": OPERATOR_BY_ID,
     "issueClaimCode": {"admin": "by_id", "operator": "by_id", "staff": "by_id"},
     "me": OWN_RECORD,
     "registerMe": OWN_RECORD,
@@ -214,23 +224,23 @@ ACCESS: dict[str, dict[str, str]] = {
     "rateService": OWN_RECORD,
     "openMyCase": OWN_RECORD,
     "rateMyCase": OWN_RECORD,
-    "foundBranch": {"admin": "own", "secretary": "own"},
-    "renameBranch": {"admin": "by_id", "secretary": "by_id"},
-    "assignSecretary": {"admin": "by_id", "secretary": "by_id"},
-    "dissolveBranch": {"admin": "by_id", "secretary": "by_id"},
-    "issueInvitation": {"admin": "by_id", "secretary": "by_id"},
-    "recordOrganisationContact": {"admin": "own", "secretary": "own"},
-    "establishWorkingRelationship": {"admin": "by_id", "secretary": "by_id"},
-    "applyForMembership": {"admin": "any", "secretary": "any"},
-    "approveMembership": {"admin": "any", "secretary": "any"},
-    "rejectMembership": {"admin": "by_id", "secretary": "by_id"},
-    "joinWithInvitation": {"admin": "any", "secretary": "any"},
-    "requestTransfer": {"admin": "any", "secretary": "any"},
-    "approveTransfer": {"admin": "any", "secretary": "any"},
-    "rejectTransfer": {"admin": "any", "secretary": "any"},
-    "leaveBranch": {"admin": "any", "secretary": "any"},
-    "recordMeeting": {"admin": "by_id", "secretary": "by_id"},
-    "recordAttendance": {"admin": "by_id", "secretary": "by_id"},
+    "foundBranch": SECRETARY_OWN,
+    "renameBranch": SECRETARY_BY_ID,
+    "assignSecretary": SECRETARY_BY_ID,
+    "dissolveBranch": SECRETARY_BY_ID,
+    "issueInvitation": SECRETARY_BY_ID,
+    "recordOrganisationContact": SECRETARY_OWN,
+    "establishWorkingRelationship": SECRETARY_BY_ID,
+    "applyForMembership": SECRETARY_ANY,
+    "approveMembership": SECRETARY_ANY,
+    "rejectMembership": SECRETARY_BY_ID,
+    "joinWithInvitation": SECRETARY_ANY,
+    "requestTransfer": SECRETARY_ANY,
+    "approveTransfer": SECRETARY_ANY,
+    "rejectTransfer": SECRETARY_ANY,
+    "leaveBranch": SECRETARY_ANY,
+    "recordMeeting": SECRETARY_BY_ID,
+    "recordAttendance": SECRETARY_BY_ID,
     "addMilestone": {"admin": "any"},  # the joint meeting office: city-wide measures
     "completeMilestone": {"admin": "any"},  # the joint meeting office: city-wide measures
     # the league office reports on any measure; a department on the measures it leads (M01 is 团市委's)
@@ -242,105 +252,105 @@ ACCESS: dict[str, dict[str, str]] = {
     "jointMeetings": {r: "own" for r in DASHBOARD},
     "nextMeetingAgenda": {r: "own" for r in DASHBOARD},
     # the dummy is a city meeting: a district admin may record its own district's meetings, not the city's
-    "recordJointMeeting": {"admin": "by_id"},
+    "recordJointMeeting": ADMIN_BY_ID,
     # an item of nothing answers like another's: FORBIDDEN (district for a district admin, department for staff)
-    "noteActionItemProgress": {"admin": "by_id", "dept": "by_dept"},
-    "completeActionItem": {"admin": "by_id", "dept": "by_dept"},
-    "createStation": {"admin": "own", "staff": "own"},
-    "changeStationStatus": {"admin": "by_id", "staff": "by_id"},
-    "recordServices": {"admin": "by_id", "staff": "by_id"},
-    "createProgramme": {"admin": "own", "staff": "own"},
-    "addProgrammeSession": {"admin": "by_id", "staff": "by_id"},
-    "enrol": {"admin": "by_id", "staff": "by_id"},
-    "recordProgrammeAttendance": {"admin": "by_id", "staff": "by_id"},
-    "recordExamResult": {"admin": "by_id", "staff": "by_id"},
-    "payScholarship": {"admin": "by_id", "staff": "by_id"},
-    "scheduleEvent": {"admin": "own", "staff": "own"},
-    "registerForEvent": {"admin": "by_id", "staff": "by_id"},
-    "recordEventAttendance": {"admin": "by_id", "staff": "by_id"},
-    "importAppeal": {"admin": "own", "staff": "own"},
-    "dispatchAppeal": {"admin": "by_id", "staff": "by_id"},
-    "contactAppeal": {"admin": "by_id", "staff": "by_id"},
-    "resolveAppeal": {"admin": "by_id", "staff": "by_id"},
-    "rateAppeal": {"admin": "by_id", "staff": "by_id"},
+    "noteActionItemProgress": ADDRESSED_DEPARTMENT,
+    "completeActionItem": ADDRESSED_DEPARTMENT,
+    "createStation": STAFF_OWN,
+    "changeStationStatus": STAFF_BY_ID,
+    "recordServices": STAFF_BY_ID,
+    "createProgramme": STAFF_OWN,
+    "addProgrammeSession": STAFF_BY_ID,
+    "enrol": STAFF_BY_ID,
+    "recordProgrammeAttendance": STAFF_BY_ID,
+    "recordExamResult": STAFF_BY_ID,
+    "payScholarship": STAFF_BY_ID,
+    "scheduleEvent": STAFF_OWN,
+    "registerForEvent": STAFF_BY_ID,
+    "recordEventAttendance": STAFF_BY_ID,
+    "importAppeal": STAFF_OWN,
+    "dispatchAppeal": STAFF_BY_ID,
+    "contactAppeal": STAFF_BY_ID,
+    "resolveAppeal": STAFF_BY_ID,
+    "rateAppeal": STAFF_BY_ID,
     "cases": {"admin": "any", "staff": "any"},  # no district argument: a district token's list is its own district
-    "caseSummary": {"admin": "by_id", "staff": "by_id"},
-    "openCase": {"admin": "own", "staff": "own"},
-    "triageCase": {"admin": "by_id", "staff": "by_id"},
-    "referCase": {"admin": "by_id", "staff": "by_id"},
-    "recordAgencyAnswer": {"admin": "by_id", "staff": "by_id"},
-    "startCaseMediation": {"admin": "by_id", "staff": "by_id"},
-    "grantCaseAid": {"admin": "by_id", "staff": "by_id"},
-    "resolveCase": {"admin": "by_id", "staff": "by_id"},
-    "rateCase": {"admin": "by_id", "staff": "by_id"},
-    "reopenCase": {"admin": "by_id", "staff": "by_id"},
+    "caseSummary": STAFF_BY_ID,
+    "openCase": STAFF_OWN,
+    "triageCase": STAFF_BY_ID,
+    "referCase": STAFF_BY_ID,
+    "recordAgencyAnswer": STAFF_BY_ID,
+    "startCaseMediation": STAFF_BY_ID,
+    "grantCaseAid": STAFF_BY_ID,
+    "resolveCase": STAFF_BY_ID,
+    "rateCase": STAFF_BY_ID,
+    "reopenCase": STAFF_BY_ID,
     # 12345: an appeal's words for its district's staff (audited); hot topics and governance items carry no
     # personal data, so the city's departments see them too; lists without a district argument are the caller's own
-    "appealDetails": {"admin": "by_id", "staff": "by_id"},
-    "categoriseAppeal": {"admin": "by_id", "staff": "by_id"},
+    "appealDetails": STAFF_BY_ID,
+    "categoriseAppeal": STAFF_BY_ID,
     "hotTopics": {"admin": "any", "staff": "any", "viewer": "any"},
     "governanceItems": {"admin": "any", "staff": "any", "viewer": "any"},
-    "openGovernanceItem": {"admin": "by_id", "staff": "by_id"},
-    "addGovernanceAction": {"admin": "by_id", "staff": "by_id"},
-    "completeGovernanceItem": {"admin": "by_id", "staff": "by_id"},
-    "publishVolunteerShift": {"admin": "own", "staff": "own"},
-    "addVolunteer": {"admin": "by_id", "staff": "by_id"},
-    "recordVolunteerHours": {"admin": "by_id", "staff": "by_id"},
-    "correctVolunteerHours": {"admin": "by_id", "staff": "by_id"},
+    "openGovernanceItem": STAFF_BY_ID,
+    "addGovernanceAction": STAFF_BY_ID,
+    "completeGovernanceItem": STAFF_BY_ID,
+    "publishVolunteerShift": STAFF_OWN,
+    "addVolunteer": STAFF_BY_ID,
+    "recordVolunteerHours": STAFF_BY_ID,
+    "correctVolunteerHours": STAFF_BY_ID,
     "signUpForShift": OWN_RECORD,
     "volunteerCertificate": {"admin": "any", "staff": "any"},  # a district's staff certify their district's hours
     "myVolunteerCertificate": OWN_RECORD,
     "applyForProject": OWN_RECORD,
-    "supportProject": {"admin": "by_id", "staff": "by_id"},
-    "declineProject": {"admin": "by_id", "staff": "by_id"},
-    "noteProjectMilestone": {"admin": "by_id", "staff": "by_id"},
-    "endProject": {"admin": "by_id", "staff": "by_id"},
-    "offerInternship": {"admin": "by_id", "staff": "by_id"},  # at a station of the caller's district
-    "closeInternship": {"admin": "by_id", "staff": "by_id"},
+    "supportProject": STAFF_BY_ID,
+    "declineProject": STAFF_BY_ID,
+    "noteProjectMilestone": STAFF_BY_ID,
+    "endProject": STAFF_BY_ID,
+    "offerInternship": STAFF_BY_ID,  # at a station of the caller's district
+    "closeInternship": STAFF_BY_ID,
     # 筑梦空间's lists (no applicant in them) for the stations' list roles; an internship's applications (who applied,
     # their note) and the decisions on them for the offer's district's staff; applying and withdrawing: one's own
-    "dreamSpaceProjects": {"admin": "own", "staff": "own", "viewer": "own"},
-    "internships": {"admin": "own", "staff": "own", "viewer": "own"},
-    "internshipApplications": {"admin": "by_id", "staff": "by_id"},
+    "dreamSpaceProjects": STATION_LISTS,
+    "internships": STATION_LISTS,
+    "internshipApplications": STAFF_BY_ID,
     "applyForInternship": OWN_RECORD,
     "withdrawInternshipApplication": OWN_RECORD,
-    "acceptInternshipApplication": {"admin": "by_id", "staff": "by_id"},
-    "declineInternshipApplication": {"admin": "by_id", "staff": "by_id"},
+    "acceptInternshipApplication": STAFF_BY_ID,
+    "declineInternshipApplication": STAFF_BY_ID,
     # 面对面: the district's league committee records sessions, issues and proposals; the responding department
     # registers and answers the proposals addressed to it (the dummy proposal is nobody's: by_dept)
     "faceToFaceSessions": {r: "own" for r in DASHBOARD},
     "proposals": {r: "own" for r in DASHBOARD},
     "recordFaceToFace": {"admin": "own"},
-    "raiseFaceToFaceIssue": {"admin": "by_id"},
-    "submitProposal": {"admin": "by_id"},
-    "acceptProposal": {"admin": "by_id", "dept": "by_dept"},
-    "declineProposal": {"admin": "by_id", "dept": "by_dept"},
-    "answerProposal": {"admin": "by_id", "dept": "by_dept"},
+    "raiseFaceToFaceIssue": ADMIN_BY_ID,
+    "submitProposal": ADMIN_BY_ID,
+    "acceptProposal": ADDRESSED_DEPARTMENT,
+    "declineProposal": ADDRESSED_DEPARTMENT,
+    "answerProposal": ADDRESSED_DEPARTMENT,
     # 推优: a branch's secretary recommends and withdraws; the district committee reviews and records outcomes
-    "recommendations": {"admin": "any", "secretary": "any"},  # no district argument: the caller's own district
-    "recommendMember": {"admin": "by_id", "secretary": "by_id"},
-    "reviewRecommendation": {"admin": "by_id"},
-    "recordRecommendationOutcome": {"admin": "by_id"},
-    "withdrawRecommendation": {"admin": "by_id", "secretary": "by_id"},
+    "recommendations": SECRETARY_ANY,  # no district argument: the caller's own district
+    "recommendMember": SECRETARY_BY_ID,
+    "reviewRecommendation": ADMIN_BY_ID,
+    "recordRecommendationOutcome": ADMIN_BY_ID,
+    "withdrawRecommendation": SECRETARY_BY_ID,
     # 榜样选树: nominated by the district's staff (the registry, asked the name with the caller's token, answers an
     # id of nothing like another district's); the league committee selects or declines; the nominee consents
     "roleModelNominations": {"admin": "any", "secretary": "any", "staff": "any"},  # the caller's own district
     "roleModelTalks": {"admin": "any", "secretary": "any", "staff": "any"},
     "roleModels": PUBLIC,
     "nominateRoleModel": {"admin": "by_id", "secretary": "by_id", "staff": "by_id"},
-    "selectRoleModel": {"admin": "by_id"},
-    "declineRoleModel": {"admin": "by_id"},
+    "selectRoleModel": ADMIN_BY_ID,
+    "declineRoleModel": ADMIN_BY_ID,
     "withdrawRoleModel": {"admin": "by_id", "secretary": "by_id", "staff": "by_id"},
-    "recordRoleModelTalk": {"admin": "by_id", "staff": "by_id"},
+    "recordRoleModelTalk": STAFF_BY_ID,
     "answerRoleModelConsent": OWN_RECORD,
     # media campaigns: the league's admin launches (its own scope: no district argument), closes and judges; station
     # staff read the list; a young person enters and withdraws their own; anyone reads a campaign's showcase
-    "campaigns": {"admin": "own", "staff": "own"},
-    "campaignEntries": {"admin": "by_id"},
+    "campaigns": STAFF_OWN,
+    "campaignEntries": ADMIN_BY_ID,
     "campaignShowcase": PUBLIC,
     "launchCampaign": {"admin": "any"},
-    "closeCampaign": {"admin": "by_id"},
-    "judgeCampaignEntry": {"admin": "by_id"},
+    "closeCampaign": ADMIN_BY_ID,
+    "judgeCampaignEntry": ADMIN_BY_ID,
     "enterCampaign": OWN_RECORD,
     "withdrawCampaignEntry": OWN_RECORD,
 }

@@ -23,8 +23,6 @@ from tests.registry_support import data, gql, mobile, person
 from tests.support import eventually, service_db
 from xinqing.kafka_acls import agency_user
 
-pytestmark = pytest.mark.integration
-
 SUMMARY = "外卖站点拖欠我三个月加班费，站长要求我自愿离职"
 NAME = "赵骑手"
 CASES = "{ cases(first: 100) { nodes { id status outcome agency agencyStatus rating } } }"

@@ -40,7 +40,6 @@ from xinqing.backups.repository import Repository
 from xinqing.backups.restore import finish, lay_down, marker
 from xinqing.launcher.postgres import PostgresServer
 
-pytestmark = pytest.mark.integration
 HRSS = "SHARE_WITH_AGENCY:HRSS"
 
 

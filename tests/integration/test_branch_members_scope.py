@@ -12,7 +12,6 @@ from gateway.app import create_app as create_gateway
 from tests.registry_support import data, gql
 from tests.support import running, service_db
 
-pytestmark = pytest.mark.integration
 MEMBERS = "query M($b: ID!) { branchMembers(branchId: $b) { nodes { youthId district } } }"
 
 

@@ -9,10 +9,8 @@ import pytest
 from chassis.clock import Clock
 from services.branches import jobs
 from tests.integration.registry_feed import RegistryFeed
-from tests.support import bearer, eventually
+from tests.support import CHAOYANG, HAIDIAN, bearer, eventually
 
-pytestmark = pytest.mark.integration
-CHAOYANG, HAIDIAN = "110105", "110108"
 ADULT = date(2000, 6, 1)
 
 

@@ -14,10 +14,8 @@ from services.registry import jobs as registry_jobs
 from tests.integration.registry_feed import RegistryFeed
 from tests.registry_support import person
 from tests.registry_support import published as registry_published
-from tests.support import bearer, eventually, read_topic
+from tests.support import CHAOYANG, HAIDIAN, bearer, eventually, read_topic
 
-pytestmark = pytest.mark.integration
-CHAOYANG, HAIDIAN = "110105", "110108"
 ADULT = date(2000, 6, 1)  # 26 today: inside league age
 
 

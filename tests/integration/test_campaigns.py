@@ -8,17 +8,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-import pytest
-
 from chassis.clock import BEIJING
 from services.stations.jobs import close_ended_campaigns
 from tests.integration.stations_support import caught_up, ok
 from tests.integration.test_youth_branches import register_me
 from tests.registry_support import fields_named, gql, refusal
-from tests.support import service_db
+from tests.support import CHAOYANG, HAIDIAN, service_db
 
-pytestmark = pytest.mark.integration
-CHAOYANG, HAIDIAN = "110105", "110108"
 LAUNCH = "mutation($i: LaunchCampaignInput!) { launchCampaign(input: $i) { id position } }"
 CLOSE = "mutation($c: ID!) { closeCampaign(campaignId: $c) { id position } }"
 ENTER = "mutation($i: EnterCampaignInput!) { enterCampaign(input: $i) { id position } }"

@@ -28,8 +28,6 @@ from tests.integration import chassis_fixtures as fx
 from tests.support import eventually, running, service_db
 from xinqing import dead_letters
 
-pytestmark = pytest.mark.integration
-
 GOOD_BEFORE, GOOD_AFTER = 6, 6
 GOOD = GOOD_BEFORE + GOOD_AFTER
 # Every projection of the youth topic, by the service whose database holds it.

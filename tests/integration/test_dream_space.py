@@ -5,13 +5,9 @@ erasure removes the person's link while the figures stay. Internships offered by
 close the dashboard's figure."""
 from __future__ import annotations
 
-import pytest
-
 from tests.integration.stations_support import caught_up, create_station, ok
 from tests.registry_support import data, fields_named, gql, person, refusal
 from tests.support import eventually, service_db
-
-pytestmark = pytest.mark.integration
 
 APPLY = "mutation($i: ApplyForProjectInput!) { applyForProject(input: $i) { id position } }"
 SUPPORT = "mutation($p: ID!) { supportProject(projectId: $p) { id position } }"

@@ -9,9 +9,6 @@ from chassis.errors import VersionConflict
 from chassis.eventstore import OUTBOX_CHANNEL, Companion
 from tests.integration import chassis_fixtures as fx
 
-pytestmark = pytest.mark.integration
-
-
 pool = fx.counters_pool
 
 

@@ -9,10 +9,7 @@ import pytest
 
 from chassis.db import create_pool
 from tests.registry_support import data, fields_named, gql, refusal
-from tests.support import eventually
-
-pytestmark = pytest.mark.integration
-CHAOYANG, HAIDIAN = "110105", "110108"
+from tests.support import CHAOYANG, HAIDIAN, eventually
 
 RECORD = "mutation($i: RecordFaceToFaceInput!) { recordFaceToFace(input: $i) { id position } }"
 ISSUE = """mutation($s: ID!, $t: String!) {

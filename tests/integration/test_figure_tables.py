@@ -21,8 +21,6 @@ from gateway.schema import schema
 from gateway.schema.dashboard_cache import FIGURE_TABLES
 from tests.support import running
 
-pytestmark = pytest.mark.integration
-
 NOT_FIGURES = {"district", "from", "to", "available"}  # the scope and the page's field list: no table read
 SMALL = CitySize(youth=3_000, branches=30, organisations=40, transfers=60, applications=60, stations=40,
                  visits=20_000, programmes=5, enrolments=100, events=30, appeals=300)

@@ -10,9 +10,8 @@ import pytest
 
 from tests.integration.registry_feed import RegistryFeed
 from tests.integration.stations_support import caught_up, create_station, gql, ok
+from tests.support import CHAOYANG, HAIDIAN
 
-pytestmark = pytest.mark.integration
-CHAOYANG, HAIDIAN = "110105", "110108"
 BRANCH_BATCH = "FROM br_branches b WHERE b.branch_id = ANY"
 STATION_BATCH = "FROM st_stations WHERE station_id = ANY"
 

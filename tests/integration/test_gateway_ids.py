@@ -14,7 +14,6 @@ from gateway.clients import ServiceClient
 from tests.registry_support import code, gql
 from tests.support import running
 
-pytestmark = pytest.mark.integration
 YOUTH_ID = str(uuid.uuid4())
 
 

@@ -14,7 +14,6 @@ import pytest
 from gateway.app import create_app as create_gateway
 from tests.support import bearer, served
 
-pytestmark = pytest.mark.integration
 CLIENT_TIMEOUT = 15  # seconds; a request that takes longer fails the test (a hang)
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 

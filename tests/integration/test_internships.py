@@ -5,17 +5,12 @@ withdraws, closing the offer ends what is pending; `me`, the lists and the dashb
 applications and the person's 推优; erasure removes the person's applications while the counts stay."""
 from __future__ import annotations
 
-import pytest
-
 from tests.integration import test_dream_space as dream
 from tests.integration import test_recommendations as recommend
 from tests.integration.stations_support import caught_up, create_station, ok
 from tests.integration.test_youth_branches import join_new_branch, register_me
 from tests.registry_support import data, fields_named, gql, refusal
-from tests.support import eventually, service_db
-
-pytestmark = pytest.mark.integration
-CHAOYANG, HAIDIAN = "110105", "110108"
+from tests.support import CHAOYANG, HAIDIAN, eventually, service_db
 
 APPLY = "mutation($i: ID!, $n: String) { applyForInternship(internshipId: $i, note: $n) { id position } }"
 WITHDRAW = "mutation($a: ID!) { withdrawInternshipApplication(applicationId: $a) { id position } }"

@@ -15,10 +15,7 @@ from chassis.db import create_pool
 from services.branches import jobs
 from services.branches.plan import plan_body, read_plan
 from tests.registry_support import data, gql
-from tests.support import bearer, eventually
-
-pytestmark = pytest.mark.integration
-CHAOYANG, HAIDIAN = "110105", "110108"
+from tests.support import CHAOYANG, HAIDIAN, bearer, eventually
 
 BOARD = """query($pos: String, $lead: String) { measureBoard(minPosition: $pos, lead: $lead) {
     id title example lead { code name } progress lastReportOn lastNote evidence stale mine targetOn } }"""

@@ -21,8 +21,6 @@ from chassis.kafka_login import KafkaLogin, admin_login, login_as, service_login
 from contracts.registry import YOUTH, YouthEvents, share_with
 from tests.support import raw_records
 
-pytestmark = pytest.mark.integration
-
 OTHERS = ("branches", "stations", "partners", "gateway")
 
 

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import asyncio
 
-import pytest
-
 from chassis.kafka_login import admin_login, service_login
 from xinqing.launcher import kafka_access
 from xinqing.launcher.kafka import KafkaBroker
 from xinqing.launcher.kafka_access import logs_in
 from xinqing.launcher.ports import free_port
-
-pytestmark = pytest.mark.integration
 
 
 def started(broker: KafkaBroker, infra):

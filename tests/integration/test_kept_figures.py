@@ -21,7 +21,6 @@ from gateway.projections.stations import StationsProjection
 from gateway.projections.youth import YouthProjection
 from gateway.tables import recount
 
-pytestmark = pytest.mark.integration
 MIGRATIONS = Path(__file__).resolve().parents[2] / "gateway" / "migrations"
 SUBTYPES = ("DELIVERY_RIDER", "COURIER", "STREAMER", "DESIGNER")
 DISTRICTS = ("110101", "110105", "110108")

@@ -10,8 +10,6 @@ from chassis.keystore import KeyStore
 from chassis.vault import Vault
 from xinqing.rotate import rewrap
 
-pytestmark = pytest.mark.integration
-
 
 async def test_rewrapped_keys_open_with_the_new_master_key_only(settings):
     store = KeyStore("registry")  # the registry's key store (chassis/keystore.py), as `xinqing` rotates it

@@ -18,8 +18,6 @@ from tests.registry_support import person
 from tests.support import bearer, keys_left, service_db
 from xinqing.launcher.postgres import find_bin_dir
 
-pytestmark = pytest.mark.integration
-
 
 def copy_database(settings, source: str, target: str) -> None:
     """pg_dump of `source` restored into a new database `target`: a backup as an operator would keep it."""

@@ -9,8 +9,6 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from tests.support import bearer, eventually
 
-pytestmark = __import__("pytest").mark.integration
-
 ALERTS = Path(__file__).resolve().parents[2] / "deploy" / "k8s" / "base" / "alerts.yaml"
 REGISTER = "mutation Register($input: RegisterYouthInput!) { registerYouth(input: $input) { id position } }"
 

@@ -26,7 +26,6 @@ from services.partners.app import create_app as create_partners
 from tests.integration import registry_contract as rc
 from tests.support import raw_records, running, service_db
 
-pytestmark = pytest.mark.integration
 PEOPLE = 30
 PERSONAL = {"name": "王小明", "mobile": "+8613800138000", "id_number": "11010520010304002X"}
 

@@ -31,7 +31,6 @@ from tests.integration.secured_broker import secured_broker
 from tests.support import eventually, librdkafka_env, raw_records, running
 from xinqing.kafka_acls import agency_user
 
-pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
 PERSONAL = {"name": "王小明", "mobile": "+8613800138000", "id_number": "11010520010304002X"}
 

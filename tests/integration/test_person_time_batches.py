@@ -4,38 +4,21 @@ months and days, registered and anonymous, interleaved with other stations event
 both ways on real databases, and every counter table compared."""
 from __future__ import annotations
 
-import uuid
-from datetime import UTC, datetime
-
-import pytest
-
 from chassis.envelope import Envelope
 from contracts.stations import ActivityEvents, ServiceEvents, StationEvents
 from gateway.projections.stations import StationsProjection
 from gateway.projections.stations_daily import StationsDailyProjection
-from tests.integration.projection_replay import gateway_databases, one_by_one, set_based, tables
+from tests.integration.projection_replay import Streams, applied_three_ways, replay_pools
 
-pytestmark = pytest.mark.integration
 TABLES = {"st_service_counts": "station_id, service_type, month", "st_pt_district": "district, service_type, month",
           "st_pt_station": "station_id, month", "st_service_daily": "day, station_id, service_type",
           "st_stations": "station_id", "st_events": "event_id", "projection_streams": "projection, stream_id"}
+pools = replay_pools("pt")
 
 
-@pytest.fixture(scope="module")
-async def pools(settings):
-    async with gateway_databases(settings, "pt", ("one_by_one", "set_based", "set_based_whole")) as made:
-        yield made
-
-
-class Streams:
+class StationStreams(Streams):
     def __init__(self):
-        self.events: list[Envelope] = []
-        self.versions: dict[str, int] = {}
-
-    def __call__(self, stream: str, event_type: str, **data) -> None:
-        self.versions[stream] = self.versions.get(stream, 0) + 1
-        self.events.append(Envelope(id=uuid.uuid4(), type=event_type, source="/xinqing/stations", subject=stream,
-                                    stream_version=self.versions[stream], time=datetime.now(UTC), data=data))
+        super().__init__("/xinqing/stations")
 
     def person_time(self, station: str, district: str, day: str, service: str = "REST", registered: bool = True):
         self(f"visits-{station}-{day.replace('-', '')}", ServiceEvents.DELIVERED, station_id=station,
@@ -44,7 +27,7 @@ class Streams:
 
 
 def mixed_day() -> list[Envelope]:
-    s = Streams()
+    s = StationStreams()
     s("station-a", StationEvents.CREATED, station_id="a", kind="RIDER_REFUEL", name="驿站甲", district="110105",
       address="朝阳区测试路1号", lat=39.9, lon=116.4, operator="LEAGUE", opening_hours="09:00-21:00",
       services=["REST", "LEGAL"])
@@ -65,14 +48,8 @@ def mixed_day() -> list[Envelope]:
 async def test_person_times_set_based_build_exactly_the_counters_of_one_event_at_a_time(pools, settings):
     events = mixed_day()
     projections = [StationsProjection(settings), StationsDailyProjection(settings)]
-    one, set_, whole = pools
-    await one_by_one(one, projections, events)
-    await set_based(set_, projections, events, [3, 8, 1, 5, len(events) - 17])  # runs cut by batches too
-    await set_based(whole, projections, events, [len(events)])
-
-    expected = await tables(one, TABLES)
-    assert await tables(set_, TABLES) == expected
-    assert await tables(whole, TABLES) == expected
+    # runs cut by batches too
+    expected = await applied_three_ways(pools, projections, events, [3, 8, 1, 5, len(events) - 17], TABLES)
 
     # ...and those counters are the right ones, not merely the same three times
     counts = {(r["station_id"], r["service_type"], r["month"]): (r["count"], r["registered"])

@@ -5,16 +5,11 @@ import asyncio
 import uuid
 from datetime import UTC, datetime
 
-import pytest
-
 from chassis.claims import COPY_FROM
 from chassis.envelope import Envelope
 from chassis.projection import claim_batch
 from tests.integration import chassis_fixtures as fx
 from tests.support import eventually
-
-pytestmark = pytest.mark.integration
-
 
 pool = fx.counters_pool
 

@@ -5,15 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-import pytest
-
 from chassis.clock import BEIJING, Clock
 from gateway.anonymous import AnonymousLimit, proxies
 from gateway.schema import schema
 from tests.integration.stations_support import caught_up, create_station
 from tests.registry_support import data, person
-
-pytestmark = pytest.mark.integration
 
 NEAREST = """query N($lat: Float!, $lon: Float!) { nearestStations(lat: $lat, lon: $lon, service: REST, limit: 2) {
   id name distanceKm } }"""

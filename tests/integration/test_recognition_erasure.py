@@ -10,8 +10,6 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
-import pytest
-
 from chassis.clock import BEIJING
 from tests.integration import test_campaigns as campaigns
 from tests.integration import test_dream_space as dream
@@ -21,10 +19,8 @@ from tests.integration import test_volunteering as volunteer
 from tests.integration.stations_support import caught_up, create_station, ok
 from tests.integration.test_youth_branches import join_new_branch, register_me
 from tests.registry_support import data, gql, refusal
-from tests.support import eventually, service_db
+from tests.support import CHAOYANG, eventually, service_db
 
-pytestmark = pytest.mark.integration
-CHAOYANG = "110105"
 FIGURES = "{ dashboard { volunteering { shifts volunteerHours served } " \
           "dreamSpace { appliedProjects activeProjects completedProjects stoppedProjects } " \
           "recommendations { thisYear adoptedThisYear byKind { kind recommended adopted } } " \

@@ -6,16 +6,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import pytest
-
 from chassis.clock import BEIJING
 from tests.integration.stations_support import caught_up, ok
 from tests.integration.test_youth_branches import found, register_me
 from tests.registry_support import data, fields_named, gql, refusal
-from tests.support import eventually
-
-pytestmark = pytest.mark.integration
-CHAOYANG, HAIDIAN = "110105", "110108"
+from tests.support import CHAOYANG, HAIDIAN, eventually
 
 RECOMMEND = "mutation($y: ID!, $b: ID!, $k: RecommendationKind!, $r: String!) { recommendMember(youthId: $y, branchId: $b, " \
             "kind: $k, reason: $r) { id position } }"

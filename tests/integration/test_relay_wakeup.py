@@ -4,14 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
-import pytest
-
 from chassis.relay import OutboxRelay
 from tests.integration import chassis_fixtures as fx
 from tests.support import eventually
-
-pytestmark = pytest.mark.integration
-
 
 pool = fx.counters_pool
 

@@ -9,15 +9,11 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
-import pytest
-
 from chassis.clock import BEIJING
 from tests.integration.stations_support import caught_up, ok
 from tests.registry_support import data, fields_named, gql, person, refusal
-from tests.support import service_db
+from tests.support import CHAOYANG, HAIDIAN, service_db
 
-pytestmark = pytest.mark.integration
-CHAOYANG, HAIDIAN = "110105", "110108"
 NOMINATE = "mutation($i: NominateRoleModelInput!) { nominateRoleModel(input: $i) { id position } }"
 CONSENT = "mutation($n: ID!, $g: Boolean!) { answerRoleModelConsent(nominationId: $n, given: $g) { id position } }"
 SELECT = "mutation($n: ID!, $y: Int!) { selectRoleModel(nominationId: $n, year: $y) { id position } }"

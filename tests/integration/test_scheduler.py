@@ -9,8 +9,6 @@ from chassis import db
 from chassis.scheduler import Job, Scheduler
 from tests.support import eventually
 
-pytestmark = pytest.mark.integration
-
 
 @pytest.fixture(scope="module")
 async def pool(settings):

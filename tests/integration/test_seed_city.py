@@ -2,12 +2,9 @@
 from __future__ import annotations
 
 import httpx
-import pytest
 
 from chassis.reference import DISTRICTS, SUBTYPES
 from xinqing.seed_city import Checkpoint, People, mobile, seed_city
-
-pytestmark = pytest.mark.integration
 
 
 async def registered(registry) -> int:

@@ -6,15 +6,11 @@ from __future__ import annotations
 
 import unicodedata
 
-import pytest
-
 from services.branches.domain.rules import NAME_MAX as BRANCH_NAME_MAX
 from services.registry.domain.rules import NAME_MAX, TEXT_MAX
 from tests.integration.stations_support import caught_up
 from tests.registry_support import YOUTH, data, gql, register
 from tests.support import bearer
-
-pytestmark = pytest.mark.integration
 
 TEXTS = {
     "rare": "𠈌䶮𪚥龘",                            # Extension B / A / B and a BMP rarity: 4 code points

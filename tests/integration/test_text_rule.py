@@ -10,8 +10,6 @@ from tests.integration.stations_support import CREATE_STATION, station_input
 from tests.registry_support import gql, person
 from tests.support import bearer, service_db
 
-pytestmark = pytest.mark.integration
-
 BLANK, ESCAPE, OVERRIDE, NEWLINE = "　 ", "团\x1b[31m", "团\u202egnp.exe", "一行\n两行"
 REGISTER = "mutation($i: RegisterYouthInput!) { registerYouth(input: $i) { id } }"
 FOUND = "mutation($i: FoundBranchInput!) { foundBranch(input: $i) { id } }"

@@ -21,8 +21,6 @@ from gateway.app import create_app as create_gateway
 from gateway.clients import ServiceClient
 from tests.support import bearer, eventually, running
 
-pytestmark = pytest.mark.integration
-
 REGISTER = "mutation Register($input: RegisterYouthInput!) { registerYouth(input: $input) { id version position } }"
 
 

@@ -5,14 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-import pytest
-
 from chassis.clock import BEIJING
 from tests.integration.stations_support import caught_up, create_station, ok
 from tests.registry_support import data, fields_named, gql, person, refusal
 from tests.support import eventually, service_db
-
-pytestmark = pytest.mark.integration
 
 PUBLISH = "mutation($i: PublishShiftInput!) { publishVolunteerShift(input: $i) { id position } }"
 SIGN_UP = "mutation($s: ID!) { signUpForShift(shiftId: $s) { id position } }"

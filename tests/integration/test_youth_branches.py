@@ -7,10 +7,7 @@ import uuid
 import pytest
 
 from tests.registry_support import code, data, gql, person
-from tests.support import bearer
-
-pytestmark = pytest.mark.integration
-CHAOYANG, HAIDIAN = "110105", "110108"
+from tests.support import CHAOYANG, HAIDIAN, bearer
 
 MEMBERSHIPS = "{ me { id memberships { status branchId branchName district transfer { toBranchId toBranchName } } } }"
 JOIN = "mutation J($c: String!) { joinBranchWithCode(code: $c) { id version } }"

@@ -6,13 +6,9 @@ from __future__ import annotations
 
 import uuid
 
-import pytest
-
 from tests.integration.stations_support import caught_up, ok
 from tests.registry_support import code, data, gql, person, refusal
 from tests.support import bearer, eventually, service_db
-
-pytestmark = pytest.mark.integration
 
 SUMMARY = "我是外卖骑手，站点拒付三个月加班费，要求我自愿离职"
 OPEN = "mutation($i: OpenMyCaseInput!) { openMyCase(input: $i) { id position } }"

@@ -6,14 +6,10 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
-import pytest
-
 from chassis.clock import BEIJING
 from tests.integration.stations_support import RECORD, create_station
 from tests.registry_support import data, gql, person
 from tests.support import eventually, service_db
-
-pytestmark = pytest.mark.integration
 
 
 async def test_the_export_holds_memberships_services_bookings_enrolments_and_ratings(gateway, stations, settings,

@@ -5,41 +5,27 @@ applied both ways, through the chassis' claims, on two real databases, and the t
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
-
-import pytest
 
 from chassis.envelope import Envelope
 from gateway.projections.youth import YouthProjection
 from gateway.projections.youth_daily import YouthDailyProjection
-from tests.integration.projection_replay import gateway_databases, one_by_one, set_based, tables
+from tests.integration.projection_replay import Streams, applied_three_ways, replay_pools
 
-pytestmark = pytest.mark.integration
 TABLES = {"youth": "youth_id", "youth_counts": "district, youth_type, subtype",
           "youth_daily": "registered_on, district, youth_type", "projection_streams": "projection, stream_id"}
+pools = replay_pools("youth")
 
 
-@pytest.fixture(scope="module")
-async def pools(settings):
-    async with gateway_databases(settings, "youth", ("one_by_one", "set_based", "set_based_whole")) as made:
-        yield made
-
-
-class Lifecycle:
-    """Events of several youth streams, each stream's versions counted, in one interleaved order."""
+class Lifecycle(Streams):
+    """Events of several youth streams, named by who they are about."""
 
     def __init__(self):
-        self.events: list[Envelope] = []
-        self.versions: dict[str, int] = {}
+        super().__init__("/xinqing/registry")
         self.ids: dict[str, str] = {}
 
     def __call__(self, who: str, kind: str, **data) -> None:
         youth_id = self.ids.setdefault(who, str(uuid.uuid4()))
-        stream = f"youth-{youth_id}"
-        self.versions[stream] = self.versions.get(stream, 0) + 1
-        self.events.append(Envelope(id=uuid.uuid4(), type=f"xq.registry.youth.{kind}.v1", source="/xinqing/registry",
-                                    subject=stream, stream_version=self.versions[stream], time=datetime.now(UTC),
-                                    data={"youth_id": youth_id, **data}))
+        super().__call__(f"youth-{youth_id}", f"xq.registry.youth.{kind}.v1", youth_id=youth_id, **data)
 
     def register(self, who: str, district: str, youth_type: str, subtype: str, on: str = "2026-11-02") -> None:
         self(who, "registered", district=district, youth_type=youth_type, subtype=subtype, is_minor=who == "minor",
@@ -84,15 +70,8 @@ def mixed_lifecycle() -> list[Envelope]:
 async def test_set_based_batches_build_exactly_the_read_model_of_one_event_at_a_time(pools, settings):
     events = mixed_lifecycle()
     projections = [YouthProjection(settings), YouthDailyProjection(settings)]
-    one, set_, whole = pools
-    await one_by_one(one, projections, events)
     # several events of one stream in a batch, and streams continued from rows of an earlier batch
-    await set_based(set_, projections, events, [5, 1, 9, 3, len(events) - 18])
-    await set_based(whole, projections, events, [len(events)])
-
-    expected = await tables(one, TABLES)
-    assert await tables(set_, TABLES) == expected
-    assert await tables(whole, TABLES) == expected
+    expected = await applied_three_ways(pools, projections, events, [5, 1, 9, 3, len(events) - 18], TABLES)
 
     # ...and that read model is the right one, not merely the same twice
     youth = {r["youth_id"]: r for r in expected["youth"]}

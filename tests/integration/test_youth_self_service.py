@@ -6,14 +6,11 @@ import json
 from datetime import date, timedelta
 
 import asyncpg
-import pytest
 
 from chassis.clock import Clock
 from tests.integration.test_registry_erasure import dump_database
 from tests.registry_support import code, data, gql, id_number, mobile, person, published, register
 from tests.support import bearer, keys_left
-
-pytestmark = pytest.mark.integration
 
 REGISTER_ME = "mutation R($input: RegisterMeInput!) { registerMe(input: $input) { id version position } }"
 ME = """{ me { id status version district subtype name gender birthDate mobile idNumber wechat employer education

@@ -7,14 +7,10 @@ import asyncio
 import uuid
 from datetime import datetime, timedelta
 
-import pytest
-
 from chassis.clock import BEIJING
 from tests.integration.stations_support import caught_up, create_station
 from tests.registry_support import code, data, gql, person
 from tests.support import bearer
-
-pytestmark = pytest.mark.integration
 
 BOOK = "mutation B($e: ID!) { bookEvent(eventId: $e) { id version position } }"
 CANCEL = "mutation C($e: ID!) { cancelBooking(eventId: $e) { id position } }"

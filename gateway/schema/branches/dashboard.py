@@ -46,7 +46,7 @@ def check_quarter(quarter: str) -> str:
 
 def chosen_quarter(info: strawberry.Info, quarter: str | None) -> str:
     """The quarter asked for, checked; without one the current quarter (Beijing, the gateway's clock)."""
-    return check_quarter(quarter) if quarter else quarter_of(info.context.runtime.deps.clock.today())
+    return check_quarter(quarter) if quarter else quarter_of(info.context.today())
 
 
 def share(part: int, whole: int) -> float:

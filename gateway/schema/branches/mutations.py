@@ -7,7 +7,7 @@ from typing import Any
 
 import strawberry
 
-from ..common import BRANCHES, CommandResult, body, command, forward, input_mutation
+from ..common import BRANCHES, CommandResult, body, command, forward, forwarded, input_mutation
 from .types import BranchKind, LeaveReason, MeetingKind, OrganisationKind, RejectReason, TransferSide
 
 
@@ -67,20 +67,16 @@ def _transfer_answer(answer: str, description: str) -> Any:
 class Mutation:
     found_branch = input_mutation(BRANCHES, "/branches", FoundBranchInput, "成立团支部")
 
-    @strawberry.mutation(description="团支部更名")
+    @forwarded(BRANCHES, "/branches/{branch_id}/rename", "团支部更名")
     async def rename_branch(self, info: strawberry.Info, branch_id: strawberry.ID, name: str,
-                            expected_version: int | None = None) -> CommandResult:
-        return await command(info, BRANCHES, f"/branches/{branch_id}/rename",
-                             json=body(name=name, expected_version=expected_version))
+                            expected_version: int | None = None) -> CommandResult: ...
 
-    @strawberry.mutation(description="任命团支部书记（须为本支部团员）")
+    @forwarded(BRANCHES, "/branches/{branch_id}/secretary", "任命团支部书记（须为本支部团员）")
     async def assign_secretary(self, info: strawberry.Info, branch_id: strawberry.ID,
-                               secretary_id: strawberry.ID) -> CommandResult:
-        return await command(info, BRANCHES, f"/branches/{branch_id}/secretary", json={"secretaryId": secretary_id})
+                               secretary_id: strawberry.ID) -> CommandResult: ...
 
-    @strawberry.mutation(description="撤销团支部（须先转出或退出全部团员）")
-    async def dissolve_branch(self, info: strawberry.Info, branch_id: strawberry.ID) -> CommandResult:
-        return await command(info, BRANCHES, f"/branches/{branch_id}/dissolve")
+    @forwarded(BRANCHES, "/branches/{branch_id}/dissolve", "撤销团支部（须先转出或退出全部团员）")
+    async def dissolve_branch(self, info: strawberry.Info, branch_id: strawberry.ID) -> CommandResult: ...
 
     @strawberry.mutation(description="发放入团邀请码（流动团支部）")
     async def issue_invitation(self, info: strawberry.Info, branch_id: strawberry.ID, valid_hours: int = 72,
@@ -92,54 +88,43 @@ class Mutation:
 
     record_organisation_contact = input_mutation(BRANCHES, "/organisations", RecordOrganisationInput, "记录联系的组织")
 
-    @strawberry.mutation(description="与组织建立工作关系")
+    @forwarded(BRANCHES, "/organisations/{organisation_id}/relationship", "与组织建立工作关系")
     async def establish_working_relationship(self, info: strawberry.Info,
-                                             organisation_id: strawberry.ID) -> CommandResult:
-        return await command(info, BRANCHES, f"/organisations/{organisation_id}/relationship")
+                                             organisation_id: strawberry.ID) -> CommandResult: ...
 
     apply_for_membership = _membership_step("apply", "入团申请")
     approve_membership = _membership_step("approve", "批准入团申请")
 
-    @strawberry.mutation(description="不批准入团申请")
+    @forwarded(BRANCHES, "/memberships/{youth_id}/reject", "不批准入团申请")
     async def reject_membership(self, info: strawberry.Info, youth_id: strawberry.ID, branch_id: strawberry.ID,
-                                reason: RejectReason) -> CommandResult:
-        return await command(info, BRANCHES, f"/memberships/{youth_id}/reject",
-                             json=body(branch_id=branch_id, reason=reason))
+                                reason: RejectReason) -> CommandResult: ...
 
-    @strawberry.mutation(description="凭邀请码加入流动团支部")
-    async def join_with_invitation(self, info: strawberry.Info, youth_id: strawberry.ID, code: str) -> CommandResult:
-        return await command(info, BRANCHES, f"/memberships/{youth_id}/join", json={"code": code})
+    @forwarded(BRANCHES, "/memberships/{youth_id}/join", "凭邀请码加入流动团支部")
+    async def join_with_invitation(self, info: strawberry.Info, youth_id: strawberry.ID, code: str) -> CommandResult: ...
 
-    @strawberry.mutation(description="发起组织关系转接（返回转接编号）")
+    @forwarded(BRANCHES, "/memberships/{youth_id}/transfer", "发起组织关系转接（返回转接编号）")
     async def request_transfer(self, info: strawberry.Info, youth_id: strawberry.ID, to_branch_id: strawberry.ID,
-                               initiated_by: TransferSide) -> CommandResult:
-        return await command(info, BRANCHES, f"/memberships/{youth_id}/transfer",
-                             json=body(to_branch_id=to_branch_id, initiated_by=initiated_by))
+                               initiated_by: TransferSide) -> CommandResult: ...
 
     approve_transfer = _transfer_answer("approve", "接收团支部同意转接")
     reject_transfer = _transfer_answer("reject", "接收团支部拒绝转接")
 
-    @strawberry.mutation(description="退出团支部")
-    async def leave_branch(self, info: strawberry.Info, youth_id: strawberry.ID, reason: LeaveReason) -> CommandResult:
-        return await command(info, BRANCHES, f"/memberships/{youth_id}/leave", json=body(reason=reason))
+    @forwarded(BRANCHES, "/memberships/{youth_id}/leave", "退出团支部")
+    async def leave_branch(self, info: strawberry.Info, youth_id: strawberry.ID, reason: LeaveReason) -> CommandResult: ...
 
     record_meeting = input_mutation(BRANCHES, "/meetings", RecordMeetingInput, "记录会议或活动（含参会团员）")
 
-    @strawberry.mutation(description="补记参会团员")
+    @forwarded(BRANCHES, "/meetings/{meeting_id}/attendance", "补记参会团员")
     async def record_attendance(self, info: strawberry.Info, meeting_id: strawberry.ID,
-                                attendees: list[strawberry.ID]) -> CommandResult:
-        return await command(info, BRANCHES, f"/meetings/{meeting_id}/attendance", json={"attendees": list(attendees)})
+                                attendees: list[strawberry.ID]) -> CommandResult: ...
 
-    @strawberry.mutation(description="为措施新增工作节点")
+    @forwarded(BRANCHES, "/measures/{measure_id}/milestones", "为措施新增工作节点")
     async def add_milestone(self, info: strawberry.Info, measure_id: strawberry.ID, title: str,
-                            due_on: date) -> CommandResult:
-        return await command(info, BRANCHES, f"/measures/{measure_id}/milestones",
-                             json=body(title=title, due_on=due_on))
+                            due_on: date) -> CommandResult: ...
 
-    @strawberry.mutation(description="完成工作节点")
+    @forwarded(BRANCHES, "/measures/{measure_id}/milestones/{milestone_id}/complete", "完成工作节点")
     async def complete_milestone(self, info: strawberry.Info, measure_id: strawberry.ID,
-                                 milestone_id: strawberry.ID) -> CommandResult:
-        return await command(info, BRANCHES, f"/measures/{measure_id}/milestones/{milestone_id}/complete")
+                                 milestone_id: strawberry.ID) -> CommandResult: ...
 
     @strawberry.mutation(description="报告措施推进进度（0–100）：牵头单位报告本单位牵头的措施（做了什么、佐证链接、"
                                      "日期），联席会议办公室可代报")

@@ -14,6 +14,6 @@ class DashboardPart:
                                   "全市看板含全市征集；不随看板日期范围变化）")
     async def media_campaigns(self, info: strawberry.Info) -> CampaignFigures:
         ctx: Context = info.context
-        r = await read_table(info, tables.figures, self.district, ctx.runtime.deps.clock.today().year)
+        r = await read_table(info, tables.figures, self.district, ctx.today().year)
         return CampaignFigures(open_campaigns=r["open"], entries_this_year=r["entries"],
                                selected_this_year=r["selected"])

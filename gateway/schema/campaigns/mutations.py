@@ -5,7 +5,7 @@ from datetime import date
 
 import strawberry
 
-from ..common import STATIONS, CommandResult, body, command, input_mutation, mine
+from ..common import STATIONS, CommandResult, forwarded, input_mutation, mine
 from .types import Audience
 
 
@@ -32,19 +32,16 @@ class Mutation:
     launch_campaign = input_mutation(STATIONS, "/campaigns", LaunchCampaignInput,
                                      "发布征集活动（团委管理员：区级为本区，全市令牌为全市）")
 
-    @strawberry.mutation(description="提前结束征集（该活动的团委管理员）")
-    async def close_campaign(self, info: strawberry.Info, campaign_id: strawberry.ID) -> CommandResult:
-        return await command(info, STATIONS, f"/campaigns/{campaign_id}/close", json={})
+    @forwarded(STATIONS, "/campaigns/{campaign_id}/close", "提前结束征集（该活动的团委管理员）")
+    async def close_campaign(self, info: strawberry.Info, campaign_id: strawberry.ID) -> CommandResult: ...
 
-    @strawberry.mutation(description="评选作品：入选（selected: true）或未入选，可附说明；每件作品评选一次")
+    @forwarded(STATIONS, "/campaign-entries/{entry_id}/judge",
+               "评选作品：入选（selected: true）或未入选，可附说明；每件作品评选一次")
     async def judge_campaign_entry(self, info: strawberry.Info, entry_id: strawberry.ID, selected: bool,
-                                   note: str | None = None) -> CommandResult:
-        return await command(info, STATIONS, f"/campaign-entries/{entry_id}/judge",
-                             json=body(selected=selected, note=note))
+                                   note: str | None = None) -> CommandResult: ...
 
     enter_campaign = input_mutation(STATIONS, "/me/campaign-entries", EnterCampaignInput,
                                     "本人参加征集，提交作品（仅青年本人令牌；须同意公开发布）", send=mine)
 
-    @strawberry.mutation(description="本人撤回作品（评选前）")
-    async def withdraw_campaign_entry(self, info: strawberry.Info, entry_id: strawberry.ID) -> CommandResult:
-        return await mine(info, STATIONS, f"/me/campaign-entries/{entry_id}/withdraw", json={})
+    @forwarded(STATIONS, "/me/campaign-entries/{entry_id}/withdraw", "本人撤回作品（评选前）", send=mine)
+    async def withdraw_campaign_entry(self, info: strawberry.Info, entry_id: strawberry.ID) -> CommandResult: ...

@@ -3,11 +3,10 @@ youth's consent to a referral and every other rule again)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 import strawberry
 
-from ..common import STATIONS, CommandResult, body, command, input_mutation
+from ..common import STATIONS, CommandResult, body, command, forwarded, input_mutation
 from .types import Category, Outcome, Urgency
 
 
@@ -23,54 +22,44 @@ class OpenCaseInput:
     at: datetime | None = None
 
 
-async def _step(info: strawberry.Info, case_id: strawberry.ID, step: str, **fields: Any) -> CommandResult:
-    return await command(info, STATIONS, f"/cases/{case_id}/{step}", json=body(**fields))
-
-
 @strawberry.type
 class Mutation:
     open_case = input_mutation(STATIONS, "/cases", OpenCaseInput, "登记个案（站点工作人员：来访或 12345 工单）")
 
-    @strawberry.mutation(description="分诊：确认类别与紧急程度，指定承办人或单位（首次响应）")
+    @forwarded(STATIONS, "/cases/{case_id}/triage", "分诊：确认类别与紧急程度，指定承办人或单位（首次响应）")
     async def triage_case(self, info: strawberry.Info, case_id: strawberry.ID, category: Category, urgency: Urgency,
-                          assignee: str, at: datetime | None = None) -> CommandResult:
-        return await _step(info, case_id, "triage", category=category, urgency=urgency, assignee=assignee, at=at)
+                          assignee: str, at: datetime | None = None) -> CommandResult: ...
 
-    @strawberry.mutation(description="转介至机构；consent：青年已同意本次转介（未同意则拒绝，不发布）；"
-                                     "shareContact/contact：青年另行同意向该机构提供的联系方式")
+    @forwarded(STATIONS, "/cases/{case_id}/referral",
+               "转介至机构；consent：青年已同意本次转介（未同意则拒绝，不发布）；"
+               "shareContact/contact：青年另行同意向该机构提供的联系方式")
     async def refer_case(self, info: strawberry.Info, case_id: strawberry.ID, agency: str, consent: bool,
                          at: datetime | None = None, share_contact: bool = False,
-                         contact: str | None = None) -> CommandResult:
-        return await _step(info, case_id, "referral", agency=agency, consent=consent, at=at,
-                           share_contact=share_contact, contact=contact)
+                         contact: str | None = None) -> CommandResult: ...
 
     @strawberry.mutation(description="登记机构答复：受理，或不予受理及理由")
     async def record_agency_answer(self, info: strawberry.Info, case_id: strawberry.ID, accepted: bool,
                                    reason: str = "", at: datetime | None = None) -> CommandResult:
         # the default "" = no reason given: dropped (the service refuses blank text in any field)
-        return await _step(info, case_id, "agency-answer", accepted=accepted, reason=reason or None, at=at)
+        return await command(info, STATIONS, f"/cases/{case_id}/agency-answer",
+                             json=body(accepted=accepted, reason=reason or None, at=at))
 
-    @strawberry.mutation(description="进入调解")
+    @forwarded(STATIONS, "/cases/{case_id}/mediation", "进入调解")
     async def start_case_mediation(self, info: strawberry.Info, case_id: strawberry.ID,
-                                   at: datetime | None = None) -> CommandResult:
-        return await _step(info, case_id, "mediation", at=at)
+                                   at: datetime | None = None) -> CommandResult: ...
 
-    @strawberry.mutation(description="获批法律援助")
+    @forwarded(STATIONS, "/cases/{case_id}/aid", "获批法律援助")
     async def grant_case_aid(self, info: strawberry.Info, case_id: strawberry.ID,
-                             at: datetime | None = None) -> CommandResult:
-        return await _step(info, case_id, "aid", at=at)
+                             at: datetime | None = None) -> CommandResult: ...
 
-    @strawberry.mutation(description="办结个案")
+    @forwarded(STATIONS, "/cases/{case_id}/resolve", "办结个案")
     async def resolve_case(self, info: strawberry.Info, case_id: strawberry.ID, outcome: Outcome,
-                           at: datetime | None = None) -> CommandResult:
-        return await _step(info, case_id, "resolve", outcome=outcome, at=at)
+                           at: datetime | None = None) -> CommandResult: ...
 
-    @strawberry.mutation(description="登记青年评价（1–5）")
+    @forwarded(STATIONS, "/cases/{case_id}/rating", "登记青年评价（1–5）")
     async def rate_case(self, info: strawberry.Info, case_id: strawberry.ID, rating: int,
-                        at: datetime | None = None) -> CommandResult:
-        return await _step(info, case_id, "rating", rating=rating, at=at)
+                        at: datetime | None = None) -> CommandResult: ...
 
-    @strawberry.mutation(description="重新办理（办结后 30 天内）")
+    @forwarded(STATIONS, "/cases/{case_id}/reopen", "重新办理（办结后 30 天内）")
     async def reopen_case(self, info: strawberry.Info, case_id: strawberry.ID, reason: str,
-                          at: datetime | None = None) -> CommandResult:
-        return await _step(info, case_id, "reopen", reason=reason, at=at)
+                          at: datetime | None = None) -> CommandResult: ...

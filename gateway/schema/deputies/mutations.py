@@ -7,7 +7,7 @@ from datetime import date
 import strawberry
 
 from ..cases.types import Category
-from ..common import BRANCHES, CommandResult, body, command, input_mutation
+from ..common import BRANCHES, CommandResult, command, forwarded, input_mutation
 from .types import DeputyRole, ProposalKind
 
 
@@ -26,21 +26,17 @@ class Mutation:
     record_face_to_face = input_mutation(BRANCHES, "/face-to-face", RecordFaceToFaceInput,
                                          "记录面对面活动（区团委：本区；市团委：全市）")
 
-    @strawberry.mutation(description="记录活动中青年提出的问题（返回问题编号）")
+    @forwarded(BRANCHES, "/face-to-face/{session_id}/issues", "记录活动中青年提出的问题（返回问题编号）")
     async def raise_face_to_face_issue(self, info: strawberry.Info, session_id: strawberry.ID,
-                                       category: Category, text: str) -> CommandResult:
-        return await command(info, BRANCHES, f"/face-to-face/{session_id}/issues",
-                             json=body(category=category, text=text))
+                                       category: Category, text: str) -> CommandResult: ...
 
-    @strawberry.mutation(description="就问题形成建议（人大）或提案（政协），交答复单位")
+    @forwarded(BRANCHES, "/face-to-face/{session_id}/issues/{issue_id}/proposals",
+               "就问题形成建议（人大）或提案（政协），交答复单位")
     async def submit_proposal(self, info: strawberry.Info, session_id: strawberry.ID, issue_id: strawberry.ID,
-                              kind: ProposalKind, title: str, department: str) -> CommandResult:
-        return await command(info, BRANCHES, f"/face-to-face/{session_id}/issues/{issue_id}/proposals",
-                             json=body(kind=kind, title=title, department=department))
+                              kind: ProposalKind, title: str, department: str) -> CommandResult: ...
 
-    @strawberry.mutation(description="答复单位立案（本单位工作人员，或团委代为登记）")
-    async def accept_proposal(self, info: strawberry.Info, proposal_id: strawberry.ID) -> CommandResult:
-        return await command(info, BRANCHES, f"/proposals/{proposal_id}/accept", json={})
+    @forwarded(BRANCHES, "/proposals/{proposal_id}/accept", "答复单位立案（本单位工作人员，或团委代为登记）")
+    async def accept_proposal(self, info: strawberry.Info, proposal_id: strawberry.ID) -> CommandResult: ...
 
     @strawberry.mutation(description="答复单位不予立案（须写明理由）")
     async def decline_proposal(self, info: strawberry.Info, proposal_id: strawberry.ID,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import strawberry
 
-from ..common import STATIONS, CommandResult, body, command, input_mutation, mine
+from ..common import STATIONS, CommandResult, forwarded, input_mutation, mine
 
 
 @strawberry.input(description="申请筑梦空间孵化项目")
@@ -28,49 +28,41 @@ class Mutation:
     apply_for_project = input_mutation(STATIONS, "/me/projects", ApplyForProjectInput,
                                        "本人申请筑梦空间孵化项目（仅青年本人令牌）", send=mine)
 
-    @strawberry.mutation(description="支持孵化项目（站点工作人员，本区）")
-    async def support_project(self, info: strawberry.Info, project_id: strawberry.ID) -> CommandResult:
-        return await command(info, STATIONS, f"/projects/{project_id}/support", json={})
+    @forwarded(STATIONS, "/projects/{project_id}/support", "支持孵化项目（站点工作人员，本区）")
+    async def support_project(self, info: strawberry.Info, project_id: strawberry.ID) -> CommandResult: ...
 
-    @strawberry.mutation(description="不予支持孵化项目（须写明原因）")
-    async def decline_project(self, info: strawberry.Info, project_id: strawberry.ID, reason: str) -> CommandResult:
-        return await command(info, STATIONS, f"/projects/{project_id}/decline", json={"reason": reason})
+    @forwarded(STATIONS, "/projects/{project_id}/decline", "不予支持孵化项目（须写明原因）")
+    async def decline_project(self, info: strawberry.Info, project_id: strawberry.ID, reason: str) -> CommandResult: ...
 
-    @strawberry.mutation(description="记录孵化项目里程碑（进行中的项目）")
+    @forwarded(STATIONS, "/projects/{project_id}/milestones", "记录孵化项目里程碑（进行中的项目）")
     async def note_project_milestone(self, info: strawberry.Info, project_id: strawberry.ID,
-                                     note: str) -> CommandResult:
-        return await command(info, STATIONS, f"/projects/{project_id}/milestones", json={"note": note})
+                                     note: str) -> CommandResult: ...
 
-    @strawberry.mutation(description="孵化项目结项：COMPLETED 完成 | STOPPED 终止")
-    async def end_project(self, info: strawberry.Info, project_id: strawberry.ID, outcome: str) -> CommandResult:
-        return await command(info, STATIONS, f"/projects/{project_id}/end", json={"outcome": outcome})
+    @forwarded(STATIONS, "/projects/{project_id}/end", "孵化项目结项：COMPLETED 完成 | STOPPED 终止")
+    async def end_project(self, info: strawberry.Info, project_id: strawberry.ID, outcome: str) -> CommandResult: ...
 
     offer_internship = input_mutation(STATIONS, "/internships", OfferInternshipInput,
                                       "发布合作企业实习岗位（站点工作人员，本区站点）")
 
-    @strawberry.mutation(description="本人申请实习岗位（仅青年本人令牌），可附申请说明（200 字内）；岗位关闭后为 "
-                                     "RULE_VIOLATED（closed），同一岗位已有待处理或已录用的申请为 already_applied")
+    @forwarded(STATIONS, "/me/internship-applications",
+               "本人申请实习岗位（仅青年本人令牌），可附申请说明（200 字内）；岗位关闭后为 "
+               "RULE_VIOLATED（closed），同一岗位已有待处理或已录用的申请为 already_applied", send=mine)
     async def apply_for_internship(self, info: strawberry.Info, internship_id: strawberry.ID,
-                                   note: str | None = None) -> CommandResult:
-        return await mine(info, STATIONS, "/me/internship-applications",
-                          json=body(internship_id=internship_id, note=note))
+                                   note: str | None = None) -> CommandResult: ...
 
-    @strawberry.mutation(description="本人撤回实习申请（处理前；非本人的申请为 NOT_FOUND）")
+    @forwarded(STATIONS, "/me/internship-applications/{application_id}/withdraw",
+               "本人撤回实习申请（处理前；非本人的申请为 NOT_FOUND）", send=mine)
     async def withdraw_internship_application(self, info: strawberry.Info,
-                                              application_id: strawberry.ID) -> CommandResult:
-        return await mine(info, STATIONS, f"/me/internship-applications/{application_id}/withdraw")
+                                              application_id: strawberry.ID) -> CommandResult: ...
 
-    @strawberry.mutation(description="录用实习申请（本区站点工作人员）；录用人数已达名额时为 RULE_VIOLATED（internship_full）")
+    @forwarded(STATIONS, "/internship-applications/{application_id}/accept",
+               "录用实习申请（本区站点工作人员）；录用人数已达名额时为 RULE_VIOLATED（internship_full）")
     async def accept_internship_application(self, info: strawberry.Info,
-                                            application_id: strawberry.ID) -> CommandResult:
-        return await command(info, STATIONS, f"/internship-applications/{application_id}/accept", json={})
+                                            application_id: strawberry.ID) -> CommandResult: ...
 
-    @strawberry.mutation(description="不录用实习申请（须写明原因，申请人可见）")
+    @forwarded(STATIONS, "/internship-applications/{application_id}/decline", "不录用实习申请（须写明原因，申请人可见）")
     async def decline_internship_application(self, info: strawberry.Info, application_id: strawberry.ID,
-                                             reason: str) -> CommandResult:
-        return await command(info, STATIONS, f"/internship-applications/{application_id}/decline",
-                             json={"reason": reason})
+                                             reason: str) -> CommandResult: ...
 
-    @strawberry.mutation(description="关闭实习岗位（名额已满或撤回）；尚未处理的申请随之结束（ENDED）")
-    async def close_internship(self, info: strawberry.Info, internship_id: strawberry.ID) -> CommandResult:
-        return await command(info, STATIONS, f"/internships/{internship_id}/close", json={})
+    @forwarded(STATIONS, "/internships/{internship_id}/close", "关闭实习岗位（名额已满或撤回）；尚未处理的申请随之结束（ENDED）")
+    async def close_internship(self, info: strawberry.Info, internship_id: strawberry.ID) -> CommandResult: ...

@@ -31,7 +31,7 @@ class DashboardPart:
         ctx: Context = info.context
         days = ctx.runtime.settings.measure_stale_days
         async with ctx.runtime.pool.acquire() as conn:
-            measures = await tables.measure_board(conn, ctx.runtime.deps.clock.today(), days)
+            measures = await tables.measure_board(conn, ctx.today(), days)
             items = await tables.open_items(conn, self.district, OPEN_ITEMS_SHOWN + 1)
             loads = await tables.open_item_counts(conn, self.district)
         return JointMeetingFigures(

@@ -7,7 +7,7 @@ from datetime import date
 import strawberry
 
 from ..assignees import AssigneeKind
-from ..common import BRANCHES, CommandResult, body, command, forward
+from ..common import BRANCHES, CommandResult, body, command, forward, forwarded
 from .types import JointMeetingLevel
 
 
@@ -51,10 +51,9 @@ class Mutation:
         return JointMeetingRecorded(id=answer["id"], version=answer["version"], position=answer["position"],
                                     item_ids=answer["items"])
 
-    @strawberry.mutation(description="承办方记录待办进展")
+    @forwarded(BRANCHES, "/action-items/{item_id}/progress", "承办方记录待办进展")
     async def note_action_item_progress(self, info: strawberry.Info, item_id: strawberry.ID,
-                                        note: str) -> CommandResult:
-        return await command(info, BRANCHES, f"/action-items/{item_id}/progress", json={"note": note})
+                                        note: str) -> CommandResult: ...
 
     @strawberry.mutation(description="承办方办结待办")
     async def complete_action_item(self, info: strawberry.Info, item_id: strawberry.ID,
@@ -62,9 +61,7 @@ class Mutation:
         return await command(info, BRANCHES, f"/action-items/{item_id}/done",
                              json=body(note=note or None))  # the default "" = no note
 
-    @strawberry.mutation(description="配合单位填写措施的工作贡献（做了什么、佐证链接）")
+    @forwarded(BRANCHES, "/measures/{measure_id}/contributions", "配合单位填写措施的工作贡献（做了什么、佐证链接）")
     async def add_measure_contribution(self, info: strawberry.Info, measure_id: strawberry.ID, note: str,
                                        evidence: list[str] | None = None,
-                                       contributed_on: date | None = None) -> CommandResult:
-        return await command(info, BRANCHES, f"/measures/{measure_id}/contributions",
-                             json=body(note=note, evidence=evidence, contributed_on=contributed_on))
+                                       contributed_on: date | None = None) -> CommandResult: ...

@@ -67,7 +67,7 @@ class Query:
         ctx: Context = info.context
         mine = ctx.principal.department
         async with ctx.runtime.pool.acquire() as conn:
-            rows = await tables.measure_board(conn, ctx.runtime.deps.clock.today(),
+            rows = await tables.measure_board(conn, ctx.today(),
                                               ctx.runtime.settings.measure_stale_days, area=area.value if area else None,
                                               lead=lead, stale_only=stale_only, first_for=mine)
         return [to_measure_status(r, mine) for r in rows]
@@ -110,7 +110,7 @@ class Query:
         ctx: Context = info.context
         mine = _mine(ctx)
         async with ctx.runtime.pool.acquire() as conn:
-            stale = await tables.measure_board(conn, ctx.runtime.deps.clock.today(),
+            stale = await tables.measure_board(conn, ctx.today(),
                                                ctx.runtime.settings.measure_stale_days, stale_only=True)
             overdue = await tables.overdue_items(conn, district, AGENDA_ITEMS)
             # 集中诉求 still open (no governance item yet, or one not done): the 12345 side's (issue 17)

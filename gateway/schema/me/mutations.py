@@ -11,7 +11,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from ..cases.types import Category, Urgency
-from ..common import BRANCHES, STATIONS, CommandResult, body, forward, input_mutation, mine, own
+from ..common import BRANCHES, STATIONS, CommandResult, body, forward, forwarded, input_mutation, mine, own
 from ..youth.mutations import RegistrationFields, UpdateYouthProfileInput
 from ..youth.types import PURPOSE_DOC, ConsentChannel, ConsentPurpose
 from .types import SERVICE
@@ -53,20 +53,17 @@ class Mutation:
     register_me = input_mutation(SERVICE, "/me", RegisterMeInput, "本人登记，并把记录关联到本人账号（仅青年本人令牌）。"
                                  "手机号已登记时为 DUPLICATE（如曾在驿站登记，请用认领码认领）", send=mine)
 
-    @strawberry.mutation(description="用驿站打印的一次性认领码（7 天内有效）认领工作人员为本人登记的记录")
-    async def claim_my_record(self, info: strawberry.Info, code: str) -> CommandResult:
-        return await mine(info, SERVICE, "/me:claim", json={"code": code})
+    @forwarded(SERVICE, "/me:claim", "用驿站打印的一次性认领码（7 天内有效）认领工作人员为本人登记的记录", send=mine)
+    async def claim_my_record(self, info: strawberry.Info, code: str) -> CommandResult: ...
 
     @strawberry.mutation(description="本人更新资料（只修改给出的字段）")
     async def update_my_profile(self, info: strawberry.Info, input: UpdateYouthProfileInput,
                                 expected_version: int | None = None) -> CommandResult:
         return await mine(info, SERVICE, "/me", method="PATCH", json=body(input, expected_version=expected_version))
 
-    @strawberry.mutation(description="本人给予同意（" + PURPOSE_DOC + "）；渠道 " + SELF_CHANNEL)
+    @forwarded(SERVICE, "/me/consents", "本人给予同意（" + PURPOSE_DOC + "）；渠道 " + SELF_CHANNEL, send=mine)
     async def give_my_consent(self, info: strawberry.Info, purpose: ConsentPurpose, notice_version: str = "v1",
-                              channel: ConsentChannel | None = None) -> CommandResult:
-        return await mine(info, SERVICE, "/me/consents",
-                          json=body(purpose=purpose, notice_version=notice_version, channel=channel))
+                              channel: ConsentChannel | None = None) -> CommandResult: ...
 
     @strawberry.mutation(description="本人撤回同意；撤回 REGISTRATION 即停用本人的记录")
     async def withdraw_my_consent(self, info: strawberry.Info, purpose: ConsentPurpose) -> CommandResult:
@@ -85,46 +82,40 @@ class Mutation:
         return {**exported, "memberships": branches["memberships"],
                 "recommendations": recommendations["recommendations"], **stations, "note": EXPORT_NOTE}
 
-    @strawberry.mutation(description="本人删除个人信息（PIPL 第 47 条）：销毁本人的数据密钥（合并进来的记录一并删除），"
-                                     "账号关联随之解除；之后 me 为 NOT_FOUND")
-    async def erase_me(self, info: strawberry.Info) -> CommandResult:
-        return await mine(info, SERVICE, "/me:erase")
+    @forwarded(SERVICE, "/me:erase",
+               "本人删除个人信息（PIPL 第 47 条）：销毁本人的数据密钥（合并进来的记录一并删除），"
+               "账号关联随之解除；之后 me 为 NOT_FOUND", send=mine)
+    async def erase_me(self, info: strawberry.Info) -> CommandResult: ...
 
-    @strawberry.mutation(description="本人凭海报上的邀请码加入流动团支部")
-    async def join_branch_with_code(self, info: strawberry.Info, code: str) -> CommandResult:
-        return await mine(info, BRANCHES, "/me/membership:join", json={"code": code})
+    @forwarded(BRANCHES, "/me/membership:join", "本人凭海报上的邀请码加入流动团支部", send=mine)
+    async def join_branch_with_code(self, info: strawberry.Info, code: str) -> CommandResult: ...
 
-    @strawberry.mutation(description="本人向团支部提出入团申请，由该团支部审批（工作人员代办用 applyForMembership）")
-    async def apply_for_my_membership(self, info: strawberry.Info, branch_id: strawberry.ID) -> CommandResult:
-        return await mine(info, BRANCHES, "/me/membership:apply", json={"branchId": branch_id})
+    @forwarded(BRANCHES, "/me/membership:apply",
+               "本人向团支部提出入团申请，由该团支部审批（工作人员代办用 applyForMembership）", send=mine)
+    async def apply_for_my_membership(self, info: strawberry.Info, branch_id: strawberry.ID) -> CommandResult: ...
 
-    @strawberry.mutation(description="本人申请把组织关系转到另一团支部，由接收团支部审批；返回转接编号")
-    async def request_my_transfer(self, info: strawberry.Info, to_branch_id: strawberry.ID) -> CommandResult:
-        return await mine(info, BRANCHES, "/me/membership:transfer", json={"toBranchId": to_branch_id})
+    @forwarded(BRANCHES, "/me/membership:transfer", "本人申请把组织关系转到另一团支部，由接收团支部审批；返回转接编号", send=mine)
+    async def request_my_transfer(self, info: strawberry.Info, to_branch_id: strawberry.ID) -> CommandResult: ...
 
-    @strawberry.mutation(description="本人申请退出所在团支部")
-    async def leave_my_branch(self, info: strawberry.Info) -> CommandResult:
-        return await mine(info, BRANCHES, "/me/membership:leave")
+    @forwarded(BRANCHES, "/me/membership:leave", "本人申请退出所在团支部", send=mine)
+    async def leave_my_branch(self, info: strawberry.Info) -> CommandResult: ...
 
     book_event = _my_booking("/me/bookings",
                              "本人报名活动；名额已满时为 RULE_VIOLATED（rule capacity_reached），活动开始后不能报名")
     cancel_booking = _my_booking("/me/bookings:cancel", "本人取消活动报名（活动开始前），名额随之释放")
 
-    @strawberry.mutation(description="本人报名项目（如新青年学堂骑手班）")
-    async def enrol_in_programme(self, info: strawberry.Info, programme_id: strawberry.ID) -> CommandResult:
-        return await mine(info, STATIONS, "/me/enrolments", json={"programmeId": programme_id})
+    @forwarded(STATIONS, "/me/enrolments", "本人报名项目（如新青年学堂骑手班）", send=mine)
+    async def enrol_in_programme(self, info: strawberry.Info, programme_id: strawberry.ID) -> CommandResult: ...
 
-    @strawberry.mutation(description="本人评价某站点某天的服务：1–5 分，可附评价（200 字内）；每个站点每天一次，"
-                                     "30 天内")
+    @forwarded(STATIONS, "/me/ratings",
+               "本人评价某站点某天的服务：1–5 分，可附评价（200 字内）；每个站点每天一次，"
+               "30 天内", send=mine)
     async def rate_service(self, info: strawberry.Info, station_id: strawberry.ID, on: date, score: int,
-                           comment: str | None = None) -> CommandResult:
-        return await mine(info, STATIONS, "/me/ratings",
-                          json=body(station_id=station_id, on=on, score=score, comment=comment))
+                           comment: str | None = None) -> CommandResult: ...
 
 
     open_my_case = input_mutation(STATIONS, "/me/cases", OpenMyCaseInput,
                                   "本人登记求助个案（如欠薪、劳动争议）；返回个案编号，办理进度见 me { cases }", send=mine)
 
-    @strawberry.mutation(description="本人评价已办结的个案：1–5 分，一次；非本人的个案为 NOT_FOUND")
-    async def rate_my_case(self, info: strawberry.Info, case_id: strawberry.ID, score: int) -> CommandResult:
-        return await mine(info, STATIONS, f"/me/cases/{case_id}/rating", json={"score": score})
+    @forwarded(STATIONS, "/me/cases/{case_id}/rating", "本人评价已办结的个案：1–5 分，一次；非本人的个案为 NOT_FOUND", send=mine)
+    async def rate_my_case(self, info: strawberry.Info, case_id: strawberry.ID, score: int) -> CommandResult: ...

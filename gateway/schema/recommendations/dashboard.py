@@ -13,7 +13,7 @@ class DashboardPart:
     @strawberry.field(description="推优：本年（北京时间）推荐与采纳的人数，按推荐日期")
     async def recommendations(self, info: strawberry.Info) -> RecommendationFigures:
         ctx: Context = info.context
-        rows = await read_table(info, tables.figures, self.district, ctx.runtime.deps.clock.today().year)
+        rows = await read_table(info, tables.figures, self.district, ctx.today().year)
         return RecommendationFigures(this_year=sum(r["recommended"] for r in rows),
                                      adopted_this_year=sum(r["adopted"] for r in rows),
                                      by_kind=[KindFigures(kind=Kind(r["kind"]), recommended=r["recommended"],

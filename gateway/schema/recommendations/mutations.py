@@ -5,7 +5,7 @@ from datetime import date
 
 import strawberry
 
-from ..common import BRANCHES, CommandResult, body, command
+from ..common import BRANCHES, CommandResult, body, command, forwarded
 from .types import Kind
 
 
@@ -17,18 +17,13 @@ class Mutation:
         return await command(info, BRANCHES, "/recommendations",
                              json=body(youth_id=youth_id, branch_id=branch_id, kind=kind, reason=reason))
 
-    @strawberry.mutation(description="区团委审核推优：同意考察（accepted: true）或退回（须写明理由）")
+    @forwarded(BRANCHES, "/recommendations/{id}/review", "区团委审核推优：同意考察（accepted: true）或退回（须写明理由）")
     async def review_recommendation(self, info: strawberry.Info, id: strawberry.ID, accepted: bool,
-                                    reason: str | None = None) -> CommandResult:
-        return await command(info, BRANCHES, f"/recommendations/{id}/review",
-                             json=body(accepted=accepted, reason=reason))
+                                    reason: str | None = None) -> CommandResult: ...
 
-    @strawberry.mutation(description="区团委登记推优结果（采纳或未采纳）及日期")
+    @forwarded(BRANCHES, "/recommendations/{id}/outcome", "区团委登记推优结果（采纳或未采纳）及日期")
     async def record_recommendation_outcome(self, info: strawberry.Info, id: strawberry.ID, adopted: bool,
-                                            decided_on: date) -> CommandResult:
-        return await command(info, BRANCHES, f"/recommendations/{id}/outcome",
-                             json=body(adopted=adopted, decided_on=decided_on))
+                                            decided_on: date) -> CommandResult: ...
 
-    @strawberry.mutation(description="团支部撤回推优（结果登记前）")
-    async def withdraw_recommendation(self, info: strawberry.Info, id: strawberry.ID) -> CommandResult:
-        return await command(info, BRANCHES, f"/recommendations/{id}/withdraw")
+    @forwarded(BRANCHES, "/recommendations/{id}/withdraw", "团支部撤回推优（结果登记前）")
+    async def withdraw_recommendation(self, info: strawberry.Info, id: strawberry.ID) -> CommandResult: ...

@@ -15,7 +15,7 @@ class DashboardPart:
     @strawberry.field(description="榜样选树与宣讲：本年（北京时间）提名、入选本年度榜样、宣讲场次与听众（不随看板日期范围变化）")
     async def role_models(self, info: strawberry.Info) -> RoleModelFigures:
         ctx: Context = info.context
-        year = ctx.runtime.deps.clock.today().year
+        year = ctx.today().year
         years, talks = await read_table(info, tables.figures, self.district, year)
         by_kind = {r["venue_kind"]: r for r in talks}
         venues = [VenueFigures(venue_kind=Venue(k), talks=by_kind[k]["talks"] if k in by_kind else 0,

@@ -6,7 +6,7 @@ from datetime import date
 
 import strawberry
 
-from ..common import STATIONS, CommandResult, body, command, input_mutation, mine
+from ..common import STATIONS, CommandResult, body, command, forwarded, input_mutation, mine
 from .types import Venue
 
 
@@ -55,7 +55,7 @@ class Mutation:
                                      input: RoleModelTalkInput) -> CommandResult:
         return await _on(info, nomination_id, "talks", input)
 
-    @strawberry.mutation(description="本人答复是否同意公开榜样资料：given true 同意；false 不同意或撤回（撤回即撤下榜单）")
+    @forwarded(STATIONS, "/me/role-models/{nomination_id}/consent",
+               "本人答复是否同意公开榜样资料：given true 同意；false 不同意或撤回（撤回即撤下榜单）", send=mine)
     async def answer_role_model_consent(self, info: strawberry.Info, nomination_id: strawberry.ID,
-                                       given: bool) -> CommandResult:
-        return await mine(info, STATIONS, f"/me/role-models/{nomination_id}/consent", json={"given": given})
+                                       given: bool) -> CommandResult: ...

@@ -9,7 +9,7 @@ from typing import Any
 import strawberry
 
 from ..cases.types import Category
-from ..common import STATIONS, CommandResult, as_json, body, command, forward, given, input_mutation
+from ..common import STATIONS, CommandResult, as_json, body, command, forward, forwarded, given, input_mutation
 from .types import ServiceType, StationKind, StationStatus
 
 
@@ -92,45 +92,32 @@ class Mutation:
         return RecordServicesResult(accepted=r["accepted"], duplicates=r["duplicates"], anonymised=r["anonymised"],
                                     position=r["position"])
 
-    @strawberry.mutation(description="新建培养项目（如新青年学堂骑手班）")
+    @forwarded(STATIONS, "/programmes", "新建培养项目（如新青年学堂骑手班）")
     async def create_programme(self, info: strawberry.Info, name: str, kind: str, district: str,
-                               starts_on: date) -> CommandResult:
-        return await command(info, STATIONS, "/programmes",
-                             json=body(name=name, kind=kind, district=district, starts_on=starts_on))
+                               starts_on: date) -> CommandResult: ...
 
-    @strawberry.mutation(description="新增课次；返回的 id 是课次编号")
+    @forwarded(STATIONS, "/programmes/{programme_id}/sessions", "新增课次；返回的 id 是课次编号")
     async def add_programme_session(self, info: strawberry.Info, programme_id: strawberry.ID, title: str,
-                                    starts_at: datetime) -> CommandResult:
-        return await command(info, STATIONS, f"/programmes/{programme_id}/sessions",
-                             json=body(title=title, starts_at=starts_at))
+                                    starts_at: datetime) -> CommandResult: ...
 
-    @strawberry.mutation(description="报名培养项目")
-    async def enrol(self, info: strawberry.Info, programme_id: strawberry.ID, youth_id: strawberry.ID) -> CommandResult:
-        return await command(info, STATIONS, f"/programmes/{programme_id}/enrolments", json={"youthId": youth_id})
+    @forwarded(STATIONS, "/programmes/{programme_id}/enrolments", "报名培养项目")
+    async def enrol(self, info: strawberry.Info, programme_id: strawberry.ID, youth_id: strawberry.ID) -> CommandResult: ...
 
-    @strawberry.mutation(description="登记课次出勤")
+    @forwarded(STATIONS, "/programmes/{programme_id}/enrolments/{youth_id}/attendance", "登记课次出勤")
     async def record_programme_attendance(self, info: strawberry.Info, programme_id: strawberry.ID,
-                                          youth_id: strawberry.ID, session_id: strawberry.ID) -> CommandResult:
-        return await command(info, STATIONS, f"/programmes/{programme_id}/enrolments/{youth_id}/attendance",
-                             json={"sessionId": session_id})
+                                          youth_id: strawberry.ID, session_id: strawberry.ID) -> CommandResult: ...
 
-    @strawberry.mutation(description="登记考试结果（PASSED | FAILED）")
+    @forwarded(STATIONS, "/programmes/{programme_id}/enrolments/{youth_id}/exam", "登记考试结果（PASSED | FAILED）")
     async def record_exam_result(self, info: strawberry.Info, programme_id: strawberry.ID, youth_id: strawberry.ID,
-                                 result: str, exam_on: date) -> CommandResult:
-        return await command(info, STATIONS, f"/programmes/{programme_id}/enrolments/{youth_id}/exam",
-                             json=body(result=result, exam_on=exam_on))
+                                 result: str, exam_on: date) -> CommandResult: ...
 
-    @strawberry.mutation(description="发放奖学金")
+    @forwarded(STATIONS, "/programmes/{programme_id}/enrolments/{youth_id}/scholarship", "发放奖学金")
     async def pay_scholarship(self, info: strawberry.Info, programme_id: strawberry.ID, youth_id: strawberry.ID,
-                              amount: Decimal, paid_on: date) -> CommandResult:
-        return await command(info, STATIONS, f"/programmes/{programme_id}/enrolments/{youth_id}/scholarship",
-                             json=body(amount=amount, paid_on=paid_on))
+                              amount: Decimal, paid_on: date) -> CommandResult: ...
 
-    @strawberry.mutation(description="发布活动（沙龙、展览、论坛、讲座）")
+    @forwarded(STATIONS, "/events", "发布活动（沙龙、展览、论坛、讲座）")
     async def schedule_event(self, info: strawberry.Info, kind: str, title: str, district: str, starts_at: datetime,
-                             capacity: int, station_id: strawberry.ID | None = None) -> CommandResult:
-        return await command(info, STATIONS, "/events", json=body(
-            kind=kind, title=title, district=district, starts_at=starts_at, capacity=capacity, station_id=station_id))
+                             capacity: int, station_id: strawberry.ID | None = None) -> CommandResult: ...
 
     register_for_event = _event_youth("registrations", "活动报名（超出容量会被拒绝）")
     record_event_attendance = _event_youth("attendance", "活动签到")
@@ -141,21 +128,17 @@ class Mutation:
         open311 = {name: as_json(value) for name, value in given(input).items()}
         return await command(info, STATIONS, "/appeals/open311", json=open311)
 
-    @strawberry.mutation(description="设置或更正工单类别（与求助个案同一分类；集中诉求按类别计数）")
+    @forwarded(STATIONS, "/appeals/{appeal_id}/category", "设置或更正工单类别（与求助个案同一分类；集中诉求按类别计数）")
     async def categorise_appeal(self, info: strawberry.Info, appeal_id: strawberry.ID, category: Category,
-                                at: datetime | None = None) -> CommandResult:
-        return await command(info, STATIONS, f"/appeals/{appeal_id}/category", json=body(category=category, at=at))
+                                at: datetime | None = None) -> CommandResult: ...
 
-    @strawberry.mutation(description="派单至承办单位")
+    @forwarded(STATIONS, "/appeals/{appeal_id}/dispatch", "派单至承办单位")
     async def dispatch_appeal(self, info: strawberry.Info, appeal_id: strawberry.ID, unit: str,
-                              at: datetime | None = None) -> CommandResult:
-        return await command(info, STATIONS, f"/appeals/{appeal_id}/dispatch", json=body(unit=unit, at=at))
+                              at: datetime | None = None) -> CommandResult: ...
 
     contact_appeal = _appeal_step("contact", "登记首次联系诉求人")
     resolve_appeal = _appeal_step("resolve", "办结工单")
 
-    @strawberry.mutation(description="登记诉求人评价（SATISFIED | BASICALLY_SATISFIED | UNSATISFIED）")
+    @forwarded(STATIONS, "/appeals/{appeal_id}/rating", "登记诉求人评价（SATISFIED | BASICALLY_SATISFIED | UNSATISFIED）")
     async def rate_appeal(self, info: strawberry.Info, appeal_id: strawberry.ID, satisfaction: str,
-                          at: datetime | None = None) -> CommandResult:
-        return await command(info, STATIONS, f"/appeals/{appeal_id}/rating",
-                             json=body(satisfaction=satisfaction, at=at))
+                          at: datetime | None = None) -> CommandResult: ...

@@ -5,7 +5,7 @@ from datetime import datetime
 
 import strawberry
 
-from ..common import STATIONS, CommandResult, command, input_mutation, mine
+from ..common import STATIONS, CommandResult, forwarded, input_mutation, mine
 
 
 @strawberry.input(description="发布志愿服务班次（站点与活动至少指定一项）")
@@ -23,23 +23,18 @@ class Mutation:
     publish_volunteer_shift = input_mutation(STATIONS, "/volunteer-shifts", PublishShiftInput,
                                              "发布志愿服务班次（站点工作人员，本区）")
 
-    @strawberry.mutation(description="为青年报名志愿服务班次（站点工作人员）")
+    @forwarded(STATIONS, "/volunteer-shifts/{shift_id}/volunteers", "为青年报名志愿服务班次（站点工作人员）")
     async def add_volunteer(self, info: strawberry.Info, shift_id: strawberry.ID,
-                            youth_id: strawberry.ID) -> CommandResult:
-        return await command(info, STATIONS, f"/volunteer-shifts/{shift_id}/volunteers", json={"youthId": youth_id})
+                            youth_id: strawberry.ID) -> CommandResult: ...
 
-    @strawberry.mutation(description="登记服务时长（小时）；同一人同一班次重复登记不重复计数，更改请用更正")
+    @forwarded(STATIONS, "/volunteer-shifts/{shift_id}/hours",
+               "登记服务时长（小时）；同一人同一班次重复登记不重复计数，更改请用更正")
     async def record_volunteer_hours(self, info: strawberry.Info, shift_id: strawberry.ID, youth_id: strawberry.ID,
-                                     hours: float) -> CommandResult:
-        return await command(info, STATIONS, f"/volunteer-shifts/{shift_id}/hours",
-                             json={"youthId": youth_id, "hours": hours})
+                                     hours: float) -> CommandResult: ...
 
-    @strawberry.mutation(description="更正服务时长（须写明原因）")
+    @forwarded(STATIONS, "/volunteer-shifts/{shift_id}/hours:correct", "更正服务时长（须写明原因）")
     async def correct_volunteer_hours(self, info: strawberry.Info, shift_id: strawberry.ID, youth_id: strawberry.ID,
-                                      hours: float, reason: str) -> CommandResult:
-        return await command(info, STATIONS, f"/volunteer-shifts/{shift_id}/hours:correct",
-                             json={"youthId": youth_id, "hours": hours, "reason": reason})
+                                      hours: float, reason: str) -> CommandResult: ...
 
-    @strawberry.mutation(description="本人报名志愿服务班次（仅青年本人令牌；班次开始前）")
-    async def sign_up_for_shift(self, info: strawberry.Info, shift_id: strawberry.ID) -> CommandResult:
-        return await mine(info, STATIONS, "/me/volunteer-shifts", json={"shiftId": shift_id})
+    @forwarded(STATIONS, "/me/volunteer-shifts", "本人报名志愿服务班次（仅青年本人令牌；班次开始前）", send=mine)
+    async def sign_up_for_shift(self, info: strawberry.Info, shift_id: strawberry.ID) -> CommandResult: ...

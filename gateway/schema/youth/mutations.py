@@ -7,7 +7,7 @@ from datetime import date, datetime
 import strawberry
 from strawberry.scalars import JSON
 
-from ..common import CommandResult, body, command, forward, input_mutation
+from ..common import CommandResult, body, command, forward, forwarded, input_mutation
 from .types import (
     PURPOSE_DOC,
     SERVICE,
@@ -85,11 +85,9 @@ class Mutation:
         return await command(info, SERVICE, f"/youth/{id}", method="PATCH",
                              json=body(input, expected_version=expected_version), params=purpose_params(purpose))
 
-    @strawberry.mutation(description="取得同意（" + PURPOSE_DOC + "）")
+    @forwarded(SERVICE, "/youth/{id}/consents", "取得同意（" + PURPOSE_DOC + "）")
     async def give_consent(self, info: strawberry.Info, id: strawberry.ID, purpose: ConsentPurpose,
-                           notice_version: str, channel: ConsentChannel) -> CommandResult:
-        return await command(info, SERVICE, f"/youth/{id}/consents",
-                             json=body(purpose=purpose, notice_version=notice_version, channel=channel))
+                           notice_version: str, channel: ConsentChannel) -> CommandResult: ...
 
     @strawberry.mutation(description="撤回同意；撤回 REGISTRATION 即停用该记录")
     async def withdraw_consent(self, info: strawberry.Info, id: strawberry.ID,

@@ -33,10 +33,8 @@ XQ.section({
       ["治理事项逾期", "governanceOverdue"],
     ],
   },
-  render(el, d, ui) {
-    const c = d.cases;
-    ui.table(el, "cases.referrals", ["机构", "转介", "受理", "不予受理"],
-      c.referrals.map((r) => ({ key: r.agency, cells: [r.name, r.referred, r.accepted, r.declined] })));
-    el.querySelector("details").open = true;
+  table: {
+    at: "cases.referrals", headers: ["机构", "转介", "受理", "不予受理"],
+    key: "agency", label: "name", cells: ["referred", "accepted", "declined"],
   },
 });

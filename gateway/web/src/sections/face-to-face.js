@@ -12,9 +12,8 @@ XQ.section({
       ["参加青年（人次）", "youthAttending"],
     ],
   },
-  render(el, d, ui) {
-    ui.table(el, "faceToFace.proposalsByStatus", ["建议、提案状态", "件数"], d.faceToFace.proposalsByStatus.map(
-      (r) => ({ key: r.status, cells: [PROPOSAL_STATUS[r.status] || r.status, r.count] })));
-    el.querySelector("details").open = true;
+  table: {
+    at: "faceToFace.proposalsByStatus", headers: ["建议、提案状态", "件数"],
+    key: "status", label: PROPOSAL_STATUS, cells: ["count"],
   },
 });

@@ -12,9 +12,8 @@ XQ.section({
       ["其中已采纳", "adoptedThisYear"],
     ],
   },
-  render(el, d, ui) {
-    ui.table(el, "recommendations.byKind", ["类别", "推优", "采纳"], d.recommendations.byKind.map(
-      (r) => ({ key: r.kind, cells: [RECOMMENDATION_KIND[r.kind] || r.kind, r.recommended, r.adopted] })));
-    el.querySelector("details").open = true;
+  table: {
+    at: "recommendations.byKind", headers: ["类别", "推优", "采纳"],
+    key: "kind", label: RECOMMENDATION_KIND, cells: ["recommended", "adopted"],
   },
 });

@@ -9,17 +9,22 @@
 //             ["youth.byType.name", "youth.byType.count"]; the section is shown only when the gateway's
 //             schema has all of them (dashboard.available), so a domain that is not deployed yet hides
 //             its section instead of breaking the query)
+//   table     a figures table drawn open after the kpis: { at: "roleModels.byVenue", headers: [...],
+//             key: "venueKind", label: VENUE_KIND, cells: ["talks", "audience"] } has a row per item of
+//             `dashboard.<at>`: data-key the item's `key`, first its label (a map of codes to names, where an
+//             unknown code shows as it is, or the name of the item's field that holds it), then the `cells`
 //   render(el, dashboard, ui)  draws the rest into `el` from the answer (called again on every live update);
-//             a section of kpis only has none
+//             a section of kpis and a table only has none
 // The build lists every *.js file here in sections/index.json; the page loads them all.
 window.XQ = window.XQ || { sections: [] };
 
 XQ.section = function (def) {
-  const kpis = def.kpis;
+  const { kpis, table } = def;
   XQ.sections.push({
     ...def, needs: XQ.fieldPaths(def.selection),
     render(el, d, ui) {
       if (kpis) ui.kpis(el, kpis.figure || kpis.at, XQ.at(d, kpis.at), kpis.items);
+      if (table) ui.openTable(el, table, XQ.at(d, table.at));
       if (def.render) def.render(el, d, ui);
     },
   });
@@ -107,5 +112,11 @@ XQ.ui = {
       rows.map((r) => `<tr data-key="${XQ.ui.esc(r.key)}">${r.cells.map((c, i) =>
         `<td class="${i > 0 ? "n" : ""}">${i > 0 ? XQ.ui.fmt(c) : XQ.ui.esc(c)}</td>`).join("")}</tr>`).join("") +
       "</table>";
+  },
+  openTable(el, { at, headers, key, label, cells }, items) {
+    // a section's `table` (see XQ.section), shown open: the figures are the section's content, not behind a chart
+    const name = (r) => (typeof label === "string" ? r[label] : label[r[key]] || r[key]);
+    XQ.ui.table(el, at, headers, items.map((r) => ({ key: r[key], cells: [name(r), ...cells.map((f) => r[f])] })));
+    el.querySelector(`details[data-table="${at}"]`).open = true;
   },
 };

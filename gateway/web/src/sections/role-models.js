@@ -17,9 +17,8 @@ XQ.section({
       ["听众人次", "audience"],
     ],
   },
-  render(el, d, ui) {
-    ui.table(el, "roleModels.byVenue", ["场所", "宣讲", "听众"], d.roleModels.byVenue.map(
-      (r) => ({ key: r.venueKind, cells: [VENUE_KIND[r.venueKind] || r.venueKind, r.talks, r.audience] })));
-    el.querySelector("details").open = true;
+  table: {
+    at: "roleModels.byVenue", headers: ["场所", "宣讲", "听众"],
+    key: "venueKind", label: VENUE_KIND, cells: ["talks", "audience"],
   },
 });

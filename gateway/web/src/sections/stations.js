@@ -31,11 +31,7 @@ XQ.section({
 XQ.section({
   id: "busiest-stations", title: "最繁忙站点（所选期间）", order: 32, size: "narrow",
   selection: "stations { busiest { stationId name count } }",
-  render(el, d, ui) {
-    ui.table(el, "stations.busiest", ["站点", "人次"],
-      d.stations.busiest.map((r) => ({ key: r.stationId, cells: [r.name, r.count] })));
-    el.querySelector("details").open = true;
-  },
+  table: { at: "stations.busiest", headers: ["站点", "人次"], key: "stationId", label: "name", cells: ["count"] },
 });
 
 XQ.section({
