@@ -104,11 +104,15 @@ async def _setup(clients: dict[str, httpx.AsyncClient], people: int) -> tuple[li
         "lat": 39.92 + i / 100, "lon": 116.44, "operator": "LEAGUE", "opening_hours": "09:00-21:00",
         "services": ["REST", "LEGAL"]}), "create station"))["id"] for i in range(2)]
     run = int(time.time()) % 10
-    pool = []
-    for i in range(people):
+    gate = asyncio.Semaphore(16)  # 5c's pool is thousands of people: registered 16 at a time
+
+    async def person(i: int) -> str:
         body = registration_body(9_000_000 + i, run) | {"birthDate": "2002-05-17", "subtype": "DELIVERY_RIDER",
                                                         "youthType": "NEW_BUSINESS"}
-        pool.append((await _ok(await clients["registry"].post("/youth", json=body), "register"))["id"])
+        async with gate:
+            return (await _ok(await clients["registry"].post("/youth", json=body), "register"))["id"]
+
+    pool = list(await asyncio.gather(*(person(i) for i in range(people))))
     return branches, stations, pool
 
 
@@ -153,12 +157,13 @@ def write_ops(cfg: DashboardWritesConfig, clients: dict[str, httpx.AsyncClient],
     return registration, membership, batch
 
 
-def write_loads(cfg: DashboardWritesConfig, ops: tuple[Op, Op, Op], seconds: float) -> list[Awaitable[RunStats]]:
-    """The write mix at its configured rates, open loop, for `seconds`."""
+def write_loads(cfg: DashboardWritesConfig, ops: tuple[Op, Op, Op], seconds: float,
+                drop_late: bool = False) -> list[Awaitable[RunStats]]:
+    """The write mix at its configured rates, open loop, for `seconds` (`drop_late`: see open_loop)."""
     registration, membership, batch = ops
-    return [open_loop(registration, cfg.registrations, seconds, max_in_flight=64),
-            open_loop(membership, cfg.memberships, seconds, max_in_flight=16),
-            open_loop(batch, cfg.batches, seconds, max_in_flight=16)]
+    return [open_loop(registration, cfg.registrations, seconds, max_in_flight=64, drop_late=drop_late),
+            open_loop(membership, cfg.memberships, seconds, max_in_flight=16, drop_late=drop_late),
+            open_loop(batch, cfg.batches, seconds, max_in_flight=16, drop_late=drop_late)]
 
 
 async def _step(cfg: DashboardWritesConfig, clients: dict[str, httpx.AsyncClient], fresh: Freshness,

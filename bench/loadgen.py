@@ -26,23 +26,27 @@ class RunStats:
     p99_ms: float
     max_ms: float
     p95_ms: float = float("nan")
+    unsent: int = 0  # due within the run but still waiting for a free slot when it ended (open_loop(drop_late))
 
     @property
     def throughput(self) -> float:
         return self.completed / self.seconds if self.seconds else 0.0
 
 
-def stats(latencies_s: list[float], errors: int, seconds: float, offered: float | None) -> RunStats:
+def stats(latencies_s: list[float], errors: int, seconds: float, offered: float | None, unsent: int = 0) -> RunStats:
     if latencies_s:
         arr = np.asarray(latencies_s) * 1000
         p50, p95, p99, mx = (float(x) for x in np.percentile(arr, [50, 95, 99, 100]))
     else:
         p50 = p95 = p99 = mx = float("nan")
-    return RunStats(offered, len(latencies_s), errors, seconds, p50, p99, mx, p95)
+    return RunStats(offered, len(latencies_s), errors, seconds, p50, p99, mx, p95, unsent)
 
 
-async def open_loop(op: Op, rate: float, seconds: float, *, first: int = 0, max_in_flight: int = 5000) -> RunStats:
-    """Issue `op(first + i)` at `rate` per second for `seconds`; latency measured from each due time."""
+async def open_loop(op: Op, rate: float, seconds: float, *, first: int = 0, max_in_flight: int = 5000,
+                    drop_late: bool = False) -> RunStats:
+    """Issue `op(first + i)` at `rate` per second for `seconds`; latency measured from each due time.
+    `drop_late`: what is still waiting for a slot when the `seconds` are over is not sent (counted as
+    `unsent`), so a long run on a saturated machine ends on time instead of working off its queue."""
     loop = asyncio.get_running_loop()
     total = max(1, int(rate * seconds))
     latencies: list[float] = []
@@ -50,10 +54,15 @@ async def open_loop(op: Op, rate: float, seconds: float, *, first: int = 0, max_
     gate = asyncio.Semaphore(max_in_flight)  # memory guard only: waiting here still counts as latency
     start = loop.time() + 0.02
 
+    end, unsent = start + seconds, 0
+
     async def one(i: int, due: float) -> None:
-        nonlocal errors
+        nonlocal errors, unsent
         try:
             async with gate:
+                if drop_late and loop.time() > end:
+                    unsent += 1
+                    return
                 await op(first + i)
             latencies.append(loop.time() - due)
         except Exception:
@@ -67,7 +76,7 @@ async def open_loop(op: Op, rate: float, seconds: float, *, first: int = 0, max_
             await asyncio.sleep(delay)
         tasks.append(asyncio.create_task(one(i, due)))
     await asyncio.gather(*tasks)
-    return stats(latencies, errors, loop.time() - start, rate)
+    return stats(latencies, errors, loop.time() - start, rate, unsent)
 
 
 async def closed_loop(op: Op, concurrency: int, seconds: float, *, first: int = 0) -> tuple[RunStats, int]:

@@ -161,7 +161,9 @@ def test_live_subscribers_stayed_connected_got_coalesced_updates_and_their_stale
     (row,) = results[0]["tables"]["dashboard_live"]["rows"]
     assert row["subscribers"] == "3 city + 3 district" and row["connected at the end"] == 6, row
     assert row["updates"] > 0 and row["write errors"] == 0 and row["registrations /s"] > 0, row
-    assert row["shortest gap ms"] > 500, row  # coalesced (gateway/live.py: one a second), whatever the machine
+    assert row["writes not sent"] >= 0, row
+    # coalesced (gateway/live.py: ticks at least a second apart, so at most 11 in any 10 s, whatever the load)
+    assert row["most updates in 10 s"] <= 11 and row["shortest gap ms"] > 0, row
     assert 0 <= row["staleness p50 ms"] <= row["staleness p99 ms"], row
     assert 0 < row["gateway RSS start MB"] <= row["gateway RSS peak MB"] and row["gateway RSS end MB"] > 0, row
     notes = results[0]["tables"]["dashboard_live"]["notes"]
