@@ -195,6 +195,11 @@ async def run_action_item(conn: asyncpg.Connection, stores: Stores, item_id: str
     """An action item command, with its `action_items` row updated in the same transaction."""
     outcome = await commands.run(conn, stores.action_item, action_item.action_item, action_item.stream_id(item_id),
                                  command, guard=guard)
-    if outcome.envelopes:
-        await tables.save_action_item(conn, item_id, outcome.state)
+    await save_action_item(conn, outcome)
     return outcome.envelopes, outcome.state
+
+
+async def save_action_item(conn: asyncpg.Connection, outcome: commands.Outcome[action_item.ItemState]) -> None:
+    """The item's `action_items` row, kept in step in the transaction of a command that changed the item."""
+    if outcome.envelopes and outcome.state.item_id is not None:
+        await tables.save_action_item(conn, outcome.state.item_id, outcome.state)

@@ -11,14 +11,13 @@ from fastapi import APIRouter, Depends, Path, Request
 from pydantic import Field
 
 from chassis.auth import DEPARTMENT_STAFF, Principal
-from chassis.commands import accepted, transaction
 from chassis.errors import Forbidden, NotFound
 from chassis.http import Accepted, ApiModel
 from chassis.service import caller
 
-from ..commands import run_action_item
+from ..commands import save_action_item
 from ..domain import action_item as ai
-from .common import rt_of, stores, today
+from .common import execute, rt_of, stores, today
 
 router = APIRouter(prefix="/action-items", tags=["action items"])
 ItemId = Annotated[uuid.UUID, Path(alias="itemId", description="待办事项编号")]
@@ -50,12 +49,9 @@ def _guard(actor: ai.Actor):
 
 
 async def _act(request: Request, who: Principal, item_id: uuid.UUID, make) -> dict:
-    actor = actor_of(who)
-    rt = rt_of(request)
-    async with transaction(rt.pool) as conn:
-        envelopes, _ = await run_action_item(conn, stores(rt), str(item_id), make(actor, today(rt)),
-                                             guard=_guard(actor))
-    return accepted(envelopes, str(item_id))
+    actor, rt, key = actor_of(who), rt_of(request), str(item_id)
+    return await execute(rt, stores(rt).action_item, ai.action_item, ai.stream_id(key), make(actor, today(rt)), key,
+                         guard=_guard(actor), then=save_action_item)
 
 
 @router.post("/{itemId}/progress", response_model=Accepted, summary="承办方记录进展")

@@ -15,7 +15,7 @@ from chassis.service import caller
 from .. import tables
 from ..commands import branch_state, own_branch, run
 from ..domain import branch, organisation
-from .common import SECRETARIES, BranchId, existing, now, require_branch_scope, rt_of, stores, today
+from .common import SECRETARIES, BranchId, execute, existing, now, require_branch_scope, rt_of, stores, today
 
 router = APIRouter(prefix="/branches", tags=["branches"])
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud in a WeChat group
@@ -131,8 +131,5 @@ async def _unused_code(conn) -> str:
 async def _act(request: Request, who: Principal, branch_id: str, command, *, expected_version: int | None = None):
     who.require(*SECRETARIES)
     rt = rt_of(request)
-    async with transaction(rt.pool) as conn:
-        require_branch_scope(who, await branch_state(conn, stores(rt), branch_id))
-        envelopes, _ = await run(conn, stores(rt).branch, branch.branch, branch.stream_id(branch_id), command,
-                                 expected_version=expected_version)
-    return accepted(envelopes, branch_id)
+    return await execute(rt, stores(rt).branch, branch.branch, branch.stream_id(branch_id), command, branch_id,
+                         guard=lambda state: require_branch_scope(who, state), expected_version=expected_version)

@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 import asyncpg
 from fastapi import Path, Request
 
+from chassis import commands
 from chassis.auth import Principal
+from chassis.commands import Outcome, accepted, transaction
 from chassis.decider import Decider
 from chassis.eventstore import EventStore
 
@@ -45,7 +48,29 @@ def rt_of(request: Request) -> Runtime:
 
 def require_branch_scope(who: Principal, state) -> None:
     """The branch exists and lies in the caller's district (chassis.auth: one answer for both)."""
-    who.require_found_in_district(state.district if state.exists else None, "未找到该团支部。")
+    in_district(who, "未找到该团支部。")(state)
+
+
+def in_district(who: Principal, missing: str) -> Callable[[Any], None]:
+    """The guard of a command on an aggregate that must exist and lie in the caller's district (else
+    `missing`, the same answer for both, chassis.auth)."""
+    def check(state: Any) -> None:
+        who.require_found_in_district(state.district if state.exists else None, missing)
+    return check
+
+
+async def execute(rt: Runtime, store: EventStore, decider: Decider, stream_id: str, command: Any, entity_id: str, *,
+                  guard: Callable[[Any], None] | None = None, expected_version: int | None = None,
+                  then: Callable[[asyncpg.Connection, Outcome], Awaitable[None]] | None = None) -> dict[str, Any]:
+    """A route's one command: decided on `stream_id` and appended in a transaction of its own, answered with
+    `entity_id` and the read position. `guard(state)` refuses before deciding (does it exist, may this
+    caller act on it); `then(conn, outcome)` keeps a query table in step in the same transaction."""
+    async with transaction(rt.pool) as conn:
+        outcome = await commands.run(conn, store, decider, stream_id, command, expected_version=expected_version,
+                                     guard=guard)
+        if then is not None:
+            await then(conn, outcome)
+    return accepted(outcome.envelopes, entity_id)
 
 
 async def existing(conn: asyncpg.Connection, who: Principal, store: EventStore, decider: Decider, stream_id: str,
@@ -53,5 +78,5 @@ async def existing(conn: asyncpg.Connection, who: Principal, store: EventStore, 
     """The aggregate's state, when it exists and lies in the caller's district (else `missing`, the same
     answer for both, chassis.auth)."""
     state = decider.fold((await store.load(conn, stream_id)).events)
-    who.require_found_in_district(state.district if state.exists else None, missing)
+    in_district(who, missing)(state)
     return state

@@ -12,7 +12,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Request
 from pydantic import Field
 
-from chassis import commands
 from chassis.auth import DEPARTMENT_STAFF, Principal
 from chassis.commands import accepted, transaction
 from chassis.errors import Forbidden, NotFound
@@ -23,7 +22,7 @@ from ..commands import run
 from ..domain import face_to_face as ff
 from ..domain import proposal as pr
 from ..domain.rules import TEXT_MAX
-from .common import existing, rt_of, stores, today
+from .common import execute, existing, in_district, rt_of, stores, today
 
 router = APIRouter(tags=["face to face"])
 LEAGUE = ("admin",)  # the league committees that hold 面对面 sessions
@@ -70,9 +69,7 @@ async def record_session(body: RecordSessionRequest, request: Request, who: Prin
     session_id = str(uuid.uuid4())
     command = ff.RecordSession(session_id, body.held_on, body.district, body.place, body.deputy_role,
                                body.deputies, body.youth_attending, recorder=recorder, today=today(rt))
-    async with transaction(rt.pool) as conn:
-        envelopes, _ = await run(conn, stores(rt).face_to_face, ff.face_to_face, ff.stream_id(session_id), command)
-    return accepted(envelopes, session_id)
+    return await execute(rt, stores(rt).face_to_face, ff.face_to_face, ff.stream_id(session_id), command, session_id)
 
 
 @router.post("/face-to-face/{sessionId}/issues", status_code=201, response_model=Accepted,
@@ -81,13 +78,10 @@ async def raise_issue(session_id: SessionId, body: RaiseIssueRequest, request: R
                       who: Principal = Depends(caller)):
     recorder = _recorder(who)
     rt = rt_of(request)
-    store, stream = stores(rt).face_to_face, ff.stream_id(str(session_id))
     issue_id = str(uuid.uuid4())
-    async with transaction(rt.pool) as conn:
-        await existing(conn, who, store, ff.face_to_face, stream, MISSING_SESSION)
-        envelopes, _ = await run(conn, store, ff.face_to_face, stream,
-                                 ff.RaiseIssue(recorder, issue_id, body.category, body.text))
-    return accepted(envelopes, issue_id)
+    return await execute(rt, stores(rt).face_to_face, ff.face_to_face, ff.stream_id(str(session_id)),
+                         ff.RaiseIssue(recorder, issue_id, body.category, body.text), issue_id,
+                         guard=in_district(who, MISSING_SESSION))
 
 
 @router.post("/face-to-face/{sessionId}/issues/{issueId}/proposals", status_code=201, response_model=Accepted,
@@ -126,12 +120,9 @@ def _guard(who: Principal, responder: pr.Responder):
 
 
 async def _respond(request: Request, who: Principal, proposal_id: uuid.UUID, make) -> dict:
-    responder = _responder(who)
-    rt = rt_of(request)
-    async with transaction(rt.pool) as conn:
-        outcome = await commands.run(conn, stores(rt).proposal, pr.proposal, pr.stream_id(str(proposal_id)),
-                                     make(responder, today(rt)), guard=_guard(who, responder))
-    return accepted(outcome.envelopes, str(proposal_id))
+    responder, rt, key = _responder(who), rt_of(request), str(proposal_id)
+    return await execute(rt, stores(rt).proposal, pr.proposal, pr.stream_id(key), make(responder, today(rt)), key,
+                         guard=_guard(who, responder))
 
 
 @router.post("/proposals/{proposalId}/accept", response_model=Accepted, summary="答复单位立案")

@@ -9,15 +9,15 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import Field
 
 from chassis.auth import DEPARTMENT_STAFF, Principal
-from chassis.commands import accepted, transaction
+from chassis.commands import transaction
 from chassis.errors import FieldError, Forbidden, ValidationFailed
 from chassis.http import Accepted, ApiModel
 from chassis.service import caller
 
-from ..commands import apply_plan, run
+from ..commands import apply_plan
 from ..domain import measure
 from ..plan import MEASURES, Plan
-from .common import MEASURE_OFFICE, MeasureId, MilestoneId, rt_of, stores, today
+from .common import MEASURE_OFFICE, MeasureId, MilestoneId, execute, rt_of, stores, today
 
 router = APIRouter(prefix="/measures", tags=["measures"])
 REPORTERS = ("admin", DEPARTMENT_STAFF)  # the league office for anyone; a department for its own measures
@@ -105,9 +105,8 @@ async def load_plan(body: PlanRequest, request: Request, who: Principal = Depend
 
 async def _act(request: Request, measure_id: str, command, entity_id: str | None = None):
     rt = rt_of(request)
-    async with transaction(rt.pool) as conn:
-        envelopes, _ = await run(conn, stores(rt).measure, measure.measure, measure.stream_id(measure_id), command)
-    return accepted(envelopes, entity_id or measure_id)
+    return await execute(rt, stores(rt).measure, measure.measure, measure.stream_id(measure_id), command,
+                         entity_id or measure_id)
 
 
 @router.post("/{measureId}/milestones", status_code=201, response_model=Accepted, summary="新增工作节点")

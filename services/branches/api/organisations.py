@@ -8,13 +8,11 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import Field
 
 from chassis.auth import Principal
-from chassis.commands import accepted, transaction
 from chassis.http import Accepted, ApiModel
 from chassis.service import caller
 
-from ..commands import run
 from ..domain import organisation
-from .common import SECRETARIES, OrganisationId, existing, rt_of, stores, today
+from .common import SECRETARIES, OrganisationId, execute, in_district, rt_of, stores, today
 
 router = APIRouter(prefix="/organisations", tags=["organisations"])
 
@@ -33,19 +31,14 @@ async def record_contact(body: RecordContactRequest, request: Request, who: Prin
     command = organisation.RecordContact(organisation_id=org_id, name=body.name, kind=body.kind,
                                          district=body.district, today=today(rt))
     organisation.validate_contact(command)
-    async with transaction(rt.pool) as conn:
-        envelopes, _ = await run(conn, stores(rt).organisation, organisation.organisation,
-                                 organisation.stream_id(org_id), command)
-    return accepted(envelopes, org_id)
+    return await execute(rt, stores(rt).organisation, organisation.organisation, organisation.stream_id(org_id),
+                         command, org_id)
 
 
 @router.post("/{organisationId}/relationship", response_model=Accepted, summary="与组织建立工作关系")
 async def establish_relationship(organisation_id: OrganisationId, request: Request, who: Principal = Depends(caller)):
     who.require(*SECRETARIES)
-    rt = rt_of(request)
-    sid = organisation.stream_id(str(organisation_id))
-    async with transaction(rt.pool) as conn:
-        await existing(conn, who, stores(rt).organisation, organisation.organisation, sid, "未找到该组织。")
-        envelopes, _ = await run(conn, stores(rt).organisation, organisation.organisation, sid,
-                                 organisation.EstablishRelationship(today=today(rt)))
-    return accepted(envelopes, str(organisation_id))
+    rt, key = rt_of(request), str(organisation_id)
+    return await execute(rt, stores(rt).organisation, organisation.organisation, organisation.stream_id(key),
+                         organisation.EstablishRelationship(today=today(rt)), key,
+                         guard=in_district(who, "未找到该组织。"))

@@ -4,7 +4,7 @@ open. The city's league office may update any item (it runs the joint meeting).
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from datetime import date
 from enum import StrEnum
 
@@ -12,7 +12,7 @@ from chassis.codec import EventCodec
 from chassis.decider import Command, Decider, State
 from chassis.errors import Collector, Forbidden, RuleViolated
 from chassis.event import Event, event
-from chassis.lifecycle import MarkOverdue, refuse_if, stream_naming
+from chassis.lifecycle import MarkOverdue, Steps, refuse_if, stepped, stream_naming
 from chassis.reference import DEPARTMENTS, DISTRICTS
 from contracts.branches import ActionItemEvents
 
@@ -147,15 +147,15 @@ def decide(command: ItemCommand, state: ItemState) -> list[ItemEvent]:
     return [ActionItemDone(state.item_id, note, command.today)]
 
 
+# An item's steps after its assignment: a progress note changes nothing the decider keeps.
+_STEPS: Steps = {ActionItemDone: {"status": ItemStatus.DONE}, ActionItemOverdue: {"overdue": True}}
+
+
 def evolve(state: ItemState, event: ItemEvent) -> ItemState:
     if isinstance(event, ActionItemAssigned):
         return ItemState(True, event.item_id, event.assignee_kind, event.assignee, event.meeting_district,
                          event.due_on)
-    if isinstance(event, ActionItemDone):
-        return replace(state, status=ItemStatus.DONE)
-    if isinstance(event, ActionItemOverdue):
-        return replace(state, overdue=True)
-    return state
+    return stepped(state, event, _STEPS)
 
 
 action_item = Decider(initial=ItemState, decide=decide, evolve=evolve)

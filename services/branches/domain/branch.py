@@ -18,7 +18,7 @@ from chassis.event import Event, event
 from chassis.lifecycle import refuse_if, stream_naming
 from contracts.branches import BranchEvents
 
-from .rules import check_name, unit_checks, validate
+from .rules import check_name, unit_validation
 
 MAX_INVITATION_HOURS = 7 * 24
 MAX_INVITATION_USES = 500
@@ -41,7 +41,7 @@ class Founding:
     district: str
 
 
-FOUNDING_CHECKS = unit_checks(BranchKind, "团支部类型")
+validate_founding = unit_validation(BranchKind, "团支部类型")
 
 
 # ---- commands ----------------------------------------------------------------------------------
@@ -160,11 +160,6 @@ class BranchState(State):
     @property
     def active(self) -> bool:
         return self.exists and not self.dissolved
-
-
-def validate_founding(command: FoundBranch) -> None:
-    """Also called by the API before it opens a transaction, so bad input costs no database work."""
-    validate(command, FOUNDING_CHECKS)
 
 
 def decide(command: BranchCommand, state: BranchState) -> list[BranchEvent]:

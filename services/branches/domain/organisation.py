@@ -13,7 +13,7 @@ from chassis.event import Event, event
 from chassis.lifecycle import OnDay, refuse_if, stream_naming
 from contracts.branches import OrganisationEvents
 
-from .rules import unit_checks, validate
+from .rules import unit_validation
 
 
 class OrganisationKind(StrEnum):
@@ -40,7 +40,7 @@ class Contact:
     district: str
 
 
-CONTACT_CHECKS = unit_checks(OrganisationKind, "组织类型")
+validate_contact = unit_validation(OrganisationKind, "组织类型")
 
 
 class RecordContact(Contact, Command):
@@ -84,11 +84,6 @@ class OrganisationState(State):
     district: str | None = None
     stage: Stage | None = None
     branch_id: str | None = None
-
-
-def validate_contact(command: RecordContact) -> None:
-    """Also called by the API before it opens a transaction, so bad input costs no database work."""
-    validate(command, CONTACT_CHECKS)
 
 
 def decide(command: OrganisationCommand, state: OrganisationState) -> list[OrganisationEvent]:

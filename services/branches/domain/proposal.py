@@ -5,7 +5,7 @@ replied on paper). SUBMITTED → ACCEPTED → ANSWERED, or SUBMITTED → NOT_ACC
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
@@ -14,7 +14,7 @@ from chassis.codec import EventCodec
 from chassis.decider import Command, Decider, State
 from chassis.errors import Collector, Forbidden, RuleViolated
 from chassis.event import Event, event
-from chassis.lifecycle import refuse_if, stream_naming
+from chassis.lifecycle import Steps, refuse_if, stepped, stream_naming
 from contracts.branches import ProposalEvents
 
 from .face_to_face import Recorder, require_scope
@@ -143,10 +143,10 @@ _STEPS: dict[type, tuple[ProposalStatus, str]] = {
     DeclineProposal: (ProposalStatus.SUBMITTED, "只有已提交的建议/提案可以不予立案。"),
     AnswerProposal: (ProposalStatus.ACCEPTED, "只有已立案的建议/提案可以答复。"),
 }
-_STATUS_AFTER: dict[type, ProposalStatus] = {
-    ProposalAccepted: ProposalStatus.ACCEPTED,
-    ProposalNotAccepted: ProposalStatus.NOT_ACCEPTED,
-    ProposalAnswered: ProposalStatus.ANSWERED,
+_STATUS_AFTER: Steps = {
+    ProposalAccepted: {"status": ProposalStatus.ACCEPTED},
+    ProposalNotAccepted: {"status": ProposalStatus.NOT_ACCEPTED},
+    ProposalAnswered: {"status": ProposalStatus.ANSWERED},
 }
 
 
@@ -172,7 +172,7 @@ def decide(command: ProposalCommand, state: ProposalState) -> list[ProposalEvent
 def evolve(state: ProposalState, event: ProposalEvent) -> ProposalState:
     if isinstance(event, ProposalSubmitted):
         return ProposalState(True, event.proposal_id, event.district, event.department)
-    return replace(state, status=_STATUS_AFTER[type(event)])
+    return stepped(state, event, _STATUS_AFTER)
 
 
 proposal = Decider(initial=ProposalState, decide=decide, evolve=evolve)

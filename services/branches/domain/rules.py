@@ -41,6 +41,17 @@ def unit_checks(kinds: type[StrEnum], label: str) -> dict[str, Check]:
     return {"name": check_name, "kind": one_of(kinds, label), "district": check_district}
 
 
+def unit_validation(kinds: type[StrEnum], label: str) -> Callable[[object], None]:
+    """The validation of the command that first records such a unit (`unit_checks` of `kinds`, named
+    `label`): `decide` calls it, and so does the API before it opens a transaction, so bad input costs
+    no database work."""
+    table = unit_checks(kinds, label)
+
+    def validate_unit(command: object) -> None:
+        validate(command, table)
+    return validate_unit
+
+
 def validate(command: object, checks: Mapping[str, Check]) -> None:
     """Validation as data: each field of `command` named in `checks` (field → check, in the order the
     form shows them) is checked, and every fault is reported at once."""

@@ -18,7 +18,7 @@ from chassis import checks
 from chassis.decider import Command, Decider, State
 from chassis.errors import Collector
 from chassis.event import Event, event
-from chassis.lifecycle import refuse_if, stream_naming
+from chassis.lifecycle import Steps, refuse_if, stepped, stream_naming
 from contracts.stations import RoleModelEvents, VenueKind
 
 NAME_MAX = 50
@@ -261,23 +261,24 @@ def decide(command: RoleModelCommand, state: RoleModelState) -> list[RoleModelEv
     raise TypeError(f"unknown command {type(command).__name__}")
 
 
+# The steps of the nomination's life cycle (consent, and the decision on it) that carry nothing to keep.
+_STEPS: Steps = {
+    ConsentGiven: {"consent": Consent.GIVEN},
+    ConsentRefused: {"consent": Consent.REFUSED},
+    Declined: {"status": Status.DECLINED},
+    Withdrawn: {"status": Status.WITHDRAWN},
+}
+
+
 def evolve(state: RoleModelState, event: RoleModelEvent) -> RoleModelState:
     if isinstance(event, Nominated):
         return RoleModelState(exists=True, nomination_id=event.nomination_id, youth_id=event.youth_id,
                               district=event.district)
-    if isinstance(event, ConsentGiven):
-        return replace(state, consent=Consent.GIVEN)
-    if isinstance(event, ConsentRefused):
-        return replace(state, consent=Consent.REFUSED)
     if isinstance(event, Selected):
         return replace(state, status=Status.SELECTED, year=event.year)
-    if isinstance(event, Declined):
-        return replace(state, status=Status.DECLINED)
-    if isinstance(event, Withdrawn):
-        return replace(state, status=Status.WITHDRAWN)
     if isinstance(event, TalkRecorded):
         return replace(state, talks=(*state.talks, event))
-    return state
+    return stepped(state, event, _STEPS)
 
 
 role_model = Decider(initial=RoleModelState, decide=decide, evolve=evolve)
