@@ -110,6 +110,13 @@ async def read_table(info: strawberry.Info, read: Callable[..., Awaitable[T]], *
         return await read(conn, *args, **kwargs)
 
 
+async def read_this_year(info: strawberry.Info, read: Callable[..., Awaitable[T]], district: str | None) -> T:
+    """A dashboard figure kept per Beijing year (`read(conn, district, year)`), for this year by the
+    deployment's clock: such a figure ("本年") does not follow the dashboard's date range."""
+    ctx: Context = info.context
+    return await read_table(info, read, district, ctx.today().year)
+
+
 async def forward(info: strawberry.Info, service: str, path: str, *, method: str = "POST", json: dict | None = None,
                   params: dict | None = None) -> dict:
     """A mutation (or a read of personal fields) forwarded to the service that owns it, with the caller's

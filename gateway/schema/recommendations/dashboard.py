@@ -4,7 +4,7 @@ from __future__ import annotations
 import strawberry
 
 from ...tables import recommendations as tables
-from ..common import Context, read_table
+from ..common import read_this_year
 from .types import Kind, KindFigures, RecommendationFigures
 
 
@@ -12,8 +12,7 @@ from .types import Kind, KindFigures, RecommendationFigures
 class DashboardPart:
     @strawberry.field(description="推优：本年（北京时间）推荐与采纳的人数，按推荐日期")
     async def recommendations(self, info: strawberry.Info) -> RecommendationFigures:
-        ctx: Context = info.context
-        rows = await read_table(info, tables.figures, self.district, ctx.today().year)
+        rows = await read_this_year(info, tables.figures, self.district)
         return RecommendationFigures(this_year=sum(r["recommended"] for r in rows),
                                      adopted_this_year=sum(r["adopted"] for r in rows),
                                      by_kind=[KindFigures(kind=Kind(r["kind"]), recommended=r["recommended"],
