@@ -20,6 +20,7 @@ import sys
 import time
 import uuid
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -90,8 +91,10 @@ def replicas(settings, infra):
         log = open(ROOT / ".test-logs" / "e2e-replicas.log", "a", buffering=1)
         procs: dict[str, ManagedProcess] = {}
         try:
-            for name in B_APPS:
-                start(name, b, log, procs)
+            # all at once: A created every topic, so no consumer of B subscribes to one that does not exist yet
+            with ThreadPoolExecutor(len(B_APPS)) as pool:
+                for started in [pool.submit(start, name, b, log, procs) for name in B_APPS]:
+                    started.result()
             yield Replicas(a, b, a_procs, procs, log)
         finally:
             for proc in reversed(list(procs.values())):
@@ -274,7 +277,7 @@ async def run(replicas, token) -> Run:
             await asyncio.to_thread(proc.kill)
         # down for a while: writes sent to B meanwhile are refused (and retried), not just delayed
         await asyncio.sleep(2)
-        await asyncio.gather(*(asyncio.to_thread(start, name, b, r.log, r.b_procs) for name in B_APPS))
+        await asyncio.gather(*(asyncio.to_thread(start, name, b, r.log, r.b_procs) for name in B_APPS))  # as at first
         youth = (await asyncio.gather(*tasks))[:PEOPLE]
     finally:
         for client in clients.values():
