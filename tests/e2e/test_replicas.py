@@ -192,7 +192,7 @@ class Run:
     refused: Counter = field(default_factory=Counter)  # (kind, what) of each failed attempt
 
 
-def down_long_enough(done: Counter, totals: dict[str, int]) -> bool:
+def time_to_kill(done: Counter, totals: dict[str, int]) -> bool:
     """When to kill replica B: every kind of write has been acknowledged at least once and one kind is a
     third done, so each kind still has most of its writes to send, half of them to B."""
     shares = [done[k] / n for k, n in totals.items()]
@@ -208,7 +208,8 @@ async def run(replicas, token) -> Run:
                for name in B_APPS for side, s in enumerate((a, b))}
     try:
         # Beforehand, through replica A: two branches and two stations in two districts, and the people who
-        # will join (the branches service must have heard of them from the registry first: it says 503 then).
+        # will join (an application waits until the branches service has heard of the person from the
+        # registry's topic, and answers 503 until then; post() retries it).
         branches = [(await ok(await clients["branches", 0].post("/branches", json={
             "name": f"复本测试流动团支部{i}", "kind": "MOBILE", "district": d})))["id"] for i, d in enumerate(DISTRICTS[:2])]
         stations = [(await ok(await clients["stations", 0].post("/stations", json={
@@ -273,7 +274,7 @@ async def run(replicas, token) -> Run:
                  + [asyncio.create_task(membership(i)) for i in range(MEMBERS)]
                  + [asyncio.create_task(batch(j)) for j in range(BATCHES)])
         deadline = time.monotonic() + 120
-        while not down_long_enough(done, totals):
+        while not time_to_kill(done, totals):
             failed = [t for t in tasks if t.done() and t.exception()]
             if failed or time.monotonic() > deadline:
                 await asyncio.gather(*tasks)  # raises the failure
