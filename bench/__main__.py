@@ -1,5 +1,5 @@
 """`python -m bench --scale {tiny,full} [--only write_path,freshness,rebuild,nearest_stations,gateway_queries,
-dashboard_writes] [--out FILE]`."""
+dashboard_writes,replicas] [--out FILE]`."""
 from __future__ import annotations
 
 import argparse
@@ -18,11 +18,21 @@ from .scales import SCALES
 from .stack import BenchStack
 
 BENCHMARKS = ("write_path", "freshness", "bulk_import", "rebuild", "nearest_stations", "gateway_queries",
-              "dashboard_writes")
+              "dashboard_writes", "replicas")
 
 
 async def run_all(stack: BenchStack, report: Report, scale, only: set[str], say) -> None:
-    from . import bulk_import, dashboard_live, dashboard_writes, freshness, gateway_queries, nearest_stations, rebuild, write_path
+    from . import (
+        bulk_import,
+        dashboard_live,
+        dashboard_writes,
+        freshness,
+        gateway_queries,
+        nearest_stations,
+        rebuild,
+        replicas,
+        write_path,
+    )
     from .memory import MemorySampler
 
     sampler = MemorySampler(stack)
@@ -55,6 +65,9 @@ async def run_all(stack: BenchStack, report: Report, scale, only: set[str], say)
                                      say=say)
             await dashboard_writes.run(stack, report, scale.dashboard_writes, say, then=live,
                                        then_seconds=scale.dashboard_live.seconds)
+        if "replicas" in only:  # 8: its own namespace; the registry, branches, stations and gateway restarted, then doubled
+            say("one replica vs two: the write mix, closed loop")
+            await replicas.run(stack, report, scale.replicas, say)
     finally:
         sampler.stop()
         sampler.report(report)

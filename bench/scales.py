@@ -9,6 +9,7 @@ from .dashboard_live import LiveConfig
 from .dashboard_writes import DashboardWritesConfig
 from .gateway_queries import GatewayQueriesConfig
 from .nearest_stations import NearestStationsConfig
+from .replicas import ReplicasConfig
 from .write_path import WritePathConfig
 
 
@@ -24,6 +25,7 @@ class Scale:
     nearest: NearestStationsConfig
     dashboard_writes: DashboardWritesConfig
     dashboard_live: LiveConfig
+    replicas: ReplicasConfig
 
 
 SCALES = {
@@ -40,7 +42,9 @@ SCALES = {
                       CitySize(youth=5_000, branches=40, organisations=50, transfers=100, applications=100,
                                stations=60, visits=50_000, programmes=5, enrolments=200, events=50, appeals=500),
                       seconds=2, dashboard_rate=20, registrations=10, memberships=2, batches=2, concurrency=4),
-                  dashboard_live=LiveConfig(subscribers=6, seconds=4, sample_every=1)),
+                  dashboard_live=LiveConfig(subscribers=6, seconds=4, sample_every=1),
+                  replicas=ReplicasConfig(seconds=2, registrations=2, memberships=1, batches=1, batch_size=5,
+                                          people=12, settle_timeout=60)),
     "full": Scale("full", WritePathConfig(concurrency=8, saturation_seconds=15, rate_seconds=10,
                                           rates=(100, 250, 500, 1000, 2000)),
                   freshness_rates=(100, 500), freshness_seconds=10, rebuild_events=100_000,
@@ -49,5 +53,6 @@ SCALES = {
                                                saturation_seconds=10, concurrency=8),
                   nearest=NearestStationsConfig(),
                   dashboard_writes=DashboardWritesConfig(CitySize()),
-                  dashboard_live=LiveConfig()),
+                  dashboard_live=LiveConfig(),
+                  replicas=ReplicasConfig()),
 }

@@ -77,22 +77,31 @@ class BenchStack:
             await pool.close()
         return self.dsn(name)
 
-    def start_apps(self, names: Iterable[str], settings: Settings | None = None) -> None:
-        """Start the named apps as processes; `settings` (e.g. another namespace: its own databases and
-        topics) instead of the stack's own."""
+    def start_apps(self, names: Iterable[str], settings: Settings | None = None, *, suffix: str = "",
+                   together: bool = False) -> None:
+        """Start the named apps as processes, each ready before the next starts; `settings` (e.g. another
+        namespace: its own databases and topics) instead of the stack's own. `suffix`: a second replica of an
+        app, listed as name + suffix (its CPU and memory measured apart), on the ports `settings` name.
+        `together`: all started at once, then waited for — only where their topics exist already (a consumer
+        subscribed to a topic not created yet sees it at its next metadata refresh, minutes later)."""
         settings = settings or self.settings
         if settings.namespace != self.settings.namespace:  # its topics and groups: the launcher granted xq's
             grant_namespace(settings)
         env = settings_env(settings)
+        waiting = []
         for app in APPS:
-            if app.name not in names or app.name in self.apps:
+            key = app.name + suffix
+            if app.name not in names or key in self.apps:
                 continue
             proc = app_process(app, settings)
             proc.env.update(env)
-            proc.start(self.sink)
-            self.apps[app.name] = proc
-            url = f"http://{settings.host}:{getattr(settings, app.port_setting)}/health/ready"
-            wait_until(lambda url=url: _ready(url), 120, app.name, proc)
+            self.apps[key] = proc  # listed first: stop() finds it whatever happens next
+            proc.start(lambda name, line, key=key: self.sink(key, line))
+            waiting.append((f"http://{settings.host}:{getattr(settings, app.port_setting)}/health/ready", key, proc))
+            if not together:
+                wait_until(lambda url=waiting[-1][0]: _ready(url), 120, key, proc)
+        for url, key, proc in waiting if together else ():
+            wait_until(lambda url=url: _ready(url), 120, key, proc)
 
     def token(self, role: str = "admin") -> str:
         from chassis.auth import SCOPED_ROLES, issue_token

@@ -170,3 +170,28 @@ def test_live_subscribers_stayed_connected_got_coalesced_updates_and_their_stale
     assert not [n for n in notes if "ended:" in n], notes  # no subscriber dropped
     targets = {t["target"] for t in results[0]["targets"]}
     assert {"live subscribers coalesced", "live staleness p99", "live subscribers stay connected"} <= targets
+
+
+REPLICA_KINDS = ["registrations", "membership changes", "person-time batches"]
+
+
+def test_one_replica_and_two_took_every_kind_of_write_and_their_cpu_per_process_is_stated(results):
+    rows = results[0]["tables"]["replicas"]["rows"]
+    assert [(r["replicas"], r["write"]) for r in rows] == [(n, k) for n in (1, 2) for k in REPLICA_KINDS]
+    for r in rows:
+        assert r["errors"] == 0 and r["workers"] > 0 and r["achieved /s"] > 0, r
+        assert 0 < r["p50 ms"] <= r["p99 ms"] <= r["max ms"], r
+    cpu = results[0]["tables"]["replicas_cpu"]["rows"]
+    assert [r["replicas"] for r in cpu] == [1, 2]
+    processes = [c for c in results[0]["tables"]["replicas_cpu"]["columns"] if c.startswith("CPU ms/write (")]
+    assert {"CPU ms/write (gateway)", "CPU ms/write (registry)", "CPU ms/write (branches)", "CPU ms/write (stations)",
+            "CPU ms/write (postgres)", "CPU ms/write (kafka)", "CPU ms/write (total)"} <= set(processes)
+    for r in cpu:
+        assert r["writes"] > 0 and r["writes/s"] > 0 and r["cores busy"] > 0, r
+        assert all(r[c] >= 0 for c in processes) and r["CPU ms/write (gateway)"] > 0, r  # the gateway was on every path
+        assert math.isclose(r["CPU ms/write (total)"], sum(r[c] for c in processes if c != "CPU ms/write (total)"),
+                            abs_tol=0.01), r
+        assert r["figures = recount"] is True, r  # the benchmark itself fails otherwise
+    memory = {r["process"] for r in results[0]["tables"]["memory"]["rows"]}
+    assert {f"{app} B (python)" for app in ("registry", "branches", "stations", "gateway")} <= memory  # B really ran
+    assert "two replicas" in {t["target"] for t in results[0]["targets"]}
