@@ -27,7 +27,7 @@ SERVICE_PATHS = {"registry POST /youth (HTTP)": ("CPU ms/cmd (registry)", "CPU m
 def results(tmp_path_factory) -> tuple[dict, str]:
     out = tmp_path_factory.mktemp("bench") / "tiny.md"
     done = subprocess.run([sys.executable, "-m", "bench", "--scale", "tiny", "--out", str(out)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=600)
+                          capture_output=True, text=True, timeout=1200)
     assert done.returncode == 0, done.stderr[-3000:]
     return orjson.loads(out.with_suffix(".json").read_bytes()), out.read_text()
 
