@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -97,6 +98,16 @@ def _start_local(data_dir: Path) -> Infra:
         local.stop()
         raise
     return infra
+
+
+def pytest_configure(config):
+    # SIGTERM (a cancelled CI job, `kill`) ends the session as Ctrl-C does, so pytest runs the teardowns: the
+    # PostgreSQL and Kafka the session started (each in a process session of its own) do not outlive it.
+    signal.signal(signal.SIGTERM, _interrupted)
+
+
+def _interrupted(signum, frame):
+    raise KeyboardInterrupt
 
 
 @pytest.fixture(scope="session")
