@@ -40,20 +40,21 @@ class Background:
 
 async def stop_tasks(tasks: list[asyncio.Task[Any]], seconds: float | None = None) -> None:
     """Cancel `tasks` and wait up to `seconds` (STOP_SECONDS) for them to end; the ones still running are
-    abandoned (cancelled once more, never awaited) and named in a warning."""
+    abandoned (cancelled once more, never awaited) and named in a warning. A task that had died of an
+    error of its own is not hidden: the first such error is raised once all are stopped or abandoned."""
     if not tasks:
         return
     for task in tasks:
         task.cancel()
     _, pending = await asyncio.wait(tasks, timeout=STOP_SECONDS if seconds is None else seconds)
-    for task in tasks:  # read every ended task's outcome: asyncio warns about an exception never retrieved
-        if task.done() and not task.cancelled():
-            task.exception()
+    died = [error for task in tasks if task.done() and not task.cancelled() and (error := task.exception())]
     if pending:
         for task in pending:
             task.cancel()
         log.warning("background work did not stop in time; abandoned",
                     extra={"tasks": sorted(t.get_name() for t in pending)})
+    if died:
+        raise died[0]
 
 
 class Resuming(ABC):

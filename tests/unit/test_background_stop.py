@@ -72,3 +72,31 @@ async def test_a_pool_that_does_not_close_in_time_is_terminated():
     await close_pool(pool, seconds=0.2)  # type: ignore[arg-type]
     assert time.monotonic() - begun < 2
     assert pool.terminated
+
+
+class Died(BaseException):
+    """Like a consumer killed in a fault test: not an Exception, so nothing resumes it."""
+
+
+async def test_a_task_that_died_of_its_own_error_raises_it_on_stop_after_the_others_stopped():
+    work, ended = Background(), []
+
+    async def dies() -> None:
+        raise Died()
+
+    async def loop() -> None:
+        try:
+            await asyncio.sleep(3600)
+        finally:
+            ended.append("loop")
+
+    work.start(dies(), "dies")
+    work.start(loop(), "loop")
+    await asyncio.sleep(0.01)
+    try:
+        await work.stop()
+    except Died:
+        pass
+    else:
+        raise AssertionError("the error a task died of was hidden")
+    assert ended == ["loop"] and not work.running
