@@ -177,3 +177,4 @@ async def test_each_subscription_event_has_plans_of_its_own():
     assert [a.data for a in answers] == [{"items": [{"name": "a", "kind": "OPEN"}, {"name": "b", "kind": "OPEN"}]}] * 3
     [subscription] = Counting.executors
     assert subscription._flat_plans == {}  # each event planned in its own copy
+    assert subscription._relevant_sub_fields == {}  # and graphql-core's memo of subfields: nothing piles up
