@@ -25,6 +25,7 @@ from contracts.stations import (
 from .appeal_figures import kept
 from .programme_figures import kept as enrolment_kept
 from .reading import Reading
+from .stations_daily import person_time_sums
 
 # ---- stations and person-times -------------------------------------------------------------------
 
@@ -65,13 +66,7 @@ async def _service_delivered(conn: asyncpg.Connection, e: Envelope) -> None:
 async def _services_delivered(conn: asyncpg.Connection, events: list[Envelope]) -> None:
     """`_service_delivered` for a run of person-times (a station's batch, a busy day): each of the three
     counters summed per key first, then one upsert per table for the whole run."""
-    counts: dict[tuple[str, str, str], list] = {}  # (station, type, month) -> [district, kind, count, registered]
-    for e in events:
-        d = e.data
-        row = counts.setdefault((d["station_id"], d["service_type"], d["delivered_on"][:7]),
-                                [d["district"], d["station_kind"], 0, 0])
-        row[2] += 1
-        row[3] += int(d["registered"])
+    counts = person_time_sums(events, lambda day: day[:7])  # (station, type, month) -> [district, kind, n, registered]
     by_district: dict[tuple[str, str, str], list[int]] = {}
     by_station: dict[tuple[str, str], list] = {}
     for (station, service, month), (district, _, n, registered) in counts.items():

@@ -4,6 +4,8 @@ this table answers any range of days. Its own projection (own consumer group), s
 the topic's beginning when first deployed and can be rebuilt without touching the others."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import asyncpg
 
 from chassis.envelope import Envelope
@@ -24,15 +26,23 @@ async def _delivered(conn: asyncpg.Connection, e: Envelope) -> None:
         int(d["registered"]))
 
 
-async def _delivered_run(conn: asyncpg.Connection, events: list[Envelope]) -> None:
-    """`_delivered` for a run of person-times: summed per (day, station, service type), one upsert."""
-    counts: dict[tuple[str, str, str], list] = {}  # (station, type, day) -> [district, kind, count, registered]
+def person_time_sums(events: list[Envelope], period: Callable[[str], str]) -> dict[tuple[str, str, str], list]:
+    """A run of person-times summed per (station, service type, `period` of the delivery day): each key's
+    [district, station kind, count, registered], the district and kind of its first person-time (as the
+    one-by-one upsert keeps them)."""
+    counts: dict[tuple[str, str, str], list] = {}
     for e in events:
         d = e.data
-        row = counts.setdefault((d["station_id"], d["service_type"], d["delivered_on"]),
+        row = counts.setdefault((d["station_id"], d["service_type"], period(d["delivered_on"])),
                                 [d["district"], d["station_kind"], 0, 0])
         row[2] += 1
         row[3] += int(d["registered"])
+    return counts
+
+
+async def _delivered_run(conn: asyncpg.Connection, events: list[Envelope]) -> None:
+    """`_delivered` for a run of person-times: summed per (day, station, service type), one upsert."""
+    counts = person_time_sums(events, lambda day: day)
     keys, rows = list(counts), list(counts.values())
     await conn.execute(
         """INSERT INTO st_service_daily (station_id, service_type, day, district, station_kind, count, registered)
