@@ -1,9 +1,19 @@
 """The dashboard's figure cache: each figure kept with the generation of the projections it reads, bounded."""
 from __future__ import annotations
 
+import asyncio
 from types import SimpleNamespace
 
-from gateway.schema.dashboard_cache import MAX_ENTRIES, FigureCache, Generations, writers_of
+import pytest
+
+from gateway.schema.dashboard_cache import (
+    MAX_ENTRIES,
+    DashboardFigures,
+    FigureCache,
+    Generations,
+    pin,
+    writers_of,
+)
 
 
 def test_a_figure_is_served_only_for_the_generation_it_was_computed_at():
@@ -57,3 +67,61 @@ def test_a_generation_moves_only_with_the_projections_given():
     assert before.of(stations) == after.of(stations)
     assert before.of(frozenset({"gateway.youth"})) != after.of(frozenset({"gateway.youth"}))
     assert before.of(None) != after.of(None)  # an unlisted figure, or a whole answer: every projection
+
+
+class Clock:
+    def today(self):
+        return "2026-12-03"
+
+
+def dashboard_runtime() -> SimpleNamespace:
+    return SimpleNamespace(projections={}, deps=SimpleNamespace(figures=FigureCache(), clock=Clock()))
+
+
+def dashboard(generation: tuple) -> SimpleNamespace:
+    pinned = asyncio.get_running_loop().create_future()
+    pinned.set_result(Generations(dict([generation])))
+    return pin(SimpleNamespace(scope=SimpleNamespace(district=None, date_from=None, date_to=None)), pinned)
+
+
+def read(rt: SimpleNamespace, figure: str = "youth") -> SimpleNamespace:
+    return SimpleNamespace(context=SimpleNamespace(runtime=rt), parent_type=SimpleNamespace(name="Dashboard"),
+                           field_name=figure)
+
+
+async def test_readers_arriving_while_a_figure_is_computed_wait_for_that_one_computation():
+    rt, computed, release = dashboard_runtime(), [], asyncio.Event()
+
+    async def compute(root, info):
+        computed.append(info.field_name)
+        await release.wait()
+        return {"total": len(computed)}
+
+    figures = DashboardFigures(execution_context=None)
+    root = dashboard(("gateway.youth", (6, 100, "t1")))
+    readers = [asyncio.create_task(figures.resolve(compute, root, read(rt))) for _ in range(8)]
+    await asyncio.sleep(0.01)
+    readers[0].cancel()  # a reader that leaves does not take the computation with it
+    release.set()
+    answers = await asyncio.gather(*readers[1:])
+    assert computed == ["youth"]
+    assert answers == [{"total": 1}] * 7
+    assert await figures.resolve(compute, root, read(rt)) == {"total": 1}  # done: served from memory
+
+
+async def test_a_failed_computation_is_answered_to_its_readers_and_not_kept():
+    rt, calls = dashboard_runtime(), []
+
+    async def compute(root, info):
+        calls.append(1)
+        if len(calls) == 1:
+            raise ConnectionError("database down")
+        return "figures"
+
+    figures = DashboardFigures(execution_context=None)
+    root = dashboard(("gateway.youth", (6, 100, "t1")))
+    with pytest.raises(ConnectionError):
+        await figures.resolve(compute, root, read(rt))
+    await asyncio.sleep(0)  # the done callback
+    assert await figures.resolve(compute, root, read(rt)) == "figures"
+    assert len(calls) == 2
