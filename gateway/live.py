@@ -10,7 +10,8 @@ One ticker per gateway process (`LiveTicks`) serves every subscriber: they all u
 so they can read one state of the read models. A tick also reads the figures' generations once
 (`pinned`), and every subscriber's dashboard of that tick uses them: a figure is computed once per tick and
 scope, not once per subscriber (100 subscribers computed the whole dashboard 100 times a second before:
-docs/BENCHMARKS.md, benchmark 5c). The ticker runs only while someone subscribes.
+docs/BENCHMARKS.md, benchmark 5c). Each tick has its `answers` too: subscribers asking the same thing of the
+same scope get one execution (gateway/shared_events.py). The ticker runs only while someone subscribes.
 """
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ from typing import Any
 
 from chassis.background import stop_tasks
 from chassis.projection import ProjectionRunner
+
+from .shared_events import SharedAnswers
 
 
 async def projection_changes(runners: Iterable[ProjectionRunner], settle: float = 0.2,
@@ -49,6 +52,7 @@ class LiveTicks:
         self.settle, self.interval = settle, interval
         self.count = 0
         self.pinned: asyncio.Future[Any] | None = None  # what this tick's followers read (the generations)
+        self.answers: SharedAnswers | None = None  # this tick's executed answers (gateway/shared_events.py)
         self._ticked = asyncio.Condition()
         self._followers = 0
         self._ticker: asyncio.Task[None] | None = None
@@ -78,6 +82,7 @@ class LiveTicks:
             self.pinned = asyncio.ensure_future(read_pinned()) if read_pinned else None
             if self.pinned is not None:  # a failed read is each follower's error; never "never retrieved"
                 self.pinned.add_done_callback(lambda f: f.cancelled() or f.exception())
+            self.answers = SharedAnswers()
             async with self._ticked:
                 self.count += 1
                 self._ticked.notify_all()

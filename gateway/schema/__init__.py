@@ -23,6 +23,7 @@ from chassis.settings import Settings
 from ..errors import ErrorCodes
 from ..execution import FlatObjects
 from ..ids import CheckedIds
+from ..shared_events import SharedEvents, shared
 from ..telemetry import Telemetry
 from . import (
     branches,
@@ -108,10 +109,12 @@ class RootSubscription:
         ctx: Context = info.context
         scope = dashboard_scope(ctx.principal, district, date_from, to)
         yield dashboard_for(scope)
-        ticks, rt = ctx.runtime.deps.live, ctx.runtime
+        ticks, rt, principal = ctx.runtime.deps.live, ctx.runtime, ctx.principal
+        audience = (tuple(sorted(principal.roles)), principal.district, scope)  # what the answer depends on
         async for _ in ticks.follow(rt.projections.values(), lambda: read_generations(rt)):
             rt.verifier.verify(ctx.authorization)  # a socket outlives its token: expired ends the stream
-            yield pin(dashboard_for(scope), ticks.pinned)  # every subscriber of this tick: one state, one computation
+            # every subscriber of this tick reads one state; those asking the same thing share one execution
+            yield shared(pin(dashboard_for(scope), ticks.pinned), ticks.answers, audience)
 
 
 Query = merge_types("Query", (RootQuery, *(m.Query for m in DOMAINS + SELF_SERVICE + PUBLIC if hasattr(m, "Query"))))
@@ -130,6 +133,11 @@ class PlainFieldsDirect(MiddlewareManager):
         if is_default_resolver(field_resolver):
             return field_resolver
         return super().get_field_resolver(field_resolver)
+
+
+class GatewayExecutor(SharedEvents, FlatObjects):
+    """graphql-core's executor with objects of plain leaves in one step (gateway/execution.py) and a live
+    tick's event executed once for all who ask the same (gateway/shared_events.py)."""
 
 
 class GatewaySchema(strawberry.Schema):
@@ -154,7 +162,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     extensions.append(CheckedIds)  # after validation (the limits' cache): ids that could change a service URL
     # objects of plain leaves (every row of a list page) completed in one step (gateway/execution.py)
     return GatewaySchema(query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions,
-                         execution_context_class=FlatObjects)
+                         execution_context_class=GatewayExecutor)
 
 
 schema = build_schema()  # without limits: for printing the schema and tests of its shape
