@@ -89,13 +89,15 @@ class FigureCache:
         self.entries.move_to_end(key)
         return True, entry[1]
 
-    def drop_failed(self, key: tuple, computation: asyncio.Future[Any]) -> None:
-        """A computation that failed (the database was down) is not kept: the next reader tries again."""
-        if not computation.cancelled() and computation.exception() is None:
-            return
+    def drop(self, key: tuple, value: Any) -> None:
+        """Forget `value` (a computation that failed: the next reader tries again), unless replaced since."""
         entry = self.entries.get(key)
-        if entry is not None and entry[1] is computation:
+        if entry is not None and entry[1] is value:
             del self.entries[key]
+
+    def drop_failed(self, key: tuple, computation: asyncio.Future[Any]) -> None:
+        if computation.cancelled() or computation.exception() is not None:
+            self.drop(key, computation)
 
     def put(self, generation: Any, key: tuple, value: Any) -> None:
         self.entries[key] = (generation, value)
@@ -158,11 +160,15 @@ class DashboardResults(SchemaExtension):
     Only for a query whose every root field is `dashboard` without a `minPosition` value (read-your-writes
     waits first, so it takes the figure path), only for answers without errors, and keyed by everything the
     answer depends on: the query text, operation and variables, the caller's roles and district (the
-    token is verified before the cache is consulted), the day, and the read models' generation."""
+    token is verified before the cache is consulted), the day, and the read models' generation.
+
+    Requests arriving while the answer of their generation is being executed wait for that execution: while
+    writes flow, the generation moves many times a second and each of them is executed once, not once per
+    request in flight."""
 
     async def on_execute(self):
         ec = self.execution_context
-        key = generation = None
+        key = generation = answer = None
         if _whole_dashboard(ec):
             try:
                 principal = ec.context.principal  # verified here: a refused token never reaches the cache
@@ -176,14 +182,24 @@ class DashboardResults(SchemaExtension):
                     generation = (await read_generations(runtime)).whole
                 except Exception:  # the database is down: execute, so the resolvers answer UNAVAILABLE typed
                     key = None
-                else:
-                    hit, result = figure_cache(runtime).get(generation, key)
-                    if hit:
-                        ec.result = result
-                        key = None
-        yield
-        if key is not None and ec.result is not None and not ec.result.errors:
-            figure_cache(ec.context.runtime).put(generation, key, ec.result)
+        if key is not None:
+            cache = figure_cache(ec.context.runtime)
+            hit, shared = cache.get(generation, key)
+            if hit:  # answered, or being answered for another request of this generation: wait for it
+                ec.result = shared.result() if shared.done() else await asyncio.shield(shared)
+                # None: that execution failed or was cancelled; this request executes on its own
+            else:
+                answer = asyncio.get_running_loop().create_future()
+                cache.put(generation, key, answer)
+        try:
+            yield
+        finally:
+            if answer is not None:  # this request executed for its generation: the others get its answer
+                result = ec.result
+                good = result is not None and not result.errors
+                answer.set_result(result if good else None)
+                if not good:
+                    cache.drop(key, answer)
 
 
 def _whole_dashboard(ec) -> bool:
