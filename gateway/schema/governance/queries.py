@@ -10,7 +10,7 @@ from chassis.errors import FieldError, ValidationFailed
 from ...tables import governance as tables
 from ..cases.types import Category
 from ..common import read_scope
-from ..pagination import Connection, rows_page
+from ..pagination import Connection, rows_page, scoped_page
 from .types import (
     GOVERNANCE_READ,
     GovernanceItem,
@@ -58,9 +58,7 @@ class Query:
     async def governance_items(self, info: strawberry.Info, filter: GovernanceFilter | None = None,
                                first: int | None = None, after: str | None = None) -> Connection[GovernanceItem]:
         chosen = filter or GovernanceFilter()
-        district = await read_scope(info, GOVERNANCE_READ, chosen.district)
-        return await rows_page(
-            info, first, after, tables.list_items, {
-                "district": district, "status": chosen.status.value if chosen.status else None,
-                "overdue": chosen.overdue},
+        return await scoped_page(
+            info, GOVERNANCE_READ, chosen.district, first, after, tables.list_items,
+            {"status": chosen.status.value if chosen.status else None, "overdue": chosen.overdue},
             node=to_item, order=("opened_at", "item_id"))
