@@ -177,7 +177,8 @@ async def run(stack: BenchStack, report: Report, cfg: LiveConfig, writes: Dashbo
         f"changes/s and {writes.batches:g} batches/s of {writes.batch_size} person-times go through the services. "
         f"Staleness: {lags.size:,} of {expected:,} (city subscriber, registration) pairs were shown by the end; "
         "from a registration's 2xx to the first update to that subscriber counting every registration "
-        f"acknowledged by then. Memory: the gateway's RSS every {cfg.sample_every:g} s. Writes not sent: due "
+        f"acknowledged by then. Memory: the gateway's RSS every {cfg.sample_every:g} s (the reader: after 5b the "
+        "gateway runs as a reader and a projector). Writes not sent: due "
         "within the run but still waiting for a free connection when it ended (the machine did not keep up).")
     for sub in subscribers:
         if sub.error:

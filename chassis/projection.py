@@ -342,9 +342,20 @@ class ProjectionRunner(Resuming):
                 return False
             try:
                 async with self._progress:
-                    await asyncio.wait_for(self._progress.wait(), min(remaining, 0.25))
+                    await asyncio.wait_for(self._progress.wait(), min(remaining, self._poll_every))
             except TimeoutError:
                 pass
+
+    @property
+    def applies_here(self) -> bool:
+        """Whether this process applies the projection; not: a projector process does (`run_projections`)."""
+        return self._background.running
+
+    @property
+    def _poll_every(self) -> float:
+        # applied here, a batch wakes the waiters and the poll is a fallback (a replica may own the position's
+        # partition); applied by another process, nothing here wakes them: the database is asked more often
+        return 0.25 if self.applies_here else 0.05
 
     async def changed_since(self, seen: int) -> int:
         """Live views ("projection applied" hook): wait until a batch after the `seen`-th has been applied,

@@ -146,8 +146,9 @@ def build_service_app(
             runner = ProjectionRunner(pool, kafka, projection, group=settings.group(projection.name),
                                       client_id=f"{name}-{projection.name}",
                                       known_types=contracts.declared_types(bare_topics))
-            rt.projections[projection.name] = runner
-            runner.start()
+            rt.projections[projection.name] = runner  # declared either way: read-your-writes waits on it
+            if settings.run_projections:
+                runner.start()
         for consumer in others:
             contracts.require_reader(name, consumer.name, [settings.bare_topic(t) for t in consumer.topics])
             consumer.start()

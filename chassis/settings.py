@@ -124,6 +124,11 @@ class Settings(BaseSettings):
 
     # Read-your-writes: how long a query may wait for the projection to reach a position.
     consistency_wait_seconds: float = Field(5.0, description="max wait for a requested read position")
+    # Where the projections run: in the process that answers reads (one process), or in a projector.
+    run_projections: bool = Field(True, description="false: this process answers reads and applies no events; "
+                                                    "a second process of the same app with true (the projector) "
+                                                    "applies them (the gateway: docs/ARCHITECTURE.md, \"Reads "
+                                                    "and projections in two processes\")")
 
     # GraphQL protection (gateway): limits against abusive queries.
     graphql_introspection: bool | None = Field(None, description="allow schema introspection and GraphiQL "

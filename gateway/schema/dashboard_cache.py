@@ -67,6 +67,11 @@ class Generations:
         self.rows = rows
         self.whole = tuple(sorted(rows.items()))  # every projection: a whole answer, an unlisted figure
 
+    def __eq__(self, other: object) -> bool:  # the same state of every projection (a live tick's poll)
+        return isinstance(other, Generations) and self.whole == other.whole
+
+    __hash__ = None  # type: ignore[assignment]
+
     def of(self, projections: frozenset[str] | None) -> Any:
         if projections is None:
             return self.whole

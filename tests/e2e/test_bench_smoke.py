@@ -144,8 +144,9 @@ def test_nearest_stations_answered_anonymous_phones_without_errors_and_the_limit
 
 def test_dashboard_with_writes_measured_both_scopes_saw_every_write_and_the_figures_equal_a_recount(results):
     table = results[0]["tables"]["dashboard_writes"]
-    rows = {r["dashboard"]: r for r in table["rows"]}
-    assert set(rows) == {"city", "one district (110105)"}
+    rows = {(r["gateway"], r["dashboard"]): r for r in table["rows"]}
+    assert set(rows) == {(gateway, scope) for gateway in ("one process", "reader + projector")
+                         for scope in ("city", "one district (110105)")}
     for r in rows.values():
         assert r["errors"] == 0 and r["write errors"] == 0 and r["achieved /s"] > 0, r
         assert r["p50 ms"] <= r["p99 ms"] <= r["max ms"], r
@@ -154,7 +155,10 @@ def test_dashboard_with_writes_measured_both_scopes_saw_every_write_and_the_figu
         assert 0 <= r["freshness p50 ms"] <= r["freshness p99 ms"], r
         assert r["figures = recount"] is True, r  # the benchmark itself fails otherwise
     targets = {t["target"] for t in results[0]["targets"]}
-    assert {"dashboard p99 with writes", "freshness p99 with dashboard load"} <= targets
+    assert {f"{target} ({gateway})" for target in ("dashboard p99 with writes", "freshness p99 with dashboard load")
+            for gateway in ("one process", "reader + projector")} <= targets
+    memory = {r["process"] for r in results[0]["tables"]["memory"]["rows"]}
+    assert "gateway projector (python)" in memory  # the projector really ran beside the reader
 
 
 def test_live_subscribers_stayed_connected_got_coalesced_updates_and_their_staleness_and_memory_are_reported(results):
