@@ -180,6 +180,11 @@ async def run(stack: BenchStack, report: Report, cfg: LiveConfig, writes: Dashbo
         f"acknowledged by then. Memory: the gateway's RSS every {cfg.sample_every:g} s (the reader: after 5b the "
         "gateway runs as a reader and a projector). Writes not sent: due "
         "within the run but still waiting for a free connection when it ended (the machine did not keep up).")
+    failed = [f"{kind}: {load.first_error}" for kind, load in zip(("registration", "membership change",
+                                                                    "person-time batch"), loads, strict=True)
+              if load.errors]
+    if failed:
+        table.notes.append("first error of each kind of write that had any: " + "; ".join(failed))
     for sub in subscribers:
         if sub.error:
             table.notes.append(f"a subscriber ({sub.district or 'city'}) ended: {sub.error}")

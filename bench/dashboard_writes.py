@@ -271,6 +271,13 @@ async def run(stack: BenchStack, report: Report, cfg: DashboardWritesConfig, say
         "(gateway/tables/recount.py) equal to a recount from the rows after every step. Gateway: one process "
         "(projections and GraphQL on one event loop), or a reader (GraphQL, run_projections=false) beside a "
         "projector (the same app applying the events, asked nothing).")
+    for (layout, name), r in results.items():
+        failed = [f"{kind}: {load.first_error}" for kind, load in zip(("dashboard", "registration", "membership change",
+                                                                        "person-time batch"), r["loads"], strict=True)
+                  if load.errors]
+        if failed:
+            table.notes.append(f"first error of each kind of request that had any ({layout}, {name}): "
+                               + "; ".join(failed))
     if wrong:
         raise RuntimeError(f"5b: kept figures differ from a recount: {sorted(wrong)}")
     for layout in LAYOUTS:

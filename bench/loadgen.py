@@ -27,19 +27,25 @@ class RunStats:
     max_ms: float
     p95_ms: float = float("nan")
     unsent: int = 0  # due within the run but still waiting for a free slot when it ended (open_loop(drop_late))
+    first_error: str = ""  # what the first failed op raised (its kind and message, shortened)
 
     @property
     def throughput(self) -> float:
         return self.completed / self.seconds if self.seconds else 0.0
 
 
-def stats(latencies_s: list[float], errors: int, seconds: float, offered: float | None, unsent: int = 0) -> RunStats:
+def stats(latencies_s: list[float], errors: int, seconds: float, offered: float | None, unsent: int = 0,
+          first_error: str = "") -> RunStats:
     if latencies_s:
         arr = np.asarray(latencies_s) * 1000
         p50, p95, p99, mx = (float(x) for x in np.percentile(arr, [50, 95, 99, 100]))
     else:
         p50 = p95 = p99 = mx = float("nan")
-    return RunStats(offered, len(latencies_s), errors, seconds, p50, p99, mx, p95, unsent)
+    return RunStats(offered, len(latencies_s), errors, seconds, p50, p99, mx, p95, unsent, first_error)
+
+
+def described(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}"[:200]
 
 
 async def open_loop(op: Op, rate: float, seconds: float, *, first: int = 0, max_in_flight: int = 5000,
@@ -50,7 +56,7 @@ async def open_loop(op: Op, rate: float, seconds: float, *, first: int = 0, max_
     loop = asyncio.get_running_loop()
     total = max(1, int(rate * seconds))
     latencies: list[float] = []
-    errors = 0
+    errors, failures = 0, []
     gate = asyncio.Semaphore(max_in_flight)  # memory guard only: waiting here still counts as latency
     start = loop.time() + 0.02
 
@@ -65,8 +71,9 @@ async def open_loop(op: Op, rate: float, seconds: float, *, first: int = 0, max_
                     return
                 await op(first + i)
             latencies.append(loop.time() - due)
-        except Exception:
+        except Exception as exc:
             errors += 1
+            failures.append(described(exc))
 
     tasks = []
     for i in range(total):
@@ -76,7 +83,7 @@ async def open_loop(op: Op, rate: float, seconds: float, *, first: int = 0, max_
             await asyncio.sleep(delay)
         tasks.append(asyncio.create_task(one(i, due)))
     await asyncio.gather(*tasks)
-    return stats(latencies, errors, loop.time() - start, rate, unsent)
+    return stats(latencies, errors, loop.time() - start, rate, unsent, failures[0] if failures else "")
 
 
 async def closed_loop(op: Op, concurrency: int, seconds: float, *, first: int = 0) -> tuple[RunStats, int]:
