@@ -21,6 +21,7 @@ import asyncpg
 import httpx
 
 from chassis.reference import SERVICE_TYPES
+from chassis.service_client import KEEPALIVE_SECONDS
 from chassis.settings import Settings
 from xinqing.seed_stations import CENTRES, KINDS
 
@@ -131,7 +132,8 @@ def phone_requests(cfg: NearestStationsConfig, n: int) -> list[bytes]:
 
 def phone_client(settings: Settings, connections: int) -> httpx.AsyncClient:
     """The proxy in front of the gateway: keep-alive connections, no token."""
-    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections,
+                          keepalive_expiry=KEEPALIVE_SECONDS)
     return httpx.AsyncClient(base_url=settings.service_url("gateway"), timeout=60, limits=limits,
                              headers={"content-type": "application/json"})
 

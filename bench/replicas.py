@@ -29,6 +29,7 @@ import httpx
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from chassis.kafka_login import admin_login
+from chassis.service_client import KEEPALIVE_SECONDS
 from chassis.settings import Settings
 from gateway.projections import projections
 from gateway.tables import recount
@@ -68,7 +69,8 @@ class Replica:
     """One replica's clients: every app of APPS on the ports of its settings."""
 
     def __init__(self, settings: Settings, token: str, connections: int):
-        limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+        limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections,
+                              keepalive_expiry=KEEPALIVE_SECONDS)
         self.clients = {app: httpx.AsyncClient(base_url=settings.service_url(app), timeout=60, limits=limits,
                                                headers={"authorization": f"Bearer {token}",
                                                         "content-type": "application/json"})

@@ -13,6 +13,7 @@ import httpx
 
 from chassis import db
 from chassis.keys import ensure_dev_keys, jwt_private_key
+from chassis.service_client import KEEPALIVE_SECONDS
 from chassis.settings import Settings
 from xinqing.kafka_acls import grant_namespace
 from xinqing.launcher.infra import LocalInfra
@@ -114,7 +115,8 @@ class BenchStack:
         """An admin's client of the app's HTTP API; `connections`: at most that many, all kept open."""
         options: dict[str, Any] = {}
         if connections:
-            options["limits"] = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+            options["limits"] = httpx.Limits(max_connections=connections, max_keepalive_connections=connections,
+                                             keepalive_expiry=KEEPALIVE_SECONDS)
         return httpx.AsyncClient(base_url=self.settings.service_url(app), timeout=60,
                                  headers={"authorization": f"Bearer {self.token()}", **(headers or {})}, **options)
 

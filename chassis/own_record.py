@@ -13,13 +13,14 @@ from fastapi import Depends, Request
 from chassis.auth import YOUTH, Principal
 from chassis.errors import NotFound, Unavailable
 from chassis.service import caller
+from chassis.service_client import service_client
 from chassis.tracing import inject_headers
 from contracts.registry import OWN_RECORD_PATH
 
 
 class OwnRecord:
     def __init__(self, registry_url: str, *, timeout: float = 5.0, transport: httpx.AsyncBaseTransport | None = None):
-        self.http = httpx.AsyncClient(base_url=registry_url, timeout=timeout, transport=transport)
+        self.http = service_client(registry_url, timeout=timeout, transport=transport)
 
     async def youth_id(self, who: Principal) -> str:
         """The caller's own record id; FORBIDDEN for a staff token, NOT_FOUND when the account has none."""

@@ -8,6 +8,7 @@ import httpx
 from chassis.errors import FieldError, Unavailable, ValidationFailed
 from chassis.purpose import HEADER as PURPOSE_HEADER
 from chassis.purpose import header_value
+from chassis.service_client import service_client
 from chassis.tracing import inject_headers
 
 from .errors import ServiceError
@@ -22,7 +23,7 @@ class ServiceClient:
     def __init__(self, name: str, base_url: str, timeout: float = 10.0,
                  transport: httpx.AsyncBaseTransport | None = None):
         self.name = name
-        self.http = httpx.AsyncClient(base_url=base_url, timeout=timeout, transport=transport)
+        self.http = service_client(base_url, timeout=timeout, transport=transport)
 
     async def call(self, method: str, path: str, *, token: str | None, json: dict | None = None,
                    params: dict | None = None) -> dict:
