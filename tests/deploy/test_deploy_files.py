@@ -25,6 +25,8 @@ DEFAULTS = Settings.model_construct()  # field defaults only, not this shell's X
 # Services announced but built on other branches: deployed already, with the agreed factory.
 ANNOUNCED = {"branches": "services.branches.app:create_app", "stations": "services.stations.app:create_app"}
 FACTORIES = {**ANNOUNCED, **{a.name: a.factory for a in APPS}}
+# The gateway runs as a reader (its own name, XQ_RUN_PROJECTIONS=false) beside a projector of the same app.
+PROJECTORS = {"gateway-projector": "gateway"}
 
 
 def port_of(app: str) -> int:
@@ -60,7 +62,9 @@ def compose() -> dict:
 
 
 def compose_apps(compose) -> dict[str, dict]:
-    return {n: s for n, s in compose["services"].items() if (s.get("command") or [None])[0] == "uvicorn"}
+    """The services running an app, projectors left out (test_the_gateway_runs_as_a_reader_beside_a_projector)."""
+    return {n: s for n, s in compose["services"].items()
+            if (s.get("command") or [None])[0] == "uvicorn" and n not in PROJECTORS}
 
 
 def test_compose_sets_only_settings_with_valid_values(compose):
@@ -80,6 +84,25 @@ def test_compose_runs_every_app_with_its_factory_on_its_port(compose):
         assert service["ports"] == [f"{port}:{port}"], name
         assert f"127.0.0.1:{port}/health/live" in " ".join(service["healthcheck"]["test"]), name
         assert service["image"] == "xinqing:local" and service["build"] == "."
+
+
+def test_the_gateway_runs_as_a_reader_beside_a_projector_in_compose_and_kubernetes(compose, base):
+    deployments = of_kind(base, "Deployment")
+    for projector, app in PROJECTORS.items():
+        reader, applier = compose["services"][app], compose["services"][projector]
+        assert applier["command"] == reader["command"] and "ports" not in applier  # the same app, asked nothing
+        assert reader["environment"]["XQ_RUN_PROJECTIONS"] == "false"
+        assert applier["environment"].get("XQ_RUN_PROJECTIONS", "true") == "true"
+        assert {k: v for k, v in reader["environment"].items() if k != "XQ_RUN_PROJECTIONS"} == applier["environment"]
+        containers = {name: deployments[name]["spec"]["template"]["spec"]["containers"][0] for name in (app, projector)}
+        assert containers[app]["command"] == containers[projector]["command"]
+        env = {name: {e["name"]: e for e in c["env"]} for name, c in containers.items()}
+        assert env[app]["XQ_RUN_PROJECTIONS"]["value"] == "false" and env[projector]["XQ_RUN_PROJECTIONS"]["value"] == "true"
+        assert {k: v for k, v in env[app].items() if k != "XQ_RUN_PROJECTIONS"} == \
+            {k: v for k, v in env[projector].items() if k != "XQ_RUN_PROJECTIONS"}  # its principal, its database
+        assert projector not in of_kind(base, "Service")
+        assert of_kind(base, "PodDisruptionBudget")[projector]["spec"]["selector"]["matchLabels"] == \
+            {"app.kubernetes.io/name": projector}
 
 
 def test_compose_points_every_process_at_the_servers_it_defines(compose):
@@ -217,15 +240,16 @@ def test_overlays_build_into_a_complete_namespace(overlay):
     namespaces = {d["metadata"].get("namespace") for d in docs}
     assert len(namespaces) == 1 and None not in namespaces
     deployments = of_kind(docs, "Deployment")
-    assert set(FACTORIES) | {"otel-collector"} == set(deployments)
+    assert set(FACTORIES) | set(PROJECTORS) | {"otel-collector"} == set(deployments)
     assert of_kind(docs, "KafkaTopic") and of_kind(docs, "PrometheusRule")
     users = of_kind(docs, "KafkaUser")
     for app, deployment in deployments.items():  # each app logs in to Kafka as its own principal
         if app == "otel-collector":
             continue
         env = {e["name"]: e for e in deployment["spec"]["template"]["spec"]["containers"][0]["env"]}
-        assert env["XQ_KAFKA_USER"]["value"] == f"svc-{app}" in users, app
-        assert env["XQ_KAFKA_PASSWORD"]["valueFrom"]["secretKeyRef"] == {"name": f"svc-{app}", "key": "password"}
+        principal = f"svc-{PROJECTORS.get(app, app)}"  # a projector is its app's principal
+        assert env["XQ_KAFKA_USER"]["value"] == principal in users, app
+        assert env["XQ_KAFKA_PASSWORD"]["valueFrom"]["secretKeyRef"] == {"name": principal, "key": "password"}
     assert "authorization" not in users["admin"]["spec"]  # the cluster's super user, for set-up only
     collector_config = next(d for d in docs if d["kind"] == "ConfigMap" and d["metadata"]["name"].startswith("otel-"))
     volume = deployments["otel-collector"]["spec"]["template"]["spec"]["volumes"][0]
