@@ -270,9 +270,7 @@ async def run(stack: BenchStack, report: Report, cfg: DashboardWritesConfig, say
         "by the gateway projection (projection_streams polled every 5 ms). Figures = recount: every kept counter "
         "(gateway/tables/recount.py) equal to a recount from the rows after every step. Gateway: one process "
         "(projections and GraphQL on one event loop), or a reader (GraphQL, run_projections=false) beside a "
-        "projector (the same app applying the events, asked nothing). The gateway's defaults: a whole answer "
-        "without minPosition is served again for up to dashboard_max_age_seconds (0.5 s) after the state it "
-        "reflects was read.")
+        "projector (the same app applying the events, asked nothing).")
     for (layout, name), r in results.items():
         failed = [f"{kind}: {load.first_error}" for kind, load in zip(("dashboard", "registration", "membership change",
                                                                         "person-time batch"), r["loads"], strict=True)

@@ -12,8 +12,6 @@ Database time per request is PostgreSQL's own account: pg_stat_statements (execu
 every statement, reset before each step) summed over the step / requests. The gateway's own share is
 the mean service time (request sent → answer read, queueing in the harness excluded) minus that.
 CPU ms per request of the gateway process and of PostgreSQL come from the processes' CPU counters.
-The gateway runs with `dashboard_max_age_seconds=0`: every answer is executed or served for the state read
-at its request, never reused for its half second (benchmark 5b measures the default).
 """
 from __future__ import annotations
 
@@ -126,9 +124,7 @@ async def _enable_statement_stats(stack: BenchStack) -> None:
 
 
 def gateway_settings(stack: BenchStack) -> Settings:
-    # every answer reflects the read models at its request (no reuse for dashboard_max_age_seconds): the
-    # "read model changed before every request" step measures what computing the figures costs
-    return stack.settings.model_copy(update={"namespace": NAMESPACE, "dashboard_max_age_seconds": 0.0})
+    return stack.settings.model_copy(update={"namespace": NAMESPACE})
 
 
 async def _prepare(stack: BenchStack, size: CitySize, say) -> tuple[asyncpg.Connection, dict]:
