@@ -124,10 +124,6 @@ class Settings(BaseSettings):
 
     # Read-your-writes: how long a query may wait for the projection to reach a position.
     consistency_wait_seconds: float = Field(5.0, description="max wait for a requested read position")
-    dashboard_max_age_seconds: float = Field(0.5, ge=0, description="a whole dashboard answer without "
-                                                                     "minPosition may be served again this long "
-                                                                     "after the read models' state it reflects "
-                                                                     "was read (0: never; minPosition: never)")
     # Where the projections run: in the process that answers reads (one process), or in a projector.
     run_projections: bool = Field(True, description="false: this process answers reads and applies no events; "
                                                     "a second process of the same app with true (the projector) "

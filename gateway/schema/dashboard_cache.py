@@ -17,7 +17,7 @@ includes it. At 20+ departments reading one dashboard, each change is computed o
 reader — also while it is computed: readers of a generation whose figure is being computed wait for that
 computation (benchmark 5b's eight requests in flight each computed the same figures again before). Under a
 steady stream of changes to its tables a figure degrades to computing once per generation (never to stale
-figures). Whole answers may be served again for a bounded time (`DashboardResults`, below).
+figures).
 """
 from __future__ import annotations
 
@@ -94,17 +94,6 @@ class FigureCache:
         self.entries.move_to_end(key)
         return True, entry[1]
 
-    def recent(self, key: tuple, max_age: float, now: float) -> Any:
-        """The last answer kept for `key` if the state it reflects was read at most `max_age` seconds before
-        `now`; else None."""
-        entry = self.entries.get(("recent", *key))
-        if entry is None or now - entry[0] > max_age:
-            return None
-        return entry[1]
-
-    def keep_recent(self, key: tuple, read_at: float, answer: Any) -> None:
-        self.put(read_at, ("recent", *key), answer)
-
     def drop(self, key: tuple, value: Any) -> None:
         """Forget `value` (a computation that failed: the next reader tries again), unless replaced since."""
         entry = self.entries.get(key)
@@ -180,29 +169,26 @@ class DashboardResults(SchemaExtension):
 
     Requests arriving while the answer of their generation is being executed wait for that execution: while
     writes flow, the generation moves many times a second and each of them is executed once, not once per
-    request in flight.
-
-    And while writes flow, an answer is served again without reading the generations for
-    `dashboard_max_age_seconds` (0.5 s) after the state it reflects was read: a department's page does not
-    need its figures newer than half a second, and under a steady stream of commits every request otherwise
-    executed a whole answer (benchmark 5b). `minPosition` still waits for its position and executes, so
-    read-your-writes holds; 0 turns this off (every answer then reflects the state at its request)."""
+    request in flight."""
 
     async def on_execute(self):
         ec = self.execution_context
-        key, answer = _answer_key(ec), None
-        if key is not None:
-            runtime: Runtime = ec.context.runtime
-            cache, now = figure_cache(runtime), asyncio.get_running_loop().time()
-            recent = cache.recent(key, runtime.settings.dashboard_max_age_seconds, now)
-            if recent is not None:
-                ec.result, key = recent, None
-        if key is not None:
+        key = generation = answer = None
+        if _whole_dashboard(ec):
             try:
-                generation = (await read_generations(runtime)).whole
-            except Exception:  # the database is down: execute, so the resolvers answer UNAVAILABLE typed
-                key = None
+                principal = ec.context.principal  # verified here: a refused token never reaches the cache
+            except AppError:
+                principal = None  # answered by the resolvers, with its code
+            if principal is not None:
+                runtime: Runtime = ec.context.runtime
+                key = ("result", ec.query, ec.operation_name, orjson.dumps(ec.variables or {}, option=orjson.OPT_SORT_KEYS),
+                       tuple(sorted(principal.roles)), principal.district, runtime.deps.clock.today())
+                try:
+                    generation = (await read_generations(runtime)).whole
+                except Exception:  # the database is down: execute, so the resolvers answer UNAVAILABLE typed
+                    key = None
         if key is not None:
+            cache = figure_cache(ec.context.runtime)
             hit, shared = cache.get(generation, key)
             if hit:  # answered, or being answered for another request of this generation: wait for it
                 ec.result = shared.result() if shared.done() else await asyncio.shield(shared)
@@ -217,24 +203,8 @@ class DashboardResults(SchemaExtension):
                 result = ec.result
                 good = result is not None and not result.errors
                 answer.set_result(result if good else None)
-                if good:
-                    cache.keep_recent(key, now, result)  # it reflects at least what was committed at `now`
-                else:
+                if not good:
                     cache.drop(key, answer)
-
-
-def _answer_key(ec) -> tuple | None:
-    """What a whole dashboard answer depends on besides the read models; None: not a whole dashboard, or a
-    caller the resolvers will refuse (never answered from memory)."""
-    if not _whole_dashboard(ec):
-        return None
-    try:
-        principal = ec.context.principal  # verified here: a refused token never reaches the cache
-    except AppError:
-        return None  # answered by the resolvers, with its code
-    runtime: Runtime = ec.context.runtime
-    return ("result", ec.query, ec.operation_name, orjson.dumps(ec.variables or {}, option=orjson.OPT_SORT_KEYS),
-            tuple(sorted(principal.roles)), principal.district, runtime.deps.clock.today())
 
 
 def _whole_dashboard(ec) -> bool:

@@ -38,11 +38,10 @@ def mobile() -> str:
 
 @pytest.fixture(scope="module")
 def gw_settings(settings):
-    # small limits so that tests can cross them; read-your-writes gives up after four seconds here; every
-    # answer reflects the state at its request (the bounded reuse of answers has a test of its own)
+    # small limits so that tests can cross them; read-your-writes gives up after four seconds here
     return settings.model_copy(update={"graphql_max_aliases": 3, "graphql_max_cost": 700,
                                        "graphql_max_body_bytes": 8192, "graphql_introspection": False,
-                                       "consistency_wait_seconds": 4.0, "dashboard_max_age_seconds": 0.0})
+                                       "consistency_wait_seconds": 4.0})
 
 
 @pytest.fixture(scope="module")
@@ -407,31 +406,6 @@ async def test_identical_dashboards_in_flight_together_are_executed_once(http, g
         assert len(resolved) == 1  # one executed, seven waited for its answer
     finally:
         await db.close()
-
-
-async def test_an_answer_is_served_again_for_at_most_its_max_age_and_min_position_is_always_exact(
-        http, gateway_app, token, monkeypatch):
-    import gateway.schema as schema_module
-
-    rt = gateway_app.state.runtime
-    resolved = []
-    real = schema_module.dashboard_for
-    monkeypatch.setattr(schema_module, "dashboard_for", lambda scope: resolved.append(scope) or real(scope))
-    monkeypatch.setattr(rt, "settings", rt.settings.model_copy(update={"dashboard_max_age_seconds": 60.0}))
-    viewer = token("department_viewer", district="110112")
-
-    async def total(position=None) -> int:
-        return (await gql(http, TOTAL, {"pos": position}, viewer))["data"]["dashboard"]["youth"]["total"]
-
-    before = await total()
-    position = (await register(http, token, "110112"))["position"]
-    assert await total(position) == before + 1  # read-your-writes: waited and executed
-    executed = len(resolved)
-    assert await total() == before  # within its max age: the answer of before the registration, not executed
-    assert len(resolved) == executed
-    monkeypatch.setattr(rt, "settings", rt.settings.model_copy(update={"dashboard_max_age_seconds": 0.0}))
-    assert await total() == before + 1  # past its max age: the state at the request
-    assert len(resolved) == executed + 1
 
 
 async def test_dashboard_figures_are_reused_until_a_projection_commits_a_change(http, gw_settings, token):
