@@ -81,6 +81,7 @@ class Polled:
 
 def changes_of(runners: Iterable[ProjectionRunner], read: Callable[[], Awaitable[Any]] | None,
                every: float) -> Changes:
+    """The runners' counters where any runner applies here (one process), else `read` polled (a reader)."""
     runners = list(runners)
     if read is None or any(r.applies_here for r in runners):
         return AppliedHere(runners)
