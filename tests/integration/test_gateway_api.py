@@ -7,6 +7,7 @@ import asyncio
 import json
 import logging
 import uuid
+from contextlib import asynccontextmanager
 from datetime import date, timedelta
 
 import asyncpg
@@ -44,13 +45,20 @@ def gw_settings(settings):
                                        "consistency_wait_seconds": 4.0})
 
 
-@pytest.fixture(scope="module")
-async def gateway_app(gw_settings, registry):
-    app = create_gateway(gw_settings)
+@asynccontextmanager
+async def served_gateway(settings, registry):
+    """The gateway over real HTTP (`base_url`), forwarding to the in-process registry."""
+    app = create_gateway(settings)
     async with served(app) as base:
         app.state.runtime.deps.clients["registry"] = ServiceClient("registry", "http://registry",
                                                              transport=httpx.ASGITransport(app=registry.app))
         app.base_url = base
+        yield app
+
+
+@pytest.fixture(scope="module")
+async def gateway_app(gw_settings, registry):
+    async with served_gateway(gw_settings, registry) as app:
         yield app
 
 

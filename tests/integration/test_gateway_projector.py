@@ -9,9 +9,17 @@ import httpx
 import pytest
 
 from gateway.app import create_app as create_gateway
-from gateway.clients import ServiceClient
-from tests.integration.test_gateway_api import REGISTER, TOTAL, gql, mobile, next_message, ws_connect, youth_input
-from tests.support import running, served
+from tests.integration.test_gateway_api import (
+    REGISTER,
+    TOTAL,
+    gql,
+    mobile,
+    next_message,
+    served_gateway,
+    ws_connect,
+    youth_input,
+)
+from tests.support import running
 
 DISTRICT = "110109"  # 门头沟: the tests below count its youth before and after
 
@@ -24,11 +32,7 @@ async def projector(settings):
 
 @pytest.fixture(scope="module")
 async def reader(settings, registry, projector):
-    app = create_gateway(settings.model_copy(update={"run_projections": False}))
-    async with served(app) as base:
-        app.state.runtime.deps.clients["registry"] = ServiceClient("registry", "http://registry",
-                                                                   transport=httpx.ASGITransport(app=registry.app))
-        app.base_url = base
+    async with served_gateway(settings.model_copy(update={"run_projections": False}), registry) as app:
         yield app
 
 
