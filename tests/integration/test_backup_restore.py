@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-import socket
 import tempfile
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -38,15 +37,10 @@ from xinqing.backups.background import take_backup
 from xinqing.backups.commands import recovered as recovered_restore
 from xinqing.backups.repository import Repository
 from xinqing.backups.restore import finish, lay_down, marker
+from xinqing.launcher.ports import free_port
 from xinqing.launcher.postgres import PostgresServer
 
 HRSS = "SHARE_WITH_AGENCY:HRSS"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")

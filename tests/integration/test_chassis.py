@@ -205,6 +205,7 @@ async def test_consumer_killed_between_database_commit_and_offset_commit_applies
             await tick(pool, settings, "crash-1")
         dying.start()
         await eventually(lambda: _count_applied(pool, "crash-", 7), timeout=60)
+        await eventually(lambda: _has_died(dying), timeout=60)  # stopped while dying, it would end cancelled
         with pytest.raises(ConsumerKilled):
             await dying.stop()
         fresh = make_runner(settings, pool)
@@ -218,6 +219,10 @@ async def test_consumer_killed_between_database_commit_and_offset_commit_applies
         assert (row["total"], row["events"]) == (8, 8)
     finally:
         await relay.stop()
+
+
+async def _has_died(runner: ProjectionRunner) -> bool:
+    return not runner.applies_here
 
 
 async def test_rebuilt_read_model_equals_the_incrementally_built_one(pool, settings):

@@ -23,10 +23,19 @@ def require_free(host: str, port: int, what: str, setting: str) -> None:
         )
 
 
+_handed_out: set[int] = set()
+
+
 def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((host, 0))
-        return s.getsockname()[1]
+    """A port nothing listens on now, never one this process was given before: the kernel may pick a
+    port it has just released again, and a stack whose PostgreSQL and Kafka got the same one cannot start."""
+    while True:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            s.bind((host, 0))
+            port: int = s.getsockname()[1]
+        if port not in _handed_out:
+            _handed_out.add(port)
+            return port
 
 
 def accepts(host: str, port: int, timeout: float = 0.5) -> bool:
