@@ -46,7 +46,13 @@ APPS = ("registry", "branches", "stations", "gateway")
 LAYOUTS = ("one process", "reader + projector")  # the gateway's
 COLUMNS = ["gateway", "dashboard", "offered /s", "achieved /s", "p50 ms", "p99 ms", "max ms", "errors",
            "registrations /s", "membership changes /s", "person-time batches /s", "write errors",
-           "freshness p50 ms", "freshness p99 ms", "writes seen", "writes", "figures = recount"]
+           "freshness p50 ms", "freshness p99 ms", "read-model states /s", "writes seen", "writes",
+           "figures = recount"]
+
+
+# The read models' state as a whole: it moves with every commit of any projection (the dashboard's figures and
+# answers are kept per state: gateway/schema/dashboard_cache.py)
+STATE = "SELECT count(*), sum(next_offset), max(updated_at) FROM projection_checkpoints"
 
 
 @dataclass(frozen=True)
@@ -69,6 +75,8 @@ class Freshness:
         self.conn, self.poll = conn, poll
         self.acked: dict[tuple[str, str, int], float] = {}
         self.seen: dict[tuple[str, str, int], float] = {}
+        self.states = 0  # states of the gateway's read models seen (projection_checkpoints moved), polled
+        self._state = None
 
     def ack(self, projection: str, position: str) -> None:
         stream, version = parse_position(position)
@@ -88,6 +96,9 @@ class Freshness:
                         self.seen[k] = now
             elif stop.is_set():
                 return
+            state = await self.conn.fetchrow(STATE)
+            if state != self._state:
+                self.states, self._state = self.states + 1, state
             await asyncio.sleep(self.poll)
 
     def lags_ms(self) -> np.ndarray:
@@ -181,11 +192,11 @@ async def _step(cfg: DashboardWritesConfig, clients: dict[str, httpx.AsyncClient
         if r.status_code != 200 or b'"errors"' in r.content:
             raise RuntimeError(f"HTTP {r.status_code}: {r.text[:300]}")
 
-    before = len(fresh.acked)
+    before, states = len(fresh.acked), fresh.states
     loads = await asyncio.gather(
         open_loop(dashboard, cfg.dashboard_rate, cfg.seconds, max_in_flight=cfg.concurrency),
         *write_loads(cfg, write_ops(cfg, clients, fresh, setup, start), cfg.seconds))
-    return {"loads": loads, "writes": len(fresh.acked) - before}
+    return {"loads": loads, "writes": len(fresh.acked) - before, "states /s": (fresh.states - states) / cfg.seconds}
 
 
 Then = Callable[[Settings, dict[str, httpx.AsyncClient], tuple[list[str], list[str], list[str]], Freshness],
@@ -260,14 +271,17 @@ async def run(stack: BenchStack, report: Report, cfg: DashboardWritesConfig, say
                      "membership changes /s": round(mem.throughput, 1),
                      "person-time batches /s": round(bat.throughput, 1),
                      "write errors": reg.errors + mem.errors + bat.errors, "freshness p50 ms": round(p50, 1),
-                     "freshness p99 ms": round(p99, 1), "writes seen": r["seen"], "writes": r["writes"],
+                     "freshness p99 ms": round(p99, 1), "read-model states /s": round(r["states /s"], 1),
+                     "writes seen": r["seen"], "writes": r["writes"],
                      "figures = recount": not wrong})
     table.notes.append(
         f"Each step {cfg.seconds:g} s: the page's dashboard query at {cfg.dashboard_rate:g}/s open loop (at most "
         f"{cfg.concurrency} in flight) while {cfg.registrations:g} registrations/s, {cfg.memberships:g} membership "
         f"changes/s (apply + approve; every fourth a member leaves) and {cfg.batches:g} batches/s of "
         f"{cfg.batch_size} person-times go through the services. Freshness: a write's 2xx → its position applied "
-        "by the gateway projection (projection_streams polled every 5 ms). Figures = recount: every kept counter "
+        "by the gateway projection (projection_streams polled every 5 ms). Read-model states: how often the "
+        "gateway's projection checkpoints moved as a whole, polled with it (figures and whole answers are kept per "
+        "state). Figures = recount: every kept counter "
         "(gateway/tables/recount.py) equal to a recount from the rows after every step. Gateway: one process "
         "(projections and GraphQL on one event loop), or a reader (GraphQL, run_projections=false) beside a "
         "projector (the same app applying the events, asked nothing).")

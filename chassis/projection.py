@@ -29,6 +29,7 @@ from .db import UNAVAILABLE_ERRORS, Connection
 from .deadletter import Letter
 from .envelope import Envelope
 from .faults import fault_point
+from .fetched import Fetched, joined, next_beat, positions, size
 from .kafka import consumer as make_consumer
 from .kafka_login import KafkaLogin
 from .kafka_ready import wait_for_group_coordinator
@@ -45,9 +46,9 @@ CONSUMER_STOP_SECONDS = 3.0
 # Fewer claimed events than this are applied one by one (`apply`), each in its own span of its request's
 # trace; from this many on, a projection's `apply_batch` takes the batch (bulk, replay). Same read model.
 SET_BASED_FROM = 8
-
-# One fetch: per partition, its records and what was read from each: its event, or a dead letter.
-Fetched: TypeAlias = list[tuple[TopicPartition, list[ConsumerRecord], list[Envelope | Letter]]]
+# A fetch of fewer events than this is live writes trickling in, not a backlog: with a beat set, it waits
+# for the next beat and takes what arrived meanwhile. A backlog (rebuild, bulk) never waits.
+BEAT_BELOW = 500
 
 
 class Projection(Protocol):
@@ -173,9 +174,11 @@ class _SeekToCheckpoint(ConsumerRebalanceListener):  # type: ignore[misc]  # aio
 
 class ProjectionRunner(Resuming):
     def __init__(self, pool: asyncpg.Pool, kafka: KafkaLogin, projection: Projection, *, group: str,
-                 client_id: str, retry_delay: float = 1.0, known_types: Collection[str] | None = None):
+                 client_id: str, retry_delay: float = 1.0, known_types: Collection[str] | None = None,
+                 beat: float = 0.0):
         """`known_types`: the event types the topics may carry (contracts/); others are dead letters.
-        None: any type is read (topics contracts/ does not list)."""
+        None: any type is read (topics contracts/ does not list). `beat` (seconds, 0: none): live writes are
+        committed on the wall clock's multiples of it (`next_beat`), by every runner of every process alike."""
         super().__init__(f"projection-{projection.name}", self._consume, retry_delay)
         self.pool = pool
         self.kafka = kafka
@@ -183,6 +186,7 @@ class ProjectionRunner(Resuming):
         self.group = group
         self.client_id = client_id
         self.known_types = known_types
+        self.beat = beat
         self.applied = 0
         self.skipped = 0
         self.batches = 0  # batches applied since start: a change counter that live views watch
@@ -208,6 +212,8 @@ class ProjectionRunner(Resuming):
                 # on two cores instead of taking turns. A batch fetched ahead of a failure or a
                 # rebalance is harmless: claims skip what was applied, the checkpoint rules.
                 fetched = await ahead
+                if self.beat and 0 < size(fetched) < BEAT_BELOW:
+                    fetched = await self._gathered_until_the_beat(consumer, fetched)
                 ahead = asyncio.ensure_future(self._fetch(consumer))
                 if fetched:
                     await self._apply(consumer, fetched)
@@ -220,8 +226,18 @@ class ProjectionRunner(Resuming):
             except Exception:  # noqa: BLE001 — a consumer that cannot leave its group cleanly is abandoned
                 pass
 
-    async def _fetch(self, consumer: AIOKafkaConsumer) -> Fetched:
-        batches = await consumer.getmany(timeout_ms=500, max_records=MAX_RECORDS)
+    async def _gathered_until_the_beat(self, consumer: AIOKafkaConsumer, fetched: Fetched) -> Fetched:
+        """`fetched` and what arrives until the next beat. Fetched meanwhile, not after: aiokafka fetches a
+        partition again only once its buffered records are taken, so a sleep would leave the records that
+        came after a partition's last fetch to the following beat."""
+        beat_at = time.time() + next_beat(time.time(), self.beat)
+        while (left := beat_at - time.time()) > 0 and size(fetched) < BEAT_BELOW:
+            fetched = joined(fetched, await self._fetch(consumer, wait_ms=max(1, round(left * 1000)),
+                                                        most=MAX_RECORDS - size(fetched)))
+        return fetched
+
+    async def _fetch(self, consumer: AIOKafkaConsumer, wait_ms: int = 500, most: int = MAX_RECORDS) -> Fetched:
+        batches = await consumer.getmany(timeout_ms=wait_ms, max_records=most)
         return [(tp, records, [deadletter.read(r, self.known_types) for r in records])
                 for tp, records in batches.items() if records]
 
@@ -237,7 +253,7 @@ class ProjectionRunner(Resuming):
             async with self.pool.acquire() as conn, conn.transaction():
                 await self._apply_all(conn, fetched)
                 await deadletter.record(conn, name, letters)
-                await write_checkpoints(conn, name, _positions(fetched))
+                await write_checkpoints(conn, name, positions(fetched))
         except Exception as exc:
             self.applied, self.skipped = counts
             if isinstance(exc, UNAVAILABLE_ERRORS + (ClaimRace,)) and deadletter.payload_error(exc) is None:
@@ -247,7 +263,7 @@ class ProjectionRunner(Resuming):
             async with self.pool.acquire() as conn, conn.transaction():
                 letters += await self._apply_each_alone(conn, fetched)
                 await deadletter.record(conn, name, letters)
-                await write_checkpoints(conn, name, _positions(fetched))
+                await write_checkpoints(conn, name, positions(fetched))
         metrics.EVENTS_PROJECTED.add(self.applied - counts[0], {"projection": name})
         deadletter.counted(self.client_id, name, letters)
         self.batches += 1
@@ -371,13 +387,6 @@ class ProjectionRunner(Resuming):
         await reset_projection(self.pool, self.projection)
         if running:
             self.start()
-
-
-def _positions(fetched: Fetched) -> list[tuple[str, int, int, datetime | None]]:
-    """Each partition's checkpoint after this fetch, with the time of its newest readable event."""
-    return [(tp.topic, tp.partition, records[-1].offset + 1,
-             next((e.time for e in reversed(items) if isinstance(e, Envelope)), None))
-            for tp, records, items in fetched]
 
 
 async def reset_projection(pool: asyncpg.Pool, projection: Projection) -> None:

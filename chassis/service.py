@@ -145,7 +145,8 @@ def build_service_app(
             contracts.require_reader(name, projection.name, bare_topics)  # else the broker refuses it
             runner = ProjectionRunner(pool, kafka, projection, group=settings.group(projection.name),
                                       client_id=f"{name}-{projection.name}",
-                                      known_types=contracts.declared_types(bare_topics))
+                                      known_types=contracts.declared_types(bare_topics),
+                                      beat=settings.projection_beat_seconds)
             rt.projections[projection.name] = runner  # declared either way: read-your-writes waits on it
             if settings.run_projections:
                 runner.start()

@@ -129,6 +129,11 @@ class Settings(BaseSettings):
                                                     "a second process of the same app with true (the projector) "
                                                     "applies them (the gateway: docs/ARCHITECTURE.md, \"Reads "
                                                     "and projections in two processes\")")
+    projection_beat_seconds: float = Field(0.1, ge=0.0, le=1.0,
+                                           description="live writes are applied to the read models on the wall "
+                                                       "clock's multiples of this, by every projection alike, so "
+                                                       "that they change a few times a second as a whole (0: at "
+                                                       "once, each fetch its own commit)")
 
     # GraphQL protection (gateway): limits against abusive queries.
     graphql_introspection: bool | None = Field(None, description="allow schema introspection and GraphiQL "

@@ -153,6 +153,7 @@ def test_dashboard_with_writes_measured_both_scopes_saw_every_write_and_the_figu
         assert r["registrations /s"] > 0 and r["membership changes /s"] > 0 and r["person-time batches /s"] > 0, r
         assert r["writes"] > 0 and r["writes seen"] == r["writes"], r  # every write reached the read model
         assert 0 <= r["freshness p50 ms"] <= r["freshness p99 ms"], r
+        assert r["read-model states /s"] > 0, r  # the writes moved the read models while they were watched
         assert r["figures = recount"] is True, r  # the benchmark itself fails otherwise
     targets = {t["target"] for t in results[0]["targets"]}
     assert {f"{target} ({gateway})" for target in ("dashboard p99 with writes", "freshness p99 with dashboard load")

@@ -94,6 +94,7 @@ def relay(settings: Settings, kind: type[OutboxRelay] = OutboxRelay, **options) 
                 topics(settings), **options)
 
 
-def runner(settings: Settings, pool: asyncpg.Pool, projection: Projection, group: str) -> ProjectionRunner:
+def runner(settings: Settings, pool: asyncpg.Pool, projection: Projection, group: str, **options) -> ProjectionRunner:
+    """`options` as ProjectionRunner takes them (`beat`)."""
     return ProjectionRunner(pool, admin_login(settings), projection, group=settings.group(group),
-                            client_id="test", retry_delay=0.5)
+                            client_id="test", retry_delay=0.5, **options)

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import asyncio
 import random
+import time
 
 import pytest
 
 from chassis.commands import execute
 from chassis.errors import VersionConflict
+from chassis.fetched import next_beat
 from chassis.kafka_login import admin_login
 from chassis.projection import ProjectionRunner
 from chassis.relay import OutboxRelay
@@ -218,6 +220,30 @@ async def test_consumer_killed_between_database_commit_and_offset_commit_applies
             row = await conn.fetchrow("SELECT total, events FROM counter_totals WHERE stream_id = 'crash-1'")
         assert (row["total"], row["events"]) == (8, 8)
     finally:
+        await relay.stop()
+
+
+async def test_live_writes_wait_for_the_beat_and_are_applied_together(pool, settings):
+    """With a beat, events trickling in are not applied one fetch at a time: they wait for the next multiple
+    of the beat on the wall clock and are committed together (chassis/projection.py `next_beat`)."""
+    beat = 3.0
+    relay = make_relay(settings)
+    runner = fx.runner(settings, pool, fx.CounterProjection(settings), "test.counters", beat=beat)
+    relay.start()
+    runner.start()
+    try:
+        await tick(pool, settings, "beat-0")
+        await eventually(lambda: _count_applied(pool, "beat-", 1), timeout=60)  # the consumer has joined
+        await asyncio.sleep(next_beat(time.time(), beat) + 0.05)  # just after a beat: the next is 3 s away
+        before = runner.batches
+        for i in range(12):
+            await tick(pool, settings, f"beat-{i % 3 + 1}")
+            await asyncio.sleep(0.05)
+        assert not await _count_applied(pool, "beat-", 2), "applied before the beat"
+        await eventually(lambda: _count_applied(pool, "beat-", 13), timeout=30)
+        assert runner.batches - before == 1
+    finally:
+        await runner.stop()
         await relay.stop()
 
 
