@@ -21,14 +21,13 @@ import asyncpg
 import httpx
 
 from chassis.reference import SERVICE_TYPES
-from chassis.service_client import KEEPALIVE_SECONDS
 from chassis.settings import Settings
 from xinqing.seed_stations import CENTRES, KINDS
 
 from .cpu import CpuSnapshot, idle_rates, net_of_idle
 from .loadgen import closed_loop, open_loop
 from .report import Report
-from .stack import BenchStack, wait_quiet
+from .stack import BenchStack, kept_open, wait_quiet
 
 NAMESPACE = "bench5b"  # its own stations and gateway databases and topics: the read model holds only these
 PROXY = "127.0.0.1"
@@ -132,9 +131,7 @@ def phone_requests(cfg: NearestStationsConfig, n: int) -> list[bytes]:
 
 def phone_client(settings: Settings, connections: int) -> httpx.AsyncClient:
     """The proxy in front of the gateway: keep-alive connections, no token."""
-    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections,
-                          keepalive_expiry=KEEPALIVE_SECONDS)
-    return httpx.AsyncClient(base_url=settings.service_url("gateway"), timeout=60, limits=limits,
+    return httpx.AsyncClient(base_url=settings.service_url("gateway"), timeout=60, limits=kept_open(connections),
                              headers={"content-type": "application/json"})
 
 

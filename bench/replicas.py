@@ -29,7 +29,6 @@ import httpx
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from chassis.kafka_login import admin_login
-from chassis.service_client import KEEPALIVE_SECONDS
 from chassis.settings import Settings
 from gateway.projections import projections
 from gateway.tables import recount
@@ -38,7 +37,7 @@ from xinqing.launcher.ports import free_port
 from .cpu import CpuSnapshot
 from .loadgen import RunStats, closed_loop
 from .report import Report
-from .stack import BenchStack, wait_quiet
+from .stack import BenchStack, kept_open, wait_quiet
 from .workloads import register_graphql, registration_body
 
 NAMESPACE = "bench8r"
@@ -69,8 +68,7 @@ class Replica:
     """One replica's clients: every app of APPS on the ports of its settings."""
 
     def __init__(self, settings: Settings, token: str, connections: int):
-        limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections,
-                              keepalive_expiry=KEEPALIVE_SECONDS)
+        limits = kept_open(connections)
         self.clients = {app: httpx.AsyncClient(base_url=settings.service_url(app), timeout=60, limits=limits,
                                                headers={"authorization": f"Bearer {token}",
                                                         "content-type": "application/json"})

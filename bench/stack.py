@@ -29,6 +29,13 @@ def settings_env(settings: Settings) -> dict[str, str]:
             if (value := getattr(settings, name)) is not None}
 
 
+def kept_open(connections: int) -> httpx.Limits:
+    """A load generator's connections: at most `connections`, all kept open between requests, never past
+    the services' own keep-alive (chassis/service_client.py)."""
+    return httpx.Limits(max_connections=connections, max_keepalive_connections=connections,
+                        keepalive_expiry=KEEPALIVE_SECONDS)
+
+
 class BenchStack:
     def __init__(self, *, keep: bool = False, log_path: Path | None = None, partitions: int = 6):
         self.data_dir = Path(tempfile.mkdtemp(prefix="xinqing-bench-"))
@@ -115,8 +122,7 @@ class BenchStack:
         """An admin's client of the app's HTTP API; `connections`: at most that many, all kept open."""
         options: dict[str, Any] = {}
         if connections:
-            options["limits"] = httpx.Limits(max_connections=connections, max_keepalive_connections=connections,
-                                             keepalive_expiry=KEEPALIVE_SECONDS)
+            options["limits"] = kept_open(connections)
         return httpx.AsyncClient(base_url=self.settings.service_url(app), timeout=60,
                                  headers={"authorization": f"Bearer {self.token()}", **(headers or {})}, **options)
 
