@@ -32,7 +32,6 @@ import numpy as np
 from chassis.projection import parse_position
 from chassis.settings import Settings
 from gateway.tables import recount
-from xinqing.launcher.ports import free_port
 
 from .city_data import CitySize, check_kept_counts, fill
 from .gateway_queries import DISTRICT, MIGRATIONS, page_query
@@ -319,12 +318,9 @@ async def run(stack: BenchStack, report: Report, cfg: DashboardWritesConfig, say
 
 
 async def split_gateway(stack: BenchStack, settings: Settings, fresh: Freshness, settle_timeout: float) -> None:
-    """The gateway restarted as a projector (on a port of its own, asked nothing) and a reader on the port
-    the clients use. The reader starts last, once the projector has joined the consumer groups."""
-    stack.apps.pop("gateway").stop()
-    projector = settings.model_copy(update={"gateway_port": free_port()})
-    stack.start_apps(["gateway"], projector, suffix=" projector")
-    stack.start_apps(["gateway"], settings.model_copy(update={"run_projections": False}))
+    """The gateway restarted as a projector and a reader (`BenchStack.split_gateway`), once the last step's
+    writes are applied."""
+    stack.split_gateway(settings)
     deadline = time.perf_counter() + settle_timeout  # the last step's writes are applied before the next
     while len(fresh.seen) < len(fresh.acked) and time.perf_counter() < deadline:
         await asyncio.sleep(0.05)

@@ -126,6 +126,23 @@ class BenchStack:
         return httpx.AsyncClient(base_url=self.settings.service_url(app), timeout=60,
                                  headers={"authorization": f"Bearer {self.token()}", **(headers or {})}, **options)
 
+    def split_gateway(self, settings: Settings | None = None) -> None:
+        """The gateway as a projector (a port of its own, asked nothing, listed as "gateway projector") and a
+        reader on the port the clients use (docs/ARCHITECTURE.md, "Reads and projections in two processes").
+        The reader starts last, once the projector has joined the consumer groups."""
+        settings = settings or self.settings
+        if "gateway" in self.apps:
+            self.apps.pop("gateway").stop()
+        self.start_apps(["gateway"], settings.model_copy(update={"gateway_port": free_port()}), suffix=" projector")
+        self.start_apps(["gateway"], settings.model_copy(update={"run_projections": False}))
+
+    def join_gateway(self) -> None:
+        """Back to one gateway process (projections and GraphQL together), as `make up` runs it."""
+        for key in ("gateway", "gateway projector"):
+            if key in self.apps:
+                self.apps.pop(key).stop()
+        self.start_apps(["gateway"])
+
     def stop(self) -> None:
         for proc in reversed(list(self.apps.values())):
             proc.stop()

@@ -7,8 +7,8 @@ Contenders:
 - eventsourcing:  PostgresApplicationRecorder.insert_events on `concurrency` threads;
 - registry HTTP:  POST /youth on the registry process (validation, blind index, per-person key,
                   sealing, load + decide + append), its relay publishing to Kafka meanwhile.
-- GraphQL:        the same registration as the gateway's `registerYouth` mutation (a client of the gateway,
-                  which forwards it to the registry), the gateway projecting the events meanwhile.
+- GraphQL:        the same registration as the gateway's `registerYouth` mutation (a client of the gateway's
+                  reader, which forwards it to the registry), the gateway's projector projecting the events.
 """
 from __future__ import annotations
 
@@ -30,7 +30,8 @@ from .stack import BenchStack, wait_quiet
 from .workloads import TOPIC, register, register_graphql, registered
 
 # process → column: their CPU per command, on the rows of the services' paths
-SERVICES = {"registry": "CPU ms/cmd (registry)", "gateway": "CPU ms/cmd (gateway)", "kafka": "CPU ms/cmd (Kafka)"}
+SERVICES = {"registry": "CPU ms/cmd (registry)", "gateway": "CPU ms/cmd (gateway)",
+            "gateway projector": "CPU ms/cmd (gateway projector)", "kafka": "CPU ms/cmd (Kafka)"}
 COLUMNS = ["contender", "mode", "offered /s", "achieved /s", "p50 ms", "p99 ms", "max ms", "errors",
            "CPU ms/cmd (client side)", "CPU ms/cmd (PostgreSQL)", *SERVICES.values()]
 HTTP, GRAPHQL = "registry POST /youth (HTTP)", "gateway registerYouth (GraphQL)"
@@ -145,8 +146,16 @@ async def run_registry_http(stack: BenchStack, report: Report, cfg: WritePathCon
 
 
 async def run_graphql(stack: BenchStack, report: Report, cfg: WritePathConfig) -> float:
-    stack.start_apps(["registry", "gateway"])
-    return await _run_service(stack, report, cfg, GRAPHQL, "gateway+registry", register_graphql)
+    """The gateway as a reader (the mutation: GraphQL, the forward) beside a projector (its read models), as
+    Compose and Kubernetes run it, so the mutation's own CPU is measured apart from projecting the events.
+    One gateway process again afterwards, for the benchmarks that follow."""
+    stack.start_apps(["registry"])
+    stack.split_gateway()
+    try:
+        return await _run_service(stack, report, cfg, GRAPHQL, "gateway+registry+gateway projector",
+                                  register_graphql)
+    finally:
+        stack.join_gateway()
 
 
 async def _run_service(stack: BenchStack, report: Report, cfg: WritePathConfig, contender: str, apps: str,
@@ -193,9 +202,9 @@ async def run(stack: BenchStack, report: Report, cfg: WritePathConfig) -> dict[s
         "relay included; GraphQL: the gateway and the registry); PostgreSQL = the postmaster and all its "
         "backends; registry, gateway, Kafka: each process on the services' paths. Less sensitive to the "
         "neighbours' load than throughput.",
-        "GraphQL: the gateway runs from this row on, so its CPU per command includes projecting the same "
-        "registrations into its read model (consumer, read-model transaction), not only the mutation; the "
-        "HTTP rows ran before it started.",
+        "GraphQL: the gateway runs as a reader (answers GraphQL: the mutation and its forward to the registry) "
+        "beside a projector (applies the registrations to its read models), so `gateway` is the mutation's "
+        "own CPU and `gateway projector` projecting it; the HTTP rows ran before either started.",
     ]
     pg = ceilings["pgbench"] or float("nan")
     ratios = report.table("ratios", "1–2. Ratios at saturation (equal concurrency)",
@@ -228,6 +237,6 @@ def _cpu_targets(report: Report, rows: list[dict]) -> None:
     registry, postgres = http["CPU ms/cmd (registry)"], http["CPU ms/cmd (PostgreSQL)"]
     report.target("registry CPU per registration", "≤ 1.5 ms registry (relay included), ≤ 0.6 ms PostgreSQL",
                   f"{registry:.2f} ms registry, {postgres:.2f} ms PostgreSQL", registry <= 1.5 and postgres <= 0.6)
-    gateway = graphql["CPU ms/cmd (gateway)"]
-    report.target("gateway CPU per registerYouth", "≤ 1.0 ms", f"{gateway:.2f} ms (its projection of the "
-                  "registration included)", gateway <= 1.0)
+    gateway, projector = graphql["CPU ms/cmd (gateway)"], graphql["CPU ms/cmd (gateway projector)"]
+    report.target("gateway CPU per registerYouth", "≤ 1.0 ms", f"{gateway:.2f} ms (the reader; projecting the "
+                  f"registration: {projector:.2f} ms in the projector)", gateway <= 1.0)
