@@ -1,7 +1,8 @@
 """Live views: a tick each time any of the gateway's projections applied a batch of events.
 
 Applied in this process, a runner's batch counter wakes the ticker at once; applied by a projector process
-(`run_projections` false here), the ticker reads the projections' generations every `settle` seconds.
+(`run_projections` false here), the ticker reads the projections' generations every `settle` seconds, and a
+change a poll finds is shown without settling again (the poll's own wait did that).
 
 Subscriptions re-read their read model on each tick. Ticks are coalesced: after a change the tick waits
 `settle` seconds, and never comes sooner than `interval` after the previous one (issue 21: at most one
@@ -29,7 +30,11 @@ from .shared_events import SharedAnswers
 
 
 class Changes(Protocol):
-    """Where a change of the read models is seen: `wait` returns once something changed since `mark`."""
+    """Where a change of the read models is seen: `wait` returns once something changed since `mark`.
+    `gathered`: `wait` returns only a while after the change (at a poll), so what came with it has arrived
+    too and the tick need not settle again."""
+
+    gathered: bool
 
     async def wait(self) -> None: ...
 
@@ -38,6 +43,8 @@ class Changes(Protocol):
 
 class AppliedHere:
     """The projections run in this process: each runner's batch counter wakes the tick at once."""
+
+    gathered = False
 
     def __init__(self, runners: Iterable[ProjectionRunner]) -> None:
         self.runners = list(runners)
@@ -57,7 +64,11 @@ class AppliedHere:
 
 class Polled:
     """The projections run in a projector process (`run_projections` false here): their state — the figures'
-    generations, one small query — is read every `every` seconds, and a tick follows when it moved."""
+    generations, one small query — is read every `every` seconds, and a tick follows when it moved. A
+    poll finds a change up to `every` after it, and the projector commits live writes on shared beats
+    (chassis/projection.py): what changed together has been committed by then, so no settle follows."""
+
+    gathered = True
 
     def __init__(self, read: Callable[[], Awaitable[Any]], every: float) -> None:
         self.read, self.every = read, every
@@ -95,7 +106,7 @@ async def projection_changes(changes: Changes, settle: float = 0.2, interval: fl
     await changes.mark()
     while True:
         await changes.wait()
-        await asyncio.sleep(max(settle, last + interval - loop.time()))
+        await asyncio.sleep(max(0.0 if changes.gathered else settle, last + interval - loop.time()))
         await changes.mark()
         last = loop.time()
         yield
