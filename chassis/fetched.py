@@ -18,7 +18,7 @@ def next_beat(now: float, beat: float) -> float:
     """Seconds from `now` (wall clock) to the next multiple of `beat`. Every runner of every process commits
     its live writes on the same beats, so the read models move a few times a second as a whole, however
     many writes flow: the dashboard's figures and answers, kept per state of the read models
-    (gateway/schema/dashboard_cache.py), are computed once a beat instead of once a commit."""
+    (gateway/schema/dashboard_cache.py), are computed about once a beat instead of once a commit."""
     return beat - now % beat
 
 

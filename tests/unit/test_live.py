@@ -150,7 +150,7 @@ async def test_polled_changes_tick_when_the_state_read_moves_and_survive_a_faile
 
 
 async def test_a_change_a_poll_found_is_shown_without_settling_again():
-    """The poll's own period gathered what changed with it (session 10: 0.2 s less staleness in a reader)."""
+    """The poll's own period gathered what changed with it: a reader's updates come 0.2 s sooner."""
     generation = {"now": 1}
 
     async def read() -> int:
