@@ -13,7 +13,7 @@ sums (gateway/tables/recount.py).
 from __future__ import annotations
 
 from chassis.clock import beijing_date
-from chassis.projection import Handler
+from chassis.dispatch import Handler
 
 FIGURES = ("total", "open", "overdue", "contacted_in_time", "contact_due", "resolved_in_time", "resolve_due",
            "satisfied", "rated")

@@ -8,8 +8,8 @@ from datetime import date
 
 import asyncpg
 
+from chassis.dispatch import statement
 from chassis.envelope import Envelope, field_of
-from chassis.projection import statement
 from contracts.branches import (
     BRANCH,
     MEASURE,

@@ -3,7 +3,7 @@ deadlines, referral and outcome. Public fields only: a case's summary is never o
 the stations service), so it cannot reach this table. Reads: gateway/tables/cases.py."""
 from __future__ import annotations
 
-from chassis.projection import Handler, statement
+from chassis.dispatch import Handler, statement
 from contracts.stations import CASE, AgencyStatus, CaseEvents, CaseStatus
 
 from .reading import Reading

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import asyncpg
 
+from chassis.dispatch import Handler, statement
 from chassis.envelope import Envelope
-from chassis.projection import Handler, statement
 from contracts.stations import EVENT, ActivityEvents
 
 from .reading import Reading

@@ -4,7 +4,7 @@ dashboard's figures are counts over these rows (reads: gateway/tables/face_to_fa
 text and are cast in SQL."""
 from __future__ import annotations
 
-from chassis.projection import statement
+from chassis.dispatch import statement
 from contracts.branches import FACE_TO_FACE, PROPOSAL, FaceToFaceEvents, ProposalEvents
 
 from .reading import Reading

@@ -9,8 +9,8 @@ from datetime import date
 import asyncpg
 
 from chassis.clock import beijing_date
+from chassis.dispatch import Dispatch, Handler, statement
 from chassis.envelope import Envelope
-from chassis.projection import Dispatch, Handler, statement
 from chassis.settings import Settings
 from contracts.branches import ACTION_ITEM, JOINT_MEETING, ActionItemEvents, JointMeetingEvents, MeasureEvents
 

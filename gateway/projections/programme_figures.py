@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from chassis.projection import Handler
+from chassis.dispatch import Handler
 
 _ROW = "SELECT district, result, scholarship FROM st_enrolments WHERE programme_id = $1 AND youth_id = $2"
 

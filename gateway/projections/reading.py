@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from chassis.projection import Dispatch
+from chassis.dispatch import Dispatch
 from chassis.settings import Settings
 from contracts.topic import Topic
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import asyncpg
 
+from chassis.dispatch import Dispatch, statement
 from chassis.envelope import Envelope
-from chassis.projection import Dispatch, statement
 from contracts.stations import (
     GOVERNANCE,
     TOPICS,

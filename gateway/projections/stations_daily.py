@@ -8,8 +8,8 @@ from collections.abc import Callable
 
 import asyncpg
 
+from chassis.dispatch import Dispatch
 from chassis.envelope import Envelope
-from chassis.projection import Dispatch
 from contracts.stations import SERVICE, ServiceEvents
 
 from .reading import Reading

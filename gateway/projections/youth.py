@@ -17,8 +17,8 @@ from datetime import date
 
 import asyncpg
 
+from chassis.dispatch import Dispatch
 from chassis.envelope import Envelope
-from chassis.projection import Dispatch
 from chassis.settings import Settings
 from contracts.registry import REGISTRATION, YOUTH, Status, YouthEvents
 

@@ -14,8 +14,9 @@ from __future__ import annotations
 import asyncpg
 
 from chassis.clock import beijing_date
+from chassis.dispatch import Dispatch, Handler
 from chassis.envelope import Envelope
-from chassis.projection import Dispatch, Handler, Projection
+from chassis.projection import Projection
 from contracts.registry import YOUTH, YouthEvents
 
 from .commands import Stores, erase_recommendations, run_membership

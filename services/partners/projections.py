@@ -15,9 +15,10 @@ from typing import Any
 
 import asyncpg
 
+from chassis.dispatch import Dispatch
 from chassis.envelope import Envelope, field_of
 from chassis.eventstore import EventStore
-from chassis.projection import Dispatch, Projection
+from chassis.projection import Projection
 from contracts.partners import PartnerYouthMessages
 from contracts.registry import YOUTH
 

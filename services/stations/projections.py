@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncpg
 
+from chassis.dispatch import Dispatch
 from chassis.envelope import Envelope, field_of
-from chassis.projection import Dispatch, Projection
+from chassis.projection import Projection
 from contracts.registry import SERVICE_RECORDS, YOUTH, YouthEvents
 
 from . import incubation_commands, referrals, role_model_tables

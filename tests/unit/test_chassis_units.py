@@ -11,9 +11,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from chassis.auth import TokenVerifier, issue_token
+from chassis.dispatch import statement
 from chassis.envelope import Envelope, from_kafka
 from chassis.errors import Forbidden, Unauthenticated
-from chassis.projection import statement
 from chassis.settings import Settings
 
 

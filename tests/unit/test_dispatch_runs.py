@@ -5,8 +5,8 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
+from chassis.dispatch import Dispatch
 from chassis.envelope import Envelope
-from chassis.projection import Dispatch
 
 
 def ev(kind: str, n: int) -> Envelope:
