@@ -31,6 +31,7 @@ import numpy as np
 
 from chassis.projection import parse_position
 from chassis.settings import Settings
+from gateway.schema.dashboard_cache import GENERATIONS
 from gateway.tables import recount
 
 from .city_data import CitySize, check_kept_counts, fill
@@ -47,11 +48,6 @@ COLUMNS = ["gateway", "dashboard", "offered /s", "achieved /s", "p50 ms", "p99 m
            "registrations /s", "membership changes /s", "person-time batches /s", "write errors",
            "freshness p50 ms", "freshness p99 ms", "read-model states /s", "writes seen", "writes",
            "figures = recount"]
-
-
-# The read models' state as a whole: it moves with every commit of any projection (the dashboard's figures and
-# answers are kept per state: gateway/schema/dashboard_cache.py)
-STATE = "SELECT count(*), sum(next_offset), max(updated_at) FROM projection_checkpoints"
 
 
 @dataclass(frozen=True)
@@ -100,7 +96,8 @@ class Freshness:
 
 
 class ReadModelStates:
-    """How many states the gateway's read models went through: `projection_checkpoints` as a whole, read every
+    """How many states the gateway's read models went through: every projection's generation, as the
+    dashboard's figures and answers are kept by (gateway/schema/dashboard_cache.py `GENERATIONS`), read every
     `poll` seconds on a connection of its own (states shorter than that are missed)."""
 
     def __init__(self, conn: asyncpg.Connection, poll: float = 0.01):
@@ -110,7 +107,7 @@ class ReadModelStates:
 
     async def watch(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
-            state = await self.conn.fetchrow(STATE)
+            state = sorted(tuple(r) for r in await self.conn.fetch(GENERATIONS))
             if state != self._last:
                 self.count, self._last = self.count + 1, state
             await asyncio.sleep(self.poll)
