@@ -66,12 +66,25 @@ class Resuming(ABC):
         self._name = name
         self._attempt = attempt
         self._background = Background()
+        self._wanted = False
 
     def start(self) -> None:
+        self._wanted = True
         self._background.start(resuming(self._attempt, pause=self.retry_delay, report=self._interrupted), self._name)
 
     async def stop(self) -> None:
+        self._wanted = False
         await self._background.stop()
+
+    @property
+    def wanted(self) -> bool:
+        """Started and not stopped: its loop should be running (whether or not it is)."""
+        return self._wanted
+
+    async def restart(self) -> None:
+        """A fresh loop in place of one that stalled or died (`attempt` starts again from its beginning)."""
+        await self.stop()
+        self.start()
 
     @abstractmethod
     def _interrupted(self, exc: Exception) -> None:

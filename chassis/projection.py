@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable, Collection, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Collection, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -31,6 +31,7 @@ from .fetched import Fetched, joined, next_beat, positions, size
 from .kafka import consumer as make_consumer
 from .kafka_login import KafkaLogin
 from .kafka_ready import wait_for_group_coordinator
+from .stall import StallWatch
 from .tracing import context_from_traceparent
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,9 @@ SET_BASED_FROM = 8
 # A fetch of fewer events than this is live writes trickling in, not a backlog: with a beat set, it waits
 # for the next beat and takes what arrived meanwhile. A backlog (rebuild, bulk) never waits.
 BEAT_BELOW = 500
+# Behind (events wait on its partitions) with no batch applied for this long: the consumer has stalled and
+# is started afresh (chassis/stall.py). Far above a batch's time, a group rejoin's, and a beat.
+STALL_SECONDS = 60.0
 
 
 class Projection(Protocol):
@@ -114,7 +118,7 @@ class _SeekToCheckpoint(ConsumerRebalanceListener):  # type: ignore[misc]  # aio
 class ProjectionRunner(Resuming):
     def __init__(self, pool: asyncpg.Pool, kafka: KafkaLogin, projection: Projection, *, group: str,
                  client_id: str, retry_delay: float = 1.0, known_types: Collection[str] | None = None,
-                 beat: float = 0.0):
+                 beat: float = 0.0, stall_seconds: float = STALL_SECONDS):
         """`known_types`: the event types the topics may carry (contracts/); others are dead letters.
         None: any type is read (topics contracts/ does not list). `beat` (seconds, 0: none): live writes are
         committed on the wall clock's multiples of it (`next_beat`), by every runner of every process alike."""
@@ -126,6 +130,9 @@ class ProjectionRunner(Resuming):
         self.client_id = client_id
         self.known_types = known_types
         self.beat = beat
+        self.watch = StallWatch(stall_seconds)
+        self.phase = "stopped"  # what its loop is doing: named when it stalls
+        self._consumer: AIOKafkaConsumer | None = None  # the running session's
         self.applied = 0
         self.skipped = 0
         self.batches = 0  # batches applied since start: a change counter that live views watch
@@ -142,21 +149,27 @@ class ProjectionRunner(Resuming):
         consumer = make_consumer(self.kafka, self.group, client_id=self.client_id)
         ahead: asyncio.Future[Fetched] | None = None
         try:
+            self.phase = "joining its group"
             consumer.subscribe(list(self.projection.topics), listener=_SeekToCheckpoint(self, consumer))
             await wait_for_group_coordinator(self.kafka, self.group)
             await consumer.start()
+            self._consumer = consumer
             ahead = asyncio.ensure_future(self._fetch(consumer))
             while True:
                 # Fetch and decode the next batch while PostgreSQL applies this one: the two overlap
                 # on two cores instead of taking turns. A batch fetched ahead of a failure or a
                 # rebalance is harmless: claims skip what was applied, the checkpoint rules.
+                self.phase = "fetching"
                 fetched = await ahead
                 if self.beat and 0 < size(fetched) < BEAT_BELOW:
+                    self.phase = "gathering until the beat"
                     fetched = await self._gathered_until_the_beat(consumer, fetched)
                 ahead = asyncio.ensure_future(self._fetch(consumer))
                 if fetched:
+                    self.phase = "applying"
                     await self._apply(consumer, fetched)
         finally:
+            self.phase, self._consumer = "leaving its group", None
             if ahead is not None:
                 ahead.cancel()
                 await asyncio.gather(ahead, return_exceptions=True)
@@ -300,6 +313,35 @@ class ProjectionRunner(Resuming):
                     await asyncio.wait_for(self._progress.wait(), min(remaining, self._poll_every))
             except TimeoutError:
                 pass
+
+    def assigned(self) -> set[tuple[str, int]]:
+        """The (topic, partition)s its consumer holds now (none between sessions and while it joins)."""
+        consumer = self._consumer
+        return set() if consumer is None else {(tp.topic, tp.partition) for tp in consumer.assignment()}
+
+    async def mend(self, waiting: Mapping[tuple[str, int], int] | None, now: float) -> None:
+        """The sampler's look at this runner: `waiting`, the partitions of its topics where events wait, each
+        with its checkpoint (None: unknown, Kafka unreachable). A runner that should run and has died, or
+        whose partitions wait behind an unmoved checkpoint (chassis/stall.py), is started afresh. It answers
+        for the partitions it holds; holding none (it may be the one that lost them), for all."""
+        if not self.wanted:
+            return
+        if not self.applies_here:
+            await self._start_afresh("died", 0.0)
+        elif waiting is None:
+            self.watch.forget()
+        else:
+            mine = self.assigned()
+            if self.watch.observe({p: at for p, at in waiting.items() if not mine or p in mine}, now):
+                await self._start_afresh("stalled", self.watch.behind_for(now))
+
+    async def _start_afresh(self, reason: str, seconds: float) -> None:
+        log.warning(f"projection {reason}; its consumer is started afresh",
+                    extra={"projection": self.projection.name, "reason": reason, "phase": self.phase,
+                           "waited_seconds": round(seconds, 1)})
+        metrics.PROJECTION_RESTARTS.add(1, {"projection": self.projection.name, "reason": reason})
+        self.watch.forget()
+        await self.restart()
 
     @property
     def applies_here(self) -> bool:

@@ -78,10 +78,20 @@ async def polling(probe: Callable[[], Awaitable[T | None]], *, timeout: float, i
 async def resuming(attempt: Callable[[], Awaitable[object]], *, pause: float,
                    report: Callable[[Exception], None]) -> NoReturn:
     """Run `attempt` again and again, for a loop that must outlive the database or Kafka going away: a
-    failure is reported and waited out for `pause` seconds; only cancellation (stop) ends it."""
+    failure is reported and waited out for `pause` seconds; only cancellation (stop) ends it.
+
+    A CancelledError that is not this task's own cancellation is a failure too: a client library can pass
+    on the cancellation of one of its internal tasks (aiokafka's `getmany` raises what its coordination
+    task ended with), and ending the loop on it would stop a projection in silence."""
     while True:
         try:
             await attempt()
         except Exception as exc:
             report(exc)
+            await asyncio.sleep(pause)
+        except asyncio.CancelledError as exc:
+            task = asyncio.current_task()
+            if task is None or task.cancelling():
+                raise
+            report(RuntimeError(f"cancelled from inside: {exc!r}"))
             await asyncio.sleep(pause)

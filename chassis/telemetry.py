@@ -37,6 +37,9 @@ class Sampler:
         self._client: AIOKafkaConsumer | None = None
         self._background = Background()
         self._lock = asyncio.Lock()
+        # Per projection, at the last sample: the partitions where events wait, each with its checkpoint
+        # (absent: unknown, Kafka unreachable)
+        self.waiting: dict[str, dict[tuple[str, int], int]] = {}
 
     def start(self, interval: float) -> None:
         self._background.start(self._loop(interval), f"metrics-{self.rt.name}")
@@ -52,7 +55,18 @@ class Sampler:
                 await self.refresh()
             except Exception as exc:  # the database is gone: try again next time
                 log.info("metrics sample failed", extra={"error": repr(exc)[:200]})
+                self.waiting = {}
+            try:
+                await self.mend_projections()
+            except Exception as exc:  # noqa: BLE001 — the next round looks again
+                log.warning("starting a projection afresh failed", extra={"error": repr(exc)[:300]})
             await asyncio.sleep(interval)
+
+    async def mend_projections(self) -> None:
+        """Start afresh a projection that should run and has died or stalled (chassis/stall.py)."""
+        now = time.monotonic()
+        for runner in self.rt.projections.values():
+            await runner.mend(self.waiting.get(runner.projection.name), now)
 
     async def refresh(self) -> None:
         async with self._lock:
@@ -87,16 +101,20 @@ class Sampler:
             ends = await self._end_offsets({t for r in runners for t in r.projection.topics})
         else:
             ends = {} if await self.kafka_reachable() else None
+        self.waiting = {}
         if ends is None:
             metrics.GAUGES.replace(self, "xq.consumer.lag", {})  # unknown, rather than stale
         else:
             lag: dict[metrics.Attributes, float] = {}
             for runner in runners:
+                waiting = self.waiting[runner.projection.name] = {}
                 for tp, end in ends.items():
                     if tp.topic in runner.projection.topics:
                         at = done.get((runner.projection.name, tp.topic, tp.partition), 0)
                         lag[(("group", runner.group), ("topic", tp.topic), ("partition", str(tp.partition)))] = \
                             float(max(end - at, 0))
+                        if end > at:
+                            waiting[(tp.topic, tp.partition)] = at
             metrics.GAUGES.replace(self, "xq.consumer.lag", lag)
         metrics.GAUGES.replace(self, "xq.kafka.up", {service: 1.0 if self.kafka_ok else 0.0})
 

@@ -116,7 +116,8 @@ async def fetch(s: Settings, service: str, sql: str, *args):
         await conn.close()
 
 
-async def wait_for(check, timeout: float, what: str) -> None:
+async def wait_for(check, timeout: float, what: str, seen: dict | None = None) -> None:
+    """Until `check()` holds; `seen`: what the check last found, named in the failure (which side fell behind)."""
     deadline = time.monotonic() + timeout
     while True:
         try:
@@ -125,7 +126,7 @@ async def wait_for(check, timeout: float, what: str) -> None:
         except (OSError, asyncpg.PostgresError):
             pass
         if time.monotonic() > deadline:
-            raise AssertionError(f"{what}: not reached within {timeout:.0f} s")
+            raise AssertionError(f"{what}: not reached within {timeout:.0f} s" + (f"; last seen {seen}" if seen else ""))
         await asyncio.sleep(1)
 
 
@@ -197,9 +198,12 @@ async def exactly_once(s: Settings, load: Load, scenario: str, timeout: float = 
         shared = (await fetch(s, "partners", "SELECT count(*) AS n FROM events "
                                              "WHERE event_type = 'xq.partner.youth.registered.v1'"))[0]["n"]
         partner_backlog = (await fetch(s, "partners", "SELECT count(*) AS n FROM outbox"))[0]["n"]
+        seen.update({"registered": len(stored), "registry outbox": backlog, "gateway youth": shown,
+                     "partner messages": shared, "partners outbox": partner_backlog})
         return backlog == 0 and partner_backlog == 0 and shown == len(stored) and shared == len(stored)
 
-    await wait_for(drained, timeout, f"{scenario}: backlog drained into the read models")
+    seen: dict[str, int] = {}
+    await wait_for(drained, timeout, f"{scenario}: backlog drained into the read models", seen)
     accepted = set(load.accepted)
     assert len(accepted) == len(load.accepted)
     assert accepted <= stored, "an accepted command is missing from the event store"

@@ -2,11 +2,13 @@
 paused and fall after; command and GraphQL latency and event counts are recorded; all at /metrics."""
 from __future__ import annotations
 
+import asyncio
 import re
 from pathlib import Path
 
 from prometheus_client.parser import text_string_to_metric_families
 
+from chassis.projection import STALL_SECONDS
 from tests.support import bearer, eventually
 
 ALERTS = Path(__file__).resolve().parents[2] / "deploy" / "k8s" / "base" / "alerts.yaml"
@@ -181,3 +183,59 @@ async def test_every_series_the_alerts_query_is_served(gateway, registry):
     wanted = set(re.findall(r"\bxq_[a-z_]+", ALERTS.read_text()))  # noqa: ASYNC240 (a small local file)
     served = set(await scrape(gateway)) | set(await scrape(registry))
     assert wanted and wanted <= served, sorted(wanted - served)
+
+
+async def test_a_projection_that_stalls_is_started_afresh_and_applies_what_waited(gateway, registry, token):
+    """A consumer that stops handing out records without failing (the gateway's projections stayed behind
+    after a broker outage in CI until the process was restarted) is started afresh by the sampler once
+    events have waited with no batch applied for `watch.seconds` (chassis/stall.py)."""
+    rt = gateway.app.state.runtime
+    runner = rt.projections["gateway.youth"]
+    restarts_before = total(await scrape(gateway), "xq_projection_restarts_total",
+                            projection="gateway.youth", reason="stalled")
+    fetch, stuck = runner._fetch, []
+
+    async def hanging_in_its_first_session(consumer, **options):
+        stuck[:] = stuck or [consumer]
+        if consumer is stuck[0]:
+            await asyncio.Event().wait()  # no records, no error: until the session is cancelled
+        return await fetch(consumer, **options)
+
+    runner._fetch, runner.watch.seconds = hanging_in_its_first_session, 1.0
+    try:
+        await eventually(lambda: _true(stuck), timeout=10)
+        ids = [await register_direct(registry, token, f"1360000004{i}") for i in range(3)]
+
+        async def applied() -> bool:
+            await rt.sampler.refresh()
+            await rt.sampler.mend_projections()
+            shown = await rt.pool.fetchval("SELECT count(*) FROM youth WHERE youth_id::text = ANY($1::text[])", ids)
+            return shown == 3
+        await eventually(applied, timeout=60, interval=0.5)
+    finally:
+        del runner._fetch  # the method again
+        runner.watch.seconds = STALL_SECONDS
+    assert runner.applies_here
+    assert total(await scrape(gateway), "xq_projection_restarts_total",
+                 projection="gateway.youth", reason="stalled") == restarts_before + 1
+
+
+async def test_a_projection_that_died_is_started_again_and_one_stopped_on_purpose_is_left_stopped(gateway):
+    rt = gateway.app.state.runtime
+    runner = rt.projections["gateway.youth"]
+    await runner.stop()
+    try:
+        await rt.sampler.mend_projections()
+        assert not runner.applies_here, "stopped on purpose (a rebuild, a test): the sampler leaves it"
+    finally:
+        runner.start()
+    for task in runner._background._tasks:
+        task.cancel()  # its loop ended without a stop (what a cancellation from inside did before)
+    await eventually(lambda: _true(not runner.applies_here), timeout=10)
+    await rt.sampler.mend_projections()
+    assert runner.applies_here
+    assert total(await scrape(gateway), "xq_projection_restarts_total", projection="gateway.youth", reason="died") >= 1
+
+
+async def _true(value: object) -> bool:
+    return bool(value)

@@ -1,9 +1,11 @@
 """chassis.retry: bounded, only the named failures, the last failure raised."""
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
-from chassis.retry import polling, retrying, retrying_while
+from chassis.retry import polling, resuming, retrying, retrying_while
 
 
 class Transient(Exception):
@@ -78,3 +80,26 @@ async def test_retrying_while_asks_again_while_the_answer_is_transient_and_retur
         return next(always)
     assert await retrying_while(busy, lambda a: a == 503, attempts=3) == 503
     assert next(always) == 503 and len(list(always)) == 6  # exactly three asked
+
+
+async def test_resuming_goes_on_after_a_cancellation_that_was_not_its_own_and_stops_on_its_own():
+    """aiokafka's getmany raises what its coordination task ended with: a library's internal cancellation
+    must not end a projection's loop in silence. Cancelling the loop's own task still ends it."""
+    attempts, reported, second = [], [], asyncio.Event()
+
+    async def attempt() -> None:
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise asyncio.CancelledError()  # from inside, not a cancel of this task
+        second.set()
+        await asyncio.Event().wait()
+
+    task = asyncio.create_task(resuming(attempt, pause=0, report=reported.append))
+    await asyncio.wait_for(second.wait(), 5)
+    assert len(attempts) == 2
+    assert [type(e) for e in reported] == [RuntimeError] and "cancelled from inside" in str(reported[0])
+
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert len(attempts) == 2
