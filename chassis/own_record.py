@@ -13,22 +13,20 @@ from fastapi import Depends, Request
 from chassis.auth import YOUTH, Principal
 from chassis.errors import NotFound, Unavailable
 from chassis.service import caller
-from chassis.service_client import service_client
-from chassis.tracing import inject_headers
+from chassis.service_client import ServiceHttp, Unreachable
 from contracts.registry import OWN_RECORD_PATH
 
 
 class OwnRecord:
     def __init__(self, registry_url: str, *, timeout: float = 5.0, transport: httpx.AsyncBaseTransport | None = None):
-        self.http = service_client(registry_url, timeout=timeout, transport=transport)
+        self.http = ServiceHttp(registry_url, timeout=timeout, transport=transport)
 
     async def youth_id(self, who: Principal) -> str:
         """The caller's own record id; FORBIDDEN for a staff token, NOT_FOUND when the account has none."""
         who.require(YOUTH)
-        headers = inject_headers({"authorization": f"Bearer {who.token}"})
         try:
-            response = await self.http.get(OWN_RECORD_PATH, headers=headers)
-        except httpx.TransportError:
+            response = await self.http.get(OWN_RECORD_PATH, headers={"authorization": f"Bearer {who.token}"})
+        except Unreachable:
             raise Unavailable("登记服务暂时无法连接，请稍后重试。", retry_after=2) from None
         if response.status_code == 404:
             raise NotFound(response.json().get("message", "未找到您的登记记录。"))  # the registry's words

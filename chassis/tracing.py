@@ -82,12 +82,10 @@ def tracer_provider(service_name: str, otlp_endpoint: str | None, zipkin_endpoin
 
 def _instrument_libraries() -> None:
     from opentelemetry.instrumentation.asyncpg import AsyncPGInstrumentor
-    from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 
     # capture_parameters=False: bound values (names, mobiles…) never become span attributes.
     AsyncPGInstrumentor(capture_parameters=False).instrument(tracer_provider=_provider)
-    # Outgoing HTTP (gateway → services): a CLIENT span whose context goes in the `traceparent` header.
-    HTTPXClientInstrumentor().instrument(tracer_provider=_provider)
+    # Outgoing HTTP (gateway → services) makes its own CLIENT spans: chassis/service_client.py.
 
 
 def current_traceparent() -> str | None:
@@ -106,8 +104,3 @@ def context_from_traceparent(traceparent: str | None) -> context.Context:
     if not traceparent:
         return context.Context()
     return propagate.extract({"traceparent": traceparent})
-
-
-def inject_headers(headers: dict[str, str]) -> dict[str, str]:
-    propagate.inject(headers)
-    return headers

@@ -8,8 +8,7 @@ import httpx
 from chassis.errors import FieldError, Unavailable, ValidationFailed
 from chassis.purpose import HEADER as PURPOSE_HEADER
 from chassis.purpose import header_value
-from chassis.service_client import service_client
-from chassis.tracing import inject_headers
+from chassis.service_client import ServiceHttp, Unreachable
 
 from .errors import ServiceError
 
@@ -23,14 +22,14 @@ class ServiceClient:
     def __init__(self, name: str, base_url: str, timeout: float = 10.0,
                  transport: httpx.AsyncBaseTransport | None = None):
         self.name = name
-        self.http = service_client(base_url, timeout=timeout, transport=transport)
+        self.http = ServiceHttp(base_url, timeout=timeout, transport=transport)
 
     async def call(self, method: str, path: str, *, token: str | None, json: dict | None = None,
                    params: dict | None = None) -> dict:
         """`token` None: a public read the service answers without one (the 榜样 list)."""
         if not SAFE_PATH.fullmatch(path):
             raise ValidationFailed([FieldError("id", "编号格式无效", "id")])
-        headers = inject_headers({} if token is None else {"authorization": f"Bearer {token}"})
+        headers = {} if token is None else {"authorization": f"Bearer {token}"}
         # `purpose` is never put in a URL (URLs reach spans and logs; chassis/purpose.py): whatever a resolver
         # passes as a `purpose` parameter travels in the X-Purpose header.
         params = dict(params or {})
@@ -39,7 +38,7 @@ class ServiceClient:
             headers[PURPOSE_HEADER] = header_value(str(purpose))
         try:
             response = await self.http.request(method, path, json=json, params=params or None, headers=headers)
-        except httpx.TransportError:
+        except Unreachable:
             raise Unavailable(f"{self.name} 服务暂时无法连接，请稍后重试。") from None
         if response.status_code >= 400:
             try:

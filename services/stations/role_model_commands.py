@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 import asyncpg
-import httpx
 import orjson
 
 from chassis.auth import Principal
@@ -18,7 +17,7 @@ from chassis.commands import Outcome
 from chassis.errors import Forbidden, NotFound, RuleViolated, Unavailable
 from chassis.purpose import HEADER as PURPOSE_HEADER
 from chassis.purpose import header_value
-from chassis.tracing import inject_headers
+from chassis.service_client import Unreachable
 
 from . import role_model_tables as tables
 from .commands import Guard, execute
@@ -32,10 +31,10 @@ NAME_PURPOSE = "榜样选树提名：核对被提名人的登记姓名"
 
 async def registered_name(rt: Runtime, who: Principal, youth_id: str) -> str:
     """The nominee's name as the registry holds it, read with the nominator's token (district-scoped, audited)."""
-    headers = inject_headers({"authorization": f"Bearer {who.token}", PURPOSE_HEADER: header_value(NAME_PURPOSE)})
+    headers = {"authorization": f"Bearer {who.token}", PURPOSE_HEADER: header_value(NAME_PURPOSE)}
     try:
         response = await rt.deps.registry.http.get(f"/youth/{youth_id}", headers=headers)
-    except httpx.TransportError:
+    except Unreachable:
         raise Unavailable("登记服务暂时无法连接，请稍后重试。", retry_after=2) from None
     if response.status_code in (403, 404):
         body = response.json()

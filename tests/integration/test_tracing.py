@@ -10,7 +10,6 @@ import time
 
 import httpx
 import pytest
-from opentelemetry.instrumentation.httpx import AsyncOpenTelemetryTransport
 from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
@@ -43,11 +42,11 @@ class SeparateProcessTransport(httpx.ASGITransport):
 
 @pytest.fixture(scope="module")
 async def gateway(settings, registry, spans):
-    """The gateway forwarding to the in-process registry through a traced transport (in production the
-    httpx instrumentation traces the real transport the same way)."""
+    """The gateway forwarding to the in-process registry as to another process (its CLIENT span and the
+    `traceparent` it sends are made above the transport, chassis/service_client.py)."""
     async with running(create_gateway(settings)) as client:
         rt = client.app.state.runtime
-        transport = AsyncOpenTelemetryTransport(SeparateProcessTransport(app=registry.app))
+        transport = SeparateProcessTransport(app=registry.app)
         rt.deps.clients["registry"] = ServiceClient("registry", "http://registry", transport=transport)
         yield client
 

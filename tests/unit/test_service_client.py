@@ -8,12 +8,12 @@ from chassis.service_client import KEEPALIVE_SECONDS
 from gateway.clients import ServiceClient
 
 
-def keepalive_of(client) -> float:
-    return client._transport._pool._keepalive_expiry  # httpx keeps it on the connection pool
-
-
-def test_clients_drop_idle_connections_well_before_the_server_does():
+async def test_clients_drop_idle_connections_well_before_the_server_does():
     server_timeout = uvicorn.Config(app=None).timeout_keep_alive  # what every app runs with (5 s)
     assert KEEPALIVE_SECONDS <= server_timeout / 2
     for client in (ServiceClient("registry", "http://registry").http, OwnRecord("http://registry").http):
-        assert keepalive_of(client) == KEEPALIVE_SECONDS
+        session = client._send.open()  # the aiohttp session the first call makes
+        try:
+            assert session.connector._keepalive_timeout == KEEPALIVE_SECONDS  # aiohttp keeps it on the connector
+        finally:
+            await client.aclose()
