@@ -74,7 +74,7 @@ class ServiceHttp:
                 "http.request.method": method, "url.path": path, **self._attributes}) as span:
             propagate.inject(headers)  # this span is the called service's parent
             try:
-                answer = await self._send(method, self.base_url + path, body, params, headers)
+                answer = await self._send(method, self.base_url + path, body, _query(params), headers)
             except Unreachable as exc:
                 span.set_status(Status(StatusCode.ERROR, str(exc)))
                 raise
@@ -88,6 +88,14 @@ class ServiceHttp:
 
     async def aclose(self) -> None:
         await self._send.close()
+
+
+def _query(params: dict[str, Any] | None) -> dict[str, str] | None:
+    """Query values as text, the same way whichever client sends them (true/false, numbers as written)."""
+    if not params:
+        return None
+    return {key: "true" if value is True else "false" if value is False else "" if value is None else str(value)
+            for key, value in params.items()}
 
 
 class _Network:
@@ -106,7 +114,9 @@ class _Network:
     async def __call__(self, method: str, url: str, body: bytes | None, params: dict[str, Any] | None,
                        headers: dict[str, str]) -> Answer:
         try:
-            async with self.open().request(method, url, data=body, params=params, headers=headers) as response:
+            # never redirected: a redirect would carry the caller's token to wherever it points
+            async with self.open().request(method, url, data=body, params=params, headers=headers,
+                                           allow_redirects=False) as response:
                 return Answer(response.status, await response.read())
         except (aiohttp.ClientError, TimeoutError) as exc:
             raise Unreachable(f"{type(exc).__name__}: {exc}") from None

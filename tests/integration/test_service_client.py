@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse
 from opentelemetry import trace
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
@@ -30,6 +30,10 @@ def echo_app() -> FastAPI:
     @app.get("/broken")
     async def broken() -> PlainTextResponse:
         return PlainTextResponse("not json", status_code=502)
+
+    @app.get("/moved")
+    async def moved() -> RedirectResponse:
+        return RedirectResponse("http://127.0.0.1:9/elsewhere", status_code=307)
     return app
 
 
@@ -37,14 +41,15 @@ async def test_a_call_arrives_whole_and_its_answer_comes_back_whole_on_a_kept_co
     async with served(echo_app()) as url:
         client = ServiceHttp(url, timeout=5)
         try:
-            first = await client.request("POST", "/echo/a", json={"name": "孙悟空", "n": 1}, params={"q": "站点"},
+            first = await client.request("POST", "/echo/a", json={"name": "孙悟空", "n": 1},
+                                         params={"q": "站点", "first": 3, "all": True},
                                          headers={"authorization": "Bearer t", "x-purpose": "p"})
             second = await client.get("/echo/b")
         finally:
             await client.aclose()
     assert first.status_code == 201
     seen = first.json()
-    assert (seen["method"], seen["part"], seen["query"]) == ("POST", "a", {"q": "站点"})
+    assert (seen["method"], seen["part"], seen["query"]) == ("POST", "a", {"q": "站点", "first": "3", "all": "true"})
     assert seen["body"] == '{"name": "孙悟空", "n": 1}'
     assert seen["headers"]["content-type"] == "application/json"
     assert (seen["headers"]["authorization"], seen["headers"]["x-purpose"]) == ("Bearer t", "p")
@@ -62,6 +67,16 @@ async def test_an_error_status_is_an_answer_and_a_body_that_is_not_json_says_so(
     assert answer.status_code == 502 and answer.content == b"not json"
     with pytest.raises(ValueError):
         answer.json()
+
+
+async def test_a_redirect_is_answered_not_followed_so_the_token_goes_nowhere_else():
+    async with served(echo_app()) as url:
+        client = ServiceHttp(url, timeout=5)
+        try:
+            answer = await client.get("/moved", headers={"authorization": "Bearer t"})
+        finally:
+            await client.aclose()
+    assert answer.status_code == 307
 
 
 async def test_a_service_nobody_listens_for_is_unreachable():
