@@ -45,7 +45,7 @@ EVENTS_PROJECTED = meter.create_counter(
     "xq.projection.applied", unit="{event}", description="events a projection applied (repeats not counted)")
 PROJECTION_RESTARTS = meter.create_counter(
     "xq.projection.restarts", unit="{restart}",
-    description="projection consumers started afresh by the sampler: stalled (behind, no batch applied) or died")
+    description="projection consumers started afresh by the sampler: stalled (events wait behind an unmoved checkpoint) or died")
 ERRORS = meter.create_counter(
     "xq.errors", unit="{error}", description="errors per component (http, relay, projection, graphql) and kind")
 

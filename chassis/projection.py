@@ -48,8 +48,8 @@ SET_BASED_FROM = 8
 # A fetch of fewer events than this is live writes trickling in, not a backlog: with a beat set, it waits
 # for the next beat and takes what arrived meanwhile. A backlog (rebuild, bulk) never waits.
 BEAT_BELOW = 500
-# Behind (events wait on its partitions) with no batch applied for this long: the consumer has stalled and
-# is started afresh (chassis/stall.py). Far above a batch's time, a group rejoin's, and a beat.
+# Events waiting on a partition behind a checkpoint that has not moved for this long: the consumer has stalled
+# and is started afresh (chassis/stall.py). Far above a batch's time, a group rejoin's, and a beat.
 STALL_SECONDS = 60.0
 
 

@@ -188,7 +188,7 @@ async def test_every_series_the_alerts_query_is_served(gateway, registry):
 async def test_a_projection_that_stalls_is_started_afresh_and_applies_what_waited(gateway, registry, token):
     """A consumer that stops handing out records without failing (the gateway's projections stayed behind
     after a broker outage in CI until the process was restarted) is started afresh by the sampler once
-    events have waited with no batch applied for `watch.seconds` (chassis/stall.py)."""
+    events have waited behind an unmoved checkpoint for `watch.seconds` (chassis/stall.py)."""
     rt = gateway.app.state.runtime
     runner = rt.projections["gateway.youth"]
     restarts_before = total(await scrape(gateway), "xq_projection_restarts_total",
