@@ -165,13 +165,15 @@ def ranged(s, token: str, date_from: str | None, date_to: str | None, position: 
 
 
 def station_with_visits(s, token) -> str:
-    """A Chaoyang station with three visits in March 2026 and one in May; the last write's position."""
+    """A Chaoyang station with three visits in March 2026 and one in May, the station already in the read
+    models (the visits' position alone does not say so); the last write's position."""
     staff = token("station_staff")
-    made = gql(s, "mutation($i: CreateStationInput!) { createStation(input: $i) { id } }", {"i": {
+    made = gql(s, "mutation($i: CreateStationInput!) { createStation(input: $i) { id position } }", {"i": {
         "kind": "RIDER_REFUEL", "name": "朝阳测试加油站", "district": "110105", "address": "朝阳区测试路 1 号",
         "lat": 39.92, "lon": 116.45, "operator": "TRADE_UNION", "openingHours": "每天 9:00–21:00",
         "services": ["REST", "HEALTH_CHECK"]}}, token=staff)
     assert "errors" not in made, made
+    ranged(s, token("department_viewer"), None, None, made["data"]["createStation"]["position"])
     visits = [{"idempotencyKey": f"e2e-{uuid.uuid4()}", "serviceType": "REST", "deliveredAt": at}
               for at in ("2026-03-10T10:00:00+08:00",) * 3 + ("2026-05-01T10:00:00+08:00",)]
     done = gql(s, "mutation($s: ID!, $r: [ServiceRecordInput!]!) { recordServices(stationId: $s, records: $r) "
