@@ -1,5 +1,6 @@
 """`python -m bench --scale {tiny,full} [--only write_path,freshness,rebuild,nearest_stations,gateway_queries,
-dashboard_writes,replicas] [--out FILE]`."""
+dashboard_writes,dashboard_live,replicas] [--out FILE]`. `dashboard_live` (5c) runs on 5b's stack, after its
+steps: asking for it runs 5b as well."""
 from __future__ import annotations
 
 import argparse
@@ -18,7 +19,7 @@ from .scales import SCALES
 from .stack import BenchStack
 
 BENCHMARKS = ("write_path", "freshness", "bulk_import", "rebuild", "nearest_stations", "gateway_queries",
-              "dashboard_writes", "replicas")
+              "dashboard_writes", "dashboard_live", "replicas")
 
 
 async def run_all(stack: BenchStack, report: Report, scale, only: set[str], say) -> None:
@@ -58,13 +59,13 @@ async def run_all(stack: BenchStack, report: Report, scale, only: set[str], say)
         if "gateway_queries" in only:  # last: restarts PostgreSQL, replaces the gateway database
             say(f"gateway queries: {scale.gateway.size.describe()}")
             await gateway_queries.run(stack, report, scale.gateway, say)
-        if "dashboard_writes" in only:  # 5b and 5c: their own namespace; the registry, branches, stations and gateway restarted
+        if only & {"dashboard_writes", "dashboard_live"}:  # their own namespace; the apps restarted
             say(f"dashboard while writes flow: {scale.dashboard_writes.size.describe()}")
             # 5c after 5b's steps, on its stack: live subscribers under the same write mix
-            live = functools.partial(dashboard_live.run, stack, report, scale.dashboard_live, scale.dashboard_writes,
-                                     say=say)
+            live = (functools.partial(dashboard_live.run, stack, report, scale.dashboard_live, scale.dashboard_writes,
+                                      say=say) if "dashboard_live" in only else None)
             await dashboard_writes.run(stack, report, scale.dashboard_writes, say, then=live,
-                                       then_seconds=scale.dashboard_live.seconds)
+                                       then_seconds=scale.dashboard_live.seconds if live else 0)
         if "replicas" in only:  # 8: its own namespace; the registry, branches, stations and gateway restarted, then doubled
             say("one replica vs two: the write mix, closed loop")
             await replicas.run(stack, report, scale.replicas, say)
