@@ -40,13 +40,23 @@ def producer(login: KafkaLogin, client_id: str) -> AIOKafkaProducer:
 # of ≤ max_poll_records being applied. The lag stays in Kafka (tests/faults: a slow consumer).
 MAX_PARTITION_FETCH_BYTES = 1024 * 1024
 FETCH_MAX_BYTES = 8 * 1024 * 1024
+# A fetch is answered as soon as one record waits (or after FETCH_MAX_WAIT_MS). A minimum of 64 KB was
+# measured in session 12 (bench/consumer_fetches.py, docs/BENCHMARKS.md): a consumer that does nothing
+# but read fetched 24 times less often, yet the services' CPU per write of benchmark 8's mix did not move —
+# a consumer busy applying a batch already finds many records at its next fetch — while every hop's
+# delay grew by up to the wait. So no minimum.
+FETCH_MIN_BYTES = 1
+FETCH_MAX_WAIT_MS = 100
 
 
-def consumer(login: KafkaLogin, group_id: str | None, *topics: str, client_id: str) -> AIOKafkaConsumer:
+def consumer(login: KafkaLogin, group_id: str | None, *topics: str, client_id: str,
+             fetch_min_bytes: int = FETCH_MIN_BYTES, fetch_max_wait_ms: int = FETCH_MAX_WAIT_MS) -> AIOKafkaConsumer:
+    """The fetch settings are parameters for bench/consumer_fetches.py, which compares them."""
     return AIOKafkaConsumer(*topics, **login.options(), group_id=group_id, client_id=client_id,
                             enable_auto_commit=False, auto_offset_reset="earliest",
                             isolation_level="read_committed", max_poll_records=1000,
-                            fetch_max_wait_ms=100, max_partition_fetch_bytes=MAX_PARTITION_FETCH_BYTES,
+                            fetch_min_bytes=fetch_min_bytes, fetch_max_wait_ms=fetch_max_wait_ms,
+                            max_partition_fetch_bytes=MAX_PARTITION_FETCH_BYTES,
                             fetch_max_bytes=FETCH_MAX_BYTES)
 
 
