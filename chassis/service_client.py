@@ -59,7 +59,7 @@ class ServiceHttp:
         self.base_url = base_url.rstrip("/")
         where = urlsplit(self.base_url)
         self._attributes: dict[str, str | int] = {"server.address": where.hostname or "",
-                                                  "server.port": where.port or 80}
+                                                  "server.port": where.port or (443 if where.scheme == "https" else 80)}
         self._send: _Send = _Network(timeout) if transport is None else _InProcess(timeout, transport)
 
     async def request(self, method: str, path: str, *, json: Any = None, params: dict[str, Any] | None = None,
