@@ -19,6 +19,7 @@ from the rows (gateway/tables/recount.py) and the benchmark fails if any differs
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -35,6 +36,7 @@ from gateway.schema.dashboard_cache import GENERATIONS
 from gateway.tables import recount
 
 from .city_data import CitySize, check_kept_counts, fill
+from .cpu import CpuSnapshot
 from .gateway_queries import DISTRICT, MIGRATIONS, page_query
 from .loadgen import RunStats, open_loop
 from .report import Report
@@ -252,7 +254,9 @@ async def run(stack: BenchStack, report: Report, cfg: DashboardWritesConfig, say
             fresh.acked.clear()
             fresh.seen.clear()
             mine = (setup[0], setup[1], setup[2][n * per_step:(n + 1) * per_step])
+            cpu, began = CpuSnapshot.take(stack), time.perf_counter()
             results[name] = await _step(cfg, clients, fresh, states, variables, mine, 1_000_000 * (n + 1))
+            results[name]["cores"] = cores_busy(cpu, CpuSnapshot.take(stack), time.perf_counter() - began)
             deadline = time.perf_counter() + cfg.settle_timeout
             while len(fresh.seen) < len(fresh.acked) and time.perf_counter() < deadline:
                 await asyncio.sleep(0.05)
@@ -303,6 +307,7 @@ async def run(stack: BenchStack, report: Report, cfg: DashboardWritesConfig, say
         if failed:
             table.notes.append(f"first error of each kind of request that had any ({layout}, {name}): "
                                + "; ".join(failed))
+    _cores_table(report, results)
     if wrong:
         raise RuntimeError(f"5b: kept figures differ from a recount: {sorted(wrong)}")
     for layout in LAYOUTS:
@@ -312,6 +317,23 @@ async def run(stack: BenchStack, report: Report, cfg: DashboardWritesConfig, say
         report.target(f"dashboard p99 with writes ({layout})", f"≤ 50 ms at {cfg.dashboard_rate:g} req/s (city)",
                       f"p99 {dash.p99_ms:.1f} ms at {dash.throughput:.0f} req/s", dash.p99_ms <= 50)
         report.target(f"freshness p99 with dashboard load ({layout})", "≤ 500 ms", f"{p99:.0f} ms", p99 <= 500)
+
+
+def cores_busy(before: CpuSnapshot, after: CpuSnapshot, seconds: float) -> dict[str, float]:
+    """Each process's CPU seconds per second of the step: how many of the machine's cores it kept busy."""
+    return {name: ms / 1000 / seconds for name, ms in before.per_item(after, 1).items()}
+
+
+def _cores_table(report: Report, results: dict) -> None:
+    processes = sorted({p for r in results.values() for p in r["cores"]})
+    t = report.table("dashboard_writes_cores", "5b. Where the cores went during each step (CPU seconds per second)",
+                     ["gateway runs as", "dashboard", *processes, "all"])
+    for (layout, name), r in results.items():
+        t.add(**{"gateway runs as": layout, "dashboard": name}, **{p: round(c, 2) for p, c in r["cores"].items()},
+              all=round(sum(r["cores"].values()), 2))
+    t.notes.append(f"Every process of the stack during the step (harness: the load generator, in this process); the "
+                   f"machine has {os.cpu_count()} logical cores: a sum near that count means the machine, not one "
+                   "process, is the limit, and requests queue for a core.")
 
 
 async def split_gateway(stack: BenchStack, settings: Settings, fresh: Freshness, settle_timeout: float) -> None:

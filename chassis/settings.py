@@ -147,6 +147,10 @@ class Settings(BaseSettings):
                                                       "(the public station finder and events); beyond: HTTP 429")
     trusted_proxies: str = Field("", description="proxies whose X-Forwarded-For names the client, comma-separated "
                                                  "addresses or networks (e.g. 10.0.0.0/8); from anyone else it is ignored")
+    dashboard_answer_max_age_seconds: float = Field(
+        0.0, ge=0.0, le=10.0, description="how long a whole dashboard answer keeps serving the same query after the "
+                                          "read models moved on (0: never; each state of the read models is "
+                                          "executed once). A query with minPosition always reads fresh figures")
 
     # Request bodies: larger ones are refused with 413 before they are parsed (chassis/body_limit.py).
     registry_max_body_bytes: int = Field(4 * 1024 * 1024, description="largest registry request body (a bulk "

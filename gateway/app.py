@@ -17,9 +17,8 @@ from chassis.errors import AppError
 from chassis.service import build_service_app
 from chassis.settings import Settings, get_settings
 
-from .anonymous import AnonymousLimit, AnonymousRateLimit, proxies
-from .clients import ServiceClient
-from .deps import SERVICES, GatewayDeps
+from .anonymous import AnonymousRateLimit
+from .deps import gateway_deps
 from .limits import graphql_refusal
 from .projections import projections
 from .requests import TypedRequestErrors
@@ -86,8 +85,7 @@ class GatewayRouter(TypedRequestErrors, GraphQLRouter):
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
 
-    deps = GatewayDeps({s: ServiceClient(s, settings.service_url(s)) for s in SERVICES},
-                       AnonymousLimit(settings.anonymous_per_minute, proxies(settings.trusted_proxies)))
+    deps = gateway_deps(settings)
     app = build_service_app(name="gateway", title="xinqing gateway", settings=settings,
                             migrations=Path(__file__).parent / "migrations", topics=[],
                             projections=lambda rt: projections(settings), publishes=False, too_large=graphql_refusal,

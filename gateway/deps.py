@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 
 from chassis import service
 from chassis.clock import Clock
+from chassis.settings import Settings
 
-from .anonymous import AnonymousLimit
+from .anonymous import AnonymousLimit, proxies
 from .clients import ServiceClient
 from .live import LiveTicks
 from .schema.common import BRANCHES, REGISTRY, STATIONS
@@ -27,6 +28,12 @@ class GatewayDeps:
     live: LiveTicks = field(default_factory=LiveTicks)  # dashboardUpdated's shared ticks
     stations: StationIndex = field(default_factory=StationIndex)
     clock: Clock = field(default_factory=Clock)
+
+
+def gateway_deps(settings: Settings) -> GatewayDeps:
+    return GatewayDeps({s: ServiceClient(s, settings.service_url(s)) for s in SERVICES},
+                       AnonymousLimit(settings.anonymous_per_minute, proxies(settings.trusted_proxies)),
+                       FigureCache(settings.dashboard_answer_max_age_seconds))
 
 
 Runtime = service.Runtime[GatewayDeps]

@@ -18,11 +18,19 @@ reader — also while it is computed: readers of a generation whose figure is be
 computation (benchmark 5b's eight requests in flight each computed the same figures again before). Under a
 steady stream of changes to its tables a figure degrades to computing once per generation (never to stale
 figures).
+
+Whole answers (DashboardResults) may be allowed an age (`dashboard_answer_max_age_seconds`, 0 by default): an
+answer then also serves its query for that long after the read models moved on, so that under a steady
+stream of writes the page's query is executed about once per that age instead of once per generation, each
+time waiting for its figures' statements on a busy database (benchmark 5b, docs/BENCHMARKS.md session 12). A
+query with `minPosition`, a live update and any other query keep the exact rule above.
 """
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import OrderedDict
+from collections.abc import Callable
 from inspect import isawaitable
 from typing import Any
 
@@ -80,16 +88,21 @@ class Generations:
 
 class FigureCache:
     """Figures (or whole answers), each with the generation it was computed at; least recently used dropped
-    first. An entry whose generation has moved on is never served, and is replaced by the next computation.
-    A figure's value is its computation (a future), shared by every reader of its generation."""
+    first. An entry whose generation has moved on is not served (unless the reader allows it an age), and is
+    replaced by the next computation. A figure's value is its computation (a future), shared by every reader
+    of its generation. `answer_max_age`: the age DashboardResults allows whole answers (seconds)."""
 
-    def __init__(self) -> None:
-        self.entries: OrderedDict[tuple, tuple[Any, Any]] = OrderedDict()
+    def __init__(self, answer_max_age: float = 0.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.entries: OrderedDict[tuple, tuple[Any, Any, float]] = OrderedDict()  # key -> (generation, value, put at)
         self.writers: dict[str, frozenset[str] | None] | None = None  # figure -> projections (writers_of)
+        self.answer_max_age = answer_max_age
+        self.clock = clock
 
-    def get(self, generation: Any, key: tuple) -> tuple[bool, Any]:
+    def get(self, generation: Any, key: tuple, max_age: float = 0.0) -> tuple[bool, Any]:
+        """The entry of `generation`, or with `max_age`, of any generation if its computation began less than
+        `max_age` seconds ago (it reflects the read models as they were then)."""
         entry = self.entries.get(key)
-        if entry is None or entry[0] != generation:
+        if entry is None or (entry[0] != generation and not self.clock() - entry[2] < max_age):
             return False, None
         self.entries.move_to_end(key)
         return True, entry[1]
@@ -105,7 +118,7 @@ class FigureCache:
             self.drop(key, computation)
 
     def put(self, generation: Any, key: tuple, value: Any) -> None:
-        self.entries[key] = (generation, value)
+        self.entries[key] = (generation, value, self.clock())
         self.entries.move_to_end(key)
         if len(self.entries) > MAX_ENTRIES:
             self.entries.popitem(last=False)
@@ -169,7 +182,7 @@ class DashboardResults(SchemaExtension):
 
     Requests arriving while the answer of their generation is being executed wait for that execution: while
     writes flow, the generation moves many times a second and each of them is executed once, not once per
-    request in flight."""
+    request in flight; with an answer age allowed (FigureCache.answer_max_age), once per that age."""
 
     async def on_execute(self):
         ec = self.execution_context
@@ -189,7 +202,7 @@ class DashboardResults(SchemaExtension):
                     key = None
         if key is not None:
             cache = figure_cache(ec.context.runtime)
-            hit, shared = cache.get(generation, key)
+            hit, shared = cache.get(generation, key, cache.answer_max_age)
             if hit:  # answered, or being answered for another request of this generation: wait for it
                 ec.result = shared.result() if shared.done() else await asyncio.shield(shared)
                 # None: that execution failed or was cancelled; this request executes on its own

@@ -163,6 +163,19 @@ def test_dashboard_with_writes_measured_both_scopes_saw_every_write_and_the_figu
     assert "gateway projector (python)" in memory  # the projector really ran beside the reader
 
 
+def test_the_dashboard_with_writes_says_which_processes_kept_the_cores_busy_in_each_step(results):
+    rows = {(r["gateway runs as"], r["dashboard"]): r
+            for r in results[0]["tables"]["dashboard_writes_cores"]["rows"]}
+    assert set(rows) == {(gateway, scope) for gateway in ("one process", "reader + projector")
+                         for scope in ("city", "one district (110105)")}
+    for (gateway, _), r in rows.items():
+        parts = {p: c for p, c in r.items() if p not in ("gateway runs as", "dashboard", "all") and c is not None}
+        # CPU is read in 10 ms ticks: a tiny step's quieter services may show 0, never nothing
+        assert {"harness", "registry", "branches", "stations", "gateway", "postgres", "kafka"} <= set(parts), r
+        assert ("gateway projector" in parts) == (gateway == "reader + projector"), r
+        assert min(parts.values()) >= 0 and r["all"] > 0 and abs(r["all"] - sum(parts.values())) < 0.05, r
+
+
 def test_live_subscribers_stayed_connected_got_coalesced_updates_and_their_staleness_and_memory_are_reported(results):
     (row,) = results[0]["tables"]["dashboard_live"]["rows"]
     assert row["subscribers"] == "3 city + 3 district" and row["connected at the end"] == 6, row

@@ -390,6 +390,31 @@ async def test_a_repeated_dashboard_is_answered_whole_per_caller_scope_until_the
         await db.close()
 
 
+async def test_with_an_answer_age_allowed_a_repeated_dashboard_is_executed_again_only_once_it_is_that_old(
+        http, gateway_app, token, monkeypatch):
+    import gateway.schema as schema_module
+
+    resolved = []
+    real = schema_module.dashboard_for
+    monkeypatch.setattr(schema_module, "dashboard_for", lambda scope: resolved.append(scope) or real(scope))
+    now = [1000.0]  # the cache's clock, moved by hand: a slow first registration cannot age the answer
+    monkeypatch.setattr(gateway_app.state.runtime.deps.figures, "clock", lambda: now[0])
+    monkeypatch.setattr(gateway_app.state.runtime.deps.figures, "answer_max_age", 1.0)
+    viewer = token("department_viewer", district="110109")
+    first = (await gql(http, TOTAL, {}, viewer))["data"]["dashboard"]
+    done = await register(http, token, "110109")
+    # read-your-writes is never served an old answer: minPosition waits, then reads the figures
+    fresh = (await gql(http, TOTAL, {"pos": done["position"]}, viewer))["data"]["dashboard"]
+    assert fresh["youth"]["total"] == first["youth"]["total"] + 1
+    resolved.clear()
+    now[0] += 0.9
+    again = (await gql(http, TOTAL, {}, viewer))["data"]["dashboard"]  # the read model moved; the answer is young
+    assert again == first and resolved == []
+    now[0] += 0.2
+    later = (await gql(http, TOTAL, {}, viewer))["data"]["dashboard"]
+    assert later == fresh and len(resolved) == 1  # that old: executed again, and it sees the registration
+
+
 async def test_identical_dashboards_in_flight_together_are_executed_once(http, gw_settings, token, monkeypatch):
     import gateway.schema as schema_module
     from gateway.schema.dashboard_cache import GENERATIONS

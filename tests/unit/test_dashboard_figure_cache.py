@@ -125,3 +125,27 @@ async def test_a_failed_computation_is_answered_to_its_readers_and_not_kept():
     await asyncio.sleep(0)  # the done callback
     assert await figures.resolve(compute, root, read(rt)) == "figures"
     assert len(calls) == 2
+
+
+def test_with_an_age_allowed_an_answer_serves_later_generations_until_it_is_that_old():
+    now = [100.0]
+    cache = FigureCache(answer_max_age=1.0, clock=lambda: now[0])
+    key = ("result", "the page's query")
+    cache.put((1, 10), key, "answer at 10")
+    assert cache.get((1, 11), key) == (False, None)  # a reader who allows no age: not for its generation
+    assert cache.get((1, 11), key, 1.0) == (True, "answer at 10")
+    now[0] = 100.99
+    assert cache.get((1, 12), key, 1.0) == (True, "answer at 10")
+    now[0] = 101.0
+    assert cache.get((1, 12), key, 1.0) == (False, None)  # that old: computed again
+    assert cache.get((1, 10), key, 1.0) == (True, "answer at 10")  # its own generation: whatever its age
+    cache.put((1, 12), key, "answer at 12")
+    assert cache.get((1, 13), key, 1.0) == (True, "answer at 12")  # the age counts from the new computation
+
+
+def test_the_answer_age_comes_from_the_settings_and_is_none_unless_asked():
+    from chassis.settings import Settings
+    from gateway.deps import gateway_deps
+
+    assert gateway_deps(Settings(dashboard_answer_max_age_seconds=1.5)).figures.answer_max_age == 1.5
+    assert gateway_deps(Settings()).figures.answer_max_age == 0.0
