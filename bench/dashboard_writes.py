@@ -269,6 +269,7 @@ async def run(stack: BenchStack, report: Report, cfg: DashboardWritesConfig, say
             results[name]["seen"] = int(lags.size)
         stop.set()
         await asyncio.gather(*watchers)
+        _cores_table(report, results)  # beside 5b's table, before 5c's
         if then is not None:
             await then(settings, clients, (setup[0], setup[1], setup[2][len(steps) * per_step:]), Freshness(conn))
     finally:
@@ -299,8 +300,9 @@ async def run(stack: BenchStack, report: Report, cfg: DashboardWritesConfig, say
         f"changes/s (apply + approve; every fourth a member leaves) and {cfg.batches:g} batches/s of "
         f"{cfg.batch_size} person-times go through the services. Freshness: a write's 2xx → its position applied "
         "by the gateway projection (projection_streams polled every 5 ms). Read-model states: how often the "
-        "gateway's projection checkpoints moved as a whole, read every 10 ms (figures and whole answers are kept per "
-        "state). Figures = recount: every kept counter "
+        "gateway's projection checkpoints moved as a whole, read every 10 ms (figures are kept per state; whole "
+        f"answers per state or {settings.dashboard_answer_max_age_seconds:g} s, as deployed). Figures = recount: "
+        "every kept counter "
         "(gateway/tables/recount.py) equal to a recount from the rows after every step. Gateway: one process "
         "(projections and GraphQL on one event loop), or a reader (GraphQL, run_projections=false) beside a "
         "projector (the same app applying the events, asked nothing).")
@@ -311,7 +313,6 @@ async def run(stack: BenchStack, report: Report, cfg: DashboardWritesConfig, say
         if failed:
             table.notes.append(f"first error of each kind of request that had any ({layout}, {name}): "
                                + "; ".join(failed))
-    _cores_table(report, results)
     if wrong:
         raise RuntimeError(f"5b: kept figures differ from a recount: {sorted(wrong)}")
     for layout in LAYOUTS:

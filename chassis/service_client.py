@@ -1,7 +1,7 @@
 """The HTTP client one service keeps for another (gateway → services, services → registry).
 
 Over the network it is aiohttp. The gateway's mutations spent about 35 % of their CPU in httpx
-(docs/BENCHMARKS.md, *The gateway's mutation: where the reader's time goes*); a keep-alive POST to a uvicorn
+(docs/BENCHMARKS.md, *The gateway's mutation: service calls over aiohttp*); a keep-alive POST to a uvicorn
 app costs the caller about 0.09 ms of CPU through aiohttp against 0.85 ms through httpx (session 11,
 `bench/service_client_cost.py`). In-process, as the tests run the apps, an httpx transport reaches the app
 (`transport=httpx.ASGITransport(app=…)` or a `MockTransport`): the same calls, the same answers.

@@ -2,7 +2,7 @@
 
 A live dashboard tick reaches every subscriber at once. Those who selected the same fields of the same
 scope would each execute the same ≈ 300 values through graphql-core: 39 % of the gateway's CPU under
-benchmark 5c's 100 subscribers (docs/BENCHMARKS.md, *Session 8 run*), and, before the figures were shared
+benchmark 5c's 100 subscribers (docs/BENCHMARKS_HISTORY.md, *Session 8 run*), and, before the figures were shared
 while being computed, each of them computed the figures too.
 
 A subscription's event payload may carry `shared(answers, audience)`: `answers` is one `SharedAnswers`

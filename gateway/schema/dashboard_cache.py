@@ -22,7 +22,7 @@ figures).
 Whole answers (DashboardResults) may be allowed an age (`dashboard_answer_max_age_seconds`, 0 by default): an
 answer then also serves its query for that long after the read models moved on, so that under a steady
 stream of writes the page's query is executed about once per that age instead of once per generation, each
-time waiting for its figures' statements on a busy database (benchmark 5b, docs/BENCHMARKS.md session 12). A
+time waiting for its figures' statements on a busy database (benchmark 5b, docs/BENCHMARKS.md, sessions 12–13). A
 query with `minPosition`, a live update and any other query keep the exact rule above.
 """
 from __future__ import annotations

@@ -353,14 +353,21 @@ async def test_a_subscription_ends_when_its_token_expires(http, url, token):
 
 # --- dashboard figures: computed once per state of the read models -------------------------------------
 
-async def test_a_repeated_dashboard_is_answered_whole_per_caller_scope_until_the_read_model_moves(
-        http, gw_settings, token, monkeypatch):
+@pytest.fixture
+def resolved(monkeypatch):
+    """The scopes of the dashboards executed (not answered whole from the cache), in order."""
     import gateway.schema as schema_module
+
+    scopes: list = []
+    real = schema_module.dashboard_for
+    monkeypatch.setattr(schema_module, "dashboard_for", lambda scope: scopes.append(scope) or real(scope))
+    return scopes
+
+
+async def test_a_repeated_dashboard_is_answered_whole_per_caller_scope_until_the_read_model_moves(
+        http, gw_settings, token, resolved):
     from gateway.schema.dashboard_cache import GENERATIONS
 
-    resolved = []
-    real = schema_module.dashboard_for
-    monkeypatch.setattr(schema_module, "dashboard_for", lambda scope: resolved.append(scope) or real(scope))
     city, chaoyang = token("department_viewer"), token("department_viewer", district="110105")
     db = await asyncpg.connect(gw_settings.database_url(gw_settings.database("gateway")))
     try:
@@ -391,12 +398,7 @@ async def test_a_repeated_dashboard_is_answered_whole_per_caller_scope_until_the
 
 
 async def test_with_an_answer_age_allowed_a_repeated_dashboard_is_executed_again_only_once_it_is_that_old(
-        http, gateway_app, token, monkeypatch):
-    import gateway.schema as schema_module
-
-    resolved = []
-    real = schema_module.dashboard_for
-    monkeypatch.setattr(schema_module, "dashboard_for", lambda scope: resolved.append(scope) or real(scope))
+        http, gateway_app, token, monkeypatch, resolved):
     now = [1000.0]  # the cache's clock, moved by hand: a slow first registration cannot age the answer
     monkeypatch.setattr(gateway_app.state.runtime.deps.figures, "clock", lambda: now[0])
     monkeypatch.setattr(gateway_app.state.runtime.deps.figures, "answer_max_age", 1.0)
@@ -415,13 +417,9 @@ async def test_with_an_answer_age_allowed_a_repeated_dashboard_is_executed_again
     assert later == fresh and len(resolved) == 1  # that old: executed again, and it sees the registration
 
 
-async def test_identical_dashboards_in_flight_together_are_executed_once(http, gw_settings, token, monkeypatch):
-    import gateway.schema as schema_module
+async def test_identical_dashboards_in_flight_together_are_executed_once(http, gw_settings, token, resolved):
     from gateway.schema.dashboard_cache import GENERATIONS
 
-    resolved = []
-    real = schema_module.dashboard_for
-    monkeypatch.setattr(schema_module, "dashboard_for", lambda scope: resolved.append(scope) or real(scope))
     viewer = token("department_viewer", district="110108")
     db = await asyncpg.connect(gw_settings.database_url(gw_settings.database("gateway")))
     try:
