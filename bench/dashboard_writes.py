@@ -220,7 +220,7 @@ async def run(stack: BenchStack, report: Report, cfg: DashboardWritesConfig, say
               then_seconds: float = 0) -> None:
     """The two steps; then `then` (benchmark 5c, writing for `then_seconds`) on the same stack, clients and
     setup, before the recount."""
-    # the gateway as deployed: docker-compose.yml and deploy/k8s/base/gateway.yaml allow a whole answer 1 s of age
+    # the gateway as deployed: docker-compose.yml and deploy/k8s/base/config.yaml allow a whole answer 1 s of age
     settings: Settings = stack.settings.model_copy(update={"namespace": NAMESPACE,
                                                            "dashboard_answer_max_age_seconds": 1.0})
     for name in APPS:  # earlier benchmarks' processes run in other namespaces
