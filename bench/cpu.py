@@ -72,6 +72,10 @@ class CpuSnapshot:
         ms.update(postgres=later.postgres - self.postgres, kafka=later.kafka - self.kafka)
         return {name: seconds / n * 1000 for name, seconds in ms.items()}
 
+    def cores_busy(self, later: CpuSnapshot, wall_seconds: float) -> dict[str, float]:
+        """-> each process's CPU seconds per second of `wall_seconds`: how many of the machine's cores it kept busy."""
+        return {name: ms / 1000 / wall_seconds for name, ms in self.per_item(later, 1).items()}
+
 
 async def idle_rates(stack: BenchStack, seconds: float = 5.0) -> dict[str, float]:
     """CPU ms per second of every process while nothing is offered (pollers, heartbeats, the JVM): on a long,

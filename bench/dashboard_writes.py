@@ -260,7 +260,7 @@ async def run(stack: BenchStack, report: Report, cfg: DashboardWritesConfig, say
             mine = (setup[0], setup[1], setup[2][n * per_step:(n + 1) * per_step])
             cpu, began = CpuSnapshot.take(stack), time.perf_counter()
             results[name] = await _step(cfg, clients, fresh, states, variables, mine, 1_000_000 * (n + 1))
-            results[name]["cores"] = cores_busy(cpu, CpuSnapshot.take(stack), time.perf_counter() - began)
+            results[name]["cores"] = cpu.cores_busy(CpuSnapshot.take(stack), time.perf_counter() - began)
             deadline = time.perf_counter() + cfg.settle_timeout
             while len(fresh.seen) < len(fresh.acked) and time.perf_counter() < deadline:
                 await asyncio.sleep(0.05)
@@ -322,11 +322,6 @@ async def run(stack: BenchStack, report: Report, cfg: DashboardWritesConfig, say
         report.target(f"dashboard p99 with writes ({layout})", f"≤ 50 ms at {cfg.dashboard_rate:g} req/s (city)",
                       f"p99 {dash.p99_ms:.1f} ms at {dash.throughput:.0f} req/s", dash.p99_ms <= 50)
         report.target(f"freshness p99 with dashboard load ({layout})", "≤ 500 ms", f"{p99:.0f} ms", p99 <= 500)
-
-
-def cores_busy(before: CpuSnapshot, after: CpuSnapshot, seconds: float) -> dict[str, float]:
-    """Each process's CPU seconds per second of the step: how many of the machine's cores it kept busy."""
-    return {name: ms / 1000 / seconds for name, ms in before.per_item(after, 1).items()}
 
 
 def _cores_table(report: Report, results: dict) -> None:

@@ -27,10 +27,11 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 import gateway.app
 from gateway.execution import FlatObjects
+from xinqing.kafka_acls import grant_namespace
 
 from .city_data import CitySize
 from .gateway_queries import APPEALS, STATIONS, _prepare, gateway_settings
-from .stack import BenchStack, grant_namespace
+from .stack import BenchStack
 
 QUERIES = {"stations": STATIONS, "appeals": APPEALS}
 WORKERS = 8

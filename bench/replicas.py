@@ -214,7 +214,7 @@ async def _phase(cfg: ReplicasConfig, stack: BenchStack, replicas: list[Replica]
     after, wall = CpuSnapshot.take(stack), time.perf_counter() - t0
     stats = [s for s, _ in loads]
     writes = sum(s.completed for s in stats)
-    busy = sum(before.per_item(after, 1).values()) / 1000 / wall
+    busy = sum(before.cores_busy(after, wall).values())
     return stats, _process_cpu(before, after, writes), busy
 
 

@@ -18,7 +18,6 @@ from chassis import db
 from chassis.keys import ensure_dev_keys, jwt_private_key
 from chassis.service_client import KEEPALIVE_SECONDS
 from chassis.settings import Settings
-from xinqing.kafka_acls import grant_namespace
 from xinqing.launcher.infra import LocalInfra
 from xinqing.launcher.ports import free_port
 from xinqing.launcher.postgres import find_bin_dir
@@ -97,9 +96,7 @@ class BenchStack:
         `together`: all started at once, then waited for — only where their topics exist already (a consumer
         subscribed to a topic not created yet sees it at its next metadata refresh, minutes later)."""
         settings = settings or self.settings
-        if settings.namespace != self.settings.namespace:  # its topics and groups: the launcher granted xq's
-            grant_namespace(settings)
-        self.declare_topics(settings)
+        self.declare_topics(settings)  # and their ACLs: another namespace's topics and groups
         env = settings_env(settings)
         waiting = []
         for app in APPS:
@@ -117,8 +114,9 @@ class BenchStack:
             wait_until(lambda url=url: _ready(url), 120, key, proc)
 
     def declare_topics(self, settings: Settings) -> None:
-        """Every topic the services declare, in `settings`' namespace, before its first app starts (`xinqing
-        topics --create`, in a process of its own: it builds every app to read their topics). A benchmark
+        """Every topic the services declare, in `settings`' namespace, and its principals' ACLs, before its first
+        app starts (`xinqing topics --create`, in a process of its own: it builds every app to read their
+        topics; the launcher granted only the stack's own namespace). A benchmark
         starts only the apps it measures, and a gateway whose consumers read topics that nobody created asks
         the broker for them every 100 ms per consumer (aiokafka's retry backoff), logging an error each time:
         about 260 a second with the registry and the gateway alone (session 13). A deployed stack has its
