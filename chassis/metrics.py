@@ -46,6 +46,9 @@ EVENTS_PROJECTED = meter.create_counter(
 PROJECTION_RESTARTS = meter.create_counter(
     "xq.projection.restarts", unit="{restart}",
     description="projection consumers started afresh by the sampler: stalled (events wait behind an unmoved checkpoint) or died")
+RELAY_RESTARTS = meter.create_counter(
+    "xq.relay.restarts", unit="{restart}",
+    description="outbox relays started afresh by the sampler: stalled (the oldest outbox row unmoved while leading) or died")
 ERRORS = meter.create_counter(
     "xq.errors", unit="{error}", description="errors per component (http, relay, projection, graphql) and kind")
 

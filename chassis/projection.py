@@ -31,7 +31,7 @@ from .fetched import Fetched, joined, next_beat, positions, size
 from .kafka import consumer as make_consumer
 from .kafka_login import KafkaLogin
 from .kafka_ready import wait_for_group_coordinator
-from .stall import StallWatch
+from .stall import STALL_SECONDS
 from .tracing import context_from_traceparent
 
 log = logging.getLogger(__name__)
@@ -48,9 +48,6 @@ SET_BASED_FROM = 8
 # A fetch of fewer events than this is live writes trickling in, not a backlog: with a beat set, it waits
 # for the next beat and takes what arrived meanwhile. A backlog (rebuild, bulk) never waits.
 BEAT_BELOW = 500
-# Events waiting on a partition behind a checkpoint that has not moved for this long: the consumer has stalled
-# and is started afresh (chassis/stall.py). Far above a batch's time, a group rejoin's, and a beat.
-STALL_SECONDS = 60.0
 
 
 class Projection(Protocol):
@@ -122,7 +119,7 @@ class ProjectionRunner(Resuming):
         """`known_types`: the event types the topics may carry (contracts/); others are dead letters.
         None: any type is read (topics contracts/ does not list). `beat` (seconds, 0: none): live writes are
         committed on the wall clock's multiples of it (`next_beat`), by every runner of every process alike."""
-        super().__init__(f"projection-{projection.name}", self._consume, retry_delay)
+        super().__init__(f"projection-{projection.name}", self._consume, retry_delay, stall_seconds)
         self.pool = pool
         self.kafka = kafka
         self.projection = projection
@@ -130,8 +127,6 @@ class ProjectionRunner(Resuming):
         self.client_id = client_id
         self.known_types = known_types
         self.beat = beat
-        self.watch = StallWatch(stall_seconds)
-        self.phase = "stopped"  # what its loop is doing: named when it stalls
         self._consumer: AIOKafkaConsumer | None = None  # the running session's
         self.applied = 0
         self.skipped = 0
@@ -324,29 +319,20 @@ class ProjectionRunner(Resuming):
         with its checkpoint (None: unknown, Kafka unreachable). A runner that should run and has died, or
         whose partitions wait behind an unmoved checkpoint (chassis/stall.py), is started afresh. It answers
         for the partitions it holds; holding none (it may be the one that lost them), for all."""
-        if not self.wanted:
-            return
-        if not self.applies_here:
-            await self._start_afresh("died", 0.0)
-        elif waiting is None:
-            self.watch.forget()
-        else:
-            mine = self.assigned()
-            if self.watch.observe({p: at for p, at in waiting.items() if not mine or p in mine}, now):
-                await self._start_afresh("stalled", self.watch.behind_for(now))
+        mine = self.assigned()
+        await self.look(None if waiting is None else {p: at for p, at in waiting.items() if not mine or p in mine},
+                        now)
 
-    async def _start_afresh(self, reason: str, seconds: float) -> None:
+    def _restarting(self, reason: str, waited: float) -> None:
         log.warning(f"projection {reason}; its consumer is started afresh",
                     extra={"projection": self.projection.name, "reason": reason, "phase": self.phase,
-                           "waited_seconds": round(seconds, 1)})
+                           "waited_seconds": round(waited, 1)})
         metrics.PROJECTION_RESTARTS.add(1, {"projection": self.projection.name, "reason": reason})
-        self.watch.forget()
-        await self.restart()
 
     @property
     def applies_here(self) -> bool:
         """Whether this process applies the projection; not: a projector process does (`run_projections`)."""
-        return self._background.running
+        return self.running
 
     @property
     def _poll_every(self) -> float:

@@ -4,12 +4,16 @@ One relay per service is active at a time (a PostgreSQL advisory lock elects it)
 drained in id order. Per stream that is version order: a stream's next event can only be appended
 after its previous one committed. Rows are deleted only after Kafka acknowledged them; if Kafka,
 the relay or the process dies in between, the rows are sent again (consumers drop the repeats).
+
+A relay that leads and leaves the same oldest row in the outbox for a minute while Kafka is reachable has
+stalled (a hung connection or producer, which fails no call): the sampler starts it afresh (`mend`).
 """
 from __future__ import annotations
 
 import asyncio
 import logging
 import zlib
+from asyncio import Future
 from collections.abc import Awaitable, Callable
 
 import asyncpg
@@ -25,6 +29,7 @@ from .faults import fault_point
 from .kafka import TopicSpec, TopicsRefused, ensure_topics
 from .kafka import producer as make_producer
 from .kafka_login import KafkaLogin
+from .stall import STALL_SECONDS
 from .tracing import context_from_traceparent, traceparent_of
 
 log = logging.getLogger(__name__)
@@ -38,8 +43,9 @@ Enricher = Callable[[asyncpg.Connection, str, Envelope], Awaitable[Envelope]]
 
 class OutboxRelay(Resuming):
     def __init__(self, dsn: str, kafka: KafkaLogin, service: str, topics: list[TopicSpec], *, batch_size: int = 2000,
-                 poll_interval: float = 1.0, retry_delay: float = 1.0, enrich: Enricher | None = None):
-        super().__init__(f"relay-{service}", self._lead, retry_delay)
+                 poll_interval: float = 1.0, retry_delay: float = 1.0, enrich: Enricher | None = None,
+                 stall_seconds: float = STALL_SECONDS):
+        super().__init__(f"relay-{service}", self._lead, retry_delay, stall_seconds)
         self.dsn = dsn
         self.kafka = kafka
         self.service = service
@@ -52,34 +58,56 @@ class OutboxRelay(Resuming):
         self.backlog = 0
         self._wake = asyncio.Event()
         self.paused = False  # tests pause publishing to observe the backlog
+        self.leading = False  # holds the service's relay lock: the one replica that publishes
         self.enrich = enrich
 
     def _interrupted(self, exc: Exception) -> None:  # database gone: elect again when it is back
         log.warning("relay interrupted, retrying", extra={"error": repr(exc)[:200]})
 
+    async def mend(self, oldest: int | None, now: float) -> None:
+        """The sampler's look at the relay: `oldest`, the id of the oldest row in the outbox (None: empty, or
+        unknown). A relay that should run and has died, or that leads, reaches Kafka and has left the same
+        oldest row in place for `watch.seconds`, is started afresh. A replica that does not lead, a relay
+        waiting out a Kafka outage (it retries by itself) or one paused by a test is not expected to move."""
+        expected_to_move = self.leading and self.kafka_ok and not self.paused
+        await self.look({"outbox": oldest} if oldest is not None and expected_to_move else None, now)
+
+    def _restarting(self, reason: str, waited: float) -> None:
+        log.warning(f"relay {reason}; it is started afresh",
+                    extra={"reason": reason, "phase": self.phase, "waited_seconds": round(waited, 1)})
+        metrics.RELAY_RESTARTS.add(1, {"service": self.service, "reason": reason})
+
     async def _lead(self) -> None:
+        self.phase = "connecting"
         conn: asyncpg.Connection = await asyncpg.connect(self.dsn, timeout=5)
         await init_connection(conn)
         try:
+            self.phase = "electing"
             while not await conn.fetchval("SELECT pg_try_advisory_lock($1)", self.lock_key):
                 await asyncio.sleep(self.poll_interval)  # another replica leads
+            self.leading = True
             await conn.add_listener(OUTBOX_CHANNEL, lambda *_: self._wake.set())
             producer = make_producer(self.kafka, f"relay-{self.service}")
             try:
+                self.phase = "starting its producer"
                 await self._start_producer(producer)
                 while True:
                     # Clear before draining, not after: a NOTIFY that arrives while a batch is being
                     # sent must wake the next round, or its event waits for the poll interval.
                     self._wake.clear()
+                    self.phase = "draining"
                     sent = 0 if self.paused else await self._drain_once(conn, producer)
                     if sent < self.batch_size:
+                        self.phase = "waiting for events"
                         try:
                             await asyncio.wait_for(self._wake.wait(), self.poll_interval)
                         except TimeoutError:
                             pass
             finally:
+                self.phase = "stopping"
                 await producer.stop()
         finally:
+            self.leading = False
             await conn.close()
 
     async def _start_producer(self, producer: AIOKafkaProducer) -> None:
@@ -131,8 +159,7 @@ class OutboxRelay(Resuming):
                 env = env.with_traceparent(group[1])
                 if self.enrich is not None:
                     env = await self.enrich(conn, r["topic"], env)
-                futures.append(await producer.send(r["topic"], env.kafka_value(),
-                                                   key=env.subject.encode(), headers=env.kafka_headers()))
+                futures.append(await self._send(producer, r["topic"], env))
             await asyncio.gather(*futures)  # the spans end on the broker's acknowledgement
         except Exception as exc:
             # Start over with a fresh producer session from the oldest unsent row: per-stream order
@@ -154,6 +181,13 @@ class OutboxRelay(Resuming):
         self.published += len(rows)
         metrics.EVENTS_PUBLISHED.add(len(rows), {"service": self.service})
         return len(rows)
+
+
+    async def _send(self, producer: AIOKafkaProducer, topic: str, env: Envelope) -> Future[object]:
+        """Queue one message; the future is its acknowledgement."""
+        sent: Future[object] = await producer.send(topic, env.kafka_value(), key=env.subject.encode(),
+                                                   headers=env.kafka_headers())
+        return sent
 
 
 class PublishFailed(Exception):

@@ -12,6 +12,8 @@ Progress is the database checkpoint, per partition, not what this process applie
 consumer group, a replica whose own partitions are quiet is not taken for stalled while another works
 through a long backlog, and a stalled partition is seen however busy the others are.
 
+The outbox relay is watched the same way: its work waits in the outbox, behind the oldest row it has not sent.
+
 An observation is made only when the lag is known: while Kafka is unreachable nothing is observed, and
 the first observation after it starts the count afresh, so a broker outage is never taken for a stall.
 """
@@ -19,6 +21,10 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
+
+# Work waiting behind a position that has not moved for this long: the loop has stalled and is started afresh.
+# Far above a batch's time, a group rejoin's, a beat, and a producer's request timeout (30 s).
+STALL_SECONDS = 60.0
 
 
 @dataclass

@@ -40,6 +40,7 @@ class Sampler:
         # Per projection, at the last sample: the partitions where events wait, each with its checkpoint
         # (absent: unknown, Kafka unreachable)
         self.waiting: dict[str, dict[tuple[str, int], int]] = {}
+        self.outbox_oldest: int | None = None  # the oldest outbox row's id at the last sample (None: empty, unknown)
 
     def start(self, interval: float) -> None:
         self._background.start(self._loop(interval), f"metrics-{self.rt.name}")
@@ -55,16 +56,18 @@ class Sampler:
                 await self.refresh()
             except Exception as exc:  # the database is gone: try again next time
                 log.info("metrics sample failed", extra={"error": repr(exc)[:200]})
-                self.waiting = {}
+                self.waiting, self.outbox_oldest = {}, None
             try:
-                await self.mend_projections()
+                await self.mend()
             except Exception as exc:  # noqa: BLE001 — the next round looks again
-                log.warning("starting a projection afresh failed", extra={"error": repr(exc)[:300]})
+                log.warning("starting a loop afresh failed", extra={"error": repr(exc)[:300]})
             await asyncio.sleep(interval)
 
-    async def mend_projections(self) -> None:
-        """Start afresh a projection that should run and has died or stalled (chassis/stall.py)."""
+    async def mend(self) -> None:
+        """Start afresh the relay or a projection that should run and has died or stalled (chassis/stall.py)."""
         now = time.monotonic()
+        if self.rt.relay:  # while the broker is unreachable the relay retries by itself: not a stall
+            await self.rt.relay.mend(self.outbox_oldest if self.kafka_ok else None, now)
         for runner in self.rt.projections.values():
             await runner.mend(self.waiting.get(runner.projection.name), now)
 
@@ -78,13 +81,14 @@ class Sampler:
         names = [r.projection.name for r in runners]
         async with rt.pool.acquire(timeout=5) as conn:
             outbox = await conn.fetchrow(
-                "SELECT count(*) AS n, extract(epoch FROM now() - min(e.recorded_at))::float8 AS age "
+                "SELECT count(*) AS n, extract(epoch FROM now() - min(e.recorded_at))::float8 AS age, min(o.id) AS oldest "
                 "FROM outbox o JOIN events e USING (global_position)") if rt.relay else None
             checkpoints = await conn.fetch(
                 "SELECT projection, topic, partition, next_offset, "
                 "extract(epoch FROM now() - event_time)::float8 AS age "
                 "FROM projection_checkpoints WHERE projection = ANY($1::text[])", names)
         service = (("service", rt.name),)
+        self.outbox_oldest = outbox["oldest"] if outbox is not None else None
         if outbox is not None:
             metrics.GAUGES.replace(self, "xq.outbox.backlog", {service: outbox["n"]})
             metrics.GAUGES.replace(self, "xq.outbox.oldest_age", {service: outbox["age"] or 0.0})

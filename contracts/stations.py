@@ -213,7 +213,7 @@ class CaseOutcome(StrEnum):
 class CaseSource(StrEnum):
     WALK_IN = "WALK_IN"  # opened by station staff
     APPEAL = "APPEAL"    # from a 12345 appeal
-    YOUTH = "YOUTH"      # self-service (not yet offered)
+    YOUTH = "YOUTH"      # opened by the person themself (openMyCase)
 
 
 class GovernanceTopicEvents(HotTopicEvents, GovernanceEvents):

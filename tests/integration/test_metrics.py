@@ -8,7 +8,7 @@ from pathlib import Path
 
 from prometheus_client.parser import text_string_to_metric_families
 
-from chassis.projection import STALL_SECONDS
+from chassis.stall import STALL_SECONDS
 from tests.support import bearer, eventually
 
 ALERTS = Path(__file__).resolve().parents[2] / "deploy" / "k8s" / "base" / "alerts.yaml"
@@ -208,7 +208,7 @@ async def test_a_projection_that_stalls_is_started_afresh_and_applies_what_waite
 
         async def applied() -> bool:
             await rt.sampler.refresh()
-            await rt.sampler.mend_projections()
+            await rt.sampler.mend()
             shown = await rt.pool.fetchval("SELECT count(*) FROM youth WHERE youth_id::text = ANY($1::text[])", ids)
             return shown == 3
         await eventually(applied, timeout=60, interval=0.5)
@@ -220,19 +220,54 @@ async def test_a_projection_that_stalls_is_started_afresh_and_applies_what_waite
                  projection="gateway.youth", reason="stalled") == restarts_before + 1
 
 
+async def test_a_relay_that_stalls_is_started_afresh_and_publishes_what_waited(gateway, registry, token):
+    """A relay whose producer stops acknowledging without failing (a hung connection fails no call) is started
+    afresh by the sampler once the oldest outbox row has stayed in place for `watch.seconds` while the relay
+    leads and reaches Kafka; what waited in the outbox is then published and reaches the read models."""
+    rt = registry.app.state.runtime
+    relay = rt.relay
+    restarts_before = total(await scrape(registry), "xq_relay_restarts_total", service="registry", reason="stalled")
+    send, stuck = relay._send, []
+
+    async def hanging_in_its_first_session(producer, topic, envelope):
+        stuck[:] = stuck or [producer]
+        if producer is stuck[0]:
+            await asyncio.Event().wait()  # no acknowledgement, no error: until the session is cancelled
+        return await send(producer, topic, envelope)
+
+    relay._send, relay.watch.seconds = hanging_in_its_first_session, 1.0
+    try:
+        ids = [await register_direct(registry, token, f"1360000005{i}") for i in range(3)]
+        await eventually(lambda: _true(stuck), timeout=10)
+
+        async def published() -> bool:
+            await rt.sampler.refresh()
+            await rt.sampler.mend()
+            shown = await gateway.app.state.runtime.pool.fetchval(
+                "SELECT count(*) FROM youth WHERE youth_id::text = ANY($1::text[])", ids)
+            return shown == 3
+        await eventually(published, timeout=60, interval=0.5)
+    finally:
+        del relay._send  # the method again
+        relay.watch.seconds = STALL_SECONDS
+    assert relay.running and relay.leading
+    assert total(await scrape(registry), "xq_relay_restarts_total",
+                 service="registry", reason="stalled") == restarts_before + 1
+
+
 async def test_a_projection_that_died_is_started_again_and_one_stopped_on_purpose_is_left_stopped(gateway):
     rt = gateway.app.state.runtime
     runner = rt.projections["gateway.youth"]
     await runner.stop()
     try:
-        await rt.sampler.mend_projections()
+        await rt.sampler.mend()
         assert not runner.applies_here, "stopped on purpose (a rebuild, a test): the sampler leaves it"
     finally:
         runner.start()
     for task in runner._background._tasks:
         task.cancel()  # its loop ended without a stop (what a cancellation from inside did before)
     await eventually(lambda: _true(not runner.applies_here), timeout=10)
-    await rt.sampler.mend_projections()
+    await rt.sampler.mend()
     assert runner.applies_here
     assert total(await scrape(gateway), "xq_projection_restarts_total", projection="gateway.youth", reason="died") >= 1
 
