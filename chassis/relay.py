@@ -58,7 +58,7 @@ class OutboxRelay(Resuming):
         self.backlog = 0
         self._wake = asyncio.Event()
         self.paused = False  # tests pause publishing to observe the backlog
-        self.leading = False  # holds the service's relay lock: the one replica that publishes
+        self._leader: object | None = None  # the attempt holding the service's relay lock (None: it is not here)
         self.enrich = enrich
 
     def _interrupted(self, exc: Exception) -> None:  # database gone: elect again when it is back
@@ -72,6 +72,11 @@ class OutboxRelay(Resuming):
         expected_to_move = self.leading and self.kafka_ok and not self.paused
         await self.look({"outbox": oldest} if oldest is not None and expected_to_move else None, now)
 
+    @property
+    def leading(self) -> bool:
+        """Holds the service's relay lock: the one replica that publishes."""
+        return self._leader is not None
+
     def _restarting(self, reason: str, waited: float) -> None:
         log.warning(f"relay {reason}; it is started afresh",
                     extra={"reason": reason, "phase": self.phase, "waited_seconds": round(waited, 1)})
@@ -79,13 +84,14 @@ class OutboxRelay(Resuming):
 
     async def _lead(self) -> None:
         self.phase = "connecting"
+        loop = object()  # this attempt: a loop abandoned on a fresh start must not clear its successor's lead
         conn: asyncpg.Connection = await asyncpg.connect(self.dsn, timeout=5)
         await init_connection(conn)
         try:
             self.phase = "electing"
             while not await conn.fetchval("SELECT pg_try_advisory_lock($1)", self.lock_key):
                 await asyncio.sleep(self.poll_interval)  # another replica leads
-            self.leading = True
+            self._leader = loop
             await conn.add_listener(OUTBOX_CHANNEL, lambda *_: self._wake.set())
             producer = make_producer(self.kafka, f"relay-{self.service}")
             try:
@@ -107,7 +113,8 @@ class OutboxRelay(Resuming):
                 self.phase = "stopping"
                 await producer.stop()
         finally:
-            self.leading = False
+            if self._leader is loop:
+                self._leader = None
             await conn.close()
 
     async def _start_producer(self, producer: AIOKafkaProducer) -> None:

@@ -17,7 +17,7 @@ class Relay(OutboxRelay):
     def __init__(self, *, leading: bool = True, kafka_ok: bool = True) -> None:
         super().__init__("postgresql://unused", KafkaLogin("127.0.0.1:1"), "registry", [], stall_seconds=60)
         self._wanted = True  # started
-        self.leading, self.kafka_ok = leading, kafka_ok
+        self._leader, self.kafka_ok = (object() if leading else None), kafka_ok
         self.restarts: list[str] = []
 
     def _restarting(self, reason: str, waited: float) -> None:
