@@ -11,6 +11,7 @@ import uuid
 from types import SimpleNamespace
 
 import pytest
+from aiokafka import AIOKafkaProducer
 from aiokafka.errors import TopicAuthorizationFailedError
 
 from chassis.keys import partner_key
@@ -186,6 +187,38 @@ async def test_malformed_unknown_and_out_of_order_replies_land_on_the_dead_lette
     assert (found[late]["data"]["reason"], found[late]["data"]["rule"]) == ("out_of_order", "out_of_order")
     after = await staff_view(gateway, referred["staff"], referred["cid"])
     assert (after["status"], after["agencyStatus"]) == (before["status"], before["agencyStatus"])
+
+
+async def _send_raw(connection: dict, replies: str, value: bytes, headers: list) -> None:
+    producer = AIOKafkaProducer(**connection)
+    await producer.start()
+    try:
+        await producer.send_and_wait(replies, value, headers=headers)
+    finally:
+        await producer.stop()
+
+
+async def test_replies_no_parser_can_read_are_dead_letters_and_the_consumer_reads_on(gateway, stations, broker,
+                                                                                     settings, referred):
+    """A body nested beyond the JSON parser and a CloudEvents header without a value once raised out of the
+    reading and stopped the reply consumer on that message, holding up every reply behind it."""
+    await eventually(lambda: _published(broker, settings))
+    hrss, replies = login(broker, "hrss"), topic(settings, "hrss", "replies")
+    attributes = [("ce_specversion", b"1.0"), ("ce_source", b"/hrss"), ("ce_type", b"xq.partner.reply.accepted.v1")]
+    nested = f"nested-{uuid.uuid4()}"
+    await _send_raw(hrss, replies, b"[" * 1000, [("ce_id", nested.encode()), *attributes])
+    await _send_raw(hrss, replies, b"{}", [("ce_id", None), *attributes])
+    after = await agency_client.send_reply(hrss, replies, "accepted", "hrss-" + "b" * 40)  # read only if it read on
+    found: dict = {}
+
+    async def lettered() -> bool:
+        for message in await dead_letters(broker, settings):
+            found.setdefault(message["data"].get("reply_id"), []).append(message["data"])
+        return nested in found and after in found
+    await eventually(lettered)
+    assert (found[nested][0]["reason"], found[nested][0]["rule"]) == ("schema", "json")
+    assert any((d["reason"], d["field"], d["rule"]) == ("envelope", "ce_id", "required") for d in found.get(None, []))
+    assert found[after][0]["reason"] == "unknown_case"
 
 
 async def _published(broker, settings) -> bool:
