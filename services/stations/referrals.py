@@ -25,6 +25,7 @@ from contracts.partners import ReferralMessages, agency_of_topic
 from .deps import Runtime
 from .domain import case
 from .partner_messages import ReferralErased, ReferralSent
+from .tables import known_youth
 
 
 def case_ref(rt: Runtime, agency: str, case_id: str) -> str:
@@ -38,15 +39,18 @@ async def _append(conn: asyncpg.Connection, store: EventStore, stream: str, mess
 
 
 async def publish(rt: Runtime, conn: asyncpg.Connection, state: case.CaseState, referred_at: datetime) -> None:
-    """The referral of `state` (just referred) into the outbox, under its agency's terms."""
+    """The referral of `state` (just referred) into the outbox, under its agency's terms. It names the person
+    (their pseudonym, and the link kept for their erasure) only while the registry says they exist: a case
+    keeps its youth's id after their erasure, and referring it again must not link them again."""
     agency = state.agency
     assert agency is not None
     terms = rt.deps.referral_terms[agency]  # the command was refused without them
     ref = case_ref(rt, agency, state.case_id)
+    youth_id = state.youth_id if state.youth_id and await known_youth(conn, state.youth_id) else None
     await conn.execute("INSERT INTO referrals (agency, case_ref, case_id, youth_id, referred_at) "
                        "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (agency, case_ref) DO UPDATE SET referred_at = $5",
-                       agency, ref, state.case_id, state.youth_id, referred_at)
-    allowed = {"subject_id": rt.deps.pseudonyms.subject(agency, state.youth_id) if state.youth_id else None,
+                       agency, ref, state.case_id, youth_id, referred_at)
+    allowed = {"subject_id": rt.deps.pseudonyms.subject(agency, youth_id) if youth_id else None,
                "urgency": state.urgency, "district": state.district}
     message = ReferralSent(case_ref=ref, category=state.category, referred_at=referred_at,
                            contact_shared=state.contact_shared and terms.allows("contact"),

@@ -235,6 +235,11 @@ async def forget_youth(conn: asyncpg.Connection, youth_id: str) -> list[str]:
     return [stream_id(r["case_id"]) for r in cases] + [appeal_stream_id(r["appeal_id"]) for r in cases if r["appeal_id"]]
 
 
+async def known_youth(conn: asyncpg.Connection, youth_id: str) -> bool:
+    """Whether the registry has said `youth_id` is registered and not erased (active or not)."""
+    return bool(await conn.fetchval("SELECT true FROM known_youth WHERE youth_id = $1", youth_id))
+
+
 async def active_youth(conn: asyncpg.Connection, youth_id: str) -> bool:
     """Whether the registry last said `youth_id` is registered and active (not deactivated, merged or erased)."""
     return bool(await conn.fetchval("SELECT active FROM known_youth WHERE youth_id = $1", youth_id))

@@ -275,3 +275,40 @@ async def test_the_contact_goes_only_with_its_own_consent_and_is_never_stored_in
                                   message["data"]["case_ref"])
         sealed_only = await conn.fetchval("SELECT count(*) FROM events WHERE data::text LIKE '%13900001111%'")
     assert stored and sealed_only == 0  # the outbox row has no contact; the case event has it sealed
+
+
+async def test_a_case_referred_again_after_its_youth_was_erased_names_nobody(gateway, stations, broker, settings,
+                                                                            token):
+    """A case keeps its youth's id after their erasure (the id is no personal data on its own); the agency's
+    pseudonym of that person, and the referral's link to them, must not come back with a second referral."""
+    rider = token("youth", subject="wx-agency-loop-erased")
+    data(await gql(gateway, "mutation R($i: RegisterMeInput!) { registerMe(input: $i) { id } }",
+                   {"i": person(mobile=mobile())}, rider))
+    opened = data(await gql(gateway, "mutation($i: OpenMyCaseInput!) { openMyCase(input: $i) { id position } }",
+                            {"i": {"category": "WAGE_ARREARS", "summary": "平台拖欠两个月工资", "district": "110105"}},
+                            rider))["openMyCase"]
+    cid, staff = opened["id"], token("station_staff", district="110105")
+    await caught_up(gateway, staff, [opened["position"]])
+    await ok(gateway, step("triageCase", 'category: WAGE_ARREARS, urgency: NORMAL, assignee: "朝阳区维权站"'),
+             {"c": cid}, staff)
+    await ok(gateway, step("referCase", 'agency: "HRSS", consent: true'), {"c": cid}, staff)
+    await ok(gateway, step("recordAgencyAnswer", 'accepted: false, reason: "不属本机构受理范围"'), {"c": cid}, staff)
+    data(await gql(gateway, "mutation { eraseMe { id } }", token=rider))
+    rt = stations.app.state.runtime
+
+    async def forgotten() -> bool:
+        async with rt.pool.acquire() as conn:
+            return await conn.fetchval("SELECT youth_id IS NULL FROM referrals WHERE case_id = $1", cid)
+    await eventually(forgotten)
+    await ok(gateway, step("referCase", 'agency: "HRSS", consent: true'), {"c": cid}, staff)
+    async with rt.pool.acquire() as conn:
+        ref = await conn.fetchval("SELECT case_ref FROM referrals WHERE case_id = $1", cid)
+    sent: list[dict] = []
+
+    async def both_published() -> bool:
+        sent[:] = [m["data"] for m in await referrals(broker, settings)
+                   if m["type"] == ReferralMessages.REFERRED and m["data"]["case_ref"] == ref]
+        return len(sent) == 2
+    await eventually(both_published)
+    assert "subject_id" in sent[0] and "subject_id" not in sent[1]
+    assert await forgotten()  # the second referral did not link the person again
