@@ -14,8 +14,11 @@ What counts as a control character (decided here, once):
 Line breaks and tabs (\\n, \\r, \\t, U+2028, U+2029) are allowed only in the multi-line free-text fields
 named in MULTILINE (case summaries, notes, comments, stories, decision/measure texts — typed in a textarea); in a
 name, an address or a code they are refused.
-Blank = empty or only whitespace (Python's str.isspace: includes the ideographic space U+3000). An absent
-optional field (None) is fine; "" or "   " is not — omit the field instead.
+Blank = nothing visible: empty, or only whitespace (Python's str.isspace: includes the ideographic space
+U+3000) and invisible characters: zero-width spaces and joiners, the byte-order mark, the soft hyphen,
+direction marks, and the fillers that render as nothing (Hangul fillers, the blank Braille pattern). Each
+may stand inside text (an emoji's joiner, a mark between scripts); text of nothing else is no name, no
+title, no summary. An absent optional field (None) is fine; "" or "   " is not — omit the field instead.
 """
 from __future__ import annotations
 
@@ -27,6 +30,10 @@ from dataclasses import dataclass
 MULTILINE = frozenset({"summary", "note", "comment", "text", "story"})
 
 _ALWAYS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069"
+# Whitespace, and the characters that show nothing: a value made of these alone is blank. A full match stops at
+# the first visible character, so ordinary text costs one step.
+_NOTHING_VISIBLE = re.compile("[\\s\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u2060-\u2064"
+                              "\u206a-\u206f\u2800\u3164\ufeff\uffa0]*")
 _CONTROL = {False: re.compile(f"[{_ALWAYS}\t\n\r\u2028\u2029]"), True: re.compile(f"[{_ALWAYS}]")}
 
 
@@ -36,14 +43,14 @@ class TextFault:
     message: str  # 简体中文, names no value (the value may be personal data)
 
 
-BLANK = TextFault("blank", "不能为空或只含空白字符")
+BLANK = TextFault("blank", "不能为空或只含空白、不可见字符")
 CONTROL = TextFault("control", "不能包含控制字符（如换页、转义、双向文本控制符等不可见字符）")
 CONTROL_SINGLE_LINE = TextFault("control", "不能包含换行、制表符或其他控制字符")
 
 
 def text_fault(value: str, *, multiline: bool = False) -> TextFault | None:
     """Why `value` is bad text (blank / control), or None when it is fine."""
-    if not value.strip():
+    if _NOTHING_VISIBLE.fullmatch(value):
         return BLANK
     if _CONTROL[multiline].search(value):
         return CONTROL if multiline or _CONTROL[True].search(value) else CONTROL_SINGLE_LINE

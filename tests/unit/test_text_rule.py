@@ -11,8 +11,10 @@ from chassis.text import text_fault
 from gateway.ids import text_errors
 
 
-@pytest.mark.parametrize("value", ["", " ", "\t\n", "\u3000", "\u3000 \u2028"])
+@pytest.mark.parametrize("value", ["", " ", "\t\n", "\u3000", "\u3000 \u2028", "\u200b", "\ufeff\u2060",
+                                   "\u00ad", " \u200e\u200f ", "\u3164", "\u2800", "\u200d"])
 def test_blank_text_is_refused(value):
+    """Nothing visible is blank: zero-width spaces, the BOM, a soft hyphen, direction marks, fillers."""
     fault = text_fault(value)
     assert fault is not None and fault.rule == "blank" and "空" in fault.message
 
@@ -33,7 +35,8 @@ def test_line_breaks_and_tabs_only_in_multi_line_text(value):
 
 
 @pytest.mark.parametrize("value", ["张三", " 前后空白 ", "𠈌䶮", "小明🚴\u200d♀️", "🏴\U000e0067\U000e0062\U000e007f",
-                                   "'); DROP TABLE youth;--", "Zoe\u0308", "a\u200fb"])
+                                   "'); DROP TABLE youth;--", "Zoe\u0308", "a\u200fb", "\u200b张三",
+                                   "\ufeff王"])
 def test_ordinary_text_passes(value):
     assert text_fault(value) is None  # ZWJ (emoji), tag characters (flags), a right-to-left mark are fine
 
