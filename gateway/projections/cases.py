@@ -27,9 +27,12 @@ _opened = statement(
     "case_id", "source", "category", "urgency", "district", "station_id", "youth_id", "appeal_id", "opened_at",
     "first_response_due", "resolve_due")
 
+# A later deadline from triage is a fresh window: the overdue mark of the earlier one is cleared (SET reads the
+# row as it was: resolve_due here is the earlier deadline).
 _triaged = statement(
     """UPDATE cs_cases SET status = 'TRIAGED', category = $2, urgency = $3, assignee = $4,
-              triaged_at = $5::text::timestamptz, first_response_in_time = $6, resolve_due = $7::text::timestamptz
+              triaged_at = $5::text::timestamptz, first_response_in_time = $6, resolve_due = $7::text::timestamptz,
+              resolution_overdue = resolution_overdue AND $7::text::timestamptz <= resolve_due
        WHERE case_id = $1""",
     "case_id", "category", "urgency", "assignee", "triaged_at", "in_time", "resolve_due")
 

@@ -159,6 +159,25 @@ async def test_deadlines_and_overdue_reminders_on_a_fixed_clock(gateway, station
         rt.deps.clock = Clock()
 
 
+async def test_a_triage_that_relaxes_an_overdue_deadline_clears_its_reminder(gateway, stations, token):
+    """A CRITICAL case passes its 24 h while untriaged; triaged NORMAL, its new deadline lies ahead, so the
+    case is no longer shown overdue (the job reminds again if the new deadline passes too)."""
+    staff = token("station_staff", district="110105")
+    now = datetime.now(UTC).replace(microsecond=0)
+    rt = stations.app.state.runtime
+    rt.deps.clock = Clock.fixed(now)
+    try:
+        cid = (await open_case(gateway, staff, category="PSYCHOLOGICAL", urgency="CRITICAL"))["id"]
+        rt.deps.clock = Clock.fixed(now + timedelta(hours=25))
+        assert await remind_overdue_cases(rt, rt.deps.clock.now()) >= 1
+        triage = step("triageCase", 'category: PSYCHOLOGICAL, urgency: NORMAL, assignee: "x"')
+        relaxed = (await ok(gateway, triage, {"c": cid}, staff))["triageCase"]
+        row = await listed(gateway, staff, cid, relaxed["position"])
+        assert row["resolutionOverdue"] is False
+    finally:
+        rt.deps.clock = Clock()
+
+
 async def test_the_summary_is_sealed_everywhere_and_shredded_with_its_youth(gateway, stations, settings, token):
     spans = InMemorySpanExporter()
     setup_tracing("test", None, [SimpleSpanProcessor(spans)])

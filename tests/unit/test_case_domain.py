@@ -149,6 +149,35 @@ def test_a_step_before_the_case_was_opened_is_refused():
     assert refused.value.errors[0].rule == "before_opened"
 
 
+def test_a_step_dated_before_the_cases_latest_step_is_refused():
+    """Staff may date a step they took earlier, but not before the step it follows: a case resolved on day 10
+    cannot be reopened "on day 9", which would let a reopening slip into the 30 days long after they passed."""
+    done = given(open_case(category="CAREER"), TRIAGE, case.ResolveCase("ADVICE_GIVEN", at(days=10)))
+    with pytest.raises(ValidationFailed) as refused:
+        case.case.run(done, case.ReopenCase("问题未解决", at(days=9), DEFAULT_DEADLINES))
+    assert (refused.value.errors[0].field, refused.value.errors[0].rule) == ("at", "before_previous_step")
+    with pytest.raises(ValidationFailed):
+        case.case.run(done, case.RateCase(5, at(days=9, hours=23)))
+    assert case.case.run(done, case.RateCase(5, at(days=10)))  # the same moment is in order
+
+
+def test_an_overdue_mark_is_no_step_so_a_step_taken_before_it_may_still_be_recorded():
+    events = given(open_case(), case.MarkOverdue(at(25)))  # the job saw no first response after 24 h
+    [triaged] = case.case.run(events, case.TriageCase("LABOUR_DISPUTE", "NORMAL", "x", at(20), DEFAULT_DEADLINES))
+    assert isinstance(triaged, case.CaseTriaged) and triaged.in_time  # taken at 20 h, recorded late
+
+
+def test_a_triage_that_gives_a_later_deadline_clears_the_reminder_of_the_earlier_one():
+    critical = given(open_case(category="PSYCHOLOGICAL", urgency="CRITICAL"), case.MarkOverdue(at(25)))
+    assert case.case.fold(critical).resolution_overdue  # CRITICAL: resolve within 24 h, passed
+    relaxed = [*critical, *case.case.run(critical, case.TriageCase("PSYCHOLOGICAL", "NORMAL", "x", at(26),
+                                                                   DEFAULT_DEADLINES))]
+    state = case.case.fold(relaxed)
+    assert not state.resolution_overdue and state.resolve_due > at(26)
+    [again] = case.case.run(relaxed, case.MarkOverdue(state.resolve_due + timedelta(hours=1)))
+    assert isinstance(again, case.ResolutionOverdue) and again.due == state.resolve_due
+
+
 def test_reopen_within_30_days_of_resolution_gives_a_fresh_window_and_not_after():
     done = given(open_case(category="CAREER"), TRIAGE, case.ResolveCase("ADVICE_GIVEN", at(days=1)),
                  case.RateCase(2, at(days=2)))

@@ -109,6 +109,7 @@ class CaseState(State):
     rating: int | None = None
     first_response_overdue: bool = False
     resolution_overdue: bool = False
+    last_step_at: datetime | None = None  # the latest step's time: a step is never dated before it
 
     def belongs_to(self, youth_id: str) -> bool:
         """Whether the case is this young person's own (the only cases they may see or rate)."""
@@ -123,8 +124,14 @@ def _check_class(errors: Collector, category: str, urgency: str) -> None:
 
 
 def _moment(errors: Collector, at: datetime, state: CaseState) -> None:
-    if aware(at, "at", errors) and state.opened_at and at < state.opened_at:
+    """A step's time (staff may date a step they took earlier) keeps the case's timeline in order: not before
+    the case was opened, nor before its latest step (a case resolved months ago is not reopened "last week")."""
+    if not aware(at, "at", errors):
+        return
+    if state.opened_at and at < state.opened_at:
         errors.add("at", "时间不能早于个案登记时间", "before_opened")
+    elif state.last_step_at and at < state.last_step_at:
+        errors.add("at", "时间不能早于个案的上一步办理时间", "before_previous_step")
 
 
 def _require(state: CaseState, allowed: frozenset[str], message: str, rule: str) -> None:
@@ -270,6 +277,23 @@ def decide(command: CaseCommand, state: CaseState) -> list[CaseEvent]:
 
 
 def evolve(state: CaseState, event: CaseEvent) -> CaseState:
+    after = _evolve(state, event)
+    at = _step_time(event)
+    return after if at is None or (state.last_step_at and state.last_step_at >= at) else replace(after, last_step_at=at)
+
+
+def _step_time(event: CaseEvent) -> datetime | None:
+    """When a step happened; None for the opening (it has its own time) and an overdue mark (the job's
+    observation, not a step)."""
+    match event:
+        case CaseTriaged(triaged_at=at) | CaseReferred(referred_at=at) | CaseResolved(resolved_at=at) | \
+                CaseRated(rated_at=at) | CaseReopened(reopened_at=at) | AgencyAccepted(at=at) | \
+                AgencyDeclined(at=at) | AgencyReported(at=at) | MediationStarted(at=at) | AidGranted(at=at):
+            return at
+    return None
+
+
+def _evolve(state: CaseState, event: CaseEvent) -> CaseState:
     if isinstance(event, CaseOpened):
         return CaseState(exists=True, case_id=event.case_id, district=event.district, category=event.category,
                          urgency=event.urgency, youth_id=event.youth_id, appeal_id=event.appeal_id,
@@ -277,9 +301,12 @@ def evolve(state: CaseState, event: CaseEvent) -> CaseState:
                          opened_at=event.opened_at,
                          first_response_due=event.first_response_due, resolve_due=event.resolve_due)
     if isinstance(event, CaseTriaged):
+        # A later deadline is a fresh window: a reminder for the earlier one no longer holds (the job reminds again
+        # if the new one passes too)
+        later = state.resolve_due is not None and event.resolve_due > state.resolve_due
         return replace(state, status=CaseStatus.TRIAGED, category=event.category, urgency=event.urgency,
-                       responded=True,
-                       resolve_due=event.resolve_due)
+                       responded=True, resolve_due=event.resolve_due,
+                       resolution_overdue=state.resolution_overdue and not later)
     if isinstance(event, CaseReferred):
         return replace(state, status=CaseStatus.REFERRED, agency=event.agency, agency_status=AgencyStatus.REFERRED,
                        contact_shared=event.contact_shared)
