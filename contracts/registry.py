@@ -15,6 +15,7 @@ class YouthEvents:
     CONSENT_GIVEN = "xq.registry.youth.consent-given.v1"
     CONSENT_WITHDRAWN = "xq.registry.youth.consent-withdrawn.v1"
     DEACTIVATED = "xq.registry.youth.deactivated.v1"
+    REACTIVATED = "xq.registry.youth.reactivated.v1"  # the registration consent given again after a deactivation
     MERGED = "xq.registry.youth.merged.v1"
     ERASED = "xq.registry.youth.erased.v1"
     LEAGUE_AGE_ENDED = "xq.registry.youth.league-age-ended.v1"

@@ -72,9 +72,16 @@ async def _deactivated(conn: asyncpg.Connection, d: dict, row: asyncpg.Record) -
         await _set_status(conn, d["youth_id"], row, Status.DEACTIVATED, -1)
 
 
-async def _consent_given(conn: asyncpg.Connection, d: dict, row: asyncpg.Record) -> None:
-    if d["purpose"] == REGISTRATION and row["status"] == Status.DEACTIVATED:
+async def _reactivated(conn: asyncpg.Connection, d: dict, row: asyncpg.Record) -> None:
+    if row["status"] == Status.DEACTIVATED:
         await _set_status(conn, d["youth_id"], row, Status.ACTIVE, 1)
+
+
+async def _consent_given(conn: asyncpg.Connection, d: dict, row: asyncpg.Record) -> None:
+    # Records reactivated before `reactivated.v1` existed have only this consent to say so; since then the
+    # reactivation follows it, and finds the person active already.
+    if d["purpose"] == REGISTRATION:
+        await _reactivated(conn, d, row)
 
 
 async def _removed(conn: asyncpg.Connection, d: dict, row: asyncpg.Record) -> None:
@@ -117,11 +124,15 @@ def _fold_deactivated(row: Row, d: dict, deltas: Deltas) -> Row | None:
     return row
 
 
-def _fold_consent_given(row: Row, d: dict, deltas: Deltas) -> Row | None:
-    if d["purpose"] == REGISTRATION and row["status"] == Status.DEACTIVATED:
+def _fold_reactivated(row: Row, d: dict, deltas: Deltas) -> Row | None:
+    if row["status"] == Status.DEACTIVATED:
         row["status"] = Status.ACTIVE.value
         _add(deltas, row, 1)
     return row
+
+
+def _fold_consent_given(row: Row, d: dict, deltas: Deltas) -> Row | None:
+    return _fold_reactivated(row, d, deltas) if d["purpose"] == REGISTRATION else row
 
 
 def _fold_removed(row: Row, d: dict, deltas: Deltas) -> Row | None:
@@ -135,6 +146,7 @@ FOLDS: dict[str, Callable[[Row, dict, Deltas], Row | None]] = {
     YouthEvents.PROFILE_UPDATED: _fold_profile_updated,
     YouthEvents.DEACTIVATED: _fold_deactivated,
     YouthEvents.CONSENT_GIVEN: _fold_consent_given,
+    YouthEvents.REACTIVATED: _fold_reactivated,
     YouthEvents.MERGED: _fold_removed,
     YouthEvents.ERASED: _fold_removed,
 }
@@ -152,6 +164,7 @@ class YouthProjection(Dispatch):
             YouthEvents.PROFILE_UPDATED: _of_stored(_profile_updated),
             YouthEvents.DEACTIVATED: _of_stored(_deactivated),
             YouthEvents.CONSENT_GIVEN: _of_stored(_consent_given),
+            YouthEvents.REACTIVATED: _of_stored(_reactivated),
             YouthEvents.MERGED: _of_stored(_removed),
             YouthEvents.ERASED: _of_stored(_removed),
         }

@@ -22,7 +22,7 @@ from contracts.registry import YOUTH, YouthEvents
 from .commands import Stores, erase_recommendations, run_membership
 from .deps import Runtime
 from .domain.membership import EndForRegistry, RegistryEnd, RetireOverAge
-from .tables import add_youth, end_league_age, erase_youth, set_youth_status, update_youth
+from .tables import add_youth, end_league_age, erase_youth, reactivate_youth, set_youth_status, update_youth
 
 
 class RegistryView(Dispatch):
@@ -40,6 +40,7 @@ class RegistryView(Dispatch):
             YouthEvents.ERASED: self._erased,
             YouthEvents.DEACTIVATED: self._ended_by(RegistryEnd.DEACTIVATED),
             YouthEvents.MERGED: self._ended_by(RegistryEnd.MERGED),
+            YouthEvents.REACTIVATED: self._reactivated,
         }
 
     async def _registered(self, conn: asyncpg.Connection, event: Envelope) -> None:
@@ -61,6 +62,10 @@ class RegistryView(Dispatch):
         await erase_youth(conn, youth_id, str(RegistryEnd.ERASED))
         await self._end_membership(conn, event, RegistryEnd.ERASED)
         await erase_recommendations(conn, self.stores, youth_id, beijing_date(event.time))
+
+    async def _reactivated(self, conn: asyncpg.Connection, event: Envelope) -> None:
+        """The registration is theirs again: they may apply and join again (a membership that ended stays ended)."""
+        await reactivate_youth(conn, event.data["youth_id"])
 
     def _ended_by(self, reason: RegistryEnd) -> Handler:
         async def ended(conn: asyncpg.Connection, event: Envelope) -> None:

@@ -19,7 +19,7 @@ from datetime import date, datetime
 import asyncpg
 
 from .domain.action_item import ItemState
-from .domain.membership import MembershipState, Status
+from .domain.membership import MembershipState, RegistryEnd, Status
 from .domain.recommendation import RecommendationState
 
 # ---- roster ------------------------------------------------------------------------------------
@@ -122,6 +122,11 @@ async def end_league_age(conn: asyncpg.Connection, youth_id: str) -> None:
 
 async def set_youth_status(conn: asyncpg.Connection, youth_id: str, status: str) -> None:
     await conn.execute("UPDATE youth_facts SET status = $2 WHERE youth_id = $1", youth_id, status)
+
+
+async def reactivate_youth(conn: asyncpg.Connection, youth_id: str) -> None:
+    await conn.execute("UPDATE youth_facts SET status = 'ACTIVE' WHERE youth_id = $1 AND status = $2", youth_id,
+                       str(RegistryEnd.DEACTIVATED))
 
 
 async def erase_youth(conn: asyncpg.Connection, youth_id: str, status: str) -> None:

@@ -177,7 +177,8 @@ def asyncapi(agreements: list[Agreement], topic_prefix: str = "",
     messages["registry_event"] = {
         "name": f"{YOUTH.name}.*.v1", "contentType": "application/json",
         "headers": {"$ref": "#/components/schemas/cloudEventsHeaders"},
-        "summary": "registered, profile-updated, consent-given, consent-withdrawn, deactivated, merged, erased",
+        "summary": "registered, profile-updated, consent-given, consent-withdrawn, deactivated, reactivated, merged, "
+                   "erased, league-age-ended, account-linked",
         "payload": {"type": "object", "required": ["youth_id"],
                     "properties": {"youth_id": {"type": "string", "description": "internal pseudonymous id; "
                                                                                  "never on a partner topic"}}},

@@ -12,7 +12,7 @@ from contracts.registry import SERVICE_RECORDS, YOUTH, YouthEvents
 from . import incubation_commands, referrals, role_model_tables
 from .campaign_tables import forget_entrant
 from .deps import Runtime
-from .tables import add_known_youth, deactivate_known_youth, forget_youth, set_service_records_consent
+from .tables import add_known_youth, forget_youth, set_known_youth_active, set_service_records_consent
 
 
 async def _registered(conn: asyncpg.Connection, event: Envelope) -> None:
@@ -27,7 +27,11 @@ def _consent(given: bool):
 
 
 async def _deactivated(conn: asyncpg.Connection, event: Envelope) -> None:
-    await deactivate_known_youth(conn, event.data["youth_id"])
+    await set_known_youth_active(conn, event.data["youth_id"], False)
+
+
+async def _reactivated(conn: asyncpg.Connection, event: Envelope) -> None:
+    await set_known_youth_active(conn, event.data["youth_id"], True)
 
 
 
@@ -44,6 +48,7 @@ class KnownYouthProjection(Dispatch):
         YouthEvents.CONSENT_GIVEN: _consent(given=True),
         YouthEvents.CONSENT_WITHDRAWN: _consent(given=False),
         YouthEvents.DEACTIVATED: _deactivated,
+        YouthEvents.REACTIVATED: _reactivated,
         YouthEvents.MERGED: _deactivated,  # the merged-away duplicate is inactive, like a deactivated one
     }
 

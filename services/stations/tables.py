@@ -185,8 +185,8 @@ async def set_service_records_consent(conn: asyncpg.Connection, youth_id: str, g
     await conn.execute("UPDATE known_youth SET service_records = $2 WHERE youth_id = $1", youth_id, given)
 
 
-async def deactivate_known_youth(conn: asyncpg.Connection, youth_id: str) -> None:
-    await conn.execute("UPDATE known_youth SET active = false WHERE youth_id = $1", youth_id)
+async def set_known_youth_active(conn: asyncpg.Connection, youth_id: str, active: bool) -> None:
+    await conn.execute("UPDATE known_youth SET active = $2 WHERE youth_id = $1", youth_id, active)
 
 
 # ---- a young person's own lists: what `me` and their export show, and what their erasure deletes -----

@@ -7,7 +7,7 @@ import uuid
 import pytest
 
 from tests.registry_support import code, data, gql, person
-from tests.support import CHAOYANG, HAIDIAN, bearer
+from tests.support import CHAOYANG, HAIDIAN, bearer, eventually, service_db
 
 MEMBERSHIPS = "{ me { id memberships { status branchId branchName district transfer { toBranchId toBranchName } } } }"
 JOIN = "mutation J($c: String!) { joinBranchWithCode(code: $c) { id version } }"
@@ -116,3 +116,27 @@ async def join_new_branch(gateway, admin: str, youth: str, name: str, district: 
                           {"b": branch}, admin))["issueInvitation"]["code"]
     data(await gql(gateway, "mutation J($c: String!) { joinBranchWithCode(code: $c) { id } }", {"c": code}, youth))
     return branch
+
+
+async def test_registration_consent_given_again_lets_the_person_join_again(gateway, settings, token, branches_of):
+    """Withdrawing the REGISTRATION consent deactivates the record everywhere; giving it again must reactivate
+    it everywhere too (branches once kept refusing such a person with youth_inactive for good)."""
+    rider = token("youth", subject="wx-branch-rider-reactivated")
+    youth_id = await register_me(gateway, rider)
+    data(await gql(gateway, "mutation { withdrawMyConsent(purpose: REGISTRATION) { version } }", token=rider))
+
+    async def status_in_branches(wanted: str) -> bool:
+        async with service_db(settings, "branches") as conn:
+            return await conn.fetchval("SELECT status FROM youth_facts WHERE youth_id = $1", youth_id) == wanted
+    await eventually(lambda: status_in_branches("DEACTIVATED"))
+    refused = await gql(gateway, JOIN, {"c": branches_of["code"]}, rider)
+    assert refused["errors"][0]["extensions"]["rule"] == "youth_inactive"
+    data(await gql(gateway, "mutation { giveMyConsent(purpose: REGISTRATION, channel: WECHAT) { version } }",
+                   token=rider))
+    await eventually(lambda: status_in_branches("ACTIVE"))
+    assert data(await gql(gateway, JOIN, {"c": branches_of["code"]}, rider))["joinBranchWithCode"]["id"] == youth_id
+
+    async def active_in_stations() -> bool:  # who may be named on a service record
+        async with service_db(settings, "stations") as conn:
+            return bool(await conn.fetchval("SELECT active FROM known_youth WHERE youth_id = $1", youth_id))
+    await eventually(active_in_stations)

@@ -91,6 +91,18 @@ def test_deactivation_ends_sharing_with_every_agency():
         ("HRSS", Msg.CONSENT_WITHDRAWN, "2026-11-29"), ("JUSTICE", Msg.CONSENT_WITHDRAWN, "2026-11-29")]
 
 
+def test_reactivation_shares_the_person_again_with_each_agency_they_consent_to():
+    """Deactivated, every agency was told consent-withdrawn; reactivated, each agency whose sharing consent
+    the person still holds gets their allowed profile again, as at registration."""
+    person, _ = run((Youth.REGISTERED, registered("SHARE_WITH_AGENCY:HRSS")),
+                    (Youth.DEACTIVATED, {"youth_id": YOUTH, "reason": "REGISTRATION_CONSENT_WITHDRAWN"}),
+                    when=(Youth.CONSENT_GIVEN, {"youth_id": YOUTH, "purpose": "REGISTRATION"}))
+    assert not person.active
+    after, out = react(AGREEMENTS, KEYS, person, Youth.REACTIVATED, {"youth_id": YOUTH}, TODAY)
+    assert after.active and [(m.agency, m.type) for m in out] == [("HRSS", Msg.REGISTERED)]
+    assert out[0].subject == KEYS.subject("HRSS", YOUTH)
+
+
 def test_erasure_reaches_every_agency_that_ever_received_the_person_and_ends_everything():
     given = [(Youth.REGISTERED, registered("SHARE_WITH_AGENCY:HRSS", "SHARE_WITH_AGENCY:JUSTICE")),
              (Youth.CONSENT_WITHDRAWN, {"youth_id": YOUTH, "purpose": "SHARE_WITH_AGENCY:JUSTICE",

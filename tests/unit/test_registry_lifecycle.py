@@ -15,6 +15,7 @@ from services.registry.domain.events import (
     YouthErased,
     YouthMerged,
     YouthProfileUpdated,
+    YouthReactivated,
     codec,
 )
 from tests.unit.test_registry_domain import REGISTER, rule_of
@@ -67,9 +68,17 @@ def test_withdrawing_registration_deactivates_and_giving_it_again_reactivates():
     given = [*REGISTERED, *events]
     assert youth.fold(given).status == "DEACTIVATED"
     assert rule_of(given, UpdateProfile({"wechat": "abc"})) == "deactivated"
-    [again] = youth.run(given, GiveConsent("REGISTRATION", "v1", "PAPER", TODAY))
-    assert again == ConsentGiven("y1", "REGISTRATION", "v1", "PAPER", TODAY)
-    assert youth.fold([*given, again]).status == "ACTIVE"
+    again = youth.run(given, GiveConsent("REGISTRATION", "v1", "PAPER", TODAY))
+    assert again == [ConsentGiven("y1", "REGISTRATION", "v1", "PAPER", TODAY), YouthReactivated("y1")]
+    assert youth.fold([*given, *again]).status == "ACTIVE"
+    # said once: an active record given the same consent under a new notice is not reactivated again
+    assert youth.run([*given, *again], GiveConsent("REGISTRATION", "v2", "PAPER", TODAY)) == [
+        ConsentGiven("y1", "REGISTRATION", "v2", "PAPER", TODAY)]
+
+
+def test_a_record_reactivated_before_the_reactivation_event_existed_still_folds_active():
+    deactivated = [*REGISTERED, *youth.run(REGISTERED, WithdrawConsent("REGISTRATION", TODAY))]
+    assert youth.fold([*deactivated, ConsentGiven("y1", "REGISTRATION", "v1", "PAPER", TODAY)]).status == "ACTIVE"
 
 
 def test_merge_records_the_survivor_and_closes_the_record():

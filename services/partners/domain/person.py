@@ -64,6 +64,7 @@ CHANGES: dict[str, Callable[[Person, Mapping[str, Any]], Person]] = {
     YouthEvents.CONSENT_GIVEN: lambda person, data: replace(person, consents=person.consents | {data["purpose"]}),
     YouthEvents.CONSENT_WITHDRAWN: lambda person, data: replace(person, consents=person.consents - {data["purpose"]}),
     YouthEvents.DEACTIVATED: _inactive,
+    YouthEvents.REACTIVATED: lambda person, data: replace(person, active=True),
     YouthEvents.MERGED: _inactive,
     YouthEvents.ERASED: lambda person, data: Person(youth_id=person.youth_id, erased=True),
 }

@@ -32,6 +32,7 @@ from .events import (
     YouthEvent,
     YouthMerged,
     YouthProfileUpdated,
+    YouthReactivated,
     YouthRegistered,
 )
 from .rules import ADULT_AGE, PUBLIC_CHANGES, PURPOSES_TEXT, check_notice, normalized_changes, validate_registration
@@ -105,8 +106,11 @@ def _give_consent(c: GiveConsent, state: YouthState) -> list[YouthEvent]:
     held = state.consents.get(c.purpose)
     if held and held["notice_version"] == c.notice_version and state.status == Status.ACTIVE:
         raise RuleViolated("已取得该用途、该版本告知书的同意。", rule="already_given")
-    return [ConsentGiven(youth_id=youth_id, purpose=c.purpose, notice_version=c.notice_version,
-                         channel=c.channel, given_on=c.today)]
+    events: list[YouthEvent] = [ConsentGiven(youth_id=youth_id, purpose=c.purpose, notice_version=c.notice_version,
+                                             channel=c.channel, given_on=c.today)]
+    if c.purpose == REGISTRATION and state.status == Status.DEACTIVATED:
+        events.append(YouthReactivated(youth_id=youth_id))
+    return events
 
 
 def _withdraw_consent(c: WithdrawConsent, state: YouthState) -> list[YouthEvent]:
@@ -203,6 +207,7 @@ def _profile_updated(state: YouthState, e: YouthProfileUpdated) -> YouthState:
 def _consent_given(state: YouthState, e: ConsentGiven) -> YouthState:
     consents = {**state.consents, e.purpose: {"notice_version": e.notice_version, "channel": e.channel,
                                               "given_on": e.given_on}}
+    # Records reactivated before `YouthReactivated` existed have only this consent to say so (it follows here).
     status = Status.ACTIVE if e.purpose == REGISTRATION and state.status == Status.DEACTIVATED else state.status
     return replace(state, consents=consents, status=status)
 
@@ -213,6 +218,7 @@ EVOLVE: dict[type, Callable[[YouthState, Any], YouthState]] = {
     ConsentGiven: _consent_given,
     ConsentWithdrawn: lambda s, e: replace(s, consents={p: v for p, v in s.consents.items() if p != e.purpose}),
     YouthDeactivated: lambda s, e: replace(s, status=Status.DEACTIVATED),
+    YouthReactivated: lambda s, e: replace(s, status=Status.ACTIVE),
     YouthMerged: lambda s, e: replace(s, status=Status.MERGED, merged_into=e.into_youth_id),
     YouthErased: lambda s, e: replace(s, status=Status.ERASED, profile={}, account=None),
     LeagueAgeEnded: lambda s, e: replace(s, league_age_ended=True),

@@ -79,6 +79,13 @@ class YouthDeactivated(Event):
     reason: str
 
 
+@event(YouthEvents.REACTIVATED)
+class YouthReactivated(Event):
+    """Every service that followed the deactivation follows this (branches, stations, partners, the gateway),
+    rather than each reading a consent to REGISTRATION as a reactivation."""
+    youth_id: str
+
+
 @event(YouthEvents.MERGED)
 class YouthMerged(Event):
     youth_id: str
@@ -102,6 +109,6 @@ class AccountLinked(Event):
 
 
 YouthEvent = (YouthRegistered | YouthProfileUpdated | ConsentGiven | ConsentWithdrawn | YouthDeactivated
-              | YouthMerged | YouthErased | LeagueAgeEnded | AccountLinked)
+              | YouthReactivated | YouthMerged | YouthErased | LeagueAgeEnded | AccountLinked)
 codec = EventCodec(YouthRegistered, YouthProfileUpdated, ConsentGiven, ConsentWithdrawn, YouthDeactivated,
-                   YouthMerged, YouthErased, LeagueAgeEnded, AccountLinked)
+                   YouthReactivated, YouthMerged, YouthErased, LeagueAgeEnded, AccountLinked)
