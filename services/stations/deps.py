@@ -35,7 +35,7 @@ class Stores:
     station: EventStore
     service: EventStore
     programme: EventStore
-    event: EventStore  # activities: salons, exhibitions, forums, talks
+    event: EventStore  # activities: salons, exhibitions, forums, talks; seals an incubation project's summary
     appeal: EventStore
     case: EventStore  # seals each case's summary with the case's own key (CaseKeys)
     governance: EventStore  # hot topics (集中诉求) and governance items (主动治理): one topic
@@ -50,7 +50,7 @@ TOPICS = {"station": contract.STATION, "service": contract.SERVICE, "programme":
 
 
 def make_stores(settings: Settings, vault: Vault) -> Stores:
-    sealers = {"case": vault}  # the only aggregate with personal fields
+    sealers = {"case": vault, "event": vault}  # the stores whose events have personal fields (keys per stream)
     return Stores(**{f.name: EventStore(SOURCE, codecs[f.name], settings.topic(TOPICS[f.name].name),
                                         sealer=sealers.get(f.name)) for f in fields(Stores)})
 

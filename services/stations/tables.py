@@ -18,6 +18,7 @@ from .domain.appeal import AppealState
 from .domain.appeal import stream_id as appeal_stream_id
 from .domain.case import OPEN_STATES, CaseState, stream_id
 from .domain.incubation import ApplyForProject
+from .domain.incubation import stream_id as project_stream_id
 from .domain.internship import InternshipState
 from .domain.volunteering import ShiftState
 
@@ -222,17 +223,19 @@ async def own_rows(conn: asyncpg.Connection, own: OwnList, youth_id: str) -> lis
 
 async def forget_youth(conn: asyncpg.Connection, youth_id: str) -> list[str]:
     """Erasure: the person is no longer known here, nor who received health services at our stations.
-    Returns the key subjects of their cases and of the 12345 appeals those came from (the appeal's words and
-    address are theirs), which the caller shreds in the key store: every copy of those summaries and words
-    is then unreadable, while the cases and appeals, without a word of content, still count."""
+    Returns the key subjects of their cases, of the 12345 appeals those came from (the appeal's words and
+    address are theirs) and of their incubation projects (their summaries), which the caller shreds in the key
+    store: every copy of those words is then unreadable, while the cases, appeals and projects still count."""
     await conn.execute("DELETE FROM known_youth WHERE youth_id = $1", youth_id)
     await conn.execute("DELETE FROM health_record_subjects WHERE youth_id = $1", youth_id)
     cases = await conn.fetch("SELECT case_id, appeal_id FROM case_subjects WHERE youth_id = $1", youth_id)
+    projects = await conn.fetch("SELECT project_id FROM youth_projects WHERE youth_id = $1", youth_id)
     # certificates keep their numbers (issued is a fact), not whose they were
     await conn.execute("UPDATE volunteer_certificates SET youth_id = NULL WHERE youth_id = $1", youth_id)
     for own in OWN_LISTS:
         await conn.execute(f"DELETE FROM {own.table} WHERE youth_id = $1", youth_id)
-    return [stream_id(r["case_id"]) for r in cases] + [appeal_stream_id(r["appeal_id"]) for r in cases if r["appeal_id"]]
+    return ([stream_id(r["case_id"]) for r in cases] + [appeal_stream_id(r["appeal_id"]) for r in cases if r["appeal_id"]]
+            + [project_stream_id(r["project_id"]) for r in projects])
 
 
 async def known_youth(conn: asyncpg.Connection, youth_id: str) -> bool:

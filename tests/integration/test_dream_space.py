@@ -1,13 +1,13 @@
 """筑梦空间 incubation projects (issue 19) through GraphQL on the real stack: a young person applies at a
 DREAM_SPACE station with their own token, the district's staff support it, note a milestone and end it; `me`
 lists the project, the dashboard's active figure moves up and back, another district's staff are refused, and
-erasure removes the person's link while the figures stay. Internships offered by partner companies open and
-close the dashboard's figure."""
+erasure removes the person's link and shreds their summary (sealed, never on the topic) while the figures stay.
+Internships offered by partner companies open and close the dashboard's figure."""
 from __future__ import annotations
 
 from tests.integration.stations_support import caught_up, create_station, ok
 from tests.registry_support import data, fields_named, gql, person, refusal
-from tests.support import eventually, service_db
+from tests.support import eventually, keys_left, service_db
 
 APPLY = "mutation($i: ApplyForProjectInput!) { applyForProject(input: $i) { id position } }"
 SUPPORT = "mutation($p: ID!) { supportProject(projectId: $p) { id position } }"
@@ -39,6 +39,11 @@ async def test_a_project_applied_supported_followed_and_ended_moves_the_figure_a
     assert refusal(await gql(gateway, APPLY, {"i": project}, staff))[0] == "FORBIDDEN"  # a youth token only
     applied = (await ok(gateway, APPLY, {"i": project}, artist))["applyForProject"]
     pid = applied["id"]
+    async with service_db(settings, "stations") as conn:  # the person's own words: sealed, never on the topic
+        stored = await conn.fetchrow("SELECT data::text AS data, sealed FROM events WHERE stream_id = $1",
+                                     f"project-{pid}")
+    assert "录制胡同里的声音" not in stored["data"] and stored["sealed"] is not None
+    assert await keys_left(settings, [f"project-{pid}"], "stations") == 1
 
     other = token("station_staff", district="110108")
     assert refusal(await gql(gateway, SUPPORT, {"p": pid}, other))[0] == "FORBIDDEN"
@@ -61,6 +66,7 @@ async def test_a_project_applied_supported_followed_and_ended_moves_the_figure_a
         async with service_db(settings, "stations") as conn:
             return not await conn.fetchval("SELECT count(*) FROM youth_projects WHERE youth_id = $1", youth_id)
     await eventually(forgotten)
+    assert await keys_left(settings, [f"project-{pid}"], "stations") == 0  # the summary is unreadable for good
     ended = (await ok(gateway, END, {"p": pid, "o": "COMPLETED"}, staff))["endProject"]  # the project goes on
     await caught_up(gateway, staff, [ended["position"]])
     after = (await ok(gateway, FIGURES, token=staff))["dashboard"]["dreamSpace"]

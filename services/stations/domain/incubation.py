@@ -13,6 +13,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from chassis import checks
+from chassis.codec import personal
 from chassis.decider import Command, Decider, State
 from chassis.errors import Collector
 from chassis.event import Event, event
@@ -80,10 +81,11 @@ class ProjectApplied(Event):
     youth_id: str
     station_id: str
     district: str
-    title: str
+    title: str  # the project's name, as staff lists and the person's own list show it
     field: str
-    summary: str
     at: datetime
+    # The person's own words: sealed with the project's key (never on the topic), shredded with their erasure.
+    summary: str | None = personal(default=None)  # None once the project's key is shredded
 
 
 @event(ActivityEvents.PROJECT_SUPPORTED)
