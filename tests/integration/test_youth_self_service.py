@@ -164,6 +164,11 @@ async def test_erase_me_shreds_every_record_of_the_person_and_unlinks_the_accoun
     mine = await register_me(gateway, rider, name="赵删除")  # then by themself, with another mobile
     data(await gql(gateway, MERGE, {"a": older["id"], "b": mine["id"]}, token=op))
     assert (await me(gateway, rider))["id"] == older["id"]  # the account follows the merge to the survivor
+    # PIPL Art. 45: the export shows the record merged into the person too, with its own profile
+    exported = data(await gql(gateway, "mutation { exportMyData }", token=rider))["exportMyData"]
+    assert exported["id"] == older["id"]
+    [merged] = exported["mergedRecords"]
+    assert (merged["id"], merged["status"], merged["profile"]["name"]) == (mine["id"], "MERGED", "赵删除")
     reissue = await gql(gateway, ISSUE, {"id": older["id"]}, token=op)  # nor can another account claim the person
     assert reissue["errors"][0]["extensions"]["rule"] == "account_already_linked"
 

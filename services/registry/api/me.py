@@ -25,7 +25,7 @@ from ..accounts import account_digest, claim_code_digest, own_record
 from ..deps import Runtime, runtime
 from ..domain.commands import GiveConsent, LinkAccount, UpdateProfile, WithdrawConsent
 from ..domain.rules import CAMEL, validate_registration
-from .profile import YouthProfile, export_of, profile_of
+from .profile import YouthProfile, export_of, exported_ids, profile_of
 from .youth import ConsentRequest, RegisterYouthRequest, UpdateProfileRequest, WithdrawRequest
 
 router = APIRouter(tags=["me"])
@@ -142,7 +142,7 @@ async def export_my_data(request: Request, who: Principal = Depends(youth_caller
     async with transaction(rt.pool) as conn:
         youth_id = await own_record(conn, rt.deps.vault, who)
         exported = await export_of(conn, rt, youth_id, None)
-        await tables.record_audit(conn, _self(who), "EXPORT", youth_id, ["*"], "本人查阅、复制")
+        await tables.record_audit(conn, _self(who), "EXPORT", exported_ids(exported), ["*"], "本人查阅、复制")
     return exported
 
 

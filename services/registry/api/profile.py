@@ -93,13 +93,25 @@ async def export_youth(youth_id: uuid.UUID, request: Request, who: Principal = D
     rt = runtime(request)
     async with transaction(rt.pool) as conn:
         exported = await export_of(conn, rt, str(youth_id), who)
-        await tables.record_audit(conn, who, "EXPORT", str(youth_id), ["*"], purpose or "本人查阅、复制")
+        await tables.record_audit(conn, who, "EXPORT", exported_ids(exported), ["*"], purpose or "本人查阅、复制")
     return exported
 
 
 async def export_of(conn, rt: Runtime, youth_id: str, who: Principal | None) -> dict:
     """Everything the registry holds on the person `youth_id`; `who` None: the person themself (their id
-    resolved from their own account), else an operator held to their district."""
+    resolved from their own account), else an operator held to their district. The records merged into the
+    person are theirs too (each keeps its own sealed profile and history): `mergedRecords`, in the same shape."""
+    exported = await _record_export(conn, rt, youth_id, who)
+    merged = [m for m in await tables.merged_group(conn, youth_id) if m != youth_id]
+    return {**exported, "mergedRecords": [await _record_export(conn, rt, m, None) for m in merged]}
+
+
+def exported_ids(exported: dict) -> list[str]:
+    """The records an export showed (the person's and those merged into it): each read is audited."""
+    return [exported["id"], *(r["id"] for r in exported["mergedRecords"])]
+
+
+async def _record_export(conn, rt: Runtime, youth_id: str, who: Principal | None) -> dict:
     subject = stream_id(youth_id)
     stream = await rt.deps.store.load(conn, subject)
     state = youth.fold(stream.events)
