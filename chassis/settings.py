@@ -186,6 +186,9 @@ class Settings(BaseSettings):
     # Registry reads of people (issue 15): lookups by identifier are rate-limited; listing many is a bulk read.
     registry_lookups_per_minute: int = Field(30, description="registry lookups by mobile or ID number a minute per "
                                                              "caller; beyond: HTTP 429 with Retry-After")
+    registry_self_refusals_per_hour: int = Field(10, description="refusals that tell something (a registration "
+                                                                 "refused as a duplicate, a claim code refused) an "
+                                                                 "hour per youth account and kind; beyond: HTTP 429")
     registry_bulk_read_per_hour: int = Field(2000, description="people a caller may list in an hour before the "
                                                                "reads are audited as BULK_READ and counted in "
                                                                "xq.registry.bulk_reads")

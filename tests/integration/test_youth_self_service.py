@@ -92,6 +92,30 @@ async def test_a_mobile_already_registered_answers_duplicate_without_revealing_t
     assert code(await gql(gateway, ME, token=rider)) == "NOT_FOUND"  # nothing was registered or linked
 
 
+async def test_refusals_that_tell_something_are_limited_per_account_and_hour(gateway, registry, token):
+    """A duplicate tells whether a mobile or ID number is registered, a refused claim code which codes are not:
+    past the allowance an account is answered RATE_LIMITED, even for an attempt that would have passed, while
+    another account is not held back. Refusals roll back their own transaction, so they are counted apart."""
+    rt = registry.app.state.runtime
+    allowance = rt.settings
+    rt.settings = allowance.model_copy(update={"registry_self_refusals_per_hour": 2})
+    try:
+        taken = mobile()
+        await register(gateway, token("registry_operator", "110105", subject="op-oracle"), mobile=taken)
+        prober = token("youth", subject="wx-oracle-1")
+        for _ in range(2):
+            assert code(await gql(gateway, REGISTER_ME, {"input": me_input(mobile=taken)}, token=prober)) == "DUPLICATE"
+        limited = await gql(gateway, REGISTER_ME, {"input": me_input(mobile=mobile())}, token=prober)
+        assert code(limited) == "RATE_LIMITED" and limited["errors"][0]["extensions"]["retryAfter"] > 0
+        for _ in range(2):
+            wrong = await gql(gateway, CLAIM, {"code": "WRONGCD2"}, token=prober)
+            assert wrong["errors"][0]["extensions"]["rule"] == "claim_code_invalid"  # its own allowance
+        assert code(await gql(gateway, CLAIM, {"code": "WRONGCD2"}, token=prober)) == "RATE_LIMITED"
+        assert (await register_me(gateway, token("youth", subject="wx-oracle-2")))["version"] == 2
+    finally:
+        rt.settings = allowance
+
+
 async def test_a_station_prints_a_claim_code_and_it_links_one_account_once(gateway, token):
     op = token("registry_operator", "110105", subject="op-claim")
     staff = token("station_staff", "110105", subject="staff-claim")

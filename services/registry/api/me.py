@@ -7,6 +7,8 @@ request, so nobody else's record can be named here. Changes are audited with the
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import replace
 
 from fastapi import APIRouter, Depends, Request
@@ -14,7 +16,7 @@ from pydantic import Field
 
 from chassis.auth import YOUTH, Principal
 from chassis.commands import transaction
-from chassis.errors import FieldError, RuleViolated, ValidationFailed
+from chassis.errors import Duplicate, FieldError, RuleViolated, ValidationFailed
 from chassis.http import Accepted, ApiModel
 from chassis.service import caller
 from contracts.registry import OWN_RECORD_PATH, AccountLink, Channel
@@ -25,6 +27,7 @@ from ..accounts import account_digest, claim_code_digest, own_record
 from ..deps import Runtime, runtime
 from ..domain.commands import GiveConsent, LinkAccount, UpdateProfile, WithdrawConsent
 from ..domain.rules import CAMEL, validate_registration
+from ..read_limits import DUPLICATE_REGISTRATION, INVALID_CLAIM_CODE, admit_self_refusals, count_self_refusal
 from .profile import YouthProfile, export_of, exported_ids, profile_of
 from .youth import ConsentRequest, RegisterYouthRequest, UpdateProfileRequest, WithdrawRequest
 
@@ -54,6 +57,23 @@ def _self(who: Principal) -> Principal:
     return replace(who, subject="self")
 
 
+class InvalidClaimCode(RuleViolated, code="RULE_VIOLATED", status=409):
+    """No live claim code is the one given (counted: unlimited, the answer tells which codes are not live)."""
+
+
+@asynccontextmanager
+async def _refusals_counted(rt: Runtime, who: Principal, kind: str, refusal: type[Exception]) -> AsyncIterator[None]:
+    """The block, admitted only while the account's refusals of `kind` in the last hour are under the allowance;
+    a `refusal` raised in it is counted (apart from the block's transaction, which it rolls back)."""
+    account = account_digest(rt.deps.vault, who.subject)
+    await admit_self_refusals(rt.pool, account, kind, rt.settings.registry_self_refusals_per_hour)
+    try:
+        yield
+    except refusal:
+        await count_self_refusal(rt.pool, account, kind)
+        raise
+
+
 def _self_channel(channel: str) -> None:
     if channel not in SELF_CHANNELS:
         raise ValidationFailed([FieldError("channel", "本人操作的渠道应为 APP 或 WECHAT", "enum")])
@@ -69,7 +89,7 @@ async def register_me(body: RegisterMeRequest, request: Request, who: Principal 
     today = rt.deps.clock.today()
     command = body.command(youth_id, today)
     validate_registration(command)
-    async with transaction(rt.pool) as conn:
+    async with _refusals_counted(rt, who, DUPLICATE_REGISTRATION, Duplicate), transaction(rt.pool) as conn:
         await _not_linked_yet(conn, rt, who)
         await commands.run(conn, rt.deps.store, rt.deps.vault, youth_id, command, audit=lambda state: tables.audit_write(
             _self(who), "REGISTER", youth_id, [CAMEL[k] for k in state.profile], "本人登记"))
@@ -81,11 +101,11 @@ async def register_me(body: RegisterMeRequest, request: Request, who: Principal 
 @router.post("/me:claim", response_model=Accepted, summary="用认领码认领驿站为本人登记的记录（claimMyRecord）")
 async def claim_my_record(body: ClaimRequest, request: Request, who: Principal = Depends(youth_caller)):
     rt = runtime(request)
-    async with transaction(rt.pool) as conn:
+    async with _refusals_counted(rt, who, INVALID_CLAIM_CODE, InvalidClaimCode), transaction(rt.pool) as conn:
         await _not_linked_yet(conn, rt, who)
         code = await tables.take_claim_code(conn, claim_code_digest(rt.deps.vault, body.code))
         if code is None:
-            raise RuleViolated("认领码无效或已使用。", rule="claim_code_invalid")
+            raise InvalidClaimCode("认领码无效或已使用。", rule="claim_code_invalid")
         link = LinkAccount(who.subject, AccountLink.CLAIM_CODE, rt.deps.clock.today(), now=rt.deps.clock.now(),
                            code_expires_at=code["expires_at"])
         outcome = await commands.run(conn, rt.deps.store, rt.deps.vault, code["youth_id"], link)
