@@ -23,6 +23,14 @@ MISSING = "孵化项目不存在。"
 NO_OFFER = "实习岗位不存在。"
 
 
+async def own_summaries(rt: Runtime, youth_id: str, project_ids: list[str]) -> dict[str, str | None]:
+    """The summaries of the person's own projects (ids from their own list; None once shredded): their export."""
+    async with rt.pool.acquire() as conn:
+        return {pid: next((e.summary for e in (await rt.deps.stores.event.load(conn, incubation.stream_id(pid))).events
+                           if isinstance(e, incubation.ProjectApplied) and e.youth_id == youth_id), None)
+                for pid in project_ids}
+
+
 async def apply(rt: Runtime, command: incubation.ApplyForProject) -> dict:
     """The station must exist (NOT_FOUND otherwise); its kind and district go on the command."""
     async with rt.pool.acquire() as conn:

@@ -44,6 +44,8 @@ async def test_a_project_applied_supported_followed_and_ended_moves_the_figure_a
                                      f"project-{pid}")
     assert "录制胡同里的声音" not in stored["data"] and stored["sealed"] is not None
     assert await keys_left(settings, [f"project-{pid}"], "stations") == 1
+    exported = data(await gql(gateway, "mutation { exportMyData }", token=artist))["exportMyData"]
+    assert [(p["projectId"], p["summary"]) for p in exported["projects"]] == [(pid, "录制胡同里的声音。")]  # theirs
 
     other = token("station_staff", district="110108")
     assert refusal(await gql(gateway, SUPPORT, {"p": pid}, other))[0] == "FORBIDDEN"

@@ -18,7 +18,7 @@ from chassis.errors import NotFound
 from chassis.http import Accepted, ApiModel
 from chassis.own_record import own_youth_id
 
-from .. import tables
+from .. import incubation_commands, tables
 from ..commands import booking_of, enrolment, execute, existing_only, own_case_summaries
 from ..deps import runtime
 from ..domain import activity, programme, rating, station
@@ -99,8 +99,9 @@ async def export_mine(request: Request, youth_id: str = Depends(own_youth_id)) -
     rt = runtime(request)
     async with rt.pool.acquire() as conn:  # every list the service holds of the person
         mine = {own: await tables.own_rows(conn, own, youth_id) for own in tables.OWN_LISTS}
-    # The person's own words, in full: the summaries of their cases (None once shredded).
+    # The person's own words, in full: the summaries of their cases and projects (None once shredded).
     summaries = await own_case_summaries(rt, youth_id, [r["case_id"] for r in mine[tables.CASES]])
+    projects = await incubation_commands.own_summaries(rt, youth_id, [r["project_id"] for r in mine[tables.PROJECTS]])
     return {
         "services": [{"recordId": r["record_id"], "stationId": r["station_id"], "serviceType": r["service_type"],
                       "deliveredOn": r["delivered_on"].isoformat()} for r in mine[tables.SERVICES]],
@@ -112,7 +113,8 @@ async def export_mine(request: Request, youth_id: str = Depends(own_youth_id)) -
         "volunteering": [{"shiftId": r["shift_id"], "stationId": r["station_id"], "eventId": r["event_id"],
                           "day": r["day"].isoformat(), "hours": r["minutes"] / 60} for r in mine[tables.VOLUNTEERING]],
         "projects": [{"projectId": r["project_id"], "stationId": r["station_id"], "title": r["title"], "field": r["field"],
-                      "status": r["status"], "appliedAt": r["applied_at"].isoformat()} for r in mine[tables.PROJECTS]],
+                      "status": r["status"], "appliedAt": r["applied_at"].isoformat(),
+                      "summary": projects[r["project_id"]]} for r in mine[tables.PROJECTS]],
         "roleModels": await own_nominations(request, youth_id),  # 榜样 nominations, with the profile to be published
         "campaignEntries": await own_entries(rt, youth_id),  # media campaigns: their titles and links included
         "internshipApplications": [application(r) for r in mine[tables.INTERNSHIPS]],
