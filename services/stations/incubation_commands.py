@@ -11,7 +11,7 @@ from datetime import datetime
 import asyncpg
 
 from chassis.auth import Principal
-from chassis.commands import Outcome, run
+from chassis.commands import Outcome, run, transaction
 from chassis.errors import NotFound
 
 from . import tables
@@ -29,6 +29,16 @@ async def own_summaries(rt: Runtime, youth_id: str, project_ids: list[str]) -> d
         return {pid: next((e.summary for e in (await rt.deps.stores.event.load(conn, incubation.stream_id(pid))).events
                            if isinstance(e, incubation.ProjectApplied) and e.youth_id == youth_id), None)
                 for pid in project_ids}
+
+
+async def read_summary(rt: Runtime, who: Principal, project_id: str, purpose: str) -> str | None:
+    """The project's summary for the staff of its district, who decide on it (None once its applicant was erased);
+    the read is audited in the same transaction, so there is no read without its audit row."""
+    async with transaction(rt.pool) as conn:
+        events = (await rt.deps.stores.event.load(conn, incubation.stream_id(project_id))).events
+        in_district(who, MISSING)(incubation.project.fold(events))
+        await tables.audit_reads(conn, "project_reads", who, [project_id], purpose)
+    return next(e.summary for e in events if isinstance(e, incubation.ProjectApplied))
 
 
 async def apply(rt: Runtime, command: incubation.ApplyForProject) -> dict:

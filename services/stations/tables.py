@@ -55,7 +55,8 @@ async def appeal_details(conn: asyncpg.Connection, appeal_id: str) -> asyncpg.Re
 
 # Staff reads of sealed personal texts, audited (who, roles, district, what, why; never the text): each
 # audit table with the column naming what was read.
-READ_AUDITS = {"appeal_reads": "appeal_id", "case_reads": "case_id", "role_model_reads": "nomination_id"}
+READ_AUDITS = {"appeal_reads": "appeal_id", "case_reads": "case_id", "role_model_reads": "nomination_id",
+               "project_reads": "project_id"}
 
 
 async def audit_reads(conn: asyncpg.Connection, table: str, who: Principal, ids: list[str], purpose: str) -> None:

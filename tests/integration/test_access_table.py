@@ -301,6 +301,7 @@ ACCESS: dict[str, dict[str, str]] = {
     "volunteerCertificate": {"admin": "any", "staff": "any"},  # a district's staff certify their district's hours
     "myVolunteerCertificate": OWN_RECORD,
     "applyForProject": OWN_RECORD,
+    "projectSummary": STAFF_BY_ID,
     "supportProject": STAFF_BY_ID,
     "declineProject": STAFF_BY_ID,
     "noteProjectMilestone": STAFF_BY_ID,

@@ -13,6 +13,7 @@ APPLY = "mutation($i: ApplyForProjectInput!) { applyForProject(input: $i) { id p
 SUPPORT = "mutation($p: ID!) { supportProject(projectId: $p) { id position } }"
 MILESTONE = "mutation($p: ID!, $n: String!) { noteProjectMilestone(projectId: $p, note: $n) { id position } }"
 END = "mutation($p: ID!, $o: String!) { endProject(projectId: $p, outcome: $o) { id position } }"
+SUMMARY = "query($p: ID!, $why: String!) { projectSummary(projectId: $p, purpose: $why) { summary erased } }"
 MINE = "{ me { projects { id stationId title field status } } }"
 FIGURES = "{ dashboard { dreamSpace { appliedProjects activeProjects completedProjects stoppedProjects } } }"
 
@@ -48,6 +49,12 @@ async def test_a_project_applied_supported_followed_and_ended_moves_the_figure_a
     assert [(p["projectId"], p["summary"]) for p in exported["projects"]] == [(pid, "录制胡同里的声音。")]  # theirs
 
     other = token("station_staff", district="110108")
+    read = await ok(gateway, SUMMARY, {"p": pid, "why": "评审是否支持"}, staff)
+    assert read["projectSummary"] == {"summary": "录制胡同里的声音。", "erased": False}
+    assert refusal(await gql(gateway, SUMMARY, {"p": pid, "why": "好奇"}, other))[0] == "FORBIDDEN"
+    async with service_db(settings, "stations") as conn:  # each staff read leaves who, when and why
+        audited = await conn.fetch("SELECT actor, purpose FROM project_reads WHERE project_id = $1", pid)
+    assert [r["purpose"] for r in audited] == ["评审是否支持"]
     assert refusal(await gql(gateway, SUPPORT, {"p": pid}, other))[0] == "FORBIDDEN"
     assert refusal(await gql(gateway, SUPPORT, {"p": pid}, artist))[0] == "FORBIDDEN"
     supported = (await ok(gateway, SUPPORT, {"p": pid}, staff))["supportProject"]
@@ -69,6 +76,8 @@ async def test_a_project_applied_supported_followed_and_ended_moves_the_figure_a
             return not await conn.fetchval("SELECT count(*) FROM youth_projects WHERE youth_id = $1", youth_id)
     await eventually(forgotten)
     assert await keys_left(settings, [f"project-{pid}"], "stations") == 0  # the summary is unreadable for good
+    gone = await ok(gateway, SUMMARY, {"p": pid, "why": "结项归档"}, staff)
+    assert gone["projectSummary"] == {"summary": None, "erased": True}
     ended = (await ok(gateway, END, {"p": pid, "o": "COMPLETED"}, staff))["endProject"]  # the project goes on
     await caught_up(gateway, staff, [ended["position"]])
     after = (await ok(gateway, FIGURES, token=staff))["dashboard"]["dreamSpace"]

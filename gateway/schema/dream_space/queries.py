@@ -19,6 +19,13 @@ from .types import (
 )
 
 
+@strawberry.type(description="孵化项目简介（申请人本人所写）")
+class ProjectSummary:
+    project_id: strawberry.ID
+    summary: str | None = strawberry.field(description="申请人已删除登记信息时为空")
+    erased: bool
+
+
 @strawberry.type
 class Query:
     @strawberry.field(description="筑梦空间孵化项目（新到旧分页）；可按状态筛选；区级令牌只看本区")
@@ -48,3 +55,10 @@ class Query:
                                               method="GET", params=params))
         return await paginate(first, after, fetch, node=lambda a: InternshipApplication.of(a, youth_id=a["youthId"]),
                               key=lambda a: (a["appliedAt"], a["id"]), shape=2)
+
+    @strawberry.field(description="读取孵化项目的简介（申请人本人所写）：仅本区站点工作人员与管理员，须说明用途，每次读取留痕")
+    async def project_summary(self, info: strawberry.Info, project_id: strawberry.ID, purpose: str) -> ProjectSummary:
+        info.context.principal.require("admin", "station_staff")
+        answer = await forward(info, STATIONS, f"/projects/{project_id}/summary", method="GET",
+                               params={"purpose": purpose})
+        return ProjectSummary(project_id=answer["projectId"], summary=answer["summary"], erased=answer["erased"])

@@ -12,6 +12,7 @@ from pydantic import Field
 from chassis.auth import Principal
 from chassis.http import Accepted, ApiModel
 from chassis.own_record import own_youth_id
+from chassis.purpose import purpose_header
 from chassis.service import caller
 
 from .. import incubation_commands, tables
@@ -70,6 +71,14 @@ async def my_projects(request: Request, youth_id: str = Depends(own_youth_id)) -
 async def _step(request: Request, who: Principal, project_id: uuid.UUID, command: incubation.ProjectCommand) -> dict:
     who.require(*STAFF)
     return await incubation_commands.step(runtime(request), who, str(project_id), command)
+
+
+@router.get("/projects/{project_id}/summary", summary="读取孵化项目简介（本区站点工作人员与管理员；留痕）")
+async def summary(project_id: uuid.UUID, request: Request, who: Principal = Depends(caller),
+                  purpose: str = Depends(purpose_header(required=True, max_length=200))) -> dict:
+    who.require(*STAFF)
+    text = await incubation_commands.read_summary(runtime(request), who, str(project_id), purpose)
+    return {"projectId": str(project_id), "summary": text, "erased": text is None}
 
 
 @router.post("/projects/{project_id}/support", response_model=Accepted, summary="支持孵化项目")
