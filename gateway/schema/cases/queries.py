@@ -7,14 +7,7 @@ import strawberry
 from ...tables import cases as tables
 from ..common import STATIONS, forward
 from ..pagination import Connection, scoped_page
-from .types import CASE_STAFF, Case, CaseFilter, to_case
-
-
-@strawberry.type(description="诉求摘要（个人信息）")
-class CaseSummary:
-    case_id: strawberry.ID
-    summary: str | None = strawberry.field(description="青年已删除登记信息时为空")
-    erased: bool
+from .types import CASE_STAFF, Case, CaseFilter, CaseSummary, to_case
 
 
 @strawberry.type

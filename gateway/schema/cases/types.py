@@ -1,5 +1,5 @@
 """The cases' GraphQL types: the taxonomy shared with the stations service (contracts/stations.py) and the
-Case made from a cs_cases row. No summary here: it is read through `caseSummary`, audited."""
+Case made from a cs_cases row. No summary on a Case: it is read through `caseSummary` (CaseSummary), audited."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -44,6 +44,13 @@ class Case:
     reopened: int = strawberry.field(description="重新办理次数")
     agency_status: AtAgency | None = strawberry.field(
         default=None, description="转介机构的办理状态：已转介、受理、不予受理、办理中、调解中、办结等（来自机构答复）")
+
+
+@strawberry.type(description="诉求摘要（个人信息）")
+class CaseSummary:
+    case_id: strawberry.ID
+    summary: str | None = strawberry.field(description="青年已删除登记信息时为空")
+    erased: bool
 
 
 @strawberry.input(description="个案筛选")

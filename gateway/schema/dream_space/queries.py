@@ -14,16 +14,10 @@ from .types import (
     Internship,
     InternshipApplication,
     ProjectState,
+    ProjectSummary,
     to_internship,
     to_project,
 )
-
-
-@strawberry.type(description="孵化项目简介（申请人本人所写）")
-class ProjectSummary:
-    project_id: strawberry.ID
-    summary: str | None = strawberry.field(description="申请人已删除登记信息时为空")
-    erased: bool
 
 
 @strawberry.type

@@ -1,5 +1,5 @@
 """筑梦空间's output types: the dashboard's figures, the staff lists (projects, internships, an internship's
-applications) and an application as its applicant sees it."""
+applications), an application as its applicant sees it, and a project's summary as its district's staff read it."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -90,3 +90,9 @@ class InternshipApplication:
                    applied_at=datetime.fromisoformat(a["appliedAt"]),
                    decided_at=datetime.fromisoformat(d) if (d := a["decidedAt"]) else None)
 
+
+@strawberry.type(description="孵化项目简介（申请人本人所写）")
+class ProjectSummary:
+    project_id: strawberry.ID
+    summary: str | None = strawberry.field(description="申请人已删除登记信息时为空")
+    erased: bool
